@@ -1,0 +1,260 @@
+package dev.postillion.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.postillion.core.AddressSyntaxException;
+import dev.postillion.core.EmailAddress;
+import dev.postillion.core.StoreException;
+import dev.postillion.core.proto.AddressRecord;
+import dev.postillion.core.proto.DomainRecord;
+import dev.postillion.core.proto.StoredMessage;
+import dev.postillion.mailbox.Directory;
+import dev.postillion.mailbox.DirectoryException;
+import dev.postillion.mailbox.Mailboxes;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
+import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin API's routes: health, domains, addresses and mailbox reads. Everything but
+ * {@code /health} needs {@code Authorization: Bearer <token>}; every error is JSON
+ * {@code {"error": "..."}} naming the problem.
+ */
+public final class AdminRoutes extends AllDirectives {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminRoutes.class);
+    private static final int DEFAULT_PAGE = 1000;
+    private static final int MAX_PAGE = 10_000;
+    private static final ContentType RFC822 = ContentTypes.create(MediaTypes.MESSAGE_RFC822);
+
+    private final byte[] token;
+    private final Directory directory;
+    private final Mailboxes mailboxes;
+    private final BooleanSupplier accepting;
+
+    public AdminRoutes(String token, Directory directory, Mailboxes mailboxes, BooleanSupplier accepting) {
+        this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        this.directory = directory;
+        this.mailboxes = mailboxes;
+        this.accepting = accepting;
+    }
+
+    public Route route() {
+        return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> concat(
+                path("health", () -> get(this::health)),
+                pathPrefix(PathMatchers.segment("api").slash("v1"), () -> authorized(() -> concat(
+                        pathPrefix("domains", this::domainRoutes),
+                        pathPrefix("mailboxes", this::mailboxRoutes)))))));
+    }
+
+    private Route health() {
+        return accepting.getAsBoolean()
+                ? complete(Json.response(StatusCodes.OK, Map.of("status", "accepting")))
+                : complete(Json.response(StatusCodes.SERVICE_UNAVAILABLE, Map.of("status", "unavailable")));
+    }
+
+    private Route authorized(Supplier<Route> inner) {
+        return optionalHeaderValueByName("Authorization", header -> {
+            boolean ok = header.map(value -> MessageDigest.isEqual(token, value.getBytes(StandardCharsets.UTF_8)))
+                    .orElse(false);
+            if (ok) {
+                return inner.get();
+            }
+            return complete(Json.error(StatusCodes.UNAUTHORIZED, header.isPresent()
+                            ? "invalid bearer token" : "missing Authorization: Bearer <token> header")
+                    .addHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", "postillion"))));
+        });
+    }
+
+    // --- domains and addresses ---
+
+    private Route domainRoutes() {
+        return concat(
+                pathEnd(() -> concat(
+                        get(() -> complete(Json.response(StatusCodes.OK, directory.domains().stream().map(AdminRoutes::domainJson).toList()))),
+                        post(() -> withJson(body -> respond(StatusCodes.CREATED,
+                                directory.createDomain(Json.requiredText(body, "name")).thenApply(AdminRoutes::domainJson)))))),
+                pathPrefix(PathMatchers.segment(), domain -> concat(
+                        pathEnd(() -> delete(() -> respondEmpty(directory.deleteDomain(domain)))),
+                        pathPrefix("addresses", () -> addressRoutes(domain)))));
+    }
+
+    private Route addressRoutes(String domain) {
+        return concat(
+                pathEnd(() -> concat(
+                        get(() -> respond(StatusCodes.OK, CompletableFuture.supplyAsync(() ->
+                                directory.addresses(domain).stream().map(AdminRoutes::addressJson).toList(), Runnable::run))),
+                        post(() -> withJson(body -> respond(StatusCodes.CREATED, directory.createAddress(domain,
+                                        Json.requiredText(body, "localPart"), Json.requiredText(body, "password"))
+                                .thenApply(AdminRoutes::addressJson)))))),
+                path(PathMatchers.segment(), localPart -> delete(() -> respondEmpty(
+                        directory.deleteAddress(domain, localPart).thenCompose(address -> mailboxes.purge(address.key()))))));
+    }
+
+    // --- mailboxes ---
+
+    private Route mailboxRoutes() {
+        return pathPrefix(PathMatchers.segment(), address -> pathPrefix("messages", () -> concat(
+                pathEnd(() -> get(() -> parameterMap(parameters -> listMessages(address, parameters)))),
+                path(PathMatchers.longSegment().slash("raw"), uid -> get(() -> rawMessage(address, uid))))));
+    }
+
+    private Route listMessages(String address, Map<String, String> parameters) {
+        String key = mailboxKey(address);
+        long after = longParameter(parameters, "after", 0);
+        int limit = (int) Math.min(longParameter(parameters, "limit", DEFAULT_PAGE), MAX_PAGE);
+        List<Map<String, Object>> messages = mailboxes.store().list(key, after, limit).stream()
+                .map(AdminRoutes::messageJson).toList();
+        return complete(Json.response(StatusCodes.OK, messages));
+    }
+
+    private Route rawMessage(String address, long uid) {
+        byte[] content = mailboxes.store().content(mailboxKey(address), uid);
+        if (content == null) {
+            throw ApiError.notFound("no message with uid " + uid + " in " + address);
+        }
+        HttpEntity.Strict entity = HttpEntities.create(RFC822, content);
+        return complete(HttpResponse.create().withStatus(StatusCodes.OK).withEntity(entity));
+    }
+
+    /** The canonical key of a hosted address, or 404 naming why there is no such mailbox. */
+    private String mailboxKey(String address) {
+        EmailAddress parsed;
+        try {
+            parsed = EmailAddress.parse(address, true);
+        } catch (AddressSyntaxException e) {
+            throw ApiError.badRequest("'" + address + "' is not an address: " + e.getMessage());
+        }
+        if (directory.lookup(parsed) != Directory.Lookup.MAILBOX) {
+            throw ApiError.notFound("no mailbox " + address);
+        }
+        return parsed.key();
+    }
+
+    private static long longParameter(Map<String, String> parameters, String name, long fallback) {
+        String value = parameters.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            long parsed = Long.parseLong(value);
+            if (parsed < 0) {
+                throw ApiError.badRequest("parameter '" + name + "' must not be negative");
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("parameter '" + name + "' must be a whole number, not '" + value + "'");
+        }
+    }
+
+    // --- JSON shapes ---
+
+    private static Map<String, Object> domainJson(DomainRecord domain) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("name", domain.getName());
+        json.put("createdAt", Instant.ofEpochMilli(domain.getCreatedEpochMillis()).toString());
+        return json;
+    }
+
+    private static Map<String, Object> addressJson(AddressRecord address) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("address", address.getLocalPart() + "@" + address.getDomain());
+        json.put("localPart", address.getLocalPart());
+        json.put("domain", address.getDomain());
+        json.put("createdAt", Instant.ofEpochMilli(address.getCreatedEpochMillis()).toString());
+        return json;
+    }
+
+    private static Map<String, Object> messageJson(StoredMessage message) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("uid", message.getUid());
+        json.put("folder", message.getFolder());
+        json.put("from", message.getFrom());
+        json.put("subject", message.getSubject());
+        json.put("messageId", message.getMessageId());
+        json.put("size", message.getSize());
+        json.put("receivedAt", Instant.ofEpochMilli(message.getReceivedEpochMillis()).toString());
+        json.put("returnPath", message.getReturnPath());
+        json.put("queueId", message.getQueueId());
+        return json;
+    }
+
+    // --- plumbing: bodies, asynchronous answers, errors ---
+
+    private Route withJson(java.util.function.Function<JsonNode, Route> inner) {
+        return entity(Unmarshaller.entityToString(), body -> inner.apply(Json.object(body)));
+    }
+
+    private Route respond(org.apache.pekko.http.javadsl.model.StatusCode status, CompletionStage<?> result) {
+        return completeWithFuture(result.handle((value, failure) ->
+                failure == null ? Json.response(status, value) : errorResponse(failure)));
+    }
+
+    private Route respondEmpty(CompletionStage<?> result) {
+        return completeWithFuture(result.handle((value, failure) ->
+                failure == null ? HttpResponse.create().withStatus(StatusCodes.NO_CONTENT) : errorResponse(failure)));
+    }
+
+    private static HttpResponse errorResponse(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof ApiError api) {
+            return Json.error(api.status(), api.getMessage());
+        }
+        if (cause instanceof DirectoryException directoryError) {
+            return Json.error(switch (directoryError.kind()) {
+                case INVALID -> StatusCodes.BAD_REQUEST;
+                case NOT_FOUND -> StatusCodes.NOT_FOUND;
+                case CONFLICT -> StatusCodes.CONFLICT;
+            }, directoryError.getMessage());
+        }
+        if (cause instanceof StoreException) {
+            log.error("admin request failed on the store: {}", cause.getMessage());
+            return Json.error(StatusCodes.SERVICE_UNAVAILABLE, "storage unavailable: " + cause.getMessage());
+        }
+        log.error("admin request failed", cause);
+        return Json.error(StatusCodes.INTERNAL_SERVER_ERROR, "internal error: " + cause);
+    }
+
+    private ExceptionHandler exceptions() {
+        return ExceptionHandler.newBuilder()
+                .match(Throwable.class, failure -> complete(errorResponse(failure)))
+                .build();
+    }
+
+    /** Pekko's standard rejections (404, 405, 415...) with their text moved into a JSON error. */
+    private RejectionHandler rejections() {
+        return RejectionHandler.defaultHandler().mapRejectionResponse(response -> {
+            if (response.entity() instanceof HttpEntity.Strict strict
+                    && !strict.getContentType().equals(ContentTypes.APPLICATION_JSON)) {
+                String text = strict.getData().utf8String();
+                return Json.error(response.status(), text.isEmpty() ? response.status().reason() : text)
+                        .withHeaders(response.getHeaders());
+            }
+            return response;
+        });
+    }
+}

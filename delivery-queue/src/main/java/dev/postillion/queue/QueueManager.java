@@ -1,0 +1,194 @@
+package dev.postillion.queue;
+
+import dev.postillion.core.Envelope;
+import dev.postillion.core.QueueId;
+import dev.postillion.core.proto.RecipientState;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Schedules delivery of spooled messages (the job of Postfix's qmgr(8)): hands each message's
+ * pending recipients to the {@link Transport}, records final outcomes in the spool, retries the
+ * deferred ones with backoff, and removes a message once its last recipient is final.
+ */
+public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
+
+    public sealed interface Command {}
+
+    /** A message the spool has just committed. */
+    public record Enqueue(QueueId id, Envelope envelope, byte[] content) implements Command {}
+
+    /** A message found in the spool at start-up, with the recipients not yet final. */
+    public record Resume(QueueId id, Envelope envelope, List<Integer> pendingRecipients) implements Command {}
+
+    private record Attempted(QueueId id, List<RecipientOutcome> outcomes, Throwable failure) implements Command {}
+
+    private record RetryDue(QueueId id) implements Command {}
+
+    /** {@code postillion.delivery.retry}: backoff of deferred recipients. */
+    public record RetrySettings(Duration first, Duration max) {
+        Duration after(int attempts) {
+            Duration delay = first.multipliedBy(1L << Math.min(attempts - 1, 20));
+            return delay.compareTo(max) > 0 ? max : delay;
+        }
+    }
+
+    /** The queue's log, one line per delivery attempt per recipient (ARCHITECTURE "Operations"). */
+    private static final Logger queueLog = LoggerFactory.getLogger("postillion.queue");
+
+    private static final class Active {
+        final Envelope envelope;
+        final Set<Integer> pending;
+        byte[] content;
+        int attempts;
+
+        Active(Envelope envelope, List<Integer> pending, byte[] content) {
+            this.envelope = envelope;
+            this.pending = new LinkedHashSet<>(pending);
+            this.content = content;
+        }
+    }
+
+    private final SpoolStore spool;
+    private final Transport transport;
+    private final Clock clock;
+    private final RetrySettings retry;
+    private final TimerScheduler<Command> timers;
+    private final Map<QueueId, Active> active = new HashMap<>();
+
+    public static Behavior<Command> create(SpoolStore spool, Transport transport, Clock clock, RetrySettings retry) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new QueueManager(ctx, spool, transport, clock, retry, timers)));
+    }
+
+    private QueueManager(ActorContext<Command> ctx, SpoolStore spool, Transport transport, Clock clock,
+            RetrySettings retry, TimerScheduler<Command> timers) {
+        super(ctx);
+        this.spool = spool;
+        this.transport = transport;
+        this.clock = clock;
+        this.retry = retry;
+        this.timers = timers;
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Enqueue.class, this::onEnqueue)
+                .onMessage(Resume.class, this::onResume)
+                .onMessage(Attempted.class, this::onAttempted)
+                .onMessage(RetryDue.class, this::onRetryDue)
+                .build();
+    }
+
+    private Behavior<Command> onEnqueue(Enqueue enqueue) {
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < enqueue.envelope().recipients().size(); i++) {
+            all.add(i);
+        }
+        active.put(enqueue.id(), new Active(enqueue.envelope(), all, enqueue.content()));
+        attempt(enqueue.id());
+        return this;
+    }
+
+    private Behavior<Command> onResume(Resume resume) {
+        if (resume.pendingRecipients().isEmpty()) {
+            spool.finish(resume.id(), List.of(), true);
+            return this;
+        }
+        active.put(resume.id(), new Active(resume.envelope(), resume.pendingRecipients(), null));
+        attempt(resume.id());
+        return this;
+    }
+
+    private Behavior<Command> onRetryDue(RetryDue due) {
+        if (active.containsKey(due.id())) {
+            attempt(due.id());
+        }
+        return this;
+    }
+
+    private void attempt(QueueId id) {
+        Active message = active.get(id);
+        byte[] content = message.content != null ? message.content : spool.content(id);
+        if (content == null) {
+            getContext().getLog().warn("{}: content missing from the spool; dropping the entry", id);
+            active.remove(id);
+            spool.finish(id, List.of(), true);
+            return;
+        }
+        message.attempts++;
+        DeliveryRequest request = new DeliveryRequest(id, message.envelope, List.copyOf(message.pending), content);
+        getContext().pipeToSelf(transport.deliver(request), (outcomes, failure) -> new Attempted(id, outcomes, failure));
+    }
+
+    private Behavior<Command> onAttempted(Attempted attempted) {
+        Active message = active.get(attempted.id());
+        if (message == null) {
+            return this;
+        }
+        List<RecipientOutcome> outcomes = attempted.failure() == null
+                ? attempted.outcomes()
+                : message.pending.stream()
+                        .map(i -> new RecipientOutcome(i, RecipientOutcome.Status.DEFERRED, "none", "4.3.0",
+                                "delivery failed: " + attempted.failure().getMessage()))
+                        .toList();
+        List<Integer> finished = new ArrayList<>();
+        for (RecipientOutcome outcome : outcomes) {
+            logAttempt(attempted.id(), message, outcome);
+            if (outcome.isFinal()) {
+                finished.add(outcome.recipient());
+                message.pending.remove(outcome.recipient());
+            }
+        }
+        if (message.pending.isEmpty()) {
+            active.remove(attempted.id());
+            spool.finish(attempted.id(), finished, true);
+            return this;
+        }
+        if (!finished.isEmpty()) {
+            spool.finish(attempted.id(), finished, false);
+        }
+        scheduleRetry(attempted.id(), message, outcomes);
+        return this;
+    }
+
+    private void scheduleRetry(QueueId id, Active message, List<RecipientOutcome> outcomes) {
+        Duration delay = retry.after(message.attempts);
+        long next = clock.millis() + delay.toMillis();
+        for (RecipientOutcome outcome : outcomes) {
+            if (!outcome.isFinal()) {
+                spool.defer(id, outcome.recipient(), RecipientState.newBuilder()
+                        .setStatus(RecipientState.Status.PENDING)
+                        .setAttempts(message.attempts)
+                        .setLastReply(outcome.detail())
+                        .setNextAttemptEpochMillis(next)
+                        .build());
+            }
+        }
+        message.content = null; // re-read at the next attempt rather than held while waiting
+        timers.startSingleTimer(id, new RetryDue(id), delay);
+    }
+
+    private void logAttempt(QueueId id, Active message, RecipientOutcome outcome) {
+        double delay = (clock.millis() - message.envelope.arrival().toEpochMilli()) / 1000.0;
+        queueLog.info("{}: to=<{}>, relay={}, delay={}, dsn={}, status={} ({})", id,
+                message.envelope.recipients().get(outcome.recipient()).address(), outcome.relay(),
+                String.format(Locale.ROOT, "%.2f", Math.max(0, delay)), outcome.dsn(), outcome.status().logName(),
+                outcome.detail());
+    }
+}

@@ -1,0 +1,69 @@
+package dev.postillion.core;
+
+import dev.postillion.core.proto.EnvelopeRecord;
+import dev.postillion.core.proto.RecipientRecord;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The SMTP envelope of one message (RFC 5321 section 2.3.1): the reverse-path, the forward-paths
+ * and their ESMTP parameters, and where the message came from.
+ *
+ * @param sender empty for the null reverse-path {@code <>} (bounces and auto-replies)
+ * @param mailParameters MAIL FROM parameters such as SIZE, BODY, RET, ENVID, upper-cased keys
+ */
+public record Envelope(
+        Optional<EmailAddress> sender,
+        Map<String, String> mailParameters,
+        List<Recipient> recipients,
+        String heloName,
+        String clientAddress,
+        Instant arrival,
+        boolean smtputf8) {
+
+    public Envelope {
+        mailParameters = Map.copyOf(mailParameters);
+        recipients = List.copyOf(recipients);
+    }
+
+    /** One forward-path with its parameters (NOTIFY, ORCPT: RFC 3461 section 4). */
+    public record Recipient(EmailAddress address, Map<String, String> parameters) {
+        public Recipient {
+            parameters = Map.copyOf(parameters);
+        }
+    }
+
+    /** The reverse-path as written in a {@code Return-Path:} header: {@code <>} for the null sender. */
+    public String returnPath() {
+        return "<" + sender.map(EmailAddress::toString).orElse("") + ">";
+    }
+
+    public EnvelopeRecord toRecord() {
+        EnvelopeRecord.Builder builder = EnvelopeRecord.newBuilder()
+                .setSender(sender.map(EmailAddress::toString).orElse(""))
+                .putAllMailParameters(mailParameters)
+                .setHeloName(heloName)
+                .setClientAddress(clientAddress)
+                .setArrivalEpochMillis(arrival.toEpochMilli())
+                .setSmtputf8(smtputf8);
+        for (Recipient recipient : recipients) {
+            builder.addRecipients(RecipientRecord.newBuilder()
+                    .setAddress(recipient.address().toString())
+                    .putAllParameters(recipient.parameters()));
+        }
+        return builder.build();
+    }
+
+    public static Envelope fromRecord(EnvelopeRecord record) {
+        Optional<EmailAddress> sender = record.getSender().isEmpty()
+                ? Optional.empty()
+                : Optional.of(EmailAddress.parse(record.getSender(), true));
+        List<Recipient> recipients = record.getRecipientsList().stream()
+                .map(r -> new Recipient(EmailAddress.parse(r.getAddress(), true), r.getParametersMap()))
+                .toList();
+        return new Envelope(sender, record.getMailParametersMap(), recipients, record.getHeloName(),
+                record.getClientAddress(), Instant.ofEpochMilli(record.getArrivalEpochMillis()), record.getSmtputf8());
+    }
+}

@@ -1,0 +1,290 @@
+package dev.postillion.core;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.LRUCache;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's one RocksDB instance (ARCHITECTURE "Storage"), with a column family per record kind.
+ *
+ * <p>All writes go through one committer thread that takes every batch waiting at that moment and
+ * writes them as a single {@code WriteBatch}: with {@link Durability#SYNC} among them, one WAL
+ * fsync covers them all. That is group commit: a 250 reply to DATA waits for an fsync (rule 3),
+ * yet a hundred concurrent sessions share one.
+ *
+ * <p>Reads are point lookups and bounded range scans served from the block cache; they run on the
+ * caller's thread.
+ */
+public final class Store implements AutoCloseable {
+
+    /** Whether the caller needs the write on disk before its future completes. */
+    public enum Durability {
+        /** The WAL is fsynced before completion; survives power loss. */
+        SYNC,
+        /**
+         * Written to the WAL without fsync; survives a process crash (the OS has the pages), and any
+         * later SYNC write makes it durable too, since the WAL is one sequential file.
+         */
+        BUFFERED
+    }
+
+    public record KeyValue(byte[] key, byte[] value) {}
+
+    private static final Logger log = LoggerFactory.getLogger(Store.class);
+    private static final int MAX_GROUP = 4096;
+
+    private record Pending(StoreBatch batch, Durability durability, CompletableFuture<Void> done) {}
+
+    private final RocksDB db;
+    private final DBOptions dbOptions;
+    private final List<ColumnFamilyOptions> familyOptions;
+    private final LRUCache blockCache;
+    private final Map<StoreFamily, ColumnFamilyHandle> families = new EnumMap<>(StoreFamily.class);
+    private final List<ColumnFamilyHandle> allHandles;
+    private final BlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
+    private final Thread committer;
+    private final ReadWriteLock openLock = new ReentrantReadWriteLock();
+    private final AtomicLong syncs = new AtomicLong();
+    private final AtomicLong syncedBatches = new AtomicLong();
+    private volatile boolean closed;
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private Store(RocksDB db, DBOptions dbOptions, List<ColumnFamilyOptions> familyOptions, LRUCache blockCache,
+            List<ColumnFamilyHandle> handles) {
+        this.db = db;
+        this.dbOptions = dbOptions;
+        this.familyOptions = familyOptions;
+        this.blockCache = blockCache;
+        this.allHandles = handles;
+        StoreFamily[] kinds = StoreFamily.values();
+        for (int i = 0; i < kinds.length; i++) {
+            families.put(kinds[i], handles.get(i + 1)); // handle 0 is RocksDB's "default"
+        }
+        this.committer = new Thread(this::commitLoop, "store-committer");
+        this.committer.setDaemon(true);
+        this.committer.start();
+    }
+
+    /** Opens (creating if needed) the store under {@code directory}. */
+    public static Store open(Path directory, StoreSettings settings) {
+        try {
+            Files.createDirectories(directory);
+            LRUCache cache = new LRUCache(settings.blockCacheBytes());
+            DBOptions options = new DBOptions()
+                    .setCreateIfMissing(true)
+                    .setCreateMissingColumnFamilies(true)
+                    .setMaxBackgroundJobs(settings.backgroundJobs())
+                    .setBytesPerSync(1 << 20);
+            List<ColumnFamilyOptions> familyOptions = new ArrayList<>();
+            List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+            ColumnFamilyOptions defaultOptions = tableOptions(new ColumnFamilyOptions(), cache);
+            familyOptions.add(defaultOptions);
+            descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, defaultOptions));
+            for (StoreFamily family : StoreFamily.values()) {
+                ColumnFamilyOptions cf = tableOptions(new ColumnFamilyOptions(), cache);
+                if (family.keepsBlobs()) {
+                    // Message bodies: values stay out of the LSM tree, so compaction does not rewrite them.
+                    cf.setEnableBlobFiles(true).setMinBlobSize(settings.blobMinBytes());
+                }
+                familyOptions.add(cf);
+                descriptors.add(new ColumnFamilyDescriptor(family.nameBytes(), cf));
+            }
+            List<ColumnFamilyHandle> handles = new ArrayList<>();
+            RocksDB db = RocksDB.open(options, directory.toString(), descriptors, handles);
+            log.info("Store open at {}", directory.toAbsolutePath());
+            return new Store(db, options, familyOptions, cache, handles);
+        } catch (RocksDBException | java.io.IOException e) {
+            throw new StoreException("cannot open store at " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ColumnFamilyOptions tableOptions(ColumnFamilyOptions options, LRUCache cache) {
+        return options.setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache));
+    }
+
+    /** Queues the batch for the committer; completes once written with the given durability. */
+    public CompletionStage<Void> commit(StoreBatch batch, Durability durability) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (closed) {
+            done.completeExceptionally(new StoreException("store is closed"));
+        } else {
+            pending.add(new Pending(batch, durability, done));
+        }
+        return done;
+    }
+
+    /** @return the value, or null when absent */
+    public byte[] get(StoreFamily family, byte[] key) {
+        openLock.readLock().lock();
+        try {
+            ensureOpen();
+            return db.get(families.get(family), key);
+        } catch (RocksDBException e) {
+            throw new StoreException("read failed: " + e.getMessage(), e);
+        } finally {
+            openLock.readLock().unlock();
+        }
+    }
+
+    /** Entries with {@code from <= key < to} in key order, at most {@code limit} of them. */
+    public List<KeyValue> range(StoreFamily family, byte[] from, byte[] to, int limit) {
+        openLock.readLock().lock();
+        try {
+            ensureOpen();
+            return scan(family, from, to, limit);
+        } finally {
+            openLock.readLock().unlock();
+        }
+    }
+
+    private List<KeyValue> scan(StoreFamily family, byte[] from, byte[] to, int limit) {
+        try (ReadOptions options = new ReadOptions(); RocksIterator it = db.newIterator(families.get(family), options)) {
+            List<KeyValue> result = new ArrayList<>();
+            for (it.seek(from); it.isValid() && result.size() < limit; it.next()) {
+                byte[] key = it.key();
+                if (Arrays.compareUnsigned(key, to) >= 0) {
+                    break;
+                }
+                result.add(new KeyValue(key, it.value()));
+            }
+            return result;
+        }
+    }
+
+    /** Entries whose key starts with {@code prefix}, in key order, at most {@code limit}. */
+    public List<KeyValue> prefix(StoreFamily family, byte[] prefix, int limit) {
+        return range(family, prefix, Keys.prefixEnd(prefix), limit);
+    }
+
+    /** How many WAL fsyncs the committer has done; with {@link #syncedBatches()} shows grouping. */
+    public long syncs() {
+        return syncs.get();
+    }
+
+    /** How many SYNC batches those fsyncs covered. */
+    public long syncedBatches() {
+        return syncedBatches.get();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new StoreException("store is closed");
+        }
+    }
+
+    private void commitLoop() {
+        List<Pending> group = new ArrayList<>();
+        while (true) {
+            try {
+                group.add(pending.take());
+            } catch (InterruptedException e) {
+                break;
+            }
+            pending.drainTo(group, MAX_GROUP - 1);
+            if (group.stream().anyMatch(p -> p.batch() == POISON)) {
+                group.removeIf(p -> p.batch() == POISON);
+                writeGroup(group);
+                group.forEach(p -> p.done().completeExceptionally(new StoreException("store is closed")));
+                return;
+            }
+            writeGroup(group);
+            group.clear();
+        }
+    }
+
+    private static final StoreBatch POISON = new StoreBatch();
+
+    private void writeGroup(List<Pending> group) {
+        if (group.isEmpty()) {
+            return;
+        }
+        boolean sync = group.stream().anyMatch(p -> p.durability() == Durability.SYNC);
+        try (WriteBatch batch = new WriteBatch(); WriteOptions options = new WriteOptions().setSync(sync)) {
+            for (Pending p : group) {
+                for (StoreBatch.Operation op : p.batch().operations()) {
+                    apply(batch, op);
+                }
+            }
+            db.write(options, batch);
+            if (sync) {
+                syncs.incrementAndGet();
+                syncedBatches.addAndGet(group.stream().filter(p -> p.durability() == Durability.SYNC).count());
+            }
+            group.forEach(p -> p.done().complete(null));
+        } catch (RocksDBException | RuntimeException e) {
+            log.error("Store write of {} batches failed: {}", group.size(), e.getMessage());
+            StoreException failure = new StoreException("write failed: " + e.getMessage(), e);
+            group.forEach(p -> p.done().completeExceptionally(failure));
+        }
+        group.clear();
+    }
+
+    private void apply(WriteBatch batch, StoreBatch.Operation op) throws RocksDBException {
+        if (op instanceof StoreBatch.Put put) {
+            batch.put(families.get(put.family()), put.key(), put.value());
+        } else if (op instanceof StoreBatch.Delete delete) {
+            batch.delete(families.get(delete.family()), delete.key());
+        } else if (op instanceof StoreBatch.DeleteRange range) {
+            batch.deleteRange(families.get(range.family()), range.from(), range.to());
+        }
+    }
+
+    /** Writes what is queued, then closes RocksDB; later calls fail with {@link StoreException}. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        pending.add(new Pending(POISON, Durability.BUFFERED, new CompletableFuture<>()));
+        try {
+            committer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        openLock.writeLock().lock();
+        try {
+            try {
+                db.syncWal();
+            } catch (RocksDBException e) {
+                log.warn("WAL sync at close failed: {}", e.getMessage());
+            }
+            allHandles.forEach(ColumnFamilyHandle::close);
+            db.close();
+            familyOptions.forEach(ColumnFamilyOptions::close);
+            dbOptions.close();
+            blockCache.close();
+            log.info("Store closed");
+        } finally {
+            openLock.writeLock().unlock();
+        }
+    }
+}

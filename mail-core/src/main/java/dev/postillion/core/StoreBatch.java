@@ -1,0 +1,45 @@
+package dev.postillion.core;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes that must land together: one atomic RocksDB {@code WriteBatch} (ARCHITECTURE rule 4).
+ * Built by the caller, applied by {@link Store#commit}.
+ */
+public final class StoreBatch {
+
+    sealed interface Operation {}
+
+    record Put(StoreFamily family, byte[] key, byte[] value) implements Operation {}
+
+    record Delete(StoreFamily family, byte[] key) implements Operation {}
+
+    /** Deletes keys in [from, to). */
+    record DeleteRange(StoreFamily family, byte[] from, byte[] to) implements Operation {}
+
+    private final List<Operation> operations = new ArrayList<>();
+
+    public StoreBatch put(StoreFamily family, byte[] key, byte[] value) {
+        operations.add(new Put(family, key, value));
+        return this;
+    }
+
+    public StoreBatch delete(StoreFamily family, byte[] key) {
+        operations.add(new Delete(family, key));
+        return this;
+    }
+
+    public StoreBatch deleteRange(StoreFamily family, byte[] from, byte[] to) {
+        operations.add(new DeleteRange(family, from, to));
+        return this;
+    }
+
+    public boolean isEmpty() {
+        return operations.isEmpty();
+    }
+
+    List<Operation> operations() {
+        return operations;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.postillion.core;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The column families of the node's one RocksDB instance, one per record kind
+ * (ARCHITECTURE "Storage"). Families holding message bodies keep large values in blob files.
+ */
+public enum StoreFamily {
+    /** Spool: envelope of each queued message, keyed by queue id. */
+    QUEUE_ENVELOPES("queue-envelopes", false),
+    /** Spool: per-recipient state, keyed by queue id and recipient index. */
+    QUEUE_RECIPIENTS("queue-recipients", false),
+    /** Spool: message content as accepted (with our Received header), keyed by queue id. */
+    QUEUE_MESSAGES("queue-messages", true),
+    /** Directory: domains and addresses. */
+    DIRECTORY("directory", false),
+    /** Mailboxes: per-message summary, keyed by address and uid. */
+    MAILBOX_INDEX("mailbox-index", false),
+    /** Mailboxes: stored message content, keyed by address and uid. */
+    MAILBOX_CONTENT("mailbox-content", true),
+    /** Mailboxes: (address, queue id, recipient) already delivered, for idempotent redelivery. */
+    MAILBOX_DELIVERIES("mailbox-deliveries", false),
+    /** Mailboxes: next uid per address. */
+    MAILBOX_STATE("mailbox-state", false);
+
+    private final String familyName;
+    private final boolean blobs;
+
+    StoreFamily(String familyName, boolean blobs) {
+        this.familyName = familyName;
+        this.blobs = blobs;
+    }
+
+    public byte[] nameBytes() {
+        return familyName.getBytes(StandardCharsets.UTF_8);
+    }
+
+    public boolean keepsBlobs() {
+        return blobs;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.postillion.mailbox;
+
+/** A directory request that cannot be done as asked; {@link #kind()} says why, the message says what. */
+public final class DirectoryException extends RuntimeException {
+
+    public enum Kind {
+        /** The request breaks a rule (a bad character, a weak password). */
+        INVALID,
+        /** The domain or address does not exist. */
+        NOT_FOUND,
+        /** It exists already, or something still depends on it. */
+        CONFLICT
+    }
+
+    private final Kind kind;
+
+    public DirectoryException(Kind kind, String message) {
+        super(message);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.postillion.mailbox;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.postillion.core.Keys;
+import dev.postillion.core.QueueId;
+import dev.postillion.core.Store;
+import dev.postillion.core.StoreBatch;
+import dev.postillion.core.StoreException;
+import dev.postillion.core.StoreFamily;
+import dev.postillion.core.proto.StoredMessage;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * Mailbox records in the store, keyed by (address, uid) so that a listing is one range scan
+ * (ARCHITECTURE rule 5). Only a {@link MailboxActor} writes an address's records; anyone may read.
+ */
+public final class MailStore {
+
+    private final Store store;
+
+    public MailStore(Store store) {
+        this.store = store;
+    }
+
+    /** The uid the next stored message gets; uids start at 1 and only grow (as IMAP's do). */
+    long nextUid(String address) {
+        byte[] value = store.get(StoreFamily.MAILBOX_STATE, Keys.text(address));
+        return value == null ? 1 : ByteBuffer.wrap(value).getLong();
+    }
+
+    /** The uid already given to this (queue id, recipient), or -1: makes redelivery idempotent. */
+    long deliveredUid(String address, QueueId id, int recipient) {
+        byte[] value = store.get(StoreFamily.MAILBOX_DELIVERIES, deliveryKey(address, id, recipient));
+        return value == null ? -1 : ByteBuffer.wrap(value).getLong();
+    }
+
+    /** Adds a message, its idempotency record and the advanced uid counter to {@code batch}. */
+    void addMessage(StoreBatch batch, String address, StoredMessage message, byte[] content, int recipient) {
+        byte[] key = Keys.textAndLong(address, message.getUid());
+        byte[] uid = ByteBuffer.allocate(Long.BYTES).putLong(message.getUid()).array();
+        batch.put(StoreFamily.MAILBOX_INDEX, key, message.toByteArray())
+                .put(StoreFamily.MAILBOX_CONTENT, key, content)
+                .put(StoreFamily.MAILBOX_DELIVERIES,
+                        deliveryKey(address, QueueId.parse(message.getQueueId()), recipient), uid)
+                .put(StoreFamily.MAILBOX_STATE, Keys.text(address),
+                        ByteBuffer.allocate(Long.BYTES).putLong(message.getUid() + 1).array());
+    }
+
+    /** Adds the deletion of everything the address holds to {@code batch}. */
+    void purge(StoreBatch batch, String address) {
+        byte[] prefix = Keys.text(address);
+        byte[] end = Keys.prefixEnd(prefix);
+        batch.deleteRange(StoreFamily.MAILBOX_INDEX, prefix, end)
+                .deleteRange(StoreFamily.MAILBOX_CONTENT, prefix, end)
+                .deleteRange(StoreFamily.MAILBOX_DELIVERIES, prefix, end)
+                .delete(StoreFamily.MAILBOX_STATE, prefix);
+    }
+
+    /** Messages with uid greater than {@code afterUid}, in uid order, at most {@code limit}. */
+    public List<StoredMessage> list(String address, long afterUid, int limit) {
+        byte[] from = Keys.textAndLong(address, afterUid + 1);
+        byte[] to = Keys.prefixEnd(Keys.text(address));
+        return store.range(StoreFamily.MAILBOX_INDEX, from, to, limit).stream()
+                .map(entry -> {
+                    try {
+                        return StoredMessage.parseFrom(entry.value());
+                    } catch (InvalidProtocolBufferException e) {
+                        throw new StoreException("corrupt mailbox record: " + e.getMessage(), e);
+                    }
+                })
+                .toList();
+    }
+
+    /** @return the stored message as delivered, or null if there is no such uid */
+    public byte[] content(String address, long uid) {
+        return store.get(StoreFamily.MAILBOX_CONTENT, Keys.textAndLong(address, uid));
+    }
+
+    private static byte[] deliveryKey(String address, QueueId id, int recipient) {
+        byte[] prefix = Keys.text(address);
+        return ByteBuffer.allocate(prefix.length + QueueId.BYTES + 2)
+                .put(prefix).put(id.bytes()).putShort((short) recipient).array();
+    }
+}

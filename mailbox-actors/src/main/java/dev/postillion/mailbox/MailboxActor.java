@@ -1,0 +1,195 @@
+package dev.postillion.mailbox;
+
+import dev.postillion.core.MessageHeaders;
+import dev.postillion.core.QueueId;
+import dev.postillion.core.Store;
+import dev.postillion.core.Store.Durability;
+import dev.postillion.core.StoreBatch;
+import dev.postillion.core.proto.StoredMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+
+/**
+ * Delivers into one address's mailbox, and is the only writer of it (cf. Postfix virtual(8)).
+ * Reached through Cluster Sharding, keyed by the address in canonical form.
+ *
+ * <p>Deliveries that arrive while a write is in flight are written together in the next batch, so
+ * a busy mailbox stores many messages per store round trip.
+ */
+public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
+
+    public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "Mailbox");
+    public static final String INBOX = "INBOX";
+
+    public sealed interface Command {}
+
+    /**
+     * Store a message for this address. Idempotent on (queue id, recipient): a redelivery after a
+     * crash answers with the uid stored the first time.
+     */
+    public record Deliver(QueueId queueId, int recipient, String returnPath, byte[] content,
+            ActorRef<Delivered> replyTo) implements Command {}
+
+    /** The answer to {@link Deliver}: {@code uid} of the stored message, or a failure to retry. */
+    public record Delivered(QueueId queueId, int recipient, long uid, String failure) {
+        public boolean stored() {
+            return failure == null;
+        }
+    }
+
+    /** Destroys every message of the address (SPEC section 1: deleting an address destroys its content). */
+    public record Purge(ActorRef<Done> replyTo) implements Command {}
+
+    private record Written(List<Deliver> batch, List<Long> uids, Throwable failure) implements Command {}
+
+    private record Purged(ActorRef<Done> replyTo) implements Command {}
+
+    private static final int MAX_BATCH = 512;
+
+    private final String address;
+    private final Store store;
+    private final MailStore mailStore;
+    private final Clock clock;
+    private final Queue<Command> waiting = new ArrayDeque<>();
+    private long nextUid;
+    private boolean writing;
+
+    public static Behavior<Command> create(String address, Store store, Clock clock) {
+        return Behaviors.setup(ctx -> new MailboxActor(ctx, address, store, clock));
+    }
+
+    private MailboxActor(ActorContext<Command> ctx, String address, Store store, Clock clock) {
+        super(ctx);
+        this.address = address;
+        this.store = store;
+        this.mailStore = new MailStore(store);
+        this.clock = clock;
+        this.nextUid = mailStore.nextUid(address);
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Deliver.class, this::enqueue)
+                .onMessage(Purge.class, this::enqueue)
+                .onMessage(Written.class, this::onWritten)
+                .onMessage(Purged.class, this::onPurged)
+                .build();
+    }
+
+    private Behavior<Command> enqueue(Command command) {
+        waiting.add(command);
+        if (!writing) {
+            writeNext();
+        }
+        return this;
+    }
+
+    /** Starts the next write: a purge alone, or a batch of deliveries up to the next purge. */
+    private void writeNext() {
+        if (waiting.isEmpty()) {
+            return;
+        }
+        writing = true;
+        if (waiting.peek() instanceof Purge purge) {
+            waiting.poll();
+            StoreBatch batch = new StoreBatch();
+            mailStore.purge(batch, address);
+            getContext().pipeToSelf(store.commit(batch, Durability.SYNC), (ok, failure) -> new Purged(purge.replyTo()));
+            nextUid = 1;
+            return;
+        }
+        List<Deliver> deliveries = new ArrayList<>();
+        List<Long> uids = new ArrayList<>();
+        StoreBatch batch = new StoreBatch();
+        while (deliveries.size() < MAX_BATCH && waiting.peek() instanceof Deliver deliver) {
+            waiting.poll();
+            long uid = mailStore.deliveredUid(address, deliver.queueId(), deliver.recipient());
+            if (uid < 0) {
+                uid = uidInBatch(deliveries, uids, deliver);
+            }
+            if (uid < 0) {
+                uid = store(batch, deliver);
+            }
+            deliveries.add(deliver);
+            uids.add(uid);
+        }
+        // Buffered: the spool entry stays until this is written, and a crash before the WAL reaches
+        // disk means redelivery, which the idempotency record turns into the same uid.
+        getContext().pipeToSelf(store.commit(batch, Durability.BUFFERED),
+                (ok, failure) -> new Written(deliveries, uids, failure));
+    }
+
+    /** The same delivery twice in one batch (a retry that overtook its first attempt) is stored once. */
+    private static long uidInBatch(List<Deliver> deliveries, List<Long> uids, Deliver deliver) {
+        for (int i = 0; i < deliveries.size(); i++) {
+            Deliver other = deliveries.get(i);
+            if (other.queueId().equals(deliver.queueId()) && other.recipient() == deliver.recipient()) {
+                return uids.get(i);
+            }
+        }
+        return -1;
+    }
+
+    private long store(StoreBatch batch, Deliver deliver) {
+        long uid = nextUid++;
+        byte[] content = withDeliveryHeaders(deliver);
+        MessageHeaders headers = MessageHeaders.parse(deliver.content());
+        StoredMessage message = StoredMessage.newBuilder()
+                .setUid(uid)
+                .setFolder(INBOX)
+                .setFrom(headers.first("From").orElse(""))
+                .setSubject(headers.first("Subject").orElse(""))
+                .setMessageId(headers.first("Message-ID").orElse(""))
+                .setSize(content.length)
+                .setReceivedEpochMillis(clock.millis())
+                .setReturnPath(deliver.returnPath())
+                .setQueueId(deliver.queueId().toString())
+                .build();
+        mailStore.addMessage(batch, address, message, content, deliver.recipient());
+        return uid;
+    }
+
+    /** RFC 5321 section 4.4: the final delivery adds Return-Path; Delivered-To records the mailbox. */
+    private byte[] withDeliveryHeaders(Deliver deliver) {
+        byte[] headers = ("Return-Path: " + deliver.returnPath() + "\r\nDelivered-To: " + address + "\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] content = new byte[headers.length + deliver.content().length];
+        System.arraycopy(headers, 0, content, 0, headers.length);
+        System.arraycopy(deliver.content(), 0, content, headers.length, deliver.content().length);
+        return content;
+    }
+
+    private Behavior<Command> onWritten(Written written) {
+        for (int i = 0; i < written.batch().size(); i++) {
+            Deliver deliver = written.batch().get(i);
+            String failure = written.failure() == null ? null : "mailbox write failed: " + written.failure().getMessage();
+            deliver.replyTo().tell(new Delivered(deliver.queueId(), deliver.recipient(), written.uids().get(i), failure));
+        }
+        if (written.failure() != null) {
+            nextUid = mailStore.nextUid(address); // the uids handed out in the failed batch were not stored
+        }
+        writing = false;
+        writeNext();
+        return this;
+    }
+
+    private Behavior<Command> onPurged(Purged purged) {
+        purged.replyTo().tell(Done.getInstance());
+        writing = false;
+        writeNext();
+        return this;
+    }
+}

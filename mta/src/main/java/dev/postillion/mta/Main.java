@@ -1,0 +1,25 @@
+package dev.postillion.mta;
+
+import com.typesafe.config.ConfigFactory;
+import java.time.Clock;
+
+/**
+ * Starts a node: {@code java -jar postillion.jar}, configured by reference.conf, overridden with
+ * {@code -Dconfig.file=FILE} and {@code -Dpostillion.KEY=VALUE}. SIGTERM stops it cleanly.
+ */
+public final class Main {
+
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        Node node;
+        try {
+            node = Node.start(Node.configuration(ConfigFactory.empty()), Clock.systemUTC());
+        } catch (RuntimeException e) {
+            System.err.println("postillion: cannot start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        node.terminated().toCompletableFuture().join();
+    }
+}

@@ -1,0 +1,196 @@
+package dev.postillion.mta;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.postillion.admin.AdminRoutes;
+import dev.postillion.admin.AdminServer;
+import dev.postillion.admin.AdminToken;
+import dev.postillion.core.NodeSettings;
+import dev.postillion.core.QueueIdGenerator;
+import dev.postillion.core.Store;
+import dev.postillion.mailbox.Directory;
+import dev.postillion.mailbox.Mailboxes;
+import dev.postillion.mailbox.Router;
+import dev.postillion.mta.smtp.SmtpListener;
+import dev.postillion.mta.smtp.SmtpSession;
+import dev.postillion.mta.smtp.SmtpSessions;
+import dev.postillion.mta.smtp.SmtpSettings;
+import dev.postillion.queue.QueueManager;
+import dev.postillion.queue.Spool;
+import dev.postillion.queue.SpoolStore;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Postillion node: the store, the actor system (a cluster, of one by default), the queue,
+ * the mailboxes, the SMTP listener and the admin API, wired together, and stopped in the reverse
+ * order by Pekko's coordinated shutdown (on SIGTERM, or {@link #close()}).
+ */
+public final class Node implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+    private final ActorSystem<Void> system;
+    private final SmtpListener mx;
+    private final ServerBinding admin;
+    private final String adminToken;
+    private volatile boolean accepting;
+
+    private Node(ActorSystem<Void> system, SmtpListener mx, ServerBinding admin, String adminToken) {
+        this.system = system;
+        this.mx = mx;
+        this.admin = admin;
+        this.adminToken = adminToken;
+    }
+
+    /**
+     * The node's configuration: system properties, then {@code overrides} (tests), then the
+     * operator's file ({@code -Dconfig.file}) or application.conf, then the node's Pekko settings
+     * ({@code pekko-node.conf}), then every module's reference.conf.
+     */
+    public static Config configuration(Config overrides) {
+        ConfigFactory.invalidateCaches();
+        return ConfigFactory.load(overrides
+                .withFallback(ConfigFactory.defaultApplication())
+                .withFallback(ConfigFactory.parseResources("pekko-node.conf")));
+    }
+
+    /** Starts a node from a configuration made by {@link #configuration}. */
+    public static Node start(Config config, Clock clock) throws InterruptedException {
+        NodeSettings node = NodeSettings.from(config);
+        Config postillion = config.getConfig("postillion");
+        Store store = Store.open(node.dataDir().resolve("store"), node.store());
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "postillion", config);
+        CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+        shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-store", () -> {
+            store.close();
+            return CompletableFuture.completedFuture(Done.getInstance());
+        });
+        joinCluster(system);
+
+        Directory directory = new Directory(store, clock, new Directory.Settings(
+                postillion.getInt("directory.password-min-length"), postillion.getInt("directory.password-iterations")));
+        shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-directory", () -> {
+            directory.close();
+            return CompletableFuture.completedFuture(Done.getInstance());
+        });
+        Mailboxes mailboxes = Mailboxes.start(system, store, clock, postillion.getDuration("mailbox.ask-timeout"));
+        SpoolStore spoolStore = new SpoolStore(store);
+        ActorRef<QueueManager.Command> queueManager = system.systemActorOf(
+                QueueManager.create(spoolStore, new Router(directory, mailboxes), clock, new QueueManager.RetrySettings(
+                        postillion.getDuration("delivery.retry.first"), postillion.getDuration("delivery.retry.max"))),
+                "queue-manager", Props.empty());
+        resumeSpool(spoolStore, queueManager);
+        Spool spool = new Spool(spoolStore, new QueueIdGenerator(clock), queueManager);
+
+        SmtpSettings mxSettings = SmtpSettings.from(postillion.getConfig("smtp"), "mx");
+        ActorRef<SmtpSessions.Command> mxSessions = system.systemActorOf(SmtpSessions.create(
+                new SmtpSession.Context(mxSettings, node.hostname(), directory, spool, clock)), "smtp-mx", Props.empty());
+        EventLoopGroup io = ioGroup(postillion.getInt("smtp.io-threads"));
+        SmtpListener mx = SmtpListener.start("mx", mxSettings, io, mxSessions);
+
+        String token = AdminToken.resolve(postillion.getString("admin.token"), node.dataDir());
+        Node[] self = new Node[1];
+        AdminRoutes routes = new AdminRoutes(token, directory, mailboxes, () -> self[0] != null && self[0].accepting);
+        ServerBinding admin = AdminServer.start(system, postillion.getString("admin.bind"),
+                postillion.getInt("admin.port"), routes).toCompletableFuture().join();
+
+        Node started = new Node(system, mx, admin, token);
+        self[0] = started;
+        started.addShutdownTasks(shutdown, mxSessions, io, postillion.getDuration("smtp.shutdown-grace"));
+        started.accepting = true;
+        log.info("Postillion {} is up: SMTP MX on port {}, admin API on port {}", node.hostname(), mx.port(),
+                started.adminPort());
+        return started;
+    }
+
+    /** A cluster of one unless seed nodes are configured: then Pekko joins them by itself. */
+    private static void joinCluster(ActorSystem<Void> system) {
+        Cluster cluster = Cluster.get(system);
+        if (system.settings().config().getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+            cluster.manager().tell(Join.create(cluster.selfMember().address()));
+        }
+    }
+
+    /** Every message that was acknowledged and not yet delivered when the node last stopped. */
+    private static void resumeSpool(SpoolStore spoolStore, ActorRef<QueueManager.Command> queueManager) {
+        var unfinished = spoolStore.unfinished();
+        if (!unfinished.isEmpty()) {
+            log.info("Resuming delivery of {} message(s) found in the spool", unfinished.size());
+        }
+        unfinished.forEach(m -> queueManager.tell(new QueueManager.Resume(m.id(), m.envelope(), m.pendingRecipients())));
+    }
+
+    private static EventLoopGroup ioGroup(int threads) {
+        int count = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        return new MultiThreadIoEventLoopGroup(count,
+                Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    }
+
+    private void addShutdownTasks(CoordinatedShutdown shutdown, ActorRef<SmtpSessions.Command> sessions,
+            EventLoopGroup io, Duration grace) {
+        shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "stop-accepting", () -> {
+            accepting = false;
+            mx.stopAccepting();
+            return admin.unbind().thenApply(unbound -> Done.getInstance());
+        });
+        shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "finish-smtp-sessions", () -> {
+            CompletionStage<Done> drained = AskPattern.ask(sessions, SmtpSessions.Drain::new, grace, system.scheduler());
+            return drained.exceptionally(timeout -> {
+                log.warn("SMTP sessions still open after {}; closing them", grace);
+                return Done.getInstance();
+            });
+        });
+        shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "stop-io", () -> {
+            io.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+            return CompletableFuture.completedFuture(Done.getInstance());
+        });
+    }
+
+    public int smtpPort() {
+        return mx.port();
+    }
+
+    public int adminPort() {
+        return ((InetSocketAddress) admin.localAddress()).getPort();
+    }
+
+    public String adminToken() {
+        return adminToken;
+    }
+
+    public boolean accepting() {
+        return accepting;
+    }
+
+    public CompletionStage<Done> terminated() {
+        return system.getWhenTerminated();
+    }
+
+    /** Stops the node as SIGTERM does: stop accepting, finish sessions, close the store. */
+    @Override
+    public void close() {
+        CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason()).toCompletableFuture().join();
+    }
+}

@@ -1,0 +1,43 @@
+package dev.postillion.mta.smtp;
+
+import dev.postillion.core.Envelope;
+import dev.postillion.core.QueueId;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/** The trace header every SMTP server prepends (RFC 5321 section 4.4). */
+final class ReceivedHeader {
+
+    /** RFC 5322 section 3.3 date-time with a numeric zone. */
+    private static final DateTimeFormatter DATE =
+            DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+
+    private ReceivedHeader() {}
+
+    static byte[] prepend(Envelope envelope, QueueId id, String hostname, boolean esmtp, byte[] content) {
+        byte[] header = format(envelope, id, hostname, esmtp).getBytes(StandardCharsets.UTF_8);
+        byte[] message = new byte[header.length + content.length];
+        System.arraycopy(header, 0, message, 0, header.length);
+        System.arraycopy(content, 0, message, header.length, content.length);
+        return message;
+    }
+
+    static String format(Envelope envelope, QueueId id, String hostname, boolean esmtp) {
+        // RFC 3848 and RFC 6531 section 3.7.3 name the protocol in the "with" clause.
+        String protocol = envelope.smtputf8() ? "UTF8SMTP" : esmtp ? "ESMTP" : "SMTP";
+        String client = envelope.clientAddress().contains(":")
+                ? "IPv6:" + envelope.clientAddress() : envelope.clientAddress();
+        StringBuilder header = new StringBuilder()
+                .append("Received: from ").append(envelope.heloName()).append(" ([").append(client).append("])\r\n")
+                .append("\tby ").append(hostname).append(" (Postillion) with ").append(protocol)
+                .append(" id ").append(id);
+        // Only a single recipient is named, so that Bcc recipients stay hidden from each other.
+        if (envelope.recipients().size() == 1) {
+            header.append("\r\n\tfor <").append(envelope.recipients().get(0).address()).append(">");
+        }
+        header.append("; ").append(DATE.format(envelope.arrival())).append("\r\n");
+        return header.toString();
+    }
+}

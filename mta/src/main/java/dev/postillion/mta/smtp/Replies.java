@@ -1,0 +1,65 @@
+package dev.postillion.mta.smtp;
+
+/** The replies of an SMTP session, in one place so the wording stays consistent. */
+final class Replies {
+
+    private Replies() {}
+
+    static final Reply OK = Reply.of(250, "2.0.0", "Ok");
+    static final Reply SENDER_OK = Reply.of(250, "2.1.0", "Ok");
+    static final Reply RECIPIENT_OK = Reply.of(250, "2.1.5", "Ok");
+    static final Reply START_DATA = Reply.plain(354, "End data with <CR><LF>.<CR><LF>");
+    static final Reply BYE = Reply.of(221, "2.0.0", "Bye");
+    static final Reply CANNOT_VRFY = Reply.of(252, "2.0.0", "Cannot VRFY user, but will accept message and attempt delivery");
+    static final Reply HELP = Reply.of(214, "2.0.0",
+            "Commands: HELO EHLO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP; see RFC 5321");
+
+    static final Reply LINE_TOO_LONG = Reply.of(500, "5.5.2", "Error: line too long");
+    static final Reply UNKNOWN_COMMAND = Reply.of(500, "5.5.2", "Error: command not recognized");
+    static final Reply NOT_IMPLEMENTED = Reply.of(502, "5.5.1", "Error: command not implemented");
+    static final Reply NEED_HELO = Reply.of(503, "5.5.1", "Error: send HELO/EHLO first");
+    static final Reply NESTED_MAIL = Reply.of(503, "5.5.1", "Error: nested MAIL command");
+    static final Reply NEED_MAIL = Reply.of(503, "5.5.1", "Error: need MAIL command");
+    static final Reply NEED_RCPT = Reply.of(503, "5.5.1", "Error: need RCPT command");
+    static final Reply NO_VALID_RECIPIENTS = Reply.of(554, "5.5.1", "Error: no valid recipients");
+    static final Reply BAD_SENDER_SYNTAX = Reply.of(501, "5.1.7", "Bad sender address syntax");
+    static final Reply BAD_RECIPIENT_SYNTAX = Reply.of(501, "5.1.3", "Bad recipient address syntax");
+    static final Reply NEED_SMTPUTF8 = Reply.of(553, "5.6.7", "Non-ASCII address requires the SMTPUTF8 parameter");
+    static final Reply TOO_MANY_RECIPIENTS = Reply.of(452, "4.5.3", "Error: too many recipients");
+    static final Reply MESSAGE_TOO_BIG = Reply.of(552, "5.3.4", "Error: message size exceeds fixed maximum message size");
+    static final Reply UNSAFE_LINE_ENDINGS = Reply.of(554, "5.6.0",
+            "Error: message contains a bare CR, a bare LF or a NUL; lines must end with CRLF (RFC 5321 section 2.3.8)");
+    static final Reply TOO_MANY_HOPS = Reply.of(554, "5.4.6", "Error: too many hops (mail loop?)");
+    static final Reply RELAY_DENIED = Reply.of(554, "5.7.1", "Relay access denied");
+    static final Reply UNKNOWN_USER = Reply.of(550, "5.1.1", "Recipient address rejected: User unknown in virtual mailbox table");
+    static final Reply QUEUE_WRITE_ERROR = Reply.of(451, "4.3.0", "Error: queue file write error, try again later");
+    static final Reply DIRECTORY_ERROR = Reply.of(451, "4.3.0", "Error: temporary recipient lookup failure, try again later");
+
+    static Reply unsupportedParameter(String keyword) {
+        return Reply.of(555, "5.5.4", "Unsupported option: " + keyword);
+    }
+
+    static Reply badParameterValue(String keyword) {
+        return Reply.of(501, "5.5.4", "Bad parameter value: " + keyword);
+    }
+
+    static Reply greeting(String hostname) {
+        return Reply.plain(220, hostname + " ESMTP Postillion");
+    }
+
+    static Reply tooManyErrors(String hostname) {
+        return Reply.of(421, "4.7.0", hostname + " Error: too many errors");
+    }
+
+    static Reply timeout(String hostname) {
+        return Reply.of(421, "4.4.2", hostname + " Error: timeout exceeded");
+    }
+
+    static Reply shuttingDown(String hostname) {
+        return Reply.of(421, "4.3.2", hostname + " Service shutting down, closing transmission channel");
+    }
+
+    static Reply queued(String queueId) {
+        return Reply.of(250, "2.0.0", "Ok: queued as " + queueId);
+    }
+}

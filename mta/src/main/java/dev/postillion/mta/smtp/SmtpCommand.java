@@ -1,0 +1,106 @@
+package dev.postillion.mta.smtp;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** A command line from the client, parsed per RFC 5321 section 4.1. */
+public sealed interface SmtpCommand {
+
+    record Helo(String domain) implements SmtpCommand {}
+
+    record Ehlo(String domain) implements SmtpCommand {}
+
+    /** @param path what was between the angle brackets; empty for the null reverse-path */
+    record Mail(String path, Map<String, String> parameters) implements SmtpCommand {}
+
+    record Rcpt(String path, Map<String, String> parameters) implements SmtpCommand {}
+
+    record Data() implements SmtpCommand {}
+
+    record Rset() implements SmtpCommand {}
+
+    record Noop() implements SmtpCommand {}
+
+    record Quit() implements SmtpCommand {}
+
+    record Vrfy(String argument) implements SmtpCommand {}
+
+    record Help(String argument) implements SmtpCommand {}
+
+    /** Recognised by RFC 5321 but not offered here (EXPN, TURN...). */
+    record NotImplemented(String verb) implements SmtpCommand {}
+
+    record Unknown(String verb) implements SmtpCommand {}
+
+    /** A known command whose arguments do not parse; {@code reply} says what is wrong. */
+    record Malformed(Reply reply) implements SmtpCommand {}
+
+    static SmtpCommand parse(String line) {
+        int space = line.indexOf(' ');
+        String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
+        String argument = space < 0 ? "" : line.substring(space + 1).trim();
+        return switch (verb) {
+            case "HELO" -> argument.isEmpty() ? malformed("Syntax: HELO hostname") : new Helo(firstWord(argument));
+            case "EHLO" -> argument.isEmpty() ? malformed("Syntax: EHLO hostname") : new Ehlo(firstWord(argument));
+            case "MAIL" -> parsePath(argument, "FROM:", true);
+            case "RCPT" -> parsePath(argument, "TO:", false);
+            case "DATA" -> argument.isEmpty() ? new Data() : malformed("Syntax: DATA");
+            case "RSET" -> argument.isEmpty() ? new Rset() : malformed("Syntax: RSET");
+            case "NOOP" -> new Noop();
+            case "QUIT" -> argument.isEmpty() ? new Quit() : malformed("Syntax: QUIT");
+            case "VRFY" -> argument.isEmpty() ? malformed("Syntax: VRFY address") : new Vrfy(argument);
+            case "HELP" -> new Help(argument);
+            case "EXPN", "TURN", "SEND", "SOML", "SAML" -> new NotImplemented(verb);
+            default -> new Unknown(verb);
+        };
+    }
+
+    private static String firstWord(String argument) {
+        int space = argument.indexOf(' ');
+        return space < 0 ? argument : argument.substring(0, space);
+    }
+
+    /**
+     * {@code FROM:<path> [SP parameters]} (RFC 5321 section 4.1.1.2 and 4.1.1.3). A space after
+     * the colon is tolerated, as most servers do. A source route {@code <@a,@b:user@c>} is
+     * accepted and its route ignored (RFC 5321 section 4.1.1.3 and appendix C).
+     */
+    private static SmtpCommand parsePath(String argument, String keyword, boolean sender) {
+        String syntax = sender ? "Syntax: MAIL FROM:<address>" : "Syntax: RCPT TO:<address>";
+        if (!argument.regionMatches(true, 0, keyword, 0, keyword.length())) {
+            return malformed(syntax);
+        }
+        String rest = argument.substring(keyword.length()).stripLeading();
+        if (!rest.startsWith("<")) {
+            return malformed(syntax);
+        }
+        int close = rest.indexOf('>');
+        if (close < 0) {
+            return malformed(syntax);
+        }
+        String path = rest.substring(1, close);
+        if (path.startsWith("@")) {
+            int colon = path.indexOf(':');
+            path = colon < 0 ? "" : path.substring(colon + 1);
+        }
+        String tail = rest.substring(close + 1);
+        if (!tail.isEmpty() && !tail.startsWith(" ")) {
+            return malformed(syntax);
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        for (String parameter : tail.trim().split(" +")) {
+            if (parameter.isEmpty()) {
+                continue;
+            }
+            int equals = parameter.indexOf('=');
+            String key = (equals < 0 ? parameter : parameter.substring(0, equals)).toUpperCase(Locale.ROOT);
+            parameters.put(key, equals < 0 ? "" : parameter.substring(equals + 1));
+        }
+        return sender ? new Mail(path, parameters) : new Rcpt(path, parameters);
+    }
+
+    private static SmtpCommand malformed(String text) {
+        return new Malformed(Reply.of(501, "5.5.4", text));
+    }
+}

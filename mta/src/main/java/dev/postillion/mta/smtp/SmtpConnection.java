@@ -1,0 +1,163 @@
+package dev.postillion.mta.smtp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The I/O side of one SMTP connection: frames bytes with an {@link SmtpFramer} on the event loop
+ * and hands the frames to the connection's {@link SmtpSession}; writes the session's replies.
+ *
+ * <p>Reading pauses while the session decides on DATA, and while too many frames wait for their
+ * replies, so a client that pipelines without reading cannot fill the session's mailbox.
+ */
+final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpSession.Connection {
+
+    private static final Logger log = LoggerFactory.getLogger(SmtpConnection.class);
+    /** Frames sent to the session and not yet answered, beyond which reading pauses. */
+    private static final int MAX_UNANSWERED = 256;
+
+    private final SmtpFramer framer;
+    private final ActorRef<SmtpSessions.Command> sessions;
+    private Channel channel;
+    private ByteBuf pending;
+    private ActorRef<SmtpSession.Command> session;
+    private int unanswered;
+
+    SmtpConnection(SmtpSettings settings, ActorRef<SmtpSessions.Command> sessions) {
+        this.framer = new SmtpFramer(settings.maxLineLength(), settings.maxMessageSize());
+        this.sessions = sessions;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        pending = ctx.alloc().buffer();
+        sessions.tell(new SmtpSessions.Open(this, ref -> channel.eventLoop().execute(() -> attach(ref))));
+    }
+
+    private void attach(ActorRef<SmtpSession.Command> ref) {
+        session = ref;
+        if (!channel.isActive()) {
+            session.tell(new SmtpSession.Disconnected());
+            return;
+        }
+        updateReading();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf in = (ByteBuf) msg;
+        try {
+            pending.writeBytes(in);
+        } finally {
+            in.release();
+        }
+        frame();
+    }
+
+    private void frame() {
+        List<SmtpFramer.Frame> frames = new ArrayList<>();
+        framer.feed(pending, frames);
+        pending.discardSomeReadBytes();
+        for (SmtpFramer.Frame frame : frames) {
+            unanswered++;
+            session.tell(new SmtpSession.Input(frame));
+        }
+        updateReading();
+    }
+
+    private void updateReading() {
+        boolean read = session != null && !framer.awaitingDataDecision() && unanswered < MAX_UNANSWERED;
+        if (channel.config().isAutoRead() != read) {
+            channel.config().setAutoRead(read);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent && session != null) {
+            session.tell(new SmtpSession.IdleTimeout());
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
+        if (session != null) {
+            session.tell(new SmtpSession.Disconnected());
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("SMTP connection from {} failed: {}", clientAddress(), cause.toString());
+        ctx.close();
+    }
+
+    // The session's side, called from the actor: everything goes through the event loop, in order.
+
+    @Override
+    public void send(Reply reply) {
+        channel.eventLoop().execute(() -> {
+            channel.writeAndFlush(Unpooled.wrappedBuffer(reply.bytes()));
+            answered();
+        });
+    }
+
+    @Override
+    public void sendAndClose(Reply reply) {
+        channel.eventLoop().execute(() ->
+                channel.writeAndFlush(Unpooled.wrappedBuffer(reply.bytes())).addListener(ChannelFutureListener.CLOSE));
+    }
+
+    @Override
+    public void startData() {
+        channel.eventLoop().execute(() -> {
+            framer.startData();
+            resumeFraming();
+        });
+    }
+
+    @Override
+    public void resumeCommands() {
+        channel.eventLoop().execute(() -> {
+            framer.resumeCommands();
+            resumeFraming();
+        });
+    }
+
+    private void resumeFraming() {
+        if (pending != null) {
+            frame();
+        }
+    }
+
+    private void answered() {
+        if (unanswered > 0) {
+            unanswered--;
+        }
+        if (pending != null) {
+            updateReading();
+        }
+    }
+
+    @Override
+    public String clientAddress() {
+        return channel.remoteAddress() instanceof InetSocketAddress address
+                ? address.getAddress().getHostAddress() : String.valueOf(channel.remoteAddress());
+    }
+}

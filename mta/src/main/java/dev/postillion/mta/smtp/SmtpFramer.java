@@ -1,0 +1,217 @@
+package dev.postillion.mta.smtp;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Cuts the client's byte stream into command lines and message contents, on the I/O thread
+ * (ARCHITECTURE rule 1). It holds no protocol state beyond framing: the session decides, and tells
+ * the framer through {@link #startData()} or {@link #resumeCommands()} after each DATA command.
+ *
+ * <p><b>End of data is only {@code <CRLF>.<CRLF>}</b> (RFC 5321 section 4.1.1.4). A line starts
+ * only after CRLF, so {@code <LF>.<LF>}, {@code <CR>.<CR>}, {@code <LF>.<CR><LF>} and their kin are
+ * content, never an end: no client can end a message early and smuggle a second one in (the 2023
+ * "SMTP smuggling" class). A message that holds a bare CR, a bare LF or a NUL anywhere is marked so
+ * the session refuses it, because a server further on might read those bytes differently.
+ * Dot-unstuffing follows RFC 5321 section 4.5.2. Content beyond the size limit is counted and
+ * dropped, never buffered.
+ */
+final class SmtpFramer {
+
+    sealed interface Frame {}
+
+    /** A command line without its line ending. */
+    record CommandLine(String text) implements Frame {}
+
+    /** A command line longer than the limit; its bytes up to the next LF were discarded. */
+    record LineTooLong() implements Frame {}
+
+    /**
+     * The content of one DATA transaction, unstuffed, ending with the CRLF before the final dot.
+     *
+     * @param size octets received, including any beyond the limit
+     * @param oversized more than the size limit arrived; {@code content} is then incomplete
+     * @param unsafeLineEndings a bare CR, bare LF or NUL occurred
+     */
+    record Content(byte[] content, long size, boolean oversized, boolean unsafeLineEndings) implements Frame {}
+
+    private enum Mode { COMMANDS, DISCARDING_LINE, AWAITING_DATA_DECISION, DATA }
+
+    /** Where the data scanner is within the current content line. */
+    private enum DataState {
+        /** Just after CRLF (or the start of data): a dot here is special. */
+        LINE_START,
+        /** A dot at line start. */
+        DOT,
+        /** A dot at line start, then CR. */
+        DOT_CR,
+        IN_LINE,
+        /** A CR inside a line; only LF after it makes a line ending. */
+        CR
+    }
+
+    private final int maxLineLength;
+    private final long maxMessageSize;
+    private Mode mode = Mode.COMMANDS;
+    private DataState dataState;
+    private byte[] data;
+    private int dataLength;
+    private long dataSize;
+    private boolean unsafe;
+
+    SmtpFramer(int maxLineLength, long maxMessageSize) {
+        this.maxLineLength = maxLineLength;
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    /** Consumes what it can of {@code in}; stops after a DATA command until the session decides. */
+    void feed(ByteBuf in, List<Frame> out) {
+        boolean progress = true;
+        while (progress && in.isReadable()) {
+            progress = switch (mode) {
+                case COMMANDS -> readCommand(in, out);
+                case DISCARDING_LINE -> discardLine(in);
+                case DATA -> readData(in, out);
+                case AWAITING_DATA_DECISION -> false;
+            };
+        }
+    }
+
+    boolean awaitingDataDecision() {
+        return mode == Mode.AWAITING_DATA_DECISION;
+    }
+
+    /** The session answered DATA with 354: what follows is content. */
+    void startData() {
+        mode = Mode.DATA;
+        dataState = DataState.LINE_START;
+        data = new byte[4096];
+        dataLength = 0;
+        dataSize = 0;
+        unsafe = false;
+    }
+
+    /** The session refused DATA: what follows are commands. */
+    void resumeCommands() {
+        mode = Mode.COMMANDS;
+    }
+
+    /** @return false when only an incomplete line is left, to wait for more bytes */
+    private boolean readCommand(ByteBuf in, List<Frame> out) {
+        int lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
+        if (lf < 0) {
+            if (in.readableBytes() <= maxLineLength) {
+                return false;
+            }
+            in.skipBytes(in.readableBytes());
+            mode = Mode.DISCARDING_LINE;
+            out.add(new LineTooLong());
+            return true;
+        }
+        int length = lf - in.readerIndex();
+        if (length > maxLineLength) {
+            in.readerIndex(lf + 1);
+            out.add(new LineTooLong());
+            return true;
+        }
+        int end = length > 0 && in.getByte(lf - 1) == '\r' ? length - 1 : length;
+        String line = in.toString(in.readerIndex(), end, StandardCharsets.UTF_8);
+        in.readerIndex(lf + 1);
+        out.add(new CommandLine(line));
+        if (line.strip().equalsIgnoreCase("DATA")) {
+            mode = Mode.AWAITING_DATA_DECISION;
+        }
+        return true;
+    }
+
+    private boolean discardLine(ByteBuf in) {
+        int lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
+        if (lf < 0) {
+            in.skipBytes(in.readableBytes());
+        } else {
+            in.readerIndex(lf + 1);
+            mode = Mode.COMMANDS;
+        }
+        return true;
+    }
+
+    private boolean readData(ByteBuf in, List<Frame> out) {
+        while (in.isReadable()) {
+            byte b = in.readByte();
+            if (b == 0) {
+                unsafe = true;
+            }
+            switch (dataState) {
+                case LINE_START -> {
+                    if (b == '.') {
+                        dataState = DataState.DOT;
+                    } else {
+                        inLine(b);
+                    }
+                }
+                case DOT -> {
+                    if (b == '\r') {
+                        dataState = DataState.DOT_CR;
+                    } else {
+                        inLine(b); // a stuffed dot: the first dot of the line is dropped
+                    }
+                }
+                case DOT_CR -> {
+                    if (b == '\n') {
+                        finish(out);
+                        return true;
+                    }
+                    append((byte) '\r'); // ".<CR>" then not LF: a bare CR after a stuffed dot
+                    unsafe = true;
+                    inLine(b);
+                }
+                case CR -> {
+                    if (b == '\n') {
+                        append((byte) '\r');
+                        append((byte) '\n');
+                        dataState = DataState.LINE_START;
+                    } else {
+                        append((byte) '\r');
+                        unsafe = true;
+                        inLine(b);
+                    }
+                }
+                case IN_LINE -> inLine(b);
+                default -> throw new IllegalStateException(dataState.name());
+            }
+        }
+        return true;
+    }
+
+    /** A byte inside a line. A CR waits for its LF; an LF without CR is content, never a line end. */
+    private void inLine(byte b) {
+        if (b == '\r') {
+            dataState = DataState.CR;
+            return;
+        }
+        if (b == '\n') {
+            unsafe = true;
+        }
+        append(b);
+        dataState = DataState.IN_LINE;
+    }
+
+    private void append(byte b) {
+        dataSize++;
+        if (dataSize > maxMessageSize) {
+            return; // counted, not kept
+        }
+        if (dataLength == data.length) {
+            data = Arrays.copyOf(data, data.length * 2);
+        }
+        data[dataLength++] = b;
+    }
+
+    private void finish(List<Frame> out) {
+        out.add(new Content(Arrays.copyOf(data, dataLength), dataSize, dataSize > maxMessageSize, unsafe));
+        data = null;
+        mode = Mode.COMMANDS;
+    }
+}

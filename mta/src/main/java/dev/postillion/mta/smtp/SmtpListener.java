@@ -1,0 +1,67 @@
+package dev.postillion.mta.smtp;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A Netty server socket for one SMTP role (the MX port now; submission later). */
+public final class SmtpListener {
+
+    private static final Logger log = LoggerFactory.getLogger(SmtpListener.class);
+
+    private final Channel serverChannel;
+
+    private SmtpListener(Channel serverChannel) {
+        this.serverChannel = serverChannel;
+    }
+
+    public static SmtpListener start(String name, SmtpSettings settings, EventLoopGroup group,
+            ActorRef<SmtpSessions.Command> sessions) throws InterruptedException {
+        Class<? extends ServerChannel> channelType =
+                Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                // Nothing is read until the connection's session exists to take it.
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        channel.pipeline()
+                                .addLast(new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
+                                .addLast(new FlushConsolidationHandler(64, true))
+                                .addLast(new SmtpConnection(settings, sessions));
+                    }
+                });
+        Channel channel = bootstrap.bind(settings.bind(), settings.port()).sync().channel();
+        SmtpListener listener = new SmtpListener(channel);
+        log.info("SMTP {} listening on {}:{} ({})", name, settings.bind(), listener.port(),
+                Epoll.isAvailable() ? "epoll" : "nio");
+        return listener;
+    }
+
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** Stops accepting connections; those already open go on. */
+    public void stopAccepting() {
+        serverChannel.close().syncUninterruptibly();
+    }
+}

@@ -1,0 +1,393 @@
+package dev.postillion.mta.smtp;
+
+import dev.postillion.core.AddressSyntaxException;
+import dev.postillion.core.EmailAddress;
+import dev.postillion.core.Envelope;
+import dev.postillion.core.MessageHeaders;
+import dev.postillion.core.QueueId;
+import dev.postillion.mailbox.Directory;
+import dev.postillion.mta.smtp.SmtpCommand.Data;
+import dev.postillion.mta.smtp.SmtpCommand.Ehlo;
+import dev.postillion.mta.smtp.SmtpCommand.Helo;
+import dev.postillion.mta.smtp.SmtpCommand.Help;
+import dev.postillion.mta.smtp.SmtpCommand.Mail;
+import dev.postillion.mta.smtp.SmtpCommand.Malformed;
+import dev.postillion.mta.smtp.SmtpCommand.Noop;
+import dev.postillion.mta.smtp.SmtpCommand.NotImplemented;
+import dev.postillion.mta.smtp.SmtpCommand.Quit;
+import dev.postillion.mta.smtp.SmtpCommand.Rcpt;
+import dev.postillion.mta.smtp.SmtpCommand.Rset;
+import dev.postillion.mta.smtp.SmtpCommand.Vrfy;
+import dev.postillion.mta.smtp.SmtpFramer.CommandLine;
+import dev.postillion.mta.smtp.SmtpFramer.Content;
+import dev.postillion.mta.smtp.SmtpFramer.Frame;
+import dev.postillion.mta.smtp.SmtpFramer.LineTooLong;
+import dev.postillion.queue.Spool;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * One SMTP connection's protocol state machine (RFC 5321), the job of Postfix's smtpd(8). Its
+ * {@link Connection} frames the bytes; the session answers each frame in order, and while a
+ * message is being committed it holds later frames back, so pipelined commands (RFC 2920) are
+ * answered in the order they came.
+ */
+public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
+
+    public sealed interface Command {}
+
+    /** A frame from the client: a command line, an over-long line, or a message's content. */
+    public record Input(Frame frame) implements Command {}
+
+    /** Nothing arrived for the idle timeout (RFC 5321 section 4.5.3.2). */
+    public record IdleTimeout() implements Command {}
+
+    /** The connection is gone. */
+    public record Disconnected() implements Command {}
+
+    /** The node is stopping: finish the transaction in flight, then say 421 and close. */
+    public record Drain() implements Command {}
+
+    private record Committed(QueueId id, Throwable failure) implements Command {}
+
+    /** What the session needs of its connection; implemented on the I/O side. */
+    public interface Connection {
+        void send(Reply reply);
+
+        void sendAndClose(Reply reply);
+
+        /** After a 354: the framer reads content. */
+        void startData();
+
+        /** After DATA was refused: the framer reads commands again. */
+        void resumeCommands();
+
+        String clientAddress();
+    }
+
+    /** What every session of a listener shares. */
+    public record Context(SmtpSettings settings, String hostname, Directory directory, Spool spool, Clock clock) {}
+
+    /** The transaction begun by MAIL (RFC 5321 section 3.3). */
+    private static final class Transaction {
+        Optional<EmailAddress> sender;
+        Map<String, String> parameters;
+        boolean smtputf8;
+        final List<Envelope.Recipient> recipients = new ArrayList<>();
+        boolean rcptAttempted;
+    }
+
+    private final Context context;
+    private final Connection connection;
+    private final Queue<Frame> held = new ArrayDeque<>();
+    private String heloName;
+    private boolean esmtp;
+    private Transaction transaction;
+    private int errors;
+    private boolean committing;
+    private boolean draining;
+
+    public static Behavior<Command> create(Context context, Connection connection) {
+        return Behaviors.setup(ctx -> new SmtpSession(ctx, context, connection));
+    }
+
+    private SmtpSession(ActorContext<Command> ctx, Context context, Connection connection) {
+        super(ctx);
+        this.context = context;
+        this.connection = connection;
+        connection.send(Replies.greeting(context.hostname()));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Input.class, this::onInput)
+                .onMessage(Committed.class, this::onCommitted)
+                .onMessage(IdleTimeout.class, timeout -> closeWith(Replies.timeout(context.hostname())))
+                .onMessage(Drain.class, this::onDrain)
+                .onMessage(Disconnected.class, gone -> Behaviors.stopped())
+                .build();
+    }
+
+    private Behavior<Command> onInput(Input input) {
+        if (committing) {
+            held.add(input.frame());
+            return this;
+        }
+        return handle(input.frame());
+    }
+
+    private Behavior<Command> handle(Frame frame) {
+        if (frame instanceof CommandLine line) {
+            if (draining && transaction == null) {
+                return closeWith(Replies.shuttingDown(context.hostname()));
+            }
+            return onCommand(SmtpCommand.parse(line.text()));
+        }
+        if (frame instanceof Content content) {
+            return onContent(content);
+        }
+        if (frame instanceof LineTooLong) {
+            return error(Replies.LINE_TOO_LONG);
+        }
+        throw new IllegalArgumentException("unknown frame " + frame);
+    }
+
+    private Behavior<Command> onCommand(SmtpCommand command) {
+        if (command instanceof Ehlo ehlo) {
+            return onHelo(ehlo.domain(), true);
+        } else if (command instanceof Helo helo) {
+            return onHelo(helo.domain(), false);
+        } else if (command instanceof Mail mail) {
+            return onMail(mail);
+        } else if (command instanceof Rcpt rcpt) {
+            return onRcpt(rcpt);
+        } else if (command instanceof Data) {
+            return onData();
+        } else if (command instanceof Rset) {
+            transaction = null;
+            return reply(Replies.OK);
+        } else if (command instanceof Noop) {
+            return reply(Replies.OK);
+        } else if (command instanceof Quit) {
+            return closeWith(Replies.BYE);
+        } else if (command instanceof Vrfy) {
+            return reply(Replies.CANNOT_VRFY);
+        } else if (command instanceof Help) {
+            return reply(Replies.HELP);
+        } else if (command instanceof NotImplemented) {
+            return error(Replies.NOT_IMPLEMENTED);
+        } else if (command instanceof Malformed malformed) {
+            return error(malformed.reply());
+        }
+        return error(Replies.UNKNOWN_COMMAND);
+    }
+
+    /** RFC 5321 section 4.1.4: EHLO or HELO also resets any transaction. */
+    private Behavior<Command> onHelo(String domain, boolean extended) {
+        heloName = domain;
+        esmtp = extended;
+        transaction = null;
+        if (!extended) {
+            return reply(Reply.plain(250, context.hostname()));
+        }
+        return reply(new Reply(250, null, List.of(
+                context.hostname(),
+                "PIPELINING",
+                "SIZE " + context.settings().maxMessageSize(),
+                "ENHANCEDSTATUSCODES",
+                "8BITMIME",
+                "SMTPUTF8")));
+    }
+
+    private Behavior<Command> onMail(Mail mail) {
+        if (heloName == null) {
+            return error(Replies.NEED_HELO);
+        }
+        if (transaction != null) {
+            return error(Replies.NESTED_MAIL);
+        }
+        Optional<Reply> refused = checkMailParameters(mail.parameters());
+        if (refused.isPresent()) {
+            return error(refused.get());
+        }
+        boolean smtputf8 = mail.parameters().containsKey("SMTPUTF8");
+        Optional<EmailAddress> sender;
+        if (mail.path().isEmpty()) {
+            sender = Optional.empty();
+        } else {
+            Optional<Reply> bad = addressProblem(mail.path(), smtputf8, Replies.BAD_SENDER_SYNTAX);
+            if (bad.isPresent()) {
+                return error(bad.get());
+            }
+            sender = Optional.of(EmailAddress.parse(mail.path(), smtputf8));
+        }
+        Transaction started = new Transaction();
+        started.sender = sender;
+        started.parameters = mail.parameters();
+        started.smtputf8 = smtputf8;
+        transaction = started;
+        return reply(Replies.SENDER_OK);
+    }
+
+    /** MAIL parameters of the extensions we announce: SIZE (RFC 1870), BODY (RFC 6152), SMTPUTF8 (RFC 6531). */
+    private Optional<Reply> checkMailParameters(Map<String, String> parameters) {
+        for (Map.Entry<String, String> parameter : parameters.entrySet()) {
+            String value = parameter.getValue();
+            switch (parameter.getKey()) {
+                case "SIZE" -> {
+                    long size;
+                    try {
+                        size = Long.parseLong(value);
+                    } catch (NumberFormatException e) {
+                        return Optional.of(Replies.badParameterValue("SIZE=" + value));
+                    }
+                    if (size > context.settings().maxMessageSize()) {
+                        return Optional.of(Replies.MESSAGE_TOO_BIG);
+                    }
+                }
+                case "BODY" -> {
+                    if (!value.equalsIgnoreCase("7BIT") && !value.equalsIgnoreCase("8BITMIME")) {
+                        return Optional.of(Replies.badParameterValue("BODY=" + value));
+                    }
+                }
+                case "SMTPUTF8" -> {
+                    if (!value.isEmpty()) {
+                        return Optional.of(Replies.badParameterValue("SMTPUTF8=" + value));
+                    }
+                }
+                default -> {
+                    return Optional.of(Replies.unsupportedParameter(parameter.getKey()));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Reply> addressProblem(String path, boolean smtputf8, Reply syntaxError) {
+        try {
+            EmailAddress parsed = EmailAddress.parse(path, true);
+            if (!smtputf8 && !parsed.isAscii()) {
+                return Optional.of(Replies.NEED_SMTPUTF8);
+            }
+            return Optional.empty();
+        } catch (AddressSyntaxException e) {
+            return Optional.of(Reply.of(syntaxError.code(), syntaxError.enhanced(),
+                    syntaxError.lines().get(0) + ": " + e.getMessage()));
+        }
+    }
+
+    private Behavior<Command> onRcpt(Rcpt rcpt) {
+        if (transaction == null) {
+            return error(heloName == null ? Replies.NEED_HELO : Replies.NEED_MAIL);
+        }
+        transaction.rcptAttempted = true;
+        if (!rcpt.parameters().isEmpty()) {
+            return error(Replies.unsupportedParameter(rcpt.parameters().keySet().iterator().next()));
+        }
+        Optional<Reply> bad = addressProblem(rcpt.path(), transaction.smtputf8, Replies.BAD_RECIPIENT_SYNTAX);
+        if (bad.isPresent()) {
+            return error(bad.get());
+        }
+        if (transaction.recipients.size() >= context.settings().maxRecipients()) {
+            return reply(Replies.TOO_MANY_RECIPIENTS);
+        }
+        EmailAddress recipient = EmailAddress.parse(rcpt.path(), true);
+        Directory.Lookup lookup;
+        try {
+            lookup = context.directory().lookup(recipient);
+        } catch (RuntimeException e) {
+            getContext().getLog().warn("recipient lookup of {} failed: {}", recipient, e.getMessage());
+            return reply(Replies.DIRECTORY_ERROR);
+        }
+        return switch (lookup) {
+            case NOT_HOSTED -> error(Replies.RELAY_DENIED.about(recipient.toString()));
+            case UNKNOWN_ADDRESS -> error(Replies.UNKNOWN_USER.about(recipient.toString()));
+            case MAILBOX -> {
+                transaction.recipients.add(new Envelope.Recipient(recipient, rcpt.parameters()));
+                yield reply(Replies.RECIPIENT_OK);
+            }
+        };
+    }
+
+    private Behavior<Command> onData() {
+        Reply refusal = transaction == null ? (heloName == null ? Replies.NEED_HELO : Replies.NEED_MAIL)
+                : transaction.recipients.isEmpty()
+                        ? (transaction.rcptAttempted ? Replies.NO_VALID_RECIPIENTS : Replies.NEED_RCPT)
+                        : null;
+        if (refusal != null) {
+            connection.resumeCommands();
+            return error(refusal);
+        }
+        connection.startData();
+        return reply(Replies.START_DATA);
+    }
+
+    private Behavior<Command> onContent(Content content) {
+        Transaction finished = transaction;
+        transaction = null;
+        if (content.oversized()) {
+            return afterTransaction(Replies.MESSAGE_TOO_BIG);
+        }
+        if (content.unsafeLineEndings()) {
+            return afterTransaction(Replies.UNSAFE_LINE_ENDINGS);
+        }
+        if (MessageHeaders.parse(content.content()).count("Received") > context.settings().maxReceivedHeaders()) {
+            return afterTransaction(Replies.TOO_MANY_HOPS);
+        }
+        QueueId id = context.spool().newId();
+        Envelope envelope = new Envelope(finished.sender, finished.parameters, finished.recipients, heloName,
+                connection.clientAddress(), context.clock().instant(), finished.smtputf8);
+        byte[] message = ReceivedHeader.prepend(envelope, id, context.hostname(), esmtp, content.content());
+        committing = true;
+        getContext().pipeToSelf(context.spool().accept(id, envelope, message),
+                (ok, failure) -> new Committed(id, failure));
+        return this;
+    }
+
+    private Behavior<Command> onCommitted(Committed committed) {
+        committing = false;
+        Behavior<Command> next;
+        if (committed.failure() == null) {
+            getContext().getLog().info("{}: client=[{}], helo={}, queued", committed.id(),
+                    connection.clientAddress(), heloName);
+            next = afterTransaction(Replies.queued(committed.id().toString()));
+        } else {
+            getContext().getLog().error("{}: spool commit failed: {}", committed.id(), committed.failure().getMessage());
+            next = afterTransaction(Replies.QUEUE_WRITE_ERROR);
+        }
+        while (next == this && !committing && !held.isEmpty()) {
+            next = handle(held.poll());
+        }
+        return next;
+    }
+
+    /** The reply that ends a DATA transaction; a draining session closes after it. */
+    private Behavior<Command> afterTransaction(Reply reply) {
+        if (draining) {
+            connection.send(reply);
+            return closeWith(Replies.shuttingDown(context.hostname()));
+        }
+        // A 4xx here is our fault (the spool), and does not count against the client.
+        return reply.code() >= 500 ? error(reply) : reply(reply);
+    }
+
+    private Behavior<Command> onDrain(Drain drain) {
+        draining = true;
+        if (transaction == null && !committing) {
+            return closeWith(Replies.shuttingDown(context.hostname()));
+        }
+        return this;
+    }
+
+    private Behavior<Command> reply(Reply reply) {
+        connection.send(reply);
+        return this;
+    }
+
+    /** A reply to a client error; too many of them end the session (RFC 5321 section 4.3.2, 421). */
+    private Behavior<Command> error(Reply reply) {
+        connection.send(reply);
+        errors++;
+        if (errors >= context.settings().errorLimit()) {
+            return closeWith(Replies.tooManyErrors(context.hostname()));
+        }
+        return this;
+    }
+
+    /** Sends a last reply and closes; the session stops when the connection reports it is gone. */
+    private Behavior<Command> closeWith(Reply reply) {
+        connection.sendAndClose(reply);
+        return Behaviors.stopped();
+    }
+}

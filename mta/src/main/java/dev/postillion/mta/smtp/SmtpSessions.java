@@ -1,0 +1,71 @@
+package dev.postillion.mta.smtp;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * Parent of one listener's {@link SmtpSession}s: starts one per connection and, at shutdown, asks
+ * them all to finish and reports when the last one has ended.
+ */
+public final class SmtpSessions {
+
+    public sealed interface Command {}
+
+    /** A new connection; {@code attach} receives its session. */
+    public record Open(SmtpSession.Connection connection, Consumer<ActorRef<SmtpSession.Command>> attach)
+            implements Command {}
+
+    /** Finish every session (each after its transaction in flight); answer when none is left. */
+    public record Drain(ActorRef<Done> replyTo) implements Command {}
+
+    private record Ended(ActorRef<SmtpSession.Command> session) implements Command {}
+
+    private SmtpSessions() {}
+
+    public static Behavior<Command> create(SmtpSession.Context context) {
+        return Behaviors.setup(ctx -> {
+            Set<ActorRef<SmtpSession.Command>> sessions = new HashSet<>();
+            Set<ActorRef<Done>> drainWaiters = new HashSet<>();
+            return Behaviors.receive(Command.class)
+                    .onMessage(Open.class, open -> {
+                        // A session that fails on a bug stops; its client sees the connection close,
+                        // and no other session is touched.
+                        ActorRef<SmtpSession.Command> session = ctx.spawnAnonymous(Behaviors
+                                .supervise(SmtpSession.create(context, open.connection()))
+                                .onFailure(SupervisorStrategy.stop()));
+                        ctx.watchWith(session, new Ended(session));
+                        sessions.add(session);
+                        open.attach().accept(session);
+                        if (!drainWaiters.isEmpty()) {
+                            session.tell(new SmtpSession.Drain());
+                        }
+                        return Behaviors.same();
+                    })
+                    .onMessage(Drain.class, drain -> {
+                        drainWaiters.add(drain.replyTo());
+                        sessions.forEach(session -> session.tell(new SmtpSession.Drain()));
+                        answerIfDrained(sessions, drainWaiters);
+                        return Behaviors.same();
+                    })
+                    .onMessage(Ended.class, ended -> {
+                        sessions.remove(ended.session());
+                        answerIfDrained(sessions, drainWaiters);
+                        return Behaviors.same();
+                    })
+                    .build();
+        });
+    }
+
+    private static void answerIfDrained(Set<ActorRef<SmtpSession.Command>> sessions, Set<ActorRef<Done>> waiters) {
+        if (sessions.isEmpty() && !waiters.isEmpty()) {
+            waiters.forEach(waiter -> waiter.tell(Done.getInstance()));
+            waiters.clear();
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.postillion.mta.smtp;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/** {@code postillion.smtp} settings for one listener; documented in mta's reference.conf. */
+public record SmtpSettings(
+        String bind,
+        int port,
+        long maxMessageSize,
+        int maxRecipients,
+        int maxLineLength,
+        int errorLimit,
+        int maxReceivedHeaders,
+        Duration idleTimeout) {
+
+    /** @param smtp the {@code postillion.smtp} block; {@code listener} one of its listener blocks */
+    public static SmtpSettings from(Config smtp, String listener) {
+        Config own = smtp.getConfig(listener);
+        return new SmtpSettings(
+                own.getString("bind"),
+                own.getInt("port"),
+                smtp.getBytes("max-message-size"),
+                smtp.getInt("max-recipients"),
+                smtp.getInt("max-line-length"),
+                smtp.getInt("error-limit"),
+                smtp.getInt("max-received-headers"),
+                smtp.getDuration("idle-timeout"));
+    }
+}

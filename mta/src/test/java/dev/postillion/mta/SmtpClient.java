@@ -1,0 +1,85 @@
+package dev.postillion.mta;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A raw SMTP client over a socket, for the protocol's edge cases: it sends exactly the bytes it is
+ * given and reads replies line by line (a multi-line reply is returned whole).
+ */
+public final class SmtpClient implements AutoCloseable {
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    public SmtpClient(int port) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+    }
+
+    /** Sends {@code line} followed by CRLF and returns the reply. */
+    public String command(String line) throws IOException {
+        send(line + "\r\n");
+        return reply();
+    }
+
+    public void send(String raw) throws IOException {
+        send(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void send(byte[] raw) throws IOException {
+        out.write(raw);
+        out.flush();
+    }
+
+    /** The next reply; for a multi-line one, its lines joined with "\n". Null at end of stream. */
+    public String reply() throws IOException {
+        List<String> lines = new ArrayList<>();
+        while (true) {
+            String line = line();
+            if (line == null) {
+                return lines.isEmpty() ? null : String.join("\n", lines);
+            }
+            lines.add(line);
+            if (line.length() < 4 || line.charAt(3) != '-') {
+                return String.join("\n", lines);
+            }
+        }
+    }
+
+    /** True once the server has closed the connection. */
+    public boolean closedByServer() throws IOException {
+        return in.read() == -1;
+    }
+
+    private String line() throws IOException {
+        StringBuilder line = new StringBuilder();
+        while (true) {
+            int b = in.read();
+            if (b == -1) {
+                return line.length() == 0 ? null : line.toString();
+            }
+            if (b == '\n') {
+                int length = line.length();
+                if (length > 0 && line.charAt(length - 1) == '\r') {
+                    line.setLength(length - 1);
+                }
+                return line.toString();
+            }
+            line.append((char) b);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.postillion.mta;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * A real node started in-process for a test: temporary data directory, ephemeral ports, a known
+ * admin token, cheap password hashing. Talk to it over SMTP ({@link #smtpPort()}) and HTTP.
+ */
+public final class TestNode implements AutoCloseable {
+
+    public static final String TOKEN = "test-token";
+    public static final String HOSTNAME = "mx.test";
+
+    private final Node node;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private TestNode(Node node) {
+        this.node = node;
+    }
+
+    public static TestNode start(Path dataDir) {
+        return start(dataDir, Map.of(), Clock.systemUTC());
+    }
+
+    /** @param settings extra settings, e.g. {@code "postillion.smtp.max-recipients" -> 3} */
+    public static TestNode start(Path dataDir, Map<String, ?> settings, Clock clock) {
+        Config defaults = ConfigFactory.parseMap(Map.of(
+                        "postillion.hostname", HOSTNAME,
+                        "postillion.data-dir", dataDir.toString(),
+                        "postillion.smtp.mx.bind", "127.0.0.1",
+                        "postillion.smtp.mx.port", 0,
+                        "postillion.admin.port", 0,
+                        "postillion.admin.token", TOKEN,
+                        "postillion.directory.password-iterations", 1000));
+        try {
+            return new TestNode(Node.start(Node.configuration(ConfigFactory.parseMap(settings).withFallback(defaults)), clock));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Node node() {
+        return node;
+    }
+
+    public int smtpPort() {
+        return node.smtpPort();
+    }
+
+    /** Creates a domain and an address (password "secret-password") through the admin API. */
+    public void createMailbox(String address) {
+        String[] parts = address.split("@");
+        HttpResponse<String> domain = post("/api/v1/domains", "{\"name\":\"" + parts[1] + "\"}");
+        if (domain.statusCode() != 201 && domain.statusCode() != 409) {
+            throw new IllegalStateException("domain creation failed: " + domain.body());
+        }
+        HttpResponse<String> created = post("/api/v1/domains/" + parts[1] + "/addresses",
+                "{\"localPart\":\"" + parts[0] + "\",\"password\":\"secret-password\"}");
+        assertEquals(201, created.statusCode(), created.body());
+    }
+
+    public HttpResponse<String> get(String path) {
+        return send(request(path).GET());
+    }
+
+    public HttpResponse<byte[]> getBytes(String path) {
+        try {
+            return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public HttpResponse<String> post(String path, String json) {
+        return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public HttpResponse<String> delete(String path) {
+        return send(request(path).DELETE());
+    }
+
+    public HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort() + path))
+                .header("Authorization", "Bearer " + TOKEN);
+    }
+
+    public HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        node.close();
+    }
+}
