@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Acceptance benchmark: Postfix's smtp-source drives Postillion and, in the same run, Postfix
+# (started by ../shared/bench/postfix-peer.sh) with the same load, and prints messages per second
+# for each and their ratio. Every 250 is durable on both sides (Postillion: RocksDB WAL fsync with
+# group commit; Postfix: its fsync'd queue files). Afterwards every message must be in its
+# Postillion mailbox, or the run fails.
+#
+#   load-tests/bench/accept-vs-postfix.sh [MESSAGES=20000] [SESSIONS=50] [SIZE=2048]
+#
+# Needs root (Postfix is installed from Debian's packages if missing) and a built jar
+# (mta/target/postillion.jar, built here if absent).
+set -euo pipefail
+messages=${1:-20000}; sessions=${2:-50}; size=${3:-2048}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+peer="$root/../shared/bench/postfix-peer.sh"
+jar="$root/mta/target/postillion.jar"
+work=$(mktemp -d /tmp/postillion-bench.XXXXXX)
+smtp_port=22525; admin_port=28080; token=bench-token
+warmup=$(( messages / 10 ))
+
+[ -x "$peer" ] || [ -f "$peer" ] || { echo "missing $peer" >&2; exit 2; }
+bash "$peer" stop >/dev/null 2>&1 || true
+command -v smtp-source >/dev/null || bash "$peer" start >/dev/null   # installs Postfix
+bash "$peer" stop >/dev/null 2>&1 || true
+[ -f "$jar" ] || (cd "$root" && ./mvnw -q -B -DskipTests package)
+
+node_pid=
+cleanup() {
+  [ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null && wait "$node_pid" 2>/dev/null || true
+  bash "$peer" stop >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+api() { curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' "$@"; }
+
+# Wall time in seconds of smtp-source sending $1 messages to $2 at 127.0.0.1:$3.
+drive() {
+  local count=$1 rcpt=$2 port=$3 start end
+  start=$(date +%s.%N)
+  smtp-source -s "$sessions" -m "$count" -l "$size" -f bench@sender.test -t "$rcpt" "127.0.0.1:$port"
+  end=$(date +%s.%N)
+  echo "$end - $start" | bc -l
+}
+
+# Postillion: one node with embedded storage, as the README starts it.
+java -Dpostillion.data-dir="$work/data" -Dpostillion.hostname=postillion.bench \
+     -Dpostillion.smtp.mx.bind=127.0.0.1 -Dpostillion.smtp.mx.port=$smtp_port \
+     -Dpostillion.admin.port=$admin_port -Dpostillion.admin.token=$token \
+     -jar "$jar" > "$work/postillion.log" 2>&1 &
+node_pid=$!
+for _ in $(seq 120); do curl -sf "http://127.0.0.1:$admin_port/health" >/dev/null && break; sleep 0.5; done
+api -X POST "http://127.0.0.1:$admin_port/api/v1/domains" -d '{"name":"bench.test"}' >/dev/null
+for user in u warm; do
+  api -X POST "http://127.0.0.1:$admin_port/api/v1/domains/bench.test/addresses" \
+      -d "{\"localPart\":\"$user\",\"password\":\"bench-password\"}" >/dev/null
+done
+
+echo "warm-up: $warmup messages to each server"
+drive "$warmup" warm@bench.test $smtp_port >/dev/null
+bash "$peer" start >/dev/null
+drive "$warmup" warm@bench.test 12525 >/dev/null
+
+echo "run: $messages messages of $size bytes over $sessions sessions"
+postillion_s=$(drive "$messages" u@bench.test $smtp_port)
+postfix_s=$(drive "$messages" u@bench.test 12525)
+
+# Every acknowledged message must be in the mailbox.
+stored=0; after=0
+for _ in $(seq 600); do
+  stored=0; after=0
+  while :; do
+    page=$(api "http://127.0.0.1:$admin_port/api/v1/mailboxes/u@bench.test/messages?after=$after&limit=10000")
+    uids=$(echo "$page" | grep -o '"uid":[0-9]*' || true)
+    [ -z "$uids" ] && break
+    stored=$((stored + $(echo "$uids" | wc -l))); after=$(echo "$uids" | tail -1 | cut -d: -f2)
+  done
+  [ "$stored" -ge "$messages" ] && break
+  sleep 0.5
+done
+
+postillion_rate=$(echo "$messages / $postillion_s" | bc -l)
+postfix_rate=$(echo "$messages / $postfix_s" | bc -l)
+printf 'Postillion: %6.0f msg/s (%.2f s)\n' "$postillion_rate" "$postillion_s"
+printf 'Postfix:    %6.0f msg/s (%.2f s)\n' "$postfix_rate" "$postfix_s"
+printf 'Ratio:      %.2fx\n' "$(echo "$postillion_rate / $postfix_rate" | bc -l)"
+printf 'Mailbox:    %d of %d messages stored\n' "$stored" "$messages"
+[ "$stored" -eq "$messages" ] || { echo "FAIL: mailbox holds $stored messages, expected $messages" >&2; exit 1; }

@@ -1,0 +1,65 @@
+package dev.postillion.mailbox;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import dev.postillion.core.QueueId;
+import java.nio.charset.StandardCharsets;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+class MailboxSerializerTest {
+
+    static final ActorTestKit testKit = ActorTestKit.create();
+    final Serialization serialization = SerializationExtension.get(testKit.system());
+
+    @AfterAll static void stop() {
+        testKit.shutdownTestKit();
+    }
+
+    @Test void deliverTravelsWithItsContentAndReplyTo() {
+        TestProbe<MailboxActor.Delivered> probe = testKit.createTestProbe();
+        byte[] content = "Subject: hi\r\n\r\nbody\r\n".getBytes(StandardCharsets.UTF_8);
+        var sent = new MailboxActor.Deliver(new QueueId(42, 7), 3, "<a@b.test>", content, probe.ref());
+
+        var received = assertInstanceOf(MailboxActor.Deliver.class, roundTrip(sent));
+
+        assertEquals(sent.queueId(), received.queueId());
+        assertEquals(3, received.recipient());
+        assertEquals("<a@b.test>", received.returnPath());
+        assertArrayEquals(content, received.content());
+        assertEquals(probe.ref(), received.replyTo());
+    }
+
+    @Test void deliveredKeepsTheUidOrTheFailure() {
+        var stored = new MailboxActor.Delivered(new QueueId(1, 2), 0, 17, null);
+        var failed = new MailboxActor.Delivered(new QueueId(1, 2), 1, -1, "mailbox write failed: disk full");
+
+        assertEquals(stored, roundTrip(stored));
+        assertEquals(failed, roundTrip(failed));
+    }
+
+    @Test void purgeKeepsItsReplyTo() {
+        TestProbe<Done> probe = testKit.createTestProbe();
+        var received = assertInstanceOf(MailboxActor.Purge.class, roundTrip(new MailboxActor.Purge(probe.ref())));
+        assertEquals(probe.ref(), received.replyTo());
+    }
+
+    @Test void theMailboxProtocolIsBoundToTheProtobufSerializer() {
+        assertInstanceOf(MailboxSerializer.class,
+                serialization.findSerializerFor(new MailboxActor.Delivered(new QueueId(1, 2), 0, 1, null)));
+    }
+
+    private Object roundTrip(Object message) {
+        byte[] bytes = serialization.serialize(message).get();
+        var serializer = serialization.findSerializerFor(message);
+        return serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, message)).get();
+    }
+}
