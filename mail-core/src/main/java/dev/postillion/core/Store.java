@@ -57,6 +57,8 @@ public final class Store implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Store.class);
     private static final int MAX_GROUP = 4096;
+    /** Queued by {@link #close()} behind every other batch: the committer stops after it. */
+    private static final StoreBatch POISON = new StoreBatch();
 
     private record Pending(StoreBatch batch, Durability durability, CompletableFuture<Void> done) {}
 
@@ -133,10 +135,15 @@ public final class Store implements AutoCloseable {
     /** Queues the batch for the committer; completes once written with the given durability. */
     public CompletionStage<Void> commit(StoreBatch batch, Durability durability) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        if (closed) {
-            done.completeExceptionally(new StoreException("store is closed"));
-        } else {
-            pending.add(new Pending(batch, durability, done));
+        openLock.readLock().lock();
+        try {
+            if (closed) {
+                done.completeExceptionally(new StoreException("store is closed"));
+            } else {
+                pending.add(new Pending(batch, durability, done));
+            }
+        } finally {
+            openLock.readLock().unlock();
         }
         return done;
     }
@@ -206,21 +213,16 @@ public final class Store implements AutoCloseable {
             try {
                 group.add(pending.take());
             } catch (InterruptedException e) {
-                break;
-            }
-            pending.drainTo(group, MAX_GROUP - 1);
-            if (group.stream().anyMatch(p -> p.batch() == POISON)) {
-                group.removeIf(p -> p.batch() == POISON);
-                writeGroup(group);
-                group.forEach(p -> p.done().completeExceptionally(new StoreException("store is closed")));
                 return;
             }
+            pending.drainTo(group, MAX_GROUP - 1);
+            boolean closing = group.removeIf(p -> p.batch() == POISON);
             writeGroup(group);
-            group.clear();
+            if (closing) {
+                return;
+            }
         }
     }
-
-    private static final StoreBatch POISON = new StoreBatch();
 
     private void writeGroup(List<Pending> group) {
         if (group.isEmpty()) {
@@ -260,10 +262,15 @@ public final class Store implements AutoCloseable {
     /** Writes what is queued, then closes RocksDB; later calls fail with {@link StoreException}. */
     @Override
     public void close() {
-        if (closed) {
-            return;
+        openLock.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true; // from here on no commit is queued, so the poison pill comes last
+        } finally {
+            openLock.writeLock().unlock();
         }
-        closed = true;
         pending.add(new Pending(POISON, Durability.BUFFERED, new CompletableFuture<>()));
         try {
             committer.join();
