@@ -101,8 +101,10 @@ final class SmtpFramer {
     /** @return false when only an incomplete line is left, to wait for more bytes */
     private boolean readCommand(ByteBuf in, List<Frame> out) {
         int lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
+        // The limit counts the line ending too (RFC 5321 section 4.5.3.1.4): with the LF still to
+        // come, maxLineLength octets are already too many.
         if (lf < 0) {
-            if (in.readableBytes() <= maxLineLength) {
+            if (in.readableBytes() < maxLineLength) {
                 return false;
             }
             in.skipBytes(in.readableBytes());
@@ -111,7 +113,7 @@ final class SmtpFramer {
             return true;
         }
         int length = lf - in.readerIndex();
-        if (length > maxLineLength) {
+        if (length + 1 > maxLineLength) {
             in.readerIndex(lf + 1);
             out.add(new LineTooLong());
             return true;
@@ -120,7 +122,9 @@ final class SmtpFramer {
         String line = in.toString(in.readerIndex(), end, StandardCharsets.UTF_8);
         in.readerIndex(lf + 1);
         out.add(new CommandLine(line));
-        if (line.strip().equalsIgnoreCase("DATA")) {
+        // Wait exactly when the session will see a DATA command: it answers any other line
+        // without calling startData() or resumeCommands().
+        if (SmtpCommand.parse(line) instanceof SmtpCommand.Data) {
             mode = Mode.AWAITING_DATA_DECISION;
         }
         return true;
