@@ -133,10 +133,17 @@ public final class Store implements AutoCloseable {
     /** Queues the batch for the committer; completes once written with the given durability. */
     public CompletionStage<Void> commit(StoreBatch batch, Durability durability) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        if (closed) {
-            done.completeExceptionally(new StoreException("store is closed"));
-        } else {
-            pending.add(new Pending(batch, durability, done));
+        // Under the read lock, so that close() cannot slip its end marker in between the check
+        // and the add, which would leave this batch queued behind it and never completed.
+        openLock.readLock().lock();
+        try {
+            if (closed) {
+                done.completeExceptionally(new StoreException("store is closed"));
+            } else {
+                pending.add(new Pending(batch, durability, done));
+            }
+        } finally {
+            openLock.readLock().unlock();
         }
         return done;
     }
@@ -260,11 +267,16 @@ public final class Store implements AutoCloseable {
     /** Writes what is queued, then closes RocksDB; later calls fail with {@link StoreException}. */
     @Override
     public void close() {
-        if (closed) {
-            return;
+        openLock.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            pending.add(new Pending(POISON, Durability.BUFFERED, new CompletableFuture<>()));
+        } finally {
+            openLock.writeLock().unlock();
         }
-        closed = true;
-        pending.add(new Pending(POISON, Durability.BUFFERED, new CompletableFuture<>()));
         try {
             committer.join();
         } catch (InterruptedException e) {
