@@ -19,6 +19,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -172,6 +173,15 @@ class MailboxActorTest {
         testKit.stop(other);
     }
 
+    @Test
+    void purgeThatCannotBeWrittenIsReportedAsAFailure() {
+        deliver(id(1), 0);
+        store.close();
+        StatusReply<Done> reply = askPurge();
+        assertTrue(reply.isError());
+        assertTrue(reply.getError().getMessage().contains("store is closed"), reply.getError().getMessage());
+    }
+
     private long deliver(QueueId queueId, int recipient) {
         mailbox.tell(deliverCommand(queueId, recipient));
         Delivered delivered = replies.receiveMessage();
@@ -187,9 +197,13 @@ class MailboxActorTest {
     }
 
     private void purge() {
-        TestProbe<Done> done = testKit.createTestProbe(Done.class);
+        assertEquals(StatusReply.ack(), askPurge());
+    }
+
+    private StatusReply<Done> askPurge() {
+        TestProbe<StatusReply<Done>> done = testKit.createTestProbe();
         mailbox.tell(new MailboxActor.Purge(done.getRef()));
-        done.expectMessage(Done.getInstance());
+        return done.receiveMessage();
     }
 
     private void restart() {
