@@ -20,6 +20,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
 
 /**
  * Delivers into one address's mailbox, and is the only writer of it (cf. Postfix virtual(8)).
@@ -49,12 +50,15 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         }
     }
 
-    /** Destroys every message of the address (SPEC section 1: deleting an address destroys its content). */
-    public record Purge(ActorRef<Done> replyTo) implements Command {}
+    /**
+     * Destroys every message of the address (SPEC section 1: deleting an address destroys its content).
+     * Answered with an ack once written, or an error when the store refused the write.
+     */
+    public record Purge(ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
     private record Written(List<Deliver> batch, List<Long> uids, Throwable failure) implements Command {}
 
-    private record Purged(ActorRef<Done> replyTo) implements Command {}
+    private record Purged(ActorRef<StatusReply<Done>> replyTo, Throwable failure) implements Command {}
 
     private static final int MAX_BATCH = 512;
 
@@ -107,8 +111,8 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
             waiting.poll();
             StoreBatch batch = new StoreBatch();
             mailStore.purge(batch, address);
-            getContext().pipeToSelf(store.commit(batch, Durability.SYNC), (ok, failure) -> new Purged(purge.replyTo()));
-            nextUid = 1;
+            getContext().pipeToSelf(store.commit(batch, Durability.SYNC),
+                    (ok, failure) -> new Purged(purge.replyTo(), failure));
             return;
         }
         List<Deliver> deliveries = new ArrayList<>();
@@ -187,7 +191,13 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
     }
 
     private Behavior<Command> onPurged(Purged purged) {
-        purged.replyTo().tell(Done.getInstance());
+        if (purged.failure() == null) {
+            nextUid = 1;
+            purged.replyTo().tell(StatusReply.ack());
+        } else {
+            // The messages are still there: uids go on from where they were, never over them.
+            purged.replyTo().tell(StatusReply.error("mailbox purge failed: " + purged.failure().getMessage()));
+        }
         writing = false;
         writeNext();
         return this;

@@ -47,7 +47,8 @@ public final class Mailboxes {
         return askTimeout;
     }
 
+    /** Completes once the mailbox is empty; fails when the purge could not be written. */
     public CompletionStage<Done> purge(String address) {
-        return mailbox(address).ask(MailboxActor.Purge::new, askTimeout);
+        return mailbox(address).askWithStatus(MailboxActor.Purge::new, askTimeout);
     }
 }

@@ -1,0 +1,62 @@
+package dev.postillion.queue;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import dev.postillion.queue.RecipientOutcome.Status;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A transport the test answers by hand: each delivery attempt waits in a queue until the test
+ * takes it with {@link #nextAttempt()} and answers it.
+ */
+final class ScriptedTransport implements Transport {
+
+    /** One call of {@link #deliver}, waiting for the test's answer. */
+    record Attempt(DeliveryRequest request, CompletableFuture<List<RecipientOutcome>> answer) {
+
+        /** Answers every requested recipient with the status at its position in {@code statuses}. */
+        void answer(Status... statuses) {
+            List<Integer> recipients = request.recipients();
+            answer.complete(java.util.stream.IntStream.range(0, recipients.size())
+                    .mapToObj(i -> outcome(recipients.get(i), statuses[i]))
+                    .toList());
+        }
+
+        void fail(Throwable failure) {
+            answer.completeExceptionally(failure);
+        }
+
+        private static RecipientOutcome outcome(int recipient, Status status) {
+            return switch (status) {
+                case SENT -> new RecipientOutcome(recipient, status, "local", "2.0.0", "delivered");
+                case DEFERRED -> new RecipientOutcome(recipient, status, "local", "4.2.0", "451 mailbox busy");
+                case BOUNCED -> new RecipientOutcome(recipient, status, "local", "5.1.1", "550 no such user");
+            };
+        }
+    }
+
+    private final BlockingQueue<Attempt> attempts = new LinkedBlockingQueue<>();
+
+    @Override
+    public CompletionStage<List<RecipientOutcome>> deliver(DeliveryRequest request) {
+        CompletableFuture<List<RecipientOutcome>> answer = new CompletableFuture<>();
+        attempts.add(new Attempt(request, answer));
+        return answer;
+    }
+
+    /** The next attempt the queue manager makes; fails the test if none comes within 10 seconds. */
+    Attempt nextAttempt() throws InterruptedException {
+        Attempt attempt = attempts.poll(10, TimeUnit.SECONDS);
+        assertNotNull(attempt, "no delivery attempt within 10 seconds");
+        return attempt;
+    }
+
+    boolean idle() {
+        return attempts.isEmpty();
+    }
+}

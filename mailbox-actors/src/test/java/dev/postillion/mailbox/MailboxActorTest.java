@@ -1,0 +1,221 @@
+package dev.postillion.mailbox;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.postillion.core.MutableClock;
+import dev.postillion.core.QueueId;
+import dev.postillion.core.Store;
+import dev.postillion.core.TestStores;
+import dev.postillion.core.proto.StoredMessage;
+import dev.postillion.mailbox.MailboxActor.Delivered;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MailboxActorTest {
+
+    private static final ActorTestKit testKit = ActorTestKit.create();
+    private static final String ADDRESS = "anna@example.com";
+    private static final String RETURN_PATH = "<bob@example.org>";
+    private static final String MESSAGE = "From: Bob <bob@example.org>\r\nSubject: Lunch\r\nMessage-ID: <1@example.org>\r\n"
+            + "\r\nAt noon?\r\n";
+
+    @TempDir Path dir;
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private Store store;
+    private MailStore mailStore;
+    private ActorRef<MailboxActor.Command> mailbox;
+    private TestProbe<Delivered> replies;
+
+    @BeforeEach
+    void start() {
+        store = TestStores.open(dir);
+        mailStore = new MailStore(store);
+        mailbox = testKit.spawn(MailboxActor.create(ADDRESS, store, clock));
+        replies = testKit.createTestProbe(Delivered.class);
+    }
+
+    @AfterEach
+    void stop() {
+        testKit.stop(mailbox);
+        store.close();
+    }
+
+    @AfterAll
+    static void shutdown() {
+        testKit.shutdownTestKit();
+    }
+
+    @Test
+    void deliveriesGetIncreasingUidsFromOne() {
+        assertEquals(1, deliver(id(1), 0));
+        assertEquals(2, deliver(id(2), 0));
+        assertEquals(3, deliver(id(2), 1));
+        assertEquals(List.of(1L, 2L, 3L), storedUids());
+    }
+
+    @Test
+    void storedMessageStartsWithReturnPathAndDeliveredTo() {
+        long uid = deliver(id(1), 0);
+        String stored = new String(mailStore.content(ADDRESS, uid), StandardCharsets.UTF_8);
+        assertEquals("Return-Path: " + RETURN_PATH + "\r\nDelivered-To: " + ADDRESS + "\r\n" + MESSAGE, stored);
+    }
+
+    @Test
+    void listingSummarisesTheMessage() {
+        deliver(id(1), 0);
+        StoredMessage message = mailStore.list(ADDRESS, 0, 10).get(0);
+        assertEquals(MailboxActor.INBOX, message.getFolder());
+        assertEquals("Bob <bob@example.org>", message.getFrom());
+        assertEquals("Lunch", message.getSubject());
+        assertEquals("<1@example.org>", message.getMessageId());
+        assertEquals(RETURN_PATH, message.getReturnPath());
+        assertEquals(id(1).toString(), message.getQueueId());
+        assertEquals(clock.millis(), message.getReceivedEpochMillis());
+        assertEquals(mailStore.content(ADDRESS, 1).length, message.getSize());
+    }
+
+    @Test
+    void listingStartsAfterTheGivenUidAndIsLimited() {
+        for (int i = 1; i <= 5; i++) {
+            deliver(id(i), 0);
+        }
+        assertEquals(List.of(3L, 4L), mailStore.list(ADDRESS, 2, 2).stream().map(StoredMessage::getUid).toList());
+    }
+
+    @Test
+    void redeliveryAnswersTheFirstUidAndStoresOnce() {
+        long first = deliver(id(1), 0);
+        assertEquals(first, deliver(id(1), 0));
+        assertEquals(List.of(first), storedUids());
+    }
+
+    @Test
+    void sameDeliveryTwiceInOneBatchIsStoredOnce() {
+        mailbox.tell(deliverCommand(id(1), 0));
+        mailbox.tell(deliverCommand(id(2), 0));
+        mailbox.tell(deliverCommand(id(2), 0));
+        List<Delivered> answers = replies.receiveSeveralMessages(3);
+        assertEquals(List.of(1L, 2L, 2L), answers.stream().map(Delivered::uid).toList());
+        assertTrue(answers.stream().allMatch(Delivered::stored));
+        assertEquals(List.of(1L, 2L), storedUids());
+    }
+
+    @Test
+    void redeliveryAfterRestartAnswersTheFirstUid() {
+        long first = deliver(id(1), 0);
+        deliver(id(2), 0);
+        restart();
+        assertEquals(first, deliver(id(1), 0));
+        assertEquals(3, deliver(id(3), 0));
+        assertEquals(List.of(1L, 2L, 3L), storedUids());
+    }
+
+    @Test
+    void restartOnAReopenedStoreContinuesTheUids() {
+        deliver(id(1), 0);
+        testKit.stop(mailbox);
+        store.close();
+        store = TestStores.open(dir);
+        mailStore = new MailStore(store);
+        mailbox = testKit.spawn(MailboxActor.create(ADDRESS, store, clock));
+        assertEquals(1, deliver(id(1), 0));
+        assertEquals(2, deliver(id(2), 0));
+    }
+
+    @Test
+    void sameQueueIdForAnotherRecipientIsAnotherMessage() {
+        assertEquals(1, deliver(id(1), 0));
+        assertEquals(2, deliver(id(1), 1));
+    }
+
+    @Test
+    void purgeRemovesEverythingAndUidsRestart() {
+        deliver(id(1), 0);
+        deliver(id(2), 0);
+        purge();
+        assertEquals(List.of(), storedUids());
+        assertNull(mailStore.content(ADDRESS, 1));
+        assertEquals(1, deliver(id(3), 0));
+        assertEquals(List.of(1L), storedUids());
+    }
+
+    @Test
+    void deliveryAfterPurgeIsStoredAgain() {
+        deliver(id(1), 0);
+        purge();
+        assertEquals(1, deliver(id(1), 0));
+        assertEquals(List.of(1L), storedUids());
+    }
+
+    @Test
+    void purgeOnlyTouchesItsOwnAddress() {
+        ActorRef<MailboxActor.Command> other = testKit.spawn(MailboxActor.create("anna@example.co", store, clock));
+        other.tell(deliverCommand(id(9), 0));
+        replies.receiveMessage();
+        deliver(id(1), 0);
+        purge();
+        assertEquals(1, mailStore.list("anna@example.co", 0, 10).size());
+        testKit.stop(other);
+    }
+
+    @Test
+    void purgeThatCannotBeWrittenIsReportedAsAFailure() {
+        deliver(id(1), 0);
+        store.close();
+        StatusReply<Done> reply = askPurge();
+        assertTrue(reply.isError());
+        assertTrue(reply.getError().getMessage().contains("store is closed"), reply.getError().getMessage());
+    }
+
+    private long deliver(QueueId queueId, int recipient) {
+        mailbox.tell(deliverCommand(queueId, recipient));
+        Delivered delivered = replies.receiveMessage();
+        assertTrue(delivered.stored(), delivered.failure());
+        assertEquals(queueId, delivered.queueId());
+        assertEquals(recipient, delivered.recipient());
+        return delivered.uid();
+    }
+
+    private MailboxActor.Deliver deliverCommand(QueueId queueId, int recipient) {
+        return new MailboxActor.Deliver(queueId, recipient, RETURN_PATH, MESSAGE.getBytes(StandardCharsets.UTF_8),
+                replies.getRef());
+    }
+
+    private void purge() {
+        assertEquals(StatusReply.ack(), askPurge());
+    }
+
+    private StatusReply<Done> askPurge() {
+        TestProbe<StatusReply<Done>> done = testKit.createTestProbe();
+        mailbox.tell(new MailboxActor.Purge(done.getRef()));
+        return done.receiveMessage();
+    }
+
+    private void restart() {
+        testKit.stop(mailbox);
+        mailbox = testKit.spawn(MailboxActor.create(ADDRESS, store, clock));
+    }
+
+    private List<Long> storedUids() {
+        return mailStore.list(ADDRESS, 0, 100).stream().map(StoredMessage::getUid).toList();
+    }
+
+    private static QueueId id(long sequence) {
+        return new QueueId(sequence, 1);
+    }
+}
