@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import dev.postillion.core.QueueId;
 import java.nio.charset.StandardCharsets;
 import org.apache.pekko.Done;
+import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.serialization.Serialization;
@@ -47,7 +48,7 @@ class MailboxSerializerTest {
     }
 
     @Test void purgeKeepsItsReplyTo() {
-        TestProbe<Done> probe = testKit.createTestProbe();
+        TestProbe<StatusReply<Done>> probe = testKit.createTestProbe();
         var received = assertInstanceOf(MailboxActor.Purge.class, roundTrip(new MailboxActor.Purge(probe.ref())));
         assertEquals(probe.ref(), received.replyTo());
     }
