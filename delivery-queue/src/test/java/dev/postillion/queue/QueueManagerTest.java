@@ -18,6 +18,7 @@ import dev.postillion.core.proto.RecipientState;
 import dev.postillion.queue.RecipientOutcome.Status;
 import dev.postillion.queue.ScriptedTransport.Attempt;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,10 +97,10 @@ class QueueManagerTest {
         Attempt retry = transport.nextAttempt();
         assertEquals(List.of(1), retry.request().recipients());
         assertArrayEquals(TestEnvelopes.CONTENT, retry.request().content());
-        await().untilAsserted(() -> assertEquals(List.of(1), pendingRecipients(id)));
+        await().untilAsserted(() -> assertEquals(1, recipientState(id, 1).getAttempts()));
+        assertEquals(List.of(1), pendingRecipients(id));
         RecipientState state = recipientState(id, 1);
         assertEquals(RecipientState.Status.PENDING, state.getStatus());
-        assertEquals(1, state.getAttempts());
         assertEquals("451 mailbox busy", state.getLastReply());
         assertEquals(clock.millis() + RETRY.first().toMillis(), state.getNextAttemptEpochMillis());
     }
@@ -178,7 +179,7 @@ class QueueManagerTest {
 
     /** The stored state of one recipient; its key is the queue id followed by the two-byte index. */
     private RecipientState recipientState(QueueId id, int recipient) throws InvalidProtocolBufferException {
-        byte[] key = java.nio.ByteBuffer.allocate(QueueId.BYTES + 2).put(id.bytes()).putShort((short) recipient).array();
+        byte[] key = ByteBuffer.allocate(QueueId.BYTES + 2).put(id.bytes()).putShort((short) recipient).array();
         return RecipientState.parseFrom(store.get(StoreFamily.QUEUE_RECIPIENTS, key));
     }
 }

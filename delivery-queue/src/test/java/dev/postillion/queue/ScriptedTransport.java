@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 /**
  * A transport the test answers by hand: each delivery attempt waits in a queue until the test
@@ -22,7 +23,7 @@ final class ScriptedTransport implements Transport {
         /** Answers every requested recipient with the status at its position in {@code statuses}. */
         void answer(Status... statuses) {
             List<Integer> recipients = request.recipients();
-            answer.complete(java.util.stream.IntStream.range(0, recipients.size())
+            answer.complete(IntStream.range(0, recipients.size())
                     .mapToObj(i -> outcome(recipients.get(i), statuses[i]))
                     .toList());
         }

@@ -1,6 +1,7 @@
 package dev.postillion.mailbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -103,8 +104,8 @@ class DirectoryTest {
         AddressRecord bob = join(directory.createAddress("example.com", "bob", PASSWORD));
         assertEquals(32, anna.getPasswordHash().size());
         assertEquals(1000, anna.getPasswordIterations());
-        assertTrue(!anna.getPasswordHash().equals(bob.getPasswordHash()), "same password, different salt");
-        assertTrue(!anna.toByteString().toStringUtf8().contains(PASSWORD));
+        assertFalse(anna.getPasswordHash().equals(bob.getPasswordHash()), "same password, different salt");
+        assertFalse(anna.toByteString().toStringUtf8().contains(PASSWORD));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.postillion.mta;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -83,7 +84,7 @@ class AdminApiTest {
         assertTrue(texts(json(listed), "name").contains(domain), listed.body());
 
         assertEquals(204, node.delete("/api/v1/domains/" + domain).statusCode());
-        assertTrue(!texts(json(node.get("/api/v1/domains")), "name").contains(domain));
+        assertFalse(texts(json(node.get("/api/v1/domains")), "name").contains(domain));
     }
 
     @Test
@@ -138,7 +139,7 @@ class AdminApiTest {
         HttpResponse<String> created = node.post(addresses(domain), "{\"localPart\":\"Anna.Alpha\",\"password\":\"secret-password\"}");
         assertEquals(201, created.statusCode(), created.body());
         assertEquals("Anna.Alpha@" + domain, json(created).get("address").asText());
-        assertTrue(!created.body().contains("secret-password"));
+        assertFalse(created.body().contains("secret-password"));
 
         HttpResponse<String> listed = node.get(addresses(domain));
         assertEquals(200, listed.statusCode());
