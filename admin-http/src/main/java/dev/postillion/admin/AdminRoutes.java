@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.ContentType;
@@ -36,6 +37,7 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.apache.pekko.pattern.StatusReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -231,9 +233,9 @@ public final class AdminRoutes extends AllDirectives {
                 case CONFLICT -> StatusCodes.CONFLICT;
             }, directoryError.getMessage());
         }
-        if (cause instanceof StoreException) {
-            log.error("admin request failed on the store: {}", cause.getMessage());
-            return Json.error(StatusCodes.SERVICE_UNAVAILABLE, "storage unavailable: " + cause.getMessage());
+        if (cause instanceof StoreException || cause instanceof TimeoutException || cause instanceof StatusReply.ErrorMessage) {
+            log.error("admin request failed on storage: {}", cause.getMessage());
+            return Json.error(StatusCodes.SERVICE_UNAVAILABLE, "storage unavailable, try again: " + cause.getMessage());
         }
         log.error("admin request failed", cause);
         return Json.error(StatusCodes.INTERNAL_SERVER_ERROR, "internal error: " + cause);

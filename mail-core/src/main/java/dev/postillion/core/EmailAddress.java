@@ -36,7 +36,7 @@ public record EmailAddress(String localPart, String domain) {
         String domain = text.substring(at + 1);
         checkLocalPart(local, utf8);
         checkDomain(domain, utf8);
-        return new EmailAddress(local, domain);
+        return new EmailAddress(withoutNeedlessQuotes(local, utf8), domain);
     }
 
     /** Canonical form for lookups and keys: lower-cased, as addresses compare case-insensitively. */
@@ -74,6 +74,23 @@ public record EmailAddress(String localPart, String domain) {
             if (c != '.' && !isAtext(c, utf8)) {
                 throw new AddressSyntaxException("character " + describe(c) + " not allowed in local part");
             }
+        }
+    }
+
+    /**
+     * {@code "anna"} and {@code anna} are the same local part (RFC 5321 section 4.1.2 asks senders
+     * to quote only when needed): keep the plain form when the quotes hold a valid dot-string.
+     */
+    private static String withoutNeedlessQuotes(String local, boolean utf8) {
+        if (!local.startsWith("\"")) {
+            return local;
+        }
+        String inner = local.substring(1, local.length() - 1).replaceAll("\\\\(.)", "$1");
+        try {
+            checkLocalPart(inner, utf8);
+            return inner.isEmpty() ? local : inner;
+        } catch (AddressSyntaxException e) {
+            return local;
         }
     }
 

@@ -53,7 +53,14 @@ class EmailAddressTest {
         assertMessageContains("jorg@bücher.example", "'ü' (U+00FC, non-ASCII)");
         assertMessageContains("\"jörg\"@example.com", "'ö'");
         assertEquals("jörg", EmailAddress.parse("jörg@bücher.example", true).localPart());
-        assertEquals("\"jörg\"", EmailAddress.parse("\"jörg\"@example.com", true).localPart());
+        assertEquals("jörg", EmailAddress.parse("\"jörg\"@example.com", true).localPart());
+    }
+
+    @Test
+    void quotesAroundAPlainLocalPartAreDropped() {
+        assertEquals("anna@example.com", EmailAddress.parse("\"anna\"@example.com", false).key());
+        assertEquals("anna.alpha", EmailAddress.parse("\"anna\\.alpha\"@example.com", false).localPart());
+        assertEquals("\"john doe\"", EmailAddress.parse("\"john doe\"@example.com", false).localPart());
     }
 
     @Test

@@ -286,6 +286,18 @@ class SmtpProtocolTest {
     }
 
     @Test
+    void theSameRecipientTwiceInATransactionGetsOneCopy() throws IOException {
+        String to = newMailbox(node);
+        try (SmtpClient smtp = connect(node)) {
+            String twice = send(smtp, "<a@sender.test>", message("twice"), to, to.toUpperCase(), to);
+            String marker = send(smtp, "<a@sender.test>", message("marker"), to);
+            mailboxes.awaitMessage(to, marker);
+            assertEquals(1, mailboxes.messages(to).stream()
+                    .filter(stored -> stored.get("queueId").asText().equals(twice)).count());
+        }
+    }
+
+    @Test
     void aNonAsciiSenderNeedsTheSmtputf8Parameter() throws IOException {
         try (SmtpClient smtp = connect(node)) {
             assertEquals("553 5.6.7 Non-ASCII address requires the SMTPUTF8 parameter",

@@ -294,7 +294,11 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             case NOT_HOSTED -> error(Replies.RELAY_DENIED.about(recipient.toString()));
             case UNKNOWN_ADDRESS -> error(Replies.UNKNOWN_USER.about(recipient.toString()));
             case MAILBOX -> {
-                transaction.recipients.add(new Envelope.Recipient(recipient, rcpt.parameters()));
+                // The same recipient twice in one transaction is one delivery, as in Postfix's
+                // cleanup(8); different addresses of one mailbox (aliases) remain separate.
+                if (transaction.recipients.stream().noneMatch(r -> r.address().key().equals(recipient.key()))) {
+                    transaction.recipients.add(new Envelope.Recipient(recipient, rcpt.parameters()));
+                }
                 yield reply(Replies.RECIPIENT_OK);
             }
         };
