@@ -1,0 +1,213 @@
+package dev.postillion.mta;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A node in a JVM of its own, started from the test class path, so that a test can stop it as an
+ * operator does (SIGTERM) or as a crash does (SIGKILL), and start it again on the same data.
+ * Registered as an extension, it prints the node's output when a test fails and kills the node
+ * after every test.
+ */
+final class ChildNode implements AfterEachCallback {
+
+    private static final String TOKEN = "child-token";
+    private static final String HOSTNAME = "mx.test";
+    private static final Duration STARTUP = Duration.ofSeconds(30);
+    private static final Duration KILL = Duration.ofSeconds(10);
+    private static final int PAGE = 1000;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final ObjectMapper json = new ObjectMapper();
+    private Path dataDir;
+    private Path output;
+    private Process process;
+    private int starts;
+    private long startOffset;
+    private int smtpPort;
+    private int adminPort;
+
+    /** Starts a node with its data and its output under {@code workDir}; see {@link #restart}. */
+    void start(Path workDir) throws IOException {
+        dataDir = workDir.resolve("data");
+        output = workDir.resolve("node.log");
+        restart();
+    }
+
+    /** Starts the node (again) on the same data and waits until it accepts mail. */
+    void restart() throws IOException {
+        launch();
+        await("node start " + starts).atMost(STARTUP)
+                .failFast("the node exited while starting", () -> !process.isAlive())
+                .until(this::accepting);
+    }
+
+    /** Starts the node (again) on the same data, on fresh ports, and returns at once. */
+    void launch() throws IOException {
+        smtpPort = freePort();
+        adminPort = freePort();
+        starts++;
+        Files.writeString(output, "--- start " + starts + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        startOffset = Files.size(output);
+        process = new ProcessBuilder(command())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
+                .start();
+    }
+
+    private List<String> command() {
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                // A node that lives for seconds: quick to start matters more than peak speed.
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Dlogback.configurationFile=child-logback.xml",
+                "-Dpostillion.data-dir=" + dataDir,
+                "-Dpostillion.hostname=" + HOSTNAME,
+                "-Dpostillion.smtp.mx.bind=127.0.0.1",
+                "-Dpostillion.smtp.mx.port=" + smtpPort,
+                "-Dpostillion.admin.port=" + adminPort,
+                "-Dpostillion.admin.token=" + TOKEN,
+                "-Dpostillion.directory.password-iterations=1000",
+                Main.class.getName());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private boolean accepting() {
+        try {
+            return http.send(request("/health").GET().build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** A crash: SIGKILL, nothing is flushed or closed. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        assertTrue(process.waitFor(KILL.toSeconds(), TimeUnit.SECONDS), "the node survived SIGKILL");
+    }
+
+    /** What an operator or systemd does: SIGTERM, which runs the node's coordinated shutdown. */
+    void terminate() {
+        process.destroy();
+    }
+
+    void awaitExit(Duration deadline) {
+        await("node exit").atMost(deadline).until(() -> !process.isAlive());
+    }
+
+    int smtpPort() {
+        return smtpPort;
+    }
+
+    /** Everything the node has written to its output, over all its starts. */
+    String output() throws IOException {
+        return Files.readString(output, StandardCharsets.UTF_8);
+    }
+
+    /** What the node has written since it was last started. */
+    String outputOfThisStart() throws IOException {
+        try (FileChannel file = FileChannel.open(output)) {
+            ByteBuffer written = ByteBuffer.allocate((int) (file.size() - startOffset));
+            file.read(written, startOffset);
+            return new String(written.array(), 0, written.position(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Creates the address's domain and the address itself through the admin API. */
+    void createMailbox(String address) {
+        String[] parts = address.split("@");
+        assertEquals(201, post("/api/v1/domains", "{\"name\":\"" + parts[1] + "\"}").statusCode());
+        assertEquals(201, post("/api/v1/domains/" + parts[1] + "/addresses",
+                "{\"localPart\":\"" + parts[0] + "\",\"password\":\"secret-password\"}").statusCode());
+    }
+
+    /** The Message-ID of every message in the mailbox, in uid order, read page by page. */
+    List<String> messageIds(String address) {
+        List<String> ids = new ArrayList<>();
+        long after = 0;
+        while (true) {
+            JsonNode page = listing(address, after);
+            page.forEach(message -> ids.add(message.get("messageId").asText()));
+            if (page.size() < PAGE) {
+                return ids;
+            }
+            after = page.get(page.size() - 1).get("uid").asLong();
+        }
+    }
+
+    private JsonNode listing(String address, long after) {
+        HttpResponse<String> response = send(request("/api/v1/mailboxes/" + address + "/messages?after=" + after
+                + "&limit=" + PAGE).GET());
+        assertEquals(200, response.statusCode(), response.body());
+        try {
+            return json.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private HttpResponse<String> post(String path, String body) {
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + TOKEN);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        if (process != null && process.isAlive()) {
+            kill();
+        }
+        if (context.getExecutionException().isPresent() && output != null) {
+            System.out.println("--- output of the node (" + output + ")\n" + output());
+        }
+    }
+}
