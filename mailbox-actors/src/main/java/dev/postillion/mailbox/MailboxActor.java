@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -117,15 +119,15 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         }
         List<Deliver> deliveries = new ArrayList<>();
         List<Long> uids = new ArrayList<>();
+        // The same delivery twice in one batch (a retry that overtook its first attempt) is stored once.
+        Map<DeliveryKey, Long> inBatch = new HashMap<>();
         StoreBatch batch = new StoreBatch();
         while (deliveries.size() < MAX_BATCH && waiting.peek() instanceof Deliver deliver) {
             waiting.poll();
+            DeliveryKey key = new DeliveryKey(deliver.queueId(), deliver.recipient());
             long uid = mailStore.deliveredUid(address, deliver.queueId(), deliver.recipient());
             if (uid < 0) {
-                uid = uidInBatch(deliveries, uids, deliver);
-            }
-            if (uid < 0) {
-                uid = store(batch, deliver);
+                uid = inBatch.computeIfAbsent(key, k -> store(batch, deliver));
             }
             deliveries.add(deliver);
             uids.add(uid);
@@ -136,16 +138,7 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
                 (ok, failure) -> new Written(deliveries, uids, failure));
     }
 
-    /** The same delivery twice in one batch (a retry that overtook its first attempt) is stored once. */
-    private static long uidInBatch(List<Deliver> deliveries, List<Long> uids, Deliver deliver) {
-        for (int i = 0; i < deliveries.size(); i++) {
-            Deliver other = deliveries.get(i);
-            if (other.queueId().equals(deliver.queueId()) && other.recipient() == deliver.recipient()) {
-                return uids.get(i);
-            }
-        }
-        return -1;
-    }
+    private record DeliveryKey(QueueId queueId, int recipient) {}
 
     private long store(StoreBatch batch, Deliver deliver) {
         long uid = nextUid++;

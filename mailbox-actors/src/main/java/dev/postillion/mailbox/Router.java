@@ -54,7 +54,10 @@ public final class Router implements Transport {
         return mailboxes.mailbox(address.key())
                 .<MailboxActor.Delivered>ask(replyTo -> new MailboxActor.Deliver(request.id(), recipient,
                         envelope.returnPath(), request.content(), replyTo), mailboxes.askTimeout())
-                .handle((delivered, failure) -> {
+                // Pekko's ask completes a Scala-converted future whose plain handle() runs on the
+                // JDK's default async executor, which on a two-core machine starts a thread per call:
+                // run the mapping on the completing thread instead.
+                .handleAsync((delivered, failure) -> {
                     if (failure != null) {
                         return new RecipientOutcome(recipient, Status.DEFERRED, LOCAL, "4.3.0",
                                 "mailbox did not answer: " + failure.getMessage());
@@ -64,6 +67,6 @@ public final class Router implements Transport {
                     }
                     return new RecipientOutcome(recipient, Status.SENT, LOCAL, "2.0.0",
                             "delivered to mailbox, uid " + delivered.uid());
-                });
+                }, Runnable::run);
     }
 }

@@ -11,6 +11,7 @@ import dev.postillion.core.Store;
 import dev.postillion.mailbox.Directory;
 import dev.postillion.mailbox.Mailboxes;
 import dev.postillion.mailbox.Router;
+import dev.postillion.mta.smtp.EventLoopDispatchers;
 import dev.postillion.mta.smtp.SmtpListener;
 import dev.postillion.mta.smtp.SmtpSession;
 import dev.postillion.mta.smtp.SmtpSessions;
@@ -81,10 +82,14 @@ public final class Node implements AutoCloseable {
         NodeSettings node = NodeSettings.from(config);
         Config postillion = config.getConfig("postillion");
         Store store = Store.open(node.dataDir().resolve("store"), node.store());
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "postillion", config);
+        EventLoopGroup io = ioGroup(postillion.getInt("smtp.io-threads"));
+        EventLoopDispatchers sessionDispatchers = new EventLoopDispatchers(io);
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "postillion",
+                sessionDispatchers.config().withFallback(config));
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
         shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-store", () -> {
             store.close();
+            sessionDispatchers.release();
             return CompletableFuture.completedFuture(Done.getInstance());
         });
         joinCluster(system);
@@ -106,8 +111,8 @@ public final class Node implements AutoCloseable {
 
         SmtpSettings mxSettings = SmtpSettings.from(postillion.getConfig("smtp"), "mx");
         ActorRef<SmtpSessions.Command> mxSessions = system.systemActorOf(SmtpSessions.create(
-                new SmtpSession.Context(mxSettings, node.hostname(), directory, spool, clock)), "smtp-mx", Props.empty());
-        EventLoopGroup io = ioGroup(postillion.getInt("smtp.io-threads"));
+                new SmtpSession.Context(mxSettings, node.hostname(), directory, spool, clock), sessionDispatchers),
+                "smtp-mx", Props.empty());
         SmtpListener mx = SmtpListener.start("mx", mxSettings, io, mxSessions);
 
         String token = AdminToken.resolve(postillion.getString("admin.token"), node.dataDir());

@@ -43,7 +43,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpS
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
         pending = ctx.alloc().buffer();
-        sessions.tell(new SmtpSessions.Open(this, ref -> channel.eventLoop().execute(() -> attach(ref))));
+        sessions.tell(new SmtpSessions.Open(this, channel.eventLoop(), ref -> onLoop(() -> attach(ref))));
     }
 
     private void attach(ActorRef<SmtpSession.Command> ref) {
@@ -108,11 +108,12 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpS
         ctx.close();
     }
 
-    // The session's side, called from the actor: everything goes through the event loop, in order.
+    // The session's side. The session runs on this connection's event loop (EventLoopDispatchers),
+    // so these normally act at once; from any other thread they are queued to the loop, in order.
 
     @Override
     public void send(Reply reply) {
-        channel.eventLoop().execute(() -> {
+        onLoop(() -> {
             channel.writeAndFlush(Unpooled.wrappedBuffer(reply.bytes()));
             answered();
         });
@@ -120,13 +121,12 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpS
 
     @Override
     public void sendAndClose(Reply reply) {
-        channel.eventLoop().execute(() ->
-                channel.writeAndFlush(Unpooled.wrappedBuffer(reply.bytes())).addListener(ChannelFutureListener.CLOSE));
+        onLoop(() -> channel.writeAndFlush(Unpooled.wrappedBuffer(reply.bytes())).addListener(ChannelFutureListener.CLOSE));
     }
 
     @Override
     public void startData() {
-        channel.eventLoop().execute(() -> {
+        onLoop(() -> {
             framer.startData();
             resumeFraming();
         });
@@ -134,10 +134,18 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpS
 
     @Override
     public void resumeCommands() {
-        channel.eventLoop().execute(() -> {
+        onLoop(() -> {
             framer.resumeCommands();
             resumeFraming();
         });
+    }
+
+    private void onLoop(Runnable action) {
+        if (channel.eventLoop().inEventLoop()) {
+            action.run();
+        } else {
+            channel.eventLoop().execute(action);
+        }
     }
 
     private void resumeFraming() {

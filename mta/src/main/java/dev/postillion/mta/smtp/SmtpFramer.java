@@ -143,6 +143,12 @@ final class SmtpFramer {
 
     private boolean readData(ByteBuf in, List<Frame> out) {
         while (in.isReadable()) {
+            if (dataState == DataState.IN_LINE) {
+                copyOrdinaryRun(in);
+                if (!in.isReadable()) {
+                    break;
+                }
+            }
             byte b = in.readByte();
             if (b == 0) {
                 unsafe = true;
@@ -200,6 +206,25 @@ final class SmtpFramer {
         }
         append(b);
         dataState = DataState.IN_LINE;
+    }
+
+    /** Inside a line, everything up to the next CR, LF or NUL is plain content: copied in one go. */
+    private void copyOrdinaryRun(ByteBuf in) {
+        int special = in.forEachByte(in.readerIndex(), in.readableBytes(), SmtpFramer::isOrdinary);
+        int length = (special < 0 ? in.writerIndex() : special) - in.readerIndex();
+        long room = Math.max(0, maxMessageSize - dataSize);
+        int kept = (int) Math.min(length, room);
+        if (dataLength + kept > data.length) {
+            data = Arrays.copyOf(data, Math.max(data.length * 2, dataLength + kept));
+        }
+        in.getBytes(in.readerIndex(), data, dataLength, kept);
+        dataLength += kept;
+        dataSize += length;
+        in.skipBytes(length);
+    }
+
+    private static boolean isOrdinary(byte b) {
+        return b != '\r' && b != '\n' && b != 0;
     }
 
     private void append(byte b) {

@@ -35,6 +35,8 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One SMTP connection's protocol state machine (RFC 5321), the job of Postfix's smtpd(8). Its
@@ -86,6 +88,9 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         final List<Envelope.Recipient> recipients = new ArrayList<>();
         boolean rcptAttempted;
     }
+
+    /** A static logger: an actor's own getLog() inspects the stack once per actor, i.e. per connection. */
+    private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
 
     private final Context context;
     private final Connection connection;
@@ -287,7 +292,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         try {
             lookup = context.directory().lookup(recipient);
         } catch (RuntimeException e) {
-            getContext().getLog().warn("recipient lookup of {} failed: {}", recipient, e.getMessage());
+            log.warn("recipient lookup of {} failed: {}", recipient, e.getMessage());
             return reply(Replies.DIRECTORY_ERROR);
         }
         return switch (lookup) {
@@ -343,11 +348,11 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         committing = false;
         Behavior<Command> next;
         if (committed.failure() == null) {
-            getContext().getLog().info("{}: client=[{}], helo={}, queued", committed.id(),
+            log.info("{}: client=[{}], helo={}, queued", committed.id(),
                     connection.clientAddress(), heloName);
             next = afterTransaction(Replies.queued(committed.id().toString()));
         } else {
-            getContext().getLog().error("{}: spool commit failed: {}", committed.id(), committed.failure().getMessage());
+            log.error("{}: spool commit failed: {}", committed.id(), committed.failure().getMessage());
             next = afterTransaction(Replies.QUEUE_WRITE_ERROR);
         }
         while (next == this && !committing && !held.isEmpty()) {

@@ -2,6 +2,7 @@ package dev.postillion.mta.smtp;
 
 import java.util.HashSet;
 import java.util.Set;
+import io.netty.channel.EventLoop;
 import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -17,9 +18,9 @@ public final class SmtpSessions {
 
     public sealed interface Command {}
 
-    /** A new connection; {@code attach} receives its session. */
-    public record Open(SmtpSession.Connection connection, Consumer<ActorRef<SmtpSession.Command>> attach)
-            implements Command {}
+    /** A new connection served by {@code loop}; {@code attach} receives its session. */
+    public record Open(SmtpSession.Connection connection, EventLoop loop,
+            Consumer<ActorRef<SmtpSession.Command>> attach) implements Command {}
 
     /** Finish every session (each after its transaction in flight); answer when none is left. */
     public record Drain(ActorRef<Done> replyTo) implements Command {}
@@ -28,17 +29,17 @@ public final class SmtpSessions {
 
     private SmtpSessions() {}
 
-    public static Behavior<Command> create(SmtpSession.Context context) {
+    public static Behavior<Command> create(SmtpSession.Context context, EventLoopDispatchers dispatchers) {
         return Behaviors.setup(ctx -> {
             Set<ActorRef<SmtpSession.Command>> sessions = new HashSet<>();
             Set<ActorRef<Done>> drainWaiters = new HashSet<>();
             return Behaviors.receive(Command.class)
                     .onMessage(Open.class, open -> {
                         // A session that fails on a bug stops; its client sees the connection close,
-                        // and no other session is touched.
+                        // and no other session is touched. It runs on its connection's event loop.
                         ActorRef<SmtpSession.Command> session = ctx.spawnAnonymous(Behaviors
                                 .supervise(SmtpSession.create(context, open.connection()))
-                                .onFailure(SupervisorStrategy.stop()));
+                                .onFailure(SupervisorStrategy.stop()), dispatchers.forLoop(open.loop()));
                         ctx.watchWith(session, new Ended(session));
                         sessions.add(session);
                         open.attach().accept(session);
