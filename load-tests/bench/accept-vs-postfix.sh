@@ -5,7 +5,11 @@
 # group commit; Postfix: its fsync'd queue files). Afterwards every message must be in its
 # Postillion mailbox, or the run fails.
 #
-#   load-tests/bench/accept-vs-postfix.sh [MESSAGES=20000] [SESSIONS=50] [SIZE=2048]
+#   load-tests/bench/accept-vs-postfix.sh [MESSAGES=20000] [SESSIONS=50] [SIZE=2048] [WARMUP=MESSAGES]
+#
+# Both servers first take WARMUP messages, then the measured run: a server runs for weeks, and a
+# JVM reaches its steady state only once the JIT has compiled the hot paths (on two cores that
+# takes some ten thousand messages). Postfix gets the same warm-up.
 #
 # Needs root (Postfix is installed from Debian's packages if missing) and a built jar
 # (mta/target/postillion.jar, built here if absent).
@@ -16,7 +20,7 @@ peer="$root/../shared/bench/postfix-peer.sh"
 jar="$root/mta/target/postillion.jar"
 work=$(mktemp -d /tmp/postillion-bench.XXXXXX)
 smtp_port=22525; admin_port=28080; token=bench-token
-warmup=$(( messages / 10 ))
+warmup=${4:-$messages}
 
 [ -x "$peer" ] || [ -f "$peer" ] || { echo "missing $peer" >&2; exit 2; }
 bash "$peer" stop >/dev/null 2>&1 || true
