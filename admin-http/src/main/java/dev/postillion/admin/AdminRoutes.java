@@ -113,8 +113,24 @@ public final class AdminRoutes extends AllDirectives {
                         post(() -> withJson(body -> respond(StatusCodes.CREATED, directory.createAddress(domain,
                                         Json.requiredText(body, "localPart"), Json.requiredText(body, "password"))
                                 .thenApply(AdminRoutes::addressJson)))))),
-                path(PathMatchers.segment(), localPart -> delete(() -> respondEmpty(
-                        directory.deleteAddress(domain, localPart).thenCompose(address -> mailboxes.purge(address.key()))))));
+                path(PathMatchers.segment(), localPart -> delete(() -> respondEmpty(deleteAddress(domain, localPart)))));
+    }
+
+    /**
+     * Destroys the mailbox, then removes the address: if the purge fails, the address is still
+     * there and the DELETE can simply be repeated.
+     */
+    private CompletionStage<?> deleteAddress(String domain, String localPart) {
+        EmailAddress address;
+        try {
+            address = new EmailAddress(localPart, domain);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.notFound("no address " + localPart + "@" + domain);
+        }
+        if (directory.lookup(address) != Directory.Lookup.MAILBOX) {
+            return directory.deleteAddress(domain, localPart); // answers with the precise 404
+        }
+        return mailboxes.purge(address.key()).thenCompose(purged -> directory.deleteAddress(domain, localPart));
     }
 
     // --- mailboxes ---

@@ -35,8 +35,8 @@ public final class AdminToken {
             new SecureRandom().nextBytes(random);
             String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
             Files.createDirectories(dataDir);
+            createOwnerOnly(file);
             Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
-            restrictToOwner(file);
             log.info("Generated the admin API token (stored in {}): {}", file, token);
             return token;
         } catch (IOException e) {
@@ -44,11 +44,13 @@ public final class AdminToken {
         }
     }
 
-    private static void restrictToOwner(Path file) throws IOException {
+    /** Created readable by the owner only, before the token is written into it. */
+    private static void createOwnerOnly(Path file) throws IOException {
         try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {
             log.warn("cannot restrict permissions of {} on this file system", file);
+            Files.createFile(file);
         }
     }
 }

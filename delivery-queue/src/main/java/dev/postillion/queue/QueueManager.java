@@ -12,6 +12,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -35,6 +39,12 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
 
     /** A message found in the spool at start-up, with the recipients not yet final. */
     public record Resume(QueueId id, Envelope envelope, List<Integer> pendingRecipients) implements Command {}
+
+    /**
+     * Answered once no delivery attempt is in flight: at shutdown, so that messages accepted by the
+     * last sessions reach their mailboxes before sharding stops.
+     */
+    public record AwaitIdle(ActorRef<Done> replyTo) implements Command {}
 
     private record Attempted(QueueId id, List<RecipientOutcome> outcomes, Throwable failure) implements Command {}
 
@@ -70,6 +80,8 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     private final RetrySettings retry;
     private final TimerScheduler<Command> timers;
     private final Map<QueueId, Active> active = new HashMap<>();
+    private final List<ActorRef<Done>> idleWaiters = new ArrayList<>();
+    private int attemptsInFlight;
 
     public static Behavior<Command> create(SpoolStore spool, Transport transport, Clock clock, RetrySettings retry) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new QueueManager(ctx, spool, transport, clock, retry, timers)));
@@ -92,6 +104,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
                 .onMessage(Resume.class, this::onResume)
                 .onMessage(Attempted.class, this::onAttempted)
                 .onMessage(RetryDue.class, this::onRetryDue)
+                .onMessage(AwaitIdle.class, this::onAwaitIdle)
                 .build();
     }
 
@@ -107,7 +120,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
 
     private Behavior<Command> onResume(Resume resume) {
         if (resume.pendingRecipients().isEmpty()) {
-            spool.finish(resume.id(), List.of(), true);
+            logFailure(resume.id(), spool.finish(resume.id(), List.of(), true));
             return this;
         }
         active.put(resume.id(), new Active(resume.envelope(), resume.pendingRecipients(), null));
@@ -124,19 +137,56 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
 
     private void attempt(QueueId id) {
         Active message = active.get(id);
-        byte[] content = message.content != null ? message.content : spool.content(id);
+        byte[] content;
+        try {
+            content = message.content != null ? message.content : spool.content(id);
+        } catch (RuntimeException e) {
+            // The store is failing: try again later rather than lose track of the message.
+            getContext().getLog().warn("{}: cannot read the spool ({}); retrying later", id, e.getMessage());
+            timers.startSingleTimer(id, new RetryDue(id), retry.after(Math.max(1, message.attempts)));
+            return;
+        }
         if (content == null) {
             getContext().getLog().warn("{}: content missing from the spool; dropping the entry", id);
             active.remove(id);
-            spool.finish(id, List.of(), true);
+            logFailure(id, spool.finish(id, List.of(), true));
             return;
         }
         message.attempts++;
+        attemptsInFlight++;
         DeliveryRequest request = new DeliveryRequest(id, message.envelope, List.copyOf(message.pending), content);
-        getContext().pipeToSelf(transport.deliver(request), (outcomes, failure) -> new Attempted(id, outcomes, failure));
+        CompletionStage<List<RecipientOutcome>> delivery;
+        try {
+            delivery = transport.deliver(request);
+        } catch (RuntimeException e) {
+            delivery = CompletableFuture.failedFuture(e);
+        }
+        getContext().pipeToSelf(delivery, (outcomes, failure) -> new Attempted(id, outcomes, failure));
+    }
+
+    private Behavior<Command> onAwaitIdle(AwaitIdle await) {
+        idleWaiters.add(await.replyTo());
+        answerIfIdle();
+        return this;
+    }
+
+    private void answerIfIdle() {
+        if (attemptsInFlight == 0) {
+            idleWaiters.forEach(waiter -> waiter.tell(Done.getInstance()));
+            idleWaiters.clear();
+        }
     }
 
     private Behavior<Command> onAttempted(Attempted attempted) {
+        attemptsInFlight--;
+        try {
+            return recordOutcomes(attempted);
+        } finally {
+            answerIfIdle();
+        }
+    }
+
+    private Behavior<Command> recordOutcomes(Attempted attempted) {
         Active message = active.get(attempted.id());
         if (message == null) {
             return this;
@@ -157,11 +207,11 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
         }
         if (message.pending.isEmpty()) {
             active.remove(attempted.id());
-            spool.finish(attempted.id(), finished, true);
+            logFailure(attempted.id(), spool.finish(attempted.id(), finished, true));
             return this;
         }
         if (!finished.isEmpty()) {
-            spool.finish(attempted.id(), finished, false);
+            logFailure(attempted.id(), spool.finish(attempted.id(), finished, false));
         }
         scheduleRetry(attempted.id(), message, outcomes);
         return this;
@@ -172,16 +222,28 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
         long next = clock.millis() + delay.toMillis();
         for (RecipientOutcome outcome : outcomes) {
             if (!outcome.isFinal()) {
-                spool.defer(id, outcome.recipient(), RecipientState.newBuilder()
+                logFailure(id, spool.defer(id, outcome.recipient(), RecipientState.newBuilder()
                         .setStatus(RecipientState.Status.PENDING)
                         .setAttempts(message.attempts)
                         .setLastReply(outcome.detail())
                         .setNextAttemptEpochMillis(next)
-                        .build());
+                        .build()));
             }
         }
         message.content = null; // re-read at the next attempt rather than held while waiting
         timers.startSingleTimer(id, new RetryDue(id), delay);
+    }
+
+    /**
+     * A spool update that fails is not fatal: the recipients stay pending in the store and are
+     * delivered again (idempotently) after the next start. It must not pass unnoticed, though.
+     */
+    private void logFailure(QueueId id, CompletionStage<Void> write) {
+        write.whenComplete((ok, failure) -> {
+            if (failure != null) {
+                queueLog.error("{}: spool update failed: {}", id, failure.getMessage());
+            }
+        });
     }
 
     private void logAttempt(QueueId id, Active message, RecipientOutcome outcome) {

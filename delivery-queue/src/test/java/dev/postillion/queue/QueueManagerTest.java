@@ -23,7 +23,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -115,6 +117,18 @@ class QueueManagerTest {
         third.answer(Status.SENT);
         awaitGone(id);
         assertTrue(transport.idle());
+    }
+
+    @Test
+    void awaitIdleIsAnsweredOnlyOnceNoAttemptIsInFlight() throws Exception {
+        accept();
+        Attempt attempt = transport.nextAttempt();
+        TestProbe<Done> waiter = testKit.createTestProbe();
+        queueManager.tell(new QueueManager.AwaitIdle(waiter.ref()));
+        waiter.expectNoMessage(Duration.ofMillis(100));
+
+        attempt.answer(Status.SENT, Status.SENT);
+        waiter.expectMessage(Done.getInstance());
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -129,7 +130,11 @@ public final class Store implements AutoCloseable {
     }
 
     private static ColumnFamilyOptions tableOptions(ColumnFamilyOptions options, LRUCache cache) {
-        return options.setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache));
+        // Bloom filters: a lookup of a key that is not there (an unknown recipient, a first delivery)
+        // is answered from memory instead of reading blocks.
+        return options.setTableFormatConfig(new BlockBasedTableConfig()
+                .setBlockCache(cache)
+                .setFilterPolicy(new BloomFilter(10)));
     }
 
     /** Queues the batch for the committer; completes once written with the given durability. */
@@ -182,7 +187,10 @@ public final class Store implements AutoCloseable {
                 }
                 result.add(new KeyValue(key, it.value()));
             }
+            it.status(); // an I/O or corruption error must not pass for the end of the data
             return result;
+        } catch (RocksDBException e) {
+            throw new StoreException("read failed: " + e.getMessage(), e);
         }
     }
 
@@ -213,6 +221,7 @@ public final class Store implements AutoCloseable {
             try {
                 group.add(pending.take());
             } catch (InterruptedException e) {
+                failPending("store committer interrupted");
                 return;
             }
             pending.drainTo(group, MAX_GROUP - 1);
@@ -222,6 +231,14 @@ public final class Store implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /** Completes every queued commit exceptionally, so that no caller waits for ever. */
+    private void failPending(String reason) {
+        closed = true;
+        List<Pending> left = new ArrayList<>();
+        pending.drainTo(left);
+        left.forEach(p -> p.done().completeExceptionally(new StoreException(reason)));
     }
 
     private void writeGroup(List<Pending> group) {
@@ -241,7 +258,7 @@ public final class Store implements AutoCloseable {
                 syncedBatches.addAndGet(group.stream().filter(p -> p.durability() == Durability.SYNC).count());
             }
             group.forEach(p -> p.done().complete(null));
-        } catch (RocksDBException | RuntimeException e) {
+        } catch (RocksDBException | RuntimeException | Error e) {
             log.error("Store write of {} batches failed: {}", group.size(), e.getMessage());
             StoreException failure = new StoreException("write failed: " + e.getMessage(), e);
             group.forEach(p -> p.done().completeExceptionally(failure));

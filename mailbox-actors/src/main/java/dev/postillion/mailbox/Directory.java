@@ -96,10 +96,9 @@ public final class Directory implements AutoCloseable {
     public CompletionStage<Void> deleteDomain(String name) {
         return change(() -> {
             requireDomain(name);
-            int addresses = store.prefix(StoreFamily.DIRECTORY, addressPrefix(name), LIST_LIMIT).size();
-            if (addresses > 0) {
+            if (!store.prefix(StoreFamily.DIRECTORY, addressPrefix(name), 1).isEmpty()) {
                 throw new DirectoryException(DirectoryException.Kind.CONFLICT,
-                        "domain " + name + " still has " + addresses + " address(es); delete them first");
+                        "domain " + name + " still has addresses; delete them first");
             }
             commit(new StoreBatch().delete(StoreFamily.DIRECTORY, domainKey(name)));
             return null;

@@ -58,6 +58,12 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
      */
     public record Purge(ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
+    /**
+     * Sharding's stop message on passivation: the actor stops only once its writes have landed, so
+     * that the next incarnation reads the uid counter those writes advanced.
+     */
+    public record Passivate() implements Command {}
+
     private record Written(List<Deliver> batch, List<Long> uids, Throwable failure) implements Command {}
 
     private record Purged(ActorRef<StatusReply<Done>> replyTo, Throwable failure) implements Command {}
@@ -71,6 +77,7 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
     private final Queue<Command> waiting = new ArrayDeque<>();
     private long nextUid;
     private boolean writing;
+    private boolean stopWhenIdle;
 
     public static Behavior<Command> create(String address, Store store, Clock clock) {
         return Behaviors.setup(ctx -> new MailboxActor(ctx, address, store, clock));
@@ -92,7 +99,15 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
                 .onMessage(Purge.class, this::enqueue)
                 .onMessage(Written.class, this::onWritten)
                 .onMessage(Purged.class, this::onPurged)
+                .onMessage(Passivate.class, passivate -> {
+                    stopWhenIdle = true;
+                    return idleOrStop();
+                })
                 .build();
+    }
+
+    private Behavior<Command> idleOrStop() {
+        return stopWhenIdle && !writing && waiting.isEmpty() ? Behaviors.stopped() : this;
     }
 
     private Behavior<Command> enqueue(Command command) {
@@ -180,7 +195,7 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         }
         writing = false;
         writeNext();
-        return this;
+        return idleOrStop();
     }
 
     private Behavior<Command> onPurged(Purged purged) {
@@ -193,6 +208,6 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         }
         writing = false;
         writeNext();
-        return this;
+        return idleOrStop();
     }
 }

@@ -21,6 +21,7 @@ public final class MailboxSerializer extends SerializerWithStringManifest {
     private static final String DELIVER = "D";
     private static final String DELIVERED = "R";
     private static final String PURGE = "P";
+    private static final String PASSIVATE = "S";
 
     private final ActorRefResolver resolver;
 
@@ -41,6 +42,8 @@ public final class MailboxSerializer extends SerializerWithStringManifest {
             return DELIVERED;
         } else if (message instanceof MailboxActor.Purge) {
             return PURGE;
+        } else if (message instanceof MailboxActor.Passivate) {
+            return PASSIVATE;
         }
         throw new IllegalArgumentException("not a mailbox message: " + message.getClass());
     }
@@ -64,6 +67,8 @@ public final class MailboxSerializer extends SerializerWithStringManifest {
                     .build().toByteArray();
         } else if (message instanceof MailboxActor.Purge purge) {
             return PurgeMessage.newBuilder().setReplyTo(resolver.toSerializationFormat(purge.replyTo())).build().toByteArray();
+        } else if (message instanceof MailboxActor.Passivate) {
+            return new byte[0];
         }
         throw new IllegalArgumentException("not a mailbox message: " + message.getClass());
     }
@@ -84,6 +89,9 @@ public final class MailboxSerializer extends SerializerWithStringManifest {
                 }
                 case PURGE -> {
                     return new MailboxActor.Purge(resolver.resolveActorRef(PurgeMessage.parseFrom(bytes).getReplyTo()));
+                }
+                case PASSIVATE -> {
+                    return new MailboxActor.Passivate();
                 }
                 default -> throw new NotSerializableException("unknown mailbox message manifest '" + manifest + "'");
             }

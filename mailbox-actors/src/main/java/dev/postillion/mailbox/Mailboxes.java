@@ -29,7 +29,8 @@ public final class Mailboxes {
     /** Starts the sharding region of mailboxes on this node. */
     public static Mailboxes start(ActorSystem<?> system, Store store, Clock clock, Duration askTimeout) {
         ClusterSharding sharding = ClusterSharding.get(system);
-        sharding.init(Entity.of(MailboxActor.TYPE_KEY, ctx -> MailboxActor.create(ctx.getEntityId(), store, clock)));
+        sharding.init(Entity.of(MailboxActor.TYPE_KEY, ctx -> MailboxActor.create(ctx.getEntityId(), store, clock))
+                .withStopMessage(new MailboxActor.Passivate()));
         return new Mailboxes(sharding, new MailStore(store), askTimeout);
     }
 

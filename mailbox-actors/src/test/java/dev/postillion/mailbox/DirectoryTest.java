@@ -83,7 +83,7 @@ class DirectoryTest {
     void deletingADomainWithAddressesIsAConflict() {
         join(directory.createDomain("example.com"));
         join(directory.createAddress("example.com", "anna", PASSWORD));
-        assertFails(Kind.CONFLICT, "still has 1 address", directory.deleteDomain("example.com"));
+        assertFails(Kind.CONFLICT, "still has addresses", directory.deleteDomain("example.com"));
         assertTrue(directory.hosts("example.com"));
     }
 

@@ -126,6 +126,19 @@ class MailboxActorTest {
     }
 
     @Test
+    void passivationWaitsForTheWriteInFlightSoTheNextIncarnationContinuesTheUids() {
+        TestProbe<Object> watcher = testKit.createTestProbe();
+        mailbox.tell(new MailboxActor.Deliver(id(1), 0, RETURN_PATH, MESSAGE.getBytes(StandardCharsets.UTF_8),
+                replies.getRef()));
+        mailbox.tell(new MailboxActor.Passivate());
+        assertEquals(1, replies.receiveMessage().uid());
+        watcher.expectTerminated(mailbox);
+
+        mailbox = testKit.spawn(MailboxActor.create(ADDRESS, store, clock));
+        assertEquals(2, deliver(id(2), 0));
+    }
+
+    @Test
     void restartOnAReopenedStoreContinuesTheUids() {
         deliver(id(1), 0);
         testKit.stop(mailbox);

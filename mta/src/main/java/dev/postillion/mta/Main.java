@@ -15,8 +15,11 @@ public final class Main {
         Node node;
         try {
             node = Node.start(Node.configuration(ConfigFactory.empty()), Clock.systemUTC());
-        } catch (RuntimeException e) {
-            System.err.println("postillion: cannot start: " + e.getMessage());
+        } catch (Exception e) {
+            // Bind errors arrive as checked exceptions; whatever it was, exit so that a supervisor
+            // (systemd's Restart=on-failure) sees it. The exit runs the shutdown hooks, which close
+            // whatever had been opened.
+            System.err.println("postillion: cannot start: " + e);
             System.exit(1);
             return;
         }

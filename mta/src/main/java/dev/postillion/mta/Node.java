@@ -35,6 +35,7 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -103,8 +104,11 @@ public final class Node implements AutoCloseable {
         Mailboxes mailboxes = Mailboxes.start(system, store, clock, postillion.getDuration("mailbox.ask-timeout"));
         SpoolStore spoolStore = new SpoolStore(store);
         ActorRef<QueueManager.Command> queueManager = system.systemActorOf(
-                QueueManager.create(spoolStore, new Router(directory, mailboxes), clock, new QueueManager.RetrySettings(
-                        postillion.getDuration("delivery.retry.first"), postillion.getDuration("delivery.retry.max"))),
+                // Resume on a bug: its state is what it knows of every active message.
+                Behaviors.supervise(QueueManager.create(spoolStore, new Router(directory, mailboxes), clock,
+                        new QueueManager.RetrySettings(postillion.getDuration("delivery.retry.first"),
+                                postillion.getDuration("delivery.retry.max"))))
+                        .onFailure(SupervisorStrategy.resume()),
                 "queue-manager", Props.empty());
         resumeSpool(spoolStore, queueManager);
         Spool spool = new Spool(spoolStore, new QueueIdGenerator(clock), queueManager);
@@ -123,7 +127,7 @@ public final class Node implements AutoCloseable {
 
         Node started = new Node(system, mx, admin, token);
         self[0] = started;
-        started.addShutdownTasks(shutdown, mxSessions, io, postillion.getDuration("smtp.shutdown-grace"));
+        started.addShutdownTasks(shutdown, mxSessions, queueManager, io, postillion.getDuration("smtp.shutdown-grace"));
         started.accepting = true;
         log.info("Postillion {} is up: SMTP MX on port {}, admin API on port {}", node.hostname(), mx.port(),
                 started.adminPort());
@@ -154,19 +158,25 @@ public final class Node implements AutoCloseable {
     }
 
     private void addShutdownTasks(CoordinatedShutdown shutdown, ActorRef<SmtpSessions.Command> sessions,
-            EventLoopGroup io, Duration grace) {
+            ActorRef<QueueManager.Command> queueManager, EventLoopGroup io, Duration grace) {
         shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "stop-accepting", () -> {
             accepting = false;
             mx.stopAccepting();
             return admin.unbind().thenApply(unbound -> Done.getInstance());
         });
-        shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "finish-smtp-sessions", () -> {
-            CompletionStage<Done> drained = AskPattern.ask(sessions, SmtpSessions.Drain::new, grace, system.scheduler());
-            return drained.exceptionally(timeout -> {
-                log.warn("SMTP sessions still open after {}; closing them", grace);
-                return Done.getInstance();
-            });
-        });
+        // Sessions first, then the deliveries of what they accepted last, while sharding still runs.
+        shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "finish-sessions-and-deliveries", () ->
+                AskPattern.ask(sessions, SmtpSessions.Drain::new, grace, system.scheduler())
+                        .exceptionally(timeout -> {
+                            log.warn("SMTP sessions still open after {}; closing them", grace);
+                            return Done.getInstance();
+                        })
+                        .thenCompose(drained -> AskPattern.ask(queueManager, QueueManager.AwaitIdle::new, grace,
+                                system.scheduler()))
+                        .exceptionally(timeout -> {
+                            log.warn("deliveries still in flight after {}; they resume at the next start", grace);
+                            return Done.getInstance();
+                        }));
         shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "stop-io", () -> {
             io.shutdownGracefully(0, 2, TimeUnit.SECONDS);
             return CompletableFuture.completedFuture(Done.getInstance());

@@ -64,6 +64,37 @@ class SmtpProtocolTest {
     }
 
     @Test
+    void aControlCharacterInACommandIsRefusedSoItCannotReachOurHeaders() throws IOException {
+        try (SmtpClient smtp = new SmtpClient(node.smtpPort())) {
+            smtp.reply();
+            assertEquals("501 5.5.2 Error: control character in command line",
+                    smtp.command("EHLO x\rSubject: injected"));
+            assertEquals("501 5.5.2 Error: control character in command line", smtp.command("EHLO x\u0000y"));
+            assertEquals("501 5.5.4 Syntax: EHLO hostname", smtp.command("EHLO <script>"));
+            assertTrue(smtp.command("EHLO client.test").startsWith("250-mx.test\n"));
+        }
+    }
+
+    @Test
+    void mailParametersNeedEhlo() throws IOException {
+        try (SmtpClient smtp = new SmtpClient(node.smtpPort())) {
+            smtp.reply();
+            assertEquals("250 mx.test", smtp.command("HELO client.test"));
+            assertEquals("555 5.5.4 Unsupported option: SIZE", smtp.command("MAIL FROM:<a@sender.test> SIZE=100"));
+            assertEquals(SENDER_OK, smtp.command("MAIL FROM:<a@sender.test>"));
+        }
+    }
+
+    @Test
+    void aSizeThatIsNotDigitsIsRefused() throws IOException {
+        try (SmtpClient smtp = connect(node)) {
+            assertEquals("501 5.5.4 Bad parameter value: SIZE=-5", smtp.command("MAIL FROM:<a@sender.test> SIZE=-5"));
+            assertEquals("501 5.5.4 Bad parameter value: SIZE=+5", smtp.command("MAIL FROM:<a@sender.test> SIZE=+5"));
+            assertEquals(SENDER_OK, smtp.command("MAIL FROM:<a@sender.test> SIZE=5"));
+        }
+    }
+
+    @Test
     void heloIsAnsweredWithTheHostnameAndAllowsATransaction() throws IOException {
         String to = newMailbox(node);
         try (SmtpClient smtp = new SmtpClient(node.smtpPort())) {

@@ -37,12 +37,20 @@ public sealed interface SmtpCommand {
     record Malformed(Reply reply) implements SmtpCommand {}
 
     static SmtpCommand parse(String line) {
+        // Commands are printable text (RFC 5321 section 4.1.1): a CR, NUL or other control character
+        // could otherwise travel on, e.g. from the HELO name into our Received header.
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if ((c < ' ' && c != '\t') || c == 127) {
+                return new Malformed(Reply.of(501, "5.5.2", "Error: control character in command line"));
+            }
+        }
         int space = line.indexOf(' ');
         String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
         String argument = space < 0 ? "" : line.substring(space + 1).trim();
         return switch (verb) {
-            case "HELO" -> argument.isEmpty() ? malformed("Syntax: HELO hostname") : new Helo(firstWord(argument));
-            case "EHLO" -> argument.isEmpty() ? malformed("Syntax: EHLO hostname") : new Ehlo(firstWord(argument));
+            case "HELO" -> isHeloName(argument) ? new Helo(argument) : malformed("Syntax: HELO hostname");
+            case "EHLO" -> isHeloName(argument) ? new Ehlo(argument) : malformed("Syntax: EHLO hostname");
             case "MAIL" -> parsePath(argument, "FROM:", true);
             case "RCPT" -> parsePath(argument, "TO:", false);
             case "DATA" -> argument.isEmpty() ? new Data() : malformed("Syntax: DATA");
@@ -56,9 +64,23 @@ public sealed interface SmtpCommand {
         };
     }
 
-    private static String firstWord(String argument) {
-        int space = argument.indexOf(' ');
-        return space < 0 ? argument : argument.substring(0, space);
+    /**
+     * RFC 5321 section 4.1.1.1: a domain or an address literal. Leniently, as clients often send
+     * bare names: any run of letters, digits and {@code - . _ : [ ]}, which is what may later appear
+     * in our Received header.
+     */
+    private static boolean isHeloName(String argument) {
+        if (argument.isEmpty() || argument.length() > 255) {
+            return false;
+        }
+        for (int i = 0; i < argument.length(); i++) {
+            char c = argument.charAt(i);
+            boolean allowed = Character.isLetterOrDigit(c) || "-._:[]".indexOf(c) >= 0;
+            if (!allowed) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

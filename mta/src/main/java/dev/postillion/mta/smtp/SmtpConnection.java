@@ -77,11 +77,24 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpS
         updateReading();
     }
 
+    /**
+     * Reads only while the session can take more: not while it decides on DATA, not while many
+     * frames wait for replies, and not while replies pile up unread by the client.
+     */
     private void updateReading() {
-        boolean read = session != null && !framer.awaitingDataDecision() && unanswered < MAX_UNANSWERED;
+        boolean read = session != null && !framer.awaitingDataDecision() && unanswered < MAX_UNANSWERED
+                && channel.isWritable();
         if (channel.config().isAutoRead() != read) {
             channel.config().setAutoRead(read);
         }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (pending != null) {
+            updateReading();
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
@@ -137,6 +150,16 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpS
         onLoop(() -> {
             framer.resumeCommands();
             resumeFraming();
+        });
+    }
+
+    @Override
+    public void close() {
+        onLoop(() -> {
+            if (channel.isOpen()) {
+                // After what is already written, such as a last 421.
+                channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
         });
     }
 

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -73,6 +74,9 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
 
         /** After DATA was refused: the framer reads commands again. */
         void resumeCommands();
+
+        /** Closes the connection if it is still open; idempotent. */
+        void close();
 
         String clientAddress();
     }
@@ -121,7 +125,14 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
                 .onMessage(IdleTimeout.class, timeout -> closeWith(Replies.timeout(context.hostname())))
                 .onMessage(Drain.class, this::onDrain)
                 .onMessage(Disconnected.class, gone -> Behaviors.stopped())
+                .onSignal(PostStop.class, stopped -> onStopped())
                 .build();
+    }
+
+    /** However the session ends, even on a bug, its connection ends with it. */
+    private Behavior<Command> onStopped() {
+        connection.close();
+        return this;
     }
 
     private Behavior<Command> onInput(Input input) {
@@ -202,7 +213,9 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         if (transaction != null) {
             return error(Replies.NESTED_MAIL);
         }
-        Optional<Reply> refused = checkMailParameters(mail.parameters());
+        Optional<Reply> refused = esmtp || mail.parameters().isEmpty()
+                ? checkMailParameters(mail.parameters())
+                : Optional.of(Replies.unsupportedParameter(mail.parameters().keySet().iterator().next()));
         if (refused.isPresent()) {
             return error(refused.get());
         }
@@ -231,13 +244,12 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             String value = parameter.getValue();
             switch (parameter.getKey()) {
                 case "SIZE" -> {
-                    long size;
-                    try {
-                        size = Long.parseLong(value);
-                    } catch (NumberFormatException e) {
+                    // RFC 1870: size-value = 1*20DIGIT
+                    if (!value.matches("[0-9]{1,20}")) {
                         return Optional.of(Replies.badParameterValue("SIZE=" + value));
                     }
-                    if (size > context.settings().maxMessageSize()) {
+                    if (new java.math.BigInteger(value).compareTo(
+                            java.math.BigInteger.valueOf(context.settings().maxMessageSize())) > 0) {
                         return Optional.of(Replies.MESSAGE_TOO_BIG);
                     }
                 }
