@@ -169,6 +169,7 @@ public final class Node implements AutoCloseable {
                 AskPattern.ask(sessions, SmtpSessions.Drain::new, grace, system.scheduler())
                         .exceptionally(timeout -> {
                             log.warn("SMTP sessions still open after {}; closing them", grace);
+                            sessions.tell(new SmtpSessions.CloseAll());
                             return Done.getInstance();
                         })
                         .thenCompose(drained -> AskPattern.ask(queueManager, QueueManager.AwaitIdle::new, grace,

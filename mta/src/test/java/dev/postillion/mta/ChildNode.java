@@ -50,6 +50,12 @@ final class ChildNode implements AfterEachCallback {
     private long startOffset;
     private int smtpPort;
     private int adminPort;
+    private final List<String> settings;
+
+    /** @param settings extra {@code -Dkey=value} options for the node's JVM */
+    ChildNode(String... settings) {
+        this.settings = List.of(settings);
+    }
 
     /** Starts a node with its data and its output under {@code workDir}; see {@link #restart}. */
     void start(Path workDir) throws IOException {
@@ -80,7 +86,7 @@ final class ChildNode implements AfterEachCallback {
     }
 
     private List<String> command() {
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
                 // A node that lives for seconds: quick to start matters more than peak speed.
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
@@ -91,8 +97,10 @@ final class ChildNode implements AfterEachCallback {
                 "-Dpostillion.smtp.mx.port=" + smtpPort,
                 "-Dpostillion.admin.port=" + adminPort,
                 "-Dpostillion.admin.token=" + TOKEN,
-                "-Dpostillion.directory.password-iterations=1000",
-                Main.class.getName());
+                "-Dpostillion.directory.password-iterations=1000"));
+        command.addAll(settings);
+        command.add(Main.class.getName());
+        return command;
     }
 
     private static int freePort() throws IOException {

@@ -2,6 +2,7 @@ package dev.postillion.mta;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -16,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SIGTERM stops a node the way an operator expects: the listener closes at once, a transaction in
- * flight still ends with its 250 before the session gets 421, the store is closed, and the
- * message is delivered when the node comes back.
+ * flight still ends with its 250 before the session gets 421, the message is delivered before the
+ * node stops, and the store is closed.
  */
 class GracefulShutdownTest {
 
@@ -26,6 +27,7 @@ class GracefulShutdownTest {
 
     @TempDir Path workDir;
     @RegisterExtension final ChildNode node = new ChildNode();
+    @RegisterExtension final ChildNode impatient = new ChildNode("-Dpostillion.smtp.shutdown-grace=1s");
 
     @Test void sigtermLetsTheTransactionInFlightFinishThenClosesTheStore() throws Exception {
         node.start(workDir);
@@ -48,9 +50,25 @@ class GracefulShutdownTest {
         assertTrue(node.output().contains("Store closed"), "the store was not closed at shutdown");
 
         node.restart();
-        await("delivery after restart").atMost(Duration.ofSeconds(15))
+        // Delivered before the node stopped: nothing was left in the spool to resume.
+        assertFalse(node.outputOfThisStart().contains("Resuming delivery of"), node.outputOfThisStart());
+        await("in the mailbox after restart").atMost(Duration.ofSeconds(15))
                 .until(() -> node.messageIds(MAILBOX).contains(MESSAGE_ID));
         assertEquals(1, Collections.frequency(node.messageIds(MAILBOX), MESSAGE_ID));
+    }
+
+    @Test void aSessionStillOpenAfterTheGracePeriodIsClosedWith421() throws Exception {
+        impatient.start(workDir);
+        impatient.createMailbox(MAILBOX);
+        try (SmtpClient smtp = new SmtpClient(impatient.smtpPort())) {
+            startTransaction(smtp);
+            impatient.terminate();
+            String closing = smtp.reply();
+            assertTrue(closing.startsWith("421 4.3.2 "), closing);
+            assertTrue(smtp.closedByServer());
+        }
+        impatient.awaitExit(Duration.ofSeconds(20));
+        assertTrue(impatient.output().contains("Store closed"), "the store was not closed at shutdown");
     }
 
     private static void startTransaction(SmtpClient smtp) throws IOException {

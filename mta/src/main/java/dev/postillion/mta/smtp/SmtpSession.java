@@ -61,6 +61,9 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     /** The node is stopping: finish the transaction in flight, then say 421 and close. */
     public record Drain() implements Command {}
 
+    /** The node is stopping and the grace period is over: say 421 and close now. */
+    public record Close() implements Command {}
+
     private record Committed(QueueId id, Throwable failure) implements Command {}
 
     /** What the session needs of its connection; implemented on the I/O side. */
@@ -124,6 +127,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
                 .onMessage(Committed.class, this::onCommitted)
                 .onMessage(IdleTimeout.class, timeout -> closeWith(Replies.timeout(context.hostname())))
                 .onMessage(Drain.class, this::onDrain)
+                .onMessage(Close.class, close -> closeWith(Replies.shuttingDown(context.hostname())))
                 .onMessage(Disconnected.class, gone -> Behaviors.stopped())
                 .onSignal(PostStop.class, stopped -> onStopped())
                 .build();

@@ -25,6 +25,9 @@ public final class SmtpSessions {
     /** Finish every session (each after its transaction in flight); answer when none is left. */
     public record Drain(ActorRef<Done> replyTo) implements Command {}
 
+    /** The grace period is over: close every session still open, transaction or not. */
+    public record CloseAll() implements Command {}
+
     private record Ended(ActorRef<SmtpSession.Command> session) implements Command {}
 
     private SmtpSessions() {}
@@ -52,6 +55,10 @@ public final class SmtpSessions {
                         drainWaiters.add(drain.replyTo());
                         sessions.forEach(session -> session.tell(new SmtpSession.Drain()));
                         answerIfDrained(sessions, drainWaiters);
+                        return Behaviors.same();
+                    })
+                    .onMessage(CloseAll.class, closeAll -> {
+                        sessions.forEach(session -> session.tell(new SmtpSession.Close()));
                         return Behaviors.same();
                     })
                     .onMessage(Ended.class, ended -> {
