@@ -24,11 +24,6 @@ public final class Keys {
         return ByteBuffer.allocate(prefix.length + Long.BYTES).put(prefix).putLong(number).array();
     }
 
-    /** The number at the end of a {@link #textAndLong} key. */
-    public static long trailingLong(byte[] key) {
-        return ByteBuffer.wrap(key, key.length - Long.BYTES, Long.BYTES).getLong();
-    }
-
     /** The smallest key greater than every key starting with {@code prefix}. */
     public static byte[] prefixEnd(byte[] prefix) {
         byte[] end = Arrays.copyOf(prefix, prefix.length);

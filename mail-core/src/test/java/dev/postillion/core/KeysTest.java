@@ -41,12 +41,6 @@ class KeysTest {
     }
 
     @Test
-    void trailingLongReadsTheNumberBack() {
-        assertEquals(1234567890123L, Keys.trailingLong(Keys.textAndLong("x", 1234567890123L)));
-        assertEquals(0, Keys.trailingLong(Keys.textAndLong("", 0)));
-    }
-
-    @Test
     void prefixEndIncrementsTheLastByte() {
         assertArrayEquals(new byte[] {1, 3}, Keys.prefixEnd(new byte[] {1, 2}));
         assertArrayEquals(new byte[] {'a', 1}, Keys.prefixEnd(Keys.text("a")));

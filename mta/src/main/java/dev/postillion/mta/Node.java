@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -56,14 +57,14 @@ public final class Node implements AutoCloseable {
     private final ActorSystem<Void> system;
     private final SmtpListener mx;
     private final ServerBinding admin;
-    private final String adminToken;
-    private volatile boolean accepting;
+    /** True from start-up until shutdown begins: what /health reports. */
+    private final AtomicBoolean accepting;
 
-    private Node(ActorSystem<Void> system, SmtpListener mx, ServerBinding admin, String adminToken) {
+    private Node(ActorSystem<Void> system, SmtpListener mx, ServerBinding admin, AtomicBoolean accepting) {
         this.system = system;
         this.mx = mx;
         this.admin = admin;
-        this.adminToken = adminToken;
+        this.accepting = accepting;
     }
 
     /**
@@ -120,15 +121,14 @@ public final class Node implements AutoCloseable {
         SmtpListener mx = SmtpListener.start("mx", mxSettings, io, mxSessions);
 
         String token = AdminToken.resolve(postillion.getString("admin.token"), node.dataDir());
-        Node[] self = new Node[1];
-        AdminRoutes routes = new AdminRoutes(token, directory, mailboxes, () -> self[0] != null && self[0].accepting);
+        AtomicBoolean accepting = new AtomicBoolean();
+        AdminRoutes routes = new AdminRoutes(token, directory, mailboxes, accepting::get);
         ServerBinding admin = AdminServer.start(system, postillion.getString("admin.bind"),
                 postillion.getInt("admin.port"), routes).toCompletableFuture().join();
 
-        Node started = new Node(system, mx, admin, token);
-        self[0] = started;
+        Node started = new Node(system, mx, admin, accepting);
         started.addShutdownTasks(shutdown, mxSessions, queueManager, io, postillion.getDuration("smtp.shutdown-grace"));
-        started.accepting = true;
+        accepting.set(true);
         log.info("Postillion {} is up: SMTP MX on port {}, admin API on port {}", node.hostname(), mx.port(),
                 started.adminPort());
         return started;
@@ -160,7 +160,7 @@ public final class Node implements AutoCloseable {
     private void addShutdownTasks(CoordinatedShutdown shutdown, ActorRef<SmtpSessions.Command> sessions,
             ActorRef<QueueManager.Command> queueManager, EventLoopGroup io, Duration grace) {
         shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "stop-accepting", () -> {
-            accepting = false;
+            accepting.set(false);
             mx.stopAccepting();
             return admin.unbind().thenApply(unbound -> Done.getInstance());
         });
@@ -190,14 +190,6 @@ public final class Node implements AutoCloseable {
 
     public int adminPort() {
         return ((InetSocketAddress) admin.localAddress()).getPort();
-    }
-
-    public String adminToken() {
-        return adminToken;
-    }
-
-    public boolean accepting() {
-        return accepting;
     }
 
     public CompletionStage<Done> terminated() {

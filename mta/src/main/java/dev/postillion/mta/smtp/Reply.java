@@ -29,10 +29,6 @@ public record Reply(int code, String enhanced, List<String> lines) {
         return new Reply(code, enhanced, List.of("<" + address + ">: " + lines.get(0)));
     }
 
-    public boolean isError() {
-        return code >= 400;
-    }
-
     /** The reply on the wire: continuation lines use {@code code-}, the last {@code code SP}. */
     public byte[] bytes() {
         StringBuilder out = new StringBuilder();
