@@ -24,7 +24,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -189,7 +188,7 @@ public final class Node implements AutoCloseable {
     }
 
     public int adminPort() {
-        return ((InetSocketAddress) admin.localAddress()).getPort();
+        return admin.localAddress().getPort();
     }
 
     public CompletionStage<Done> terminated() {
