@@ -5,7 +5,9 @@ import dev.postillion.core.QueueId;
 import dev.postillion.core.proto.RecipientState;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -81,15 +83,25 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     private final TimerScheduler<Command> timers;
     private final Map<QueueId, Active> active = new HashMap<>();
     private final List<ActorRef<Done>> idleWaiters = new ArrayList<>();
+    /** Messages due for an attempt while {@code maxAttemptsInFlight} are under way, oldest first. */
+    private final Deque<QueueId> awaitingSlot = new ArrayDeque<>();
+    private final int maxAttemptsInFlight;
     private int attemptsInFlight;
 
-    public static Behavior<Command> create(SpoolStore spool, Transport transport, Clock clock, RetrySettings retry) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new QueueManager(ctx, spool, transport, clock, retry, timers)));
+    /**
+     * @param maxAttemptsInFlight deliveries under way at once; more wait their turn, so that a
+     *     large spool resumed at start-up is not read into memory and sent off all at once
+     */
+    public static Behavior<Command> create(SpoolStore spool, Transport transport, Clock clock, RetrySettings retry,
+            int maxAttemptsInFlight) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+                new QueueManager(ctx, spool, transport, clock, retry, maxAttemptsInFlight, timers)));
     }
 
     private QueueManager(ActorContext<Command> ctx, SpoolStore spool, Transport transport, Clock clock,
-            RetrySettings retry, TimerScheduler<Command> timers) {
+            RetrySettings retry, int maxAttemptsInFlight, TimerScheduler<Command> timers) {
         super(ctx);
+        this.maxAttemptsInFlight = maxAttemptsInFlight;
         this.spool = spool;
         this.transport = transport;
         this.clock = clock;
@@ -136,6 +148,24 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     }
 
     private void attempt(QueueId id) {
+        if (attemptsInFlight >= maxAttemptsInFlight) {
+            awaitingSlot.add(id);
+        } else {
+            startAttempt(id);
+        }
+    }
+
+    /** Hands freed slots to the messages that waited for one. */
+    private void startAwaiting() {
+        while (attemptsInFlight < maxAttemptsInFlight && !awaitingSlot.isEmpty()) {
+            QueueId id = awaitingSlot.poll();
+            if (active.containsKey(id)) {
+                startAttempt(id);
+            }
+        }
+    }
+
+    private void startAttempt(QueueId id) {
         Active message = active.get(id);
         byte[] content;
         try {
@@ -182,6 +212,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
         try {
             return recordOutcomes(attempted);
         } finally {
+            startAwaiting();
             answerIfIdle();
         }
     }

@@ -52,7 +52,7 @@ class QueueManagerTest {
     void start() {
         store = TestStores.open(directory);
         spoolStore = new SpoolStore(store);
-        queueManager = testKit.spawn(QueueManager.create(spoolStore, transport, clock, RETRY));
+        queueManager = testKit.spawn(QueueManager.create(spoolStore, transport, clock, RETRY, 256));
         spool = new Spool(spoolStore, new QueueIdGenerator(clock), queueManager);
     }
 
@@ -117,6 +117,28 @@ class QueueManagerTest {
         third.answer(Status.SENT);
         awaitGone(id);
         assertTrue(transport.idle());
+    }
+
+    @Test
+    void noMoreAttemptsThanTheLimitAreUnderWayAtOnce() throws Exception {
+        testKit.stop(queueManager);
+        queueManager = testKit.spawn(QueueManager.create(spoolStore, transport, clock, RETRY, 1));
+        spool = new Spool(spoolStore, new QueueIdGenerator(clock), queueManager);
+        QueueId first = accept();
+        QueueId second = accept();
+
+        Attempt attempt = transport.nextAttempt();
+        assertEquals(first, attempt.request().id());
+        TestProbe<Done> idle = testKit.createTestProbe();
+        queueManager.tell(new QueueManager.AwaitIdle(idle.ref()));
+        idle.expectNoMessage(Duration.ofMillis(100)); // both messages are in by now, one under way
+        assertTrue(transport.idle(), "a second attempt started while the first was under way");
+        attempt.answer(Status.SENT, Status.SENT);
+        Attempt next = transport.nextAttempt();
+        assertEquals(second, next.request().id());
+        next.answer(Status.SENT, Status.SENT);
+        idle.expectMessage(Done.getInstance());
+        awaitGone(second);
     }
 
     @Test

@@ -107,7 +107,8 @@ public final class Node implements AutoCloseable {
                 // Resume on a bug: its state is what it knows of every active message.
                 Behaviors.supervise(QueueManager.create(spoolStore, new Router(directory, mailboxes), clock,
                         new QueueManager.RetrySettings(postillion.getDuration("delivery.retry.first"),
-                                postillion.getDuration("delivery.retry.max"))))
+                                postillion.getDuration("delivery.retry.max")),
+                        postillion.getInt("delivery.max-attempts-in-flight")))
                         .onFailure(SupervisorStrategy.resume()),
                 "queue-manager", Props.empty());
         resumeSpool(spoolStore, queueManager);
