@@ -15,6 +15,11 @@ public record QueueId(long sequence, int nodeTag) implements Comparable<QueueId>
     public static final int BYTES = 12;
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
 
+    /** The smallest id a {@link QueueIdGenerator} can have handed out at {@code instant}. */
+    public static QueueId firstAt(java.time.Instant instant) {
+        return new QueueId(instant.toEpochMilli() * 1000, 0);
+    }
+
     public byte[] bytes() {
         return ByteBuffer.allocate(BYTES).putLong(sequence).putInt(nodeTag).array();
     }

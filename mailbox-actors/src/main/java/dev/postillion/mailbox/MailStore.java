@@ -47,6 +47,16 @@ public final class MailStore {
                         ByteBuffer.allocate(Long.BYTES).putLong(message.getUid() + 1).array());
     }
 
+    /**
+     * Adds to {@code batch} the deletion of the idempotency records of messages queued before
+     * {@code cutoff}: their spool entries are long gone, so no redelivery can come for them.
+     */
+    void forgetDeliveriesBefore(StoreBatch batch, String address, QueueId cutoff) {
+        byte[] prefix = Keys.text(address);
+        byte[] end = ByteBuffer.allocate(prefix.length + QueueId.BYTES).put(prefix).put(cutoff.bytes()).array();
+        batch.deleteRange(StoreFamily.MAILBOX_DELIVERIES, prefix, end);
+    }
+
     /** Adds the deletion of everything the address holds to {@code batch}. */
     void purge(StoreBatch batch, String address) {
         byte[] prefix = Keys.text(address);

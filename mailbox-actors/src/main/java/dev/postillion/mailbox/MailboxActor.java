@@ -8,6 +8,7 @@ import dev.postillion.core.StoreBatch;
 import dev.postillion.core.proto.StoredMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +23,8 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
@@ -69,6 +72,7 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
     private record Purged(ActorRef<StatusReply<Done>> replyTo, Throwable failure) implements Command {}
 
     private static final int MAX_BATCH = 512;
+    private static final Logger log = LoggerFactory.getLogger(MailboxActor.class);
 
     private final String address;
     private final Store store;
@@ -79,17 +83,36 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
     private boolean writing;
     private boolean stopWhenIdle;
 
-    public static Behavior<Command> create(String address, Store store, Clock clock) {
-        return Behaviors.setup(ctx -> new MailboxActor(ctx, address, store, clock));
+    /**
+     * @param deliveryMemory how long the (queue id, recipient) idempotency records are kept; longer
+     *     than any message can stay queued
+     */
+    public static Behavior<Command> create(String address, Store store, Clock clock, Duration deliveryMemory) {
+        return Behaviors.setup(ctx -> new MailboxActor(ctx, address, store, clock, deliveryMemory));
     }
 
-    private MailboxActor(ActorContext<Command> ctx, String address, Store store, Clock clock) {
+    private MailboxActor(ActorContext<Command> ctx, String address, Store store, Clock clock, Duration deliveryMemory) {
         super(ctx);
         this.address = address;
         this.store = store;
         this.mailStore = new MailStore(store);
         this.clock = clock;
         this.nextUid = mailStore.nextUid(address);
+        forgetOldDeliveries(deliveryMemory);
+    }
+
+    /**
+     * Prunes idempotency records past their use, once per activation. Queued ahead of any delivery
+     * of this incarnation, it never touches a record a redelivery could still need.
+     */
+    private void forgetOldDeliveries(Duration deliveryMemory) {
+        StoreBatch batch = new StoreBatch();
+        mailStore.forgetDeliveriesBefore(batch, address, QueueId.firstAt(clock.instant().minus(deliveryMemory)));
+        store.commit(batch, Durability.BUFFERED).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                log.warn("{}: pruning old delivery records failed: {}", address, failure.getMessage());
+            }
+        });
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.postillion.mailbox;
 
 import dev.postillion.core.Store;
+import com.typesafe.config.Config;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -20,6 +21,13 @@ public final class Mailboxes {
     private final MailStore mailStore;
     private final Duration askTimeout;
 
+    /** {@code postillion.mailbox} settings, documented in mailbox-actors' reference.conf. */
+    public record Settings(Duration askTimeout, Duration deliveryMemory) {
+        public static Settings from(Config mailbox) {
+            return new Settings(mailbox.getDuration("ask-timeout"), mailbox.getDuration("delivery-memory"));
+        }
+    }
+
     private Mailboxes(ClusterSharding sharding, MailStore mailStore, Duration askTimeout) {
         this.sharding = sharding;
         this.mailStore = mailStore;
@@ -27,11 +35,12 @@ public final class Mailboxes {
     }
 
     /** Starts the sharding region of mailboxes on this node. */
-    public static Mailboxes start(ActorSystem<?> system, Store store, Clock clock, Duration askTimeout) {
+    public static Mailboxes start(ActorSystem<?> system, Store store, Clock clock, Settings settings) {
         ClusterSharding sharding = ClusterSharding.get(system);
-        sharding.init(Entity.of(MailboxActor.TYPE_KEY, ctx -> MailboxActor.create(ctx.getEntityId(), store, clock))
+        sharding.init(Entity.of(MailboxActor.TYPE_KEY,
+                        ctx -> MailboxActor.create(ctx.getEntityId(), store, clock, settings.deliveryMemory()))
                 .withStopMessage(new MailboxActor.Passivate()));
-        return new Mailboxes(sharding, new MailStore(store), askTimeout);
+        return new Mailboxes(sharding, new MailStore(store), settings.askTimeout());
     }
 
     /** @param address the canonical form, {@code EmailAddress.key()} */

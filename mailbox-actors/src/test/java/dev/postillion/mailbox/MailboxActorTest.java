@@ -13,6 +13,7 @@ import dev.postillion.core.proto.StoredMessage;
 import dev.postillion.mailbox.MailboxActor.Delivered;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.pekko.Done;
@@ -35,7 +36,9 @@ class MailboxActorTest {
             + "\r\nAt noon?\r\n";
 
     @TempDir Path dir;
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+    private static final Duration MEMORY = Duration.ofDays(30);
+    private final MutableClock clock = new MutableClock(START);
     private Store store;
     private MailStore mailStore;
     private ActorRef<MailboxActor.Command> mailbox;
@@ -45,7 +48,7 @@ class MailboxActorTest {
     void start() {
         store = TestStores.open(dir);
         mailStore = new MailStore(store);
-        mailbox = testKit.spawn(MailboxActor.create(ADDRESS, store, clock));
+        mailbox = testKit.spawn(MailboxActor.create(ADDRESS, store, clock, MEMORY));
         replies = testKit.createTestProbe(Delivered.class);
     }
 
@@ -134,8 +137,21 @@ class MailboxActorTest {
         assertEquals(1, replies.receiveMessage().uid());
         watcher.expectTerminated(mailbox);
 
-        mailbox = testKit.spawn(MailboxActor.create(ADDRESS, store, clock));
+        mailbox = testKit.spawn(MailboxActor.create(ADDRESS, store, clock, MEMORY));
         assertEquals(2, deliver(id(2), 0));
+    }
+
+    @Test
+    void deliveryRecordsOlderThanTheMemoryAreForgottenAtTheNextActivation() {
+        deliver(id(1), 0);
+        clock.advance(MEMORY.plusDays(1));
+        restart();
+        QueueId recent = QueueId.firstAt(clock.instant());
+        deliver(recent, 0);
+
+        assertEquals(-1, mailStore.deliveredUid(ADDRESS, id(1), 0));
+        assertEquals(2, mailStore.deliveredUid(ADDRESS, recent, 0));
+        assertEquals(List.of(1L, 2L), storedUids());
     }
 
     @Test
@@ -145,7 +161,7 @@ class MailboxActorTest {
         store.close();
         store = TestStores.open(dir);
         mailStore = new MailStore(store);
-        mailbox = testKit.spawn(MailboxActor.create(ADDRESS, store, clock));
+        mailbox = testKit.spawn(MailboxActor.create(ADDRESS, store, clock, MEMORY));
         assertEquals(1, deliver(id(1), 0));
         assertEquals(2, deliver(id(2), 0));
     }
@@ -177,7 +193,7 @@ class MailboxActorTest {
 
     @Test
     void purgeOnlyTouchesItsOwnAddress() {
-        ActorRef<MailboxActor.Command> other = testKit.spawn(MailboxActor.create("anna@example.co", store, clock));
+        ActorRef<MailboxActor.Command> other = testKit.spawn(MailboxActor.create("anna@example.co", store, clock, MEMORY));
         other.tell(deliverCommand(id(9), 0));
         replies.receiveMessage();
         deliver(id(1), 0);
@@ -221,14 +237,15 @@ class MailboxActorTest {
 
     private void restart() {
         testKit.stop(mailbox);
-        mailbox = testKit.spawn(MailboxActor.create(ADDRESS, store, clock));
+        mailbox = testKit.spawn(MailboxActor.create(ADDRESS, store, clock, MEMORY));
     }
 
     private List<Long> storedUids() {
         return mailStore.list(ADDRESS, 0, 100).stream().map(StoredMessage::getUid).toList();
     }
 
-    private static QueueId id(long sequence) {
-        return new QueueId(sequence, 1);
+    /** The n-th message queued at the test's start. */
+    private static QueueId id(long n) {
+        return new QueueId(QueueId.firstAt(START).sequence() + n, 1);
     }
 }

@@ -101,7 +101,7 @@ public final class Node implements AutoCloseable {
             directory.close();
             return CompletableFuture.completedFuture(Done.getInstance());
         });
-        Mailboxes mailboxes = Mailboxes.start(system, store, clock, postillion.getDuration("mailbox.ask-timeout"));
+        Mailboxes mailboxes = Mailboxes.start(system, store, clock, Mailboxes.Settings.from(postillion.getConfig("mailbox")));
         SpoolStore spoolStore = new SpoolStore(store);
         ActorRef<QueueManager.Command> queueManager = system.systemActorOf(
                 // Resume on a bug: its state is what it knows of every active message.
