@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
@@ -108,8 +107,8 @@ public final class AdminRoutes extends AllDirectives {
     private Route addressRoutes(String domain) {
         return concat(
                 pathEnd(() -> concat(
-                        get(() -> respond(StatusCodes.OK, CompletableFuture.supplyAsync(() ->
-                                directory.addresses(domain).stream().map(AdminRoutes::addressJson).toList(), Runnable::run))),
+                        get(() -> complete(Json.response(StatusCodes.OK,
+                                directory.addresses(domain).stream().map(AdminRoutes::addressJson).toList()))),
                         post(() -> withJson(body -> respond(StatusCodes.CREATED, directory.createAddress(domain,
                                         Json.requiredText(body, "localPart"), Json.requiredText(body, "password"))
                                 .thenApply(AdminRoutes::addressJson)))))),
