@@ -22,8 +22,15 @@ final class SmtpFramer {
 
     sealed interface Frame {}
 
-    /** A command line without its line ending. */
-    record CommandLine(String text) implements Frame {}
+    /**
+     * A command line without its line ending, parsed once here: the framer needs to know a DATA
+     * command when it sees one, and the session then takes the parsed command as it is.
+     */
+    record CommandLine(String text, SmtpCommand command) implements Frame {
+        CommandLine(String text) {
+            this(text, SmtpCommand.parse(text));
+        }
+    }
 
     /** A command line longer than the limit; its bytes up to the next LF were discarded. */
     record LineTooLong() implements Frame {}
@@ -121,10 +128,11 @@ final class SmtpFramer {
         int end = length > 0 && in.getByte(lf - 1) == '\r' ? length - 1 : length;
         String line = in.toString(in.readerIndex(), end, StandardCharsets.UTF_8);
         in.readerIndex(lf + 1);
-        out.add(new CommandLine(line));
+        CommandLine command = new CommandLine(line);
+        out.add(command);
         // Wait exactly when the session will see a DATA command: it answers any other line
         // without calling startData() or resumeCommands().
-        if (SmtpCommand.parse(line) instanceof SmtpCommand.Data) {
+        if (command.command() instanceof SmtpCommand.Data) {
             mode = Mode.AWAITING_DATA_DECISION;
         }
         return true;

@@ -152,7 +152,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             if (draining && transaction == null) {
                 return closeWith(Replies.shuttingDown(context.hostname()));
             }
-            return onCommand(SmtpCommand.parse(line.text()));
+            return onCommand(line.command());
         }
         if (frame instanceof Content content) {
             return onContent(content);
