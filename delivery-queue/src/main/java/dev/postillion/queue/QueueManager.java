@@ -225,7 +225,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
         List<RecipientOutcome> outcomes = attempted.failure() == null
                 ? attempted.outcomes()
                 : message.pending.stream()
-                        .map(i -> new RecipientOutcome(i, RecipientOutcome.Status.DEFERRED, "none", "4.3.0",
+                        .map(i -> RecipientOutcome.local(i, RecipientOutcome.Status.DEFERRED, "none", "4.3.0",
                                 "delivery failed: " + attempted.failure().getMessage()))
                         .toList();
         List<Integer> finished = new ArrayList<>();

@@ -1,14 +1,21 @@
 package dev.postillion.queue;
 
+import java.util.Optional;
+
 /**
  * What became of one recipient in one delivery attempt.
  *
  * @param recipient index into the envelope's recipients
- * @param relay where it went, as the queue log shows it: {@code local}, or {@code host[ip]:port}
+ * @param relay where it went, as the queue log shows it: {@code local}, {@code none}, or
+ *     {@code host[ip]:port}
  * @param dsn the RFC 3463 enhanced status code, e.g. {@code 2.0.0}
- * @param detail the answer, for the log and reports
+ * @param detail what happened, in words, for the log and the human part of a report; for a remote
+ *     answer, Postfix's {@code host H[IP] said: REPLY (in reply to COMMAND command)}
+ * @param remote the remote server's answer when there was one, for a report's Remote-MTA and
+ *     Diagnostic-Code fields (RFC 3464 section 2.3.5 and 2.3.6)
  */
-public record RecipientOutcome(int recipient, Status status, String relay, String dsn, String detail) {
+public record RecipientOutcome(int recipient, Status status, String relay, String dsn, String detail,
+        Optional<RemoteAnswer> remote) {
 
     public enum Status {
         /** Final: in a mailbox or accepted by the next hop. Logged {@code status=sent}. */
@@ -21,6 +28,32 @@ public record RecipientOutcome(int recipient, Status status, String relay, Strin
         public String logName() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
+    }
+
+    /**
+     * A remote SMTP server's reply to one of our commands.
+     *
+     * @param host the server's name (MX host), {@code address} its IP address
+     * @param reply the reply as received, lines joined by a space: {@code 550 5.1.1 <a@b>: unknown}
+     * @param command the command it answered, as Postfix names it: {@code MAIL FROM}, {@code RCPT
+     *     TO}, {@code end of DATA}, or {@code initial greeting}/{@code EHLO} for session-level answers
+     */
+    public record RemoteAnswer(String host, String address, String reply, String command) {
+
+        /** Postfix's wording, for the queue log and the human part of a report. */
+        public String describe() {
+            return "host " + host + "[" + address + "] said: " + reply + " (in reply to " + command + " command)";
+        }
+    }
+
+    /** An outcome decided here (a mailbox, DNS, a refused connection), without a remote answer. */
+    public static RecipientOutcome local(int recipient, Status status, String relay, String dsn, String detail) {
+        return new RecipientOutcome(recipient, status, relay, dsn, detail, Optional.empty());
+    }
+
+    /** An outcome given by a remote server's reply. */
+    public static RecipientOutcome remote(int recipient, Status status, String relay, String dsn, RemoteAnswer answer) {
+        return new RecipientOutcome(recipient, status, relay, dsn, answer.describe(), Optional.of(answer));
     }
 
     public boolean isFinal() {

@@ -34,9 +34,9 @@ final class ScriptedTransport implements Transport {
 
         private static RecipientOutcome outcome(int recipient, Status status) {
             return switch (status) {
-                case SENT -> new RecipientOutcome(recipient, status, "local", "2.0.0", "delivered");
-                case DEFERRED -> new RecipientOutcome(recipient, status, "local", "4.2.0", "451 mailbox busy");
-                case BOUNCED -> new RecipientOutcome(recipient, status, "local", "5.1.1", "550 no such user");
+                case SENT -> RecipientOutcome.local(recipient, status, "local", "2.0.0", "delivered");
+                case DEFERRED -> RecipientOutcome.local(recipient, status, "local", "4.2.0", "451 mailbox busy");
+                case BOUNCED -> RecipientOutcome.local(recipient, status, "local", "5.1.1", "550 no such user");
             };
         }
     }

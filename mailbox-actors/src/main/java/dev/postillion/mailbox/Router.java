@@ -44,11 +44,11 @@ public final class Router implements Transport {
         try {
             lookup = directory.lookup(address);
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(new RecipientOutcome(recipient, Status.DEFERRED, LOCAL, "4.3.0",
+            return CompletableFuture.completedFuture(RecipientOutcome.local(recipient, Status.DEFERRED, LOCAL, "4.3.0",
                     "directory unavailable: " + e.getMessage()));
         }
         if (lookup != Directory.Lookup.MAILBOX) {
-            return CompletableFuture.completedFuture(new RecipientOutcome(recipient, Status.BOUNCED, LOCAL, "5.1.1",
+            return CompletableFuture.completedFuture(RecipientOutcome.local(recipient, Status.BOUNCED, LOCAL, "5.1.1",
                     "user unknown in virtual mailbox table"));
         }
         return mailboxes.mailbox(address.key())
@@ -59,13 +59,13 @@ public final class Router implements Transport {
                 // run the mapping on the completing thread instead.
                 .handleAsync((delivered, failure) -> {
                     if (failure != null) {
-                        return new RecipientOutcome(recipient, Status.DEFERRED, LOCAL, "4.3.0",
+                        return RecipientOutcome.local(recipient, Status.DEFERRED, LOCAL, "4.3.0",
                                 "mailbox did not answer: " + failure.getMessage());
                     }
                     if (!delivered.stored()) {
-                        return new RecipientOutcome(recipient, Status.DEFERRED, LOCAL, "4.3.0", delivered.failure());
+                        return RecipientOutcome.local(recipient, Status.DEFERRED, LOCAL, "4.3.0", delivered.failure());
                     }
-                    return new RecipientOutcome(recipient, Status.SENT, LOCAL, "2.0.0",
+                    return RecipientOutcome.local(recipient, Status.SENT, LOCAL, "2.0.0",
                             "delivered to mailbox, uid " + delivered.uid());
                 }, Runnable::run);
     }
