@@ -22,7 +22,8 @@ final class DeliveryStatusPart {
         field(fields, "Arrival-Date", MailDate.format(envelope.arrival()));
         for (RecipientReport report : recipients) {
             fields.append("\r\n");
-            report.originalRecipient().ifPresent(original -> field(fields, "Original-Recipient", original.fieldValue()));
+            report.originalRecipient()
+                    .ifPresent(original -> field(fields, "Original-Recipient", original.fieldValue()));
             field(fields, "Final-Recipient", TypedAddress.of(report.recipient().address()).fieldValue());
             field(fields, "Action", report.action().fieldValue());
             field(fields, "Status", report.status());

@@ -36,7 +36,8 @@ record ReturnedMessage(String contentType, byte[] content, boolean whole) {
         int end = 0;
         while (end < message.length) {
             int next = nextLine(message, end);
-            boolean blank = message[end] == '\n' || (message[end] == '\r' && next - end == 2 && message[end + 1] == '\n');
+            boolean blank = message[end] == '\n'
+                    || (message[end] == '\r' && next - end == 2 && message[end + 1] == '\n');
             if (blank || next > sizeLimit) {
                 break;
             }

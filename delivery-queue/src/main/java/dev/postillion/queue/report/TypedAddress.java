@@ -42,10 +42,6 @@ record TypedAddress(String type, String address) {
         return Optional.of(new TypedAddress(type.equals(RFC822) && !isAscii(address) ? UTF8 : type, address));
     }
 
-    boolean isAscii() {
-        return isAscii(address);
-    }
-
     /**
      * The field value. A {@code utf-8} address is written as RFC 6533's utf-8-addr-unitext: ASCII
      * characters other than printable ones, {@code +}, {@code =} and {@code \} as {@code \x{HEX}},

@@ -27,7 +27,8 @@ class ReportTextTest {
     void cutsAWordTooLongForAnyLine() {
         String wrapped = ReportText.wrap("Diagnostic-Code: smtp; " + "x".repeat(2000), " ");
 
-        assertEquals(List.of("Diagnostic-Code: smtp;", " " + "x".repeat(900), " " + "x".repeat(900), " " + "x".repeat(200)),
+        String piece = " " + "x".repeat(900);
+        assertEquals(List.of("Diagnostic-Code: smtp;", piece, piece, " " + "x".repeat(200)),
                 List.of(wrapped.split("\r\n")));
     }
 }

@@ -34,8 +34,10 @@ class ReportWriterTest {
             + "From: Anna <anna@example.org>\r\nTo: bob@remote.test\r\nSubject: Lunch\r\n"
             + "Message-ID: <lunch@example.org>\r\n";
     private static final byte[] CONTENT = (HEADERS + "\r\nShall we meet at noon?\r\n").getBytes(UTF_8);
+    /** Postfix's default bounce_size_limit. */
+    private static final long RETURN_SIZE_LIMIT = 50_000;
     private static final ReportSettings SETTINGS =
-            new ReportSettings(HOST, ReportSettings.DEFAULT_RETURN_SIZE_LIMIT, Duration.ofHours(4), Duration.ofDays(3));
+            new ReportSettings(HOST, RETURN_SIZE_LIMIT, Duration.ofHours(4), Duration.ofDays(3));
     private static final RemoteAnswer UNKNOWN_USER = new RemoteAnswer("mx.remote.test", "192.0.2.1",
             "550 5.1.1 <bob@remote.test>: Recipient address rejected: User unknown", "RCPT TO");
 
@@ -137,7 +139,8 @@ class ReportWriterTest {
         Envelope envelope = envelope(Map.of(), recipient("bob@remote.test"));
         List<RecipientReport> failed = List.of(remoteFailure(envelope.recipients().get(0), UNKNOWN_USER));
 
-        ParsedReport atLimit = parse(new ReportWriter(withLimit(CONTENT.length)).write(ID, envelope, CONTENT, failed, NOW));
+        ParsedReport atLimit =
+                parse(new ReportWriter(withLimit(CONTENT.length)).write(ID, envelope, CONTENT, failed, NOW));
         ParsedReport overLimit =
                 parse(new ReportWriter(withLimit(CONTENT.length - 1)).write(ID, envelope, CONTENT, failed, NOW));
 
@@ -169,7 +172,8 @@ class ReportWriterTest {
                 "Original-Envelope-Id", "QQ+314159=pi",
                 "Reporting-MTA", "dns; mx.postillion.test",
                 "Arrival-Date", "Thu, 1 Jan 2026 00:00:00 +0000");
-        assertEquals(List.of("Original-Recipient", "Final-Recipient"), List.copyOf(groups.get(1).keySet()).subList(0, 2));
+        assertEquals(List.of("Original-Recipient", "Final-Recipient"),
+                List.copyOf(groups.get(1).keySet()).subList(0, 2));
         assertEquals("rfc822; bob+tag@remote.test", groups.get(1).get("Original-Recipient"));
         assertTrue(parsed.unwrappedText().contains("<bob@remote.test> (originally <bob+tag@remote.test>): host"));
     }
@@ -185,7 +189,8 @@ class ReportWriterTest {
         ParsedReport parsed = parse(report);
         assertEquals("Delayed Mail (still being retried)", parsed.header("Subject"));
         assertTrue(parsed.text().contains(
-                "message still undelivered after 4 hours; will keep trying until message is 3 days old"), parsed.text());
+                "message still undelivered after 4 hours; will keep trying until message is 3 days old"),
+                parsed.text());
         assertTrue(parsed.unwrappedText().contains(
                 "<bob@remote.test>: connect to mx.remote.test[192.0.2.1]:25: Connection timed out"));
         assertEquals(List.of("text/plain", "message/delivery-status", "text/rfc822-headers"), parsed.partTypes());
@@ -202,7 +207,7 @@ class ReportWriterTest {
     @Test
     void delayWarningWithSettingsInSeconds() throws Exception {
         ReportWriter quick = new ReportWriter(
-                new ReportSettings(HOST, ReportSettings.DEFAULT_RETURN_SIZE_LIMIT, Duration.ofSeconds(30), Duration.ofMinutes(2)));
+                new ReportSettings(HOST, RETURN_SIZE_LIMIT, Duration.ofSeconds(30), Duration.ofMinutes(2)));
         Envelope envelope = envelope(Map.of(), recipient("bob@remote.test"));
         RemoteAnswer tryLater = new RemoteAnswer("mx.remote.test", "192.0.2.1", "451 4.3.0 Try again later", "RCPT TO");
 
@@ -219,7 +224,8 @@ class ReportWriterTest {
     void successReportsDeliveredAndRelayedRecipientsWithHeadersOnly() throws Exception {
         Envelope envelope = envelope(Map.of(), recipient("carl@example.org", Map.of("NOTIFY", "SUCCESS")),
                 recipient("bob@remote.test", Map.of("NOTIFY", "SUCCESS,FAILURE")));
-        RemoteAnswer accepted = new RemoteAnswer("mx.remote.test", "192.0.2.1", "250 2.0.0 Ok: queued as 4F2A", "end of DATA");
+        RemoteAnswer accepted =
+                new RemoteAnswer("mx.remote.test", "192.0.2.1", "250 2.0.0 Ok: queued as 4F2A", "end of DATA");
         ParsedReport parsed = parse(writer.write(ID, envelope, CONTENT, List.of(
                 new RecipientReport(envelope.recipients().get(0), Action.DELIVERED, "2.0.0", "delivered to mailbox",
                         Optional.empty(), LAST_ATTEMPT),
@@ -270,7 +276,8 @@ class ReportWriterTest {
                 "Action", "failed",
                 "Status", "5.1.1",
                 "Remote-MTA", "dns; mx.evil.test X-Injected: host",
-                "Diagnostic-Code", "smtp; 550 5.7.1 go away X-Injected: reply Final-Recipient: rfc822; forged@evil.test",
+                "Diagnostic-Code",
+                "smtp; 550 5.7.1 go away X-Injected: reply Final-Recipient: rfc822; forged@evil.test",
                 "Last-Attempt-Date", "Thu, 1 Jan 2026 03:59:00 +0000");
         for (String line : new String(report.message(), UTF_8).split("\r\n")) {
             assertFalse(line.startsWith("X-Injected"), line);
@@ -368,8 +375,8 @@ class ReportWriterTest {
     }
 
     private static RecipientOutcome remoteOutcome(String dsn, RemoteAnswer answer) {
-        return RecipientOutcome.remote(0, RecipientOutcome.Status.BOUNCED, answer.host() + "[" + answer.address() + "]:25",
-                dsn, answer);
+        String relay = answer.host() + "[" + answer.address() + "]:25";
+        return RecipientOutcome.remote(0, RecipientOutcome.Status.BOUNCED, relay, dsn, answer);
     }
 
     private static ReportSettings withLimit(long returnSizeLimit) {

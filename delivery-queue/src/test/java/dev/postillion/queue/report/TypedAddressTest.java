@@ -43,12 +43,14 @@ class TypedAddressTest {
 
     @Test
     void finalRecipientTypeFollowsTheAddress() {
-        assertEquals("rfc822; bob@remote.test", TypedAddress.of(EmailAddress.parse("bob@remote.test", false)).fieldValue());
+        assertEquals("rfc822; bob@remote.test",
+                TypedAddress.of(EmailAddress.parse("bob@remote.test", false)).fieldValue());
         assertEquals("utf-8; 用户@例子.测试", TypedAddress.of(EmailAddress.parse("用户@例子.测试", true)).fieldValue());
     }
 
     @Test
     void rfc822AddressThatDecodesToUtf8IsNamedAsUtf8() {
-        assertEquals(new TypedAddress("utf-8", "grüße@x.test"), TypedAddress.fromOrcpt("rfc822;gr+C3+BC+C3+9Fe@x.test").orElseThrow());
+        assertEquals(new TypedAddress("utf-8", "grüße@x.test"),
+                TypedAddress.fromOrcpt("rfc822;gr+C3+BC+C3+9Fe@x.test").orElseThrow());
     }
 }
