@@ -42,10 +42,14 @@ record HostPort(String host, int port, boolean bracketed) {
             host = text.substring(0, colon);
             port = text.substring(colon + 1);
         }
-        if (!HOST_NAME.matcher(host).matches() && IpLiteral.parse(host).isEmpty()) {
+        if (!isHostName(host) && IpLiteral.parse(host).isEmpty()) {
             throw new IllegalArgumentException("\"" + host + "\" in \"" + text + "\" is neither a host name nor an IP address");
         }
         return new HostPort(host, port == null ? defaultPort : port(port, text), bracketed);
+    }
+
+    static boolean isHostName(String text) {
+        return HOST_NAME.matcher(text).matches();
     }
 
     private static int port(String digits, String text) {
