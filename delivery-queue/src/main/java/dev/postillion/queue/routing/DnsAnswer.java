@@ -22,6 +22,7 @@ import org.xbill.DNS.lookup.ServerFailedException;
 record DnsAnswer(String name, int type, Outcome outcome, List<Record> records, String failure) {
 
     enum Outcome {
+        /** Records of the type asked for. */
         RECORDS,
         /** NXDOMAIN: the name does not exist (RFC 1035 section 4.1.1). */
         NO_SUCH_DOMAIN,
@@ -35,9 +36,14 @@ record DnsAnswer(String name, int type, Outcome outcome, List<Record> records, S
         records = List.copyOf(records);
     }
 
-    /** dnsjava gives a NODATA answer fresh from a server as an empty result, and from its cache as an exception. */
+    /**
+     * Only records of the type asked for are kept, so that each can be cast to its class. dnsjava
+     * gives a NODATA answer fresh from a server as an empty result (and from its cache as an
+     * exception).
+     */
     static DnsAnswer of(String name, int type, List<Record> records) {
-        return new DnsAnswer(name, type, records.isEmpty() ? Outcome.NO_DATA : Outcome.RECORDS, records, "");
+        List<Record> asked = records.stream().filter(record -> record.getType() == type).toList();
+        return new DnsAnswer(name, type, asked.isEmpty() ? Outcome.NO_DATA : Outcome.RECORDS, asked, "");
     }
 
     static DnsAnswer failed(String name, int type, Throwable failure) {

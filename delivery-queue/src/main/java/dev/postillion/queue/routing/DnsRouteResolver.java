@@ -30,8 +30,7 @@ import org.xbill.DNS.Type;
  *   <li>the domain has no MX and no address: returned, 5.1.2;
  *   <li>none of the domain's MX hosts exists or has an address: returned, 5.4.4 (Postfix's code);
  *   <li>a configured host ({@code [host]}) has no address: deferred, 4.4.4, since that is a
- *       mistake of ours for the operator to fix, not the recipient's (Postfix likewise does not
- *       bounce mail for a broken relay host);
+ *       mistake in our configuration for the operator to fix, and our faults are never 5xx;
  *   <li>DNS fails for now (SERVFAIL, timeout, network): deferred, 4.4.3.
  * </ul>
  */
@@ -45,8 +44,8 @@ public final class DnsRouteResolver implements RouteResolver {
 
     @Override
     public CompletionStage<Route> resolve(NextHop nextHop) {
-        // A mail domain written as an IP address has no MX records to look up (Postfix likewise
-        // connects to it directly).
+        // A next hop written as an IP address has no MX records: DNS would only say NXDOMAIN for
+        // the name "192.0.2.1." and so return the mail, where the intent is plain.
         if (nextHop.mxLookup() && IpLiteral.parse(nextHop.host()).isEmpty()) {
             return dns.query(nextHop.host(), Type.MX).thenCompose(mx -> viaMx(mx, nextHop.port()));
         }
@@ -100,7 +99,7 @@ public final class DnsRouteResolver implements RouteResolver {
 
     /**
      * A host's addresses. An IP address is taken as it is, also as an MX exchange: RFC 5321
-     * section 5.1 wants a name there, but the domain's intent is plain and Postfix follows it too.
+     * section 5.1 wants a name there, but the domain's intent is plain.
      */
     private CompletionStage<HostAddresses> addresses(String host) {
         Optional<InetAddress> literal = IpLiteral.parse(host);

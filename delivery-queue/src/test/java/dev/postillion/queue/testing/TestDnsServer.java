@@ -261,7 +261,11 @@ public final class TestDnsServer implements AutoCloseable {
         if (query.getOPT() != null) {
             answer.addRecord(new OPTRecord(4096, 0, 0), Section.ADDITIONAL);
         }
-        if (question == null || query.getHeader().getOpcode() != Opcode.QUERY) {
+        if (question == null) {
+            answer.getHeader().setRcode(Rcode.FORMERR);
+            return answer;
+        }
+        if (query.getHeader().getOpcode() != Opcode.QUERY) {
             answer.getHeader().setRcode(Rcode.NOTIMP);
             return answer;
         }
