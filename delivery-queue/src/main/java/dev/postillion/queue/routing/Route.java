@@ -13,14 +13,18 @@ public sealed interface Route {
     }
 
     /**
-     * The destination cannot receive mail, now or later: a null MX (RFC 7505, 5.1.10) or a domain
-     * that does not exist (5.1.2). Its recipients fail at once.
+     * The destination cannot receive mail, now or later: a null MX (RFC 7505, 5.1.10), a domain
+     * that does not exist or has neither MX nor address (5.1.2), or MX hosts none of which exists
+     * (5.4.4). Its recipients fail at once.
      *
      * @param dsn the RFC 3463 status for the report
      * @param reason what DNS said, for the log and the report
      */
     record Unroutable(String dsn, String reason) implements Route {}
 
-    /** DNS failed for now (SERVFAIL, timeout): recipients are deferred (4.4.3). */
+    /**
+     * DNS failed for now (SERVFAIL, timeout: 4.4.3), or a host named in configuration has no
+     * address (4.4.4): recipients are deferred.
+     */
     record Unresolved(String dsn, String reason) implements Route {}
 }

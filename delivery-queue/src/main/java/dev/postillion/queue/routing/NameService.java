@@ -1,0 +1,70 @@
+package dev.postillion.queue.routing;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.xbill.DNS.Cache;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.ResolverConfig;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.lookup.LookupSession;
+
+/**
+ * DNS as the delivery side asks it: one question at a time, asynchronously, through dnsjava's
+ * {@link LookupSession}, which follows CNAME chains and keeps a cache that honours each record's
+ * TTL and negative answers for the SOA's minimum (RFC 2308 section 5). Every question gets a
+ * {@link DnsAnswer}, never an exception.
+ *
+ * <p>Only DNS is asked, never /etc/hosts, as Postfix's smtp(8) does by default: mail routing is
+ * what the world publishes. Names are taken as absolute, so no search domain is ever appended.
+ */
+final class NameService {
+
+    private final LookupSession session;
+    private final Duration timeout;
+
+    NameService(DnsSettings settings) {
+        List<InetSocketAddress> servers = settings.servers().isEmpty()
+                ? ResolverConfig.getCurrentConfig().servers()
+                : settings.servers();
+        // The timeout bounds the whole question; each try gets its share, so that every server
+        // is asked `attempts` times before the question fails (as resolv.conf's timeout and
+        // attempts, with the total given instead of the share).
+        Duration perTry = settings.timeout().dividedBy((long) Math.max(1, servers.size()) * settings.attempts());
+        List<Resolver> resolvers = servers.stream().<Resolver>map(server -> {
+            SimpleResolver resolver = new SimpleResolver(server);
+            resolver.setTimeout(perTry);
+            return resolver;
+        }).toList();
+        ExtendedResolver resolver = new ExtendedResolver(resolvers);
+        resolver.setTimeout(settings.timeout());
+        resolver.setRetries(settings.attempts());
+        this.session = LookupSession.builder().resolver(resolver).cache(new Cache(DClass.IN)).build();
+        this.timeout = settings.timeout();
+    }
+
+    /** @param type a {@link org.xbill.DNS.Type} constant */
+    CompletionStage<DnsAnswer> query(String name, int type) {
+        Name absolute;
+        try {
+            absolute = Name.fromString(name, Name.root);
+        } catch (TextParseException e) {
+            return CompletableFuture.completedFuture(DnsAnswer.malformed(name, type));
+        }
+        // dnsjava checks its own timeouts only when its selector has been idle for a second, which
+        // a busy node may never be: the deadline is enforced here as well.
+        return session.lookupAsync(absolute, type)
+                .toCompletableFuture()
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((result, failure) -> failure == null
+                        ? DnsAnswer.of(name, type, result.getRecords())
+                        : DnsAnswer.failed(name, type, failure));
+    }
+}
