@@ -10,6 +10,7 @@ import dev.postillion.core.proto.StoredMessage;
 import dev.postillion.mailbox.Directory;
 import dev.postillion.mailbox.DirectoryException;
 import dev.postillion.mailbox.Mailboxes;
+import dev.postillion.queue.QueueAdmin;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -41,7 +42,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin API's routes: health, domains, addresses and mailbox reads. Everything but
+ * The admin API's routes: health, domains, addresses, mailbox reads and the queue. Everything but
  * {@code /health} needs {@code Authorization: Bearer <token>}; every error is JSON
  * {@code {"error": "..."}} naming the problem.
  */
@@ -55,12 +56,15 @@ public final class AdminRoutes extends AllDirectives {
     private final byte[] token;
     private final Directory directory;
     private final Mailboxes mailboxes;
+    private final QueueRoutes queue;
     private final BooleanSupplier accepting;
 
-    public AdminRoutes(String token, Directory directory, Mailboxes mailboxes, BooleanSupplier accepting) {
+    public AdminRoutes(String token, Directory directory, Mailboxes mailboxes, QueueAdmin queue,
+            BooleanSupplier accepting) {
         this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.directory = directory;
         this.mailboxes = mailboxes;
+        this.queue = new QueueRoutes(queue);
         this.accepting = accepting;
     }
 
@@ -69,7 +73,8 @@ public final class AdminRoutes extends AllDirectives {
                 path("health", () -> get(this::health)),
                 pathPrefix(PathMatchers.segment("api").slash("v1"), () -> authorized(() -> concat(
                         pathPrefix("domains", this::domainRoutes),
-                        pathPrefix("mailboxes", this::mailboxRoutes)))))));
+                        pathPrefix("mailboxes", this::mailboxRoutes),
+                        pathPrefix("queue", queue::route)))))));
     }
 
     private Route health() {
@@ -172,7 +177,7 @@ public final class AdminRoutes extends AllDirectives {
         return parsed.key();
     }
 
-    private static long longParameter(Map<String, String> parameters, String name, long fallback) {
+    static long longParameter(Map<String, String> parameters, String name, long fallback) {
         String value = parameters.get(name);
         if (value == null) {
             return fallback;
@@ -236,7 +241,7 @@ public final class AdminRoutes extends AllDirectives {
                 failure == null ? HttpResponse.create().withStatus(StatusCodes.NO_CONTENT) : errorResponse(failure)));
     }
 
-    private static HttpResponse errorResponse(Throwable failure) {
+    static HttpResponse errorResponse(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof ApiError api) {
             return Json.error(api.status(), api.getMessage());

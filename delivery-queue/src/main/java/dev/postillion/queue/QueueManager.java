@@ -2,18 +2,18 @@ package dev.postillion.queue;
 
 import dev.postillion.core.Envelope;
 import dev.postillion.core.QueueId;
-import dev.postillion.core.proto.RecipientState;
+import dev.postillion.core.Store.Durability;
+import dev.postillion.queue.RecipientOutcome.Status;
+import dev.postillion.queue.Settlement.Request;
+import dev.postillion.queue.SpoolStore.Due;
+import dev.postillion.queue.SpoolStore.QueuedMessage;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -28,19 +28,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Schedules delivery of spooled messages (the job of Postfix's qmgr(8)): hands each message's
- * pending recipients to the {@link Transport}, records final outcomes in the spool, retries the
- * deferred ones with backoff, and removes a message once its last recipient is final.
+ * Schedules delivery of spooled messages (the job of Postfix's qmgr(8)). The schedule index in the
+ * store is the one source of work: messages due now are read from it in due order, a bounded
+ * number at a time, handed to the {@link Transport}, and settled ({@link Settlement}) in one batch
+ * each. Nothing waits in memory but the attempts under way, so a spool of a million deferred
+ * messages costs no more per delivery than an empty one (ARCHITECTURE rule 5).
+ *
+ * <p>A read cursor remembers the last schedule entry handed out, so that entries already taken
+ * are not read again; an entry written behind the cursor (a message committed late, a retry
+ * requested now) moves the cursor back to it. A message is owned by the manager from the moment it
+ * is handed out until its settlement is in the store, and is never handed out twice meanwhile.
  */
 public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
 
     public sealed interface Command {}
 
-    /** A message the spool has just committed. */
+    /**
+     * A message the spool has just committed. Its content is kept for its first attempt, which
+     * spares reading it back.
+     */
     public record Enqueue(QueueId id, Envelope envelope, byte[] content) implements Command {}
-
-    /** A message found in the spool at start-up, with the recipients not yet final. */
-    public record Resume(QueueId id, Envelope envelope, List<Integer> pendingRecipients) implements Command {}
 
     /**
      * Answered once no delivery attempt is in flight: at shutdown, so that messages accepted by the
@@ -48,30 +55,59 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
      */
     public record AwaitIdle(ActorRef<Done> replyTo) implements Command {}
 
-    private record Attempted(QueueId id, List<RecipientOutcome> outcomes, Throwable failure) implements Command {}
+    /** The operator acts on one message (admin API). */
+    public record Operate(QueueId id, Operation operation, ActorRef<OperationResult> replyTo) implements Command {}
 
-    private record RetryDue(QueueId id) implements Command {}
-
-    /** {@code postillion.delivery.retry}: backoff of deferred recipients. */
-    public record RetrySettings(Duration first, Duration max) {
-        Duration after(int attempts) {
-            Duration delay = first.multipliedBy(1L << Math.min(attempts - 1, 20));
-            return delay.compareTo(max) > 0 ? max : delay;
-        }
+    public enum Operation {
+        /** Attempt now (Postfix's {@code postqueue -i}). */
+        RETRY,
+        /** No attempts until released ({@code postsuper -h}). */
+        HOLD,
+        RELEASE,
+        /** Remove silently ({@code postsuper -d}). */
+        DELETE,
+        /** Return to the sender with a failure report. */
+        BOUNCE
     }
 
-    /** The queue's log, one line per delivery attempt per recipient (ARCHITECTURE "Operations"). */
+    public enum OperationResult {
+        DONE,
+        NOT_FOUND,
+        /** A held message is not retried: release it first. */
+        ON_HOLD
+    }
+
+    /** The operator asks for these messages to be attempted now (a flush); answers how many were. */
+    public record RetryNow(List<QueueId> ids, ActorRef<Integer> replyTo) implements Command {}
+
+    private record Attempted(QueueId id, List<RecipientOutcome> outcomes, Throwable failure) implements Command {}
+
+    /** A change is in the store: the message may be handed out again, and new entries read. */
+    private record Settled(QueueId id, List<Due> dueNow, Runnable then) implements Command {}
+
+    private record Wake() implements Command {}
+
+    /** A position in the schedule index: at {@code entry}, or just after it. */
+    private record Cursor(Due entry, boolean inclusive) {}
+
+    /**
+     * @param maxAttemptsInFlight deliveries under way at once; more stay in the schedule index, so
+     *     that a large spool is neither read into memory nor sent off all at once
+     */
+    public record Settings(DeliverySchedule schedule, int maxAttemptsInFlight) {}
+
     private static final Logger queueLog = LoggerFactory.getLogger("postillion.queue");
+    /** Content kept from acceptance to first attempt; beyond this many it is read back instead. */
+    private static final int FRESH_CONTENT_LIMIT = 1024;
 
-    private static final class Active {
-        final Envelope envelope;
-        final Set<Integer> pending;
-        byte[] content;
-        int attempts;
+    private static final class Attempt {
+        final QueuedMessage message;
+        final byte[] content;
+        Request request = Request.NONE;
+        final List<Runnable> onSettled = new ArrayList<>();
 
-        Active(Envelope envelope, List<Integer> pending, byte[] content) {
-            this.envelope = envelope;
-            this.pending = new LinkedHashSet<>(pending);
+        Attempt(QueuedMessage message, byte[] content) {
+            this.message = message;
             this.content = content;
         }
     }
@@ -79,119 +115,268 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     private final SpoolStore spool;
     private final Transport transport;
     private final Clock clock;
-    private final RetrySettings retry;
+    private final Settings settings;
+    private final Settlement settlement;
     private final TimerScheduler<Command> timers;
-    private final Map<QueueId, Active> active = new HashMap<>();
+    private final Map<QueueId, Attempt> inFlight = new HashMap<>();
+    /** Messages whose settlement is being committed, with operator commands waiting for it. */
+    private final Map<QueueId, List<Operate>> settling = new HashMap<>();
+    private final Map<QueueId, byte[]> freshContent = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<QueueId, byte[]> eldest) {
+            return size() > FRESH_CONTENT_LIMIT;
+        }
+    };
     private final List<ActorRef<Done>> idleWaiters = new ArrayList<>();
-    /** Messages due for an attempt while {@code maxAttemptsInFlight} are under way, oldest first. */
-    private final Deque<QueueId> awaitingSlot = new ArrayDeque<>();
-    private final int maxAttemptsInFlight;
-    private int attemptsInFlight;
+    /** Where the next read of the schedule starts; null: at its beginning. */
+    private Cursor cursor;
+    private long wakeAt = Long.MAX_VALUE;
 
-    /**
-     * @param maxAttemptsInFlight deliveries under way at once; more wait their turn, so that a
-     *     large spool resumed at start-up is not read into memory and sent off all at once
-     */
-    public static Behavior<Command> create(SpoolStore spool, Transport transport, Clock clock, RetrySettings retry,
-            int maxAttemptsInFlight) {
+    public static Behavior<Command> create(SpoolStore spool, Transport transport, StatusReports reports, Clock clock,
+            Settings settings) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-                new QueueManager(ctx, spool, transport, clock, retry, maxAttemptsInFlight, timers)));
+                new QueueManager(ctx, spool, transport, reports, clock, settings, timers)));
     }
 
-    private QueueManager(ActorContext<Command> ctx, SpoolStore spool, Transport transport, Clock clock,
-            RetrySettings retry, int maxAttemptsInFlight, TimerScheduler<Command> timers) {
+    private QueueManager(ActorContext<Command> ctx, SpoolStore spool, Transport transport, StatusReports reports,
+            Clock clock, Settings settings, TimerScheduler<Command> timers) {
         super(ctx);
-        this.maxAttemptsInFlight = maxAttemptsInFlight;
         this.spool = spool;
         this.transport = transport;
         this.clock = clock;
-        this.retry = retry;
+        this.settings = settings;
+        this.settlement = new Settlement(settings.schedule(), reports);
         this.timers = timers;
+        ctx.getSelf().tell(new Wake()); // whatever the spool held at the last stop
     }
 
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(Enqueue.class, this::onEnqueue)
-                .onMessage(Resume.class, this::onResume)
                 .onMessage(Attempted.class, this::onAttempted)
-                .onMessage(RetryDue.class, this::onRetryDue)
+                .onMessage(Settled.class, this::onSettled)
+                .onMessage(Wake.class, wake -> onWake())
+                .onMessage(Operate.class, this::onOperate)
+                .onMessage(RetryNow.class, this::onRetryNow)
                 .onMessage(AwaitIdle.class, this::onAwaitIdle)
                 .build();
     }
 
     private Behavior<Command> onEnqueue(Enqueue enqueue) {
-        List<Integer> all = new ArrayList<>();
-        for (int i = 0; i < enqueue.envelope().recipients().size(); i++) {
-            all.add(i);
+        if (!inFlight.containsKey(enqueue.id()) && !settling.containsKey(enqueue.id())) {
+            freshContent.put(enqueue.id(), enqueue.content());
         }
-        active.put(enqueue.id(), new Active(enqueue.envelope(), all, enqueue.content()));
-        attempt(enqueue.id());
+        entryWritten(new Due(enqueue.envelope().arrival().toEpochMilli(), enqueue.id()));
+        pull();
         return this;
     }
 
-    private Behavior<Command> onResume(Resume resume) {
-        if (resume.pendingRecipients().isEmpty()) {
-            logFailure(resume.id(), spool.finish(resume.id(), List.of(), true));
-            return this;
-        }
-        active.put(resume.id(), new Active(resume.envelope(), resume.pendingRecipients(), null));
-        attempt(resume.id());
+    private Behavior<Command> onWake() {
+        wakeAt = Long.MAX_VALUE;
+        pull();
         return this;
     }
 
-    private Behavior<Command> onRetryDue(RetryDue due) {
-        if (active.containsKey(due.id())) {
-            attempt(due.id());
+    /** A schedule entry was written: make sure the cursor has not passed it already. */
+    private void entryWritten(Due entry) {
+        if (cursor != null && SpoolStore.compare(entry, cursor.entry()) <= 0) {
+            cursor = new Cursor(entry, true);
         }
-        return this;
-    }
-
-    private void attempt(QueueId id) {
-        if (attemptsInFlight >= maxAttemptsInFlight) {
-            awaitingSlot.add(id);
-        } else {
-            startAttempt(id);
+        if (entry.dueEpochMillis() > clock.millis()) {
+            wakeBy(entry.dueEpochMillis());
         }
     }
 
-    /** Hands freed slots to the messages that waited for one. */
-    private void startAwaiting() {
-        while (attemptsInFlight < maxAttemptsInFlight && !awaitingSlot.isEmpty()) {
-            QueueId id = awaitingSlot.poll();
-            if (active.containsKey(id)) {
-                startAttempt(id);
+    /** Hands due messages to the transport while attempts may start. */
+    private void pull() {
+        long now = clock.millis();
+        while (inFlight.size() < settings.maxAttemptsInFlight()) {
+            int wanted = settings.maxAttemptsInFlight() - inFlight.size();
+            List<Due> due;
+            Due next;
+            try {
+                due = cursor == null ? spool.due(null, true, now, wanted)
+                        : spool.due(cursor.entry(), cursor.inclusive(), now, wanted);
+                next = due.size() < wanted ? spool.firstDueAfter(now) : null;
+            } catch (RuntimeException e) {
+                queueLog.error("cannot read the schedule ({}); trying again in a minute", e.getMessage());
+                wakeBy(now + 60_000);
+                return;
+            }
+            for (Due entry : due) {
+                cursor = new Cursor(entry, false);
+                if (!inFlight.containsKey(entry.id()) && !settling.containsKey(entry.id())) {
+                    start(entry);
+                }
+            }
+            if (due.size() < wanted) {
+                if (next != null) {
+                    wakeBy(next.dueEpochMillis());
+                }
+                return;
             }
         }
     }
 
-    private void startAttempt(QueueId id) {
-        Active message = active.get(id);
-        byte[] content;
-        try {
-            content = message.content != null ? message.content : spool.content(id);
-        } catch (RuntimeException e) {
-            // The store is failing: try again later rather than lose track of the message.
-            getContext().getLog().warn("{}: cannot read the spool ({}); retrying later", id, e.getMessage());
-            timers.startSingleTimer(id, new RetryDue(id), retry.after(Math.max(1, message.attempts)));
-            return;
+    private void wakeBy(long due) {
+        if (due < wakeAt) {
+            wakeAt = due;
+            timers.startSingleTimer(new Wake(), Duration.ofMillis(Math.max(0, due - clock.millis())));
+        }
+    }
+
+    private void start(Due entry) {
+        QueuedMessage message = spool.message(entry.id());
+        byte[] content = freshContent.remove(entry.id());
+        if (message == null || message.state().getHeld() || message.due() != entry.dueEpochMillis()) {
+            return; // settled meanwhile; its entry is gone or stale
         }
         if (content == null) {
-            getContext().getLog().warn("{}: content missing from the spool; dropping the entry", id);
-            active.remove(id);
-            logFailure(id, spool.finish(id, List.of(), true));
+            content = spool.content(entry.id());
+        }
+        List<Integer> pending = message.pending();
+        if (content == null || pending.isEmpty()) {
+            queueLog.warn("{}: {}; removing it from the spool", entry.id(),
+                    content == null ? "content missing" : "no recipient pending");
+            commit(entry.id(), spool.change().remove(entry.id(), message.due()), List.of(), null);
             return;
         }
-        message.attempts++;
-        attemptsInFlight++;
-        DeliveryRequest request = new DeliveryRequest(id, message.envelope, List.copyOf(message.pending), content);
+        Attempt attempt = new Attempt(message, content);
+        inFlight.put(entry.id(), attempt);
         CompletionStage<List<RecipientOutcome>> delivery;
         try {
-            delivery = transport.deliver(request);
+            delivery = transport.deliver(new DeliveryRequest(entry.id(), message.envelope(), pending, content));
         } catch (RuntimeException e) {
             delivery = CompletableFuture.failedFuture(e);
         }
-        getContext().pipeToSelf(delivery, (outcomes, failure) -> new Attempted(id, outcomes, failure));
+        getContext().pipeToSelf(delivery, (outcomes, failure) -> new Attempted(entry.id(), outcomes, failure));
+    }
+
+    private Behavior<Command> onAttempted(Attempted attempted) {
+        Attempt attempt = inFlight.remove(attempted.id());
+        List<RecipientOutcome> outcomes = attempted.failure() == null
+                ? attempted.outcomes()
+                : attempt.message.pending().stream()
+                        .map(i -> RecipientOutcome.local(i, Status.DEFERRED, "none", "4.3.0",
+                                "delivery failed: " + attempted.failure().getMessage()))
+                        .toList();
+        settle(attempt.message, attempt.content, outcomes, attempt.request, attempt.onSettled);
+        pull();
+        answerIfIdle();
+        return this;
+    }
+
+    private void settle(QueuedMessage message, byte[] content, List<RecipientOutcome> outcomes, Request request,
+            List<Runnable> onSettled) {
+        SpoolStore.Change change = spool.change();
+        Settlement.Result result = settlement.settle(message, content, outcomes, request, clock.millis(), change);
+        List<Due> dueNow = new ArrayList<>();
+        result.spooled().forEach(report -> dueNow.add(new Due(report.envelope().arrival().toEpochMilli(), report.id())));
+        if (result.nextDue() != 0) {
+            wakeBy(result.nextDue());
+        }
+        commit(message.id(), change, dueNow, () -> onSettled.forEach(Runnable::run));
+    }
+
+    /**
+     * Buffered: if a crash loses the change, the message is attempted again, which delivery makes
+     * idempotent.
+     */
+    private void commit(QueueId id, SpoolStore.Change change, List<Due> dueNow, Runnable then) {
+        settling.putIfAbsent(id, new ArrayList<>());
+        getContext().pipeToSelf(spool.commit(change, Durability.BUFFERED), (ok, failure) -> {
+            if (failure != null) {
+                queueLog.error("{}: spool update failed: {}", id, failure.getMessage());
+            }
+            return new Settled(id, dueNow, then == null ? () -> { } : then);
+        });
+    }
+
+    private Behavior<Command> onSettled(Settled settled) {
+        List<Operate> waiting = settling.remove(settled.id());
+        settled.then().run();
+        settled.dueNow().forEach(this::entryWritten);
+        if (waiting != null) {
+            waiting.forEach(this::onOperate);
+        }
+        pull();
+        return this;
+    }
+
+    private Behavior<Command> onOperate(Operate operate) {
+        QueueId id = operate.id();
+        if (settling.containsKey(id)) {
+            settling.get(id).add(operate); // act on the state the settlement leaves
+            return this;
+        }
+        Attempt attempt = inFlight.get(id);
+        if (attempt != null) {
+            if (operate.operation() == Operation.RETRY) {
+                operate.replyTo().tell(OperationResult.DONE);
+            } else if (operate.operation() != Operation.RELEASE) {
+                attempt.request = Request.valueOf(operate.operation().name());
+                attempt.onSettled.add(() -> operate.replyTo().tell(OperationResult.DONE));
+            } else {
+                operate.replyTo().tell(OperationResult.DONE);
+            }
+            return this;
+        }
+        QueuedMessage message = spool.message(id);
+        if (message == null) {
+            operate.replyTo().tell(OperationResult.NOT_FOUND);
+            return this;
+        }
+        Runnable done = () -> operate.replyTo().tell(OperationResult.DONE);
+        switch (operate.operation()) {
+            case RETRY -> {
+                if (message.state().getHeld()) {
+                    operate.replyTo().tell(OperationResult.ON_HOLD);
+                } else {
+                    reschedule(message, clock.millis(), false, done);
+                }
+            }
+            case RELEASE -> reschedule(message, clock.millis(), false, done);
+            case HOLD -> reschedule(message, 0, true, done);
+            case DELETE -> settle(message, null, List.of(), Request.DELETE, List.of(done));
+            case BOUNCE -> settle(message, spool.content(id), List.of(), Request.BOUNCE, List.of(done));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onRetryNow(RetryNow retry) {
+        int count = 0;
+        for (QueueId id : retry.ids()) {
+            if (inFlight.containsKey(id) || settling.containsKey(id)) {
+                continue;
+            }
+            QueuedMessage message = spool.message(id);
+            if (message != null && !message.state().getHeld()) {
+                reschedule(message, clock.millis(), false, null);
+                count++;
+            }
+        }
+        retry.replyTo().tell(count);
+        return this;
+    }
+
+    /** Moves the message's schedule entry to {@code due}, or takes it out ({@code held}). */
+    private void reschedule(QueuedMessage message, long due, boolean held, Runnable then) {
+        SpoolStore.Change change = spool.change();
+        if (!message.state().getHeld()) {
+            change.unschedule(message.id(), message.due());
+        }
+        if (!held) {
+            change.schedule(message.id(), due);
+        }
+        change.state(message.id(), message.state().toBuilder().setHeld(held)
+                .setDueEpochMillis(held ? message.due() : due).build());
+        if (held) {
+            queueLog.info("{}: placed on hold by the operator", message.id());
+        } else if (message.state().getHeld()) {
+            queueLog.info("{}: released from hold by the operator", message.id());
+        }
+        commit(message.id(), change, held ? List.of() : List.of(new Due(due, message.id())), then);
     }
 
     private Behavior<Command> onAwaitIdle(AwaitIdle await) {
@@ -201,87 +386,9 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     }
 
     private void answerIfIdle() {
-        if (attemptsInFlight == 0) {
+        if (inFlight.isEmpty()) {
             idleWaiters.forEach(waiter -> waiter.tell(Done.getInstance()));
             idleWaiters.clear();
         }
-    }
-
-    private Behavior<Command> onAttempted(Attempted attempted) {
-        attemptsInFlight--;
-        try {
-            return recordOutcomes(attempted);
-        } finally {
-            startAwaiting();
-            answerIfIdle();
-        }
-    }
-
-    private Behavior<Command> recordOutcomes(Attempted attempted) {
-        Active message = active.get(attempted.id());
-        if (message == null) {
-            return this;
-        }
-        List<RecipientOutcome> outcomes = attempted.failure() == null
-                ? attempted.outcomes()
-                : message.pending.stream()
-                        .map(i -> RecipientOutcome.local(i, RecipientOutcome.Status.DEFERRED, "none", "4.3.0",
-                                "delivery failed: " + attempted.failure().getMessage()))
-                        .toList();
-        List<Integer> finished = new ArrayList<>();
-        for (RecipientOutcome outcome : outcomes) {
-            logAttempt(attempted.id(), message, outcome);
-            if (outcome.isFinal()) {
-                finished.add(outcome.recipient());
-                message.pending.remove(outcome.recipient());
-            }
-        }
-        if (message.pending.isEmpty()) {
-            active.remove(attempted.id());
-            logFailure(attempted.id(), spool.finish(attempted.id(), finished, true));
-            return this;
-        }
-        if (!finished.isEmpty()) {
-            logFailure(attempted.id(), spool.finish(attempted.id(), finished, false));
-        }
-        scheduleRetry(attempted.id(), message, outcomes);
-        return this;
-    }
-
-    private void scheduleRetry(QueueId id, Active message, List<RecipientOutcome> outcomes) {
-        Duration delay = retry.after(message.attempts);
-        long next = clock.millis() + delay.toMillis();
-        for (RecipientOutcome outcome : outcomes) {
-            if (!outcome.isFinal()) {
-                logFailure(id, spool.defer(id, outcome.recipient(), RecipientState.newBuilder()
-                        .setStatus(RecipientState.Status.PENDING)
-                        .setAttempts(message.attempts)
-                        .setLastReply(outcome.detail())
-                        .setNextAttemptEpochMillis(next)
-                        .build()));
-            }
-        }
-        message.content = null; // re-read at the next attempt rather than held while waiting
-        timers.startSingleTimer(id, new RetryDue(id), delay);
-    }
-
-    /**
-     * A spool update that fails is not fatal: the recipients stay pending in the store and are
-     * delivered again (idempotently) after the next start. It must not pass unnoticed, though.
-     */
-    private void logFailure(QueueId id, CompletionStage<Void> write) {
-        write.whenComplete((ok, failure) -> {
-            if (failure != null) {
-                queueLog.error("{}: spool update failed: {}", id, failure.getMessage());
-            }
-        });
-    }
-
-    private void logAttempt(QueueId id, Active message, RecipientOutcome outcome) {
-        double delay = (clock.millis() - message.envelope.arrival().toEpochMilli()) / 1000.0;
-        queueLog.info("{}: to=<{}>, relay={}, delay={}, dsn={}, status={} ({})", id,
-                message.envelope.recipients().get(outcome.recipient()).address(), outcome.relay(),
-                String.format(Locale.ROOT, "%.2f", Math.max(0, delay)), outcome.dsn(), outcome.status().logName(),
-                outcome.detail());
     }
 }

@@ -3,28 +3,32 @@ package dev.postillion.queue;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.postillion.core.Envelope;
 import dev.postillion.core.MutableClock;
 import dev.postillion.core.QueueId;
 import dev.postillion.core.QueueIdGenerator;
 import dev.postillion.core.Store;
-import dev.postillion.core.StoreFamily;
 import dev.postillion.core.TestStores;
 import dev.postillion.core.proto.RecipientState;
+import dev.postillion.queue.QueueManager.Operation;
+import dev.postillion.queue.QueueManager.OperationResult;
 import dev.postillion.queue.RecipientOutcome.Status;
 import dev.postillion.queue.ScriptedTransport.Attempt;
+import dev.postillion.queue.SpoolStore.QueuedMessage;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
@@ -33,15 +37,20 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The queue manager over a real store, with a transport answered by hand and time injected: the
+ * actor scheduler (Pekko's manual time) and the clock move together, so hours pass in an instant.
+ */
 class QueueManagerTest {
 
-    private static final ActorTestKit testKit = ActorTestKit.create();
-    private static final QueueManager.RetrySettings RETRY =
-            new QueueManager.RetrySettings(Duration.ofMillis(50), Duration.ofMillis(200));
-    private static final Envelope ENVELOPE = TestEnvelopes.from("sender@example.org", "anna@example.com", "bob@example.com");
+    private static final ActorTestKit testKit = ActorTestKit.create(ManualTime.config());
+    private static final ManualTime time = ManualTime.get(testKit.system());
+    private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+    private static final DeliverySchedule SCHEDULE = new DeliverySchedule(Duration.ofMinutes(5), Duration.ofHours(1),
+            Duration.ofHours(4), Duration.ofDays(3));
 
     @TempDir Path directory;
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final MutableClock clock = new MutableClock(START);
     private final ScriptedTransport transport = new ScriptedTransport();
     private Store store;
     private SpoolStore spoolStore;
@@ -52,8 +61,15 @@ class QueueManagerTest {
     void start() {
         store = TestStores.open(directory);
         spoolStore = new SpoolStore(store);
-        queueManager = testKit.spawn(QueueManager.create(spoolStore, transport, clock, RETRY, 256));
-        spool = new Spool(spoolStore, new QueueIdGenerator(clock), queueManager);
+        startQueueManager(SCHEDULE, 256);
+    }
+
+    private void startQueueManager(DeliverySchedule schedule, int maxAttemptsInFlight) {
+        QueueIdGenerator ids = new QueueIdGenerator(clock);
+        queueManager = testKit.spawn(QueueManager.create(spoolStore, transport,
+                new StatusReports("mx.test", ids, 50_000, schedule), clock,
+                new QueueManager.Settings(schedule, maxAttemptsInFlight)));
+        spool = new Spool(spoolStore, ids, queueManager);
     }
 
     @AfterEach
@@ -69,153 +85,289 @@ class QueueManagerTest {
 
     @Test
     void acceptedMessageIsOfferedWithAllRecipientsAndContent() throws Exception {
-        QueueId id = accept();
+        Envelope envelope = envelope();
+        QueueId id = accept(envelope);
         Attempt attempt = transport.nextAttempt();
         assertEquals(id, attempt.request().id());
         assertEquals(List.of(0, 1), attempt.request().recipients());
-        assertEquals(ENVELOPE, attempt.request().envelope());
+        assertEquals(envelope, attempt.request().envelope());
         assertArrayEquals(TestEnvelopes.CONTENT, attempt.request().content());
     }
 
     @Test
-    void messageDeliveredToEveryRecipientLeavesTheSpool() throws Exception {
-        QueueId id = accept();
+    void messageDeliveredToEveryRecipientLeavesTheSpoolAndItsSchedule() throws Exception {
+        QueueId id = accept(envelope());
         transport.nextAttempt().answer(Status.SENT, Status.SENT);
         awaitGone(id);
+        assertNull(spoolStore.firstDueAfter(0));
+        assertTrue(spoolStore.due(null, true, Long.MAX_VALUE - 1, 10).isEmpty());
     }
 
     @Test
-    void bouncedRecipientIsFinal() throws Exception {
-        QueueId id = accept();
-        transport.nextAttempt().answer(Status.BOUNCED, Status.SENT);
-        awaitGone(id);
-    }
-
-    @Test
-    void deferredRecipientStaysPendingWithItsAttemptRecorded() throws Exception {
-        QueueId id = accept();
+    void deferredMessageWaitsForItsBackoffThenOnlyPendingRecipientsAreRetried() throws Exception {
+        QueueId id = accept(envelope());
         transport.nextAttempt().answer(Status.SENT, Status.DEFERRED);
+        QueuedMessage deferred = awaitMessage(id, m -> m.state().getAttempts() == 1);
+        assertEquals(clock.millis() + Duration.ofMinutes(5).toMillis(), deferred.due());
+        assertEquals(RecipientState.Status.DELIVERED, deferred.recipient(0).getStatus());
+        assertEquals(RecipientState.Status.PENDING, deferred.recipient(1).getStatus());
+        assertEquals("451 mailbox busy", deferred.recipient(1).getLastReply());
 
+        pass(Duration.ofMinutes(4));
+        assertTrue(transport.idle(), "retried before the backoff was over");
+        pass(Duration.ofMinutes(1));
         Attempt retry = transport.nextAttempt();
         assertEquals(List.of(1), retry.request().recipients());
         assertArrayEquals(TestEnvelopes.CONTENT, retry.request().content());
-        await().untilAsserted(() -> assertEquals(1, recipientState(id, 1).getAttempts()));
-        assertEquals(List.of(1), pendingRecipients(id));
-        RecipientState state = recipientState(id, 1);
-        assertEquals(RecipientState.Status.PENDING, state.getStatus());
-        assertEquals("451 mailbox busy", state.getLastReply());
-        assertEquals(clock.millis() + RETRY.first().toMillis(), state.getNextAttemptEpochMillis());
-    }
+        retry.answer(Status.DEFERRED);
+        QueuedMessage twice = awaitMessage(id, m -> m.state().getAttempts() == 2);
+        assertEquals(clock.millis() + Duration.ofMinutes(10).toMillis(), twice.due(), "the backoff doubles");
 
-    @Test
-    void deferredRecipientIsRetriedUntilSent() throws Exception {
-        QueueId id = accept();
-        transport.nextAttempt().answer(Status.SENT, Status.DEFERRED);
-        transport.nextAttempt().answer(Status.DEFERRED);
-        Attempt third = transport.nextAttempt();
-        await().untilAsserted(() -> assertEquals(2, recipientState(id, 1).getAttempts()));
-        third.answer(Status.SENT);
+        pass(Duration.ofMinutes(10));
+        transport.nextAttempt().answer(Status.SENT);
         awaitGone(id);
-        assertTrue(transport.idle());
     }
 
     @Test
-    void noMoreAttemptsThanTheLimitAreUnderWayAtOnce() throws Exception {
+    void backoffIsCappedAndBringsTheWarningAndTheExpiryOnTime() {
+        long arrival = START.toEpochMilli();
+        assertEquals(arrival + minutes(5), SCHEDULE.nextAttempt(arrival, 1, arrival, false));
+        assertEquals(arrival + minutes(20), SCHEDULE.nextAttempt(arrival, 3, arrival, false));
+        assertEquals(arrival + minutes(60), SCHEDULE.nextAttempt(arrival, 30, arrival, false));
+        long beforeWarning = arrival + minutes(230);
+        assertEquals(arrival + minutes(240), SCHEDULE.nextAttempt(arrival, 30, beforeWarning, false));
+        assertEquals(beforeWarning + minutes(60), SCHEDULE.nextAttempt(arrival, 30, beforeWarning, true));
+        long beforeExpiry = arrival + Duration.ofDays(3).toMillis() - minutes(10);
+        assertEquals(arrival + Duration.ofDays(3).toMillis(), SCHEDULE.nextAttempt(arrival, 30, beforeExpiry, true));
+    }
+
+    @Test
+    void failedAttemptDefersEveryPendingRecipient() throws Exception {
+        QueueId id = accept(envelope());
+        transport.nextAttempt().fail(new IOException("connection reset"));
+        QueuedMessage deferred = awaitMessage(id, m -> m.state().getAttempts() == 1);
+        assertTrue(deferred.recipient(0).getLastReply().contains("connection reset"));
+        pass(Duration.ofMinutes(5));
+        Attempt retry = transport.nextAttempt();
+        assertEquals(List.of(0, 1), retry.request().recipients());
+        retry.answer(Status.SENT, Status.SENT);
+        awaitGone(id);
+    }
+
+    @Test
+    void permanentFailureIsReturnedToTheSenderInAReportSpooledLikeAnyMessage() throws Exception {
+        QueueId id = accept(envelope());
+        transport.nextAttempt().answer(Status.BOUNCED, Status.SENT);
+        Attempt report = transport.nextAttempt();
+        assertEquals(Optional.empty(), report.request().envelope().sender(), "reports come from the null sender");
+        assertEquals("sender@example.org", report.request().envelope().recipients().get(0).address().toString());
+        String text = text(report);
+        assertTrue(text.contains("Subject: Undelivered Mail Returned to Sender"), text);
+        assertTrue(text.contains("anna@example.com"), text);
+        assertFalse(text.contains("Final-Recipient: rfc822; bob@example.com"), "bob was delivered: " + text);
+        awaitGone(id);
+        report.answer(Status.SENT);
+        awaitGone(report.request().id());
+    }
+
+    @Test
+    void reportThatFailsIsDroppedNeverReported() throws Exception {
+        accept(envelope());
+        transport.nextAttempt().answer(Status.BOUNCED, Status.BOUNCED);
+        Attempt report = transport.nextAttempt();
+        report.answer(Status.BOUNCED);
+        awaitGone(report.request().id());
+        pass(Duration.ofHours(1));
+        assertTrue(transport.idle(), "a report about a report");
+    }
+
+    @Test
+    void notifyNeverAndNotifySuccessAreHonoured() throws Exception {
+        QueueId id = accept(TestEnvelopes.withNotify("sender@example.org", "NEVER", "SUCCESS"));
+        transport.nextAttempt().answer(Status.BOUNCED, Status.SENT);
+        Attempt report = transport.nextAttempt();
+        String text = text(report);
+        assertTrue(text.contains("Subject: Successful Mail Delivery Report"), text);
+        assertTrue(text.contains("bob@example.com"), text);
+        report.answer(Status.SENT);
+        awaitGone(id);
+        awaitGone(report.request().id());
+        assertTrue(transport.idle(), "NOTIFY=NEVER got a failure report");
+    }
+
+    @Test
+    void delayWarningGoesOutOnceAfterTheConfiguredTimeAndExpiryReturnsTheMessage() throws Exception {
+        // Backoff up to 12 hours, so that three days take few attempts (manual time costs 100 ms a step).
         testKit.stop(queueManager);
-        queueManager = testKit.spawn(QueueManager.create(spoolStore, transport, clock, RETRY, 1));
-        spool = new Spool(spoolStore, new QueueIdGenerator(clock), queueManager);
-        QueueId first = accept();
-        QueueId second = accept();
+        startQueueManager(new DeliverySchedule(Duration.ofMinutes(5), Duration.ofHours(12), Duration.ofHours(4),
+                Duration.ofDays(3)), 256);
+        QueueId id = accept(envelope());
+        transport.nextAttempt().answer(Status.DEFERRED, Status.DEFERRED);
+        Attempt warned = deferUntil(id, Duration.ofHours(4));
+        warned.answer(Status.DEFERRED, Status.DEFERRED);
+        Attempt warning = transport.nextAttempt();
+        String text = text(warning);
+        assertTrue(text.contains("Subject: Delayed Mail (still being retried)"), text);
+        assertTrue(text.contains("message still undelivered after 4 hours; will keep trying until message is 3 days old"), text);
+        warning.answer(Status.SENT);
+        assertTrue(awaitMessage(id, m -> m.state().getDelayWarned()).state().getDelayWarned());
+
+        Attempt last = deferUntil(id, Duration.ofDays(3));
+        last.answer(Status.DEFERRED, Status.SENT);
+        Attempt failure = transport.nextAttempt();
+        String returned = text(failure);
+        assertTrue(returned.contains("Subject: Undelivered Mail Returned to Sender"), returned);
+        assertTrue(returned.contains("anna@example.com"), returned);
+        failure.answer(Status.SENT);
+        awaitGone(id);
+    }
+
+    @Test
+    void withNoMoreRoomAttemptsWaitInTheScheduleAndStartAsOthersFinish() throws Exception {
+        testKit.stop(queueManager);
+        startQueueManager(SCHEDULE, 1);
+        QueueId first = accept(envelope());
+        QueueId second = accept(envelope());
 
         Attempt attempt = transport.nextAttempt();
         assertEquals(first, attempt.request().id());
-        TestProbe<Done> idle = testKit.createTestProbe();
-        queueManager.tell(new QueueManager.AwaitIdle(idle.ref()));
-        idle.expectNoMessage(Duration.ofMillis(100)); // both messages are in by now, one under way
+        awaitMessage(second, m -> true);
         assertTrue(transport.idle(), "a second attempt started while the first was under way");
         attempt.answer(Status.SENT, Status.SENT);
         Attempt next = transport.nextAttempt();
         assertEquals(second, next.request().id());
         next.answer(Status.SENT, Status.SENT);
-        idle.expectMessage(Done.getInstance());
         awaitGone(second);
     }
 
     @Test
     void awaitIdleIsAnsweredOnlyOnceNoAttemptIsInFlight() throws Exception {
-        accept();
+        accept(envelope());
         Attempt attempt = transport.nextAttempt();
         TestProbe<Done> waiter = testKit.createTestProbe();
         queueManager.tell(new QueueManager.AwaitIdle(waiter.ref()));
-        waiter.expectNoMessage(Duration.ofMillis(100));
+        waiter.expectNoMessage();
 
         attempt.answer(Status.SENT, Status.SENT);
         waiter.expectMessage(Done.getInstance());
     }
 
     @Test
-    void failedAttemptDefersEveryPendingRecipient() throws Exception {
-        QueueId id = accept();
-        transport.nextAttempt().fail(new IOException("connection reset"));
-        Attempt retry = transport.nextAttempt();
-        assertEquals(List.of(0, 1), retry.request().recipients());
-        await().untilAsserted(() -> assertTrue(recipientState(id, 0).getLastReply().contains("connection reset")));
-        retry.answer(Status.SENT, Status.SENT);
+    void aNewQueueManagerResumesWhatTheSpoolHoldsWhenItIsDue() throws Exception {
+        QueueId id = accept(envelope());
+        transport.nextAttempt().answer(Status.SENT, Status.DEFERRED);
+        awaitMessage(id, m -> m.state().getAttempts() == 1);
+        testKit.stop(queueManager);
+
+        startQueueManager(SCHEDULE, 256);
+        pass(Duration.ofMinutes(5));
+        Attempt resumed = transport.nextAttempt();
+        assertEquals(List.of(1), resumed.request().recipients());
+        resumed.answer(Status.SENT);
         awaitGone(id);
     }
 
     @Test
-    void resumedMessageIsOfferedOnlyItsPendingRecipients() throws Exception {
-        QueueId id = new QueueId(1, 1);
-        spoolStore.accept(id, ENVELOPE, TestEnvelopes.CONTENT).toCompletableFuture().join();
-        spoolStore.finish(id, List.of(0), false).toCompletableFuture().join();
-        queueManager.tell(new QueueManager.Resume(id, ENVELOPE, List.of(1)));
+    void heldMessageIsNotAttemptedUntilReleased() throws Exception {
+        QueueId id = accept(envelope());
+        transport.nextAttempt().answer(Status.DEFERRED, Status.DEFERRED);
+        awaitMessage(id, m -> m.state().getAttempts() == 1);
 
-        Attempt attempt = transport.nextAttempt();
-        assertEquals(List.of(1), attempt.request().recipients());
-        assertArrayEquals(TestEnvelopes.CONTENT, attempt.request().content());
-        attempt.answer(Status.SENT);
+        assertEquals(OperationResult.DONE, operate(id, Operation.HOLD));
+        assertTrue(spoolStore.message(id).state().getHeld());
+        assertEquals(OperationResult.ON_HOLD, operate(id, Operation.RETRY));
+        pass(Duration.ofHours(2));
+        assertTrue(transport.idle(), "a held message was attempted");
+
+        assertEquals(OperationResult.DONE, operate(id, Operation.RELEASE));
+        transport.nextAttempt().answer(Status.SENT, Status.SENT);
         awaitGone(id);
     }
 
     @Test
-    void resumedMessageWithoutPendingRecipientsIsRemoved() {
-        QueueId id = new QueueId(1, 1);
-        spoolStore.accept(id, ENVELOPE, TestEnvelopes.CONTENT).toCompletableFuture().join();
-        queueManager.tell(new QueueManager.Resume(id, ENVELOPE, List.of()));
-        awaitGone(id);
-        assertTrue(transport.idle());
+    void retryAttemptsAtOnceAndDeleteRemovesSilently() throws Exception {
+        QueueId id = accept(envelope());
+        transport.nextAttempt().answer(Status.DEFERRED, Status.DEFERRED);
+        awaitMessage(id, m -> m.state().getAttempts() == 1);
+
+        assertEquals(OperationResult.DONE, operate(id, Operation.RETRY));
+        transport.nextAttempt().answer(Status.DEFERRED, Status.DEFERRED);
+        awaitMessage(id, m -> m.state().getAttempts() == 2);
+        assertEquals(OperationResult.DONE, operate(id, Operation.DELETE));
+        assertNull(spoolStore.message(id));
+        assertNull(spoolStore.content(id));
+        pass(Duration.ofHours(1));
+        assertTrue(transport.idle(), "a deleted message was attempted or reported");
+        assertEquals(OperationResult.NOT_FOUND, operate(id, Operation.RETRY));
     }
 
     @Test
-    void retryDelayDoublesUpToTheMaximum() {
-        assertEquals(Duration.ofMillis(50), RETRY.after(1));
-        assertEquals(Duration.ofMillis(100), RETRY.after(2));
-        assertEquals(Duration.ofMillis(200), RETRY.after(3));
-        assertEquals(Duration.ofMillis(200), RETRY.after(40));
+    void bounceReturnsTheMessageToItsSender() throws Exception {
+        QueueId id = accept(envelope());
+        transport.nextAttempt().answer(Status.SENT, Status.DEFERRED);
+        awaitMessage(id, m -> m.state().getAttempts() == 1);
+
+        assertEquals(OperationResult.DONE, operate(id, Operation.BOUNCE));
+        Attempt report = transport.nextAttempt();
+        String text = text(report);
+        assertTrue(text.contains("bob@example.com"), text);
+        assertTrue(text.contains("returned to the sender by the mail system administrator"), text);
+        assertNull(spoolStore.message(id));
     }
 
-    private QueueId accept() {
+    private Attempt deferUntil(QueueId id, Duration age) throws InterruptedException {
+        long until = START.toEpochMilli() + age.toMillis();
+        while (true) {
+            QueuedMessage message = awaitMessage(id, m -> m.due() > clock.millis());
+            pass(Duration.ofMillis(message.due() - clock.millis()));
+            Attempt attempt = transport.nextAttempt();
+            assertEquals(id, attempt.request().id(), "a report came where the message's retry was due");
+            if (clock.millis() >= until) {
+                return attempt;
+            }
+            attempt.answer(Status.DEFERRED, Status.DEFERRED);
+        }
+    }
+
+    private static String text(Attempt attempt) {
+        return new String(attempt.request().content(), StandardCharsets.UTF_8);
+    }
+
+    private void pass(Duration duration) {
+        clock.advance(duration);
+        time.timePasses(duration);
+    }
+
+    private OperationResult operate(QueueId id, Operation operation) {
+        TestProbe<OperationResult> probe = testKit.createTestProbe();
+        queueManager.tell(new QueueManager.Operate(id, operation, probe.ref()));
+        return probe.receiveMessage();
+    }
+
+    private QueueId accept(Envelope envelope) {
         QueueId id = spool.newId();
-        spool.accept(id, ENVELOPE, TestEnvelopes.CONTENT).toCompletableFuture().join();
+        spool.accept(id, envelope, TestEnvelopes.CONTENT).toCompletableFuture().join();
         return id;
     }
 
+    private static Envelope envelope() {
+        return TestEnvelopes.from("sender@example.org", "anna@example.com", "bob@example.com");
+    }
+
+    private QueuedMessage awaitMessage(QueueId id, java.util.function.Predicate<QueuedMessage> condition) {
+        return await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2))
+                .until(() -> spoolStore.message(id), m -> m != null && condition.test(m));
+    }
+
     private void awaitGone(QueueId id) {
-        await().untilAsserted(() -> {
-            assertTrue(spoolStore.unfinished().stream().noneMatch(m -> m.id().equals(id)));
+        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).untilAsserted(() -> {
+            assertNull(spoolStore.message(id));
             assertNull(spoolStore.content(id));
         });
     }
 
-    private List<Integer> pendingRecipients(QueueId id) {
-        return spoolStore.unfinished().stream().filter(m -> m.id().equals(id)).findFirst().orElseThrow()
-                .pendingRecipients();
+    private static long minutes(long count) {
+        return Duration.ofMinutes(count).toMillis();
     }
 
-    /** The stored state of one recipient; its key is the queue id followed by the two-byte index. */
-    private RecipientState recipientState(QueueId id, int recipient) throws InvalidProtocolBufferException {
-        byte[] key = ByteBuffer.allocate(QueueId.BYTES + 2).put(id.bytes()).putShort((short) recipient).array();
-        return RecipientState.parseFrom(store.get(StoreFamily.QUEUE_RECIPIENTS, key));
-    }
 }

@@ -8,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.postillion.core.Envelope;
 import dev.postillion.core.QueueId;
 import dev.postillion.core.Store;
+import dev.postillion.core.Store.Durability;
 import dev.postillion.core.TestStores;
+import dev.postillion.core.proto.MessageState;
 import dev.postillion.core.proto.RecipientState;
-import dev.postillion.queue.SpoolStore.UnfinishedMessage;
+import dev.postillion.queue.SpoolStore.Due;
+import dev.postillion.queue.SpoolStore.QueuedMessage;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.AfterEach;
@@ -26,6 +28,7 @@ class SpoolStoreTest {
     private static final QueueId ID = new QueueId(1_000, 7);
     private static final Envelope ENVELOPE = TestEnvelopes.from("sender@example.org",
             "anna@example.com", "bob@example.com", "carl@example.net");
+    private static final long ARRIVAL = ENVELOPE.arrival().toEpochMilli();
 
     @TempDir Path directory;
     private Store store;
@@ -43,9 +46,13 @@ class SpoolStoreTest {
     }
 
     @Test
-    void acceptedMessageIsUnfinishedWithEveryRecipientPending() {
+    void acceptedMessageHasEveryRecipientPendingAndIsDueAtArrival() {
         accept(ID);
-        assertEquals(List.of(new UnfinishedMessage(ID, ENVELOPE, List.of(0, 1, 2))), spool.unfinished());
+        QueuedMessage message = spool.message(ID);
+        assertEquals(ENVELOPE, message.envelope());
+        assertEquals(List.of(0, 1, 2), message.pending());
+        assertEquals(ARRIVAL, message.due());
+        assertEquals(List.of(new Due(ARRIVAL, ID)), spool.due(null, true, ARRIVAL, 10));
         assertArrayEquals(TestEnvelopes.CONTENT, spool.content(ID));
     }
 
@@ -55,71 +62,86 @@ class SpoolStoreTest {
         store.close();
         store = TestStores.open(directory);
         spool = new SpoolStore(store);
-        assertEquals(List.of(new UnfinishedMessage(ID, ENVELOPE, List.of(0, 1, 2))), spool.unfinished());
+        assertEquals(List.of(0, 1, 2), spool.message(ID).pending());
+        assertEquals(List.of(new Due(ARRIVAL, ID)), spool.due(null, true, ARRIVAL, 10));
     }
 
     @Test
-    void finishedRecipientsAreNoLongerPending() {
+    void finalRecipientsAreNoLongerPendingAndKeepTheirOutcome() {
         accept(ID);
-        join(spool.finish(ID, List.of(0, 2), false));
-        assertEquals(List.of(1), spool.unfinished().get(0).pendingRecipients());
-        assertArrayEquals(TestEnvelopes.CONTENT, spool.content(ID));
+        commit(spool.change()
+                .recipient(ID, 0, state(RecipientState.Status.DELIVERED, "250 ok"))
+                .recipient(ID, 2, state(RecipientState.Status.FAILED, "550 unknown")));
+        QueuedMessage message = spool.message(ID);
+        assertEquals(List.of(1), message.pending());
+        assertEquals("550 unknown", message.recipient(2).getLastReply());
     }
 
     @Test
-    void finishingTheMessageRemovesEverything() {
+    void rescheduledMessageIsDueOnlyAtItsNewTime() {
         accept(ID);
-        join(spool.finish(ID, List.of(1), true));
-        assertTrue(spool.unfinished().isEmpty());
-        assertNull(spool.content(ID));
+        long later = ARRIVAL + 300_000;
+        commit(spool.change().unschedule(ID, ARRIVAL).schedule(ID, later)
+                .state(ID, MessageState.newBuilder().setDueEpochMillis(later).setAttempts(1).build()));
+        assertTrue(spool.due(null, true, later - 1, 10).isEmpty());
+        assertEquals(new Due(later, ID), spool.firstDueAfter(ARRIVAL));
+        assertEquals(List.of(new Due(later, ID)), spool.due(null, true, later, 10));
+        assertEquals(later, spool.message(ID).due());
     }
 
     @Test
-    void deferredRecipientStaysPendingWithItsState() {
-        accept(ID);
-        RecipientState state = RecipientState.newBuilder().setStatus(RecipientState.Status.PENDING)
-                .setAttempts(3).setLastReply("451 try later").setNextAttemptEpochMillis(42).build();
-        join(spool.defer(ID, 1, state));
-        assertEquals(List.of(0, 1, 2), spool.unfinished().get(0).pendingRecipients());
+    void scheduleIsReadInDueOrderFromAPosition() {
+        QueueId a = new QueueId(3, 1);
+        QueueId b = new QueueId(1, 1);
+        QueueId c = new QueueId(2, 1);
+        accept(a);
+        accept(b);
+        accept(c);
+        commit(spool.change().unschedule(a, ARRIVAL).schedule(a, ARRIVAL - 10));
+        List<Due> all = spool.due(null, true, ARRIVAL, 10);
+        assertEquals(List.of(a, b, c), all.stream().map(Due::id).toList());
+        assertEquals(List.of(c), spool.due(all.get(1), false, ARRIVAL, 10).stream().map(Due::id).toList());
+        assertEquals(List.of(b, c), spool.due(all.get(1), true, ARRIVAL, 10).stream().map(Due::id).toList());
+        assertEquals(List.of(a, b), spool.due(null, true, ARRIVAL, 2).stream().map(Due::id).toList());
     }
 
     @Test
-    void messagesAreFoundInQueueIdOrderAndKeptApart() {
-        QueueId later = new QueueId(2_000, 1);
-        QueueId earlier = new QueueId(1_000, 9);
-        accept(later);
-        accept(earlier);
-        join(spool.finish(earlier, List.of(0), false));
-        List<UnfinishedMessage> unfinished = spool.unfinished();
-        assertEquals(List.of(earlier, later), unfinished.stream().map(UnfinishedMessage::id).toList());
-        assertEquals(List.of(1, 2), unfinished.get(0).pendingRecipients());
-        assertEquals(List.of(0, 1, 2), unfinished.get(1).pendingRecipients());
-    }
-
-    @Test
-    void finishingOneMessageLeavesTheOthers() {
+    void removingTheMessageRemovesEveryRecordAndLeavesTheOthers() {
         QueueId other = new QueueId(1_001, 7);
         accept(ID);
         accept(other);
-        join(spool.finish(ID, List.of(), true));
-        assertEquals(Set.of(other), Set.copyOf(spool.unfinished().stream().map(UnfinishedMessage::id).toList()));
+        commit(spool.change().remove(ID, ARRIVAL));
+        assertNull(spool.message(ID));
+        assertNull(spool.content(ID));
+        assertEquals(List.of(new Due(ARRIVAL, other)), spool.due(null, true, ARRIVAL, 10));
         assertArrayEquals(TestEnvelopes.CONTENT, spool.content(other));
     }
 
     @Test
-    void unfinishedReadsPastOneScanPage() {
-        CompletableFuture<?>[] accepts = new CompletableFuture<?>[2_500];
+    void messagesArePagedInQueueIdOrder() {
+        CompletableFuture<?>[] accepts = new CompletableFuture<?>[600];
         for (int i = 0; i < accepts.length; i++) {
             accepts[i] = spool.accept(new QueueId(i, 1), ENVELOPE, TestEnvelopes.CONTENT).toCompletableFuture();
         }
         CompletableFuture.allOf(accepts).join();
-        List<UnfinishedMessage> unfinished = spool.unfinished();
-        assertEquals(accepts.length, unfinished.size());
-        assertEquals(new QueueId(accepts.length - 1, 1), unfinished.get(accepts.length - 1).id());
+        List<QueuedMessage> first = spool.messages(null, 500);
+        assertEquals(500, first.size());
+        List<QueuedMessage> rest = spool.messages(first.get(499).id(), 500);
+        assertEquals(100, rest.size());
+        assertEquals(new QueueId(500, 1), rest.get(0).id());
+        assertEquals(new QueueId(599, 1), rest.get(99).id());
+    }
+
+    private static RecipientState state(RecipientState.Status status, String reply) {
+        return RecipientState.newBuilder().setStatus(status).setAttempts(1).setLastReply(reply).build();
     }
 
     private void accept(QueueId id) {
         join(spool.accept(id, ENVELOPE, TestEnvelopes.CONTENT));
+    }
+
+    private void commit(SpoolStore.Change change) {
+        join(spool.commit(change, Durability.SYNC));
     }
 
     private static void join(CompletionStage<Void> stage) {

@@ -25,6 +25,7 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
@@ -178,7 +179,11 @@ public final class Store implements AutoCloseable {
     }
 
     private List<KeyValue> scan(StoreFamily family, byte[] from, byte[] to, int limit) {
-        try (ReadOptions options = new ReadOptions(); RocksIterator it = db.newIterator(families.get(family), options)) {
+        // The upper bound lets RocksDB stop at `to` without stepping over the deleted entries
+        // (tombstones) beyond it, which a queue's index accumulates.
+        try (Slice upper = new Slice(to);
+                ReadOptions options = new ReadOptions().setIterateUpperBound(upper);
+                RocksIterator it = db.newIterator(families.get(family), options)) {
             List<KeyValue> result = new ArrayList<>();
             for (it.seek(from); it.isValid() && result.size() < limit; it.next()) {
                 byte[] key = it.key();

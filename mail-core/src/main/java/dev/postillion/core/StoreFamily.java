@@ -13,6 +13,13 @@ public enum StoreFamily {
     QUEUE_RECIPIENTS("queue-recipients", false),
     /** Spool: message content as accepted (with our Received header), keyed by queue id. */
     QUEUE_MESSAGES("queue-messages", true),
+    /** Spool: per-message queue state (next attempt, hold, delay warning), keyed by queue id. */
+    QUEUE_STATE("queue-state", false),
+    /**
+     * Spool: the retry schedule, keyed by due time and queue id, one entry per message not on hold
+     * (ARCHITECTURE rule 5: due messages are found by a range read, never a scan of the spool).
+     */
+    QUEUE_SCHEDULE("queue-schedule", false),
     /** Directory: domains and addresses. */
     DIRECTORY("directory", false),
     /** Mailboxes: per-message summary, keyed by address and uid. */

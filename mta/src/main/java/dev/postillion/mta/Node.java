@@ -16,7 +16,10 @@ import dev.postillion.mta.smtp.SmtpListener;
 import dev.postillion.mta.smtp.SmtpSession;
 import dev.postillion.mta.smtp.SmtpSessions;
 import dev.postillion.mta.smtp.SmtpSettings;
+import dev.postillion.queue.DeliverySchedule;
+import dev.postillion.queue.QueueAdmin;
 import dev.postillion.queue.QueueManager;
+import dev.postillion.queue.StatusReports;
 import dev.postillion.queue.Spool;
 import dev.postillion.queue.SpoolStore;
 import io.netty.channel.EventLoopGroup;
@@ -34,6 +37,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -52,6 +56,8 @@ import org.slf4j.LoggerFactory;
 public final class Node implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Node.class);
+    /** How long the admin API waits for the queue manager to act on a message. */
+    private static final Duration ADMIN_ASK_TIMEOUT = Duration.ofSeconds(10);
 
     private final ActorSystem<Void> system;
     private final SmtpListener mx;
@@ -103,16 +109,20 @@ public final class Node implements AutoCloseable {
         });
         Mailboxes mailboxes = Mailboxes.start(system, store, clock, Mailboxes.Settings.from(postillion.getConfig("mailbox")));
         SpoolStore spoolStore = new SpoolStore(store);
+        QueueIdGenerator ids = new QueueIdGenerator(clock);
+        Config delivery = postillion.getConfig("delivery");
+        StatusReports reports = new StatusReports(node.hostname(), ids, delivery.getInt("report-return-limit"),
+                DeliverySchedule.from(delivery));
         ActorRef<QueueManager.Command> queueManager = system.systemActorOf(
-                // Resume on a bug: its state is what it knows of every active message.
-                Behaviors.supervise(QueueManager.create(spoolStore, new Router(directory, mailboxes), clock,
-                        new QueueManager.RetrySettings(postillion.getDuration("delivery.retry.first"),
-                                postillion.getDuration("delivery.retry.max")),
-                        postillion.getInt("delivery.max-attempts-in-flight")))
+                // Resume on a bug: its state is what it knows of the attempts under way.
+                Behaviors.supervise(QueueManager.create(spoolStore, new Router(directory, mailboxes), reports, clock,
+                        new QueueManager.Settings(DeliverySchedule.from(delivery),
+                                delivery.getInt("max-attempts-in-flight"))))
                         .onFailure(SupervisorStrategy.resume()),
                 "queue-manager", Props.empty());
-        resumeSpool(spoolStore, queueManager);
-        Spool spool = new Spool(spoolStore, new QueueIdGenerator(clock), queueManager);
+        Spool spool = new Spool(spoolStore, ids, queueManager);
+        QueueAdmin queueAdmin = new QueueAdmin(spoolStore, queueManager, system.scheduler(), ADMIN_ASK_TIMEOUT,
+                system.dispatchers().lookup(DispatcherSelector.blocking()));
 
         SmtpSettings mxSettings = SmtpSettings.from(postillion.getConfig("smtp"), "mx");
         ActorRef<SmtpSessions.Command> mxSessions = system.systemActorOf(SmtpSessions.create(
@@ -122,7 +132,7 @@ public final class Node implements AutoCloseable {
 
         String token = AdminToken.resolve(postillion.getString("admin.token"), node.dataDir());
         AtomicBoolean accepting = new AtomicBoolean();
-        AdminRoutes routes = new AdminRoutes(token, directory, mailboxes, accepting::get);
+        AdminRoutes routes = new AdminRoutes(token, directory, mailboxes, queueAdmin, accepting::get);
         ServerBinding admin = AdminServer.start(system, postillion.getString("admin.bind"),
                 postillion.getInt("admin.port"), routes).toCompletableFuture().join();
 
@@ -140,15 +150,6 @@ public final class Node implements AutoCloseable {
         if (system.settings().config().getStringList("pekko.cluster.seed-nodes").isEmpty()) {
             cluster.manager().tell(Join.create(cluster.selfMember().address()));
         }
-    }
-
-    /** Every message that was acknowledged and not yet delivered when the node last stopped. */
-    private static void resumeSpool(SpoolStore spoolStore, ActorRef<QueueManager.Command> queueManager) {
-        var unfinished = spoolStore.unfinished();
-        if (!unfinished.isEmpty()) {
-            log.info("Resuming delivery of {} message(s) found in the spool", unfinished.size());
-        }
-        unfinished.forEach(m -> queueManager.tell(new QueueManager.Resume(m.id(), m.envelope(), m.pendingRecipients())));
     }
 
     private static EventLoopGroup ioGroup(int threads) {

@@ -8,11 +8,11 @@ import java.util.List;
  * A configured duration as a person reads it in a report: {@code 4 hours}, {@code 3 days},
  * {@code 1 hour 30 minutes}. Fractions of a second are left out; settings are whole seconds.
  */
-final class DurationWords {
+public final class DurationWords {
 
     private DurationWords() {}
 
-    static String describe(Duration duration) {
+    public static String describe(Duration duration) {
         List<String> words = new ArrayList<>();
         addUnit(words, duration.toDays(), "day");
         addUnit(words, duration.toHoursPart(), "hour");

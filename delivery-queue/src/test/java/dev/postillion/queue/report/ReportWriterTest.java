@@ -39,7 +39,7 @@ class ReportWriterTest {
     private static final ReportSettings SETTINGS =
             new ReportSettings(HOST, RETURN_SIZE_LIMIT, Duration.ofHours(4), Duration.ofDays(3));
     private static final RemoteAnswer UNKNOWN_USER = new RemoteAnswer("mx.remote.test", "192.0.2.1",
-            "550 5.1.1 <bob@remote.test>: Recipient address rejected: User unknown", "RCPT TO");
+            "550 5.1.1 <bob@remote.test>: Recipient address rejected: User unknown", "RCPT TO", false);
 
     private final ReportWriter writer = new ReportWriter(SETTINGS);
 
@@ -209,7 +209,7 @@ class ReportWriterTest {
         ReportWriter quick = new ReportWriter(
                 new ReportSettings(HOST, RETURN_SIZE_LIMIT, Duration.ofSeconds(30), Duration.ofMinutes(2)));
         Envelope envelope = envelope(Map.of(), recipient("bob@remote.test"));
-        RemoteAnswer tryLater = new RemoteAnswer("mx.remote.test", "192.0.2.1", "451 4.3.0 Try again later", "RCPT TO");
+        RemoteAnswer tryLater = new RemoteAnswer("mx.remote.test", "192.0.2.1", "451 4.3.0 Try again later", "RCPT TO", false);
 
         ParsedReport parsed = parse(quick.write(ID, envelope, CONTENT, List.of(RecipientReport.of(
                 envelope.recipients().get(0), Action.DELAYED, remoteOutcome("4.3.0", tryLater), LAST_ATTEMPT)), NOW));
@@ -225,7 +225,7 @@ class ReportWriterTest {
         Envelope envelope = envelope(Map.of(), recipient("carl@example.org", Map.of("NOTIFY", "SUCCESS")),
                 recipient("bob@remote.test", Map.of("NOTIFY", "SUCCESS,FAILURE")));
         RemoteAnswer accepted =
-                new RemoteAnswer("mx.remote.test", "192.0.2.1", "250 2.0.0 Ok: queued as 4F2A", "end of DATA");
+                new RemoteAnswer("mx.remote.test", "192.0.2.1", "250 2.0.0 Ok: queued as 4F2A", "end of DATA", false);
         ParsedReport parsed = parse(writer.write(ID, envelope, CONTENT, List.of(
                 new RecipientReport(envelope.recipients().get(0), Action.DELIVERED, "2.0.0", "delivered to mailbox",
                         Optional.empty(), LAST_ATTEMPT),
@@ -257,7 +257,7 @@ class ReportWriterTest {
     @Test
     void lineBreaksFromRemoteServersAndClientsStartNoFieldOrHeader() throws Exception {
         RemoteAnswer hostile = new RemoteAnswer("mx.evil.test\r\nX-Injected: host", "192.0.2.66",
-                "550 5.7.1 go away\r\nX-Injected: reply\r\n\r\nFinal-Recipient: rfc822; forged@evil.test", "RCPT TO");
+                "550 5.7.1 go away\r\nX-Injected: reply\r\n\r\nFinal-Recipient: rfc822; forged@evil.test", "RCPT TO", false);
         Envelope envelope = envelope(Map.of("ENVID", "id+0D+0AX-Injected:+20envid"),
                 recipient("bob@remote.test", Map.of("ORCPT", "rfc822;bob@remote.test+0D+0AX-Injected:+20orcpt")));
 
@@ -288,7 +288,7 @@ class ReportWriterTest {
     @Test
     void longRepliesAreFoldedWithinTheLineLength() throws Exception {
         String reply = "550 5.7.1 " + "This message was refused by the local policy of this server. ".repeat(12).trim();
-        RemoteAnswer wordy = new RemoteAnswer("mx.remote.test", "192.0.2.1", reply, "end of DATA");
+        RemoteAnswer wordy = new RemoteAnswer("mx.remote.test", "192.0.2.1", reply, "end of DATA", false);
         Envelope envelope = envelope(Map.of(), recipient("bob@remote.test"));
 
         DeliveryReport report = writer.write(ID, envelope, CONTENT,

@@ -1,0 +1,155 @@
+package dev.postillion.admin;
+
+import dev.postillion.core.EmailAddress;
+import dev.postillion.core.QueueId;
+import dev.postillion.core.proto.RecipientState;
+import dev.postillion.queue.QueueAdmin;
+import dev.postillion.queue.QueueAdmin.State;
+import dev.postillion.queue.QueueManager.Operation;
+import dev.postillion.queue.QueueManager.OperationResult;
+import dev.postillion.queue.SpoolStore.QueuedMessage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * {@code /api/v1/queue}: the spool as the operator sees it (Postfix's mailq) and what can be done
+ * to a message (postqueue -i/-f, postsuper -h/-H/-d, and returning it to its sender).
+ */
+final class QueueRoutes extends AllDirectives {
+
+    private static final int DEFAULT_PAGE = 100;
+    private static final int MAX_PAGE = 1000;
+
+    private final QueueAdmin queue;
+
+    QueueRoutes(QueueAdmin queue) {
+        this.queue = queue;
+    }
+
+    Route route() {
+        return concat(
+                pathEnd(() -> get(() -> parameterMap(this::list))),
+                path("flush", () -> post(() -> parameterOptional("domain", this::flush))),
+                pathPrefix(PathMatchers.segment(), text -> {
+                    QueueId id = queueId(text);
+                    return concat(
+                            pathEnd(() -> concat(
+                                    get(() -> show(id)),
+                                    delete(() -> operate(id, Operation.DELETE)))),
+                            path("retry", () -> post(() -> operate(id, Operation.RETRY))),
+                            path("hold", () -> post(() -> operate(id, Operation.HOLD))),
+                            path("release", () -> post(() -> operate(id, Operation.RELEASE))),
+                            path("bounce", () -> post(() -> operate(id, Operation.BOUNCE))));
+                }));
+    }
+
+    private Route list(Map<String, String> parameters) {
+        QueueAdmin.Filter filter = new QueueAdmin.Filter(
+                Optional.ofNullable(parameters.get("state")).map(QueueRoutes::state),
+                Optional.ofNullable(parameters.get("domain")).map(d -> d.toLowerCase(Locale.ROOT)),
+                Optional.ofNullable(parameters.get("sender")).map(QueueRoutes::sender));
+        Optional<QueueId> after = Optional.ofNullable(parameters.get("after")).map(QueueRoutes::queueId);
+        int limit = (int) Math.min(AdminRoutes.longParameter(parameters, "limit", DEFAULT_PAGE), MAX_PAGE);
+        if (limit == 0) {
+            throw ApiError.badRequest("parameter 'limit' must be at least 1");
+        }
+        QueueAdmin.Page page = queue.list(filter, after, limit);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("messages", page.messages().stream().map(QueueRoutes::messageJson).toList());
+        json.put("next", page.next().map(QueueId::toString).orElse(null));
+        return complete(Json.response(StatusCodes.OK, json));
+    }
+
+    private Route show(QueueId id) {
+        QueuedMessage message = queue.message(id).orElseThrow(() -> notQueued(id));
+        Map<String, Object> json = messageJson(message);
+        json.put("size", queue.size(id));
+        return complete(Json.response(StatusCodes.OK, json));
+    }
+
+    private Route operate(QueueId id, Operation operation) {
+        return completeWithFuture(queue.operate(id, operation).handle((result, failure) -> {
+            if (failure != null) {
+                return AdminRoutes.errorResponse(failure);
+            }
+            if (result == OperationResult.NOT_FOUND) {
+                return Json.error(StatusCodes.NOT_FOUND, notQueued(id).getMessage());
+            }
+            if (result == OperationResult.ON_HOLD) {
+                return Json.error(StatusCodes.CONFLICT, "message " + id + " is on hold; release it first");
+            }
+            return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
+        }));
+    }
+
+    private Route flush(Optional<String> domain) {
+        return completeWithFuture(queue.flush(domain.map(d -> d.toLowerCase(Locale.ROOT))).handle((count, failure) ->
+                failure == null ? Json.response(StatusCodes.OK, Map.of("retried", count))
+                        : AdminRoutes.errorResponse(failure)));
+    }
+
+    private static Map<String, Object> messageJson(QueuedMessage message) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", message.id().toString());
+        json.put("state", State.of(message).apiName());
+        json.put("sender", message.envelope().sender().map(EmailAddress::toString).orElse(""));
+        json.put("arrival", message.envelope().arrival().toString());
+        json.put("attempts", message.state().getAttempts());
+        json.put("nextAttempt", message.state().getHeld() ? null : Instant.ofEpochMilli(message.due()).toString());
+        json.put("delayWarningSent", message.state().getDelayWarned());
+        List<Map<String, Object>> recipients = new ArrayList<>();
+        for (int i = 0; i < message.envelope().recipients().size(); i++) {
+            RecipientState state = message.recipient(i);
+            Map<String, Object> recipient = new LinkedHashMap<>();
+            recipient.put("address", message.envelope().recipients().get(i).address().toString());
+            recipient.put("state", QueueAdmin.recipientState(state));
+            recipient.put("attempts", state.getAttempts());
+            recipient.put("lastResult", state.getLastReply().isEmpty() ? null : state.getLastReply());
+            recipients.add(recipient);
+        }
+        json.put("recipients", recipients);
+        return json;
+    }
+
+    private static QueueId queueId(String text) {
+        try {
+            return QueueId.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("'" + text + "' is not a queue id: " + e.getMessage());
+        }
+    }
+
+    private static State state(String text) {
+        for (State state : State.values()) {
+            if (state.apiName().equals(text)) {
+                return state;
+            }
+        }
+        throw ApiError.badRequest("parameter 'state' must be active, deferred or hold, not '" + text + "'");
+    }
+
+    private static String sender(String text) {
+        if (text.equals("<>") || text.isEmpty()) {
+            return "<>";
+        }
+        try {
+            return EmailAddress.parse(text, true).key();
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("parameter 'sender' is not an address: " + e.getMessage());
+        }
+    }
+
+    private static ApiError notQueued(QueueId id) {
+        return ApiError.notFound("no message " + id + " in the queue");
+    }
+}

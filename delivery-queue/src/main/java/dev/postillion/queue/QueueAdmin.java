@@ -1,0 +1,168 @@
+package dev.postillion.queue;
+
+import dev.postillion.core.Envelope;
+import dev.postillion.core.QueueId;
+import dev.postillion.core.proto.RecipientState;
+import dev.postillion.queue.SpoolStore.QueuedMessage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Predicate;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * What the operator can see of the queue and do to it (Postfix's mailq, postqueue and postsuper).
+ * Reads go straight to the spool; changes go through the {@link QueueManager}, which owns every
+ * message's schedule.
+ */
+public final class QueueAdmin {
+
+    /** Postfix's queue names for what a message is waiting for. */
+    public enum State {
+        /** Not attempted yet, or being attempted. */
+        ACTIVE,
+        /** Attempted, and waiting for the next attempt. */
+        DEFERRED,
+        /** On hold by the operator. */
+        HOLD;
+
+        public String apiName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static State of(QueuedMessage message) {
+            if (message.state().getHeld()) {
+                return HOLD;
+            }
+            return message.state().getAttempts() > 0 ? DEFERRED : ACTIVE;
+        }
+    }
+
+    /** Which messages a listing shows; empty means any. */
+    public record Filter(Optional<State> state, Optional<String> domain, Optional<String> sender) {
+
+        boolean matches(QueuedMessage message) {
+            return state.map(s -> s == State.of(message)).orElse(true)
+                    && domain.map(d -> pendingToDomain(message, d)).orElse(true)
+                    && sender.map(s -> senderIs(message.envelope(), s)).orElse(true);
+        }
+
+        private static boolean senderIs(Envelope envelope, String sender) {
+            String given = sender.equals("<>") ? "" : sender;
+            return envelope.sender().map(a -> a.key().equals(given.toLowerCase(Locale.ROOT))).orElse(given.isEmpty());
+        }
+    }
+
+    /**
+     * One page of a listing.
+     *
+     * @param next where the next page starts, empty on the last page
+     */
+    public record Page(List<QueuedMessage> messages, Optional<QueueId> next) {}
+
+    /** Messages read per listing at most, matching or not, so that one request stays short. */
+    private static final int SCAN_LIMIT = 10_000;
+    private static final int READ_PAGE = 256;
+
+    private final SpoolStore spool;
+    private final ActorRef<QueueManager.Command> manager;
+    private final Scheduler scheduler;
+    private final Duration timeout;
+    private final Executor scans;
+
+    /** @param scans runs whole-spool scans (a flush), off the caller's and the manager's threads */
+    public QueueAdmin(SpoolStore spool, ActorRef<QueueManager.Command> manager, Scheduler scheduler, Duration timeout,
+            Executor scans) {
+        this.spool = spool;
+        this.manager = manager;
+        this.scheduler = scheduler;
+        this.timeout = timeout;
+        this.scans = scans;
+    }
+
+    /** Messages after {@code after} in queue id (arrival) order that match the filter. */
+    public Page list(Filter filter, Optional<QueueId> after, int limit) {
+        List<QueuedMessage> matching = new ArrayList<>();
+        QueueId position = after.orElse(null);
+        int scanned = 0;
+        while (scanned < SCAN_LIMIT) {
+            List<QueuedMessage> read = spool.messages(position, READ_PAGE);
+            for (QueuedMessage message : read) {
+                position = message.id();
+                scanned++;
+                if (filter.matches(message)) {
+                    matching.add(message);
+                    if (matching.size() == limit) {
+                        return new Page(matching, Optional.of(position));
+                    }
+                }
+            }
+            if (read.size() < READ_PAGE) {
+                return new Page(matching, Optional.empty());
+            }
+        }
+        return new Page(matching, Optional.ofNullable(position));
+    }
+
+    public Optional<QueuedMessage> message(QueueId id) {
+        return Optional.ofNullable(spool.message(id));
+    }
+
+    /** The size of the message as queued, or -1 when it is gone. */
+    public long size(QueueId id) {
+        byte[] content = spool.content(id);
+        return content == null ? -1 : content.length;
+    }
+
+    public CompletionStage<QueueManager.OperationResult> operate(QueueId id, QueueManager.Operation operation) {
+        return AskPattern.ask(manager, replyTo -> new QueueManager.Operate(id, operation, replyTo), timeout, scheduler);
+    }
+
+    /** Retries now every message not on hold, or those with a recipient pending at {@code domain}. */
+    public CompletionStage<Integer> flush(Optional<String> domain) {
+        Predicate<QueuedMessage> wanted = message -> !message.state().getHeld()
+                && domain.map(d -> pendingToDomain(message, d)).orElse(true);
+        return CompletableFuture.supplyAsync(() -> matchingIds(wanted), scans)
+                .thenCompose(ids -> AskPattern.ask(manager, replyTo -> new QueueManager.RetryNow(ids, replyTo),
+                        timeout, scheduler));
+    }
+
+    private List<QueueId> matchingIds(Predicate<QueuedMessage> wanted) {
+        List<QueueId> ids = new ArrayList<>();
+        QueueId position = null;
+        while (true) {
+            List<QueuedMessage> read = spool.messages(position, READ_PAGE);
+            for (QueuedMessage message : read) {
+                if (wanted.test(message)) {
+                    ids.add(message.id());
+                }
+                position = message.id();
+            }
+            if (read.size() < READ_PAGE) {
+                return ids;
+            }
+        }
+    }
+
+    private static boolean pendingToDomain(QueuedMessage message, String domain) {
+        return message.pending().stream().anyMatch(i -> message.envelope().recipients().get(i).address().domain()
+                .equalsIgnoreCase(domain));
+    }
+
+    /** The API's name for a recipient's state. */
+    public static String recipientState(RecipientState state) {
+        return switch (state.getStatus()) {
+            case PENDING -> "pending";
+            case DELIVERED -> "delivered";
+            case FAILED -> "failed";
+            case UNRECOGNIZED -> "unknown";
+        };
+    }
+}
