@@ -105,7 +105,8 @@ public final class Xtext {
             return "character " + EmailAddress.describe(c) + position + " is not allowed in xtext";
         }
         String digits = text.substring(index + 1, Math.min(index + 3, text.length()));
-        if (digits.length() == 2 && isHexDigitOfEitherCase(digits.charAt(0)) && isHexDigitOfEitherCase(digits.charAt(1))) {
+        if (digits.length() == 2
+                && isHexDigitOfEitherCase(digits.charAt(0)) && isHexDigitOfEitherCase(digits.charAt(1))) {
             return "'+" + digits + "'" + position + " must be written with upper-case hexadecimal digits";
         }
         return "'+'" + position + " is not followed by two hexadecimal digits";

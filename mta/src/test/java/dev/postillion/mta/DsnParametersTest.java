@@ -113,7 +113,8 @@ class DsnParametersTest {
             assertEquals(SENDER_OK, smtp.command(mail("")));
             assertEquals(bad + "must be an address type, ';' and the address, e.g. rfc822;anna@example.com",
                     smtp.command(rcpt("ORCPT=anna@example.test")));
-            assertEquals(bad + "the address type before ';' is not an atom", smtp.command(rcpt("ORCPT=;a@example.test")));
+            assertEquals(bad + "the address type before ';' is not an atom",
+                    smtp.command(rcpt("ORCPT=;a@example.test")));
             assertEquals(bad + "the address type before ';' is not an atom",
                     smtp.command(rcpt("ORCPT=rfc.822;a@example.test")));
             assertEquals(bad + "the address after ';' is empty", smtp.command(rcpt("ORCPT=rfc822;")));
