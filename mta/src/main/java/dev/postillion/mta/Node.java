@@ -82,6 +82,8 @@ public final class Node implements AutoCloseable {
     public static Node start(Config config, Clock clock) throws InterruptedException {
         NodeSettings node = NodeSettings.from(config);
         Config postillion = config.getConfig("postillion");
+        // Before anything is opened, so that a bad setting stops the start with nothing to undo.
+        SmtpSettings mxSettings = SmtpSettings.from(postillion.getConfig("smtp"), "mx");
         Store store = Store.open(node.dataDir().resolve("store"), node.store());
         EventLoopGroup io = ioGroup(postillion.getInt("smtp.io-threads"));
         EventLoopDispatchers sessionDispatchers = new EventLoopDispatchers(io);
@@ -114,7 +116,6 @@ public final class Node implements AutoCloseable {
         resumeSpool(spoolStore, queueManager);
         Spool spool = new Spool(spoolStore, new QueueIdGenerator(clock), queueManager);
 
-        SmtpSettings mxSettings = SmtpSettings.from(postillion.getConfig("smtp"), "mx");
         ActorRef<SmtpSessions.Command> mxSessions = system.systemActorOf(SmtpSessions.create(
                 new SmtpSession.Context(mxSettings, node.hostname(), directory, spool, clock), sessionDispatchers),
                 "smtp-mx", Props.empty());

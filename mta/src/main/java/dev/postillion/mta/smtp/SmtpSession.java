@@ -23,6 +23,7 @@ import dev.postillion.mta.smtp.SmtpFramer.Content;
 import dev.postillion.mta.smtp.SmtpFramer.Frame;
 import dev.postillion.mta.smtp.SmtpFramer.LineTooLong;
 import dev.postillion.queue.Spool;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -82,7 +83,8 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         /** Closes the connection if it is still open; idempotent. */
         void close();
 
-        String clientAddress();
+        /** The client's IP address, which the session asks once, at its start. */
+        InetAddress clientAddress();
     }
 
     /** What every session of a listener shares. */
@@ -103,6 +105,10 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     private final Context context;
     private final Connection connection;
     private final Queue<Frame> held = new ArrayDeque<>();
+    /** The client's address as text, for the envelope and the log. */
+    private final String clientAddress;
+    /** In {@code postillion.smtp.relay-networks}: may send to domains not hosted here. */
+    private final boolean mayRelay;
     private String heloName;
     private boolean esmtp;
     private Transaction transaction;
@@ -118,6 +124,9 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         super(ctx);
         this.context = context;
         this.connection = connection;
+        InetAddress client = connection.clientAddress();
+        this.clientAddress = client.getHostAddress();
+        this.mayRelay = context.settings().relayNetworks().contains(client);
         connection.send(Replies.greeting(context.hostname()));
     }
 
@@ -334,18 +343,22 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             return reply(Replies.DIRECTORY_ERROR);
         }
         return switch (lookup) {
-            case NOT_HOSTED -> error(Replies.RELAY_DENIED.about(recipient.toString()));
+            // Relaying for clients in the relay networks, as Postfix's permit_mynetworks; the queue
+            // sends their mail for other domains on.
+            case NOT_HOSTED -> mayRelay ? addRecipient(recipient, rcpt.parameters())
+                    : error(Replies.RELAY_DENIED.about(recipient.toString()));
             case UNKNOWN_ADDRESS -> error(Replies.UNKNOWN_USER.about(recipient.toString()));
-            case MAILBOX -> {
-                // The same recipient twice in one transaction is one delivery, as in Postfix's
-                // cleanup(8); different addresses of one mailbox (aliases) remain separate.
-                if (transaction.recipients.stream().noneMatch(r -> r.address().key().equals(recipient.key()))) {
-                    transaction.recipients.add(
-                            new Envelope.Recipient(recipient, DsnParameters.canonical(rcpt.parameters())));
-                }
-                yield reply(Replies.RECIPIENT_OK);
-            }
+            case MAILBOX -> addRecipient(recipient, rcpt.parameters());
         };
+    }
+
+    private Behavior<Command> addRecipient(EmailAddress recipient, Map<String, String> parameters) {
+        // The same recipient twice in one transaction is one delivery, as in Postfix's cleanup(8);
+        // different addresses of one mailbox (aliases) remain separate.
+        if (transaction.recipients.stream().noneMatch(r -> r.address().key().equals(recipient.key()))) {
+            transaction.recipients.add(new Envelope.Recipient(recipient, DsnParameters.canonical(parameters)));
+        }
+        return reply(Replies.RECIPIENT_OK);
     }
 
     private Behavior<Command> onData() {
@@ -375,7 +388,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         }
         QueueId id = context.spool().newId();
         Envelope envelope = new Envelope(finished.sender, finished.parameters, finished.recipients, heloName,
-                connection.clientAddress(), context.clock().instant(), finished.smtputf8);
+                clientAddress, context.clock().instant(), finished.smtputf8);
         byte[] message = ReceivedHeader.prepend(envelope, id, context.hostname(), esmtp, content.content());
         committing = true;
         getContext().pipeToSelf(context.spool().accept(id, envelope, message),
@@ -387,8 +400,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         committing = false;
         Behavior<Command> next;
         if (committed.failure() == null) {
-            log.info("{}: client=[{}], helo={}, queued", committed.id(),
-                    connection.clientAddress(), heloName);
+            log.info("{}: client=[{}], helo={}, queued", committed.id(), clientAddress, heloName);
             next = afterTransaction(Replies.queued(committed.id().toString()));
         } else {
             log.error("{}: spool commit failed: {}", committed.id(), committed.failure().getMessage());
