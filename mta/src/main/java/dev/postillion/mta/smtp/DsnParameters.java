@@ -33,7 +33,7 @@ final class DsnParameters {
     /** What is wrong with the value of RET, ENVID, NOTIFY or ORCPT, if anything. */
     static Optional<String> problem(String keyword, String value) {
         return switch (keyword) {
-            // RFC 3461 section 4.3: ret-value = "FULL" / "HDRS"
+            // RFC 3461 section 4.3: ret-value = "FULL" / "HDRS", in any case (RFC 5321 section 2.4)
             case "RET" -> value.equalsIgnoreCase("FULL") || value.equalsIgnoreCase("HDRS")
                     ? Optional.empty() : Optional.of("must be FULL or HDRS");
             case "ENVID" -> envidProblem(value);
@@ -62,8 +62,9 @@ final class DsnParameters {
     }
 
     /**
-     * RFC 3461 section 4.1: {@code "NEVER" / 1#( "SUCCESS" / "FAILURE" / "DELAY" )}, in any case;
-     * NEVER stands alone, and a keyword listed twice is taken for a client's mistake.
+     * RFC 3461 section 4.1: {@code "NEVER" / 1#( "SUCCESS" / "FAILURE" / "DELAY" )}, in any case
+     * (RFC 5321 section 2.4); NEVER stands alone, and a keyword listed twice is taken for a
+     * client's mistake.
      */
     private static Optional<String> notifyProblem(String value) {
         if (value.equalsIgnoreCase("NEVER")) {
