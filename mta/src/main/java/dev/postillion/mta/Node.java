@@ -88,6 +88,8 @@ public final class Node implements AutoCloseable {
     public static Node start(Config config, Clock clock) throws InterruptedException {
         NodeSettings node = NodeSettings.from(config);
         Config postillion = config.getConfig("postillion");
+        // Before anything is opened, so that a bad setting stops the start with nothing to undo.
+        SmtpSettings mxSettings = SmtpSettings.from(postillion.getConfig("smtp"), "mx");
         Store store = Store.open(node.dataDir().resolve("store"), node.store());
         EventLoopGroup io = ioGroup(postillion.getInt("smtp.io-threads"));
         EventLoopDispatchers sessionDispatchers = new EventLoopDispatchers(io);
@@ -124,7 +126,6 @@ public final class Node implements AutoCloseable {
         QueueAdmin queueAdmin = new QueueAdmin(spoolStore, queueManager, system.scheduler(), ADMIN_ASK_TIMEOUT,
                 system.dispatchers().lookup(DispatcherSelector.blocking()));
 
-        SmtpSettings mxSettings = SmtpSettings.from(postillion.getConfig("smtp"), "mx");
         ActorRef<SmtpSessions.Command> mxSessions = system.systemActorOf(SmtpSessions.create(
                 new SmtpSession.Context(mxSettings, node.hostname(), directory, spool, clock), sessionDispatchers),
                 "smtp-mx", Props.empty());

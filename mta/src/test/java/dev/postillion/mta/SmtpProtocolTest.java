@@ -59,7 +59,7 @@ class SmtpProtocolTest {
         try (SmtpClient smtp = new SmtpClient(node.smtpPort())) {
             smtp.reply();
             assertEquals(String.join("\n", "250-mx.test", "250-PIPELINING", "250-SIZE 36700160",
-                    "250-ENHANCEDSTATUSCODES", "250-8BITMIME", "250 SMTPUTF8"), smtp.command("EHLO client.test"));
+                    "250-ENHANCEDSTATUSCODES", "250-8BITMIME", "250-DSN", "250 SMTPUTF8"), smtp.command("EHLO client.test"));
         }
     }
 

@@ -43,6 +43,15 @@ final class Replies {
         return Reply.of(501, "5.5.4", "Bad parameter value: " + keyword);
     }
 
+    /** A parameter whose value breaks its extension's rules, e.g. {@code Bad RET parameter: must be FULL or HDRS}. */
+    static Reply badParameter(String keyword, String problem) {
+        return Reply.of(501, "5.5.4", "Bad " + keyword + " parameter: " + problem);
+    }
+
+    static Reply duplicateParameter(String keyword) {
+        return Reply.of(501, "5.5.4", "Duplicate parameter: " + keyword);
+    }
+
     static Reply greeting(String hostname) {
         return Reply.plain(220, hostname + " ESMTP Postillion");
     }

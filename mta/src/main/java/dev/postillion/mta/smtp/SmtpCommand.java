@@ -117,6 +117,11 @@ public sealed interface SmtpCommand {
             }
             int equals = parameter.indexOf('=');
             String key = (equals < 0 ? parameter : parameter.substring(0, equals)).toUpperCase(Locale.ROOT);
+            if (parameters.containsKey(key)) {
+                // A repeated parameter has no defined meaning; rather than guess which one counts
+                // (two RETs, two NOTIFYs...), the command is refused.
+                return new Malformed(Replies.duplicateParameter(key));
+            }
             parameters.put(key, equals < 0 ? "" : parameter.substring(equals + 1));
         }
         return sender ? new Mail(path, parameters) : new Rcpt(path, parameters);

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpS
     private final SmtpFramer framer;
     private final ActorRef<SmtpSessions.Command> sessions;
     private Channel channel;
+    private InetAddress client;
     private ByteBuf pending;
     private ActorRef<SmtpSession.Command> session;
     private int unanswered;
@@ -42,6 +44,8 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpS
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        // The listener accepts TCP connections only: the remote end is an IP address and a port.
+        client = ((InetSocketAddress) channel.remoteAddress()).getAddress();
         pending = ctx.alloc().buffer();
         sessions.tell(new SmtpSessions.Open(this, channel.eventLoop(), ref -> onLoop(() -> attach(ref))));
     }
@@ -117,7 +121,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpS
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("SMTP connection from {} failed: {}", clientAddress(), cause.toString());
+        log.debug("SMTP connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         ctx.close();
     }
 
@@ -187,8 +191,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpS
     }
 
     @Override
-    public String clientAddress() {
-        return channel.remoteAddress() instanceof InetSocketAddress address
-                ? address.getAddress().getHostAddress() : String.valueOf(channel.remoteAddress());
+    public InetAddress clientAddress() {
+        return client;
     }
 }

@@ -23,6 +23,7 @@ import dev.postillion.mta.smtp.SmtpFramer.Content;
 import dev.postillion.mta.smtp.SmtpFramer.Frame;
 import dev.postillion.mta.smtp.SmtpFramer.LineTooLong;
 import dev.postillion.queue.Spool;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.function.BiFunction;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -81,7 +83,8 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         /** Closes the connection if it is still open; idempotent. */
         void close();
 
-        String clientAddress();
+        /** The client's IP address, which the session asks once, at its start. */
+        InetAddress clientAddress();
     }
 
     /** What every session of a listener shares. */
@@ -102,6 +105,10 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     private final Context context;
     private final Connection connection;
     private final Queue<Frame> held = new ArrayDeque<>();
+    /** The client's address as text, for the envelope and the log. */
+    private final String clientAddress;
+    /** In {@code postillion.smtp.relay-networks}: may send to domains not hosted here. */
+    private final boolean mayRelay;
     private String heloName;
     private boolean esmtp;
     private Transaction transaction;
@@ -117,6 +124,9 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         super(ctx);
         this.context = context;
         this.connection = connection;
+        InetAddress client = connection.clientAddress();
+        this.clientAddress = client.getHostAddress();
+        this.mayRelay = context.settings().relayNetworks().contains(client);
         connection.send(Replies.greeting(context.hostname()));
     }
 
@@ -207,6 +217,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
                 "SIZE " + context.settings().maxMessageSize(),
                 "ENHANCEDSTATUSCODES",
                 "8BITMIME",
+                "DSN",
                 "SMTPUTF8")));
     }
 
@@ -217,9 +228,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         if (transaction != null) {
             return error(Replies.NESTED_MAIL);
         }
-        Optional<Reply> refused = esmtp || mail.parameters().isEmpty()
-                ? checkMailParameters(mail.parameters())
-                : Optional.of(Replies.unsupportedParameter(mail.parameters().keySet().iterator().next()));
+        Optional<Reply> refused = parameterProblem(mail.parameters(), this::mailParameterProblem);
         if (refused.isPresent()) {
             return error(refused.get());
         }
@@ -236,43 +245,64 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         }
         Transaction started = new Transaction();
         started.sender = sender;
-        started.parameters = mail.parameters();
+        started.parameters = DsnParameters.canonical(mail.parameters());
         started.smtputf8 = smtputf8;
         transaction = started;
         return reply(Replies.SENDER_OK);
     }
 
-    /** MAIL parameters of the extensions we announce: SIZE (RFC 1870), BODY (RFC 6152), SMTPUTF8 (RFC 6531). */
-    private Optional<Reply> checkMailParameters(Map<String, String> parameters) {
+    /**
+     * The first refusal among a command's parameters. Parameters belong to the extensions listed
+     * in the EHLO reply: a session that began with HELO was offered none.
+     */
+    private Optional<Reply> parameterProblem(Map<String, String> parameters,
+            BiFunction<String, String, Optional<Reply>> check) {
         for (Map.Entry<String, String> parameter : parameters.entrySet()) {
-            String value = parameter.getValue();
-            switch (parameter.getKey()) {
-                case "SIZE" -> {
-                    // RFC 1870: size-value = 1*20DIGIT
-                    if (!value.matches("[0-9]{1,20}")) {
-                        return Optional.of(Replies.badParameterValue("SIZE=" + value));
-                    }
-                    if (new java.math.BigInteger(value).compareTo(
-                            java.math.BigInteger.valueOf(context.settings().maxMessageSize())) > 0) {
-                        return Optional.of(Replies.MESSAGE_TOO_BIG);
-                    }
-                }
-                case "BODY" -> {
-                    if (!value.equalsIgnoreCase("7BIT") && !value.equalsIgnoreCase("8BITMIME")) {
-                        return Optional.of(Replies.badParameterValue("BODY=" + value));
-                    }
-                }
-                case "SMTPUTF8" -> {
-                    if (!value.isEmpty()) {
-                        return Optional.of(Replies.badParameterValue("SMTPUTF8=" + value));
-                    }
-                }
-                default -> {
-                    return Optional.of(Replies.unsupportedParameter(parameter.getKey()));
-                }
+            Optional<Reply> refused = esmtp ? check.apply(parameter.getKey(), parameter.getValue())
+                    : Optional.of(Replies.unsupportedParameter(parameter.getKey()));
+            if (refused.isPresent()) {
+                return refused;
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * MAIL parameters of the extensions we announce: SIZE (RFC 1870), BODY (RFC 6152), SMTPUTF8
+     * (RFC 6531), RET and ENVID (RFC 3461).
+     */
+    private Optional<Reply> mailParameterProblem(String keyword, String value) {
+        return switch (keyword) {
+            case "SIZE" -> sizeProblem(value);
+            case "BODY" -> value.equalsIgnoreCase("7BIT") || value.equalsIgnoreCase("8BITMIME")
+                    ? Optional.empty() : Optional.of(Replies.badParameterValue("BODY=" + value));
+            case "SMTPUTF8" -> value.isEmpty()
+                    ? Optional.empty() : Optional.of(Replies.badParameterValue("SMTPUTF8=" + value));
+            case "RET", "ENVID" -> dsnProblem(keyword, value);
+            default -> Optional.of(Replies.unsupportedParameter(keyword));
+        };
+    }
+
+    private Optional<Reply> sizeProblem(String value) {
+        // RFC 1870: size-value = 1*20DIGIT
+        if (!value.matches("[0-9]{1,20}")) {
+            return Optional.of(Replies.badParameterValue("SIZE=" + value));
+        }
+        if (new java.math.BigInteger(value).compareTo(
+                java.math.BigInteger.valueOf(context.settings().maxMessageSize())) > 0) {
+            return Optional.of(Replies.MESSAGE_TOO_BIG);
+        }
+        return Optional.empty();
+    }
+
+    /** RCPT parameters of the extensions we announce: NOTIFY and ORCPT (RFC 3461). */
+    private Optional<Reply> rcptParameterProblem(String keyword, String value) {
+        return DsnParameters.isRcptParameter(keyword)
+                ? dsnProblem(keyword, value) : Optional.of(Replies.unsupportedParameter(keyword));
+    }
+
+    private static Optional<Reply> dsnProblem(String keyword, String value) {
+        return DsnParameters.problem(keyword, value).map(problem -> Replies.badParameter(keyword, problem));
     }
 
     private Optional<Reply> addressProblem(String path, boolean smtputf8, Reply syntaxError) {
@@ -293,8 +323,9 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             return error(heloName == null ? Replies.NEED_HELO : Replies.NEED_MAIL);
         }
         transaction.rcptAttempted = true;
-        if (!rcpt.parameters().isEmpty()) {
-            return error(Replies.unsupportedParameter(rcpt.parameters().keySet().iterator().next()));
+        Optional<Reply> refused = parameterProblem(rcpt.parameters(), this::rcptParameterProblem);
+        if (refused.isPresent()) {
+            return error(refused.get());
         }
         Optional<Reply> bad = addressProblem(rcpt.path(), transaction.smtputf8, Replies.BAD_RECIPIENT_SYNTAX);
         if (bad.isPresent()) {
@@ -312,17 +343,22 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             return reply(Replies.DIRECTORY_ERROR);
         }
         return switch (lookup) {
-            case NOT_HOSTED -> error(Replies.RELAY_DENIED.about(recipient.toString()));
+            // Relaying for clients in the relay networks, as Postfix's permit_mynetworks; the queue
+            // sends their mail for other domains on.
+            case NOT_HOSTED -> mayRelay ? addRecipient(recipient, rcpt.parameters())
+                    : error(Replies.RELAY_DENIED.about(recipient.toString()));
             case UNKNOWN_ADDRESS -> error(Replies.UNKNOWN_USER.about(recipient.toString()));
-            case MAILBOX -> {
-                // The same recipient twice in one transaction is one delivery, as in Postfix's
-                // cleanup(8); different addresses of one mailbox (aliases) remain separate.
-                if (transaction.recipients.stream().noneMatch(r -> r.address().key().equals(recipient.key()))) {
-                    transaction.recipients.add(new Envelope.Recipient(recipient, rcpt.parameters()));
-                }
-                yield reply(Replies.RECIPIENT_OK);
-            }
+            case MAILBOX -> addRecipient(recipient, rcpt.parameters());
         };
+    }
+
+    private Behavior<Command> addRecipient(EmailAddress recipient, Map<String, String> parameters) {
+        // The same recipient twice in one transaction is one delivery, as in Postfix's cleanup(8);
+        // different addresses of one mailbox (aliases) remain separate.
+        if (transaction.recipients.stream().noneMatch(r -> r.address().key().equals(recipient.key()))) {
+            transaction.recipients.add(new Envelope.Recipient(recipient, DsnParameters.canonical(parameters)));
+        }
+        return reply(Replies.RECIPIENT_OK);
     }
 
     private Behavior<Command> onData() {
@@ -352,7 +388,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         }
         QueueId id = context.spool().newId();
         Envelope envelope = new Envelope(finished.sender, finished.parameters, finished.recipients, heloName,
-                connection.clientAddress(), context.clock().instant(), finished.smtputf8);
+                clientAddress, context.clock().instant(), finished.smtputf8);
         byte[] message = ReceivedHeader.prepend(envelope, id, context.hostname(), esmtp, content.content());
         committing = true;
         getContext().pipeToSelf(context.spool().accept(id, envelope, message),
@@ -364,8 +400,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         committing = false;
         Behavior<Command> next;
         if (committed.failure() == null) {
-            log.info("{}: client=[{}], helo={}, queued", committed.id(),
-                    connection.clientAddress(), heloName);
+            log.info("{}: client=[{}], helo={}, queued", committed.id(), clientAddress, heloName);
             next = afterTransaction(Replies.queued(committed.id().toString()));
         } else {
             log.error("{}: spool commit failed: {}", committed.id(), committed.failure().getMessage());

@@ -1,6 +1,7 @@
 package dev.postillion.mta.smtp;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import java.time.Duration;
 
 /** {@code postillion.smtp} settings for one listener; documented in mta's reference.conf. */
@@ -12,9 +13,13 @@ public record SmtpSettings(
         int maxLineLength,
         int errorLimit,
         int maxReceivedHeaders,
-        Duration idleTimeout) {
+        Duration idleTimeout,
+        ClientNetworks relayNetworks) {
 
-    /** @param smtp the {@code postillion.smtp} block; {@code listener} one of its listener blocks */
+    /**
+     * @param smtp the {@code postillion.smtp} block; {@code listener} one of its listener blocks
+     * @throws ConfigException.BadValue naming the setting, where it was set, and the bad entry
+     */
     public static SmtpSettings from(Config smtp, String listener) {
         Config own = smtp.getConfig(listener);
         return new SmtpSettings(
@@ -25,6 +30,16 @@ public record SmtpSettings(
                 smtp.getInt("max-line-length"),
                 smtp.getInt("error-limit"),
                 smtp.getInt("max-received-headers"),
-                smtp.getDuration("idle-timeout"));
+                smtp.getDuration("idle-timeout"),
+                relayNetworks(smtp));
+    }
+
+    private static ClientNetworks relayNetworks(Config smtp) {
+        try {
+            return ClientNetworks.parse(smtp.getStringList("relay-networks"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException.BadValue(smtp.getValue("relay-networks").origin(),
+                    "postillion.smtp.relay-networks", e.getMessage(), e);
+        }
     }
 }
