@@ -10,6 +10,7 @@ import static dev.postillion.mta.SmtpProtocolTest.queueId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.postillion.core.Envelope;
+import dev.postillion.core.QueueId;
 import dev.postillion.core.Store;
 import dev.postillion.core.TestStores;
 import dev.postillion.core.Xtext;
@@ -193,9 +194,7 @@ class DsnParametersTest {
             idle.close();
         }
         try (Store store = TestStores.open(idleDir.resolve("store"))) {
-            Envelope envelope = new SpoolStore(store).unfinished().stream()
-                    .filter(spooled -> spooled.id().toString().equals(id))
-                    .findFirst().orElseThrow().envelope();
+            Envelope envelope = new SpoolStore(store).message(QueueId.parse(id)).envelope();
             assertEquals(Map.of("SIZE", "100", "RET", "HDRS", "ENVID", "QQ314159+2B1"), envelope.mailParameters());
             assertEquals(List.of(first, second),
                     envelope.recipients().stream().map(r -> r.address().toString()).toList());

@@ -16,7 +16,7 @@ final class DeliveryStatusPart {
         String envid = envelope.mailParameters().get("ENVID");
         if (envid != null) {
             // Section 2.2.1: the ENVID as the sender gave it, so without its xtext encoding.
-            field(fields, "Original-Envelope-Id", Xtext.decode(envid));
+            field(fields, "Original-Envelope-Id", ReportText.decodeXtext(envid));
         }
         field(fields, "Reporting-MTA", "dns; " + settings.hostname());
         field(fields, "Arrival-Date", MailDate.format(envelope.arrival()));

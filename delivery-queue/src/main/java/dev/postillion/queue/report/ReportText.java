@@ -1,5 +1,7 @@
 package dev.postillion.queue.report;
 
+import dev.postillion.core.Xtext;
+
 /**
  * How text from outside (remote replies, client parameters, addresses) is laid into the lines of a
  * report: on lines of its own making only, and within the line lengths of RFC 5322 section 2.1.1.
@@ -17,6 +19,19 @@ final class ReportText {
     private static final int LONGEST_WORD = 900;
 
     private ReportText() {}
+
+    /**
+     * The text an xtext value (RFC 3461 section 4: ENVID, ORCPT) stands for. The SMTP session
+     * accepts only valid xtext; a value that is not is kept as it is, as a report is no place to
+     * refuse it.
+     */
+    static String decodeXtext(String value) {
+        try {
+            return Xtext.decode(value);
+        } catch (IllegalArgumentException notXtext) {
+            return value;
+        }
+    }
 
     /**
      * {@code untrusted} with every control character, CR and LF first of all, turned into a space:

@@ -37,7 +37,7 @@ record TypedAddress(String type, String address) {
         if (type.equals(UTF8)) {
             return Optional.of(new TypedAddress(UTF8, decodeEmbedded(encoded)));
         }
-        String address = Xtext.decode(encoded);
+        String address = ReportText.decodeXtext(encoded);
         // An rfc822 address is ASCII; one that decodes otherwise can only be named as utf-8.
         return Optional.of(new TypedAddress(type.equals(RFC822) && !isAscii(address) ? UTF8 : type, address));
     }
