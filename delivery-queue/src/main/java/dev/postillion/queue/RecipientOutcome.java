@@ -37,8 +37,11 @@ public record RecipientOutcome(int recipient, Status status, String relay, Strin
      * @param reply the reply as received, lines joined by a space: {@code 550 5.1.1 <a@b>: unknown}
      * @param command the command it answered, as Postfix names it: {@code MAIL FROM}, {@code RCPT
      *     TO}, {@code end of DATA}, or {@code initial greeting}/{@code EHLO} for session-level answers
+     * @param dsnPassedOn the server advertised DSN, so NOTIFY and ORCPT went on with the recipient
+     *     and a success notice, if one was asked for, is now that server's job (RFC 3461 section
+     *     5.2.1); when false, a requested success notice is ours to send, as "relayed" (section 5.2.2)
      */
-    public record RemoteAnswer(String host, String address, String reply, String command) {
+    public record RemoteAnswer(String host, String address, String reply, String command, boolean dsnPassedOn) {
 
         /** Postfix's wording, for the queue log and the human part of a report. */
         public String describe() {
