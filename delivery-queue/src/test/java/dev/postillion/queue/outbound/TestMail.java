@@ -52,4 +52,9 @@ final class TestMail {
                 .withFallback(ConfigFactory.parseString(SHORT_TIMEOUTS))
                 .withFallback(ConfigFactory.defaultReference().getConfig("postillion.delivery.smtp")));
     }
+
+    static DestinationSettings destination(String overrides) {
+        return DestinationSettings.from(ConfigFactory.parseString(overrides)
+                .withFallback(ConfigFactory.defaultReference().getConfig("postillion.delivery.destination")));
+    }
 }
