@@ -98,6 +98,16 @@ class RemoteTransportTest {
         }
     }
 
+    /** Messages of one recipient each to remote.test, under way at once. */
+    private List<CompletableFuture<List<RecipientOutcome>>> startDeliveries(int messages) {
+        List<CompletableFuture<List<RecipientOutcome>>> deliveries = new ArrayList<>();
+        for (int i = 0; i < messages; i++) {
+            deliveries.add(transport.deliver(TestMail.request("anna@example.org", "r" + i + "@remote.test"))
+                    .toCompletableFuture());
+        }
+        return deliveries;
+    }
+
     /** The client said QUIT, and no connection is open any more. */
     private void awaitQuitAndClose() {
         await().until(() -> mx.openConnections() == 0);
@@ -228,11 +238,7 @@ class RemoteTransportTest {
                 "initial-destination-concurrency = 2, destination-concurrency-limit = 3");
         route("remote.test", mx.host("mx.remote.test"));
         mx.holdEndOfData();
-        List<CompletableFuture<List<RecipientOutcome>>> deliveries = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            deliveries.add(transport.deliver(TestMail.request("anna@example.org", "r" + i + "@remote.test"))
-                    .toCompletableFuture());
-        }
+        List<CompletableFuture<List<RecipientOutcome>>> deliveries = startDeliveries(6);
 
         await().until(() -> mx.heldAtEndOfData() == 2);
         assertEquals(2, mx.openConnections(), "the window starts at 2");
@@ -247,6 +253,25 @@ class RemoteTransportTest {
         deliveries.forEach(delivery -> assertStatuses(delivery.join(), Status.SENT));
         assertEquals(3, mx.maxConcurrentConnections());
         assertEquals(6, mx.transactions().size());
+    }
+
+    @Test
+    void failedConnectionsShrinkTheWindowToOne() throws IOException {
+        start("connection-cache-time = 1m",
+                "initial-destination-concurrency = 2, destination-concurrency-limit = 3");
+        route("remote.test", new MailHost("mx.remote.test", List.of(LOOPBACK), closedPort()));
+        for (int attempt = 0; attempt < 2; attempt++) {
+            assertStatuses(deliver(TestMail.request("anna@example.org", "bob@remote.test")), Status.DEFERRED);
+        }
+
+        route("remote.test", mx.host("mx.remote.test")); // the destination is back
+        mx.holdEndOfData();
+        List<CompletableFuture<List<RecipientOutcome>>> deliveries = startDeliveries(3);
+
+        await().until(() -> mx.heldAtEndOfData() == 1);
+        assertEquals(1, mx.openConnections(), "one connection at a time after two failed attempts");
+        mx.releaseEndOfData();
+        deliveries.forEach(delivery -> assertStatuses(delivery.join(), Status.SENT));
     }
 
     @Test
