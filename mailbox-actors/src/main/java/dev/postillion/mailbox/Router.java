@@ -12,8 +12,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Expands each recipient from the stored directory at delivery time and takes it to its mailbox.
- * Recipients were checked at RCPT; one removed since then is returned as unknown.
+ * Routes each recipient at delivery time, from the stored directory: hosted addresses to their
+ * mailbox, other domains to the remote transport. Recipients were checked at RCPT; a hosted
+ * address removed since then is returned as unknown.
  */
 public final class Router implements Transport {
 
@@ -21,32 +22,45 @@ public final class Router implements Transport {
 
     private final Directory directory;
     private final Mailboxes mailboxes;
+    private final Transport remote;
 
-    public Router(Directory directory, Mailboxes mailboxes) {
+    /** @param remote takes the recipients at domains not hosted here (outbound SMTP) */
+    public Router(Directory directory, Mailboxes mailboxes, Transport remote) {
         this.directory = directory;
         this.mailboxes = mailboxes;
+        this.remote = remote;
     }
 
     @Override
     public CompletionStage<List<RecipientOutcome>> deliver(DeliveryRequest request) {
-        List<CompletableFuture<RecipientOutcome>> outcomes = new ArrayList<>();
+        List<CompletableFuture<List<RecipientOutcome>>> parts = new ArrayList<>();
+        List<Integer> remoteRecipients = new ArrayList<>();
         for (int recipient : request.recipients()) {
-            outcomes.add(deliver(request, recipient).toCompletableFuture());
+            Directory.Lookup lookup;
+            try {
+                lookup = directory.lookup(request.envelope().recipients().get(recipient).address());
+            } catch (RuntimeException e) {
+                parts.add(CompletableFuture.completedFuture(List.of(RecipientOutcome.local(recipient, Status.DEFERRED,
+                        LOCAL, "4.3.0", "directory unavailable: " + e.getMessage()))));
+                continue;
+            }
+            if (lookup == Directory.Lookup.NOT_HOSTED) {
+                remoteRecipients.add(recipient);
+            } else {
+                parts.add(deliver(request, recipient, lookup).thenApply(List::of).toCompletableFuture());
+            }
         }
-        return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new))
-                .thenApply(done -> outcomes.stream().map(CompletableFuture::join).toList());
+        if (!remoteRecipients.isEmpty()) {
+            parts.add(remote.deliver(new DeliveryRequest(request.id(), request.envelope(), remoteRecipients,
+                    request.content())).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                .thenApply(done -> parts.stream().flatMap(part -> part.join().stream()).toList());
     }
 
-    private CompletionStage<RecipientOutcome> deliver(DeliveryRequest request, int recipient) {
+    private CompletionStage<RecipientOutcome> deliver(DeliveryRequest request, int recipient, Directory.Lookup lookup) {
         Envelope envelope = request.envelope();
         EmailAddress address = envelope.recipients().get(recipient).address();
-        Directory.Lookup lookup;
-        try {
-            lookup = directory.lookup(address);
-        } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(RecipientOutcome.local(recipient, Status.DEFERRED, LOCAL, "4.3.0",
-                    "directory unavailable: " + e.getMessage()));
-        }
         if (lookup != Directory.Lookup.MAILBOX) {
             return CompletableFuture.completedFuture(RecipientOutcome.local(recipient, Status.BOUNCED, LOCAL, "5.1.1",
                     "user unknown in virtual mailbox table"));

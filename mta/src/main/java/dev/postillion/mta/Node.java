@@ -20,13 +20,23 @@ import dev.postillion.queue.DeliverySchedule;
 import dev.postillion.queue.QueueAdmin;
 import dev.postillion.queue.QueueManager;
 import dev.postillion.queue.StatusReports;
+import dev.postillion.queue.outbound.DestinationQueues;
+import dev.postillion.queue.outbound.DestinationSettings;
+import dev.postillion.queue.outbound.OutboundClient;
+import dev.postillion.queue.outbound.RemoteTransport;
+import dev.postillion.queue.outbound.SmtpClientSettings;
+import dev.postillion.queue.routing.DnsRouteResolver;
+import dev.postillion.queue.routing.DnsSettings;
+import dev.postillion.queue.routing.TransportMap;
 import dev.postillion.queue.Spool;
 import dev.postillion.queue.SpoolStore;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -115,9 +125,10 @@ public final class Node implements AutoCloseable {
         Config delivery = postillion.getConfig("delivery");
         StatusReports reports = new StatusReports(node.hostname(), ids, delivery.getInt("report-return-limit"),
                 DeliverySchedule.from(delivery));
+        RemoteTransport remote = remoteTransport(system, io, config, node.hostname());
         ActorRef<QueueManager.Command> queueManager = system.systemActorOf(
                 // Resume on a bug: its state is what it knows of the attempts under way.
-                Behaviors.supervise(QueueManager.create(spoolStore, new Router(directory, mailboxes), reports, clock,
+                Behaviors.supervise(QueueManager.create(spoolStore, new Router(directory, mailboxes, remote), reports, clock,
                         new QueueManager.Settings(DeliverySchedule.from(delivery),
                                 delivery.getInt("max-attempts-in-flight"))))
                         .onFailure(SupervisorStrategy.resume()),
@@ -138,7 +149,8 @@ public final class Node implements AutoCloseable {
                 postillion.getInt("admin.port"), routes).toCompletableFuture().join();
 
         Node started = new Node(system, mx, admin, accepting);
-        started.addShutdownTasks(shutdown, mxSessions, queueManager, io, postillion.getDuration("smtp.shutdown-grace"));
+        started.addShutdownTasks(shutdown, mxSessions, queueManager, remote, io,
+                postillion.getDuration("smtp.shutdown-grace"));
         accepting.set(true);
         log.info("Postillion {} is up: SMTP MX on port {}, admin API on port {}", node.hostname(), mx.port(),
                 started.adminPort());
@@ -153,6 +165,23 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /**
+     * Outbound SMTP (Postfix's smtp(8)): one destination queue per next hop, connections on the
+     * node's I/O threads, next hops from the transport map and DNS.
+     */
+    private static RemoteTransport remoteTransport(ActorSystem<Void> system, EventLoopGroup io, Config config,
+            String hostname) {
+        Config delivery = config.getConfig("postillion.delivery");
+        OutboundClient client = new OutboundClient(io,
+                Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class, hostname,
+                SmtpClientSettings.from(delivery.getConfig("smtp")));
+        ActorRef<DestinationQueues.Command> queues = system.systemActorOf(DestinationQueues.create(client,
+                new DnsRouteResolver(DnsSettings.from(config)), DestinationSettings.from(delivery.getConfig("destination"))),
+                "destination-queues", Props.empty());
+        return new RemoteTransport(queues, TransportMap.from(config)::nextHop,
+                client.settings().maxRecipientsPerTransaction());
+    }
+
     private static EventLoopGroup ioGroup(int threads) {
         int count = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         return new MultiThreadIoEventLoopGroup(count,
@@ -160,7 +189,7 @@ public final class Node implements AutoCloseable {
     }
 
     private void addShutdownTasks(CoordinatedShutdown shutdown, ActorRef<SmtpSessions.Command> sessions,
-            ActorRef<QueueManager.Command> queueManager, EventLoopGroup io, Duration grace) {
+            ActorRef<QueueManager.Command> queueManager, RemoteTransport remote, EventLoopGroup io, Duration grace) {
         shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "stop-accepting", () -> {
             accepting.set(false);
             mx.stopAccepting();
@@ -180,6 +209,8 @@ public final class Node implements AutoCloseable {
                             log.warn("deliveries still in flight after {}; they resume at the next start", grace);
                             return Done.getInstance();
                         }));
+        // Cached outbound connections get their QUIT before the I/O threads stop.
+        shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "close-outbound", remote::close);
         shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "stop-io", () -> {
             io.shutdownGracefully(0, 2, TimeUnit.SECONDS);
             return CompletableFuture.completedFuture(Done.getInstance());
