@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,8 +98,8 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     public record Settings(DeliverySchedule schedule, int maxAttemptsInFlight) {}
 
     private static final Logger queueLog = LoggerFactory.getLogger("postillion.queue");
-    /** Content kept from acceptance to first attempt; beyond this many it is read back instead. */
-    private static final int FRESH_CONTENT_LIMIT = 1024;
+    /** Content kept from acceptance to first attempt, in bytes; beyond this it is read back instead. */
+    private static final long FRESH_CONTENT_BYTES = 32L << 20;
 
     private static final class Attempt {
         final QueuedMessage message;
@@ -121,12 +122,9 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     private final Map<QueueId, Attempt> inFlight = new HashMap<>();
     /** Messages whose settlement is being committed, with operator commands waiting for it. */
     private final Map<QueueId, List<Operate>> settling = new HashMap<>();
-    private final Map<QueueId, byte[]> freshContent = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<QueueId, byte[]> eldest) {
-            return size() > FRESH_CONTENT_LIMIT;
-        }
-    };
+    /** Content of messages just accepted, oldest first, {@code freshBytes} in all. */
+    private final Map<QueueId, byte[]> freshContent = new LinkedHashMap<>();
+    private long freshBytes;
     private final List<ActorRef<Done>> idleWaiters = new ArrayList<>();
     /** Where the next read of the schedule starts; null: at its beginning. */
     private Cursor cursor;
@@ -165,7 +163,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
 
     private Behavior<Command> onEnqueue(Enqueue enqueue) {
         if (!inFlight.containsKey(enqueue.id()) && !settling.containsKey(enqueue.id())) {
-            freshContent.put(enqueue.id(), enqueue.content());
+            keepFresh(enqueue.id(), enqueue.content());
         }
         entryWritten(new Due(enqueue.envelope().arrival().toEpochMilli(), enqueue.id()));
         pull();
@@ -176,6 +174,24 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
         wakeAt = Long.MAX_VALUE;
         pull();
         return this;
+    }
+
+    private void keepFresh(QueueId id, byte[] content) {
+        freshContent.put(id, content);
+        freshBytes += content.length;
+        Iterator<byte[]> oldest = freshContent.values().iterator();
+        while (freshBytes > FRESH_CONTENT_BYTES && oldest.hasNext()) {
+            freshBytes -= oldest.next().length;
+            oldest.remove();
+        }
+    }
+
+    private byte[] takeFresh(QueueId id) {
+        byte[] content = freshContent.remove(id);
+        if (content != null) {
+            freshBytes -= content.length;
+        }
+        return content;
     }
 
     /** A schedule entry was written: make sure the cursor has not passed it already. */
@@ -228,7 +244,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
 
     private void start(Due entry) {
         QueuedMessage message = spool.message(entry.id());
-        byte[] content = freshContent.remove(entry.id());
+        byte[] content = takeFresh(entry.id());
         if (message == null || message.state().getHeld() || message.due() != entry.dueEpochMillis()) {
             return; // settled meanwhile; its entry is gone or stale
         }
