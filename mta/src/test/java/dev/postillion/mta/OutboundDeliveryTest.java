@@ -273,6 +273,22 @@ class OutboundDeliveryTest {
                 burst.connections() + " connections for " + messages + " messages");
     }
 
+    /** Shutdown closes cached connections politely, with QUIT, before the I/O threads stop. */
+    @Test
+    void atShutdownCachedConnectionsGetQuit(@TempDir Path otherDir) throws IOException {
+        try (RemoteWorld other = RemoteWorld.start()) {
+            TestNode stopping = other.startNode(otherDir, Map.of("postillion.delivery.smtp.connection-cache-time", "1m"));
+            try (SmtpClient smtp = connect(stopping)) {
+                new QueueApi(stopping).awaitGone(send(smtp, "<a@sender.test>", message("cached"), "anna@remote.test"));
+            } finally {
+                stopping.close();
+            }
+            List<String> commands = other.mx().commands();
+            assertEquals("QUIT", commands.get(commands.size() - 1), commands.toString());
+            assertEquals(1, other.mx().connections());
+        }
+    }
+
     static String describe(String reply, String command) {
         return "host " + RemoteWorld.MX + "[127.0.0.1] said: " + reply + " (in reply to " + command + " command)";
     }
