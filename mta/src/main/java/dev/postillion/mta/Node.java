@@ -209,9 +209,10 @@ public final class Node implements AutoCloseable {
                             log.warn("deliveries still in flight after {}; they resume at the next start", grace);
                             return Done.getInstance();
                         }));
-        // Cached outbound connections get their QUIT before the I/O threads stop.
+        // Cached outbound connections get their QUIT before the I/O threads stop: the tasks of one
+        // phase run at the same time, so the I/O threads stop in the phase after.
         shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "close-outbound", remote::close);
-        shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "stop-io", () -> {
+        shutdown.addTask(CoordinatedShutdown.PhaseBeforeClusterShutdown(), "stop-io", () -> {
             io.shutdownGracefully(0, 2, TimeUnit.SECONDS);
             return CompletableFuture.completedFuture(Done.getInstance());
         });

@@ -45,10 +45,25 @@ public final class MailboxReader {
 
     /** The message's content as stored, delivery headers included. */
     public String raw(String address, JsonNode message) {
+        return new String(bytes(address, message), StandardCharsets.UTF_8);
+    }
+
+    /** {@link #raw} as the bytes stored. */
+    public byte[] bytes(String address, JsonNode message) {
         HttpResponse<byte[]> response =
                 node.getBytes("/api/v1/mailboxes/" + address + "/messages/" + message.get("uid").asLong() + "/raw");
         assertEquals(200, response.statusCode());
-        return new String(response.body(), StandardCharsets.UTF_8);
+        return response.body();
+    }
+
+    /** Waits until the mailbox holds at least {@code count} messages with this subject, and returns them. */
+    public List<JsonNode> awaitSubject(String address, String subject, int count) {
+        return await(count + " x '" + subject + "' in " + address).atMost(DEADLINE)
+                .until(() -> withSubject(address, subject), found -> found.size() >= count);
+    }
+
+    public List<JsonNode> withSubject(String address, String subject) {
+        return messages(address).stream().filter(m -> subject.equals(m.path("subject").asText())).toList();
     }
 
     private Optional<JsonNode> find(String address, String queueId) {
