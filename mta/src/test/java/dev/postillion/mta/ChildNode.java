@@ -103,7 +103,8 @@ final class ChildNode implements AfterEachCallback {
         return command;
     }
 
-    private static int freePort() throws IOException {
+    /** A port nothing listens on at the moment. */
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }

@@ -35,7 +35,7 @@ import org.xbill.DNS.Type;
  * against a DNS server of the test's, SMTP out to fake remote MX hosts, results in RocksDB as the
  * queue API shows them, and the queue log. Every test leaves the queue empty.
  */
-class OutboundDeliveryTest {
+class OutboundDeliveryTest extends NodeInRemoteWorld {
 
     /** The destination window at first, set low so that a test can fill it. */
     private static final int INITIAL_WINDOW = 3;
@@ -44,20 +44,14 @@ class OutboundDeliveryTest {
             + "\tby mx\\.test \\(Postillion\\) with ESMTP id ([0-9A-F]{24})\r\n"
             + "\tfor <([^>]+)>; \\w{3}, \\d{1,2} \\w{3} \\d{4} \\d\\d:\\d\\d:\\d\\d \\+0000\r\n");
 
-    @TempDir static Path dataDir;
-    static RemoteWorld world;
     static FakeMx mx;
     static FakeMx reuse;
     static FakeMx burst;
     static QueueLog queueLog;
-    static TestNode node;
-    static QueueApi queue;
-    static MailboxReader mailboxes;
 
     @BeforeAll
     static void start() throws IOException {
-        world = RemoteWorld.start();
-        mx = world.mx();
+        mx = startWorld().mx();
         reuse = world.direct("reuse.test");
         burst = world.direct("burst.test");
         world.ownMx("down.test");
@@ -66,16 +60,11 @@ class OutboundDeliveryTest {
                 .servfail("broken.test");
         // nowhere.test has no records at all: NXDOMAIN.
         queueLog = new QueueLog();
-        node = world.startNode(dataDir, Map.of("postillion.delivery.destination.initial-destination-concurrency",
-                INITIAL_WINDOW));
-        queue = new QueueApi(node);
-        mailboxes = new MailboxReader(node);
+        startNode(Map.of("postillion.delivery.destination.initial-destination-concurrency", INITIAL_WINDOW));
     }
 
     @AfterAll
-    static void stop() {
-        node.close();
-        world.close();
+    static void stopLog() {
         queueLog.close();
     }
 
@@ -161,18 +150,20 @@ class OutboundDeliveryTest {
 
     @Test
     void aNullMxDomainIsReturnedAtOnceWith5110() throws Exception {
-        InternetHeaders failed = returnedByDns("x@nullmx.test", "null mx");
+        InternetHeaders failed = returnedByDns("x@nullmx.test", "null mx",
+                "Domain nullmx.test does not accept mail (null MX)");
         assertEquals("5.1.10", Report.field(failed, "Status"));
     }
 
     @Test
     void aDomainThatDoesNotExistIsReturnedWith512() throws Exception {
-        InternetHeaders failed = returnedByDns("x@nowhere.test", "nxdomain");
+        InternetHeaders failed = returnedByDns("x@nowhere.test", "nxdomain",
+                "Host or domain name not found. Name service error for name=nowhere.test type=MX: Host not found");
         assertEquals("5.1.2", Report.field(failed, "Status"));
     }
 
     /** The sender gets a failure report after the first attempt, which DNS decided without a connection. */
-    private InternetHeaders returnedByDns(String recipient, String subject) throws Exception {
+    private InternetHeaders returnedByDns(String recipient, String subject, String reason) throws Exception {
         String sender = newMailbox(node);
         String id;
         try (SmtpClient smtp = connect(node)) {
@@ -180,6 +171,7 @@ class OutboundDeliveryTest {
         }
         Report report = Report.awaitIn(mailboxes, sender, Report.FAILURE);
         queue.awaitGone(id);
+        assertTrue(report.text().contains("<" + recipient + ">: " + reason), report.text());
         InternetHeaders failed = report.onlyRecipient();
         assertEquals("rfc822; " + recipient, Report.field(failed, "Final-Recipient"));
         assertEquals("failed", Report.field(failed, "Action"));

@@ -63,13 +63,17 @@ final class RemoteWorld implements AutoCloseable {
 
     /** Mail for {@code domain} goes to the MX hosts of {@value #DOMAIN}. Before {@link #startNode}. */
     RemoteWorld viaMx(String domain) {
-        transport.put(domain, DOMAIN + ":" + mx.port());
-        return this;
+        return route(domain, DOMAIN + ":" + mx.port());
     }
 
     /** Mail for {@code domain} goes to the MX hosts DNS gives for it, on the port of {@link #mx()}. */
     RemoteWorld ownMx(String domain) {
-        transport.put(domain, domain + ":" + mx.port());
+        return route(domain, domain + ":" + mx.port());
+    }
+
+    /** Mail for {@code domain} goes to {@code nextHop}, in the transport map's notation. Before {@link #startNode}. */
+    RemoteWorld route(String domain, String nextHop) {
+        transport.put(domain, nextHop);
         return this;
     }
 
@@ -77,7 +81,7 @@ final class RemoteWorld implements AutoCloseable {
     FakeMx direct(String domain) {
         FakeMx server = FakeMx.start();
         servers.add(server);
-        transport.put(domain, "[127.0.0.1]:" + server.port());
+        route(domain, "[127.0.0.1]:" + server.port());
         return server;
     }
 

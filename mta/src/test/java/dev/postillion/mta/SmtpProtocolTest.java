@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -491,9 +492,15 @@ class SmtpProtocolTest {
     /** MAIL, RCPT (each accepted), DATA, the content (already dot-stuffed, ending in CRLF): the final reply. */
     static String transaction(SmtpClient smtp, String reversePath, String content, String... recipients)
             throws IOException {
-        assertEquals(SENDER_OK, smtp.command("MAIL FROM:" + reversePath));
-        for (String recipient : recipients) {
-            assertEquals(RECIPIENT_OK, smtp.command("RCPT TO:<" + recipient + ">"));
+        return commands(smtp, "MAIL FROM:" + reversePath, content,
+                Arrays.stream(recipients).map(recipient -> "RCPT TO:<" + recipient + ">").toArray(String[]::new));
+    }
+
+    /** As {@link #transaction}, with whole MAIL and RCPT commands, parameters and all. */
+    static String commands(SmtpClient smtp, String mail, String content, String... rcpts) throws IOException {
+        assertEquals(SENDER_OK, smtp.command(mail));
+        for (String rcpt : rcpts) {
+            assertEquals(RECIPIENT_OK, smtp.command(rcpt));
         }
         assertEquals(START_DATA, smtp.command("DATA"));
         return smtp.command(content + ".");
