@@ -350,7 +350,7 @@ class AdminApiTest {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.node().adminPort() + path)).GET();
     }
 
-    private static void assertError(int status, String expected, HttpResponse<String> response) {
+    static void assertError(int status, String expected, HttpResponse<String> response) {
         assertEquals(status, response.statusCode(), response.body());
         assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(""));
         String error = json(response).path("error").asText();

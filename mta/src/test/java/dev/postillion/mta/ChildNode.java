@@ -178,8 +178,12 @@ final class ChildNode implements AfterEachCallback {
     }
 
     private JsonNode listing(String address, long after) {
-        HttpResponse<String> response = send(request("/api/v1/mailboxes/" + address + "/messages?after=" + after
-                + "&limit=" + PAGE).GET());
+        return get("/api/v1/mailboxes/" + address + "/messages?after=" + after + "&limit=" + PAGE);
+    }
+
+    /** What the admin API answers to GET {@code path}, which must succeed. */
+    JsonNode get(String path) {
+        HttpResponse<String> response = send(request(path).GET());
         assertEquals(200, response.statusCode(), response.body());
         try {
             return json.readTree(response.body());

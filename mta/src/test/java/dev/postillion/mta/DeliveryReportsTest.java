@@ -14,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.postillion.queue.testing.FakeMx;
 import dev.postillion.queue.testing.FakeMx.Extension;
 import dev.postillion.queue.testing.FakeMx.Transaction;
@@ -223,12 +222,6 @@ class DeliveryReportsTest extends NodeInRemoteWorld {
         int report = commands.indexOf("RCPT TO:<bob@bounce.test>");
         assertTrue(commands.get(report - 1).startsWith("MAIL FROM:<> "), commands.get(report - 1));
         assertEquals(1, commands.stream().filter("RCPT TO:<bob@bounce.test>"::equals).count());
-    }
-
-    /** See {@link QueueApi#reportsQueuedFor}: looked at in this order, a report is in one place or the other. */
-    private static void assertNoReportFor(String sender) {
-        assertEquals(List.of(), queue.reportsQueuedFor(sender));
-        assertEquals(List.of(), mailboxes.messages(sender).stream().map(JsonNode::toString).toList());
     }
 
     /** One message over a new session, with whole MAIL and RCPT commands; returns its queue id. */

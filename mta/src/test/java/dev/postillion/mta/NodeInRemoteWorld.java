@@ -1,7 +1,10 @@
 package dev.postillion.mta;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +30,15 @@ abstract class NodeInRemoteWorld {
         node = world.startNode(dataDir, settings);
         queue = new QueueApi(node);
         mailboxes = new MailboxReader(node);
+    }
+
+    /**
+     * The sender has no report: none queued, none in the mailbox. Looked at in this order, a
+     * report that exists is in one place or the other (see {@link QueueApi#reportsQueuedFor}).
+     */
+    static void assertNoReportFor(String sender) {
+        assertEquals(List.of(), queue.reportsQueuedFor(sender));
+        assertEquals(List.of(), mailboxes.messages(sender));
     }
 
     @AfterAll

@@ -196,8 +196,7 @@ class OutboundDeliveryTest extends NodeInRemoteWorld {
         assertEquals("Host or domain name not found. Name service error for name=broken.test type=MX: "
                 + "Host not found, try again (server failure)", recipient(deferred, 0).get("lastResult").asText());
         assertTrue(queueLog.lines(id).get(0).contains(", dsn=4.4.3, status=deferred ("), queueLog.lines(id).toString());
-        assertEquals(List.of(), queue.reportsQueuedFor(sender));
-        assertEquals(List.of(), mailboxes.messages(sender));
+        assertNoReportFor(sender);
     }
 
     /** One line per attempt and recipient, as Postfix's smtp(8) logs them. */

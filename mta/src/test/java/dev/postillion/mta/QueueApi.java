@@ -43,7 +43,14 @@ final class QueueApi {
     }
 
     List<String> ids(String query) {
-        return list(query).stream().map(message -> message.get("id").asText()).toList();
+        return ids(page(query));
+    }
+
+    /** The ids of a listing page's messages. */
+    static List<String> ids(JsonNode page) {
+        List<String> ids = new ArrayList<>();
+        page.get("messages").forEach(message -> ids.add(message.get("id").asText()));
+        return ids;
     }
 
     HttpResponse<String> get(String id) {
