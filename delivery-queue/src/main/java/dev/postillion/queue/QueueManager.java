@@ -255,7 +255,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
         if (content == null || pending.isEmpty()) {
             queueLog.warn("{}: {}; removing it from the spool", entry.id(),
                     content == null ? "content missing" : "no recipient pending");
-            commit(entry.id(), spool.change().remove(entry.id(), message.due()), List.of(), null);
+            commit(entry.id(), spool.change().remove(message), List.of(), null);
             return;
         }
         Attempt attempt = new Attempt(message, content);

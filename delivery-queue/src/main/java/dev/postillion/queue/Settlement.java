@@ -52,7 +52,7 @@ final class Settlement {
         QueueId id = message.id();
         if (request == Request.DELETE) {
             queueLog.info("{}: removed by the operator", id);
-            change.remove(id, message.due());
+            change.remove(message);
             return new Result(true, 0, List.of());
         }
         long arrival = message.envelope().arrival().toEpochMilli();
@@ -77,7 +77,7 @@ final class Settlement {
         List<StatusReports.Report> spooled = reports.write(message, content, sent, failed, warn ? deferred : List.of(), now);
         spooled.forEach(report -> change.spool(report.id(), report.envelope(), report.content()));
         if (!anyPending) {
-            change.remove(id, message.due());
+            change.remove(message);
             return new Result(true, 0, spooled);
         }
         MessageState.Builder state = message.state().toBuilder()

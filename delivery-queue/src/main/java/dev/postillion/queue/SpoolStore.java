@@ -213,14 +213,20 @@ public final class SpoolStore {
             return this;
         }
 
-        /** Removes every record of the message; {@code due} is its schedule entry's time, if any. */
-        public Change remove(QueueId id, long due) {
+        /**
+         * Removes every record of the message. Its recipients' records are deleted one by one, not
+         * as a range: a range tombstone per message would pile up and slow every later read.
+         */
+        public Change remove(QueuedMessage message) {
+            QueueId id = message.id();
             byte[] key = id.bytes();
             batch.delete(StoreFamily.QUEUE_ENVELOPES, key)
                     .delete(StoreFamily.QUEUE_MESSAGES, key)
                     .delete(StoreFamily.QUEUE_STATE, key)
-                    .delete(StoreFamily.QUEUE_SCHEDULE, scheduleKey(due, id))
-                    .deleteRange(StoreFamily.QUEUE_RECIPIENTS, recipientKey(id, 0), recipientKey(id, 0xFFFF));
+                    .delete(StoreFamily.QUEUE_SCHEDULE, scheduleKey(message.due(), id));
+            for (int i = 0; i < message.envelope().recipients().size(); i++) {
+                batch.delete(StoreFamily.QUEUE_RECIPIENTS, recipientKey(id, i));
+            }
             return this;
         }
     }

@@ -110,7 +110,7 @@ class SpoolStoreTest {
         QueueId other = new QueueId(1_001, 7);
         accept(ID);
         accept(other);
-        commit(spool.change().remove(ID, ARRIVAL));
+        commit(spool.change().remove(spool.message(ID)));
         assertNull(spool.message(ID));
         assertNull(spool.content(ID));
         assertEquals(List.of(new Due(ARRIVAL, other)), spool.due(null, true, ARRIVAL, 10));
