@@ -83,8 +83,11 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
 
     private record Attempted(QueueId id, List<RecipientOutcome> outcomes, Throwable failure) implements Command {}
 
-    /** A change is in the store: the message may be handed out again, and new entries read. */
-    private record Settled(QueueId id, List<Due> dueNow, Runnable then) implements Command {}
+    /**
+     * A change is in the store: the message may be handed out again, and the schedule entries the
+     * change wrote ({@code written}) read.
+     */
+    private record Settled(QueueId id, List<Due> written, Runnable then) implements Command {}
 
     private record Wake() implements Command {}
 
@@ -287,32 +290,35 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
             List<Runnable> onSettled) {
         SpoolStore.Change change = spool.change();
         Settlement.Result result = settlement.settle(message, content, outcomes, request, clock.millis(), change);
-        List<Due> dueNow = new ArrayList<>();
-        result.spooled().forEach(report -> dueNow.add(new Due(report.envelope().arrival().toEpochMilli(), report.id())));
+        List<Due> written = new ArrayList<>();
+        result.spooled().forEach(report ->
+                written.add(new Due(report.envelope().arrival().toEpochMilli(), report.id())));
         if (result.nextDue() != 0) {
-            wakeBy(result.nextDue());
+            // Announced once committed, as every entry written: a read of the schedule in between may
+            // pass over the new entry while the message is still settling, and not come back to it.
+            written.add(new Due(result.nextDue(), message.id()));
         }
-        commit(message.id(), change, dueNow, () -> onSettled.forEach(Runnable::run));
+        commit(message.id(), change, written, () -> onSettled.forEach(Runnable::run));
     }
 
     /**
      * Buffered: if a crash loses the change, the message is attempted again, which delivery makes
      * idempotent.
      */
-    private void commit(QueueId id, SpoolStore.Change change, List<Due> dueNow, Runnable then) {
+    private void commit(QueueId id, SpoolStore.Change change, List<Due> written, Runnable then) {
         settling.putIfAbsent(id, new ArrayList<>());
         getContext().pipeToSelf(spool.commit(change, Durability.BUFFERED), (ok, failure) -> {
             if (failure != null) {
                 queueLog.error("{}: spool update failed: {}", id, failure.getMessage());
             }
-            return new Settled(id, dueNow, then == null ? () -> { } : then);
+            return new Settled(id, written, then == null ? () -> { } : then);
         });
     }
 
     private Behavior<Command> onSettled(Settled settled) {
         List<Operate> waiting = settling.remove(settled.id());
         settled.then().run();
-        settled.dueNow().forEach(this::entryWritten);
+        settled.written().forEach(this::entryWritten);
         if (waiting != null) {
             waiting.forEach(this::onOperate);
         }

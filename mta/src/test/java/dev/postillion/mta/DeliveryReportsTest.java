@@ -79,7 +79,8 @@ class DeliveryReportsTest extends NodeInRemoteWorld {
         InternetHeaders perMessage = report.messageFields();
         assertEquals("dns; mx.test", Report.field(perMessage, "Reporting-MTA"));
         Instant arrival = Report.date(perMessage, "Arrival-Date");
-        assertFalse(arrival.isBefore(before) || arrival.isAfter(accepted), arrival + " not in " + before + ".." + accepted);
+        assertFalse(arrival.isBefore(before) || arrival.isAfter(accepted),
+                arrival + " not in " + before + ".." + accepted);
         InternetHeaders failed = report.onlyRecipient();
         assertEquals("rfc822; gone@remote.test", Report.field(failed, "Final-Recipient"));
         assertEquals("failed", Report.field(failed, "Action"));
@@ -88,11 +89,12 @@ class DeliveryReportsTest extends NodeInRemoteWorld {
         assertEquals("smtp; 550 5.1.1 <gone@remote.test>: " + UNKNOWN, Report.field(failed, "Diagnostic-Code"));
 
         String text = report.text();
-        assertTrue(text.contains("<gone@remote.test>: " + describe("550 5.1.1 <gone@remote.test>: " + UNKNOWN, "RCPT TO")),
-                text);
+        String refusal = "550 5.1.1 <gone@remote.test>: " + UNKNOWN;
+        assertTrue(text.contains("<gone@remote.test>: " + describe(refusal, "RCPT TO")), text);
         assertFalse(text.contains("kept@remote.test"), text);
         Transaction delivered = awaitTransaction(mx, "<refused-at-rcpt@sender.test>");
-        assertEquals(List.of("kept@remote.test"), delivered.recipients().stream().map(FakeMx.Recipient::address).toList());
+        assertEquals(List.of("kept@remote.test"),
+                delivered.recipients().stream().map(FakeMx.Recipient::address).toList());
         assertArrayEquals(delivered.content(), report.returned(), "the returned message is the one queued");
         queue.awaitGone(id);
     }
@@ -129,8 +131,8 @@ class DeliveryReportsTest extends NodeInRemoteWorld {
         assertEquals("2.0.0", Report.field(delivered, "Status"));
         assertNull(Report.field(delivered, "Remote-MTA"));
         assertEquals("text/rfc822-headers", report.partType(2));
-        assertTrue(report.text().contains("<" + recipient + "> (originally <first+last@example.test>): delivered to mailbox"),
-                report.text());
+        assertTrue(report.text().contains("<" + recipient + "> (originally <first+last@example.test>): "
+                + "delivered to mailbox"), report.text());
         assertEquals(1, mailboxes.withSubject(recipient, "notify success").size());
     }
 
@@ -138,7 +140,8 @@ class DeliveryReportsTest extends NodeInRemoteWorld {
     void notifyNeverGetsNoReportOfAFailure() throws IOException {
         String sender = newMailbox(node);
         mx.rejectRecipient("never@remote.test", "550 5.1.1 <never@remote.test>: " + UNKNOWN);
-        String id = send("MAIL FROM:<" + sender + ">", message("notify never"), "RCPT TO:<never@remote.test> NOTIFY=NEVER");
+        String id = send("MAIL FROM:<" + sender + ">", message("notify never"),
+                "RCPT TO:<never@remote.test> NOTIFY=NEVER");
         queue.awaitGone(id);
         assertNoReportFor(sender);
     }
@@ -172,8 +175,8 @@ class DeliveryReportsTest extends NodeInRemoteWorld {
         Transaction transaction = awaitTransaction(mx, "<passed-on@sender.test>");
         assertEquals("HDRS", transaction.mailParameters().get("RET"));
         assertEquals("QQ+2B1", transaction.mailParameters().get("ENVID"));
-        assertEquals(List.of(new FakeMx.Recipient("on@remote.test",
-                Map.of("NOTIFY", "SUCCESS,FAILURE", "ORCPT", "rfc822;on+2Btag@remote.test"))), transaction.recipients());
+        Map<String, String> passedOn = Map.of("NOTIFY", "SUCCESS,FAILURE", "ORCPT", "rfc822;on+2Btag@remote.test");
+        assertEquals(List.of(new FakeMx.Recipient("on@remote.test", passedOn)), transaction.recipients());
         queue.awaitGone(id);
         assertNoReportFor(sender);
     }

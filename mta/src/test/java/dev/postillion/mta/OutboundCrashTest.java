@@ -98,8 +98,8 @@ class OutboundCrashTest {
             smtp.command("EHLO client.test");
             for (int i = from; i < to; i++) {
                 String messageId = "<" + i + "@crash.test>";
-                send(smtp, "<a@sender.test>", "Message-ID: " + messageId + "\r\nSubject: crash " + i + "\r\n\r\nbody\r\n",
-                        "rcpt" + i + "@remote.test");
+                String content = "Message-ID: " + messageId + "\r\nSubject: crash " + i + "\r\n\r\nbody\r\n";
+                send(smtp, "<a@sender.test>", content, "rcpt" + i + "@remote.test");
                 messageIds.add(messageId);
             }
         }

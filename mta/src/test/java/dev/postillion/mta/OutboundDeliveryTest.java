@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -40,7 +41,8 @@ class OutboundDeliveryTest extends NodeInRemoteWorld {
     /** The destination window at first, set low so that a test can fill it. */
     private static final int INITIAL_WINDOW = 3;
     private static final Duration DEADLINE = Duration.ofSeconds(15);
-    private static final Pattern RECEIVED = Pattern.compile("Received: from client\\.test \\(\\[127\\.0\\.0\\.1\\]\\)\r\n"
+    private static final Pattern RECEIVED = Pattern.compile(
+            "Received: from client\\.test \\(\\[127\\.0\\.0\\.1\\]\\)\r\n"
             + "\tby mx\\.test \\(Postillion\\) with ESMTP id ([0-9A-F]{24})\r\n"
             + "\tfor <([^>]+)>; \\w{3}, \\d{1,2} \\w{3} \\d{4} \\d\\d:\\d\\d:\\d\\d \\+0000\r\n");
 
@@ -88,7 +90,7 @@ class OutboundDeliveryTest extends NodeInRemoteWorld {
         assertEquals(List.of(new FakeMx.Recipient("anna@remote.test", Map.of())), received.recipients());
         assertEquals(Map.of("SIZE", String.valueOf(received.content().length)), received.mailParameters());
         String text = received.text();
-        var trace = RECEIVED.matcher(text);
+        Matcher trace = RECEIVED.matcher(text);
         assertTrue(trace.lookingAt(), text);
         assertEquals(id, trace.group(1));
         assertEquals("anna@remote.test", trace.group(2));
@@ -203,7 +205,8 @@ class OutboundDeliveryTest extends NodeInRemoteWorld {
     @Test
     void theQueueLogHasALinePerRecipientAndAttempt() throws IOException {
         mx.failRecipient("soon@remote.test", 1, "451 4.7.1 <soon@remote.test>: Try again later");
-        mx.rejectRecipient("gone@remote.test", "550 5.1.1 <gone@remote.test>: Recipient address rejected: User unknown");
+        mx.rejectRecipient("gone@remote.test",
+                "550 5.1.1 <gone@remote.test>: Recipient address rejected: User unknown");
         String id;
         try (SmtpClient smtp = connect(node)) {
             id = send(smtp, "<" + newMailbox(node) + ">", message("logged"), "ok@remote.test", "soon@remote.test",
@@ -268,7 +271,8 @@ class OutboundDeliveryTest extends NodeInRemoteWorld {
     @Test
     void atShutdownCachedConnectionsGetQuit(@TempDir Path otherDir) throws IOException {
         try (RemoteWorld other = RemoteWorld.start()) {
-            TestNode stopping = other.startNode(otherDir, Map.of("postillion.delivery.smtp.connection-cache-time", "1m"));
+            TestNode stopping = other.startNode(otherDir,
+                    Map.of("postillion.delivery.smtp.connection-cache-time", "1m"));
             try (SmtpClient smtp = connect(stopping)) {
                 new QueueApi(stopping).awaitGone(send(smtp, "<a@sender.test>", message("cached"), "anna@remote.test"));
             } finally {

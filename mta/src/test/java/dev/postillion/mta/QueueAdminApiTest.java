@@ -171,8 +171,8 @@ class QueueAdminApiTest extends NodeInRemoteWorld {
         assertEquals(204, queue.operate(id, "bounce").statusCode());
 
         Report report = Report.awaitIn(mailboxes, sender, Report.FAILURE);
-        assertTrue(report.text().contains("<wait@remote.test>: returned to the sender by the mail system administrator"),
-                report.text());
+        String line = "<wait@remote.test>: returned to the sender by the mail system administrator";
+        assertTrue(report.text().contains(line), report.text());
         assertEquals("failed", Report.field(report.onlyRecipient(), "Action"));
         assertEquals("5.0.0", Report.field(report.onlyRecipient(), "Status"));
         queue.awaitGone(id);

@@ -40,7 +40,9 @@ final class QueueLog implements AutoCloseable {
         synchronized (appender) { // the appender adds under this lock
             events = List.copyOf(appender.list);
         }
-        return events.stream().map(ILoggingEvent::getFormattedMessage).filter(line -> line.startsWith(id + ": ")).toList();
+        return events.stream().map(ILoggingEvent::getFormattedMessage)
+                .filter(line -> line.startsWith(id + ": "))
+                .toList();
     }
 
     /** Waits for a line about the message that passes {@code wanted}. */
