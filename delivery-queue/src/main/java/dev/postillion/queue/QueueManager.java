@@ -334,13 +334,12 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
         }
         Attempt attempt = inFlight.get(id);
         if (attempt != null) {
-            if (operate.operation() == Operation.RETRY) {
+            // Being attempted: a retry or release has nothing left to do; the rest apply at settlement.
+            if (operate.operation() == Operation.RETRY || operate.operation() == Operation.RELEASE) {
                 operate.replyTo().tell(OperationResult.DONE);
-            } else if (operate.operation() != Operation.RELEASE) {
+            } else {
                 attempt.request = Request.valueOf(operate.operation().name());
                 attempt.onSettled.add(() -> operate.replyTo().tell(OperationResult.DONE));
-            } else {
-                operate.replyTo().tell(OperationResult.DONE);
             }
             return this;
         }

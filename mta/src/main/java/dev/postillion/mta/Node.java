@@ -123,13 +123,13 @@ public final class Node implements AutoCloseable {
         SpoolStore spoolStore = new SpoolStore(store);
         QueueIdGenerator ids = new QueueIdGenerator(clock);
         Config delivery = postillion.getConfig("delivery");
-        StatusReports reports = new StatusReports(node.hostname(), ids, delivery.getInt("report-return-limit"),
-                DeliverySchedule.from(delivery));
+        DeliverySchedule schedule = DeliverySchedule.from(delivery);
+        StatusReports reports = new StatusReports(node.hostname(), ids, delivery.getInt("report-return-limit"), schedule);
         RemoteTransport remote = remoteTransport(system, io, config, node.hostname());
         ActorRef<QueueManager.Command> queueManager = system.systemActorOf(
                 // Resume on a bug: its state is what it knows of the attempts under way.
                 Behaviors.supervise(QueueManager.create(spoolStore, new Router(directory, mailboxes, remote), reports, clock,
-                        new QueueManager.Settings(DeliverySchedule.from(delivery),
+                        new QueueManager.Settings(schedule,
                                 delivery.getInt("max-attempts-in-flight"))))
                         .onFailure(SupervisorStrategy.resume()),
                 "queue-manager", Props.empty());
