@@ -1,0 +1,119 @@
+package dev.postillion.mailbox.srs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Interoperability with postsrsd/libsrs2: the shared vectors, read where they lie (never copied into
+ * the project), one dynamic test per line. The file's header gives secret, domain and time.
+ */
+class SrsVectorsTest {
+
+    private static final String VECTORS = "srs/postsrsd-vectors.tsv";
+    private static final Path FALLBACK_TESTDATA = Path.of("/work/shared/testdata");
+    private static final String REJECT = "reject";
+
+    @TestFactory
+    Stream<DynamicTest> everyVectorPasses() throws IOException {
+        Path file = vectorFile();
+        if (!Files.isRegularFile(file)) {
+            return Stream.of(missing(file));
+        }
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        String header = String.join("\n", lines.stream().filter(line -> line.startsWith("#")).toList());
+        String domain = header(header, "local \\(rewriting\\) domain ([^\\s,]+)");
+        byte[] secret = header(header, "secret \"([^\"]*)\"").getBytes(StandardCharsets.UTF_8);
+        Instant now = Instant.ofEpochSecond(Long.parseLong(header(header, "current time (\\d+)")));
+        Srs srs = new Srs(List.of(secret), Clock.fixed(now, ZoneOffset.UTC), Srs.DEFAULT_MAX_AGE, domain::equals);
+        List<DynamicTest> tests = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (!line.isBlank() && !line.startsWith("#")) {
+                tests.add(vector(srs, domain, i + 1, line.split("\t", -1)));
+            }
+        }
+        assertFalse(tests.isEmpty(), "no vectors in " + file);
+        return tests.stream();
+    }
+
+    /**
+     * Skipped inside a dynamic test: surefire does not report a factory that is itself aborted, and
+     * the skip with its reason would go unnoticed.
+     */
+    private static DynamicTest missing(Path file) {
+        String reason = "SRS vectors not found at " + file
+                + " (set -Dpostillion.testdata or POSTILLION_TESTDATA to the testdata directory)";
+        return DynamicTest.dynamicTest("vectors at " + file, () -> Assumptions.assumeTrue(false, reason));
+    }
+
+    private static DynamicTest vector(Srs srs, String domain, int lineNumber, String[] fields) {
+        String name = "line " + lineNumber + ": " + String.join(" ", fields);
+        if (fields.length != 3) {
+            return DynamicTest.dynamicTest(name, () -> fail("expected op, input and expected separated by tabs"));
+        }
+        String input = fields[1];
+        String expected = fields[2];
+        switch (fields[0]) {
+            case "forward":
+                return DynamicTest.dynamicTest(name, () -> {
+                    Optional<String> forwarded = srs.forward(input, domain);
+                    assertEquals(REJECT.equals(expected) ? Optional.empty() : Optional.of(expected), forwarded);
+                });
+            case "reverse":
+                return DynamicTest.dynamicTest(name, () -> {
+                    Reversal reversal = srs.reverse(input);
+                    if (REJECT.equals(expected)) {
+                        assertFalse(reversal instanceof Reversal.Original, reversal::toString);
+                    } else {
+                        assertEquals(new Reversal.Original(expected), reversal);
+                    }
+                });
+            default:
+                return DynamicTest.dynamicTest(name, () -> fail("unknown operation '" + fields[0] + "'"));
+        }
+    }
+
+    private static String header(String header, String regex) {
+        Matcher matcher = Pattern.compile(regex).matcher(header);
+        assertTrue(matcher.find(), "the vectors' header does not match " + regex);
+        return matcher.group(1);
+    }
+
+    /**
+     * The override, else the first {@code shared/testdata} found beside the working directory or one
+     * of its ancestors (the shared directory is a sibling of the repository), else the usual place.
+     */
+    private static Path vectorFile() {
+        String override = Optional.ofNullable(System.getProperty("postillion.testdata"))
+                .orElse(System.getenv("POSTILLION_TESTDATA"));
+        if (override != null && !override.isBlank()) {
+            return Path.of(override).resolve(VECTORS);
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("shared/testdata").resolve(VECTORS);
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        return FALLBACK_TESTDATA.resolve(VECTORS);
+    }
+}
