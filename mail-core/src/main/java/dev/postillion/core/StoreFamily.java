@@ -29,7 +29,13 @@ public enum StoreFamily {
     /** Mailboxes: (address, queue id, recipient) already delivered, for idempotent redelivery. */
     MAILBOX_DELIVERIES("mailbox-deliveries", false),
     /** Mailboxes: next uid per address. */
-    MAILBOX_STATE("mailbox-state", false);
+    MAILBOX_STATE("mailbox-state", false),
+    /**
+     * Responders: when each sender was last answered, keyed by address and sender, so that a
+     * sender gets at most one auto-reply per interval (RFC 3834 section 2) and deleting an
+     * address forgets its senders with one range deletion.
+     */
+    RESPONDER_MEMORY("responder-memory", false);
 
     private final String familyName;
     private final boolean blobs;

@@ -1,0 +1,65 @@
+package dev.postillion.mailbox.responder;
+
+import dev.postillion.core.Keys;
+import dev.postillion.core.Store;
+import dev.postillion.core.StoreBatch;
+import dev.postillion.core.StoreFamily;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * When each sender was last answered from an address, in the {@code responder-memory} column
+ * family, so that the once-per-interval rule of {@link AutoReplyPolicy} holds across restarts
+ * and across responders of the address.
+ *
+ * <p>Keys are the address ({@link Keys#text}, ended by 0x00) followed by the sender, both
+ * lower-cased as addresses compare case-insensitively (SPEC section 1): one address's entries sort
+ * together, so that forgetting them is one range deletion. Values are the epoch milliseconds of
+ * the answer, big-endian; finer precision is dropped.
+ */
+public final class ResponderMemory {
+
+    private final Store store;
+
+    public ResponderMemory(Store store) {
+        this.store = store;
+    }
+
+    /**
+     * When {@code address} last answered {@code sender}; empty if never, or forgotten since.
+     *
+     * @param sender the envelope sender as {@link IncomingMessage#sender()} gives it
+     */
+    public Optional<Instant> lastReply(String address, String sender) {
+        byte[] value = store.get(StoreFamily.RESPONDER_MEMORY, key(address, sender));
+        return value == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(ByteBuffer.wrap(value).getLong()));
+    }
+
+    /** Adds to {@code batch} that {@code address} answered {@code sender} at {@code at}. */
+    public void remember(StoreBatch batch, String address, String sender, Instant at) {
+        byte[] millis = ByteBuffer.allocate(Long.BYTES).putLong(at.toEpochMilli()).array();
+        batch.put(StoreFamily.RESPONDER_MEMORY, key(address, sender), millis);
+    }
+
+    /**
+     * Adds to {@code batch} the deletion of everything {@code address} remembers: when the address
+     * is deleted, or when its owner wants every sender answered afresh.
+     */
+    public void forget(StoreBatch batch, String address) {
+        byte[] prefix = Keys.text(lower(address));
+        batch.deleteRange(StoreFamily.RESPONDER_MEMORY, prefix, Keys.prefixEnd(prefix));
+    }
+
+    private static byte[] key(String address, String sender) {
+        byte[] prefix = Keys.text(lower(address));
+        byte[] senderBytes = lower(sender).getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(prefix.length + senderBytes.length).put(prefix).put(senderBytes).array();
+    }
+
+    private static String lower(String address) {
+        return address.toLowerCase(Locale.ROOT);
+    }
+}
