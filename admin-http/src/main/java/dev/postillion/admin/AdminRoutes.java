@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * {@code /health} needs {@code Authorization: Bearer <token>}; every error is JSON
  * {@code {"error": "..."}} naming the problem.
  */
-public final class AdminRoutes extends AllDirectives {
+public final class AdminRoutes extends JsonRoutes {
 
     private static final Logger log = LoggerFactory.getLogger(AdminRoutes.class);
     private static final int DEFAULT_PAGE = 1000;
@@ -56,6 +56,8 @@ public final class AdminRoutes extends AllDirectives {
     private final byte[] token;
     private final Directory directory;
     private final Mailboxes mailboxes;
+    private final DomainRoutes domains;
+    private final AddressRoutes addresses;
     private final QueueRoutes queue;
     private final BooleanSupplier accepting;
 
@@ -64,6 +66,8 @@ public final class AdminRoutes extends AllDirectives {
         this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.directory = directory;
         this.mailboxes = mailboxes;
+        this.domains = new DomainRoutes(directory, mailboxes);
+        this.addresses = new AddressRoutes(directory, mailboxes);
         this.queue = new QueueRoutes(queue);
         this.accepting = accepting;
     }
@@ -72,7 +76,8 @@ public final class AdminRoutes extends AllDirectives {
         return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> concat(
                 path("health", () -> get(this::health)),
                 pathPrefix(PathMatchers.segment("api").slash("v1"), () -> authorized(() -> concat(
-                        pathPrefix("domains", this::domainRoutes),
+                        pathPrefix("domains", domains::route),
+                        pathPrefix("addresses", addresses::route),
                         pathPrefix("mailboxes", this::mailboxRoutes),
                         pathPrefix("queue", queue::route)))))));
     }
@@ -94,47 +99,6 @@ public final class AdminRoutes extends AllDirectives {
                             ? "invalid bearer token" : "missing Authorization: Bearer <token> header")
                     .addHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", "postillion"))));
         });
-    }
-
-    // --- domains and addresses ---
-
-    private Route domainRoutes() {
-        return concat(
-                pathEnd(() -> concat(
-                        get(() -> complete(Json.response(StatusCodes.OK, directory.domains().stream().map(AdminRoutes::domainJson).toList()))),
-                        post(() -> withJson(body -> respond(StatusCodes.CREATED,
-                                directory.createDomain(Json.requiredText(body, "name")).thenApply(AdminRoutes::domainJson)))))),
-                pathPrefix(PathMatchers.segment(), domain -> concat(
-                        pathEnd(() -> delete(() -> respondEmpty(directory.deleteDomain(domain)))),
-                        pathPrefix("addresses", () -> addressRoutes(domain)))));
-    }
-
-    private Route addressRoutes(String domain) {
-        return concat(
-                pathEnd(() -> concat(
-                        get(() -> complete(Json.response(StatusCodes.OK,
-                                directory.addresses(domain).stream().map(AdminRoutes::addressJson).toList()))),
-                        post(() -> withJson(body -> respond(StatusCodes.CREATED, directory.createAddress(domain,
-                                        Json.requiredText(body, "localPart"), Json.requiredText(body, "password"))
-                                .thenApply(AdminRoutes::addressJson)))))),
-                path(PathMatchers.segment(), localPart -> delete(() -> respondEmpty(deleteAddress(domain, localPart)))));
-    }
-
-    /**
-     * Destroys the mailbox, then removes the address: if the purge fails, the address is still
-     * there and the DELETE can simply be repeated.
-     */
-    private CompletionStage<?> deleteAddress(String domain, String localPart) {
-        EmailAddress address;
-        try {
-            address = new EmailAddress(localPart, domain);
-        } catch (IllegalArgumentException e) {
-            throw ApiError.notFound("no address " + localPart + "@" + domain);
-        }
-        if (directory.lookup(address) != Directory.Lookup.MAILBOX) {
-            return directory.deleteAddress(domain, localPart); // answers with the precise 404
-        }
-        return mailboxes.purge(address.key()).thenCompose(purged -> directory.deleteAddress(domain, localPart));
     }
 
     // --- mailboxes ---
@@ -171,8 +135,13 @@ public final class AdminRoutes extends AllDirectives {
         } catch (AddressSyntaxException e) {
             throw ApiError.badRequest("'" + address + "' is not an address: " + e.getMessage());
         }
-        if (directory.lookup(parsed) != Directory.Lookup.MAILBOX) {
+        if (directory.address(parsed).isEmpty()) {
             throw ApiError.notFound("no mailbox " + address);
+        }
+        if (directory.domain(parsed.domain()).map(DomainRecord::getMaintenance).orElse(false)) {
+            // SPEC section 1: a service in maintenance receives mail, but its mailboxes cannot be read.
+            throw new ApiError(StatusCodes.LOCKED, parsed.domain() + " is in maintenance; its mailboxes cannot be read"
+                    + " until maintenance ends");
         }
         return parsed.key();
     }
@@ -195,22 +164,6 @@ public final class AdminRoutes extends AllDirectives {
 
     // --- JSON shapes ---
 
-    private static Map<String, Object> domainJson(DomainRecord domain) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("name", domain.getName());
-        json.put("createdAt", Instant.ofEpochMilli(domain.getCreatedEpochMillis()).toString());
-        return json;
-    }
-
-    private static Map<String, Object> addressJson(AddressRecord address) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("address", address.getLocalPart() + "@" + address.getDomain());
-        json.put("localPart", address.getLocalPart());
-        json.put("domain", address.getDomain());
-        json.put("createdAt", Instant.ofEpochMilli(address.getCreatedEpochMillis()).toString());
-        return json;
-    }
-
     private static Map<String, Object> messageJson(StoredMessage message) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("uid", message.getUid());
@@ -225,21 +178,7 @@ public final class AdminRoutes extends AllDirectives {
         return json;
     }
 
-    // --- plumbing: bodies, asynchronous answers, errors ---
-
-    private Route withJson(java.util.function.Function<JsonNode, Route> inner) {
-        return entity(Unmarshaller.entityToString(), body -> inner.apply(Json.object(body)));
-    }
-
-    private Route respond(org.apache.pekko.http.javadsl.model.StatusCode status, CompletionStage<?> result) {
-        return completeWithFuture(result.handle((value, failure) ->
-                failure == null ? Json.response(status, value) : errorResponse(failure)));
-    }
-
-    private Route respondEmpty(CompletionStage<?> result) {
-        return completeWithFuture(result.handle((value, failure) ->
-                failure == null ? HttpResponse.create().withStatus(StatusCodes.NO_CONTENT) : errorResponse(failure)));
-    }
+    // --- errors ---
 
     static HttpResponse errorResponse(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;

@@ -3,7 +3,12 @@ package dev.postillion.admin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
@@ -40,6 +45,58 @@ final class Json {
             throw ApiError.badRequest("request body must be a JSON object");
         }
         return node;
+    }
+
+    /** Refuses fields the request does not know: a misspelt field must not be silently ignored. */
+    static void onlyFields(JsonNode object, Set<String> known) {
+        object.fieldNames().forEachRemaining(field -> {
+            if (!known.contains(field)) {
+                throw ApiError.badRequest("unknown field '" + field + "'; expected " + String.join(", ", new TreeSet<>(known)));
+            }
+        });
+    }
+
+    /** An optional string field: empty when absent or null. */
+    static Optional<String> optionalText(JsonNode object, String field) {
+        JsonNode value = object.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isTextual()) {
+            throw ApiError.badRequest("field '" + field + "' must be a string");
+        }
+        return Optional.of(value.asText());
+    }
+
+    /** An optional boolean field: empty when absent. */
+    static Optional<Boolean> optionalBoolean(JsonNode object, String field) {
+        JsonNode value = object.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isBoolean()) {
+            throw ApiError.badRequest("field '" + field + "' must be true or false");
+        }
+        return Optional.of(value.asBoolean());
+    }
+
+    /** An optional array of strings: empty when absent. */
+    static List<String> textList(JsonNode object, String field) {
+        JsonNode value = object.get(field);
+        if (value == null || value.isNull()) {
+            return List.of();
+        }
+        if (!value.isArray()) {
+            throw ApiError.badRequest("field '" + field + "' must be an array of strings");
+        }
+        List<String> texts = new ArrayList<>();
+        for (JsonNode element : value) {
+            if (!element.isTextual()) {
+                throw ApiError.badRequest("field '" + field + "' must be an array of strings");
+            }
+            texts.add(element.asText());
+        }
+        return texts;
     }
 
     /** A required string field of a request object. */

@@ -3,21 +3,29 @@ package dev.postillion.queue;
 import dev.postillion.core.Envelope;
 import dev.postillion.core.QueueId;
 import dev.postillion.core.QueueIdGenerator;
+import dev.postillion.core.StoreBatch;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * Where every message enters the queue (the job of Postfix's cleanup(8)): SMTP sessions, and
- * later reports, replies and forwards. {@link #accept} returns once the message is durable; the
- * queue manager then takes over its delivery.
+ * reports, replies and forwards. {@link #accept} returns once the message is durable; the queue
+ * manager then takes over its delivery.
  */
 public final class Spool {
 
+    /** A message written into someone else's batch by {@link #stage}, to hand over once committed. */
+    public record Staged(QueueId id, Envelope envelope, byte[] content) {}
+
     private final SpoolStore store;
     private final QueueIdGenerator ids;
-    private final ActorRef<QueueManager.Command> queueManager;
+    private final CompletionStage<ActorRef<QueueManager.Command>> queueManager;
 
-    public Spool(SpoolStore store, QueueIdGenerator ids, ActorRef<QueueManager.Command> queueManager) {
+    /**
+     * @param queueManager completes with the node's queue manager; messages spooled before it is
+     *     known are handed over when it is (mailboxes start before the queue manager that uses them)
+     */
+    public Spool(SpoolStore store, QueueIdGenerator ids, CompletionStage<ActorRef<QueueManager.Command>> queueManager) {
         this.store = store;
         this.ids = ids;
         this.queueManager = queueManager;
@@ -33,7 +41,23 @@ public final class Spool {
      * completes normally, the message survives a crash; it is what a 250 reply promises.
      */
     public CompletionStage<Void> accept(QueueId id, Envelope envelope, byte[] content) {
-        return store.accept(id, envelope, content)
-                .thenRun(() -> queueManager.tell(new QueueManager.Enqueue(id, envelope, content)));
+        return store.accept(id, envelope, content).thenRun(() -> handOver(new Staged(id, envelope, content)));
+    }
+
+    /**
+     * Adds a new message to {@code batch}, so that it enters the spool atomically with the caller's
+     * own writes: a mailbox's forward lands together with the delivery that caused it, or not at all
+     * (ARCHITECTURE rule 4). Call {@link #handOver} once the batch is committed.
+     */
+    public Staged stage(StoreBatch batch, Envelope envelope, byte[] content) {
+        Staged staged = new Staged(newId(), envelope, content);
+        store.change(batch).spool(staged.id(), envelope, content);
+        return staged;
+    }
+
+    /** Tells the queue manager of a staged message whose batch is committed. */
+    public void handOver(Staged staged) {
+        queueManager.thenAccept(manager ->
+                manager.tell(new QueueManager.Enqueue(staged.id(), staged.envelope(), staged.content())));
     }
 }

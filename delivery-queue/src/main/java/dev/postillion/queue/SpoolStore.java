@@ -80,7 +80,12 @@ public final class SpoolStore {
     }
 
     public Change change() {
-        return new Change();
+        return new Change(new StoreBatch());
+    }
+
+    /** Changes written into a batch that also carries other records, committed by its owner. */
+    public Change change(StoreBatch batch) {
+        return new Change(batch);
     }
 
     public CompletionStage<Void> commit(Change change, Durability durability) {
@@ -176,9 +181,11 @@ public final class SpoolStore {
     /** Changes to the spool that land together, in one atomic batch. */
     public static final class Change {
 
-        private final StoreBatch batch = new StoreBatch();
+        private final StoreBatch batch;
 
-        private Change() {}
+        private Change(StoreBatch batch) {
+            this.batch = batch;
+        }
 
         /** A new message, every recipient pending, due at its arrival. */
         public Change spool(QueueId id, Envelope envelope, byte[] content) {

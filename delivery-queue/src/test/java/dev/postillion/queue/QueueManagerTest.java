@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
@@ -69,7 +70,7 @@ class QueueManagerTest {
         queueManager = testKit.spawn(QueueManager.create(spoolStore, transport,
                 new StatusReports("mx.test", ids, 50_000, schedule), clock,
                 new QueueManager.Settings(schedule, maxAttemptsInFlight)));
-        spool = new Spool(spoolStore, ids, queueManager);
+        spool = new Spool(spoolStore, ids, CompletableFuture.completedFuture(queueManager));
     }
 
     @AfterEach

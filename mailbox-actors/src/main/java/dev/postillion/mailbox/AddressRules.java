@@ -2,6 +2,7 @@ package dev.postillion.mailbox;
 
 import dev.postillion.core.AddressSyntaxException;
 import dev.postillion.core.EmailAddress;
+import java.util.Locale;
 
 /**
  * What an operator may create (SPEC section 1). Stricter than what SMTP accepts from the world:
@@ -52,11 +53,41 @@ final class AddressRules {
         }
     }
 
-    /** A floor for now; the policy of weak passwords grows with bulk import (issue 4). */
-    static void checkPassword(String password, int minimumLength) {
+    /**
+     * Refuses weak passwords (SPEC section 1): too short, made of too few different characters or
+     * of one kind of character only, or containing the address's own local part — the first things
+     * a password-guessing run tries.
+     */
+    static void checkPassword(String password, int minimumLength, String localPart) {
         if (password == null || password.length() < minimumLength) {
             throw invalid("password must be at least " + minimumLength + " characters long");
         }
+        if (password.chars().distinct().count() < MIN_DISTINCT_CHARACTERS) {
+            throw invalid("password is too weak: it needs at least " + MIN_DISTINCT_CHARACTERS + " different characters");
+        }
+        if (characterClasses(password) < 2) {
+            throw invalid("password is too weak: mix letters with digits, capitals or symbols");
+        }
+        if (localPart.length() >= 3 && password.toLowerCase(Locale.ROOT).contains(localPart.toLowerCase(Locale.ROOT))) {
+            throw invalid("password is too weak: it contains the local part " + localPart);
+        }
+    }
+
+    private static final int MIN_DISTINCT_CHARACTERS = 5;
+
+    private static int characterClasses(String password) {
+        boolean lower = false;
+        boolean upper = false;
+        boolean digit = false;
+        boolean other = false;
+        for (int i = 0; i < password.length(); i++) {
+            char c = password.charAt(i);
+            lower |= Character.isLowerCase(c);
+            upper |= Character.isUpperCase(c);
+            digit |= Character.isDigit(c);
+            other |= !Character.isLetterOrDigit(c);
+        }
+        return (lower ? 1 : 0) + (upper ? 1 : 0) + (digit ? 1 : 0) + (other ? 1 : 0);
     }
 
     private static DirectoryException invalid(String message) {

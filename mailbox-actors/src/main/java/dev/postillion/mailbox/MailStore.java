@@ -38,13 +38,17 @@ public final class MailStore {
     /** Adds a message, its idempotency record and the advanced uid counter to {@code batch}. */
     void addMessage(StoreBatch batch, String address, StoredMessage message, byte[] content, int recipient) {
         byte[] key = Keys.textAndLong(address, message.getUid());
-        byte[] uid = ByteBuffer.allocate(Long.BYTES).putLong(message.getUid()).array();
         batch.put(StoreFamily.MAILBOX_INDEX, key, message.toByteArray())
                 .put(StoreFamily.MAILBOX_CONTENT, key, content)
-                .put(StoreFamily.MAILBOX_DELIVERIES,
-                        deliveryKey(address, QueueId.parse(message.getQueueId()), recipient), uid)
                 .put(StoreFamily.MAILBOX_STATE, Keys.text(address),
                         ByteBuffer.allocate(Long.BYTES).putLong(message.getUid() + 1).array());
+        markDelivered(batch, address, QueueId.parse(message.getQueueId()), recipient, message.getUid());
+    }
+
+    /** Adds the idempotency record of a delivery to {@code batch}: a redelivery answers {@code uid}. */
+    void markDelivered(StoreBatch batch, String address, QueueId id, int recipient, long uid) {
+        batch.put(StoreFamily.MAILBOX_DELIVERIES, deliveryKey(address, id, recipient),
+                ByteBuffer.allocate(Long.BYTES).putLong(uid).array());
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.postillion.mailbox;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.postillion.core.Envelope;
 import dev.postillion.core.QueueId;
 import dev.postillion.core.proto.DeliverMessage;
 import dev.postillion.core.proto.DeliveredMessage;
@@ -54,7 +55,7 @@ public final class MailboxSerializer extends SerializerWithStringManifest {
             return DeliverMessage.newBuilder()
                     .setQueueId(deliver.queueId().toString())
                     .setRecipient(deliver.recipient())
-                    .setReturnPath(deliver.returnPath())
+                    .setEnvelope(deliver.envelope().toRecord())
                     .setContent(ByteString.copyFrom(deliver.content()))
                     .setReplyTo(resolver.toSerializationFormat(deliver.replyTo()))
                     .build().toByteArray();
@@ -79,7 +80,8 @@ public final class MailboxSerializer extends SerializerWithStringManifest {
             switch (manifest) {
                 case DELIVER -> {
                     DeliverMessage m = DeliverMessage.parseFrom(bytes);
-                    return new MailboxActor.Deliver(QueueId.parse(m.getQueueId()), m.getRecipient(), m.getReturnPath(),
+                    return new MailboxActor.Deliver(QueueId.parse(m.getQueueId()), m.getRecipient(),
+                            Envelope.fromRecord(m.getEnvelope()),
                             m.getContent().toByteArray(), resolver.resolveActorRef(m.getReplyTo()));
                 }
                 case DELIVERED -> {

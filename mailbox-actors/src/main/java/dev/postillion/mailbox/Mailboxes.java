@@ -1,8 +1,10 @@
 package dev.postillion.mailbox;
 
-import dev.postillion.core.Store;
 import com.typesafe.config.Config;
-import java.time.Clock;
+import dev.postillion.core.Store;
+import dev.postillion.core.Store.Durability;
+import dev.postillion.core.StoreBatch;
+import dev.postillion.mailbox.responder.ResponderMemory;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -18,29 +20,33 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 public final class Mailboxes {
 
     private final ClusterSharding sharding;
+    private final Store store;
     private final MailStore mailStore;
+    private final ResponderMemory responderMemory;
     private final Duration askTimeout;
 
     /** {@code postillion.mailbox} settings, documented in mailbox-actors' reference.conf. */
-    public record Settings(Duration askTimeout, Duration deliveryMemory) {
+    public record Settings(Duration askTimeout, Duration deliveryMemory, int maxHops, Duration responderInterval) {
         public static Settings from(Config mailbox) {
-            return new Settings(mailbox.getDuration("ask-timeout"), mailbox.getDuration("delivery-memory"));
+            return new Settings(mailbox.getDuration("ask-timeout"), mailbox.getDuration("delivery-memory"),
+                    mailbox.getInt("max-forward-hops"), mailbox.getDuration("responder-interval"));
         }
     }
 
-    private Mailboxes(ClusterSharding sharding, MailStore mailStore, Duration askTimeout) {
+    private Mailboxes(ClusterSharding sharding, Store store, Duration askTimeout) {
         this.sharding = sharding;
-        this.mailStore = mailStore;
+        this.store = store;
+        this.mailStore = new MailStore(store);
+        this.responderMemory = new ResponderMemory(store);
         this.askTimeout = askTimeout;
     }
 
     /** Starts the sharding region of mailboxes on this node. */
-    public static Mailboxes start(ActorSystem<?> system, Store store, Clock clock, Settings settings) {
+    public static Mailboxes start(ActorSystem<?> system, MailboxContext context) {
         ClusterSharding sharding = ClusterSharding.get(system);
-        sharding.init(Entity.of(MailboxActor.TYPE_KEY,
-                        ctx -> MailboxActor.create(ctx.getEntityId(), store, clock, settings.deliveryMemory()))
+        sharding.init(Entity.of(MailboxActor.TYPE_KEY, ctx -> MailboxActor.create(ctx.getEntityId(), context))
                 .withStopMessage(new MailboxActor.Passivate()));
-        return new Mailboxes(sharding, new MailStore(store), settings.askTimeout());
+        return new Mailboxes(sharding, context.store(), context.settings().askTimeout());
     }
 
     /** @param address the canonical form, {@code EmailAddress.key()} */
@@ -55,6 +61,16 @@ public final class Mailboxes {
 
     public Duration askTimeout() {
         return askTimeout;
+    }
+
+    /**
+     * Forgets whom the address's responder answered, so that every sender gets the next answer
+     * (SPEC section 3, reset on demand).
+     */
+    public CompletionStage<Void> forgetResponderAnswers(String address) {
+        StoreBatch batch = new StoreBatch();
+        responderMemory.forget(batch, address);
+        return store.commit(batch, Durability.SYNC);
     }
 
     /** Completes once the mailbox is empty; fails when the purge could not be written. */

@@ -1,7 +1,5 @@
 package dev.postillion.mailbox;
 
-import dev.postillion.core.EmailAddress;
-import dev.postillion.core.Envelope;
 import dev.postillion.queue.DeliveryRequest;
 import dev.postillion.queue.RecipientOutcome;
 import dev.postillion.queue.RecipientOutcome.Status;
@@ -12,9 +10,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Routes each recipient at delivery time, from the stored directory: hosted addresses to their
- * mailbox, other domains to the remote transport. Recipients were checked at RCPT; a hosted
- * address removed since then is returned as unknown.
+ * Routes each recipient at delivery time, from the stored directory (the second expansion; the
+ * first was at RCPT): hosted recipients to the mailbox of the address that owns them, other
+ * domains to the remote transport. Delivery is per envelope recipient: an address and its alias
+ * on one message are two deliveries (SPEC section 2).
  */
 public final class Router implements Transport {
 
@@ -36,18 +35,18 @@ public final class Router implements Transport {
         List<CompletableFuture<List<RecipientOutcome>>> parts = new ArrayList<>();
         List<Integer> remoteRecipients = new ArrayList<>();
         for (int recipient : request.recipients()) {
-            Directory.Lookup lookup;
+            Directory.Resolution resolution;
             try {
-                lookup = directory.lookup(request.envelope().recipients().get(recipient).address());
+                resolution = directory.resolve(request.envelope().recipients().get(recipient).address());
             } catch (RuntimeException e) {
                 parts.add(CompletableFuture.completedFuture(List.of(RecipientOutcome.local(recipient, Status.DEFERRED,
                         LOCAL, "4.3.0", "directory unavailable: " + e.getMessage()))));
                 continue;
             }
-            if (lookup == Directory.Lookup.NOT_HOSTED) {
+            if (resolution.lookup() == Directory.Lookup.NOT_HOSTED) {
                 remoteRecipients.add(recipient);
             } else {
-                parts.add(deliver(request, recipient, lookup).thenApply(List::of).toCompletableFuture());
+                parts.add(deliver(request, recipient, resolution).thenApply(List::of).toCompletableFuture());
             }
         }
         if (!remoteRecipients.isEmpty()) {
@@ -58,16 +57,27 @@ public final class Router implements Transport {
                 .thenApply(done -> parts.stream().flatMap(part -> part.join().stream()).toList());
     }
 
-    private CompletionStage<RecipientOutcome> deliver(DeliveryRequest request, int recipient, Directory.Lookup lookup) {
-        Envelope envelope = request.envelope();
-        EmailAddress address = envelope.recipients().get(recipient).address();
-        if (lookup != Directory.Lookup.MAILBOX) {
-            return CompletableFuture.completedFuture(RecipientOutcome.local(recipient, Status.BOUNCED, LOCAL, "5.1.1",
-                    "user unknown in virtual mailbox table"));
+    /**
+     * Hands the recipient to the mailbox that owns it (through an alias, an alias domain or the
+     * catch-all). A recipient that stopped receiving since RCPT is returned, as Postfix's virtual(8)
+     * returns a user removed from its table.
+     */
+    private CompletionStage<RecipientOutcome> deliver(DeliveryRequest request, int recipient,
+            Directory.Resolution resolution) {
+        String refusal = switch (resolution.lookup()) {
+            case UNKNOWN_ADDRESS -> "user unknown in virtual mailbox table";
+            case NO_REPLY -> "address does not receive mail";
+            case DISABLED -> "account disabled";
+            case MAILBOX, NOT_HOSTED -> null;
+        };
+        if (refusal != null) {
+            return CompletableFuture.completedFuture(
+                    RecipientOutcome.local(recipient, Status.BOUNCED, LOCAL, "5.1.1", refusal));
         }
-        return mailboxes.mailbox(address.key())
+        String mailbox = resolution.mailbox().key();
+        return mailboxes.mailbox(mailbox)
                 .<MailboxActor.Delivered>ask(replyTo -> new MailboxActor.Deliver(request.id(), recipient,
-                        envelope.returnPath(), request.content(), replyTo), mailboxes.askTimeout())
+                        request.envelope(), request.content(), replyTo), mailboxes.askTimeout())
                 // Pekko's ask completes a Scala-converted future whose plain handle() runs on the
                 // JDK's default async executor, which on a two-core machine starts a thread per call:
                 // run the mapping on the completing thread instead.
@@ -80,7 +90,8 @@ public final class Router implements Transport {
                         return RecipientOutcome.local(recipient, Status.DEFERRED, LOCAL, "4.3.0", delivered.failure());
                     }
                     return RecipientOutcome.local(recipient, Status.SENT, LOCAL, "2.0.0",
-                            "delivered to mailbox, uid " + delivered.uid());
+                            delivered.uid() == MailboxActor.NOT_KEPT ? "forwarded by " + mailbox + ", no copy kept"
+                                    : "delivered to mailbox " + mailbox + ", uid " + delivered.uid());
                 }, Runnable::run);
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class AddressRulesTest {
@@ -87,9 +88,27 @@ class AddressRulesTest {
 
     @Test
     void shortPasswordIsRefused() {
-        assertDoesNotThrow(() -> AddressRules.checkPassword("12345678", 8));
-        DirectoryException error = assertThrows(DirectoryException.class, () -> AddressRules.checkPassword("1234567", 8));
-        assertTrue(error.getMessage().contains("at least 8 characters"), error.getMessage());
+        assertDoesNotThrow(() -> AddressRules.checkPassword("Tr4vel-light", 8, "anna"));
+        assertWeak("Tr4vel", "at least 8 characters");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "aaaaaaaaaaaa, at least 5 different characters",
+        "abababcdcdcd, at least 5 different characters",
+        "travellinglight, mix letters with digits",
+        "12345678901, mix letters with digits",
+        "Anna-2026!x, contains the local part anna",
+    })
+    void weakPasswordsAreRefusedWithTheReason(String password, String reason) {
+        assertWeak(password, reason);
+    }
+
+    private static void assertWeak(String password, String reason) {
+        DirectoryException error = assertThrows(DirectoryException.class,
+                () -> AddressRules.checkPassword(password, 8, "anna"));
+        assertEquals(DirectoryException.Kind.INVALID, error.kind());
+        assertTrue(error.getMessage().contains(reason), error.getMessage());
     }
 
     private static void assertRefused(String localPart, String expected) {

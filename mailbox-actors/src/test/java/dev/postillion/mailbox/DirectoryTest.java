@@ -11,10 +11,12 @@ import dev.postillion.core.MutableClock;
 import dev.postillion.core.Store;
 import dev.postillion.core.TestStores;
 import dev.postillion.core.proto.AddressRecord;
+import dev.postillion.core.proto.AddressType;
 import dev.postillion.core.proto.DomainRecord;
 import dev.postillion.mailbox.Directory.Lookup;
 import dev.postillion.mailbox.DirectoryException.Kind;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -36,7 +38,7 @@ class DirectoryTest {
     @BeforeEach
     void open() {
         store = TestStores.open(dir);
-        directory = new Directory(store, clock, new Directory.Settings(8, 1000));
+        directory = new Directory(store, clock, new Directory.Settings(8, 1000, 50, 20, 50, Duration.ofHours(24)));
     }
 
     @AfterEach
@@ -82,7 +84,7 @@ class DirectoryTest {
     @Test
     void deletingADomainWithAddressesIsAConflict() {
         join(directory.createDomain("example.com"));
-        join(directory.createAddress("example.com", "anna", PASSWORD));
+        join(directory.createAddress("example.com", "anna", PASSWORD, AddressType.MAILBOX));
         assertFails(Kind.CONFLICT, "still has addresses", directory.deleteDomain("example.com"));
         assertTrue(directory.hosts("example.com"));
     }
@@ -90,8 +92,8 @@ class DirectoryTest {
     @Test
     void createdAddressesAreListedWithTheirSpelling() {
         join(directory.createDomain("example.com"));
-        AddressRecord anna = join(directory.createAddress("EXAMPLE.com", "Anna.Alpha", PASSWORD));
-        join(directory.createAddress("example.com", "bob", PASSWORD));
+        AddressRecord anna = join(directory.createAddress("EXAMPLE.com", "Anna.Alpha", PASSWORD, AddressType.MAILBOX));
+        join(directory.createAddress("example.com", "bob", PASSWORD, AddressType.MAILBOX));
         assertEquals("Anna.Alpha", anna.getLocalPart());
         assertEquals("example.com", anna.getDomain());
         assertEquals(List.of("Anna.Alpha", "bob"), localParts("example.com"));
@@ -100,8 +102,8 @@ class DirectoryTest {
     @Test
     void passwordIsStoredOnlyAsASaltedHash() {
         join(directory.createDomain("example.com"));
-        AddressRecord anna = join(directory.createAddress("example.com", "anna", PASSWORD));
-        AddressRecord bob = join(directory.createAddress("example.com", "bob", PASSWORD));
+        AddressRecord anna = join(directory.createAddress("example.com", "anna", PASSWORD, AddressType.MAILBOX));
+        AddressRecord bob = join(directory.createAddress("example.com", "bob", PASSWORD, AddressType.MAILBOX));
         assertEquals(32, anna.getPasswordHash().size());
         assertEquals(1000, anna.getPasswordIterations());
         assertFalse(anna.getPasswordHash().equals(bob.getPasswordHash()), "same password, different salt");
@@ -112,20 +114,20 @@ class DirectoryTest {
     void addressesOfOtherDomainsAreNotListed() {
         join(directory.createDomain("example.com"));
         join(directory.createDomain("example.co"));
-        join(directory.createAddress("example.com", "anna", PASSWORD));
+        join(directory.createAddress("example.com", "anna", PASSWORD, AddressType.MAILBOX));
         assertEquals(List.of(), localParts("example.co"));
     }
 
     @Test
     void duplicateAddressIsAConflictWhateverTheCase() {
         join(directory.createDomain("example.com"));
-        join(directory.createAddress("example.com", "anna", PASSWORD));
-        assertFails(Kind.CONFLICT, "exists already", directory.createAddress("example.com", "ANNA", PASSWORD));
+        join(directory.createAddress("example.com", "anna", PASSWORD, AddressType.MAILBOX));
+        assertFails(Kind.CONFLICT, "exists already", directory.createAddress("example.com", "ANNA", PASSWORD, AddressType.MAILBOX));
     }
 
     @Test
     void addressInAnUnknownDomainIsNotFound() {
-        assertFails(Kind.NOT_FOUND, "no domain example.org", directory.createAddress("example.org", "anna", PASSWORD));
+        assertFails(Kind.NOT_FOUND, "no domain example.org", directory.createAddress("example.org", "anna", PASSWORD, AddressType.MAILBOX));
         DirectoryException listing = assertThrows(DirectoryException.class, () -> directory.addresses("example.org"));
         assertEquals(Kind.NOT_FOUND, listing.kind());
     }
@@ -133,21 +135,21 @@ class DirectoryTest {
     @Test
     void invalidLocalPartIsRefused() {
         join(directory.createDomain("example.com"));
-        assertFails(Kind.INVALID, "two dots", directory.createAddress("example.com", "anna..alpha", PASSWORD));
-        assertFails(Kind.INVALID, "' ' (space)", directory.createAddress("example.com", "a b", PASSWORD));
+        assertFails(Kind.INVALID, "two dots", directory.createAddress("example.com", "anna..alpha", PASSWORD, AddressType.MAILBOX));
+        assertFails(Kind.INVALID, "' ' (space)", directory.createAddress("example.com", "a b", PASSWORD, AddressType.MAILBOX));
         assertEquals(List.of(), localParts("example.com"));
     }
 
     @Test
     void shortPasswordIsRefused() {
         join(directory.createDomain("example.com"));
-        assertFails(Kind.INVALID, "at least 8 characters", directory.createAddress("example.com", "anna", "short"));
+        assertFails(Kind.INVALID, "at least 8 characters", directory.createAddress("example.com", "anna", "short", AddressType.MAILBOX));
     }
 
     @Test
     void deletedAddressIsGoneAndNamedCanonically() {
         join(directory.createDomain("example.com"));
-        join(directory.createAddress("example.com", "Anna", PASSWORD));
+        join(directory.createAddress("example.com", "Anna", PASSWORD, AddressType.MAILBOX));
         EmailAddress deleted = join(directory.deleteAddress("Example.com", "ANNA"));
         assertEquals("anna@example.com", deleted.key());
         assertEquals(List.of(), localParts("example.com"));
@@ -164,7 +166,7 @@ class DirectoryTest {
     @Test
     void lookupTellsMailboxUnknownAddressAndNotHosted() {
         join(directory.createDomain("example.com"));
-        join(directory.createAddress("example.com", "anna", PASSWORD));
+        join(directory.createAddress("example.com", "anna", PASSWORD, AddressType.MAILBOX));
         assertEquals(Lookup.MAILBOX, directory.lookup(address("anna@example.com")));
         assertEquals(Lookup.UNKNOWN_ADDRESS, directory.lookup(address("bob@example.com")));
         assertEquals(Lookup.NOT_HOSTED, directory.lookup(address("anna@example.org")));
@@ -173,14 +175,14 @@ class DirectoryTest {
     @Test
     void lookupIsCaseInsensitive() {
         join(directory.createDomain("Example.com"));
-        join(directory.createAddress("example.com", "Anna.Alpha", PASSWORD));
+        join(directory.createAddress("example.com", "Anna.Alpha", PASSWORD, AddressType.MAILBOX));
         assertEquals(Lookup.MAILBOX, directory.lookup(address("ANNA.alpha@EXAMPLE.COM")));
     }
 
     @Test
     void directorySurvivesRestart() {
         join(directory.createDomain("example.com"));
-        join(directory.createAddress("example.com", "anna", PASSWORD));
+        join(directory.createAddress("example.com", "anna", PASSWORD, AddressType.MAILBOX));
         close();
         open();
         assertEquals(Lookup.MAILBOX, directory.lookup(address("anna@example.com")));

@@ -5,17 +5,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.postillion.core.EmailAddress;
+import dev.postillion.core.Envelope;
 import dev.postillion.core.MutableClock;
 import dev.postillion.core.QueueId;
+import dev.postillion.core.QueueIdGenerator;
 import dev.postillion.core.Store;
 import dev.postillion.core.TestStores;
+import dev.postillion.core.proto.AddressType;
 import dev.postillion.core.proto.StoredMessage;
 import dev.postillion.mailbox.MailboxActor.Delivered;
+import dev.postillion.mailbox.srs.Srs;
+import dev.postillion.queue.QueueManager;
+import dev.postillion.queue.Spool;
+import dev.postillion.queue.SpoolStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -32,8 +43,13 @@ class MailboxActorTest {
     private static final ActorTestKit testKit = ActorTestKit.create();
     private static final String ADDRESS = "anna@example.com";
     private static final String RETURN_PATH = "<bob@example.org>";
+    private static final String PASSWORD = "secret-password";
     private static final String MESSAGE = "From: Bob <bob@example.org>\r\nSubject: Lunch\r\nMessage-ID: <1@example.org>\r\n"
             + "\r\nAt noon?\r\n";
+
+    private static final Envelope ENVELOPE = new Envelope(Optional.of(EmailAddress.parse("bob@example.org", false)),
+            Map.of(), List.of(new Envelope.Recipient(EmailAddress.parse(ADDRESS, false), Map.of())), "client.example.org",
+            "192.0.2.1", Instant.parse("2026-01-01T00:00:00Z"), false);
 
     @TempDir Path dir;
     private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
@@ -41,20 +57,38 @@ class MailboxActorTest {
     private final MutableClock clock = new MutableClock(START);
     private Store store;
     private MailStore mailStore;
+    private Directory directory;
+    private TestProbe<QueueManager.Command> queue;
+    private MailboxContext context;
     private ActorRef<MailboxActor.Command> mailbox;
     private TestProbe<Delivered> replies;
 
     @BeforeEach
     void start() {
+        openStore();
+        directory.createDomain("example.com").toCompletableFuture().join();
+        directory.createAddress("example.com", "anna", PASSWORD, AddressType.MAILBOX).toCompletableFuture().join();
+        mailbox = testKit.spawn(MailboxActor.create(ADDRESS, context));
+        replies = testKit.createTestProbe(Delivered.class);
+    }
+
+    private void openStore() {
         store = TestStores.open(dir);
         mailStore = new MailStore(store);
-        mailbox = testKit.spawn(MailboxActor.create(ADDRESS, store, clock, MEMORY));
-        replies = testKit.createTestProbe(Delivered.class);
+        directory = new Directory(store, clock, new Directory.Settings(8, 1000, 50, 20, 50, Duration.ofHours(24)));
+        queue = testKit.createTestProbe(QueueManager.Command.class);
+        Spool spool = new Spool(new SpoolStore(store), new QueueIdGenerator(clock),
+                CompletableFuture.completedFuture(queue.getRef()));
+        Srs srs = new Srs(List.of("test-secret".getBytes(StandardCharsets.UTF_8)), clock, Duration.ofDays(21),
+                directory::hosts);
+        context = new MailboxContext(store, clock, directory, spool, srs, "mx.test",
+                new Mailboxes.Settings(Duration.ofSeconds(5), MEMORY, 50, Duration.ofDays(7)));
     }
 
     @AfterEach
     void stop() {
         testKit.stop(mailbox);
+        directory.close();
         store.close();
     }
 
@@ -131,13 +165,12 @@ class MailboxActorTest {
     @Test
     void passivationWaitsForTheWriteInFlightSoTheNextIncarnationContinuesTheUids() {
         TestProbe<Object> watcher = testKit.createTestProbe();
-        mailbox.tell(new MailboxActor.Deliver(id(1), 0, RETURN_PATH, MESSAGE.getBytes(StandardCharsets.UTF_8),
-                replies.getRef()));
+        mailbox.tell(deliverCommand(id(1), 0));
         mailbox.tell(new MailboxActor.Passivate());
         assertEquals(1, replies.receiveMessage().uid());
         watcher.expectTerminated(mailbox);
 
-        mailbox = testKit.spawn(MailboxActor.create(ADDRESS, store, clock, MEMORY));
+        mailbox = testKit.spawn(MailboxActor.create(ADDRESS, context));
         assertEquals(2, deliver(id(2), 0));
     }
 
@@ -158,10 +191,10 @@ class MailboxActorTest {
     void restartOnAReopenedStoreContinuesTheUids() {
         deliver(id(1), 0);
         testKit.stop(mailbox);
+        directory.close();
         store.close();
-        store = TestStores.open(dir);
-        mailStore = new MailStore(store);
-        mailbox = testKit.spawn(MailboxActor.create(ADDRESS, store, clock, MEMORY));
+        openStore();
+        mailbox = testKit.spawn(MailboxActor.create(ADDRESS, context));
         assertEquals(1, deliver(id(1), 0));
         assertEquals(2, deliver(id(2), 0));
     }
@@ -193,7 +226,7 @@ class MailboxActorTest {
 
     @Test
     void purgeOnlyTouchesItsOwnAddress() {
-        ActorRef<MailboxActor.Command> other = testKit.spawn(MailboxActor.create("anna@example.co", store, clock, MEMORY));
+        ActorRef<MailboxActor.Command> other = testKit.spawn(MailboxActor.create("anna@example.co", context));
         other.tell(deliverCommand(id(9), 0));
         replies.receiveMessage();
         deliver(id(1), 0);
@@ -221,7 +254,7 @@ class MailboxActorTest {
     }
 
     private MailboxActor.Deliver deliverCommand(QueueId queueId, int recipient) {
-        return new MailboxActor.Deliver(queueId, recipient, RETURN_PATH, MESSAGE.getBytes(StandardCharsets.UTF_8),
+        return new MailboxActor.Deliver(queueId, recipient, ENVELOPE, MESSAGE.getBytes(StandardCharsets.UTF_8),
                 replies.getRef());
     }
 
@@ -237,7 +270,7 @@ class MailboxActorTest {
 
     private void restart() {
         testKit.stop(mailbox);
-        mailbox = testKit.spawn(MailboxActor.create(ADDRESS, store, clock, MEMORY));
+        mailbox = testKit.spawn(MailboxActor.create(ADDRESS, context));
     }
 
     private List<Long> storedUids() {

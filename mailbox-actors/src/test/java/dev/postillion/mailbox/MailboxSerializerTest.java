@@ -4,8 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import dev.postillion.core.EmailAddress;
+import dev.postillion.core.Envelope;
 import dev.postillion.core.QueueId;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.pekko.Done;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -28,13 +34,16 @@ class MailboxSerializerTest {
     @Test void deliverTravelsWithItsContentAndReplyTo() {
         TestProbe<MailboxActor.Delivered> probe = testKit.createTestProbe();
         byte[] content = "Subject: hi\r\n\r\nbody\r\n".getBytes(StandardCharsets.UTF_8);
-        var sent = new MailboxActor.Deliver(new QueueId(42, 7), 3, "<a@b.test>", content, probe.ref());
+        Envelope envelope = new Envelope(Optional.of(EmailAddress.parse("a@b.test", false)), Map.of("BODY", "8BITMIME"),
+                List.of(new Envelope.Recipient(EmailAddress.parse("c@d.test", false), Map.of("NOTIFY", "NEVER"))),
+                "client.b.test", "192.0.2.7", Instant.parse("2026-03-04T05:06:07Z"), true);
+        var sent = new MailboxActor.Deliver(new QueueId(42, 7), 3, envelope, content, probe.ref());
 
         var received = assertInstanceOf(MailboxActor.Deliver.class, roundTrip(sent));
 
         assertEquals(sent.queueId(), received.queueId());
         assertEquals(3, received.recipient());
-        assertEquals("<a@b.test>", received.returnPath());
+        assertEquals(envelope, received.envelope());
         assertArrayEquals(content, received.content());
         assertEquals(probe.ref(), received.replyTo());
     }

@@ -9,8 +9,11 @@ import dev.postillion.core.NodeSettings;
 import dev.postillion.core.QueueIdGenerator;
 import dev.postillion.core.Store;
 import dev.postillion.mailbox.Directory;
+import dev.postillion.mailbox.MailboxContext;
 import dev.postillion.mailbox.Mailboxes;
 import dev.postillion.mailbox.Router;
+import dev.postillion.mailbox.srs.Srs;
+import dev.postillion.mailbox.srs.SrsSecret;
 import dev.postillion.mta.smtp.EventLoopDispatchers;
 import dev.postillion.mta.smtp.SmtpListener;
 import dev.postillion.mta.smtp.SmtpSession;
@@ -113,15 +116,21 @@ public final class Node implements AutoCloseable {
         });
         joinCluster(system);
 
-        Directory directory = new Directory(store, clock, new Directory.Settings(
-                postillion.getInt("directory.password-min-length"), postillion.getInt("directory.password-iterations")));
+        Directory directory = new Directory(store, clock, Directory.Settings.from(postillion.getConfig("directory")));
         shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-directory", () -> {
             directory.close();
             return CompletableFuture.completedFuture(Done.getInstance());
         });
-        Mailboxes mailboxes = Mailboxes.start(system, store, clock, Mailboxes.Settings.from(postillion.getConfig("mailbox")));
+        Srs srs = new Srs(SrsSecret.load(postillion.getString("srs.secret"), node.dataDir()), clock,
+                postillion.getDuration("srs.max-age"), directory::hosts);
         SpoolStore spoolStore = new SpoolStore(store);
         QueueIdGenerator ids = new QueueIdGenerator(clock);
+        // Mailboxes spool forwards and replies, and the queue manager delivers to mailboxes: the
+        // spool learns of its queue manager once that is started.
+        CompletableFuture<ActorRef<QueueManager.Command>> queueManagerStarted = new CompletableFuture<>();
+        Spool spool = new Spool(spoolStore, ids, queueManagerStarted);
+        Mailboxes mailboxes = Mailboxes.start(system, new MailboxContext(store, clock, directory, spool, srs,
+                node.hostname(), Mailboxes.Settings.from(postillion.getConfig("mailbox"))));
         Config delivery = postillion.getConfig("delivery");
         DeliverySchedule schedule = DeliverySchedule.from(delivery);
         StatusReports reports = new StatusReports(node.hostname(), ids, delivery.getInt("report-return-limit"), schedule);
@@ -133,12 +142,12 @@ public final class Node implements AutoCloseable {
                                 delivery.getInt("max-attempts-in-flight"))))
                         .onFailure(SupervisorStrategy.resume()),
                 "queue-manager", Props.empty());
-        Spool spool = new Spool(spoolStore, ids, queueManager);
+        queueManagerStarted.complete(queueManager);
         QueueAdmin queueAdmin = new QueueAdmin(spoolStore, queueManager, system.scheduler(), ADMIN_ASK_TIMEOUT,
                 system.dispatchers().lookup(DispatcherSelector.blocking()));
 
         ActorRef<SmtpSessions.Command> mxSessions = system.systemActorOf(SmtpSessions.create(
-                new SmtpSession.Context(mxSettings, node.hostname(), directory, spool, clock), sessionDispatchers),
+                new SmtpSession.Context(mxSettings, node.hostname(), directory, srs, spool, clock), sessionDispatchers),
                 "smtp-mx", Props.empty());
         SmtpListener mx = SmtpListener.start("mx", mxSettings, io, mxSessions);
 

@@ -32,8 +32,25 @@ final class Replies {
     static final Reply TOO_MANY_HOPS = Reply.of(554, "5.4.6", "Error: too many hops (mail loop?)");
     static final Reply RELAY_DENIED = Reply.of(554, "5.7.1", "Relay access denied");
     static final Reply UNKNOWN_USER = Reply.of(550, "5.1.1", "Recipient address rejected: User unknown in virtual mailbox table");
+    static final Reply ACCOUNT_DISABLED = Reply.of(550, "5.1.1", "Recipient address rejected: account disabled");
     static final Reply QUEUE_WRITE_ERROR = Reply.of(451, "4.3.0", "Error: queue file write error, try again later");
     static final Reply DIRECTORY_ERROR = Reply.of(451, "4.3.0", "Error: temporary recipient lookup failure, try again later");
+
+    /** RCPT to a sending-only address (SPEC section 1, no-reply). */
+    static Reply doesNotReceive(String address) {
+        return Reply.of(550, "5.1.1", "Recipient address rejected: " + address + " does not receive mail");
+    }
+
+    /** RCPT to an SRS address that is forged, expired or malformed (SPEC section 2). */
+    static Reply invalidSrs(String reason) {
+        return Reply.of(550, "5.1.1", "Recipient address rejected: invalid SRS address: " + reason);
+    }
+
+    /** RCPT to an address whose block list holds the sender, set to refuse (SPEC section 4). */
+    static Reply senderBlocked(String sender) {
+        return Reply.of(550, "5.7.1", "Recipient address rejected: the recipient does not accept mail from <"
+                + sender + ">");
+    }
 
     static Reply unsupportedParameter(String keyword) {
         return Reply.of(555, "5.5.4", "Unsupported option: " + keyword);

@@ -5,7 +5,11 @@ import dev.postillion.core.EmailAddress;
 import dev.postillion.core.Envelope;
 import dev.postillion.core.MessageHeaders;
 import dev.postillion.core.QueueId;
+import dev.postillion.core.Xtext;
 import dev.postillion.mailbox.Directory;
+import dev.postillion.mailbox.SenderLists;
+import dev.postillion.mailbox.srs.Reversal;
+import dev.postillion.mailbox.srs.Srs;
 import dev.postillion.mta.smtp.SmtpCommand.Data;
 import dev.postillion.mta.smtp.SmtpCommand.Ehlo;
 import dev.postillion.mta.smtp.SmtpCommand.Helo;
@@ -27,6 +31,7 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,7 +93,8 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     }
 
     /** What every session of a listener shares. */
-    public record Context(SmtpSettings settings, String hostname, Directory directory, Spool spool, Clock clock) {}
+    public record Context(SmtpSettings settings, String hostname, Directory directory, Srs srs, Spool spool,
+            Clock clock) {}
 
     /** The transaction begun by MAIL (RFC 5321 section 3.3). */
     private static final class Transaction {
@@ -335,21 +341,50 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             return reply(Replies.TOO_MANY_RECIPIENTS);
         }
         EmailAddress recipient = EmailAddress.parse(rcpt.path(), true);
-        Directory.Lookup lookup;
+        Directory.Resolution resolution;
         try {
-            lookup = context.directory().lookup(recipient);
+            Reversal reversal = context.srs().reverse(recipient.toString());
+            if (reversal instanceof Reversal.Invalid invalid) {
+                return error(Replies.invalidSrs(invalid.reason()).about(recipient.toString()));
+            }
+            if (reversal instanceof Reversal.Original original) {
+                return addBounceRecipient(recipient, EmailAddress.parse(original.address(), true), rcpt.parameters());
+            }
+            resolution = context.directory().resolve(recipient);
         } catch (RuntimeException e) {
             log.warn("recipient lookup of {} failed: {}", recipient, e.getMessage());
             return reply(Replies.DIRECTORY_ERROR);
         }
-        return switch (lookup) {
+        return switch (resolution.lookup()) {
             // Relaying for clients in the relay networks, as Postfix's permit_mynetworks; the queue
             // sends their mail for other domains on.
             case NOT_HOSTED -> mayRelay ? addRecipient(recipient, rcpt.parameters())
                     : error(Replies.RELAY_DENIED.about(recipient.toString()));
             case UNKNOWN_ADDRESS -> error(Replies.UNKNOWN_USER.about(recipient.toString()));
-            case MAILBOX -> addRecipient(recipient, rcpt.parameters());
+            case NO_REPLY -> error(Replies.doesNotReceive(recipient.toString()).about(recipient.toString()));
+            case DISABLED -> error(Replies.ACCOUNT_DISABLED.about(recipient.toString()));
+            case MAILBOX -> blockedSender(resolution)
+                    ? error(Replies.senderBlocked(transaction.sender.map(EmailAddress::toString).orElse("")).about(recipient.toString()))
+                    : addRecipient(recipient, rcpt.parameters());
         };
+    }
+
+    /** The recipient refuses this sender outright: on its block list, with rejection chosen (SPEC 4). */
+    private boolean blockedSender(Directory.Resolution resolution) {
+        return resolution.address().getRejectBlocked() && SenderLists.verdict(resolution.address(),
+                transaction.sender.map(EmailAddress::toString).orElse("")) == SenderLists.Verdict.BLOCKED;
+    }
+
+    /**
+     * A bounce coming back to an address our redirect rewrote with SRS: the recipient becomes the
+     * original sender, wherever it is (SPEC section 2), and ORCPT keeps the address the remote used
+     * (RFC 3461 section 4.2) unless the client gave one.
+     */
+    private Behavior<Command> addBounceRecipient(EmailAddress srsAddress, EmailAddress original,
+            Map<String, String> parameters) {
+        Map<String, String> withOrcpt = new LinkedHashMap<>(parameters);
+        withOrcpt.putIfAbsent("ORCPT", "rfc822;" + Xtext.encode(srsAddress.toString()));
+        return addRecipient(original, withOrcpt);
     }
 
     private Behavior<Command> addRecipient(EmailAddress recipient, Map<String, String> parameters) {

@@ -1,0 +1,280 @@
+package dev.postillion.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.postillion.core.AddressSyntaxException;
+import dev.postillion.core.EmailAddress;
+import dev.postillion.core.proto.AddressRecord;
+import dev.postillion.core.proto.AddressType;
+import dev.postillion.core.proto.ResponderRecord;
+import dev.postillion.mailbox.Directory;
+import dev.postillion.mailbox.Mailboxes;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * {@code /api/v1/addresses/{address}}: one address's settings (SPEC sections 1 to 4): disabled,
+ * time zone, aliases, redirect, backup copy, sender lists and responders.
+ */
+final class AddressRoutes extends JsonRoutes {
+
+    private static final Set<String> ADDRESS_PATCH = Set.of("disabled", "timeZone");
+    private static final Set<String> REDIRECT = Set.of("targets", "keepCopy");
+    private static final Set<String> LISTS = Set.of("allow", "block", "blocked");
+    private static final Set<String> RESPONDER = Set.of("name", "text", "subject", "start", "end", "weekdays", "from",
+            "exclude");
+
+    private final Directory directory;
+    private final Mailboxes mailboxes;
+
+    AddressRoutes(Directory directory, Mailboxes mailboxes) {
+        this.directory = directory;
+        this.mailboxes = mailboxes;
+    }
+
+    Route route() {
+        return pathPrefix(PathMatchers.segment(), text -> {
+            EmailAddress address = address(text);
+            return concat(
+                    pathEnd(() -> concat(
+                            get(() -> complete(Json.response(StatusCodes.OK, addressJson(directory.requireAddress(address))))),
+                            patch(() -> withJson(body -> respond(StatusCodes.OK, patchAddress(address, body)))))),
+                    pathPrefix("aliases", () -> aliasRoutes(address)),
+                    path("redirect", () -> redirectRoutes(address)),
+                    path("backup-copy", () -> backupCopyRoutes(address)),
+                    path("lists", () -> listRoutes(address)),
+                    pathPrefix("responders", () -> responderRoutes(address)));
+        });
+    }
+
+    private static EmailAddress address(String text) {
+        try {
+            return EmailAddress.parse(text, true);
+        } catch (AddressSyntaxException e) {
+            throw ApiError.badRequest("'" + text + "' is not an address: " + e.getMessage());
+        }
+    }
+
+    /** {@code {"disabled": bool, "timeZone": "Europe/Paris"}}; absent fields stay as they are. */
+    private CompletionStage<Map<String, Object>> patchAddress(EmailAddress address, JsonNode body) {
+        Json.onlyFields(body, ADDRESS_PATCH);
+        Optional<Boolean> disabled = Json.optionalBoolean(body, "disabled");
+        Optional<String> zone = Json.optionalText(body, "timeZone");
+        if (disabled.isEmpty() && zone.isEmpty()) {
+            throw ApiError.badRequest("nothing to change: give disabled, timeZone or both");
+        }
+        CompletionStage<AddressRecord> changed = CompletableFuture.completedFuture(directory.requireAddress(address));
+        if (disabled.isPresent()) {
+            changed = changed.thenCompose(a -> directory.setDisabled(address, disabled.get()));
+        }
+        if (zone.isPresent()) {
+            changed = changed.thenCompose(a -> directory.setTimeZone(address, zone.get()));
+        }
+        return changed.thenApply(AddressRoutes::addressJson);
+    }
+
+    // --- aliases ---
+
+    private Route aliasRoutes(EmailAddress address) {
+        return concat(
+                pathEnd(() -> concat(
+                        get(() -> complete(Json.response(StatusCodes.OK, aliasesJson(directory.requireAddress(address))))),
+                        post(() -> withJson(body -> {
+                            Json.onlyFields(body, Set.of("localPart"));
+                            String localPart = Json.requiredText(body, "localPart");
+                            return respond(StatusCodes.CREATED, directory.addAlias(address, localPart)
+                                    .thenApply(record -> aliasJson(localPart, record)));
+                        })))),
+                path(PathMatchers.segment(), alias -> delete(() -> respondEmpty(directory.removeAlias(address, alias)))));
+    }
+
+    private static List<Map<String, Object>> aliasesJson(AddressRecord address) {
+        return address.getAliasesList().stream().map(alias -> aliasJson(alias, address)).toList();
+    }
+
+    private static Map<String, Object> aliasJson(String localPart, AddressRecord address) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("localPart", localPart);
+        json.put("address", localPart + "@" + address.getDomain());
+        return json;
+    }
+
+    // --- redirect, backup copy, lists ---
+
+    private Route redirectRoutes(EmailAddress address) {
+        return concat(
+                get(() -> {
+                    AddressRecord record = directory.requireAddress(address);
+                    if (!record.hasRedirect()) {
+                        throw ApiError.notFound(address + " has no redirect");
+                    }
+                    return complete(Json.response(StatusCodes.OK, redirectJson(record)));
+                }),
+                put(() -> withJson(body -> {
+                    Json.onlyFields(body, REDIRECT);
+                    if (!body.has("targets")) {
+                        throw ApiError.badRequest("field 'targets' is required");
+                    }
+                    boolean keepCopy = Json.optionalBoolean(body, "keepCopy").orElse(false);
+                    return respond(StatusCodes.OK, directory.setRedirect(address, Json.textList(body, "targets"), keepCopy)
+                            .thenApply(AddressRoutes::redirectJson));
+                })),
+                delete(() -> respondEmpty(directory.removeRedirect(address))));
+    }
+
+    private static Map<String, Object> redirectJson(AddressRecord address) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("targets", address.getRedirect().getTargetsList());
+        json.put("keepCopy", address.getRedirect().getKeepCopy());
+        return json;
+    }
+
+    private Route backupCopyRoutes(EmailAddress address) {
+        return concat(
+                get(() -> {
+                    AddressRecord record = directory.requireAddress(address);
+                    if (record.getBackupCopy().isEmpty()) {
+                        throw ApiError.notFound(address + " has no backup copy");
+                    }
+                    return complete(Json.response(StatusCodes.OK, Map.of("address", record.getBackupCopy())));
+                }),
+                put(() -> withJson(body -> {
+                    Json.onlyFields(body, Set.of("address"));
+                    return respond(StatusCodes.OK, directory.setBackupCopy(address, Json.requiredText(body, "address"))
+                            .thenApply(record -> Map.of("address", record.getBackupCopy())));
+                })),
+                delete(() -> respondEmpty(directory.removeBackupCopy(address))));
+    }
+
+    /**
+     * {@code {"allow": [...], "block": [...], "blocked": "spam" | "reject"}}: entries are addresses
+     * or {@code @domain}s; a PUT replaces all three, and answers with {@code warnings}.
+     */
+    private Route listRoutes(EmailAddress address) {
+        return concat(
+                get(() -> complete(Json.response(StatusCodes.OK, listsJson(directory.requireAddress(address), List.of())))),
+                put(() -> withJson(body -> {
+                    Json.onlyFields(body, LISTS);
+                    boolean reject = Json.optionalText(body, "blocked").map(AddressRoutes::rejectBlocked).orElse(false);
+                    return respond(StatusCodes.OK, directory.setLists(address, Json.textList(body, "allow"),
+                                    Json.textList(body, "block"), reject)
+                            .thenApply(warnings -> listsJson(directory.requireAddress(address), warnings)));
+                })));
+    }
+
+    private static boolean rejectBlocked(String blocked) {
+        return switch (blocked) {
+            case "spam" -> false;
+            case "reject" -> true;
+            default -> throw ApiError.badRequest("field 'blocked' must be \"spam\" or \"reject\", not \"" + blocked + "\"");
+        };
+    }
+
+    private static Map<String, Object> listsJson(AddressRecord address, List<String> warnings) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("allow", address.getAllowList());
+        json.put("block", address.getBlockList());
+        json.put("blocked", address.getRejectBlocked() ? "reject" : "spam");
+        json.put("warnings", warnings);
+        return json;
+    }
+
+    // --- responders ---
+
+    private Route responderRoutes(EmailAddress address) {
+        return concat(
+                pathEnd(() -> concat(
+                        get(() -> complete(Json.response(StatusCodes.OK, respondersJson(directory.requireAddress(address))))),
+                        post(() -> withJson(body -> respond(StatusCodes.CREATED,
+                                directory.addResponder(address, responder(body))
+                                        .thenApply(stored -> responderJson(stored, false))))))),
+                path("reset", () -> post(() -> {
+                    directory.requireAddress(address);
+                    return respondEmpty(mailboxes.forgetResponderAnswers(address.key()));
+                })),
+                pathPrefix(PathMatchers.segment(), id -> concat(
+                        pathEnd(() -> concat(
+                                get(() -> complete(Json.response(StatusCodes.OK, responderJson(address, id)))),
+                                put(() -> withJson(body -> respond(StatusCodes.OK,
+                                        directory.replaceResponder(address, id, responder(body))
+                                                .thenApply(stored -> responderJson(address, id))))),
+                                delete(() -> respondEmpty(directory.removeResponder(address, id))))),
+                        path("activate", () -> post(() -> respond(StatusCodes.OK,
+                                directory.activateResponder(address, id).thenApply(a -> responderJson(address, id))))),
+                        path("deactivate", () -> post(() -> respond(StatusCodes.OK,
+                                directory.deactivateResponder(address, id).thenApply(a -> responderJson(address, id))))))));
+    }
+
+    /** The request's responder; the directory checks its dates, weekdays, From and exclusions. */
+    private static ResponderRecord responder(JsonNode body) {
+        Json.onlyFields(body, RESPONDER);
+        return ResponderRecord.newBuilder()
+                .setName(Json.requiredText(body, "name"))
+                .setText(Json.requiredText(body, "text"))
+                .setSubject(Json.optionalText(body, "subject").orElse(""))
+                .setStart(Json.optionalText(body, "start").orElse(""))
+                .setEnd(Json.optionalText(body, "end").orElse(""))
+                .addAllWeekdays(Json.textList(body, "weekdays"))
+                .setFrom(Json.optionalText(body, "from").orElse(""))
+                .addAllExclude(Json.textList(body, "exclude"))
+                .build();
+    }
+
+    private static List<Map<String, Object>> respondersJson(AddressRecord address) {
+        return address.getRespondersList().stream()
+                .map(responder -> responderJson(responder, responder.getId().equals(address.getActiveResponder())))
+                .toList();
+    }
+
+    private Map<String, Object> responderJson(EmailAddress address, String id) {
+        AddressRecord record = directory.requireAddress(address);
+        return record.getRespondersList().stream().filter(responder -> responder.getId().equals(id)).findFirst()
+                .map(responder -> responderJson(responder, id.equals(record.getActiveResponder())))
+                .orElseThrow(() -> ApiError.notFound("no responder " + id + " for " + address));
+    }
+
+    private static Map<String, Object> responderJson(ResponderRecord responder, boolean active) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", responder.getId());
+        json.put("name", responder.getName());
+        json.put("text", responder.getText());
+        json.put("subject", emptyAsNull(responder.getSubject()));
+        json.put("start", emptyAsNull(responder.getStart()));
+        json.put("end", emptyAsNull(responder.getEnd()));
+        json.put("weekdays", responder.getWeekdaysList());
+        json.put("from", emptyAsNull(responder.getFrom()));
+        json.put("exclude", responder.getExcludeList());
+        json.put("active", active);
+        return json;
+    }
+
+    // --- the address itself ---
+
+    static Map<String, Object> addressJson(AddressRecord address) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("address", address.getLocalPart() + "@" + address.getDomain());
+        json.put("localPart", address.getLocalPart());
+        json.put("domain", address.getDomain());
+        json.put("type", address.getType() == AddressType.NO_REPLY ? "no-reply" : "mailbox");
+        json.put("disabled", address.getDisabled());
+        json.put("aliases", address.getAliasesList());
+        json.put("redirect", address.hasRedirect() ? redirectJson(address) : null);
+        json.put("backupCopy", emptyAsNull(address.getBackupCopy()));
+        json.put("timeZone", Directory.timeZone(address).getId());
+        json.put("activeResponder", emptyAsNull(address.getActiveResponder()));
+        json.put("createdAt", Instant.ofEpochMilli(address.getCreatedEpochMillis()).toString());
+        return json;
+    }
+
+    private static String emptyAsNull(String value) {
+        return value.isEmpty() ? null : value;
+    }
+}

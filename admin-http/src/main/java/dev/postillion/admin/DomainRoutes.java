@@ -1,0 +1,215 @@
+package dev.postillion.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.postillion.core.EmailAddress;
+import dev.postillion.core.proto.AddressType;
+import dev.postillion.core.proto.DomainRecord;
+import dev.postillion.mailbox.AddressCsv;
+import dev.postillion.mailbox.Directory;
+import dev.postillion.mailbox.Directory.ImportOutcome;
+import dev.postillion.mailbox.Directory.ImportResult;
+import dev.postillion.mailbox.Mailboxes;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpCharsets;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+
+/**
+ * {@code /api/v1/domains}: hosted domains, their alias domains, catch-all and maintenance, and
+ * their addresses, one at a time or in bulk as CSV (SPEC section 1).
+ */
+final class DomainRoutes extends JsonRoutes {
+
+    private static final Set<String> DOMAIN_PATCH = Set.of("catchAll", "maintenance");
+    private static final Set<String> NEW_ADDRESS = Set.of("localPart", "password", "type");
+
+    private final Directory directory;
+    private final Mailboxes mailboxes;
+
+    DomainRoutes(Directory directory, Mailboxes mailboxes) {
+        this.directory = directory;
+        this.mailboxes = mailboxes;
+    }
+
+    Route route() {
+        return concat(
+                pathEnd(() -> concat(
+                        get(() -> complete(Json.response(StatusCodes.OK,
+                                directory.domains().stream().map(DomainRoutes::domainJson).toList()))),
+                        post(() -> withJson(body -> respond(StatusCodes.CREATED,
+                                directory.createDomain(Json.requiredText(body, "name")).thenApply(DomainRoutes::domainJson)))))),
+                pathPrefix(PathMatchers.segment(), domain -> concat(
+                        pathEnd(() -> concat(
+                                get(() -> complete(Json.response(StatusCodes.OK, domainJson(domain(domain))))),
+                                patch(() -> withJson(body -> respond(StatusCodes.OK, patchDomain(domain, body)))),
+                                delete(() -> respondEmpty(directory.deleteDomain(domain))))),
+                        pathPrefix("aliases-domains", () -> aliasDomainRoutes(domain)),
+                        pathPrefix("addresses", () -> addressRoutes(domain)))));
+    }
+
+    private DomainRecord domain(String name) {
+        return directory.domain(name).orElseThrow(() -> ApiError.notFound("no domain " + name));
+    }
+
+    /** {@code {"catchAll": "<local part>" | null, "maintenance": bool}}; absent fields stay as they are. */
+    private CompletionStage<Map<String, Object>> patchDomain(String domain, JsonNode body) {
+        Json.onlyFields(body, DOMAIN_PATCH);
+        if (!body.has("catchAll") && !body.has("maintenance")) {
+            throw ApiError.badRequest("nothing to change: give catchAll, maintenance or both");
+        }
+        CompletionStage<DomainRecord> changed = CompletableFuture.completedFuture(domain(domain));
+        if (body.has("catchAll")) {
+            Optional<String> catchAll = Json.optionalText(body, "catchAll");
+            changed = changed.thenCompose(d -> directory.setCatchAll(domain, catchAll.orElse(null)));
+        }
+        Optional<Boolean> maintenance = Json.optionalBoolean(body, "maintenance");
+        if (maintenance.isPresent()) {
+            changed = changed.thenCompose(d -> directory.setMaintenance(domain, maintenance.get()));
+        }
+        return changed.thenApply(DomainRoutes::domainJson);
+    }
+
+    private Route aliasDomainRoutes(String domain) {
+        return concat(
+                pathEnd(() -> concat(
+                        get(() -> complete(Json.response(StatusCodes.OK, aliasDomains(domain)))),
+                        post(() -> withJson(body -> respond(StatusCodes.CREATED,
+                                directory.createAliasDomain(domain, Json.requiredText(body, "name"))
+                                        .thenApply(DomainRoutes::domainJson)))))),
+                path(PathMatchers.segment(), alias -> delete(() -> respondEmpty(directory.deleteAliasDomain(domain, alias)))));
+    }
+
+    private List<Map<String, Object>> aliasDomains(String domain) {
+        if (!domain(domain).getAliasOf().isEmpty()) {
+            throw ApiError.badRequest(domain + " is itself an alias domain");
+        }
+        return directory.aliasDomains(domain).stream().map(DomainRoutes::domainJson).toList();
+    }
+
+    // --- addresses ---
+
+    private Route addressRoutes(String domain) {
+        return concat(
+                pathEnd(() -> concat(
+                        get(() -> complete(Json.response(StatusCodes.OK,
+                                directory.addresses(domain).stream().map(AddressRoutes::addressJson).toList()))),
+                        post(() -> withJson(body -> respond(StatusCodes.CREATED, createAddress(domain, body)))))),
+                path("import", () -> post(() -> entity(Unmarshaller.entityToString(), csv -> importCsv(domain, csv)))),
+                path("export", () -> get(() -> exportCsv(domain))),
+                path(PathMatchers.segment(), localPart -> delete(() -> respondEmpty(deleteAddress(domain, localPart)))));
+    }
+
+    private CompletionStage<Map<String, Object>> createAddress(String domain, JsonNode body) {
+        Json.onlyFields(body, NEW_ADDRESS);
+        AddressType type = Json.optionalText(body, "type").map(DomainRoutes::addressType).orElse(AddressType.MAILBOX);
+        return directory.createAddress(domain, Json.requiredText(body, "localPart"), Json.requiredText(body, "password"),
+                type).thenApply(AddressRoutes::addressJson);
+    }
+
+    private static AddressType addressType(String type) {
+        return switch (type) {
+            case "mailbox" -> AddressType.MAILBOX;
+            case "no-reply" -> AddressType.NO_REPLY;
+            default -> throw ApiError.badRequest("field 'type' must be \"mailbox\" or \"no-reply\", not \"" + type + "\"");
+        };
+    }
+
+    /**
+     * Destroys the mailbox, then removes the address: if the purge fails, the address is still
+     * there and the DELETE can simply be repeated.
+     */
+    private CompletionStage<?> deleteAddress(String domain, String localPart) {
+        EmailAddress address;
+        try {
+            address = new EmailAddress(localPart, domain);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.notFound("no address " + localPart + "@" + domain);
+        }
+        if (directory.address(address).isEmpty()) {
+            return directory.deleteAddress(domain, localPart); // answers with the precise 404
+        }
+        return mailboxes.purge(address.key()).thenCompose(purged -> directory.deleteAddress(domain, localPart));
+    }
+
+    // --- bulk CSV ---
+
+    /**
+     * Creates the addresses of a CSV body: 200 with each line's outcome, or 429 when the lines
+     * would go beyond the service's creation quota (then nothing is created).
+     */
+    private Route importCsv(String domain, String csv) {
+        AddressCsv.Parsed parsed = AddressCsv.parse(csv);
+        if (parsed.lines().isEmpty() && parsed.refused().isEmpty()) {
+            throw ApiError.badRequest("the CSV has no address lines; expected a header row ("
+                    + AddressCsv.HEADER + ") and one line per address");
+        }
+        return completeWithFuture(directory.importAddresses(domain, parsed.lines()).handle((result, failure) ->
+                failure == null ? importResponse(result, parsed.refused()) : AdminRoutes.errorResponse(failure)));
+    }
+
+    private static HttpResponse importResponse(ImportResult result, List<ImportOutcome> unreadable) {
+        List<ImportOutcome> outcomes = new ArrayList<>(result.lines());
+        outcomes.addAll(unreadable);
+        outcomes.sort(Comparator.comparingInt(ImportOutcome::line));
+        long created = outcomes.stream().filter(ImportOutcome::created).count();
+        Map<String, Object> json = new LinkedHashMap<>();
+        if (result.limited()) {
+            json.put("error", "the import would create " + created + " addresses, but the service may create only "
+                    + result.remaining() + " more now; nothing was created");
+            json.put("remaining", result.remaining());
+            json.put("requested", created);
+            return Json.response(StatusCodes.TOO_MANY_REQUESTS, json);
+        }
+        json.put("created", created);
+        json.put("refused", outcomes.size() - created);
+        json.put("remaining", result.remaining());
+        json.put("lines", outcomes.stream().map(DomainRoutes::outcomeJson).toList());
+        return Json.response(StatusCodes.OK, json);
+    }
+
+    private static Map<String, Object> outcomeJson(ImportOutcome outcome) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("line", outcome.line());
+        json.put("localPart", outcome.localPart());
+        json.put("status", outcome.created() ? "created" : "refused");
+        if (!outcome.created()) {
+            json.put("reason", outcome.reason());
+        }
+        return json;
+    }
+
+    private Route exportCsv(String domain) {
+        byte[] csv = AddressCsv.export(directory.addresses(domain)).getBytes(StandardCharsets.UTF_8);
+        return complete(HttpResponse.create().withStatus(StatusCodes.OK)
+                .withEntity(HttpEntities.create(ContentTypes.create(MediaTypes.TEXT_CSV, HttpCharsets.UTF_8), csv)));
+    }
+
+    static Map<String, Object> domainJson(DomainRecord domain) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("name", domain.getName());
+        json.put("createdAt", Instant.ofEpochMilli(domain.getCreatedEpochMillis()).toString());
+        if (!domain.getAliasOf().isEmpty()) {
+            json.put("aliasOf", domain.getAliasOf());
+        } else {
+            json.put("catchAll", domain.getCatchAll().isEmpty() ? null : domain.getCatchAll());
+            json.put("maintenance", domain.getMaintenance());
+        }
+        return json;
+    }
+}

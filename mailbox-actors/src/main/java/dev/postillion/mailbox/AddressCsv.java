@@ -1,0 +1,144 @@
+package dev.postillion.mailbox;
+
+import dev.postillion.core.proto.AddressRecord;
+import dev.postillion.mailbox.Directory.ImportLine;
+import dev.postillion.mailbox.Directory.ImportOutcome;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The CSV form of a domain's addresses (SPEC section 1, bulk creation): a header row, then one
+ * address per row with the columns local part, password, redirect target (optional) and keep
+ * flag (optional: {@code 0} keeps a copy after redirecting, {@code 1} does not).
+ *
+ * <p>Fields follow RFC 4180: commas separate them, double quotes enclose fields holding commas,
+ * quotes or line breaks, and a quote inside is doubled. A header row with semicolons and no comma
+ * makes the semicolon the separator, as spreadsheets set to many European locales write it.
+ * Several redirect targets share their column, separated by spaces.
+ */
+public final class AddressCsv {
+
+    /** The header of an export, and the column order an import expects. */
+    public static final String HEADER = "local part,password,redirect target,keep flag";
+
+    /** The rows of an import: those that can be tried, and those refused as they were read. */
+    public record Parsed(List<ImportLine> lines, List<ImportOutcome> refused) {}
+
+    private AddressCsv() {}
+
+    /** Reads an import body; line numbers count the header as line 1. */
+    public static Parsed parse(String body) {
+        List<List<String>> rows = rows(body, separator(body));
+        List<ImportLine> lines = new ArrayList<>();
+        List<ImportOutcome> refused = new ArrayList<>();
+        for (int i = 1; i < rows.size(); i++) {
+            List<String> row = rows.get(i);
+            int number = i + 1;
+            if (row.stream().allMatch(String::isBlank)) {
+                continue;
+            }
+            String localPart = row.get(0).strip();
+            String problem = problem(row);
+            if (problem != null) {
+                refused.add(new ImportOutcome(number, localPart, false, problem));
+                continue;
+            }
+            lines.add(new ImportLine(number, localPart, field(row, 1), targets(field(row, 2)),
+                    !field(row, 3).strip().equals("1")));
+        }
+        return new Parsed(lines, refused);
+    }
+
+    /** Writes a domain's addresses; passwords are kept only as hashes, so that column stays empty. */
+    public static String export(List<AddressRecord> addresses) {
+        StringBuilder csv = new StringBuilder(HEADER).append("\r\n");
+        for (AddressRecord address : addresses) {
+            boolean redirects = address.hasRedirect();
+            csv.append(quoted(address.getLocalPart())).append(",,")
+                    .append(redirects ? quoted(String.join(" ", address.getRedirect().getTargetsList())) : "")
+                    .append(',')
+                    .append(redirects ? (address.getRedirect().getKeepCopy() ? "0" : "1") : "")
+                    .append("\r\n");
+        }
+        return csv.toString();
+    }
+
+    private static String problem(List<String> row) {
+        if (row.size() > 4) {
+            return "has " + row.size() + " columns; expected local part, password, redirect target, keep flag";
+        }
+        if (row.size() < 2) {
+            return "has no password column";
+        }
+        String keep = field(row, 3).strip();
+        if (!keep.isEmpty() && !keep.equals("0") && !keep.equals("1")) {
+            return "keep flag '" + keep + "' must be 0 (keep a copy) or 1 (do not)";
+        }
+        if (!keep.isEmpty() && field(row, 2).isBlank()) {
+            return "keep flag given without a redirect target";
+        }
+        return null;
+    }
+
+    private static List<String> targets(String column) {
+        return column.isBlank() ? List.of() : List.of(column.strip().split("\\s+"));
+    }
+
+    private static String field(List<String> row, int index) {
+        return index < row.size() ? row.get(index) : "";
+    }
+
+    private static char separator(String body) {
+        int end = body.indexOf('\n');
+        String header = end < 0 ? body : body.substring(0, end);
+        return header.indexOf(';') >= 0 && header.indexOf(',') < 0 ? ';' : ',';
+    }
+
+    /** Splits the body into rows of fields, honouring quotes (RFC 4180 section 2). */
+    private static List<List<String>> rows(String body, char separator) {
+        List<List<String>> rows = new ArrayList<>();
+        List<String> row = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < body.length() && body.charAt(i + 1) == '"') {
+                    field.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    field.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == separator) {
+                row.add(field.toString());
+                field.setLength(0);
+            } else if (c == '\n' || c == '\r') {
+                if (c == '\r' && i + 1 < body.length() && body.charAt(i + 1) == '\n') {
+                    i++;
+                }
+                row.add(field.toString());
+                field.setLength(0);
+                rows.add(row);
+                row = new ArrayList<>();
+            } else {
+                field.append(c);
+            }
+        }
+        if (field.length() > 0 || !row.isEmpty()) {
+            row.add(field.toString());
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private static String quoted(String value) {
+        if (value.indexOf(',') < 0 && value.indexOf('"') < 0 && value.indexOf('\n') < 0) {
+            return value;
+        }
+        return '"' + value.replace("\"", "\"\"") + '"';
+    }
+}

@@ -1,0 +1,61 @@
+package dev.postillion.mailbox;
+
+import dev.postillion.core.Store;
+import dev.postillion.mailbox.srs.Srs;
+import dev.postillion.queue.Spool;
+import java.time.Clock;
+
+/**
+ * What every {@link MailboxActor} of the node works with: the store it writes, the directory it
+ * reads an address's settings from, and the spool its forwards and replies enter.
+ */
+public final class MailboxContext {
+
+    private final Store store;
+    private final Clock clock;
+    private final Directory directory;
+    private final Spool spool;
+    private final Mailboxes.Settings settings;
+    private final MailDisposition.Rules dispositionRules;
+    private final Responders responders;
+
+    /** @param hostname the node's name, in the envelopes and Message-IDs of what mailboxes send */
+    public MailboxContext(Store store, Clock clock, Directory directory, Spool spool, Srs srs, String hostname,
+            Mailboxes.Settings settings) {
+        this.store = store;
+        this.clock = clock;
+        this.directory = directory;
+        this.spool = spool;
+        this.settings = settings;
+        this.dispositionRules = new MailDisposition.Rules(directory, srs, settings.maxHops(), hostname, clock);
+        this.responders = new Responders(store, directory, hostname, clock, settings.responderInterval());
+    }
+
+    Store store() {
+        return store;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    Directory directory() {
+        return directory;
+    }
+
+    Spool spool() {
+        return spool;
+    }
+
+    Mailboxes.Settings settings() {
+        return settings;
+    }
+
+    MailDisposition.Rules dispositionRules() {
+        return dispositionRules;
+    }
+
+    Responders responders() {
+        return responders;
+    }
+}

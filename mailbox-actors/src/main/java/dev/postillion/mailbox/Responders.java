@@ -1,0 +1,111 @@
+package dev.postillion.mailbox;
+
+import dev.postillion.core.EmailAddress;
+import dev.postillion.core.Envelope;
+import dev.postillion.core.MessageHeaders;
+import dev.postillion.core.Store;
+import dev.postillion.core.StoreBatch;
+import dev.postillion.core.proto.AddressRecord;
+import dev.postillion.core.proto.ResponderRecord;
+import dev.postillion.mailbox.responder.AutoReply;
+import dev.postillion.mailbox.responder.AutoReplyPolicy;
+import dev.postillion.mailbox.responder.IncomingMessage;
+import dev.postillion.mailbox.responder.Responder;
+import dev.postillion.mailbox.responder.ResponderMemory;
+import java.time.Clock;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The responder of a mailbox at work (SPEC section 3): whether the active responder answers a
+ * message, the answer as a new message from the null sender, and the durable memory of whom it
+ * answered when.
+ */
+final class Responders {
+
+    private static final Logger log = LoggerFactory.getLogger(Responders.class);
+
+    private final Directory directory;
+    private final ResponderMemory memory;
+    private final AutoReplyPolicy policy;
+    private final AutoReply replies;
+    private final String hostname;
+    private final Clock clock;
+
+    Responders(Store store, Directory directory, String hostname, Clock clock, Duration interval) {
+        this.directory = directory;
+        this.memory = new ResponderMemory(store);
+        this.policy = new AutoReplyPolicy(interval);
+        this.replies = AutoReply.withRandomIds(hostname, clock);
+        this.hostname = hostname;
+        this.clock = clock;
+    }
+
+    /**
+     * The active responder's answer to one delivery, if it gives one.
+     *
+     * @param answered senders answered earlier in the same write batch, whose memory is not yet
+     *     stored; the sender is added when answered
+     */
+    Optional<OutgoingMessage> answer(AddressRecord address, EmailAddress mailbox, MailboxActor.Deliver deliver,
+            MessageHeaders headers, boolean spam, Set<String> answered) {
+        Optional<ResponderRecord> active = Directory.activeResponder(address);
+        if (active.isEmpty()) {
+            return Optional.empty();
+        }
+        Responder responder = toResponder(active.get());
+        Envelope envelope = deliver.envelope();
+        String sender = envelope.sender().map(EmailAddress::toString).orElse("");
+        String senderKey = sender.toLowerCase(Locale.ROOT);
+        Instant now = clock.instant();
+        Optional<Instant> lastReply = answered.contains(senderKey) ? Optional.of(now)
+                : memory.lastReply(mailbox.key(), senderKey);
+        IncomingMessage incoming = new IncomingMessage(sender, headers, spam);
+        AutoReplyPolicy.Decision decision = policy.decide(responder, incoming, directory.ownAddresses(address),
+                Directory.timeZone(address), now, lastReply);
+        if (decision instanceof AutoReplyPolicy.Skip skip) {
+            log.debug("{}: to=<{}>, responder not answering: {}", deliver.queueId(), mailbox, skip.reason());
+            return Optional.empty();
+        }
+        answered.add(senderKey);
+        byte[] reply = replies.build(responder, mailbox.toString(), incoming);
+        Envelope replyEnvelope = new Envelope(Optional.empty(), Map.of(),
+                List.of(new Envelope.Recipient(envelope.sender().orElseThrow(), Map.of())), hostname, "127.0.0.1",
+                now, envelope.smtputf8());
+        return Optional.of(new OutgoingMessage(replyEnvelope, reply));
+    }
+
+    /** Adds "answered {@code sender} at {@code at}" to the batch that spools the answer. */
+    void remember(StoreBatch batch, String mailbox, String sender, Instant at) {
+        memory.remember(batch, mailbox, sender.toLowerCase(Locale.ROOT), at);
+    }
+
+    /** The stored form as the rules' value type; throws IllegalArgumentException naming a bad field. */
+    static Responder toResponder(ResponderRecord record) {
+        Set<DayOfWeek> weekdays = record.getWeekdaysList().stream()
+                .map(day -> {
+                    try {
+                        return DayOfWeek.valueOf(day.toUpperCase(Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("weekday '" + day + "' is not one of MONDAY to SUNDAY");
+                    }
+                })
+                .collect(Collectors.toSet());
+        return new Responder(record.getId(), record.getName(), record.getText(), optional(record.getSubject()),
+                optional(record.getStart()), optional(record.getEnd()), weekdays, optional(record.getFrom()),
+                record.getExcludeList());
+    }
+
+    private static Optional<String> optional(String value) {
+        return value.isEmpty() ? Optional.empty() : Optional.of(value);
+    }
+}
