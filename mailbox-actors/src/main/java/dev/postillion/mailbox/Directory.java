@@ -259,11 +259,11 @@ public final class Directory implements AutoCloseable {
         return change(() -> {
             DomainRecord domain = domain(name).orElseThrow(() -> notFound("no domain " + name));
             if (domain.getAliasOf().isEmpty()) {
-                if (!store.prefix(StoreFamily.DIRECTORY, addressPrefix(name), 1).isEmpty()) {
-                    throw conflict("domain " + name + " still has addresses; delete them first");
-                }
                 if (!aliasDomains(name).isEmpty()) {
                     throw conflict("domain " + name + " still has alias domains; delete them first");
+                }
+                if (!store.prefix(StoreFamily.DIRECTORY, addressPrefix(name), 1).isEmpty()) {
+                    throw conflict("domain " + name + " still has addresses; delete them first");
                 }
             }
             commit(new StoreBatch().delete(StoreFamily.DIRECTORY, domainKey(name)));
@@ -336,9 +336,9 @@ public final class Directory implements AutoCloseable {
 
     /** A local part is taken by an address or an alias: one may not shadow the other (SPEC 2). */
     private void checkLocalPartFree(String domain, String localPart) {
-        if (addressRecord(domain, localPart).isPresent()) {
-            throw conflict("address " + localPart + "@" + domain + " exists already");
-        }
+        addressRecord(domain, localPart).ifPresent(existing -> {
+            throw conflict("address " + existing.getLocalPart() + "@" + domain + " exists already");
+        });
         alias(domain, localPart).ifPresent(alias -> {
             throw conflict(localPart + "@" + domain + " is an alias of " + alias.getTarget() + "@" + domain);
         });

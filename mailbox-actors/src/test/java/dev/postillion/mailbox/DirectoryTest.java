@@ -13,12 +13,15 @@ import dev.postillion.core.TestStores;
 import dev.postillion.core.proto.AddressRecord;
 import dev.postillion.core.proto.AddressType;
 import dev.postillion.core.proto.DomainRecord;
+import dev.postillion.core.proto.ResponderRecord;
 import dev.postillion.mailbox.Directory.Lookup;
 import dev.postillion.mailbox.DirectoryException.Kind;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.AfterEach;
@@ -186,6 +189,233 @@ class DirectoryTest {
         close();
         open();
         assertEquals(Lookup.MAILBOX, directory.lookup(address("anna@example.com")));
+    }
+
+    // --- aliases, alias domains, catch-all (SPEC sections 1 and 2) ---
+
+    @Test
+    void aliasResolvesToItsAddressAndListsWithIt() {
+        anna();
+        AddressRecord withAlias = join(directory.addAlias(address("anna@example.com"), "Jps"));
+        assertEquals(List.of("Jps"), withAlias.getAliasesList());
+        Directory.Resolution resolution = directory.resolve(address("JPS@example.com"));
+        assertEquals(Lookup.MAILBOX, resolution.lookup());
+        assertEquals("anna@example.com", resolution.mailbox().key());
+    }
+
+    @Test
+    void aliasMayNotShadowAnAddressNorAnAddressAnAlias() {
+        anna();
+        join(directory.createAddress("example.com", "bob", PASSWORD, AddressType.MAILBOX));
+        assertFails(Kind.CONFLICT, "bob@example.com exists already", directory.addAlias(address("anna@example.com"), "BOB"));
+        join(directory.addAlias(address("anna@example.com"), "jps"));
+        assertFails(Kind.CONFLICT, "jps@example.com is an alias of anna@example.com",
+                directory.createAddress("example.com", "jps", PASSWORD, AddressType.MAILBOX));
+    }
+
+    @Test
+    void anAddressHasAtMostTheConfiguredNumberOfAliases() {
+        anna();
+        for (int i = 0; i < 50; i++) {
+            join(directory.addAlias(address("anna@example.com"), "alias" + i));
+        }
+        assertFails(Kind.INVALID, "50 aliases", directory.addAlias(address("anna@example.com"), "one-more"));
+    }
+
+    @Test
+    void removedAliasNoLongerResolves() {
+        anna();
+        join(directory.addAlias(address("anna@example.com"), "jps"));
+        join(directory.removeAlias(address("anna@example.com"), "JPS"));
+        assertEquals(Lookup.UNKNOWN_ADDRESS, directory.lookup(address("jps@example.com")));
+        assertFails(Kind.NOT_FOUND, "not an alias", directory.removeAlias(address("anna@example.com"), "jps"));
+    }
+
+    @Test
+    void deletingAnAddressRemovesItsAliasesAndItsCatchAll() {
+        anna();
+        join(directory.addAlias(address("anna@example.com"), "jps"));
+        join(directory.setCatchAll("example.com", "anna"));
+        join(directory.deleteAddress("example.com", "anna"));
+        assertEquals(Lookup.UNKNOWN_ADDRESS, directory.lookup(address("jps@example.com")));
+        assertEquals("", directory.domain("example.com").orElseThrow().getCatchAll());
+    }
+
+    @Test
+    void aliasDomainMirrorsItsPrimary() {
+        anna();
+        join(directory.createAliasDomain("example.com", "Example.net"));
+        assertEquals("anna@example.com", directory.resolve(address("anna@example.net")).mailbox().key());
+        assertEquals(Lookup.UNKNOWN_ADDRESS, directory.lookup(address("bob@example.net")));
+        assertEquals(List.of("example.net"), directory.aliasDomains("example.com").stream()
+                .map(DomainRecord::getName).toList());
+        assertTrue(directory.ownAddresses(directory.address(address("anna@example.com")).orElseThrow())
+                .contains("anna@example.net"));
+    }
+
+    @Test
+    void aliasDomainRulesAreEnforced() {
+        anna();
+        join(directory.createAliasDomain("example.com", "example.net"));
+        assertFails(Kind.INVALID, "alias domain of example.com",
+                directory.createAddress("example.net", "bob", PASSWORD, AddressType.MAILBOX));
+        assertFails(Kind.INVALID, "alias domain", directory.createAliasDomain("example.net", "example.org"));
+        assertFails(Kind.CONFLICT, "still has alias domains", directory.deleteDomain("example.com"));
+        join(directory.deleteAliasDomain("example.com", "example.net"));
+        assertEquals(Lookup.NOT_HOSTED, directory.lookup(address("anna@example.net")));
+    }
+
+    @Test
+    void catchAllReceivesUnknownLocalPartsOnly() {
+        anna();
+        join(directory.createAddress("example.com", "bob", PASSWORD, AddressType.MAILBOX));
+        join(directory.setCatchAll("example.com", "anna"));
+        assertEquals("anna@example.com", directory.resolve(address("nobody@example.com")).mailbox().key());
+        assertEquals("bob@example.com", directory.resolve(address("bob@example.com")).mailbox().key());
+        join(directory.setCatchAll("example.com", null));
+        assertEquals(Lookup.UNKNOWN_ADDRESS, directory.lookup(address("nobody@example.com")));
+    }
+
+    @Test
+    void catchAllMustBeAnAddressThatReceives() {
+        join(directory.createDomain("example.com"));
+        assertFails(Kind.INVALID, "not an address", directory.setCatchAll("example.com", "nobody"));
+        join(directory.createAddress("example.com", "no-reply", PASSWORD, AddressType.NO_REPLY));
+        assertFails(Kind.INVALID, "no-reply address", directory.setCatchAll("example.com", "no-reply"));
+    }
+
+    @Test
+    void noReplyAndDisabledAddressesResolveAsSuch() {
+        anna();
+        join(directory.createAddress("example.com", "no-reply", PASSWORD, AddressType.NO_REPLY));
+        assertEquals(Lookup.NO_REPLY, directory.lookup(address("no-reply@example.com")));
+        join(directory.setDisabled(address("anna@example.com"), true));
+        assertEquals(Lookup.DISABLED, directory.lookup(address("anna@example.com")));
+        join(directory.setDisabled(address("anna@example.com"), false));
+        assertEquals(Lookup.MAILBOX, directory.lookup(address("anna@example.com")));
+    }
+
+    @Test
+    void timeZoneMustBeAZoneId() {
+        anna();
+        assertEquals("Europe/Paris", join(directory.setTimeZone(address("anna@example.com"), "Europe/Paris")).getTimeZone());
+        assertFails(Kind.INVALID, "Mars/Olympus", directory.setTimeZone(address("anna@example.com"), "Mars/Olympus"));
+    }
+
+    // --- redirects, backup copies, lists, responders ---
+
+    @Test
+    void redirectTargetsAreCheckedAndCanonical() {
+        anna();
+        AddressRecord redirected = join(directory.setRedirect(address("anna@example.com"),
+                List.of("Carl@Remote.Example", "carl@remote.example"), true));
+        assertEquals(List.of("carl@remote.example"), redirected.getRedirect().getTargetsList());
+        assertTrue(redirected.getRedirect().getKeepCopy());
+        assertFails(Kind.INVALID, "is the address itself",
+                directory.setRedirect(address("anna@example.com"), List.of("ANNA@example.com"), false));
+        assertFails(Kind.INVALID, "not an address that receives mail here",
+                directory.setRedirect(address("anna@example.com"), List.of("nobody@example.com"), false));
+        assertFails(Kind.INVALID, "is not an address",
+                directory.setRedirect(address("anna@example.com"), List.of("not an address"), false));
+        assertFails(Kind.INVALID, "at least one target", directory.setRedirect(address("anna@example.com"), List.of(), false));
+        join(directory.removeRedirect(address("anna@example.com")));
+        assertFails(Kind.NOT_FOUND, "has no redirect", directory.removeRedirect(address("anna@example.com")));
+    }
+
+    @Test
+    void ownAddressOnTheAllowListIsWarnedAbout() {
+        anna();
+        join(directory.addAlias(address("anna@example.com"), "jps"));
+        List<String> warnings = join(directory.setLists(address("anna@example.com"),
+                List.of("JPS@example.com", "@friends.example"), List.of("@Spam.Example"), true));
+        assertEquals(1, warnings.size());
+        assertTrue(warnings.get(0).contains("jps@example.com"), warnings.get(0));
+        AddressRecord record = directory.address(address("anna@example.com")).orElseThrow();
+        assertEquals(List.of("@spam.example"), record.getBlockList());
+        assertEquals(SenderLists.Verdict.BLOCKED, SenderLists.verdict(record, "x@SPAM.example"));
+        assertEquals(SenderLists.Verdict.ALLOWED, SenderLists.verdict(record, "bob@friends.example"));
+        assertEquals(SenderLists.Verdict.NOT_LISTED, SenderLists.verdict(record, ""));
+        assertFails(Kind.INVALID, "block list entry '@'",
+                directory.setLists(address("anna@example.com"), List.of(), List.of("@"), false));
+    }
+
+    @Test
+    void activatingAResponderDeactivatesTheOther() {
+        anna();
+        ResponderRecord first = join(directory.addResponder(address("anna@example.com"), responder("Summer")));
+        ResponderRecord second = join(directory.addResponder(address("anna@example.com"), responder("Winter")));
+        assertEquals(List.of("1", "2"), List.of(first.getId(), second.getId()));
+        join(directory.activateResponder(address("anna@example.com"), "1"));
+        AddressRecord record = join(directory.activateResponder(address("anna@example.com"), "2"));
+        assertEquals("Winter", Directory.activeResponder(record).orElseThrow().getName());
+        join(directory.removeResponder(address("anna@example.com"), "2"));
+        assertEquals(Optional.empty(),
+                Directory.activeResponder(directory.address(address("anna@example.com")).orElseThrow()));
+    }
+
+    @Test
+    void responderSettingsAreChecked() {
+        anna();
+        assertFails(Kind.INVALID, "start", directory.addResponder(address("anna@example.com"),
+                responder("Summer").toBuilder().setStart("2026-13-01").build()));
+        assertFails(Kind.INVALID, "weekday 'FUNDAY'", directory.addResponder(address("anna@example.com"),
+                responder("Summer").toBuilder().addWeekdays("FUNDAY").build()));
+        assertFails(Kind.INVALID, "neither the address nor one of its aliases", directory.addResponder(
+                address("anna@example.com"), responder("Summer").toBuilder().setFrom("boss@example.com").build()));
+        assertFails(Kind.NOT_FOUND, "no responder 7", directory.activateResponder(address("anna@example.com"), "7"));
+    }
+
+    // --- bulk import (SPEC section 1) ---
+
+    @Test
+    void importCreatesGoodLinesAndNamesTheReasonForBadOnes() {
+        anna();
+        Directory.ImportResult result = join(directory.importAddresses("example.com", List.of(
+                line(2, "bob", List.of()),
+                line(3, "anna", List.of()),
+                new Directory.ImportLine(4, "carl", "password", List.of(), true),
+                line(5, "bad..name", List.of()),
+                line(6, "dora", List.of("dora@remote.example")),
+                line(7, "BOB", List.of()))));
+        assertFalse(result.limited());
+        assertEquals(List.of(true, false, false, false, true, false),
+                result.lines().stream().map(Directory.ImportOutcome::created).toList());
+        assertTrue(result.lines().get(1).reason().contains("exists already"), result.lines().get(1).reason());
+        assertTrue(result.lines().get(2).reason().contains("password"), result.lines().get(2).reason());
+        assertTrue(result.lines().get(5).reason().contains("earlier line"), result.lines().get(5).reason());
+        assertEquals(48, result.remaining());
+        AddressRecord dora = directory.address(address("dora@example.com")).orElseThrow();
+        assertEquals(List.of("dora@remote.example"), dora.getRedirect().getTargetsList());
+        assertTrue(dora.getRedirect().getKeepCopy());
+    }
+
+    @Test
+    void importBeyondTheQuotaCreatesNothingUntilTheWindowMoves() {
+        join(directory.createDomain("example.com"));
+        List<Directory.ImportLine> fifty = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            fifty.add(line(i + 2, "user" + i, List.of()));
+        }
+        assertEquals(0, join(directory.importAddresses("example.com", fifty)).remaining());
+        Directory.ImportResult refused = join(directory.importAddresses("example.com", List.of(line(2, "late", List.of()))));
+        assertTrue(refused.limited());
+        assertEquals(0, refused.remaining());
+        assertEquals(Lookup.UNKNOWN_ADDRESS, directory.lookup(address("late@example.com")));
+        clock.advance(Duration.ofHours(24));
+        assertFalse(join(directory.importAddresses("example.com", List.of(line(2, "late", List.of())))).limited());
+    }
+
+    private void anna() {
+        join(directory.createDomain("example.com"));
+        join(directory.createAddress("example.com", "anna", PASSWORD, AddressType.MAILBOX));
+    }
+
+    private static ResponderRecord responder(String name) {
+        return ResponderRecord.newBuilder().setName(name).setText("Away.").build();
+    }
+
+    private static Directory.ImportLine line(int number, String localPart, List<String> redirect) {
+        return new Directory.ImportLine(number, localPart, "Tr4vel-light", redirect, true);
     }
 
     private List<String> domainNames() {

@@ -2,6 +2,7 @@ package dev.postillion.mailbox;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,12 +14,14 @@ import dev.postillion.core.QueueIdGenerator;
 import dev.postillion.core.Store;
 import dev.postillion.core.TestStores;
 import dev.postillion.core.proto.AddressType;
+import dev.postillion.core.proto.ResponderRecord;
 import dev.postillion.core.proto.StoredMessage;
 import dev.postillion.mailbox.MailboxActor.Delivered;
 import dev.postillion.mailbox.srs.Srs;
 import dev.postillion.queue.QueueManager;
 import dev.postillion.queue.Spool;
 import dev.postillion.queue.SpoolStore;
+import dev.postillion.queue.SpoolStore.QueuedMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -44,7 +48,8 @@ class MailboxActorTest {
     private static final String ADDRESS = "anna@example.com";
     private static final String RETURN_PATH = "<bob@example.org>";
     private static final String PASSWORD = "secret-password";
-    private static final String MESSAGE = "From: Bob <bob@example.org>\r\nSubject: Lunch\r\nMessage-ID: <1@example.org>\r\n"
+    private static final String MESSAGE = "From: Bob <bob@example.org>\r\nTo: anna@example.com\r\nSubject: Lunch\r\n"
+            + "Message-ID: <1@example.org>\r\n"
             + "\r\nAt noon?\r\n";
 
     private static final Envelope ENVELOPE = new Envelope(Optional.of(EmailAddress.parse("bob@example.org", false)),
@@ -66,8 +71,8 @@ class MailboxActorTest {
     @BeforeEach
     void start() {
         openStore();
-        directory.createDomain("example.com").toCompletableFuture().join();
-        directory.createAddress("example.com", "anna", PASSWORD, AddressType.MAILBOX).toCompletableFuture().join();
+        join(directory.createDomain("example.com"));
+        join(directory.createAddress("example.com", "anna", PASSWORD, AddressType.MAILBOX));
         mailbox = testKit.spawn(MailboxActor.create(ADDRESS, context));
         replies = testKit.createTestProbe(Delivered.class);
     }
@@ -242,6 +247,158 @@ class MailboxActorTest {
         StatusReply<Done> reply = askPurge();
         assertTrue(reply.isError());
         assertTrue(reply.getError().getMessage().contains("store is closed"), reply.getError().getMessage());
+    }
+
+    // --- what a delivery sends: forwards, backup copies, responder answers (SPEC sections 2 to 4) ---
+
+    @Test
+    void redirectWithoutCopyKeepsNothingAndSpoolsAForwardFromAnSrsSender() {
+        join(directory.setRedirect(anna(), List.of("carl@remote.example"), false));
+        assertEquals(MailboxActor.NOT_KEPT, deliver(id(1), 0));
+
+        assertEquals(List.of(), storedUids());
+        QueuedMessage forward = onlySpooled();
+        String sender = forward.envelope().sender().orElseThrow().toString();
+        assertTrue(sender.matches("SRS0=[A-Za-z0-9_-]{4}=[A-Z2-7]{2}=example\\.org=bob@example\\.com"), sender);
+        assertEquals(List.of("carl@remote.example"), recipients(forward));
+        assertEquals("Delivered-To: anna@example.com\r\n" + MESSAGE, spooledContent(forward));
+        assertEquals(forward.id(), assertInstanceOf(QueueManager.Enqueue.class, queue.receiveMessage()).id());
+    }
+
+    @Test
+    void redirectWithCopyKeepsOneAndForwards() {
+        join(directory.setRedirect(anna(), List.of("carl@remote.example"), true));
+        assertEquals(1, deliver(id(1), 0));
+        assertEquals(List.of(1L), storedUids());
+        assertEquals(List.of("carl@remote.example"), recipients(onlySpooled()));
+    }
+
+    @Test
+    void redirectToAHostedAddressKeepsTheOriginalSender() {
+        join(directory.createAddress("example.com", "carl", PASSWORD, AddressType.MAILBOX));
+        join(directory.setRedirect(anna(), List.of("carl@example.com"), false));
+        deliver(id(1), 0);
+        assertEquals(Optional.of("bob@example.org"), onlySpooled().envelope().sender().map(EmailAddress::toString));
+    }
+
+    @Test
+    void redeliveryOfAForwardedMessageSpoolsNothingAgain() {
+        join(directory.setRedirect(anna(), List.of("carl@remote.example"), false));
+        deliver(id(1), 0);
+        deliver(id(1), 0);
+        assertEquals(1, spooled().size());
+    }
+
+    @Test
+    void messageThatAlreadyPassedThisAddressIsKeptNotForwarded() {
+        join(directory.setRedirect(anna(), List.of("carl@remote.example"), false));
+        String looped = "Delivered-To: Anna@Example.com\r\n" + MESSAGE;
+        mailbox.tell(new MailboxActor.Deliver(id(1), 0, ENVELOPE, looped.getBytes(StandardCharsets.UTF_8),
+                replies.getRef()));
+        assertEquals(1, replies.receiveMessage().uid());
+        assertEquals(List.of(), spooled());
+    }
+
+    @Test
+    void redirectTargetThatIsTheSenderIsSkippedForThatSender() {
+        join(directory.setRedirect(anna(), List.of("bob@example.org", "carl@remote.example"), false));
+        deliver(id(1), 0);
+        assertEquals(List.of("carl@remote.example"), recipients(onlySpooled()));
+    }
+
+    @Test
+    void backupCopyIsSpooledWithEveryMessageKeptHere() {
+        join(directory.setBackupCopy(anna(), "archive@remote.example"));
+        assertEquals(1, deliver(id(1), 0));
+        assertEquals(List.of("archive@remote.example"), recipients(onlySpooled()));
+    }
+
+    @Test
+    void blockedSenderGoesToSpamAndIsNotForwarded() {
+        join(directory.setRedirect(anna(), List.of("carl@remote.example"), false));
+        join(directory.setLists(anna(), List.of(), List.of("@example.org"), false));
+        long uid = deliver(id(1), 0);
+        assertEquals(MailDisposition.SPAM, mailStore.list(ADDRESS, 0, 10).get(0).getFolder());
+        assertEquals(1, uid);
+        assertEquals(List.of(), spooled());
+    }
+
+    @Test
+    void allowListedSenderOfABlockedDomainReachesTheInbox() {
+        join(directory.setLists(anna(), List.of("bob@example.org"), List.of("@example.org"), false));
+        deliver(id(1), 0);
+        assertEquals(MailboxActor.INBOX, mailStore.list(ADDRESS, 0, 10).get(0).getFolder());
+    }
+
+    @Test
+    void activeResponderAnswersASenderOnceThenAgainAfterSevenDays() {
+        activeResponder();
+        deliver(id(1), 0);
+        QueuedMessage answer = onlySpooled();
+        assertEquals(Optional.empty(), answer.envelope().sender());
+        assertEquals(List.of("bob@example.org"), recipients(answer));
+        String reply = spooledContent(answer);
+        assertTrue(reply.contains("Auto-Submitted: auto-replied\r\n"), reply);
+        assertTrue(reply.contains("In-Reply-To: <1@example.org>\r\n"), reply);
+        assertTrue(reply.contains("Subject: Auto: Lunch\r\n"), reply);
+
+        deliver(id(2), 0);
+        assertEquals(1, spooled().size());
+        clock.advance(Duration.ofDays(7));
+        deliver(new QueueId(QueueId.firstAt(clock.instant()).sequence() + 1, 1), 0);
+        assertEquals(2, spooled().size());
+    }
+
+    @Test
+    void responderAnswersOnceForTwoMessagesInOneBatch() {
+        activeResponder();
+        mailbox.tell(deliverCommand(id(1), 0));
+        mailbox.tell(deliverCommand(id(2), 0));
+        replies.receiveSeveralMessages(2);
+        assertEquals(1, spooled().size());
+    }
+
+    @Test
+    void inactiveResponderDoesNotAnswer() {
+        ResponderRecord stored = join(directory.addResponder(anna(), ResponderRecord.newBuilder()
+                .setName("Holidays").setText("Back soon.").build()));
+        deliver(id(1), 0);
+        assertEquals(List.of(), spooled());
+        join(directory.activateResponder(anna(), stored.getId()));
+        deliver(id(2), 0);
+        assertEquals(1, spooled().size());
+    }
+
+    private void activeResponder() {
+        ResponderRecord stored = join(directory.addResponder(anna(), ResponderRecord.newBuilder()
+                .setName("Holidays").setText("I am away until Monday.").build()));
+        join(directory.activateResponder(anna(), stored.getId()));
+    }
+
+    private List<QueuedMessage> spooled() {
+        return new SpoolStore(store).messages(null, 100);
+    }
+
+    private QueuedMessage onlySpooled() {
+        List<QueuedMessage> spooled = spooled();
+        assertEquals(1, spooled.size(), "spooled messages");
+        return spooled.get(0);
+    }
+
+    private static List<String> recipients(QueuedMessage message) {
+        return message.envelope().recipients().stream().map(r -> r.address().toString()).toList();
+    }
+
+    private String spooledContent(QueuedMessage message) {
+        return new String(new SpoolStore(store).content(message.id()), StandardCharsets.UTF_8);
+    }
+
+    private static EmailAddress anna() {
+        return EmailAddress.parse(ADDRESS, false);
+    }
+
+    private static <T> T join(CompletionStage<T> stage) {
+        return stage.toCompletableFuture().join();
     }
 
     private long deliver(QueueId queueId, int recipient) {

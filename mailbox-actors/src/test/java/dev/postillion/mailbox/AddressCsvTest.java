@@ -1,0 +1,79 @@
+package dev.postillion.mailbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.postillion.core.proto.AddressRecord;
+import dev.postillion.core.proto.Redirect;
+import dev.postillion.mailbox.Directory.ImportLine;
+import dev.postillion.mailbox.Directory.ImportOutcome;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AddressCsvTest {
+
+    @Test
+    void linesAreReadWithOptionalRedirectAndKeepFlag() {
+        AddressCsv.Parsed parsed = AddressCsv.parse("""
+                local part,password,redirect target,keep flag
+                anna,Tr4vel-light
+                bob,Tr4vel-light,bob@remote.example,0
+                carl,Tr4vel-light,carl@remote.example,1
+                """);
+        assertEquals(List.of(
+                new ImportLine(2, "anna", "Tr4vel-light", List.of(), true),
+                new ImportLine(3, "bob", "Tr4vel-light", List.of("bob@remote.example"), true),
+                new ImportLine(4, "carl", "Tr4vel-light", List.of("carl@remote.example"), false)), parsed.lines());
+        assertEquals(List.of(), parsed.refused());
+    }
+
+    @Test
+    void quotedFieldsKeepSeparatorsQuotesAndLineBreaks() {
+        AddressCsv.Parsed parsed = AddressCsv.parse("local part,password\r\n"
+                + "anna,\"pass,word\"\"2\"\r\n"
+                + "bob,\"two\nlines9\"\r\n");
+        assertEquals(List.of("pass,word\"2", "two\nlines9"),
+                parsed.lines().stream().map(ImportLine::password).toList());
+        assertEquals(List.of(2, 3), parsed.lines().stream().map(ImportLine::line).toList());
+    }
+
+    @Test
+    void semicolonsSeparateWhenTheHeaderUsesThem() {
+        AddressCsv.Parsed parsed = AddressCsv.parse("local part;password;redirect target;keep flag\n"
+                + "anna;Tr4vel,light;a@remote.example b@remote.example;1\n");
+        assertEquals(List.of(new ImportLine(2, "anna", "Tr4vel,light",
+                List.of("a@remote.example", "b@remote.example"), false)), parsed.lines());
+    }
+
+    @Test
+    void unreadableLinesAreRefusedWithTheReasonAndBlankLinesSkipped() {
+        AddressCsv.Parsed parsed = AddressCsv.parse("""
+                local part,password,redirect target,keep flag
+                anna,Tr4vel-light,a@remote.example,2
+
+                bob
+                carl,Tr4vel-light,,1
+                dora,Tr4vel-light,d@remote.example,0,extra
+                """);
+        assertEquals(List.of(
+                new ImportOutcome(2, "anna", false, "keep flag '2' must be 0 (keep a copy) or 1 (do not)"),
+                new ImportOutcome(4, "bob", false, "has no password column"),
+                new ImportOutcome(5, "carl", false, "keep flag given without a redirect target"),
+                new ImportOutcome(6, "dora", false,
+                        "has 5 columns; expected local part, password, redirect target, keep flag")),
+                parsed.refused());
+        assertEquals(List.of(), parsed.lines());
+    }
+
+    @Test
+    void exportWritesTheImportColumnsWithoutPasswords() {
+        String csv = AddressCsv.export(List.of(
+                AddressRecord.newBuilder().setLocalPart("anna").build(),
+                AddressRecord.newBuilder().setLocalPart("bob").setRedirect(Redirect.newBuilder()
+                        .addTargets("b1@remote.example").addTargets("b2@remote.example").setKeepCopy(false)).build()));
+        assertEquals("local part,password,redirect target,keep flag\r\n"
+                + "anna,,,\r\n"
+                + "bob,,b1@remote.example b2@remote.example,1\r\n", csv);
+        assertEquals(List.of("b1@remote.example", "b2@remote.example"),
+                AddressCsv.parse(csv.replace("bob,,", "bob,Tr4vel-light,")).lines().get(1).redirect());
+    }
+}
