@@ -103,6 +103,11 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         boolean smtputf8;
         final List<Envelope.Recipient> recipients = new ArrayList<>();
         boolean rcptAttempted;
+
+        /** The sender as lists and replies name it: empty for the null sender. */
+        String senderAddress() {
+            return sender.map(EmailAddress::toString).orElse("");
+        }
     }
 
     /** A static logger: an actor's own getLog() inspects the stack once per actor, i.e. per connection. */
@@ -340,51 +345,64 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         if (transaction.recipients.size() >= context.settings().maxRecipients()) {
             return reply(Replies.TOO_MANY_RECIPIENTS);
         }
-        EmailAddress recipient = EmailAddress.parse(rcpt.path(), true);
+        EmailAddress addressed = EmailAddress.parse(rcpt.path(), true);
+        Reversal reversal = context.srs().reverse(addressed.toString());
+        if (reversal instanceof Reversal.Invalid invalid) {
+            return error(Replies.invalidSrs(invalid.reason()).about(addressed.toString()));
+        }
+        Optional<EmailAddress> returning = reversal instanceof Reversal.Original original
+                ? returnedTo(original) : Optional.empty();
+        if (reversal instanceof Reversal.Original && returning.isEmpty()) {
+            return error(Replies.invalidSrs("it holds no valid address").about(addressed.toString()));
+        }
+        EmailAddress recipient = returning.orElse(addressed);
+        Map<String, String> parameters = returning.isPresent()
+                ? withOrcpt(addressed, rcpt.parameters()) : rcpt.parameters();
         Directory.Resolution resolution;
         try {
-            Reversal reversal = context.srs().reverse(recipient.toString());
-            if (reversal instanceof Reversal.Invalid invalid) {
-                return error(Replies.invalidSrs(invalid.reason()).about(recipient.toString()));
-            }
-            if (reversal instanceof Reversal.Original original) {
-                return addBounceRecipient(recipient, EmailAddress.parse(original.address(), true), rcpt.parameters());
-            }
             resolution = context.directory().resolve(recipient);
         } catch (RuntimeException e) {
             log.warn("recipient lookup of {} failed: {}", recipient, e.getMessage());
             return reply(Replies.DIRECTORY_ERROR);
         }
+        String about = addressed.toString();
         return switch (resolution.lookup()) {
-            // Relaying for clients in the relay networks, as Postfix's permit_mynetworks; the queue
-            // sends their mail for other domains on.
-            case NOT_HOSTED -> mayRelay ? addRecipient(recipient, rcpt.parameters())
-                    : error(Replies.RELAY_DENIED.about(recipient.toString()));
-            case UNKNOWN_ADDRESS -> error(Replies.UNKNOWN_USER.about(recipient.toString()));
-            case NO_REPLY -> error(Replies.doesNotReceive(recipient.toString()).about(recipient.toString()));
-            case DISABLED -> error(Replies.ACCOUNT_DISABLED.about(recipient.toString()));
+            // Relaying for clients in the relay networks, as Postfix's permit_mynetworks, and for
+            // bounces returning through our SRS addresses; the queue sends them on.
+            case NOT_HOSTED -> mayRelay || returning.isPresent() ? addRecipient(recipient, parameters)
+                    : error(Replies.RELAY_DENIED.about(about));
+            case UNKNOWN_ADDRESS -> error(Replies.UNKNOWN_USER.about(about));
+            case NO_REPLY -> error(Replies.doesNotReceive(recipient.toString()).about(about));
+            case DISABLED -> error(Replies.ACCOUNT_DISABLED.about(about));
             case MAILBOX -> blockedSender(resolution)
-                    ? error(Replies.senderBlocked(transaction.sender.map(EmailAddress::toString).orElse("")).about(recipient.toString()))
-                    : addRecipient(recipient, rcpt.parameters());
+                    ? error(Replies.senderBlocked(transaction.senderAddress()).about(about))
+                    : addRecipient(recipient, parameters);
         };
     }
 
     /** The recipient refuses this sender outright: on its block list, with rejection chosen (SPEC 4). */
     private boolean blockedSender(Directory.Resolution resolution) {
-        return resolution.address().getRejectBlocked() && SenderLists.verdict(resolution.address(),
-                transaction.sender.map(EmailAddress::toString).orElse("")) == SenderLists.Verdict.BLOCKED;
+        return resolution.address().getRejectBlocked()
+                && SenderLists.verdict(resolution.address(), transaction.senderAddress()) == SenderLists.Verdict.BLOCKED;
     }
 
     /**
-     * A bounce coming back to an address our redirect rewrote with SRS: the recipient becomes the
-     * original sender, wherever it is (SPEC section 2), and ORCPT keeps the address the remote used
-     * (RFC 3461 section 4.2) unless the client gave one.
+     * A bounce coming back to an address our redirect rewrote with SRS goes to the original sender,
+     * wherever it is (SPEC section 2); empty when what the SRS address holds is no address.
      */
-    private Behavior<Command> addBounceRecipient(EmailAddress srsAddress, EmailAddress original,
-            Map<String, String> parameters) {
+    private static Optional<EmailAddress> returnedTo(Reversal.Original original) {
+        try {
+            return Optional.of(EmailAddress.parse(original.address(), true));
+        } catch (AddressSyntaxException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** ORCPT keeps the address the remote used (RFC 3461 section 4.2) unless the client gave one. */
+    private static Map<String, String> withOrcpt(EmailAddress addressed, Map<String, String> parameters) {
         Map<String, String> withOrcpt = new LinkedHashMap<>(parameters);
-        withOrcpt.putIfAbsent("ORCPT", "rfc822;" + Xtext.encode(srsAddress.toString()));
-        return addRecipient(original, withOrcpt);
+        withOrcpt.putIfAbsent("ORCPT", "rfc822;" + Xtext.encode(addressed.toString()));
+        return withOrcpt;
     }
 
     private Behavior<Command> addRecipient(EmailAddress recipient, Map<String, String> parameters) {
