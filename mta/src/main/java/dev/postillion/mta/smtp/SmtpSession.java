@@ -348,24 +348,39 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
                 return error(Replies.invalidSrs(invalid.reason()).about(recipient.toString()));
             }
             if (reversal instanceof Reversal.Original original) {
-                return addBounceRecipient(recipient, EmailAddress.parse(original.address(), true), rcpt.parameters());
+                // A bounce to a hosted sender meets the refusals mail to it would: refused at RCPT,
+                // never accepted and dropped at delivery (SPEC section 4). Others go back out.
+                EmailAddress reversed = EmailAddress.parse(original.address(), true);
+                Optional<Reply> refusal = refusal(context.directory().resolve(reversed), reversed);
+                return refusal.isPresent() ? error(refusal.get().about(recipient.toString()))
+                        : addBounceRecipient(recipient, reversed, rcpt.parameters());
             }
             resolution = context.directory().resolve(recipient);
         } catch (RuntimeException e) {
             log.warn("recipient lookup of {} failed: {}", recipient, e.getMessage());
             return reply(Replies.DIRECTORY_ERROR);
         }
-        return switch (resolution.lookup()) {
+        if (resolution.lookup() == Directory.Lookup.NOT_HOSTED) {
             // Relaying for clients in the relay networks, as Postfix's permit_mynetworks; the queue
             // sends their mail for other domains on.
-            case NOT_HOSTED -> mayRelay ? addRecipient(recipient, rcpt.parameters())
+            return mayRelay ? addRecipient(recipient, rcpt.parameters())
                     : error(Replies.RELAY_DENIED.about(recipient.toString()));
-            case UNKNOWN_ADDRESS -> error(Replies.UNKNOWN_USER.about(recipient.toString()));
-            case NO_REPLY -> error(Replies.doesNotReceive(recipient.toString()).about(recipient.toString()));
-            case DISABLED -> error(Replies.ACCOUNT_DISABLED.about(recipient.toString()));
+        }
+        Optional<Reply> refusal = refusal(resolution, recipient);
+        return refusal.isPresent() ? error(refusal.get().about(recipient.toString()))
+                : addRecipient(recipient, rcpt.parameters());
+    }
+
+    /** Why a hosted recipient refuses this transaction's mail; empty when it takes it, or is not hosted. */
+    private Optional<Reply> refusal(Directory.Resolution resolution, EmailAddress recipient) {
+        return switch (resolution.lookup()) {
+            case UNKNOWN_ADDRESS -> Optional.of(Replies.UNKNOWN_USER);
+            case NO_REPLY -> Optional.of(Replies.doesNotReceive(recipient.toString()));
+            case DISABLED -> Optional.of(Replies.ACCOUNT_DISABLED);
             case MAILBOX -> blockedSender(resolution)
-                    ? error(Replies.senderBlocked(transaction.sender.map(EmailAddress::toString).orElse("")).about(recipient.toString()))
-                    : addRecipient(recipient, rcpt.parameters());
+                    ? Optional.of(Replies.senderBlocked(transaction.sender.map(EmailAddress::toString).orElse("")))
+                    : Optional.empty();
+            case NOT_HOSTED -> Optional.empty();
         };
     }
 
