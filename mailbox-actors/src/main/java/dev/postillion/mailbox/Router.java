@@ -1,5 +1,9 @@
 package dev.postillion.mailbox;
 
+import dev.postillion.core.EmailAddress;
+import dev.postillion.core.Envelope;
+import dev.postillion.mailbox.srs.Reversal;
+import dev.postillion.mailbox.srs.Srs;
 import dev.postillion.queue.DeliveryRequest;
 import dev.postillion.queue.RecipientOutcome;
 import dev.postillion.queue.RecipientOutcome.Status;
@@ -14,18 +18,23 @@ import java.util.concurrent.CompletionStage;
  * first was at RCPT): hosted recipients to the mailbox of the address that owns them, other
  * domains to the remote transport. Delivery is per envelope recipient: an address and its alias
  * on one message are two deliveries (SPEC section 2).
+ *
+ * <p>A recipient that is a valid SRS address of ours goes to the original sender it reverses to, as
+ * at RCPT: the node's own reports and answers to a forward's envelope sender reach that sender.
  */
 public final class Router implements Transport {
 
     private static final String LOCAL = "local";
 
     private final Directory directory;
+    private final Srs srs;
     private final Mailboxes mailboxes;
     private final Transport remote;
 
     /** @param remote takes the recipients at domains not hosted here (outbound SMTP) */
-    public Router(Directory directory, Mailboxes mailboxes, Transport remote) {
+    public Router(Directory directory, Srs srs, Mailboxes mailboxes, Transport remote) {
         this.directory = directory;
+        this.srs = srs;
         this.mailboxes = mailboxes;
         this.remote = remote;
     }
@@ -34,10 +43,14 @@ public final class Router implements Transport {
     public CompletionStage<List<RecipientOutcome>> deliver(DeliveryRequest request) {
         List<CompletableFuture<List<RecipientOutcome>>> parts = new ArrayList<>();
         List<Integer> remoteRecipients = new ArrayList<>();
+        List<Envelope.Recipient> routed = new ArrayList<>(request.envelope().recipients());
         for (int recipient : request.recipients()) {
             Directory.Resolution resolution;
             try {
-                resolution = directory.resolve(request.envelope().recipients().get(recipient).address());
+                Envelope.Recipient original = routed.get(recipient);
+                EmailAddress address = reversed(original.address());
+                routed.set(recipient, new Envelope.Recipient(address, original.parameters()));
+                resolution = directory.resolve(address);
             } catch (RuntimeException e) {
                 parts.add(CompletableFuture.completedFuture(List.of(RecipientOutcome.local(recipient, Status.DEFERRED,
                         LOCAL, "4.3.0", "directory unavailable: " + e.getMessage()))));
@@ -50,11 +63,20 @@ public final class Router implements Transport {
             }
         }
         if (!remoteRecipients.isEmpty()) {
-            parts.add(remote.deliver(new DeliveryRequest(request.id(), request.envelope(), remoteRecipients,
+            Envelope envelope = request.envelope();
+            Envelope remoteEnvelope = new Envelope(envelope.sender(), envelope.mailParameters(), routed,
+                    envelope.heloName(), envelope.clientAddress(), envelope.arrival(), envelope.smtputf8());
+            parts.add(remote.deliver(new DeliveryRequest(request.id(), remoteEnvelope, remoteRecipients,
                     request.content())).toCompletableFuture());
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
                 .thenApply(done -> parts.stream().flatMap(part -> part.join().stream()).toList());
+    }
+
+    /** The original sender a valid SRS address of ours stands for; any other address as it is. */
+    private EmailAddress reversed(EmailAddress recipient) {
+        return srs.reverse(recipient.toString()) instanceof Reversal.Original original
+                ? EmailAddress.parse(original.address(), true) : recipient;
     }
 
     /**

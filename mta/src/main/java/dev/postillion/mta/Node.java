@@ -135,9 +135,10 @@ public final class Node implements AutoCloseable {
         DeliverySchedule schedule = DeliverySchedule.from(delivery);
         StatusReports reports = new StatusReports(node.hostname(), ids, delivery.getInt("report-return-limit"), schedule);
         RemoteTransport remote = remoteTransport(system, io, config, node.hostname());
+        Router router = new Router(directory, srs, mailboxes, remote);
         ActorRef<QueueManager.Command> queueManager = system.systemActorOf(
                 // Resume on a bug: its state is what it knows of the attempts under way.
-                Behaviors.supervise(QueueManager.create(spoolStore, new Router(directory, mailboxes, remote), reports, clock,
+                Behaviors.supervise(QueueManager.create(spoolStore, router, reports, clock,
                         new QueueManager.Settings(schedule,
                                 delivery.getInt("max-attempts-in-flight"))))
                         .onFailure(SupervisorStrategy.resume()),
