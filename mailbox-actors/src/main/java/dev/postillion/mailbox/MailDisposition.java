@@ -55,6 +55,10 @@ record MailDisposition(Optional<String> folder, List<OutgoingMessage> forwards, 
         // SPEC section 2: a redirect to the original sender is skipped for that sender.
         String sender = envelope.sender().map(EmailAddress::key).orElse("");
         targets.removeIf(target -> target.equals(sender));
+        if (targets.isEmpty()) {
+            return new MailDisposition(Optional.of(folder), List.of(),
+                    "the only redirect target is the sender, kept, not forwarded");
+        }
         byte[] forwarded = withDeliveredTo(mailbox, content);
         return new MailDisposition(keep ? Optional.of(folder) : Optional.empty(),
                 forwards(rules, mailbox, envelope, targets, forwarded), "");

@@ -307,6 +307,13 @@ class MailboxActorTest {
     }
 
     @Test
+    void messageFromTheOnlyRedirectTargetIsKeptRatherThanLost() {
+        join(directory.setRedirect(anna(), List.of("bob@example.org"), false));
+        assertEquals(1, deliver(id(1), 0));
+        assertEquals(List.of(), spooled());
+    }
+
+    @Test
     void backupCopyIsSpooledWithEveryMessageKeptHere() {
         join(directory.setBackupCopy(anna(), "archive@remote.example"));
         assertEquals(1, deliver(id(1), 0));
