@@ -34,8 +34,10 @@ import org.slf4j.LoggerFactory;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
- * Delivers into one address's mailbox, and is the only writer of it (cf. Postfix virtual(8)).
- * Reached through Cluster Sharding, keyed by the address in canonical form.
+ * Delivers into one address's mailbox, and is the only writer of it (cf. Postfix virtual(8)):
+ * files the copy in INBOX or Spam, and sends on what the address's settings ask for — redirect
+ * forwards, the backup copy, the responder's answer — as new messages spooled in the same write
+ * (SPEC sections 2 to 4). Reached through Cluster Sharding, keyed by the address in canonical form.
  *
  * <p>Deliveries that arrive while a write is in flight are written together in the next batch, so
  * a busy mailbox stores many messages per store round trip.
