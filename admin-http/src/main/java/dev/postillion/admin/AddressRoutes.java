@@ -72,11 +72,12 @@ final class AddressRoutes extends JsonRoutes {
             throw ApiError.badRequest("nothing to change: give disabled, timeZone or both");
         }
         CompletionStage<AddressRecord> changed = CompletableFuture.completedFuture(directory.requireAddress(address));
-        if (disabled.isPresent()) {
-            changed = changed.thenCompose(a -> directory.setDisabled(address, disabled.get()));
-        }
+        // The zone first: it is the change that can be refused, and a refused PATCH changes nothing.
         if (zone.isPresent()) {
             changed = changed.thenCompose(a -> directory.setTimeZone(address, zone.get()));
+        }
+        if (disabled.isPresent()) {
+            changed = changed.thenCompose(a -> directory.setDisabled(address, disabled.get()));
         }
         return changed.thenApply(AddressRoutes::addressJson);
     }

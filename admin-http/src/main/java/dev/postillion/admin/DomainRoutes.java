@@ -89,9 +89,11 @@ final class DomainRoutes extends JsonRoutes {
         return concat(
                 pathEnd(() -> concat(
                         get(() -> complete(Json.response(StatusCodes.OK, aliasDomains(domain)))),
-                        post(() -> withJson(body -> respond(StatusCodes.CREATED,
-                                directory.createAliasDomain(domain, Json.requiredText(body, "name"))
-                                        .thenApply(DomainRoutes::domainJson)))))),
+                        post(() -> withJson(body -> {
+                            Json.onlyFields(body, Set.of("name"));
+                            return respond(StatusCodes.CREATED, directory.createAliasDomain(domain,
+                                    Json.requiredText(body, "name")).thenApply(DomainRoutes::domainJson));
+                        })))),
                 path(PathMatchers.segment(), alias -> delete(() -> respondEmpty(directory.deleteAliasDomain(domain, alias)))));
     }
 

@@ -631,18 +631,29 @@ public final class Directory implements AutoCloseable {
         });
     }
 
+    /**
+     * @param inFile the local parts (lower case) that earlier lines of the file create: a line may
+     *     not create one again, and may redirect to one; a line that is created adds its own
+     */
     private Optional<String> importRefusal(String domain, ImportLine line, Set<String> inFile) {
         try {
             AddressRules.checkLocalPart(line.localPart());
             checkLocalPartFree(domain, line.localPart());
-            if (!inFile.add(line.localPart().toLowerCase(Locale.ROOT))) {
+            String key = line.localPart().toLowerCase(Locale.ROOT);
+            if (inFile.contains(key)) {
                 throw conflict("address " + line.localPart() + "@" + domain + " is on an earlier line");
             }
             AddressRules.checkPassword(line.password(), settings.passwordMinLength(), line.localPart());
             Set<String> own = Set.of((line.localPart() + "@" + domain).toLowerCase(Locale.ROOT));
             for (String target : line.redirect()) {
-                checkForwardTarget(own, target, "redirect target");
+                EmailAddress parsed = parseAddress(target, "redirect target");
+                boolean createdEarlier = parsed.domainKey().equals(domain)
+                        && inFile.contains(parsed.localPart().toLowerCase(Locale.ROOT));
+                if (!createdEarlier) {
+                    checkForwardTarget(own, target, "redirect target");
+                }
             }
+            inFile.add(key);
             return Optional.empty();
         } catch (DirectoryException e) {
             return Optional.of(e.getMessage());
