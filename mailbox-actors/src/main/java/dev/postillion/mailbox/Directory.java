@@ -21,6 +21,7 @@ import dev.postillion.mailbox.responder.Responder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.DateTimeException;
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -340,7 +341,7 @@ public final class Directory implements AutoCloseable {
             throw conflict("address " + existing.getLocalPart() + "@" + domain + " exists already");
         });
         alias(domain, localPart).ifPresent(alias -> {
-            throw conflict(localPart + "@" + domain + " is an alias of " + alias.getTarget() + "@" + domain);
+            throw conflict(alias.getLocalPart() + "@" + domain + " is an alias of " + alias.getTarget() + "@" + domain);
         });
     }
 
@@ -566,9 +567,11 @@ public final class Directory implements AutoCloseable {
                 .findFirst();
     }
 
+    /** @return the responder with its weekdays in canonical form, Monday first */
     private ResponderRecord checkResponder(AddressRecord address, ResponderRecord responder) {
+        Responder checked;
         try {
-            Responders.toResponder(responder);
+            checked = Responders.toResponder(responder);
         } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage());
         }
@@ -576,7 +579,9 @@ public final class Directory implements AutoCloseable {
                 && !ownAddresses(address).contains(responder.getFrom().toLowerCase(Locale.ROOT))) {
             throw invalid("from " + responder.getFrom() + " is neither the address nor one of its aliases");
         }
-        return responder;
+        return responder.toBuilder().clearWeekdays()
+                .addAllWeekdays(checked.weekdays().stream().sorted().map(DayOfWeek::name).toList())
+                .build();
     }
 
     private static int responderIndex(AddressRecord address, String id) {

@@ -354,6 +354,14 @@ class DirectoryTest {
     }
 
     @Test
+    void responderWeekdaysAreStoredInCanonicalForm() {
+        anna();
+        ResponderRecord stored = join(directory.addResponder(address("anna@example.com"),
+                responder("Weekends").toBuilder().addWeekdays("sunday").addWeekdays("Saturday").build()));
+        assertEquals(List.of("SATURDAY", "SUNDAY"), stored.getWeekdaysList());
+    }
+
+    @Test
     void responderSettingsAreChecked() {
         anna();
         assertFails(Kind.INVALID, "start", directory.addResponder(address("anna@example.com"),

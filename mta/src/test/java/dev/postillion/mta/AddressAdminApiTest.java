@@ -164,7 +164,7 @@ class AddressAdminApiTest {
         assertEquals(JSON.createArrayNode().add(jps).add(annaA), json(node.get(address(anna) + "/aliases")));
         assertEquals(JSON.createArrayNode().add("jps").add("Anna.A"), json(node.get(address(anna))).get("aliases"));
 
-        assertError(409, "JPS@" + domain + " is an alias of anna@" + domain,
+        assertError(409, "jps@" + domain + " is an alias of anna@" + domain,
                 node.post(address(anna) + "/aliases", "{\"localPart\":\"JPS\"}"));
         assertError(409, "address bob@" + domain + " exists already",
                 node.post(address(anna) + "/aliases", "{\"localPart\":\"bob\"}"));
