@@ -35,6 +35,12 @@ public final class StoreBatch {
         return this;
     }
 
+    /** Adds every write of {@code other}, in order: parts built apart land together. */
+    public StoreBatch addAll(StoreBatch other) {
+        operations.addAll(other.operations);
+        return this;
+    }
+
     public boolean isEmpty() {
         return operations.isEmpty();
     }

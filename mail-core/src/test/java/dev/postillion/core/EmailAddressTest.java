@@ -64,10 +64,12 @@ class EmailAddressTest {
     }
 
     @Test
-    void localPartOf64CharactersIsAcceptedAnd65Refused() {
-        String longest = "a".repeat(64);
+    void localPartsPast64CharactersAreAcceptedUpToThePathLimit() {
+        String srs = "SRS0=vmyz=2W=" + "d".repeat(40) + ".example=" + "l".repeat(40);
+        assertEquals(srs, EmailAddress.parse(srs + "@example.com", false).localPart());
+        String longest = "a".repeat(254 - "@example.com".length());
         assertEquals(longest, EmailAddress.parse(longest + "@example.com", false).localPart());
-        assertMessageContains("a".repeat(65) + "@example.com", "longer than 64");
+        assertMessageContains("a" + longest + "@example.com", "longer than 254");
     }
 
     @Test

@@ -108,11 +108,10 @@ public final class Directory implements AutoCloseable {
     private final Store store;
     private final Clock clock;
     private final Settings settings;
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "directory-writer");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> daemon(r, "directory-writer"));
+    /** Password hashing, apart from the writer: an import hashes many at once, one per core. */
+    private final ExecutorService hashing = Executors.newFixedThreadPool(
+            Runtime.getRuntime().availableProcessors(), r -> daemon(r, "password-hashing"));
 
     public Directory(Store store, Clock clock, Settings settings) {
         this.store = store;
@@ -309,24 +308,29 @@ public final class Directory implements AutoCloseable {
 
     // --- addresses ---
 
+    /**
+     * Creates an address. The password is hashed first, on the hashing threads, so that the writer
+     * (and every other directory change) never waits for the deliberately slow hash.
+     */
     public CompletionStage<AddressRecord> createAddress(String domain, String localPart, String password,
             AddressType type) {
-        return change(() -> {
-            AddressRecord record = newAddress(domain, localPart, password, type);
+        return CompletableFuture.supplyAsync(() -> {
+            AddressRules.checkLocalPart(localPart);
+            AddressRules.checkPassword(password, settings.passwordMinLength(), localPart);
+            return PasswordHash.of(password, settings.passwordIterations());
+        }, hashing).thenCompose(hash -> change(() -> {
+            DomainRecord primary = requirePrimary(domain);
+            checkLocalPartFree(primary.getName(), localPart);
+            AddressRecord record = newAddress(primary.getName(), localPart, hash, type);
             commit(new StoreBatch().put(StoreFamily.DIRECTORY, addressKey(domain, localPart), record.toByteArray()));
             return record;
-        });
+        }));
     }
 
-    private AddressRecord newAddress(String domain, String localPart, String password, AddressType type) {
-        DomainRecord primary = requirePrimary(domain);
-        AddressRules.checkLocalPart(localPart);
-        checkLocalPartFree(primary.getName(), localPart);
-        AddressRules.checkPassword(password, settings.passwordMinLength(), localPart);
-        PasswordHash hash = PasswordHash.of(password, settings.passwordIterations());
+    private AddressRecord newAddress(String domain, String localPart, PasswordHash hash, AddressType type) {
         return AddressRecord.newBuilder()
                 .setLocalPart(localPart)
-                .setDomain(primary.getName())
+                .setDomain(domain)
                 .setPasswordHash(ByteString.copyFrom(hash.hash()))
                 .setPasswordSalt(ByteString.copyFrom(hash.salt()))
                 .setPasswordIterations(hash.iterations())
@@ -429,19 +433,8 @@ public final class Directory implements AutoCloseable {
      * now: local ones must exist, and none may be the address itself (a loop on the first hop).
      */
     public CompletionStage<AddressRecord> setRedirect(EmailAddress address, List<String> targets, boolean keepCopy) {
-        return changeAddress(address, record -> {
-            if (targets.isEmpty()) {
-                throw invalid("a redirect needs at least one target");
-            }
-            if (targets.size() > settings.maxRedirectTargets()) {
-                throw invalid("a redirect has at most " + settings.maxRedirectTargets() + " targets");
-            }
-            Set<String> seen = new LinkedHashSet<>();
-            for (String target : targets) {
-                seen.add(checkForwardTarget(ownAddresses(record.build()), target, "redirect target"));
-            }
-            return record.setRedirect(Redirect.newBuilder().addAllTargets(seen).setKeepCopy(keepCopy));
-        });
+        return changeAddress(address, record -> record.setRedirect(
+                redirect(address, ownAddresses(record.build()), targets, keepCopy, Set.of())));
     }
 
     public CompletionStage<AddressRecord> removeRedirect(EmailAddress address) {
@@ -456,7 +449,7 @@ public final class Directory implements AutoCloseable {
     /** Every future incoming message is also sent to {@code target} (SPEC section 2, backup copy). */
     public CompletionStage<AddressRecord> setBackupCopy(EmailAddress address, String target) {
         return changeAddress(address, record -> record.setBackupCopy(
-                checkForwardTarget(ownAddresses(record.build()), target, "backup copy")));
+                checkForwardTarget(address, ownAddresses(record.build()), target, "backup copy", Set.of())));
     }
 
     public CompletionStage<AddressRecord> removeBackupCopy(EmailAddress address) {
@@ -468,14 +461,50 @@ public final class Directory implements AutoCloseable {
         });
     }
 
-    /** @return the target in canonical (lower-case) form */
-    private String checkForwardTarget(Set<String> own, String target, String what) {
+    /**
+     * A redirect of {@code self} to {@code targets}, each checked and in canonical form, repeats
+     * dropped.
+     *
+     * @param own the other names of {@code self} (aliases, alias domains), none of which may be a target
+     * @param pending local parts of self's domain created together with it (an import's earlier lines)
+     */
+    private Redirect redirect(EmailAddress self, Set<String> own, List<String> targets, boolean keepCopy,
+            Set<String> pending) {
+        if (targets.isEmpty()) {
+            throw invalid("a redirect needs at least one target");
+        }
+        if (targets.size() > settings.maxRedirectTargets()) {
+            throw invalid("a redirect has at most " + settings.maxRedirectTargets() + " targets");
+        }
+        Set<String> canonical = new LinkedHashSet<>();
+        for (String target : targets) {
+            canonical.add(checkForwardTarget(self, own, target, "redirect target", pending));
+        }
+        return Redirect.newBuilder().addAllTargets(canonical).setKeepCopy(keepCopy).build();
+    }
+
+    /**
+     * A target mail of {@code self} is sent on to: not {@code self} under any of its names (a loop
+     * on the first hop), and at a hosted domain an address that receives mail.
+     *
+     * @return the target in canonical (lower-case) form
+     */
+    private String checkForwardTarget(EmailAddress self, Set<String> own, String target, String what,
+            Set<String> pending) {
         EmailAddress parsed = parseAddress(target, what);
-        if (own.contains(parsed.key())) {
+        if (parsed.key().equals(self.key()) || own.contains(parsed.key())) {
             throw invalid(what + " " + target + " is the address itself");
         }
-        if (hosts(parsed.domain()) && lookup(parsed) != Lookup.MAILBOX) {
-            throw invalid(what + " " + target + " is not an address that receives mail here");
+        boolean createdWithSelf = parsed.domainKey().equals(self.domainKey())
+                && pending.contains(parsed.localPart().toLowerCase(Locale.ROOT));
+        if (hosts(parsed.domain()) && !createdWithSelf) {
+            Resolution resolution = resolve(parsed);
+            if (resolution.lookup() != Lookup.MAILBOX) {
+                throw invalid(what + " " + target + " is not an address that receives mail here");
+            }
+            if (resolution.mailbox().key().equals(self.key())) {
+                throw invalid(what + " " + target + " leads back to the address itself (through the catch-all)");
+            }
         }
         return parsed.key();
     }
@@ -601,77 +630,80 @@ public final class Directory implements AutoCloseable {
      * would go beyond creates nothing, and says how many remain.
      */
     public CompletionStage<ImportResult> importAddresses(String domain, List<ImportLine> lines) {
-        return change(() -> {
+        List<CompletableFuture<Optional<PasswordHash>>> hashes = lines.stream()
+                .map(line -> CompletableFuture.supplyAsync(() -> hashIfStrong(line), hashing))
+                .toList();
+        return CompletableFuture.allOf(hashes.toArray(CompletableFuture[]::new)).thenCompose(hashed -> change(() -> {
             DomainRecord primary = requirePrimary(domain);
             long since = clock.millis() - settings.importWindow().toMillis();
             List<Long> recent = importWindow(primary.getName()).getCreatedEpochMillisList().stream()
                     .filter(created -> created > since).toList();
             int remaining = Math.max(0, settings.importLimit() - recent.size());
             List<ImportOutcome> outcomes = new ArrayList<>();
-            Set<String> inFile = new HashSet<>();
-            int created = 0;
-            for (ImportLine line : lines) {
-                Optional<String> refusal = importRefusal(primary.getName(), line, inFile);
+            List<AddressRecord> created = new ArrayList<>();
+            // Taken by an earlier line of this file: a refused line takes nothing, so a corrected
+            // line further down still gets its address.
+            Set<String> taken = new HashSet<>();
+            for (int i = 0; i < lines.size(); i++) {
+                ImportLine line = lines.get(i);
+                Optional<String> refusal = importRefusal(primary.getName(), line, taken, hashes.get(i).join());
                 outcomes.add(new ImportOutcome(line.line(), line.localPart(), refusal.isEmpty(), refusal.orElse(null)));
                 if (refusal.isEmpty()) {
-                    created++;
+                    taken.add(line.localPart().toLowerCase(Locale.ROOT));
+                    created.add(importedAddress(primary.getName(), line, hashes.get(i).join().orElseThrow(), taken));
                 }
             }
-            if (created > remaining) {
+            if (created.size() > remaining) {
                 return new ImportResult(outcomes, remaining, true);
             }
             StoreBatch batch = new StoreBatch();
             ImportWindow.Builder window = ImportWindow.newBuilder().addAllCreatedEpochMillis(recent);
-            for (int i = 0; i < lines.size(); i++) {
-                if (outcomes.get(i).created()) {
-                    ImportLine line = lines.get(i);
-                    batch.put(StoreFamily.DIRECTORY, addressKey(primary.getName(), line.localPart()),
-                            importedAddress(primary.getName(), line).toByteArray());
-                    window.addCreatedEpochMillis(clock.millis());
-                }
+            for (AddressRecord address : created) {
+                batch.put(StoreFamily.DIRECTORY, addressKey(address.getDomain(), address.getLocalPart()),
+                        address.toByteArray());
+                window.addCreatedEpochMillis(clock.millis());
             }
             batch.put(StoreFamily.DIRECTORY, importKey(primary.getName()), window.build().toByteArray());
             commit(batch);
-            return new ImportResult(outcomes, remaining - created, false);
-        });
+            return new ImportResult(outcomes, remaining - created.size(), false);
+        }));
     }
 
-    /**
-     * @param inFile the local parts (lower case) that earlier lines of the file create: a line may
-     *     not create one again, and may redirect to one; a line that is created adds its own
-     */
-    private Optional<String> importRefusal(String domain, ImportLine line, Set<String> inFile) {
+    /** The line's password hash, made ahead of the writer; empty for a password that will be refused. */
+    private Optional<PasswordHash> hashIfStrong(ImportLine line) {
+        try {
+            AddressRules.checkPassword(line.password(), settings.passwordMinLength(), line.localPart());
+            return Optional.of(PasswordHash.of(line.password(), settings.passwordIterations()));
+        } catch (DirectoryException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Optional<String> importRefusal(String domain, ImportLine line, Set<String> taken,
+            Optional<PasswordHash> hash) {
         try {
             AddressRules.checkLocalPart(line.localPart());
-            checkLocalPartFree(domain, line.localPart());
-            String key = line.localPart().toLowerCase(Locale.ROOT);
-            if (inFile.contains(key)) {
+            if (taken.contains(line.localPart().toLowerCase(Locale.ROOT))) {
                 throw conflict("address " + line.localPart() + "@" + domain + " is on an earlier line");
             }
-            AddressRules.checkPassword(line.password(), settings.passwordMinLength(), line.localPart());
-            Set<String> own = Set.of((line.localPart() + "@" + domain).toLowerCase(Locale.ROOT));
-            for (String target : line.redirect()) {
-                EmailAddress parsed = parseAddress(target, "redirect target");
-                boolean createdEarlier = parsed.domainKey().equals(domain)
-                        && inFile.contains(parsed.localPart().toLowerCase(Locale.ROOT));
-                if (!createdEarlier) {
-                    checkForwardTarget(own, target, "redirect target");
-                }
+            checkLocalPartFree(domain, line.localPart());
+            if (hash.isEmpty()) {
+                AddressRules.checkPassword(line.password(), settings.passwordMinLength(), line.localPart());
             }
-            inFile.add(key);
+            if (!line.redirect().isEmpty()) {
+                redirect(new EmailAddress(line.localPart(), domain), Set.of(), line.redirect(), line.keepCopy(), taken);
+            }
             return Optional.empty();
         } catch (DirectoryException e) {
             return Optional.of(e.getMessage());
         }
     }
 
-    private AddressRecord importedAddress(String domain, ImportLine line) {
-        AddressRecord.Builder record = newAddress(domain, line.localPart(), line.password(), AddressType.MAILBOX)
-                .toBuilder();
+    private AddressRecord importedAddress(String domain, ImportLine line, PasswordHash hash, Set<String> pending) {
+        AddressRecord.Builder record = newAddress(domain, line.localPart(), hash, AddressType.MAILBOX).toBuilder();
         if (!line.redirect().isEmpty()) {
-            record.setRedirect(Redirect.newBuilder()
-                    .addAllTargets(line.redirect().stream().map(target -> EmailAddress.parse(target, true).key()).toList())
-                    .setKeepCopy(line.keepCopy()));
+            record.setRedirect(redirect(new EmailAddress(line.localPart(), domain), Set.of(), line.redirect(),
+                    line.keepCopy(), pending));
         }
         return record.build();
     }
@@ -778,8 +810,15 @@ public final class Directory implements AutoCloseable {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
+    private static Thread daemon(Runnable task, String name) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
     @Override
     public void close() {
         writer.shutdown();
+        hashing.shutdown();
     }
 }

@@ -1,5 +1,6 @@
 package dev.postillion.mailbox;
 
+import dev.postillion.core.AddressSyntaxException;
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.Envelope;
 import dev.postillion.core.MessageHeaders;
@@ -8,10 +9,12 @@ import dev.postillion.mailbox.srs.Srs;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What one incoming message does at an address (SPEC sections 2 and 4): which folder keeps a
@@ -36,43 +39,37 @@ record MailDisposition(Optional<String> folder, List<OutgoingMessage> forwards, 
     static MailDisposition decide(Rules rules, AddressRecord address, EmailAddress mailbox, Envelope envelope,
             byte[] content, MessageHeaders headers, boolean spam) {
         String folder = spam ? SPAM : MailboxActor.INBOX;
-        List<String> targets = new ArrayList<>();
-        if (address.hasRedirect()) {
-            targets.addAll(address.getRedirect().getTargetsList());
-        }
+        String sender = envelope.sender().map(EmailAddress::key).orElse("");
+        // SPEC section 2: a redirect to the original sender is skipped for that sender. Spam is
+        // filed here, never redirected; the backup copy gets every message.
+        List<String> redirect = !address.hasRedirect() || spam ? List.of()
+                : address.getRedirect().getTargetsList().stream().filter(target -> !target.equals(sender)).toList();
+        boolean keep = redirect.isEmpty() || address.getRedirect().getKeepCopy();
+        List<String> targets = new ArrayList<>(redirect);
         if (!address.getBackupCopy().isEmpty()) {
             targets.add(address.getBackupCopy());
         }
-        boolean keep = !address.hasRedirect() || address.getRedirect().getKeepCopy();
+        String note = address.hasRedirect() && redirect.isEmpty()
+                ? (spam ? "filed as spam, not redirected" : "the only redirect target is the sender, kept here") : "";
         if (targets.isEmpty()) {
-            return new MailDisposition(Optional.of(folder), List.of(), "");
+            return new MailDisposition(Optional.of(folder), List.of(), note);
         }
-        String stop = whyNotForwarded(rules, mailbox, headers, spam);
+        String stop = whyNotForwarded(rules, mailbox, headers);
         if (!stop.isEmpty()) {
             // Nothing is lost: mail that may not be forwarded is kept here instead.
             return new MailDisposition(Optional.of(folder), List.of(), stop);
         }
-        // SPEC section 2: a redirect to the original sender is skipped for that sender.
-        String sender = envelope.sender().map(EmailAddress::key).orElse("");
-        targets.removeIf(target -> target.equals(sender));
-        if (targets.isEmpty()) {
-            return new MailDisposition(Optional.of(folder), List.of(),
-                    "the only redirect target is the sender, kept, not forwarded");
-        }
         byte[] forwarded = withDeliveredTo(mailbox, content);
         return new MailDisposition(keep ? Optional.of(folder) : Optional.empty(),
-                forwards(rules, mailbox, envelope, targets, forwarded), "");
+                forwards(rules, mailbox, envelope, targets, forwarded), note);
     }
 
     /**
      * Loops end here (SPEC section 2): a message that already passed this address carries its
      * {@code Delivered-To}, as Postfix's local(8) checks; one over the hop limit has circled
-     * through other systems. Mail filed as spam is not passed on either.
+     * through other systems.
      */
-    private static String whyNotForwarded(Rules rules, EmailAddress mailbox, MessageHeaders headers, boolean spam) {
-        if (spam) {
-            return "filed as spam, not forwarded";
-        }
+    private static String whyNotForwarded(Rules rules, EmailAddress mailbox, MessageHeaders headers) {
         boolean seen = headers.fields().stream().anyMatch(field -> field.name().equalsIgnoreCase("Delivered-To")
                 && field.value().trim().equalsIgnoreCase(mailbox.key()));
         if (seen) {
@@ -104,19 +101,42 @@ record MailDisposition(Optional<String> folder, List<OutgoingMessage> forwards, 
         if (!remote.isEmpty()) {
             Optional<EmailAddress> sender = envelope.sender().map(original -> rules.srs()
                     .forward(original.toString(), mailbox.domain())
-                    .map(rewritten -> EmailAddress.parse(rewritten, true))
+                    .flatMap(MailDisposition::asAddress)
                     .orElse(original));
             forwards.add(new OutgoingMessage(forwardEnvelope(rules, envelope, sender, remote), content));
         }
         return forwards;
     }
 
+    /**
+     * The forward's envelope: from the node, dated now. Of the original MAIL parameters only those
+     * that still describe the content travel: BODY, and the DSN parameters ENVID and RET, so that
+     * a report coming back through SRS reaches the original sender as asked (RFC 3461 section 4).
+     */
     private static Envelope forwardEnvelope(Rules rules, Envelope original, Optional<EmailAddress> sender,
             List<EmailAddress> targets) {
         List<Envelope.Recipient> recipients = targets.stream()
                 .map(target -> new Envelope.Recipient(target, Map.of())).toList();
-        return new Envelope(sender, original.mailParameters(), recipients, rules.hostname(), "127.0.0.1",
-                rules.clock().instant(), original.smtputf8());
+        Map<String, String> parameters = new LinkedHashMap<>(original.mailParameters());
+        parameters.keySet().retainAll(FORWARDED_PARAMETERS);
+        boolean smtputf8 = original.smtputf8() || !sender.map(EmailAddress::isAscii).orElse(true)
+                || targets.stream().anyMatch(target -> !target.isAscii());
+        return new Envelope(sender, parameters, recipients, rules.hostname(), "127.0.0.1",
+                rules.clock().instant(), smtputf8);
+    }
+
+    private static final Set<String> FORWARDED_PARAMETERS = Set.of("BODY", "ENVID", "RET");
+
+    /**
+     * An SRS address longer than a path may be (RFC 5321 section 4.5.3.1.3) cannot be used: the
+     * original sender then goes out as it is, so the mail still goes.
+     */
+    private static Optional<EmailAddress> asAddress(String rewritten) {
+        try {
+            return Optional.of(EmailAddress.parse(rewritten, true));
+        } catch (AddressSyntaxException e) {
+            return Optional.empty();
+        }
     }
 
     /** The forwarded copy records this address, so that the loop check sees it coming back. */

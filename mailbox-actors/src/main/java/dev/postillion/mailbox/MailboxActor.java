@@ -82,8 +82,19 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
      */
     public record Passivate() implements Command {}
 
-    private record Written(List<Deliver> batch, List<Long> uids, List<Spool.Staged> spooled, Throwable failure)
-            implements Command {}
+    private record Written(List<Deliver> batch, List<Outcome> outcomes, List<Spool.Staged> spooled,
+            Throwable failure) implements Command {}
+
+    /** What a delivery of a batch came to before the write: a uid, or why it was not taken. */
+    private record Outcome(long uid, String failure) {
+        static Outcome stored(long uid) {
+            return new Outcome(uid, null);
+        }
+
+        static Outcome failed(String failure) {
+            return new Outcome(-1, failure);
+        }
+    }
 
     private record Purged(ActorRef<StatusReply<Done>> replyTo, Throwable failure) implements Command {}
 
@@ -113,19 +124,22 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         this.mailStore = new MailStore(store);
         this.clock = context.clock();
         this.nextUid = mailStore.nextUid(address);
-        forgetOldDeliveries(context.settings().deliveryMemory());
+        forgetOldRecords(context.settings().deliveryMemory());
     }
 
     /**
-     * Prunes idempotency records past their use, once per activation. Queued ahead of any delivery
-     * of this incarnation, it never touches a record a redelivery could still need.
+     * Prunes records past their use, once per activation: idempotency records older than any
+     * message can be queued, and responder answers older than the answer interval. Queued ahead of
+     * any write of this incarnation (the store commits in order), it never touches a record a
+     * redelivery or the responder could still need.
      */
-    private void forgetOldDeliveries(Duration deliveryMemory) {
+    private void forgetOldRecords(Duration deliveryMemory) {
         StoreBatch batch = new StoreBatch();
         mailStore.forgetDeliveriesBefore(batch, address, QueueId.firstAt(clock.instant().minus(deliveryMemory)));
+        context.responders().forgetExpired(batch, address);
         store.commit(batch, Durability.BUFFERED).whenComplete((ok, failure) -> {
             if (failure != null) {
-                log.warn("{}: pruning old delivery records failed: {}", address, failure.getMessage());
+                log.warn("{}: pruning old records failed: {}", address, failure.getMessage());
             }
         });
     }
@@ -166,79 +180,103 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
             waiting.poll();
             StoreBatch batch = new StoreBatch();
             mailStore.purge(batch, address);
+            context.responders().forget(batch, address);
             getContext().pipeToSelf(store.commit(batch, Durability.SYNC),
                     (ok, failure) -> new Purged(purge.replyTo(), failure));
             return;
         }
         List<Deliver> deliveries = new ArrayList<>();
-        List<Long> uids = new ArrayList<>();
+        List<Outcome> outcomes = new ArrayList<>();
         // The same delivery twice in one batch (a retry that overtook its first attempt) is stored once.
-        Map<DeliveryKey, Long> inBatch = new HashMap<>();
-        BatchWrite write = new BatchWrite(currentSettings());
+        Map<DeliveryKey, Outcome> inBatch = new HashMap<>();
+        BatchWrite write = new BatchWrite();
         while (deliveries.size() < MAX_BATCH && waiting.peek() instanceof Deliver deliver) {
             waiting.poll();
-            DeliveryKey key = new DeliveryKey(deliver.queueId(), deliver.recipient());
-            long uid = mailStore.deliveredUid(address, deliver.queueId(), deliver.recipient());
-            if (uid < 0) {
-                uid = inBatch.computeIfAbsent(key, k -> accept(write, deliver));
-            }
+            outcomes.add(inBatch.computeIfAbsent(new DeliveryKey(deliver.queueId(), deliver.recipient()),
+                    key -> outcome(write, deliver)));
             deliveries.add(deliver);
-            uids.add(uid);
         }
         // Buffered: the spool entry stays until this is written, and a crash before the WAL reaches
         // disk means redelivery, which the idempotency record turns into the same uid. Forwards and
         // replies are in the same batch, so they exist exactly when the delivery does.
         getContext().pipeToSelf(store.commit(write.batch, Durability.BUFFERED),
-                (ok, failure) -> new Written(deliveries, uids, write.spooled, failure));
+                (ok, failure) -> new Written(deliveries, outcomes, write.spooled, failure));
     }
 
-    /** The writes of one batch, and what the deliveries in it need to know of the address. */
-    private static final class BatchWrite {
+    /** The writes of one batch, and the address's record as the directory has it now. */
+    private final class BatchWrite {
         final StoreBatch batch = new StoreBatch();
         final List<Spool.Staged> spooled = new ArrayList<>();
         /** Senders answered by the responder in this batch: its memory is not written yet. */
         final Set<String> answered = new HashSet<>();
-        final AddressRecord settings;
+        /** Null when the address no longer receives here; {@link #refusal} says why. */
+        AddressRecord addressRecord;
+        String refusal;
 
-        BatchWrite(AddressRecord settings) {
-            this.settings = settings;
+        BatchWrite() {
+            try {
+                addressRecord = context.directory().address(EmailAddress.parse(address, true))
+                        .filter(record -> !record.getDisabled()).orElse(null);
+                refusal = addressRecord == null ? "address " + address + " no longer receives mail here" : null;
+            } catch (RuntimeException e) {
+                refusal = "directory unavailable: " + e.getMessage();
+            }
         }
     }
 
     /**
-     * The address's settings as the directory has them now; an address removed since the queue
-     * routed the message gets its mail stored plainly (the queue stops routing to it).
+     * One delivery's part of the batch. A redelivery answers the uid stored the first time. Mail
+     * for an address deleted or disabled since the queue routed it is not taken: the queue's next
+     * attempt finds the address gone and returns the mail. A delivery whose handling fails (a bug,
+     * a store read) is deferred alone; the others of the batch go on.
      */
-    private AddressRecord currentSettings() {
-        EmailAddress parsed = EmailAddress.parse(address, true);
-        return context.directory().address(parsed).orElseGet(() -> AddressRecord.newBuilder()
-                .setLocalPart(parsed.localPart()).setDomain(parsed.domain()).build());
+    private Outcome outcome(BatchWrite write, Deliver deliver) {
+        long firstUid = nextUid;
+        try {
+            long delivered = mailStore.deliveredUid(address, deliver.queueId(), deliver.recipient());
+            if (delivered >= 0) {
+                return Outcome.stored(delivered);
+            }
+            if (write.addressRecord == null) {
+                return Outcome.failed(write.refusal);
+            }
+            StoreBatch writes = new StoreBatch();
+            List<Spool.Staged> spooled = new ArrayList<>();
+            long uid = accept(write, deliver, writes, spooled);
+            write.batch.addAll(writes);
+            write.spooled.addAll(spooled);
+            return Outcome.stored(uid);
+        } catch (RuntimeException e) {
+            nextUid = firstUid;
+            log.error("{}: to=<{}>, delivery failed, deferred: {}", deliver.queueId(), address, e.toString(), e);
+            return Outcome.failed("mailbox could not take the message: " + e);
+        }
     }
 
-    /** Adds one delivery's writes to the batch: the copy kept, the forwards, the responder's reply. */
-    private long accept(BatchWrite write, Deliver deliver) {
+    /** Builds one delivery's writes: the copy kept, the forwards, the responder's answer. */
+    private long accept(BatchWrite write, Deliver deliver, StoreBatch writes, List<Spool.Staged> spooled) {
+        AddressRecord record = write.addressRecord;
         EmailAddress mailbox = EmailAddress.parse(address, true);
         MessageHeaders headers = MessageHeaders.parse(deliver.content());
         String sender = deliver.envelope().sender().map(EmailAddress::toString).orElse("");
-        boolean spam = SenderLists.verdict(write.settings, sender) == SenderLists.Verdict.BLOCKED;
-        MailDisposition disposition = MailDisposition.decide(context.dispositionRules(), write.settings, mailbox,
+        boolean spam = SenderLists.verdict(record, sender) == SenderLists.Verdict.BLOCKED;
+        MailDisposition disposition = MailDisposition.decide(context.dispositionRules(), record, mailbox,
                 deliver.envelope(), deliver.content(), headers, spam);
         if (!disposition.note().isEmpty()) {
             log.info("{}: to=<{}>, {}", deliver.queueId(), address, disposition.note());
         }
-        long uid = disposition.folder().map(folder -> store(write.batch, deliver, folder, headers)).orElse(NOT_KEPT);
+        long uid = disposition.folder().map(folder -> store(writes, deliver, folder, headers)).orElse(NOT_KEPT);
         if (uid == NOT_KEPT) {
-            mailStore.markDelivered(write.batch, address, deliver.queueId(), deliver.recipient(), NOT_KEPT);
+            mailStore.markDelivered(writes, address, deliver.queueId(), deliver.recipient(), NOT_KEPT);
         }
         for (OutgoingMessage forward : disposition.forwards()) {
-            write.spooled.add(context.spool().stage(write.batch, forward.envelope(), forward.content()));
+            spooled.add(context.spool().stage(writes, forward.envelope(), forward.content()));
         }
-        context.responders().answer(write.settings, mailbox, deliver, headers, spam, write.answered)
-                .ifPresent(reply -> {
-                    write.spooled.add(context.spool().stage(write.batch, reply.envelope(), reply.content()));
-                    context.responders().remember(write.batch, address, sender, clock.instant());
-                    log.info("{}: to=<{}>, responder answered <{}>", deliver.queueId(), address, sender);
-                });
+        context.responders().answer(record, mailbox, deliver, headers, spam, write.answered).ifPresent(reply -> {
+            spooled.add(context.spool().stage(writes, reply.envelope(), reply.content()));
+            context.responders().remember(writes, address, sender, clock.instant());
+            log.info("{}: to=<{}>, responder answered <{}>", deliver.queueId(), address, sender);
+        });
         return uid;
     }
 
@@ -275,8 +313,10 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
     private Behavior<Command> onWritten(Written written) {
         for (int i = 0; i < written.batch().size(); i++) {
             Deliver deliver = written.batch().get(i);
-            String failure = written.failure() == null ? null : "mailbox write failed: " + written.failure().getMessage();
-            deliver.replyTo().tell(new Delivered(deliver.queueId(), deliver.recipient(), written.uids().get(i), failure));
+            Outcome outcome = written.outcomes().get(i);
+            String failure = written.failure() != null ? "mailbox write failed: " + written.failure().getMessage()
+                    : outcome.failure();
+            deliver.replyTo().tell(new Delivered(deliver.queueId(), deliver.recipient(), outcome.uid(), failure));
         }
         if (written.failure() != null) {
             nextUid = mailStore.nextUid(address); // the uids handed out in the failed batch were not stored

@@ -40,6 +40,7 @@ final class Responders {
     private final AutoReply replies;
     private final String hostname;
     private final Clock clock;
+    private final Duration interval;
 
     Responders(Store store, Directory directory, String hostname, Clock clock, Duration interval) {
         this.directory = directory;
@@ -48,6 +49,7 @@ final class Responders {
         this.replies = AutoReply.withRandomIds(hostname, clock);
         this.hostname = hostname;
         this.clock = clock;
+        this.interval = interval;
     }
 
     /**
@@ -87,6 +89,16 @@ final class Responders {
     /** Adds "answered {@code sender} at {@code at}" to the batch that spools the answer. */
     void remember(StoreBatch batch, String mailbox, String sender, Instant at) {
         memory.remember(batch, mailbox, sender.toLowerCase(Locale.ROOT), at);
+    }
+
+    /** Adds the deletion of everything the address's responder remembers: the address is purged. */
+    void forget(StoreBatch batch, String mailbox) {
+        memory.forget(batch, mailbox);
+    }
+
+    /** Adds the deletion of answers older than the interval, which no longer decide anything. */
+    void forgetExpired(StoreBatch batch, String mailbox) {
+        memory.forgetBefore(batch, mailbox, clock.instant().minus(interval));
     }
 
     /** The stored form as the rules' value type; throws IllegalArgumentException naming a bad field. */

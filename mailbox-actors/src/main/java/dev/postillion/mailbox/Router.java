@@ -1,5 +1,6 @@
 package dev.postillion.mailbox;
 
+import dev.postillion.core.AddressSyntaxException;
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.Envelope;
 import dev.postillion.mailbox.srs.Reversal;
@@ -10,6 +11,7 @@ import dev.postillion.queue.RecipientOutcome.Status;
 import dev.postillion.queue.Transport;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -47,13 +49,16 @@ public final class Router implements Transport {
         for (int recipient : request.recipients()) {
             Directory.Resolution resolution;
             try {
-                Envelope.Recipient original = routed.get(recipient);
-                EmailAddress address = reversed(original.address());
-                routed.set(recipient, new Envelope.Recipient(address, original.parameters()));
-                resolution = directory.resolve(address);
+                Optional<RecipientOutcome> refused = reverseSrs(recipient, routed);
+                if (refused.isPresent()) {
+                    parts.add(CompletableFuture.completedFuture(List.of(refused.get())));
+                    continue;
+                }
+                resolution = directory.resolve(routed.get(recipient).address());
             } catch (RuntimeException e) {
+                // Our fault (the store, a bug): a temporary failure, retried (ARCHITECTURE rule 7).
                 parts.add(CompletableFuture.completedFuture(List.of(RecipientOutcome.local(recipient, Status.DEFERRED,
-                        LOCAL, "4.3.0", "directory unavailable: " + e.getMessage()))));
+                        LOCAL, "4.3.0", "recipient lookup failed: " + e.getMessage()))));
                 continue;
             }
             if (resolution.lookup() == Directory.Lookup.NOT_HOSTED) {
@@ -73,10 +78,27 @@ public final class Router implements Transport {
                 .thenApply(done -> parts.stream().flatMap(part -> part.join().stream()).toList());
     }
 
-    /** The original sender a valid SRS address of ours stands for; any other address as it is. */
-    private EmailAddress reversed(EmailAddress recipient) {
-        return srs.reverse(recipient.toString()) instanceof Reversal.Original original
-                ? EmailAddress.parse(original.address(), true) : recipient;
+    /**
+     * Replaces a valid SRS address of ours in {@code routed} by the original sender it stands for,
+     * as the SMTP session does at RCPT; a forged, expired or empty one is returned with the reason.
+     */
+    private Optional<RecipientOutcome> reverseSrs(int recipient, List<Envelope.Recipient> routed) {
+        Envelope.Recipient addressed = routed.get(recipient);
+        Reversal reversal = srs.reverse(addressed.address().toString());
+        if (reversal instanceof Reversal.Invalid invalid) {
+            return Optional.of(RecipientOutcome.local(recipient, Status.BOUNCED, LOCAL, "5.1.1",
+                    "invalid SRS address: " + invalid.reason()));
+        }
+        if (reversal instanceof Reversal.Original original) {
+            try {
+                routed.set(recipient, new Envelope.Recipient(EmailAddress.parse(original.address(), true),
+                        addressed.parameters()));
+            } catch (AddressSyntaxException e) {
+                return Optional.of(RecipientOutcome.local(recipient, Status.BOUNCED, LOCAL, "5.1.3",
+                        "SRS address holds no valid address: " + e.getMessage()));
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -53,6 +53,20 @@ public final class ResponderMemory {
         batch.deleteRange(StoreFamily.RESPONDER_MEMORY, prefix, Keys.prefixEnd(prefix));
     }
 
+    /**
+     * Adds to {@code batch} the deletion of the answers {@code address} gave before {@code cutoff}:
+     * past the answer interval they no longer decide anything, and the memory stays the size of
+     * the senders of one interval.
+     */
+    public void forgetBefore(StoreBatch batch, String address, Instant cutoff) {
+        byte[] prefix = Keys.text(lower(address));
+        for (Store.KeyValue entry : store.prefix(StoreFamily.RESPONDER_MEMORY, prefix, Integer.MAX_VALUE)) {
+            if (ByteBuffer.wrap(entry.value()).getLong() < cutoff.toEpochMilli()) {
+                batch.delete(StoreFamily.RESPONDER_MEMORY, entry.key());
+            }
+        }
+    }
+
     private static byte[] key(String address, String sender) {
         byte[] prefix = Keys.text(lower(address));
         byte[] senderBytes = lower(sender).getBytes(StandardCharsets.UTF_8);

@@ -346,7 +346,13 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             return reply(Replies.TOO_MANY_RECIPIENTS);
         }
         EmailAddress addressed = EmailAddress.parse(rcpt.path(), true);
-        Reversal reversal = context.srs().reverse(addressed.toString());
+        Reversal reversal;
+        try {
+            reversal = context.srs().reverse(addressed.toString());
+        } catch (RuntimeException e) {
+            log.warn("recipient lookup of {} failed: {}", addressed, e.getMessage());
+            return reply(Replies.DIRECTORY_ERROR);
+        }
         if (reversal instanceof Reversal.Invalid invalid) {
             return error(Replies.invalidSrs(invalid.reason()).about(addressed.toString()));
         }
