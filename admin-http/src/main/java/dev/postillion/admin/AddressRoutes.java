@@ -45,7 +45,8 @@ final class AddressRoutes extends JsonRoutes {
             EmailAddress address = address(text);
             return concat(
                     pathEnd(() -> concat(
-                            get(() -> complete(Json.response(StatusCodes.OK, addressJson(directory.requireAddress(address))))),
+                            get(() -> complete(Json.response(StatusCodes.OK,
+                                    addressJson(directory.requireAddress(address))))),
                             patch(() -> withJson(body -> respond(StatusCodes.OK, patchAddress(address, body)))))),
                     pathPrefix("aliases", () -> aliasRoutes(address)),
                     path("redirect", () -> redirectRoutes(address)),
@@ -63,11 +64,14 @@ final class AddressRoutes extends JsonRoutes {
         }
     }
 
-    /** {@code {"disabled": bool, "timeZone": "Europe/Paris"}}; absent fields stay as they are. */
+    /**
+     * {@code {"disabled": bool, "timeZone": "Europe/Paris"}}; absent fields stay as they are. The
+     * whole body is read before anything changes.
+     */
     private CompletionStage<Map<String, Object>> patchAddress(EmailAddress address, JsonNode body) {
         Json.onlyFields(body, ADDRESS_PATCH);
         Optional<Boolean> disabled = Json.optionalBoolean(body, "disabled");
-        Optional<String> zone = Json.optionalText(body, "timeZone");
+        Optional<String> zone = Json.presentText(body, "timeZone");
         if (disabled.isEmpty() && zone.isEmpty()) {
             throw ApiError.badRequest("nothing to change: give disabled, timeZone or both");
         }
@@ -87,14 +91,16 @@ final class AddressRoutes extends JsonRoutes {
     private Route aliasRoutes(EmailAddress address) {
         return concat(
                 pathEnd(() -> concat(
-                        get(() -> complete(Json.response(StatusCodes.OK, aliasesJson(directory.requireAddress(address))))),
+                        get(() -> complete(Json.response(StatusCodes.OK,
+                                aliasesJson(directory.requireAddress(address))))),
                         post(() -> withJson(body -> {
                             Json.onlyFields(body, Set.of("localPart"));
                             String localPart = Json.requiredText(body, "localPart");
                             return respond(StatusCodes.CREATED, directory.addAlias(address, localPart)
                                     .thenApply(record -> aliasJson(localPart, record)));
                         })))),
-                path(PathMatchers.segment(), alias -> delete(() -> respondEmpty(directory.removeAlias(address, alias)))));
+                path(PathMatchers.segment(), alias ->
+                        delete(() -> respondEmpty(directory.removeAlias(address, alias)))));
     }
 
     private static List<Map<String, Object>> aliasesJson(AddressRecord address) {
@@ -124,8 +130,10 @@ final class AddressRoutes extends JsonRoutes {
                     if (!body.has("targets")) {
                         throw ApiError.badRequest("field 'targets' is required");
                     }
-                    boolean keepCopy = Json.optionalBoolean(body, "keepCopy").orElse(false);
-                    return respond(StatusCodes.OK, directory.setRedirect(address, Json.textList(body, "targets"), keepCopy)
+                    List<String> targets = Json.textList(body, "targets");
+                    // Required: a default would silently decide whether the address keeps its mail.
+                    boolean keepCopy = Json.requiredBoolean(body, "keepCopy");
+                    return respond(StatusCodes.OK, directory.setRedirect(address, targets, keepCopy)
                             .thenApply(AddressRoutes::redirectJson));
                 })),
                 delete(() -> respondEmpty(directory.removeRedirect(address))));
@@ -161,7 +169,8 @@ final class AddressRoutes extends JsonRoutes {
      */
     private Route listRoutes(EmailAddress address) {
         return concat(
-                get(() -> complete(Json.response(StatusCodes.OK, listsJson(directory.requireAddress(address), List.of())))),
+                get(() -> complete(Json.response(StatusCodes.OK,
+                        listsJson(directory.requireAddress(address), List.of())))),
                 put(() -> withJson(body -> {
                     Json.onlyFields(body, LISTS);
                     boolean reject = Json.optionalText(body, "blocked").map(AddressRoutes::rejectBlocked).orElse(false);
@@ -175,7 +184,8 @@ final class AddressRoutes extends JsonRoutes {
         return switch (blocked) {
             case "spam" -> false;
             case "reject" -> true;
-            default -> throw ApiError.badRequest("field 'blocked' must be \"spam\" or \"reject\", not \"" + blocked + "\"");
+            default -> throw ApiError.badRequest("field 'blocked' must be \"spam\" or \"reject\", not \""
+                    + blocked + "\"");
         };
     }
 
@@ -193,7 +203,8 @@ final class AddressRoutes extends JsonRoutes {
     private Route responderRoutes(EmailAddress address) {
         return concat(
                 pathEnd(() -> concat(
-                        get(() -> complete(Json.response(StatusCodes.OK, respondersJson(directory.requireAddress(address))))),
+                        get(() -> complete(Json.response(StatusCodes.OK,
+                                respondersJson(directory.requireAddress(address))))),
                         post(() -> withJson(body -> respond(StatusCodes.CREATED,
                                 directory.addResponder(address, responder(body))
                                         .thenApply(stored -> responderJson(stored, false))))))),
@@ -203,15 +214,24 @@ final class AddressRoutes extends JsonRoutes {
                 })),
                 pathPrefix(PathMatchers.segment(), id -> concat(
                         pathEnd(() -> concat(
-                                get(() -> complete(Json.response(StatusCodes.OK, responderJson(address, id)))),
+                                get(() -> complete(Json.response(StatusCodes.OK,
+                                        responderJson(directory.requireAddress(address), id)))),
                                 put(() -> withJson(body -> respond(StatusCodes.OK,
                                         directory.replaceResponder(address, id, responder(body))
-                                                .thenApply(stored -> responderJson(address, id))))),
+                                                .thenApply(stored -> responderJson(stored, isActive(address, id)))))),
                                 delete(() -> respondEmpty(directory.removeResponder(address, id))))),
                         path("activate", () -> post(() -> respond(StatusCodes.OK,
-                                directory.activateResponder(address, id).thenApply(a -> responderJson(address, id))))),
+                                directory.activateResponder(address, id).thenApply(a -> responderJson(a, id))))),
                         path("deactivate", () -> post(() -> respond(StatusCodes.OK,
-                                directory.deactivateResponder(address, id).thenApply(a -> responderJson(address, id))))))));
+                                directory.deactivateResponder(address, id).thenApply(a -> responderJson(a, id))))))));
+    }
+
+    /**
+     * Whether the responder is the address's active one now. A replaced responder keeps its
+     * activation, which the replaced record does not carry; an address deleted meanwhile has none.
+     */
+    private boolean isActive(EmailAddress address, String id) {
+        return directory.address(address).map(record -> record.getActiveResponder().equals(id)).orElse(false);
     }
 
     /** The request's responder; the directory checks its dates, weekdays, From and exclusions. */
@@ -235,11 +255,12 @@ final class AddressRoutes extends JsonRoutes {
                 .toList();
     }
 
-    private Map<String, Object> responderJson(EmailAddress address, String id) {
-        AddressRecord record = directory.requireAddress(address);
+    /** The JSON of one responder of the record, which is the address as read or as a change left it. */
+    private static Map<String, Object> responderJson(AddressRecord record, String id) {
         return record.getRespondersList().stream().filter(responder -> responder.getId().equals(id)).findFirst()
                 .map(responder -> responderJson(responder, id.equals(record.getActiveResponder())))
-                .orElseThrow(() -> ApiError.notFound("no responder " + id + " for " + address));
+                .orElseThrow(() -> ApiError.notFound("no responder " + id + " for " + record.getLocalPart() + "@"
+                        + record.getDomain()));
     }
 
     private static Map<String, Object> responderJson(ResponderRecord responder, boolean active) {

@@ -1,10 +1,8 @@
 package dev.postillion.admin;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.postillion.core.AddressSyntaxException;
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.StoreException;
-import dev.postillion.core.proto.AddressRecord;
 import dev.postillion.core.proto.DomainRecord;
 import dev.postillion.core.proto.StoredMessage;
 import dev.postillion.mailbox.Directory;
@@ -13,12 +11,13 @@ import dev.postillion.mailbox.Mailboxes;
 import dev.postillion.queue.QueueAdmin;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -36,7 +35,6 @@ import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.pattern.StatusReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * {@code /health} needs {@code Authorization: Bearer <token>}; every error is JSON
  * {@code {"error": "..."}} naming the problem.
  */
-public final class AdminRoutes extends JsonRoutes {
+public final class AdminRoutes extends AllDirectives {
 
     private static final Logger log = LoggerFactory.getLogger(AdminRoutes.class);
     private static final int DEFAULT_PAGE = 1000;
@@ -181,7 +179,8 @@ public final class AdminRoutes extends JsonRoutes {
     // --- errors ---
 
     static HttpResponse errorResponse(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
         if (cause instanceof ApiError api) {
             return Json.error(api.status(), api.getMessage());
         }
@@ -192,7 +191,16 @@ public final class AdminRoutes extends JsonRoutes {
                 case CONFLICT -> StatusCodes.CONFLICT;
             }, directoryError.getMessage());
         }
-        if (cause instanceof StoreException || cause instanceof TimeoutException || cause instanceof StatusReply.ErrorMessage) {
+        if (cause instanceof DateTimeException dateTime) {
+            return Json.error(StatusCodes.BAD_REQUEST, dateTime.getMessage());
+        }
+        if (cause instanceof RejectedExecutionException) {
+            // The directory's writer no longer takes changes: the node is stopping.
+            log.warn("admin request refused while shutting down: {}", cause.getMessage());
+            return Json.error(StatusCodes.SERVICE_UNAVAILABLE, "shutting down, try again");
+        }
+        if (cause instanceof StoreException || cause instanceof TimeoutException
+                || cause instanceof StatusReply.ErrorMessage) {
             log.error("admin request failed on storage: {}", cause.getMessage());
             return Json.error(StatusCodes.SERVICE_UNAVAILABLE, "storage unavailable, try again: " + cause.getMessage());
         }

@@ -14,7 +14,8 @@ public final class AdminServer {
 
     private AdminServer() {}
 
-    public static CompletionStage<ServerBinding> start(ActorSystem<?> system, String bind, int port, AdminRoutes routes) {
+    public static CompletionStage<ServerBinding> start(ActorSystem<?> system, String bind, int port,
+            AdminRoutes routes) {
         return Http.get(system).newServerAt(bind, port).bind(routes.route())
                 .thenApply(binding -> {
                     log.info("Admin API listening on {}", binding.localAddress());

@@ -40,7 +40,8 @@ public final class AdminToken {
             log.info("Generated the admin API token (stored in {}): {}", file, token);
             return token;
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read or create the admin token at " + file + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read or create the admin token at " + file + ": "
+                    + e.getMessage(), e);
         }
     }
 

@@ -21,10 +21,6 @@ final class ApiError extends RuntimeException {
         return new ApiError(StatusCodes.NOT_FOUND, message);
     }
 
-    static ApiError conflict(String message) {
-        return new ApiError(StatusCodes.CONFLICT, message);
-    }
-
     StatusCode status() {
         return status;
     }

@@ -10,6 +10,7 @@ import dev.postillion.mailbox.Directory.ImportOutcome;
 import dev.postillion.mailbox.Directory.ImportResult;
 import dev.postillion.mailbox.Mailboxes;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,8 +37,10 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  */
 final class DomainRoutes extends JsonRoutes {
 
+    private static final Set<String> NAME = Set.of("name");
     private static final Set<String> DOMAIN_PATCH = Set.of("catchAll", "maintenance");
     private static final Set<String> NEW_ADDRESS = Set.of("localPart", "password", "type");
+    private static final Duration IMPORT_TIMEOUT = Duration.ofMinutes(5);
 
     private final Directory directory;
     private final Mailboxes mailboxes;
@@ -52,8 +55,11 @@ final class DomainRoutes extends JsonRoutes {
                 pathEnd(() -> concat(
                         get(() -> complete(Json.response(StatusCodes.OK,
                                 directory.domains().stream().map(DomainRoutes::domainJson).toList()))),
-                        post(() -> withJson(body -> respond(StatusCodes.CREATED,
-                                directory.createDomain(Json.requiredText(body, "name")).thenApply(DomainRoutes::domainJson)))))),
+                        post(() -> withJson(body -> {
+                            Json.onlyFields(body, NAME);
+                            return respond(StatusCodes.CREATED, directory.createDomain(Json.requiredText(body, "name"))
+                                    .thenApply(DomainRoutes::domainJson));
+                        })))),
                 pathPrefix(PathMatchers.segment(), domain -> concat(
                         pathEnd(() -> concat(
                                 get(() -> complete(Json.response(StatusCodes.OK, domainJson(domain(domain))))),
@@ -67,18 +73,23 @@ final class DomainRoutes extends JsonRoutes {
         return directory.domain(name).orElseThrow(() -> ApiError.notFound("no domain " + name));
     }
 
-    /** {@code {"catchAll": "<local part>" | null, "maintenance": bool}}; absent fields stay as they are. */
+    /**
+     * {@code {"catchAll": "<local part>" | null, "maintenance": bool}}; absent fields stay as they
+     * are, a null catch-all clears it. The whole body is read before anything changes, and the
+     * catch-all, which the directory may refuse, changes first: a refused PATCH changes nothing.
+     */
     private CompletionStage<Map<String, Object>> patchDomain(String domain, JsonNode body) {
         Json.onlyFields(body, DOMAIN_PATCH);
-        if (!body.has("catchAll") && !body.has("maintenance")) {
+        boolean changesCatchAll = body.has("catchAll");
+        Optional<String> catchAll = Json.optionalText(body, "catchAll");
+        Optional<Boolean> maintenance = Json.optionalBoolean(body, "maintenance");
+        if (!changesCatchAll && maintenance.isEmpty()) {
             throw ApiError.badRequest("nothing to change: give catchAll, maintenance or both");
         }
         CompletionStage<DomainRecord> changed = CompletableFuture.completedFuture(domain(domain));
-        if (body.has("catchAll")) {
-            Optional<String> catchAll = Json.optionalText(body, "catchAll");
+        if (changesCatchAll) {
             changed = changed.thenCompose(d -> directory.setCatchAll(domain, catchAll.orElse(null)));
         }
-        Optional<Boolean> maintenance = Json.optionalBoolean(body, "maintenance");
         if (maintenance.isPresent()) {
             changed = changed.thenCompose(d -> directory.setMaintenance(domain, maintenance.get()));
         }
@@ -90,11 +101,12 @@ final class DomainRoutes extends JsonRoutes {
                 pathEnd(() -> concat(
                         get(() -> complete(Json.response(StatusCodes.OK, aliasDomains(domain)))),
                         post(() -> withJson(body -> {
-                            Json.onlyFields(body, Set.of("name"));
+                            Json.onlyFields(body, NAME);
                             return respond(StatusCodes.CREATED, directory.createAliasDomain(domain,
                                     Json.requiredText(body, "name")).thenApply(DomainRoutes::domainJson));
                         })))),
-                path(PathMatchers.segment(), alias -> delete(() -> respondEmpty(directory.deleteAliasDomain(domain, alias)))));
+                path(PathMatchers.segment(), alias ->
+                        delete(() -> respondEmpty(directory.deleteAliasDomain(domain, alias)))));
     }
 
     private List<Map<String, Object>> aliasDomains(String domain) {
@@ -112,23 +124,28 @@ final class DomainRoutes extends JsonRoutes {
                         get(() -> complete(Json.response(StatusCodes.OK,
                                 directory.addresses(domain).stream().map(AddressRoutes::addressJson).toList()))),
                         post(() -> withJson(body -> respond(StatusCodes.CREATED, createAddress(domain, body)))))),
-                path("import", () -> post(() -> entity(Unmarshaller.entityToString(), csv -> importCsv(domain, csv)))),
+                // Each line's password is hashed with PBKDF2: a full import takes longer than the default timeout.
+                path("import", () -> post(() -> withRequestTimeout(IMPORT_TIMEOUT, () ->
+                        entity(Unmarshaller.entityToString(), csv -> importCsv(domain, csv))))),
                 path("export", () -> get(() -> exportCsv(domain))),
-                path(PathMatchers.segment(), localPart -> delete(() -> respondEmpty(deleteAddress(domain, localPart)))));
+                path(PathMatchers.segment(), localPart ->
+                        delete(() -> respondEmpty(deleteAddress(domain, localPart)))));
     }
 
     private CompletionStage<Map<String, Object>> createAddress(String domain, JsonNode body) {
         Json.onlyFields(body, NEW_ADDRESS);
         AddressType type = Json.optionalText(body, "type").map(DomainRoutes::addressType).orElse(AddressType.MAILBOX);
-        return directory.createAddress(domain, Json.requiredText(body, "localPart"), Json.requiredText(body, "password"),
-                type).thenApply(AddressRoutes::addressJson);
+        String localPart = Json.requiredText(body, "localPart");
+        String password = Json.requiredText(body, "password");
+        return directory.createAddress(domain, localPart, password, type).thenApply(AddressRoutes::addressJson);
     }
 
     private static AddressType addressType(String type) {
         return switch (type) {
             case "mailbox" -> AddressType.MAILBOX;
             case "no-reply" -> AddressType.NO_REPLY;
-            default -> throw ApiError.badRequest("field 'type' must be \"mailbox\" or \"no-reply\", not \"" + type + "\"");
+            default -> throw ApiError.badRequest("field 'type' must be \"mailbox\" or \"no-reply\", not \""
+                    + type + "\"");
         };
     }
 
@@ -156,7 +173,12 @@ final class DomainRoutes extends JsonRoutes {
      * would go beyond the service's creation quota (then nothing is created).
      */
     private Route importCsv(String domain, String csv) {
-        AddressCsv.Parsed parsed = AddressCsv.parse(csv);
+        AddressCsv.Parsed parsed;
+        try {
+            parsed = AddressCsv.parse(csv);
+        } catch (AddressCsv.Unreadable e) {
+            throw ApiError.badRequest(e.getMessage());
+        }
         if (parsed.lines().isEmpty() && parsed.refused().isEmpty()) {
             throw ApiError.badRequest("the CSV has no address lines; expected a header row ("
                     + AddressCsv.HEADER + ") and one line per address");

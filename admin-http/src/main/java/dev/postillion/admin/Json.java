@@ -51,7 +51,8 @@ final class Json {
     static void onlyFields(JsonNode object, Set<String> known) {
         object.fieldNames().forEachRemaining(field -> {
             if (!known.contains(field)) {
-                throw ApiError.badRequest("unknown field '" + field + "'; expected " + String.join(", ", new TreeSet<>(known)));
+                throw ApiError.badRequest("unknown field '" + field + "'; expected "
+                        + String.join(", ", new TreeSet<>(known)));
             }
         });
     }
@@ -68,16 +69,43 @@ final class Json {
         return Optional.of(value.asText());
     }
 
-    /** An optional boolean field: empty when absent. */
+    /**
+     * An optional boolean field: empty when absent. Null is refused like any other non-boolean: it
+     * would read as "leave it as it is" to one client and as "false" to another.
+     */
     static Optional<Boolean> optionalBoolean(JsonNode object, String field) {
         JsonNode value = object.get(field);
-        if (value == null || value.isNull()) {
+        if (value == null) {
             return Optional.empty();
         }
         if (!value.isBoolean()) {
             throw ApiError.badRequest("field '" + field + "' must be true or false");
         }
         return Optional.of(value.asBoolean());
+    }
+
+    /** A string field that may be left out but, when given, must not be null. */
+    static Optional<String> presentText(JsonNode object, String field) {
+        JsonNode value = object.get(field);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (!value.isTextual()) {
+            throw ApiError.badRequest("field '" + field + "' must be a string");
+        }
+        return Optional.of(value.asText());
+    }
+
+    /** A required boolean field: absent or null is refused, as a default would decide for the caller. */
+    static boolean requiredBoolean(JsonNode object, String field) {
+        JsonNode value = object.get(field);
+        if (value == null || value.isNull()) {
+            throw ApiError.badRequest("field '" + field + "' is required");
+        }
+        if (!value.isBoolean()) {
+            throw ApiError.badRequest("field '" + field + "' must be true or false");
+        }
+        return value.asBoolean();
     }
 
     /** An optional array of strings: empty when absent. */

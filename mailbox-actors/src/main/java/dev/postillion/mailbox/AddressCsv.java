@@ -5,6 +5,8 @@ import dev.postillion.mailbox.Directory.ImportLine;
 import dev.postillion.mailbox.Directory.ImportOutcome;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * The CSV form of a domain's addresses (SPEC section 1, bulk creation): a header row, then one
@@ -15,25 +17,52 @@ import java.util.List;
  * quotes or line breaks, and a quote inside is doubled. A header row with semicolons and no comma
  * makes the semicolon the separator, as spreadsheets set to many European locales write it.
  * Several redirect targets share their column, separated by spaces.
+ *
+ * <p>The header row is required, and checked: a file without one would otherwise lose its first
+ * address. Each row's line number is the physical line it starts on, however many line breaks
+ * the quoted fields of earlier rows hold.
  */
 public final class AddressCsv {
 
     /** The header of an export, and the column order an import expects. */
     public static final String HEADER = "local part,password,redirect target,keep flag";
 
+    /** The spellings of the first header cell an import accepts, compared lower-cased and trimmed. */
+    private static final Set<String> FIRST_HEADER_CELL = Set.of("local part", "localpart", "local_part", "local-part");
+
     /** The rows of an import: those that can be tried, and those refused as they were read. */
     public record Parsed(List<ImportLine> lines, List<ImportOutcome> refused) {}
 
+    /** An import that cannot be read at all, so that none of it is tried. */
+    public static final class Unreadable extends IllegalArgumentException {
+        Unreadable(String message) {
+            super(message);
+        }
+    }
+
+    /** One record of the file, and the physical line it starts on (the first line is 1). */
+    private record Row(int line, List<String> fields) {}
+
     private AddressCsv() {}
 
-    /** Reads an import body; line numbers count the header as line 1. */
+    /**
+     * Reads an import body; line numbers count the header as line 1.
+     *
+     * @throws Unreadable when the first line is not the header row
+     */
     public static Parsed parse(String body) {
-        List<List<String>> rows = rows(body, separator(body));
+        // Spreadsheets often begin UTF-8 with a byte order mark.
+        String text = body.startsWith("\uFEFF") ? body.substring(1) : body;
+        List<Row> rows = rows(text, separator(text));
+        if (rows.isEmpty()
+                || !FIRST_HEADER_CELL.contains(rows.get(0).fields().get(0).strip().toLowerCase(Locale.ROOT))) {
+            throw new Unreadable("the first line must be the header row: " + HEADER);
+        }
         List<ImportLine> lines = new ArrayList<>();
         List<ImportOutcome> refused = new ArrayList<>();
-        for (int i = 1; i < rows.size(); i++) {
-            List<String> row = rows.get(i);
-            int number = i + 1;
+        for (Row record : rows.subList(1, rows.size())) {
+            List<String> row = record.fields();
+            int number = record.line();
             if (row.stream().allMatch(String::isBlank)) {
                 continue;
             }
@@ -94,20 +123,31 @@ public final class AddressCsv {
         return header.indexOf(';') >= 0 && header.indexOf(',') < 0 ? ';' : ',';
     }
 
-    /** Splits the body into rows of fields, honouring quotes (RFC 4180 section 2). */
-    private static List<List<String>> rows(String body, char separator) {
-        List<List<String>> rows = new ArrayList<>();
+    /**
+     * Splits the body into rows of fields, honouring quotes (RFC 4180 section 2). CR LF, LF and a
+     * lone CR each end a physical line, inside quotes too, where they are kept as they are.
+     */
+    private static List<Row> rows(String body, char separator) {
+        List<Row> rows = new ArrayList<>();
         List<String> row = new ArrayList<>();
         StringBuilder field = new StringBuilder();
         boolean quoted = false;
+        int line = 1;
+        int start = 1;
         for (int i = 0; i < body.length(); i++) {
             char c = body.charAt(i);
+            if (c == '\n' || c == '\r') {
+                line++;
+            }
             if (quoted) {
                 if (c == '"' && i + 1 < body.length() && body.charAt(i + 1) == '"') {
                     field.append('"');
                     i++;
                 } else if (c == '"') {
                     quoted = false;
+                } else if (c == '\r' && i + 1 < body.length() && body.charAt(i + 1) == '\n') {
+                    field.append("\r\n");
+                    i++;
                 } else {
                     field.append(c);
                 }
@@ -122,15 +162,16 @@ public final class AddressCsv {
                 }
                 row.add(field.toString());
                 field.setLength(0);
-                rows.add(row);
+                rows.add(new Row(start, row));
                 row = new ArrayList<>();
+                start = line;
             } else {
                 field.append(c);
             }
         }
         if (field.length() > 0 || !row.isEmpty()) {
             row.add(field.toString());
-            rows.add(row);
+            rows.add(new Row(start, row));
         }
         return rows;
     }

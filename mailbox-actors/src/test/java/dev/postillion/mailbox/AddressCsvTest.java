@@ -1,6 +1,7 @@
 package dev.postillion.mailbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.postillion.core.proto.AddressRecord;
 import dev.postillion.core.proto.Redirect;
@@ -34,6 +35,42 @@ class AddressCsvTest {
         assertEquals(List.of("pass,word\"2", "two\nlines9"),
                 parsed.lines().stream().map(ImportLine::password).toList());
         assertEquals(List.of(2, 3), parsed.lines().stream().map(ImportLine::line).toList());
+    }
+
+    @Test
+    void aLineIsNumberedByThePhysicalLineItStartsOn() {
+        AddressCsv.Parsed parsed = AddressCsv.parse("local part,password\r\n"
+                + "anna,\"three\r\nline\npassw0rd\"\r\n"
+                + "bob,\"two\rlines9\"\r\n"
+                + "\r\n"
+                + "carl,Tr4vel-light\n"
+                + "dora\n");
+        assertEquals(List.of(
+                new ImportLine(2, "anna", "three\r\nline\npassw0rd", List.of(), true),
+                new ImportLine(5, "bob", "two\rlines9", List.of(), true),
+                new ImportLine(8, "carl", "Tr4vel-light", List.of(), true)), parsed.lines());
+        assertEquals(List.of(new ImportOutcome(9, "dora", false, "has no password column")), parsed.refused());
+    }
+
+    @Test
+    void withoutTheHeaderRowNothingIsRead() {
+        for (String body : List.of("", "anna,Tr4vel-light\r\n", "\r\nlocal part,password\r\nanna,Tr4vel-light\r\n",
+                "address,password\r\nanna,Tr4vel-light\r\n", "local,password\r\nanna,Tr4vel-light\r\n")) {
+            AddressCsv.Unreadable refused = assertThrows(AddressCsv.Unreadable.class, () -> AddressCsv.parse(body),
+                    body);
+            assertEquals("the first line must be the header row: local part,password,redirect target,keep flag",
+                    refused.getMessage());
+        }
+    }
+
+    @Test
+    void theHeaderMaySpellItsFirstColumnInSeveralWays() {
+        for (String header : List.of("local part", " Local Part ", "LOCALPART", "local_part", "\"Local-Part\"",
+                "\uFEFFlocal part")) {
+            AddressCsv.Parsed parsed = AddressCsv.parse(header + ",password\nanna,Tr4vel-light\n");
+            assertEquals(List.of(new ImportLine(2, "anna", "Tr4vel-light", List.of(), true)), parsed.lines(), header);
+        }
+        assertEquals(List.of(), AddressCsv.parse("local part").lines(), "a header alone is read, with no lines");
     }
 
     @Test

@@ -134,6 +134,12 @@ class AddressAdminApiTest {
         assertError(400, "nothing to change: give disabled, timeZone or both", node.patch(address(anna), "{}"));
         assertError(400, "field 'disabled' must be true or false", node.patch(address(anna), "{\"disabled\":\"yes\"}"));
         assertError(400, "field 'timeZone' must be a string", node.patch(address(anna), "{\"timeZone\":1}"));
+        assertError(400, "field 'disabled' must be true or false", node.patch(address(anna), "{\"disabled\":null}"));
+        assertError(400, "field 'timeZone' must be a string", node.patch(address(anna), "{\"timeZone\":null}"));
+        assertError(400, "field 'disabled' must be true or false",
+                node.patch(address(anna), "{\"timeZone\":\"Europe/Paris\",\"disabled\":\"yes\"}"));
+        assertError(400, "field 'timeZone' must be a string",
+                node.patch(address(anna), "{\"disabled\":true,\"timeZone\":null}"));
         assertError(400, "request body must be a JSON object", node.patch(address(anna), "[true]"));
         JsonNode unchanged = json(node.get(address(anna)));
         assertEquals(false, unchanged.get("disabled").asBoolean(), "a refused PATCH changes nothing");
@@ -218,12 +224,17 @@ class AddressAdminApiTest {
         assertEquals(expected, json(node.get(redirect)));
         assertEquals(expected, json(node.get(address(anna))).get("redirect"));
 
-        HttpResponse<String> replaced = node.put(redirect, "{\"targets\":[\"x@elsewhere.example\"]}");
+        assertError(400, "field 'keepCopy' is required", node.put(redirect, "{\"targets\":[\"x@elsewhere.example\"]}"));
+        assertError(400, "field 'keepCopy' is required",
+                node.put(redirect, "{\"targets\":[\"x@elsewhere.example\"],\"keepCopy\":null}"));
+        assertEquals(expected, json(node.get(redirect)), "a PUT without keepCopy changes nothing");
+        HttpResponse<String> replaced = node.put(redirect,
+                "{\"targets\":[\"x@elsewhere.example\"],\"keepCopy\":false}");
         assertEquals(200, replaced.statusCode(), replaced.body());
-        assertEquals(object("{\"targets\":[\"x@elsewhere.example\"],\"keepCopy\":false}"), json(replaced),
-                "without keepCopy no copy is kept");
+        assertEquals(object("{\"targets\":[\"x@elsewhere.example\"],\"keepCopy\":false}"), json(replaced));
 
-        assertError(400, "a redirect needs at least one target", node.put(redirect, "{\"targets\":[]}"));
+        assertError(400, "a redirect needs at least one target",
+                node.put(redirect, "{\"targets\":[],\"keepCopy\":true}"));
         assertError(400, "field 'targets' is required", node.put(redirect, "{\"keepCopy\":true}"));
         assertError(400, "field 'targets' must be an array of strings", node.put(redirect, "{\"targets\":\"x@y.z\"}"));
         assertError(400, "field 'keepCopy' must be true or false",
@@ -231,10 +242,11 @@ class AddressAdminApiTest {
         assertError(400, "unknown field 'target'; expected keepCopy, targets",
                 node.put(redirect, "{\"target\":[\"x@elsewhere.example\"]}"));
         assertError(400, "redirect target " + anna + " is the address itself",
-                node.put(redirect, "{\"targets\":[\"" + anna + "\"]}"));
+                node.put(redirect, "{\"targets\":[\"" + anna + "\"],\"keepCopy\":true}"));
         assertError(400, "redirect target nobody@" + domain + " is not an address that receives mail here",
-                node.put(redirect, "{\"targets\":[\"nobody@" + domain + "\"]}"));
-        HttpResponse<String> notAnAddress = node.put(redirect, "{\"targets\":[\"not an address\"]}");
+                node.put(redirect, "{\"targets\":[\"nobody@" + domain + "\"],\"keepCopy\":true}"));
+        HttpResponse<String> notAnAddress = node.put(redirect,
+                "{\"targets\":[\"not an address\"],\"keepCopy\":true}");
         assertEquals(400, notAnAddress.statusCode(), notAnAddress.body());
         assertTrue(error(notAnAddress).startsWith("redirect target 'not an address' is not an address: "),
                 notAnAddress.body());
@@ -503,6 +515,7 @@ class AddressAdminApiTest {
         String path = "/api/v1/domains/" + domain;
         assertEquals(201, node.post(addresses(domain),
                 "{\"localPart\":\"no-reply\",\"password\":\"" + PASSWORD + "\",\"type\":\"no-reply\"}").statusCode());
+        newAddress(domain, "info");
 
         assertError(400, "catch-all nobody@" + domain + " is not an address; create it first",
                 node.patch(path, "{\"catchAll\":\"nobody\"}"));
@@ -515,6 +528,13 @@ class AddressAdminApiTest {
                 node.patch(path, "{\"catchall\":\"anna\"}"));
         assertError(400, "field 'maintenance' must be true or false", node.patch(path, "{\"maintenance\":\"yes\"}"));
         assertError(400, "field 'catchAll' must be a string", node.patch(path, "{\"catchAll\":5}"));
+        assertError(400, "field 'maintenance' must be true or false",
+                node.patch(path, "{\"catchAll\":\"info\",\"maintenance\":\"yes\"}"));
+        assertError(400, "field 'maintenance' must be true or false", node.patch(path, "{\"maintenance\":null}"));
+        assertError(400, "field 'maintenance' must be true or false",
+                node.patch(path, "{\"catchAll\":\"info\",\"maintenance\":null}"));
+        assertError(400, "field 'catchAll' must be a string",
+                node.patch(path, "{\"maintenance\":true,\"catchAll\":[\"info\"]}"));
         JsonNode unchanged = json(node.get(path));
         assertTrue(unchanged.get("catchAll").isNull(), unchanged.toString());
         assertEquals(false, unchanged.get("maintenance").asBoolean(), "a refused PATCH changes nothing");

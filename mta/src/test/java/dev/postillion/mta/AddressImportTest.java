@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.postillion.core.MutableClock;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -311,6 +310,24 @@ class AddressImportTest {
         assertEquals(List.of(created(2, "anna"), created(3, "bert"), created(4, "carl")), lines);
     }
 
+    /** A line is reported by the line it starts on, counting the line breaks inside quoted fields. */
+    @Test
+    void aQuotedLineBreakCountsInTheLineNumbers() {
+        String domain = newDomain();
+        String csv = HEADER
+                + "anna,\"Multi\r\nline-Passw0rd\",,\r\n"
+                + "bert..x," + PASSWORD + "\r\n"
+                + "carl," + PASSWORD + "\r\n";
+
+        HttpResponse<String> response = node.postCsv(importPath(domain), csv);
+
+        assertEquals(200, response.statusCode(), response.body());
+        List<JsonNode> lines = new ArrayList<>();
+        json(response).get("lines").forEach(lines::add);
+        assertEquals(List.of(created(2, "anna"), refused(4, "bert..x", "local part may not contain two dots in a row"),
+                created(5, "carl")), lines);
+    }
+
     @Test
     void badRequestsAreRefusedWithAJsonError() {
         String domain = newDomain();
@@ -318,6 +335,16 @@ class AddressImportTest {
         assertEquals(400, empty.statusCode(), empty.body());
         assertEquals("the CSV has no address lines; expected a header row (local part,password,redirect target,"
                 + "keep flag) and one line per address", json(empty).get("error").asText());
+
+        String header = "the first line must be the header row: local part,password,redirect target,keep flag";
+        HttpResponse<String> headless = node.postCsv(importPath(domain), "anna," + PASSWORD + "\r\n"
+                + "bert," + PASSWORD + "\r\n");
+        assertEquals(400, headless.statusCode(), headless.body());
+        assertEquals(JSON.createObjectNode().put("error", header), json(headless));
+        assertEquals(0, addressCount(domain), "a file without its header is refused as a whole");
+        HttpResponse<String> nothing = node.postCsv(importPath(domain), "");
+        assertEquals(400, nothing.statusCode(), nothing.body());
+        assertEquals(JSON.createObjectNode().put("error", header), json(nothing));
 
         HttpResponse<String> unknown = node.postCsv(importPath("unknown-" + domain), csvOf("a", 1));
         assertEquals(404, unknown.statusCode(), unknown.body());

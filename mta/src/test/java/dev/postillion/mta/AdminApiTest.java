@@ -66,7 +66,8 @@ class AdminApiTest {
 
     @Test
     void tokenWithoutBearerSchemeIs401() {
-        assertEquals(401, node.send(unauthenticated("/api/v1/domains").header("Authorization", TestNode.TOKEN)).statusCode());
+        assertEquals(401, node.send(unauthenticated("/api/v1/domains").header("Authorization", TestNode.TOKEN))
+                .statusCode());
     }
 
     // --- domains ---
@@ -117,7 +118,18 @@ class AdminApiTest {
 
     @Test
     void missingFieldIs400NamingIt() {
-        assertError(400, "'name' is required", node.post("/api/v1/domains", "{\"domain\":\"example.test\"}"));
+        HttpResponse<String> response = node.post("/api/v1/domains", "{}");
+        assertEquals(400, response.statusCode(), response.body());
+        assertEquals("{\"error\":\"field 'name' is required\"}", response.body());
+    }
+
+    @Test
+    void unknownFieldIs400NamingIt() {
+        String domain = newDomainName();
+        HttpResponse<String> response = node.post("/api/v1/domains", "{\"name\":\"" + domain + "\",\"alias\":true}");
+        assertEquals(400, response.statusCode(), response.body());
+        assertEquals("{\"error\":\"unknown field 'alias'; expected name\"}", response.body());
+        assertError(404, "no domain " + domain, node.get("/api/v1/domains/" + domain));
     }
 
     @Test
@@ -136,7 +148,8 @@ class AdminApiTest {
     @Test
     void addressIsCreatedListedAndDeleted() {
         String domain = createDomain();
-        HttpResponse<String> created = node.post(addresses(domain), "{\"localPart\":\"Anna.Alpha\",\"password\":\"secret-password\"}");
+        HttpResponse<String> created = node.post(addresses(domain),
+                "{\"localPart\":\"Anna.Alpha\",\"password\":\"secret-password\"}");
         assertEquals(201, created.statusCode(), created.body());
         assertEquals("Anna.Alpha@" + domain, json(created).get("address").asText());
         assertFalse(created.body().contains("secret-password"));
@@ -158,7 +171,8 @@ class AdminApiTest {
 
     @Test
     void doubledDotInLocalPartIs400() {
-        assertError(400, "two dots in a row", node.post(addresses(createDomain()), address("anna..alpha", "secret-password")));
+        assertError(400, "two dots in a row",
+                node.post(addresses(createDomain()), address("anna..alpha", "secret-password")));
     }
 
     @Test
@@ -207,7 +221,8 @@ class AdminApiTest {
         assertEquals(200, raw.statusCode());
         assertEquals("message/rfc822", raw.headers().firstValue("Content-Type").orElse(""));
         String content = new String(raw.body(), StandardCharsets.UTF_8);
-        assertTrue(content.startsWith("Return-Path: <bob@example.org>\r\nDelivered-To: anna@" + domain + "\r\n"), content);
+        assertTrue(content.startsWith("Return-Path: <bob@example.org>\r\nDelivered-To: anna@" + domain + "\r\n"),
+                content);
         assertTrue(content.contains("Subject: Hello Anna\r\n"), content);
     }
 
@@ -282,7 +297,8 @@ class AdminApiTest {
 
     @Test
     void wrongMethodIs405WithJsonError() {
-        HttpResponse<String> response = node.send(node.request("/api/v1/domains").PUT(HttpRequest.BodyPublishers.noBody()));
+        HttpResponse<String> response = node.send(node.request("/api/v1/domains")
+                .PUT(HttpRequest.BodyPublishers.noBody()));
         assertEquals(405, response.statusCode());
         assertTrue(json(response).hasNonNull("error"), response.body());
     }

@@ -1,0 +1,46 @@
+package dev.postillion.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.DateTimeException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+/** The status and JSON error each kind of failure of an admin request answers with. */
+class ErrorResponseTest {
+
+    @Test
+    void aDirectoryThatNoLongerTakesChangesMeansTheNodeIsShuttingDown() {
+        RejectedExecutionException rejected = new RejectedExecutionException("Task rejected from executor");
+        assertReply(503, "{\"error\":\"shutting down, try again\"}", AdminRoutes.errorResponse(rejected));
+        assertReply(503, "{\"error\":\"shutting down, try again\"}",
+                AdminRoutes.errorResponse(new CompletionException(rejected)));
+    }
+
+    @Test
+    void aBadDateOrTimeIsTheRequestsFault() {
+        DateTimeException bad = new DateTimeException("Invalid value for MonthOfYear: 13");
+        assertReply(400, "{\"error\":\"Invalid value for MonthOfYear: 13\"}", AdminRoutes.errorResponse(bad));
+        assertReply(400, "{\"error\":\"Invalid value for MonthOfYear: 13\"}",
+                AdminRoutes.errorResponse(new CompletionException(bad)));
+    }
+
+    @Test
+    void anApiErrorKeepsItsStatusAndAnythingUnexpectedIs500() {
+        assertReply(404, "{\"error\":\"no domain example.test\"}",
+                AdminRoutes.errorResponse(ApiError.notFound("no domain example.test")));
+        assertReply(500, "{\"error\":\"internal error: java.lang.IllegalStateException: broken\"}",
+                AdminRoutes.errorResponse(new IllegalStateException("broken")));
+    }
+
+    private static void assertReply(int status, String json, HttpResponse response) {
+        assertEquals(status, response.status().intValue());
+        HttpEntity.Strict entity = (HttpEntity.Strict) response.entity();
+        assertEquals(ContentTypes.APPLICATION_JSON, entity.getContentType());
+        assertEquals(json, entity.getData().utf8String());
+    }
+}
