@@ -150,8 +150,10 @@ final class DomainRoutes extends JsonRoutes {
     }
 
     /**
-     * Destroys the mailbox, then removes the address: if the purge fails, the address is still
-     * there and the DELETE can simply be repeated.
+     * Disables the address, destroys its mailbox, then removes the address. Disabled first, no
+     * delivery can land after the purge: the mailbox refuses mail for a disabled address, and the
+     * queue returns it. If the purge fails, the address is still there (disabled) and the DELETE
+     * can simply be repeated.
      */
     private CompletionStage<?> deleteAddress(String domain, String localPart) {
         EmailAddress address;
@@ -163,7 +165,9 @@ final class DomainRoutes extends JsonRoutes {
         if (directory.address(address).isEmpty()) {
             return directory.deleteAddress(domain, localPart); // answers with the precise 404
         }
-        return mailboxes.purge(address.key()).thenCompose(purged -> directory.deleteAddress(domain, localPart));
+        return directory.setDisabled(address, true)
+                .thenCompose(disabled -> mailboxes.purge(address.key()))
+                .thenCompose(purged -> directory.deleteAddress(domain, localPart));
     }
 
     // --- bulk CSV ---

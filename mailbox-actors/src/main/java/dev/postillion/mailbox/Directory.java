@@ -194,9 +194,14 @@ public final class Directory implements AutoCloseable {
                 .toList();
     }
 
+    /** The alias domains of a primary domain, from their index: no scan of every domain. */
     public List<DomainRecord> aliasDomains(String primary) {
-        String name = primary.toLowerCase(Locale.ROOT);
-        return domains().stream().filter(domain -> domain.getAliasOf().equals(name)).toList();
+        byte[] prefix = aliasDomainPrefix(primary);
+        return store.prefix(StoreFamily.DIRECTORY, prefix, LIST_LIMIT).stream()
+                .map(entry -> new String(entry.key(), prefix.length, entry.key().length - prefix.length,
+                        StandardCharsets.UTF_8))
+                .flatMap(alias -> domain(alias).stream())
+                .toList();
     }
 
     public List<AddressRecord> addresses(String domain) {
@@ -235,7 +240,8 @@ public final class Directory implements AutoCloseable {
                     .setCreatedEpochMillis(clock.millis())
                     .setAliasOf(target.getName())
                     .build();
-            commit(new StoreBatch().put(StoreFamily.DIRECTORY, domainKey(alias), record.toByteArray()));
+            commit(new StoreBatch().put(StoreFamily.DIRECTORY, domainKey(alias), record.toByteArray())
+                    .put(StoreFamily.DIRECTORY, aliasDomainKey(target.getName(), alias), new byte[0]));
             return record;
         });
     }
@@ -246,9 +252,17 @@ public final class Directory implements AutoCloseable {
             DomainRecord target = requirePrimary(primary);
             DomainRecord record = domain(alias).filter(d -> d.getAliasOf().equals(target.getName()))
                     .orElseThrow(() -> notFound("no alias domain " + alias + " of " + target.getName()));
-            commit(new StoreBatch().delete(StoreFamily.DIRECTORY, domainKey(record.getName())));
+            commit(removal(record));
             return null;
         });
+    }
+
+    private static StoreBatch removal(DomainRecord domain) {
+        StoreBatch batch = new StoreBatch().delete(StoreFamily.DIRECTORY, domainKey(domain.getName()));
+        if (!domain.getAliasOf().isEmpty()) {
+            batch.delete(StoreFamily.DIRECTORY, aliasDomainKey(domain.getAliasOf(), domain.getName()));
+        }
+        return batch;
     }
 
     /**
@@ -266,7 +280,7 @@ public final class Directory implements AutoCloseable {
                     throw conflict("domain " + name + " still has addresses; delete them first");
                 }
             }
-            commit(new StoreBatch().delete(StoreFamily.DIRECTORY, domainKey(name)));
+            commit(removal(domain));
             return null;
         });
     }
@@ -418,12 +432,28 @@ public final class Directory implements AutoCloseable {
             if (kept.size() == record.getAliasesCount()) {
                 throw notFound(localPart + "@" + record.getDomain() + " is not an alias of " + address);
             }
-            AddressRecord changed = record.toBuilder().clearAliases().addAllAliases(kept).build();
+            AddressRecord changed = withoutForeignFrom(record.toBuilder().clearAliases().addAllAliases(kept).build());
             commit(new StoreBatch()
                     .delete(StoreFamily.DIRECTORY, aliasKey(record.getDomain(), localPart))
                     .put(StoreFamily.DIRECTORY, addressKey(record.getDomain(), record.getLocalPart()), changed.toByteArray()));
             return changed;
         });
+    }
+
+    /**
+     * A responder's alternative From must stay the address's own (SPEC section 3): once its alias
+     * is gone, the responder answers from the address itself.
+     */
+    private AddressRecord withoutForeignFrom(AddressRecord address) {
+        Set<String> own = ownAddresses(address);
+        AddressRecord.Builder changed = address.toBuilder();
+        for (int i = 0; i < address.getRespondersCount(); i++) {
+            ResponderRecord responder = address.getResponders(i);
+            if (!responder.getFrom().isEmpty() && !own.contains(responder.getFrom().toLowerCase(Locale.ROOT))) {
+                changed.setResponders(i, responder.toBuilder().clearFrom());
+            }
+        }
+        return changed.build();
     }
 
     // --- redirect and backup copy ---
@@ -800,6 +830,14 @@ public final class Directory implements AutoCloseable {
 
     private static byte[] aliasKey(String domain, String localPart) {
         return utf8("alias/" + domain.toLowerCase(Locale.ROOT) + "/" + localPart.toLowerCase(Locale.ROOT));
+    }
+
+    private static byte[] aliasDomainPrefix(String primary) {
+        return utf8("alias-domain/" + primary.toLowerCase(Locale.ROOT) + "/");
+    }
+
+    private static byte[] aliasDomainKey(String primary, String alias) {
+        return utf8("alias-domain/" + primary.toLowerCase(Locale.ROOT) + "/" + alias.toLowerCase(Locale.ROOT));
     }
 
     private static byte[] importKey(String domain) {

@@ -71,8 +71,9 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
     public static final long NOT_KEPT = 0;
 
     /**
-     * Destroys every message of the address (SPEC section 1: deleting an address destroys its content).
-     * Answered with an ack once written, or an error when the store refused the write.
+     * Destroys every message of the address and its responder's memory (SPEC section 1: deleting an
+     * address destroys its content). Answered with an ack once written, or an error when the store
+     * refused the write.
      */
     public record Purge(ActorRef<StatusReply<Done>> replyTo) implements Command {}
 

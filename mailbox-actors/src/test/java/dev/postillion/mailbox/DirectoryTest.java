@@ -362,6 +362,24 @@ class DirectoryTest {
     }
 
     @Test
+    void removingTheAliasAResponderAnswersFromMakesItAnswerFromTheAddress() {
+        anna();
+        join(directory.addAlias(address("anna@example.com"), "jps"));
+        join(directory.addResponder(address("anna@example.com"),
+                responder("Summer").toBuilder().setFrom("jps@example.com").build()));
+        AddressRecord changed = join(directory.removeAlias(address("anna@example.com"), "jps"));
+        assertEquals("", changed.getResponders(0).getFrom());
+    }
+
+    @Test
+    void redirectThroughTheCatchAllBackToTheAddressIsRefused() {
+        anna();
+        join(directory.setCatchAll("example.com", "anna"));
+        assertFails(Kind.INVALID, "leads back to the address itself",
+                directory.setRedirect(address("anna@example.com"), List.of("nobody@example.com"), false));
+    }
+
+    @Test
     void responderSettingsAreChecked() {
         anna();
         assertFails(Kind.INVALID, "start", directory.addResponder(address("anna@example.com"),

@@ -17,6 +17,7 @@ import dev.postillion.core.proto.AddressType;
 import dev.postillion.core.proto.ResponderRecord;
 import dev.postillion.core.proto.StoredMessage;
 import dev.postillion.mailbox.MailboxActor.Delivered;
+import dev.postillion.mailbox.responder.ResponderMemory;
 import dev.postillion.mailbox.srs.Srs;
 import dev.postillion.queue.QueueManager;
 import dev.postillion.queue.Spool;
@@ -231,6 +232,8 @@ class MailboxActorTest {
 
     @Test
     void purgeOnlyTouchesItsOwnAddress() {
+        join(directory.createDomain("example.co"));
+        join(directory.createAddress("example.co", "anna", PASSWORD, AddressType.MAILBOX));
         ActorRef<MailboxActor.Command> other = testKit.spawn(MailboxActor.create("anna@example.co", context));
         other.tell(deliverCommand(id(9), 0));
         replies.receiveMessage();
@@ -238,6 +241,38 @@ class MailboxActorTest {
         purge();
         assertEquals(1, mailStore.list("anna@example.co", 0, 10).size());
         testKit.stop(other);
+    }
+
+    @Test
+    void mailForAnAddressDisabledOrDeletedSinceRoutingIsNotTaken() {
+        join(directory.setDisabled(anna(), true));
+        mailbox.tell(deliverCommand(id(1), 0));
+        Delivered refused = replies.receiveMessage();
+        assertEquals("address anna@example.com no longer receives mail here", refused.failure());
+        join(directory.deleteAddress("example.com", "anna"));
+        mailbox.tell(deliverCommand(id(2), 0));
+        assertEquals("address anna@example.com no longer receives mail here", replies.receiveMessage().failure());
+        assertEquals(List.of(), storedUids());
+    }
+
+    @Test
+    void purgeForgetsWhomTheResponderAnswered() {
+        activeResponder();
+        deliver(id(1), 0);
+        purge();
+        assertEquals(Optional.empty(), new ResponderMemory(store).lastReply(ADDRESS, "bob@example.org"));
+    }
+
+    @Test
+    void aMessageThatCannotBeHandledIsDeferredAloneAndTheBatchGoesOn() {
+        mailbox.tell(deliverCommand(id(1), 0));
+        mailbox.tell(new MailboxActor.Deliver(id(2), 0, ENVELOPE, null, replies.getRef())); // a bug's message
+        mailbox.tell(deliverCommand(id(3), 0));
+        List<Delivered> answers = replies.receiveSeveralMessages(3);
+        assertTrue(answers.get(0).stored());
+        assertTrue(answers.get(1).failure().startsWith("mailbox could not take the message"), answers.get(1).failure());
+        assertTrue(answers.get(2).stored());
+        assertEquals(List.of(1L, 2L), storedUids());
     }
 
     @Test

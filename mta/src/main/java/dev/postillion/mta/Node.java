@@ -117,7 +117,8 @@ public final class Node implements AutoCloseable {
         joinCluster(system);
 
         Directory directory = new Directory(store, clock, Directory.Settings.from(postillion.getConfig("directory")));
-        shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-directory", () -> {
+        // Before the store closes (the phase after): no directory change is then half-way to it.
+        shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "close-directory", () -> {
             directory.close();
             return CompletableFuture.completedFuture(Done.getInstance());
         });
