@@ -80,7 +80,9 @@ public final class Srs {
      */
     public Reversal reverse(String address) {
         Optional<Address> parsed = Address.parse(address);
-        if (parsed.isEmpty() || !isLocal(parsed.get().domain())) {
+        // The tag first: it is a string test, whereas whether the domain is ours is a store read,
+        // and every recipient of every message comes this way.
+        if (parsed.isEmpty() || !isSrs(parsed.get().localPart()) || !isLocal(parsed.get().domain())) {
             return new Reversal.NotSrs();
         }
         String local = parsed.get().localPart();
@@ -91,6 +93,10 @@ public final class Srs {
             return reverseSrs1(local.substring(SRS1.length() + 1));
         }
         return new Reversal.NotSrs();
+    }
+
+    private static boolean isSrs(String local) {
+        return hasTag(local, SRS0, String.valueOf(SEPARATOR)) || hasTag(local, SRS1, String.valueOf(SEPARATOR));
     }
 
     private String rewrite(Address sender) {
