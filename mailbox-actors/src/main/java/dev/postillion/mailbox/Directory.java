@@ -399,9 +399,14 @@ public final class Directory implements AutoCloseable {
         });
     }
 
-    /** The zone of an address's responder dates: its own, or UTC. */
+    /** The zone of an address's responder dates: its own, or UTC (also for a zone no longer known). */
     public static ZoneId timeZone(AddressRecord address) {
-        return ZoneId.of(address.getTimeZone().isEmpty() ? UTC : address.getTimeZone());
+        try {
+            return ZoneId.of(address.getTimeZone().isEmpty() ? UTC : address.getTimeZone());
+        } catch (DateTimeException e) {
+            // A zone the running JVM's time-zone data no longer has: UTC rather than a failure.
+            return ZoneId.of(UTC);
+        }
     }
 
     // --- aliases ---
