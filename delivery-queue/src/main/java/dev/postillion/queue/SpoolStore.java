@@ -119,7 +119,8 @@ public final class SpoolStore {
 
     /** The first schedule entry due after {@code now}, or null when there is none. */
     public Due firstDueAfter(long now) {
-        List<Due> first = schedule(scheduleKey(now + 1, new QueueId(0, 0)), scheduleKey(Long.MAX_VALUE, new QueueId(-1, -1)), 1);
+        List<Due> first = schedule(scheduleKey(now + 1, new QueueId(0, 0)),
+                scheduleKey(Long.MAX_VALUE, new QueueId(-1, -1)), 1);
         return first.isEmpty() ? null : first.get(0);
     }
 
@@ -148,7 +149,9 @@ public final class SpoolStore {
         try {
             Envelope envelope = Envelope.fromRecord(EnvelopeRecord.parseFrom(envelopeBytes));
             byte[] stateBytes = store.get(StoreFamily.QUEUE_STATE, id.bytes());
-            MessageState state = stateBytes == null ? MessageState.getDefaultInstance() : MessageState.parseFrom(stateBytes);
+            MessageState state = stateBytes == null
+                    ? MessageState.getDefaultInstance()
+                    : MessageState.parseFrom(stateBytes);
             Map<Integer, RecipientState> recipients = new HashMap<>();
             for (Store.KeyValue entry : store.range(StoreFamily.QUEUE_RECIPIENTS, recipientKey(id, 0),
                     recipientKey(id, 0xFFFF), 0x10000)) {

@@ -209,7 +209,8 @@ class QueueManagerTest {
         Attempt warning = transport.nextAttempt();
         String text = text(warning);
         assertTrue(text.contains("Subject: Delayed Mail (still being retried)"), text);
-        assertTrue(text.contains("message still undelivered after 4 hours; will keep trying until message is 3 days old"), text);
+        assertTrue(text.contains("message still undelivered after 4 hours; "
+                + "will keep trying until message is 3 days old"), text);
         warning.answer(Status.SENT);
         assertTrue(awaitMessage(id, m -> m.state().getDelayWarned()).state().getDelayWarned());
 

@@ -99,7 +99,9 @@ class EmailAddressTest {
     }
 
     private static void assertMessageContains(String text, String expected) {
-        AddressSyntaxException error = assertThrows(AddressSyntaxException.class, () -> EmailAddress.parse(text, false));
-        assertTrue(error.getMessage().contains(expected), () -> "message '" + error.getMessage() + "' should name " + expected);
+        AddressSyntaxException error = assertThrows(AddressSyntaxException.class,
+                () -> EmailAddress.parse(text, false));
+        assertTrue(error.getMessage().contains(expected),
+                () -> "message '" + error.getMessage() + "' should name " + expected);
     }
 }

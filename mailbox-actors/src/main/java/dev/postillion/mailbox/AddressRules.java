@@ -17,7 +17,8 @@ final class AddressRules {
             throw invalid("local part is empty");
         }
         if (localPart.length() > EmailAddress.MAX_LOCAL_PART) {
-            throw invalid("local part '" + localPart + "' is longer than " + EmailAddress.MAX_LOCAL_PART + " characters");
+            throw invalid("local part '" + localPart + "' is longer than " + EmailAddress.MAX_LOCAL_PART
+                    + " characters");
         }
         for (int i = 0; i < localPart.length(); i++) {
             char c = localPart.charAt(i);
@@ -63,7 +64,8 @@ final class AddressRules {
             throw invalid("password must be at least " + minimumLength + " characters long");
         }
         if (password.chars().distinct().count() < MIN_DISTINCT_CHARACTERS) {
-            throw invalid("password is too weak: it needs at least " + MIN_DISTINCT_CHARACTERS + " different characters");
+            throw invalid("password is too weak: it needs at least " + MIN_DISTINCT_CHARACTERS
+                    + " different characters");
         }
         if (characterClasses(password) < 2) {
             throw invalid("password is too weak: mix letters with digits, capitals or symbols");

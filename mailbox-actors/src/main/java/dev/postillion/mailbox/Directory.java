@@ -376,7 +376,8 @@ public final class Directory implements AutoCloseable {
             record.getAliasesList().forEach(alias -> batch.delete(StoreFamily.DIRECTORY, aliasKey(domain, alias)));
             DomainRecord owner = requirePrimary(domain);
             if (owner.getCatchAll().equalsIgnoreCase(localPart)) {
-                batch.put(StoreFamily.DIRECTORY, domainKey(domain), owner.toBuilder().clearCatchAll().build().toByteArray());
+                batch.put(StoreFamily.DIRECTORY, domainKey(domain),
+                        owner.toBuilder().clearCatchAll().build().toByteArray());
             }
             commit(batch);
             return new EmailAddress(record.getLocalPart().toLowerCase(Locale.ROOT), record.getDomain());
@@ -421,10 +422,12 @@ public final class Directory implements AutoCloseable {
             }
             checkLocalPartFree(record.getDomain(), localPart);
             AddressRecord changed = record.toBuilder().addAliases(localPart).build();
-            AliasRecord alias = AliasRecord.newBuilder().setLocalPart(localPart).setTarget(record.getLocalPart()).build();
+            AliasRecord alias = AliasRecord.newBuilder().setLocalPart(localPart).setTarget(record.getLocalPart())
+                    .build();
             commit(new StoreBatch()
                     .put(StoreFamily.DIRECTORY, aliasKey(record.getDomain(), localPart), alias.toByteArray())
-                    .put(StoreFamily.DIRECTORY, addressKey(record.getDomain(), record.getLocalPart()), changed.toByteArray()));
+                    .put(StoreFamily.DIRECTORY, addressKey(record.getDomain(), record.getLocalPart()),
+                            changed.toByteArray()));
             return changed;
         });
     }
@@ -440,7 +443,8 @@ public final class Directory implements AutoCloseable {
             AddressRecord changed = withoutForeignFrom(record.toBuilder().clearAliases().addAllAliases(kept).build());
             commit(new StoreBatch()
                     .delete(StoreFamily.DIRECTORY, aliasKey(record.getDomain(), localPart))
-                    .put(StoreFamily.DIRECTORY, addressKey(record.getDomain(), record.getLocalPart()), changed.toByteArray()));
+                    .put(StoreFamily.DIRECTORY, addressKey(record.getDomain(), record.getLocalPart()),
+                            changed.toByteArray()));
             return changed;
         });
     }
@@ -587,7 +591,8 @@ public final class Directory implements AutoCloseable {
     }
 
     /** Replaces a responder's settings; its id and whether it is active stay. */
-    public CompletionStage<ResponderRecord> replaceResponder(EmailAddress address, String id, ResponderRecord responder) {
+    public CompletionStage<ResponderRecord> replaceResponder(EmailAddress address, String id,
+            ResponderRecord responder) {
         return change(() -> {
             AddressRecord record = requireAddress(address);
             int index = responderIndex(record, id);

@@ -86,8 +86,8 @@ record MailDisposition(Optional<String> folder, List<OutgoingMessage> forwards, 
      * the sender rewritten by SRS so that SPF passes at the target (SPEC section 2). A sender SRS
      * does not rewrite (the null sender, a hosted address) goes out as it is.
      */
-    private static List<OutgoingMessage> forwards(Rules rules, EmailAddress mailbox, Envelope envelope, List<String> targets,
-            byte[] content) {
+    private static List<OutgoingMessage> forwards(Rules rules, EmailAddress mailbox, Envelope envelope,
+            List<String> targets, byte[] content) {
         List<EmailAddress> local = new ArrayList<>();
         List<EmailAddress> remote = new ArrayList<>();
         for (String target : targets) {

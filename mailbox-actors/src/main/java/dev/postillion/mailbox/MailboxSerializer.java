@@ -67,7 +67,8 @@ public final class MailboxSerializer extends SerializerWithStringManifest {
                     .setFailure(delivered.failure() == null ? "" : delivered.failure())
                     .build().toByteArray();
         } else if (message instanceof MailboxActor.Purge purge) {
-            return PurgeMessage.newBuilder().setReplyTo(resolver.toSerializationFormat(purge.replyTo())).build().toByteArray();
+            return PurgeMessage.newBuilder().setReplyTo(resolver.toSerializationFormat(purge.replyTo())).build()
+                    .toByteArray();
         } else if (message instanceof MailboxActor.Passivate) {
             return new byte[0];
         }

@@ -79,7 +79,8 @@ class AddressRulesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"localhost", "[192.0.2.1]", "exa mple.com", "example..com", "-example.com", "bücher.example"})
+    @ValueSource(strings = {"localhost", "[192.0.2.1]", "exa mple.com", "example..com", "-example.com",
+            "bücher.example"})
     void otherDomainNamesAreRefused(String domain) {
         DirectoryException error = assertThrows(DirectoryException.class, () -> AddressRules.checkDomainName(domain));
         assertEquals(DirectoryException.Kind.INVALID, error.kind());

@@ -125,12 +125,14 @@ class DirectoryTest {
     void duplicateAddressIsAConflictWhateverTheCase() {
         join(directory.createDomain("example.com"));
         join(directory.createAddress("example.com", "anna", PASSWORD, AddressType.MAILBOX));
-        assertFails(Kind.CONFLICT, "exists already", directory.createAddress("example.com", "ANNA", PASSWORD, AddressType.MAILBOX));
+        assertFails(Kind.CONFLICT, "exists already",
+                directory.createAddress("example.com", "ANNA", PASSWORD, AddressType.MAILBOX));
     }
 
     @Test
     void addressInAnUnknownDomainIsNotFound() {
-        assertFails(Kind.NOT_FOUND, "no domain example.org", directory.createAddress("example.org", "anna", PASSWORD, AddressType.MAILBOX));
+        assertFails(Kind.NOT_FOUND, "no domain example.org",
+                directory.createAddress("example.org", "anna", PASSWORD, AddressType.MAILBOX));
         DirectoryException listing = assertThrows(DirectoryException.class, () -> directory.addresses("example.org"));
         assertEquals(Kind.NOT_FOUND, listing.kind());
     }
@@ -138,15 +140,18 @@ class DirectoryTest {
     @Test
     void invalidLocalPartIsRefused() {
         join(directory.createDomain("example.com"));
-        assertFails(Kind.INVALID, "two dots", directory.createAddress("example.com", "anna..alpha", PASSWORD, AddressType.MAILBOX));
-        assertFails(Kind.INVALID, "' ' (space)", directory.createAddress("example.com", "a b", PASSWORD, AddressType.MAILBOX));
+        assertFails(Kind.INVALID, "two dots",
+                directory.createAddress("example.com", "anna..alpha", PASSWORD, AddressType.MAILBOX));
+        assertFails(Kind.INVALID, "' ' (space)",
+                directory.createAddress("example.com", "a b", PASSWORD, AddressType.MAILBOX));
         assertEquals(List.of(), localParts("example.com"));
     }
 
     @Test
     void shortPasswordIsRefused() {
         join(directory.createDomain("example.com"));
-        assertFails(Kind.INVALID, "at least 8 characters", directory.createAddress("example.com", "anna", "short", AddressType.MAILBOX));
+        assertFails(Kind.INVALID, "at least 8 characters",
+                directory.createAddress("example.com", "anna", "short", AddressType.MAILBOX));
     }
 
     @Test
@@ -207,7 +212,8 @@ class DirectoryTest {
     void aliasMayNotShadowAnAddressNorAnAddressAnAlias() {
         anna();
         join(directory.createAddress("example.com", "bob", PASSWORD, AddressType.MAILBOX));
-        assertFails(Kind.CONFLICT, "bob@example.com exists already", directory.addAlias(address("anna@example.com"), "BOB"));
+        assertFails(Kind.CONFLICT, "bob@example.com exists already",
+                directory.addAlias(address("anna@example.com"), "BOB"));
         join(directory.addAlias(address("anna@example.com"), "jps"));
         assertFails(Kind.CONFLICT, "jps@example.com is an alias of anna@example.com",
                 directory.createAddress("example.com", "jps", PASSWORD, AddressType.MAILBOX));
@@ -298,7 +304,8 @@ class DirectoryTest {
     @Test
     void timeZoneMustBeAZoneId() {
         anna();
-        assertEquals("Europe/Paris", join(directory.setTimeZone(address("anna@example.com"), "Europe/Paris")).getTimeZone());
+        assertEquals("Europe/Paris",
+                join(directory.setTimeZone(address("anna@example.com"), "Europe/Paris")).getTimeZone());
         assertFails(Kind.INVALID, "Mars/Olympus", directory.setTimeZone(address("anna@example.com"), "Mars/Olympus"));
     }
 
@@ -317,7 +324,8 @@ class DirectoryTest {
                 directory.setRedirect(address("anna@example.com"), List.of("nobody@example.com"), false));
         assertFails(Kind.INVALID, "is not an address",
                 directory.setRedirect(address("anna@example.com"), List.of("not an address"), false));
-        assertFails(Kind.INVALID, "at least one target", directory.setRedirect(address("anna@example.com"), List.of(), false));
+        assertFails(Kind.INVALID, "at least one target",
+                directory.setRedirect(address("anna@example.com"), List.of(), false));
         join(directory.removeRedirect(address("anna@example.com")));
         assertFails(Kind.NOT_FOUND, "has no redirect", directory.removeRedirect(address("anna@example.com")));
     }
@@ -423,7 +431,8 @@ class DirectoryTest {
             fifty.add(line(i + 2, "user" + i, List.of()));
         }
         assertEquals(0, join(directory.importAddresses("example.com", fifty)).remaining());
-        Directory.ImportResult refused = join(directory.importAddresses("example.com", List.of(line(2, "late", List.of()))));
+        Directory.ImportResult refused =
+                join(directory.importAddresses("example.com", List.of(line(2, "late", List.of()))));
         assertTrue(refused.limited());
         assertEquals(0, refused.remaining());
         assertEquals(Lookup.UNKNOWN_ADDRESS, directory.lookup(address("late@example.com")));

@@ -54,8 +54,8 @@ class MailboxActorTest {
             + "\r\nAt noon?\r\n";
 
     private static final Envelope ENVELOPE = new Envelope(Optional.of(EmailAddress.parse("bob@example.org", false)),
-            Map.of(), List.of(new Envelope.Recipient(EmailAddress.parse(ADDRESS, false), Map.of())), "client.example.org",
-            "192.0.2.1", Instant.parse("2026-01-01T00:00:00Z"), false);
+            Map.of(), List.of(new Envelope.Recipient(EmailAddress.parse(ADDRESS, false), Map.of())),
+            "client.example.org", "192.0.2.1", Instant.parse("2026-01-01T00:00:00Z"), false);
 
     @TempDir Path dir;
     private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");

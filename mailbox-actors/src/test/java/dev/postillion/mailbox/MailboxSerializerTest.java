@@ -70,6 +70,7 @@ class MailboxSerializerTest {
     private Object roundTrip(Object message) {
         byte[] bytes = serialization.serialize(message).get();
         var serializer = serialization.findSerializerFor(message);
-        return serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, message)).get();
+        return serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, message))
+                .get();
     }
 }

@@ -134,7 +134,8 @@ public final class Node implements AutoCloseable {
                 node.hostname(), Mailboxes.Settings.from(postillion.getConfig("mailbox"))));
         Config delivery = postillion.getConfig("delivery");
         DeliverySchedule schedule = DeliverySchedule.from(delivery);
-        StatusReports reports = new StatusReports(node.hostname(), ids, delivery.getInt("report-return-limit"), schedule);
+        StatusReports reports = new StatusReports(node.hostname(), ids, delivery.getInt("report-return-limit"),
+                schedule);
         RemoteTransport remote = remoteTransport(system, io, config, node.hostname());
         Router router = new Router(directory, srs, mailboxes, remote);
         ActorRef<QueueManager.Command> queueManager = system.systemActorOf(
@@ -187,7 +188,8 @@ public final class Node implements AutoCloseable {
                 Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class, hostname,
                 SmtpClientSettings.from(delivery.getConfig("smtp")));
         ActorRef<DestinationQueues.Command> queues = system.systemActorOf(DestinationQueues.create(client,
-                new DnsRouteResolver(DnsSettings.from(config)), DestinationSettings.from(delivery.getConfig("destination"))),
+                new DnsRouteResolver(DnsSettings.from(config)),
+                DestinationSettings.from(delivery.getConfig("destination"))),
                 "destination-queues", Props.empty());
         return new RemoteTransport(queues, TransportMap.from(config)::nextHop,
                 client.settings().maxRecipientsPerTransaction());

@@ -44,7 +44,8 @@ public final class TestNode implements AutoCloseable {
                         "postillion.admin.token", TOKEN,
                         "postillion.directory.password-iterations", 1000));
         try {
-            return new TestNode(Node.start(Node.configuration(ConfigFactory.parseMap(settings).withFallback(defaults)), clock));
+            return new TestNode(Node.start(Node.configuration(ConfigFactory.parseMap(settings).withFallback(defaults)),
+                    clock));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -84,11 +85,13 @@ public final class TestNode implements AutoCloseable {
     }
 
     public HttpResponse<String> post(String path, String json) {
-        return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     public HttpResponse<String> put(String path, String json) {
-        return send(request(path).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)));
+        return send(request(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     public HttpResponse<String> patch(String path, String json) {

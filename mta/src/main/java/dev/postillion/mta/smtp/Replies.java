@@ -10,7 +10,8 @@ final class Replies {
     static final Reply RECIPIENT_OK = Reply.of(250, "2.1.5", "Ok");
     static final Reply START_DATA = Reply.plain(354, "End data with <CR><LF>.<CR><LF>");
     static final Reply BYE = Reply.of(221, "2.0.0", "Bye");
-    static final Reply CANNOT_VRFY = Reply.of(252, "2.0.0", "Cannot VRFY user, but will accept message and attempt delivery");
+    static final Reply CANNOT_VRFY = Reply.of(252, "2.0.0",
+            "Cannot VRFY user, but will accept message and attempt delivery");
     static final Reply HELP = Reply.of(214, "2.0.0",
             "Commands: HELO EHLO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP; see RFC 5321");
 
@@ -26,15 +27,18 @@ final class Replies {
     static final Reply BAD_RECIPIENT_SYNTAX = Reply.of(501, "5.1.3", "Bad recipient address syntax");
     static final Reply NEED_SMTPUTF8 = Reply.of(553, "5.6.7", "Non-ASCII address requires the SMTPUTF8 parameter");
     static final Reply TOO_MANY_RECIPIENTS = Reply.of(452, "4.5.3", "Error: too many recipients");
-    static final Reply MESSAGE_TOO_BIG = Reply.of(552, "5.3.4", "Error: message size exceeds fixed maximum message size");
+    static final Reply MESSAGE_TOO_BIG = Reply.of(552, "5.3.4",
+            "Error: message size exceeds fixed maximum message size");
     static final Reply UNSAFE_LINE_ENDINGS = Reply.of(554, "5.6.0",
             "Error: message contains a bare CR, a bare LF or a NUL; lines must end with CRLF (RFC 5321 section 2.3.8)");
     static final Reply TOO_MANY_HOPS = Reply.of(554, "5.4.6", "Error: too many hops (mail loop?)");
     static final Reply RELAY_DENIED = Reply.of(554, "5.7.1", "Relay access denied");
-    static final Reply UNKNOWN_USER = Reply.of(550, "5.1.1", "Recipient address rejected: User unknown in virtual mailbox table");
+    static final Reply UNKNOWN_USER = Reply.of(550, "5.1.1",
+            "Recipient address rejected: User unknown in virtual mailbox table");
     static final Reply ACCOUNT_DISABLED = Reply.of(550, "5.1.1", "Recipient address rejected: account disabled");
     static final Reply QUEUE_WRITE_ERROR = Reply.of(451, "4.3.0", "Error: queue file write error, try again later");
-    static final Reply DIRECTORY_ERROR = Reply.of(451, "4.3.0", "Error: temporary recipient lookup failure, try again later");
+    static final Reply DIRECTORY_ERROR = Reply.of(451, "4.3.0",
+            "Error: temporary recipient lookup failure, try again later");
 
     /** RCPT to a sending-only address (SPEC section 1, no-reply). */
     static Reply doesNotReceive(String address) {

@@ -389,7 +389,8 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     /** The recipient refuses this sender outright: on its block list, with rejection chosen (SPEC 4). */
     private boolean blockedSender(Directory.Resolution resolution) {
         return resolution.address().getRejectBlocked()
-                && SenderLists.verdict(resolution.address(), transaction.senderAddress()) == SenderLists.Verdict.BLOCKED;
+                && SenderLists.verdict(resolution.address(), transaction.senderAddress())
+                        == SenderLists.Verdict.BLOCKED;
     }
 
     /**
