@@ -57,16 +57,18 @@ public final class AdminRoutes extends AllDirectives {
     private final DomainRoutes domains;
     private final AddressRoutes addresses;
     private final QueueRoutes queue;
+    private final GreylistRoutes greylist;
     private final BooleanSupplier accepting;
 
     public AdminRoutes(String token, Directory directory, Mailboxes mailboxes, QueueAdmin queue,
-            BooleanSupplier accepting) {
+            GreylistAdmin greylist, BooleanSupplier accepting) {
         this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.directory = directory;
         this.mailboxes = mailboxes;
         this.domains = new DomainRoutes(directory, mailboxes);
         this.addresses = new AddressRoutes(directory, mailboxes);
         this.queue = new QueueRoutes(queue);
+        this.greylist = new GreylistRoutes(greylist);
         this.accepting = accepting;
     }
 
@@ -77,7 +79,8 @@ public final class AdminRoutes extends AllDirectives {
                         pathPrefix("domains", domains::route),
                         pathPrefix("addresses", addresses::route),
                         pathPrefix("mailboxes", this::mailboxRoutes),
-                        pathPrefix("queue", queue::route)))))));
+                        pathPrefix("queue", queue::route),
+                        pathPrefix("greylist", greylist::route)))))));
     }
 
     private Route health() {

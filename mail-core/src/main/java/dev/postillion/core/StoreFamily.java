@@ -31,6 +31,11 @@ public enum StoreFamily {
     /** Mailboxes: next uid per address. */
     MAILBOX_STATE("mailbox-state", false),
     /**
+     * Greylisting: (client network, sender, recipient) triplets, per-network pass counts for the
+     * auto-whitelist, and the operator's allow entries.
+     */
+    GREYLIST("greylist", false),
+    /**
      * Responders: when each sender was last answered, keyed by address and sender, so that a
      * sender gets at most one auto-reply per interval (RFC 3834 section 2) and deleting an
      * address forgets its senders with one range deletion.

@@ -14,6 +14,8 @@ import dev.postillion.mailbox.Mailboxes;
 import dev.postillion.mailbox.Router;
 import dev.postillion.mailbox.srs.Srs;
 import dev.postillion.mailbox.srs.SrsSecret;
+import dev.postillion.mta.policy.greylist.Greylist;
+import dev.postillion.mta.policy.greylist.GreylistSettings;
 import dev.postillion.mta.smtp.EventLoopDispatchers;
 import dev.postillion.mta.smtp.SmtpListener;
 import dev.postillion.mta.smtp.SmtpSession;
@@ -103,6 +105,7 @@ public final class Node implements AutoCloseable {
         Config postillion = config.getConfig("postillion");
         // Before anything is opened, so that a bad setting stops the start with nothing to undo.
         SmtpSettings mxSettings = SmtpSettings.from(postillion.getConfig("smtp"), "mx");
+        GreylistSettings greylistSettings = GreylistSettings.from(postillion.getConfig("greylist"));
         Store store = Store.open(node.dataDir().resolve("store"), node.store());
         EventLoopGroup io = ioGroup(postillion.getInt("smtp.io-threads"));
         EventLoopDispatchers sessionDispatchers = new EventLoopDispatchers(io);
@@ -149,14 +152,16 @@ public final class Node implements AutoCloseable {
         QueueAdmin queueAdmin = new QueueAdmin(spoolStore, queueManager, system.scheduler(), ADMIN_ASK_TIMEOUT,
                 system.dispatchers().lookup(DispatcherSelector.blocking()));
 
+        Greylist greylist = Greylist.start(system, store, clock, greylistSettings);
         ActorRef<SmtpSessions.Command> mxSessions = system.systemActorOf(SmtpSessions.create(
-                new SmtpSession.Context(mxSettings, node.hostname(), directory, srs, spool, clock), sessionDispatchers),
+                new SmtpSession.Context(mxSettings, node.hostname(), directory, srs, greylist, spool, clock),
+                sessionDispatchers),
                 "smtp-mx", Props.empty());
         SmtpListener mx = SmtpListener.start("mx", mxSettings, io, mxSessions);
 
         String token = AdminToken.resolve(postillion.getString("admin.token"), node.dataDir());
         AtomicBoolean accepting = new AtomicBoolean();
-        AdminRoutes routes = new AdminRoutes(token, directory, mailboxes, queueAdmin, accepting::get);
+        AdminRoutes routes = new AdminRoutes(token, directory, mailboxes, queueAdmin, greylist, accepting::get);
         ServerBinding admin = AdminServer.start(system, postillion.getString("admin.bind"),
                 postillion.getInt("admin.port"), routes).toCompletableFuture().join();
 

@@ -36,6 +36,9 @@ final class Replies {
     static final Reply UNKNOWN_USER = Reply.of(550, "5.1.1",
             "Recipient address rejected: User unknown in virtual mailbox table");
     static final Reply ACCOUNT_DISABLED = Reply.of(550, "5.1.1", "Recipient address rejected: account disabled");
+    static final Reply GREYLISTED = Reply.of(451, "4.7.1", "Greylisted, please try again later");
+    static final Reply GREYLIST_UNAVAILABLE = Reply.of(451, "4.3.0",
+            "Error: temporary greylisting failure, try again later");
     static final Reply QUEUE_WRITE_ERROR = Reply.of(451, "4.3.0", "Error: queue file write error, try again later");
     static final Reply DIRECTORY_ERROR = Reply.of(451, "4.3.0",
             "Error: temporary recipient lookup failure, try again later");

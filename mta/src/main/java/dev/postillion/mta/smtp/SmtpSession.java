@@ -10,6 +10,8 @@ import dev.postillion.mailbox.Directory;
 import dev.postillion.mailbox.SenderLists;
 import dev.postillion.mailbox.srs.Reversal;
 import dev.postillion.mailbox.srs.Srs;
+import dev.postillion.mta.policy.greylist.Greylist;
+import dev.postillion.mta.policy.greylist.GreylistTriplet;
 import dev.postillion.mta.smtp.SmtpCommand.Data;
 import dev.postillion.mta.smtp.SmtpCommand.Ehlo;
 import dev.postillion.mta.smtp.SmtpCommand.Helo;
@@ -73,6 +75,9 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
 
     private record Committed(QueueId id, Throwable failure) implements Command {}
 
+    private record GreylistChecked(EmailAddress recipient, Map<String, String> parameters,
+            GreylistTriplet.Verdict verdict, Throwable failure) implements Command {}
+
     /** What the session needs of its connection; implemented on the I/O side. */
     public interface Connection {
         void send(Reply reply);
@@ -93,8 +98,8 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     }
 
     /** What every session of a listener shares. */
-    public record Context(SmtpSettings settings, String hostname, Directory directory, Srs srs, Spool spool,
-            Clock clock) {}
+    public record Context(SmtpSettings settings, String hostname, Directory directory, Srs srs, Greylist greylist,
+            Spool spool, Clock clock) {}
 
     /** The transaction begun by MAIL (RFC 5321 section 3.3). */
     private static final class Transaction {
@@ -125,6 +130,8 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     private Transaction transaction;
     private int errors;
     private boolean committing;
+    /** A greylisting answer is awaited: later commands wait, so that replies keep their order. */
+    private boolean checkingGreylist;
     private boolean draining;
 
     public static Behavior<Command> create(Context context, Connection connection) {
@@ -146,6 +153,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         return newReceiveBuilder()
                 .onMessage(Input.class, this::onInput)
                 .onMessage(Committed.class, this::onCommitted)
+                .onMessage(GreylistChecked.class, this::onGreylistChecked)
                 .onMessage(IdleTimeout.class, timeout -> closeWith(Replies.timeout(context.hostname())))
                 .onMessage(Drain.class, this::onDrain)
                 .onMessage(Close.class, close -> closeWith(Replies.shuttingDown(context.hostname())))
@@ -161,7 +169,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     }
 
     private Behavior<Command> onInput(Input input) {
-        if (committing) {
+        if (committing || checkingGreylist) {
             held.add(input.frame());
             return this;
         }
@@ -382,7 +390,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             case DISABLED -> error(Replies.ACCOUNT_DISABLED.about(about));
             case MAILBOX -> blockedSender(resolution)
                     ? error(Replies.senderBlocked(transaction.senderAddress()).about(about))
-                    : addRecipient(recipient, parameters);
+                    : greylisted(recipient, parameters);
         };
     }
 
@@ -466,10 +474,46 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             log.error("{}: spool commit failed: {}", committed.id(), committed.failure().getMessage());
             next = afterTransaction(Replies.QUEUE_WRITE_ERROR);
         }
-        while (next == this && !committing && !held.isEmpty()) {
+        return resumeHeld(next);
+    }
+
+    /** Handles the commands that arrived while an answer was awaited, until another is awaited. */
+    private Behavior<Command> resumeHeld(Behavior<Command> next) {
+        while (next == this && !committing && !checkingGreylist && !held.isEmpty()) {
             next = handle(held.poll());
         }
         return next;
+    }
+
+    /**
+     * Greylisting at RCPT (SPEC section 4) for mail to hosted addresses. Clients in the relay
+     * networks are trusted and not greylisted; the null sender is greylisted after DATA.
+     */
+    private Behavior<Command> greylisted(EmailAddress recipient, Map<String, String> parameters) {
+        if (!context.greylist().enabled() || mayRelay || transaction.sender.isEmpty()) {
+            return addRecipient(recipient, parameters);
+        }
+        checkingGreylist = true;
+        getContext().pipeToSelf(context.greylist().check(connection.clientAddress(), transaction.sender, recipient),
+                (verdict, failure) -> new GreylistChecked(recipient, parameters, verdict, failure));
+        return this;
+    }
+
+    private Behavior<Command> onGreylistChecked(GreylistChecked checked) {
+        checkingGreylist = false;
+        Behavior<Command> next;
+        if (checked.failure() != null) {
+            log.warn("greylist check of {} failed: {}", checked.recipient(), checked.failure().getMessage());
+            next = reply(Replies.GREYLIST_UNAVAILABLE);
+        } else if (checked.verdict().pass()) {
+            next = addRecipient(checked.recipient(), checked.parameters());
+        } else {
+            log.info("greylisted: client=[{}], from=<{}>, to=<{}>: {}", clientAddress, transaction.senderAddress(),
+                    checked.recipient(), checked.verdict().reason());
+            // Not a client error: a sender that retries gets through.
+            next = reply(Replies.GREYLISTED);
+        }
+        return resumeHeld(next);
     }
 
     /** The reply that ends a DATA transaction; a draining session closes after it. */

@@ -1,0 +1,155 @@
+package dev.postillion.mta.policy.greylist;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.postillion.core.Store;
+import dev.postillion.core.Store.Durability;
+import dev.postillion.core.StoreBatch;
+import dev.postillion.core.StoreException;
+import dev.postillion.core.StoreFamily;
+import dev.postillion.core.proto.TripletRecord;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.RecipientRef;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+
+/**
+ * One greylisting triplet (Harris's greylisting; Postfix's postgrey): the first attempt is
+ * deferred, a retry after {@code delay} and within {@code retry-window} passes, and from then on
+ * the triplet passes until it goes unseen for {@code max-age}. Reached through Cluster Sharding,
+ * keyed by {@link Triplet#key()}, so that all nodes of a cluster answer alike; the only writer of
+ * its record.
+ */
+public final class GreylistTriplet extends AbstractBehavior<GreylistTriplet.Command> {
+
+    public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "GreylistTriplet");
+
+    public sealed interface Command {}
+
+    /** Is this attempt let through? */
+    public record Check(ActorRef<Verdict> replyTo) implements Command {}
+
+    /** Forgets the triplet (the operator's DELETE): its next attempt is a first attempt again. */
+    public record Forget(ActorRef<Done> replyTo) implements Command {}
+
+    /** Sharding's stop message: the actor stops once its writes have landed. */
+    public record Passivate() implements Command {}
+
+    private record Written(Throwable failure) implements Command {}
+
+    /** The answer to {@link Check}: pass, or defer with 451 4.7.1; {@code reason} is for the log. */
+    public record Verdict(boolean pass, String reason) {}
+
+    /** How often a passing triplet's last-seen time is written: enough for max-age, few writes. */
+    private static final Duration LAST_SEEN_PRECISION = Duration.ofHours(1);
+
+    private final byte[] key;
+    private final Store store;
+    private final Clock clock;
+    private final GreylistSettings settings;
+    private final RecipientRef<GreylistNetwork.Command> network;
+    private TripletRecord record;
+    private int writing;
+    private boolean stopWhenWritten;
+
+    public static Behavior<Command> create(String tripletKey, Store store, Clock clock, GreylistSettings settings,
+            RecipientRef<GreylistNetwork.Command> network) {
+        return Behaviors.setup(ctx -> new GreylistTriplet(ctx, tripletKey, store, clock, settings, network));
+    }
+
+    private GreylistTriplet(ActorContext<Command> ctx, String tripletKey, Store store, Clock clock,
+            GreylistSettings settings, RecipientRef<GreylistNetwork.Command> network) {
+        super(ctx);
+        this.key = tripletStoreKey(tripletKey);
+        this.store = store;
+        this.clock = clock;
+        this.settings = settings;
+        this.network = network;
+        this.record = read(store.get(StoreFamily.GREYLIST, key));
+    }
+
+    /** The store key of a triplet's record. */
+    static byte[] tripletStoreKey(String tripletKey) {
+        return ("t/" + tripletKey).getBytes(StandardCharsets.UTF_8);
+    }
+
+    static TripletRecord read(byte[] bytes) {
+        try {
+            return bytes == null ? null : TripletRecord.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new StoreException("corrupt greylist record: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Check.class, this::onCheck)
+                .onMessage(Forget.class, this::onForget)
+                .onMessage(Written.class, written -> {
+                    writing--;
+                    return stopWhenWritten && writing == 0 ? Behaviors.stopped() : this;
+                })
+                .onMessage(Passivate.class, passivate -> {
+                    stopWhenWritten = true;
+                    return writing == 0 ? Behaviors.stopped() : this;
+                })
+                .build();
+    }
+
+    private Behavior<Command> onCheck(Check check) {
+        long now = clock.millis();
+        check.replyTo().tell(decide(now));
+        return this;
+    }
+
+    private Verdict decide(long now) {
+        if (record == null || now - record.getLastSeenEpochMillis() > settings.maxAge().toMillis()) {
+            save(TripletRecord.newBuilder().setFirstSeenEpochMillis(now).setLastSeenEpochMillis(now).build());
+            return new Verdict(false, "first attempt");
+        }
+        long waited = now - record.getFirstSeenEpochMillis();
+        if (record.getPassed()) {
+            if (now - record.getLastSeenEpochMillis() >= LAST_SEEN_PRECISION.toMillis()) {
+                save(record.toBuilder().setLastSeenEpochMillis(now).build());
+            }
+            return new Verdict(true, "passed before");
+        }
+        if (waited < settings.delay().toMillis()) {
+            return new Verdict(false, "retried after " + waited / 1000 + " s, before the delay of "
+                    + settings.delay().toSeconds() + " s");
+        }
+        if (waited > settings.retryWindow().toMillis()) {
+            save(TripletRecord.newBuilder().setFirstSeenEpochMillis(now).setLastSeenEpochMillis(now).build());
+            return new Verdict(false, "retried after the retry window; counted as a first attempt");
+        }
+        save(record.toBuilder().setPassed(true).setLastSeenEpochMillis(now).build());
+        network.tell(new GreylistNetwork.Passed());
+        return new Verdict(true, "retried after " + waited / 1000 + " s");
+    }
+
+    private Behavior<Command> onForget(Forget forget) {
+        record = null;
+        write(new StoreBatch().delete(StoreFamily.GREYLIST, key));
+        forget.replyTo().tell(Done.getInstance());
+        return this;
+    }
+
+    private void save(TripletRecord changed) {
+        record = changed;
+        write(new StoreBatch().put(StoreFamily.GREYLIST, key, changed.toByteArray()));
+    }
+
+    /** Buffered: a record lost in a crash only means one more deferral, which senders retry. */
+    private void write(StoreBatch batch) {
+        writing++;
+        getContext().pipeToSelf(store.commit(batch, Durability.BUFFERED), (ok, failure) -> new Written(failure));
+    }
+}

@@ -1,0 +1,196 @@
+package dev.postillion.mta;
+
+import static dev.postillion.mta.SmtpProtocolTest.RECIPIENT_OK;
+import static dev.postillion.mta.SmtpProtocolTest.SENDER_OK;
+import static dev.postillion.mta.SmtpProtocolTest.connect;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.postillion.core.MutableClock;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Greylisting over real SMTP with an injected clock (SPEC section 4): the first attempt of a
+ * triplet is deferred, a retry before the delay too, one after it passes, and the triplet passes
+ * from then on; a retry after the window starts over; a network whose triplets passed often
+ * enough is no longer greylisted; the operator's allow entries and deletions take effect at once.
+ */
+class GreylistTest {
+
+    static final String GREYLISTED = "451 4.7.1 Greylisted, please try again later";
+    private static final String DOMAIN = "grey.example";
+
+    @TempDir static Path dataDir;
+    static final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+    static TestNode node;
+    static final AtomicInteger senders = new AtomicInteger();
+
+    @BeforeAll
+    static void start() {
+        // The test client is on loopback, which the defaults never greylist. Every test's passes
+        // count for the one loopback network: the auto-whitelist has a node of its own.
+        node = TestNode.start(dataDir, Map.of(
+                "postillion.greylist.allow-networks", List.of(),
+                "postillion.greylist.auto-whitelist", 1000), clock);
+        node.createMailbox("anna@" + DOMAIN);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    @Test
+    void firstAttemptIsDeferredARetryAfterTheDelayPassesAndThenTheTripletPasses() throws IOException {
+        String sender = freshSender();
+        assertEquals(GREYLISTED, rcpt(sender, "anna@" + DOMAIN));
+        clock.advance(Duration.ofMinutes(4));
+        assertEquals(GREYLISTED, rcpt(sender, "anna@" + DOMAIN), "inside the 5 minute delay");
+        clock.advance(Duration.ofMinutes(2));
+        assertEquals(RECIPIENT_OK, rcpt(sender, "anna@" + DOMAIN));
+        clock.advance(Duration.ofDays(20));
+        assertEquals(RECIPIENT_OK, rcpt(sender, "anna@" + DOMAIN), "a passed triplet keeps passing");
+    }
+
+    @Test
+    void aRetryAfterTheRetryWindowStartsOver() throws IOException {
+        String sender = freshSender();
+        assertEquals(GREYLISTED, rcpt(sender, "anna@" + DOMAIN));
+        clock.advance(Duration.ofDays(3));
+        assertEquals(GREYLISTED, rcpt(sender, "anna@" + DOMAIN));
+        clock.advance(Duration.ofMinutes(6));
+        assertEquals(RECIPIENT_OK, rcpt(sender, "anna@" + DOMAIN));
+    }
+
+    @Test
+    void aPassedTripletUnseenForTheMaximumAgeIsForgotten() throws IOException {
+        String sender = freshSender();
+        pass(sender, "anna@" + DOMAIN);
+        clock.advance(Duration.ofDays(36));
+        assertEquals(GREYLISTED, rcpt(sender, "anna@" + DOMAIN));
+    }
+
+    @Test
+    void perMessageSendersOfOneListMatchTheirRetries() throws IOException {
+        String list = "bounces-" + letters(senders.incrementAndGet());
+        assertEquals(GREYLISTED, rcpt(list + "-1234@list.example", "anna@" + DOMAIN));
+        clock.advance(Duration.ofMinutes(6));
+        assertEquals(RECIPIENT_OK, rcpt(list + "-5678+tag@LIST.example", "anna@" + DOMAIN));
+    }
+
+    @Test
+    void operatorEntriesAllowAndForget() throws IOException {
+        String sender = freshSender();
+        pass(sender, "anna@" + DOMAIN);
+        JsonNode listing = QueueApi.json(node.get("/api/v1/greylist?limit=1000"));
+        JsonNode triplet = null;
+        for (JsonNode entry : listing.get("triplets")) {
+            if (entry.get("sender").asText().equals(sender)) {
+                triplet = entry;
+            }
+        }
+        assertEquals("passed", triplet.get("state").asText());
+        assertEquals("127.0.0.0/24", triplet.get("network").asText());
+        assertEquals("anna@" + DOMAIN, triplet.get("recipient").asText());
+
+        String key = URLEncoder.encode(triplet.get("key").asText(), StandardCharsets.UTF_8);
+        assertEquals(204, node.delete("/api/v1/greylist/" + key).statusCode());
+        assertEquals(GREYLISTED, rcpt(sender, "anna@" + DOMAIN), "a forgotten triplet starts over");
+        assertEquals(404, node.delete("/api/v1/greylist/" + key.replace("anna", "nobody")).statusCode());
+
+        HttpResponse<String> allowed = node.post("/api/v1/greylist/allow", "{\"domain\":\"Trusted.example\"}");
+        assertEquals(201, allowed.statusCode(), allowed.body());
+        assertEquals("{\"key\":\"domain:trusted.example\",\"domain\":\"trusted.example\"}", allowed.body());
+        assertEquals(RECIPIENT_OK, rcpt("someone@trusted.example", "anna@" + DOMAIN));
+        assertEquals(204, node.delete("/api/v1/greylist/domain:trusted.example").statusCode());
+        assertEquals(GREYLISTED, rcpt("someone-else@trusted.example", "anna@" + DOMAIN));
+
+        assertEquals(400, node.post("/api/v1/greylist/allow", "{\"network\":\"10.0.0.1/8\"}").statusCode());
+        assertEquals(400, node.post("/api/v1/greylist/allow", "{}").statusCode());
+    }
+
+    @Test
+    void aNetworkWhoseTripletsPassedOftenEnoughIsNoLongerGreylisted() throws IOException {
+        // Runs on a node of its own: the other tests' passes count for the same loopback network.
+        try (TestNode own = TestNode.start(dataDir.resolve("auto-whitelist"), Map.of(
+                "postillion.greylist.allow-networks", List.of(),
+                "postillion.greylist.auto-whitelist", 2), clock)) {
+            own.createMailbox("bob@" + DOMAIN);
+            for (int i = 0; i < 2; i++) {
+                String sender = freshSender();
+                assertEquals(GREYLISTED, rcpt(own, sender, "bob@" + DOMAIN));
+                clock.advance(Duration.ofMinutes(6));
+                assertEquals(RECIPIENT_OK, rcpt(own, sender, "bob@" + DOMAIN));
+            }
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> rcpt(own, freshSender(), "bob@" + DOMAIN).equals(RECIPIENT_OK));
+        }
+    }
+
+    @Test
+    void relayClientsAreNeverGreylisted() throws IOException {
+        try (TestNode relaying = TestNode.start(dataDir.resolve("relay"), Map.of(
+                "postillion.greylist.allow-networks", List.of(),
+                "postillion.smtp.relay-networks", List.of("127.0.0.0/8")), clock)) {
+            relaying.createMailbox("carl@" + DOMAIN);
+            assertEquals(RECIPIENT_OK, rcpt(relaying, freshSender(), "carl@" + DOMAIN));
+        }
+    }
+
+    @Test
+    void greylistingCanBeTurnedOff() throws IOException {
+        try (TestNode off = TestNode.start(dataDir.resolve("off"), Map.of(
+                "postillion.greylist.allow-networks", List.of(),
+                "postillion.greylist.enabled", false), clock)) {
+            off.createMailbox("dora@" + DOMAIN);
+            assertEquals(RECIPIENT_OK, rcpt(off, freshSender(), "dora@" + DOMAIN));
+        }
+    }
+
+    private static void pass(String sender, String recipient) throws IOException {
+        assertEquals(GREYLISTED, rcpt(sender, recipient));
+        clock.advance(Duration.ofMinutes(6));
+        assertEquals(RECIPIENT_OK, rcpt(sender, recipient));
+    }
+
+    /** A sender of its own triplet: letters only, as digit runs would be folded into one. */
+    private static String freshSender() {
+        return "sender-" + letters(senders.incrementAndGet()) + "@sender.example";
+    }
+
+    private static String letters(int number) {
+        StringBuilder letters = new StringBuilder();
+        for (int n = number; n > 0; n /= 26) {
+            letters.append((char) ('a' + n % 26));
+        }
+        return letters.toString();
+    }
+
+    private static String rcpt(String sender, String recipient) throws IOException {
+        return rcpt(node, sender, recipient);
+    }
+
+    /** One attempt: MAIL, then the reply to RCPT; the transaction ends there. */
+    private static String rcpt(TestNode on, String sender, String recipient) throws IOException {
+        try (SmtpClient smtp = connect(on)) {
+            assertEquals(SENDER_OK, smtp.command("MAIL FROM:<" + sender + ">"));
+            String reply = smtp.command("RCPT TO:<" + recipient + ">");
+            smtp.command("QUIT");
+            return reply;
+        }
+    }
+}
