@@ -1,0 +1,51 @@
+package dev.postillion.mta.policy.greylist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+class GreylistSerializerTest {
+
+    static final ActorTestKit testKit = ActorTestKit.create();
+    final Serialization serialization = SerializationExtension.get(testKit.system());
+
+    @AfterAll
+    static void stop() {
+        testKit.shutdownTestKit();
+    }
+
+    @Test
+    void checkAndForgetKeepTheirReplyTo() {
+        TestProbe<GreylistTriplet.Verdict> verdicts = testKit.createTestProbe();
+        TestProbe<Done> done = testKit.createTestProbe();
+        var check = assertInstanceOf(GreylistTriplet.Check.class, roundTrip(new GreylistTriplet.Check(verdicts.ref())));
+        var forget = assertInstanceOf(GreylistTriplet.Forget.class, roundTrip(new GreylistTriplet.Forget(done.ref())));
+        assertEquals(verdicts.ref(), check.replyTo());
+        assertEquals(done.ref(), forget.replyTo());
+    }
+
+    @Test
+    void verdictsAndSignalsTravelWhole() {
+        var verdict = new GreylistTriplet.Verdict(false, "first attempt");
+        assertEquals(verdict, roundTrip(verdict));
+        assertInstanceOf(GreylistTriplet.Passivate.class, roundTrip(new GreylistTriplet.Passivate()));
+        assertInstanceOf(GreylistNetwork.Passed.class, roundTrip(new GreylistNetwork.Passed()));
+        assertInstanceOf(GreylistNetwork.Passivate.class, roundTrip(new GreylistNetwork.Passivate()));
+        assertInstanceOf(GreylistSerializer.class, serialization.findSerializerFor(verdict));
+    }
+
+    private Object roundTrip(Object message) {
+        byte[] bytes = serialization.serialize(message).get();
+        var serializer = serialization.findSerializerFor(message);
+        return serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, message))
+                .get();
+    }
+}

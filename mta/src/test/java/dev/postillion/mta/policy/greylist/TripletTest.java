@@ -1,0 +1,38 @@
+package dev.postillion.mta.policy.greylist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.postillion.core.EmailAddress;
+import java.net.InetAddress;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class TripletTest {
+
+    @Test
+    void networksAreSlash24AndSlash64() throws Exception {
+        assertEquals("192.0.2.0/24", Triplet.network(InetAddress.getByName("192.0.2.77")));
+        assertEquals("192.0.2.0/24", Triplet.network(InetAddress.getByName("::ffff:192.0.2.77")));
+        assertEquals("2001:db8:1:2:0:0:0:0/64", Triplet.network(InetAddress.getByName("2001:db8:1:2:aa:bb:cc:dd")));
+    }
+
+    @Test
+    void sendersAreNormalisedSoThatPerMessageSendersMatch() throws Exception {
+        InetAddress client = InetAddress.getByName("192.0.2.1");
+        EmailAddress anna = EmailAddress.parse("Anna@Example.COM", false);
+        Triplet first = Triplet.of(client, Optional.of(EmailAddress.parse("Bounces-1234+x99@List.Example", false)), anna);
+        Triplet retry = Triplet.of(client, Optional.of(EmailAddress.parse("bounces-5@list.example", false)), anna);
+        assertEquals(first, retry);
+        assertEquals("192.0.2.0/24|bounces-#@list.example|anna@example.com", first.key());
+        assertEquals("<>", Triplet.of(client, Optional.empty(), anna).sender());
+    }
+
+    @Test
+    void keysRoundTripAndBadKeysAreRefused() {
+        Triplet triplet = new Triplet("192.0.2.0/24", "<>", "anna@example.com");
+        assertEquals(triplet, Triplet.fromKey(triplet.key()));
+        assertThrows(IllegalArgumentException.class, () -> Triplet.fromKey("192.0.2.0/24|anna@example.com"));
+        assertThrows(IllegalArgumentException.class, () -> Triplet.fromKey("||"));
+    }
+}
