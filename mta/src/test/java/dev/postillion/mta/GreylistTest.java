@@ -5,6 +5,7 @@ import static dev.postillion.mta.SmtpProtocolTest.SENDER_OK;
 import static dev.postillion.mta.SmtpProtocolTest.connect;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.postillion.core.MutableClock;
@@ -64,6 +65,25 @@ class GreylistTest {
         assertEquals(RECIPIENT_OK, rcpt(sender, "anna@" + DOMAIN));
         clock.advance(Duration.ofDays(20));
         assertEquals(RECIPIENT_OK, rcpt(sender, "anna@" + DOMAIN), "a passed triplet keeps passing");
+    }
+
+    @Test
+    void theNullSenderIsGreylistedAfterData() throws IOException {
+        node.createMailbox("bounce-" + letters(senders.incrementAndGet()) + "@" + DOMAIN);
+        String recipient = "bounce-" + letters(senders.get()) + "@" + DOMAIN;
+        assertEquals(GREYLISTED, bounce(recipient));
+        clock.advance(Duration.ofMinutes(6));
+        assertTrue(bounce(recipient).startsWith("250 2.0.0 Ok: queued as "));
+    }
+
+    /** A bounce to {@code recipient}: RCPT is accepted, the answer comes after DATA. */
+    private static String bounce(String recipient) throws IOException {
+        try (SmtpClient smtp = connect(node)) {
+            assertEquals(SENDER_OK, smtp.command("MAIL FROM:<>"));
+            assertEquals(RECIPIENT_OK, smtp.command("RCPT TO:<" + recipient + ">"));
+            assertEquals(SmtpProtocolTest.START_DATA, smtp.command("DATA"));
+            return smtp.command(SmtpProtocolTest.message("Undelivered Mail") + ".");
+        }
     }
 
     @Test

@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -74,6 +75,9 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     public record Close() implements Command {}
 
     private record Committed(QueueId id, Throwable failure) implements Command {}
+
+    private record NullSenderChecked(Transaction transaction, byte[] content, boolean pass, Throwable failure)
+            implements Command {}
 
     private record GreylistChecked(EmailAddress recipient, Map<String, String> parameters,
             GreylistTriplet.Verdict verdict, Throwable failure) implements Command {}
@@ -154,6 +158,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
                 .onMessage(Input.class, this::onInput)
                 .onMessage(Committed.class, this::onCommitted)
                 .onMessage(GreylistChecked.class, this::onGreylistChecked)
+                .onMessage(NullSenderChecked.class, this::onNullSenderChecked)
                 .onMessage(IdleTimeout.class, timeout -> closeWith(Replies.timeout(context.hostname())))
                 .onMessage(Drain.class, this::onDrain)
                 .onMessage(Close.class, close -> closeWith(Replies.shuttingDown(context.hostname())))
@@ -454,10 +459,54 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         if (MessageHeaders.parse(content.content()).count("Received") > context.settings().maxReceivedHeaders()) {
             return afterTransaction(Replies.TOO_MANY_HOPS);
         }
+        List<EmailAddress> greylisted = nullSenderGreylisted(finished);
+        if (greylisted.isEmpty()) {
+            return spool(finished, content.content());
+        }
+        committing = true;
+        List<CompletableFuture<GreylistTriplet.Verdict>> checks = greylisted.stream()
+                .map(recipient -> context.greylist().check(connection.clientAddress(), Optional.empty(), recipient)
+                        .toCompletableFuture())
+                .toList();
+        getContext().pipeToSelf(CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)),
+                (ok, failure) -> new NullSenderChecked(finished, content.content(),
+                        failure == null && checks.stream().allMatch(check -> check.join().pass()), failure));
+        return this;
+    }
+
+    /**
+     * The recipients a null-sender message is greylisted for, after DATA (SPEC section 4): a
+     * bounce cannot be refused at RCPT without refusing every bounce, so its triplets are checked
+     * once the whole message is in, and a retry of it passes as any other.
+     */
+    private List<EmailAddress> nullSenderGreylisted(Transaction finished) {
+        if (finished.sender.isPresent() || !context.greylist().enabled() || mayRelay) {
+            return List.of();
+        }
+        return finished.recipients.stream().map(Envelope.Recipient::address)
+                .filter(recipient -> context.directory().hosts(recipient.domain()))
+                .toList();
+    }
+
+    private Behavior<Command> onNullSenderChecked(NullSenderChecked checked) {
+        committing = false;
+        if (checked.failure() != null) {
+            log.warn("greylist check of a null-sender message failed: {}", checked.failure().getMessage());
+            return resumeHeld(afterTransaction(Replies.GREYLIST_UNAVAILABLE));
+        }
+        if (!checked.pass()) {
+            log.info("greylisted after DATA: client=[{}], from=<>", clientAddress);
+            return resumeHeld(afterTransaction(Replies.GREYLISTED));
+        }
+        return spool(checked.transaction(), checked.content());
+    }
+
+    /** Commits the message to the spool; the 250 follows once it is on disk (ARCHITECTURE rule 3). */
+    private Behavior<Command> spool(Transaction finished, byte[] content) {
         QueueId id = context.spool().newId();
         Envelope envelope = new Envelope(finished.sender, finished.parameters, finished.recipients, heloName,
                 clientAddress, context.clock().instant(), finished.smtputf8);
-        byte[] message = ReceivedHeader.prepend(envelope, id, context.hostname(), esmtp, content.content());
+        byte[] message = ReceivedHeader.prepend(envelope, id, context.hostname(), esmtp, content);
         committing = true;
         getContext().pipeToSelf(context.spool().accept(id, envelope, message),
                 (ok, failure) -> new Committed(id, failure));
