@@ -14,6 +14,8 @@ import dev.postillion.mailbox.Mailboxes;
 import dev.postillion.mailbox.Router;
 import dev.postillion.mailbox.srs.Srs;
 import dev.postillion.mailbox.srs.SrsSecret;
+import dev.postillion.mta.policy.content.ContentPolicy;
+import dev.postillion.mta.policy.content.ContentSettings;
 import dev.postillion.mta.smtp.EventLoopDispatchers;
 import dev.postillion.mta.smtp.SmtpListener;
 import dev.postillion.mta.smtp.SmtpSession;
@@ -103,6 +105,7 @@ public final class Node implements AutoCloseable {
         Config postillion = config.getConfig("postillion");
         // Before anything is opened, so that a bad setting stops the start with nothing to undo.
         SmtpSettings mxSettings = SmtpSettings.from(postillion.getConfig("smtp"), "mx");
+        ContentPolicy contentPolicy = new ContentPolicy(ContentSettings.from(postillion));
         Store store = Store.open(node.dataDir().resolve("store"), node.store());
         EventLoopGroup io = ioGroup(postillion.getInt("smtp.io-threads"));
         EventLoopDispatchers sessionDispatchers = new EventLoopDispatchers(io);
@@ -150,7 +153,8 @@ public final class Node implements AutoCloseable {
                 system.dispatchers().lookup(DispatcherSelector.blocking()));
 
         ActorRef<SmtpSessions.Command> mxSessions = system.systemActorOf(SmtpSessions.create(
-                new SmtpSession.Context(mxSettings, node.hostname(), directory, srs, spool, clock), sessionDispatchers),
+                new SmtpSession.Context(mxSettings, node.hostname(), directory, srs, spool, clock, contentPolicy),
+                sessionDispatchers),
                 "smtp-mx", Props.empty());
         SmtpListener mx = SmtpListener.start("mx", mxSettings, io, mxSessions);
 
