@@ -16,6 +16,8 @@ import dev.postillion.mailbox.srs.Srs;
 import dev.postillion.mailbox.srs.SrsSecret;
 import dev.postillion.mta.policy.greylist.Greylist;
 import dev.postillion.mta.policy.greylist.GreylistSettings;
+import dev.postillion.mta.policy.content.ContentPolicy;
+import dev.postillion.mta.policy.content.ContentSettings;
 import dev.postillion.mta.smtp.EventLoopDispatchers;
 import dev.postillion.mta.smtp.SmtpListener;
 import dev.postillion.mta.smtp.SmtpSession;
@@ -106,6 +108,7 @@ public final class Node implements AutoCloseable {
         // Before anything is opened, so that a bad setting stops the start with nothing to undo.
         SmtpSettings mxSettings = SmtpSettings.from(postillion.getConfig("smtp"), "mx");
         GreylistSettings greylistSettings = GreylistSettings.from(postillion.getConfig("greylist"));
+        ContentPolicy contentPolicy = new ContentPolicy(ContentSettings.from(postillion));
         Store store = Store.open(node.dataDir().resolve("store"), node.store());
         EventLoopGroup io = ioGroup(postillion.getInt("smtp.io-threads"));
         EventLoopDispatchers sessionDispatchers = new EventLoopDispatchers(io);
@@ -154,7 +157,8 @@ public final class Node implements AutoCloseable {
 
         Greylist greylist = Greylist.start(system, store, clock, greylistSettings);
         ActorRef<SmtpSessions.Command> mxSessions = system.systemActorOf(SmtpSessions.create(
-                new SmtpSession.Context(mxSettings, node.hostname(), directory, srs, greylist, spool, clock),
+                new SmtpSession.Context(mxSettings, node.hostname(), directory, srs, greylist, spool, clock,
+                        contentPolicy),
                 sessionDispatchers),
                 "smtp-mx", Props.empty());
         SmtpListener mx = SmtpListener.start("mx", mxSettings, io, mxSessions);

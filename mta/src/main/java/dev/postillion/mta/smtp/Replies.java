@@ -1,5 +1,9 @@
 package dev.postillion.mta.smtp;
 
+import dev.postillion.mta.policy.content.ContentViolation;
+import dev.postillion.mta.policy.content.ContentViolation.HeaderTooLarge;
+import dev.postillion.mta.policy.content.ContentViolation.NonAsciiHeader;
+
 /** The replies of an SMTP session, in one place so the wording stays consistent. */
 final class Replies {
 
@@ -31,6 +35,10 @@ final class Replies {
             "Error: message size exceeds fixed maximum message size");
     static final Reply UNSAFE_LINE_ENDINGS = Reply.of(554, "5.6.0",
             "Error: message contains a bare CR, a bare LF or a NUL; lines must end with CRLF (RFC 5321 section 2.3.8)");
+    static final Reply HEADER_TOO_BIG = Reply.of(552, "5.3.4",
+            "Error: message header size exceeds fixed maximum header size");
+    /** SPEC section 4's wording, also for an attachment that cannot be looked into. */
+    static final Reply FORBIDDEN_ATTACHMENT = Reply.of(554, "5.7.0", "Message is rejected by headers rule filter");
     static final Reply TOO_MANY_HOPS = Reply.of(554, "5.4.6", "Error: too many hops (mail loop?)");
     static final Reply RELAY_DENIED = Reply.of(554, "5.7.1", "Relay access denied");
     static final Reply UNKNOWN_USER = Reply.of(550, "5.1.1",
@@ -57,6 +65,19 @@ final class Replies {
     static Reply senderBlocked(String sender) {
         return Reply.of(550, "5.7.1", "Recipient address rejected: the recipient does not accept mail from <"
                 + sender + ">");
+    }
+
+    /** A message breaking a content rule of SPEC section 4. */
+    static Reply contentRefused(ContentViolation violation) {
+        if (violation instanceof HeaderTooLarge) {
+            return HEADER_TOO_BIG;
+        }
+        if (violation instanceof NonAsciiHeader nonAscii) {
+            return Reply.of(554, "5.6.7", "Error: non-ASCII character in header "
+                    + (nonAscii.field() == null ? "section" : nonAscii.field())
+                    + "; send with SMTPUTF8 or encode it (RFC 2047)");
+        }
+        return FORBIDDEN_ATTACHMENT;
     }
 
     static Reply unsupportedParameter(String keyword) {

@@ -12,6 +12,8 @@ import dev.postillion.mailbox.srs.Reversal;
 import dev.postillion.mailbox.srs.Srs;
 import dev.postillion.mta.policy.greylist.Greylist;
 import dev.postillion.mta.policy.greylist.GreylistTriplet;
+import dev.postillion.mta.policy.content.ContentPolicy;
+import dev.postillion.mta.policy.content.ContentViolation;
 import dev.postillion.mta.smtp.SmtpCommand.Data;
 import dev.postillion.mta.smtp.SmtpCommand.Ehlo;
 import dev.postillion.mta.smtp.SmtpCommand.Helo;
@@ -103,7 +105,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
 
     /** What every session of a listener shares. */
     public record Context(SmtpSettings settings, String hostname, Directory directory, Srs srs, Greylist greylist,
-            Spool spool, Clock clock) {}
+            Spool spool, Clock clock, ContentPolicy content) {}
 
     /** The transaction begun by MAIL (RFC 5321 section 3.3). */
     private static final class Transaction {
@@ -455,6 +457,12 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         }
         if (content.unsafeLineEndings()) {
             return afterTransaction(Replies.UNSAFE_LINE_ENDINGS);
+        }
+        Optional<ContentViolation> violation = context.content().check(content.content(), finished.smtputf8);
+        if (violation.isPresent()) {
+            log.info("client=[{}], helo={}, from=<{}>, refused: {}", clientAddress, heloName,
+                    finished.senderAddress(), violation.get().reason());
+            return afterTransaction(Replies.contentRefused(violation.get()));
         }
         if (MessageHeaders.parse(content.content()).count("Received") > context.settings().maxReceivedHeaders()) {
             return afterTransaction(Replies.TOO_MANY_HOPS);
