@@ -11,17 +11,23 @@ import org.xbill.DNS.lookup.NoSuchRRSetException;
 import org.xbill.DNS.lookup.ServerFailedException;
 
 /**
- * What DNS said to one question: the records, or why there are none. dnsjava reports most of
- * these as exceptions; routing needs them as answers, because NXDOMAIN and NODATA are facts about
- * the destination, not failures.
+ * What DNS said to one question, as {@link NameService} classifies it: the records, or why there are
+ * none. dnsjava reports most of these as exceptions; routing, SPF and DKIM need them as answers,
+ * because NXDOMAIN and NODATA are facts about the name, not failures.
  *
  * @param name the name asked about, as given (CNAMEs on the way are dnsjava's business)
+ * @param type the {@link Type} asked for
  * @param records the records of the type asked for; empty unless {@code outcome} is {@code RECORDS}
- * @param failure for {@code FAILED}, what went wrong
+ * @param reason for {@code FAILED}, what went wrong; for {@code NO_SUCH_DOMAIN}, {@value #NOT_A_NAME}
+ *     when the name cannot be written in DNS at all; otherwise empty
  */
-record DnsAnswer(String name, int type, Outcome outcome, List<Record> records, String failure) {
+public record DnsAnswer(String name, int type, Outcome outcome, List<Record> records, String reason) {
 
-    enum Outcome {
+    /** The {@link #reason()} of a name that cannot be written in DNS. */
+    public static final String NOT_A_NAME = "not a domain name";
+
+    /** The kinds of answer. */
+    public enum Outcome {
         /** Records of the type asked for. */
         RECORDS,
         /** NXDOMAIN: the name does not exist (RFC 1035 section 4.1.1). */
@@ -32,7 +38,7 @@ record DnsAnswer(String name, int type, Outcome outcome, List<Record> records, S
         FAILED
     }
 
-    DnsAnswer {
+    public DnsAnswer {
         records = List.copyOf(records);
     }
 
@@ -47,7 +53,9 @@ record DnsAnswer(String name, int type, Outcome outcome, List<Record> records, S
     }
 
     static DnsAnswer failed(String name, int type, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause()
+                : failure;
         if (cause instanceof NoSuchDomainException) {
             return new DnsAnswer(name, type, Outcome.NO_SUCH_DOMAIN, List.of(), "");
         }
@@ -59,7 +67,7 @@ record DnsAnswer(String name, int type, Outcome outcome, List<Record> records, S
 
     /** A name that cannot be written in DNS cannot exist there either. */
     static DnsAnswer malformed(String name, int type) {
-        return new DnsAnswer(name, type, Outcome.NO_SUCH_DOMAIN, List.of(), "");
+        return new DnsAnswer(name, type, Outcome.NO_SUCH_DOMAIN, List.of(), NOT_A_NAME);
     }
 
     /** Whether the name has no records of the type, for good: NXDOMAIN or NODATA. */
@@ -72,11 +80,12 @@ record DnsAnswer(String name, int type, Outcome outcome, List<Record> records, S
      * h_errno texts), which operators and the senders of returned mail know how to read.
      */
     String error() {
-        return "Host or domain name not found. Name service error for name=" + name + " type=" + Type.string(type) + ": "
+        return "Host or domain name not found. Name service error for name=" + name
+                + " type=" + Type.string(type) + ": "
                 + switch (outcome) {
                     case NO_SUCH_DOMAIN -> "Host not found";
                     case NO_DATA -> "Host found but no data record of requested type";
-                    case FAILED -> "Host not found, try again (" + failure + ")";
+                    case FAILED -> "Host not found, try again (" + reason + ")";
                     case RECORDS -> throw new IllegalStateException("no error: " + records);
                 };
     }

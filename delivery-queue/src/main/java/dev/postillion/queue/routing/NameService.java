@@ -1,6 +1,7 @@
 package dev.postillion.queue.routing;
 
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -13,24 +14,28 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.ResolverConfig;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.lookup.LookupSession;
 
 /**
- * DNS as the delivery side asks it: one question at a time, asynchronously, through dnsjava's
- * {@link LookupSession}, which follows CNAME chains and keeps a cache that honours each record's
- * TTL and negative answers for the SOA's minimum (RFC 2308 section 5). Every question gets a
- * {@link DnsAnswer}, never an exception.
+ * DNS as Postillion asks it, for routing mail out and for SPF and DKIM on the way in: one question
+ * at a time, asynchronously, through dnsjava's {@link LookupSession}, which follows CNAME chains and
+ * keeps a cache that honours each record's TTL and negative answers for the SOA's minimum (RFC 2308
+ * section 5). The questions run on dnsjava's I/O thread, never on the caller's. Every question gets
+ * a {@link DnsAnswer}, never an exception.
  *
- * <p>Only DNS is asked, never /etc/hosts, as Postfix's smtp(8) does by default: mail routing is
- * what the world publishes. Names are taken as absolute, so no search domain is ever appended.
+ * <p>The servers, the timeout of one question and the attempts per server are the
+ * {@code postillion.dns} settings. Only DNS is asked, never /etc/hosts, as Postfix's smtp(8) does
+ * by default: mail routing and sender policies are what the world publishes. Names are taken as
+ * absolute, so no search domain is ever appended.
  */
-final class NameService {
+public final class NameService {
 
     private final LookupSession session;
     private final Duration timeout;
 
-    NameService(DnsSettings settings) {
+    public NameService(DnsSettings settings) {
         List<InetSocketAddress> servers = settings.servers().isEmpty()
                 ? ResolverConfig.getCurrentConfig().servers()
                 : settings.servers();
@@ -50,8 +55,12 @@ final class NameService {
         this.timeout = settings.timeout();
     }
 
-    /** @param type a {@link org.xbill.DNS.Type} constant */
-    CompletionStage<DnsAnswer> query(String name, int type) {
+    /**
+     * @param name a domain name, absolute whether or not it ends with a dot
+     * @param type a {@link org.xbill.DNS.Type} constant
+     * @return the answer; the stage never fails
+     */
+    public CompletionStage<DnsAnswer> query(String name, int type) {
         Name absolute;
         try {
             absolute = Name.fromString(name, Name.root);
@@ -66,5 +75,18 @@ final class NameService {
                 .handle((result, failure) -> failure == null
                         ? DnsAnswer.of(name, type, result.getRecords())
                         : DnsAnswer.failed(name, type, failure));
+    }
+
+    /**
+     * A TXT record's strings joined without separator, one char per octet (ISO-8859-1), as SPF
+     * (RFC 7208 section 3.3) and DKIM (RFC 6376 section 3.6.2.2) read them: octets outside ASCII
+     * stay visible to their parsers instead of being decoded.
+     */
+    public static String text(TXTRecord record) {
+        StringBuilder text = new StringBuilder();
+        for (byte[] string : record.getStringsAsByteArrays()) {
+            text.append(new String(string, StandardCharsets.ISO_8859_1));
+        }
+        return text.toString();
     }
 }

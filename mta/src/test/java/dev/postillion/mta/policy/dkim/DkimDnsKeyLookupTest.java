@@ -57,6 +57,9 @@ class DkimDnsKeyLookupTest {
         assertInstanceOf(NotFound.class, ask("sel._domainkey.example.com"));
         dns.a("sel._domainkey.example.org", "192.0.2.1");
         assertInstanceOf(NotFound.class, ask("sel._domainkey.example.org"), "NODATA");
+        assertEquals(new NotFound("sel._domainkey.example.com does not exist"), ask("sel._domainkey.example.com"));
+        assertEquals(new NotFound("no TXT record at sel._domainkey.example.org"), ask("sel._domainkey.example.org"));
+        assertEquals(new NotFound("not a domain name: sel..example.com"), ask("sel..example.com"));
     }
 
     @Test
