@@ -14,10 +14,17 @@ import dev.postillion.mailbox.Mailboxes;
 import dev.postillion.mailbox.Router;
 import dev.postillion.mailbox.srs.Srs;
 import dev.postillion.mailbox.srs.SrsSecret;
+import dev.postillion.mta.policy.dkim.DkimSettings;
+import dev.postillion.mta.policy.dkim.DkimVerifier;
+import dev.postillion.mta.policy.dkim.DnsDkimKeyLookup;
 import dev.postillion.mta.policy.greylist.Greylist;
 import dev.postillion.mta.policy.greylist.GreylistSettings;
+import dev.postillion.mta.policy.MessageAuthenticator;
 import dev.postillion.mta.policy.content.ContentPolicy;
 import dev.postillion.mta.policy.content.ContentSettings;
+import dev.postillion.mta.policy.spf.DnsjavaSpfDns;
+import dev.postillion.mta.policy.spf.SpfChecker;
+import dev.postillion.mta.policy.spf.SpfSettings;
 import dev.postillion.mta.smtp.EventLoopDispatchers;
 import dev.postillion.mta.smtp.SmtpListener;
 import dev.postillion.mta.smtp.SmtpSession;
@@ -47,7 +54,9 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.Done;
@@ -158,7 +167,8 @@ public final class Node implements AutoCloseable {
         Greylist greylist = Greylist.start(system, store, clock, greylistSettings);
         ActorRef<SmtpSessions.Command> mxSessions = system.systemActorOf(SmtpSessions.create(
                 new SmtpSession.Context(mxSettings, node.hostname(), directory, srs, greylist, spool, clock,
-                        contentPolicy),
+                        contentPolicy, authenticator(config, node.hostname(), clock,
+                                system.dispatchers().lookup(DispatcherSelector.blocking()))),
                 sessionDispatchers),
                 "smtp-mx", Props.empty());
         SmtpListener mx = SmtpListener.start("mx", mxSettings, io, mxSessions);
@@ -176,6 +186,22 @@ public final class Node implements AutoCloseable {
         log.info("Postillion {} is up: SMTP MX on port {}, admin API on port {}", node.hostname(), mx.port(),
                 started.adminPort());
         return started;
+    }
+
+    /**
+     * SPF and DKIM of inbound mail, each unless turned off: DNS through the node's resolver
+     * settings, signature checks on the blocking dispatcher, off the session threads.
+     */
+    private static MessageAuthenticator authenticator(Config config, String hostname, Clock clock,
+            Executor cryptography) {
+        SpfSettings spf = SpfSettings.from(config);
+        DkimSettings dkim = DkimSettings.from(config);
+        DnsSettings dns = DnsSettings.from(config);
+        return new MessageAuthenticator(
+                spf.enabled() ? Optional.of(new SpfChecker(new DnsjavaSpfDns(dns), spf, hostname, clock))
+                        : Optional.empty(),
+                dkim.enabled() ? Optional.of(new DkimVerifier(new DnsDkimKeyLookup(dns), dkim, clock, cryptography))
+                        : Optional.empty());
     }
 
     /** A cluster of one unless seed nodes are configured: then Pekko joins them by itself. */

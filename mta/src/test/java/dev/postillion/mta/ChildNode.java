@@ -97,7 +97,8 @@ final class ChildNode implements AfterEachCallback {
                 "-Dpostillion.smtp.mx.port=" + smtpPort,
                 "-Dpostillion.admin.port=" + adminPort,
                 "-Dpostillion.admin.token=" + TOKEN,
-                "-Dpostillion.directory.password-iterations=1000"));
+                "-Dpostillion.directory.password-iterations=1000",
+                "-Dpostillion.spf.enabled=false", "-Dpostillion.dkim.enabled=false"));
         command.addAll(settings);
         command.add(Main.class.getName());
         return command;

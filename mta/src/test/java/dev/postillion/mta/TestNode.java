@@ -42,7 +42,10 @@ public final class TestNode implements AutoCloseable {
                         "postillion.smtp.mx.port", 0,
                         "postillion.admin.port", 0,
                         "postillion.admin.token", TOKEN,
-                        "postillion.directory.password-iterations", 1000));
+                        "postillion.directory.password-iterations", 1000,
+                        // No DNS for SPF and DKIM unless a test serves it (AuthenticationResultsTest).
+                        "postillion.spf.enabled", false,
+                        "postillion.dkim.enabled", false));
         try {
             return new TestNode(Node.start(Node.configuration(ConfigFactory.parseMap(settings).withFallback(defaults)),
                     clock));

@@ -12,6 +12,9 @@ import dev.postillion.mailbox.srs.Reversal;
 import dev.postillion.mailbox.srs.Srs;
 import dev.postillion.mta.policy.greylist.Greylist;
 import dev.postillion.mta.policy.greylist.GreylistTriplet;
+import dev.postillion.mta.policy.AuthenticationResults;
+import dev.postillion.mta.policy.MessageAuthenticator;
+import dev.postillion.mta.policy.MessageAuthenticator.Authentication;
 import dev.postillion.mta.policy.content.ContentPolicy;
 import dev.postillion.mta.policy.content.ContentViolation;
 import dev.postillion.mta.smtp.SmtpCommand.Data;
@@ -32,6 +35,7 @@ import dev.postillion.mta.smtp.SmtpFramer.Frame;
 import dev.postillion.mta.smtp.SmtpFramer.LineTooLong;
 import dev.postillion.queue.Spool;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -78,6 +82,9 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
 
     private record Committed(QueueId id, Throwable failure) implements Command {}
 
+    private record Authenticated(Transaction transaction, byte[] content, Authentication authentication)
+            implements Command {}
+
     private record NullSenderChecked(Transaction transaction, byte[] content, boolean pass, Throwable failure)
             implements Command {}
 
@@ -105,7 +112,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
 
     /** What every session of a listener shares. */
     public record Context(SmtpSettings settings, String hostname, Directory directory, Srs srs, Greylist greylist,
-            Spool spool, Clock clock, ContentPolicy content) {}
+            Spool spool, Clock clock, ContentPolicy content, MessageAuthenticator authenticator) {}
 
     /** The transaction begun by MAIL (RFC 5321 section 3.3). */
     private static final class Transaction {
@@ -161,6 +168,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
                 .onMessage(Committed.class, this::onCommitted)
                 .onMessage(GreylistChecked.class, this::onGreylistChecked)
                 .onMessage(NullSenderChecked.class, this::onNullSenderChecked)
+                .onMessage(Authenticated.class, this::onAuthenticated)
                 .onMessage(IdleTimeout.class, timeout -> closeWith(Replies.timeout(context.hostname())))
                 .onMessage(Drain.class, this::onDrain)
                 .onMessage(Close.class, close -> closeWith(Replies.shuttingDown(context.hostname())))
@@ -469,7 +477,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         }
         List<EmailAddress> greylisted = nullSenderGreylisted(finished);
         if (greylisted.isEmpty()) {
-            return spool(finished, content.content());
+            return authenticate(finished, content.content());
         }
         committing = true;
         List<CompletableFuture<GreylistTriplet.Verdict>> checks = greylisted.stream()
@@ -506,7 +514,38 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             log.info("greylisted after DATA: client=[{}], from=<>", clientAddress);
             return resumeHeld(afterTransaction(Replies.GREYLISTED));
         }
-        return spool(checked.transaction(), checked.content());
+        return authenticate(checked.transaction(), checked.content());
+    }
+
+    /**
+     * SPF and DKIM of the complete message (SPEC section 4), recorded in an Authentication-Results
+     * field in front of it; fields forged in our name are removed first (RFC 8601 section 5).
+     */
+    private Behavior<Command> authenticate(Transaction finished, byte[] content) {
+        byte[] cleaned = AuthenticationResults.withoutForged(content, context.hostname());
+        if (!context.authenticator().enabled()) {
+            return spool(finished, cleaned);
+        }
+        committing = true;
+        getContext().pipeToSelf(context.authenticator().authenticate(connection.clientAddress(), heloName,
+                        finished.senderAddress(), cleaned),
+                (authentication, failure) -> new Authenticated(finished, cleaned, failure == null ? authentication
+                        : new Authentication(Optional.empty(), Optional.empty())));
+        return this;
+    }
+
+    private Behavior<Command> onAuthenticated(Authenticated authenticated) {
+        committing = false;
+        Authentication found = authenticated.authentication();
+        String mailFrom = authenticated.transaction().sender.isPresent()
+                ? authenticated.transaction().senderAddress() : heloName;
+        byte[] header = AuthenticationResults.header(context.hostname(), found.spf(), found.dkim(), mailFrom)
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] content = authenticated.content();
+        byte[] withHeader = new byte[header.length + content.length];
+        System.arraycopy(header, 0, withHeader, 0, header.length);
+        System.arraycopy(content, 0, withHeader, header.length, content.length);
+        return spool(authenticated.transaction(), withHeader);
     }
 
     /** Commits the message to the spool; the 250 follows once it is on disk (ARCHITECTURE rule 3). */

@@ -1,0 +1,145 @@
+package dev.postillion.mta.policy;
+
+import dev.postillion.mta.policy.dkim.DkimResult;
+import dev.postillion.mta.policy.spf.SpfVerdict;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The {@code Authentication-Results:} header field (RFC 8601) that records what this node found
+ * of a message's SPF and DKIM, and the removal of fields a sender forged in our name.
+ */
+public final class AuthenticationResults {
+
+    private static final String FIELD = "Authentication-Results";
+    /** A comment is kept short: it is for people reading headers, the verdict is the keyword. */
+    private static final int MAX_COMMENT = 200;
+
+    private AuthenticationResults() {}
+
+    /**
+     * The header field, folded one result per line, CRLF-terminated.
+     *
+     * @param authservId this node's name (RFC 8601 section 2.5)
+     * @param spf the SPF verdict; empty when SPF is not checked
+     * @param dkim one result per signature, or empty when DKIM is not checked; an empty list of a
+     *     checked message gives {@code dkim=none}
+     * @param mailFrom the MAIL FROM address, or the HELO name when the sender was null
+     */
+    public static String header(String authservId, Optional<SpfVerdict> spf, Optional<List<DkimResult>> dkim,
+            String mailFrom) {
+        List<String> results = new ArrayList<>();
+        spf.ifPresent(verdict -> results.add("spf=" + verdict.result().keyword() + comment(verdict.reason()) + " "
+                + verdict.identity().property() + "=" + mailFrom));
+        dkim.ifPresent(signatures -> {
+            if (signatures.isEmpty()) {
+                results.add("dkim=none");
+            }
+            signatures.forEach(signature -> results.add(dkim(signature)));
+        });
+        StringBuilder field = new StringBuilder(FIELD).append(": ").append(authservId);
+        if (results.isEmpty()) {
+            return field.append("; none\r\n").toString();
+        }
+        for (String result : results) {
+            field.append(";\r\n\t").append(result);
+        }
+        return field.append("\r\n").toString();
+    }
+
+    private static String dkim(DkimResult signature) {
+        StringBuilder result = new StringBuilder("dkim=").append(signature.status().keyword())
+                .append(comment(signature.reason().text() + (signature.detail().isEmpty() ? ""
+                        : ": " + signature.detail())));
+        if (!signature.domain().isEmpty()) {
+            result.append(" header.d=").append(signature.domain());
+        }
+        if (!signature.selector().isEmpty()) {
+            result.append(" header.s=").append(signature.selector());
+        }
+        if (!signature.headerB().isEmpty()) {
+            result.append(" header.b=").append(signature.headerB());
+        }
+        return result.toString();
+    }
+
+    /**
+     * A comment (RFC 5322 section 3.2.2): printable ASCII only, with backslash and parentheses
+     * quoted, so that text from the outside world cannot end it or the field early.
+     */
+    private static String comment(String text) {
+        if (text.isBlank()) {
+            return "";
+        }
+        StringBuilder comment = new StringBuilder(" (");
+        String shortened = text.length() > MAX_COMMENT ? text.substring(0, MAX_COMMENT) + "..." : text;
+        for (char c : shortened.toCharArray()) {
+            if (c == '\\' || c == '(' || c == ')') {
+                comment.append('\\').append(c);
+            } else {
+                comment.append(c >= 0x20 && c < 0x7F ? c : '?');
+            }
+        }
+        return comment.append(')').toString();
+    }
+
+    /**
+     * The message without any {@code Authentication-Results} field whose authserv-id is ours: a
+     * sender may not speak in our name (RFC 8601 section 5). Fields of other servers stay.
+     */
+    public static byte[] withoutForged(byte[] message, String authservId) {
+        // ISO-8859-1 maps every octet to one char and back, so the rest of the message is untouched.
+        String text = new String(message, StandardCharsets.ISO_8859_1);
+        int end = headerEnd(text);
+        StringBuilder kept = new StringBuilder(text.length());
+        int start = 0;
+        boolean removed = false;
+        while (start < end) {
+            int next = fieldEnd(text, start, end);
+            String field = text.substring(start, next);
+            if (isOurs(field, authservId)) {
+                removed = true;
+            } else {
+                kept.append(field);
+            }
+            start = next;
+        }
+        if (!removed) {
+            return message;
+        }
+        return kept.append(text, end, text.length()).toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Where the header section ends: the start of the empty line, or the end of the message. */
+    private static int headerEnd(String text) {
+        if (text.startsWith("\r\n")) {
+            return 0;
+        }
+        int blank = text.indexOf("\r\n\r\n");
+        return blank < 0 ? text.length() : blank + 2;
+    }
+
+    /** The end of the field starting at {@code start}: after its last continuation line. */
+    private static int fieldEnd(String text, int start, int end) {
+        int position = start;
+        do {
+            int lineEnd = text.indexOf("\r\n", position);
+            position = lineEnd < 0 || lineEnd + 2 > end ? end : lineEnd + 2;
+        } while (position < end && (text.charAt(position) == ' ' || text.charAt(position) == '\t'));
+        return position;
+    }
+
+    private static boolean isOurs(String field, String authservId) {
+        int colon = field.indexOf(':');
+        if (colon < 0 || !field.substring(0, colon).trim().equalsIgnoreCase(FIELD)) {
+            return false;
+        }
+        String value = field.substring(colon + 1).replaceAll("\\([^)]*\\)", " ").trim();
+        int semicolon = value.indexOf(';');
+        String id = (semicolon < 0 ? value : value.substring(0, semicolon)).trim().split("\\s+")[0];
+        return id.toLowerCase(Locale.ROOT).equals(authservId.toLowerCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,97 @@
+package dev.postillion.mta;
+
+import static dev.postillion.mta.SmtpProtocolTest.connect;
+import static dev.postillion.mta.SmtpProtocolTest.send;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.postillion.queue.testing.TestDnsServer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SPF and DKIM of inbound mail over real SMTP, with the sender domains' records served by an
+ * in-process DNS server: each message stored carries our Authentication-Results field (RFC 8601)
+ * and none forged in our name.
+ */
+class InboundAuthenticationTest {
+
+    private static final String ANNA = "anna@auth.example";
+    private static final Pattern OUR_RESULTS = Pattern.compile(
+            "Authentication-Results: mx\\.test;\r\n((?:\t[^\r]*\r\n)+)");
+
+    @TempDir static Path dataDir;
+    static TestDnsServer dns;
+    static TestNode node;
+    static MailboxReader mailboxes;
+
+    @BeforeAll
+    static void start() throws IOException {
+        dns = TestDnsServer.start();
+        dns.txt("spf-pass.example", "v=spf1 ip4:127.0.0.0/8 -all")
+                .txt("spf-fail.example", "v=spf1 ip4:192.0.2.0/24 -all");
+        node = TestNode.start(dataDir, Map.of(
+                "postillion.dns.servers", List.of(dns.address()),
+                "postillion.spf.enabled", true,
+                "postillion.dkim.enabled", true), Clock.systemUTC());
+        node.createMailbox(ANNA);
+        mailboxes = new MailboxReader(node);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+        dns.close();
+    }
+
+    @Test
+    void anAuthorisedClientGetsSpfPassAndAnUnsignedMessageDkimNone() throws IOException {
+        assertEquals("\tspf=pass (domain of bob@spf-pass.example designates 127.0.0.1 as permitted sender"
+                        + " \\(spf-pass.example: ip4:127.0.0.0/8\\)) smtp.mailfrom=bob@spf-pass.example;\r\n"
+                        + "\tdkim=none\r\n",
+                resultsOf(deliver("bob@spf-pass.example", "Subject: pass\r\n\r\nhi\r\n")));
+    }
+
+    @Test
+    void anUnauthorisedClientGetsSpfFailAndADomainWithoutRecordNone() throws IOException {
+        assertTrue(resultsOf(deliver("bob@spf-fail.example", "Subject: fail\r\n\r\nhi\r\n"))
+                .startsWith("\tspf=fail ("), "spf=fail");
+        assertTrue(resultsOf(deliver("bob@no-spf.example", "Subject: none\r\n\r\nhi\r\n"))
+                .startsWith("\tspf=none ("), "spf=none");
+    }
+
+    @Test
+    void resultsForgedInOurNameAreRemovedOthersKept() throws IOException {
+        String stored = deliver("bob@spf-pass.example", "Authentication-Results: mx.test; spf=pass dkim=pass\r\n"
+                + "Authentication-Results: elsewhere.example; spf=fail\r\nSubject: forged\r\n\r\nhi\r\n");
+        Matcher ours = OUR_RESULTS.matcher(stored);
+        assertTrue(ours.find());
+        assertFalse(ours.find(), "only our own field names mx.test:\n" + stored);
+        assertTrue(stored.contains("Authentication-Results: elsewhere.example; spf=fail\r\n"), stored);
+    }
+
+    /** The stored message of one delivery to Anna. */
+    private static String deliver(String sender, String content) throws IOException {
+        try (SmtpClient smtp = connect(node)) {
+            String id = send(smtp, "<" + sender + ">", content, ANNA);
+            return mailboxes.raw(ANNA, mailboxes.awaitMessage(ANNA, id));
+        }
+    }
+
+    /** The results lines of our Authentication-Results field, each with its tab and CRLF. */
+    private static String resultsOf(String stored) {
+        Matcher ours = OUR_RESULTS.matcher(stored);
+        assertTrue(ours.find(), stored);
+        return ours.group(1);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.postillion.mta.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import dev.postillion.mta.policy.dkim.DkimResult;
+import dev.postillion.mta.policy.spf.SpfResult;
+import dev.postillion.mta.policy.spf.SpfVerdict;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+class AuthenticationResultsTest {
+
+    private static final SpfVerdict SPF_PASS = new SpfVerdict(SpfResult.PASS, SpfVerdict.Identity.MAILFROM,
+            "example.org", "domain of bob@example.org designates 192.0.2.1 as permitted sender", "");
+
+    @Test
+    void resultsAreOnePerLineWithTheirProperties() {
+        DkimResult pass = new DkimResult(DkimResult.Status.PASS, DkimResult.Reason.NONE, "", "example.org", "sel",
+                "@example.org", "rsa-sha256", 2048, OptionalLong.empty(), false, false, "AbCdEfGh");
+        DkimResult fail = new DkimResult(DkimResult.Status.FAIL, DkimResult.Reason.BODY_HASH_MISMATCH, "",
+                "other.example", "s1", "@other.example", "ed25519-sha256", 256, OptionalLong.empty(), false, false,
+                "XyZ12345");
+        assertEquals("Authentication-Results: mx.test;\r\n"
+                + "\tspf=pass (domain of bob@example.org designates 192.0.2.1 as permitted sender)"
+                + " smtp.mailfrom=bob@example.org;\r\n"
+                + "\tdkim=pass header.d=example.org header.s=sel header.b=AbCdEfGh;\r\n"
+                + "\tdkim=fail (body hash did not verify) header.d=other.example header.s=s1 header.b=XyZ12345\r\n",
+                AuthenticationResults.header("mx.test", Optional.of(SPF_PASS), Optional.of(List.of(pass, fail)),
+                        "bob@example.org"));
+    }
+
+    @Test
+    void aMessageWithoutSignaturesHasDkimNoneAndNoChecksSayNone() {
+        assertEquals("Authentication-Results: mx.test;\r\n\tdkim=none\r\n",
+                AuthenticationResults.header("mx.test", Optional.empty(), Optional.of(List.of()), "x@y.example"));
+        assertEquals("Authentication-Results: mx.test; none\r\n",
+                AuthenticationResults.header("mx.test", Optional.empty(), Optional.empty(), "x@y.example"));
+    }
+
+    @Test
+    void commentsCannotBeEndedOrBrokenByWhatTheWorldSent() {
+        SpfVerdict odd = new SpfVerdict(SpfResult.FAIL, SpfVerdict.Identity.HELO, "evil.example",
+                "text) with \\ and\r\nbreaks é", "");
+        assertEquals("Authentication-Results: mx.test;\r\n"
+                        + "\tspf=fail (text\\) with \\\\ and??breaks ?) smtp.helo=evil.example\r\n",
+                AuthenticationResults.header("mx.test", Optional.of(odd), Optional.empty(), "evil.example"));
+    }
+
+    @Test
+    void fieldsForgedInOurNameAreRemovedOthersKept() {
+        String message = "Received: from a by b\r\n"
+                + "Authentication-Results: MX.test; spf=pass\r\n smtp.mailfrom=forged@example.org\r\n"
+                + "Authentication-Results: other.example; dkim=pass\r\n"
+                + "Authentication-Results: (a comment) mx.test;\r\n\tdkim=pass\r\n"
+                + "Subject: hi\r\n\r\nAuthentication-Results: mx.test; in the body stays\r\n";
+        assertEquals("Received: from a by b\r\n"
+                        + "Authentication-Results: other.example; dkim=pass\r\n"
+                        + "Subject: hi\r\n\r\nAuthentication-Results: mx.test; in the body stays\r\n",
+                new String(AuthenticationResults.withoutForged(bytes(message), "mx.test"), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aMessageWithNothingForgedIsReturnedAsItIs() {
+        byte[] message = bytes("Subject: hi\r\n\r\nbody\r\n");
+        assertSame(message, AuthenticationResults.withoutForged(message, "mx.test"));
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
