@@ -18,6 +18,9 @@ import dev.postillion.mta.policy.greylist.Greylist;
 import dev.postillion.mta.policy.greylist.GreylistSettings;
 import dev.postillion.mta.policy.content.ContentPolicy;
 import dev.postillion.mta.policy.content.ContentSettings;
+import dev.postillion.mta.policy.limits.ClientRates;
+import dev.postillion.mta.policy.limits.LimitSettings;
+import dev.postillion.mta.smtp.ConnectionLimits;
 import dev.postillion.mta.smtp.EventLoopDispatchers;
 import dev.postillion.mta.smtp.SmtpListener;
 import dev.postillion.mta.smtp.SmtpSession;
@@ -109,6 +112,7 @@ public final class Node implements AutoCloseable {
         SmtpSettings mxSettings = SmtpSettings.from(postillion.getConfig("smtp"), "mx");
         GreylistSettings greylistSettings = GreylistSettings.from(postillion.getConfig("greylist"));
         ContentPolicy contentPolicy = new ContentPolicy(ContentSettings.from(postillion));
+        LimitSettings limitSettings = LimitSettings.from(postillion.getConfig("limits"));
         Store store = Store.open(node.dataDir().resolve("store"), node.store());
         EventLoopGroup io = ioGroup(postillion.getInt("smtp.io-threads"));
         EventLoopDispatchers sessionDispatchers = new EventLoopDispatchers(io);
@@ -156,12 +160,14 @@ public final class Node implements AutoCloseable {
                 system.dispatchers().lookup(DispatcherSelector.blocking()));
 
         Greylist greylist = Greylist.start(system, store, clock, greylistSettings);
+        ClientRates rates = ClientRates.start(system, clock, limitSettings);
         ActorRef<SmtpSessions.Command> mxSessions = system.systemActorOf(SmtpSessions.create(
                 new SmtpSession.Context(mxSettings, node.hostname(), directory, srs, greylist, spool, clock,
-                        contentPolicy),
+                        contentPolicy, rates),
                 sessionDispatchers),
                 "smtp-mx", Props.empty());
-        SmtpListener mx = SmtpListener.start("mx", mxSettings, io, mxSessions);
+        SmtpListener mx = SmtpListener.start("mx", mxSettings, io,
+                new ConnectionLimits(limitSettings, mxSettings.relayNetworks(), clock, node.hostname()), mxSessions);
 
         String token = AdminToken.resolve(postillion.getString("admin.token"), node.dataDir());
         AtomicBoolean accepting = new AtomicBoolean();
