@@ -25,6 +25,9 @@ import dev.postillion.mta.policy.content.ContentSettings;
 import dev.postillion.mta.policy.spf.DnsjavaSpfDns;
 import dev.postillion.mta.policy.spf.SpfChecker;
 import dev.postillion.mta.policy.spf.SpfSettings;
+import dev.postillion.mta.policy.limits.ClientRates;
+import dev.postillion.mta.policy.limits.LimitSettings;
+import dev.postillion.mta.smtp.ConnectionLimits;
 import dev.postillion.mta.smtp.EventLoopDispatchers;
 import dev.postillion.mta.smtp.SmtpListener;
 import dev.postillion.mta.smtp.SmtpSession;
@@ -118,6 +121,7 @@ public final class Node implements AutoCloseable {
         SmtpSettings mxSettings = SmtpSettings.from(postillion.getConfig("smtp"), "mx");
         GreylistSettings greylistSettings = GreylistSettings.from(postillion.getConfig("greylist"));
         ContentPolicy contentPolicy = new ContentPolicy(ContentSettings.from(postillion));
+        LimitSettings limitSettings = LimitSettings.from(postillion.getConfig("limits"));
         Store store = Store.open(node.dataDir().resolve("store"), node.store());
         EventLoopGroup io = ioGroup(postillion.getInt("smtp.io-threads"));
         EventLoopDispatchers sessionDispatchers = new EventLoopDispatchers(io);
@@ -165,13 +169,15 @@ public final class Node implements AutoCloseable {
                 system.dispatchers().lookup(DispatcherSelector.blocking()));
 
         Greylist greylist = Greylist.start(system, store, clock, greylistSettings);
+        ClientRates rates = ClientRates.start(system, clock, limitSettings);
         ActorRef<SmtpSessions.Command> mxSessions = system.systemActorOf(SmtpSessions.create(
                 new SmtpSession.Context(mxSettings, node.hostname(), directory, srs, greylist, spool, clock,
                         contentPolicy, authenticator(config, node.hostname(), clock,
-                                system.dispatchers().lookup(DispatcherSelector.blocking()))),
+                                system.dispatchers().lookup(DispatcherSelector.blocking())), rates),
                 sessionDispatchers),
                 "smtp-mx", Props.empty());
-        SmtpListener mx = SmtpListener.start("mx", mxSettings, io, mxSessions);
+        SmtpListener mx = SmtpListener.start("mx", mxSettings, io,
+                new ConnectionLimits(limitSettings, mxSettings.relayNetworks(), clock, node.hostname()), mxSessions);
 
         String token = AdminToken.resolve(postillion.getString("admin.token"), node.dataDir());
         AtomicBoolean accepting = new AtomicBoolean();

@@ -113,6 +113,28 @@ final class Replies {
         return Reply.of(421, "4.3.2", hostname + " Service shutting down, closing transmission channel");
     }
 
+    /** Over {@code postillion.limits.max-connections}; sent in place of the greeting. */
+    static Reply tooManyConnections(String hostname) {
+        return Reply.of(421, "4.7.0", hostname + " Error: too many connections");
+    }
+
+    /** Over {@code postillion.limits.max-connections-per-client}. */
+    static Reply tooManyConnectionsFromClient(String hostname) {
+        return Reply.of(421, "4.7.0", hostname + " Error: too many connections from your address");
+    }
+
+    /** Over {@code postillion.limits.connection-rate-per-client}. */
+    static Reply connectionRateExceeded(String hostname) {
+        return Reply.of(421, "4.7.0", hostname + " Error: too many connections from your address, try again later");
+    }
+
+    /** Over {@code postillion.limits.message-rate-per-client}, at MAIL (the wording). */
+    static final Reply RATE_LIMITED = Reply.of(451, "4.7.1", "Rate limit exceeded");
+
+    /** Input before the greeting when {@code postillion.limits.greeting-delay} is set (RFC 5321 section 3.1). */
+    static final Reply EARLY_TALKER = Reply.of(554, "5.5.1",
+            "Error: SMTP protocol violation (sent before the greeting)");
+
     static Reply queued(String queueId) {
         return Reply.of(250, "2.0.0", "Ok: queued as " + queueId);
     }

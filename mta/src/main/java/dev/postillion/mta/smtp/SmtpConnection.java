@@ -11,6 +11,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +24,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Reading pauses while the session decides on DATA, and while too many frames wait for their
  * replies, so a client that pipelines without reading cannot fill the session's mailbox.
+ *
+ * <p>Before any session exists, the connection is held to its listener's {@link ConnectionLimits}
+ * and, with a greeting delay, watched for input before the greeting: RFC 5321 section 3.1 has the
+ * client wait for the 220, so a client talking first is not a conforming SMTP client. While a
+ * message's content is read, {@code postillion.smtp.data-timeout} bounds the whole of it.
  */
 final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpSession.Connection {
 
@@ -30,15 +38,25 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpS
 
     private final SmtpFramer framer;
     private final ActorRef<SmtpSessions.Command> sessions;
+    private final ConnectionLimits limits;
+    private final long dataTimeoutMillis;
     private Channel channel;
     private InetAddress client;
     private ByteBuf pending;
     private ActorRef<SmtpSession.Command> session;
     private int unanswered;
+    /** Admitted by the limits: released when the connection closes. */
+    private boolean admitted;
+    /** Waiting out the greeting delay: any input now is an early talker's. */
+    private Future<?> greetingWait;
+    /** Ends a content transfer that takes longer than the data timeout. */
+    private Future<?> dataDeadline;
 
-    SmtpConnection(SmtpSettings settings, ActorRef<SmtpSessions.Command> sessions) {
+    SmtpConnection(SmtpSettings settings, ConnectionLimits limits, ActorRef<SmtpSessions.Command> sessions) {
         this.framer = new SmtpFramer(settings.maxLineLength(), settings.maxMessageSize());
         this.sessions = sessions;
+        this.limits = limits;
+        this.dataTimeoutMillis = settings.dataTimeout().toMillis();
     }
 
     @Override
@@ -46,7 +64,30 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpS
         channel = ctx.channel();
         // The listener accepts TCP connections only: the remote end is an IP address and a port.
         client = ((InetSocketAddress) channel.remoteAddress()).getAddress();
+        Optional<Reply> refused = limits.admit(client);
+        if (refused.isPresent()) {
+            log.info("connection from [{}] refused: {}", client.getHostAddress(), refused.get());
+            refuse(refused.get());
+            return;
+        }
+        admitted = true;
         pending = ctx.alloc().buffer();
+        long delay = limits.greetingDelay().toMillis();
+        if (delay > 0) {
+            // Read during the wait only to notice input; the session starts, and greets, after it.
+            greetingWait = channel.eventLoop().schedule(this::openSession, delay, TimeUnit.MILLISECONDS);
+            channel.config().setAutoRead(true);
+        } else {
+            openSession();
+        }
+    }
+
+    private void openSession() {
+        greetingWait = null;
+        if (!channel.isActive()) {
+            return;
+        }
+        channel.config().setAutoRead(false);
         sessions.tell(new SmtpSessions.Open(this, channel.eventLoop(), ref -> onLoop(() -> attach(ref))));
     }
 
@@ -56,18 +97,43 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpS
             session.tell(new SmtpSession.Disconnected());
             return;
         }
-        updateReading();
+        if (pending.isReadable()) {
+            // Bytes of a read that was under way when reading stopped for the session to start.
+            frame();
+        } else {
+            updateReading();
+        }
+    }
+
+    /** Answers in place of the greeting and closes; no session is started. */
+    private void refuse(Reply reply) {
+        channel.writeAndFlush(Unpooled.wrappedBuffer(reply.bytes())).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf in = (ByteBuf) msg;
+        if (greetingWait != null) {
+            in.release();
+            greetingWait.cancel(false);
+            greetingWait = null;
+            channel.config().setAutoRead(false);
+            log.info("connection from [{}] refused: input before the greeting", client.getHostAddress());
+            refuse(Replies.EARLY_TALKER);
+            return;
+        }
+        if (pending == null) {
+            in.release();
+            return;
+        }
         try {
             pending.writeBytes(in);
         } finally {
             in.release();
         }
-        frame();
+        if (session != null) {
+            frame();
+        }
     }
 
     private void frame() {
@@ -75,6 +141,9 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpS
         framer.feed(pending, frames);
         pending.discardSomeReadBytes();
         for (SmtpFramer.Frame frame : frames) {
+            if (frame instanceof SmtpFramer.Content) {
+                cancelDataDeadline();
+            }
             unanswered++;
             session.tell(new SmtpSession.Input(frame));
         }
@@ -95,7 +164,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpS
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (pending != null) {
+        if (pending != null && greetingWait == null) {
             updateReading();
         }
         ctx.fireChannelWritabilityChanged();
@@ -110,6 +179,15 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpS
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (admitted) {
+            admitted = false;
+            limits.release(client);
+        }
+        if (greetingWait != null) {
+            greetingWait.cancel(false);
+            greetingWait = null;
+        }
+        cancelDataDeadline();
         if (pending != null) {
             pending.release();
             pending = null;
@@ -145,8 +223,31 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpS
     public void startData() {
         onLoop(() -> {
             framer.startData();
+            if (dataTimeoutMillis > 0 && channel.isActive()) {
+                dataDeadline = channel.eventLoop().schedule(this::dataTimedOut, dataTimeoutMillis,
+                        TimeUnit.MILLISECONDS);
+            }
             resumeFraming();
         });
+    }
+
+    /**
+     * The content has taken longer than the data timeout: the session says 421 and closes, as for
+     * the idle timeout. The content read so far is dropped with the connection.
+     */
+    private void dataTimedOut() {
+        dataDeadline = null;
+        if (session != null && channel.isActive()) {
+            log.info("connection from [{}]: data timeout", client.getHostAddress());
+            session.tell(new SmtpSession.IdleTimeout());
+        }
+    }
+
+    private void cancelDataDeadline() {
+        if (dataDeadline != null) {
+            dataDeadline.cancel(false);
+            dataDeadline = null;
+        }
     }
 
     @Override

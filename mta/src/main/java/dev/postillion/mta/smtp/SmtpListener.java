@@ -31,7 +31,7 @@ public final class SmtpListener {
     }
 
     public static SmtpListener start(String name, SmtpSettings settings, EventLoopGroup group,
-            ActorRef<SmtpSessions.Command> sessions) throws InterruptedException {
+            ConnectionLimits limits, ActorRef<SmtpSessions.Command> sessions) throws InterruptedException {
         Class<? extends ServerChannel> channelType =
                 Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -47,9 +47,10 @@ public final class SmtpListener {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         channel.pipeline()
-                                .addLast(new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
+                                .addLast(new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0,
+                                        TimeUnit.MILLISECONDS))
                                 .addLast(new FlushConsolidationHandler(64, true))
-                                .addLast(new SmtpConnection(settings, sessions));
+                                .addLast(new SmtpConnection(settings, limits, sessions));
                     }
                 });
         Channel channel = bootstrap.bind(settings.bind(), settings.port()).sync().channel();

@@ -17,6 +17,7 @@ import dev.postillion.mta.policy.MessageAuthenticator;
 import dev.postillion.mta.policy.MessageAuthenticator.Authentication;
 import dev.postillion.mta.policy.content.ContentPolicy;
 import dev.postillion.mta.policy.content.ContentViolation;
+import dev.postillion.mta.policy.limits.ClientRates;
 import dev.postillion.mta.smtp.SmtpCommand.Data;
 import dev.postillion.mta.smtp.SmtpCommand.Ehlo;
 import dev.postillion.mta.smtp.SmtpCommand.Helo;
@@ -88,6 +89,8 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     private record NullSenderChecked(Transaction transaction, byte[] content, boolean pass, Throwable failure)
             implements Command {}
 
+    private record RateChecked(Transaction started, Boolean allowed, Throwable failure) implements Command {}
+
     private record GreylistChecked(EmailAddress recipient, Map<String, String> parameters,
             GreylistTriplet.Verdict verdict, Throwable failure) implements Command {}
 
@@ -112,7 +115,8 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
 
     /** What every session of a listener shares. */
     public record Context(SmtpSettings settings, String hostname, Directory directory, Srs srs, Greylist greylist,
-            Spool spool, Clock clock, ContentPolicy content, MessageAuthenticator authenticator) {}
+            Spool spool, Clock clock, ContentPolicy content, MessageAuthenticator authenticator,
+            ClientRates rates) {}
 
     /** The transaction begun by MAIL (RFC 5321 section 3.3). */
     private static final class Transaction {
@@ -145,6 +149,8 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     private boolean committing;
     /** A greylisting answer is awaited: later commands wait, so that replies keep their order. */
     private boolean checkingGreylist;
+    /** The client's message rate is being counted at MAIL: later commands wait, as for greylisting. */
+    private boolean checkingRate;
     private boolean draining;
 
     public static Behavior<Command> create(Context context, Connection connection) {
@@ -167,6 +173,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
                 .onMessage(Input.class, this::onInput)
                 .onMessage(Committed.class, this::onCommitted)
                 .onMessage(GreylistChecked.class, this::onGreylistChecked)
+                .onMessage(RateChecked.class, this::onRateChecked)
                 .onMessage(NullSenderChecked.class, this::onNullSenderChecked)
                 .onMessage(Authenticated.class, this::onAuthenticated)
                 .onMessage(IdleTimeout.class, timeout -> closeWith(Replies.timeout(context.hostname())))
@@ -184,7 +191,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     }
 
     private Behavior<Command> onInput(Input input) {
-        if (committing || checkingGreylist) {
+        if (committing || checkingGreylist || checkingRate) {
             held.add(input.frame());
             return this;
         }
@@ -281,8 +288,47 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         started.sender = sender;
         started.parameters = DsnParameters.canonical(mail.parameters());
         started.smtputf8 = smtputf8;
+        if (context.rates().enabled() && !mayRelay) {
+            return checkRate(started);
+        }
         transaction = started;
         return reply(Replies.SENDER_OK);
+    }
+
+    /**
+     * Counts a message against the client's rate ({@code postillion.limits.message-rate-per-client}),
+     * as Postfix counts MAIL commands for {@code smtpd_client_message_rate_limit}. Clients in the
+     * relay networks are not counted. Over the limit, MAIL gets {@code 451 4.7.1} (RFC 3463
+     * section 3.8: delivery not authorized), a temporary refusal that a sender's queue retries.
+     */
+    private Behavior<Command> checkRate(Transaction started) {
+        checkingRate = true;
+        getContext().pipeToSelf(context.rates().allowMessage(connection.clientAddress()),
+                (allowed, failure) -> new RateChecked(started, allowed, failure));
+        return this;
+    }
+
+    private Behavior<Command> onRateChecked(RateChecked checked) {
+        checkingRate = false;
+        Behavior<Command> next;
+        if (checked.failure() != null) {
+            // The counter did not answer: our fault, so the client is not refused for it (rule 7).
+            log.warn("message rate of [{}] not counted: {}", clientAddress, checked.failure().getMessage());
+            transaction = checked.started();
+            next = reply(Replies.SENDER_OK);
+        } else if (checked.allowed()) {
+            transaction = checked.started();
+            next = reply(Replies.SENDER_OK);
+        } else {
+            log.info("client=[{}], from=<{}>: message rate limit exceeded", clientAddress,
+                    checked.started().senderAddress());
+            if (draining) {
+                connection.send(Replies.RATE_LIMITED);
+                return closeWith(Replies.shuttingDown(context.hostname()));
+            }
+            next = reply(Replies.RATE_LIMITED);
+        }
+        return resumeHeld(next);
     }
 
     /**
@@ -575,7 +621,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
 
     /** Handles the commands that arrived while an answer was awaited, until another is awaited. */
     private Behavior<Command> resumeHeld(Behavior<Command> next) {
-        while (next == this && !committing && !checkingGreylist && !held.isEmpty()) {
+        while (next == this && !committing && !checkingGreylist && !checkingRate && !held.isEmpty()) {
             next = handle(held.poll());
         }
         return next;
@@ -624,7 +670,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
 
     private Behavior<Command> onDrain(Drain drain) {
         draining = true;
-        if (transaction == null && !committing) {
+        if (transaction == null && !committing && !checkingRate) {
             return closeWith(Replies.shuttingDown(context.hostname()));
         }
         return this;

@@ -14,6 +14,7 @@ public record SmtpSettings(
         int errorLimit,
         int maxReceivedHeaders,
         Duration idleTimeout,
+        Duration dataTimeout,
         ClientNetworks relayNetworks) {
 
     /**
@@ -31,6 +32,7 @@ public record SmtpSettings(
                 smtp.getInt("error-limit"),
                 smtp.getInt("max-received-headers"),
                 smtp.getDuration("idle-timeout"),
+                smtp.getDuration("data-timeout"),
                 relayNetworks(smtp));
     }
 

@@ -1,0 +1,53 @@
+package dev.postillion.mta.policy.limits;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import java.time.Duration;
+
+/**
+ * {@code postillion.limits}: connection and rate limits, as Postfix's anvil(8) keeps them;
+ * documented in mta's reference.conf. A count of 0 turns its limit off.
+ *
+ * @param maxConnections concurrent connections to a listener, all clients together
+ * @param maxConnectionsPerClient concurrent connections from one client IP address
+ * @param connectionRatePerClient new connections from one client IP address per minute
+ * @param messageRatePerClient MAIL commands from one client IP address per minute
+ * @param greetingDelay how long the greeting waits, to catch clients that talk before it
+ */
+public record LimitSettings(
+        int maxConnections,
+        int maxConnectionsPerClient,
+        int connectionRatePerClient,
+        int messageRatePerClient,
+        Duration greetingDelay) {
+
+    /** Everything off: for code that starts listeners without a configuration. */
+    public static final LimitSettings NONE = new LimitSettings(0, 0, 0, 0, Duration.ZERO);
+
+    /**
+     * @param limits the {@code postillion.limits} block
+     * @throws ConfigException.BadValue for a negative count or delay
+     */
+    public static LimitSettings from(Config limits) {
+        Duration greetingDelay = limits.getDuration("greeting-delay");
+        if (greetingDelay.isNegative()) {
+            throw new ConfigException.BadValue(limits.getValue("greeting-delay").origin(),
+                    "postillion.limits.greeting-delay", "must not be negative");
+        }
+        return new LimitSettings(
+                count(limits, "max-connections"),
+                count(limits, "max-connections-per-client"),
+                count(limits, "connection-rate-per-client"),
+                count(limits, "message-rate-per-client"),
+                greetingDelay);
+    }
+
+    private static int count(Config limits, String key) {
+        int value = limits.getInt(key);
+        if (value < 0) {
+            throw new ConfigException.BadValue(limits.getValue(key).origin(), "postillion.limits." + key,
+                    "must be 0 (no limit) or more, not " + value);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.postillion.mta.policy.limits;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** The rate counters' protocol travels whole between nodes, as Protobuf. */
+class RateSerializerTest {
+
+    static final ActorTestKit testKit = ActorTestKit.create();
+    final Serialization serialization = SerializationExtension.get(testKit.system());
+
+    @AfterAll
+    static void stop() {
+        testKit.shutdownTestKit();
+    }
+
+    @Test
+    void countKeepsItsLimitAndReplyTo() {
+        TestProbe<ClientRate.Verdict> verdicts = testKit.createTestProbe();
+        var count = assertInstanceOf(ClientRate.Count.class, roundTrip(new ClientRate.Count(30, verdicts.ref())));
+        assertEquals(30, count.limit());
+        assertEquals(verdicts.ref(), count.replyTo());
+    }
+
+    @Test
+    void verdictsAndPassivateTravelWhole() {
+        var verdict = new ClientRate.Verdict(false, 31);
+        assertEquals(verdict, roundTrip(verdict));
+        assertInstanceOf(ClientRate.Passivate.class, roundTrip(new ClientRate.Passivate()));
+        assertInstanceOf(RateSerializer.class, serialization.findSerializerFor(verdict));
+    }
+
+    private Object roundTrip(Object message) {
+        byte[] bytes = serialization.serialize(message).get();
+        var serializer = serialization.findSerializerFor(message);
+        return serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, message))
+                .get();
+    }
+}
