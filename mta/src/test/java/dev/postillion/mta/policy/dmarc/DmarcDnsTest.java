@@ -1,0 +1,71 @@
+package dev.postillion.mta.policy.dmarc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.postillion.mta.policy.dmarc.DmarcDns.Answer;
+import dev.postillion.mta.policy.dmarc.DmarcDns.Failed;
+import dev.postillion.mta.policy.dmarc.DmarcDns.Found;
+import dev.postillion.mta.policy.dmarc.DmarcDns.NotFound;
+import dev.postillion.mta.policy.dmarc.DmarcVerdict.Result;
+import dev.postillion.mta.policy.spf.SpfResult;
+import dev.postillion.mta.policy.spf.SpfVerdict;
+import dev.postillion.queue.routing.DnsSettings;
+import dev.postillion.queue.routing.NameService;
+import dev.postillion.queue.testing.TestDnsServer;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** DMARC records from a real DNS server on loopback, through the node's {@link NameService}. */
+class DmarcDnsTest {
+
+    private static final SpfVerdict SPF_FAIL =
+            new SpfVerdict(SpfResult.FAIL, SpfVerdict.Identity.MAILFROM, "example.com", "test", "");
+
+    private TestDnsServer server;
+    private NameServiceDmarcDns dns;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = TestDnsServer.start();
+        InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
+        dns = new NameServiceDmarcDns(new NameService(new DnsSettings(List.of(address), Duration.ofSeconds(1), 1)));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void answersAreClassified() throws Exception {
+        server.txt("_dmarc.example.com", "v=DMARC1; ", "p=reject");
+        server.a("_dmarc.example.org", "192.0.2.1");
+        server.servfail("_dmarc.example.net");
+        assertEquals(new Found(List.of("v=DMARC1; p=reject")), ask("_dmarc.example.com"));
+        assertEquals(new NotFound("no TXT record at _dmarc.example.org"), ask("_dmarc.example.org"));
+        assertEquals(new NotFound("_dmarc.nothing.example does not exist"), ask("_dmarc.nothing.example"));
+        assertEquals(Failed.class, ask("_dmarc.example.net").getClass());
+    }
+
+    @Test
+    void evaluationFallsBackToTheOrganizationalDomainOverDns() throws Exception {
+        server.txt("_dmarc.example.co.uk", "v=DMARC1; p=reject; sp=quarantine");
+        server.servfail("_dmarc.broken.example");
+        DmarcEvaluator evaluator = new DmarcEvaluator(dns);
+        DmarcVerdict verdict = evaluator.evaluate("mail.example.co.uk", SPF_FAIL, List.of())
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(DmarcPolicy.QUARANTINE, verdict.disposition());
+        DmarcVerdict failed = evaluator.evaluate("broken.example", SPF_FAIL, List.of())
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(Result.TEMPERROR, failed.result());
+    }
+
+    private Answer ask(String name) throws Exception {
+        return dns.txt(name).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+}
