@@ -13,6 +13,8 @@ import java.util.Optional;
  *
  * @param sender empty for the null reverse-path {@code <>} (bounces and auto-replies)
  * @param mailParameters MAIL FROM parameters such as SIZE, BODY, RET, ENVID, upper-cased keys
+ * @param quarantined the sender's domain asked for such mail to be quarantined (DMARC
+ *     {@code p=quarantine}): filed as spam unless the recipient allow-lists the sender
  */
 public record Envelope(
         Optional<EmailAddress> sender,
@@ -21,11 +23,23 @@ public record Envelope(
         String heloName,
         String clientAddress,
         Instant arrival,
-        boolean smtputf8) {
+        boolean smtputf8,
+        boolean quarantined) {
 
     public Envelope {
         mailParameters = Map.copyOf(mailParameters);
         recipients = List.copyOf(recipients);
+    }
+
+    /** An envelope of mail nobody asked to quarantine: what SMTP accepted, and what the node writes. */
+    public Envelope(Optional<EmailAddress> sender, Map<String, String> mailParameters, List<Recipient> recipients,
+            String heloName, String clientAddress, Instant arrival, boolean smtputf8) {
+        this(sender, mailParameters, recipients, heloName, clientAddress, arrival, smtputf8, false);
+    }
+
+    /** The same envelope, quarantined by the sender domain's DMARC policy. */
+    public Envelope quarantine() {
+        return new Envelope(sender, mailParameters, recipients, heloName, clientAddress, arrival, smtputf8, true);
     }
 
     /** One forward-path with its parameters (NOTIFY, ORCPT: RFC 3461 section 4). */
@@ -47,7 +61,8 @@ public record Envelope(
                 .setHeloName(heloName)
                 .setClientAddress(clientAddress)
                 .setArrivalEpochMillis(arrival.toEpochMilli())
-                .setSmtputf8(smtputf8);
+                .setSmtputf8(smtputf8)
+                .setQuarantined(quarantined);
         for (Recipient recipient : recipients) {
             builder.addRecipients(RecipientRecord.newBuilder()
                     .setAddress(recipient.address().toString())
@@ -64,6 +79,7 @@ public record Envelope(
                 .map(r -> new Recipient(EmailAddress.parse(r.getAddress(), true), r.getParametersMap()))
                 .toList();
         return new Envelope(sender, record.getMailParametersMap(), recipients, record.getHeloName(),
-                record.getClientAddress(), Instant.ofEpochMilli(record.getArrivalEpochMillis()), record.getSmtputf8());
+                record.getClientAddress(), Instant.ofEpochMilli(record.getArrivalEpochMillis()), record.getSmtputf8(),
+                record.getQuarantined());
     }
 }

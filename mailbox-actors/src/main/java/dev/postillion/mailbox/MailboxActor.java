@@ -260,7 +260,11 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         EmailAddress mailbox = EmailAddress.parse(address, true);
         MessageHeaders headers = MessageHeaders.parse(deliver.content());
         String sender = deliver.envelope().sender().map(EmailAddress::toString).orElse("");
-        boolean spam = SenderLists.verdict(record, sender) == SenderLists.Verdict.BLOCKED;
+        SenderLists.Verdict listed = SenderLists.verdict(record, sender);
+        // Blocked senders, and mail its sender's domain asked to quarantine (DMARC), are spam,
+        // unless the address allow-lists the sender (SPEC section 4).
+        boolean spam = listed == SenderLists.Verdict.BLOCKED
+                || deliver.envelope().quarantined() && listed != SenderLists.Verdict.ALLOWED;
         MailDisposition disposition = MailDisposition.decide(context.dispositionRules(), record, mailbox,
                 deliver.envelope(), deliver.content(), headers, spam);
         if (!disposition.note().isEmpty()) {

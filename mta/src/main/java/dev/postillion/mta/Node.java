@@ -17,6 +17,9 @@ import dev.postillion.mailbox.srs.SrsSecret;
 import dev.postillion.mta.policy.dkim.DkimSettings;
 import dev.postillion.mta.policy.dkim.DkimVerifier;
 import dev.postillion.mta.policy.dkim.DnsDkimKeyLookup;
+import dev.postillion.mta.policy.dmarc.DmarcEvaluator;
+import dev.postillion.mta.policy.dmarc.DmarcSettings;
+import dev.postillion.mta.policy.dmarc.NameServiceDmarcDns;
 import dev.postillion.mta.policy.greylist.Greylist;
 import dev.postillion.mta.policy.greylist.GreylistSettings;
 import dev.postillion.mta.policy.MessageAuthenticator;
@@ -44,6 +47,7 @@ import dev.postillion.queue.outbound.RemoteTransport;
 import dev.postillion.queue.outbound.SmtpClientSettings;
 import dev.postillion.queue.routing.DnsRouteResolver;
 import dev.postillion.queue.routing.DnsSettings;
+import dev.postillion.queue.routing.NameService;
 import dev.postillion.queue.routing.TransportMap;
 import dev.postillion.queue.Spool;
 import dev.postillion.queue.SpoolStore;
@@ -195,7 +199,7 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * SPF and DKIM of inbound mail, each unless turned off: DNS through the node's resolver
+     * SPF, DKIM and DMARC of inbound mail, each unless turned off: DNS through the node's resolver
      * settings, signature checks on the blocking dispatcher, off the session threads.
      */
     private static MessageAuthenticator authenticator(Config config, String hostname, Clock clock,
@@ -207,6 +211,9 @@ public final class Node implements AutoCloseable {
                 spf.enabled() ? Optional.of(new SpfChecker(new DnsjavaSpfDns(dns), spf, hostname, clock))
                         : Optional.empty(),
                 dkim.enabled() ? Optional.of(new DkimVerifier(new DnsDkimKeyLookup(dns), dkim, clock, cryptography))
+                        : Optional.empty(),
+                DmarcSettings.from(config).enabled()
+                        ? Optional.of(new DmarcEvaluator(new NameServiceDmarcDns(new NameService(dns))))
                         : Optional.empty());
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.postillion.queue.testing.TestDnsServer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SPF and DKIM of inbound mail over real SMTP, with the sender domains' records served by an
- * in-process DNS server: each message stored carries our Authentication-Results field (RFC 8601)
- * and none forged in our name.
+ * SPF, DKIM and DMARC of inbound mail over real SMTP, with the sender domains' records served by
+ * an in-process DNS server: each message stored carries our Authentication-Results field (RFC 8601)
+ * and none forged in our name; DMARC p=reject refuses, p=quarantine files as spam.
  */
 class InboundAuthenticationTest {
 
@@ -39,11 +40,17 @@ class InboundAuthenticationTest {
     static void start() throws IOException {
         dns = TestDnsServer.start();
         dns.txt("spf-pass.example", "v=spf1 ip4:127.0.0.0/8 -all")
-                .txt("spf-fail.example", "v=spf1 ip4:192.0.2.0/24 -all");
+                .txt("_dmarc.spf-pass.example", "v=DMARC1; p=reject")
+                .txt("spf-fail.example", "v=spf1 ip4:192.0.2.0/24 -all")
+                .txt("reject.example", "v=spf1 ip4:192.0.2.0/24 -all")
+                .txt("_dmarc.reject.example", "v=DMARC1; p=reject")
+                .txt("quarantine.example", "v=spf1 ip4:192.0.2.0/24 -all")
+                .txt("_dmarc.quarantine.example", "v=DMARC1; p=quarantine");
         node = TestNode.start(dataDir, Map.of(
                 "postillion.dns.servers", List.of(dns.address()),
                 "postillion.spf.enabled", true,
-                "postillion.dkim.enabled", true), Clock.systemUTC());
+                "postillion.dkim.enabled", true,
+                "postillion.dmarc.enabled", true), Clock.systemUTC());
         node.createMailbox(ANNA);
         mailboxes = new MailboxReader(node);
     }
@@ -58,7 +65,7 @@ class InboundAuthenticationTest {
     void anAuthorisedClientGetsSpfPassAndAnUnsignedMessageDkimNone() throws IOException {
         assertEquals("\tspf=pass (domain of bob@spf-pass.example designates 127.0.0.1 as permitted sender"
                         + " \\(spf-pass.example: ip4:127.0.0.0/8\\)) smtp.mailfrom=bob@spf-pass.example;\r\n"
-                        + "\tdkim=none\r\n",
+                        + "\tdkim=none;\r\n\tdmarc=none (no usable From address)\r\n",
                 resultsOf(deliver("bob@spf-pass.example", "Subject: pass\r\n\r\nhi\r\n")));
     }
 
@@ -78,6 +85,47 @@ class InboundAuthenticationTest {
         assertTrue(ours.find());
         assertFalse(ours.find(), "only our own field names mx.test:\n" + stored);
         assertTrue(stored.contains("Authentication-Results: elsewhere.example; spf=fail\r\n"), stored);
+    }
+
+    @Test
+    void dmarcPassOfAnAlignedSenderIsRecordedAndTheMessageFiledInTheInbox() throws IOException {
+        String id;
+        try (SmtpClient smtp = connect(node)) {
+            id = send(smtp, "<bob@spf-pass.example>", "From: Bob <bob@spf-pass.example>\r\nSubject: aligned\r\n\r\nhi\r\n",
+                    ANNA);
+        }
+        JsonNode stored = mailboxes.awaitMessage(ANNA, id);
+        assertEquals("INBOX", stored.get("folder").asText());
+        String results = resultsOf(mailboxes.raw(ANNA, stored));
+        assertTrue(results.endsWith(";\r\n\tdmarc=pass (aligned SPF pass, smtp.mailfrom=spf-pass.example)"
+                + " header.from=spf-pass.example\r\n"), results);
+    }
+
+    @Test
+    void dmarcRejectIsRefusedAfterData() throws IOException {
+        try (SmtpClient smtp = connect(node)) {
+            assertEquals("550 5.7.1 Message rejected by DMARC policy of reject.example",
+                    SmtpProtocolTest.transaction(smtp, "<bob@reject.example>",
+                            "From: bob@reject.example\r\nSubject: forged\r\n\r\nhi\r\n", ANNA));
+        }
+    }
+
+    @Test
+    void dmarcQuarantineIsFiledAsSpamUnlessTheSenderIsAllowListed() throws IOException {
+        String content = "From: bob@quarantine.example\r\nSubject: doubtful\r\n\r\nhi\r\n";
+        String carl = "carl@auth.example";
+        node.createMailbox(carl);
+        assertEquals(200, node.put("/api/v1/addresses/" + carl + "/lists",
+                "{\"allow\":[\"bob@quarantine.example\"],\"block\":[],\"blocked\":\"spam\"}").statusCode());
+        String id;
+        try (SmtpClient smtp = connect(node)) {
+            id = send(smtp, "<bob@quarantine.example>", content, ANNA, carl);
+        }
+        JsonNode quarantined = mailboxes.awaitMessage(ANNA, id);
+        assertEquals("Spam", quarantined.get("folder").asText());
+        assertTrue(mailboxes.raw(ANNA, quarantined).contains("\tdmarc=fail (p=quarantine dis=quarantine)"
+                + " header.from=quarantine.example\r\n"));
+        assertEquals("INBOX", mailboxes.awaitMessage(carl, id).get("folder").asText());
     }
 
     /** The stored message of one delivery to Anna. */

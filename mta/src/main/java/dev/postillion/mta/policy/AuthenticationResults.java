@@ -1,6 +1,7 @@
 package dev.postillion.mta.policy;
 
 import dev.postillion.mta.policy.dkim.DkimResult;
+import dev.postillion.mta.policy.dmarc.DmarcVerdict;
 import dev.postillion.mta.policy.spf.SpfVerdict;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -10,7 +11,7 @@ import java.util.Optional;
 
 /**
  * The {@code Authentication-Results:} header field (RFC 8601) that records what this node found
- * of a message's SPF and DKIM, and the removal of fields a sender forged in our name.
+ * of a message's SPF, DKIM and DMARC, and the removal of fields a sender forged in our name.
  */
 public final class AuthenticationResults {
 
@@ -30,7 +31,7 @@ public final class AuthenticationResults {
      * @param mailFrom the MAIL FROM address, or the HELO name when the sender was null
      */
     public static String header(String authservId, Optional<SpfVerdict> spf, Optional<List<DkimResult>> dkim,
-            String mailFrom) {
+            Optional<DmarcVerdict> dmarc, String mailFrom) {
         List<String> results = new ArrayList<>();
         spf.ifPresent(verdict -> results.add("spf=" + verdict.result().keyword() + comment(verdict.reason()) + " "
                 + verdict.identity().property() + "=" + mailFrom));
@@ -40,6 +41,7 @@ public final class AuthenticationResults {
             }
             signatures.forEach(signature -> results.add(dkim(signature)));
         });
+        dmarc.ifPresent(verdict -> results.add(dmarc(verdict)));
         StringBuilder field = new StringBuilder(FIELD).append(": ").append(authservId);
         if (results.isEmpty()) {
             return field.append("; none\r\n").toString();
@@ -64,6 +66,15 @@ public final class AuthenticationResults {
             result.append(" header.b=").append(signature.headerB());
         }
         return result.toString();
+    }
+
+    /** {@code dmarc=fail (p=reject dis=reject) header.from=example.org}, as receivers commonly write it. */
+    private static String dmarc(DmarcVerdict verdict) {
+        String comment = verdict.result() == DmarcVerdict.Result.FAIL
+                ? "p=" + verdict.policy().keyword() + " dis=" + verdict.disposition().keyword()
+                : verdict.reason();
+        return "dmarc=" + verdict.result().keyword() + comment(comment)
+                + (verdict.domain().isEmpty() ? "" : " header.from=" + verdict.domain());
     }
 
     /**

@@ -2,9 +2,14 @@ package dev.postillion.mta.policy;
 
 import dev.postillion.mta.policy.dkim.DkimResult;
 import dev.postillion.mta.policy.dkim.DkimVerifier;
+import dev.postillion.mta.policy.dmarc.AuthorDomain;
+import dev.postillion.mta.policy.dmarc.DmarcEvaluator;
+import dev.postillion.mta.policy.dmarc.DmarcPolicy;
+import dev.postillion.mta.policy.dmarc.DmarcVerdict;
 import dev.postillion.mta.policy.spf.SpfChecker;
 import dev.postillion.mta.policy.spf.SpfVerdict;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -12,20 +17,30 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Checks who a complete message comes from: SPF for the MAIL FROM (or HELO) identity and DKIM for
- * its signatures, at the same time, without blocking the caller (ARCHITECTURE rule 2). Either
- * check may be turned off; neither ever fails the stage, as each reports its own temperror.
+ * its signatures, at the same time, then DMARC for its From domain from those two, without
+ * blocking the caller (ARCHITECTURE rule 2). Each check may be turned off (DMARC needs the other
+ * two); none ever fails the stage, as each reports its own temperror.
  */
 public final class MessageAuthenticator {
 
     /** What was found: empty for a check that is turned off. */
-    public record Authentication(Optional<SpfVerdict> spf, Optional<List<DkimResult>> dkim) {}
+    public record Authentication(Optional<SpfVerdict> spf, Optional<List<DkimResult>> dkim,
+            Optional<DmarcVerdict> dmarc) {
+
+        /** Nothing found: the checks are off, or could not run. */
+        public static final Authentication NONE = new Authentication(Optional.empty(), Optional.empty(),
+                Optional.empty());
+    }
 
     private final Optional<SpfChecker> spf;
     private final Optional<DkimVerifier> dkim;
+    private final Optional<DmarcEvaluator> dmarc;
 
-    public MessageAuthenticator(Optional<SpfChecker> spf, Optional<DkimVerifier> dkim) {
+    public MessageAuthenticator(Optional<SpfChecker> spf, Optional<DkimVerifier> dkim,
+            Optional<DmarcEvaluator> dmarc) {
         this.spf = spf;
         this.dkim = dkim;
+        this.dmarc = spf.isPresent() && dkim.isPresent() ? dmarc : Optional.empty();
     }
 
     /** Whether any check is on: with none, there is nothing to record. */
@@ -43,6 +58,25 @@ public final class MessageAuthenticator {
         CompletableFuture<Optional<List<DkimResult>>> signatures = dkim
                 .map(verifier -> verifier.verify(message).thenApply(Optional::of).toCompletableFuture())
                 .orElse(CompletableFuture.completedFuture(Optional.empty()));
-        return spfVerdict.thenCombine(signatures, Authentication::new);
+        return spfVerdict.thenCombine(signatures, (verdict, results) -> new Authentication(verdict, results,
+                Optional.empty())).thenCompose(found -> withDmarc(found, message));
+    }
+
+    /**
+     * DMARC of the message's one From domain (RFC 7489 section 6.6.1); a message with no From
+     * address, or several, has no DMARC verdict but {@code none} with the reason.
+     */
+    private CompletionStage<Authentication> withDmarc(Authentication found, byte[] message) {
+        if (dmarc.isEmpty()) {
+            return CompletableFuture.completedFuture(found);
+        }
+        AuthorDomain author = AuthorDomain.ofHeaderSection(new String(message, StandardCharsets.ISO_8859_1));
+        if (!(author instanceof AuthorDomain.Single single)) {
+            DmarcVerdict none = new DmarcVerdict(DmarcVerdict.Result.NONE, "", DmarcPolicy.NONE, DmarcPolicy.NONE,
+                    author instanceof AuthorDomain.Several ? "several From addresses" : "no usable From address");
+            return CompletableFuture.completedFuture(new Authentication(found.spf(), found.dkim(), Optional.of(none)));
+        }
+        return dmarc.get().evaluate(single.domain(), found.spf().orElseThrow(), found.dkim().orElseThrow())
+                .thenApply(verdict -> new Authentication(found.spf(), found.dkim(), Optional.of(verdict)));
     }
 }

@@ -51,6 +51,11 @@ final class Replies {
     static final Reply DIRECTORY_ERROR = Reply.of(451, "4.3.0",
             "Error: temporary recipient lookup failure, try again later");
 
+    /** A message whose From domain publishes p=reject and that fails DMARC (RFC 7489 section 6.6.4). */
+    static Reply dmarcRejected(String domain) {
+        return Reply.of(550, "5.7.1", "Message rejected by DMARC policy of " + domain);
+    }
+
     /** RCPT to a sending-only address (SPEC section 1, no-reply). */
     static Reply doesNotReceive(String address) {
         return Reply.of(550, "5.1.1", "Recipient address rejected: " + address + " does not receive mail");

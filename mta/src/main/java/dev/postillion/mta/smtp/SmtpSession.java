@@ -16,6 +16,8 @@ import dev.postillion.mta.policy.AuthenticationResults;
 import dev.postillion.mta.policy.MessageAuthenticator;
 import dev.postillion.mta.policy.MessageAuthenticator.Authentication;
 import dev.postillion.mta.policy.content.ContentPolicy;
+import dev.postillion.mta.policy.dmarc.DmarcPolicy;
+import dev.postillion.mta.policy.dmarc.DmarcVerdict;
 import dev.postillion.mta.policy.content.ContentViolation;
 import dev.postillion.mta.policy.limits.ClientRates;
 import dev.postillion.mta.smtp.SmtpCommand.Data;
@@ -570,13 +572,13 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     private Behavior<Command> authenticate(Transaction finished, byte[] content) {
         byte[] cleaned = AuthenticationResults.withoutForged(content, context.hostname());
         if (!context.authenticator().enabled()) {
-            return spool(finished, cleaned);
+            return spool(finished, cleaned, false);
         }
         committing = true;
         getContext().pipeToSelf(context.authenticator().authenticate(connection.clientAddress(), heloName,
                         finished.senderAddress(), cleaned),
-                (authentication, failure) -> new Authenticated(finished, cleaned, failure == null ? authentication
-                        : new Authentication(Optional.empty(), Optional.empty())));
+                (authentication, failure) -> new Authenticated(finished, cleaned,
+                        failure == null ? authentication : Authentication.NONE));
         return this;
     }
 
@@ -585,20 +587,27 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         Authentication found = authenticated.authentication();
         String mailFrom = authenticated.transaction().sender.isPresent()
                 ? authenticated.transaction().senderAddress() : heloName;
-        byte[] header = AuthenticationResults.header(context.hostname(), found.spf(), found.dkim(), mailFrom)
-                .getBytes(StandardCharsets.US_ASCII);
+        Optional<DmarcPolicy> disposition = found.dmarc().map(DmarcVerdict::disposition);
+        if (disposition.equals(Optional.of(DmarcPolicy.REJECT))) {
+            log.info("rejected by DMARC: client=[{}], from=<{}>, header.from={}: {}", clientAddress, mailFrom,
+                    found.dmarc().get().domain(), found.dmarc().get().reason());
+            return resumeHeld(afterTransaction(Replies.dmarcRejected(found.dmarc().get().domain())));
+        }
+        byte[] header = AuthenticationResults.header(context.hostname(), found.spf(), found.dkim(), found.dmarc(),
+                mailFrom).getBytes(StandardCharsets.US_ASCII);
         byte[] content = authenticated.content();
         byte[] withHeader = new byte[header.length + content.length];
         System.arraycopy(header, 0, withHeader, 0, header.length);
         System.arraycopy(content, 0, withHeader, header.length, content.length);
-        return spool(authenticated.transaction(), withHeader);
+        return spool(authenticated.transaction(), withHeader,
+                disposition.equals(Optional.of(DmarcPolicy.QUARANTINE)));
     }
 
     /** Commits the message to the spool; the 250 follows once it is on disk (ARCHITECTURE rule 3). */
-    private Behavior<Command> spool(Transaction finished, byte[] content) {
+    private Behavior<Command> spool(Transaction finished, byte[] content, boolean quarantined) {
         QueueId id = context.spool().newId();
         Envelope envelope = new Envelope(finished.sender, finished.parameters, finished.recipients, heloName,
-                clientAddress, context.clock().instant(), finished.smtputf8);
+                clientAddress, context.clock().instant(), finished.smtputf8, quarantined);
         byte[] message = ReceivedHeader.prepend(envelope, id, context.hostname(), esmtp, content);
         committing = true;
         getContext().pipeToSelf(context.spool().accept(id, envelope, message),

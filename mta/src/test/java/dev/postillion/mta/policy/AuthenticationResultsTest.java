@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.postillion.mta.policy.dkim.DkimResult;
+import dev.postillion.mta.policy.dmarc.DmarcPolicy;
+import dev.postillion.mta.policy.dmarc.DmarcVerdict;
 import dev.postillion.mta.policy.spf.SpfResult;
 import dev.postillion.mta.policy.spf.SpfVerdict;
 import java.nio.charset.StandardCharsets;
@@ -30,15 +32,30 @@ class AuthenticationResultsTest {
                 + "\tdkim=pass header.d=example.org header.s=sel header.b=AbCdEfGh;\r\n"
                 + "\tdkim=fail (body hash did not verify) header.d=other.example header.s=s1 header.b=XyZ12345\r\n",
                 AuthenticationResults.header("mx.test", Optional.of(SPF_PASS), Optional.of(List.of(pass, fail)),
-                        "bob@example.org"));
+                        Optional.empty(), "bob@example.org"));
     }
 
     @Test
     void aMessageWithoutSignaturesHasDkimNoneAndNoChecksSayNone() {
         assertEquals("Authentication-Results: mx.test;\r\n\tdkim=none\r\n",
-                AuthenticationResults.header("mx.test", Optional.empty(), Optional.of(List.of()), "x@y.example"));
+                AuthenticationResults.header("mx.test", Optional.empty(), Optional.of(List.of()), Optional.empty(),
+                        "x@y.example"));
         assertEquals("Authentication-Results: mx.test; none\r\n",
-                AuthenticationResults.header("mx.test", Optional.empty(), Optional.empty(), "x@y.example"));
+                AuthenticationResults.header("mx.test", Optional.empty(), Optional.empty(), Optional.empty(),
+                        "x@y.example"));
+    }
+
+    @Test
+    void dmarcIsRecordedWithThePolicyAndDispositionOfAFailure() {
+        DmarcVerdict fail = new DmarcVerdict(DmarcVerdict.Result.FAIL, "example.org", DmarcPolicy.REJECT,
+                DmarcPolicy.QUARANTINE, "not aligned");
+        DmarcVerdict none = new DmarcVerdict(DmarcVerdict.Result.NONE, "", DmarcPolicy.NONE, DmarcPolicy.NONE,
+                "several From addresses");
+        assertEquals("Authentication-Results: mx.test;\r\n\tdmarc=fail (p=reject dis=quarantine)"
+                        + " header.from=example.org\r\n",
+                AuthenticationResults.header("mx.test", Optional.empty(), Optional.empty(), Optional.of(fail), ""));
+        assertEquals("Authentication-Results: mx.test;\r\n\tdmarc=none (several From addresses)\r\n",
+                AuthenticationResults.header("mx.test", Optional.empty(), Optional.empty(), Optional.of(none), ""));
     }
 
     @Test
@@ -47,7 +64,8 @@ class AuthenticationResultsTest {
                 "text) with \\ and\r\nbreaks é", "");
         assertEquals("Authentication-Results: mx.test;\r\n"
                         + "\tspf=fail (text\\) with \\\\ and??breaks ?) smtp.helo=evil.example\r\n",
-                AuthenticationResults.header("mx.test", Optional.of(odd), Optional.empty(), "evil.example"));
+                AuthenticationResults.header("mx.test", Optional.of(odd), Optional.empty(), Optional.empty(),
+                        "evil.example"));
     }
 
     @Test
