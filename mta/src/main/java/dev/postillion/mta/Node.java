@@ -31,6 +31,7 @@ import dev.postillion.mta.policy.spf.SpfSettings;
 import dev.postillion.mta.policy.limits.ClientRates;
 import dev.postillion.mta.policy.limits.LimitSettings;
 import dev.postillion.mta.smtp.ConnectionLimits;
+import dev.postillion.mta.smtp.ClientNetworks;
 import dev.postillion.mta.smtp.EventLoopDispatchers;
 import dev.postillion.mta.smtp.SmtpListener;
 import dev.postillion.mta.smtp.SmtpSession;
@@ -61,6 +62,8 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -181,7 +184,7 @@ public final class Node implements AutoCloseable {
                 sessionDispatchers),
                 "smtp-mx", Props.empty());
         SmtpListener mx = SmtpListener.start("mx", mxSettings, io,
-                new ConnectionLimits(limitSettings, mxSettings.relayNetworks(), clock, node.hostname()), mxSessions);
+                new ConnectionLimits(limitSettings, perClientExempt(postillion), clock, node.hostname()), mxSessions);
 
         String token = AdminToken.resolve(postillion.getString("admin.token"), node.dataDir());
         AtomicBoolean accepting = new AtomicBoolean();
@@ -215,6 +218,13 @@ public final class Node implements AutoCloseable {
                 DmarcSettings.from(config).enabled()
                         ? Optional.of(new DmarcEvaluator(new NameServiceDmarcDns(new NameService(dns))))
                         : Optional.empty());
+    }
+
+    /** Clients not held to the per-client connection limits: the relay networks and the exempt ones. */
+    private static ClientNetworks perClientExempt(Config postillion) {
+        List<String> networks = new ArrayList<>(postillion.getStringList("smtp.relay-networks"));
+        networks.addAll(postillion.getStringList("limits.exempt-networks"));
+        return ClientNetworks.parse(networks);
     }
 
     /** A cluster of one unless seed nodes are configured: then Pekko joins them by itself. */

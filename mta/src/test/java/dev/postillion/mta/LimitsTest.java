@@ -52,6 +52,8 @@ class LimitsTest {
         @BeforeAll
         void start(@TempDir Path dataDir) {
             node = TestNode.start(dataDir, Map.of(
+                    // The test's clients are loopback addresses, exempt by default.
+                    "postillion.limits.exempt-networks", List.of(),
                     "postillion.limits.max-connections", 3,
                     "postillion.limits.max-connections-per-client", 2,
                     "postillion.smtp.relay-networks", List.of("127.0.0.9")), Clock.systemUTC());
@@ -139,6 +141,7 @@ class LimitsTest {
         @BeforeAll
         void start(@TempDir Path dataDir) {
             node = TestNode.start(dataDir, Map.of(
+                    "postillion.limits.exempt-networks", List.of(),
                     "postillion.limits.connection-rate-per-client", 3,
                     "postillion.limits.message-rate-per-client", 2,
                     "postillion.limits.greeting-delay", "1s",

@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * limit the client gets {@code 421 4.7.0} and the connection closes (RFC 5321 section 3.1 lets a
  * server refuse a connection with 421 in place of the greeting).
  *
- * <p>Clients in {@code postillion.smtp.relay-networks} are not held to the per-client limits, as
- * Postfix's {@code smtpd_client_event_limit_exceptions} defaults to {@code $mynetworks}; they
- * count towards the overall limit. Used from every event loop at once, so thread-safe.
+ * <p>Clients in {@code postillion.smtp.relay-networks} and {@code postillion.limits.exempt-networks}
+ * are not held to the per-client limits, as Postfix's {@code smtpd_client_event_limit_exceptions}
+ * defaults to {@code $mynetworks}; they count towards the overall limit. Used from every event loop at once, so thread-safe.
  */
 public final class ConnectionLimits {
 
