@@ -46,6 +46,7 @@ class InboundAuthenticationTest {
                 .txt("_dmarc.reject.example", "v=DMARC1; p=reject")
                 .txt("quarantine.example", "v=spf1 ip4:192.0.2.0/24 -all")
                 .txt("_dmarc.quarantine.example", "v=DMARC1; p=quarantine");
+        dns.txt("_dmarc.bank.example", "v=DMARC1; p=reject");
         node = TestNode.start(dataDir, Map.of(
                 "postillion.dns.servers", List.of(dns.address()),
                 "postillion.spf.enabled", true,
@@ -104,9 +105,18 @@ class InboundAuthenticationTest {
     @Test
     void dmarcRejectIsRefusedAfterData() throws IOException {
         try (SmtpClient smtp = connect(node)) {
-            assertEquals("550 5.7.1 Message rejected by DMARC policy of reject.example",
+            assertEquals("550 5.7.1 Message from reject.example rejected by DMARC policy",
                     SmtpProtocolTest.transaction(smtp, "<bob@reject.example>",
                             "From: bob@reject.example\r\nSubject: forged\r\n\r\nhi\r\n", ANNA));
+        }
+    }
+
+    @Test
+    void aSecondFromAddressCannotCarryAForgedRejectDomainThrough() throws IOException {
+        try (SmtpClient smtp = connect(node)) {
+            assertEquals("550 5.7.1 Message from bank.example rejected by DMARC policy",
+                    SmtpProtocolTest.transaction(smtp, "<bob@spf-pass.example>",
+                            "From: bob@spf-pass.example, ceo@bank.example\r\nSubject: two\r\n\r\nhi\r\n", ANNA));
         }
     }
 

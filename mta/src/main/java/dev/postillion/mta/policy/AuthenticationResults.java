@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The {@code Authentication-Results:} header field (RFC 8601) that records what this node found
@@ -34,7 +35,7 @@ public final class AuthenticationResults {
             Optional<DmarcVerdict> dmarc, String mailFrom) {
         List<String> results = new ArrayList<>();
         spf.ifPresent(verdict -> results.add("spf=" + verdict.result().keyword() + comment(verdict.reason()) + " "
-                + verdict.identity().property() + "=" + mailFrom));
+                + verdict.identity().property() + "=" + pvalue(mailFrom)));
         dkim.ifPresent(signatures -> {
             if (signatures.isEmpty()) {
                 results.add("dkim=none");
@@ -75,6 +76,30 @@ public final class AuthenticationResults {
                 : verdict.reason();
         return "dmarc=" + verdict.result().keyword() + comment(comment)
                 + (verdict.domain().isEmpty() ? "" : " header.from=" + verdict.domain());
+    }
+
+    /** An ASCII dot-atom address, or a domain name: safe in a header as it is. */
+    private static final Pattern PLAIN = Pattern.compile(
+            "([A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@)?[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*");
+
+    /**
+     * A property value (RFC 8601 section 2.2): the address or name as it is when plain, else a
+     * quoted-string, so that a sender's quoted local part or domain literal cannot add results
+     * of its own to our field.
+     */
+    private static String pvalue(String value) {
+        if (PLAIN.matcher(value).matches()) {
+            return value;
+        }
+        StringBuilder quoted = new StringBuilder("\"");
+        for (char c : value.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                quoted.append('\\').append(c);
+            } else {
+                quoted.append(c >= 0x20 && c < 0x7F ? c : '?');
+            }
+        }
+        return quoted.append('"').toString();
     }
 
     /**
@@ -148,9 +173,32 @@ public final class AuthenticationResults {
         if (colon < 0 || !field.substring(0, colon).trim().equalsIgnoreCase(FIELD)) {
             return false;
         }
-        String value = field.substring(colon + 1).replaceAll("\\([^)]*\\)", " ").trim();
+        String value = withoutComments(field.substring(colon + 1)).trim();
         int semicolon = value.indexOf(';');
         String id = (semicolon < 0 ? value : value.substring(0, semicolon)).trim().split("\\s+")[0];
+        if (id.length() >= 2 && id.startsWith("\"") && id.endsWith("\"")) {
+            id = id.substring(1, id.length() - 1).replaceAll("\\\\(.)", "$1");
+        }
         return id.toLowerCase(Locale.ROOT).equals(authservId.toLowerCase(Locale.ROOT));
+    }
+
+    /** The value with its comments, nested ones included, made spaces (RFC 5322 section 3.2.2). */
+    private static String withoutComments(String value) {
+        StringBuilder text = new StringBuilder(value.length());
+        int depth = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\\' && depth > 0) {
+                i++;
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')' && depth > 0) {
+                depth--;
+                text.append(depth == 0 ? ' ' : "");
+            } else if (depth == 0) {
+                text.append(c);
+            }
+        }
+        return text.toString();
     }
 }

@@ -10,6 +10,7 @@ import dev.postillion.mta.policy.spf.SpfChecker;
 import dev.postillion.mta.policy.spf.SpfVerdict;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -63,20 +64,51 @@ public final class MessageAuthenticator {
     }
 
     /**
-     * DMARC of the message's one From domain (RFC 7489 section 6.6.1); a message with no From
-     * address, or several, has no DMARC verdict but {@code none} with the reason.
+     * DMARC of the message's From domain (RFC 7489 section 6.6.1). A message with several From
+     * addresses is evaluated for each of their domains and the strictest outcome kept: a reader sees
+     * the first, so one allowed domain must not carry a forged one through. No From address gives
+     * {@code none} with the reason.
      */
     private CompletionStage<Authentication> withDmarc(Authentication found, byte[] message) {
         if (dmarc.isEmpty()) {
             return CompletableFuture.completedFuture(found);
         }
-        AuthorDomain author = AuthorDomain.ofHeaderSection(new String(message, StandardCharsets.ISO_8859_1));
-        if (!(author instanceof AuthorDomain.Single single)) {
+        AuthorDomain author = AuthorDomain.ofHeaderSection(headerSection(message));
+        List<String> domains = author instanceof AuthorDomain.Single single ? List.of(single.domain())
+                : author instanceof AuthorDomain.Several several ? several.domains().stream().distinct().toList()
+                : List.of();
+        if (domains.isEmpty()) {
             DmarcVerdict none = new DmarcVerdict(DmarcVerdict.Result.NONE, "", DmarcPolicy.NONE, DmarcPolicy.NONE,
-                    author instanceof AuthorDomain.Several ? "several From addresses" : "no usable From address");
-            return CompletableFuture.completedFuture(new Authentication(found.spf(), found.dkim(), Optional.of(none)));
+                    "no usable From address");
+            return CompletableFuture.completedFuture(with(found, none));
         }
-        return dmarc.get().evaluate(single.domain(), found.spf().orElseThrow(), found.dkim().orElseThrow())
-                .thenApply(verdict -> new Authentication(found.spf(), found.dkim(), Optional.of(verdict)));
+        List<CompletableFuture<DmarcVerdict>> verdicts = domains.stream()
+                .map(domain -> dmarc.get().evaluate(domain, found.spf().orElseThrow(), found.dkim().orElseThrow())
+                        .toCompletableFuture())
+                .toList();
+        return CompletableFuture.allOf(verdicts.toArray(CompletableFuture[]::new))
+                .thenApply(done -> with(found, verdicts.stream().map(CompletableFuture::join)
+                        .max(Comparator.comparing(MessageAuthenticator::severity)).orElseThrow()));
+    }
+
+    /** Stricter dispositions first, then failures before other results. */
+    private static int severity(DmarcVerdict verdict) {
+        return verdict.disposition().ordinal() * 10 + (verdict.result() == DmarcVerdict.Result.FAIL ? 1 : 0);
+    }
+
+    private static Authentication with(Authentication found, DmarcVerdict verdict) {
+        return new Authentication(found.spf(), found.dkim(), Optional.of(verdict));
+    }
+
+    /** The header section only (up to the empty line): the From fields are there, and it is bounded. */
+    private static String headerSection(byte[] message) {
+        int end = message.length;
+        for (int i = 0; i + 3 < message.length; i++) {
+            if (message[i] == '\r' && message[i + 1] == '\n' && message[i + 2] == '\r' && message[i + 3] == '\n') {
+                end = i + 2;
+                break;
+            }
+        }
+        return new String(message, 0, end, StandardCharsets.ISO_8859_1);
     }
 }

@@ -53,7 +53,7 @@ final class Replies {
 
     /** A message whose From domain publishes p=reject and that fails DMARC (RFC 7489 section 6.6.4). */
     static Reply dmarcRejected(String domain) {
-        return Reply.of(550, "5.7.1", "Message rejected by DMARC policy of " + domain);
+        return Reply.of(550, "5.7.1", "Message from " + domain + " rejected by DMARC policy");
     }
 
     /** RCPT to a sending-only address (SPEC section 1, no-reply). */

@@ -577,8 +577,12 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         committing = true;
         getContext().pipeToSelf(context.authenticator().authenticate(connection.clientAddress(), heloName,
                         finished.senderAddress(), cleaned),
-                (authentication, failure) -> new Authenticated(finished, cleaned,
-                        failure == null ? authentication : Authentication.NONE));
+                (authentication, failure) -> {
+                    if (failure != null) {
+                        log.warn("authentication checks failed, message recorded as unchecked: {}", failure.toString());
+                    }
+                    return new Authenticated(finished, cleaned, failure == null ? authentication : Authentication.NONE);
+                });
         return this;
     }
 
@@ -587,14 +591,16 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         Authentication found = authenticated.authentication();
         String mailFrom = authenticated.transaction().sender.isPresent()
                 ? authenticated.transaction().senderAddress() : heloName;
-        Optional<DmarcPolicy> disposition = found.dmarc().map(DmarcVerdict::disposition);
+        // Our own users (the relay networks) send as hosted domains before their mail is signed on
+        // the way out: their DMARC is recorded, never enforced.
+        Optional<DmarcPolicy> disposition = mayRelay ? Optional.empty() : found.dmarc().map(DmarcVerdict::disposition);
         if (disposition.equals(Optional.of(DmarcPolicy.REJECT))) {
             log.info("rejected by DMARC: client=[{}], from=<{}>, header.from={}: {}", clientAddress, mailFrom,
                     found.dmarc().get().domain(), found.dmarc().get().reason());
             return resumeHeld(afterTransaction(Replies.dmarcRejected(found.dmarc().get().domain())));
         }
         byte[] header = AuthenticationResults.header(context.hostname(), found.spf(), found.dkim(), found.dmarc(),
-                mailFrom).getBytes(StandardCharsets.US_ASCII);
+                mailFrom).getBytes(StandardCharsets.UTF_8);
         byte[] content = authenticated.content();
         byte[] withHeader = new byte[header.length + content.length];
         System.arraycopy(header, 0, withHeader, 0, header.length);

@@ -82,6 +82,23 @@ class AuthenticationResultsTest {
     }
 
     @Test
+    void aSenderAddressThatIsNotPlainIsQuotedSoItCannotAddResults() {
+        String header = AuthenticationResults.header("mx.test", Optional.of(SPF_PASS), Optional.empty(),
+                Optional.empty(), "x@[1; dmarc=pass (header.from=bank.example]");
+        assertEquals("Authentication-Results: mx.test;\r\n\tspf=pass (domain of bob@example.org designates"
+                + " 192.0.2.1 as permitted sender) smtp.mailfrom=\"x@[1; dmarc=pass (header.from=bank.example]\"\r\n",
+                header);
+    }
+
+    @Test
+    void forgedFieldsHidingOurNameInNestedCommentsOrQuotesAreRemovedToo() {
+        String message = "Authentication-Results: (a(b)c) mx.test; dkim=pass\r\n"
+                + "Authentication-Results: \"mx.test\"; dmarc=pass\r\nSubject: hi\r\n\r\nbody\r\n";
+        assertEquals("Subject: hi\r\n\r\nbody\r\n",
+                new String(AuthenticationResults.withoutForged(bytes(message), "mx.test"), StandardCharsets.UTF_8));
+    }
+
+    @Test
     void aMessageWithNothingForgedIsReturnedAsItIs() {
         byte[] message = bytes("Subject: hi\r\n\r\nbody\r\n");
         assertSame(message, AuthenticationResults.withoutForged(message, "mx.test"));
