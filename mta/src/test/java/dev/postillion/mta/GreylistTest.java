@@ -113,6 +113,19 @@ class GreylistTest {
     }
 
     @Test
+    void aSenderWithAPipeInItsLocalPartIsDeferredAndThenPasses() throws IOException {
+        String sender = "pipe|" + freshSender();
+        assertEquals(GREYLISTED, rcpt(sender, "anna@" + DOMAIN));
+        clock.advance(Duration.ofMinutes(6));
+        assertEquals(RECIPIENT_OK, rcpt(sender, "anna@" + DOMAIN));
+        boolean listed = false;
+        for (JsonNode entry : QueueApi.json(node.get("/api/v1/greylist?limit=1000")).get("triplets")) {
+            listed |= entry.get("sender").asText().equals(sender) && entry.get("state").asText().equals("passed");
+        }
+        assertTrue(listed, "the triplet is listed with its sender");
+    }
+
+    @Test
     void operatorEntriesAllowAndForget() throws IOException {
         String sender = freshSender();
         pass(sender, "anna@" + DOMAIN);
@@ -158,6 +171,20 @@ class GreylistTest {
             }
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> rcpt(own, freshSender(), "bob@" + DOMAIN).equals(RECIPIENT_OK));
+        }
+    }
+
+    @Test
+    void anAutoWhitelistOfZeroIsOff() throws IOException {
+        try (TestNode own = TestNode.start(dataDir.resolve("auto-whitelist-off"), Map.of(
+                "postillion.greylist.allow-networks", List.of(),
+                "postillion.greylist.auto-whitelist", 0), clock)) {
+            own.createMailbox("erik@" + DOMAIN);
+            String sender = freshSender();
+            assertEquals(GREYLISTED, rcpt(own, sender, "erik@" + DOMAIN));
+            clock.advance(Duration.ofMinutes(6));
+            assertEquals(RECIPIENT_OK, rcpt(own, sender, "erik@" + DOMAIN));
+            assertEquals(GREYLISTED, rcpt(own, freshSender(), "erik@" + DOMAIN), "a passed triplet whitelists nothing");
         }
     }
 

@@ -14,49 +14,150 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Greylisting (SPEC section 4): decides whether an attempt is let through or deferred with
  * {@code 451 4.7.1}. Allow-listed clients and sender domains (settings and the operator's
  * entries) and auto-whitelisted networks pass at once; anything else is up to the
  * {@link GreylistTriplet} of the attempt, reached through Cluster Sharding.
+ *
+ * <p>{@link #check} runs on the SMTP session's thread, so it reads no more than one record of the
+ * store: the operator's allow entries are held in memory, pre-parsed, as a snapshot of this node.
+ * {@link #allow} and {@link #delete} on this node replace the snapshot before they complete; an
+ * entry added or removed through another node's API is seen here once the snapshot is older than
+ * {@link #ALLOW_REFRESH} and has been reloaded, which a check starts in the background (the check
+ * itself goes on with the snapshot it has).
  */
 public final class Greylist implements GreylistAdmin {
 
     private static final String ALLOW = "a/";
     private static final String TRIPLETS = "t/";
     private static final int MAX_ALLOW_ENTRIES = 10_000;
+    /** How old the snapshot of allow entries may grow before a check has it reloaded. */
+    static final Duration ALLOW_REFRESH = Duration.ofSeconds(30);
+    private static final Logger LOG = LoggerFactory.getLogger(Greylist.class);
 
     private final Store store;
     private final ClusterSharding sharding;
     private final GreylistSettings settings;
     private final Duration askTimeout;
+    /** Where the store is read for a new snapshot: never the thread of a check. */
+    private final Executor blocking;
+    private final AtomicReference<AllowList> allowList = new AtomicReference<>();
+    private final AtomicBoolean reloading = new AtomicBoolean();
 
-    private Greylist(Store store, ClusterSharding sharding, GreylistSettings settings, Duration askTimeout) {
+    private Greylist(Store store, ClusterSharding sharding, GreylistSettings settings, Duration askTimeout,
+            Executor blocking) {
         this.store = store;
         this.sharding = sharding;
         this.settings = settings;
         this.askTimeout = askTimeout;
+        this.blocking = blocking;
+        reloadAllowList();
+    }
+
+    /**
+     * The operator's allow entries as read at {@code loadedNanos} ({@link System#nanoTime()}).
+     *
+     * @param networks the network entries, each with its key
+     * @param anyNetwork all of {@code networks} in one, to rule out most clients at once
+     * @param domains the domain entries' values
+     */
+    private record AllowList(List<AllowedNetwork> networks, ClientNetworks anyNetwork, Set<String> domains,
+            long loadedNanos) {
+
+        static AllowList of(List<Allowed> entries, long loadedNanos) {
+            List<AllowedNetwork> networks = new ArrayList<>();
+            List<String> values = new ArrayList<>();
+            Set<String> domains = new HashSet<>();
+            for (Allowed entry : entries) {
+                if (entry.kind().equals("domain")) {
+                    domains.add(entry.value());
+                    continue;
+                }
+                try {
+                    networks.add(new AllowedNetwork(entry.key(), ClientNetworks.parse(List.of(entry.value()))));
+                    values.add(entry.value());
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("greylist allow entry {} ignored: {}", entry.key(), e.getMessage());
+                }
+            }
+            return new AllowList(List.copyOf(networks), ClientNetworks.parse(values), Set.copyOf(domains),
+                    loadedNanos);
+        }
+
+        /** The key of the entry that allows the attempt, if one does. */
+        Optional<String> allowing(InetAddress client, String senderDomain) {
+            if (domains.contains(senderDomain)) {
+                return Optional.of("domain:" + senderDomain);
+            }
+            if (!anyNetwork.contains(client)) {
+                return Optional.empty();
+            }
+            return networks.stream().filter(network -> network.network().contains(client))
+                    .map(AllowedNetwork::key).findFirst();
+        }
+    }
+
+    private record AllowedNetwork(String key, ClientNetworks network) {}
+
+    /**
+     * Reads the allow entries from the store into a new snapshot. Synchronized: snapshots are
+     * replaced in the order they were read, so the last one holds every change committed before.
+     */
+    private synchronized void reloadAllowList() {
+        allowList.set(AllowList.of(allowed(), System.nanoTime()));
+    }
+
+    /** The snapshot of allow entries; when it is old, a reload starts in the background. */
+    private AllowList allowList() {
+        AllowList current = allowList.get();
+        boolean old = System.nanoTime() - current.loadedNanos() > ALLOW_REFRESH.toNanos();
+        if (old && reloading.compareAndSet(false, true)) {
+            try {
+                CompletableFuture.runAsync(this::reloadAllowList, blocking).whenComplete((done, failure) -> {
+                    reloading.set(false);
+                    if (failure != null) {
+                        LOG.warn("reloading the greylist allow entries failed: {}", failure.getMessage());
+                    }
+                });
+            } catch (RuntimeException e) {
+                reloading.set(false);
+                LOG.warn("reloading the greylist allow entries could not start: {}", e.getMessage());
+            }
+        }
+        return current;
     }
 
     /** Starts the sharding regions of triplets and networks on this node. */
     public static Greylist start(ActorSystem<?> system, Store store, Clock clock, GreylistSettings settings) {
         ClusterSharding sharding = ClusterSharding.get(system);
-        sharding.init(Entity.of(GreylistNetwork.TYPE_KEY, ctx -> GreylistNetwork.create(ctx.getEntityId(), store, clock))
+        sharding.init(Entity.of(GreylistNetwork.TYPE_KEY,
+                        ctx -> GreylistNetwork.create(ctx.getEntityId(), store, clock))
                 .withStopMessage(new GreylistNetwork.Passivate()));
         sharding.init(Entity.of(GreylistTriplet.TYPE_KEY, ctx -> GreylistTriplet.create(ctx.getEntityId(), store,
                         clock, settings, sharding.entityRefFor(GreylistNetwork.TYPE_KEY,
                                 Triplet.fromKey(ctx.getEntityId()).network())))
                 .withStopMessage(new GreylistTriplet.Passivate()));
-        return new Greylist(store, sharding, settings, Duration.ofSeconds(10));
+        return new Greylist(store, sharding, settings, Duration.ofSeconds(10),
+                system.dispatchers().lookup(DispatcherSelector.blocking()));
     }
 
     /**
@@ -78,7 +179,10 @@ public final class Greylist implements GreylistAdmin {
         return settings.enabled();
     }
 
-    /** Why the attempt is not greylisted at all, if it is not. */
+    /**
+     * Why the attempt is not greylisted at all, if it is not. On the session's thread: reads the
+     * settings, the snapshot of allow entries and, for the auto-whitelist, one network record.
+     */
     private Optional<String> exemption(InetAddress client, Triplet triplet) {
         if (settings.allowNetworks().contains(client)) {
             return Optional.of("client in postillion.greylist.allow-networks");
@@ -87,11 +191,12 @@ public final class Greylist implements GreylistAdmin {
         if (settings.allowDomains().contains(domain)) {
             return Optional.of("sender domain in postillion.greylist.allow-domains");
         }
-        for (Allowed allowed : allowed()) {
-            if (allowed.kind().equals("domain") ? allowed.value().equals(domain)
-                    : ClientNetworks.parse(List.of(allowed.value())).contains(client)) {
-                return Optional.of("allowed by the operator: " + allowed.key());
-            }
+        Optional<String> allowing = allowList().allowing(client, domain);
+        if (allowing.isPresent()) {
+            return Optional.of("allowed by the operator: " + allowing.get());
+        }
+        if (settings.autoWhitelist() == 0) {
+            return Optional.empty();
         }
         byte[] network = store.get(StoreFamily.GREYLIST, GreylistNetwork.networkStoreKey(triplet.network()));
         if (GreylistNetwork.read(network).getPasses() >= settings.autoWhitelist()) {
@@ -147,7 +252,10 @@ public final class Greylist implements GreylistAdmin {
         };
         Allowed allowed = allowedOf(kind + ":" + canonical);
         return store.commit(new StoreBatch().put(StoreFamily.GREYLIST, utf8(ALLOW + allowed.key()), new byte[0]),
-                Durability.SYNC).thenApply(done -> allowed);
+                Durability.SYNC).thenApplyAsync(done -> {
+                    reloadAllowList();
+                    return allowed;
+                }, blocking);
     }
 
     @Override
@@ -158,7 +266,10 @@ public final class Greylist implements GreylistAdmin {
                 return CompletableFuture.completedFuture(false);
             }
             return store.commit(new StoreBatch().delete(StoreFamily.GREYLIST, storeKey), Durability.SYNC)
-                    .thenApply(done -> true);
+                    .thenApplyAsync(done -> {
+                        reloadAllowList();
+                        return true;
+                    }, blocking);
         }
         Triplet.fromKey(key);
         if (store.get(StoreFamily.GREYLIST, GreylistTriplet.tripletStoreKey(key)) == null) {

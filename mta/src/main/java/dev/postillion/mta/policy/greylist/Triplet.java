@@ -64,18 +64,51 @@ public record Triplet(String network, String sender, String recipient) {
         return local.replaceAll("[0-9]+", "#") + "@" + sender.domainKey();
     }
 
-    /** The store key and sharding entity id: the three parts joined by {@code |}. */
+    /**
+     * The store key and sharding entity id: the three parts joined by {@code |}, in each part
+     * {@code %} written {@code %25} and {@code |} written {@code %7C}. A local part may hold
+     * either ({@code a|b@example.com} is a valid sender and recipient), so escaping them keeps
+     * every key three parts that {@link #fromKey} gives back.
+     */
     public String key() {
-        return network + SEPARATOR + sender + SEPARATOR + recipient;
+        return escape(network) + SEPARATOR + escape(sender) + SEPARATOR + escape(recipient);
     }
 
-    /** @throws IllegalArgumentException when {@code key} is not three parts */
+    /**
+     * The triplet of a {@link #key()}. A {@code %} followed by neither {@code 25} nor {@code 7C}
+     * is read as itself, as in keys written before parts were escaped.
+     *
+     * @throws IllegalArgumentException when {@code key} is not three parts
+     */
     public static Triplet fromKey(String key) {
         String[] parts = key.split("\\|", -1);
         if (parts.length != 3 || Arrays.stream(parts).anyMatch(String::isEmpty)) {
             throw new IllegalArgumentException("'" + key + "' is not network|sender|recipient");
         }
-        return new Triplet(parts[0], parts[1], parts[2]);
+        return new Triplet(unescape(parts[0]), unescape(parts[1]), unescape(parts[2]));
+    }
+
+    private static String escape(String part) {
+        return part.replace("%", "%25").replace("|", "%7C");
+    }
+
+    private static String unescape(String part) {
+        if (part.indexOf('%') < 0) {
+            return part;
+        }
+        StringBuilder text = new StringBuilder(part.length());
+        for (int i = 0; i < part.length(); i++) {
+            if (part.startsWith("%25", i)) {
+                text.append('%');
+                i += 2;
+            } else if (part.regionMatches(true, i, "%7C", 0, 3)) {
+                text.append(SEPARATOR);
+                i += 2;
+            } else {
+                text.append(part.charAt(i));
+            }
+        }
+        return text.toString();
     }
 
     /** The recipient's and the sender's domains, for the allow-listed domains. */
