@@ -21,6 +21,12 @@ import java.util.Optional;
  * {@value #WORK_ALLOWANCE} octets; a structure that needs more, such as hundreds of nested
  * quoted-printable multiparts, is refused as not scannable, so one message costs little time and
  * memory however it is built. One scanner serves one message.
+ *
+ * <p>Every entity's header section, the message's and each part's, is held to the message's
+ * header size limit ({@code postillion.smtp.max-header-size}, but never less than
+ * {@value #MIN_HEADER_LIMIT} octets, so a small limit leaves ordinary parts scannable) and
+ * {@value MimeEntity#MAX_FIELDS} fields, and the octets parsed count as work; an entity over
+ * either is refused as not scannable. This holds with the header size rule turned off too.
  */
 final class AttachmentScanner {
 
@@ -28,14 +34,18 @@ final class AttachmentScanner {
     static final int MAX_MIME_DEPTH = 100;
     static final int WORK_FACTOR = 8;
     static final int WORK_ALLOWANCE = 1 << 20;
+    static final int MIN_HEADER_LIMIT = 64 * 1024;
 
     private final FileNames names;
     private final ZipScanner zips;
+    private final long maxHeader;
     private long work;
 
-    AttachmentScanner(FileNames names, ZipScanner zips) {
+    /** @param maxHeaderSize {@code postillion.smtp.max-header-size}: see above */
+    AttachmentScanner(FileNames names, ZipScanner zips, long maxHeaderSize) {
         this.names = names;
         this.zips = zips;
+        this.maxHeader = Math.max(maxHeaderSize, MIN_HEADER_LIMIT);
     }
 
     Optional<ContentViolation> scan(Slice message) {
@@ -52,7 +62,13 @@ final class AttachmentScanner {
             return Optional.of(new ForbiddenAttachment("", "MIME parts nested deeper than " + MAX_MIME_DEPTH
                     + " levels, not scanned"));
         }
-        MimeEntity entity = MimeEntity.parse(data);
+        Optional<MimeEntity> parsed = MimeEntity.parse(data, maxHeader);
+        if (parsed.isEmpty()) {
+            return Optional.of(new ForbiddenAttachment("", "MIME header section over " + maxHeader + " octets or "
+                    + MimeEntity.MAX_FIELDS + " fields, not scanned"));
+        }
+        MimeEntity entity = parsed.get();
+        charge(entity.headerLength());
         List<String> fileNames = fileNames(entity);
         for (String name : fileNames) {
             if (names.forbidden(name)) {

@@ -41,7 +41,7 @@ public final class ContentPolicy {
         }
         if (settings.attachments()) {
             ZipScanner zips = new ZipScanner(names, settings.zipDepth(), settings.zipScanLimit());
-            return new AttachmentScanner(names, zips).scan(Slice.of(message));
+            return new AttachmentScanner(names, zips, settings.maxHeaderSize()).scan(Slice.of(message));
         }
         return Optional.empty();
     }

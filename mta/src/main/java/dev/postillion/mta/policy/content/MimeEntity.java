@@ -12,39 +12,62 @@ import java.util.Optional;
  */
 final class MimeEntity {
 
+    /** More header fields than this in one entity are no mail, only a way to spend memory. */
+    static final int MAX_FIELDS = 1000;
+
     private record Field(String name, String value) {}
 
     private final List<Field> fields;
+    private final int headerLength;
     private final Slice body;
 
-    private MimeEntity(List<Field> fields, Slice body) {
+    private MimeEntity(List<Field> fields, int headerLength, Slice body) {
         this.fields = fields;
+        this.headerLength = headerLength;
         this.body = body;
     }
 
-    /** The header section up to the first empty line; the body is the rest. */
-    static MimeEntity parse(Slice entity) {
+    /**
+     * The header section up to the first empty line; the body is the rest. Bounded like a
+     * message's header section: empty when the entity's header section is longer than
+     * {@code maxHeader} octets (counted as {@link HeaderSection#length} counts them; the caller
+     * passes {@code postillion.smtp.max-header-size}) or holds more than {@value #MAX_FIELDS}
+     * fields. Parsing stops there, so a part of a huge header costs no more than that much.
+     */
+    static Optional<MimeEntity> parse(Slice entity, long maxHeader) {
         List<Field> fields = new ArrayList<>();
         StringBuilder current = null;
+        int started = 0;
         int line = entity.from();
         while (line < entity.to()) {
             int next = entity.nextLine(line);
             int end = entity.lineContentEnd(line, next);
             if (end == line) {
                 add(fields, current);
-                return new MimeEntity(fields, entity.range(next, entity.to()));
+                return Optional.of(new MimeEntity(fields, line - entity.from(), entity.range(next, entity.to())));
+            }
+            if (next - entity.from() > maxHeader) {
+                return Optional.empty();
             }
             String text = new String(entity.bytes(), line, end - line, StandardCharsets.UTF_8);
             if (current != null && (text.charAt(0) == ' ' || text.charAt(0) == '\t')) {
                 current.append(text);
             } else {
+                if (++started > MAX_FIELDS) {
+                    return Optional.empty();
+                }
                 add(fields, current);
                 current = new StringBuilder(text);
             }
             line = next;
         }
         add(fields, current);
-        return new MimeEntity(fields, entity.range(entity.to(), entity.to()));
+        return Optional.of(new MimeEntity(fields, entity.length(), entity.range(entity.to(), entity.to())));
+    }
+
+    /** Octets of the header section, as {@link HeaderSection#length} counts them. */
+    int headerLength() {
+        return headerLength;
     }
 
     /** The first field of this name (case-insensitive), without surrounding white space. */

@@ -20,12 +20,16 @@ import java.util.zip.Inflater;
  * <ul>
  *   <li>a corrupt archive (no end of central directory record, a header out of place, deflated
  *       data that ends early); prepended data, as in self-extractors, is allowed for;</li>
+ *   <li>an archive whose central directory points two entries at the same local header, or at
+ *       overlapping data: no archiver writes one, and a bomb would inflate the same data again
+ *       for each;</li>
  *   <li>an archive nested deeper than {@code zip-depth} levels (the attached {@code .zip} is level 1);</li>
  *   <li>an encrypted archive inside an archive, or one compressed other than stored or deflated;
  *       encrypted entries are otherwise fine, as their names are not encrypted;</li>
  *   <li>archives inside archives beyond {@code zip-scan-limit} octets per message, each counted
- *       as at least {@value #MIN_CHARGE} octets: a zip bomb (42.zip, overlapping entries) costs at
- *       most that much memory and inflating.</li>
+ *       as the larger of its compressed and its inflated size, at least {@value #MIN_CHARGE}
+ *       octets; the compressed size is charged before inflating, so a zip bomb (42.zip, deflated
+ *       data that inflates to nothing) costs at most that much memory, inflating and reading.</li>
  * </ul>
  *
  * <p>Not {@link java.util.zip.ZipInputStream}: it reads local headers only, must inflate every
@@ -51,9 +55,15 @@ final class ZipScanner {
     /** Where an archive's central directory starts, and how far its offsets are off (prepended data). */
     private record Directory(int start, int declaredEnd, long shift) {}
 
-    /** One entry: every name it goes by, and where its data is. */
-    private record Entry(List<String> names, int flags, int method, long compressedSize, long dataStart,
-            int next) {}
+    /** One entry: every name it goes by, where its local header and its data are, and the next entry. */
+    private record Entry(List<String> names, int flags, int method, long compressedSize, int localStart,
+            int dataStart, int next) {
+
+        /** From the local header to the data's end, the start in the high half: sorts by start. */
+        long span() {
+            return (long) localStart << 32 | (dataStart + compressedSize);
+        }
+    }
 
     /** The archive cannot be looked into; the message says why. */
     private static final class Unscannable extends Exception {
@@ -80,20 +90,48 @@ final class ZipScanner {
         return archive(archive, name, 1);
     }
 
+    /**
+     * Two passes over the central directory: the first checks every name and where every entry
+     * lies, the second looks into the archives inside, once no two entries are known to share data.
+     */
     private Optional<ContentViolation> archive(Slice zip, String path, int depth) {
         try {
             Directory directory = directory(zip);
+            long[] spans = new long[16];
+            int count = 0;
+            int[] archives = new int[4];
+            int archiveCount = 0;
             int at = directory.start();
             while (at + 4 <= zip.to() && u32(zip, at) == CENTRAL_HEADER) {
                 Entry entry = entry(zip, at, directory.shift());
-                Optional<ContentViolation> found = check(zip, entry, path, depth);
-                if (found.isPresent()) {
-                    return found;
+                for (String name : entry.names()) {
+                    if (names.forbidden(name)) {
+                        return refused(path + " > " + name, "forbidden name in archive");
+                    }
+                }
+                if (count == spans.length) {
+                    spans = Arrays.copyOf(spans, 2 * count);
+                }
+                spans[count++] = entry.span();
+                if (entry.names().stream().anyMatch(FileNames::isZip)) {
+                    if (archiveCount == archives.length) {
+                        archives = Arrays.copyOf(archives, 2 * archiveCount);
+                    }
+                    archives[archiveCount++] = at;
                 }
                 at = entry.next();
             }
             if (at < directory.declaredEnd()) {
                 throw new Unscannable("central directory ends early");
+            }
+            disjoint(spans, count);
+            for (int i = 0; i < archiveCount; i++) {
+                Entry entry = entry(zip, archives[i], directory.shift());
+                String name = entry.names().stream().filter(FileNames::isZip).findFirst().orElseThrow();
+                Optional<ContentViolation> found = nested(zip, entry, path + " > " + name, depth + 1);
+                if (found.isPresent()) {
+                    return found;
+                }
             }
             return Optional.empty();
         } catch (Unscannable e) {
@@ -101,18 +139,18 @@ final class ZipScanner {
         }
     }
 
-    private Optional<ContentViolation> check(Slice zip, Entry entry, String path, int depth) throws Unscannable {
-        for (String name : entry.names()) {
-            if (names.forbidden(name)) {
-                return Optional.of(new ForbiddenAttachment(path + " > " + name, "forbidden name in archive"));
+    /** The entries' spans, as {@link Entry#span()} packs them, neither shared nor overlapping. */
+    private static void disjoint(long[] spans, int count) throws Unscannable {
+        Arrays.sort(spans, 0, count);
+        for (int i = 1; i < count; i++) {
+            long start = spans[i] >>> 32;
+            if (start == spans[i - 1] >>> 32) {
+                throw new Unscannable("two entries share a local header");
+            }
+            if (start < (spans[i - 1] & 0xffffffffL)) {
+                throw new Unscannable("entries overlap");
             }
         }
-        for (String name : entry.names()) {
-            if (FileNames.isZip(name)) {
-                return nested(zip, entry, path + " > " + name, depth + 1);
-            }
-        }
-        return Optional.empty();
     }
 
     /** An archive inside an archive, read like the attachment after its data is taken out. */
@@ -127,11 +165,12 @@ final class ZipScanner {
             return refused(path, "archive compressed with method " + entry.method() + ", not scanned");
         }
         Slice data = range(zip, entry.dataStart(), entry.compressedSize());
+        if (Math.max(data.length(), MIN_CHARGE) > remaining) {
+            return overLimit(path);
+        }
         Slice inner;
         if (entry.method() == STORED) {
-            if (!charge(data.length())) {
-                return overLimit(path);
-            }
+            charge(data.length());
             inner = data;
         } else {
             Optional<Slice> inflated = inflate(data);
@@ -157,7 +196,10 @@ final class ZipScanner {
         return remaining >= 0;
     }
 
-    /** Raw deflate (RFC 1951) into memory, never more than the limit left; empty when more would come. */
+    /**
+     * Raw deflate (RFC 1951) into memory, never more than the limit left; empty when more would come.
+     * Charges the larger of the input the inflater consumed, {@code data}'s length and the output.
+     */
     private Optional<Slice> inflate(Slice data) throws Unscannable {
         Inflater inflater = new Inflater(true);
         try {
@@ -177,7 +219,8 @@ final class ZipScanner {
                 }
                 length += inflated;
             }
-            return charge(length) ? Optional.of(new Slice(out, 0, length)) : Optional.empty();
+            long consumed = Math.max(inflater.getBytesRead(), data.length());
+            return charge(Math.max(consumed, length)) ? Optional.of(new Slice(out, 0, length)) : Optional.empty();
         } catch (DataFormatException e) {
             throw new Unscannable("bad deflated data");
         } finally {
@@ -288,7 +331,9 @@ final class ZipScanner {
         int localExtra = u16(zip, (int) local + 28);
         range(zip, local, 30L + localName + localExtra);
         entryNames.add(name(zip, (int) local + 30, localName, u16(zip, (int) local + 6)));
-        return new Entry(entryNames, flags, method, compressed, local + 30 + localName + localExtra, next);
+        int dataStart = (int) local + 30 + localName + localExtra;
+        range(zip, dataStart, compressed);
+        return new Entry(entryNames, flags, method, compressed, (int) local, dataStart, next);
     }
 
     /**

@@ -281,6 +281,42 @@ class ContentPolicyTest {
     }
 
     @Test
+    void aPartWithAHugeHeaderSectionIsRefusedAsNotScannable() {
+        // 35 MB of "a:b" lines would be seven million fields; parsing stops at the limit.
+        String part = "Content-Type: text/plain\r\n" + "a:b\r\n".repeat(7_000_000) + "\r\nbody\r\n";
+        ForbiddenAttachment refused = (ForbiddenAttachment) check(multipart(part), false).orElseThrow();
+        assertEquals(new ForbiddenAttachment("", "MIME header section over 262144 octets or 1000 fields, not scanned"),
+                refused);
+    }
+
+    @Test
+    void aPartHeaderIsHeldToTheMessageHeaderLimitAndAThousandFields() {
+        String fields = "X-Long: " + "y".repeat(200 * 1024) + "\r\n";
+        assertEquals(Optional.empty(), check(multipart(fields + attachment("inline", "")), false));
+        ForbiddenAttachment tooLong = (ForbiddenAttachment) check(multipart(fields + fields + attachment("inline", "")),
+                false).orElseThrow();
+        assertTrue(tooLong.finding().startsWith("MIME header section over"), tooLong.finding());
+        String many = "X-A: b\r\n".repeat(MimeEntity.MAX_FIELDS - 3);
+        assertEquals(Optional.empty(), check(multipart(many + attachment("inline", "")), false));
+        ForbiddenAttachment tooMany = (ForbiddenAttachment) check(multipart(many + "X-A: b\r\n"
+                + attachment("inline", "")), false).orElseThrow();
+        assertTrue(tooMany.finding().startsWith("MIME header section over"), tooMany.finding());
+        // With the header size rule off, the message's own header section is held to the limit too.
+        ContentPolicy off = new ContentPolicy(settings(true, true, false, 100));
+        String header = "Subject: " + "x".repeat(AttachmentScanner.MIN_HEADER_LIMIT) + "\r\n\r\nbody\r\n";
+        assertTrue(off.check(bytes(header), false).isPresent());
+    }
+
+    @Test
+    void anEntityHeaderIsMeasuredAsTheMessageHeaderIs() {
+        MimeEntity entity = MimeEntity.parse(Slice.of(bytes("A: b\r\n c\r\nD: e\r\n\r\nbody")), 100).orElseThrow();
+        assertEquals(16, entity.headerLength());
+        assertEquals("b c", entity.field("a").orElseThrow());
+        assertEquals(Optional.empty(), MimeEntity.parse(Slice.of(bytes("A: b\r\n c\r\nD: e\r\n\r\nbody")), 15));
+        assertEquals(16, HeaderSection.length(bytes("A: b\r\n c\r\nD: e\r\n\r\nbody")));
+    }
+
+    @Test
     void theAttachmentRuleCanBeTurnedOff() {
         ContentPolicy off = new ContentPolicy(settings(false, true, true, 1000));
         assertEquals(Optional.empty(), off.check(bytes(multipart(attachment("attachment; filename=a.exe", ""))),

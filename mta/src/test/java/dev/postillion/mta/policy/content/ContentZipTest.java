@@ -195,6 +195,39 @@ class ContentZipTest {
         assertEquals(Optional.empty(), new ZipScanner(names(), 3, 0).scan(Slice.of(zip(entry("a.txt", "x"))), "x.zip"));
     }
 
+    @Test
+    void entriesSharingALocalHeaderAreRefusedBeforeAnythingIsInflated() {
+        // Zeros deflated to ~26 KiB: 8,192 entries re-inflating them would read 200 MiB, inflate 200 GiB.
+        byte[] bomb = zip(entry("zeros.zip", zipOfZeros("zeros.txt", 26 << 20, false)));
+        byte[] many = withCentralCopies(bomb, 8191, 0);
+        assertEquals(refused("invoice.zip", "unreadable archive: two entries share a local header"), scan(many));
+        assertEquals(refused("invoice.zip", "unreadable archive: two entries share a local header"),
+                scan(withCentralCopies(zip(entry("a.txt", "x")), 1, 0)));
+    }
+
+    @Test
+    void entriesWhoseDataOverlapAreRefused() {
+        // The stored archive's own local header lies inside the outer entry's data.
+        byte[] outer = zip(stored("in.zip", zip(entry("a.txt", "x"))));
+        int innerLocal = indexOf(outer, "a.txt", 0) - 30;
+        assertEquals(refused("invoice.zip", "unreadable archive: entries overlap"),
+                scan(withCentralCopies(outer, 1, innerLocal)));
+    }
+
+    @Test
+    void theCompressedSizeIsChargedWhenLargerThanTheInflated() {
+        // Random octets do not deflate: the archive inside takes more compressed than inflated.
+        byte[] noise = new byte[100_000];
+        new java.util.Random(42).nextBytes(noise);
+        byte[] inner = zip(stored("noise.bin", noise));
+        byte[] zip = zip(entry("a.zip", inner));
+        long compressed = u32(zip, u32(zip, zip.length - 22 + 16) + 20);
+        assertTrue(compressed > inner.length, compressed + " compressed, " + inner.length + " inflated");
+        assertEquals(refused("x.zip > a.zip", "archives inside archives exceed the scan limit of " + inner.length
+                + " octets"), new ZipScanner(names(), 3, inner.length).scan(Slice.of(zip), "x.zip"));
+        assertEquals(Optional.empty(), new ZipScanner(names(), 3, compressed).scan(Slice.of(zip), "x.zip"));
+    }
+
     // --- helpers
 
     private record Item(ZipEntry entry, byte[] data) {}
@@ -267,6 +300,44 @@ class ContentZipTest {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * The archive with {@code copies} more copies of its first central directory header, each
+     * pointing at the local header at {@code localOffset}; the archive has no comment.
+     */
+    private static byte[] withCentralCopies(byte[] zip, int copies, int localOffset) {
+        int end = zip.length - 22;
+        int directory = u32(zip, end + 16);
+        int first = 46 + u16(zip, directory + 28) + u16(zip, directory + 30) + u16(zip, directory + 32);
+        byte[] header = Arrays.copyOfRange(zip, directory, directory + first);
+        put32(header, 42, localOffset);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(zip, 0, end);
+        for (int i = 0; i < copies; i++) {
+            out.write(header, 0, header.length);
+        }
+        byte[] record = Arrays.copyOfRange(zip, end, zip.length);
+        int entries = u16(record, 10) + copies;
+        record[8] = record[10] = (byte) entries;
+        record[9] = record[11] = (byte) (entries >> 8);
+        put32(record, 12, u32(record, 12) + copies * header.length);
+        out.write(record, 0, record.length);
+        return out.toByteArray();
+    }
+
+    private static int u16(byte[] b, int at) {
+        return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8;
+    }
+
+    private static int u32(byte[] b, int at) {
+        return u16(b, at) | u16(b, at + 2) << 16;
+    }
+
+    private static void put32(byte[] b, int at, int value) {
+        for (int i = 0; i < 4; i++) {
+            b[at + i] = (byte) (value >> 8 * i);
+        }
     }
 
     /** Sets the traditional encryption flag of the entry {@code name} in its local and central headers. */
