@@ -209,14 +209,15 @@ public final class Node implements AutoCloseable {
             Executor cryptography) {
         SpfSettings spf = SpfSettings.from(config);
         DkimSettings dkim = DkimSettings.from(config);
-        DnsSettings dns = DnsSettings.from(config);
+        // One name service, so that the three checks share one resolver and one cache.
+        NameService dns = new NameService(DnsSettings.from(config));
         return new MessageAuthenticator(
                 spf.enabled() ? Optional.of(new SpfChecker(new DnsjavaSpfDns(dns), spf, hostname, clock))
                         : Optional.empty(),
                 dkim.enabled() ? Optional.of(new DkimVerifier(new DnsDkimKeyLookup(dns), dkim, clock, cryptography))
                         : Optional.empty(),
                 DmarcSettings.from(config).enabled()
-                        ? Optional.of(new DmarcEvaluator(new NameServiceDmarcDns(new NameService(dns))))
+                        ? Optional.of(new DmarcEvaluator(new NameServiceDmarcDns(dns)))
                         : Optional.empty());
     }
 

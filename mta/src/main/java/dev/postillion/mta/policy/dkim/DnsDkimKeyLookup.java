@@ -1,6 +1,5 @@
 package dev.postillion.mta.policy.dkim;
 
-import dev.postillion.queue.routing.DnsSettings;
 import dev.postillion.queue.routing.NameService;
 import java.util.concurrent.CompletionStage;
 import org.xbill.DNS.TXTRecord;
@@ -15,8 +14,9 @@ public final class DnsDkimKeyLookup implements DkimKeyLookup {
 
     private final NameService dns;
 
-    public DnsDkimKeyLookup(DnsSettings settings) {
-        this.dns = new NameService(settings);
+    /** @param dns the node's one name service, shared with delivery's routing and the other checks */
+    public DnsDkimKeyLookup(NameService dns) {
+        this.dns = dns;
     }
 
     /** Each record's strings joined, their octets kept as chars (RFC 6376 section 3.6.2.2). */

@@ -1,6 +1,5 @@
 package dev.postillion.mta.policy.spf;
 
-import dev.postillion.queue.routing.DnsSettings;
 import dev.postillion.queue.routing.NameService;
 import java.net.InetAddress;
 import java.util.concurrent.CompletionStage;
@@ -23,8 +22,9 @@ public final class DnsjavaSpfDns implements SpfDns {
 
     private final NameService dns;
 
-    public DnsjavaSpfDns(DnsSettings settings) {
-        this.dns = new NameService(settings);
+    /** @param dns the node's one name service, shared with delivery's routing and the other checks */
+    public DnsjavaSpfDns(NameService dns) {
+        this.dns = dns;
     }
 
     /** Each TXT record's strings joined (RFC 7208 section 3.3), one char per octet. */

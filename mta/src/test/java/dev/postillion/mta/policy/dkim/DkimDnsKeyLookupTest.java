@@ -10,6 +10,7 @@ import dev.postillion.mta.policy.dkim.DkimKeyLookup.NotFound;
 import dev.postillion.mta.policy.dkim.DkimResult.Reason;
 import dev.postillion.mta.policy.dkim.DkimResult.Status;
 import dev.postillion.queue.routing.DnsSettings;
+import dev.postillion.queue.routing.NameService;
 import dev.postillion.queue.testing.TestDnsServer;
 import java.net.InetSocketAddress;
 import java.security.KeyPair;
@@ -35,7 +36,7 @@ class DkimDnsKeyLookupTest {
     void start() throws Exception {
         dns = TestDnsServer.start();
         InetSocketAddress server = new InetSocketAddress("127.0.0.1", dns.port());
-        lookup = new DnsDkimKeyLookup(new DnsSettings(List.of(server), Duration.ofSeconds(1), 1));
+        lookup = new DnsDkimKeyLookup(new NameService(new DnsSettings(List.of(server), Duration.ofSeconds(1), 1)));
     }
 
     @AfterEach

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.postillion.queue.routing.DnsSettings;
+import dev.postillion.queue.routing.NameService;
 import dev.postillion.queue.testing.TestDnsServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -29,7 +30,7 @@ class SpfDnsTest {
     void start() throws Exception {
         server = TestDnsServer.start();
         InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port());
-        dns = new DnsjavaSpfDns(new DnsSettings(List.of(address), Duration.ofSeconds(2), 1));
+        dns = new DnsjavaSpfDns(new NameService(new DnsSettings(List.of(address), Duration.ofSeconds(2), 1)));
     }
 
     @AfterEach
