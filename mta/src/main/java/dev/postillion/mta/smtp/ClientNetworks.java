@@ -47,6 +47,22 @@ public final class ClientNetworks {
         return new ClientNetworks(networks);
     }
 
+    /**
+     * What one client is counted as by the per-client limits: an IPv4 address (also when seen as
+     * IPv4-mapped IPv6), or an IPv6 /64, since one IPv6 host is usually given a whole /64 and could
+     * otherwise take a fresh address for every connection (RFC 4291 section 2.5.1).
+     */
+    public static String clientKey(InetAddress client) {
+        byte[] address = client.getAddress();
+        if (address.length == 16 && Arrays.equals(address, 0, 12, IPV4_MAPPED_PREFIX, 0, 12)) {
+            address = Arrays.copyOfRange(address, 12, 16);
+        }
+        if (address.length == 4) {
+            return hostAddress(address);
+        }
+        return hostAddress(masked(address, 64)) + "/64";
+    }
+
     /** True if {@code client} is inside one of the networks. */
     public boolean contains(InetAddress client) {
         byte[] address = client.getAddress();

@@ -30,8 +30,9 @@ public final class ConnectionLimits {
     private final Clock clock;
     private final String hostname;
     private final AtomicInteger open = new AtomicInteger();
-    private final Map<InetAddress, Integer> openPerClient = new ConcurrentHashMap<>();
-    private final Map<InetAddress, Window> ratePerClient = new ConcurrentHashMap<>();
+    /** Keyed by {@link ClientNetworks#clientKey}: an IPv4 address or an IPv6 /64. */
+    private final Map<String, Integer> openPerClient = new ConcurrentHashMap<>();
+    private final Map<String, Window> ratePerClient = new ConcurrentHashMap<>();
     private volatile Instant lastSweep;
 
     /** A client's fixed one-minute window of new connections. */
@@ -75,7 +76,7 @@ public final class ConnectionLimits {
     void release(InetAddress client) {
         open.decrementAndGet();
         if (!exempt.contains(client)) {
-            openPerClient.computeIfPresent(client, (address, count) -> count > 1 ? count - 1 : null);
+            openPerClient.computeIfPresent(ClientNetworks.clientKey(client), (address, count) -> count > 1 ? count - 1 : null);
         }
     }
 
@@ -99,7 +100,7 @@ public final class ConnectionLimits {
     private boolean reserveForClient(InetAddress client) {
         int limit = settings.maxConnectionsPerClient();
         boolean[] reserved = new boolean[1];
-        openPerClient.compute(client, (address, count) -> {
+        openPerClient.compute(ClientNetworks.clientKey(client), (address, count) -> {
             int current = count == null ? 0 : count;
             reserved[0] = limit == 0 || current < limit;
             int next = reserved[0] ? current + 1 : current;
@@ -111,7 +112,7 @@ public final class ConnectionLimits {
     private int countAttempt(InetAddress client) {
         Instant now = clock.instant();
         sweep(now);
-        return ratePerClient.compute(client, (address, window) -> window == null || expired(window, now)
+        return ratePerClient.compute(ClientNetworks.clientKey(client), (address, window) -> window == null || expired(window, now)
                 ? new Window(now, 1) : new Window(window.start(), saturatedIncrement(window.count()))).count();
     }
 

@@ -15,6 +15,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class ClientNetworksTest {
 
+    @Test
+    void clientsAreCountedByIpv4AddressOrIpv6Slash64() throws Exception {
+        assertEquals("192.0.2.7", ClientNetworks.clientKey(InetAddress.getByName("192.0.2.7")));
+        assertEquals("192.0.2.7", ClientNetworks.clientKey(InetAddress.getByName("::ffff:192.0.2.7")));
+        assertEquals("2001:db8:1:2:0:0:0:0/64", ClientNetworks.clientKey(InetAddress.getByName("2001:db8:1:2::99")));
+        assertEquals(ClientNetworks.clientKey(InetAddress.getByName("2001:db8:1:2:aaaa::1")),
+                ClientNetworks.clientKey(InetAddress.getByName("2001:db8:1:2:bbbb::2")));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "10.1.0.0/16|10.1.0.0|true",

@@ -1,5 +1,6 @@
 package dev.postillion.mta.policy.limits;
 
+import dev.postillion.mta.smtp.ClientNetworks;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,7 +49,7 @@ public final class ClientRates {
         if (!enabled()) {
             return CompletableFuture.completedFuture(true);
         }
-        return sharding.entityRefFor(ClientRate.TYPE_KEY, client.getHostAddress())
+        return sharding.entityRefFor(ClientRate.TYPE_KEY, ClientNetworks.clientKey(client))
                 .<ClientRate.Verdict>ask(replyTo -> new ClientRate.Count(limit, replyTo), ASK_TIMEOUT)
                 .thenApply(ClientRate.Verdict::allowed);
     }
