@@ -175,12 +175,13 @@ public final class Node implements AutoCloseable {
         QueueAdmin queueAdmin = new QueueAdmin(spoolStore, queueManager, system.scheduler(), ADMIN_ASK_TIMEOUT,
                 system.dispatchers().lookup(DispatcherSelector.blocking()));
 
+        // Checks too heavy for the sessions' I/O threads: content scans, signature verification.
+        Executor work = system.dispatchers().lookup(DispatcherSelector.blocking());
         Greylist greylist = Greylist.start(system, store, clock, greylistSettings);
         ClientRates rates = ClientRates.start(system, clock, limitSettings);
         ActorRef<SmtpSessions.Command> mxSessions = system.systemActorOf(SmtpSessions.create(
                 new SmtpSession.Context(mxSettings, node.hostname(), directory, srs, greylist, spool, clock,
-                        contentPolicy, authenticator(config, node.hostname(), clock,
-                                system.dispatchers().lookup(DispatcherSelector.blocking())), rates),
+                        contentPolicy, authenticator(config, node.hostname(), clock, work), rates, work),
                 sessionDispatchers),
                 "smtp-mx", Props.empty());
         SmtpListener mx = SmtpListener.start("mx", mxSettings, io,

@@ -47,6 +47,8 @@ final class Replies {
     static final Reply GREYLISTED = Reply.of(451, "4.7.1", "Greylisted, please try again later");
     static final Reply GREYLIST_UNAVAILABLE = Reply.of(451, "4.3.0",
             "Error: temporary greylisting failure, try again later");
+    static final Reply CONTENT_CHECK_ERROR = Reply.of(451, "4.3.0",
+            "Error: temporary content check failure, try again later");
     static final Reply QUEUE_WRITE_ERROR = Reply.of(451, "4.3.0", "Error: queue file write error, try again later");
     static final Reply DIRECTORY_ERROR = Reply.of(451, "4.3.0",
             "Error: temporary recipient lookup failure, try again later");

@@ -48,6 +48,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -88,6 +89,9 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     private record Authenticated(Transaction transaction, byte[] content, Authentication authentication)
             implements Command {}
 
+    private record ContentChecked(Transaction transaction, byte[] content, Optional<ContentViolation> violation,
+            Throwable failure) implements Command {}
+
     private record NullSenderChecked(Transaction transaction, byte[] content, boolean pass, Throwable failure)
             implements Command {}
 
@@ -118,7 +122,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     /** What every session of a listener shares. */
     public record Context(SmtpSettings settings, String hostname, Directory directory, Srs srs, Greylist greylist,
             Spool spool, Clock clock, ContentPolicy content, MessageAuthenticator authenticator,
-            ClientRates rates) {}
+            ClientRates rates, Executor work) {}
 
     /** The transaction begun by MAIL (RFC 5321 section 3.3). */
     private static final class Transaction {
@@ -176,6 +180,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
                 .onMessage(Committed.class, this::onCommitted)
                 .onMessage(GreylistChecked.class, this::onGreylistChecked)
                 .onMessage(RateChecked.class, this::onRateChecked)
+                .onMessage(ContentChecked.class, this::onContentChecked)
                 .onMessage(NullSenderChecked.class, this::onNullSenderChecked)
                 .onMessage(Authenticated.class, this::onAuthenticated)
                 .onMessage(IdleTimeout.class, timeout -> closeWith(Replies.timeout(context.hostname())))
@@ -514,18 +519,39 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         if (content.unsafeLineEndings()) {
             return afterTransaction(Replies.UNSAFE_LINE_ENDINGS);
         }
-        Optional<ContentViolation> violation = context.content().check(content.content(), finished.smtputf8);
-        if (violation.isPresent()) {
+        // The scan walks MIME parts and archives of up to max-message-size: off the I/O thread
+        // this session runs on (ARCHITECTURE rule 1), so that other connections are not held up.
+        committing = true;
+        getContext().pipeToSelf(CompletableFuture.supplyAsync(
+                        () -> context.content().check(content.content(), finished.smtputf8), context.work()),
+                (violation, failure) -> new ContentChecked(finished, content.content(), violation, failure));
+        return this;
+    }
+
+    private Behavior<Command> onContentChecked(ContentChecked checked) {
+        committing = false;
+        Transaction finished = checked.transaction();
+        if (checked.failure() != null) {
+            log.error("content check failed: {}", checked.failure().toString());
+            return resumeHeld(afterTransaction(Replies.CONTENT_CHECK_ERROR));
+        }
+        if (checked.violation().isPresent()) {
             log.info("client=[{}], helo={}, from=<{}>, refused: {}", clientAddress, heloName,
-                    finished.senderAddress(), violation.get().reason());
-            return afterTransaction(Replies.contentRefused(violation.get()));
+                    finished.senderAddress(), checked.violation().get().reason());
+            return resumeHeld(afterTransaction(Replies.contentRefused(checked.violation().get())));
         }
-        if (MessageHeaders.parse(content.content()).count("Received") > context.settings().maxReceivedHeaders()) {
-            return afterTransaction(Replies.TOO_MANY_HOPS);
+        byte[] content = checked.content();
+        if (MessageHeaders.parse(content).count("Received") > context.settings().maxReceivedHeaders()) {
+            return resumeHeld(afterTransaction(Replies.TOO_MANY_HOPS));
         }
+        return resumeHeld(greylistedAfterData(finished, content));
+    }
+
+    /** The null sender's greylisting, then authentication and the spool. */
+    private Behavior<Command> greylistedAfterData(Transaction finished, byte[] content) {
         List<EmailAddress> greylisted = nullSenderGreylisted(finished);
         if (greylisted.isEmpty()) {
-            return authenticate(finished, content.content());
+            return authenticate(finished, content);
         }
         committing = true;
         List<CompletableFuture<GreylistTriplet.Verdict>> checks = greylisted.stream()
@@ -533,7 +559,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
                         .toCompletableFuture())
                 .toList();
         getContext().pipeToSelf(CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)),
-                (ok, failure) -> new NullSenderChecked(finished, content.content(),
+                (ok, failure) -> new NullSenderChecked(finished, content,
                         failure == null && checks.stream().allMatch(check -> check.join().pass()), failure));
         return this;
     }
