@@ -1,10 +1,10 @@
 package dev.postillion.admin;
 
+import dev.postillion.core.SecretFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import org.slf4j.Logger;
@@ -35,23 +35,13 @@ public final class AdminToken {
             new SecureRandom().nextBytes(random);
             String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
             Files.createDirectories(dataDir);
-            createOwnerOnly(file);
+            SecretFile.create(file);
             Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
             log.info("Generated the admin API token (stored in {}): {}", file, token);
             return token;
         } catch (IOException e) {
             throw new IllegalStateException("cannot read or create the admin token at " + file + ": "
                     + e.getMessage(), e);
-        }
-    }
-
-    /** Created readable by the owner only, before the token is written into it. */
-    private static void createOwnerOnly(Path file) throws IOException {
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            log.warn("cannot restrict permissions of {} on this file system", file);
-            Files.createFile(file);
         }
     }
 }

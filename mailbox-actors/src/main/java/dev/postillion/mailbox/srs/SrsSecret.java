@@ -1,11 +1,11 @@
 package dev.postillion.mailbox.srs;
 
+import dev.postillion.core.SecretFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
@@ -58,21 +58,11 @@ public final class SrsSecret {
         new SecureRandom().nextBytes(random);
         Files.createDirectories(dataDir);
         try {
-            createOwnerOnly(file);
+            SecretFile.create(file);
         } catch (FileAlreadyExistsException e) {
             return;
         }
         Files.writeString(file, Base64.getEncoder().encodeToString(random) + "\n", StandardCharsets.UTF_8);
         log.info("Generated the SRS secret in {}; keep it with the data, bounces depend on it", file);
-    }
-
-    /** Created readable by the owner only, before the secret is written into it. */
-    private static void createOwnerOnly(Path file) throws IOException {
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            log.warn("cannot restrict permissions of {} on this file system", file);
-            Files.createFile(file);
-        }
     }
 }
