@@ -206,7 +206,7 @@ final class AddressRoutes extends JsonRoutes {
                         get(() -> complete(Json.response(StatusCodes.OK,
                                 respondersJson(directory.requireAddress(address))))),
                         post(() -> withJson(body -> respond(StatusCodes.CREATED,
-                                directory.addResponder(address, responder(body))
+                                directory.responders().add(address, responder(body))
                                         .thenApply(stored -> responderJson(stored, false))))))),
                 path("reset", () -> post(() -> {
                     directory.requireAddress(address);
@@ -217,13 +217,13 @@ final class AddressRoutes extends JsonRoutes {
                                 get(() -> complete(Json.response(StatusCodes.OK,
                                         responderJson(directory.requireAddress(address), id)))),
                                 put(() -> withJson(body -> respond(StatusCodes.OK,
-                                        directory.replaceResponder(address, id, responder(body))
+                                        directory.responders().replace(address, id, responder(body))
                                                 .thenApply(stored -> responderJson(stored, isActive(address, id)))))),
-                                delete(() -> respondEmpty(directory.removeResponder(address, id))))),
+                                delete(() -> respondEmpty(directory.responders().remove(address, id))))),
                         path("activate", () -> post(() -> respond(StatusCodes.OK,
-                                directory.activateResponder(address, id).thenApply(a -> responderJson(a, id))))),
+                                directory.responders().activate(address, id).thenApply(a -> responderJson(a, id))))),
                         path("deactivate", () -> post(() -> respond(StatusCodes.OK,
-                                directory.deactivateResponder(address, id).thenApply(a -> responderJson(a, id))))))));
+                                directory.responders().deactivate(address, id).thenApply(a -> responderJson(a, id))))))));
     }
 
     /**

@@ -6,8 +6,8 @@ import dev.postillion.core.proto.AddressType;
 import dev.postillion.core.proto.DomainRecord;
 import dev.postillion.mailbox.AddressCsv;
 import dev.postillion.mailbox.Directory;
-import dev.postillion.mailbox.Directory.ImportOutcome;
-import dev.postillion.mailbox.Directory.ImportResult;
+import dev.postillion.mailbox.AddressImport.Outcome;
+import dev.postillion.mailbox.AddressImport.Result;
 import dev.postillion.mailbox.Mailboxes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -124,7 +124,7 @@ final class DomainRoutes extends JsonRoutes {
                         get(() -> complete(Json.response(StatusCodes.OK,
                                 directory.addresses(domain).stream().map(AddressRoutes::addressJson).toList()))),
                         post(() -> withJson(body -> respond(StatusCodes.CREATED, createAddress(domain, body)))))),
-                // Each line's password is hashed with PBKDF2: a full import takes longer than the default timeout.
+                // Each line's password is hashed with Argon2id: a full import takes longer than the default timeout.
                 path("import", () -> post(() -> withRequestTimeout(IMPORT_TIMEOUT, () ->
                         entity(Unmarshaller.entityToString(), csv -> importCsv(domain, csv))))),
                 path("export", () -> get(() -> exportCsv(domain))),
@@ -187,15 +187,15 @@ final class DomainRoutes extends JsonRoutes {
             throw ApiError.badRequest("the CSV has no address lines; expected a header row ("
                     + AddressCsv.HEADER + ") and one line per address");
         }
-        return completeWithFuture(directory.importAddresses(domain, parsed.lines()).handle((result, failure) ->
+        return completeWithFuture(directory.imports().run(domain, parsed.lines()).handle((result, failure) ->
                 failure == null ? importResponse(result, parsed.refused()) : AdminRoutes.errorResponse(failure)));
     }
 
-    private static HttpResponse importResponse(ImportResult result, List<ImportOutcome> unreadable) {
-        List<ImportOutcome> outcomes = new ArrayList<>(result.lines());
+    private static HttpResponse importResponse(Result result, List<Outcome> unreadable) {
+        List<Outcome> outcomes = new ArrayList<>(result.lines());
         outcomes.addAll(unreadable);
-        outcomes.sort(Comparator.comparingInt(ImportOutcome::line));
-        long created = outcomes.stream().filter(ImportOutcome::created).count();
+        outcomes.sort(Comparator.comparingInt(Outcome::line));
+        long created = outcomes.stream().filter(Outcome::created).count();
         Map<String, Object> json = new LinkedHashMap<>();
         if (result.limited()) {
             json.put("error", "the import would create " + created + " addresses, but the service may create only "
@@ -211,7 +211,7 @@ final class DomainRoutes extends JsonRoutes {
         return Json.response(StatusCodes.OK, json);
     }
 
-    private static Map<String, Object> outcomeJson(ImportOutcome outcome) {
+    private static Map<String, Object> outcomeJson(Outcome outcome) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("line", outcome.line());
         json.put("localPart", outcome.localPart());

@@ -1,8 +1,8 @@
 package dev.postillion.mailbox;
 
 import dev.postillion.core.proto.AddressRecord;
-import dev.postillion.mailbox.Directory.ImportLine;
-import dev.postillion.mailbox.Directory.ImportOutcome;
+import dev.postillion.mailbox.AddressImport.Line;
+import dev.postillion.mailbox.AddressImport.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +31,7 @@ public final class AddressCsv {
     private static final Set<String> FIRST_HEADER_CELL = Set.of("local part", "localpart", "local_part", "local-part");
 
     /** The rows of an import: those that can be tried, and those refused as they were read. */
-    public record Parsed(List<ImportLine> lines, List<ImportOutcome> refused) {}
+    public record Parsed(List<Line> lines, List<Outcome> refused) {}
 
     /** An import that cannot be read at all, so that none of it is tried. */
     public static final class Unreadable extends IllegalArgumentException {
@@ -58,8 +58,8 @@ public final class AddressCsv {
                 || !FIRST_HEADER_CELL.contains(rows.get(0).fields().get(0).strip().toLowerCase(Locale.ROOT))) {
             throw new Unreadable("the first line must be the header row: " + HEADER);
         }
-        List<ImportLine> lines = new ArrayList<>();
-        List<ImportOutcome> refused = new ArrayList<>();
+        List<Line> lines = new ArrayList<>();
+        List<Outcome> refused = new ArrayList<>();
         for (Row record : rows.subList(1, rows.size())) {
             List<String> row = record.fields();
             int number = record.line();
@@ -69,10 +69,10 @@ public final class AddressCsv {
             String localPart = row.get(0).strip();
             String problem = problem(row);
             if (problem != null) {
-                refused.add(new ImportOutcome(number, localPart, false, problem));
+                refused.add(new Outcome(number, localPart, false, problem));
                 continue;
             }
-            lines.add(new ImportLine(number, localPart, field(row, 1), targets(field(row, 2)),
+            lines.add(new Line(number, localPart, field(row, 1), targets(field(row, 2)),
                     !field(row, 3).strip().equals("1")));
         }
         return new Parsed(lines, refused);

@@ -1,5 +1,7 @@
 package dev.postillion.mailbox;
 
+import static dev.postillion.mailbox.DirectoryException.invalid;
+
 import dev.postillion.core.AddressSyntaxException;
 import dev.postillion.core.EmailAddress;
 import java.util.Locale;
@@ -90,9 +92,5 @@ final class AddressRules {
             other |= !Character.isLetterOrDigit(c);
         }
         return (lower ? 1 : 0) + (upper ? 1 : 0) + (digit ? 1 : 0) + (other ? 1 : 0);
-    }
-
-    private static DirectoryException invalid(String message) {
-        return new DirectoryException(DirectoryException.Kind.INVALID, message);
     }
 }

@@ -22,4 +22,16 @@ public final class DirectoryException extends RuntimeException {
     public Kind kind() {
         return kind;
     }
+
+    static DirectoryException invalid(String message) {
+        return new DirectoryException(Kind.INVALID, message);
+    }
+
+    static DirectoryException notFound(String message) {
+        return new DirectoryException(Kind.NOT_FOUND, message);
+    }
+
+    static DirectoryException conflict(String message) {
+        return new DirectoryException(Kind.CONFLICT, message);
+    }
 }

@@ -1,33 +1,91 @@
 package dev.postillion.mailbox;
 
-import java.security.GeneralSecurityException;
+import com.typesafe.config.Config;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
- * Passwords are kept only as PBKDF2-HMAC-SHA256 (RFC 8018 section 5.2) with a per-address salt.
- * Hashing is deliberately slow: callers run it off actor and I/O threads.
+ * Passwords are kept only as Argon2id hashes (RFC 9106) with a per-address salt, written in the PHC
+ * string format ({@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}) so that every hash carries the
+ * parameters it was made with: raising them later leaves older hashes verifiable. Hashing is
+ * deliberately slow and memory-hard: callers run it off actor and I/O threads.
  */
-record PasswordHash(byte[] hash, byte[] salt, int iterations) {
+public final class PasswordHash {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final int KEY_BITS = 256;
+    /**
+     * Argon2id cost, {@code postillion.directory.password-hash}: memory in KiB, passes over it, and
+     * lanes. RFC 9106 section 7.4 and OWASP's minimum (19 MiB, 2 passes, 1 lane) are the defaults.
+     */
+    public record Cost(int memoryKib, int iterations, int parallelism) {
 
-    static PasswordHash of(String password, int iterations) {
-        byte[] salt = new byte[16];
-        RANDOM.nextBytes(salt);
-        return new PasswordHash(derive(password, salt, iterations), salt, iterations);
+        public Cost {
+            if (parallelism < 1 || iterations < 1 || memoryKib < 8 * parallelism) {
+                // RFC 9106 section 3.1: memory is at least 8 KiB per lane.
+                throw new IllegalArgumentException("password-hash needs parallelism >= 1, iterations >= 1 and"
+                        + " memory >= 8KiB per lane");
+            }
+        }
+
+        public static Cost from(Config hash) {
+            return new Cost(Math.toIntExact(hash.getBytes("memory") / 1024), hash.getInt("iterations"),
+                    hash.getInt("parallelism"));
+        }
     }
 
-    private static byte[] derive(String password, byte[] salt, int iterations) {
-        PBEKeySpec spec = new PBEKeySpec(password.toCharArray(), salt, iterations, KEY_BITS);
-        try {
-            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("PBKDF2WithHmacSHA256 is part of every Java platform", e);
-        } finally {
-            spec.clearPassword();
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int SALT_BYTES = 16;
+    private static final int HASH_BYTES = 32;
+    private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
+    private static final Base64.Decoder B64_DECODER = Base64.getDecoder();
+    private static final Pattern PHC = Pattern.compile(
+            "\\$argon2id\\$v=19\\$m=(\\d{1,9}),t=(\\d{1,9}),p=(\\d{1,3})\\$([A-Za-z0-9+/]+)\\$([A-Za-z0-9+/]+)");
+
+    private PasswordHash() {}
+
+    /** A new hash of {@code password} with a fresh salt, in the PHC string format. */
+    static String of(String password, Cost cost) {
+        byte[] salt = new byte[SALT_BYTES];
+        RANDOM.nextBytes(salt);
+        byte[] hash = derive(password, salt, cost, HASH_BYTES);
+        return "$argon2id$v=19$m=" + cost.memoryKib() + ",t=" + cost.iterations() + ",p=" + cost.parallelism()
+                + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
+    }
+
+    /**
+     * Whether {@code password} is the one {@code encoded} was made from; false for anything that is
+     * not an Argon2id PHC string. The comparison takes the same time wherever the bytes differ.
+     */
+    static boolean matches(String password, String encoded) {
+        Optional<Matcher> parts = Optional.of(PHC.matcher(encoded)).filter(Matcher::matches);
+        if (parts.isEmpty()) {
+            return false;
         }
+        Matcher phc = parts.get();
+        Cost cost = new Cost(Integer.parseInt(phc.group(1)), Integer.parseInt(phc.group(2)),
+                Integer.parseInt(phc.group(3)));
+        byte[] salt = B64_DECODER.decode(phc.group(4));
+        byte[] expected = B64_DECODER.decode(phc.group(5));
+        return MessageDigest.isEqual(expected, derive(password, salt, cost, expected.length));
+    }
+
+    private static byte[] derive(String password, byte[] salt, Cost cost, int length) {
+        Argon2BytesGenerator argon2 = new Argon2BytesGenerator();
+        argon2.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+                .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                .withMemoryAsKB(cost.memoryKib())
+                .withIterations(cost.iterations())
+                .withParallelism(cost.parallelism())
+                .withSalt(salt)
+                .build());
+        byte[] hash = new byte[length];
+        argon2.generateBytes(password.getBytes(StandardCharsets.UTF_8), hash);
+        return hash;
     }
 }

@@ -60,7 +60,7 @@ final class Responders {
      */
     Optional<OutgoingMessage> answer(AddressRecord address, EmailAddress mailbox, MailboxActor.Deliver deliver,
             MessageHeaders headers, boolean spam, Set<String> answered) {
-        Optional<ResponderRecord> active = Directory.activeResponder(address);
+        Optional<ResponderRecord> active = AddressResponders.active(address);
         if (active.isEmpty()) {
             return Optional.empty();
         }

@@ -60,7 +60,7 @@ public final class SenderLists {
             }
             return EmailAddress.parse(entry, true).key();
         } catch (AddressSyntaxException e) {
-            throw new DirectoryException(DirectoryException.Kind.INVALID, list + " list entry '" + entry
+            throw DirectoryException.invalid(list + " list entry '" + entry
                     + "' is neither an address nor an @domain: " + e.getMessage());
         }
     }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.postillion.core.proto.AddressRecord;
 import dev.postillion.core.proto.Redirect;
-import dev.postillion.mailbox.Directory.ImportLine;
-import dev.postillion.mailbox.Directory.ImportOutcome;
+import dev.postillion.mailbox.AddressImport.Line;
+import dev.postillion.mailbox.AddressImport.Outcome;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -21,9 +21,9 @@ class AddressCsvTest {
                 carl,Tr4vel-light,carl@remote.example,1
                 """);
         assertEquals(List.of(
-                new ImportLine(2, "anna", "Tr4vel-light", List.of(), true),
-                new ImportLine(3, "bob", "Tr4vel-light", List.of("bob@remote.example"), true),
-                new ImportLine(4, "carl", "Tr4vel-light", List.of("carl@remote.example"), false)), parsed.lines());
+                new Line(2, "anna", "Tr4vel-light", List.of(), true),
+                new Line(3, "bob", "Tr4vel-light", List.of("bob@remote.example"), true),
+                new Line(4, "carl", "Tr4vel-light", List.of("carl@remote.example"), false)), parsed.lines());
         assertEquals(List.of(), parsed.refused());
     }
 
@@ -33,8 +33,8 @@ class AddressCsvTest {
                 + "anna,\"pass,word\"\"2\"\r\n"
                 + "bob,\"two\nlines9\"\r\n");
         assertEquals(List.of("pass,word\"2", "two\nlines9"),
-                parsed.lines().stream().map(ImportLine::password).toList());
-        assertEquals(List.of(2, 3), parsed.lines().stream().map(ImportLine::line).toList());
+                parsed.lines().stream().map(Line::password).toList());
+        assertEquals(List.of(2, 3), parsed.lines().stream().map(Line::line).toList());
     }
 
     @Test
@@ -46,10 +46,10 @@ class AddressCsvTest {
                 + "carl,Tr4vel-light\n"
                 + "dora\n");
         assertEquals(List.of(
-                new ImportLine(2, "anna", "three\r\nline\npassw0rd", List.of(), true),
-                new ImportLine(5, "bob", "two\rlines9", List.of(), true),
-                new ImportLine(8, "carl", "Tr4vel-light", List.of(), true)), parsed.lines());
-        assertEquals(List.of(new ImportOutcome(9, "dora", false, "has no password column")), parsed.refused());
+                new Line(2, "anna", "three\r\nline\npassw0rd", List.of(), true),
+                new Line(5, "bob", "two\rlines9", List.of(), true),
+                new Line(8, "carl", "Tr4vel-light", List.of(), true)), parsed.lines());
+        assertEquals(List.of(new Outcome(9, "dora", false, "has no password column")), parsed.refused());
     }
 
     @Test
@@ -68,7 +68,7 @@ class AddressCsvTest {
         for (String header : List.of("local part", " Local Part ", "LOCALPART", "local_part", "\"Local-Part\"",
                 "\uFEFFlocal part")) {
             AddressCsv.Parsed parsed = AddressCsv.parse(header + ",password\nanna,Tr4vel-light\n");
-            assertEquals(List.of(new ImportLine(2, "anna", "Tr4vel-light", List.of(), true)), parsed.lines(), header);
+            assertEquals(List.of(new Line(2, "anna", "Tr4vel-light", List.of(), true)), parsed.lines(), header);
         }
         assertEquals(List.of(), AddressCsv.parse("local part").lines(), "a header alone is read, with no lines");
     }
@@ -77,7 +77,7 @@ class AddressCsvTest {
     void semicolonsSeparateWhenTheHeaderUsesThem() {
         AddressCsv.Parsed parsed = AddressCsv.parse("local part;password;redirect target;keep flag\n"
                 + "anna;Tr4vel,light;a@remote.example b@remote.example;1\n");
-        assertEquals(List.of(new ImportLine(2, "anna", "Tr4vel,light",
+        assertEquals(List.of(new Line(2, "anna", "Tr4vel,light",
                 List.of("a@remote.example", "b@remote.example"), false)), parsed.lines());
     }
 
@@ -92,10 +92,10 @@ class AddressCsvTest {
                 dora,Tr4vel-light,d@remote.example,0,extra
                 """);
         assertEquals(List.of(
-                new ImportOutcome(2, "anna", false, "keep flag '2' must be 0 (keep a copy) or 1 (do not)"),
-                new ImportOutcome(4, "bob", false, "has no password column"),
-                new ImportOutcome(5, "carl", false, "keep flag given without a redirect target"),
-                new ImportOutcome(6, "dora", false,
+                new Outcome(2, "anna", false, "keep flag '2' must be 0 (keep a copy) or 1 (do not)"),
+                new Outcome(4, "bob", false, "has no password column"),
+                new Outcome(5, "carl", false, "keep flag given without a redirect target"),
+                new Outcome(6, "dora", false,
                         "has 5 columns; expected local part, password, redirect target, keep flag")),
                 parsed.refused());
         assertEquals(List.of(), parsed.lines());

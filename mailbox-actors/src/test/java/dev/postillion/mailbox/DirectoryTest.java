@@ -41,7 +41,7 @@ class DirectoryTest {
     @BeforeEach
     void open() {
         store = TestStores.open(dir);
-        directory = new Directory(store, clock, new Directory.Settings(8, 1000, 50, 20, 50, Duration.ofHours(24)));
+        directory = new Directory(store, clock, new Directory.Settings(8, new PasswordHash.Cost(64, 1, 1), 50, 20, 50, Duration.ofHours(24)));
     }
 
     @AfterEach
@@ -107,10 +107,24 @@ class DirectoryTest {
         join(directory.createDomain("example.com"));
         AddressRecord anna = join(directory.createAddress("example.com", "anna", PASSWORD, AddressType.MAILBOX));
         AddressRecord bob = join(directory.createAddress("example.com", "bob", PASSWORD, AddressType.MAILBOX));
-        assertEquals(32, anna.getPasswordHash().size());
-        assertEquals(1000, anna.getPasswordIterations());
+        assertTrue(anna.getPasswordHash().startsWith("$argon2id$v=19$m=64,t=1,p=1$"), anna.getPasswordHash());
         assertFalse(anna.getPasswordHash().equals(bob.getPasswordHash()), "same password, different salt");
         assertFalse(anna.toByteString().toStringUtf8().contains(PASSWORD));
+    }
+
+    @Test
+    void authenticatesTheAddressWithItsPasswordOnly() {
+        join(directory.createDomain("example.com"));
+        join(directory.createAddress("example.com", "Anna", PASSWORD, AddressType.MAILBOX));
+        join(directory.addAlias(address("anna@example.com"), "jps"));
+        assertEquals("Anna", join(directory.authenticate(address("anna@example.com"), PASSWORD))
+                .orElseThrow().getLocalPart());
+        assertTrue(join(directory.authenticate(address("anna@example.com"), PASSWORD + "x")).isEmpty());
+        assertTrue(join(directory.authenticate(address("nobody@example.com"), PASSWORD)).isEmpty());
+        // An alias is another name to receive mail at, not another login.
+        assertTrue(join(directory.authenticate(address("jps@example.com"), PASSWORD)).isEmpty());
+        join(directory.setDisabled(address("anna@example.com"), true));
+        assertTrue(join(directory.authenticate(address("anna@example.com"), PASSWORD)).isEmpty());
     }
 
     @Test
@@ -350,21 +364,21 @@ class DirectoryTest {
     @Test
     void activatingAResponderDeactivatesTheOther() {
         anna();
-        ResponderRecord first = join(directory.addResponder(address("anna@example.com"), responder("Summer")));
-        ResponderRecord second = join(directory.addResponder(address("anna@example.com"), responder("Winter")));
+        ResponderRecord first = join(directory.responders().add(address("anna@example.com"), responder("Summer")));
+        ResponderRecord second = join(directory.responders().add(address("anna@example.com"), responder("Winter")));
         assertEquals(List.of("1", "2"), List.of(first.getId(), second.getId()));
-        join(directory.activateResponder(address("anna@example.com"), "1"));
-        AddressRecord record = join(directory.activateResponder(address("anna@example.com"), "2"));
-        assertEquals("Winter", Directory.activeResponder(record).orElseThrow().getName());
-        join(directory.removeResponder(address("anna@example.com"), "2"));
+        join(directory.responders().activate(address("anna@example.com"), "1"));
+        AddressRecord record = join(directory.responders().activate(address("anna@example.com"), "2"));
+        assertEquals("Winter", AddressResponders.active(record).orElseThrow().getName());
+        join(directory.responders().remove(address("anna@example.com"), "2"));
         assertEquals(Optional.empty(),
-                Directory.activeResponder(directory.address(address("anna@example.com")).orElseThrow()));
+                AddressResponders.active(directory.address(address("anna@example.com")).orElseThrow()));
     }
 
     @Test
     void responderWeekdaysAreStoredInCanonicalForm() {
         anna();
-        ResponderRecord stored = join(directory.addResponder(address("anna@example.com"),
+        ResponderRecord stored = join(directory.responders().add(address("anna@example.com"),
                 responder("Weekends").toBuilder().addWeekdays("sunday").addWeekdays("Saturday").build()));
         assertEquals(List.of("SATURDAY", "SUNDAY"), stored.getWeekdaysList());
     }
@@ -373,7 +387,7 @@ class DirectoryTest {
     void removingTheAliasAResponderAnswersFromMakesItAnswerFromTheAddress() {
         anna();
         join(directory.addAlias(address("anna@example.com"), "jps"));
-        join(directory.addResponder(address("anna@example.com"),
+        join(directory.responders().add(address("anna@example.com"),
                 responder("Summer").toBuilder().setFrom("jps@example.com").build()));
         AddressRecord changed = join(directory.removeAlias(address("anna@example.com"), "jps"));
         assertEquals("", changed.getResponders(0).getFrom());
@@ -390,13 +404,13 @@ class DirectoryTest {
     @Test
     void responderSettingsAreChecked() {
         anna();
-        assertFails(Kind.INVALID, "start", directory.addResponder(address("anna@example.com"),
+        assertFails(Kind.INVALID, "start", directory.responders().add(address("anna@example.com"),
                 responder("Summer").toBuilder().setStart("2026-13-01").build()));
-        assertFails(Kind.INVALID, "weekday 'FUNDAY'", directory.addResponder(address("anna@example.com"),
+        assertFails(Kind.INVALID, "weekday 'FUNDAY'", directory.responders().add(address("anna@example.com"),
                 responder("Summer").toBuilder().addWeekdays("FUNDAY").build()));
-        assertFails(Kind.INVALID, "neither the address nor one of its aliases", directory.addResponder(
+        assertFails(Kind.INVALID, "neither the address nor one of its aliases", directory.responders().add(
                 address("anna@example.com"), responder("Summer").toBuilder().setFrom("boss@example.com").build()));
-        assertFails(Kind.NOT_FOUND, "no responder 7", directory.activateResponder(address("anna@example.com"), "7"));
+        assertFails(Kind.NOT_FOUND, "no responder 7", directory.responders().activate(address("anna@example.com"), "7"));
     }
 
     // --- bulk import (SPEC section 1) ---
@@ -404,16 +418,16 @@ class DirectoryTest {
     @Test
     void importCreatesGoodLinesAndNamesTheReasonForBadOnes() {
         anna();
-        Directory.ImportResult result = join(directory.importAddresses("example.com", List.of(
+        AddressImport.Result result = join(directory.imports().run("example.com", List.of(
                 line(2, "bob", List.of()),
                 line(3, "anna", List.of()),
-                new Directory.ImportLine(4, "carl", "password", List.of(), true),
+                new AddressImport.Line(4, "carl", "password", List.of(), true),
                 line(5, "bad..name", List.of()),
                 line(6, "dora", List.of("dora@remote.example")),
                 line(7, "BOB", List.of()))));
         assertFalse(result.limited());
         assertEquals(List.of(true, false, false, false, true, false),
-                result.lines().stream().map(Directory.ImportOutcome::created).toList());
+                result.lines().stream().map(AddressImport.Outcome::created).toList());
         assertTrue(result.lines().get(1).reason().contains("exists already"), result.lines().get(1).reason());
         assertTrue(result.lines().get(2).reason().contains("password"), result.lines().get(2).reason());
         assertTrue(result.lines().get(5).reason().contains("earlier line"), result.lines().get(5).reason());
@@ -426,18 +440,18 @@ class DirectoryTest {
     @Test
     void importBeyondTheQuotaCreatesNothingUntilTheWindowMoves() {
         join(directory.createDomain("example.com"));
-        List<Directory.ImportLine> fifty = new ArrayList<>();
+        List<AddressImport.Line> fifty = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             fifty.add(line(i + 2, "user" + i, List.of()));
         }
-        assertEquals(0, join(directory.importAddresses("example.com", fifty)).remaining());
-        Directory.ImportResult refused =
-                join(directory.importAddresses("example.com", List.of(line(2, "late", List.of()))));
+        assertEquals(0, join(directory.imports().run("example.com", fifty)).remaining());
+        AddressImport.Result refused =
+                join(directory.imports().run("example.com", List.of(line(2, "late", List.of()))));
         assertTrue(refused.limited());
         assertEquals(0, refused.remaining());
         assertEquals(Lookup.UNKNOWN_ADDRESS, directory.lookup(address("late@example.com")));
         clock.advance(Duration.ofHours(24));
-        assertFalse(join(directory.importAddresses("example.com", List.of(line(2, "late", List.of())))).limited());
+        assertFalse(join(directory.imports().run("example.com", List.of(line(2, "late", List.of())))).limited());
     }
 
     private void anna() {
@@ -449,8 +463,8 @@ class DirectoryTest {
         return ResponderRecord.newBuilder().setName(name).setText("Away.").build();
     }
 
-    private static Directory.ImportLine line(int number, String localPart, List<String> redirect) {
-        return new Directory.ImportLine(number, localPart, "Tr4vel-light", redirect, true);
+    private static AddressImport.Line line(int number, String localPart, List<String> redirect) {
+        return new AddressImport.Line(number, localPart, "Tr4vel-light", redirect, true);
     }
 
     private List<String> domainNames() {

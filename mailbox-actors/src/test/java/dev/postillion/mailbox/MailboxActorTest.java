@@ -81,7 +81,7 @@ class MailboxActorTest {
     private void openStore() {
         store = TestStores.open(dir);
         mailStore = new MailStore(store);
-        directory = new Directory(store, clock, new Directory.Settings(8, 1000, 50, 20, 50, Duration.ofHours(24)));
+        directory = new Directory(store, clock, new Directory.Settings(8, new PasswordHash.Cost(64, 1, 1), 50, 20, 50, Duration.ofHours(24)));
         queue = testKit.createTestProbe(QueueManager.Command.class);
         Spool spool = new Spool(new SpoolStore(store), new QueueIdGenerator(clock),
                 CompletableFuture.completedFuture(queue.getRef()));
@@ -402,19 +402,19 @@ class MailboxActorTest {
 
     @Test
     void inactiveResponderDoesNotAnswer() {
-        ResponderRecord stored = join(directory.addResponder(anna(), ResponderRecord.newBuilder()
+        ResponderRecord stored = join(directory.responders().add(anna(), ResponderRecord.newBuilder()
                 .setName("Holidays").setText("Back soon.").build()));
         deliver(id(1), 0);
         assertEquals(List.of(), spooled());
-        join(directory.activateResponder(anna(), stored.getId()));
+        join(directory.responders().activate(anna(), stored.getId()));
         deliver(id(2), 0);
         assertEquals(1, spooled().size());
     }
 
     private void activeResponder() {
-        ResponderRecord stored = join(directory.addResponder(anna(), ResponderRecord.newBuilder()
+        ResponderRecord stored = join(directory.responders().add(anna(), ResponderRecord.newBuilder()
                 .setName("Holidays").setText("I am away until Monday.").build()));
-        join(directory.activateResponder(anna(), stored.getId()));
+        join(directory.responders().activate(anna(), stored.getId()));
     }
 
     private List<QueuedMessage> spooled() {

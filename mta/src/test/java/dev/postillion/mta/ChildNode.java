@@ -97,7 +97,7 @@ final class ChildNode implements AfterEachCallback {
                 "-Dpostillion.smtp.mx.port=" + smtpPort,
                 "-Dpostillion.admin.port=" + adminPort,
                 "-Dpostillion.admin.token=" + TOKEN,
-                "-Dpostillion.directory.password-iterations=1000",
+                "-Dpostillion.directory.password-hash.memory=64KiB", "-Dpostillion.directory.password-hash.iterations=1",
                 "-Dpostillion.spf.enabled=false", "-Dpostillion.dkim.enabled=false"));
         command.addAll(settings);
         command.add(Main.class.getName());

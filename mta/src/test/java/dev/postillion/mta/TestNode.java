@@ -42,7 +42,8 @@ public final class TestNode implements AutoCloseable {
                         "postillion.smtp.mx.port", 0,
                         "postillion.admin.port", 0,
                         "postillion.admin.token", TOKEN,
-                        "postillion.directory.password-iterations", 1000,
+                        "postillion.directory.password-hash.memory", "64KiB",
+                        "postillion.directory.password-hash.iterations", 1,
                         // No DNS for SPF and DKIM unless a test serves it (AuthenticationResultsTest).
                         "postillion.spf.enabled", false,
                         "postillion.dkim.enabled", false));

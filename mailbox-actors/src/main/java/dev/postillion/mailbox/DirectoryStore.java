@@ -1,0 +1,176 @@
+package dev.postillion.mailbox;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.postillion.core.EmailAddress;
+import dev.postillion.core.Store;
+import dev.postillion.core.Store.Durability;
+import dev.postillion.core.StoreBatch;
+import dev.postillion.core.StoreException;
+import dev.postillion.core.StoreFamily;
+import dev.postillion.core.proto.AddressRecord;
+import dev.postillion.core.proto.AliasRecord;
+import dev.postillion.core.proto.DomainRecord;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * The {@code directory} column family as the {@link Directory}, {@link AddressImport} and
+ * {@link AddressResponders} share it: record keys, point reads, and the one writer thread every
+ * change runs on, so that a check ("exists already?") and the write that follows it never
+ * interleave with another change.
+ *
+ * <p>Keys: {@code domain/<name>}, {@code alias-domain/<primary>/<alias>} (the index of a domain's
+ * alias domains), {@code address/<domain>/<local part>}, {@code alias/<domain>/<local part>} and
+ * {@code import/<domain>}, all lower case.
+ */
+final class DirectoryStore implements AutoCloseable {
+
+    static final int LIST_LIMIT = 1_000_000;
+
+    private final Store store;
+    private final Clock clock;
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "directory-writer");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    DirectoryStore(Store store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    // --- reads, on the caller's thread ---
+
+    Optional<DomainRecord> domain(String name) {
+        return read(domainKey(name), DomainRecord::parseFrom);
+    }
+
+    Optional<AddressRecord> address(String domain, String localPart) {
+        return read(addressKey(domain, localPart), AddressRecord::parseFrom);
+    }
+
+    Optional<AliasRecord> alias(String domain, String localPart) {
+        return read(aliasKey(domain, localPart), AliasRecord::parseFrom);
+    }
+
+    <T> Optional<T> read(byte[] key, Parser<T> parser) {
+        return Optional.ofNullable(store.get(StoreFamily.DIRECTORY, key)).map(bytes -> parse(parser, bytes));
+    }
+
+    List<Store.KeyValue> prefix(byte[] prefix, int limit) {
+        return store.prefix(StoreFamily.DIRECTORY, prefix, limit);
+    }
+
+    /** The domain, or NOT_FOUND; INVALID for an alias domain, whose addresses live at its primary. */
+    DomainRecord requirePrimary(String domain) {
+        DomainRecord record = domain(domain).orElseThrow(() -> DirectoryException.notFound("no domain " + domain));
+        if (!record.getAliasOf().isEmpty()) {
+            throw DirectoryException.invalid(record.getName() + " is an alias domain of " + record.getAliasOf()
+                    + "; manage addresses there");
+        }
+        return record;
+    }
+
+    /** The address exactly as created, or NOT_FOUND naming it. */
+    AddressRecord requireAddress(EmailAddress address) {
+        return address(address.domain(), address.localPart())
+                .orElseThrow(() -> DirectoryException.notFound("no address " + address));
+    }
+
+    // --- changes, on the writer thread ---
+
+    <T> CompletionStage<T> change(Supplier<T> change) {
+        return CompletableFuture.supplyAsync(change, writer);
+    }
+
+    /** Reads the address, applies {@code edit} and stores the result, as one change. */
+    CompletionStage<AddressRecord> changeAddress(EmailAddress address, UnaryOperator<AddressRecord.Builder> edit) {
+        return change(() -> saveAddress(edit.apply(requireAddress(address).toBuilder())));
+    }
+
+    /** On the writer thread only. */
+    AddressRecord saveAddress(AddressRecord.Builder record) {
+        AddressRecord saved = record.build();
+        commit(new StoreBatch().put(StoreFamily.DIRECTORY, addressKey(saved.getDomain(), saved.getLocalPart()),
+                saved.toByteArray()));
+        return saved;
+    }
+
+    /** On the writer thread only: the change is durable when this returns. */
+    void commit(StoreBatch batch) {
+        store.commit(batch, Durability.SYNC).toCompletableFuture().join();
+    }
+
+    // --- keys ---
+
+    static byte[] domainKey(String domain) {
+        return utf8("domain/" + lower(domain));
+    }
+
+    static byte[] domainPrefix() {
+        return utf8("domain/");
+    }
+
+    static byte[] addressPrefix(String domain) {
+        return utf8("address/" + lower(domain) + "/");
+    }
+
+    static byte[] addressKey(String domain, String localPart) {
+        return utf8("address/" + lower(domain) + "/" + lower(localPart));
+    }
+
+    static byte[] aliasKey(String domain, String localPart) {
+        return utf8("alias/" + lower(domain) + "/" + lower(localPart));
+    }
+
+    static byte[] aliasDomainPrefix(String primary) {
+        return utf8("alias-domain/" + lower(primary) + "/");
+    }
+
+    static byte[] aliasDomainKey(String primary, String alias) {
+        return utf8("alias-domain/" + lower(primary) + "/" + lower(alias));
+    }
+
+    static byte[] importKey(String domain) {
+        return utf8("import/" + lower(domain));
+    }
+
+    private static String lower(String text) {
+        return text.toLowerCase(Locale.ROOT);
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    interface Parser<T> {
+        T parse(byte[] bytes) throws InvalidProtocolBufferException;
+    }
+
+    static <T> T parse(Parser<T> parser, byte[] bytes) {
+        try {
+            return parser.parse(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new StoreException("corrupt directory record: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        writer.shutdown();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.postillion.mailbox;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Hashing and checking of address passwords ({@link PasswordHash}) on threads of their own, one per
+ * core: Argon2id is deliberately slow and memory-hard, so it never runs on an actor, I/O or
+ * directory-writer thread, and a burst of logins or a large import waits here rather than
+ * starving those.
+ */
+final class Passwords implements AutoCloseable {
+
+    private final int minimumLength;
+    private final PasswordHash.Cost cost;
+    private final ExecutorService hashing = Executors.newFixedThreadPool(
+            Runtime.getRuntime().availableProcessors(), r -> {
+                Thread thread = new Thread(r, "password-hashing");
+                thread.setDaemon(true);
+                return thread;
+            });
+
+    Passwords(int minimumLength, PasswordHash.Cost cost) {
+        this.minimumLength = minimumLength;
+        this.cost = cost;
+    }
+
+    /** The hash of a new address's password; fails INVALID, with the reason, for a weak one. */
+    CompletionStage<String> hash(String password, String localPart) {
+        return CompletableFuture.supplyAsync(() -> {
+            checkStrength(password, localPart);
+            return PasswordHash.of(password, cost);
+        }, hashing);
+    }
+
+    /** Refuses a weak password (SPEC section 1) with the reason, on the caller's thread. */
+    void checkStrength(String password, String localPart) {
+        AddressRules.checkPassword(password, minimumLength, localPart);
+    }
+
+    /** Whether {@code password} is the one {@code encoded} was made from. */
+    CompletionStage<Boolean> matches(String password, String encoded) {
+        return CompletableFuture.supplyAsync(() -> PasswordHash.matches(password, encoded), hashing);
+    }
+
+    @Override
+    public void close() {
+        hashing.shutdown();
+    }
+}
