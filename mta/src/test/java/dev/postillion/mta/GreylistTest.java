@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -175,6 +176,32 @@ class GreylistTest {
     }
 
     @Test
+    void entriesUnseenForTheMaximumAgeAreSweptAndAWhitelistLapses() throws IOException {
+        try (TestNode own = TestNode.start(dataDir.resolve("sweep"), Map.of(
+                "postillion.greylist.allow-networks", List.of(),
+                "postillion.greylist.auto-whitelist", 1,
+                "postillion.greylist.sweep-interval", "100ms"), clock)) {
+            own.createMailbox("fred@" + DOMAIN);
+            String sender = freshSender();
+            pass(own, sender, "fred@" + DOMAIN);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> rcpt(own, freshSender(), "fred@" + DOMAIN).equals(RECIPIENT_OK));
+            assertEquals(1, triplets(own).size(), "the passed triplet is kept while it is young");
+
+            clock.advance(Duration.ofDays(36));
+            await().atMost(Duration.ofSeconds(10)).until(() -> triplets(own).isEmpty());
+            assertEquals(GREYLISTED, rcpt(own, freshSender(), "fred@" + DOMAIN),
+                    "no triplet of the network passed for the maximum age: it is greylisted again");
+        }
+    }
+
+    private static List<JsonNode> triplets(TestNode on) throws IOException {
+        List<JsonNode> triplets = new ArrayList<>();
+        QueueApi.json(on.get("/api/v1/greylist?limit=1000")).get("triplets").forEach(triplets::add);
+        return triplets;
+    }
+
+    @Test
     void anAutoWhitelistOfZeroIsOff() throws IOException {
         try (TestNode own = TestNode.start(dataDir.resolve("auto-whitelist-off"), Map.of(
                 "postillion.greylist.allow-networks", List.of(),
@@ -209,9 +236,13 @@ class GreylistTest {
     }
 
     private static void pass(String sender, String recipient) throws IOException {
-        assertEquals(GREYLISTED, rcpt(sender, recipient));
+        pass(node, sender, recipient);
+    }
+
+    private static void pass(TestNode on, String sender, String recipient) throws IOException {
+        assertEquals(GREYLISTED, rcpt(on, sender, recipient));
         clock.advance(Duration.ofMinutes(6));
-        assertEquals(RECIPIENT_OK, rcpt(sender, recipient));
+        assertEquals(RECIPIENT_OK, rcpt(on, sender, recipient));
     }
 
     /** A sender of its own triplet: letters only, as digit runs would be folded into one. */

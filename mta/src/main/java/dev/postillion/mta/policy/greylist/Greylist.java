@@ -7,6 +7,7 @@ import dev.postillion.core.Store;
 import dev.postillion.core.Store.Durability;
 import dev.postillion.core.StoreBatch;
 import dev.postillion.core.StoreFamily;
+import dev.postillion.core.proto.NetworkRecord;
 import dev.postillion.core.proto.TripletRecord;
 import dev.postillion.mta.smtp.ClientNetworks;
 import java.net.InetAddress;
@@ -48,7 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class Greylist implements GreylistAdmin {
 
     private static final String ALLOW = "a/";
-    private static final String TRIPLETS = "t/";
+    private static final String TRIPLETS = GreylistTriplet.KEY_PREFIX;
     private static final int MAX_ALLOW_ENTRIES = 10_000;
     /** How old the snapshot of allow entries may grow before a check has it reloaded. */
     static final Duration ALLOW_REFRESH = Duration.ofSeconds(30);
@@ -56,20 +57,26 @@ public final class Greylist implements GreylistAdmin {
 
     private final Store store;
     private final ClusterSharding sharding;
+    private final Clock clock;
     private final GreylistSettings settings;
     private final Duration askTimeout;
     /** Where the store is read for a new snapshot: never the thread of a check. */
     private final Executor blocking;
     private final AtomicReference<AllowList> allowList = new AtomicReference<>();
     private final AtomicBoolean reloading = new AtomicBoolean();
+    private final AtomicBoolean sweeping = new AtomicBoolean();
 
-    private Greylist(Store store, ClusterSharding sharding, GreylistSettings settings, Duration askTimeout,
-            Executor blocking) {
+    private final GreylistSweep sweep;
+
+    private Greylist(Store store, ClusterSharding sharding, Clock clock, GreylistSettings settings,
+            Duration askTimeout, Executor blocking) {
         this.store = store;
         this.sharding = sharding;
+        this.clock = clock;
         this.settings = settings;
         this.askTimeout = askTimeout;
         this.blocking = blocking;
+        this.sweep = new GreylistSweep(store, sharding, clock, settings.maxAge(), askTimeout, blocking);
         reloadAllowList();
     }
 
@@ -150,14 +157,35 @@ public final class Greylist implements GreylistAdmin {
     public static Greylist start(ActorSystem<?> system, Store store, Clock clock, GreylistSettings settings) {
         ClusterSharding sharding = ClusterSharding.get(system);
         sharding.init(Entity.of(GreylistNetwork.TYPE_KEY,
-                        ctx -> GreylistNetwork.create(ctx.getEntityId(), store, clock))
+                        ctx -> GreylistNetwork.create(ctx.getEntityId(), store, clock, settings.maxAge()))
                 .withStopMessage(new GreylistNetwork.Passivate()));
         sharding.init(Entity.of(GreylistTriplet.TYPE_KEY, ctx -> GreylistTriplet.create(ctx.getEntityId(), store,
                         clock, settings, sharding.entityRefFor(GreylistNetwork.TYPE_KEY,
                                 Triplet.fromKey(ctx.getEntityId()).network())))
                 .withStopMessage(new GreylistTriplet.Passivate()));
-        return new Greylist(store, sharding, settings, Duration.ofSeconds(10),
+        Greylist greylist = new Greylist(store, sharding, clock, settings, Duration.ofSeconds(10),
                 system.dispatchers().lookup(DispatcherSelector.blocking()));
+        Duration every = settings.sweepInterval();
+        system.scheduler().scheduleWithFixedDelay(every, every, greylist::sweep, system.executionContext());
+        return greylist;
+    }
+
+    /**
+     * Removes the triplets unseen for {@code max-age} and the lapsed auto-whitelist counts; run
+     * every {@code sweep-interval}.
+     */
+    private void sweep() {
+        if (!sweeping.compareAndSet(false, true)) {
+            return;
+        }
+        sweep.run().whenComplete((expired, failure) -> {
+            sweeping.set(false);
+            if (failure != null) {
+                LOG.warn("greylist sweep failed: {}", failure.toString());
+            } else if (expired > 0) {
+                LOG.info("greylist sweep: {} expired entries removed", expired);
+            }
+        });
     }
 
     /**
@@ -198,8 +226,10 @@ public final class Greylist implements GreylistAdmin {
         if (settings.autoWhitelist() == 0) {
             return Optional.empty();
         }
-        byte[] network = store.get(StoreFamily.GREYLIST, GreylistNetwork.networkStoreKey(triplet.network()));
-        if (GreylistNetwork.read(network).getPasses() >= settings.autoWhitelist()) {
+        NetworkRecord network = GreylistNetwork.read(
+                store.get(StoreFamily.GREYLIST, GreylistNetwork.networkStoreKey(triplet.network())));
+        if (network.getPasses() >= settings.autoWhitelist()
+                && !GreylistNetwork.lapsed(network, clock.millis(), settings.maxAge())) {
             return Optional.of("network " + triplet.network() + " auto-whitelisted");
         }
         return Optional.empty();

@@ -9,6 +9,9 @@ import dev.postillion.core.StoreFamily;
 import dev.postillion.core.proto.NetworkRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -19,8 +22,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 /**
  * A client network's count of triplets that passed greylisting: once it reaches
  * {@code auto-whitelist}, the network is a sender that retries properly and is no longer
- * greylisted (postgrey's auto-whitelist-clients). Reached through Cluster Sharding, keyed by the
- * network; the only writer of its count.
+ * greylisted (postgrey's auto-whitelist-clients). A network none of whose triplets passed for
+ * {@code max-age} starts counting again, as postgrey forgets such clients. Reached through Cluster
+ * Sharding, keyed by the network; the only writer of its count.
  */
 public final class GreylistNetwork extends AbstractBehavior<GreylistNetwork.Command> {
 
@@ -31,32 +35,40 @@ public final class GreylistNetwork extends AbstractBehavior<GreylistNetwork.Comm
     /** One more triplet of this network passed. */
     public record Passed() implements Command {}
 
+    /** The sweep's request: forget the count if no triplet passed for {@code max-age}. */
+    public record Expire(ActorRef<Done> replyTo) implements Command {}
+
     /** Sharding's stop message: the actor stops once its writes have landed. */
     public record Passivate() implements Command {}
 
     private record Written(Throwable failure) implements Command {}
 
+    /** Store keys of network records: this, then the network. */
+    static final String KEY_PREFIX = "n/";
+
     private final byte[] key;
     private final Store store;
     private final Clock clock;
+    private final Duration maxAge;
     private NetworkRecord record;
     private int writing;
     private boolean stopWhenWritten;
 
-    public static Behavior<Command> create(String network, Store store, Clock clock) {
-        return Behaviors.setup(ctx -> new GreylistNetwork(ctx, network, store, clock));
+    public static Behavior<Command> create(String network, Store store, Clock clock, Duration maxAge) {
+        return Behaviors.setup(ctx -> new GreylistNetwork(ctx, network, store, clock, maxAge));
     }
 
-    private GreylistNetwork(ActorContext<Command> ctx, String network, Store store, Clock clock) {
+    private GreylistNetwork(ActorContext<Command> ctx, String network, Store store, Clock clock, Duration maxAge) {
         super(ctx);
         this.key = networkStoreKey(network);
         this.store = store;
         this.clock = clock;
+        this.maxAge = maxAge;
         this.record = read(store.get(StoreFamily.GREYLIST, key));
     }
 
     static byte[] networkStoreKey(String network) {
-        return ("n/" + network).getBytes(StandardCharsets.UTF_8);
+        return (KEY_PREFIX + network).getBytes(StandardCharsets.UTF_8);
     }
 
     static NetworkRecord read(byte[] bytes) {
@@ -67,15 +79,27 @@ public final class GreylistNetwork extends AbstractBehavior<GreylistNetwork.Comm
         }
     }
 
+    /** Whether the count has lapsed: no pass for longer than {@code max-age} at {@code now}. */
+    static boolean lapsed(NetworkRecord record, long now, Duration maxAge) {
+        return now - record.getLastPassEpochMillis() > maxAge.toMillis();
+    }
+
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(Passed.class, passed -> {
-                    record = record.toBuilder().setPasses(record.getPasses() + 1)
-                            .setLastPassEpochMillis(clock.millis()).build();
-                    writing++;
-                    getContext().pipeToSelf(store.commit(new StoreBatch().put(StoreFamily.GREYLIST, key,
-                            record.toByteArray()), Durability.BUFFERED), (ok, failure) -> new Written(failure));
+                    long now = clock.millis();
+                    int before = lapsed(record, now, maxAge) ? 0 : record.getPasses();
+                    record = record.toBuilder().setPasses(before + 1).setLastPassEpochMillis(now).build();
+                    write(new StoreBatch().put(StoreFamily.GREYLIST, key, record.toByteArray()));
+                    return this;
+                })
+                .onMessage(Expire.class, expire -> {
+                    if (record.getPasses() > 0 && lapsed(record, clock.millis(), maxAge)) {
+                        record = NetworkRecord.getDefaultInstance();
+                        write(new StoreBatch().delete(StoreFamily.GREYLIST, key));
+                    }
+                    expire.replyTo().tell(Done.getInstance());
                     return this;
                 })
                 .onMessage(Written.class, written -> {
@@ -87,5 +111,11 @@ public final class GreylistNetwork extends AbstractBehavior<GreylistNetwork.Comm
                     return writing == 0 ? Behaviors.stopped() : this;
                 })
                 .build();
+    }
+
+    /** Buffered: a count lost in a crash only delays the auto-whitelist by a pass. */
+    private void write(StoreBatch batch) {
+        writing++;
+        getContext().pipeToSelf(store.commit(batch, Durability.BUFFERED), (ok, failure) -> new Written(failure));
     }
 }

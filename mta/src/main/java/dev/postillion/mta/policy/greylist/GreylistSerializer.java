@@ -3,6 +3,7 @@ package dev.postillion.mta.policy.greylist;
 import dev.postillion.core.ProtocolSerializer;
 import dev.postillion.core.proto.GreylistCheckMessage;
 import dev.postillion.core.proto.GreylistVerdictMessage;
+import java.util.function.Function;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -14,12 +15,10 @@ public final class GreylistSerializer extends ProtocolSerializer {
 
     public GreylistSerializer(ExtendedActorSystem system) {
         super(system, 74_202, "greylist");
-        bind("C", GreylistTriplet.Check.class, check -> replyTo(check.replyTo()),
-                bytes -> new GreylistTriplet.Check(resolver.resolveActorRef(
-                        GreylistCheckMessage.parseFrom(bytes).getReplyTo())));
-        bind("F", GreylistTriplet.Forget.class, forget -> replyTo(forget.replyTo()),
-                bytes -> new GreylistTriplet.Forget(resolver.resolveActorRef(
-                        GreylistCheckMessage.parseFrom(bytes).getReplyTo())));
+        bindRequest("C", GreylistTriplet.Check.class, GreylistTriplet.Check::replyTo, GreylistTriplet.Check::new);
+        bindRequest("F", GreylistTriplet.Forget.class, GreylistTriplet.Forget::replyTo, GreylistTriplet.Forget::new);
+        bindRequest("E", GreylistTriplet.Expire.class, GreylistTriplet.Expire::replyTo, GreylistTriplet.Expire::new);
+        bindRequest("X", GreylistNetwork.Expire.class, GreylistNetwork.Expire::replyTo, GreylistNetwork.Expire::new);
         bind("V", GreylistTriplet.Verdict.class,
                 verdict -> GreylistVerdictMessage.newBuilder().setPass(verdict.pass()).setReason(verdict.reason())
                         .build().toByteArray(),
@@ -32,9 +31,12 @@ public final class GreylistSerializer extends ProtocolSerializer {
         bind("T", GreylistNetwork.Passivate.class, GreylistNetwork.Passivate::new);
     }
 
-    /** Check and Forget carry only where the answer goes. */
-    private byte[] replyTo(ActorRef<?> replyTo) {
-        return GreylistCheckMessage.newBuilder().setReplyTo(resolver.toSerializationFormat(replyTo)).build()
-                .toByteArray();
+    /** A request that carries only where its answer goes. */
+    private <T, R> void bindRequest(String manifest, Class<T> type, Function<T, ActorRef<R>> replyTo,
+            Function<ActorRef<R>, T> create) {
+        bind(manifest, type,
+                request -> GreylistCheckMessage.newBuilder()
+                        .setReplyTo(resolver.toSerializationFormat(replyTo.apply(request))).build().toByteArray(),
+                bytes -> create.apply(resolver.resolveActorRef(GreylistCheckMessage.parseFrom(bytes).getReplyTo())));
     }
 }

@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * @param allowDomains sender domains never greylisted (lower case)
  */
 public record GreylistSettings(boolean enabled, Duration delay, Duration retryWindow, Duration maxAge,
-        int autoWhitelist, ClientNetworks allowNetworks, Set<String> allowDomains) {
+        int autoWhitelist, ClientNetworks allowNetworks, Set<String> allowDomains, Duration sweepInterval) {
 
     private static final String PATH = "postillion.greylist.";
 
@@ -41,7 +41,17 @@ public record GreylistSettings(boolean enabled, Duration delay, Duration retryWi
         List<String> domains = greylist.getStringList("allow-domains");
         return new GreylistSettings(greylist.getBoolean("enabled"), delay, retryWindow, maxAge, autoWhitelist,
                 ClientNetworks.parse(greylist.getStringList("allow-networks")),
-                domains.stream().map(domain -> domain.toLowerCase(Locale.ROOT)).collect(Collectors.toSet()));
+                domains.stream().map(domain -> domain.toLowerCase(Locale.ROOT)).collect(Collectors.toSet()),
+                positive(greylist, "sweep-interval"));
+    }
+
+    private static Duration positive(Config greylist, String key) {
+        Duration duration = greylist.getDuration(key);
+        if (duration.isNegative() || duration.isZero()) {
+            throw new ConfigException.BadValue(greylist.getValue(key).origin(), PATH + key,
+                    "must be positive, not " + duration);
+        }
+        return duration;
     }
 
     private static Duration nonNegative(Config greylist, String key) {

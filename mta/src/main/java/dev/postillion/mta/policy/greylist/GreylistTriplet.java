@@ -39,6 +39,12 @@ public final class GreylistTriplet extends AbstractBehavior<GreylistTriplet.Comm
     /** Forgets the triplet (the operator's DELETE): its next attempt is a first attempt again. */
     public record Forget(ActorRef<Done> replyTo) implements Command {}
 
+    /**
+     * The sweep's request: forget the triplet if it has gone unseen for {@code max-age}. Through the
+     * actor, so that it stays the only writer of its record and a check racing the sweep wins.
+     */
+    public record Expire(ActorRef<Done> replyTo) implements Command {}
+
     /** Sharding's stop message: the actor stops once its writes have landed. */
     public record Passivate() implements Command {}
 
@@ -46,6 +52,9 @@ public final class GreylistTriplet extends AbstractBehavior<GreylistTriplet.Comm
 
     /** The answer to {@link Check}: pass, or defer with 451 4.7.1; {@code reason} is for the log. */
     public record Verdict(boolean pass, String reason) {}
+
+    /** Store keys of triplet records: this, then {@link Triplet#key()}. */
+    static final String KEY_PREFIX = "t/";
 
     /** How often a passing triplet's last-seen time is written: enough for max-age, few writes. */
     private static final Duration LAST_SEEN_PRECISION = Duration.ofHours(1);
@@ -77,7 +86,7 @@ public final class GreylistTriplet extends AbstractBehavior<GreylistTriplet.Comm
 
     /** The store key of a triplet's record. */
     static byte[] tripletStoreKey(String tripletKey) {
-        return ("t/" + tripletKey).getBytes(StandardCharsets.UTF_8);
+        return (KEY_PREFIX + tripletKey).getBytes(StandardCharsets.UTF_8);
     }
 
     static TripletRecord read(byte[] bytes) {
@@ -93,6 +102,7 @@ public final class GreylistTriplet extends AbstractBehavior<GreylistTriplet.Comm
         return newReceiveBuilder()
                 .onMessage(Check.class, this::onCheck)
                 .onMessage(Forget.class, this::onForget)
+                .onMessage(Expire.class, this::onExpire)
                 .onMessage(Written.class, written -> {
                     writing--;
                     return stopWhenWritten && writing == 0 ? Behaviors.stopped() : this;
@@ -110,8 +120,12 @@ public final class GreylistTriplet extends AbstractBehavior<GreylistTriplet.Comm
         return this;
     }
 
+    private boolean expired(long now) {
+        return now - record.getLastSeenEpochMillis() > settings.maxAge().toMillis();
+    }
+
     private Verdict decide(long now) {
-        if (record == null || now - record.getLastSeenEpochMillis() > settings.maxAge().toMillis()) {
+        if (record == null || expired(now)) {
             save(TripletRecord.newBuilder().setFirstSeenEpochMillis(now).setLastSeenEpochMillis(now).build());
             return new Verdict(false, "first attempt");
         }
@@ -139,6 +153,15 @@ public final class GreylistTriplet extends AbstractBehavior<GreylistTriplet.Comm
         record = null;
         write(new StoreBatch().delete(StoreFamily.GREYLIST, key));
         forget.replyTo().tell(Done.getInstance());
+        return this;
+    }
+
+    private Behavior<Command> onExpire(Expire expire) {
+        if (record != null && expired(clock.millis())) {
+            record = null;
+            write(new StoreBatch().delete(StoreFamily.GREYLIST, key));
+        }
+        expire.replyTo().tell(Done.getInstance());
         return this;
     }
 

@@ -23,13 +23,17 @@ class GreylistSerializerTest {
     }
 
     @Test
-    void checkAndForgetKeepTheirReplyTo() {
+    void requestsKeepTheirReplyTo() {
         TestProbe<GreylistTriplet.Verdict> verdicts = testKit.createTestProbe();
         TestProbe<Done> done = testKit.createTestProbe();
         var check = assertInstanceOf(GreylistTriplet.Check.class, roundTrip(new GreylistTriplet.Check(verdicts.ref())));
         var forget = assertInstanceOf(GreylistTriplet.Forget.class, roundTrip(new GreylistTriplet.Forget(done.ref())));
         assertEquals(verdicts.ref(), check.replyTo());
         assertEquals(done.ref(), forget.replyTo());
+        assertEquals(done.ref(), assertInstanceOf(GreylistTriplet.Expire.class,
+                roundTrip(new GreylistTriplet.Expire(done.ref()))).replyTo());
+        assertEquals(done.ref(), assertInstanceOf(GreylistNetwork.Expire.class,
+                roundTrip(new GreylistNetwork.Expire(done.ref()))).replyTo());
     }
 
     @Test
