@@ -1,43 +1,46 @@
 package dev.postillion.mta;
 
-import static dev.postillion.mta.SmtpProtocolTest.RECIPIENT_OK;
+import static dev.postillion.mta.AdminCalls.address;
+import static dev.postillion.mta.AdminCalls.addresses;
+import static dev.postillion.mta.AdminCalls.assertError;
+import static dev.postillion.mta.AdminCalls.error;
+import static dev.postillion.mta.AdminCalls.fieldNames;
+import static dev.postillion.mta.AdminCalls.json;
+import static dev.postillion.mta.AdminCalls.object;
+import static dev.postillion.mta.AdminCalls.JSON;
+import static dev.postillion.mta.AdminCalls.PASSWORD;
 import static dev.postillion.mta.SmtpProtocolTest.SENDER_OK;
 import static dev.postillion.mta.SmtpProtocolTest.connect;
+import static dev.postillion.mta.SmtpProtocolTest.RECIPIENT_OK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The admin routes of the mailbox features (issue 4) on a real node, over HTTP: the JSON each
+ * The admin routes of an address's settings (issue 4) on a real node, over HTTP: the JSON each
  * returns, and the error each refusal gives, always {@code {"error": "..."}} naming the problem.
  * Each test works in a domain of its own.
  */
 class AddressAdminApiTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final AtomicInteger DOMAINS = new AtomicInteger();
-    private static final String PASSWORD = "secret-password";
-
     @TempDir static Path dataDir;
     static TestNode node;
+    static AdminCalls calls;
 
     @BeforeAll
     static void start() {
         node = TestNode.start(dataDir);
+        calls = new AdminCalls(node, "address");
     }
 
     @AfterAll
@@ -49,7 +52,7 @@ class AddressAdminApiTest {
 
     @Test
     void aNewAddressShowsEachOfItsSettings() {
-        String domain = newDomain();
+        String domain = calls.newDomain();
         HttpResponse<String> created = node.post(addresses(domain),
                 "{\"localPart\":\"anna\",\"password\":\"" + PASSWORD + "\"}");
         assertEquals(201, created.statusCode(), created.body());
@@ -75,7 +78,7 @@ class AddressAdminApiTest {
 
     @Test
     void aNoReplyAddressIsCreatedByTypeAndRefusesMail() throws IOException {
-        String domain = newDomain();
+        String domain = calls.newDomain();
         HttpResponse<String> created = node.post(addresses(domain),
                 "{\"localPart\":\"no-reply\",\"password\":\"" + PASSWORD + "\",\"type\":\"no-reply\"}");
         assertEquals(201, created.statusCode(), created.body());
@@ -101,29 +104,29 @@ class AddressAdminApiTest {
 
     @Test
     void patchDisablesTheAddressAndSetsItsTimeZone() throws IOException {
-        String domain = newDomain();
-        String anna = newAddress(domain, "anna");
+        String domain = calls.newDomain();
+        String anna = calls.newAddress(domain, "anna");
 
-        JsonNode disabled = patched(anna, "{\"disabled\":true}");
+        JsonNode disabled = calls.patched(anna, "{\"disabled\":true}");
         assertEquals(true, disabled.get("disabled").asBoolean());
         assertEquals("UTC", disabled.get("timeZone").asText());
-        assertEquals("550 5.1.1 <" + anna + ">: Recipient address rejected: account disabled", rcpt(anna));
+        assertEquals("550 5.1.1 <" + anna + ">: Recipient address rejected: account disabled", calls.rcpt(anna));
 
-        JsonNode zoned = patched(anna, "{\"timeZone\":\"Europe/Paris\"}");
+        JsonNode zoned = calls.patched(anna, "{\"timeZone\":\"Europe/Paris\"}");
         assertEquals(true, zoned.get("disabled").asBoolean(), "absent fields stay as they are");
         assertEquals("Europe/Paris", zoned.get("timeZone").asText());
 
-        JsonNode both = patched(anna, "{\"disabled\":false,\"timeZone\":\"UTC\"}");
+        JsonNode both = calls.patched(anna, "{\"disabled\":false,\"timeZone\":\"UTC\"}");
         assertEquals(false, both.get("disabled").asBoolean());
         assertEquals("UTC", both.get("timeZone").asText());
         assertEquals(json(node.get(address(anna))), both);
-        assertEquals(RECIPIENT_OK, rcpt(anna));
+        assertEquals(RECIPIENT_OK, calls.rcpt(anna));
     }
 
     @Test
     void aRefusedPatchNamesTheProblemAndChangesNothing() {
-        String domain = newDomain();
-        String anna = newAddress(domain, "anna");
+        String domain = calls.newDomain();
+        String anna = calls.newAddress(domain, "anna");
 
         assertError(400, "unknown field 'colour'; expected disabled, timeZone",
                 node.patch(address(anna), "{\"colour\":\"blue\"}"));
@@ -156,9 +159,9 @@ class AddressAdminApiTest {
 
     @Test
     void aliasesAreAddedListedAndRemoved() {
-        String domain = newDomain();
-        String anna = newAddress(domain, "anna");
-        newAddress(domain, "bob");
+        String domain = calls.newDomain();
+        String anna = calls.newAddress(domain, "anna");
+        calls.newAddress(domain, "bob");
         assertEquals(JSON.createArrayNode(), json(node.get(address(anna) + "/aliases")));
 
         HttpResponse<String> added = node.post(address(anna) + "/aliases", "{\"localPart\":\"jps\"}");
@@ -195,8 +198,8 @@ class AddressAdminApiTest {
 
     @Test
     void anAddressHasAtMostFiftyAliases() {
-        String domain = newDomain();
-        String anna = newAddress(domain, "anna");
+        String domain = calls.newDomain();
+        String anna = calls.newAddress(domain, "anna");
         for (int i = 0; i < 50; i++) {
             HttpResponse<String> added = node.post(address(anna) + "/aliases", "{\"localPart\":\"alias" + i + "\"}");
             assertEquals(201, added.statusCode(), added.body());
@@ -210,9 +213,9 @@ class AddressAdminApiTest {
 
     @Test
     void aRedirectIsSetShownAndRemoved() {
-        String domain = newDomain();
-        String anna = newAddress(domain, "anna");
-        String tara = newAddress(domain, "tara");
+        String domain = calls.newDomain();
+        String anna = calls.newAddress(domain, "anna");
+        String tara = calls.newAddress(domain, "tara");
         String redirect = address(anna) + "/redirect";
         assertError(404, anna + " has no redirect", node.get(redirect));
 
@@ -262,8 +265,8 @@ class AddressAdminApiTest {
 
     @Test
     void aBackupCopyIsSetShownAndRemoved() {
-        String domain = newDomain();
-        String anna = newAddress(domain, "anna");
+        String domain = calls.newDomain();
+        String anna = calls.newAddress(domain, "anna");
         String backup = address(anna) + "/backup-copy";
         assertError(404, anna + " has no backup copy", node.get(backup));
 
@@ -290,8 +293,8 @@ class AddressAdminApiTest {
 
     @Test
     void senderListsAreReplacedWholeAndWarnAboutTheOwnAddress() {
-        String domain = newDomain();
-        String anna = newAddress(domain, "anna");
+        String domain = calls.newDomain();
+        String anna = calls.newAddress(domain, "anna");
         assertEquals(201, node.post(address(anna) + "/aliases", "{\"localPart\":\"jps\"}").statusCode());
         String lists = address(anna) + "/lists";
         JsonNode empty = object("{\"allow\":[],\"block\":[],\"blocked\":\"spam\",\"warnings\":[]}");
@@ -322,305 +325,4 @@ class AddressAdminApiTest {
         assertEquals(empty, json(cleared));
     }
 
-    // --- responders ---
-
-    @Test
-    void respondersAreCreatedReplacedActivatedAndDeleted() {
-        String domain = newDomain();
-        String anna = newAddress(domain, "anna");
-        String responders = address(anna) + "/responders";
-        assertEquals(JSON.createArrayNode(), json(node.get(responders)));
-
-        HttpResponse<String> plain = node.post(responders, "{\"name\":\"Holidays\",\"text\":\"Away.\"}");
-        assertEquals(201, plain.statusCode(), plain.body());
-        JsonNode holidays = object("{\"id\":\"1\",\"name\":\"Holidays\",\"text\":\"Away.\",\"subject\":null,"
-                + "\"start\":null,\"end\":null,\"weekdays\":[],\"from\":null,\"exclude\":[],\"active\":false}");
-        assertEquals(holidays, json(plain));
-
-        String full = "{\"name\":\"Fridays\",\"text\":\"Not on Fridays.\",\"subject\":\"Out of office\","
-                + "\"start\":\"2026-12-20T08:00\",\"end\":\"2027-01-04T08:00:00+01:00\",\"weekdays\":[\"FRIDAY\","
-                + "\"SATURDAY\"],\"from\":\"" + anna + "\",\"exclude\":[\"boss@example.com\",\"@example.org\"]}";
-        HttpResponse<String> created = node.post(responders, full);
-        assertEquals(201, created.statusCode(), created.body());
-        JsonNode fridays = object(full.replace("{\"name\"", "{\"id\":\"2\",\"name\"").replace("]}", "],"
-                + "\"active\":false}"));
-        assertEquals(fridays, json(created));
-        assertEquals(JSON.createArrayNode().add(holidays).add(fridays), json(node.get(responders)));
-        assertEquals(fridays, json(node.get(responders + "/2")));
-
-        HttpResponse<String> activated = post(responders + "/2/activate");
-        assertEquals(200, activated.statusCode(), activated.body());
-        assertEquals(true, json(activated).get("active").asBoolean());
-        assertEquals("2", json(node.get(address(anna))).get("activeResponder").asText());
-
-        HttpResponse<String> replaced = node.put(responders + "/2", "{\"name\":\"Fridays off\",\"text\":\"Off.\"}");
-        assertEquals(200, replaced.statusCode(), replaced.body());
-        assertEquals(object("{\"id\":\"2\",\"name\":\"Fridays off\",\"text\":\"Off.\",\"subject\":null,"
-                + "\"start\":null,\"end\":null,\"weekdays\":[],\"from\":null,\"exclude\":[],\"active\":true}"),
-                json(replaced), "replacing keeps the id and the activation");
-
-        HttpResponse<String> other = post(responders + "/1/activate");
-        assertEquals(true, json(other).get("active").asBoolean());
-        assertEquals(false, json(node.get(responders + "/2")).get("active").asBoolean());
-        HttpResponse<String> deactivated = post(responders + "/1/deactivate");
-        assertEquals(200, deactivated.statusCode(), deactivated.body());
-        assertEquals(false, json(deactivated).get("active").asBoolean());
-        assertTrue(json(node.get(address(anna))).get("activeResponder").isNull());
-
-        post(responders + "/2/activate");
-        assertEquals(204, node.delete(responders + "/2").statusCode());
-        assertTrue(json(node.get(address(anna))).get("activeResponder").isNull(), "the active one was deleted");
-        assertEquals(JSON.createArrayNode().add(holidays), json(node.get(responders)));
-        HttpResponse<String> third = node.post(responders, "{\"name\":\"Third\",\"text\":\"Away.\"}");
-        assertEquals("3", json(third).get("id").asText(), "ids are never reused");
-
-        assertEquals(204, post(responders + "/reset").statusCode());
-        assertError(404, "no responder 2 for " + anna, node.get(responders + "/2"));
-        assertError(404, "no responder 2 for " + anna, node.put(responders + "/2", "{\"name\":\"x\",\"text\":\"x\"}"));
-        assertError(404, "no responder 2 for " + anna, node.delete(responders + "/2"));
-        assertError(404, "no responder 2 for " + anna, post(responders + "/2/activate"));
-        assertError(404, "no responder 2 for " + anna, post(responders + "/2/deactivate"));
-        String nobody = address("nobody@" + domain) + "/responders";
-        assertError(404, "no address nobody@" + domain, node.get(nobody));
-        assertError(404, "no address nobody@" + domain, node.post(nobody, "{\"name\":\"x\",\"text\":\"x\"}"));
-        assertError(404, "no address nobody@" + domain, post(nobody + "/reset"));
-    }
-
-    @Test
-    void aRefusedResponderNamesTheField() {
-        String domain = newDomain();
-        String anna = newAddress(domain, "anna");
-        String responders = address(anna) + "/responders";
-        String iso = " is not an ISO-8601 date-time such as 2026-12-20T08:00 or 2026-12-20T08:00:00+01:00";
-
-        assertError(400, "field 'text' is required", node.post(responders, "{\"name\":\"Away\"}"));
-        assertError(400, "field 'name' is required", node.post(responders, "{\"text\":\"Away.\"}"));
-        assertError(400, "name is missing", node.post(responders, "{\"name\":\" \",\"text\":\"Away.\"}"));
-        assertError(400, "start 'tomorrow'" + iso, responder(responders, "\"start\":\"tomorrow\""));
-        assertError(400, "start '2026-12-20'" + iso, responder(responders, "\"start\":\"2026-12-20\""));
-        assertError(400, "end '2026-12-20T25:00'" + iso, responder(responders, "\"end\":\"2026-12-20T25:00\""));
-        assertError(400, "end '2026-12-19T08:00' is not after start '2026-12-20T08:00'",
-                responder(responders, "\"start\":\"2026-12-20T08:00\",\"end\":\"2026-12-19T08:00\""));
-        assertError(400, "weekday 'FUNDAY' is not one of MONDAY to SUNDAY",
-                responder(responders, "\"weekdays\":[\"MONDAY\",\"FUNDAY\"]"));
-        assertError(400, "field 'weekdays' must be an array of strings",
-                responder(responders, "\"weekdays\":\"MONDAY\""));
-        assertError(400, "subject is blank; leave it out to answer with 'Auto: ' and the original subject",
-                responder(responders, "\"subject\":\" \""));
-        assertError(400, "from boss@example.com is neither the address nor one of its aliases",
-                responder(responders, "\"from\":\"boss@example.com\""));
-        HttpResponse<String> badFrom = responder(responders, "\"from\":\"not an address\"");
-        assertEquals(400, badFrom.statusCode(), badFrom.body());
-        assertTrue(error(badFrom).startsWith("from 'not an address' is not an address: "), badFrom.body());
-        HttpResponse<String> badExclusion = responder(responders, "\"exclude\":[\"@example.org\",\"nope\"]");
-        assertEquals(400, badExclusion.statusCode(), badExclusion.body());
-        assertTrue(error(badExclusion).startsWith("exclude entry 'nope' is neither local@domain nor @domain: "),
-                badExclusion.body());
-        assertError(400, "unknown field 'body'; expected end, exclude, from, name, start, subject, text, weekdays",
-                responder(responders, "\"body\":\"Away.\""));
-        assertEquals(JSON.createArrayNode(), json(node.get(responders)), "nothing was stored");
-
-        HttpResponse<String> created = node.post(responders, "{\"name\":\"Away\",\"text\":\"Away.\"}");
-        String id = json(created).get("id").asText();
-        assertError(400, "start 'soon'" + iso, node.put(responders + "/" + id,
-                "{\"name\":\"Changed\",\"text\":\"Away.\",\"start\":\"soon\"}"));
-        assertEquals("Away", json(node.get(responders + "/" + id)).get("name").asText(),
-                "a refused PUT changes nothing");
-    }
-
-    // --- domains: alias domains, catch-all, maintenance ---
-
-    @Test
-    void aliasDomainsAreAddedListedAndRemoved() {
-        String domain = newDomain();
-        String alias = "alias-" + domain;
-        String aliases = "/api/v1/domains/" + domain + "/aliases-domains";
-        assertEquals(JSON.createArrayNode(), json(node.get(aliases)));
-
-        HttpResponse<String> created = node.post(aliases, "{\"name\":\"" + alias + "\"}");
-        assertEquals(201, created.statusCode(), created.body());
-        JsonNode aliasJson = json(created);
-        assertEquals(List.of("name", "createdAt", "aliasOf"), fieldNames(aliasJson));
-        assertEquals(alias, aliasJson.get("name").asText());
-        assertEquals(domain, aliasJson.get("aliasOf").asText());
-        assertEquals(JSON.createArrayNode().add(aliasJson), json(node.get(aliases)));
-        assertEquals(aliasJson, json(node.get("/api/v1/domains/" + alias)));
-
-        assertError(409, "domain " + alias + " exists already", node.post(aliases, "{\"name\":\"" + alias + "\"}"));
-        assertError(409, "domain " + domain + " exists already", node.post(aliases, "{\"name\":\"" + domain + "\"}"));
-        assertError(400, "domain name 'nodot' must be a fully qualified name such as example.com",
-                node.post(aliases, "{\"name\":\"nodot\"}"));
-        assertError(400, "field 'name' is required", node.post(aliases, "{}"));
-        assertError(400, "unknown field 'primary'; expected name",
-                node.post(aliases, "{\"name\":\"other-" + domain + "\",\"primary\":\"" + domain + "\"}"));
-        assertEquals(404, node.get("/api/v1/domains/other-" + domain).statusCode(), "nothing was created");
-        assertError(400, alias + " is itself an alias domain",
-                node.get("/api/v1/domains/" + alias + "/aliases-domains"));
-        assertError(400, alias + " is an alias domain of " + domain + "; manage addresses there",
-                node.post("/api/v1/domains/" + alias + "/aliases-domains", "{\"name\":\"other-" + domain + "\"}"));
-        assertError(404, "no domain unknown-" + domain,
-                node.get("/api/v1/domains/unknown-" + domain + "/aliases-domains"));
-        assertError(404, "no domain unknown-" + domain, node.post("/api/v1/domains/unknown-" + domain
-                + "/aliases-domains", "{\"name\":\"other-" + domain + "\"}"));
-        assertError(409, "domain " + domain + " still has alias domains; delete them first",
-                node.delete("/api/v1/domains/" + domain));
-
-        String unrelated = newDomain();
-        assertError(404, "no alias domain " + unrelated + " of " + domain, node.delete(aliases + "/" + unrelated));
-        assertEquals(204, node.delete(aliases + "/" + alias).statusCode());
-        assertError(404, "no alias domain " + alias + " of " + domain, node.delete(aliases + "/" + alias));
-        assertEquals(JSON.createArrayNode(), json(node.get(aliases)));
-        assertEquals(404, node.get("/api/v1/domains/" + alias).statusCode());
-    }
-
-    @Test
-    void domainPatchSetsTheCatchAllAndMaintenance() throws IOException {
-        String domain = newDomain();
-        String anna = newAddress(domain, "anna");
-        String path = "/api/v1/domains/" + domain;
-        JsonNode initial = json(node.get(path));
-        assertEquals(List.of("name", "createdAt", "catchAll", "maintenance"), fieldNames(initial));
-        assertTrue(initial.get("catchAll").isNull());
-        assertEquals(false, initial.get("maintenance").asBoolean());
-
-        HttpResponse<String> catchAll = node.patch(path, "{\"catchAll\":\"ANNA\"}");
-        assertEquals(200, catchAll.statusCode(), catchAll.body());
-        JsonNode withCatchAll = json(catchAll);
-        assertEquals("anna", withCatchAll.get("catchAll").asText());
-        assertEquals(false, withCatchAll.get("maintenance").asBoolean());
-        assertEquals(withCatchAll, json(node.get(path)));
-
-        HttpResponse<String> maintenance = node.patch(path, "{\"maintenance\":true}");
-        assertEquals(200, maintenance.statusCode(), maintenance.body());
-        assertEquals("anna", json(maintenance).get("catchAll").asText(), "absent fields stay as they are");
-        assertEquals(true, json(maintenance).get("maintenance").asBoolean());
-        assertError(423, domain + " is in maintenance; its mailboxes cannot be read until maintenance ends",
-                node.get("/api/v1/mailboxes/" + anna + "/messages"));
-        assertEquals(RECIPIENT_OK, rcpt(anna), "a service in maintenance keeps receiving mail");
-
-        HttpResponse<String> both = node.patch(path, "{\"catchAll\":null,\"maintenance\":false}");
-        assertEquals(200, both.statusCode(), both.body());
-        assertTrue(json(both).get("catchAll").isNull());
-        assertEquals(false, json(both).get("maintenance").asBoolean());
-        assertEquals(200, node.get("/api/v1/mailboxes/" + anna + "/messages").statusCode());
-
-        node.patch(path, "{\"catchAll\":\"anna\"}");
-        assertEquals(204, node.delete(addresses(domain) + "/anna").statusCode());
-        assertTrue(json(node.get(path)).get("catchAll").isNull(), "deleting the catch-all address clears it");
-    }
-
-    @Test
-    void aRefusedDomainPatchNamesTheProblemAndChangesNothing() {
-        String domain = newDomain();
-        String path = "/api/v1/domains/" + domain;
-        assertEquals(201, node.post(addresses(domain),
-                "{\"localPart\":\"no-reply\",\"password\":\"" + PASSWORD + "\",\"type\":\"no-reply\"}").statusCode());
-        newAddress(domain, "info");
-
-        assertError(400, "catch-all nobody@" + domain + " is not an address; create it first",
-                node.patch(path, "{\"catchAll\":\"nobody\"}"));
-        assertError(400, "catch-all no-reply@" + domain + " is a no-reply address",
-                node.patch(path, "{\"catchAll\":\"no-reply\"}"));
-        assertError(400, "catch-all nobody@" + domain + " is not an address; create it first",
-                node.patch(path, "{\"catchAll\":\"nobody\",\"maintenance\":true}"));
-        assertError(400, "nothing to change: give catchAll, maintenance or both", node.patch(path, "{}"));
-        assertError(400, "unknown field 'catchall'; expected catchAll, maintenance",
-                node.patch(path, "{\"catchall\":\"anna\"}"));
-        assertError(400, "field 'maintenance' must be true or false", node.patch(path, "{\"maintenance\":\"yes\"}"));
-        assertError(400, "field 'catchAll' must be a string", node.patch(path, "{\"catchAll\":5}"));
-        assertError(400, "field 'maintenance' must be true or false",
-                node.patch(path, "{\"catchAll\":\"info\",\"maintenance\":\"yes\"}"));
-        assertError(400, "field 'maintenance' must be true or false", node.patch(path, "{\"maintenance\":null}"));
-        assertError(400, "field 'maintenance' must be true or false",
-                node.patch(path, "{\"catchAll\":\"info\",\"maintenance\":null}"));
-        assertError(400, "field 'catchAll' must be a string",
-                node.patch(path, "{\"maintenance\":true,\"catchAll\":[\"info\"]}"));
-        JsonNode unchanged = json(node.get(path));
-        assertTrue(unchanged.get("catchAll").isNull(), unchanged.toString());
-        assertEquals(false, unchanged.get("maintenance").asBoolean(), "a refused PATCH changes nothing");
-
-        assertError(404, "no domain unknown-" + domain,
-                node.patch("/api/v1/domains/unknown-" + domain, "{\"maintenance\":true}"));
-        String alias = "alias-" + domain;
-        assertEquals(201, node.post(path + "/aliases-domains", "{\"name\":\"" + alias + "\"}").statusCode());
-        assertError(400, alias + " is an alias domain of " + domain + "; manage addresses there",
-                node.patch("/api/v1/domains/" + alias, "{\"maintenance\":true}"));
-    }
-
-    // --- helpers ---
-
-    private static String newDomain() {
-        String domain = "admin" + DOMAINS.incrementAndGet() + ".test";
-        HttpResponse<String> created = node.post("/api/v1/domains", "{\"name\":\"" + domain + "\"}");
-        assertEquals(201, created.statusCode(), created.body());
-        return domain;
-    }
-
-    private static String newAddress(String domain, String localPart) {
-        HttpResponse<String> created = node.post(addresses(domain),
-                "{\"localPart\":\"" + localPart + "\",\"password\":\"" + PASSWORD + "\"}");
-        assertEquals(201, created.statusCode(), created.body());
-        return localPart + "@" + domain;
-    }
-
-    private static String addresses(String domain) {
-        return "/api/v1/domains/" + domain + "/addresses";
-    }
-
-    private static String address(String address) {
-        return "/api/v1/addresses/" + address;
-    }
-
-    private static JsonNode patched(String address, String json) {
-        HttpResponse<String> response = node.patch(address(address), json);
-        assertEquals(200, response.statusCode(), response.body());
-        return json(response);
-    }
-
-    private static HttpResponse<String> post(String path) {
-        return node.send(node.request(path).POST(HttpRequest.BodyPublishers.noBody()));
-    }
-
-    /** POSTs a responder named Away with the text Away. and these extra fields. */
-    private static HttpResponse<String> responder(String path, String fields) {
-        return node.post(path, "{\"name\":\"Away\",\"text\":\"Away.\"," + fields + "}");
-    }
-
-    /** The reply to RCPT TO this address, in a new transaction. */
-    private static String rcpt(String address) throws IOException {
-        try (SmtpClient smtp = connect(node)) {
-            assertEquals(SENDER_OK, smtp.command("MAIL FROM:<someone@sender.test>"));
-            return smtp.command("RCPT TO:<" + address + ">");
-        }
-    }
-
-    /** The status, and a JSON body that is exactly {@code {"error": message}}. */
-    private static void assertError(int status, String message, HttpResponse<String> response) {
-        assertEquals(status, response.statusCode(), response.body());
-        assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(""), response.body());
-        assertEquals(JSON.createObjectNode().put("error", message), json(response));
-    }
-
-    private static String error(HttpResponse<String> response) {
-        assertEquals(List.of("error"), fieldNames(json(response)), response.body());
-        return json(response).get("error").asText();
-    }
-
-    private static List<String> fieldNames(JsonNode object) {
-        List<String> names = new ArrayList<>();
-        object.fieldNames().forEachRemaining(names::add);
-        return names;
-    }
-
-    private static JsonNode object(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (IOException e) {
-            throw new AssertionError(json, e);
-        }
-    }
-
-    private static JsonNode json(HttpResponse<String> response) {
-        return QueueApi.json(response);
-    }
 }
