@@ -2,7 +2,6 @@ package dev.postillion.mta.smtp;
 
 import dev.postillion.core.Envelope;
 import dev.postillion.core.QueueId;
-import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -16,21 +15,13 @@ final class ReceivedHeader {
 
     private ReceivedHeader() {}
 
-    static byte[] prepend(Envelope envelope, QueueId id, String hostname, boolean esmtp, byte[] content) {
-        byte[] header = format(envelope, id, hostname, esmtp).getBytes(StandardCharsets.UTF_8);
-        byte[] message = new byte[header.length + content.length];
-        System.arraycopy(header, 0, message, 0, header.length);
-        System.arraycopy(content, 0, message, header.length, content.length);
-        return message;
-    }
-
-    static String format(Envelope envelope, QueueId id, String hostname, boolean esmtp) {
+    static String format(Envelope envelope, QueueId id, String hostname, Client client) {
         // RFC 3848 and RFC 6531 section 3.7.3 name the protocol in the "with" clause.
-        String protocol = envelope.smtputf8() ? "UTF8SMTP" : esmtp ? "ESMTP" : "SMTP";
-        String client = envelope.clientAddress().contains(":")
+        String protocol = envelope.smtputf8() ? "UTF8SMTP" : client.esmtp() ? "ESMTP" : "SMTP";
+        String literal = envelope.clientAddress().contains(":")
                 ? "IPv6:" + envelope.clientAddress() : envelope.clientAddress();
         StringBuilder header = new StringBuilder()
-                .append("Received: from ").append(envelope.heloName()).append(" ([").append(client).append("])\r\n")
+                .append("Received: from ").append(envelope.heloName()).append(" ([").append(literal).append("])\r\n")
                 .append("\tby ").append(hostname).append(" (Postillion) with ").append(protocol)
                 .append(" id ").append(id);
         // Only a single recipient is named, so that Bcc recipients stay hidden from each other.

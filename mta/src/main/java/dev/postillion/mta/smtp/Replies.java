@@ -49,6 +49,8 @@ final class Replies {
             "Error: temporary greylisting failure, try again later");
     static final Reply CONTENT_CHECK_ERROR = Reply.of(451, "4.3.0",
             "Error: temporary content check failure, try again later");
+    /** RFC 5321 section 4.2.3's "local error in processing": a fault of ours no other reply names. */
+    static final Reply LOCAL_ERROR = Reply.of(451, "4.3.0", "Error: local error in processing, try again later");
     static final Reply QUEUE_WRITE_ERROR = Reply.of(451, "4.3.0", "Error: queue file write error, try again later");
     static final Reply DIRECTORY_ERROR = Reply.of(451, "4.3.0",
             "Error: temporary recipient lookup failure, try again later");
