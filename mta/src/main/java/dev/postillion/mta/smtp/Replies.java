@@ -17,7 +17,11 @@ final class Replies {
     static final Reply CANNOT_VRFY = Reply.of(252, "2.0.0",
             "Cannot VRFY user, but will accept message and attempt delivery");
     static final Reply HELP = Reply.of(214, "2.0.0",
-            "Commands: HELO EHLO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP; see RFC 5321");
+            "Commands: HELO EHLO STARTTLS MAIL RCPT DATA RSET NOOP QUIT VRFY HELP; see RFC 5321");
+    /** RFC 3207 section 4: the client starts its TLS handshake after this. */
+    static final Reply READY_FOR_TLS = Reply.of(220, "2.0.0", "Ready to start TLS");
+    static final Reply TLS_ALREADY_ACTIVE = Reply.of(503, "5.5.1", "Error: TLS already active");
+    static final Reply TLS_IN_TRANSACTION = Reply.of(503, "5.5.1", "Error: MAIL transaction in progress");
 
     static final Reply LINE_TOO_LONG = Reply.of(500, "5.5.2", "Error: line too long");
     static final Reply UNKNOWN_COMMAND = Reply.of(500, "5.5.2", "Error: command not recognized");

@@ -24,11 +24,14 @@ import dev.postillion.mta.smtp.SmtpCommand.NotImplemented;
 import dev.postillion.mta.smtp.SmtpCommand.Quit;
 import dev.postillion.mta.smtp.SmtpCommand.Rcpt;
 import dev.postillion.mta.smtp.SmtpCommand.Rset;
+import dev.postillion.mta.smtp.SmtpCommand.StartTls;
 import dev.postillion.mta.smtp.SmtpCommand.Vrfy;
 import dev.postillion.mta.smtp.SmtpFramer.CommandLine;
 import dev.postillion.mta.smtp.SmtpFramer.Content;
 import dev.postillion.mta.smtp.SmtpFramer.Frame;
 import dev.postillion.mta.smtp.SmtpFramer.LineTooLong;
+import dev.postillion.mta.tls.ServerTls;
+import dev.postillion.mta.tls.TlsSession;
 import dev.postillion.queue.Spool;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -75,6 +78,9 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     /** The node is stopping and the grace period is over: say 421 and close now. */
     public record Close() implements Command {}
 
+    /** The TLS handshake is done: after STARTTLS, or before the greeting on an implicit-TLS port. */
+    public record TlsStarted(TlsSession session) implements Command {}
+
     /** The message's policy has decided; {@code failure} is a bug in it, answered as our fault. */
     private record MessageDecided(MessagePolicy.Outcome outcome, Throwable failure) implements Command {}
 
@@ -92,8 +98,15 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         /** After a 354: the framer reads content. */
         void startData();
 
-        /** After DATA was refused: the framer reads commands again. */
+        /** After DATA or STARTTLS was refused: the framer reads commands again. */
         void resumeCommands();
+
+        /**
+         * After STARTTLS was accepted: drops whatever the client sent after the STARTTLS line,
+         * sends {@code ready} in plain text and reads only TLS from then on (RFC 3207 section 4.2).
+         * The session hears {@link TlsStarted} once the handshake is done.
+         */
+        void startTls(Reply ready);
 
         /** Closes the connection if it is still open; idempotent. */
         void close();
@@ -103,9 +116,16 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     }
 
     /** What every session of a listener shares. */
-    public record Context(SmtpSettings settings, String hostname, Directory directory, Srs srs, Greylist greylist,
-            Spool spool, Clock clock, ContentPolicy content, MessageAuthenticator authenticator,
-            ClientRates rates, Executor work) {}
+    public record Context(ListenerRole role, SmtpSettings settings, ServerTls tls, String hostname,
+            Directory directory, Srs srs, Greylist greylist, Spool spool, Clock clock, ContentPolicy content,
+            MessageAuthenticator authenticator, ClientRates rates, Executor work) {
+
+        /** The same for another listener: the node's listeners differ only in role and port. */
+        public Context forListener(ListenerRole otherRole, SmtpSettings otherSettings) {
+            return new Context(otherRole, otherSettings, tls, hostname, directory, srs, greylist, spool, clock,
+                    content, authenticator, rates, work);
+        }
+    }
 
     /** The transaction begun by MAIL (RFC 5321 section 3.3). */
     private static final class Transaction {
@@ -148,6 +168,8 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     private final boolean mayRelay;
     private String heloName;
     private boolean esmtp;
+    /** Empty until TLS is up on this connection. */
+    private Optional<TlsSession> tls = Optional.empty();
     private Transaction transaction;
     private int errors;
     private Awaiting awaiting = Awaiting.NOTHING;
@@ -177,6 +199,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
                 .onMessage(RateChecked.class, this::onRateChecked)
                 .onMessage(IdleTimeout.class, timeout -> closeWith(Replies.timeout(context.hostname())))
                 .onMessage(Drain.class, this::onDrain)
+                .onMessage(TlsStarted.class, this::onTlsStarted)
                 .onMessage(Close.class, close -> closeWith(Replies.shuttingDown(context.hostname())))
                 .onMessage(Disconnected.class, gone -> Behaviors.stopped())
                 .onSignal(PostStop.class, stopped -> onStopped())
@@ -229,6 +252,8 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             return reply(Replies.OK);
         } else if (command instanceof Noop) {
             return reply(Replies.OK);
+        } else if (command instanceof StartTls) {
+            return onStartTls();
         } else if (command instanceof Quit) {
             return closeWith(Replies.BYE);
         } else if (command instanceof Vrfy) {
@@ -251,14 +276,43 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         if (!extended) {
             return reply(Reply.plain(250, context.hostname()));
         }
-        return reply(new Reply(250, null, List.of(
-                context.hostname(),
-                "PIPELINING",
-                "SIZE " + context.settings().maxMessageSize(),
-                "ENHANCEDSTATUSCODES",
-                "8BITMIME",
-                "DSN",
-                "SMTPUTF8")));
+        List<String> extensions = new ArrayList<>(List.of(context.hostname(), "PIPELINING",
+                "SIZE " + context.settings().maxMessageSize()));
+        // RFC 3207 section 4.2: not offered once TLS is up, implicit TLS included.
+        if (tls.isEmpty()) {
+            extensions.add("STARTTLS");
+        }
+        extensions.addAll(List.of("ENHANCEDSTATUSCODES", "8BITMIME", "DSN", "SMTPUTF8"));
+        return reply(new Reply(250, null, extensions));
+    }
+
+    /**
+     * RFC 3207 section 4: outside a transaction and once per connection. The connection drops
+     * what the client pipelined after the command before it sends the 220 (section 4.2).
+     */
+    private Behavior<Command> onStartTls() {
+        Reply refusal = tls.isPresent() ? Replies.TLS_ALREADY_ACTIVE
+                : transaction != null ? Replies.TLS_IN_TRANSACTION : null;
+        if (refusal != null) {
+            connection.resumeCommands();
+            return error(refusal);
+        }
+        connection.startTls(Replies.READY_FOR_TLS);
+        return this;
+    }
+
+    /**
+     * RFC 3207 section 4.2: the session starts afresh under TLS, forgetting what the client said
+     * before; it must send EHLO again.
+     */
+    private Behavior<Command> onTlsStarted(TlsStarted started) {
+        tls = Optional.of(started.session());
+        heloName = null;
+        esmtp = false;
+        transaction = null;
+        log.debug("client=[{}]: {} with {}", clientAddress, started.session().protocol(),
+                started.session().cipherSuite());
+        return this;
     }
 
     private Behavior<Command> onMail(Mail mail) {
@@ -529,7 +583,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
 
     /** The client as the message's policy, envelope and trace fields see it. */
     private Client client() {
-        return new Client(connection.clientAddress(), heloName, esmtp, mayRelay);
+        return new Client(connection.clientAddress(), heloName, esmtp, mayRelay, tls);
     }
 
     /** Handles the commands that arrived while an answer was awaited, until another is awaited. */
