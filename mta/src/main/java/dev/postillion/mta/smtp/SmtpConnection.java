@@ -1,5 +1,6 @@
 package dev.postillion.mta.smtp;
 
+import dev.postillion.mta.tls.TlsSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -9,7 +10,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
-import dev.postillion.mta.tls.TlsSession;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;

@@ -43,7 +43,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.Executor;
-import java.util.function.BiFunction;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -161,6 +160,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     private final Context context;
     private final Connection connection;
     private final MessagePolicy policy;
+    private final CommandArguments arguments;
     private final Queue<Frame> held = new ArrayDeque<>();
     /** The client's address as text, for the envelope and the log. */
     private final String clientAddress;
@@ -187,6 +187,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         this.clientAddress = client.getHostAddress();
         this.mayRelay = context.settings().relayNetworks().contains(client);
         this.policy = new MessagePolicy(context, ctx.getExecutionContext());
+        this.arguments = new CommandArguments(context.settings().maxMessageSize());
         connection.send(Replies.greeting(context.hostname()));
     }
 
@@ -322,7 +323,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         if (transaction != null) {
             return error(Replies.NESTED_MAIL);
         }
-        Optional<Reply> refused = parameterProblem(mail.parameters(), this::mailParameterProblem);
+        Optional<Reply> refused = arguments.mailParameterProblem(mail.parameters(), esmtp);
         if (refused.isPresent()) {
             return error(refused.get());
         }
@@ -331,7 +332,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         if (mail.path().isEmpty()) {
             sender = Optional.empty();
         } else {
-            Optional<Reply> bad = addressProblem(mail.path(), smtputf8, Replies.BAD_SENDER_SYNTAX);
+            Optional<Reply> bad = CommandArguments.addressProblem(mail.path(), smtputf8, Replies.BAD_SENDER_SYNTAX);
             if (bad.isPresent()) {
                 return error(bad.get());
             }
@@ -384,83 +385,17 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         return resumeHeld(next);
     }
 
-    /**
-     * The first refusal among a command's parameters. Parameters belong to the extensions listed
-     * in the EHLO reply: a session that began with HELO was offered none.
-     */
-    private Optional<Reply> parameterProblem(Map<String, String> parameters,
-            BiFunction<String, String, Optional<Reply>> check) {
-        for (Map.Entry<String, String> parameter : parameters.entrySet()) {
-            Optional<Reply> refused = esmtp ? check.apply(parameter.getKey(), parameter.getValue())
-                    : Optional.of(Replies.unsupportedParameter(parameter.getKey()));
-            if (refused.isPresent()) {
-                return refused;
-            }
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * MAIL parameters of the extensions we announce: SIZE (RFC 1870), BODY (RFC 6152), SMTPUTF8
-     * (RFC 6531), RET and ENVID (RFC 3461).
-     */
-    private Optional<Reply> mailParameterProblem(String keyword, String value) {
-        return switch (keyword) {
-            case "SIZE" -> sizeProblem(value);
-            case "BODY" -> value.equalsIgnoreCase("7BIT") || value.equalsIgnoreCase("8BITMIME")
-                    ? Optional.empty() : Optional.of(Replies.badParameterValue("BODY=" + value));
-            case "SMTPUTF8" -> value.isEmpty()
-                    ? Optional.empty() : Optional.of(Replies.badParameterValue("SMTPUTF8=" + value));
-            case "RET", "ENVID" -> dsnProblem(keyword, value);
-            default -> Optional.of(Replies.unsupportedParameter(keyword));
-        };
-    }
-
-    private Optional<Reply> sizeProblem(String value) {
-        // RFC 1870: size-value = 1*20DIGIT
-        if (!value.matches("[0-9]{1,20}")) {
-            return Optional.of(Replies.badParameterValue("SIZE=" + value));
-        }
-        if (new java.math.BigInteger(value).compareTo(
-                java.math.BigInteger.valueOf(context.settings().maxMessageSize())) > 0) {
-            return Optional.of(Replies.MESSAGE_TOO_BIG);
-        }
-        return Optional.empty();
-    }
-
-    /** RCPT parameters of the extensions we announce: NOTIFY and ORCPT (RFC 3461). */
-    private Optional<Reply> rcptParameterProblem(String keyword, String value) {
-        return DsnParameters.isRcptParameter(keyword)
-                ? dsnProblem(keyword, value) : Optional.of(Replies.unsupportedParameter(keyword));
-    }
-
-    private static Optional<Reply> dsnProblem(String keyword, String value) {
-        return DsnParameters.problem(keyword, value).map(problem -> Replies.badParameter(keyword, problem));
-    }
-
-    private Optional<Reply> addressProblem(String path, boolean smtputf8, Reply syntaxError) {
-        try {
-            EmailAddress parsed = EmailAddress.parse(path, true);
-            if (!smtputf8 && !parsed.isAscii()) {
-                return Optional.of(Replies.NEED_SMTPUTF8);
-            }
-            return Optional.empty();
-        } catch (AddressSyntaxException e) {
-            return Optional.of(Reply.of(syntaxError.code(), syntaxError.enhanced(),
-                    syntaxError.lines().get(0) + ": " + e.getMessage()));
-        }
-    }
-
     private Behavior<Command> onRcpt(Rcpt rcpt) {
         if (transaction == null) {
             return error(heloName == null ? Replies.NEED_HELO : Replies.NEED_MAIL);
         }
         transaction.rcptAttempted = true;
-        Optional<Reply> refused = parameterProblem(rcpt.parameters(), this::rcptParameterProblem);
+        Optional<Reply> refused = CommandArguments.rcptParameterProblem(rcpt.parameters(), esmtp);
         if (refused.isPresent()) {
             return error(refused.get());
         }
-        Optional<Reply> bad = addressProblem(rcpt.path(), transaction.smtputf8, Replies.BAD_RECIPIENT_SYNTAX);
+        Optional<Reply> bad = CommandArguments.addressProblem(rcpt.path(), transaction.smtputf8,
+                Replies.BAD_RECIPIENT_SYNTAX);
         if (bad.isPresent()) {
             return error(bad.get());
         }
