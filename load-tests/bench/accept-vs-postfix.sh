@@ -51,6 +51,7 @@ drive() {
 # Postfix has neither by default (and the sender domain has no DNS here).
 java -Dpostillion.data-dir="$work/data" -Dpostillion.hostname=postillion.bench \
      -Dpostillion.smtp.mx.bind=127.0.0.1 -Dpostillion.smtp.mx.port=$smtp_port \
+     -Dpostillion.smtp.submission.port=0 -Dpostillion.smtp.submissions.port=0 \
      -Dpostillion.admin.port=$admin_port -Dpostillion.admin.token=$token \
      -Dpostillion.spf.enabled=false -Dpostillion.dkim.enabled=false \
      -jar "$jar" > "$work/postillion.log" 2>&1 &

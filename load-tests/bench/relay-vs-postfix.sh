@@ -56,6 +56,8 @@ postillion {
   data-dir = "$work/data"
   hostname = "postillion.bench"
   smtp.mx { bind = "127.0.0.1", port = $smtp_port }
+  smtp.submission { bind = "127.0.0.1", port = 0 }
+  smtp.submissions { bind = "127.0.0.1", port = 0 }
   smtp.relay-networks = ["127.0.0.0/8"]
   admin { port = $admin_port, token = "$token" }
   delivery.transport { "bench.test" = "[127.0.0.1]:$sink_port", "deferred.test" = "[127.0.0.1]:1" }

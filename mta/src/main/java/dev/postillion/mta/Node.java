@@ -33,10 +33,13 @@ import dev.postillion.mta.policy.limits.LimitSettings;
 import dev.postillion.mta.smtp.ConnectionLimits;
 import dev.postillion.mta.smtp.ClientNetworks;
 import dev.postillion.mta.smtp.EventLoopDispatchers;
+import dev.postillion.mta.smtp.ListenerRole;
 import dev.postillion.mta.smtp.SmtpListener;
 import dev.postillion.mta.smtp.SmtpSession;
 import dev.postillion.mta.smtp.SmtpSessions;
 import dev.postillion.mta.smtp.SmtpSettings;
+import dev.postillion.mta.tls.ServerTls;
+import dev.postillion.mta.tls.TlsSettings;
 import dev.postillion.queue.DeliverySchedule;
 import dev.postillion.queue.QueueAdmin;
 import dev.postillion.queue.QueueManager;
@@ -63,7 +66,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -96,14 +101,15 @@ public final class Node implements AutoCloseable {
     private static final Duration ADMIN_ASK_TIMEOUT = Duration.ofSeconds(10);
 
     private final ActorSystem<Void> system;
-    private final SmtpListener mx;
+    private final Map<ListenerRole, SmtpListener> smtp;
     private final ServerBinding admin;
     /** True from start-up until shutdown begins: what /health reports. */
     private final AtomicBoolean accepting;
 
-    private Node(ActorSystem<Void> system, SmtpListener mx, ServerBinding admin, AtomicBoolean accepting) {
+    private Node(ActorSystem<Void> system, Map<ListenerRole, SmtpListener> smtp, ServerBinding admin,
+            AtomicBoolean accepting) {
         this.system = system;
-        this.mx = mx;
+        this.smtp = smtp;
         this.admin = admin;
         this.accepting = accepting;
     }
@@ -125,7 +131,11 @@ public final class Node implements AutoCloseable {
         NodeSettings node = NodeSettings.from(config);
         Config postillion = config.getConfig("postillion");
         // Before anything is opened, so that a bad setting stops the start with nothing to undo.
-        SmtpSettings mxSettings = SmtpSettings.from(postillion.getConfig("smtp"), "mx");
+        Map<ListenerRole, SmtpSettings> listenerSettings = new EnumMap<>(ListenerRole.class);
+        for (ListenerRole role : ListenerRole.values()) {
+            listenerSettings.put(role, SmtpSettings.from(postillion.getConfig("smtp"), role.configName()));
+        }
+        ServerTls tls = ServerTls.start(TlsSettings.from(config, node.dataDir(), node.hostname()), clock);
         GreylistSettings greylistSettings = GreylistSettings.from(postillion.getConfig("greylist"));
         ContentPolicy contentPolicy = new ContentPolicy(ContentSettings.from(postillion));
         LimitSettings limitSettings = LimitSettings.from(postillion.getConfig("limits"));
@@ -179,13 +189,17 @@ public final class Node implements AutoCloseable {
         Executor work = system.dispatchers().lookup(DispatcherSelector.blocking());
         Greylist greylist = Greylist.start(system, store, clock, greylistSettings);
         ClientRates rates = ClientRates.start(system, clock, limitSettings);
-        ActorRef<SmtpSessions.Command> mxSessions = system.systemActorOf(SmtpSessions.create(
-                new SmtpSession.Context(mxSettings, node.hostname(), directory, srs, greylist, spool, clock,
-                        contentPolicy, authenticator(config, node.hostname(), clock, work), rates, work),
-                sessionDispatchers),
-                "smtp-mx", Props.empty());
-        SmtpListener mx = SmtpListener.start("mx", mxSettings, io,
-                new ConnectionLimits(limitSettings, perClientExempt(postillion), clock, node.hostname()), mxSessions);
+        ActorRef<SmtpSessions.Command> sessions = system.systemActorOf(SmtpSessions.create(sessionDispatchers),
+                "smtp-sessions", Props.empty());
+        SmtpSession.Context mxContext = new SmtpSession.Context(ListenerRole.MX, listenerSettings.get(ListenerRole.MX),
+                tls, node.hostname(), directory, srs, greylist, spool, clock, contentPolicy,
+                authenticator(config, node.hostname(), clock, work), rates, work);
+        Map<ListenerRole, SmtpListener> smtp = new EnumMap<>(ListenerRole.class);
+        for (ListenerRole role : ListenerRole.values()) {
+            smtp.put(role, SmtpListener.start(mxContext.forListener(role, listenerSettings.get(role)), io,
+                    new ConnectionLimits(limitSettings, perClientExempt(postillion), clock, node.hostname()),
+                    sessions));
+        }
 
         String token = AdminToken.resolve(postillion.getString("admin.token"), node.dataDir());
         AtomicBoolean accepting = new AtomicBoolean();
@@ -193,12 +207,13 @@ public final class Node implements AutoCloseable {
         ServerBinding admin = AdminServer.start(system, postillion.getString("admin.bind"),
                 postillion.getInt("admin.port"), routes).toCompletableFuture().join();
 
-        Node started = new Node(system, mx, admin, accepting);
-        started.addShutdownTasks(shutdown, mxSessions, queueManager, remote, io,
+        Node started = new Node(system, smtp, admin, accepting);
+        started.addShutdownTasks(shutdown, sessions, queueManager, remote, io,
                 postillion.getDuration("smtp.shutdown-grace"));
         accepting.set(true);
-        log.info("Postillion {} is up: SMTP MX on port {}, admin API on port {}", node.hostname(), mx.port(),
-                started.adminPort());
+        log.info("Postillion {} is up: SMTP MX on port {}, submission on {}, submissions on {}, admin API on port {}",
+                node.hostname(), started.smtpPort(), started.smtpPort(ListenerRole.SUBMISSION),
+                started.smtpPort(ListenerRole.SUBMISSIONS), started.adminPort());
         return started;
     }
 
@@ -265,7 +280,7 @@ public final class Node implements AutoCloseable {
             ActorRef<QueueManager.Command> queueManager, RemoteTransport remote, EventLoopGroup io, Duration grace) {
         shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "stop-accepting", () -> {
             accepting.set(false);
-            mx.stopAccepting();
+            smtp.values().forEach(SmtpListener::stopAccepting);
             return admin.unbind().thenApply(unbound -> Done.getInstance());
         });
         // Sessions first, then the deliveries of what they accepted last, while sharding still runs.
@@ -291,8 +306,13 @@ public final class Node implements AutoCloseable {
         });
     }
 
+    /** The MX listener's port. */
     public int smtpPort() {
-        return mx.port();
+        return smtpPort(ListenerRole.MX);
+    }
+
+    public int smtpPort(ListenerRole role) {
+        return smtp.get(role).port();
     }
 
     public int adminPort() {

@@ -8,6 +8,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A raw SMTP client over a socket, for the protocol's edge cases: it sends exactly the bytes it is
@@ -15,9 +18,9 @@ import java.util.List;
  */
 public final class SmtpClient implements AutoCloseable {
 
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
 
     public SmtpClient(int port) throws IOException {
         this(port, "127.0.0.1");
@@ -25,10 +28,35 @@ public final class SmtpClient implements AutoCloseable {
 
     /** Connects from {@code from}, a loopback address such as 127.0.0.2, to tell clients apart. */
     public SmtpClient(int port, String from) throws IOException {
-        socket = new Socket(InetAddress.getByName("127.0.0.1"), port, InetAddress.getByName(from), 0);
+        use(new Socket(InetAddress.getByName("127.0.0.1"), port, InetAddress.getByName(from), 0));
+    }
+
+    /** Connects with TLS from the first byte (RFC 8314 implicit TLS); the handshake is done. */
+    public SmtpClient(int port, SSLContext tls) throws IOException {
+        SSLSocket secure = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port);
+        use(secure);
+        secure.startHandshake();
+    }
+
+    private void use(Socket connected) throws IOException {
+        socket = connected;
         socket.setSoTimeout(10_000);
         in = socket.getInputStream();
         out = socket.getOutputStream();
+    }
+
+    /** After the server's 220 to STARTTLS: the TLS handshake over this connection (RFC 3207). */
+    public SSLSession startTls(SSLContext tls) throws IOException {
+        SSLSocket secure = (SSLSocket) tls.getSocketFactory()
+                .createSocket(socket, "127.0.0.1", socket.getPort(), true);
+        use(secure);
+        secure.startHandshake();
+        return secure.getSession();
+    }
+
+    /** The TLS session of a connection made with TLS, or after {@link #startTls}. */
+    public SSLSession tlsSession() {
+        return ((SSLSocket) socket).getSession();
     }
 
     /** Sends {@code line} followed by CRLF and returns the reply. */

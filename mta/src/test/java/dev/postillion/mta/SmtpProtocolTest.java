@@ -60,7 +60,7 @@ class SmtpProtocolTest {
         try (SmtpClient smtp = new SmtpClient(node.smtpPort())) {
             smtp.reply();
             assertEquals(String.join("\n", "250-mx.test", "250-PIPELINING", "250-SIZE 36700160",
-                    "250-ENHANCEDSTATUSCODES", "250-8BITMIME", "250-DSN", "250 SMTPUTF8"), smtp.command("EHLO client.test"));
+                    "250-STARTTLS", "250-ENHANCEDSTATUSCODES", "250-8BITMIME", "250-DSN", "250 SMTPUTF8"), smtp.command("EHLO client.test"));
         }
     }
 
@@ -130,7 +130,7 @@ class SmtpProtocolTest {
             assertEquals(OK, smtp.command("NOOP"));
             assertEquals("252 2.0.0 Cannot VRFY user, but will accept message and attempt delivery",
                     smtp.command("VRFY anna"));
-            assertEquals("214 2.0.0 Commands: HELO EHLO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP; see RFC 5321",
+            assertEquals("214 2.0.0 Commands: HELO EHLO STARTTLS MAIL RCPT DATA RSET NOOP QUIT VRFY HELP; see RFC 5321",
                     smtp.command("HELP"));
         }
     }

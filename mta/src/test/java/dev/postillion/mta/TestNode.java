@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.postillion.mta.smtp.ListenerRole;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,18 +36,22 @@ public final class TestNode implements AutoCloseable {
 
     /** @param settings extra settings, e.g. {@code "postillion.smtp.max-recipients" -> 3} */
     public static TestNode start(Path dataDir, Map<String, ?> settings, Clock clock) {
-        Config defaults = ConfigFactory.parseMap(Map.of(
-                        "postillion.hostname", HOSTNAME,
-                        "postillion.data-dir", dataDir.toString(),
-                        "postillion.smtp.mx.bind", "127.0.0.1",
-                        "postillion.smtp.mx.port", 0,
-                        "postillion.admin.port", 0,
-                        "postillion.admin.token", TOKEN,
-                        "postillion.directory.password-hash.memory", "64KiB",
-                        "postillion.directory.password-hash.iterations", 1,
+        Config defaults = ConfigFactory.parseMap(Map.ofEntries(
+                        Map.entry("postillion.hostname", HOSTNAME),
+                        Map.entry("postillion.data-dir", dataDir.toString()),
+                        Map.entry("postillion.smtp.mx.bind", "127.0.0.1"),
+                        Map.entry("postillion.smtp.mx.port", 0),
+                        Map.entry("postillion.smtp.submission.bind", "127.0.0.1"),
+                        Map.entry("postillion.smtp.submission.port", 0),
+                        Map.entry("postillion.smtp.submissions.bind", "127.0.0.1"),
+                        Map.entry("postillion.smtp.submissions.port", 0),
+                        Map.entry("postillion.admin.port", 0),
+                        Map.entry("postillion.admin.token", TOKEN),
+                        Map.entry("postillion.directory.password-hash.memory", "64KiB"),
+                        Map.entry("postillion.directory.password-hash.iterations", 1),
                         // No DNS for SPF and DKIM unless a test serves it (AuthenticationResultsTest).
-                        "postillion.spf.enabled", false,
-                        "postillion.dkim.enabled", false));
+                        Map.entry("postillion.spf.enabled", false),
+                        Map.entry("postillion.dkim.enabled", false)));
         try {
             return new TestNode(Node.start(Node.configuration(ConfigFactory.parseMap(settings).withFallback(defaults)),
                     clock));
@@ -62,6 +67,10 @@ public final class TestNode implements AutoCloseable {
 
     public int smtpPort() {
         return node.smtpPort();
+    }
+
+    public int smtpPort(ListenerRole role) {
+        return node.smtpPort(role);
     }
 
     /** Creates a domain and an address (password "secret-password") through the admin API. */

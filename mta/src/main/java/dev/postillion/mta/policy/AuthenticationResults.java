@@ -127,9 +127,9 @@ public final class AuthenticationResults {
      * sender may not speak in our name (RFC 8601 section 5). Fields of other servers stay.
      */
     public static byte[] withoutForged(byte[] message, String authservId) {
-        // ISO-8859-1 maps every octet to one char and back, so the rest of the message is untouched.
-        String text = new String(message, StandardCharsets.ISO_8859_1);
-        int end = headerEnd(text);
+        // Only the header section is read; ISO-8859-1 maps every octet to one char and back.
+        int end = headerEnd(message);
+        String text = new String(message, 0, end, StandardCharsets.ISO_8859_1);
         StringBuilder kept = new StringBuilder(text.length());
         int start = 0;
         boolean removed = false;
@@ -146,16 +146,24 @@ public final class AuthenticationResults {
         if (!removed) {
             return message;
         }
-        return kept.append(text, end, text.length()).toString().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] header = kept.toString().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] cleaned = new byte[header.length + message.length - end];
+        System.arraycopy(header, 0, cleaned, 0, header.length);
+        System.arraycopy(message, end, cleaned, header.length, message.length - end);
+        return cleaned;
     }
 
     /** Where the header section ends: the start of the empty line, or the end of the message. */
-    private static int headerEnd(String text) {
-        if (text.startsWith("\r\n")) {
+    private static int headerEnd(byte[] message) {
+        if (message.length >= 2 && message[0] == '\r' && message[1] == '\n') {
             return 0;
         }
-        int blank = text.indexOf("\r\n\r\n");
-        return blank < 0 ? text.length() : blank + 2;
+        for (int i = 0; i + 3 < message.length; i++) {
+            if (message[i] == '\r' && message[i + 1] == '\n' && message[i + 2] == '\r' && message[i + 3] == '\n') {
+                return i + 2;
+            }
+        }
+        return message.length;
     }
 
     /** The end of the field starting at {@code start}: after its last continuation line. */

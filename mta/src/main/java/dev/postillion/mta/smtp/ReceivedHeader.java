@@ -2,7 +2,6 @@ package dev.postillion.mta.smtp;
 
 import dev.postillion.core.Envelope;
 import dev.postillion.core.QueueId;
-import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -16,22 +15,16 @@ final class ReceivedHeader {
 
     private ReceivedHeader() {}
 
-    static byte[] prepend(Envelope envelope, QueueId id, String hostname, boolean esmtp, byte[] content) {
-        byte[] header = format(envelope, id, hostname, esmtp).getBytes(StandardCharsets.UTF_8);
-        byte[] message = new byte[header.length + content.length];
-        System.arraycopy(header, 0, message, 0, header.length);
-        System.arraycopy(content, 0, message, header.length, content.length);
-        return message;
-    }
-
-    static String format(Envelope envelope, QueueId id, String hostname, boolean esmtp) {
-        // RFC 3848 and RFC 6531 section 3.7.3 name the protocol in the "with" clause.
-        String protocol = envelope.smtputf8() ? "UTF8SMTP" : esmtp ? "ESMTP" : "SMTP";
-        String client = envelope.clientAddress().contains(":")
+    static String format(Envelope envelope, QueueId id, String hostname, Client client) {
+        String literal = envelope.clientAddress().contains(":")
                 ? "IPv6:" + envelope.clientAddress() : envelope.clientAddress();
         StringBuilder header = new StringBuilder()
-                .append("Received: from ").append(envelope.heloName()).append(" ([").append(client).append("])\r\n")
-                .append("\tby ").append(hostname).append(" (Postillion) with ").append(protocol)
+                .append("Received: from ").append(envelope.heloName()).append(" ([").append(literal).append("])\r\n");
+        // A comment, as Postfix writes it, so that readers of the trace see how the hop was protected.
+        client.tls().ifPresent(tls -> header.append("\t(using ").append(tls.protocol()).append(" with cipher ")
+                .append(tls.cipherSuite()).append(" (").append(tls.cipherBits()).append('/')
+                .append(tls.cipherBits()).append(" bits))\r\n"));
+        header.append("\tby ").append(hostname).append(" (Postillion) with ").append(protocol(envelope, client))
                 .append(" id ").append(id);
         // Only a single recipient is named, so that Bcc recipients stay hidden from each other.
         if (envelope.recipients().size() == 1) {
@@ -39,5 +32,16 @@ final class ReceivedHeader {
         }
         header.append("; ").append(DATE.format(envelope.arrival())).append("\r\n");
         return header.toString();
+    }
+
+    /**
+     * The "with" clause: RFC 3848 adds S for TLS (ESMTPS; A for SMTP AUTH, to come), RFC 6531
+     * section 3.7.3 names SMTPUTF8 sessions UTF8SMTP. The registry has no TLS form of plain SMTP.
+     */
+    private static String protocol(Envelope envelope, Client client) {
+        if (!client.esmtp()) {
+            return "SMTP";
+        }
+        return (envelope.smtputf8() ? "UTF8SMTP" : "ESMTP") + (client.tls().isPresent() ? "S" : "");
     }
 }

@@ -17,7 +17,11 @@ final class Replies {
     static final Reply CANNOT_VRFY = Reply.of(252, "2.0.0",
             "Cannot VRFY user, but will accept message and attempt delivery");
     static final Reply HELP = Reply.of(214, "2.0.0",
-            "Commands: HELO EHLO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP; see RFC 5321");
+            "Commands: HELO EHLO STARTTLS MAIL RCPT DATA RSET NOOP QUIT VRFY HELP; see RFC 5321");
+    /** RFC 3207 section 4: the client starts its TLS handshake after this. */
+    static final Reply READY_FOR_TLS = Reply.of(220, "2.0.0", "Ready to start TLS");
+    static final Reply TLS_ALREADY_ACTIVE = Reply.of(503, "5.5.1", "Error: TLS already active");
+    static final Reply TLS_IN_TRANSACTION = Reply.of(503, "5.5.1", "Error: MAIL transaction in progress");
 
     static final Reply LINE_TOO_LONG = Reply.of(500, "5.5.2", "Error: line too long");
     static final Reply UNKNOWN_COMMAND = Reply.of(500, "5.5.2", "Error: command not recognized");
@@ -49,6 +53,8 @@ final class Replies {
             "Error: temporary greylisting failure, try again later");
     static final Reply CONTENT_CHECK_ERROR = Reply.of(451, "4.3.0",
             "Error: temporary content check failure, try again later");
+    /** RFC 5321 section 4.2.3's "local error in processing": a fault of ours no other reply names. */
+    static final Reply LOCAL_ERROR = Reply.of(451, "4.3.0", "Error: local error in processing, try again later");
     static final Reply QUEUE_WRITE_ERROR = Reply.of(451, "4.3.0", "Error: queue file write error, try again later");
     static final Reply DIRECTORY_ERROR = Reply.of(451, "4.3.0",
             "Error: temporary recipient lookup failure, try again later");

@@ -24,6 +24,9 @@ public sealed interface SmtpCommand {
 
     record Quit() implements SmtpCommand {}
 
+    /** RFC 3207: the client asks to start TLS on this connection. */
+    record StartTls() implements SmtpCommand {}
+
     record Vrfy(String argument) implements SmtpCommand {}
 
     record Help(String argument) implements SmtpCommand {}
@@ -57,6 +60,8 @@ public sealed interface SmtpCommand {
             case "RSET" -> argument.isEmpty() ? new Rset() : malformed("Syntax: RSET");
             case "NOOP" -> new Noop();
             case "QUIT" -> argument.isEmpty() ? new Quit() : malformed("Syntax: QUIT");
+            // RFC 3207 section 4: STARTTLS takes no parameters.
+            case "STARTTLS" -> argument.isEmpty() ? new StartTls() : malformed("Syntax: STARTTLS");
             case "VRFY" -> argument.isEmpty() ? malformed("Syntax: VRFY address") : new Vrfy(argument);
             case "HELP" -> new Help(argument);
             case "EXPN", "TURN", "SEND", "SOML", "SAML" -> new NotImplemented(verb);

@@ -1,11 +1,14 @@
 package dev.postillion.mta.smtp;
 
+import dev.postillion.mta.tls.TlsSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -29,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * and, with a greeting delay, watched for input before the greeting: RFC 5321 section 3.1 has the
  * client wait for the 220, so a client talking first is not a conforming SMTP client. While a
  * message's content is read, {@code postillion.smtp.data-timeout} bounds the whole of it.
+ *
+ * <p>TLS: on an implicit-TLS listener the {@link SslHandler} is there from the start and the
+ * session begins once the handshake is done (RFC 8314 section 3.3); elsewhere it is put in front
+ * of this handler at STARTTLS (RFC 3207), when nothing of the plain-text input is left.
  */
 final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpSession.Connection {
 
@@ -37,6 +44,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpS
     private static final int MAX_UNANSWERED = 256;
 
     private final SmtpFramer framer;
+    private final SmtpSession.Context context;
     private final ActorRef<SmtpSessions.Command> sessions;
     private final ConnectionLimits limits;
     private final long dataTimeoutMillis;
@@ -51,9 +59,13 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpS
     private Future<?> greetingWait;
     /** Ends a content transfer that takes longer than the data timeout. */
     private Future<?> dataDeadline;
+    /** What the TLS handshake agreed on; null before it. */
+    private TlsSession tls;
 
-    SmtpConnection(SmtpSettings settings, ConnectionLimits limits, ActorRef<SmtpSessions.Command> sessions) {
+    SmtpConnection(SmtpSession.Context context, ConnectionLimits limits, ActorRef<SmtpSessions.Command> sessions) {
+        SmtpSettings settings = context.settings();
         this.framer = new SmtpFramer(settings.maxLineLength(), settings.maxMessageSize());
+        this.context = context;
         this.sessions = sessions;
         this.limits = limits;
         this.dataTimeoutMillis = settings.dataTimeout().toMillis();
@@ -64,6 +76,10 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpS
         channel = ctx.channel();
         // The listener accepts TCP connections only: the remote end is an IP address and a port.
         client = ((InetSocketAddress) channel.remoteAddress()).getAddress();
+        if (context.role().implicitTls()) {
+            // The handshake reads by itself; the session starts once it is done (userEventTriggered).
+            channel.config().setAutoRead(true);
+        }
         Optional<Reply> refused = limits.admit(client);
         if (refused.isPresent()) {
             log.info("connection from [{}] refused: {}", client.getHostAddress(), refused.get());
@@ -72,6 +88,16 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpS
         }
         admitted = true;
         pending = ctx.alloc().buffer();
+        if (!context.role().implicitTls()) {
+            greet();
+        }
+    }
+
+    /**
+     * Starts the session, after the greeting delay if there is one. With implicit TLS the delay
+     * counts from the end of the handshake, in which the client speaks first.
+     */
+    private void greet() {
         long delay = limits.greetingDelay().toMillis();
         if (delay > 0) {
             // Read during the wait only to notice input; the session starts, and greets, after it.
@@ -88,7 +114,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpS
             return;
         }
         channel.config().setAutoRead(false);
-        sessions.tell(new SmtpSessions.Open(this, channel.eventLoop(), ref -> onLoop(() -> attach(ref))));
+        sessions.tell(new SmtpSessions.Open(context, this, channel.eventLoop(), ref -> onLoop(() -> attach(ref))));
     }
 
     private void attach(ActorRef<SmtpSession.Command> ref) {
@@ -96,6 +122,9 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpS
         if (!channel.isActive()) {
             session.tell(new SmtpSession.Disconnected());
             return;
+        }
+        if (tls != null) {
+            session.tell(new SmtpSession.TlsStarted(tls));
         }
         if (pending.isReadable()) {
             // Bytes of a read that was under way when reading stopped for the session to start.
@@ -155,7 +184,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpS
      * frames wait for replies, and not while replies pile up unread by the client.
      */
     private void updateReading() {
-        boolean read = session != null && !framer.awaitingDataDecision() && unanswered < MAX_UNANSWERED
+        boolean read = session != null && !framer.awaitingDecision() && unanswered < MAX_UNANSWERED
                 && channel.isWritable();
         if (channel.config().isAutoRead() != read) {
             channel.config().setAutoRead(read);
@@ -174,6 +203,22 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpS
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof IdleStateEvent && session != null) {
             session.tell(new SmtpSession.IdleTimeout());
+        } else if (event instanceof SslHandshakeCompletionEvent handshake && pending != null) {
+            onHandshake(ctx, handshake);
+        }
+    }
+
+    private void onHandshake(ChannelHandlerContext ctx, SslHandshakeCompletionEvent handshake) {
+        if (!handshake.isSuccess()) {
+            log.info("TLS handshake with [{}] failed: {}", client.getHostAddress(), handshake.cause().toString());
+            ctx.close();
+            return;
+        }
+        tls = TlsSession.of(ctx.pipeline().get(SslHandler.class).engine().getSession());
+        if (session == null) {
+            greet(); // implicit TLS: the handshake came first
+        } else {
+            session.tell(new SmtpSession.TlsStarted(tls));
         }
     }
 
@@ -255,6 +300,25 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpS
         onLoop(() -> {
             framer.resumeCommands();
             resumeFraming();
+        });
+    }
+
+    @Override
+    public void startTls(Reply ready) {
+        onLoop(() -> {
+            if (pending == null) {
+                return;
+            }
+            // RFC 3207 section 4.2: input the client sent after STARTTLS, in plain text, is not
+            // part of the TLS session; executing it there would let a man in the middle inject
+            // commands (CVE-2011-0411). The framer stopped at the STARTTLS line; all after it goes.
+            pending.clear();
+            framer.resumeCommands();
+            // Before the 220 is written: every byte read from now on goes through TLS. The
+            // handler lets that first write through in plain text (its startTls mode).
+            channel.pipeline().addFirst(context.tls().newHandler(channel.alloc(), true));
+            channel.writeAndFlush(Unpooled.wrappedBuffer(ready.bytes()));
+            answered();
         });
     }
 

@@ -8,7 +8,10 @@ import java.util.List;
 /**
  * Cuts the client's byte stream into command lines and message contents, on the I/O thread
  * (ARCHITECTURE rule 1). It holds no protocol state beyond framing: the session decides, and tells
- * the framer through {@link #startData()} or {@link #resumeCommands()} after each DATA command.
+ * the framer through {@link #startData()} or {@link #resumeCommands()} after each DATA command,
+ * and through its connection after each STARTTLS command: nothing after a STARTTLS line is
+ * framed before the session has answered it, so that what a client pipelined after it in plain
+ * text is never taken for a command sent under TLS (RFC 3207 section 4.2, CVE-2011-0411).
  *
  * <p><b>End of data is only {@code <CRLF>.<CRLF>}</b> (RFC 5321 section 4.1.1.4). A line starts
  * only after CRLF, so {@code <LF>.<LF>}, {@code <CR>.<CR>}, {@code <LF>.<CR><LF>} and their kin are
@@ -44,7 +47,7 @@ final class SmtpFramer {
      */
     record Content(byte[] content, long size, boolean oversized, boolean unsafeLineEndings) implements Frame {}
 
-    private enum Mode { COMMANDS, DISCARDING_LINE, AWAITING_DATA_DECISION, DATA }
+    private enum Mode { COMMANDS, DISCARDING_LINE, AWAITING_DECISION, DATA }
 
     /** Where the data scanner is within the current content line. */
     private enum DataState {
@@ -73,7 +76,7 @@ final class SmtpFramer {
         this.maxMessageSize = maxMessageSize;
     }
 
-    /** Consumes what it can of {@code in}; stops after a DATA command until the session decides. */
+    /** Consumes what it can of {@code in}; stops after DATA or STARTTLS until the session decides. */
     void feed(ByteBuf in, List<Frame> out) {
         boolean progress = true;
         while (progress && in.isReadable()) {
@@ -81,13 +84,13 @@ final class SmtpFramer {
                 case COMMANDS -> readCommand(in, out);
                 case DISCARDING_LINE -> discardLine(in);
                 case DATA -> readData(in, out);
-                case AWAITING_DATA_DECISION -> false;
+                case AWAITING_DECISION -> false;
             };
         }
     }
 
-    boolean awaitingDataDecision() {
-        return mode == Mode.AWAITING_DATA_DECISION;
+    boolean awaitingDecision() {
+        return mode == Mode.AWAITING_DECISION;
     }
 
     /** The session answered DATA with 354: what follows is content. */
@@ -100,7 +103,7 @@ final class SmtpFramer {
         unsafe = false;
     }
 
-    /** The session refused DATA: what follows are commands. */
+    /** The session refused DATA or STARTTLS, or TLS has started: what follows are commands. */
     void resumeCommands() {
         mode = Mode.COMMANDS;
     }
@@ -130,10 +133,10 @@ final class SmtpFramer {
         in.readerIndex(lf + 1);
         CommandLine command = new CommandLine(line);
         out.add(command);
-        // Wait exactly when the session will see a DATA command: it answers any other line
-        // without calling startData() or resumeCommands().
-        if (command.command() instanceof SmtpCommand.Data) {
-            mode = Mode.AWAITING_DATA_DECISION;
+        // Wait exactly when the session will see a DATA or STARTTLS command: it answers any
+        // other line without calling startData() or resumeCommands().
+        if (command.command() instanceof SmtpCommand.Data || command.command() instanceof SmtpCommand.StartTls) {
+            mode = Mode.AWAITING_DECISION;
         }
         return true;
     }

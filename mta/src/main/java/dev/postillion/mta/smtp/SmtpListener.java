@@ -19,7 +19,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A Netty server socket for one SMTP role (the MX port now; submission later). */
+/** A Netty server socket for one SMTP role: MX, submission, or submission over implicit TLS. */
 public final class SmtpListener {
 
     private static final Logger log = LoggerFactory.getLogger(SmtpListener.class);
@@ -30,8 +30,10 @@ public final class SmtpListener {
         this.serverChannel = serverChannel;
     }
 
-    public static SmtpListener start(String name, SmtpSettings settings, EventLoopGroup group,
-            ConnectionLimits limits, ActorRef<SmtpSessions.Command> sessions) throws InterruptedException {
+    /** @param context the sessions' context, whose role and settings this listener serves */
+    public static SmtpListener start(SmtpSession.Context context, EventLoopGroup group, ConnectionLimits limits,
+            ActorRef<SmtpSessions.Command> sessions) throws InterruptedException {
+        SmtpSettings settings = context.settings();
         Class<? extends ServerChannel> channelType =
                 Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -46,16 +48,19 @@ public final class SmtpListener {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        if (context.role().implicitTls()) {
+                            channel.pipeline().addLast(context.tls().newHandler(channel.alloc(), false));
+                        }
                         channel.pipeline()
                                 .addLast(new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0,
                                         TimeUnit.MILLISECONDS))
                                 .addLast(new FlushConsolidationHandler(64, true))
-                                .addLast(new SmtpConnection(settings, limits, sessions));
+                                .addLast(new SmtpConnection(context, limits, sessions));
                     }
                 });
         Channel channel = bootstrap.bind(settings.bind(), settings.port()).sync().channel();
         SmtpListener listener = new SmtpListener(channel);
-        log.info("SMTP {} listening on {}:{} ({})", name, settings.bind(), listener.port(),
+        log.info("SMTP {} listening on {}:{} ({})", context.role().configName(), settings.bind(), listener.port(),
                 Epoll.isAvailable() ? "epoll" : "nio");
         return listener;
     }

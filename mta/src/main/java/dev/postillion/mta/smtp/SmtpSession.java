@@ -3,8 +3,6 @@ package dev.postillion.mta.smtp;
 import dev.postillion.core.AddressSyntaxException;
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.Envelope;
-import dev.postillion.core.MessageHeaders;
-import dev.postillion.core.QueueId;
 import dev.postillion.core.Xtext;
 import dev.postillion.mailbox.Directory;
 import dev.postillion.mailbox.SenderLists;
@@ -12,13 +10,8 @@ import dev.postillion.mailbox.srs.Reversal;
 import dev.postillion.mailbox.srs.Srs;
 import dev.postillion.mta.policy.greylist.Greylist;
 import dev.postillion.mta.policy.greylist.GreylistTriplet;
-import dev.postillion.mta.policy.AuthenticationResults;
 import dev.postillion.mta.policy.MessageAuthenticator;
-import dev.postillion.mta.policy.MessageAuthenticator.Authentication;
 import dev.postillion.mta.policy.content.ContentPolicy;
-import dev.postillion.mta.policy.dmarc.DmarcPolicy;
-import dev.postillion.mta.policy.dmarc.DmarcVerdict;
-import dev.postillion.mta.policy.content.ContentViolation;
 import dev.postillion.mta.policy.limits.ClientRates;
 import dev.postillion.mta.smtp.SmtpCommand.Data;
 import dev.postillion.mta.smtp.SmtpCommand.Ehlo;
@@ -31,14 +24,16 @@ import dev.postillion.mta.smtp.SmtpCommand.NotImplemented;
 import dev.postillion.mta.smtp.SmtpCommand.Quit;
 import dev.postillion.mta.smtp.SmtpCommand.Rcpt;
 import dev.postillion.mta.smtp.SmtpCommand.Rset;
+import dev.postillion.mta.smtp.SmtpCommand.StartTls;
 import dev.postillion.mta.smtp.SmtpCommand.Vrfy;
 import dev.postillion.mta.smtp.SmtpFramer.CommandLine;
 import dev.postillion.mta.smtp.SmtpFramer.Content;
 import dev.postillion.mta.smtp.SmtpFramer.Frame;
 import dev.postillion.mta.smtp.SmtpFramer.LineTooLong;
+import dev.postillion.mta.tls.ServerTls;
+import dev.postillion.mta.tls.TlsSession;
 import dev.postillion.queue.Spool;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -47,9 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.function.BiFunction;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -84,16 +77,11 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     /** The node is stopping and the grace period is over: say 421 and close now. */
     public record Close() implements Command {}
 
-    private record Committed(QueueId id, Throwable failure) implements Command {}
+    /** The TLS handshake is done: after STARTTLS, or before the greeting on an implicit-TLS port. */
+    public record TlsStarted(TlsSession session) implements Command {}
 
-    private record Authenticated(Transaction transaction, byte[] content, Authentication authentication)
-            implements Command {}
-
-    private record ContentChecked(Transaction transaction, byte[] content, Optional<ContentViolation> violation,
-            Throwable failure) implements Command {}
-
-    private record NullSenderChecked(Transaction transaction, byte[] content, boolean pass, Throwable failure)
-            implements Command {}
+    /** The message's policy has decided; {@code failure} is a bug in it, answered as our fault. */
+    private record MessageDecided(MessagePolicy.Outcome outcome, Throwable failure) implements Command {}
 
     private record RateChecked(Transaction started, Boolean allowed, Throwable failure) implements Command {}
 
@@ -109,8 +97,15 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         /** After a 354: the framer reads content. */
         void startData();
 
-        /** After DATA was refused: the framer reads commands again. */
+        /** After DATA or STARTTLS was refused: the framer reads commands again. */
         void resumeCommands();
+
+        /**
+         * After STARTTLS was accepted: drops whatever the client sent after the STARTTLS line,
+         * sends {@code ready} in plain text and reads only TLS from then on (RFC 3207 section 4.2).
+         * The session hears {@link TlsStarted} once the handshake is done.
+         */
+        void startTls(Reply ready);
 
         /** Closes the connection if it is still open; idempotent. */
         void close();
@@ -120,9 +115,16 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     }
 
     /** What every session of a listener shares. */
-    public record Context(SmtpSettings settings, String hostname, Directory directory, Srs srs, Greylist greylist,
-            Spool spool, Clock clock, ContentPolicy content, MessageAuthenticator authenticator,
-            ClientRates rates, Executor work) {}
+    public record Context(ListenerRole role, SmtpSettings settings, ServerTls tls, String hostname,
+            Directory directory, Srs srs, Greylist greylist, Spool spool, Clock clock, ContentPolicy content,
+            MessageAuthenticator authenticator, ClientRates rates, Executor work) {
+
+        /** The same for another listener: the node's listeners differ only in role and port. */
+        public Context forListener(ListenerRole otherRole, SmtpSettings otherSettings) {
+            return new Context(otherRole, otherSettings, tls, hostname, directory, srs, greylist, spool, clock,
+                    content, authenticator, rates, work);
+        }
+    }
 
     /** The transaction begun by MAIL (RFC 5321 section 3.3). */
     private static final class Transaction {
@@ -138,13 +140,27 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         }
     }
 
+    /**
+     * What the session waits for, if anything. While it waits, later frames are held, so that
+     * pipelined commands (RFC 2920) are answered in the order they came.
+     */
+    private enum Awaiting {
+        NOTHING,
+        /** The client's message rate, counted at MAIL. */
+        RATE,
+        /** A greylisting verdict at RCPT. */
+        GREYLIST,
+        /** The message's policy, after its content (ending in the spool commit). */
+        MESSAGE
+    }
+
     /** A static logger: an actor's own getLog() inspects the stack once per actor, i.e. per connection. */
     private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
-    /** Messages up to this size are scanned on the session's thread: their scan is bounded and short. */
-    private static final int INLINE_SCAN_LIMIT = 64 * 1024;
 
     private final Context context;
     private final Connection connection;
+    private final MessagePolicy policy;
+    private final CommandArguments arguments;
     private final Queue<Frame> held = new ArrayDeque<>();
     /** The client's address as text, for the envelope and the log. */
     private final String clientAddress;
@@ -152,13 +168,11 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     private final boolean mayRelay;
     private String heloName;
     private boolean esmtp;
+    /** Empty until TLS is up on this connection. */
+    private Optional<TlsSession> tls = Optional.empty();
     private Transaction transaction;
     private int errors;
-    private boolean committing;
-    /** A greylisting answer is awaited: later commands wait, so that replies keep their order. */
-    private boolean checkingGreylist;
-    /** The client's message rate is being counted at MAIL: later commands wait, as for greylisting. */
-    private boolean checkingRate;
+    private Awaiting awaiting = Awaiting.NOTHING;
     private boolean draining;
 
     public static Behavior<Command> create(Context context, Connection connection) {
@@ -172,6 +186,8 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         InetAddress client = connection.clientAddress();
         this.clientAddress = client.getHostAddress();
         this.mayRelay = context.settings().relayNetworks().contains(client);
+        this.policy = new MessagePolicy(context, ctx.getExecutionContext());
+        this.arguments = new CommandArguments(context.settings().maxMessageSize());
         connection.send(Replies.greeting(context.hostname()));
     }
 
@@ -179,14 +195,12 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(Input.class, this::onInput)
-                .onMessage(Committed.class, this::onCommitted)
+                .onMessage(MessageDecided.class, this::onMessageDecided)
                 .onMessage(GreylistChecked.class, this::onGreylistChecked)
                 .onMessage(RateChecked.class, this::onRateChecked)
-                .onMessage(ContentChecked.class, this::onContentChecked)
-                .onMessage(NullSenderChecked.class, this::onNullSenderChecked)
-                .onMessage(Authenticated.class, this::onAuthenticated)
                 .onMessage(IdleTimeout.class, timeout -> closeWith(Replies.timeout(context.hostname())))
                 .onMessage(Drain.class, this::onDrain)
+                .onMessage(TlsStarted.class, this::onTlsStarted)
                 .onMessage(Close.class, close -> closeWith(Replies.shuttingDown(context.hostname())))
                 .onMessage(Disconnected.class, gone -> Behaviors.stopped())
                 .onSignal(PostStop.class, stopped -> onStopped())
@@ -200,7 +214,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     }
 
     private Behavior<Command> onInput(Input input) {
-        if (committing || checkingGreylist || checkingRate) {
+        if (awaiting != Awaiting.NOTHING) {
             held.add(input.frame());
             return this;
         }
@@ -239,6 +253,8 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             return reply(Replies.OK);
         } else if (command instanceof Noop) {
             return reply(Replies.OK);
+        } else if (command instanceof StartTls) {
+            return onStartTls();
         } else if (command instanceof Quit) {
             return closeWith(Replies.BYE);
         } else if (command instanceof Vrfy) {
@@ -261,14 +277,43 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         if (!extended) {
             return reply(Reply.plain(250, context.hostname()));
         }
-        return reply(new Reply(250, null, List.of(
-                context.hostname(),
-                "PIPELINING",
-                "SIZE " + context.settings().maxMessageSize(),
-                "ENHANCEDSTATUSCODES",
-                "8BITMIME",
-                "DSN",
-                "SMTPUTF8")));
+        List<String> extensions = new ArrayList<>(List.of(context.hostname(), "PIPELINING",
+                "SIZE " + context.settings().maxMessageSize()));
+        // RFC 3207 section 4.2: not offered once TLS is up, implicit TLS included.
+        if (tls.isEmpty()) {
+            extensions.add("STARTTLS");
+        }
+        extensions.addAll(List.of("ENHANCEDSTATUSCODES", "8BITMIME", "DSN", "SMTPUTF8"));
+        return reply(new Reply(250, null, extensions));
+    }
+
+    /**
+     * RFC 3207 section 4: outside a transaction and once per connection. The connection drops
+     * what the client pipelined after the command before it sends the 220 (section 4.2).
+     */
+    private Behavior<Command> onStartTls() {
+        Reply refusal = tls.isPresent() ? Replies.TLS_ALREADY_ACTIVE
+                : transaction != null ? Replies.TLS_IN_TRANSACTION : null;
+        if (refusal != null) {
+            connection.resumeCommands();
+            return error(refusal);
+        }
+        connection.startTls(Replies.READY_FOR_TLS);
+        return this;
+    }
+
+    /**
+     * RFC 3207 section 4.2: the session starts afresh under TLS, forgetting what the client said
+     * before; it must send EHLO again.
+     */
+    private Behavior<Command> onTlsStarted(TlsStarted started) {
+        tls = Optional.of(started.session());
+        heloName = null;
+        esmtp = false;
+        transaction = null;
+        log.debug("client=[{}]: {} with {}", clientAddress, started.session().protocol(),
+                started.session().cipherSuite());
+        return this;
     }
 
     private Behavior<Command> onMail(Mail mail) {
@@ -278,7 +323,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         if (transaction != null) {
             return error(Replies.NESTED_MAIL);
         }
-        Optional<Reply> refused = parameterProblem(mail.parameters(), this::mailParameterProblem);
+        Optional<Reply> refused = arguments.mailParameterProblem(mail.parameters(), esmtp);
         if (refused.isPresent()) {
             return error(refused.get());
         }
@@ -287,7 +332,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         if (mail.path().isEmpty()) {
             sender = Optional.empty();
         } else {
-            Optional<Reply> bad = addressProblem(mail.path(), smtputf8, Replies.BAD_SENDER_SYNTAX);
+            Optional<Reply> bad = CommandArguments.addressProblem(mail.path(), smtputf8, Replies.BAD_SENDER_SYNTAX);
             if (bad.isPresent()) {
                 return error(bad.get());
             }
@@ -311,14 +356,14 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
      * section 3.8: delivery not authorized), a temporary refusal that a sender's queue retries.
      */
     private Behavior<Command> checkRate(Transaction started) {
-        checkingRate = true;
+        awaiting = Awaiting.RATE;
         getContext().pipeToSelf(context.rates().allowMessage(connection.clientAddress()),
                 (allowed, failure) -> new RateChecked(started, allowed, failure));
         return this;
     }
 
     private Behavior<Command> onRateChecked(RateChecked checked) {
-        checkingRate = false;
+        awaiting = Awaiting.NOTHING;
         Behavior<Command> next;
         if (checked.failure() != null) {
             // The counter did not answer: our fault, so the client is not refused for it (rule 7).
@@ -340,83 +385,17 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         return resumeHeld(next);
     }
 
-    /**
-     * The first refusal among a command's parameters. Parameters belong to the extensions listed
-     * in the EHLO reply: a session that began with HELO was offered none.
-     */
-    private Optional<Reply> parameterProblem(Map<String, String> parameters,
-            BiFunction<String, String, Optional<Reply>> check) {
-        for (Map.Entry<String, String> parameter : parameters.entrySet()) {
-            Optional<Reply> refused = esmtp ? check.apply(parameter.getKey(), parameter.getValue())
-                    : Optional.of(Replies.unsupportedParameter(parameter.getKey()));
-            if (refused.isPresent()) {
-                return refused;
-            }
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * MAIL parameters of the extensions we announce: SIZE (RFC 1870), BODY (RFC 6152), SMTPUTF8
-     * (RFC 6531), RET and ENVID (RFC 3461).
-     */
-    private Optional<Reply> mailParameterProblem(String keyword, String value) {
-        return switch (keyword) {
-            case "SIZE" -> sizeProblem(value);
-            case "BODY" -> value.equalsIgnoreCase("7BIT") || value.equalsIgnoreCase("8BITMIME")
-                    ? Optional.empty() : Optional.of(Replies.badParameterValue("BODY=" + value));
-            case "SMTPUTF8" -> value.isEmpty()
-                    ? Optional.empty() : Optional.of(Replies.badParameterValue("SMTPUTF8=" + value));
-            case "RET", "ENVID" -> dsnProblem(keyword, value);
-            default -> Optional.of(Replies.unsupportedParameter(keyword));
-        };
-    }
-
-    private Optional<Reply> sizeProblem(String value) {
-        // RFC 1870: size-value = 1*20DIGIT
-        if (!value.matches("[0-9]{1,20}")) {
-            return Optional.of(Replies.badParameterValue("SIZE=" + value));
-        }
-        if (new java.math.BigInteger(value).compareTo(
-                java.math.BigInteger.valueOf(context.settings().maxMessageSize())) > 0) {
-            return Optional.of(Replies.MESSAGE_TOO_BIG);
-        }
-        return Optional.empty();
-    }
-
-    /** RCPT parameters of the extensions we announce: NOTIFY and ORCPT (RFC 3461). */
-    private Optional<Reply> rcptParameterProblem(String keyword, String value) {
-        return DsnParameters.isRcptParameter(keyword)
-                ? dsnProblem(keyword, value) : Optional.of(Replies.unsupportedParameter(keyword));
-    }
-
-    private static Optional<Reply> dsnProblem(String keyword, String value) {
-        return DsnParameters.problem(keyword, value).map(problem -> Replies.badParameter(keyword, problem));
-    }
-
-    private Optional<Reply> addressProblem(String path, boolean smtputf8, Reply syntaxError) {
-        try {
-            EmailAddress parsed = EmailAddress.parse(path, true);
-            if (!smtputf8 && !parsed.isAscii()) {
-                return Optional.of(Replies.NEED_SMTPUTF8);
-            }
-            return Optional.empty();
-        } catch (AddressSyntaxException e) {
-            return Optional.of(Reply.of(syntaxError.code(), syntaxError.enhanced(),
-                    syntaxError.lines().get(0) + ": " + e.getMessage()));
-        }
-    }
-
     private Behavior<Command> onRcpt(Rcpt rcpt) {
         if (transaction == null) {
             return error(heloName == null ? Replies.NEED_HELO : Replies.NEED_MAIL);
         }
         transaction.rcptAttempted = true;
-        Optional<Reply> refused = parameterProblem(rcpt.parameters(), this::rcptParameterProblem);
+        Optional<Reply> refused = CommandArguments.rcptParameterProblem(rcpt.parameters(), esmtp);
         if (refused.isPresent()) {
             return error(refused.get());
         }
-        Optional<Reply> bad = addressProblem(rcpt.path(), transaction.smtputf8, Replies.BAD_RECIPIENT_SYNTAX);
+        Optional<Reply> bad = CommandArguments.addressProblem(rcpt.path(), transaction.smtputf8,
+                Replies.BAD_RECIPIENT_SYNTAX);
         if (bad.isPresent()) {
             return error(bad.get());
         }
@@ -521,153 +500,30 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         if (content.unsafeLineEndings()) {
             return afterTransaction(Replies.UNSAFE_LINE_ENDINGS);
         }
-        // The scan walks MIME parts and archives of up to max-message-size: a large message is
-        // scanned off the I/O thread this session runs on (ARCHITECTURE rule 1), so that other
-        // connections are not held up; a small one costs less than the hand-over would.
-        committing = true;
-        byte[] message = content.content();
-        Executor scanner = message.length <= INLINE_SCAN_LIMIT ? Runnable::run : context.work();
-        CompletableFuture<Optional<ContentViolation>> scan = CompletableFuture.supplyAsync(
-                () -> context.content().check(message, finished.smtputf8), scanner);
-        getContext().pipeToSelf(scan, (violation, failure) -> new ContentChecked(finished, message, violation, failure));
+        awaiting = Awaiting.MESSAGE;
+        CompletedMessage message = new CompletedMessage(client(), finished.sender, finished.parameters,
+                finished.smtputf8, finished.recipients, content.content());
+        getContext().pipeToSelf(policy.admit(message), MessageDecided::new);
         return this;
     }
 
-    private Behavior<Command> onContentChecked(ContentChecked checked) {
-        committing = false;
-        Transaction finished = checked.transaction();
-        if (checked.failure() != null) {
-            log.error("content check failed: {}", checked.failure().toString());
-            return resumeHeld(afterTransaction(Replies.CONTENT_CHECK_ERROR));
+    private Behavior<Command> onMessageDecided(MessageDecided decided) {
+        awaiting = Awaiting.NOTHING;
+        if (decided.failure() != null) {
+            log.error("message policy failed: {}", decided.failure().toString());
+            return resumeHeld(afterTransaction(Replies.LOCAL_ERROR));
         }
-        if (checked.violation().isPresent()) {
-            log.info("client=[{}], helo={}, from=<{}>, refused: {}", clientAddress, heloName,
-                    finished.senderAddress(), checked.violation().get().reason());
-            return resumeHeld(afterTransaction(Replies.contentRefused(checked.violation().get())));
-        }
-        byte[] content = checked.content();
-        if (MessageHeaders.parse(content).count("Received") > context.settings().maxReceivedHeaders()) {
-            return resumeHeld(afterTransaction(Replies.TOO_MANY_HOPS));
-        }
-        return resumeHeld(greylistedAfterData(finished, content));
+        return resumeHeld(afterTransaction(decided.outcome().reply()));
     }
 
-    /** The null sender's greylisting, then authentication and the spool. */
-    private Behavior<Command> greylistedAfterData(Transaction finished, byte[] content) {
-        List<EmailAddress> greylisted = nullSenderGreylisted(finished);
-        if (greylisted.isEmpty()) {
-            return authenticate(finished, content);
-        }
-        committing = true;
-        List<CompletableFuture<GreylistTriplet.Verdict>> checks = greylisted.stream()
-                .map(recipient -> context.greylist().check(connection.clientAddress(), Optional.empty(), recipient)
-                        .toCompletableFuture())
-                .toList();
-        getContext().pipeToSelf(CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)),
-                (ok, failure) -> new NullSenderChecked(finished, content,
-                        failure == null && checks.stream().allMatch(check -> check.join().pass()), failure));
-        return this;
-    }
-
-    /**
-     * The recipients a null-sender message is greylisted for, after DATA (SPEC section 4): a
-     * bounce cannot be refused at RCPT without refusing every bounce, so its triplets are checked
-     * once the whole message is in, and a retry of it passes as any other.
-     */
-    private List<EmailAddress> nullSenderGreylisted(Transaction finished) {
-        if (finished.sender.isPresent() || !context.greylist().enabled() || mayRelay) {
-            return List.of();
-        }
-        return finished.recipients.stream().map(Envelope.Recipient::address)
-                .filter(recipient -> context.directory().hosts(recipient.domain()))
-                .toList();
-    }
-
-    private Behavior<Command> onNullSenderChecked(NullSenderChecked checked) {
-        committing = false;
-        if (checked.failure() != null) {
-            log.warn("greylist check of a null-sender message failed: {}", checked.failure().getMessage());
-            return resumeHeld(afterTransaction(Replies.GREYLIST_UNAVAILABLE));
-        }
-        if (!checked.pass()) {
-            log.info("greylisted after DATA: client=[{}], from=<>", clientAddress);
-            return resumeHeld(afterTransaction(Replies.GREYLISTED));
-        }
-        return authenticate(checked.transaction(), checked.content());
-    }
-
-    /**
-     * SPF and DKIM of the complete message (SPEC section 4), recorded in an Authentication-Results
-     * field in front of it; fields forged in our name are removed first (RFC 8601 section 5).
-     */
-    private Behavior<Command> authenticate(Transaction finished, byte[] content) {
-        byte[] cleaned = AuthenticationResults.withoutForged(content, context.hostname());
-        if (!context.authenticator().enabled()) {
-            return spool(finished, cleaned, false);
-        }
-        committing = true;
-        getContext().pipeToSelf(context.authenticator().authenticate(connection.clientAddress(), heloName,
-                        finished.senderAddress(), cleaned),
-                (authentication, failure) -> {
-                    if (failure != null) {
-                        log.warn("authentication checks failed, message recorded as unchecked: {}", failure.toString());
-                    }
-                    return new Authenticated(finished, cleaned, failure == null ? authentication : Authentication.NONE);
-                });
-        return this;
-    }
-
-    private Behavior<Command> onAuthenticated(Authenticated authenticated) {
-        committing = false;
-        Authentication found = authenticated.authentication();
-        String mailFrom = authenticated.transaction().sender.isPresent()
-                ? authenticated.transaction().senderAddress() : heloName;
-        // Our own users (the relay networks) send as hosted domains before their mail is signed on
-        // the way out: their DMARC is recorded, never enforced.
-        Optional<DmarcPolicy> disposition = mayRelay ? Optional.empty() : found.dmarc().map(DmarcVerdict::disposition);
-        if (disposition.equals(Optional.of(DmarcPolicy.REJECT))) {
-            log.info("rejected by DMARC: client=[{}], from=<{}>, header.from={}: {}", clientAddress, mailFrom,
-                    found.dmarc().get().domain(), found.dmarc().get().reason());
-            return resumeHeld(afterTransaction(Replies.dmarcRejected(found.dmarc().get().domain())));
-        }
-        byte[] header = AuthenticationResults.header(context.hostname(), found.spf(), found.dkim(), found.dmarc(),
-                mailFrom).getBytes(StandardCharsets.UTF_8);
-        byte[] content = authenticated.content();
-        byte[] withHeader = new byte[header.length + content.length];
-        System.arraycopy(header, 0, withHeader, 0, header.length);
-        System.arraycopy(content, 0, withHeader, header.length, content.length);
-        return spool(authenticated.transaction(), withHeader,
-                disposition.equals(Optional.of(DmarcPolicy.QUARANTINE)));
-    }
-
-    /** Commits the message to the spool; the 250 follows once it is on disk (ARCHITECTURE rule 3). */
-    private Behavior<Command> spool(Transaction finished, byte[] content, boolean quarantined) {
-        QueueId id = context.spool().newId();
-        Envelope envelope = new Envelope(finished.sender, finished.parameters, finished.recipients, heloName,
-                clientAddress, context.clock().instant(), finished.smtputf8, quarantined);
-        byte[] message = ReceivedHeader.prepend(envelope, id, context.hostname(), esmtp, content);
-        committing = true;
-        getContext().pipeToSelf(context.spool().accept(id, envelope, message),
-                (ok, failure) -> new Committed(id, failure));
-        return this;
-    }
-
-    private Behavior<Command> onCommitted(Committed committed) {
-        committing = false;
-        Behavior<Command> next;
-        if (committed.failure() == null) {
-            log.info("{}: client=[{}], helo={}, queued", committed.id(), clientAddress, heloName);
-            next = afterTransaction(Replies.queued(committed.id().toString()));
-        } else {
-            log.error("{}: spool commit failed: {}", committed.id(), committed.failure().getMessage());
-            next = afterTransaction(Replies.QUEUE_WRITE_ERROR);
-        }
-        return resumeHeld(next);
+    /** The client as the message's policy, envelope and trace fields see it. */
+    private Client client() {
+        return new Client(connection.clientAddress(), heloName, esmtp, mayRelay, tls);
     }
 
     /** Handles the commands that arrived while an answer was awaited, until another is awaited. */
     private Behavior<Command> resumeHeld(Behavior<Command> next) {
-        while (next == this && !committing && !checkingGreylist && !checkingRate && !held.isEmpty()) {
+        while (next == this && awaiting == Awaiting.NOTHING && !held.isEmpty()) {
             next = handle(held.poll());
         }
         return next;
@@ -681,14 +537,14 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         if (!context.greylist().enabled() || mayRelay || transaction.sender.isEmpty()) {
             return addRecipient(recipient, parameters);
         }
-        checkingGreylist = true;
+        awaiting = Awaiting.GREYLIST;
         getContext().pipeToSelf(context.greylist().check(connection.clientAddress(), transaction.sender, recipient),
                 (verdict, failure) -> new GreylistChecked(recipient, parameters, verdict, failure));
         return this;
     }
 
     private Behavior<Command> onGreylistChecked(GreylistChecked checked) {
-        checkingGreylist = false;
+        awaiting = Awaiting.NOTHING;
         Behavior<Command> next;
         if (checked.failure() != null) {
             log.warn("greylist check of {} failed: {}", checked.recipient(), checked.failure().getMessage());
@@ -716,7 +572,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
 
     private Behavior<Command> onDrain(Drain drain) {
         draining = true;
-        if (transaction == null && !committing && !checkingRate) {
+        if (transaction == null && awaiting == Awaiting.NOTHING) {
             return closeWith(Replies.shuttingDown(context.hostname()));
         }
         return this;

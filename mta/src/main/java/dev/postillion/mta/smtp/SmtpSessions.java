@@ -11,15 +11,18 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * Parent of one listener's {@link SmtpSession}s: starts one per connection and, at shutdown, asks
- * them all to finish and reports when the last one has ended.
+ * Parent of the {@link SmtpSession}s of every listener of the node: starts one per connection and,
+ * at shutdown, asks them all to finish and reports when the last one has ended.
  */
 public final class SmtpSessions {
 
     public sealed interface Command {}
 
-    /** A new connection served by {@code loop}; {@code attach} receives its session. */
-    public record Open(SmtpSession.Connection connection, EventLoop loop,
+    /**
+     * A new connection to the listener of {@code context}, served by {@code loop}; {@code attach}
+     * receives its session.
+     */
+    public record Open(SmtpSession.Context context, SmtpSession.Connection connection, EventLoop loop,
             Consumer<ActorRef<SmtpSession.Command>> attach) implements Command {}
 
     /** Finish every session (each after its transaction in flight); answer when none is left. */
@@ -32,7 +35,7 @@ public final class SmtpSessions {
 
     private SmtpSessions() {}
 
-    public static Behavior<Command> create(SmtpSession.Context context, EventLoopDispatchers dispatchers) {
+    public static Behavior<Command> create(EventLoopDispatchers dispatchers) {
         return Behaviors.setup(ctx -> {
             Set<ActorRef<SmtpSession.Command>> sessions = new HashSet<>();
             Set<ActorRef<Done>> drainWaiters = new HashSet<>();
@@ -41,7 +44,7 @@ public final class SmtpSessions {
                         // A session that fails on a bug stops; its client sees the connection close,
                         // and no other session is touched. It runs on its connection's event loop.
                         ActorRef<SmtpSession.Command> session = ctx.spawnAnonymous(Behaviors
-                                .supervise(SmtpSession.create(context, open.connection()))
+                                .supervise(SmtpSession.create(open.context(), open.connection()))
                                 .onFailure(SupervisorStrategy.stop()), dispatchers.forLoop(open.loop()));
                         ctx.watchWith(session, new Ended(session));
                         sessions.add(session);

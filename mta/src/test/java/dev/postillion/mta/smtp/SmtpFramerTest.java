@@ -81,7 +81,7 @@ class SmtpFramerTest {
     @Test
     void afterDataTheFramerWaitsForTheSessionsDecision() {
         assertEquals(List.of(new CommandLine("DATA")), feed("DATA\r\nNOOP\r\n"));
-        assertTrue(framer.awaitingDataDecision());
+        assertTrue(framer.awaitingDecision());
         assertEquals(List.of(), feed(""));
         framer.resumeCommands();
         assertEquals(List.of(new CommandLine("NOOP")), feed(""));
@@ -97,7 +97,7 @@ class SmtpFramerTest {
     @Test
     void theDataCommandIsCaseInsensitive() {
         feed("data\r\n");
-        assertTrue(framer.awaitingDataDecision());
+        assertTrue(framer.awaitingDecision());
     }
 
     /** The session answers these as other commands and never calls startData or resumeCommands. */
@@ -105,7 +105,7 @@ class SmtpFramerTest {
     @ValueSource(strings = {"DATA\t", " DATA", "DATA x"})
     void aLineTheSessionDoesNotReadAsDataDoesNotStopTheFramer(String line) {
         assertEquals(List.of(new CommandLine(line), new CommandLine("NOOP")), feed(line + "\r\nNOOP\r\n"));
-        assertFalse(framer.awaitingDataDecision());
+        assertFalse(framer.awaitingDecision());
     }
 
     @Test

@@ -1,0 +1,218 @@
+package dev.postillion.mta.smtp;
+
+import dev.postillion.core.EmailAddress;
+import dev.postillion.core.Envelope;
+import dev.postillion.core.MessageHeaders;
+import dev.postillion.core.QueueId;
+import dev.postillion.mta.policy.AuthenticationResults;
+import dev.postillion.mta.policy.MessageAuthenticator.Authentication;
+import dev.postillion.mta.policy.content.ContentViolation;
+import dev.postillion.mta.policy.dmarc.DmarcPolicy;
+import dev.postillion.mta.policy.dmarc.DmarcVerdict;
+import dev.postillion.mta.policy.greylist.GreylistTriplet;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What happens to a message once its content is complete, before the reply to it (the checks of
+ * Postfix's smtpd(8) after DATA, and cleanup(8)): the content rules, the hop count, greylisting of
+ * the null sender, SPF, DKIM and DMARC, then the spool. Each step may refuse the message; the
+ * outcome is the reply the session sends.
+ *
+ * <p>The steps run on the session's own thread (the executor given), as the session's handlers
+ * did, except the scan of a large message and the checks' own work: nothing here blocks. The
+ * message is copied once, when our trace fields are put in front of it for the spool.
+ */
+final class MessagePolicy {
+
+    /** How a message ends: in the spool, or refused with a reply (a 4xx when the fault is ours). */
+    sealed interface Outcome {
+        Reply reply();
+    }
+
+    record Queued(QueueId id) implements Outcome {
+        @Override
+        public Reply reply() {
+            return Replies.queued(id.toString());
+        }
+    }
+
+    record Refused(Reply reply) implements Outcome {}
+
+    private static final Logger log = LoggerFactory.getLogger(MessagePolicy.class);
+    /** Messages up to this size are scanned on the session's thread: their scan is bounded and short. */
+    private static final int INLINE_SCAN_LIMIT = 64 * 1024;
+    /** A step that lets the message go on to the next. */
+    private static final CompletionStage<Optional<Outcome>> PASS = CompletableFuture.completedFuture(Optional.empty());
+
+    private final SmtpSession.Context context;
+    private final Executor session;
+
+    /** @param session the session's thread, where each step goes on when what it waited for is there */
+    MessagePolicy(SmtpSession.Context context, Executor session) {
+        this.context = context;
+        this.session = session;
+    }
+
+    CompletionStage<Outcome> admit(CompletedMessage message) {
+        return then(scan(message), () -> then(greylistNullSender(message), () -> authenticate(message)));
+    }
+
+    /** Runs {@code next} unless {@code step} ended the message. */
+    private CompletionStage<Outcome> then(CompletionStage<Optional<Outcome>> step,
+            Supplier<CompletionStage<Outcome>> next) {
+        return step.thenComposeAsync(ended -> ended.map(MessagePolicy::done).orElseGet(next), session);
+    }
+
+    private static CompletionStage<Outcome> done(Outcome outcome) {
+        return CompletableFuture.completedFuture(outcome);
+    }
+
+    private static Optional<Outcome> refused(Reply reply) {
+        return Optional.of(new Refused(reply));
+    }
+
+    /**
+     * The content rules (SPEC section 4), then the hop count. The scan walks MIME parts and
+     * archives of up to max-message-size: a large message is scanned off the I/O thread the
+     * session runs on (ARCHITECTURE rule 1), so that other connections are not held up; a small
+     * one costs less than the hand-over would.
+     */
+    private CompletionStage<Optional<Outcome>> scan(CompletedMessage message) {
+        byte[] content = message.content();
+        Executor scanner = content.length <= INLINE_SCAN_LIMIT ? Runnable::run : context.work();
+        return CompletableFuture.supplyAsync(() -> context.content().check(content, message.smtputf8()), scanner)
+                .handleAsync((violation, failure) -> {
+                    if (failure != null) {
+                        log.error("content check failed: {}", failure.toString());
+                        return refused(Replies.CONTENT_CHECK_ERROR);
+                    }
+                    return violation.isPresent() ? Optional.of(contentRefused(message, violation.get())) : hops(message);
+                }, session);
+    }
+
+    private static Outcome contentRefused(CompletedMessage message, ContentViolation violation) {
+        log.info("client=[{}], helo={}, from=<{}>, refused: {}", message.client().addressText(),
+                message.client().heloName(), message.senderAddress(), violation.reason());
+        return new Refused(Replies.contentRefused(violation));
+    }
+
+    /** More Received fields than max-received-headers: a mail loop (RFC 5321 section 6.3). */
+    private Optional<Outcome> hops(CompletedMessage message) {
+        return MessageHeaders.parse(message.content()).count("Received") > context.settings().maxReceivedHeaders()
+                ? refused(Replies.TOO_MANY_HOPS) : Optional.empty();
+    }
+
+    /**
+     * Greylisting of the null sender, after DATA (SPEC section 4): a bounce cannot be refused at
+     * RCPT without refusing every bounce, so its triplets are checked once the whole message is
+     * in, and a retry of it passes as any other.
+     */
+    private CompletionStage<Optional<Outcome>> greylistNullSender(CompletedMessage message) {
+        List<EmailAddress> greylisted = nullSenderGreylisted(message);
+        if (greylisted.isEmpty()) {
+            return PASS;
+        }
+        List<CompletableFuture<GreylistTriplet.Verdict>> checks = greylisted.stream()
+                .map(recipient -> context.greylist().check(message.client().address(), Optional.empty(), recipient)
+                        .toCompletableFuture())
+                .toList();
+        return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).handleAsync((ok, failure) -> {
+            if (failure != null) {
+                log.warn("greylist check of a null-sender message failed: {}", failure.getMessage());
+                return refused(Replies.GREYLIST_UNAVAILABLE);
+            }
+            if (checks.stream().allMatch(check -> check.join().pass())) {
+                return Optional.empty();
+            }
+            log.info("greylisted after DATA: client=[{}], from=<>", message.client().addressText());
+            return refused(Replies.GREYLISTED);
+        }, session);
+    }
+
+    /** Clients in the relay networks are trusted and not greylisted, nor mail to other domains. */
+    private List<EmailAddress> nullSenderGreylisted(CompletedMessage message) {
+        if (message.sender().isPresent() || !context.greylist().enabled() || message.client().mayRelay()) {
+            return List.of();
+        }
+        return message.recipients().stream().map(Envelope.Recipient::address)
+                .filter(recipient -> context.directory().hosts(recipient.domain()))
+                .toList();
+    }
+
+    /**
+     * SPF and DKIM of the complete message (SPEC section 4), recorded in an Authentication-Results
+     * field in front of it; fields forged in our name are removed first (RFC 8601 section 5).
+     */
+    private CompletionStage<Outcome> authenticate(CompletedMessage message) {
+        byte[] cleaned = AuthenticationResults.withoutForged(message.content(), context.hostname());
+        if (!context.authenticator().enabled()) {
+            return spool(message, cleaned, Optional.empty(), false);
+        }
+        Client client = message.client();
+        return context.authenticator()
+                .authenticate(client.address(), client.heloName(), message.senderAddress(), cleaned)
+                .exceptionally(failure -> {
+                    log.warn("authentication checks failed, message recorded as unchecked: {}", failure.toString());
+                    return Authentication.NONE;
+                })
+                .thenComposeAsync(found -> judged(message, cleaned, found), session);
+    }
+
+    /** DMARC's reject refuses the message; anything else is recorded and the message spooled. */
+    private CompletionStage<Outcome> judged(CompletedMessage message, byte[] cleaned, Authentication found) {
+        Client client = message.client();
+        String mailFrom = message.sender().isPresent() ? message.senderAddress() : client.heloName();
+        // Our own users (the relay networks) send as hosted domains before their mail is signed on
+        // the way out: their DMARC is recorded, never enforced.
+        Optional<DmarcPolicy> disposition = client.mayRelay()
+                ? Optional.empty() : found.dmarc().map(DmarcVerdict::disposition);
+        if (disposition.equals(Optional.of(DmarcPolicy.REJECT))) {
+            log.info("rejected by DMARC: client=[{}], from=<{}>, header.from={}: {}", client.addressText(), mailFrom,
+                    found.dmarc().get().domain(), found.dmarc().get().reason());
+            return done(new Refused(Replies.dmarcRejected(found.dmarc().get().domain())));
+        }
+        String header = AuthenticationResults.header(context.hostname(), found.spf(), found.dkim(), found.dmarc(),
+                mailFrom);
+        return spool(message, cleaned, Optional.of(header), disposition.equals(Optional.of(DmarcPolicy.QUARANTINE)));
+    }
+
+    /**
+     * Commits the message, our Received field and the Authentication-Results field in front of
+     * it, to the spool; the 250 follows once it is on disk (ARCHITECTURE rule 3).
+     */
+    private CompletionStage<Outcome> spool(CompletedMessage message, byte[] content,
+            Optional<String> authenticationResults, boolean quarantined) {
+        Client client = message.client();
+        QueueId id = context.spool().newId();
+        Envelope envelope = new Envelope(message.sender(), message.parameters(), message.recipients(),
+                client.heloName(), client.addressText(), context.clock().instant(), message.smtputf8(), quarantined);
+        String trace = ReceivedHeader.format(envelope, id, context.hostname(), client)
+                + authenticationResults.orElse("");
+        return context.spool().accept(id, envelope, withTrace(trace, content))
+                .handleAsync((ok, failure) -> {
+                    if (failure != null) {
+                        log.error("{}: spool commit failed: {}", id, failure.getMessage());
+                        return new Refused(Replies.QUEUE_WRITE_ERROR);
+                    }
+                    log.info("{}: client=[{}], helo={}, queued", id, client.addressText(), client.heloName());
+                    return new Queued(id);
+                }, session);
+    }
+
+    /** The one copy of the content: our trace fields go in front (RFC 5321 section 4.4). */
+    private static byte[] withTrace(String trace, byte[] content) {
+        byte[] header = trace.getBytes(StandardCharsets.UTF_8);
+        byte[] message = new byte[header.length + content.length];
+        System.arraycopy(header, 0, message, 0, header.length);
+        System.arraycopy(content, 0, message, header.length, content.length);
+        return message;
+    }
+}
