@@ -59,9 +59,11 @@ public final class AdminRoutes extends AllDirectives {
     private final QueueRoutes queue;
     private final GreylistRoutes greylist;
     private final BooleanSupplier accepting;
+    private final Supplier<String> metrics;
 
+    /** @param metrics the node's metrics in Prometheus's text format, read at each scrape */
     public AdminRoutes(String token, Directory directory, Mailboxes mailboxes, QueueAdmin queue,
-            GreylistAdmin greylist, BooleanSupplier accepting) {
+            GreylistAdmin greylist, BooleanSupplier accepting, Supplier<String> metrics) {
         this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.directory = directory;
         this.mailboxes = mailboxes;
@@ -70,11 +72,13 @@ public final class AdminRoutes extends AllDirectives {
         this.queue = new QueueRoutes(queue);
         this.greylist = new GreylistRoutes(greylist);
         this.accepting = accepting;
+        this.metrics = metrics;
     }
 
     public Route route() {
         return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> concat(
                 path("health", () -> get(this::health)),
+                path("metrics", () -> get(() -> authorized(this::metrics))),
                 pathPrefix(PathMatchers.segment("api").slash("v1"), () -> authorized(() -> concat(
                         pathPrefix("domains", domains::route),
                         pathPrefix("addresses", addresses::route),
@@ -87,6 +91,12 @@ public final class AdminRoutes extends AllDirectives {
         return accepting.getAsBoolean()
                 ? complete(Json.response(StatusCodes.OK, Map.of("status", "accepting")))
                 : complete(Json.response(StatusCodes.SERVICE_UNAVAILABLE, Map.of("status", "unavailable")));
+    }
+
+    /** Prometheus's text exposition format; scraped with the bearer token like the API. */
+    private Route metrics() {
+        return complete(HttpResponse.create().withEntity(
+                HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, metrics.get())));
     }
 
     private Route authorized(Supplier<Route> inner) {

@@ -35,7 +35,11 @@ import dev.postillion.mta.smtp.ClientNetworks;
 import dev.postillion.mta.smtp.EventLoopDispatchers;
 import dev.postillion.mta.smtp.ListenerRole;
 import dev.postillion.mta.smtp.SmtpListener;
+import dev.postillion.mta.smtp.SaslAuthenticator;
 import dev.postillion.mta.smtp.SmtpSession;
+import dev.postillion.mta.smtp.auth.AuthThrottle;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.postillion.mta.smtp.SmtpSessions;
 import dev.postillion.mta.smtp.SmtpSettings;
 import dev.postillion.mta.tls.ServerTls;
@@ -139,6 +143,8 @@ public final class Node implements AutoCloseable {
         GreylistSettings greylistSettings = GreylistSettings.from(postillion.getConfig("greylist"));
         ContentPolicy contentPolicy = new ContentPolicy(ContentSettings.from(postillion));
         LimitSettings limitSettings = LimitSettings.from(postillion.getConfig("limits"));
+        AuthThrottle.Settings authSettings = AuthThrottle.Settings.from(postillion.getConfig("smtp.auth"));
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Store store = Store.open(node.dataDir().resolve("store"), node.store());
         EventLoopGroup io = ioGroup(postillion.getInt("smtp.io-threads"));
         EventLoopDispatchers sessionDispatchers = new EventLoopDispatchers(io);
@@ -191,9 +197,11 @@ public final class Node implements AutoCloseable {
         ClientRates rates = ClientRates.start(system, clock, limitSettings);
         ActorRef<SmtpSessions.Command> sessions = system.systemActorOf(SmtpSessions.create(sessionDispatchers),
                 "smtp-sessions", Props.empty());
+        SaslAuthenticator logins = new SaslAuthenticator(directory, new AuthThrottle(authSettings, clock),
+                node.hostname(), metrics);
         SmtpSession.Context mxContext = new SmtpSession.Context(ListenerRole.MX, listenerSettings.get(ListenerRole.MX),
                 tls, node.hostname(), directory, srs, greylist, spool, clock, contentPolicy,
-                authenticator(config, node.hostname(), clock, work), rates, work);
+                authenticator(config, node.hostname(), clock, work), rates, logins, work);
         Map<ListenerRole, SmtpListener> smtp = new EnumMap<>(ListenerRole.class);
         for (ListenerRole role : ListenerRole.values()) {
             smtp.put(role, SmtpListener.start(mxContext.forListener(role, listenerSettings.get(role)), io,
@@ -203,7 +211,8 @@ public final class Node implements AutoCloseable {
 
         String token = AdminToken.resolve(postillion.getString("admin.token"), node.dataDir());
         AtomicBoolean accepting = new AtomicBoolean();
-        AdminRoutes routes = new AdminRoutes(token, directory, mailboxes, queueAdmin, greylist, accepting::get);
+        AdminRoutes routes = new AdminRoutes(token, directory, mailboxes, queueAdmin, greylist, accepting::get,
+                metrics::scrape);
         ServerBinding admin = AdminServer.start(system, postillion.getString("admin.bind"),
                 postillion.getInt("admin.port"), routes).toCompletableFuture().join();
 

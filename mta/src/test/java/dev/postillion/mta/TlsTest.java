@@ -33,10 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
 class TlsTest {
 
     private static final Pattern QUEUED = Pattern.compile("250 2\\.0\\.0 Ok: queued as ([0-9A-F]{24})\\s*");
-    /** Postfix's form of the TLS comment; the protocol is ESMTPS (RFC 3848). */
+    /** Postfix's form of the TLS comment; the protocol is ESMTPS, ESMTPSA once authenticated (RFC 3848). */
     private static final Pattern TLS_RECEIVED = Pattern.compile("Received: from client\\.test \\(\\[127\\.0\\.0\\.1]\\)\r\n"
             + "\t\\(using TLSv1\\.3 with cipher TLS_[A-Z0-9_]+ \\((128|256)/\\1 bits\\)\\)\r\n"
-            + "\tby mx\\.test \\(Postillion\\) with ESMTPS id ");
+            + "\tby mx\\.test \\(Postillion\\) with ESMTPSA? id ");
     private static final String ANNA = "anna@example.test";
 
     @TempDir static Path dataDir;
@@ -64,14 +64,14 @@ class TlsTest {
 
     @Test
     void jakartaMailWithStartTlsRequiredDeliversThroughTheSubmissionPort() throws Exception {
-        assertDeliveredOverTls(startTlsRequired(node.smtpPort(ListenerRole.SUBMISSION)));
+        assertDeliveredOverTls(authenticated(startTlsRequired(node.smtpPort(ListenerRole.SUBMISSION))));
     }
 
     @Test
     void jakartaMailWithImplicitTlsDeliversThroughTheSubmissionsPort() throws Exception {
         Properties properties = properties(node.smtpPort(ListenerRole.SUBMISSIONS));
         properties.put("mail.smtp.ssl.enable", "true");
-        assertDeliveredOverTls(properties);
+        assertDeliveredOverTls(authenticated(properties));
     }
 
     @Test
@@ -120,7 +120,8 @@ class TlsTest {
             assertEquals("503 5.5.1 Error: send HELO/EHLO first", smtp.command("MAIL FROM:<bob@sender.test>"));
             assertFalse(smtp.command("EHLO client.test").contains("STARTTLS"));
             assertEquals("503 5.5.1 Error: TLS already active", smtp.command("STARTTLS"));
-            assertEquals("250 2.1.0 Ok", smtp.command("MAIL FROM:<bob@sender.test>"));
+            // The submission port takes mail from users only (RFC 6409 section 4.3).
+            assertEquals("530 5.7.0 Authentication required", smtp.command("MAIL FROM:<bob@sender.test>"));
         }
     }
 
@@ -186,6 +187,14 @@ class TlsTest {
         return properties;
     }
 
+    /** The session logs in as Anna with AUTH PLAIN, and Anna sends. */
+    private static Properties authenticated(Properties properties) {
+        properties.put("mail.smtp.auth", "true");
+        properties.put("mail.smtp.auth.mechanisms", "PLAIN");
+        properties.put("mail.smtp.from", ANNA);
+        return properties;
+    }
+
     private static Properties properties(int port) {
         Properties properties = new Properties();
         properties.put("mail.smtp.host", "127.0.0.1");
@@ -201,13 +210,17 @@ class TlsTest {
     private static void assertDeliveredOverTls(Properties properties) throws MessagingException {
         Session session = Session.getInstance(properties);
         MimeMessage message = new MimeMessage(session);
-        message.setFrom(new InternetAddress("alice@sender.test"));
+        message.setFrom(new InternetAddress(properties.containsKey("mail.smtp.auth") ? ANNA : "alice@sender.test"));
         message.setRecipients(MimeMessage.RecipientType.TO, ANNA);
         message.setSubject("Over TLS");
         message.setText("Hello Anna");
         String queueId;
         try (SMTPTransport transport = (SMTPTransport) session.getTransport("smtp")) {
-            transport.connect();
+            if (properties.containsKey("mail.smtp.auth")) {
+                transport.connect(ANNA, "secret-password");
+            } else {
+                transport.connect();
+            }
             transport.sendMessage(message, message.getAllRecipients());
             queueId = queueId(transport.getLastServerResponse());
         }

@@ -1,9 +1,9 @@
 package dev.postillion.mta.smtp;
 
 /**
- * What an SMTP listener is for, each with its block in {@code postillion.smtp}. The submission
- * ports serve as the MX port does for now; SMTP AUTH (offered only under TLS, and required
- * before MAIL on these ports: RFC 6409 section 4.3, RFC 8314 section 3.3) will set them apart.
+ * What an SMTP listener is for, each with its block in {@code postillion.smtp}. SMTP AUTH is
+ * offered on every listener once TLS is up; the submission ports require it before MAIL (RFC 6409
+ * section 4.3, RFC 8314 section 3.3).
  */
 public enum ListenerRole {
     /** Mail from other servers to the domains hosted here (port 25); STARTTLS offered (RFC 3207). */
@@ -24,6 +24,11 @@ public enum ListenerRole {
     /** The listener's block in {@code postillion.smtp}, and its name in the log. */
     public String configName() {
         return configName;
+    }
+
+    /** MAIL is refused (530 5.7.0) until the client has authenticated. */
+    public boolean requiresAuth() {
+        return this != MX;
     }
 
     /** TLS starts with the connection, before the greeting, instead of at STARTTLS. */

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What happens to a message once its content is complete, before the reply to it (the checks of
- * Postfix's smtpd(8) after DATA, and cleanup(8)): the content rules, the hop count, greylisting of
- * the null sender, SPF, DKIM and DMARC, then the spool. Each step may refuse the message; the
+ * Postfix's smtpd(8) after DATA, and cleanup(8)): the content rules, the hop count, the sender
+ * guard on From for authenticated users, greylisting of the null sender, SPF, DKIM and DMARC, then
+ * the spool. Each step may refuse the message; the
  * outcome is the reply the session sends.
  *
  * <p>The steps run on the session's own thread (the executor given), as the session's handlers
@@ -62,7 +63,8 @@ final class MessagePolicy {
     }
 
     CompletionStage<Outcome> admit(CompletedMessage message) {
-        return then(scan(message), () -> then(greylistNullSender(message), () -> authenticate(message)));
+        return then(scan(message), () -> then(guardSender(message),
+                () -> then(greylistNullSender(message), () -> authenticate(message))));
     }
 
     /** Runs {@code next} unless {@code step} ended the message. */
@@ -110,6 +112,17 @@ final class MessagePolicy {
                 ? refused(Replies.TOO_MANY_HOPS) : Optional.empty();
     }
 
+    /** An authenticated user's message is From its own addresses only (SPEC section 5). */
+    private CompletionStage<Optional<Outcome>> guardSender(CompletedMessage message) {
+        Optional<SaslAuthenticator.Accepted> user = message.client().user();
+        if (user.isEmpty() || SenderGuard.fromAllowed(message.content(), user.get().ownAddresses())) {
+            return PASS;
+        }
+        log.info("client=[{}], sasl_username=<{}>: From header denied", message.client().addressText(),
+                user.get().user());
+        return CompletableFuture.completedFuture(refused(Replies.SENDER_DENIED));
+    }
+
     /**
      * Greylisting of the null sender, after DATA (SPEC section 4): a bounce cannot be refused at
      * RCPT without refusing every bounce, so its triplets are checked once the whole message is
@@ -137,9 +150,9 @@ final class MessagePolicy {
         }, session);
     }
 
-    /** Clients in the relay networks are trusted and not greylisted, nor mail to other domains. */
+    /** Our users (relay networks, authenticated sessions) are not greylisted, nor mail to other domains. */
     private List<EmailAddress> nullSenderGreylisted(CompletedMessage message) {
-        if (message.sender().isPresent() || !context.greylist().enabled() || message.client().mayRelay()) {
+        if (message.sender().isPresent() || !context.greylist().enabled() || message.client().trusted()) {
             return List.of();
         }
         return message.recipients().stream().map(Envelope.Recipient::address)
@@ -170,9 +183,9 @@ final class MessagePolicy {
     private CompletionStage<Outcome> judged(CompletedMessage message, byte[] cleaned, Authentication found) {
         Client client = message.client();
         String mailFrom = message.sender().isPresent() ? message.senderAddress() : client.heloName();
-        // Our own users (the relay networks) send as hosted domains before their mail is signed on
-        // the way out: their DMARC is recorded, never enforced.
-        Optional<DmarcPolicy> disposition = client.mayRelay()
+        // Our own users (relay networks, authenticated sessions) send as hosted domains before
+        // their mail is signed on the way out: their DMARC is recorded, never enforced.
+        Optional<DmarcPolicy> disposition = client.trusted()
                 ? Optional.empty() : found.dmarc().map(DmarcVerdict::disposition);
         if (disposition.equals(Optional.of(DmarcPolicy.REJECT))) {
             log.info("rejected by DMARC: client=[{}], from=<{}>, header.from={}: {}", client.addressText(), mailFrom,

@@ -35,13 +35,14 @@ final class ReceivedHeader {
     }
 
     /**
-     * The "with" clause: RFC 3848 adds S for TLS (ESMTPS; A for SMTP AUTH, to come), RFC 6531
+     * The "with" clause: RFC 3848 adds S for TLS and A for SMTP AUTH (ESMTPSA), RFC 6531
      * section 3.7.3 names SMTPUTF8 sessions UTF8SMTP. The registry has no TLS form of plain SMTP.
      */
     private static String protocol(Envelope envelope, Client client) {
         if (!client.esmtp()) {
             return "SMTP";
         }
-        return (envelope.smtputf8() ? "UTF8SMTP" : "ESMTP") + (client.tls().isPresent() ? "S" : "");
+        return (envelope.smtputf8() ? "UTF8SMTP" : "ESMTP") + (client.tls().isPresent() ? "S" : "")
+                + (client.user().isPresent() ? "A" : "");
     }
 }

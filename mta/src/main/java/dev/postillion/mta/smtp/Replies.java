@@ -23,6 +23,20 @@ final class Replies {
     static final Reply TLS_ALREADY_ACTIVE = Reply.of(503, "5.5.1", "Error: TLS already active");
     static final Reply TLS_IN_TRANSACTION = Reply.of(503, "5.5.1", "Error: MAIL transaction in progress");
 
+    // SMTP AUTH (RFC 4954 sections 4 and 6; RFC 3463 codes as RFC 5248 registers them)
+    static final Reply AUTH_SUCCEEDED = Reply.of(235, "2.7.0", "Authentication successful");
+    static final Reply AUTH_FAILED = Reply.of(535, "5.7.8", "Error: authentication failed");
+    static final Reply AUTH_REQUIRED = Reply.of(530, "5.7.0", "Authentication required");
+    static final Reply AUTH_NEEDS_TLS = Reply.of(538, "5.7.11",
+            "Encryption required for requested authentication mechanism");
+    static final Reply AUTH_UNKNOWN_MECHANISM = Reply.of(504, "5.5.4", "Unrecognized authentication type");
+    static final Reply AUTH_ALREADY = Reply.of(503, "5.5.1", "Error: already authenticated");
+    static final Reply AUTH_IN_TRANSACTION = Reply.of(503, "5.5.1", "Error: MAIL transaction in progress");
+    static final Reply AUTH_CANCELLED = Reply.of(501, "5.7.0", "Authentication aborted");
+    static final Reply AUTH_UNDECODABLE = Reply.of(501, "5.5.2", "Cannot decode response");
+    static final Reply AUTH_UNAVAILABLE = Reply.of(454, "4.7.0", "Temporary authentication failure");
+    static final Reply SENDER_DENIED = Reply.of(553, "5.7.1", "Sender denied: auth guards failed");
+
     static final Reply LINE_TOO_LONG = Reply.of(500, "5.5.2", "Error: line too long");
     static final Reply UNKNOWN_COMMAND = Reply.of(500, "5.5.2", "Error: command not recognized");
     static final Reply NOT_IMPLEMENTED = Reply.of(502, "5.5.1", "Error: command not implemented");
@@ -112,6 +126,15 @@ final class Replies {
 
     static Reply greeting(String hostname) {
         return Reply.plain(220, hostname + " ESMTP Postillion");
+    }
+
+    /** A SASL challenge (RFC 4954 section 4): base64 text, or nothing, after 334. */
+    static Reply challenge(String base64) {
+        return Reply.plain(334, base64);
+    }
+
+    static Reply tooManyAuthFailures(String hostname) {
+        return Reply.of(421, "4.7.0", hostname + " Error: too many failed authentication attempts, try again later");
     }
 
     static Reply tooManyErrors(String hostname) {

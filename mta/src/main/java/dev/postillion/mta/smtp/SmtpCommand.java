@@ -27,6 +27,14 @@ public sealed interface SmtpCommand {
     /** RFC 3207: the client asks to start TLS on this connection. */
     record StartTls() implements SmtpCommand {}
 
+    /**
+     * RFC 4954 section 4: {@code AUTH mechanism [initial-response]}.
+     *
+     * @param mechanism upper case
+     * @param initialResponse empty when none was given; {@code "="} stands for an empty one
+     */
+    record Auth(String mechanism, String initialResponse) implements SmtpCommand {}
+
     record Vrfy(String argument) implements SmtpCommand {}
 
     record Help(String argument) implements SmtpCommand {}
@@ -62,6 +70,7 @@ public sealed interface SmtpCommand {
             case "QUIT" -> argument.isEmpty() ? new Quit() : malformed("Syntax: QUIT");
             // RFC 3207 section 4: STARTTLS takes no parameters.
             case "STARTTLS" -> argument.isEmpty() ? new StartTls() : malformed("Syntax: STARTTLS");
+            case "AUTH" -> parseAuth(argument);
             case "VRFY" -> argument.isEmpty() ? malformed("Syntax: VRFY address") : new Vrfy(argument);
             case "HELP" -> new Help(argument);
             case "EXPN", "TURN", "SEND", "SOML", "SAML" -> new NotImplemented(verb);
@@ -130,6 +139,14 @@ public sealed interface SmtpCommand {
             parameters.put(key, equals < 0 ? "" : parameter.substring(equals + 1));
         }
         return sender ? new Mail(path, parameters) : new Rcpt(path, parameters);
+    }
+
+    private static SmtpCommand parseAuth(String argument) {
+        String[] words = argument.split(" +");
+        if (argument.isEmpty() || words.length > 2) {
+            return malformed("Syntax: AUTH mechanism [initial-response]");
+        }
+        return new Auth(words[0].toUpperCase(Locale.ROOT), words.length == 2 ? words[1] : "");
     }
 
     private static SmtpCommand malformed(String text) {

@@ -13,6 +13,7 @@ import dev.postillion.mta.policy.greylist.GreylistTriplet;
 import dev.postillion.mta.policy.MessageAuthenticator;
 import dev.postillion.mta.policy.content.ContentPolicy;
 import dev.postillion.mta.policy.limits.ClientRates;
+import dev.postillion.mta.smtp.SmtpCommand.Auth;
 import dev.postillion.mta.smtp.SmtpCommand.Data;
 import dev.postillion.mta.smtp.SmtpCommand.Ehlo;
 import dev.postillion.mta.smtp.SmtpCommand.Helo;
@@ -83,6 +84,8 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     /** The message's policy has decided; {@code failure} is a bug in it, answered as our fault. */
     private record MessageDecided(MessagePolicy.Outcome outcome, Throwable failure) implements Command {}
 
+    private record AuthChecked(SaslAuthenticator.Verdict verdict, Throwable failure) implements Command {}
+
     private record RateChecked(Transaction started, Boolean allowed, Throwable failure) implements Command {}
 
     private record GreylistChecked(EmailAddress recipient, Map<String, String> parameters,
@@ -117,12 +120,12 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     /** What every session of a listener shares. */
     public record Context(ListenerRole role, SmtpSettings settings, ServerTls tls, String hostname,
             Directory directory, Srs srs, Greylist greylist, Spool spool, Clock clock, ContentPolicy content,
-            MessageAuthenticator authenticator, ClientRates rates, Executor work) {
+            MessageAuthenticator authenticator, ClientRates rates, SaslAuthenticator logins, Executor work) {
 
         /** The same for another listener: the node's listeners differ only in role and port. */
         public Context forListener(ListenerRole otherRole, SmtpSettings otherSettings) {
             return new Context(otherRole, otherSettings, tls, hostname, directory, srs, greylist, spool, clock,
-                    content, authenticator, rates, work);
+                    content, authenticator, rates, logins, work);
         }
     }
 
@@ -150,6 +153,8 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         RATE,
         /** A greylisting verdict at RCPT. */
         GREYLIST,
+        /** The check of the credentials an AUTH exchange offered, with its delay after a failure. */
+        AUTH,
         /** The message's policy, after its content (ending in the spool commit). */
         MESSAGE
     }
@@ -170,6 +175,10 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     private boolean esmtp;
     /** Empty until TLS is up on this connection. */
     private Optional<TlsSession> tls = Optional.empty();
+    /** Empty until SMTP AUTH succeeds (RFC 4954). */
+    private Optional<SaslAuthenticator.Accepted> user = Optional.empty();
+    /** The AUTH exchange under way: the client's lines are its responses, not commands. */
+    private AuthExchange exchange;
     private Transaction transaction;
     private int errors;
     private Awaiting awaiting = Awaiting.NOTHING;
@@ -198,6 +207,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
                 .onMessage(MessageDecided.class, this::onMessageDecided)
                 .onMessage(GreylistChecked.class, this::onGreylistChecked)
                 .onMessage(RateChecked.class, this::onRateChecked)
+                .onMessage(AuthChecked.class, this::onAuthChecked)
                 .onMessage(IdleTimeout.class, timeout -> closeWith(Replies.timeout(context.hostname())))
                 .onMessage(Drain.class, this::onDrain)
                 .onMessage(TlsStarted.class, this::onTlsStarted)
@@ -222,6 +232,9 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     }
 
     private Behavior<Command> handle(Frame frame) {
+        if (frame instanceof CommandLine line && exchange != null) {
+            return onAuthStep(exchange.respond(line.text()));
+        }
         if (frame instanceof CommandLine line) {
             if (draining && transaction == null) {
                 return closeWith(Replies.shuttingDown(context.hostname()));
@@ -232,6 +245,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             return onContent(content);
         }
         if (frame instanceof LineTooLong) {
+            exchange = null;
             return error(Replies.LINE_TOO_LONG);
         }
         throw new IllegalArgumentException("unknown frame " + frame);
@@ -253,6 +267,8 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             return reply(Replies.OK);
         } else if (command instanceof Noop) {
             return reply(Replies.OK);
+        } else if (command instanceof Auth auth) {
+            return onAuth(auth);
         } else if (command instanceof StartTls) {
             return onStartTls();
         } else if (command instanceof Quit) {
@@ -282,6 +298,9 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         // RFC 3207 section 4.2: not offered once TLS is up, implicit TLS included.
         if (tls.isEmpty()) {
             extensions.add("STARTTLS");
+        } else {
+            // SPEC section 5: passwords travel only inside TLS.
+            extensions.add("AUTH " + AuthExchange.MECHANISMS);
         }
         extensions.addAll(List.of("ENHANCEDSTATUSCODES", "8BITMIME", "DSN", "SMTPUTF8"));
         return reply(new Reply(250, null, extensions));
@@ -316,9 +335,59 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         return this;
     }
 
+    /**
+     * SMTP AUTH (RFC 4954 section 4): once, outside a transaction, and only under TLS (RFC 4954
+     * section 4 lets a server refuse a mechanism without it: 538).
+     */
+    private Behavior<Command> onAuth(Auth auth) {
+        Optional<AuthExchange> started = AuthExchange.of(auth);
+        Reply refusal = tls.isEmpty() ? Replies.AUTH_NEEDS_TLS
+                : heloName == null || !esmtp ? Replies.NEED_HELO
+                : user.isPresent() ? Replies.AUTH_ALREADY
+                : transaction != null ? Replies.AUTH_IN_TRANSACTION
+                : started.isEmpty() ? Replies.AUTH_UNKNOWN_MECHANISM : null;
+        if (refusal != null) {
+            return error(refusal);
+        }
+        exchange = started.get();
+        return onAuthStep(exchange.start(auth.initialResponse()));
+    }
+
+    private Behavior<Command> onAuthStep(AuthExchange.Step step) {
+        if (step instanceof AuthExchange.Challenge challenge) {
+            return reply(challenge.reply());
+        }
+        exchange = null;
+        if (step instanceof AuthExchange.Ended ended) {
+            return error(ended.reply());
+        }
+        awaiting = Awaiting.AUTH;
+        getContext().pipeToSelf(context.logins().check(connection.clientAddress(),
+                ((AuthExchange.Offered) step).credentials()), AuthChecked::new);
+        return this;
+    }
+
+    private Behavior<Command> onAuthChecked(AuthChecked checked) {
+        awaiting = Awaiting.NOTHING;
+        if (checked.failure() != null) {
+            log.error("auth check failed: {}", checked.failure().toString());
+            return resumeHeld(reply(Replies.AUTH_UNAVAILABLE));
+        }
+        if (checked.verdict() instanceof SaslAuthenticator.Accepted accepted) {
+            user = Optional.of(accepted);
+            return resumeHeld(reply(Replies.AUTH_SUCCEEDED));
+        }
+        SaslAuthenticator.Refused refused = (SaslAuthenticator.Refused) checked.verdict();
+        return refused.close() ? closeWith(refused.reply()) : resumeHeld(error(refused.reply()));
+    }
+
     private Behavior<Command> onMail(Mail mail) {
         if (heloName == null) {
             return error(Replies.NEED_HELO);
+        }
+        if (context.role().requiresAuth() && user.isEmpty()) {
+            // RFC 6409 section 4.3 and RFC 8314: the submission ports take mail from users only.
+            return error(Replies.AUTH_REQUIRED);
         }
         if (transaction != null) {
             return error(Replies.NESTED_MAIL);
@@ -337,6 +406,11 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
                 return error(bad.get());
             }
             sender = Optional.of(EmailAddress.parse(mail.path(), smtputf8));
+        }
+        if (!mayUseSender(sender)) {
+            log.info("client=[{}], sasl_username=<{}>: sender <{}> denied", clientAddress, user.get().user(),
+                    mail.path());
+            return error(Replies.SENDER_DENIED);
         }
         Transaction started = new Transaction();
         started.sender = sender;
@@ -385,6 +459,14 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         return resumeHeld(next);
     }
 
+    /**
+     * The sender guard (SPEC section 5): an authenticated user sends as itself or one of its
+     * aliases, or as the null sender; anyone else's address is refused (553 5.7.1).
+     */
+    private boolean mayUseSender(Optional<EmailAddress> sender) {
+        return user.isEmpty() || sender.isEmpty() || user.get().ownAddresses().contains(sender.get().key());
+    }
+
     private Behavior<Command> onRcpt(Rcpt rcpt) {
         if (transaction == null) {
             return error(heloName == null ? Replies.NEED_HELO : Replies.NEED_MAIL);
@@ -430,9 +512,10 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         }
         String about = addressed.toString();
         return switch (resolution.lookup()) {
-            // Relaying for clients in the relay networks, as Postfix's permit_mynetworks, and for
-            // bounces returning through our SRS addresses; the queue sends them on.
-            case NOT_HOSTED -> mayRelay || returning.isPresent() ? addRecipient(recipient, parameters)
+            // Relaying for our users (the relay networks, as Postfix's permit_mynetworks, and
+            // authenticated sessions, as permit_sasl_authenticated) and for bounces returning
+            // through our SRS addresses; the queue sends them on.
+            case NOT_HOSTED -> trusted() || returning.isPresent() ? addRecipient(recipient, parameters)
                     : error(Replies.RELAY_DENIED.about(about));
             case UNKNOWN_ADDRESS -> error(Replies.UNKNOWN_USER.about(about));
             case NO_REPLY -> error(Replies.doesNotReceive(recipient.toString()).about(about));
@@ -518,7 +601,12 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
 
     /** The client as the message's policy, envelope and trace fields see it. */
     private Client client() {
-        return new Client(connection.clientAddress(), heloName, esmtp, mayRelay, tls);
+        return new Client(connection.clientAddress(), heloName, esmtp, mayRelay, tls, user);
+    }
+
+    /** One of our users: in the relay networks, or authenticated. */
+    private boolean trusted() {
+        return mayRelay || user.isPresent();
     }
 
     /** Handles the commands that arrived while an answer was awaited, until another is awaited. */
@@ -530,11 +618,11 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     }
 
     /**
-     * Greylisting at RCPT (SPEC section 4) for mail to hosted addresses. Clients in the relay
-     * networks are trusted and not greylisted; the null sender is greylisted after DATA.
+     * Greylisting at RCPT (SPEC section 4) for mail to hosted addresses. Our users (the relay
+     * networks, authenticated sessions) are not greylisted; the null sender is greylisted after DATA.
      */
     private Behavior<Command> greylisted(EmailAddress recipient, Map<String, String> parameters) {
-        if (!context.greylist().enabled() || mayRelay || transaction.sender.isEmpty()) {
+        if (!context.greylist().enabled() || trusted() || transaction.sender.isEmpty()) {
             return addRecipient(recipient, parameters);
         }
         awaiting = Awaiting.GREYLIST;

@@ -1,5 +1,6 @@
 package dev.postillion.mta.policy.dmarc;
 
+import dev.postillion.core.MailboxList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

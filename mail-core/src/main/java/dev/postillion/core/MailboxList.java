@@ -1,4 +1,4 @@
-package dev.postillion.mta.policy.dmarc;
+package dev.postillion.core;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,12 +8,12 @@ import java.util.List;
  * From field's value: for each mailbox, its addr-spec, from between angle brackets when it has a
  * display name. Comments are dropped, quoted strings kept whole, groups opened up.
  */
-final class MailboxList {
+public final class MailboxList {
 
     private MailboxList() {}
 
     /** @return the addr-specs, stripped, in order; none for an empty list */
-    static List<String> addresses(String value) {
+    public static List<String> addresses(String value) {
         List<String> addresses = new ArrayList<>();
         for (String mailbox : mailboxes(withoutComments(value.replace("\r", "").replace("\n", "")))) {
             String address = addrSpec(mailbox);
