@@ -61,11 +61,11 @@ public final class AdminRoutes extends AllDirectives {
     private final BooleanSupplier accepting;
 
     public AdminRoutes(String token, Directory directory, Mailboxes mailboxes, QueueAdmin queue,
-            GreylistAdmin greylist, BooleanSupplier accepting) {
+            GreylistAdmin greylist, DkimAdmin dkim, BooleanSupplier accepting) {
         this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.directory = directory;
         this.mailboxes = mailboxes;
-        this.domains = new DomainRoutes(directory, mailboxes);
+        this.domains = new DomainRoutes(directory, mailboxes, dkim);
         this.addresses = new AddressRoutes(directory, mailboxes);
         this.queue = new QueueRoutes(queue);
         this.greylist = new GreylistRoutes(greylist);
