@@ -56,9 +56,18 @@ final class DkimSigner {
     /** One DKIM-Signature field, folded, without its CRLF. */
     static String field(DkimMessage message, String domain, SigningKey key, Instant now)
             throws GeneralSecurityException {
-        SigningAlgorithm algorithm = key.algorithm();
-        byte[] bodyHash = message.bodyHash(CANONICALIZATION, algorithm.digest(), Long.MAX_VALUE).digest();
         List<String> names = signedNames(message.headers());
+        FoldedField field = withoutSignature(message, domain, key, now, names);
+        // RFC 6376 section 3.7: the field itself is hashed last, as it will be sent but with b= empty.
+        byte[] data = HeaderHash.data(message.headers(), names,
+                HeaderField.of(field.text().getBytes(StandardCharsets.US_ASCII)), CANONICALIZATION);
+        return base64(field, key.algorithm().sign(key.privateKey(), data)).text();
+    }
+
+    /** Every tag, {@code b=} last and still empty. */
+    private static FoldedField withoutSignature(DkimMessage message, String domain, SigningKey key, Instant now,
+            List<String> names) {
+        SigningAlgorithm algorithm = key.algorithm();
         FoldedField field = new FoldedField(DkimMessage.SIGNATURE_FIELD)
                 .word("v=1;").word("a=" + algorithm.tag() + ";").word("c=relaxed/relaxed;")
                 .word("d=" + domain + ";").word("s=" + key.selector() + ";")
@@ -71,12 +80,8 @@ final class DkimSigner {
                 field.join(name);
             }
         }
-        base64(field.word("bh="), bodyHash).join(";").word("b=");
-        // RFC 6376 section 3.7: the field is hashed last, as it will be sent but with b= empty.
-        String unsigned = field.text();
-        byte[] data = HeaderHash.data(message.headers(), names,
-                HeaderField.of(unsigned.getBytes(StandardCharsets.US_ASCII)), CANONICALIZATION);
-        return base64(field, algorithm.sign(key.privateKey(), data)).text();
+        byte[] bodyHash = message.bodyHash(CANONICALIZATION, algorithm.digest(), Long.MAX_VALUE).digest();
+        return base64(field.word("bh="), bodyHash).join(";").word("b=");
     }
 
     /**
