@@ -63,11 +63,11 @@ public final class AdminRoutes extends AllDirectives {
 
     /** @param metrics the node's metrics in Prometheus's text format, read at each scrape */
     public AdminRoutes(String token, Directory directory, Mailboxes mailboxes, QueueAdmin queue,
-            GreylistAdmin greylist, BooleanSupplier accepting, Supplier<String> metrics) {
+            GreylistAdmin greylist, DkimAdmin dkim, BooleanSupplier accepting, Supplier<String> metrics) {
         this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.directory = directory;
         this.mailboxes = mailboxes;
-        this.domains = new DomainRoutes(directory, mailboxes);
+        this.domains = new DomainRoutes(directory, mailboxes, dkim);
         this.addresses = new AddressRoutes(directory, mailboxes);
         this.queue = new QueueRoutes(queue);
         this.greylist = new GreylistRoutes(greylist);

@@ -32,8 +32,9 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
- * {@code /api/v1/domains}: hosted domains, their alias domains, catch-all and maintenance, and
- * their addresses, one at a time or in bulk as CSV (SPEC section 1).
+ * {@code /api/v1/domains}: hosted domains, their alias domains, catch-all and maintenance, their
+ * addresses, one at a time or in bulk as CSV (SPEC section 1), and their DKIM keys (section 5).
+ * A deleted domain's keys go with it, so that a domain created again under the name starts anew.
  */
 final class DomainRoutes extends JsonRoutes {
 
@@ -44,10 +45,14 @@ final class DomainRoutes extends JsonRoutes {
 
     private final Directory directory;
     private final Mailboxes mailboxes;
+    private final DkimAdmin dkim;
+    private final DkimRoutes dkimRoutes;
 
-    DomainRoutes(Directory directory, Mailboxes mailboxes) {
+    DomainRoutes(Directory directory, Mailboxes mailboxes, DkimAdmin dkim) {
         this.directory = directory;
         this.mailboxes = mailboxes;
+        this.dkim = dkim;
+        this.dkimRoutes = new DkimRoutes(directory, dkim);
     }
 
     Route route() {
@@ -64,8 +69,10 @@ final class DomainRoutes extends JsonRoutes {
                         pathEnd(() -> concat(
                                 get(() -> complete(Json.response(StatusCodes.OK, domainJson(domain(domain))))),
                                 patch(() -> withJson(body -> respond(StatusCodes.OK, patchDomain(domain, body)))),
-                                delete(() -> respondEmpty(directory.deleteDomain(domain))))),
+                                delete(() -> respondEmpty(directory.deleteDomain(domain)
+                                        .thenCompose(deleted -> dkim.forget(domain)))))),
                         pathPrefix("aliases-domains", () -> aliasDomainRoutes(domain)),
+                        pathPrefix("dkim", () -> dkimRoutes.route(domain)),
                         pathPrefix("addresses", () -> addressRoutes(domain)))));
     }
 

@@ -40,7 +40,12 @@ public enum StoreFamily {
      * sender gets at most one auto-reply per interval (RFC 3834 section 2) and deleting an
      * address forgets its senders with one range deletion.
      */
-    RESPONDER_MEMORY("responder-memory", false);
+    RESPONDER_MEMORY("responder-memory", false),
+    /**
+     * DKIM signing: each hosted domain's keys, keyed by domain name, their private halves sealed
+     * with the node's master key.
+     */
+    DKIM_KEYS("dkim-keys", false);
 
     private final String familyName;
     private final boolean blobs;

@@ -8,6 +8,7 @@ import dev.postillion.admin.AdminToken;
 import dev.postillion.core.NodeSettings;
 import dev.postillion.core.QueueIdGenerator;
 import dev.postillion.core.Store;
+import dev.postillion.core.proto.DomainRecord;
 import dev.postillion.mailbox.Directory;
 import dev.postillion.mailbox.MailboxContext;
 import dev.postillion.mailbox.Mailboxes;
@@ -17,6 +18,10 @@ import dev.postillion.mailbox.srs.SrsSecret;
 import dev.postillion.mta.policy.dkim.DkimSettings;
 import dev.postillion.mta.policy.dkim.DkimVerifier;
 import dev.postillion.mta.policy.dkim.DnsDkimKeyLookup;
+import dev.postillion.mta.policy.dkim.DomainKeyStore;
+import dev.postillion.mta.policy.dkim.MasterKey;
+import dev.postillion.mta.policy.dkim.SigningSettings;
+import dev.postillion.mta.policy.dkim.SigningTransport;
 import dev.postillion.mta.policy.dmarc.DmarcEvaluator;
 import dev.postillion.mta.policy.dmarc.DmarcSettings;
 import dev.postillion.mta.policy.dmarc.NameServiceDmarcDns;
@@ -145,6 +150,8 @@ public final class Node implements AutoCloseable {
         LimitSettings limitSettings = LimitSettings.from(postillion.getConfig("limits"));
         AuthThrottle.Settings authSettings = AuthThrottle.Settings.from(postillion.getConfig("smtp.auth"));
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        SigningSettings signingSettings = SigningSettings.from(config, node.dataDir());
+        MasterKey dkimMasterKey = MasterKey.load(signingSettings);
         Store store = Store.open(node.dataDir().resolve("store"), node.store());
         EventLoopGroup io = ioGroup(postillion.getInt("smtp.io-threads"));
         EventLoopDispatchers sessionDispatchers = new EventLoopDispatchers(io);
@@ -179,7 +186,11 @@ public final class Node implements AutoCloseable {
         StatusReports reports = new StatusReports(node.hostname(), ids, delivery.getInt("report-return-limit"),
                 schedule);
         RemoteTransport remote = remoteTransport(system, io, config, node.hostname());
-        Router router = new Router(directory, srs, mailboxes, remote);
+        // Mail leaving the node is DKIM-signed on the blocking dispatcher, off the queue manager's thread.
+        Executor signing = system.dispatchers().lookup(DispatcherSelector.blocking());
+        DomainKeyStore dkimKeys = new DomainKeyStore(store, dkimMasterKey, signingSettings, clock, signing);
+        Router router = new Router(directory, srs, mailboxes, new SigningTransport(remote, dkimKeys,
+                domain -> directory.primary(domain).map(DomainRecord::getName), clock, signing));
         ActorRef<QueueManager.Command> queueManager = system.systemActorOf(
                 // Resume on a bug: its state is what it knows of the attempts under way.
                 Behaviors.supervise(QueueManager.create(spoolStore, router, reports, clock,
@@ -211,8 +222,8 @@ public final class Node implements AutoCloseable {
 
         String token = AdminToken.resolve(postillion.getString("admin.token"), node.dataDir());
         AtomicBoolean accepting = new AtomicBoolean();
-        AdminRoutes routes = new AdminRoutes(token, directory, mailboxes, queueAdmin, greylist, accepting::get,
-                metrics::scrape);
+        AdminRoutes routes = new AdminRoutes(token, directory, mailboxes, queueAdmin, greylist, dkimKeys,
+                accepting::get, metrics::scrape);
         ServerBinding admin = AdminServer.start(system, postillion.getString("admin.bind"),
                 postillion.getInt("admin.port"), routes).toCompletableFuture().join();
 

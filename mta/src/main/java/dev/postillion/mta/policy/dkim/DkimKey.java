@@ -115,7 +115,7 @@ record DkimKey(KeyType type, PublicKey publicKey, int bits, List<String> hashes,
      * RSAPublicKey, which is taken too, as other verifiers take it.
      */
     private static PublicKey rsa(byte[] key) throws GeneralSecurityException {
-        KeyFactory factory = KeyFactory.getInstance("RSA");
+        KeyFactory factory = KeyFactory.getInstance(KeyType.RSA.jcaName());
         try {
             return factory.generatePublic(new X509EncodedKeySpec(key));
         } catch (GeneralSecurityException notSubjectPublicKeyInfo) {
@@ -129,7 +129,7 @@ record DkimKey(KeyType type, PublicKey publicKey, int bits, List<String> hashes,
             throw new InvalidKeySpecException("Ed25519 key of " + key.length + " octets");
         }
         X509EncodedKeySpec spec = new X509EncodedKeySpec(Der.ed25519SubjectPublicKeyInfo(key));
-        return KeyFactory.getInstance("Ed25519").generatePublic(spec);
+        return KeyFactory.getInstance(KeyType.ED25519.jcaName()).generatePublic(spec);
     }
 
     private static int bits(PublicKey key) {

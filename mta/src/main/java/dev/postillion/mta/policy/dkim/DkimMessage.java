@@ -55,6 +55,11 @@ final class DkimMessage {
         return new DkimMessage(message, headers, message.length);
     }
 
+    /** The message as parsed, not copied. */
+    byte[] bytes() {
+        return bytes;
+    }
+
     List<HeaderField> headers() {
         return headers;
     }

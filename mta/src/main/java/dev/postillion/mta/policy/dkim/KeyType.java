@@ -6,13 +6,15 @@ import java.util.Optional;
 /** Key types of a key record's {@code k=} tag (RFC 6376 section 3.6.1, RFC 8463 section 4). */
 enum KeyType {
 
-    RSA("rsa"),
-    ED25519("ed25519");
+    RSA("rsa", "RSA"),
+    ED25519("ed25519", "Ed25519");
 
     private final String tag;
+    private final String jcaName;
 
-    KeyType(String tag) {
+    KeyType(String tag, String jcaName) {
         this.tag = tag;
+        this.jcaName = jcaName;
     }
 
     /** The type named by a {@code k=} value, case-insensitively. */
@@ -22,5 +24,10 @@ enum KeyType {
 
     String tag() {
         return tag;
+    }
+
+    /** The name of the type's key factories and generators in Java's standard algorithm names. */
+    String jcaName() {
+        return jcaName;
     }
 }

@@ -63,7 +63,7 @@ enum SigningAlgorithm {
         return verifier.verify(signature);
     }
 
-    /** Signs, for tests and a future signer: the mirror image of {@link #verify}. */
+    /** Signs the canonicalized header data with {@code key}: the mirror image of {@link #verify}. */
     byte[] sign(PrivateKey key, byte[] headerData) throws GeneralSecurityException {
         Signature signer = Signature.getInstance(jcaSignature);
         signer.initSign(key);

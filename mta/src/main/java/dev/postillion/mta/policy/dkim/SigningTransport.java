@@ -1,0 +1,113 @@
+package dev.postillion.mta.policy.dkim;
+
+import dev.postillion.mta.policy.dmarc.AuthorDomain;
+import dev.postillion.queue.DeliveryRequest;
+import dev.postillion.queue.RecipientOutcome;
+import dev.postillion.queue.RecipientOutcome.Status;
+import dev.postillion.queue.Transport;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * DKIM-signs mail on its way out: wraps the remote transport, through which everything that leaves
+ * the node passes (relayed mail of the relay networks, forwards, auto-replies, reports), and hands
+ * it each message signed when its From domain (RFC 5322.From, the domain DMARC aligns with) is
+ * hosted here and has keys. {@code d=} is that domain; an alias domain signs with its primary
+ * domain's keys under its own name, so that its signatures align too.
+ *
+ * <p>Signing (parsing, body hash, an RSA-2048 signature of about a millisecond) runs on the given
+ * executor, never on the queue manager's or Netty's threads. A message of a domain whose keys
+ * cannot be read is deferred (4.3.0), not sent unsigned: its domain may publish a DMARC policy
+ * that would have it refused.
+ */
+public final class SigningTransport implements Transport {
+
+    private static final Logger log = LoggerFactory.getLogger(SigningTransport.class);
+
+    private final Transport remote;
+    private final DomainKeyStore keys;
+    private final Function<String, Optional<String>> keyDomain;
+    private final Clock clock;
+    private final Executor executor;
+
+    /**
+     * @param remote the transport that takes the signed message out
+     * @param keyDomain for a domain, the hosted domain whose keys sign its mail: itself, or the
+     *     primary of an alias domain; empty when not hosted
+     * @param executor where signing runs: not an actor's or Netty's thread
+     */
+    public SigningTransport(Transport remote, DomainKeyStore keys, Function<String, Optional<String>> keyDomain,
+            Clock clock, Executor executor) {
+        this.remote = remote;
+        this.keys = keys;
+        this.keyDomain = keyDomain;
+        this.clock = clock;
+        this.executor = executor;
+    }
+
+    @Override
+    public CompletionStage<List<RecipientOutcome>> deliver(DeliveryRequest request) {
+        return CompletableFuture.supplyAsync(() -> signed(request), executor)
+                .handle((signed, failure) -> failure == null ? remote.deliver(signed) : deferred(request, failure))
+                .thenCompose(outcomes -> outcomes);
+    }
+
+    /** The request with its content signed, or as it is when its From domain does not sign here. */
+    private DeliveryRequest signed(DeliveryRequest request) {
+        DkimMessage message = DkimMessage.parse(request.content());
+        Optional<String> domain = authorDomain(message);
+        if (domain.isEmpty()) {
+            return request;
+        }
+        Optional<DomainKeys> domainKeys = domainKeys(domain.get());
+        if (domainKeys.isEmpty()) {
+            return request;
+        }
+        try {
+            byte[] content = DkimSigner.sign(message, domain.get(), domainKeys.get().keys(), clock.instant());
+            return new DeliveryRequest(request.id(), request.envelope(), request.recipients(), content);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot sign for " + domain.get() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The one From address's domain; a message with none or several is not signed. */
+    private static Optional<String> authorDomain(DkimMessage message) {
+        List<String> from = message.headers().stream().filter(field -> field.is("From")).map(HeaderField::value).toList();
+        return AuthorDomain.ofFields(from) instanceof AuthorDomain.Single single
+                ? Optional.of(single.domain()) : Optional.empty();
+    }
+
+    private Optional<DomainKeys> domainKeys(String domain) {
+        Optional<String> owner = keyDomain.apply(domain);
+        if (owner.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return keys.keys(owner.get());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the DKIM keys of " + owner.get() + " do not open with the master key ("
+                    + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Our own fault: every recipient is tried again later (ARCHITECTURE rule 7). */
+    private CompletionStage<List<RecipientOutcome>> deferred(DeliveryRequest request, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        String detail = "DKIM signing failed: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage());
+        log.error("{}: {}", request.id(), detail);
+        return CompletableFuture.completedFuture(request.recipients().stream()
+                .map(recipient -> RecipientOutcome.local(recipient, Status.DEFERRED, "none", "4.3.0", detail))
+                .toList());
+    }
+}

@@ -1,0 +1,218 @@
+package dev.postillion.mta;
+
+import static dev.postillion.mta.SmtpProtocolTest.connect;
+import static dev.postillion.mta.SmtpProtocolTest.send;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.postillion.mta.policy.dkim.DkimResult;
+import dev.postillion.mta.policy.dkim.DkimSettings;
+import dev.postillion.mta.policy.dkim.DkimVerifier;
+import dev.postillion.mta.policy.dkim.Dkimpy;
+import dev.postillion.mta.policy.dkim.DnsDkimKeyLookup;
+import dev.postillion.queue.routing.DnsSettings;
+import dev.postillion.queue.routing.NameService;
+import dev.postillion.queue.testing.FakeMx.Transaction;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * DKIM signing through a real node (SPEC section 5): keys made and shown by the admin API, mail
+ * from a relay network client to a remote MX, the signatures it arrives with checked by our
+ * verifier (key records from the test's DNS server) and by dkimpy (records as the API gave them).
+ */
+class DkimSigningTest extends NodeInRemoteWorld {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern ED25519_RECORD = Pattern.compile("v=DKIM1; k=ed25519; p=[A-Za-z0-9+/]{43}=");
+    private static final Pattern RSA_RECORD = Pattern.compile("v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA"
+            + "[A-Za-z0-9+/]{342}IDAQAB");
+    private static final int TXT_STRING = 255;
+
+    @BeforeAll
+    static void start() throws IOException {
+        startWorld();
+        startNode(Map.of());
+    }
+
+    @Test
+    void keysAreMadeOnceAndShownAsTheRecordsToPublish() {
+        createDomain("keys.test");
+        HttpResponse<String> created = node.post("/api/v1/domains/keys.test/dkim", "");
+        assertEquals(201, created.statusCode(), created.body());
+        assertEquals(recordsJson("keys.test", List.of("ed1", "rsa1"), values(created.body())), created.body());
+        HttpResponse<String> shown = node.get("/api/v1/domains/keys.test/dkim");
+        assertEquals(200, shown.statusCode());
+        assertEquals(created.body(), shown.body());
+
+        HttpResponse<String> again = node.post("/api/v1/domains/keys.test/dkim", "");
+        assertEquals(409, again.statusCode());
+        assertEquals("{\"error\":\"keys.test already has DKIM keys; POST with ?rotate=true to replace them with new"
+                + " ones under new selectors\"}", again.body());
+        assertEquals(created.body(), node.get("/api/v1/domains/keys.test/dkim").body());
+    }
+
+    @Test
+    void rotationMakesNewKeysUnderNewSelectors() throws Exception {
+        createDomain("rotate.test");
+        List<String> first = values(node.post("/api/v1/domains/rotate.test/dkim", "").body());
+        HttpResponse<String> rotated = node.post("/api/v1/domains/rotate.test/dkim?rotate=true", "");
+        assertEquals(201, rotated.statusCode(), rotated.body());
+        List<String> second = values(rotated.body());
+        assertEquals(recordsJson("rotate.test", List.of("ed2", "rsa2"), second), rotated.body());
+        assertTrue(!first.get(0).equals(second.get(0)) && !first.get(1).equals(second.get(1)));
+
+        Transaction received = sendFrom("anna@rotate.test", "after-rotation@remote.test");
+        assertEquals(List.of("ed2", "rsa2"), verify(received, "rotate.test").stream().map(DkimResult::selector).toList());
+    }
+
+    @Test
+    void badRequestsAreNamed() {
+        createDomain("plain.test");
+        assertError(node.get("/api/v1/domains/plain.test/dkim"), 404,
+                "no DKIM keys for plain.test; POST /api/v1/domains/plain.test/dkim generates them");
+        assertError(node.get("/api/v1/domains/nowhere.test/dkim"), 404, "no domain nowhere.test");
+        assertError(node.post("/api/v1/domains/nowhere.test/dkim", ""), 404, "no domain nowhere.test");
+        assertError(node.post("/api/v1/domains/plain.test/dkim?rotate=yes", ""), 400,
+                "parameter 'rotate' must be true or false, not 'yes'");
+    }
+
+    @Test
+    void aDeletedDomainTakesItsKeysWithIt() {
+        createDomain("gone.test");
+        assertEquals(201, node.post("/api/v1/domains/gone.test/dkim", "").statusCode());
+        assertEquals(204, node.delete("/api/v1/domains/gone.test").statusCode());
+        createDomain("gone.test");
+        assertEquals(404, node.get("/api/v1/domains/gone.test/dkim").statusCode());
+    }
+
+    @Test
+    void mailLeavingTheNodeIsSignedWithBothKeys() throws Exception {
+        createDomain("example.test");
+        String records = node.post("/api/v1/domains/example.test/dkim", "").body();
+        Transaction received = sendFrom("anna@example.test", "bob@remote.test");
+
+        assertTrue(received.text().startsWith("DKIM-Signature: v=1; a=ed25519-sha256; c=relaxed/relaxed; d=example.test;"
+                + "\r\n\ts=ed1; t="), received.text());
+        assertEquals(2, received.text().split("\r\nDKIM-Signature: ", -1).length, "the second below the first");
+        List<DkimResult> results = verify(received, "example.test");
+        assertEquals(List.of("ed25519-sha256 example.test ed1 pass", "rsa-sha256 example.test rsa1 pass"),
+                results.stream().map(DkimSigningTest::describe).toList());
+        assertEquals(List.of("0 pass ed25519-sha256", "1 pass rsa-sha256"), Dkimpy.verify(received.content(), records));
+    }
+
+    /** An alias domain signs under its own name, so that DMARC finds it aligned, with its primary's keys. */
+    @Test
+    void anAliasDomainSignsWithItsPrimarysKeysUnderItsOwnName() throws Exception {
+        createDomain("primary.test");
+        HttpResponse<String> alias = node.post("/api/v1/domains/primary.test/aliases-domains", "{\"name\":\"alias.test\"}");
+        assertEquals(201, alias.statusCode(), alias.body());
+        List<String> values = values(node.post("/api/v1/domains/primary.test/dkim", "").body());
+        HttpResponse<String> aliasRecords = node.get("/api/v1/domains/alias.test/dkim");
+        assertEquals(recordsJson("alias.test", List.of("ed1", "rsa1"), values), aliasRecords.body());
+        assertError(node.post("/api/v1/domains/alias.test/dkim", ""), 400,
+                "alias.test is an alias domain of primary.test and signs with its keys; generate or rotate them there");
+
+        Transaction received = sendFrom("anna@alias.test", "carol@remote.test");
+        assertEquals(List.of("ed25519-sha256 alias.test ed1 pass", "rsa-sha256 alias.test rsa1 pass"),
+                verify(received, "alias.test").stream().map(DkimSigningTest::describe).toList());
+        assertEquals(List.of("0 pass ed25519-sha256", "1 pass rsa-sha256"),
+                Dkimpy.verify(received.content(), aliasRecords.body()));
+    }
+
+    @Test
+    void mailFromDomainsNotHostedHereOrWithoutKeysIsNotSigned() throws Exception {
+        createDomain("unsigned.test");
+        for (String from : List.of("dave@unsigned.test", "erin@sender.test")) {
+            Transaction received = sendFrom(from, "unsigned-" + from.replace('@', '.') + "@remote.test");
+            assertTrue(!received.text().contains("DKIM-Signature:"), received.text());
+        }
+    }
+
+    private static void createDomain(String name) {
+        HttpResponse<String> created = node.post("/api/v1/domains", "{\"name\":\"" + name + "\"}");
+        assertEquals(201, created.statusCode(), created.body());
+    }
+
+    /** Relays a message from {@code from} to one remote recipient and returns it as the remote MX received it. */
+    private static Transaction sendFrom(String from, String to) throws IOException {
+        String content = "From: Sender <" + from + ">\r\nTo: " + to + "\r\nSubject: signed?\r\n"
+                + "Date: Mon, 23 Nov 2026 10:00:00 +0000\r\nMessage-ID: <" + to + ">\r\n\r\nbody\r\n";
+        try (SmtpClient smtp = connect(node)) {
+            send(smtp, "<" + from + ">", content, to);
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> received(to) != null);
+        return received(to);
+    }
+
+    private static Transaction received(String to) {
+        return world.mx().transactions().stream()
+                .filter(transaction -> transaction.recipients().stream().anyMatch(r -> r.address().equals(to)))
+                .findFirst().orElse(null);
+    }
+
+    /** Our verifier, asking the test's DNS server, where the records the API gave are published. */
+    private static List<DkimResult> verify(Transaction received, String domain) throws Exception {
+        JsonNode records = JSON.readTree(node.get("/api/v1/domains/" + domain + "/dkim").body()).get("records");
+        for (JsonNode record : records) {
+            world.dns().txt(record.get("name").asText(), txtStrings(record.get("value").asText()));
+        }
+        NameService dns = new NameService(new DnsSettings(
+                List.of(new InetSocketAddress("127.0.0.1", world.dns().port())), Duration.ofSeconds(5), 2));
+        DkimVerifier verifier = new DkimVerifier(new DnsDkimKeyLookup(dns), DkimSettings.DEFAULTS, Clock.systemUTC(),
+                ForkJoinPool.commonPool());
+        return verifier.verify(received.content()).toCompletableFuture().get(15, TimeUnit.SECONDS);
+    }
+
+    /** A TXT record's strings hold 255 octets at most (RFC 1035 section 3.3.14); a long key is split. */
+    private static String[] txtStrings(String value) {
+        List<String> strings = new ArrayList<>();
+        for (int at = 0; at < value.length(); at += TXT_STRING) {
+            strings.add(value.substring(at, Math.min(value.length(), at + TXT_STRING)));
+        }
+        return strings.toArray(String[]::new);
+    }
+
+    private static String describe(DkimResult result) {
+        return result.algorithm() + " " + result.domain() + " " + result.selector() + " " + result.status().keyword();
+    }
+
+    /** The two records' values, each of the right shape. */
+    private static List<String> values(String body) {
+        List<String> values = new ArrayList<>();
+        try {
+            JSON.readTree(body).get("records").forEach(record -> values.add(record.get("value").asText()));
+        } catch (IOException e) {
+            throw new AssertionError(body, e);
+        }
+        assertEquals(2, values.size(), body);
+        assertTrue(ED25519_RECORD.matcher(values.get(0)).matches(), values.get(0));
+        assertTrue(RSA_RECORD.matcher(values.get(1)).matches(), values.get(1));
+        return values;
+    }
+
+    private static String recordsJson(String domain, List<String> selectors, List<String> values) {
+        return "{\"records\":[{\"name\":\"" + selectors.get(0) + "._domainkey." + domain + "\",\"type\":\"TXT\",\"value\":\""
+                + values.get(0) + "\"},{\"name\":\"" + selectors.get(1) + "._domainkey." + domain
+                + "\",\"type\":\"TXT\",\"value\":\"" + values.get(1) + "\"}]}";
+    }
+
+    private static void assertError(HttpResponse<String> response, int status, String error) {
+        assertEquals(status, response.statusCode(), response.body());
+        assertEquals("{\"error\":\"" + error + "\"}", response.body());
+    }
+}

@@ -1,0 +1,132 @@
+package dev.postillion.mta.policy.dkim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.postillion.admin.DkimAdmin.KeyRecord;
+import dev.postillion.core.Store;
+import dev.postillion.core.StoreFamily;
+import dev.postillion.core.TestStores;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ForkJoinPool;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Keys in a real store, sealed with a master key in a real file. */
+class DomainKeyStoreTest {
+
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC);
+
+    @TempDir Path dir;
+    private Store store;
+    private SigningSettings settings;
+    private DomainKeyStore keys;
+
+    @BeforeEach
+    void open() {
+        store = TestStores.open(dir.resolve("store"));
+        settings = new SigningSettings("ed", "rsa", dir.resolve(SigningSettings.DEFAULT_MASTER_KEY), true);
+        keys = new DomainKeyStore(store, MasterKey.load(settings), settings, CLOCK, ForkJoinPool.commonPool());
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Test
+    void theMasterKeyIsGeneratedOnceIntoAnOwnerOnlyFile() throws Exception {
+        Path file = settings.masterKey();
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        String key = Files.readString(file);
+        MasterKey.load(settings);
+        assertEquals(key, Files.readString(file));
+    }
+
+    @Test
+    void aConfiguredMasterKeyFileMustExist() {
+        SigningSettings configured = new SigningSettings("ed", "rsa", dir.resolve("elsewhere.key"), false);
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> MasterKey.load(configured));
+        assertTrue(refused.getMessage().startsWith("cannot read or create the DKIM master key at "
+                + dir.resolve("elsewhere.key")), refused.getMessage());
+    }
+
+    @Test
+    void generatedKeysAreReadBackAndPublishedUnderTheFirstSelectors() throws Exception {
+        List<KeyRecord> records = generate("example.test", false).orElseThrow();
+        assertEquals(List.of("ed1", "rsa1"), records.stream().map(KeyRecord::selector).toList());
+        assertTrue(records.get(0).value().matches("v=DKIM1; k=ed25519; p=[A-Za-z0-9+/]{43}="), records.get(0).value());
+        assertTrue(records.get(1).value().startsWith("v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA"),
+                records.get(1).value());
+        assertEquals(records, keys.records("EXAMPLE.test"));
+        DomainKeys read = keys.keys("example.test").orElseThrow();
+        assertEquals(1, read.generation());
+        assertEquals(List.of(SigningAlgorithm.ED25519_SHA256, SigningAlgorithm.RSA_SHA256),
+                read.keys().stream().map(SigningKey::algorithm).toList());
+    }
+
+    @Test
+    void existingKeysAreKeptUnlessRotated() throws Exception {
+        List<KeyRecord> first = generate("example.test", false).orElseThrow();
+        assertEquals(Optional.empty(), generate("example.test", false));
+        assertEquals(first, keys.records("example.test"));
+        List<KeyRecord> rotated = generate("example.test", true).orElseThrow();
+        assertEquals(List.of("ed2", "rsa2"), rotated.stream().map(KeyRecord::selector).toList());
+        assertFalse(rotated.get(1).value().equals(first.get(1).value()));
+        assertEquals(rotated, keys.records("example.test"));
+    }
+
+    @Test
+    void theStoreHoldsNoPrivateKeyInTheClear() throws Exception {
+        generate("example.test", false);
+        byte[] stored = store.get(StoreFamily.DKIM_KEYS, "example.test".getBytes(StandardCharsets.UTF_8));
+        for (SigningKey key : keys.keys("example.test").orElseThrow().keys()) {
+            assertFalse(contains(stored, key.privateKey().getEncoded()), key + " is in the store in the clear");
+        }
+    }
+
+    @Test
+    void anotherMasterKeyOpensNothing() throws Exception {
+        generate("example.test", false);
+        SigningSettings other = new SigningSettings("ed", "rsa", dir.resolve("other.key"), true);
+        DomainKeyStore withOtherKey = new DomainKeyStore(store, MasterKey.load(other), other, CLOCK,
+                ForkJoinPool.commonPool());
+        assertThrows(GeneralSecurityException.class, () -> withOtherKey.keys("example.test"));
+        assertEquals(keys.records("example.test"), withOtherKey.records("example.test"), "public keys stay readable");
+    }
+
+    @Test
+    void forgottenKeysAreGone() throws Exception {
+        generate("example.test", false);
+        keys.forget("example.test").toCompletableFuture().join();
+        assertEquals(List.of(), keys.records("example.test"));
+        assertEquals(Optional.empty(), keys.keys("example.test"));
+    }
+
+    private Optional<List<KeyRecord>> generate(String domain, boolean rotate) {
+        return keys.generate(domain, rotate).toCompletableFuture().join();
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,106 @@
+package dev.postillion.mta.policy.dkim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.postillion.core.EmailAddress;
+import dev.postillion.core.Envelope;
+import dev.postillion.core.QueueId;
+import dev.postillion.core.Store;
+import dev.postillion.core.TestStores;
+import dev.postillion.queue.DeliveryRequest;
+import dev.postillion.queue.RecipientOutcome;
+import dev.postillion.queue.RecipientOutcome.Status;
+import dev.postillion.queue.Transport;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ForkJoinPool;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Which messages are signed, and what happens when they cannot be: the remote side is a transport
+ * that records what it is handed and sends it nowhere.
+ */
+class SigningTransportTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+    @TempDir Path dir;
+    private Store store;
+    private DomainKeyStore keys;
+    private final List<DeliveryRequest> handedOn = new CopyOnWriteArrayList<>();
+    private final Transport remote = request -> {
+        handedOn.add(request);
+        return CompletableFuture.completedFuture(List.of());
+    };
+
+    @BeforeEach
+    void open() {
+        store = TestStores.open(dir.resolve("store"));
+        keys = keyStore(dir.resolve("master.key"));
+        keys.generate("example.test", false).toCompletableFuture().join();
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Test
+    void onlyMessagesWithOneFromAddressAtADomainWithKeysAreSigned() {
+        List<String> froms = List.of("From: a@example.test", "From: a@other.test", "From: a@example.test, b@example.test",
+                "Subject: no From");
+        for (String from : froms) {
+            deliver(new SigningTransport(remote, keys, SigningTransportTest::hosted, CLOCK, ForkJoinPool.commonPool()),
+                    from);
+        }
+        assertEquals(List.of(true, false, false, false), handedOn.stream()
+                .map(request -> new String(request.content(), StandardCharsets.US_ASCII).startsWith("DKIM-Signature:"))
+                .toList());
+    }
+
+    /** Sent unsigned, the message could be refused by its own domain's DMARC policy: it waits instead. */
+    @Test
+    void keysThatDoNotOpenDeferEveryRecipient() {
+        DomainKeyStore otherMasterKey = keyStore(dir.resolve("other.key"));
+        List<RecipientOutcome> outcomes = deliver(new SigningTransport(remote, otherMasterKey,
+                SigningTransportTest::hosted, CLOCK, ForkJoinPool.commonPool()), "From: a@example.test");
+        assertEquals(List.of(), handedOn);
+        String detail = "DKIM signing failed: the DKIM keys of example.test do not open with the master key"
+                + " (Tag mismatch!)";
+        assertEquals(List.of(RecipientOutcome.local(0, Status.DEFERRED, "none", "4.3.0", detail),
+                RecipientOutcome.local(1, Status.DEFERRED, "none", "4.3.0", detail)), outcomes);
+    }
+
+    private DomainKeyStore keyStore(Path masterKey) {
+        SigningSettings settings = new SigningSettings("ed", "rsa", masterKey, true);
+        return new DomainKeyStore(store, MasterKey.load(settings), settings, CLOCK, ForkJoinPool.commonPool());
+    }
+
+    private static Optional<String> hosted(String domain) {
+        return domain.equals("example.test") ? Optional.of(domain) : Optional.empty();
+    }
+
+    private static List<RecipientOutcome> deliver(Transport transport, String from) {
+        Envelope envelope = new Envelope(Optional.of(EmailAddress.parse("a@example.test", true)), Map.of(),
+                List.of(recipient("x@remote.test"), recipient("y@remote.test")), "client.test", "127.0.0.1", NOW, false);
+        byte[] content = (from + "\r\nTo: x@remote.test\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII);
+        return transport.deliver(new DeliveryRequest(QueueId.firstAt(NOW), envelope, List.of(0, 1), content))
+                .toCompletableFuture().join();
+    }
+
+    private static Envelope.Recipient recipient(String address) {
+        return new Envelope.Recipient(EmailAddress.parse(address, true), Map.of());
+    }
+}
