@@ -40,8 +40,8 @@ import dev.postillion.mta.smtp.ClientNetworks;
 import dev.postillion.mta.smtp.EventLoopDispatchers;
 import dev.postillion.mta.smtp.ListenerRole;
 import dev.postillion.mta.smtp.SmtpListener;
+import dev.postillion.mta.smtp.ListenerContext;
 import dev.postillion.mta.smtp.SaslAuthenticator;
-import dev.postillion.mta.smtp.SmtpSession;
 import dev.postillion.mta.smtp.auth.AuthThrottle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -210,7 +210,7 @@ public final class Node implements AutoCloseable {
                 "smtp-sessions", Props.empty());
         SaslAuthenticator logins = new SaslAuthenticator(directory, new AuthThrottle(authSettings, clock),
                 node.hostname(), metrics);
-        SmtpSession.Context mxContext = new SmtpSession.Context(ListenerRole.MX, listenerSettings.get(ListenerRole.MX),
+        ListenerContext mxContext = new ListenerContext(ListenerRole.MX, listenerSettings.get(ListenerRole.MX),
                 tls, node.hostname(), directory, srs, greylist, spool, clock, contentPolicy,
                 authenticator(config, node.hostname(), clock, work), rates, logins, work);
         Map<ListenerRole, SmtpListener> smtp = new EnumMap<>(ListenerRole.class);

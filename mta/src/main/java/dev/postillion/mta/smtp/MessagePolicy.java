@@ -53,11 +53,11 @@ final class MessagePolicy {
     /** A step that lets the message go on to the next. */
     private static final CompletionStage<Optional<Outcome>> PASS = CompletableFuture.completedFuture(Optional.empty());
 
-    private final SmtpSession.Context context;
+    private final ListenerContext context;
     private final Executor session;
 
     /** @param session the session's thread, where each step goes on when what it waited for is there */
-    MessagePolicy(SmtpSession.Context context, Executor session) {
+    MessagePolicy(ListenerContext context, Executor session) {
         this.context = context;
         this.session = session;
     }

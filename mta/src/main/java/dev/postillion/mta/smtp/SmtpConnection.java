@@ -37,14 +37,14 @@ import org.slf4j.LoggerFactory;
  * session begins once the handshake is done (RFC 8314 section 3.3); elsewhere it is put in front
  * of this handler at STARTTLS (RFC 3207), when nothing of the plain-text input is left.
  */
-final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpSession.Connection {
+final class SmtpConnection extends ChannelInboundHandlerAdapter implements SessionConnection {
 
     private static final Logger log = LoggerFactory.getLogger(SmtpConnection.class);
     /** Frames sent to the session and not yet answered, beyond which reading pauses. */
     private static final int MAX_UNANSWERED = 256;
 
     private final SmtpFramer framer;
-    private final SmtpSession.Context context;
+    private final ListenerContext context;
     private final ActorRef<SmtpSessions.Command> sessions;
     private final ConnectionLimits limits;
     private final long dataTimeoutMillis;
@@ -62,7 +62,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements SmtpS
     /** What the TLS handshake agreed on; null before it. */
     private TlsSession tls;
 
-    SmtpConnection(SmtpSession.Context context, ConnectionLimits limits, ActorRef<SmtpSessions.Command> sessions) {
+    SmtpConnection(ListenerContext context, ConnectionLimits limits, ActorRef<SmtpSessions.Command> sessions) {
         SmtpSettings settings = context.settings();
         this.framer = new SmtpFramer(settings.maxLineLength(), settings.maxMessageSize());
         this.context = context;

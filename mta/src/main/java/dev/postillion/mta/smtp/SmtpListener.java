@@ -31,7 +31,7 @@ public final class SmtpListener {
     }
 
     /** @param context the sessions' context, whose role and settings this listener serves */
-    public static SmtpListener start(SmtpSession.Context context, EventLoopGroup group, ConnectionLimits limits,
+    public static SmtpListener start(ListenerContext context, EventLoopGroup group, ConnectionLimits limits,
             ActorRef<SmtpSessions.Command> sessions) throws InterruptedException {
         SmtpSettings settings = context.settings();
         Class<? extends ServerChannel> channelType =

@@ -1,18 +1,8 @@
 package dev.postillion.mta.smtp;
 
-import dev.postillion.core.AddressSyntaxException;
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.Envelope;
-import dev.postillion.core.Xtext;
-import dev.postillion.mailbox.Directory;
-import dev.postillion.mailbox.SenderLists;
-import dev.postillion.mailbox.srs.Reversal;
-import dev.postillion.mailbox.srs.Srs;
-import dev.postillion.mta.policy.greylist.Greylist;
 import dev.postillion.mta.policy.greylist.GreylistTriplet;
-import dev.postillion.mta.policy.MessageAuthenticator;
-import dev.postillion.mta.policy.content.ContentPolicy;
-import dev.postillion.mta.policy.limits.ClientRates;
 import dev.postillion.mta.smtp.SmtpCommand.Auth;
 import dev.postillion.mta.smtp.SmtpCommand.Data;
 import dev.postillion.mta.smtp.SmtpCommand.Ehlo;
@@ -31,19 +21,14 @@ import dev.postillion.mta.smtp.SmtpFramer.CommandLine;
 import dev.postillion.mta.smtp.SmtpFramer.Content;
 import dev.postillion.mta.smtp.SmtpFramer.Frame;
 import dev.postillion.mta.smtp.SmtpFramer.LineTooLong;
-import dev.postillion.mta.tls.ServerTls;
 import dev.postillion.mta.tls.TlsSession;
-import dev.postillion.queue.Spool;
 import java.net.InetAddress;
-import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
-import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -55,7 +40,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One SMTP connection's protocol state machine (RFC 5321), the job of Postfix's smtpd(8). Its
- * {@link Connection} frames the bytes; the session answers each frame in order, and while a
+ * {@link SessionConnection} frames the bytes; the session answers each frame in order, and while a
  * message is being committed it holds later frames back, so pipelined commands (RFC 2920) are
  * answered in the order they came.
  */
@@ -91,44 +76,6 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     private record GreylistChecked(EmailAddress recipient, Map<String, String> parameters,
             GreylistTriplet.Verdict verdict, Throwable failure) implements Command {}
 
-    /** What the session needs of its connection; implemented on the I/O side. */
-    public interface Connection {
-        void send(Reply reply);
-
-        void sendAndClose(Reply reply);
-
-        /** After a 354: the framer reads content. */
-        void startData();
-
-        /** After DATA or STARTTLS was refused: the framer reads commands again. */
-        void resumeCommands();
-
-        /**
-         * After STARTTLS was accepted: drops whatever the client sent after the STARTTLS line,
-         * sends {@code ready} in plain text and reads only TLS from then on (RFC 3207 section 4.2).
-         * The session hears {@link TlsStarted} once the handshake is done.
-         */
-        void startTls(Reply ready);
-
-        /** Closes the connection if it is still open; idempotent. */
-        void close();
-
-        /** The client's IP address, which the session asks once, at its start. */
-        InetAddress clientAddress();
-    }
-
-    /** What every session of a listener shares. */
-    public record Context(ListenerRole role, SmtpSettings settings, ServerTls tls, String hostname,
-            Directory directory, Srs srs, Greylist greylist, Spool spool, Clock clock, ContentPolicy content,
-            MessageAuthenticator authenticator, ClientRates rates, SaslAuthenticator logins, Executor work) {
-
-        /** The same for another listener: the node's listeners differ only in role and port. */
-        public Context forListener(ListenerRole otherRole, SmtpSettings otherSettings) {
-            return new Context(otherRole, otherSettings, tls, hostname, directory, srs, greylist, spool, clock,
-                    content, authenticator, rates, logins, work);
-        }
-    }
-
     /** The transaction begun by MAIL (RFC 5321 section 3.3). */
     private static final class Transaction {
         Optional<EmailAddress> sender;
@@ -162,10 +109,11 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     /** A static logger: an actor's own getLog() inspects the stack once per actor, i.e. per connection. */
     private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
 
-    private final Context context;
-    private final Connection connection;
+    private final ListenerContext context;
+    private final SessionConnection connection;
     private final MessagePolicy policy;
     private final CommandArguments arguments;
+    private final RecipientCheck recipients;
     private final Queue<Frame> held = new ArrayDeque<>();
     /** The client's address as text, for the envelope and the log. */
     private final String clientAddress;
@@ -184,11 +132,11 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     private Awaiting awaiting = Awaiting.NOTHING;
     private boolean draining;
 
-    public static Behavior<Command> create(Context context, Connection connection) {
+    public static Behavior<Command> create(ListenerContext context, SessionConnection connection) {
         return Behaviors.setup(ctx -> new SmtpSession(ctx, context, connection));
     }
 
-    private SmtpSession(ActorContext<Command> ctx, Context context, Connection connection) {
+    private SmtpSession(ActorContext<Command> ctx, ListenerContext context, SessionConnection connection) {
         super(ctx);
         this.context = context;
         this.connection = connection;
@@ -197,6 +145,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         this.mayRelay = context.settings().relayNetworks().contains(client);
         this.policy = new MessagePolicy(context, ctx.getExecutionContext());
         this.arguments = new CommandArguments(context.settings().maxMessageSize());
+        this.recipients = new RecipientCheck(context.srs(), context.directory());
         connection.send(Replies.greeting(context.hostname()));
     }
 
@@ -484,72 +433,17 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         if (transaction.recipients.size() >= context.settings().maxRecipients()) {
             return reply(Replies.TOO_MANY_RECIPIENTS);
         }
-        EmailAddress addressed = EmailAddress.parse(rcpt.path(), true);
-        Reversal reversal;
-        try {
-            reversal = context.srs().reverse(addressed.toString());
-        } catch (RuntimeException e) {
-            log.warn("recipient lookup of {} failed: {}", addressed, e.getMessage());
-            return reply(Replies.DIRECTORY_ERROR);
+        RecipientCheck.Decision decision = recipients.decide(EmailAddress.parse(rcpt.path(), true),
+                rcpt.parameters(), transaction.senderAddress(), trusted());
+        if (decision instanceof RecipientCheck.Accept accept) {
+            return addRecipient(accept.recipient(), accept.parameters());
         }
-        if (reversal instanceof Reversal.Invalid invalid) {
-            return error(Replies.invalidSrs(invalid.reason()).about(addressed.toString()));
+        if (decision instanceof RecipientCheck.Mailbox mailbox) {
+            return greylisted(mailbox.recipient(), mailbox.parameters());
         }
-        Optional<EmailAddress> returning = reversal instanceof Reversal.Original original
-                ? returnedTo(original) : Optional.empty();
-        if (reversal instanceof Reversal.Original && returning.isEmpty()) {
-            return error(Replies.invalidSrs("it holds no valid address").about(addressed.toString()));
-        }
-        EmailAddress recipient = returning.orElse(addressed);
-        Map<String, String> parameters = returning.isPresent()
-                ? withOrcpt(addressed, rcpt.parameters()) : rcpt.parameters();
-        Directory.Resolution resolution;
-        try {
-            resolution = context.directory().resolve(recipient);
-        } catch (RuntimeException e) {
-            log.warn("recipient lookup of {} failed: {}", recipient, e.getMessage());
-            return reply(Replies.DIRECTORY_ERROR);
-        }
-        String about = addressed.toString();
-        return switch (resolution.lookup()) {
-            // Relaying for our users (the relay networks, as Postfix's permit_mynetworks, and
-            // authenticated sessions, as permit_sasl_authenticated) and for bounces returning
-            // through our SRS addresses; the queue sends them on.
-            case NOT_HOSTED -> trusted() || returning.isPresent() ? addRecipient(recipient, parameters)
-                    : error(Replies.RELAY_DENIED.about(about));
-            case UNKNOWN_ADDRESS -> error(Replies.UNKNOWN_USER.about(about));
-            case NO_REPLY -> error(Replies.doesNotReceive(recipient.toString()).about(about));
-            case DISABLED -> error(Replies.ACCOUNT_DISABLED.about(about));
-            case MAILBOX -> blockedSender(resolution)
-                    ? error(Replies.senderBlocked(transaction.senderAddress()).about(about))
-                    : greylisted(recipient, parameters);
-        };
-    }
-
-    /** The recipient refuses this sender outright: on its block list, with rejection chosen (SPEC 4). */
-    private boolean blockedSender(Directory.Resolution resolution) {
-        return resolution.address().getRejectBlocked()
-                && SenderLists.verdict(resolution.address(), transaction.senderAddress())
-                        == SenderLists.Verdict.BLOCKED;
-    }
-
-    /**
-     * A bounce coming back to an address our redirect rewrote with SRS goes to the original sender,
-     * wherever it is (SPEC section 2); empty when what the SRS address holds is no address.
-     */
-    private static Optional<EmailAddress> returnedTo(Reversal.Original original) {
-        try {
-            return Optional.of(EmailAddress.parse(original.address(), true));
-        } catch (AddressSyntaxException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** ORCPT keeps the address the remote used (RFC 3461 section 4.2) unless the client gave one. */
-    private static Map<String, String> withOrcpt(EmailAddress addressed, Map<String, String> parameters) {
-        Map<String, String> withOrcpt = new LinkedHashMap<>(parameters);
-        withOrcpt.putIfAbsent("ORCPT", "rfc822;" + Xtext.encode(addressed.toString()));
-        return withOrcpt;
+        Reply refusal = ((RecipientCheck.Refuse) decision).reply();
+        // A 4xx is our fault (the directory), and does not count against the client.
+        return refusal.code() >= 500 ? error(refusal) : reply(refusal);
     }
 
     private Behavior<Command> addRecipient(EmailAddress recipient, Map<String, String> parameters) {

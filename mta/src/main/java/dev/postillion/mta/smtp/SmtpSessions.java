@@ -22,7 +22,7 @@ public final class SmtpSessions {
      * A new connection to the listener of {@code context}, served by {@code loop}; {@code attach}
      * receives its session.
      */
-    public record Open(SmtpSession.Context context, SmtpSession.Connection connection, EventLoop loop,
+    public record Open(ListenerContext context, SessionConnection connection, EventLoop loop,
             Consumer<ActorRef<SmtpSession.Command>> attach) implements Command {}
 
     /** Finish every session (each after its transaction in flight); answer when none is left. */

@@ -1,0 +1,24 @@
+package dev.postillion.mta.smtp;
+
+import dev.postillion.mailbox.Directory;
+import dev.postillion.mailbox.srs.Srs;
+import dev.postillion.mta.policy.MessageAuthenticator;
+import dev.postillion.mta.policy.content.ContentPolicy;
+import dev.postillion.mta.policy.greylist.Greylist;
+import dev.postillion.mta.policy.limits.ClientRates;
+import dev.postillion.mta.tls.ServerTls;
+import dev.postillion.queue.Spool;
+import java.time.Clock;
+import java.util.concurrent.Executor;
+
+/** What every {@link SmtpSession} of a listener shares: its role and settings, and the node's parts. */
+public record ListenerContext(ListenerRole role, SmtpSettings settings, ServerTls tls, String hostname,
+        Directory directory, Srs srs, Greylist greylist, Spool spool, Clock clock, ContentPolicy content,
+        MessageAuthenticator authenticator, ClientRates rates, SaslAuthenticator logins, Executor work) {
+
+    /** The same for another listener: the node's listeners differ only in role and port. */
+    public ListenerContext forListener(ListenerRole otherRole, SmtpSettings otherSettings) {
+        return new ListenerContext(otherRole, otherSettings, tls, hostname, directory, srs, greylist, spool, clock,
+                content, authenticator, rates, logins, work);
+    }
+}

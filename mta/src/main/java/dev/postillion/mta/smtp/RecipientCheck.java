@@ -1,0 +1,116 @@
+package dev.postillion.mta.smtp;
+
+import dev.postillion.core.AddressSyntaxException;
+import dev.postillion.core.EmailAddress;
+import dev.postillion.core.Xtext;
+import dev.postillion.mailbox.Directory;
+import dev.postillion.mailbox.SenderLists;
+import dev.postillion.mailbox.srs.Reversal;
+import dev.postillion.mailbox.srs.Srs;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who an RCPT TO names and whether mail to it is taken (SPEC sections 1, 2 and 4): an SRS address
+ * of ours is reversed to the original sender, then the directory resolves the recipient. Hosted
+ * mailboxes are taken (subject to greylisting, which the session asks), other domains only from
+ * our users or for returning bounces; everything else gets its exact 550 or 554.
+ */
+final class RecipientCheck {
+
+    /** What to do with the recipient. */
+    sealed interface Decision {}
+
+    /** Take it, with these parameters (ORCPT kept for a reversed SRS address). */
+    record Accept(EmailAddress recipient, Map<String, String> parameters) implements Decision {}
+
+    /** A hosted mailbox: take it once greylisting lets the attempt through. */
+    record Mailbox(EmailAddress recipient, Map<String, String> parameters) implements Decision {}
+
+    /** Refused: a client error when 5xx, our fault when 4xx. */
+    record Refuse(Reply reply) implements Decision {}
+
+    private static final Logger log = LoggerFactory.getLogger(RecipientCheck.class);
+
+    private final Srs srs;
+    private final Directory directory;
+
+    RecipientCheck(Srs srs, Directory directory) {
+        this.srs = srs;
+        this.directory = directory;
+    }
+
+    /**
+     * @param addressed the address as the client gave it
+     * @param sender the transaction's sender as sender lists name it, empty for the null sender
+     * @param trusted one of our users (relay networks, authenticated), who may relay
+     */
+    Decision decide(EmailAddress addressed, Map<String, String> parameters, String sender, boolean trusted) {
+        String about = addressed.toString();
+        Reversal reversal;
+        try {
+            reversal = srs.reverse(about);
+        } catch (RuntimeException e) {
+            log.warn("recipient lookup of {} failed: {}", addressed, e.getMessage());
+            return new Refuse(Replies.DIRECTORY_ERROR);
+        }
+        if (reversal instanceof Reversal.Invalid invalid) {
+            return new Refuse(Replies.invalidSrs(invalid.reason()).about(about));
+        }
+        Optional<EmailAddress> returning = reversal instanceof Reversal.Original original
+                ? returnedTo(original) : Optional.empty();
+        if (reversal instanceof Reversal.Original && returning.isEmpty()) {
+            return new Refuse(Replies.invalidSrs("it holds no valid address").about(about));
+        }
+        EmailAddress recipient = returning.orElse(addressed);
+        Map<String, String> withOrcpt = returning.isPresent() ? withOrcpt(addressed, parameters) : parameters;
+        Directory.Resolution resolution;
+        try {
+            resolution = directory.resolve(recipient);
+        } catch (RuntimeException e) {
+            log.warn("recipient lookup of {} failed: {}", recipient, e.getMessage());
+            return new Refuse(Replies.DIRECTORY_ERROR);
+        }
+        return switch (resolution.lookup()) {
+            // Relaying for our users (the relay networks, as Postfix's permit_mynetworks, and
+            // authenticated sessions, as permit_sasl_authenticated) and for bounces returning
+            // through our SRS addresses; the queue sends them on.
+            case NOT_HOSTED -> trusted || returning.isPresent() ? new Accept(recipient, withOrcpt)
+                    : new Refuse(Replies.RELAY_DENIED.about(about));
+            case UNKNOWN_ADDRESS -> new Refuse(Replies.UNKNOWN_USER.about(about));
+            case NO_REPLY -> new Refuse(Replies.doesNotReceive(recipient.toString()).about(about));
+            case DISABLED -> new Refuse(Replies.ACCOUNT_DISABLED.about(about));
+            case MAILBOX -> blockedSender(resolution, sender)
+                    ? new Refuse(Replies.senderBlocked(sender).about(about))
+                    : new Mailbox(recipient, withOrcpt);
+        };
+    }
+
+    /** The recipient refuses this sender outright: on its block list, with rejection chosen (SPEC 4). */
+    private static boolean blockedSender(Directory.Resolution resolution, String sender) {
+        return resolution.address().getRejectBlocked()
+                && SenderLists.verdict(resolution.address(), sender) == SenderLists.Verdict.BLOCKED;
+    }
+
+    /**
+     * A bounce coming back to an address our redirect rewrote with SRS goes to the original sender,
+     * wherever it is (SPEC section 2); empty when what the SRS address holds is no address.
+     */
+    private static Optional<EmailAddress> returnedTo(Reversal.Original original) {
+        try {
+            return Optional.of(EmailAddress.parse(original.address(), true));
+        } catch (AddressSyntaxException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** ORCPT keeps the address the remote used (RFC 3461 section 4.2) unless the client gave one. */
+    private static Map<String, String> withOrcpt(EmailAddress addressed, Map<String, String> parameters) {
+        Map<String, String> withOrcpt = new LinkedHashMap<>(parameters);
+        withOrcpt.putIfAbsent("ORCPT", "rfc822;" + Xtext.encode(addressed.toString()));
+        return withOrcpt;
+    }
+}
