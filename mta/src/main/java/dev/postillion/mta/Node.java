@@ -17,14 +17,13 @@ import dev.postillion.mailbox.srs.Srs;
 import dev.postillion.mailbox.srs.SrsSecret;
 import dev.postillion.mta.policy.dkim.DkimSettings;
 import dev.postillion.mta.policy.dkim.DkimVerifier;
-import dev.postillion.mta.policy.dkim.DnsDkimKeyLookup;
 import dev.postillion.mta.policy.dkim.DomainKeyStore;
 import dev.postillion.mta.policy.dkim.MasterKey;
 import dev.postillion.mta.policy.dkim.SigningSettings;
 import dev.postillion.mta.policy.dkim.SigningTransport;
 import dev.postillion.mta.policy.dmarc.DmarcEvaluator;
 import dev.postillion.mta.policy.dmarc.DmarcSettings;
-import dev.postillion.mta.policy.dmarc.NameServiceDmarcDns;
+import dev.postillion.mta.policy.NameServiceTxtLookup;
 import dev.postillion.mta.policy.greylist.Greylist;
 import dev.postillion.mta.policy.greylist.GreylistSettings;
 import dev.postillion.mta.policy.MessageAuthenticator;
@@ -247,13 +246,14 @@ public final class Node implements AutoCloseable {
         DkimSettings dkim = DkimSettings.from(config);
         // One name service, so that the three checks share one resolver and one cache.
         NameService dns = new NameService(DnsSettings.from(config));
+        NameServiceTxtLookup txt = new NameServiceTxtLookup(dns);
         return new MessageAuthenticator(
                 spf.enabled() ? Optional.of(new SpfChecker(new DnsjavaSpfDns(dns), spf, hostname, clock))
                         : Optional.empty(),
-                dkim.enabled() ? Optional.of(new DkimVerifier(new DnsDkimKeyLookup(dns), dkim, clock, cryptography))
+                dkim.enabled() ? Optional.of(new DkimVerifier(txt, dkim, clock, cryptography))
                         : Optional.empty(),
                 DmarcSettings.from(config).enabled()
-                        ? Optional.of(new DmarcEvaluator(new NameServiceDmarcDns(dns)))
+                        ? Optional.of(new DmarcEvaluator(txt))
                         : Optional.empty());
     }
 

@@ -12,7 +12,7 @@ import dev.postillion.mta.policy.dkim.DkimResult;
 import dev.postillion.mta.policy.dkim.DkimSettings;
 import dev.postillion.mta.policy.dkim.DkimVerifier;
 import dev.postillion.mta.policy.dkim.Dkimpy;
-import dev.postillion.mta.policy.dkim.DnsDkimKeyLookup;
+import dev.postillion.mta.policy.NameServiceTxtLookup;
 import dev.postillion.queue.routing.DnsSettings;
 import dev.postillion.queue.routing.NameService;
 import dev.postillion.queue.testing.FakeMx.Transaction;
@@ -173,7 +173,7 @@ class DkimSigningTest extends NodeInRemoteWorld {
         }
         NameService dns = new NameService(new DnsSettings(
                 List.of(new InetSocketAddress("127.0.0.1", world.dns().port())), Duration.ofSeconds(5), 2));
-        DkimVerifier verifier = new DkimVerifier(new DnsDkimKeyLookup(dns), DkimSettings.DEFAULTS, Clock.systemUTC(),
+        DkimVerifier verifier = new DkimVerifier(new NameServiceTxtLookup(dns), DkimSettings.DEFAULTS, Clock.systemUTC(),
                 ForkJoinPool.commonPool());
         return verifier.verify(received.content()).toCompletableFuture().get(15, TimeUnit.SECONDS);
     }

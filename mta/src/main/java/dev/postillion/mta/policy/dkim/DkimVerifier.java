@@ -10,10 +10,11 @@ import static dev.postillion.mta.policy.dkim.DkimResult.Reason.SHA1;
 import static dev.postillion.mta.policy.dkim.DkimResult.Reason.SIGNATURE_MISMATCH;
 import static dev.postillion.mta.policy.dkim.DkimResult.Reason.WEAK_KEY;
 
-import dev.postillion.mta.policy.dkim.DkimKeyLookup.Answer;
-import dev.postillion.mta.policy.dkim.DkimKeyLookup.Failed;
-import dev.postillion.mta.policy.dkim.DkimKeyLookup.Found;
-import dev.postillion.mta.policy.dkim.DkimKeyLookup.NotFound;
+import dev.postillion.mta.policy.TxtLookup;
+import dev.postillion.mta.policy.TxtLookup.Answer;
+import dev.postillion.mta.policy.TxtLookup.Failed;
+import dev.postillion.mta.policy.TxtLookup.Found;
+import dev.postillion.mta.policy.TxtLookup.NotFound;
 import dev.postillion.mta.policy.dkim.DkimResult.Reason;
 import dev.postillion.mta.policy.dkim.DkimResult.Status;
 import java.security.GeneralSecurityException;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * RFC 8463 leave valid: rsa-sha256 with keys of at least 1024 bits, and ed25519-sha256.
  *
  * <p>Nothing here blocks (ARCHITECTURE rules 1 and 2): parsing, hashing and signature checks run on
- * the given executor, key records come from an asynchronous {@link DkimKeyLookup}, and the answer
+ * the given executor, key records come from an asynchronous {@link TxtLookup}, and the answer
  * is a {@link CompletionStage}. The clock decides {@code x=} expiry, so tests can set it.
  */
 public final class DkimVerifier {
@@ -45,7 +46,7 @@ public final class DkimVerifier {
     private static final int HEADER_B_LENGTH = 8;
     private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/=]*");
 
-    private final DkimKeyLookup keys;
+    private final TxtLookup keys;
     private final DkimSettings settings;
     private final Clock clock;
     private final Executor executor;
@@ -56,7 +57,7 @@ public final class DkimVerifier {
      * @param clock the time {@code x=} is compared with
      * @param executor where parsing, hashing and cryptography run: not an actor's or Netty's thread
      */
-    public DkimVerifier(DkimKeyLookup keys, DkimSettings settings, Clock clock, Executor executor) {
+    public DkimVerifier(TxtLookup keys, DkimSettings settings, Clock clock, Executor executor) {
         this.keys = keys;
         this.settings = settings;
         this.clock = clock;

@@ -1,5 +1,6 @@
 package dev.postillion.mta.policy.dmarc;
 
+import dev.postillion.mta.policy.TxtLookup;
 import dev.postillion.mta.policy.dkim.DkimResult;
 import dev.postillion.mta.policy.dmarc.DmarcVerdict.Result;
 import dev.postillion.mta.policy.spf.SpfResult;
@@ -23,16 +24,16 @@ public final class DmarcEvaluator {
 
     private static final int PERCENT = 100;
 
-    private final DmarcDns dns;
+    private final TxtLookup dns;
     private final RandomGenerator random;
 
     /** Samples {@code pct} with {@link ThreadLocalRandom}. */
-    public DmarcEvaluator(DmarcDns dns) {
+    public DmarcEvaluator(TxtLookup dns) {
         this(dns, () -> ThreadLocalRandom.current().nextLong());
     }
 
     /** @param random draws {@code nextInt(100)} for {@code pct} sampling; fixed in tests */
-    public DmarcEvaluator(DmarcDns dns, RandomGenerator random) {
+    public DmarcEvaluator(TxtLookup dns, RandomGenerator random) {
         this.dns = dns;
         this.random = random;
     }
@@ -84,10 +85,10 @@ public final class DmarcEvaluator {
     private CompletionStage<Optional<Discovery>> lookup(String domain) {
         String name = "_dmarc." + domain;
         return dns.txt(name).thenApply(answer -> {
-            if (answer instanceof DmarcDns.Failed failed) {
+            if (answer instanceof TxtLookup.Failed failed) {
                 return Optional.of(new NoPolicy(Result.TEMPERROR, failed.detail()));
             }
-            if (answer instanceof DmarcDns.Found found) {
+            if (answer instanceof TxtLookup.Found found) {
                 return select(name, domain, found.records());
             }
             return Optional.empty();

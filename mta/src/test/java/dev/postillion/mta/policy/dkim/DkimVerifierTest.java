@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.postillion.mta.policy.TxtLookup;
 import dev.postillion.mta.policy.dkim.DkimResult.Reason;
 import dev.postillion.mta.policy.dkim.DkimResult.Status;
 import java.nio.charset.StandardCharsets;
@@ -282,7 +283,7 @@ class DkimVerifierTest {
 
     @Test
     void failedLookupStageIsTemporary() throws Exception {
-        DkimKeyLookup broken = name -> CompletableFuture.failedFuture(new IllegalStateException("resolver closed"));
+        TxtLookup broken = name -> CompletableFuture.failedFuture(new IllegalStateException("resolver closed"));
         DkimVerifier verifier = new DkimVerifier(broken, DkimSettings.DEFAULTS, CLOCK, ForkJoinPool.commonPool());
         DkimResult result = verifier.verify(rsa().sign(bytes(MESSAGE))).toCompletableFuture().get(10, TimeUnit.SECONDS)
                 .get(0);

@@ -1,5 +1,6 @@
 package dev.postillion.mta.policy.dkim;
 
+import dev.postillion.mta.policy.TxtLookup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Key records served from memory, answered on another thread as DNS would be. Names are
  * case-insensitive; a name can be made to fail as a DNS timeout does.
  */
-final class DkimZone implements DkimKeyLookup {
+final class DkimZone implements TxtLookup {
 
     private final Map<String, List<String>> records = new ConcurrentHashMap<>();
     private final Set<String> failing = ConcurrentHashMap.newKeySet();

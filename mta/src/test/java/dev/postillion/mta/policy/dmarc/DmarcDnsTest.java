@@ -2,10 +2,12 @@ package dev.postillion.mta.policy.dmarc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.postillion.mta.policy.dmarc.DmarcDns.Answer;
-import dev.postillion.mta.policy.dmarc.DmarcDns.Failed;
-import dev.postillion.mta.policy.dmarc.DmarcDns.Found;
-import dev.postillion.mta.policy.dmarc.DmarcDns.NotFound;
+import dev.postillion.mta.policy.TxtLookup;
+import dev.postillion.mta.policy.NameServiceTxtLookup;
+import dev.postillion.mta.policy.TxtLookup.Answer;
+import dev.postillion.mta.policy.TxtLookup.Failed;
+import dev.postillion.mta.policy.TxtLookup.Found;
+import dev.postillion.mta.policy.TxtLookup.NotFound;
 import dev.postillion.mta.policy.dmarc.DmarcVerdict.Result;
 import dev.postillion.mta.policy.spf.SpfResult;
 import dev.postillion.mta.policy.spf.SpfVerdict;
@@ -27,13 +29,13 @@ class DmarcDnsTest {
             new SpfVerdict(SpfResult.FAIL, SpfVerdict.Identity.MAILFROM, "example.com", "test", "");
 
     private TestDnsServer server;
-    private NameServiceDmarcDns dns;
+    private NameServiceTxtLookup dns;
 
     @BeforeEach
     void start() throws Exception {
         server = TestDnsServer.start();
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
-        dns = new NameServiceDmarcDns(new NameService(new DnsSettings(List.of(address), Duration.ofSeconds(1), 1)));
+        dns = new NameServiceTxtLookup(new NameService(new DnsSettings(List.of(address), Duration.ofSeconds(1), 1)));
     }
 
     @AfterEach

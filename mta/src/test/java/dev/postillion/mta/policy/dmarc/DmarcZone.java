@@ -1,5 +1,6 @@
 package dev.postillion.mta.policy.dmarc;
 
+import dev.postillion.mta.policy.TxtLookup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** TXT records served from memory on another thread, as DNS answers; a name can be made to fail. */
-final class DmarcZone implements DmarcDns {
+final class DmarcZone implements TxtLookup {
 
     private final Map<String, List<String>> records = new ConcurrentHashMap<>();
     private final Set<String> failing = ConcurrentHashMap.newKeySet();

@@ -1,4 +1,4 @@
-package dev.postillion.mta.policy.dkim;
+package dev.postillion.mta.policy;
 
 import dev.postillion.queue.routing.NameService;
 import java.util.concurrent.CompletionStage;
@@ -6,16 +6,15 @@ import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
 /**
- * Key records from DNS, through delivery's {@link NameService}, which asks, caches and classifies;
- * this only turns its answers into {@link Answer}s. Uses the {@code postillion.dns} servers, timeout
- * and attempts, as delivery does.
+ * TXT records from DNS, through delivery's {@link NameService}, which asks, caches and classifies;
+ * this only turns its answers into {@link Answer}s. Give it the node's one name service, shared
+ * with delivery's routing and SPF.
  */
-public final class DnsDkimKeyLookup implements DkimKeyLookup {
+public final class NameServiceTxtLookup implements TxtLookup {
 
     private final NameService dns;
 
-    /** @param dns the node's one name service, shared with delivery's routing and the other checks */
-    public DnsDkimKeyLookup(NameService dns) {
+    public NameServiceTxtLookup(NameService dns) {
         this.dns = dns;
     }
 

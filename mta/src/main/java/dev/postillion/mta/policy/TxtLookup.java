@@ -1,19 +1,19 @@
-package dev.postillion.mta.policy.dkim;
+package dev.postillion.mta.policy;
 
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Where DKIM key records come from: DNS TXT records (RFC 6376 section 3.6.2), asked
- * asynchronously so that no thread waits (ARCHITECTURE rules 1 and 2). {@link DnsDkimKeyLookup} asks
- * DNS; tests serve records from memory.
+ * TXT records as DKIM keys (RFC 6376 section 3.6.2) and DMARC policies (RFC 7489 section 6.1)
+ * are published, asked asynchronously so that no thread waits (ARCHITECTURE rules 1 and 2).
+ * {@link NameServiceTxtLookup} asks DNS; tests serve records from memory.
  */
 @FunctionalInterface
-public interface DkimKeyLookup {
+public interface TxtLookup {
 
     /**
      * The TXT records at {@code name}, for example {@code brisbane._domainkey.example.com}.
-     * Implementations report failures as an {@link Answer}, not as a failed stage.
+     * Implementations report failures as an {@link Answer}, never as a failed stage.
      */
     CompletionStage<Answer> txt(String name);
 
@@ -32,7 +32,7 @@ public interface DkimKeyLookup {
         }
     }
 
-    /** The name does not exist or has no TXT record (NXDOMAIN or NODATA): no key, for good. */
+    /** The name does not exist or has no TXT record (NXDOMAIN or NODATA): no record, for good. */
     record NotFound(String detail) implements Answer {}
 
     /** No answer for now: SERVFAIL, timeout, network error. */

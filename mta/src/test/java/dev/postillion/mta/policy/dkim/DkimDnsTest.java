@@ -3,10 +3,12 @@ package dev.postillion.mta.policy.dkim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import dev.postillion.mta.policy.dkim.DkimKeyLookup.Answer;
-import dev.postillion.mta.policy.dkim.DkimKeyLookup.Failed;
-import dev.postillion.mta.policy.dkim.DkimKeyLookup.Found;
-import dev.postillion.mta.policy.dkim.DkimKeyLookup.NotFound;
+import dev.postillion.mta.policy.TxtLookup;
+import dev.postillion.mta.policy.NameServiceTxtLookup;
+import dev.postillion.mta.policy.TxtLookup.Answer;
+import dev.postillion.mta.policy.TxtLookup.Failed;
+import dev.postillion.mta.policy.TxtLookup.Found;
+import dev.postillion.mta.policy.TxtLookup.NotFound;
 import dev.postillion.mta.policy.dkim.DkimResult.Reason;
 import dev.postillion.mta.policy.dkim.DkimResult.Status;
 import dev.postillion.queue.routing.DnsSettings;
@@ -24,19 +26,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Key records from a real DNS server on loopback, through dnsjava (RFC 6376 section 3.6.2). */
-class DkimDnsKeyLookupTest {
+class DkimDnsTest {
 
     private static final KeyPair RSA = DkimVerifierTest.generate("RSA", 2048);
     private static final String MESSAGE = "From: joe@example.com\r\nSubject: hi\r\n\r\nHello.\r\n";
 
     private TestDnsServer dns;
-    private DnsDkimKeyLookup lookup;
+    private NameServiceTxtLookup lookup;
 
     @BeforeEach
     void start() throws Exception {
         dns = TestDnsServer.start();
         InetSocketAddress server = new InetSocketAddress("127.0.0.1", dns.port());
-        lookup = new DnsDkimKeyLookup(new NameService(new DnsSettings(List.of(server), Duration.ofSeconds(1), 1)));
+        lookup = new NameServiceTxtLookup(new NameService(new DnsSettings(List.of(server), Duration.ofSeconds(1), 1)));
     }
 
     @AfterEach
