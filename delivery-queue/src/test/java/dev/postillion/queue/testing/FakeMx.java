@@ -1,6 +1,7 @@
 package dev.postillion.queue.testing;
 
 import dev.postillion.queue.routing.MailHost;
+import dev.postillion.queue.routing.Tlsa;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -118,7 +119,7 @@ public final class FakeMx implements AutoCloseable {
 
     /** This server as DNS would give it for an MX host named {@code name}. */
     public MailHost host(String name) {
-        return new MailHost(name, List.of(InetAddress.getLoopbackAddress()), port());
+        return new MailHost(name, List.of(InetAddress.getLoopbackAddress()), port(), Tlsa.OFF);
     }
 
     // --- scripting ---
