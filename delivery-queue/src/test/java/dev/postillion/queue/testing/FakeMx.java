@@ -29,6 +29,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A remote MX for tests: an SMTP server on 127.0.0.1, on a port of its own, that behaves as the
@@ -36,7 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * may script and read from its own thread at any time.
  *
  * <p>By default it greets with 220, offers PIPELINING, SIZE 10485760, 8BITMIME, SMTPUTF8, DSN and
- * ENHANCEDSTATUSCODES, and accepts every message. With PIPELINING on, it holds its replies to MAIL
+ * ENHANCEDSTATUSCODES, and accepts every message. Given a {@link TlsIdentity} ({@link #tls}), it
+ * offers STARTTLS too (RFC 3207) and presents that identity's certificate chain. With PIPELINING on, it holds its replies to MAIL
  * and RCPT until the command that ends a batch (RFC 2920 section 3.1: DATA, or any other command
  * than MAIL and RCPT), as a server may: a client that waited for each reply would stall, and its
  * test would notice. In a session without PIPELINING (not offered, or HELO), it counts every
@@ -60,9 +63,10 @@ public final class FakeMx implements AutoCloseable {
      * @param recipients those the server accepted, with their parameters
      * @param content as the client meant it: dot-unstuffed, lines ending with CRLF
      * @param reply what the server answered to the end of DATA
+     * @param tls whether it came over TLS, after STARTTLS
      */
     public record Transaction(int connection, String sender, Map<String, String> mailParameters,
-            List<Recipient> recipients, byte[] content, String reply) {
+            List<Recipient> recipients, byte[] content, String reply, boolean tls) {
 
         public String text() {
             return new String(content, StandardCharsets.UTF_8);
@@ -96,6 +100,9 @@ public final class FakeMx implements AutoCloseable {
     private volatile String greeting = "220 " + NAME + " ESMTP";
     private volatile long sizeLimit = 10_485_760;
     private volatile boolean ehloUnsupported;
+    /** The server's TLS, once {@link #tls} has given it an identity. */
+    private volatile SSLContext tls;
+    private volatile boolean tlsBroken;
     /** While holding, sessions at the end of DATA wait for this latch; null when not holding. */
     private volatile CountDownLatch endOfDataGate;
 
@@ -138,6 +145,18 @@ public final class FakeMx implements AutoCloseable {
     public FakeMx offering(Extension... offered) {
         extensions.addAll(List.of(offered));
         return this;
+    }
+
+    /** Offers STARTTLS, and presents {@code identity}'s certificate chain in the handshake. */
+    public FakeMx tls(TlsIdentity identity) {
+        tls = identity.serverContext();
+        return offering(Extension.STARTTLS);
+    }
+
+    /** Offers STARTTLS, then answers it with 220 and bytes that are no TLS: every handshake fails. */
+    public FakeMx brokenTls() {
+        tlsBroken = true;
+        return offering(Extension.STARTTLS);
     }
 
     /** The limit SIZE announces; 0 for SIZE without a limit. */
@@ -292,18 +311,22 @@ public final class FakeMx implements AutoCloseable {
 
     /** One connection's conversation; lives on its own thread. */
     private final class Session {
-        private final InputStream in;
-        private final OutputStream out;
+        private final Socket socket;
+        private InputStream in;
+        private OutputStream out;
         private final int id;
         private final List<String> heldReplies = new ArrayList<>();
         private boolean greeted;
         /** Whether this session's EHLO reply offered PIPELINING. */
         private boolean pipelining;
+        /** Whether STARTTLS has put TLS under the session. */
+        private boolean overTls;
         private String sender;
         private Map<String, String> mailParameters;
         private final List<Recipient> recipients = new ArrayList<>();
 
         Session(Socket socket, int id) throws IOException {
+            this.socket = socket;
             this.in = new BufferedInputStream(socket.getInputStream());
             this.out = new BufferedOutputStream(socket.getOutputStream());
             this.id = id;
@@ -357,6 +380,9 @@ public final class FakeMx implements AutoCloseable {
                     resetTransaction();
                     return answer(Command.RSET, scripted(Command.RSET, "250 2.0.0 Ok"));
                 }
+                case "STARTTLS" -> {
+                    return startTls();
+                }
                 case "NOOP" -> {
                     send("250 2.0.0 Ok");
                     return true;
@@ -366,6 +392,35 @@ public final class FakeMx implements AutoCloseable {
                     return true;
                 }
             }
+        }
+
+        /**
+         * RFC 3207 section 4.2: after the handshake the session starts afresh, the client not
+         * greeted and nothing learnt before kept.
+         *
+         * @return false when the connection is to be closed
+         */
+        private boolean startTls() throws IOException {
+            if (overTls || !extensions.contains(Extension.STARTTLS)) {
+                send("502 5.5.2 Error: command not recognized");
+                return true;
+            }
+            send("220 2.0.0 Ready to start TLS");
+            if (tlsBroken) {
+                send("this is not a TLS record");
+                return false;
+            }
+            SSLSocket secured = (SSLSocket) tls.getSocketFactory().createSocket(socket,
+                    socket.getInetAddress().getHostAddress(), socket.getPort(), true);
+            secured.setUseClientMode(false);
+            secured.startHandshake();
+            in = new BufferedInputStream(secured.getInputStream());
+            out = new BufferedOutputStream(secured.getOutputStream());
+            overTls = true;
+            greeted = false;
+            pipelining = false;
+            resetTransaction();
+            return true;
         }
 
         private String ehloReply() {
@@ -386,7 +441,7 @@ public final class FakeMx implements AutoCloseable {
             if (extensions.contains(Extension.DSN)) {
                 keywords.add("DSN");
             }
-            if (extensions.contains(Extension.STARTTLS)) {
+            if (extensions.contains(Extension.STARTTLS) && !overTls) {
                 keywords.add("STARTTLS");
             }
             keywords.add("ENHANCEDSTATUSCODES");
@@ -453,7 +508,7 @@ public final class FakeMx implements AutoCloseable {
                     awaitRelease();
                     String reply = scripted(Command.END_OF_DATA, "250 2.0.0 Ok: queued as FAKE" + (transactions.size() + 1));
                     transactions.add(new Transaction(id, sender, mailParameters, List.copyOf(recipients),
-                            content.toByteArray(), reply));
+                            content.toByteArray(), reply, overTls));
                     resetTransaction();
                     return answer(Command.END_OF_DATA, reply);
                 }
