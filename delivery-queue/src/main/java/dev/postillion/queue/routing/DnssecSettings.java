@@ -21,6 +21,8 @@ import org.xbill.DNS.Type;
 public record DnssecSettings(List<String> trustAnchors) {
 
     private static final String TRUST_ANCHORS = "postillion.dns.dnssec.trust-anchors";
+    /** A TTL for anchors written without one, as IANA publishes the root's: a zone file needs one. */
+    private static final String DEFAULT_TTL = "$TTL 86400\n";
 
     public DnssecSettings {
         trustAnchors = List.copyOf(trustAnchors);
@@ -47,11 +49,15 @@ public record DnssecSettings(List<String> trustAnchors) {
 
     /** The anchors as a zone file, as dnsjava's validating resolver loads them. */
     String zoneFile() {
-        return String.join("\n", trustAnchors) + "\n";
+        return zoneFile(trustAnchors);
+    }
+
+    private static String zoneFile(List<String> anchors) {
+        return DEFAULT_TTL + String.join("\n", anchors) + "\n";
     }
 
     private static boolean isAnchor(String line) {
-        try (Master master = new Master(new ByteArrayInputStream(line.getBytes(StandardCharsets.US_ASCII)))) {
+        try (Master master = new Master(new ByteArrayInputStream(zoneFile(List.of(line)).getBytes(StandardCharsets.US_ASCII)))) {
             Record record = master.nextRecord();
             return record != null && (record.getType() == Type.DS || record.getType() == Type.DNSKEY)
                     && master.nextRecord() == null;
