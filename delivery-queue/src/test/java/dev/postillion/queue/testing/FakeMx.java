@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -458,8 +457,8 @@ public final class FakeMx implements AutoCloseable {
             }
             String reply = scripted(Command.MAIL, "250 2.1.0 Ok");
             if (reply.startsWith("2")) {
-                sender = path(line);
-                mailParameters = parameters(line);
+                sender = MailCommandLine.path(line);
+                mailParameters = MailCommandLine.parameters(line);
                 recipients.clear();
             }
             return answer(Command.MAIL, reply);
@@ -469,14 +468,14 @@ public final class FakeMx implements AutoCloseable {
             if (sender == null) {
                 return answer(Command.RCPT, "503 5.5.1 Error: need MAIL command");
             }
-            String address = path(line);
+            String address = MailCommandLine.path(line);
             String reply = scripted(Command.RCPT, "250 2.1.5 Ok");
             Failures failures = recipientFailures.get(address.toLowerCase(Locale.ROOT));
             if (failures != null && failures.remaining().getAndDecrement() > 0) {
                 reply = failures.reply();
             }
             if (reply.startsWith("2")) {
-                recipients.add(new Recipient(address, parameters(line)));
+                recipients.add(new Recipient(address, MailCommandLine.parameters(line)));
             }
             return answer(Command.RCPT, reply);
         }
@@ -602,27 +601,5 @@ public final class FakeMx implements AutoCloseable {
 
     private String scripted(Command command, String otherwise) {
         return replies.getOrDefault(command, otherwise);
-    }
-
-    /** The address between angle brackets of a MAIL or RCPT command. */
-    private static String path(String line) {
-        int open = line.indexOf('<');
-        int close = line.indexOf('>', open);
-        return open < 0 || close < 0 ? "" : line.substring(open + 1, close);
-    }
-
-    /** The ESMTP parameters after the path, keywords upper-cased; a bare keyword has an empty value. */
-    private static Map<String, String> parameters(String line) {
-        Map<String, String> parameters = new LinkedHashMap<>();
-        String rest = line.substring(line.indexOf('>') + 1).trim();
-        if (rest.isEmpty()) {
-            return parameters;
-        }
-        for (String parameter : rest.split("\\s+")) {
-            int equals = parameter.indexOf('=');
-            parameters.put((equals < 0 ? parameter : parameter.substring(0, equals)).toUpperCase(Locale.ROOT),
-                    equals < 0 ? "" : parameter.substring(equals + 1));
-        }
-        return parameters;
     }
 }
