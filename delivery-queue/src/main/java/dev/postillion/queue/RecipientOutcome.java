@@ -13,9 +13,11 @@ import java.util.Optional;
  *     answer, Postfix's {@code host H[IP] said: REPLY (in reply to COMMAND command)}
  * @param remote the remote server's answer when there was one, for a report's Remote-MTA and
  *     Diagnostic-Code fields (RFC 3464 section 2.3.5 and 2.3.6)
+ * @param security for a remote delivery attempt, how its connection was protected; empty for a
+ *     local one
  */
 public record RecipientOutcome(int recipient, Status status, String relay, String dsn, String detail,
-        Optional<RemoteAnswer> remote) {
+        Optional<RemoteAnswer> remote, Optional<TransportSecurity> security) {
 
     public enum Status {
         /** Final: in a mailbox or accepted by the next hop. Logged {@code status=sent}. */
@@ -51,12 +53,18 @@ public record RecipientOutcome(int recipient, Status status, String relay, Strin
 
     /** An outcome decided here (a mailbox, DNS, a refused connection), without a remote answer. */
     public static RecipientOutcome local(int recipient, Status status, String relay, String dsn, String detail) {
-        return new RecipientOutcome(recipient, status, relay, dsn, detail, Optional.empty());
+        return new RecipientOutcome(recipient, status, relay, dsn, detail, Optional.empty(), Optional.empty());
     }
 
     /** An outcome given by a remote server's reply. */
     public static RecipientOutcome remote(int recipient, Status status, String relay, String dsn, RemoteAnswer answer) {
-        return new RecipientOutcome(recipient, status, relay, dsn, answer.describe(), Optional.of(answer));
+        return new RecipientOutcome(recipient, status, relay, dsn, answer.describe(), Optional.of(answer),
+                Optional.empty());
+    }
+
+    /** The same outcome, of an attempt over a connection protected so. */
+    public RecipientOutcome over(TransportSecurity connection) {
+        return new RecipientOutcome(recipient, status, relay, dsn, detail, remote, Optional.of(connection));
     }
 
     public boolean isFinal() {

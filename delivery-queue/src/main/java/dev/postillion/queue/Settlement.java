@@ -116,7 +116,7 @@ final class Settlement {
         return new RecipientOutcome(deferral.recipient(), Status.BOUNCED, deferral.relay(), deferral.dsn(),
                 "message expired after " + DurationWords.describe(Duration.ofMillis(age)) + " in the queue; last error: "
                         + deferral.detail(),
-                deferral.remote());
+                deferral.remote(), deferral.security());
     }
 
     private static RecipientState recipientState(RecipientState previous, RecipientOutcome outcome,
@@ -135,8 +135,10 @@ final class Settlement {
 
     private static void log(QueuedMessage message, RecipientOutcome outcome, long now) {
         double delay = (now - message.envelope().arrival().toEpochMilli()) / 1000.0;
+        // tls= and dane= follow the relay they describe, on remote attempts only.
+        String relay = outcome.relay() + outcome.security().map(security -> ", " + security).orElse("");
         queueLog.info("{}: to=<{}>, relay={}, delay={}, dsn={}, status={} ({})", message.id(),
-                message.envelope().recipients().get(outcome.recipient()).address(), outcome.relay(),
+                message.envelope().recipients().get(outcome.recipient()).address(), relay,
                 String.format(Locale.ROOT, "%.2f", Math.max(0, delay)), outcome.dsn(), outcome.status().logName(),
                 outcome.detail());
     }

@@ -59,8 +59,10 @@ import dev.postillion.queue.outbound.RemoteTransport;
 import dev.postillion.queue.outbound.SmtpClientSettings;
 import dev.postillion.queue.routing.DnsRouteResolver;
 import dev.postillion.queue.routing.DnsSettings;
+import dev.postillion.queue.routing.DnssecSettings;
 import dev.postillion.queue.routing.NameService;
 import dev.postillion.queue.routing.TransportMap;
+import dev.postillion.queue.tls.TlsPolicy;
 import dev.postillion.queue.Spool;
 import dev.postillion.queue.SpoolStore;
 import io.netty.channel.EventLoopGroup;
@@ -274,16 +276,16 @@ public final class Node implements AutoCloseable {
 
     /**
      * Outbound SMTP (Postfix's smtp(8)): one destination queue per next hop, connections on the
-     * node's I/O threads, next hops from the transport map and DNS.
+     * node's I/O threads, next hops from the transport map and DNS, TLS and DANE per next hop.
      */
     private static RemoteTransport remoteTransport(ActorSystem<Void> system, EventLoopGroup io, Config config,
             String hostname) {
         Config delivery = config.getConfig("postillion.delivery");
         OutboundClient client = new OutboundClient(io,
                 Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class, hostname,
-                SmtpClientSettings.from(delivery.getConfig("smtp")));
+                SmtpClientSettings.from(delivery.getConfig("smtp")), TlsPolicy.from(config));
         ActorRef<DestinationQueues.Command> queues = system.systemActorOf(DestinationQueues.create(client,
-                new DnsRouteResolver(DnsSettings.from(config)),
+                new DnsRouteResolver(DnsSettings.from(config), DnssecSettings.from(config)),
                 DestinationSettings.from(delivery.getConfig("destination"))),
                 "destination-queues", Props.empty());
         return new RemoteTransport(queues, TransportMap.from(config)::nextHop,

@@ -215,7 +215,7 @@ class OutboundDeliveryTest extends NodeInRemoteWorld {
         queue.awaitAttempts(id, 1);
         String relay = Pattern.quote(RemoteWorld.MX + "[127.0.0.1]:" + mx.port());
         String server = Pattern.quote("host " + RemoteWorld.MX + "[127.0.0.1] said: ");
-        String start = id + ": to=<%s>, relay=" + relay + ", delay=\\d+\\.\\d\\d, ";
+        String start = id + ": to=<%s>, relay=" + relay + ", tls=none, dane=off, delay=\\d+\\.\\d\\d, ";
         assertLine(id, start.formatted("ok@remote\\.test") + "dsn=2\\.0\\.0, status=sent \\(" + server
                 + "250 2\\.0\\.0 Ok: queued as FAKE\\d+ \\(in reply to end of DATA command\\)\\)");
         assertLine(id, start.formatted("soon@remote\\.test") + "dsn=4\\.7\\.1, status=deferred \\(" + server

@@ -6,11 +6,13 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSession;
 
 /**
  * The client's half of one SMTP connection, on the connection's event loop: it writes commands and
@@ -124,6 +126,27 @@ final class Conversation extends SimpleChannelInboundHandler<SmtpReply> {
             }
         });
         return end.reply;
+    }
+
+    /**
+     * Puts TLS under the conversation, after a 220 reply to STARTTLS (RFC 3207 section 4): the
+     * handler goes first in the pipeline, so that everything read from now on is decrypted first.
+     * The future completes with the TLS session once the handshake is done; a failed handshake
+     * breaks the conversation, and fails the future with why.
+     */
+    CompletableFuture<SSLSession> startTls(SslHandler tls) {
+        CompletableFuture<SSLSession> secured = new CompletableFuture<>();
+        ctx.pipeline().addFirst(tls);
+        tls.handshakeFuture().addListener(handshake -> {
+            if (handshake.isSuccess()) {
+                secured.complete(tls.engine().getSession());
+            } else {
+                ConversationBroken failure = ConversationBroken.tlsFailed(server, handshake.cause());
+                breakOff(failure);
+                secured.completeExceptionally(failure);
+            }
+        });
+        return secured;
     }
 
     @Override

@@ -33,6 +33,12 @@ final class ConversationBroken extends IOException {
         return new ConversationBroken("conversation with " + server + " timed out while " + step.activity);
     }
 
+    /** The TLS handshake after STARTTLS failed, or timed out. */
+    static ConversationBroken tlsFailed(RemoteServer server, Throwable cause) {
+        return new ConversationBroken("TLS handshake with " + server + " failed: "
+                + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
+    }
+
     static ConversationBroken unreadable(RemoteServer server, Step step, String problem) {
         return new ConversationBroken("unreadable reply from " + server
                 + (step == null ? "" : " while " + step.activity) + ": " + problem);

@@ -3,6 +3,7 @@ package dev.postillion.queue.outbound;
 import dev.postillion.queue.DeliveryRequest;
 import dev.postillion.queue.RecipientOutcome;
 import dev.postillion.queue.RecipientOutcome.Status;
+import dev.postillion.queue.TransportSecurity;
 import dev.postillion.queue.routing.MailHost;
 import dev.postillion.queue.routing.NextHop;
 import dev.postillion.queue.routing.Route;
@@ -84,8 +85,8 @@ final class DeliveryAttempt {
                 host.addresses().forEach(address -> addresses.add(new Address(host, address)));
             }
             // RFC 3463 X.4.4: unable to route; should DNS give hosts without addresses.
-            return tryFrom(addresses, 0, Verdict.local(Status.DEFERRED, "none", "4.4.4",
-                    "no address found for next hop " + nextHop));
+            return tryFrom(addresses, 0, new OutboundClient.Session.Refused(Verdict.local(Status.DEFERRED, "none",
+                    "4.4.4", "no address found for next hop " + nextHop), TransportSecurity.NONE));
         });
     }
 
@@ -93,16 +94,17 @@ final class DeliveryAttempt {
      * Tries the addresses from {@code index} on until one opens a session. When none does, the
      * recipients are deferred with the last failure, as Postfix reports it.
      */
-    private CompletionStage<Result> tryFrom(List<Address> addresses, int index, Verdict lastFailure) {
+    private CompletionStage<Result> tryFrom(List<Address> addresses, int index,
+            OutboundClient.Session.Refused lastFailure) {
         if (index == addresses.size()) {
             return finished(lastFailure, index == 0 ? Contact.NONE : Contact.FAILED);
         }
         Address next = addresses.get(index);
-        return client.open(next.host(), next.address()).thenCompose(session -> {
+        return client.open(next.host(), next.address(), client.tlsLevel(nextHop)).thenCompose(session -> {
             if (session instanceof OutboundClient.Session.Refused refused) {
                 return refused.verdict().status() == Status.DEFERRED
-                        ? tryFrom(addresses, index + 1, refused.verdict())
-                        : finished(refused.verdict(), Contact.ANSWERED);
+                        ? tryFrom(addresses, index + 1, refused)
+                        : finished(refused, Contact.ANSWERED);
             }
             OutboundConnection connection = ((OutboundClient.Session.Ready) session).connection();
             return connection.send(request).thenApply(result -> ended(connection, result));
@@ -111,17 +113,28 @@ final class DeliveryAttempt {
 
     private Result ended(OutboundConnection connection, TransactionResult result) {
         if (result instanceof TransactionResult.Completed completed) {
-            return new Result(completed.outcomes(), Optional.of(connection), Contact.ANSWERED);
+            return new Result(over(connection.security(), completed.outcomes()), Optional.of(connection),
+                    Contact.ANSWERED);
         }
         if (result instanceof TransactionResult.Broken broken) {
-            return new Result(broken.outcomes(), Optional.empty(), Contact.FAILED);
+            return new Result(over(connection.security(), broken.outcomes()), Optional.empty(), Contact.FAILED);
         }
         Verdict lost = ((TransactionResult.Unstarted) result).verdict();
-        return new Result(lost.forRecipients(request.recipients()), Optional.empty(), Contact.FAILED);
+        return new Result(over(connection.security(), lost.forRecipients(request.recipients())), Optional.empty(),
+                Contact.FAILED);
     }
 
     private CompletionStage<Result> finished(Verdict verdict, Contact contact) {
-        return CompletableFuture.completedFuture(
-                new Result(verdict.forRecipients(request.recipients()), Optional.empty(), contact));
+        return finished(new OutboundClient.Session.Refused(verdict, TransportSecurity.NONE), contact);
+    }
+
+    private CompletionStage<Result> finished(OutboundClient.Session.Refused refused, Contact contact) {
+        return CompletableFuture.completedFuture(new Result(
+                over(refused.security(), refused.verdict().forRecipients(request.recipients())), Optional.empty(),
+                contact));
+    }
+
+    private static List<RecipientOutcome> over(TransportSecurity security, List<RecipientOutcome> outcomes) {
+        return outcomes.stream().map(outcome -> outcome.over(security)).toList();
     }
 }

@@ -1,6 +1,7 @@
 package dev.postillion.queue.outbound;
 
 import dev.postillion.queue.DeliveryRequest;
+import dev.postillion.queue.TransportSecurity;
 import io.netty.channel.Channel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -17,21 +18,28 @@ public final class OutboundConnection {
     private final Conversation conversation;
     private final RemoteServer server;
     private final ServerExtensions extensions;
+    private final TransportSecurity security;
     private final int reuseLimit;
     private volatile int transactions;
     private volatile boolean retired;
 
     OutboundConnection(Channel channel, Conversation conversation, RemoteServer server, ServerExtensions extensions,
-            int reuseLimit) {
+            TransportSecurity security, int reuseLimit) {
         this.channel = channel;
         this.conversation = conversation;
         this.server = server;
         this.extensions = extensions;
+        this.security = security;
         this.reuseLimit = reuseLimit;
     }
 
     public ServerExtensions extensions() {
         return extensions;
+    }
+
+    /** TLS and DANE as negotiated when the session opened, for the queue log. */
+    public TransportSecurity security() {
+        return security;
     }
 
     /** {@code host[ip]:port}, for the queue log. */

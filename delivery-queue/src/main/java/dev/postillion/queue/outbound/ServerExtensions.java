@@ -12,7 +12,7 @@ import java.util.Locale;
  * @param eightBitMime RFC 6152: 8-bit content may be sent, declared with {@code BODY=8BITMIME}
  * @param smtputf8 RFC 6531: UTF-8 addresses and headers may be sent
  * @param dsn RFC 3461: NOTIFY, ORCPT, RET and ENVID may be passed on
- * @param starttls RFC 3207: the server offers TLS; recorded, not yet used
+ * @param starttls RFC 3207: the server offers TLS
  */
 public record ServerExtensions(boolean pipelining, boolean size, long sizeLimit, boolean eightBitMime,
         boolean smtputf8, boolean dsn, boolean starttls) {

@@ -10,6 +10,8 @@ enum Step {
     GREETING("initial greeting", "receiving the initial server greeting"),
     EHLO("EHLO", "performing the EHLO handshake"),
     HELO("HELO", "performing the HELO handshake"),
+    /** The reply to STARTTLS (RFC 3207); the TLS handshake after it has its own timeout, the same. */
+    STARTTLS("STARTTLS", "performing the STARTTLS handshake"),
     MAIL("MAIL FROM", "sending MAIL FROM"),
     RCPT("RCPT TO", "sending RCPT TO"),
     DATA("DATA", "sending DATA command"),
@@ -33,7 +35,7 @@ enum Step {
     /** How long the server may take over this step; Postfix's smtp_*_timeout defaults in reference.conf. */
     Duration timeout(SmtpClientSettings settings) {
         return switch (this) {
-            case GREETING, EHLO, HELO -> settings.heloTimeout();
+            case GREETING, EHLO, HELO, STARTTLS -> settings.heloTimeout();
             case MAIL -> settings.mailTimeout();
             case RCPT -> settings.rcptTimeout();
             case DATA -> settings.dataInitTimeout();

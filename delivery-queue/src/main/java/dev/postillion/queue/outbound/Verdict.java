@@ -3,6 +3,7 @@ package dev.postillion.queue.outbound;
 import dev.postillion.queue.RecipientOutcome;
 import dev.postillion.queue.RecipientOutcome.RemoteAnswer;
 import dev.postillion.queue.RecipientOutcome.Status;
+import dev.postillion.queue.TransportSecurity;
 import java.util.List;
 import java.util.Optional;
 
@@ -56,8 +57,12 @@ public record Verdict(Status status, String relay, String dsn, String detail, Op
                 : this;
     }
 
+    /**
+     * The outcome of a remote attempt: without TLS unless the attempt says otherwise
+     * ({@link RecipientOutcome#over}), as one that made no connection.
+     */
     public RecipientOutcome forRecipient(int recipient) {
-        return new RecipientOutcome(recipient, status, relay, dsn, detail, remote);
+        return new RecipientOutcome(recipient, status, relay, dsn, detail, remote, Optional.of(TransportSecurity.NONE));
     }
 
     public List<RecipientOutcome> forRecipients(List<Integer> recipients) {

@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.TLSARecord;
 import org.xbill.DNS.Type;
 
 /**
@@ -31,15 +32,24 @@ import org.xbill.DNS.Type;
  *   <li>none of the domain's MX hosts exists or has an address: returned, 5.4.4 (Postfix's code);
  *   <li>a configured host ({@code [host]}) has no address: deferred, 4.4.4, since that is a
  *       mistake in our configuration for the operator to fix, and our faults are never 5xx;
- *   <li>DNS fails for now (SERVFAIL, timeout, network): deferred, 4.4.3.
+ *   <li>DNS fails for now (SERVFAIL, timeout, network, a bogus DNSSEC answer): deferred, 4.4.3.
  * </ul>
+ *
+ * <p>With DNSSEC on ({@code postillion.dns.dnssec.trust-anchors}), the MX records are asked through
+ * the validating {@link SecureNameService}, and when they are secure, each MX host's TLSA records
+ * too (RFC 7672 section 2.2), so that the TLS client can apply DANE. Addresses always come from
+ * the caching {@link NameService}: an insecure domain, nearly all of them, costs one validated
+ * question, the MX one, and its keys are cached by the validator.
  */
 public final class DnsRouteResolver implements RouteResolver {
 
     private final NameService dns;
+    /** Empty when DNSSEC is off. */
+    private final Optional<SecureNameService> secureDns;
 
-    public DnsRouteResolver(DnsSettings settings) {
+    public DnsRouteResolver(DnsSettings settings, DnssecSettings dnssec) {
         this.dns = new NameService(settings);
+        this.secureDns = dnssec.enabled() ? Optional.of(new SecureNameService(settings, dnssec)) : Optional.empty();
     }
 
     @Override
@@ -47,24 +57,33 @@ public final class DnsRouteResolver implements RouteResolver {
         // A next hop written as an IP address has no MX records: DNS would only say NXDOMAIN for
         // the name "192.0.2.1." and so return the mail, where the intent is plain.
         if (nextHop.mxLookup() && IpLiteral.parse(nextHop.host()).isEmpty()) {
-            return dns.query(nextHop.host(), Type.MX).thenCompose(mx -> viaMx(mx, nextHop.port()));
+            return mxRecords(nextHop.host()).thenCompose(mx -> viaMx(mx.answer(), mx.secure(), nextHop.port()));
         }
-        return addresses(nextHop.host()).thenApply(host ->
+        // A configured host is not checked with DANE: its name is our own configuration's, not DNS's.
+        return addresses(nextHop.host(), CompletableFuture.completedFuture(Tlsa.OFF)).thenApply(host ->
                 route(List.of(host), nextHop.port(), reason -> new Route.Unresolved("4.4.4", reason)));
     }
 
-    private CompletionStage<Route> viaMx(DnsAnswer mx, int port) {
+    private CompletionStage<SecureNameService.SecureAnswer> mxRecords(String domain) {
+        return secureDns.isPresent()
+                ? secureDns.get().query(domain, Type.MX)
+                : dns.query(domain, Type.MX).thenApply(mx -> new SecureNameService.SecureAnswer(mx, false));
+    }
+
+    /** @param secure whether DNSSEC proved the MX answer, records or their absence */
+    private CompletionStage<Route> viaMx(DnsAnswer mx, boolean secure, int port) {
         return switch (mx.outcome()) {
             case NO_SUCH_DOMAIN -> CompletableFuture.completedFuture(new Route.Unroutable("5.1.2", mx.error()));
             case FAILED -> CompletableFuture.completedFuture(new Route.Unresolved("4.4.3", mx.error()));
             // RFC 5321 section 5.1: without MX records, the domain is its own mail host.
-            case NO_DATA -> addresses(mx.name()).thenApply(domain ->
+            // RFC 7672 section 2.2.2: its TLSA records are then the domain's own.
+            case NO_DATA -> host(mx.name(), port, secure).thenApply(domain ->
                     route(List.of(domain), port, reason -> new Route.Unroutable("5.1.2", reason)));
-            case RECORDS -> mxHosts(mx, port);
+            case RECORDS -> mxHosts(mx, secure, port);
         };
     }
 
-    private CompletionStage<Route> mxHosts(DnsAnswer mx, int port) {
+    private CompletionStage<Route> mxHosts(DnsAnswer mx, boolean secure, int port) {
         List<MXRecord> records = mx.records().stream().map(MXRecord.class::cast).toList();
         // RFC 7505 section 3 defines the null MX as the domain's only MX record, preference 0,
         // exchange "."; any MX set of "." alone says as plainly that no host takes mail.
@@ -73,7 +92,7 @@ public final class DnsRouteResolver implements RouteResolver {
                     new Route.Unroutable("5.1.10", "Domain " + mx.name() + " does not accept mail (null MX)"));
         }
         List<CompletableFuture<HostAddresses>> lookups = preferenceOrder(records).stream()
-                .map(host -> addresses(host).toCompletableFuture())
+                .map(host -> host(host, port, secure).toCompletableFuture())
                 .toList();
         return CompletableFuture.allOf(lookups.toArray(CompletableFuture<?>[]::new)).thenApply(done -> route(
                 lookups.stream().map(CompletableFuture::join).toList(), port, reason -> new Route.Unroutable("5.4.4", reason)));
@@ -97,18 +116,47 @@ public final class DnsRouteResolver implements RouteResolver {
                 .toList();
     }
 
+    /** A mail host's addresses and TLSA records, looked up at the same time. */
+    private CompletionStage<HostAddresses> host(String host, int port, boolean secureName) {
+        return addresses(host, tlsa(host, port, secureName).toCompletableFuture());
+    }
+
     /**
      * A host's addresses. An IP address is taken as it is, also as an MX exchange: RFC 5321
      * section 5.1 wants a name there, but the domain's intent is plain.
      */
-    private CompletionStage<HostAddresses> addresses(String host) {
+    private CompletionStage<HostAddresses> addresses(String host, CompletableFuture<Tlsa> tlsa) {
         Optional<InetAddress> literal = IpLiteral.parse(host);
         if (literal.isPresent()) {
             return CompletableFuture.completedFuture(HostAddresses.literal(host, literal.get()));
         }
         CompletableFuture<DnsAnswer> a = dns.query(host, Type.A).toCompletableFuture();
         CompletableFuture<DnsAnswer> aaaa = dns.query(host, Type.AAAA).toCompletableFuture();
-        return a.thenCombine(aaaa, (v4, v6) -> HostAddresses.of(host, v4, v6));
+        return CompletableFuture.allOf(a, aaaa, tlsa)
+                .thenApply(done -> HostAddresses.of(host, a.join(), aaaa.join(), tlsa.join()));
+    }
+
+    /**
+     * The TLSA records of a host that SMTP reaches on {@code port} (RFC 6698 section 3:
+     * {@code _25._tcp.mx.example.com.}), asked only when the host's name came securely.
+     */
+    private CompletionStage<Tlsa> tlsa(String host, int port, boolean secureName) {
+        if (secureDns.isEmpty()) {
+            return CompletableFuture.completedFuture(Tlsa.OFF);
+        }
+        if (!secureName || IpLiteral.parse(host).isPresent()) {
+            return CompletableFuture.completedFuture(Tlsa.INSECURE);
+        }
+        return secureDns.get().query("_" + port + "._tcp." + host, Type.TLSA).thenApply(tlsa -> {
+            DnsAnswer answer = tlsa.answer();
+            if (answer.outcome() == DnsAnswer.Outcome.FAILED) {
+                return new Tlsa.Failed(answer.error());
+            }
+            if (!tlsa.secure()) {
+                return Tlsa.INSECURE;
+            }
+            return answer.absent() ? Tlsa.DENIED : new Tlsa.Found(answer.records().stream().map(TLSARecord.class::cast).toList());
+        });
     }
 
     /**

@@ -16,8 +16,9 @@ import org.xbill.DNS.ARecord;
  * fewest connection attempts, and the IPv6 addresses stay as the fallback.
  *
  * @param answers the A and AAAA answers; none for a host given as an IP address
+ * @param tlsa the host's TLSA records, for DANE
  */
-record HostAddresses(String name, List<InetAddress> addresses, List<DnsAnswer> answers) {
+record HostAddresses(String name, List<InetAddress> addresses, List<DnsAnswer> answers, Tlsa tlsa) {
 
     HostAddresses {
         addresses = List.copyOf(addresses);
@@ -25,15 +26,15 @@ record HostAddresses(String name, List<InetAddress> addresses, List<DnsAnswer> a
     }
 
     static HostAddresses literal(String name, InetAddress address) {
-        return new HostAddresses(name, List.of(address), List.of());
+        return new HostAddresses(name, List.of(address), List.of(), Tlsa.OFF);
     }
 
-    static HostAddresses of(String name, DnsAnswer a, DnsAnswer aaaa) {
+    static HostAddresses of(String name, DnsAnswer a, DnsAnswer aaaa, Tlsa tlsa) {
         List<InetAddress> addresses = Stream.concat(
                         a.records().stream().map(record -> ((ARecord) record).getAddress()),
                         aaaa.records().stream().map(record -> ((AAAARecord) record).getAddress()))
                 .toList();
-        return new HostAddresses(name, addresses, List.of(a, aaaa));
+        return new HostAddresses(name, addresses, List.of(a, aaaa), tlsa);
     }
 
     boolean found() {
@@ -54,6 +55,6 @@ record HostAddresses(String name, List<InetAddress> addresses, List<DnsAnswer> a
     }
 
     MailHost mailHost(int port) {
-        return new MailHost(name, addresses, port);
+        return new MailHost(name, addresses, port, tlsa);
     }
 }

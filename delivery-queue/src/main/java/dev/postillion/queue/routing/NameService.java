@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,12 @@ public final class NameService {
     private final Duration timeout;
 
     public NameService(DnsSettings settings) {
+        this.session = LookupSession.builder().resolver(resolver(settings)).cache(new Cache(DClass.IN)).build();
+        this.timeout = settings.timeout();
+    }
+
+    /** The configured servers, each asked in turn, as both name services ask them. */
+    static ExtendedResolver resolver(DnsSettings settings) {
         List<InetSocketAddress> servers = settings.servers().isEmpty()
                 ? ResolverConfig.getCurrentConfig().servers()
                 : settings.servers();
@@ -51,8 +58,7 @@ public final class NameService {
         ExtendedResolver resolver = new ExtendedResolver(resolvers);
         resolver.setTimeout(settings.timeout());
         resolver.setRetries(settings.attempts());
-        this.session = LookupSession.builder().resolver(resolver).cache(new Cache(DClass.IN)).build();
-        this.timeout = settings.timeout();
+        return resolver;
     }
 
     /**
@@ -61,20 +67,27 @@ public final class NameService {
      * @return the answer; the stage never fails
      */
     public CompletionStage<DnsAnswer> query(String name, int type) {
-        Name absolute;
-        try {
-            absolute = Name.fromString(name, Name.root);
-        } catch (TextParseException e) {
+        Optional<Name> absolute = absolute(name);
+        if (absolute.isEmpty()) {
             return CompletableFuture.completedFuture(DnsAnswer.malformed(name, type));
         }
         // dnsjava checks its own timeouts only when its selector has been idle for a second, which
         // a busy node may never be: the deadline is enforced here as well.
-        return session.lookupAsync(absolute, type)
+        return session.lookupAsync(absolute.get(), type)
                 .toCompletableFuture()
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((result, failure) -> failure == null
                         ? DnsAnswer.of(name, type, result.getRecords())
                         : DnsAnswer.failed(name, type, failure));
+    }
+
+    /** The name as DNS writes it, taken as absolute; empty when it cannot be written in DNS. */
+    static Optional<Name> absolute(String name) {
+        try {
+            return Optional.of(Name.fromString(name, Name.root));
+        } catch (TextParseException e) {
+            return Optional.empty();
+        }
     }
 
     /**

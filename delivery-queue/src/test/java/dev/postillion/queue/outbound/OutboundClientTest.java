@@ -14,6 +14,8 @@ import dev.postillion.queue.RecipientOutcome;
 import dev.postillion.queue.RecipientOutcome.RemoteAnswer;
 import dev.postillion.queue.RecipientOutcome.Status;
 import dev.postillion.queue.routing.MailHost;
+import dev.postillion.queue.routing.Tlsa;
+import dev.postillion.queue.tls.TlsLevel;
 import dev.postillion.queue.testing.FakeMx;
 import dev.postillion.queue.testing.FakeMx.Command;
 import dev.postillion.queue.testing.FakeMx.Extension;
@@ -54,11 +56,11 @@ class OutboundClientTest {
     }
 
     private static OutboundClient client(String settings) {
-        return new OutboundClient(io, NioSocketChannel.class, "postillion.test", TestMail.smtp(settings));
+        return new OutboundClient(io, NioSocketChannel.class, "postillion.test", TestMail.smtp(settings), TestMail.tls(""));
     }
 
     private OutboundClient.Session session(MailHost host) {
-        return client.open(host, LOOPBACK).toCompletableFuture().join();
+        return client.open(host, LOOPBACK, TlsLevel.MAY).toCompletableFuture().join();
     }
 
     private OutboundConnection open() {
@@ -326,7 +328,7 @@ class OutboundClientTest {
             closedPort = socket.getLocalPort();
         }
         Verdict verdict = assertInstanceOf(OutboundClient.Session.Refused.class,
-                session(new MailHost("mx.remote.test", List.of(LOOPBACK), closedPort))).verdict();
+                session(new MailHost("mx.remote.test", List.of(LOOPBACK), closedPort, Tlsa.OFF))).verdict();
         assertEquals(Status.DEFERRED, verdict.status());
         assertEquals("4.4.1", verdict.dsn());
         assertEquals("none", verdict.relay());

@@ -11,6 +11,7 @@ import dev.postillion.queue.RecipientOutcome.Status;
 import dev.postillion.queue.routing.MailHost;
 import dev.postillion.queue.routing.NextHop;
 import dev.postillion.queue.routing.Route;
+import dev.postillion.queue.routing.Tlsa;
 import dev.postillion.queue.testing.FakeMx;
 import dev.postillion.queue.testing.FakeMx.Command;
 import io.netty.channel.EventLoopGroup;
@@ -63,7 +64,8 @@ class RemoteTransportTest {
     }
 
     private void start(String smtp, String destination) {
-        OutboundClient client = new OutboundClient(io, NioSocketChannel.class, "postillion.test", TestMail.smtp(smtp));
+        OutboundClient client = new OutboundClient(io, NioSocketChannel.class, "postillion.test", TestMail.smtp(smtp),
+                TestMail.tls(""));
         destinations = testKit.spawn(DestinationQueues.create(client,
                 nextHop -> CompletableFuture.completedFuture(dns.getOrDefault(nextHop.host(),
                         new Route.Unresolved("4.4.3", "Host or domain name not found: " + nextHop.host()))),
@@ -259,7 +261,7 @@ class RemoteTransportTest {
     void failedConnectionsShrinkTheWindowToOne() throws IOException {
         start("connection-cache-time = 1m",
                 "initial-destination-concurrency = 2, destination-concurrency-limit = 3");
-        route("remote.test", new MailHost("mx.remote.test", List.of(LOOPBACK), closedPort()));
+        route("remote.test", new MailHost("mx.remote.test", List.of(LOOPBACK), closedPort(), Tlsa.OFF));
         for (int attempt = 0; attempt < 2; attempt++) {
             assertStatuses(deliver(TestMail.request("anna@example.org", "bob@remote.test")), Status.DEFERRED);
         }
@@ -277,7 +279,7 @@ class RemoteTransportTest {
     @Test
     void nextHostIsTriedWhenTheFirstRefusesConnections() throws IOException {
         start();
-        route("remote.test", new MailHost("mx1.remote.test", List.of(LOOPBACK), closedPort()), mx.host("mx2.remote.test"));
+        route("remote.test", new MailHost("mx1.remote.test", List.of(LOOPBACK), closedPort(), Tlsa.OFF), mx.host("mx2.remote.test"));
 
         RecipientOutcome outcome = deliver(TestMail.request("anna@example.org", "bob@remote.test")).get(0);
 
@@ -301,8 +303,8 @@ class RemoteTransportTest {
     void recipientsAreDeferredWithTheLastFailureWhenNoHostTakesConnections() throws IOException {
         start();
         int second = closedPort();
-        route("remote.test", new MailHost("mx1.remote.test", List.of(LOOPBACK), closedPort()),
-                new MailHost("mx2.remote.test", List.of(LOOPBACK), second));
+        route("remote.test", new MailHost("mx1.remote.test", List.of(LOOPBACK), closedPort(), Tlsa.OFF),
+                new MailHost("mx2.remote.test", List.of(LOOPBACK), second, Tlsa.OFF));
 
         RecipientOutcome outcome = deliver(TestMail.request("anna@example.org", "bob@remote.test")).get(0);
 

@@ -5,6 +5,7 @@ import dev.postillion.core.EmailAddress;
 import dev.postillion.core.Envelope;
 import dev.postillion.core.QueueId;
 import dev.postillion.queue.DeliveryRequest;
+import dev.postillion.queue.tls.TlsPolicy;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -51,6 +52,12 @@ final class TestMail {
         return SmtpClientSettings.from(ConfigFactory.parseString(overrides)
                 .withFallback(ConfigFactory.parseString(SHORT_TIMEOUTS))
                 .withFallback(ConfigFactory.defaultReference().getConfig("postillion.delivery.smtp")));
+    }
+
+    /** reference.conf's {@code postillion.delivery.tls}, with test overrides in HOCON. */
+    static TlsPolicy tls(String overrides) {
+        return TlsPolicy.from(ConfigFactory.parseString("postillion.delivery.tls { " + overrides + " }")
+                .withFallback(ConfigFactory.defaultReference()));
     }
 
     static DestinationSettings destination(String overrides) {

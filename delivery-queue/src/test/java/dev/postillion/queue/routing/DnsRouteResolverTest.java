@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.postillion.queue.testing.TestDnsServer;
 import java.io.IOException;
@@ -51,9 +52,9 @@ class DnsRouteResolverTest {
         dns.mx("example.com", 20, "mx2.example.com").mx("example.com", 10, "mx1.example.com").mx("example.com", 30, "mx3.example.net")
                 .a("mx1.example.com", "192.0.2.1").a("mx2.example.com", "192.0.2.2").a("mx3.example.net", "198.51.100.3");
         assertEquals(new Route.Hosts(List.of(
-                        new MailHost("mx1.example.com", addresses("192.0.2.1"), 25),
-                        new MailHost("mx2.example.com", addresses("192.0.2.2"), 25),
-                        new MailHost("mx3.example.net", addresses("198.51.100.3"), 25))), route("example.com"));
+                        new MailHost("mx1.example.com", addresses("192.0.2.1"), 25, Tlsa.OFF),
+                        new MailHost("mx2.example.com", addresses("192.0.2.2"), 25, Tlsa.OFF),
+                        new MailHost("mx3.example.net", addresses("198.51.100.3"), 25, Tlsa.OFF))), route("example.com"));
     }
 
     @Test
@@ -82,7 +83,7 @@ class DnsRouteResolverTest {
     @Test
     void domainWithoutMxIsItsOwnMailHost() throws Exception {
         dns.a("example.com", "192.0.2.1").aaaa("example.com", "2001:db8::1");
-        assertEquals(new Route.Hosts(List.of(new MailHost("example.com", addresses("192.0.2.1", "2001:db8::1"), 2525))),
+        assertEquals(new Route.Hosts(List.of(new MailHost("example.com", addresses("192.0.2.1", "2001:db8::1"), 2525, Tlsa.OFF))),
                 resolve("example.com", 2525, true));
     }
 
@@ -156,7 +157,7 @@ class DnsRouteResolverTest {
     @Test
     void mxExchangeWrittenAsIpAddressIsTakenAsIs() throws Exception {
         dns.mx("example.com", 10, "192.0.2.7").mx("example.com", 20, "mx.example.com").a("mx.example.com", "192.0.2.1");
-        assertEquals(new MailHost("192.0.2.7", addresses("192.0.2.7"), 25), hosts(route("example.com")).get(0));
+        assertEquals(new MailHost("192.0.2.7", addresses("192.0.2.7"), 25, Tlsa.OFF), hosts(route("example.com")).get(0));
         assertEquals(0, dns.queries("192.0.2.7", Type.A));
     }
 
@@ -164,21 +165,21 @@ class DnsRouteResolverTest {
     void cnamesAreFollowed() throws Exception {
         dns.cname("example.com", "mail.example.net").mx("mail.example.net", 10, "mx.example.com")
                 .cname("mx.example.com", "smtp.example.net").a("smtp.example.net", "192.0.2.1");
-        assertEquals(new Route.Hosts(List.of(new MailHost("mx.example.com", addresses("192.0.2.1"), 25))), route("example.com"));
+        assertEquals(new Route.Hosts(List.of(new MailHost("mx.example.com", addresses("192.0.2.1"), 25, Tlsa.OFF))), route("example.com"));
     }
 
     @Test
     void literalNextHopAsksNoDns() throws Exception {
-        assertEquals(new Route.Hosts(List.of(new MailHost("192.0.2.1", addresses("192.0.2.1"), 2525))), resolve("192.0.2.1", 2525, false));
-        assertEquals(new Route.Hosts(List.of(new MailHost("2001:db8::25", addresses("2001:db8::25"), 25))), resolve("2001:db8::25", 25, false));
-        assertEquals(new Route.Hosts(List.of(new MailHost("192.0.2.1", addresses("192.0.2.1"), 25))), route("192.0.2.1"));
+        assertEquals(new Route.Hosts(List.of(new MailHost("192.0.2.1", addresses("192.0.2.1"), 2525, Tlsa.OFF))), resolve("192.0.2.1", 2525, false));
+        assertEquals(new Route.Hosts(List.of(new MailHost("2001:db8::25", addresses("2001:db8::25"), 25, Tlsa.OFF))), resolve("2001:db8::25", 25, false));
+        assertEquals(new Route.Hosts(List.of(new MailHost("192.0.2.1", addresses("192.0.2.1"), 25, Tlsa.OFF))), route("192.0.2.1"));
         assertEquals(0, dns.queries());
     }
 
     @Test
     void hostNextHopIsLookedUpByAddressNotMx() throws Exception {
         dns.mx("relay.example.net", 10, "elsewhere.example.net").a("relay.example.net", "192.0.2.25");
-        assertEquals(new Route.Hosts(List.of(new MailHost("relay.example.net", addresses("192.0.2.25"), 587))),
+        assertEquals(new Route.Hosts(List.of(new MailHost("relay.example.net", addresses("192.0.2.25"), 587, Tlsa.OFF))),
                 resolve("relay.example.net", 587, false));
         assertEquals(0, dns.queries("relay.example.net", Type.MX));
     }
@@ -227,9 +228,10 @@ class DnsRouteResolverTest {
     }
 
     private DnsRouteResolver resolverWithTimeout(String timeout) {
-        return new DnsRouteResolver(DnsSettings.from(ConfigFactory.parseString(
-                        "postillion.dns { servers = [\"" + dns.address() + "\"], timeout = " + timeout + " }")
-                .withFallback(ConfigFactory.defaultReference())));
+        Config config = ConfigFactory.parseString("postillion.dns { servers = [\"" + dns.address() + "\"], timeout = "
+                        + timeout + ", dnssec.trust-anchors = [] }")
+                .withFallback(ConfigFactory.defaultReference());
+        return new DnsRouteResolver(DnsSettings.from(config), DnssecSettings.from(config));
     }
 
     /** The route of mail to {@code domain}: MX lookup, port 25. */

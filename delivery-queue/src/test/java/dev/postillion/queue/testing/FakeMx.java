@@ -1,6 +1,7 @@
 package dev.postillion.queue.testing;
 
 import dev.postillion.queue.routing.MailHost;
+import dev.postillion.queue.routing.Tlsa;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,6 +28,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A remote MX for tests: an SMTP server on 127.0.0.1, on a port of its own, that behaves as the
@@ -35,7 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * may script and read from its own thread at any time.
  *
  * <p>By default it greets with 220, offers PIPELINING, SIZE 10485760, 8BITMIME, SMTPUTF8, DSN and
- * ENHANCEDSTATUSCODES, and accepts every message. With PIPELINING on, it holds its replies to MAIL
+ * ENHANCEDSTATUSCODES, and accepts every message. Given a {@link TlsIdentity} ({@link #tls}), it
+ * offers STARTTLS too (RFC 3207) and presents that identity's certificate chain. With PIPELINING on, it holds its replies to MAIL
  * and RCPT until the command that ends a batch (RFC 2920 section 3.1: DATA, or any other command
  * than MAIL and RCPT), as a server may: a client that waited for each reply would stall, and its
  * test would notice. In a session without PIPELINING (not offered, or HELO), it counts every
@@ -59,9 +62,10 @@ public final class FakeMx implements AutoCloseable {
      * @param recipients those the server accepted, with their parameters
      * @param content as the client meant it: dot-unstuffed, lines ending with CRLF
      * @param reply what the server answered to the end of DATA
+     * @param tls whether it came over TLS, after STARTTLS
      */
     public record Transaction(int connection, String sender, Map<String, String> mailParameters,
-            List<Recipient> recipients, byte[] content, String reply) {
+            List<Recipient> recipients, byte[] content, String reply, boolean tls) {
 
         public String text() {
             return new String(content, StandardCharsets.UTF_8);
@@ -95,6 +99,9 @@ public final class FakeMx implements AutoCloseable {
     private volatile String greeting = "220 " + NAME + " ESMTP";
     private volatile long sizeLimit = 10_485_760;
     private volatile boolean ehloUnsupported;
+    /** The server's TLS, once {@link #tls} has given it an identity. */
+    private volatile SSLContext tls;
+    private volatile boolean tlsBroken;
     /** While holding, sessions at the end of DATA wait for this latch; null when not holding. */
     private volatile CountDownLatch endOfDataGate;
 
@@ -118,7 +125,7 @@ public final class FakeMx implements AutoCloseable {
 
     /** This server as DNS would give it for an MX host named {@code name}. */
     public MailHost host(String name) {
-        return new MailHost(name, List.of(InetAddress.getLoopbackAddress()), port());
+        return new MailHost(name, List.of(InetAddress.getLoopbackAddress()), port(), Tlsa.OFF);
     }
 
     // --- scripting ---
@@ -137,6 +144,18 @@ public final class FakeMx implements AutoCloseable {
     public FakeMx offering(Extension... offered) {
         extensions.addAll(List.of(offered));
         return this;
+    }
+
+    /** Offers STARTTLS, and presents {@code identity}'s certificate chain in the handshake. */
+    public FakeMx tls(TlsIdentity identity) {
+        tls = identity.serverContext();
+        return offering(Extension.STARTTLS);
+    }
+
+    /** Offers STARTTLS, then answers it with 220 and bytes that are no TLS: every handshake fails. */
+    public FakeMx brokenTls() {
+        tlsBroken = true;
+        return offering(Extension.STARTTLS);
     }
 
     /** The limit SIZE announces; 0 for SIZE without a limit. */
@@ -291,18 +310,22 @@ public final class FakeMx implements AutoCloseable {
 
     /** One connection's conversation; lives on its own thread. */
     private final class Session {
-        private final InputStream in;
-        private final OutputStream out;
+        private final Socket socket;
+        private InputStream in;
+        private OutputStream out;
         private final int id;
         private final List<String> heldReplies = new ArrayList<>();
         private boolean greeted;
         /** Whether this session's EHLO reply offered PIPELINING. */
         private boolean pipelining;
+        /** Whether STARTTLS has put TLS under the session. */
+        private boolean overTls;
         private String sender;
         private Map<String, String> mailParameters;
         private final List<Recipient> recipients = new ArrayList<>();
 
         Session(Socket socket, int id) throws IOException {
+            this.socket = socket;
             this.in = new BufferedInputStream(socket.getInputStream());
             this.out = new BufferedOutputStream(socket.getOutputStream());
             this.id = id;
@@ -356,6 +379,9 @@ public final class FakeMx implements AutoCloseable {
                     resetTransaction();
                     return answer(Command.RSET, scripted(Command.RSET, "250 2.0.0 Ok"));
                 }
+                case "STARTTLS" -> {
+                    return startTls();
+                }
                 case "NOOP" -> {
                     send("250 2.0.0 Ok");
                     return true;
@@ -365,6 +391,35 @@ public final class FakeMx implements AutoCloseable {
                     return true;
                 }
             }
+        }
+
+        /**
+         * RFC 3207 section 4.2: after the handshake the session starts afresh, the client not
+         * greeted and nothing learnt before kept.
+         *
+         * @return false when the connection is to be closed
+         */
+        private boolean startTls() throws IOException {
+            if (overTls || !extensions.contains(Extension.STARTTLS)) {
+                send("502 5.5.2 Error: command not recognized");
+                return true;
+            }
+            send("220 2.0.0 Ready to start TLS");
+            if (tlsBroken) {
+                send("this is not a TLS record");
+                return false;
+            }
+            SSLSocket secured = (SSLSocket) tls.getSocketFactory().createSocket(socket,
+                    socket.getInetAddress().getHostAddress(), socket.getPort(), true);
+            secured.setUseClientMode(false);
+            secured.startHandshake();
+            in = new BufferedInputStream(secured.getInputStream());
+            out = new BufferedOutputStream(secured.getOutputStream());
+            overTls = true;
+            greeted = false;
+            pipelining = false;
+            resetTransaction();
+            return true;
         }
 
         private String ehloReply() {
@@ -385,7 +440,7 @@ public final class FakeMx implements AutoCloseable {
             if (extensions.contains(Extension.DSN)) {
                 keywords.add("DSN");
             }
-            if (extensions.contains(Extension.STARTTLS)) {
+            if (extensions.contains(Extension.STARTTLS) && !overTls) {
                 keywords.add("STARTTLS");
             }
             keywords.add("ENHANCEDSTATUSCODES");
@@ -402,8 +457,8 @@ public final class FakeMx implements AutoCloseable {
             }
             String reply = scripted(Command.MAIL, "250 2.1.0 Ok");
             if (reply.startsWith("2")) {
-                sender = path(line);
-                mailParameters = parameters(line);
+                sender = MailCommandLine.path(line);
+                mailParameters = MailCommandLine.parameters(line);
                 recipients.clear();
             }
             return answer(Command.MAIL, reply);
@@ -413,14 +468,14 @@ public final class FakeMx implements AutoCloseable {
             if (sender == null) {
                 return answer(Command.RCPT, "503 5.5.1 Error: need MAIL command");
             }
-            String address = path(line);
+            String address = MailCommandLine.path(line);
             String reply = scripted(Command.RCPT, "250 2.1.5 Ok");
             Failures failures = recipientFailures.get(address.toLowerCase(Locale.ROOT));
             if (failures != null && failures.remaining().getAndDecrement() > 0) {
                 reply = failures.reply();
             }
             if (reply.startsWith("2")) {
-                recipients.add(new Recipient(address, parameters(line)));
+                recipients.add(new Recipient(address, MailCommandLine.parameters(line)));
             }
             return answer(Command.RCPT, reply);
         }
@@ -452,7 +507,7 @@ public final class FakeMx implements AutoCloseable {
                     awaitRelease();
                     String reply = scripted(Command.END_OF_DATA, "250 2.0.0 Ok: queued as FAKE" + (transactions.size() + 1));
                     transactions.add(new Transaction(id, sender, mailParameters, List.copyOf(recipients),
-                            content.toByteArray(), reply));
+                            content.toByteArray(), reply, overTls));
                     resetTransaction();
                     return answer(Command.END_OF_DATA, reply);
                 }
@@ -546,27 +601,5 @@ public final class FakeMx implements AutoCloseable {
 
     private String scripted(Command command, String otherwise) {
         return replies.getOrDefault(command, otherwise);
-    }
-
-    /** The address between angle brackets of a MAIL or RCPT command. */
-    private static String path(String line) {
-        int open = line.indexOf('<');
-        int close = line.indexOf('>', open);
-        return open < 0 || close < 0 ? "" : line.substring(open + 1, close);
-    }
-
-    /** The ESMTP parameters after the path, keywords upper-cased; a bare keyword has an empty value. */
-    private static Map<String, String> parameters(String line) {
-        Map<String, String> parameters = new LinkedHashMap<>();
-        String rest = line.substring(line.indexOf('>') + 1).trim();
-        if (rest.isEmpty()) {
-            return parameters;
-        }
-        for (String parameter : rest.split("\\s+")) {
-            int equals = parameter.indexOf('=');
-            parameters.put((equals < 0 ? parameter : parameter.substring(0, equals)).toUpperCase(Locale.ROOT),
-                    equals < 0 ? "" : parameter.substring(equals + 1));
-        }
-        return parameters;
     }
 }

@@ -16,9 +16,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +30,7 @@ import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Address;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
@@ -37,6 +41,7 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TLSARecord;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
@@ -53,6 +58,10 @@ import org.xbill.DNS.Type;
  * answer (RFC 1034 section 4.3.2). A UDP answer larger than the client's EDNS payload size (512
  * bytes without EDNS) is truncated with the TC flag, so that the client asks again over TCP
  * (RFC 7766). Names can be set to fail with SERVFAIL or to get no answer at all.
+ *
+ * <p>Zones can be DNSSEC-signed ({@link #sign}): to a query with the DO bit (RFC 3225), answers for
+ * names in them carry RRSIGs, and negative ones the zone's signed SOA and NSEC records (RFC 4035
+ * section 3.1). Names outside every signed zone are answered unsigned, as from an unsigned zone.
  *
  * <p>Every query is counted by name and type, so that tests can tell what was cached. Safe to
  * change and query from any thread while it serves.
@@ -81,6 +90,7 @@ public final class TestDnsServer implements AutoCloseable {
     private final Set<Name> failing = ConcurrentHashMap.newKeySet();
     private final Set<Name> silent = ConcurrentHashMap.newKeySet();
     private final Map<Question, Integer> queries = new ConcurrentHashMap<>();
+    private final List<SignedZone> zones = new CopyOnWriteArrayList<>();
 
     private record Question(Name name, int type) {}
 
@@ -151,6 +161,22 @@ public final class TestDnsServer implements AutoCloseable {
     /** A TXT record of one or more strings (SPF, DMARC, DKIM keys...). */
     public TestDnsServer txt(String name, String... strings) {
         return add(new TXTRecord(name(name), DClass.IN, DEFAULT_TTL, List.of(strings)));
+    }
+
+    /**
+     * Signs the zone at {@code apex} and the names below it, with a key of its own; its SOA and
+     * DNSKEY records are added. Its {@link SignedZone#trustAnchor()} is what a validator trusts.
+     */
+    public SignedZone sign(String apex) {
+        SignedZone zone = new SignedZone(name(apex));
+        zones.add(zone);
+        zone.apexRecords().forEach(this::add);
+        return zone;
+    }
+
+    /** A TLSA record (RFC 6698): {@code usage selector matchingType} and the association data. */
+    public TestDnsServer tlsa(String name, int usage, int selector, int matchingType, byte[] data) {
+        return add(new TLSARecord(name(name), DClass.IN, DEFAULT_TTL, usage, selector, matchingType, data));
     }
 
     /** From now on every query for {@code name}, of any type, is answered SERVFAIL. */
@@ -258,8 +284,9 @@ public final class TestDnsServer implements AutoCloseable {
         if (query.getHeader().getFlag(Flags.RD)) {
             answer.getHeader().setFlag(Flags.RD);
         }
+        boolean dnssecOk = query.getOPT() != null && (query.getOPT().getFlags() & ExtendedFlags.DO) != 0;
         if (query.getOPT() != null) {
-            answer.addRecord(new OPTRecord(4096, 0, 0), Section.ADDITIONAL);
+            answer.addRecord(new OPTRecord(4096, 0, 0, dnssecOk ? ExtendedFlags.DO : 0), Section.ADDITIONAL);
         }
         if (question == null) {
             answer.getHeader().setRcode(Rcode.FORMERR);
@@ -279,20 +306,50 @@ public final class TestDnsServer implements AutoCloseable {
             return answer;
         }
         synchronized (records) {
-            fillAnswer(answer, question.getName(), question.getType());
+            Name last = fillAnswer(answer, question.getName(), question.getType());
+            Optional<SignedZone> zone = zones.stream().filter(signed -> signed.contains(last)).findFirst();
+            if (dnssecOk && zone.isPresent()) {
+                signAnswer(answer, zone.get(), last);
+            }
         }
         return answer;
     }
 
-    /** Records of {@code type} at {@code name}, through any CNAME chain, or a negative answer with the SOA. */
-    private void fillAnswer(Message answer, Name name, int type) {
+    /**
+     * RRSIGs for each RRset of the answer; for a negative answer, the zone's SOA instead of the
+     * root's, and the NSEC records that prove the denial, all signed.
+     */
+    private void signAnswer(Message answer, SignedZone zone, Name last) {
+        boolean negative = answer.getSection(Section.ANSWER).stream().noneMatch(record -> record.getName().equals(last));
+        if (negative) {
+            answer.removeAllRecords(Section.AUTHORITY);
+            answer.addRecord(zone.soa(), Section.AUTHORITY);
+            zone.denial(last, answer.getRcode() != Rcode.NXDOMAIN, records)
+                    .forEach(nsec -> answer.addRecord(nsec, Section.AUTHORITY));
+        }
+        for (int section : new int[] {Section.ANSWER, Section.AUTHORITY}) {
+            Map<List<Object>, List<Record>> rrsets = new LinkedHashMap<>();
+            answer.getSection(section).stream()
+                    .filter(record -> zone.contains(record.getName()))
+                    .forEach(record -> rrsets.computeIfAbsent(List.of(record.getName(), record.getType()),
+                            rrset -> new ArrayList<>()).add(record));
+            rrsets.values().forEach(rrset -> answer.addRecord(zone.sign(rrset), section));
+        }
+    }
+
+    /**
+     * Records of {@code type} at {@code name}, through any CNAME chain, or a negative answer with the SOA.
+     *
+     * @return the name the chain ended at: the one answered about
+     */
+    private Name fillAnswer(Message answer, Name name, int type) {
         Name current = name;
         for (int step = 0; step < MAX_CHAIN; step++) {
             List<Record> own = records.getOrDefault(current, List.of());
             List<Record> matching = own.stream().filter(r -> r.getType() == type).toList();
             if (!matching.isEmpty()) {
                 matching.forEach(r -> answer.addRecord(r, Section.ANSWER));
-                return;
+                return current;
             }
             Record alias = own.stream().filter(r -> r.getType() == Type.CNAME).findFirst().orElse(null);
             if (alias == null) {
@@ -300,11 +357,12 @@ public final class TestDnsServer implements AutoCloseable {
                     answer.getHeader().setRcode(Rcode.NXDOMAIN);
                 }
                 answer.addRecord(soa(), Section.AUTHORITY);
-                return;
+                return current;
             }
             answer.addRecord(alias, Section.ANSWER);
             current = ((CNAMERecord) alias).getTarget();
         }
+        return current;
     }
 
     /** A name exists if it owns records or names below it do (RFC 8020). */

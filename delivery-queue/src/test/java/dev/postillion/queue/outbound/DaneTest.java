@@ -1,0 +1,310 @@
+package dev.postillion.queue.outbound;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.postillion.queue.RecipientOutcome;
+import dev.postillion.queue.RecipientOutcome.Status;
+import dev.postillion.queue.TransportSecurity;
+import dev.postillion.queue.TransportSecurity.Dane;
+import dev.postillion.queue.routing.DnsRouteResolver;
+import dev.postillion.queue.routing.DnsSettings;
+import dev.postillion.queue.routing.DnssecSettings;
+import dev.postillion.queue.routing.NextHop;
+import dev.postillion.queue.testing.FakeMx;
+import dev.postillion.queue.testing.SignedZone;
+import dev.postillion.queue.testing.TestDnsServer;
+import dev.postillion.queue.testing.TlsIdentity;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Outbound TLS end to end: routes from a DNS server with a DNSSEC-signed zone ({@value #SIGNED}),
+ * its key the only trust anchor, so that {@value #PLAIN} is an unsigned zone; a remote MX that
+ * offers STARTTLS with made-up certificates; the real destination queues, client and resolver.
+ */
+class DaneTest {
+
+    private static final ActorTestKit testKit = ActorTestKit.create();
+    private static final EventLoopGroup io = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+
+    private static final String SIGNED = "signed.test";
+    private static final String SIGNED_MX = "mx.signed.test";
+    private static final String PLAIN = "plain.test";
+    private static final String PLAIN_MX = "mx.plain.test";
+    private static final int DANE_TA = 2;
+    private static final int DANE_EE = 3;
+    private static final int PKIX_EE = 1;
+    private static final int CERT = 0;
+    private static final int SPKI = 1;
+    private static final int SHA256 = 1;
+
+    private final FakeMx mx = FakeMx.start();
+    private final TlsIdentity selfSigned = TlsIdentity.selfSigned(SIGNED_MX);
+    private TestDnsServer dns;
+    private SignedZone zone;
+    private ActorRef<DestinationQueues.Command> destinations;
+    private RemoteTransport transport;
+
+    @BeforeEach
+    void world() throws IOException {
+        dns = TestDnsServer.start();
+        zone = dns.sign(SIGNED);
+        dns.mx(SIGNED, 10, SIGNED_MX).a(SIGNED_MX, "127.0.0.1")
+                .mx(PLAIN, 10, PLAIN_MX).a(PLAIN_MX, "127.0.0.1");
+    }
+
+    @AfterEach
+    void stop() {
+        if (transport != null) {
+            transport.close().toCompletableFuture().join();
+            testKit.stop(destinations);
+        }
+        mx.close();
+        dns.close();
+    }
+
+    @AfterAll
+    static void shutdown() {
+        testKit.shutdownTestKit();
+        io.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** Mail for every domain goes to its MX hosts, on the fake MX's port; TLS as {@code tls} says. */
+    private void start(String tls) {
+        OutboundClient client = new OutboundClient(io, NioSocketChannel.class, "postillion.test", TestMail.smtp(""),
+                TestMail.tls(tls));
+        DnsRouteResolver routes = new DnsRouteResolver(
+                new DnsSettings(List.of(new InetSocketAddress("127.0.0.1", dns.port())), Duration.ofSeconds(5), 1),
+                new DnssecSettings(List.of(zone.trustAnchor())));
+        destinations = testKit.spawn(DestinationQueues.create(client, routes, TestMail.destination("")));
+        transport = new RemoteTransport(destinations, domain -> new NextHop(domain, mx.port(), true), 50);
+    }
+
+    private RecipientOutcome deliver(String domain) {
+        return transport.deliver(TestMail.request("anna@example.org", "bob@" + domain))
+                .toCompletableFuture().join().get(0);
+    }
+
+    /** A TLSA record for the fake MX at {@code host}: RFC 6698 section 3, {@code _port._tcp.host}. */
+    private void tlsa(String host, int usage, int selector, byte[] data) {
+        dns.tlsa("_" + mx.port() + "._tcp." + host, usage, selector, SHA256, sha256(data));
+    }
+
+    private static byte[] spki(TlsIdentity identity) {
+        return identity.certificate().getPublicKey().getEncoded();
+    }
+
+    private static byte[] cert(TlsIdentity identity) {
+        try {
+            return identity.anchor().getEncoded();
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static TransportSecurity security(RecipientOutcome outcome) {
+        return outcome.security().orElseThrow();
+    }
+
+    /** Delivered over TLS, as the server saw it, and as the outcome records it. */
+    private void assertSentOverTls(RecipientOutcome outcome, Dane dane) {
+        assertEquals(Status.SENT, outcome.status(), outcome.detail());
+        assertTrue(security(outcome).tls().matches("TLSv1\\.[23]/TLS_\\w+"), security(outcome).tls());
+        assertEquals(dane, security(outcome).dane());
+        assertEquals(1, mx.transactions().size());
+        assertTrue(mx.transactions().get(0).tls());
+        assertEquals("Subject: test\r\n\r\nHello\r\n", mx.transactions().get(0).text());
+    }
+
+    private void assertDeferred(RecipientOutcome outcome, String dsn, String detail, Dane dane) {
+        assertEquals(Status.DEFERRED, outcome.status());
+        assertEquals(dsn, outcome.dsn());
+        assertEquals(detail, outcome.detail());
+        assertEquals(dane, security(outcome).dane());
+        assertTrue(mx.transactions().isEmpty());
+    }
+
+    @Test
+    void daneEeSpkiDigestMatchDeliversOverVerifiedTls() {
+        mx.tls(selfSigned);
+        tlsa(SIGNED_MX, DANE_EE, SPKI, spki(selfSigned));
+        start("");
+
+        assertSentOverTls(deliver(SIGNED), Dane.VERIFIED);
+        assertTrue(mx.commands().contains("STARTTLS"));
+        assertEquals(2, mx.commands().stream().filter(line -> line.startsWith("EHLO")).count()); // RFC 3207 section 4.2
+    }
+
+    @Test
+    void daneEeFullCertificateDigestMatches() {
+        mx.tls(selfSigned);
+        tlsa(SIGNED_MX, DANE_EE, CERT, cert(selfSigned));
+        start("");
+
+        assertSentOverTls(deliver(SIGNED), Dane.VERIFIED);
+    }
+
+    @Test
+    void aCertificateNoTlsaRecordMatchesIsNotTrustedWithTheMail() {
+        mx.tls(selfSigned);
+        tlsa(SIGNED_MX, DANE_EE, SPKI, spki(TlsIdentity.selfSigned(SIGNED_MX)));
+        start("");
+
+        assertDeferred(deliver(SIGNED), "4.7.5",
+                "dane: no TLSA record matches the server certificate of mx.signed.test[127.0.0.1]", Dane.FAILED);
+    }
+
+    @Test
+    void daneTaMatchesTheIssuerTheServerPresents() {
+        TlsIdentity authority = TlsIdentity.authority("Test CA");
+        mx.tls(authority.issue(SIGNED_MX, SIGNED_MX));
+        tlsa(SIGNED_MX, DANE_TA, CERT, cert(authority));
+        start("");
+
+        assertSentOverTls(deliver(SIGNED), Dane.VERIFIED);
+    }
+
+    @Test
+    void daneTaNeedsTheServerCertificateToNameTheMxHost() {
+        TlsIdentity authority = TlsIdentity.authority("Test CA");
+        mx.tls(authority.issue("elsewhere", "mx.elsewhere.test"));
+        tlsa(SIGNED_MX, DANE_TA, CERT, cert(authority));
+        start("");
+
+        assertDeferred(deliver(SIGNED), "4.7.5",
+                "dane: no TLSA record matches the server certificate of mx.signed.test[127.0.0.1]", Dane.FAILED);
+    }
+
+    @Test
+    void aSecureMxHostWithoutTlsaRecordsGetsOpportunisticTls() {
+        mx.tls(selfSigned);
+        start("");
+
+        assertSentOverTls(deliver(SIGNED), Dane.NO_TLSA);
+    }
+
+    @Test
+    void onlyUnusableTlsaRecordsCountAsNone() {
+        mx.tls(selfSigned);
+        tlsa(SIGNED_MX, PKIX_EE, SPKI, spki(selfSigned)); // RFC 7672 section 3.1.3
+        start("");
+
+        assertSentOverTls(deliver(SIGNED), Dane.UNUSABLE);
+    }
+
+    @Test
+    void anUnsignedZoneGetsOpportunisticTlsWithAnyCertificate() {
+        mx.tls(selfSigned);
+        start("");
+
+        assertSentOverTls(deliver(PLAIN), Dane.INSECURE);
+    }
+
+    @Test
+    void tlsaRecordsAndNoStarttlsDefer() {
+        tlsa(SIGNED_MX, DANE_EE, SPKI, spki(selfSigned));
+        start("");
+
+        assertDeferred(deliver(SIGNED), "4.7.4", "TLS is required, but was not offered by host mx.signed.test[127.0.0.1]",
+                Dane.FAILED);
+        assertFalse(mx.commands().stream().anyMatch(line -> line.startsWith("MAIL")));
+    }
+
+    @Test
+    void aBogusTlsaAnswerDefersWithoutConnecting() {
+        mx.tls(selfSigned);
+        tlsa(SIGNED_MX, DANE_EE, SPKI, spki(selfSigned));
+        zone.forge("_" + mx.port() + "._tcp." + SIGNED_MX);
+        start("");
+
+        RecipientOutcome outcome = deliver(SIGNED);
+
+        assertEquals(Status.DEFERRED, outcome.status());
+        assertEquals("4.7.5", outcome.dsn());
+        assertTrue(outcome.detail().startsWith("dane: TLSA lookup failed: Host or domain name not found. Name service "
+                + "error for name=_" + mx.port() + "._tcp.mx.signed.test type=TLSA: Host not found, try again "
+                + "(DNSSEC validation failed: "), outcome.detail());
+        assertEquals(new TransportSecurity("none", Dane.FAILED), security(outcome));
+        assertEquals(0, mx.connections());
+    }
+
+    @Test
+    void tlsRequiredByPolicyAndNotOfferedDefers() {
+        start("policy { \"" + PLAIN + "\" = encrypt }");
+
+        assertDeferred(deliver(PLAIN), "4.7.4", "TLS is required, but was not offered by host mx.plain.test[127.0.0.1]",
+                Dane.OFF);
+    }
+
+    @Test
+    void withoutStarttlsOpportunisticTlsSendsInPlainText() {
+        start("");
+
+        RecipientOutcome outcome = deliver(PLAIN);
+
+        assertEquals(Status.SENT, outcome.status());
+        assertEquals(new TransportSecurity("none", Dane.INSECURE), security(outcome));
+        assertFalse(mx.transactions().get(0).tls());
+    }
+
+    @Test
+    void aFailedOpportunisticHandshakeIsFollowedByPlainTextAtOnce() {
+        mx.brokenTls();
+        start("level = may");
+
+        RecipientOutcome outcome = deliver(PLAIN);
+
+        assertEquals(Status.SENT, outcome.status(), outcome.detail());
+        assertEquals(new TransportSecurity("none", Dane.OFF), security(outcome));
+        assertEquals(2, mx.connections());
+        assertFalse(mx.transactions().get(0).tls());
+    }
+
+    @Test
+    void aFailedHandshakeDefersWhenTlsIsRequired() {
+        mx.brokenTls();
+        start("level = encrypt");
+
+        RecipientOutcome outcome = deliver(PLAIN);
+
+        assertEquals(Status.DEFERRED, outcome.status());
+        assertEquals("4.7.5", outcome.dsn());
+        assertTrue(outcome.detail().startsWith("TLS handshake with mx.plain.test[127.0.0.1] failed: "), outcome.detail());
+        assertEquals(1, mx.connections());
+    }
+
+    @Test
+    void levelNoneNeverSaysStarttls() {
+        mx.tls(selfSigned);
+        start("level = none");
+
+        assertEquals(Status.SENT, deliver(PLAIN).status());
+        assertFalse(mx.commands().contains("STARTTLS"));
+    }
+}

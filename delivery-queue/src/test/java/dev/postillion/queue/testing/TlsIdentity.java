@@ -1,0 +1,114 @@
+package dev.postillion.queue.testing;
+
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * A TLS server's key and certificate chain, made up for a test: a self-signed certificate, or one
+ * issued by a made-up CA for given DNS names. ECDSA P-256 keys, so that making them is quick.
+ */
+public final class TlsIdentity {
+
+    private static final AtomicLong SERIALS = new AtomicLong(1);
+
+    private final KeyPair key;
+    /** The server's own certificate first, then its issuers up to the CA, if any. */
+    private final List<X509Certificate> chain;
+
+    private TlsIdentity(KeyPair key, List<X509Certificate> chain) {
+        this.key = key;
+        this.chain = List.copyOf(chain);
+    }
+
+    /** A self-signed certificate for {@code name}, as most mail servers without DANE have. */
+    public static TlsIdentity selfSigned(String name) {
+        KeyPair key = TestKeys.p256();
+        return new TlsIdentity(key, List.of(certificate(name, key, name, key, false, name)));
+    }
+
+    /** A CA of its own, to issue certificates under ({@link #issue}); its certificate is a DANE-TA(2) anchor. */
+    public static TlsIdentity authority(String name) {
+        KeyPair key = TestKeys.p256();
+        return new TlsIdentity(key, List.of(certificate(name, key, name, key, true)));
+    }
+
+    /** A server certificate issued by this CA for {@code dnsNames}, presented with the CA's certificate. */
+    public TlsIdentity issue(String subject, String... dnsNames) {
+        KeyPair serverKey = TestKeys.p256();
+        X509Certificate issuer = chain.get(0);
+        X509Certificate server = certificate(subject, serverKey, commonName(issuer), key, false, dnsNames);
+        return new TlsIdentity(serverKey, List.of(server, issuer));
+    }
+
+    /** The server's own certificate (the CA's, for an authority). */
+    public X509Certificate certificate() {
+        return chain.get(0);
+    }
+
+    /** The last certificate of the chain: the CA's, or the server's own when self-signed. */
+    public X509Certificate anchor() {
+        return chain.get(chain.size() - 1);
+    }
+
+    /** A TLS 1.2 and 1.3 server context presenting this chain. */
+    public SSLContext serverContext() {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("server", key.getPrivate(), new char[0], chain.toArray(X509Certificate[]::new));
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(store, new char[0]);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
+            return context;
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static X509Certificate certificate(String subject, KeyPair subjectKey, String issuer, KeyPair issuerKey,
+            boolean authority, String... dnsNames) {
+        Instant now = Instant.now();
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(new X500Name("CN=" + issuer),
+                BigInteger.valueOf(SERIALS.getAndIncrement()), Date.from(now.minus(Duration.ofDays(1))),
+                Date.from(now.plus(Duration.ofDays(30))), new X500Name("CN=" + subject), subjectKey.getPublic());
+        try {
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(authority));
+            if (dnsNames.length > 0) {
+                GeneralName[] names = new GeneralName[dnsNames.length];
+                for (int i = 0; i < dnsNames.length; i++) {
+                    names[i] = new GeneralName(GeneralName.dNSName, dnsNames[i]);
+                }
+                builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
+            }
+            return new JcaX509CertificateConverter().getCertificate(
+                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey.getPrivate())));
+        } catch (OperatorCreationException | GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String commonName(X509Certificate certificate) {
+        return certificate.getSubjectX500Principal().getName().substring("CN=".length());
+    }
+}
