@@ -42,13 +42,16 @@ public final class AddressImport {
 
     private final DirectoryStore records;
     private final Directory directory;
+    private final ForwardTargets forwards;
     private final Passwords passwords;
     private final int limit;
     private final Duration window;
 
-    AddressImport(DirectoryStore records, Directory directory, Passwords passwords, int limit, Duration window) {
+    AddressImport(DirectoryStore records, Directory directory, ForwardTargets forwards, Passwords passwords,
+            int limit, Duration window) {
         this.records = records;
         this.directory = directory;
+        this.forwards = forwards;
         this.passwords = passwords;
         this.limit = limit;
         this.window = window;
@@ -115,7 +118,7 @@ public final class AddressImport {
                 passwords.checkStrength(line.password(), line.localPart());
             }
             if (!line.redirect().isEmpty()) {
-                directory.redirect(new EmailAddress(line.localPart(), domain), Set.of(), line.redirect(),
+                forwards.redirect(new EmailAddress(line.localPart(), domain), Set.of(), line.redirect(),
                         line.keepCopy(), taken);
             }
             return Optional.empty();
@@ -128,7 +131,7 @@ public final class AddressImport {
         AddressRecord.Builder record = directory.newAddress(domain, line.localPart(), hash, AddressType.MAILBOX)
                 .toBuilder();
         if (!line.redirect().isEmpty()) {
-            record.setRedirect(directory.redirect(new EmailAddress(line.localPart(), domain), Set.of(),
+            record.setRedirect(forwards.redirect(new EmailAddress(line.localPart(), domain), Set.of(),
                     line.redirect(), line.keepCopy(), pending));
         }
         return record.build();

@@ -100,13 +100,16 @@ public final class Directory implements AutoCloseable {
     private final Passwords passwords;
     private final AddressImport imports;
     private final AddressResponders responders;
+    private final ForwardTargets forwards;
 
     public Directory(Store store, Clock clock, Settings settings) {
         this.records = new DirectoryStore(store, clock);
         this.clock = clock;
         this.settings = settings;
         this.passwords = new Passwords(settings.passwordMinLength(), settings.passwordCost());
-        this.imports = new AddressImport(records, this, passwords, settings.importLimit(), settings.importWindow());
+        this.forwards = new ForwardTargets(this, settings.maxRedirectTargets());
+        this.imports = new AddressImport(records, this, forwards, passwords, settings.importLimit(),
+                settings.importWindow());
         this.responders = new AddressResponders(records, this);
     }
 
@@ -486,7 +489,7 @@ public final class Directory implements AutoCloseable {
      */
     public CompletionStage<AddressRecord> setRedirect(EmailAddress address, List<String> targets, boolean keepCopy) {
         return records.changeAddress(address, record -> record.setRedirect(
-                redirect(address, ownAddresses(record.build()), targets, keepCopy, Set.of())));
+                forwards.redirect(address, ownAddresses(record.build()), targets, keepCopy, Set.of())));
     }
 
     public CompletionStage<AddressRecord> removeRedirect(EmailAddress address) {
@@ -501,7 +504,7 @@ public final class Directory implements AutoCloseable {
     /** Every future incoming message is also sent to {@code target} (SPEC section 2, backup copy). */
     public CompletionStage<AddressRecord> setBackupCopy(EmailAddress address, String target) {
         return records.changeAddress(address, record -> record.setBackupCopy(
-                checkForwardTarget(address, ownAddresses(record.build()), target, "backup copy", Set.of())));
+                forwards.target(address, ownAddresses(record.build()), target, "backup copy", Set.of())));
     }
 
     public CompletionStage<AddressRecord> removeBackupCopy(EmailAddress address) {
@@ -511,54 +514,6 @@ public final class Directory implements AutoCloseable {
             }
             return record.clearBackupCopy();
         });
-    }
-
-    /**
-     * A redirect of {@code self} to {@code targets}, each checked and in canonical form, repeats
-     * dropped.
-     *
-     * @param own the other names of {@code self} (aliases, alias domains), none of which may be a target
-     * @param pending local parts of self's domain created together with it (an import's earlier lines)
-     */
-    Redirect redirect(EmailAddress self, Set<String> own, List<String> targets, boolean keepCopy,
-            Set<String> pending) {
-        if (targets.isEmpty()) {
-            throw invalid("a redirect needs at least one target");
-        }
-        if (targets.size() > settings.maxRedirectTargets()) {
-            throw invalid("a redirect has at most " + settings.maxRedirectTargets() + " targets");
-        }
-        Set<String> canonical = new LinkedHashSet<>();
-        for (String target : targets) {
-            canonical.add(checkForwardTarget(self, own, target, "redirect target", pending));
-        }
-        return Redirect.newBuilder().addAllTargets(canonical).setKeepCopy(keepCopy).build();
-    }
-
-    /**
-     * A target mail of {@code self} is sent on to: not {@code self} under any of its names (a loop
-     * on the first hop), and at a hosted domain an address that receives mail.
-     *
-     * @return the target in canonical (lower-case) form
-     */
-    private String checkForwardTarget(EmailAddress self, Set<String> own, String target, String what,
-            Set<String> pending) {
-        EmailAddress parsed = parseAddress(target, what);
-        if (parsed.key().equals(self.key()) || own.contains(parsed.key())) {
-            throw invalid(what + " " + target + " is the address itself");
-        }
-        boolean createdWithSelf = parsed.domainKey().equals(self.domainKey())
-                && pending.contains(parsed.localPart().toLowerCase(Locale.ROOT));
-        if (hosts(parsed.domain()) && !createdWithSelf) {
-            Resolution resolution = resolve(parsed);
-            if (resolution.lookup() != Lookup.MAILBOX) {
-                throw invalid(what + " " + target + " is not an address that receives mail here");
-            }
-            if (resolution.mailbox().key().equals(self.key())) {
-                throw invalid(what + " " + target + " leads back to the address itself (through the catch-all)");
-            }
-        }
-        return parsed.key();
     }
 
     // --- allow and block lists ---
@@ -588,16 +543,6 @@ public final class Directory implements AutoCloseable {
                             + " mail forged with it would skip the spam verdict")
                     .toList();
         });
-    }
-
-    // --- plumbing ---
-
-    private static EmailAddress parseAddress(String text, String what) {
-        try {
-            return EmailAddress.parse(text == null ? "" : text.trim(), true);
-        } catch (AddressSyntaxException e) {
-            throw invalid(what + " '" + text + "' is not an address: " + e.getMessage());
-        }
     }
 
     @Override

@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -89,7 +88,7 @@ public final class FakeMx implements AutoCloseable {
     private final AtomicInteger openConnections = new AtomicInteger();
     private final AtomicInteger maxConcurrentConnections = new AtomicInteger();
     private final AtomicInteger pipeliningViolations = new AtomicInteger();
-    private final AtomicInteger heldAtEndOfData = new AtomicInteger();
+    private final EndOfDataGate endOfData = new EndOfDataGate();
 
     private final Set<Extension> extensions = ConcurrentHashMap.newKeySet();
     private final Map<Command, String> replies = new ConcurrentHashMap<>();
@@ -103,7 +102,6 @@ public final class FakeMx implements AutoCloseable {
     private volatile SSLContext tls;
     private volatile boolean tlsBroken;
     /** While holding, sessions at the end of DATA wait for this latch; null when not holding. */
-    private volatile CountDownLatch endOfDataGate;
 
     private FakeMx(ServerSocket serverSocket) {
         this.serverSocket = serverSocket;
@@ -209,26 +207,18 @@ public final class FakeMx implements AutoCloseable {
      * under way while it looks. {@link #heldAtEndOfData()} counts the sessions waiting.
      */
     public FakeMx holdEndOfData() {
-        endOfDataGate = new CountDownLatch(1);
+        endOfData.close();
         return this;
     }
 
     /** Lets the sessions waiting now go on; later ones are held again. */
     public void releaseHeld() {
-        CountDownLatch gate = endOfDataGate;
-        if (gate != null) {
-            endOfDataGate = new CountDownLatch(1);
-            gate.countDown();
-        }
+        endOfData.releaseWaiting();
     }
 
     /** Stops holding: every waiting session goes on, and later ones are not held. */
     public void releaseEndOfData() {
-        CountDownLatch gate = endOfDataGate;
-        endOfDataGate = null;
-        if (gate != null) {
-            gate.countDown();
-        }
+        endOfData.open();
     }
 
     // --- what happened ---
@@ -261,7 +251,7 @@ public final class FakeMx implements AutoCloseable {
 
     /** Sessions waiting at the end of DATA for {@link #releaseEndOfData()}. */
     public int heldAtEndOfData() {
-        return heldAtEndOfData.get();
+        return endOfData.waiting();
     }
 
     @Override
@@ -504,7 +494,7 @@ public final class FakeMx implements AutoCloseable {
                     if (disconnecting(Command.END_OF_DATA)) {
                         return false;
                     }
-                    awaitRelease();
+                    endOfData.pass();
                     String reply = scripted(Command.END_OF_DATA, "250 2.0.0 Ok: queued as FAKE" + (transactions.size() + 1));
                     transactions.add(new Transaction(id, sender, mailParameters, List.copyOf(recipients),
                             content.toByteArray(), reply, overTls));
@@ -517,18 +507,6 @@ public final class FakeMx implements AutoCloseable {
                 content.write('\n');
             }
             return false;
-        }
-
-        private void awaitRelease() throws InterruptedException {
-            CountDownLatch gate = endOfDataGate;
-            if (gate != null) {
-                heldAtEndOfData.incrementAndGet();
-                try {
-                    gate.await();
-                } finally {
-                    heldAtEndOfData.decrementAndGet();
-                }
-            }
         }
 
         private void resetTransaction() {
