@@ -2,6 +2,7 @@ package dev.postillion.core;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The addresses of an RFC 5322 {@code mailbox-list} or {@code address-list} (section 3.4), such as a
@@ -22,6 +23,72 @@ public final class MailboxList {
             }
         }
         return addresses;
+    }
+
+    /**
+     * The addresses of a plain {@code mailbox-list} (section 3.4), read strictly, for a check that
+     * must see exactly what a mail client shows: empty when the value is anything else or
+     * ambiguous (a group, a mailbox with two angle-addrs or text after its angle-addr, an empty
+     * element, an addr-spec with spaces), where {@link #addresses} would guess.
+     */
+    public static Optional<List<String>> strictAddresses(String value) {
+        Optional<List<String>> elements = elements(withoutComments(value.replace("\r", "").replace("\n", "")));
+        if (elements.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> addresses = new ArrayList<>();
+        for (String mailbox : elements.get()) {
+            Optional<String> address = strictAddrSpec(mailbox.strip());
+            if (address.isEmpty()) {
+                return Optional.empty();
+            }
+            addresses.add(address.get());
+        }
+        return Optional.of(addresses);
+    }
+
+    /** The list split at commas outside quotes and angle brackets; empty for a group or a stray bracket. */
+    private static Optional<List<String>> elements(String value) {
+        List<String> elements = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        boolean quoted = false;
+        boolean angle = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (quoted && c == '\\' && i + 1 < value.length()) {
+                current.append(c).append(value.charAt(++i));
+                continue;
+            }
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (!quoted && (c == '<' && angle || c == '>' && !angle)) {
+                return Optional.empty();
+            } else if (!quoted && (c == '<' || c == '>')) {
+                angle = c == '<';
+            } else if (!quoted && !angle && (c == ':' || c == ';')) {
+                return Optional.empty();
+            } else if (!quoted && !angle && c == ',') {
+                elements.add(current.toString());
+                current.setLength(0);
+                continue;
+            }
+            current.append(c);
+        }
+        elements.add(current.toString());
+        return quoted || angle ? Optional.empty() : Optional.of(elements);
+    }
+
+    /** The one addr-spec of a mailbox: its only angle-addr, with nothing after it, or the whole of it. */
+    private static Optional<String> strictAddrSpec(String mailbox) {
+        int open = mailbox.indexOf('<');
+        if (open < 0) {
+            boolean bare = !mailbox.isEmpty() && mailbox.chars().noneMatch(c -> c == ' ' || c == '\t');
+            return bare ? Optional.of(mailbox) : Optional.empty();
+        }
+        int close = mailbox.indexOf('>', open);
+        String inside = mailbox.substring(open + 1, close).strip();
+        boolean alone = mailbox.indexOf('<', open + 1) < 0 && mailbox.substring(close + 1).isBlank();
+        return alone && !inside.isEmpty() ? Optional.of(inside) : Optional.empty();
     }
 
     /** The text with each comment (nested ones too, section 3.2.2) replaced by a space. */

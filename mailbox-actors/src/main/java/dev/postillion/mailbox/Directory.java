@@ -354,19 +354,24 @@ public final class Directory implements AutoCloseable {
     }
 
     /**
-     * The address whose password this is, for SMTP AUTH (RFC 4954): the address exactly as created,
-     * and not disabled. Empty for anything else, whatever the
-     * reason, so that a guesser learns nothing of which addresses exist. The hash is checked on the
-     * password-hashing threads.
+     * The address a client logs in as with this user name and password (SMTP AUTH, RFC 4954): the
+     * address exactly as created, not disabled, whose password it is. Empty for anything else,
+     * whatever the reason, and after the same hashing work whatever the reason (a user name that is
+     * no address, an unknown or disabled address, a wrong password), so that neither the answer nor
+     * its timing tells a guesser which addresses exist. The hash is checked on the password-hashing
+     * threads.
      */
-    public CompletionStage<Optional<AddressRecord>> authenticate(EmailAddress address, String password) {
-        Optional<AddressRecord> record = address(address).filter(found -> !found.getDisabled()
-                && !found.getPasswordHash().isEmpty());
-        if (record.isEmpty()) {
-            return CompletableFuture.completedFuture(Optional.empty());
+    public CompletionStage<Optional<AddressRecord>> authenticate(String username, String password) {
+        Optional<AddressRecord> record;
+        try {
+            record = address(EmailAddress.parse(username, true))
+                    .filter(found -> !found.getDisabled() && !found.getPasswordHash().isEmpty());
+        } catch (AddressSyntaxException e) {
+            record = Optional.empty();
         }
-        return passwords.matches(password, record.get().getPasswordHash())
-                .thenApply(matches -> record.filter(found -> matches));
+        Optional<AddressRecord> candidate = record;
+        return passwords.matches(password, candidate.map(AddressRecord::getPasswordHash))
+                .thenApply(matches -> matches ? candidate : Optional.empty());
     }
 
     /** A local part is taken by an address or an alias: one may not shadow the other (SPEC 2). */

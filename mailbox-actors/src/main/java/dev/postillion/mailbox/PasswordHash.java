@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
@@ -45,7 +44,15 @@ public final class PasswordHash {
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder B64_DECODER = Base64.getDecoder();
     private static final Pattern PHC = Pattern.compile(
-            "\\$argon2id\\$v=19\\$m=(\\d{1,9}),t=(\\d{1,9}),p=(\\d{1,3})\\$([A-Za-z0-9+/]+)\\$([A-Za-z0-9+/]+)");
+            "\\$argon2id\\$v=19\\$m=(\\d{1,7}),t=(\\d{1,3}),p=(\\d{1,2})\\$([A-Za-z0-9+/]+)\\$([A-Za-z0-9+/]+)");
+    /**
+     * The most a stored hash may ask of a check (1 GiB, 100 passes): a record damaged or
+     * tampered with cannot make one login exhaust the heap or a core.
+     */
+    private static final int MAX_MEMORY_KIB = 1 << 20;
+    private static final int MAX_ITERATIONS = 100;
+    /** RFC 9106 section 3.1: a tag is at least 4 bytes. */
+    private static final int MIN_HASH_BYTES = 4;
 
     private PasswordHash() {}
 
@@ -60,19 +67,30 @@ public final class PasswordHash {
 
     /**
      * Whether {@code password} is the one {@code encoded} was made from; false for anything that is
-     * not an Argon2id PHC string. The comparison takes the same time wherever the bytes differ.
+     * not an Argon2id PHC string within the limits above. The comparison takes the same time
+     * wherever the bytes differ.
      */
     static boolean matches(String password, String encoded) {
-        Optional<Matcher> parts = Optional.of(PHC.matcher(encoded)).filter(Matcher::matches);
-        if (parts.isEmpty()) {
+        Matcher phc = PHC.matcher(encoded);
+        if (!phc.matches()) {
             return false;
         }
-        Matcher phc = parts.get();
-        Cost cost = new Cost(Integer.parseInt(phc.group(1)), Integer.parseInt(phc.group(2)),
-                Integer.parseInt(phc.group(3)));
-        byte[] salt = B64_DECODER.decode(phc.group(4));
-        byte[] expected = B64_DECODER.decode(phc.group(5));
-        return MessageDigest.isEqual(expected, derive(password, salt, cost, expected.length));
+        int memory = Integer.parseInt(phc.group(1));
+        int iterations = Integer.parseInt(phc.group(2));
+        int parallelism = Integer.parseInt(phc.group(3));
+        if (memory > MAX_MEMORY_KIB || iterations > MAX_ITERATIONS || parallelism < 1
+                || iterations < 1 || memory < 8 * parallelism) {
+            return false;
+        }
+        try {
+            byte[] salt = B64_DECODER.decode(phc.group(4));
+            byte[] expected = B64_DECODER.decode(phc.group(5));
+            return expected.length >= MIN_HASH_BYTES && MessageDigest.isEqual(expected,
+                    derive(password, salt, new Cost(memory, iterations, parallelism), expected.length));
+        } catch (IllegalArgumentException e) {
+            // Not base64, or a salt Argon2 refuses: no password matches it.
+            return false;
+        }
     }
 
     private static byte[] derive(String password, byte[] salt, Cost cost, int length) {

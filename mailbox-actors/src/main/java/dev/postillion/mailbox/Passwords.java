@@ -1,5 +1,7 @@
 package dev.postillion.mailbox;
 
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -15,6 +17,8 @@ final class Passwords implements AutoCloseable {
 
     private final int minimumLength;
     private final PasswordHash.Cost cost;
+    /** Checked against when there is no hash to check: an unknown user takes as long as a known one. */
+    private final String standIn;
     private final ExecutorService hashing = Executors.newFixedThreadPool(
             Runtime.getRuntime().availableProcessors(), r -> {
                 Thread thread = new Thread(r, "password-hashing");
@@ -25,6 +29,7 @@ final class Passwords implements AutoCloseable {
     Passwords(int minimumLength, PasswordHash.Cost cost) {
         this.minimumLength = minimumLength;
         this.cost = cost;
+        this.standIn = PasswordHash.of(UUID.randomUUID().toString(), cost);
     }
 
     /** The hash of a new address's password; fails INVALID, with the reason, for a weak one. */
@@ -40,9 +45,13 @@ final class Passwords implements AutoCloseable {
         AddressRules.checkPassword(password, minimumLength, localPart);
     }
 
-    /** Whether {@code password} is the one {@code encoded} was made from. */
-    CompletionStage<Boolean> matches(String password, String encoded) {
-        return CompletableFuture.supplyAsync(() -> PasswordHash.matches(password, encoded), hashing);
+    /**
+     * Whether {@code password} is the one {@code encoded} was made from; with no hash (no such
+     * user), false after the same work, so that the answer's timing tells nothing.
+     */
+    CompletionStage<Boolean> matches(String password, Optional<String> encoded) {
+        return CompletableFuture.supplyAsync(() -> PasswordHash.matches(password, encoded.orElse(standIn))
+                && encoded.isPresent(), hashing);
     }
 
     @Override

@@ -117,14 +117,15 @@ class DirectoryTest {
         join(directory.createDomain("example.com"));
         join(directory.createAddress("example.com", "Anna", PASSWORD, AddressType.MAILBOX));
         join(directory.addAlias(address("anna@example.com"), "jps"));
-        assertEquals("Anna", join(directory.authenticate(address("anna@example.com"), PASSWORD))
+        assertEquals("Anna", join(directory.authenticate("anna@example.com", PASSWORD))
                 .orElseThrow().getLocalPart());
-        assertTrue(join(directory.authenticate(address("anna@example.com"), PASSWORD + "x")).isEmpty());
-        assertTrue(join(directory.authenticate(address("nobody@example.com"), PASSWORD)).isEmpty());
+        assertTrue(join(directory.authenticate("ANNA@example.com", PASSWORD + "x")).isEmpty());
+        assertTrue(join(directory.authenticate("nobody@example.com", PASSWORD)).isEmpty());
+        assertTrue(join(directory.authenticate("no address at all", PASSWORD)).isEmpty());
         // An alias is another name to receive mail at, not another login.
-        assertTrue(join(directory.authenticate(address("jps@example.com"), PASSWORD)).isEmpty());
+        assertTrue(join(directory.authenticate("jps@example.com", PASSWORD)).isEmpty());
         join(directory.setDisabled(address("anna@example.com"), true));
-        assertTrue(join(directory.authenticate(address("anna@example.com"), PASSWORD)).isEmpty());
+        assertTrue(join(directory.authenticate("anna@example.com", PASSWORD)).isEmpty());
     }
 
     @Test

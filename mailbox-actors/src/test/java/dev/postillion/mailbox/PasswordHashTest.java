@@ -52,6 +52,10 @@ class PasswordHashTest {
         assertFalse(PasswordHash.matches("x", ""));
         assertFalse(PasswordHash.matches("x", "$argon2i$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaA"));
         assertFalse(PasswordHash.matches("x", "plain text"));
+        assertFalse(PasswordHash.matches("x", "$argon2id$v=19$m=4194304,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g"),
+                "4 GiB is more than a stored hash may ask");
+        assertFalse(PasswordHash.matches("x", "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGE"), "a tag under 4 bytes");
+        assertFalse(PasswordHash.matches("x", "$argon2id$v=19$m=64,t=1,p=1$c$aGFzaGhhc2g"), "a salt that is no base64");
     }
 
     @Test

@@ -186,7 +186,9 @@ class GreylistTest {
             pass(own, sender, "fred@" + DOMAIN);
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> rcpt(own, freshSender(), "fred@" + DOMAIN).equals(RECIPIENT_OK));
-            assertEquals(1, triplets(own).size(), "the passed triplet is kept while it is young");
+            // Checks that ran before the whitelist took effect left triplets of their own.
+            assertTrue(triplets(own).stream().anyMatch(triplet -> triplet.get("sender").asText().equals(sender)),
+                    "the passed triplet is kept while it is young");
 
             clock.advance(Duration.ofDays(36));
             await().atMost(Duration.ofSeconds(10)).until(() -> triplets(own).isEmpty());

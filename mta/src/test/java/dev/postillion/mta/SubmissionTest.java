@@ -116,6 +116,11 @@ class SubmissionTest {
             smtp.command("DATA");
             assertEquals("553 5.7.1 Sender denied: auth guards failed",
                     smtp.command("From: " + ANNA + ", ceo@bank.example\r\n\r\nOne of them is not Anna\r\n."));
+            smtp.command("MAIL FROM:<" + ANNA + ">");
+            smtp.command("RCPT TO:<bob@submit.test>");
+            smtp.command("DATA");
+            assertEquals("553 5.7.1 Sender denied: auth guards failed",
+                    smtp.command("From: <ceo@bank.example> <" + ANNA + ">\r\n\r\nWhich one is the author?\r\n."));
         }
     }
 
@@ -170,6 +175,8 @@ class SubmissionTest {
     @Test
     void failuresLockTheClientAndTheAccountOutUntilTheLockoutEnds() throws IOException {
         node.createMailbox("victim@submit.test");
+        double failuresBefore = metric("failure");
+        double lockoutsBefore = metric("locked-out");
         try (SmtpClient smtp = startedTls(ListenerRole.SUBMISSION, "127.0.0.5")) {
             assertEquals("535 5.7.8 Error: authentication failed", smtp.command("AUTH PLAIN " + plain("victim@submit.test", "guess-1")));
             assertEquals("535 5.7.8 Error: authentication failed", smtp.command("AUTH PLAIN " + plain("nobody@submit.test", PASSWORD)));
@@ -193,10 +200,45 @@ class SubmissionTest {
         try (SmtpClient smtp = startedTls(ListenerRole.SUBMISSION, "127.0.0.5")) {
             assertEquals("235 2.7.0 Authentication successful", smtp.command("AUTH PLAIN " + plain("victim@submit.test", PASSWORD)));
         }
+        assertEquals(4, metric("failure") - failuresBefore);
+        assertEquals(2, metric("locked-out") - lockoutsBefore);
+    }
+
+    /** Every spelling of an address counts against the one account. */
+    @Test
+    void anAccountIsOneAccountHoweverItsNameIsSpelled() throws IOException {
+        node.createMailbox("quoted@submit.test");
+        String[] spellings = {"\"quoted\"@submit.test", "QUOTED@Submit.Test", "\"qu\\oted\"@submit.test"};
+        for (int i = 0; i < 2; i++) {
+            try (SmtpClient smtp = startedTls(ListenerRole.SUBMISSION, "127.0.1." + (i + 1))) {
+                assertEquals("535 5.7.8 Error: authentication failed",
+                        smtp.command("AUTH PLAIN " + plain(spellings[i], "guess-" + i)));
+            }
+        }
+        try (SmtpClient smtp = startedTls(ListenerRole.SUBMISSION, "127.0.1.3")) {
+            assertEquals(LOCKED_OUT, smtp.command("AUTH PLAIN " + plain(spellings[2], "guess-2")));
+        }
+    }
+
+    /** A response that reads like DATA or STARTTLS is still a response, and the session goes on. */
+    @Test
+    void anAuthResponseThatLooksLikeACommandIsAResponse() throws IOException {
+        try (SmtpClient smtp = startedTls(ListenerRole.SUBMISSION)) {
+            assertEquals("334 VXNlcm5hbWU6", smtp.command("AUTH LOGIN"));
+            assertEquals("501 5.5.2 Cannot decode response", smtp.command("DATA"));
+            assertEquals("334 ", smtp.command("AUTH PLAIN"));
+            assertEquals("501 5.5.2 Cannot decode response", smtp.command("STARTTLS"));
+            assertEquals("250 2.0.0 Ok", smtp.command("NOOP"));
+        }
+    }
+
+    /** The metric's value for one result, from the Prometheus text at /metrics. */
+    private static double metric(String result) {
         HttpResponse<String> metrics = node.get("/metrics");
         assertEquals(200, metrics.statusCode());
-        assertTrue(metrics.body().contains("postillion_smtp_auth_total{result=\"failure\"} 4.0"), metrics.body());
-        assertTrue(metrics.body().contains("postillion_smtp_auth_total{result=\"locked-out\"} 2.0"), metrics.body());
+        String line = "postillion_smtp_auth_total{result=\"" + result + "\"} ";
+        return metrics.body().lines().filter(text -> text.startsWith(line))
+                .mapToDouble(text -> Double.parseDouble(text.substring(line.length()))).findFirst().orElse(0);
     }
 
     private static SmtpClient loggedIn(ListenerRole role) throws IOException {

@@ -11,7 +11,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * ours, the password its own ({@link Directory#authenticate}), and neither the client nor the
  * account is locked out by the {@link AuthThrottle}. A failure is answered only after the
  * throttle's delay. Outcomes are counted in the {@code postillion.smtp.auth} metric by result.
- * Passwords are never logged; user names are.
+ * Passwords are never logged; user names are, with control characters replaced.
  */
 public final class SaslAuthenticator {
 
@@ -41,6 +40,8 @@ public final class SaslAuthenticator {
     public record Refused(Reply reply, boolean close) implements Verdict {}
 
     private static final Logger log = LoggerFactory.getLogger(SaslAuthenticator.class);
+    /** The longest user name the log shows (RFC 5321's path limit). */
+    private static final int MAX_LOGGED = 256;
 
     private final Directory directory;
     private final AuthThrottle throttle;
@@ -67,56 +68,63 @@ public final class SaslAuthenticator {
 
     CompletionStage<Verdict> check(InetAddress clientAddress, SaslCredentials credentials) {
         String client = ClientNetworks.clientKey(clientAddress);
-        String username = credentials.username();
-        if (throttle.lockedOut(client, username)) {
+        String account = account(credentials.username());
+        String shown = printable(credentials.username());
+        if (throttle.lockedOut(client, account)) {
             lockedOut.increment();
-            log.info("auth refused: client=[{}], user=<{}>: locked out", clientAddress.getHostAddress(), username);
+            log.info("auth refused: client=[{}], user=<{}>: locked out", clientAddress.getHostAddress(), shown);
             return CompletableFuture.completedFuture(new Refused(Replies.tooManyAuthFailures(hostname), true));
         }
-        Optional<EmailAddress> address = address(credentials);
-        if (address.isEmpty()) {
-            return failure(clientAddress, client, username);
-        }
-        return directory.authenticate(address.get(), credentials.password()).handle((found, error) -> {
+        // We act for no one else: an authorization identity other than the user itself (RFC 4616
+        // section 2) fails as a wrong password does, after the same work.
+        boolean forItself = credentials.authorizationId().isEmpty()
+                || credentials.authorizationId().equalsIgnoreCase(credentials.username());
+        return directory.authenticate(credentials.username(), credentials.password()).handle((found, error) -> {
             if (error != null) {
                 unavailable.increment();
-                log.warn("auth of <{}> could not be checked: {}", username, error.toString());
+                log.warn("auth of <{}> could not be checked: {}", shown, error.toString());
                 return CompletableFuture.<Verdict>completedFuture(new Refused(Replies.AUTH_UNAVAILABLE, false));
             }
-            return found.map(record -> success(clientAddress, client, record))
-                    .orElseGet(() -> failure(clientAddress, client, username).toCompletableFuture());
+            return found.filter(record -> forItself)
+                    .map(record -> success(clientAddress, record))
+                    .orElseGet(() -> failure(clientAddress, client, account, shown).toCompletableFuture());
         }).thenCompose(verdict -> verdict);
     }
 
     /**
-     * The address to log in as. We act for no one else: an authorization identity other than the
-     * user itself (RFC 4616 section 2) fails as a wrong password does.
+     * The account a user name counts against: the address it names, in canonical form, so that
+     * no spelling of it ({@code "anna"@x}, {@code ANNA@x}) gets a count of its own; every name that
+     * is no address shares one count.
      */
-    private static Optional<EmailAddress> address(SaslCredentials credentials) {
-        if (!credentials.authorizationId().isEmpty()
-                && !credentials.authorizationId().equalsIgnoreCase(credentials.username())) {
-            return Optional.empty();
-        }
+    private static String account(String username) {
         try {
-            return Optional.of(EmailAddress.parse(credentials.username(), true));
+            return EmailAddress.parse(username, true).key();
         } catch (AddressSyntaxException e) {
-            return Optional.empty();
+            return "<not an address>";
         }
     }
 
-    private CompletableFuture<Verdict> success(InetAddress clientAddress, String client, AddressRecord record) {
-        throttle.succeeded(client, record.getLocalPart() + "@" + record.getDomain());
-        succeeded.increment();
+    /** The user name as the log may show it: a client's control characters could forge lines. */
+    private static String printable(String username) {
+        StringBuilder shown = new StringBuilder();
+        username.codePoints().limit(MAX_LOGGED).forEach(c -> shown.appendCodePoint(c < ' ' || c == 0x7f ? '?' : c));
+        return shown.toString();
+    }
+
+    private CompletableFuture<Verdict> success(InetAddress clientAddress, AddressRecord record) {
         EmailAddress user = new EmailAddress(record.getLocalPart().toLowerCase(Locale.ROOT), record.getDomain());
+        throttle.succeeded(user.key());
+        succeeded.increment();
         log.info("client=[{}], sasl_username=<{}>: authenticated", clientAddress.getHostAddress(), user);
         return CompletableFuture.completedFuture(new Accepted(user, directory.ownAddresses(record)));
     }
 
     /** Counts the failure; the 535 comes after the throttle's delay, or a lockout's 421 at once. */
-    private CompletionStage<Verdict> failure(InetAddress clientAddress, String client, String username) {
+    private CompletionStage<Verdict> failure(InetAddress clientAddress, String client, String account,
+            String shown) {
         failed.increment();
-        AuthThrottle.Penalty penalty = throttle.failed(client, username);
-        log.info("auth failed: client=[{}], user=<{}>{}", clientAddress.getHostAddress(), username,
+        AuthThrottle.Penalty penalty = throttle.failed(client, account);
+        log.info("auth failed: client=[{}], user=<{}>{}", clientAddress.getHostAddress(), shown,
                 penalty.lockedOut() ? ", now locked out" : "");
         if (penalty.lockedOut()) {
             return CompletableFuture.completedFuture(new Refused(Replies.tooManyAuthFailures(hostname), true));

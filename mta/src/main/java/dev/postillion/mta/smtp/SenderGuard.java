@@ -5,6 +5,7 @@ import dev.postillion.core.EmailAddress;
 import dev.postillion.core.MailboxList;
 import dev.postillion.core.MessageHeaders;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -18,15 +19,22 @@ final class SenderGuard {
     private SenderGuard() {}
 
     /**
-     * Whether every address of every From field is one of {@code own} (lower case). A message
-     * without a From address fails: there is nothing to vouch for (RFC 5322 section 3.6 requires one).
+     * Whether the message has one From field, a plain list of mailboxes each of which is one of
+     * {@code own} (lower case). Anything a mail client might show differently from what is checked
+     * here fails: several From fields (RFC 5322 section 3.6 allows one), groups, a mailbox with two
+     * angle-addrs. A message without a From address fails too: there is nothing to vouch for.
      */
     static boolean fromAllowed(byte[] content, Set<String> own) {
         List<String> from = MessageHeaders.parse(content).fields().stream()
                 .filter(field -> field.name().equalsIgnoreCase("From"))
-                .flatMap(field -> MailboxList.addresses(field.value()).stream())
+                .map(MessageHeaders.Field::value)
                 .toList();
-        return !from.isEmpty() && from.stream().allMatch(address -> own.contains(key(address)));
+        if (from.size() != 1) {
+            return false;
+        }
+        Optional<List<String>> addresses = MailboxList.strictAddresses(from.get(0));
+        return addresses.isPresent() && !addresses.get().isEmpty()
+                && addresses.get().stream().allMatch(address -> own.contains(key(address)));
     }
 
     private static String key(String address) {

@@ -182,6 +182,10 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
 
     private Behavior<Command> handle(Frame frame) {
         if (frame instanceof CommandLine line && exchange != null) {
+            if (line.command() instanceof Data || line.command() instanceof StartTls) {
+                // The framer paused after what it took for DATA or STARTTLS; here it is a response.
+                connection.resumeCommands();
+            }
             return onAuthStep(exchange.respond(line.text()));
         }
         if (frame instanceof CommandLine line) {
@@ -322,12 +326,22 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             log.error("auth check failed: {}", checked.failure().toString());
             return resumeHeld(reply(Replies.AUTH_UNAVAILABLE));
         }
+        Reply reply = Replies.AUTH_SUCCEEDED;
         if (checked.verdict() instanceof SaslAuthenticator.Accepted accepted) {
             user = Optional.of(accepted);
-            return resumeHeld(reply(Replies.AUTH_SUCCEEDED));
+        } else {
+            SaslAuthenticator.Refused refused = (SaslAuthenticator.Refused) checked.verdict();
+            if (refused.close()) {
+                return closeWith(refused.reply());
+            }
+            reply = refused.reply();
         }
-        SaslAuthenticator.Refused refused = (SaslAuthenticator.Refused) checked.verdict();
-        return refused.close() ? closeWith(refused.reply()) : resumeHeld(error(refused.reply()));
+        if (draining) {
+            // The node began stopping during the check: answer it, then close as onDrain would have.
+            connection.send(reply);
+            return closeWith(Replies.shuttingDown(context.hostname()));
+        }
+        return resumeHeld(reply.code() >= 500 ? error(reply) : reply(reply));
     }
 
     private Behavior<Command> onMail(Mail mail) {

@@ -17,6 +17,8 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Removes what greylisting no longer needs (SPEC section 4: entries expire after {@code max-age}
@@ -30,6 +32,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 final class GreylistSweep {
 
     private static final int PAGE = 500;
+    private static final Logger LOG = LoggerFactory.getLogger(GreylistSweep.class);
 
     private final Store store;
     private final ClusterSharding sharding;
@@ -69,9 +72,12 @@ final class GreylistSweep {
         byte[] from = after == null ? start : Arrays.copyOf(after, after.length + 1);
         List<Store.KeyValue> page = store.range(StoreFamily.GREYLIST, from, Keys.prefixEnd(start), PAGE);
         List<CompletableFuture<Done>> expiring = page.stream()
-                .filter(entry -> expired.test(entry.value()))
+                .filter(entry -> expired(expired, entry))
                 .map(entry -> sharding.entityRefFor(type, entityId(prefix, entry.key()))
-                        .ask(expire::apply, askTimeout).toCompletableFuture())
+                        .ask(expire::apply, askTimeout).toCompletableFuture()
+                        // One actor that does not answer leaves its record for the next sweep;
+                        // the others are swept all the same.
+                        .exceptionally(failure -> Done.getInstance()))
                 .toList();
         int total = found + expiring.size();
         CompletableFuture<Void> answered = CompletableFuture.allOf(expiring.toArray(CompletableFuture[]::new));
@@ -80,6 +86,16 @@ final class GreylistSweep {
         }
         byte[] last = page.get(page.size() - 1).key();
         return answered.thenComposeAsync(done -> sweep(prefix, expired, type, expire, last, total), blocking);
+    }
+
+    /** A record that cannot be read is logged and left: it must not stop every sweep at its page. */
+    private static boolean expired(Predicate<byte[]> expired, Store.KeyValue entry) {
+        try {
+            return expired.test(entry.value());
+        } catch (RuntimeException e) {
+            LOG.warn("greylist sweep skipped {}: {}", new String(entry.key(), StandardCharsets.UTF_8), e.getMessage());
+            return false;
+        }
     }
 
     private static String entityId(String prefix, byte[] key) {

@@ -1,12 +1,12 @@
 package dev.postillion.mta.smtp.auth;
 
+import com.google.common.cache.CacheBuilder;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Slows password guessing down (issue 6, SPEC section 5): failed SMTP AUTH attempts are counted per
@@ -14,7 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * than the one before, {@code failure-delay} doubling up to {@code max-failure-delay}; after
  * {@code lockout-after} failures in a row the client, or the account, is refused for
  * {@code lockout} with {@code 421 4.7.0} and the connection is closed. A success clears the
- * account's count and the client's. Counts older than {@code lockout} are forgotten.
+ * account's count, not the client's: a client that owns one account cannot clear its record of
+ * guessing others by logging in to it. Counts older than {@code lockout} are forgotten, and at most
+ * {@code MAX_COUNTS} clients and accounts are remembered (the least recently counted go first).
  *
  * <p>Held in memory on each node, as Postfix's anvil(8) holds its counts: a cluster of n nodes
  * lets a guesser n times the attempts. Thread-safe; sessions of every event loop share it.
@@ -38,19 +40,26 @@ public final class AuthThrottle {
     /** After a failure: wait {@code delay} before the 535, or say 421 and close when {@code lockedOut}. */
     public record Penalty(Duration delay, boolean lockedOut) {}
 
-    /** Beyond this many clients or accounts, counts past their lockout are dropped at the next failure. */
-    private static final int PRUNE_ABOVE = 10_000;
+    /** Clients, and accounts, remembered at most: a guesser with many addresses cannot fill the heap. */
+    private static final int MAX_COUNTS = 100_000;
 
     private record Failures(int inARow, long lastMillis) {}
 
     private final Settings settings;
     private final Clock clock;
-    private final Map<String, Failures> clients = new ConcurrentHashMap<>();
-    private final Map<String, Failures> accounts = new ConcurrentHashMap<>();
+    private final Map<String, Failures> clients;
+    private final Map<String, Failures> accounts;
 
     public AuthThrottle(Settings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
+        this.clients = counts();
+        this.accounts = counts();
+    }
+
+    /** Bounded by size; staleness is judged on the injected clock, so expiry is not left to the cache. */
+    private static Map<String, Failures> counts() {
+        return CacheBuilder.newBuilder().maximumSize(MAX_COUNTS).<String, Failures>build().asMap();
     }
 
     /** Whether the client or the account is locked out now: AUTH is refused without a check. */
@@ -70,16 +79,12 @@ public final class AuthThrottle {
         return new Penalty(Duration.ofMillis(Math.min(delay, settings.maxFailureDelay().toMillis())), false);
     }
 
-    /** A successful login clears the client's count and the account's. */
-    public void succeeded(String client, String account) {
-        clients.remove(client);
+    /** A successful login clears the account's count. */
+    public void succeeded(String account) {
         accounts.remove(accountKey(account));
     }
 
     private int count(Map<String, Failures> counts, String key, long now) {
-        if (counts.size() > PRUNE_ABOVE) {
-            counts.values().removeIf(failures -> stale(failures, now));
-        }
         return counts.merge(key, new Failures(1, now), (old, added) ->
                 stale(old, now) ? added : new Failures(old.inARow() + 1, now)).inARow();
     }
@@ -92,7 +97,7 @@ public final class AuthThrottle {
         return now - failures.lastMillis() > settings.lockout().toMillis();
     }
 
-    /** Accounts are addresses: one count whatever the case the guesser types. */
+    /** One count per account, whatever the case of the key (the caller gives the address's key). */
     private static String accountKey(String account) {
         return account.toLowerCase(Locale.ROOT);
     }

@@ -49,10 +49,12 @@ class AuthThrottleTest {
     }
 
     @Test
-    void aSuccessClearsTheCounts() {
+    void aSuccessClearsTheAccountsCountButNotTheClients() {
         throttle.failed("192.0.2.1", "anna@x.test");
         throttle.failed("192.0.2.1", "anna@x.test");
-        throttle.succeeded("192.0.2.1", "anna@x.test");
-        assertEquals(Duration.ofSeconds(1), throttle.failed("192.0.2.1", "anna@x.test").delay());
+        throttle.succeeded("anna@x.test");
+        assertEquals(Duration.ofSeconds(1), throttle.failed("198.51.100.7", "anna@x.test").delay());
+        assertEquals(Duration.ofSeconds(4), throttle.failed("192.0.2.1", "bob@x.test").delay(),
+                "a guesser who owns one account does not clear its record by logging in to it");
     }
 }
