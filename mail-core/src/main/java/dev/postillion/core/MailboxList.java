@@ -16,7 +16,7 @@ public final class MailboxList {
     /** @return the addr-specs, stripped, in order; none for an empty list */
     public static List<String> addresses(String value) {
         List<String> addresses = new ArrayList<>();
-        for (String mailbox : mailboxes(withoutComments(value.replace("\r", "").replace("\n", "")))) {
+        for (String mailbox : split(unfolded(value), false).orElseThrow()) {
             String address = addrSpec(mailbox);
             if (!address.isEmpty()) {
                 addresses.add(address);
@@ -32,7 +32,7 @@ public final class MailboxList {
      * element, an addr-spec with spaces), where {@link #addresses} would guess.
      */
     public static Optional<List<String>> strictAddresses(String value) {
-        Optional<List<String>> elements = elements(withoutComments(value.replace("\r", "").replace("\n", "")));
+        Optional<List<String>> elements = split(unfolded(value), true);
         if (elements.isEmpty()) {
             return Optional.empty();
         }
@@ -47,37 +47,6 @@ public final class MailboxList {
         return Optional.of(addresses);
     }
 
-    /** The list split at commas outside quotes and angle brackets; empty for a group or a stray bracket. */
-    private static Optional<List<String>> elements(String value) {
-        List<String> elements = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        boolean quoted = false;
-        boolean angle = false;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (quoted && c == '\\' && i + 1 < value.length()) {
-                current.append(c).append(value.charAt(++i));
-                continue;
-            }
-            if (c == '"') {
-                quoted = !quoted;
-            } else if (!quoted && (c == '<' && angle || c == '>' && !angle)) {
-                return Optional.empty();
-            } else if (!quoted && (c == '<' || c == '>')) {
-                angle = c == '<';
-            } else if (!quoted && !angle && (c == ':' || c == ';')) {
-                return Optional.empty();
-            } else if (!quoted && !angle && c == ',') {
-                elements.add(current.toString());
-                current.setLength(0);
-                continue;
-            }
-            current.append(c);
-        }
-        elements.add(current.toString());
-        return quoted || angle ? Optional.empty() : Optional.of(elements);
-    }
-
     /** The one addr-spec of a mailbox: its only angle-addr, with nothing after it, or the whole of it. */
     private static Optional<String> strictAddrSpec(String mailbox) {
         int open = mailbox.indexOf('<');
@@ -89,6 +58,11 @@ public final class MailboxList {
         String inside = mailbox.substring(open + 1, close).strip();
         boolean alone = mailbox.indexOf('<', open + 1) < 0 && mailbox.substring(close + 1).isBlank();
         return alone && !inside.isEmpty() ? Optional.of(inside) : Optional.empty();
+    }
+
+    /** The value unfolded (RFC 5322 section 2.2.3), without its comments. */
+    private static String unfolded(String value) {
+        return withoutComments(value.replace("\r", "").replace("\n", ""));
     }
 
     /** The text with each comment (nested ones too, section 3.2.2) replaced by a space. */
@@ -119,10 +93,11 @@ public final class MailboxList {
     }
 
     /**
-     * The mailboxes of a list: split at commas outside quotes and angle brackets; a group's
-     * display name (before its ":") is dropped and its ";" ends a mailbox (section 3.4).
+     * The mailboxes of a list: split at commas outside quotes and angle brackets. Leniently, a
+     * group's display name (before its ":") is dropped and its ";" ends a mailbox (section 3.4);
+     * strictly, a group or a stray or unclosed bracket or quote makes the list unreadable (empty).
      */
-    private static List<String> mailboxes(String value) {
+    private static Optional<List<String>> split(String value, boolean strict) {
         List<String> mailboxes = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         boolean quoted = false;
@@ -133,22 +108,25 @@ public final class MailboxList {
                 current.append(c).append(value.charAt(++i));
                 continue;
             }
+            boolean structural = !quoted && !angle && (c == ',' || c == ';' || c == ':');
+            if (strict && !quoted && (c == '<' && angle || c == '>' && !angle || c == ';' || c == ':' && !angle)) {
+                return Optional.empty();
+            }
             if (c == '"') {
                 quoted = !quoted;
             } else if (!quoted && (c == '<' || c == '>')) {
                 angle = c == '<';
-            } else if (!quoted && !angle && (c == ',' || c == ';')) {
-                mailboxes.add(current.toString());
-                current.setLength(0);
-                continue;
-            } else if (!quoted && !angle && c == ':') {
-                current.setLength(0); // a group's display name
+            } else if (structural) {
+                if (c != ':') {
+                    mailboxes.add(current.toString());
+                }
+                current.setLength(0); // after ":", what came before was a group's display name
                 continue;
             }
             current.append(c);
         }
         mailboxes.add(current.toString());
-        return mailboxes;
+        return strict && (quoted || angle) ? Optional.empty() : Optional.of(mailboxes);
     }
 
     /** The addr-spec of a mailbox: inside its angle brackets, or the whole of it. */
