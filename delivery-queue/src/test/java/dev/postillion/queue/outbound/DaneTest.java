@@ -54,6 +54,7 @@ class DaneTest {
     private static final int PKIX_EE = 1;
     private static final int CERT = 0;
     private static final int SPKI = 1;
+    private static final int FULL = 0;
     private static final int SHA256 = 1;
 
     private final FakeMx mx = FakeMx.start();
@@ -105,7 +106,11 @@ class DaneTest {
 
     /** A TLSA record for the fake MX at {@code host}: RFC 6698 section 3, {@code _port._tcp.host}. */
     private void tlsa(String host, int usage, int selector, byte[] data) {
-        dns.tlsa("_" + mx.port() + "._tcp." + host, usage, selector, SHA256, sha256(data));
+        dns.tlsa(tlsaName(host), usage, selector, SHA256, sha256(data));
+    }
+
+    private String tlsaName(String host) {
+        return "_" + mx.port() + "._tcp." + host;
     }
 
     private static byte[] spki(TlsIdentity identity) {
@@ -202,6 +207,38 @@ class DaneTest {
     }
 
     @Test
+    void daneTaAcceptsAChainThroughAnIntermediateCa() {
+        TlsIdentity authority = TlsIdentity.authority("Test CA");
+        mx.tls(authority.intermediate("Test Intermediate CA").issue(SIGNED_MX, SIGNED_MX));
+        tlsa(SIGNED_MX, DANE_TA, CERT, cert(authority));
+        start("");
+
+        assertSentOverTls(deliver(SIGNED), Dane.VERIFIED);
+    }
+
+    @Test
+    void daneTaPublishingTheWholeKeyNeedsNoCaCertificateInTheChain() {
+        TlsIdentity authority = TlsIdentity.authority("Test CA");
+        mx.tls(authority.issue(SIGNED_MX, SIGNED_MX).withoutAnchor());
+        dns.tlsa(tlsaName(SIGNED_MX), DANE_TA, SPKI, FULL, spki(authority)); // RFC 7672 section 3.1.2
+        start("");
+
+        assertSentOverTls(deliver(SIGNED), Dane.VERIFIED);
+    }
+
+    @Test
+    void daneTaRejectsACertificateSignedByAServerCertificateUnderTheAnchor() {
+        TlsIdentity authority = TlsIdentity.authority("Test CA");
+        TlsIdentity someoneElsesServer = authority.issue("mx.attacker.test", "mx.attacker.test");
+        mx.tls(someoneElsesServer.issue(SIGNED_MX, SIGNED_MX)); // presents [forged, attacker's, CA]
+        tlsa(SIGNED_MX, DANE_TA, CERT, cert(authority));
+        start("");
+
+        assertDeferred(deliver(SIGNED), "4.7.5",
+                "dane: no TLSA record matches the server certificate of mx.signed.test[127.0.0.1]", Dane.FAILED);
+    }
+
+    @Test
     void aSecureMxHostWithoutTlsaRecordsGetsOpportunisticTls() {
         mx.tls(selfSigned);
         start("");
@@ -240,7 +277,7 @@ class DaneTest {
     void aBogusTlsaAnswerDefersWithoutConnecting() {
         mx.tls(selfSigned);
         tlsa(SIGNED_MX, DANE_EE, SPKI, spki(selfSigned));
-        zone.forge("_" + mx.port() + "._tcp." + SIGNED_MX);
+        zone.forge(tlsaName(SIGNED_MX));
         start("");
 
         RecipientOutcome outcome = deliver(SIGNED);
