@@ -56,6 +56,9 @@ class DaneTest {
     private static final int SPKI = 1;
     private static final int FULL = 0;
     private static final int SHA256 = 1;
+    /** A 220 to STARTTLS, then plain text as a man in the middle would insert it before TLS. */
+    private static final String INJECTED = "220 go\r\n250-x\r\n250-SIZE 1";
+    private static final String TLS_UNAVAILABLE = "454 4.7.0 TLS not available due to local problem";
 
     private final FakeMx mx = FakeMx.start();
     private final TlsIdentity selfSigned = TlsIdentity.selfSigned(SIGNED_MX);
@@ -334,6 +337,47 @@ class DaneTest {
         assertEquals("4.7.5", outcome.dsn());
         assertTrue(outcome.detail().startsWith("TLS handshake with mx.plain.test[127.0.0.1] failed: "), outcome.detail());
         assertEquals(1, mx.connections());
+    }
+
+    @Test
+    void plainTextAfterTheStarttlsReplyIsATlsFailureWhereTlsIsRequired() {
+        mx.tls(selfSigned).reply(FakeMx.Command.STARTTLS, INJECTED);
+        start("level = encrypt");
+
+        assertDeferred(deliver(PLAIN), "4.7.5", "TLS handshake with mx.plain.test[127.0.0.1] failed: "
+                + "plain text after the 220 reply to STARTTLS", Dane.OFF);
+        assertEquals(1, mx.connections());
+    }
+
+    @Test
+    void plainTextAfterTheStarttlsReplyFallsBackToPlainTextWhereTlsIsOpportunistic() {
+        mx.tls(selfSigned).reply(FakeMx.Command.STARTTLS, INJECTED);
+        start("level = may");
+
+        RecipientOutcome outcome = deliver(PLAIN);
+
+        assertEquals(Status.SENT, outcome.status(), outcome.detail());
+        assertEquals(new TransportSecurity("none", Dane.OFF), security(outcome));
+        assertEquals(2, mx.connections());
+    }
+
+    @Test
+    void starttlsRefusedDefersWhereTlsIsRequired() {
+        mx.tls(selfSigned).reply(FakeMx.Command.STARTTLS, TLS_UNAVAILABLE);
+        start("level = encrypt");
+
+        assertDeferred(deliver(PLAIN), "4.7.0", "host mx.plain.test[127.0.0.1] said: " + TLS_UNAVAILABLE
+                + " (in reply to STARTTLS command)", Dane.OFF);
+    }
+
+    @Test
+    void starttlsRefusedDefersUnderDane() {
+        mx.tls(selfSigned).reply(FakeMx.Command.STARTTLS, TLS_UNAVAILABLE);
+        tlsa(SIGNED_MX, DANE_EE, SPKI, spki(selfSigned));
+        start("");
+
+        assertDeferred(deliver(SIGNED), "4.7.0", "host mx.signed.test[127.0.0.1] said: " + TLS_UNAVAILABLE
+                + " (in reply to STARTTLS command)", Dane.FAILED);
     }
 
     @Test
