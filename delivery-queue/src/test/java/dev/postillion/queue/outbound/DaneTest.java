@@ -381,6 +381,42 @@ class DaneTest {
     }
 
     @Test
+    void daneOnlyDeliversOverVerifiedTls() {
+        mx.tls(selfSigned);
+        tlsa(SIGNED_MX, DANE_EE, SPKI, spki(selfSigned));
+        start("level = dane-only");
+
+        assertSentOverTls(deliver(SIGNED), Dane.VERIFIED);
+    }
+
+    @Test
+    void daneOnlyDefersAnUnsignedDomainWithoutConnecting() {
+        mx.tls(selfSigned);
+        start("level = dane-only");
+
+        RecipientOutcome outcome = deliver(PLAIN);
+
+        assertEquals(Status.DEFERRED, outcome.status());
+        assertEquals("4.7.5", outcome.dsn());
+        assertEquals("dane-only: no DNSSEC-validated TLSA records", outcome.detail());
+        assertEquals(new TransportSecurity("none", Dane.FAILED), security(outcome));
+        assertEquals(0, mx.connections());
+    }
+
+    @Test
+    void daneOnlyDefersASecureHostWithOnlyUnusableRecords() {
+        mx.tls(selfSigned);
+        tlsa(SIGNED_MX, PKIX_EE, SPKI, spki(selfSigned));
+        start("policy { \"" + SIGNED + "\" = dane-only }");
+
+        RecipientOutcome outcome = deliver(SIGNED);
+
+        assertEquals(Status.DEFERRED, outcome.status());
+        assertEquals("dane-only: no usable TLSA record", outcome.detail());
+        assertEquals(0, mx.connections());
+    }
+
+    @Test
     void levelNoneNeverSaysStarttls() {
         mx.tls(selfSigned);
         start("level = none");
