@@ -12,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -130,23 +131,34 @@ final class Conversation extends SimpleChannelInboundHandler<SmtpReply> {
 
     /**
      * Puts TLS under the conversation, after a 220 reply to STARTTLS (RFC 3207 section 4): the
-     * handler goes first in the pipeline, so that everything read from now on is decrypted first.
-     * The future completes with the TLS session once the handshake is done; a failed handshake
-     * breaks the conversation, and fails the future with why.
+     * handler goes first in the pipeline, so that everything read from now on is decrypted first,
+     * and a fresh reply decoder after it. Called on the 220 itself, before anything more is read.
+     * The future completes with the TLS session once the handshake is done; a failed handshake, or
+     * plain text that came after the 220, breaks the conversation, and fails the future with why.
      */
     CompletableFuture<SSLSession> startTls(SslHandler tls) {
         CompletableFuture<SSLSession> secured = new CompletableFuture<>();
+        SmtpReplyDecoder decoder = ctx.pipeline().get(SmtpReplyDecoder.class);
+        if (!decoder.idle()) {
+            tlsFailed(secured, new SSLException("plain text after the 220 reply to STARTTLS"));
+            return secured;
+        }
+        ctx.pipeline().replace(decoder, null, new SmtpReplyDecoder());
         ctx.pipeline().addFirst(tls);
         tls.handshakeFuture().addListener(handshake -> {
             if (handshake.isSuccess()) {
                 secured.complete(tls.engine().getSession());
             } else {
-                ConversationBroken failure = ConversationBroken.tlsFailed(server, handshake.cause());
-                breakOff(failure);
-                secured.completeExceptionally(failure);
+                tlsFailed(secured, handshake.cause());
             }
         });
         return secured;
+    }
+
+    private void tlsFailed(CompletableFuture<SSLSession> secured, Throwable cause) {
+        ConversationBroken failure = ConversationBroken.tlsFailed(server, cause);
+        breakOff(failure);
+        secured.completeExceptionally(failure);
     }
 
     @Override

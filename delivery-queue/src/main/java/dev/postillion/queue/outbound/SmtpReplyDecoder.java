@@ -46,11 +46,26 @@ final class SmtpReplyDecoder extends ByteToMessageDecoder {
             int end = length > 0 && in.getByte(lf - 1) == '\r' ? length - 1 : length;
             String line = in.toString(in.readerIndex(), end, StandardCharsets.UTF_8);
             in.readerIndex(lf + 1);
-            readLine(line, out);
+            if (readLine(line, out)) {
+                // One reply a call: the handler sees each before the next is read, so that on a 220
+                // to STARTTLS it can still tell whether plain text follows it (see idle()).
+                return;
+            }
         }
     }
 
-    private void readLine(String line, List<Object> out) {
+    /**
+     * Whether no byte of a reply has been read beyond the last reply passed on. After the 220 to
+     * STARTTLS, anything more is plain text sent before TLS, which a man in the middle may have
+     * inserted and which must not be read as the server's words under TLS (RFC 3207 section 4.2:
+     * nothing learnt before TLS is kept).
+     */
+    boolean idle() {
+        return lines.isEmpty() && !internalBuffer().isReadable();
+    }
+
+    /** @return whether the line ended a reply */
+    private boolean readLine(String line, List<Object> out) {
         boolean codeFirst = line.length() >= 3
                 && Character.isDigit(line.charAt(0)) && Character.isDigit(line.charAt(1)) && Character.isDigit(line.charAt(2));
         boolean last = line.length() == 3 || (codeFirst && line.charAt(3) == ' ');
@@ -66,5 +81,6 @@ final class SmtpReplyDecoder extends ByteToMessageDecoder {
             out.add(new SmtpReply(Integer.parseInt(line.substring(0, 3)), lines));
             lines.clear();
         }
+        return last;
     }
 }

@@ -39,7 +39,10 @@ import org.xbill.DNS.Type;
  * the validating {@link SecureNameService}, and when they are secure, each MX host's TLSA records
  * too (RFC 7672 section 2.2), so that the TLS client can apply DANE. Addresses always come from
  * the caching {@link NameService}: an insecure domain, nearly all of them, costs one validated
- * question, the MX one, and its keys are cached by the validator.
+ * question, the MX one. Validated answers are kept for their TTL by {@link SecureNameService}, so
+ * a domain routed again within it asks nothing. The TLSA records of every MX host are asked with
+ * its addresses, before the route is returned, not only of the host about to be tried: a cached
+ * answer makes that cheap, and the route stays a plain value.
  */
 public final class DnsRouteResolver implements RouteResolver {
 

@@ -10,12 +10,14 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.dnssec.ValidatingResolver;
@@ -32,16 +34,24 @@ import org.xbill.DNS.dnssec.ValidatingResolver;
  * not verify, a chain that breaks) is a failed question, as a validating resolver answers it with
  * SERVFAIL: it may be an attack, and is never taken as data.
  *
- * <p>Answers are not cached here, only the validated keys (by the resolver): these questions are
- * asked per new connection, and only about mail hosts.
+ * <p>Secure and insecure answers are kept for their TTL (RFC 2181 section 5.2: the least of the
+ * RRset's), capped at {@link #MAX_TTL}; negative ones for the SOA's negative TTL (RFC 2308 section
+ * 5), capped at {@link #MAX_NEGATIVE_TTL}. Failed and bogus answers are not kept: the next question
+ * asks again. The validator caches the keys of the chain itself.
  */
 public final class SecureNameService {
 
     /** An answer and whether DNSSEC proved it: records, or their absence (NXDOMAIN, NODATA). */
     public record SecureAnswer(DnsAnswer answer, boolean secure) {}
 
+    /** As Unbound's cache-max-ttl: a day at most, however long a zone's TTLs. */
+    private static final Duration MAX_TTL = Duration.ofDays(1);
+    /** RFC 2308 section 5 advises one to three hours as the most for negative answers. */
+    private static final Duration MAX_NEGATIVE_TTL = Duration.ofHours(1);
+
     private final ValidatingResolver resolver;
     private final Duration timeout;
+    private final ValidatedAnswers answers = new ValidatedAnswers();
 
     /** @throws IllegalArgumentException when {@code dnssec} has no trust anchor */
     public SecureNameService(DnsSettings settings, DnssecSettings dnssec) {
@@ -67,13 +77,39 @@ public final class SecureNameService {
         if (absolute.isEmpty()) {
             return CompletableFuture.completedFuture(new SecureAnswer(DnsAnswer.malformed(name, type), false));
         }
+        Optional<SecureAnswer> kept = answers.get(name, absolute.get(), type);
+        if (kept.isPresent()) {
+            return CompletableFuture.completedFuture(kept.get());
+        }
         Message question = Message.newQuery(Record.newRecord(absolute.get(), type, DClass.IN));
         return resolver.sendAsync(question)
                 .toCompletableFuture()
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((response, failure) -> failure == null
-                        ? classify(name, type, response)
+                        ? keep(absolute.get(), type, classify(name, type, response), response)
                         : new SecureAnswer(DnsAnswer.failed(name, type, failure), false));
+    }
+
+    private SecureAnswer keep(Name name, int type, SecureAnswer answer, Message response) {
+        answers.put(name, type, answer, ttl(answer.answer().outcome(), response));
+        return answer;
+    }
+
+    /** How long an answer may be kept; zero for a failure, or a negative answer without a SOA. */
+    private static Duration ttl(DnsAnswer.Outcome outcome, Message response) {
+        return switch (outcome) {
+            case RECORDS -> least(response.getSection(Section.ANSWER).stream().map(Record::getTTL), MAX_TTL);
+            // RFC 2308 section 5: the lesser of the SOA's own TTL and its MINIMUM field.
+            case NO_SUCH_DOMAIN, NO_DATA -> least(response.getSection(Section.AUTHORITY).stream()
+                    .filter(SOARecord.class::isInstance)
+                    .flatMap(soa -> Stream.of(soa.getTTL(), ((SOARecord) soa).getMinimum())), MAX_NEGATIVE_TTL);
+            case FAILED -> Duration.ZERO;
+        };
+    }
+
+    private static Duration least(Stream<Long> ttls, Duration cap) {
+        return ttls.min(Long::compare).map(Duration::ofSeconds).map(ttl -> ttl.compareTo(cap) < 0 ? ttl : cap)
+                .orElse(Duration.ZERO);
     }
 
     private static SecureAnswer classify(String name, int type, Message response) {

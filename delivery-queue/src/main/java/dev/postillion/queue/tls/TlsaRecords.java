@@ -1,12 +1,20 @@
 package dev.postillion.queue.tls;
 
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.xbill.DNS.TLSARecord;
 
 /**
@@ -27,6 +35,9 @@ public final class TlsaRecords {
     private static final int MATCH_SHA256 = 1;
     private static final int MATCH_SHA512 = 2;
 
+    /** The key algorithms of certificates in use on the Internet, as the JDK names them. */
+    private static final List<String> KEY_ALGORITHMS = List.of("RSA", "EC", "Ed25519", "Ed448");
+
     private final List<TLSARecord> records;
 
     private TlsaRecords(List<TLSARecord> records) {
@@ -45,8 +56,9 @@ public final class TlsaRecords {
      * <p>DANE-EE(3) matches the server's own certificate, with no other check: no name, no expiry
      * (RFC 7672 section 3.1.1), since the DNSSEC-signed record binds the key to the host. DANE-TA(2)
      * matches a CA certificate the server presented above its own (section 3.1.2: servers must send
-     * it), and then the chain up to it must verify, be current, and name {@code mxHost}
-     * (section 3.2.2: the MX host name, as DNS gave it, is the reference identifier).
+     * it, unless the record publishes the CA's whole public key), and then the chain up to it must
+     * be a valid PKIX path from it, and name {@code mxHost} (section 3.2.2: the MX host name, as DNS
+     * gave it, is the reference identifier).
      *
      * @param chain the server's chain, its own certificate first
      * @param mxHost the TLSA base domain: the MX host (or the domain itself, without MX records)
@@ -69,20 +81,63 @@ public final class TlsaRecords {
     private static boolean trustAnchorMatches(TLSARecord record, List<X509Certificate> chain, String mxHost) {
         for (int anchor = 1; anchor < chain.size(); anchor++) {
             if (matches(record, chain.get(anchor))) {
-                return issuedUnder(chain, anchor) && CertificateNames.matches(chain.get(0), mxHost);
+                return current(chain.get(anchor))
+                        && issuedUnder(chain.subList(0, anchor), new TrustAnchor(chain.get(anchor), null))
+                        && CertificateNames.matches(chain.get(0), mxHost);
             }
         }
-        return false;
+        return publishedKey(record).filter(key -> issuedUnder(chain, keyAnchor(chain, key))).isPresent()
+                && CertificateNames.matches(chain.get(0), mxHost);
     }
 
-    /** Each certificate below the anchor is signed by the next one up, and all are current. */
-    private static boolean issuedUnder(List<X509Certificate> chain, int anchor) {
-        try {
-            for (int i = 0; i < anchor; i++) {
-                chain.get(i).checkValidity();
-                chain.get(i).verify(chain.get(i + 1).getPublicKey());
+    /** An anchor of a published key alone, named as the issuer of the top certificate presented. */
+    private static TrustAnchor keyAnchor(List<X509Certificate> chain, PublicKey key) {
+        return new TrustAnchor(chain.get(chain.size() - 1).getIssuerX500Principal(), key, null);
+    }
+
+    /**
+     * The trust anchor's key, when a DANE-TA(2) record publishes it whole (SPKI(1), Full(0)): RFC
+     * 7672 section 3.1.2 then lets the server leave the anchor's certificate out of its chain, the
+     * key being all that is needed to verify the certificate it issued.
+     */
+    private static Optional<PublicKey> publishedKey(TLSARecord record) {
+        if (record.getSelector() != SELECTOR_SPKI || record.getMatchingType() != MATCH_FULL) {
+            return Optional.empty();
+        }
+        X509EncodedKeySpec spki = new X509EncodedKeySpec(record.getCertificateAssociationData());
+        for (String algorithm : KEY_ALGORITHMS) {
+            try {
+                return Optional.of(KeyFactory.getInstance(algorithm).generatePublic(spki));
+            } catch (GeneralSecurityException e) {
+                // another algorithm's key, or none: the SPKI names its algorithm only as an OID
             }
-            chain.get(anchor).checkValidity();
+        }
+        return Optional.empty();
+    }
+
+    private static boolean current(X509Certificate certificate) {
+        try {
+            certificate.checkValidity();
+            return true;
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether {@code path}, the server's certificate first, is a valid PKIX path (RFC 5280 section
+     * 6) from {@code anchor}: each certificate signed by the next, current, and every one above the
+     * server's own a CA (basicConstraints, path length, keyCertSign) whose subject is the issuer
+     * below it. Signatures alone are not enough: anyone with a leaf certificate under a published
+     * intermediate could sign one for any MX host with the leaf's key. No revocation check: under
+     * DANE, trust is withdrawn by withdrawing the TLSA record.
+     */
+    private static boolean issuedUnder(List<X509Certificate> path, TrustAnchor anchor) {
+        try {
+            PKIXParameters parameters = new PKIXParameters(Set.of(anchor));
+            parameters.setRevocationEnabled(false);
+            CertPathValidator.getInstance("PKIX")
+                    .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
             return true;
         } catch (GeneralSecurityException e) {
             return false;

@@ -54,7 +54,11 @@ class DaneTest {
     private static final int PKIX_EE = 1;
     private static final int CERT = 0;
     private static final int SPKI = 1;
+    private static final int FULL = 0;
     private static final int SHA256 = 1;
+    /** A 220 to STARTTLS, then plain text as a man in the middle would insert it before TLS. */
+    private static final String INJECTED = "220 go\r\n250-x\r\n250-SIZE 1";
+    private static final String TLS_UNAVAILABLE = "454 4.7.0 TLS not available due to local problem";
 
     private final FakeMx mx = FakeMx.start();
     private final TlsIdentity selfSigned = TlsIdentity.selfSigned(SIGNED_MX);
@@ -105,7 +109,11 @@ class DaneTest {
 
     /** A TLSA record for the fake MX at {@code host}: RFC 6698 section 3, {@code _port._tcp.host}. */
     private void tlsa(String host, int usage, int selector, byte[] data) {
-        dns.tlsa("_" + mx.port() + "._tcp." + host, usage, selector, SHA256, sha256(data));
+        dns.tlsa(tlsaName(host), usage, selector, SHA256, sha256(data));
+    }
+
+    private String tlsaName(String host) {
+        return "_" + mx.port() + "._tcp." + host;
     }
 
     private static byte[] spki(TlsIdentity identity) {
@@ -202,6 +210,38 @@ class DaneTest {
     }
 
     @Test
+    void daneTaAcceptsAChainThroughAnIntermediateCa() {
+        TlsIdentity authority = TlsIdentity.authority("Test CA");
+        mx.tls(authority.intermediate("Test Intermediate CA").issue(SIGNED_MX, SIGNED_MX));
+        tlsa(SIGNED_MX, DANE_TA, CERT, cert(authority));
+        start("");
+
+        assertSentOverTls(deliver(SIGNED), Dane.VERIFIED);
+    }
+
+    @Test
+    void daneTaPublishingTheWholeKeyNeedsNoCaCertificateInTheChain() {
+        TlsIdentity authority = TlsIdentity.authority("Test CA");
+        mx.tls(authority.issue(SIGNED_MX, SIGNED_MX).withoutAnchor());
+        dns.tlsa(tlsaName(SIGNED_MX), DANE_TA, SPKI, FULL, spki(authority)); // RFC 7672 section 3.1.2
+        start("");
+
+        assertSentOverTls(deliver(SIGNED), Dane.VERIFIED);
+    }
+
+    @Test
+    void daneTaRejectsACertificateSignedByAServerCertificateUnderTheAnchor() {
+        TlsIdentity authority = TlsIdentity.authority("Test CA");
+        TlsIdentity someoneElsesServer = authority.issue("mx.attacker.test", "mx.attacker.test");
+        mx.tls(someoneElsesServer.issue(SIGNED_MX, SIGNED_MX)); // presents [forged, attacker's, CA]
+        tlsa(SIGNED_MX, DANE_TA, CERT, cert(authority));
+        start("");
+
+        assertDeferred(deliver(SIGNED), "4.7.5",
+                "dane: no TLSA record matches the server certificate of mx.signed.test[127.0.0.1]", Dane.FAILED);
+    }
+
+    @Test
     void aSecureMxHostWithoutTlsaRecordsGetsOpportunisticTls() {
         mx.tls(selfSigned);
         start("");
@@ -240,7 +280,7 @@ class DaneTest {
     void aBogusTlsaAnswerDefersWithoutConnecting() {
         mx.tls(selfSigned);
         tlsa(SIGNED_MX, DANE_EE, SPKI, spki(selfSigned));
-        zone.forge("_" + mx.port() + "._tcp." + SIGNED_MX);
+        zone.forge(tlsaName(SIGNED_MX));
         start("");
 
         RecipientOutcome outcome = deliver(SIGNED);
@@ -297,6 +337,83 @@ class DaneTest {
         assertEquals("4.7.5", outcome.dsn());
         assertTrue(outcome.detail().startsWith("TLS handshake with mx.plain.test[127.0.0.1] failed: "), outcome.detail());
         assertEquals(1, mx.connections());
+    }
+
+    @Test
+    void plainTextAfterTheStarttlsReplyIsATlsFailureWhereTlsIsRequired() {
+        mx.tls(selfSigned).reply(FakeMx.Command.STARTTLS, INJECTED);
+        start("level = encrypt");
+
+        assertDeferred(deliver(PLAIN), "4.7.5", "TLS handshake with mx.plain.test[127.0.0.1] failed: "
+                + "plain text after the 220 reply to STARTTLS", Dane.OFF);
+        assertEquals(1, mx.connections());
+    }
+
+    @Test
+    void plainTextAfterTheStarttlsReplyFallsBackToPlainTextWhereTlsIsOpportunistic() {
+        mx.tls(selfSigned).reply(FakeMx.Command.STARTTLS, INJECTED);
+        start("level = may");
+
+        RecipientOutcome outcome = deliver(PLAIN);
+
+        assertEquals(Status.SENT, outcome.status(), outcome.detail());
+        assertEquals(new TransportSecurity("none", Dane.OFF), security(outcome));
+        assertEquals(2, mx.connections());
+    }
+
+    @Test
+    void starttlsRefusedDefersWhereTlsIsRequired() {
+        mx.tls(selfSigned).reply(FakeMx.Command.STARTTLS, TLS_UNAVAILABLE);
+        start("level = encrypt");
+
+        assertDeferred(deliver(PLAIN), "4.7.0", "host mx.plain.test[127.0.0.1] said: " + TLS_UNAVAILABLE
+                + " (in reply to STARTTLS command)", Dane.OFF);
+    }
+
+    @Test
+    void starttlsRefusedDefersUnderDane() {
+        mx.tls(selfSigned).reply(FakeMx.Command.STARTTLS, TLS_UNAVAILABLE);
+        tlsa(SIGNED_MX, DANE_EE, SPKI, spki(selfSigned));
+        start("");
+
+        assertDeferred(deliver(SIGNED), "4.7.0", "host mx.signed.test[127.0.0.1] said: " + TLS_UNAVAILABLE
+                + " (in reply to STARTTLS command)", Dane.FAILED);
+    }
+
+    @Test
+    void daneOnlyDeliversOverVerifiedTls() {
+        mx.tls(selfSigned);
+        tlsa(SIGNED_MX, DANE_EE, SPKI, spki(selfSigned));
+        start("level = dane-only");
+
+        assertSentOverTls(deliver(SIGNED), Dane.VERIFIED);
+    }
+
+    @Test
+    void daneOnlyDefersAnUnsignedDomainWithoutConnecting() {
+        mx.tls(selfSigned);
+        start("level = dane-only");
+
+        RecipientOutcome outcome = deliver(PLAIN);
+
+        assertEquals(Status.DEFERRED, outcome.status());
+        assertEquals("4.7.5", outcome.dsn());
+        assertEquals("dane-only: no DNSSEC-validated TLSA records", outcome.detail());
+        assertEquals(new TransportSecurity("none", Dane.FAILED), security(outcome));
+        assertEquals(0, mx.connections());
+    }
+
+    @Test
+    void daneOnlyDefersASecureHostWithOnlyUnusableRecords() {
+        mx.tls(selfSigned);
+        tlsa(SIGNED_MX, PKIX_EE, SPKI, spki(selfSigned));
+        start("policy { \"" + SIGNED + "\" = dane-only }");
+
+        RecipientOutcome outcome = deliver(SIGNED);
+
+        assertEquals(Status.DEFERRED, outcome.status());
+        assertEquals("dane-only: no usable TLSA record", outcome.detail());
+        assertEquals(0, mx.connections());
     }
 
     @Test

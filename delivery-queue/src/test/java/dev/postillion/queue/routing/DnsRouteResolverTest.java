@@ -4,12 +4,15 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.postillion.queue.testing.SignedZone;
 import dev.postillion.queue.testing.TestDnsServer;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Arrays;
@@ -213,6 +216,37 @@ class DnsRouteResolverTest {
         route("broken.example");
         assertEquals(1, dns.queries("nowhere.example", Type.MX));
         assertEquals(2, dns.queries("broken.example", Type.MX));
+    }
+
+    @Test
+    void validatedAnswersAreCachedSoThatASecondRouteAsksNothing() throws Exception {
+        signed();
+        Route first = route("signed.test");
+        int asked = dns.queries();
+
+        assertEquals(first, route("signed.test"));
+        assertEquals(asked, dns.queries());
+        assertEquals(1, dns.queries("_25._tcp.mx.signed.test", Type.TLSA));
+    }
+
+    @Test
+    void aBogusMxAnswerDefers() throws Exception {
+        signed().forge("signed.test");
+        Route route = route("signed.test");
+
+        Route.Unresolved deferred = assertInstanceOf(Route.Unresolved.class, route);
+        assertEquals("4.4.3", deferred.dsn());
+        assertTrue(deferred.reason().startsWith(
+                error("signed.test", "MX", "Host not found, try again (DNSSEC validation failed: ")), deferred.reason());
+    }
+
+    /** A signed zone with a mail host, and a resolver that validates with its key as trust anchor. */
+    private SignedZone signed() {
+        SignedZone zone = dns.sign("signed.test");
+        dns.mx("signed.test", 10, "mx.signed.test").a("mx.signed.test", "192.0.2.1");
+        resolver = new DnsRouteResolver(new DnsSettings(List.of(new InetSocketAddress("127.0.0.1", dns.port())),
+                Duration.ofSeconds(2), 1), new DnssecSettings(List.of(zone.trustAnchor())));
+        return zone;
     }
 
     @Test

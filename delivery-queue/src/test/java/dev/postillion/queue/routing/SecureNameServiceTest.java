@@ -1,5 +1,6 @@
 package dev.postillion.queue.routing;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /** DNSSEC validation against a signed zone of the test DNS server, its key as the trust anchor. */
@@ -68,6 +73,40 @@ class SecureNameServiceTest {
         SecureAnswer tlsa = query("mx.signed.test", Type.TLSA);
         assertEquals(DnsAnswer.Outcome.NO_DATA, tlsa.answer().outcome(), tlsa.answer().reason());
         assertTrue(tlsa.secure());
+    }
+
+    @Test
+    void answersAreKeptForTheirTtl() throws TextParseException {
+        dns.add(new MXRecord(Name.fromString("brief.signed.test."), DClass.IN, 1, 10,
+                Name.fromString("mx.signed.test.")));
+        query("brief.signed.test", Type.MX);
+        assertTrue(query("brief.signed.test", Type.MX).secure());
+        assertEquals(1, dns.queries("brief.signed.test", Type.MX));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            query("brief.signed.test", Type.MX);
+            return dns.queries("brief.signed.test", Type.MX) == 2;
+        });
+    }
+
+    @Test
+    void insecureAnswersAndProvenAbsenceAreKeptToo() {
+        query("plain.test", Type.MX);
+        query("_25._tcp.mx.signed.test", Type.TLSA);
+
+        assertFalse(query("plain.test", Type.MX).secure());
+        assertEquals(DnsAnswer.Outcome.NO_SUCH_DOMAIN, query("_25._tcp.mx.signed.test.", Type.TLSA).answer().outcome());
+        assertEquals(1, dns.queries("plain.test", Type.MX));
+        assertEquals(1, dns.queries("_25._tcp.mx.signed.test", Type.TLSA));
+    }
+
+    @Test
+    void bogusAnswersAreNotKept() {
+        zone.forge("mx.signed.test");
+        query("mx.signed.test", Type.A);
+
+        assertEquals(DnsAnswer.Outcome.FAILED, query("mx.signed.test", Type.A).answer().outcome());
+        assertEquals(2, dns.queries("mx.signed.test", Type.A));
     }
 
     @Test

@@ -46,8 +46,12 @@ import javax.net.ssl.SSLSocket;
  */
 public final class FakeMx implements AutoCloseable {
 
-    /** What a script applies to; {@code END_OF_DATA} is the final dot after the content. */
-    public enum Command { EHLO, HELO, MAIL, RCPT, DATA, END_OF_DATA, RSET, QUIT }
+    /**
+     * What a script applies to; {@code END_OF_DATA} is the final dot after the content. A scripted
+     * reply may hold several lines joined by CRLF: for {@code STARTTLS}, a 220 followed by plain
+     * text that a man in the middle inserted before TLS; any other reply to STARTTLS is the only answer.
+     */
+    public enum Command { EHLO, HELO, MAIL, RCPT, DATA, END_OF_DATA, RSET, QUIT, STARTTLS }
 
     /** EHLO keywords the server can offer. */
     public enum Extension { PIPELINING, SIZE, EIGHTBITMIME, SMTPUTF8, DSN, STARTTLS }
@@ -394,7 +398,11 @@ public final class FakeMx implements AutoCloseable {
                 send("502 5.5.2 Error: command not recognized");
                 return true;
             }
-            send("220 2.0.0 Ready to start TLS");
+            String ready = scripted(Command.STARTTLS, "220 2.0.0 Ready to start TLS");
+            send(ready);
+            if (!ready.startsWith("220")) {
+                return true;
+            }
             if (tlsBroken) {
                 send("this is not a TLS record");
                 return false;

@@ -7,6 +7,7 @@ import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,12 +53,31 @@ public final class TlsIdentity {
         return new TlsIdentity(key, List.of(certificate(name, key, name, key, true)));
     }
 
-    /** A server certificate issued by this CA for {@code dnsNames}, presented with the CA's certificate. */
+    /**
+     * A server certificate signed with this identity's key for {@code dnsNames}, presented with this
+     * identity's chain. Issued by a non-CA (a server's own identity), it is the forgery DANE-TA(2)
+     * must reject: a valid signature from a certificate not allowed to issue.
+     */
     public TlsIdentity issue(String subject, String... dnsNames) {
-        KeyPair serverKey = TestKeys.p256();
-        X509Certificate issuer = chain.get(0);
-        X509Certificate server = certificate(subject, serverKey, commonName(issuer), key, false, dnsNames);
-        return new TlsIdentity(serverKey, List.of(server, issuer));
+        return signed(subject, false, dnsNames);
+    }
+
+    /** An intermediate CA under this one, presenting this identity's chain above its own certificate. */
+    public TlsIdentity intermediate(String name) {
+        return signed(name, true);
+    }
+
+    /** This identity presenting its chain without the CA's certificate at the top. */
+    public TlsIdentity withoutAnchor() {
+        return new TlsIdentity(key, chain.subList(0, chain.size() - 1));
+    }
+
+    private TlsIdentity signed(String subject, boolean authority, String... dnsNames) {
+        KeyPair subjectKey = TestKeys.p256();
+        List<X509Certificate> presented = new ArrayList<>(List.of(
+                certificate(subject, subjectKey, commonName(chain.get(0)), key, authority, dnsNames)));
+        presented.addAll(chain);
+        return new TlsIdentity(subjectKey, presented);
     }
 
     /** The server's own certificate (the CA's, for an authority). */
