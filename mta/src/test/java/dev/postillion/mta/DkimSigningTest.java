@@ -4,6 +4,7 @@ import static dev.postillion.mta.SmtpProtocolTest.connect;
 import static dev.postillion.mta.SmtpProtocolTest.send;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * DKIM signing through a real node (SPEC section 5): keys made and shown by the admin API, mail
  * from a relay network client to a remote MX, the signatures it arrives with checked by our
  * verifier (key records from the test's DNS server) and by dkimpy (records as the API gave them).
+ * The relay network is 127.0.0.1 alone: a client at {@value #OUTSIDE} is a stranger on port 25.
  */
 class DkimSigningTest extends NodeInRemoteWorld {
 
@@ -42,11 +44,12 @@ class DkimSigningTest extends NodeInRemoteWorld {
     private static final Pattern RSA_RECORD = Pattern.compile("v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA"
             + "[A-Za-z0-9+/]{342}IDAQAB");
     private static final int TXT_STRING = 255;
+    private static final String OUTSIDE = "127.0.0.3";
 
     @BeforeAll
     static void start() throws IOException {
         startWorld();
-        startNode(Map.of());
+        startNode(Map.of("postillion.smtp.relay-networks", List.of("127.0.0.1/32")));
     }
 
     @Test
@@ -143,6 +146,51 @@ class DkimSigningTest extends NodeInRemoteWorld {
         }
     }
 
+    /**
+     * A stranger forges a hosted From to a hosted address that redirects to a remote one: the
+     * domain publishes no DMARC policy, so the message is taken, but the forward leaves unsigned,
+     * or the forgery would arrive with signatures that pass DMARC.
+     */
+    @Test
+    void aForwardOfMailFromOutsideWithAHostedFromIsNotSigned() throws Exception {
+        createDomain("forged.test");
+        assertEquals(201, node.post("/api/v1/domains/forged.test/dkim", "").statusCode());
+        node.createMailbox("anna@forged.test");
+        HttpResponse<String> redirect = node.put("/api/v1/addresses/anna@forged.test/redirect",
+                "{\"targets\":[\"victim@remote.test\"],\"keepCopy\":false}");
+        assertEquals(200, redirect.statusCode(), redirect.body());
+
+        try (SmtpClient smtp = outside()) {
+            send(smtp, "<ceo@forged.test>", message("ceo@forged.test", "anna@forged.test"), "anna@forged.test");
+        }
+        Transaction forwarded = awaitReceived("victim@remote.test");
+        assertTrue(forwarded.text().contains("\r\nFrom: Sender <ceo@forged.test>\r\n"), forwarded.text());
+        assertFalse(forwarded.text().contains("DKIM-Signature:"), forwarded.text());
+    }
+
+    /** The node wrote the auto-reply, from a hosted address: it is signed like our users' mail. */
+    @Test
+    void anAutoReplyOfAHostedAddressIsSigned() throws Exception {
+        createDomain("away.test");
+        String records = node.post("/api/v1/domains/away.test/dkim", "").body();
+        node.createMailbox("bea@away.test");
+        HttpResponse<String> responder = node.post("/api/v1/addresses/bea@away.test/responders",
+                "{\"name\":\"Away\",\"text\":\"Away.\"}");
+        assertEquals(201, responder.statusCode(), responder.body());
+        String id = JSON.readTree(responder.body()).get("id").asText();
+        HttpResponse<String> activated = node.post("/api/v1/addresses/bea@away.test/responders/" + id + "/activate", "");
+        assertEquals(200, activated.statusCode(), activated.body());
+
+        try (SmtpClient smtp = outside()) {
+            send(smtp, "<asker@remote.test>", message("asker@remote.test", "bea@away.test"), "bea@away.test");
+        }
+        Transaction reply = awaitReceived("asker@remote.test");
+        assertTrue(reply.text().contains("\r\nAuto-Submitted: auto-replied\r\n"), reply.text());
+        assertEquals(List.of("ed25519-sha256 away.test ed1 pass", "rsa-sha256 away.test rsa1 pass"),
+                verify(reply, "away.test").stream().map(DkimSigningTest::describe).toList());
+        assertEquals(List.of("0 pass ed25519-sha256", "1 pass rsa-sha256"), Dkimpy.verify(reply.content(), records));
+    }
+
     private static void createDomain(String name) {
         HttpResponse<String> created = node.post("/api/v1/domains", "{\"name\":\"" + name + "\"}");
         assertEquals(201, created.statusCode(), created.body());
@@ -150,11 +198,26 @@ class DkimSigningTest extends NodeInRemoteWorld {
 
     /** Relays a message from {@code from} to one remote recipient and returns it as the remote MX received it. */
     private static Transaction sendFrom(String from, String to) throws IOException {
-        String content = "From: Sender <" + from + ">\r\nTo: " + to + "\r\nSubject: signed?\r\n"
-                + "Date: Mon, 23 Nov 2026 10:00:00 +0000\r\nMessage-ID: <" + to + ">\r\n\r\nbody\r\n";
         try (SmtpClient smtp = connect(node)) {
-            send(smtp, "<" + from + ">", content, to);
+            send(smtp, "<" + from + ">", message(from, to), to);
         }
+        return awaitReceived(to);
+    }
+
+    private static String message(String from, String to) {
+        return "From: Sender <" + from + ">\r\nTo: " + to + "\r\nSubject: signed?\r\n"
+                + "Date: Mon, 23 Nov 2026 10:00:00 +0000\r\nMessage-ID: <" + to + ">\r\n\r\nbody\r\n";
+    }
+
+    /** A client on port 25 from {@value #OUTSIDE}: not in the relay network, not authenticated. */
+    private static SmtpClient outside() throws IOException {
+        SmtpClient smtp = new SmtpClient(node.smtpPort(), OUTSIDE);
+        assertEquals(SmtpProtocolTest.GREETING, smtp.reply());
+        assertTrue(smtp.command("EHLO outside.test").startsWith("250-mx.test\n"));
+        return smtp;
+    }
+
+    private static Transaction awaitReceived(String to) {
         await().atMost(Duration.ofSeconds(15)).until(() -> received(to) != null);
         return received(to);
     }
