@@ -64,23 +64,42 @@ class DkimSigningTest extends NodeInRemoteWorld {
 
         HttpResponse<String> again = node.post("/api/v1/domains/keys.test/dkim", "");
         assertEquals(409, again.statusCode());
-        assertEquals("{\"error\":\"keys.test already has DKIM keys; POST with ?rotate=true to replace them with new"
-                + " ones under new selectors\"}", again.body());
+        assertEquals("{\"error\":\"keys.test already has DKIM keys; POST with ?rotate=true to make new ones under new"
+                + " selectors\"}", again.body());
         assertEquals(created.body(), node.get("/api/v1/domains/keys.test/dkim").body());
     }
 
+    /**
+     * Rotation in two steps: the new keys are pending, shown to be published, while the current
+     * keys go on signing; activation makes them sign and drops the old ones.
+     */
     @Test
-    void rotationMakesNewKeysUnderNewSelectors() throws Exception {
+    void rotatedKeysSignOnlyOnceActivated() throws Exception {
         createDomain("rotate.test");
         List<String> first = values(node.post("/api/v1/domains/rotate.test/dkim", "").body());
         HttpResponse<String> rotated = node.post("/api/v1/domains/rotate.test/dkim?rotate=true", "");
         assertEquals(201, rotated.statusCode(), rotated.body());
-        List<String> second = values(rotated.body());
-        assertEquals(recordsJson("rotate.test", List.of("ed2", "rsa2"), second), rotated.body());
+        List<String> second = values(JSON.readTree(rotated.body()).get("pending").toString());
+        String current = recordsJson("rotate.test", List.of("ed1", "rsa1"), first);
+        assertEquals(current.substring(0, current.length() - 1) + ",\"pending\":"
+                + recordsJson("rotate.test", List.of("ed2", "rsa2"), second) + "}", rotated.body());
         assertTrue(!first.get(0).equals(second.get(0)) && !first.get(1).equals(second.get(1)));
+        assertEquals(rotated.body(), node.get("/api/v1/domains/rotate.test/dkim").body());
+        assertError(node.post("/api/v1/domains/rotate.test/dkim?rotate=true", ""), 409, "rotate.test already has"
+                + " pending DKIM keys; publish their records and POST /api/v1/domains/rotate.test/dkim/activate before"
+                + " rotating again");
 
-        Transaction received = sendFrom("anna@rotate.test", "after-rotation@remote.test");
-        assertEquals(List.of("ed2", "rsa2"), verify(received, "rotate.test").stream().map(DkimResult::selector).toList());
+        Transaction beforeActivation = sendFrom("anna@rotate.test", "before-activation@remote.test");
+        assertEquals(List.of("ed1", "rsa1"), selectors(beforeActivation, "rotate.test"));
+
+        HttpResponse<String> activated = node.post("/api/v1/domains/rotate.test/dkim/activate", "");
+        assertEquals(200, activated.statusCode(), activated.body());
+        assertEquals(recordsJson("rotate.test", List.of("ed2", "rsa2"), second), activated.body());
+        assertEquals(activated.body(), node.get("/api/v1/domains/rotate.test/dkim").body());
+        Transaction afterActivation = sendFrom("anna@rotate.test", "after-activation@remote.test");
+        assertEquals(List.of("ed2", "rsa2"), selectors(afterActivation, "rotate.test"));
+        assertError(node.post("/api/v1/domains/rotate.test/dkim/activate", ""), 409, "rotate.test has no pending DKIM"
+                + " keys; POST /api/v1/domains/rotate.test/dkim?rotate=true makes them");
     }
 
     @Test
@@ -92,6 +111,9 @@ class DkimSigningTest extends NodeInRemoteWorld {
         assertError(node.post("/api/v1/domains/nowhere.test/dkim", ""), 404, "no domain nowhere.test");
         assertError(node.post("/api/v1/domains/plain.test/dkim?rotate=yes", ""), 400,
                 "parameter 'rotate' must be true or false, not 'yes'");
+        assertError(node.post("/api/v1/domains/nowhere.test/dkim/activate", ""), 404, "no domain nowhere.test");
+        assertError(node.post("/api/v1/domains/plain.test/dkim/activate", ""), 409,
+                "plain.test has no pending DKIM keys; POST /api/v1/domains/plain.test/dkim?rotate=true makes them");
     }
 
     @Test
@@ -129,6 +151,8 @@ class DkimSigningTest extends NodeInRemoteWorld {
         assertEquals(recordsJson("alias.test", List.of("ed1", "rsa1"), values), aliasRecords.body());
         assertError(node.post("/api/v1/domains/alias.test/dkim", ""), 400,
                 "alias.test is an alias domain of primary.test and signs with its keys; generate or rotate them there");
+        assertError(node.post("/api/v1/domains/alias.test/dkim/activate", ""), 400,
+                "alias.test is an alias domain of primary.test and signs with its keys; activate them there");
 
         Transaction received = sendFrom("anna@alias.test", "carol@remote.test");
         assertEquals(List.of("ed25519-sha256 alias.test ed1 pass", "rsa-sha256 alias.test rsa1 pass"),
@@ -248,6 +272,10 @@ class DkimSigningTest extends NodeInRemoteWorld {
             strings.add(value.substring(at, Math.min(value.length(), at + TXT_STRING)));
         }
         return strings.toArray(String[]::new);
+    }
+
+    private static List<String> selectors(Transaction received, String domain) throws Exception {
+        return verify(received, domain).stream().map(DkimResult::selector).toList();
     }
 
     private static String describe(DkimResult result) {
