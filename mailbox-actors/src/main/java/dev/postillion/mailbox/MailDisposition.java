@@ -111,9 +111,10 @@ record MailDisposition(Optional<String> folder, List<OutgoingMessage> forwards, 
     /**
      * The forward's envelope: from the node, dated now. It originated here only if the original
      * did: a forward of mail from elsewhere leaves DKIM-unsigned, for its From field may be forged
-     * and a signature would vouch for it (RFC 6376 section 5.1). Of the original MAIL parameters only those
-     * that still describe the content travel: BODY, and the DSN parameters ENVID and RET, so that
-     * a report coming back through SRS reaches the original sender as asked (RFC 3461 section 4).
+     * and a signature would vouch for it (RFC 6376 section 5.1). Of the original MAIL parameters
+     * only those that still describe the content travel: BODY, and the DSN parameters ENVID and
+     * RET, so that a report coming back through SRS reaches the original sender as asked (RFC 3461
+     * section 4).
      */
     private static Envelope forwardEnvelope(Rules rules, Envelope original, Optional<EmailAddress> sender,
             List<EmailAddress> targets) {

@@ -202,7 +202,8 @@ class DkimSigningTest extends NodeInRemoteWorld {
                 "{\"name\":\"Away\",\"text\":\"Away.\"}");
         assertEquals(201, responder.statusCode(), responder.body());
         String id = JSON.readTree(responder.body()).get("id").asText();
-        HttpResponse<String> activated = node.post("/api/v1/addresses/bea@away.test/responders/" + id + "/activate", "");
+        HttpResponse<String> activated = node.post("/api/v1/addresses/bea@away.test/responders/" + id + "/activate",
+                "");
         assertEquals(200, activated.statusCode(), activated.body());
 
         try (SmtpClient smtp = outside()) {
