@@ -1,5 +1,7 @@
 package dev.postillion.admin;
 
+import dev.postillion.admin.DkimAdmin.DomainRecords;
+import dev.postillion.admin.DkimAdmin.Generation;
 import dev.postillion.core.proto.DomainRecord;
 import dev.postillion.mailbox.Directory;
 import java.util.LinkedHashMap;
@@ -12,10 +14,14 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * {@code /api/v1/domains/{domain}/dkim}: a domain's DKIM signing keys, shown as the DNS TXT records
- * to publish (SPEC section 5). POST generates an Ed25519 and an RSA-2048 key; with keys already
- * there it is refused (409) unless {@code ?rotate=true}, which replaces them with keys under new
- * selectors. An alias domain signs with its primary domain's keys, so it has records (under its
- * own name) but no keys of its own to generate.
+ * to publish (SPEC section 5). POST generates an Ed25519 and an RSA-2048 key, which sign at once;
+ * with keys already there it is refused (409) unless {@code ?rotate=true}, which makes the next
+ * keys under new selectors as pending: signing goes on with the current keys until {@code POST
+ * .../dkim/activate}, once their records are published. An alias domain signs with its primary
+ * domain's keys, so it has records (under its own name) but no keys of its own to change.
+ *
+ * <p>Every answer with records has the shape of GET: {@code {"records":[...]}} for the current
+ * keys, and {@code "pending":{"records":[...]}} after it while there are pending keys.
  */
 final class DkimRoutes extends JsonRoutes {
 
@@ -28,36 +34,59 @@ final class DkimRoutes extends JsonRoutes {
     }
 
     Route route(String domain) {
-        return pathEnd(() -> concat(
-                get(() -> complete(records(domain))),
-                post(() -> parameterOptional("rotate", rotate -> generate(domain, rotate)))));
+        return concat(
+                pathEnd(() -> concat(
+                        get(() -> complete(records(domain))),
+                        post(() -> parameterOptional("rotate", rotate -> generate(domain, rotate))))),
+                path("activate", () -> post(() -> activate(domain))));
     }
 
     private HttpResponse records(String name) {
         DomainRecord domain = domain(name);
         String owner = domain.getAliasOf().isEmpty() ? domain.getName() : domain.getAliasOf();
-        List<DkimAdmin.KeyRecord> records = dkim.records(owner);
-        if (records.isEmpty()) {
-            throw ApiError.notFound("no DKIM keys for " + owner + "; POST /api/v1/domains/" + owner
-                    + "/dkim generates them");
-        }
+        DomainRecords records = dkim.records(owner).orElseThrow(() -> ApiError.notFound("no DKIM keys for " + owner
+                + "; POST /api/v1/domains/" + owner + "/dkim generates them"));
         return Json.response(StatusCodes.OK, recordsJson(domain.getName(), records));
     }
 
     private Route generate(String name, Optional<String> rotate) {
-        DomainRecord domain = domain(name);
-        if (!domain.getAliasOf().isEmpty()) {
-            throw ApiError.badRequest(domain.getName() + " is an alias domain of " + domain.getAliasOf()
-                    + " and signs with its keys; generate or rotate them there");
+        String domain = primary(name, "generate or rotate them there");
+        return completeWithFuture(dkim.generate(domain, rotate(rotate)).handle((generation, failure) ->
+                failure != null ? AdminRoutes.errorResponse(failure) : generated(domain, generation)));
+    }
+
+    private static HttpResponse generated(String domain, Generation generation) {
+        if (generation instanceof Generation.Created created) {
+            return Json.response(StatusCodes.CREATED, recordsJson(domain, created.records()));
         }
-        return completeWithFuture(dkim.generate(domain.getName(), rotate(rotate)).handle((created, failure) -> {
+        if (generation instanceof Generation.HasKeys) {
+            return Json.error(StatusCodes.CONFLICT, domain + " already has DKIM keys; POST with ?rotate=true to make"
+                    + " new ones under new selectors");
+        }
+        return Json.error(StatusCodes.CONFLICT, domain + " already has pending DKIM keys; publish their records and"
+                + " POST /api/v1/domains/" + domain + "/dkim/activate before rotating again");
+    }
+
+    private Route activate(String name) {
+        String domain = primary(name, "activate them there");
+        return completeWithFuture(dkim.activate(domain).handle((activated, failure) -> {
             if (failure != null) {
                 return AdminRoutes.errorResponse(failure);
             }
-            return created.map(records -> Json.response(StatusCodes.CREATED, recordsJson(domain.getName(), records)))
-                    .orElseGet(() -> Json.error(StatusCodes.CONFLICT, domain.getName() + " already has DKIM keys;"
-                            + " POST with ?rotate=true to replace them with new ones under new selectors"));
+            return activated.map(records -> Json.response(StatusCodes.OK, recordsJson(domain, records)))
+                    .orElseGet(() -> Json.error(StatusCodes.CONFLICT, domain + " has no pending DKIM keys;"
+                            + " POST /api/v1/domains/" + domain + "/dkim?rotate=true makes them"));
         }));
+    }
+
+    /** The domain's name if it is a primary domain: an alias domain has no keys of its own. */
+    private String primary(String name, String instead) {
+        DomainRecord domain = domain(name);
+        if (!domain.getAliasOf().isEmpty()) {
+            throw ApiError.badRequest(domain.getName() + " is an alias domain of " + domain.getAliasOf()
+                    + " and signs with its keys; " + instead);
+        }
+        return domain.getName();
     }
 
     private DomainRecord domain(String name) {
@@ -72,15 +101,26 @@ final class DkimRoutes extends JsonRoutes {
         };
     }
 
-    /** {@code {"records":[{"name","type":"TXT","value"}]}}, named for {@code domain}. */
-    private static Map<String, Object> recordsJson(String domain, List<DkimAdmin.KeyRecord> records) {
-        List<Map<String, Object>> json = records.stream().map(record -> {
+    /**
+     * {@code {"records":[{"name","type":"TXT","value"}]}}, named for {@code domain}, with
+     * {@code "pending":{"records":[...]}} when there are pending keys.
+     */
+    private static Map<String, Object> recordsJson(String domain, DomainRecords records) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("records", recordList(domain, records.current()));
+        if (!records.pending().isEmpty()) {
+            json.put("pending", Map.of("records", recordList(domain, records.pending())));
+        }
+        return json;
+    }
+
+    private static List<Map<String, Object>> recordList(String domain, List<DkimAdmin.KeyRecord> records) {
+        return records.stream().map(record -> {
             Map<String, Object> one = new LinkedHashMap<>();
             one.put("name", record.selector() + "._domainkey." + domain);
             one.put("type", "TXT");
             one.put("value", record.value());
             return one;
         }).toList();
-        return Map.of("records", json);
     }
 }

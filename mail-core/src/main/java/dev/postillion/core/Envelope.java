@@ -15,6 +15,11 @@ import java.util.Optional;
  * @param mailParameters MAIL FROM parameters such as SIZE, BODY, RET, ENVID, upper-cased keys
  * @param quarantined the sender's domain asked for such mail to be quarantined (DMARC
  *     {@code p=quarantine}): filed as spam unless the recipient allow-lists the sender
+ * @param originatedHere the mail is ours: accepted from a trusted client (an authenticated session
+ *     or a relay network), written by the node (auto-replies, delivery reports), or a forward of
+ *     such mail. Only such mail is DKIM-signed on the way out; a forward of mail from elsewhere
+ *     is not, for a signature would vouch for a From field anyone may have written (RFC 6376
+ *     section 5.1)
  */
 public record Envelope(
         Optional<EmailAddress> sender,
@@ -24,22 +29,33 @@ public record Envelope(
         String clientAddress,
         Instant arrival,
         boolean smtputf8,
-        boolean quarantined) {
+        boolean quarantined,
+        boolean originatedHere) {
 
     public Envelope {
         mailParameters = Map.copyOf(mailParameters);
         recipients = List.copyOf(recipients);
     }
 
-    /** An envelope of mail nobody asked to quarantine: what SMTP accepted, and what the node writes. */
+    /**
+     * An envelope of mail nobody asked to quarantine and that did not originate here: what SMTP
+     * accepted from others, and the node's forwards of it.
+     */
     public Envelope(Optional<EmailAddress> sender, Map<String, String> mailParameters, List<Recipient> recipients,
             String heloName, String clientAddress, Instant arrival, boolean smtputf8) {
-        this(sender, mailParameters, recipients, heloName, clientAddress, arrival, smtputf8, false);
+        this(sender, mailParameters, recipients, heloName, clientAddress, arrival, smtputf8, false, false);
     }
 
     /** The same envelope, quarantined by the sender domain's DMARC policy. */
     public Envelope quarantine() {
-        return new Envelope(sender, mailParameters, recipients, heloName, clientAddress, arrival, smtputf8, true);
+        return new Envelope(sender, mailParameters, recipients, heloName, clientAddress, arrival, smtputf8, true,
+                originatedHere);
+    }
+
+    /** The same envelope, of mail that originated here: the node wrote it. */
+    public Envelope withOriginatedHere() {
+        return new Envelope(sender, mailParameters, recipients, heloName, clientAddress, arrival, smtputf8, quarantined,
+                true);
     }
 
     /** One forward-path with its parameters (NOTIFY, ORCPT: RFC 3461 section 4). */
@@ -62,7 +78,8 @@ public record Envelope(
                 .setClientAddress(clientAddress)
                 .setArrivalEpochMillis(arrival.toEpochMilli())
                 .setSmtputf8(smtputf8)
-                .setQuarantined(quarantined);
+                .setQuarantined(quarantined)
+                .setOriginatedHere(originatedHere);
         for (Recipient recipient : recipients) {
             builder.addRecipients(RecipientRecord.newBuilder()
                     .setAddress(recipient.address().toString())
@@ -80,6 +97,6 @@ public record Envelope(
                 .toList();
         return new Envelope(sender, record.getMailParametersMap(), recipients, record.getHeloName(),
                 record.getClientAddress(), Instant.ofEpochMilli(record.getArrivalEpochMillis()), record.getSmtputf8(),
-                record.getQuarantined());
+                record.getQuarantined(), record.getOriginatedHere());
     }
 }

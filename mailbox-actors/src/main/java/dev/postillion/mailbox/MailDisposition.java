@@ -109,9 +109,12 @@ record MailDisposition(Optional<String> folder, List<OutgoingMessage> forwards, 
     }
 
     /**
-     * The forward's envelope: from the node, dated now. Of the original MAIL parameters only those
-     * that still describe the content travel: BODY, and the DSN parameters ENVID and RET, so that
-     * a report coming back through SRS reaches the original sender as asked (RFC 3461 section 4).
+     * The forward's envelope: from the node, dated now. It originated here only if the original
+     * did: a forward of mail from elsewhere leaves DKIM-unsigned, for its From field may be forged
+     * and a signature would vouch for it (RFC 6376 section 5.1). Of the original MAIL parameters
+     * only those that still describe the content travel: BODY, and the DSN parameters ENVID and
+     * RET, so that a report coming back through SRS reaches the original sender as asked (RFC 3461
+     * section 4).
      */
     private static Envelope forwardEnvelope(Rules rules, Envelope original, Optional<EmailAddress> sender,
             List<EmailAddress> targets) {
@@ -122,7 +125,7 @@ record MailDisposition(Optional<String> folder, List<OutgoingMessage> forwards, 
         boolean smtputf8 = original.smtputf8() || !sender.map(EmailAddress::isAscii).orElse(true)
                 || targets.stream().anyMatch(target -> !target.isAscii());
         return new Envelope(sender, parameters, recipients, rules.hostname(), "127.0.0.1",
-                rules.clock().instant(), smtputf8);
+                rules.clock().instant(), smtputf8, false, original.originatedHere());
     }
 
     private static final Set<String> FORWARDED_PARAMETERS = Set.of("BODY", "ENVID", "RET");

@@ -82,7 +82,7 @@ final class Responders {
         byte[] reply = replies.build(responder, mailbox.toString(), incoming);
         Envelope replyEnvelope = new Envelope(Optional.empty(), Map.of(),
                 List.of(new Envelope.Recipient(envelope.sender().orElseThrow(), Map.of())), hostname, "127.0.0.1",
-                now, envelope.smtputf8());
+                now, envelope.smtputf8()).withOriginatedHere();
         return Optional.of(new OutgoingMessage(replyEnvelope, reply));
     }
 

@@ -69,8 +69,10 @@ public final class Router implements Transport {
         }
         if (!remoteRecipients.isEmpty()) {
             Envelope envelope = request.envelope();
+            // Still ours or still not: whether it is DKIM-signed on the way out does not change.
             Envelope remoteEnvelope = new Envelope(envelope.sender(), envelope.mailParameters(), routed,
-                    envelope.heloName(), envelope.clientAddress(), envelope.arrival(), envelope.smtputf8());
+                    envelope.heloName(), envelope.clientAddress(), envelope.arrival(), envelope.smtputf8(), false,
+                    envelope.originatedHere());
             parts.add(remote.deliver(new DeliveryRequest(request.id(), remoteEnvelope, remoteRecipients,
                     request.content())).toCompletableFuture());
         }

@@ -2,6 +2,7 @@ package dev.postillion.mailbox;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -298,6 +299,17 @@ class MailboxActorTest {
         assertEquals(List.of("carl@remote.example"), recipients(forward));
         assertEquals("Delivered-To: anna@example.com\r\n" + MESSAGE, spooledContent(forward));
         assertEquals(forward.id(), assertInstanceOf(QueueManager.Enqueue.class, queue.receiveMessage()).id());
+        assertFalse(forward.envelope().originatedHere(), "a forward of mail from elsewhere is not DKIM-signed");
+    }
+
+    /** Our own users' mail (SMTP AUTH, relay networks) is still ours when a hosted address forwards it. */
+    @Test
+    void aForwardOfMailThatOriginatedHereOriginatedHereToo() {
+        join(directory.setRedirect(anna(), List.of("carl@remote.example"), false));
+        mailbox.tell(new MailboxActor.Deliver(id(1), 0, ENVELOPE.withOriginatedHere(),
+                MESSAGE.getBytes(StandardCharsets.UTF_8), replies.getRef()));
+        assertTrue(replies.receiveMessage().stored());
+        assertTrue(onlySpooled().envelope().originatedHere());
     }
 
     @Test
@@ -353,6 +365,7 @@ class MailboxActorTest {
         join(directory.setBackupCopy(anna(), "archive@remote.example"));
         assertEquals(1, deliver(id(1), 0));
         assertEquals(List.of("archive@remote.example"), recipients(onlySpooled()));
+        assertFalse(onlySpooled().envelope().originatedHere(), "a copy of mail from elsewhere is not DKIM-signed");
     }
 
     @Test
@@ -383,6 +396,7 @@ class MailboxActorTest {
         assertTrue(reply.contains("Auto-Submitted: auto-replied\r\n"), reply);
         assertTrue(reply.contains("In-Reply-To: <1@example.org>\r\n"), reply);
         assertTrue(reply.contains("Subject: Auto: Lunch\r\n"), reply);
+        assertTrue(answer.envelope().originatedHere(), "the node wrote the answer: it is DKIM-signed");
 
         deliver(id(2), 0);
         assertEquals(1, spooled().size());

@@ -36,7 +36,7 @@ class MailboxSerializerTest {
         byte[] content = "Subject: hi\r\n\r\nbody\r\n".getBytes(StandardCharsets.UTF_8);
         Envelope envelope = new Envelope(Optional.of(EmailAddress.parse("a@b.test", false)), Map.of("BODY", "8BITMIME"),
                 List.of(new Envelope.Recipient(EmailAddress.parse("c@d.test", false), Map.of("NOTIFY", "NEVER"))),
-                "client.b.test", "192.0.2.7", Instant.parse("2026-03-04T05:06:07Z"), true);
+                "client.b.test", "192.0.2.7", Instant.parse("2026-03-04T05:06:07Z"), true, true, true);
         var sent = new MailboxActor.Deliver(new QueueId(42, 7), 3, envelope, content, probe.ref());
 
         var received = assertInstanceOf(MailboxActor.Deliver.class, roundTrip(sent));

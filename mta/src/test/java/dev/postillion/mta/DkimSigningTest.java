@@ -4,6 +4,7 @@ import static dev.postillion.mta.SmtpProtocolTest.connect;
 import static dev.postillion.mta.SmtpProtocolTest.send;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * DKIM signing through a real node (SPEC section 5): keys made and shown by the admin API, mail
  * from a relay network client to a remote MX, the signatures it arrives with checked by our
  * verifier (key records from the test's DNS server) and by dkimpy (records as the API gave them).
+ * The relay network is 127.0.0.1 alone: a client at {@value #OUTSIDE} is a stranger on port 25.
  */
 class DkimSigningTest extends NodeInRemoteWorld {
 
@@ -42,11 +44,12 @@ class DkimSigningTest extends NodeInRemoteWorld {
     private static final Pattern RSA_RECORD = Pattern.compile("v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA"
             + "[A-Za-z0-9+/]{342}IDAQAB");
     private static final int TXT_STRING = 255;
+    private static final String OUTSIDE = "127.0.0.3";
 
     @BeforeAll
     static void start() throws IOException {
         startWorld();
-        startNode(Map.of());
+        startNode(Map.of("postillion.smtp.relay-networks", List.of("127.0.0.1/32")));
     }
 
     @Test
@@ -61,23 +64,42 @@ class DkimSigningTest extends NodeInRemoteWorld {
 
         HttpResponse<String> again = node.post("/api/v1/domains/keys.test/dkim", "");
         assertEquals(409, again.statusCode());
-        assertEquals("{\"error\":\"keys.test already has DKIM keys; POST with ?rotate=true to replace them with new"
-                + " ones under new selectors\"}", again.body());
+        assertEquals("{\"error\":\"keys.test already has DKIM keys; POST with ?rotate=true to make new ones under new"
+                + " selectors\"}", again.body());
         assertEquals(created.body(), node.get("/api/v1/domains/keys.test/dkim").body());
     }
 
+    /**
+     * Rotation in two steps: the new keys are pending, shown to be published, while the current
+     * keys go on signing; activation makes them sign and drops the old ones.
+     */
     @Test
-    void rotationMakesNewKeysUnderNewSelectors() throws Exception {
+    void rotatedKeysSignOnlyOnceActivated() throws Exception {
         createDomain("rotate.test");
         List<String> first = values(node.post("/api/v1/domains/rotate.test/dkim", "").body());
         HttpResponse<String> rotated = node.post("/api/v1/domains/rotate.test/dkim?rotate=true", "");
         assertEquals(201, rotated.statusCode(), rotated.body());
-        List<String> second = values(rotated.body());
-        assertEquals(recordsJson("rotate.test", List.of("ed2", "rsa2"), second), rotated.body());
+        List<String> second = values(JSON.readTree(rotated.body()).get("pending").toString());
+        String current = recordsJson("rotate.test", List.of("ed1", "rsa1"), first);
+        assertEquals(current.substring(0, current.length() - 1) + ",\"pending\":"
+                + recordsJson("rotate.test", List.of("ed2", "rsa2"), second) + "}", rotated.body());
         assertTrue(!first.get(0).equals(second.get(0)) && !first.get(1).equals(second.get(1)));
+        assertEquals(rotated.body(), node.get("/api/v1/domains/rotate.test/dkim").body());
+        assertError(node.post("/api/v1/domains/rotate.test/dkim?rotate=true", ""), 409, "rotate.test already has"
+                + " pending DKIM keys; publish their records and POST /api/v1/domains/rotate.test/dkim/activate before"
+                + " rotating again");
 
-        Transaction received = sendFrom("anna@rotate.test", "after-rotation@remote.test");
-        assertEquals(List.of("ed2", "rsa2"), verify(received, "rotate.test").stream().map(DkimResult::selector).toList());
+        Transaction beforeActivation = sendFrom("anna@rotate.test", "before-activation@remote.test");
+        assertEquals(List.of("ed1", "rsa1"), selectors(beforeActivation, "rotate.test"));
+
+        HttpResponse<String> activated = node.post("/api/v1/domains/rotate.test/dkim/activate", "");
+        assertEquals(200, activated.statusCode(), activated.body());
+        assertEquals(recordsJson("rotate.test", List.of("ed2", "rsa2"), second), activated.body());
+        assertEquals(activated.body(), node.get("/api/v1/domains/rotate.test/dkim").body());
+        Transaction afterActivation = sendFrom("anna@rotate.test", "after-activation@remote.test");
+        assertEquals(List.of("ed2", "rsa2"), selectors(afterActivation, "rotate.test"));
+        assertError(node.post("/api/v1/domains/rotate.test/dkim/activate", ""), 409, "rotate.test has no pending DKIM"
+                + " keys; POST /api/v1/domains/rotate.test/dkim?rotate=true makes them");
     }
 
     @Test
@@ -89,6 +111,9 @@ class DkimSigningTest extends NodeInRemoteWorld {
         assertError(node.post("/api/v1/domains/nowhere.test/dkim", ""), 404, "no domain nowhere.test");
         assertError(node.post("/api/v1/domains/plain.test/dkim?rotate=yes", ""), 400,
                 "parameter 'rotate' must be true or false, not 'yes'");
+        assertError(node.post("/api/v1/domains/nowhere.test/dkim/activate", ""), 404, "no domain nowhere.test");
+        assertError(node.post("/api/v1/domains/plain.test/dkim/activate", ""), 409,
+                "plain.test has no pending DKIM keys; POST /api/v1/domains/plain.test/dkim?rotate=true makes them");
     }
 
     @Test
@@ -126,6 +151,8 @@ class DkimSigningTest extends NodeInRemoteWorld {
         assertEquals(recordsJson("alias.test", List.of("ed1", "rsa1"), values), aliasRecords.body());
         assertError(node.post("/api/v1/domains/alias.test/dkim", ""), 400,
                 "alias.test is an alias domain of primary.test and signs with its keys; generate or rotate them there");
+        assertError(node.post("/api/v1/domains/alias.test/dkim/activate", ""), 400,
+                "alias.test is an alias domain of primary.test and signs with its keys; activate them there");
 
         Transaction received = sendFrom("anna@alias.test", "carol@remote.test");
         assertEquals(List.of("ed25519-sha256 alias.test ed1 pass", "rsa-sha256 alias.test rsa1 pass"),
@@ -143,6 +170,52 @@ class DkimSigningTest extends NodeInRemoteWorld {
         }
     }
 
+    /**
+     * A stranger forges a hosted From to a hosted address that redirects to a remote one: the
+     * domain publishes no DMARC policy, so the message is taken, but the forward leaves unsigned,
+     * or the forgery would arrive with signatures that pass DMARC.
+     */
+    @Test
+    void aForwardOfMailFromOutsideWithAHostedFromIsNotSigned() throws Exception {
+        createDomain("forged.test");
+        assertEquals(201, node.post("/api/v1/domains/forged.test/dkim", "").statusCode());
+        node.createMailbox("anna@forged.test");
+        HttpResponse<String> redirect = node.put("/api/v1/addresses/anna@forged.test/redirect",
+                "{\"targets\":[\"victim@remote.test\"],\"keepCopy\":false}");
+        assertEquals(200, redirect.statusCode(), redirect.body());
+
+        try (SmtpClient smtp = outside()) {
+            send(smtp, "<ceo@forged.test>", message("ceo@forged.test", "anna@forged.test"), "anna@forged.test");
+        }
+        Transaction forwarded = awaitReceived("victim@remote.test");
+        assertTrue(forwarded.text().contains("\r\nFrom: Sender <ceo@forged.test>\r\n"), forwarded.text());
+        assertFalse(forwarded.text().contains("DKIM-Signature:"), forwarded.text());
+    }
+
+    /** The node wrote the auto-reply, from a hosted address: it is signed like our users' mail. */
+    @Test
+    void anAutoReplyOfAHostedAddressIsSigned() throws Exception {
+        createDomain("away.test");
+        String records = node.post("/api/v1/domains/away.test/dkim", "").body();
+        node.createMailbox("bea@away.test");
+        HttpResponse<String> responder = node.post("/api/v1/addresses/bea@away.test/responders",
+                "{\"name\":\"Away\",\"text\":\"Away.\"}");
+        assertEquals(201, responder.statusCode(), responder.body());
+        String id = JSON.readTree(responder.body()).get("id").asText();
+        HttpResponse<String> activated = node.post("/api/v1/addresses/bea@away.test/responders/" + id + "/activate",
+                "");
+        assertEquals(200, activated.statusCode(), activated.body());
+
+        try (SmtpClient smtp = outside()) {
+            send(smtp, "<asker@remote.test>", message("asker@remote.test", "bea@away.test"), "bea@away.test");
+        }
+        Transaction reply = awaitReceived("asker@remote.test");
+        assertTrue(reply.text().contains("\r\nAuto-Submitted: auto-replied\r\n"), reply.text());
+        assertEquals(List.of("ed25519-sha256 away.test ed1 pass", "rsa-sha256 away.test rsa1 pass"),
+                verify(reply, "away.test").stream().map(DkimSigningTest::describe).toList());
+        assertEquals(List.of("0 pass ed25519-sha256", "1 pass rsa-sha256"), Dkimpy.verify(reply.content(), records));
+    }
+
     private static void createDomain(String name) {
         HttpResponse<String> created = node.post("/api/v1/domains", "{\"name\":\"" + name + "\"}");
         assertEquals(201, created.statusCode(), created.body());
@@ -150,11 +223,26 @@ class DkimSigningTest extends NodeInRemoteWorld {
 
     /** Relays a message from {@code from} to one remote recipient and returns it as the remote MX received it. */
     private static Transaction sendFrom(String from, String to) throws IOException {
-        String content = "From: Sender <" + from + ">\r\nTo: " + to + "\r\nSubject: signed?\r\n"
-                + "Date: Mon, 23 Nov 2026 10:00:00 +0000\r\nMessage-ID: <" + to + ">\r\n\r\nbody\r\n";
         try (SmtpClient smtp = connect(node)) {
-            send(smtp, "<" + from + ">", content, to);
+            send(smtp, "<" + from + ">", message(from, to), to);
         }
+        return awaitReceived(to);
+    }
+
+    private static String message(String from, String to) {
+        return "From: Sender <" + from + ">\r\nTo: " + to + "\r\nSubject: signed?\r\n"
+                + "Date: Mon, 23 Nov 2026 10:00:00 +0000\r\nMessage-ID: <" + to + ">\r\n\r\nbody\r\n";
+    }
+
+    /** A client on port 25 from {@value #OUTSIDE}: not in the relay network, not authenticated. */
+    private static SmtpClient outside() throws IOException {
+        SmtpClient smtp = new SmtpClient(node.smtpPort(), OUTSIDE);
+        assertEquals(SmtpProtocolTest.GREETING, smtp.reply());
+        assertTrue(smtp.command("EHLO outside.test").startsWith("250-mx.test\n"));
+        return smtp;
+    }
+
+    private static Transaction awaitReceived(String to) {
         await().atMost(Duration.ofSeconds(15)).until(() -> received(to) != null);
         return received(to);
     }
@@ -185,6 +273,10 @@ class DkimSigningTest extends NodeInRemoteWorld {
             strings.add(value.substring(at, Math.min(value.length(), at + TXT_STRING)));
         }
         return strings.toArray(String[]::new);
+    }
+
+    private static List<String> selectors(Transaction received, String domain) throws Exception {
+        return verify(received, domain).stream().map(DkimResult::selector).toList();
     }
 
     private static String describe(DkimResult result) {

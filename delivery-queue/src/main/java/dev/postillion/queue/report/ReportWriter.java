@@ -87,12 +87,13 @@ public final class ReportWriter {
     /**
      * From the null sender, so that a report is never reported on (RFC 3461 section 6.1), to the
      * original sender; with BODY=8BITMIME when it has 8-bit content (RFC 6152), and SMTPUTF8 when
-     * the original had it, as the returned headers and the sender's address may need it.
+     * the original had it, as the returned headers and the sender's address may need it. The node
+     * wrote it, so it originated here and is DKIM-signed when the hostname's domain has keys.
      */
     private Envelope envelope(EmailAddress sender, Envelope original, byte[] report, Instant now) {
         Map<String, String> parameters = isEightBit(report) ? Map.of("BODY", "8BITMIME") : Map.of();
         return new Envelope(Optional.empty(), parameters, List.of(new Envelope.Recipient(sender, Map.of())),
-                settings.hostname(), LOCAL_ORIGIN, now, original.smtputf8());
+                settings.hostname(), LOCAL_ORIGIN, now, original.smtputf8()).withOriginatedHere();
     }
 
     private static ReportKind kindOf(List<RecipientReport> recipients) {

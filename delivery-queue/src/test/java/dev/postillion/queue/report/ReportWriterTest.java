@@ -110,6 +110,7 @@ class ReportWriterTest {
         assertEquals(Map.of(), returned.mailParameters(), "ASCII only, so no BODY=8BITMIME");
         assertEquals(NOW, returned.arrival());
         assertFalse(returned.smtputf8());
+        assertTrue(returned.originatedHere(), "the node wrote it: it is DKIM-signed");
     }
 
     @Test

@@ -205,8 +205,10 @@ final class MessagePolicy {
             Optional<String> authenticationResults, boolean quarantined) {
         Client client = message.client();
         QueueId id = context.spool().newId();
+        // Only our own users' mail originates here, and only it is DKIM-signed when it leaves.
         Envelope envelope = new Envelope(message.sender(), message.parameters(), message.recipients(),
-                client.heloName(), client.addressText(), context.clock().instant(), message.smtputf8(), quarantined);
+                client.heloName(), client.addressText(), context.clock().instant(), message.smtputf8(), quarantined,
+                client.trusted());
         String trace = ReceivedHeader.format(envelope, id, context.hostname(), client)
                 + authenticationResults.orElse("");
         return context.spool().accept(id, envelope, withTrace(trace, content))

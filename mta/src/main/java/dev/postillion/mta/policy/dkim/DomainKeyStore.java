@@ -3,6 +3,8 @@ package dev.postillion.mta.policy.dkim;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.postillion.admin.DkimAdmin;
+import dev.postillion.admin.DkimAdmin.DomainRecords;
+import dev.postillion.admin.DkimAdmin.Generation;
 import dev.postillion.core.Store;
 import dev.postillion.core.StoreBatch;
 import dev.postillion.core.StoreException;
@@ -21,19 +23,27 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The hosted domains' DKIM keys in the store (family {@code dkim-keys}, keyed by domain name), as
- * {@link DomainKeysRecord}s whose private keys are sealed with the {@link MasterKey}. Reads are
- * point lookups on the caller's thread; key generation (RSA-2048 takes up to a few hundred
- * milliseconds) runs on the given executor, and changes are made one at a time, so that two
- * requests cannot both create a domain's first keys.
+ * {@link DomainKeysRecord}s whose private keys are sealed with the {@link MasterKey}: the current
+ * keys, which sign, and after a rotation the pending ones, which sign once activated. Key
+ * generation (RSA-2048 takes up to a few hundred milliseconds) runs on the given executor, and
+ * changes are made one at a time, so that two requests cannot both create a domain's first keys.
+ *
+ * <p>The signing keys are unsealed once per domain and kept in memory (every message and every
+ * retry signs anew); a change drops the domain's entry once it is on disk. Readers fill an entry
+ * in {@link ConcurrentHashMap#computeIfAbsent}, which the removal waits for, so a reader that read
+ * the record before the change cannot leave the old keys behind it. The entries are not printed:
+ * {@link SigningKey#toString} names a key only.
  */
 public final class DomainKeyStore implements DkimAdmin {
 
@@ -45,6 +55,7 @@ public final class DomainKeyStore implements DkimAdmin {
     private final Clock clock;
     private final Executor executor;
     private final Object changes = new Object();
+    private final Map<String, Optional<DomainKeys>> unsealed = new ConcurrentHashMap<>();
 
     /**
      * @param executor where keys are generated and changes wait for the disk: not an actor's or
@@ -59,43 +70,53 @@ public final class DomainKeyStore implements DkimAdmin {
     }
 
     /**
-     * The domain's keys, unsealed.
+     * The keys the domain signs with, unsealed: the current ones, never the pending.
      *
      * @throws GeneralSecurityException when a key does not open: another master key sealed it, or
-     *     the record was changed
+     *     the record was changed; not remembered, so each message tries again
      */
     Optional<DomainKeys> keys(String domain) throws GeneralSecurityException {
-        Optional<DomainKeysRecord> record = record(domain);
-        if (record.isEmpty()) {
-            return Optional.empty();
+        try {
+            return unsealed.computeIfAbsent(name(domain), this::unsealedKeys);
+        } catch (KeysDoNotOpen e) {
+            throw (GeneralSecurityException) e.getCause();
         }
-        List<SigningKey> keys = new ArrayList<>();
-        for (DkimKeyRecord key : record.get().getKeysList()) {
-            keys.add(unseal(domain, key));
-        }
-        return Optional.of(new DomainKeys(record.get().getGeneration(),
-                Instant.ofEpochMilli(record.get().getCreatedEpochMillis()), keys));
     }
 
     @Override
-    public List<KeyRecord> records(String domain) {
-        return record(domain).map(DomainKeyStore::published).orElse(List.of());
+    public Optional<DomainRecords> records(String domain) {
+        return record(domain).map(record -> new DomainRecords(published(record),
+                record.hasPending() ? published(record.getPending()) : List.of()));
     }
 
     @Override
-    public CompletionStage<Optional<List<KeyRecord>>> generate(String domain, boolean rotate) {
+    public CompletionStage<Generation> generate(String domain, boolean rotate) {
         return CompletableFuture.supplyAsync(() -> {
             synchronized (changes) {
                 Optional<DomainKeysRecord> current = record(domain);
-                if (current.isPresent() && !rotate) {
-                    return Optional.empty();
+                if (current.isEmpty()) {
+                    return new Generation.Created(save(domain, newKeys(domain, 1), "created"));
                 }
-                int generation = current.map(DomainKeysRecord::getGeneration).orElse(0) + 1;
-                DomainKeysRecord created = seal(domain, DomainKeys.generate(generation, settings, clock.instant()));
-                commit(new StoreBatch().put(StoreFamily.DKIM_KEYS, key(domain), created.toByteArray()));
-                log.info("DKIM keys of {} {}: selectors {}", domain, current.isPresent() ? "rotated" : "created",
-                        published(created).stream().map(KeyRecord::selector).toList());
-                return Optional.of(published(created));
+                if (!rotate) {
+                    return new Generation.HasKeys();
+                }
+                if (current.get().hasPending()) {
+                    return new Generation.HasPending();
+                }
+                DomainKeysRecord pending = newKeys(domain, current.get().getGeneration() + 1);
+                return new Generation.Created(save(domain, current.get().toBuilder().setPending(pending).build(),
+                        "made pending: selectors " + selectors(pending)));
+            }
+        }, executor);
+    }
+
+    @Override
+    public CompletionStage<Optional<DomainRecords>> activate(String domain) {
+        return CompletableFuture.supplyAsync(() -> {
+            synchronized (changes) {
+                Optional<DomainKeysRecord> pending = record(domain)
+                        .filter(DomainKeysRecord::hasPending).map(DomainKeysRecord::getPending);
+                return pending.map(keys -> save(domain, keys, "activated"));
             }
         }, executor);
     }
@@ -104,14 +125,51 @@ public final class DomainKeyStore implements DkimAdmin {
     public CompletionStage<Void> forget(String domain) {
         return CompletableFuture.runAsync(() -> {
             synchronized (changes) {
-                commit(new StoreBatch().delete(StoreFamily.DKIM_KEYS, key(domain)));
+                commit(domain, new StoreBatch().delete(StoreFamily.DKIM_KEYS, key(domain)));
             }
         }, executor);
     }
 
-    /** Waits for the disk: the records are handed out to be published only once the keys are safe. */
-    private void commit(StoreBatch batch) {
+    private DomainKeysRecord newKeys(String domain, int generation) {
+        return seal(domain, DomainKeys.generate(generation, settings, clock.instant()));
+    }
+
+    /** Stores the domain's record and logs what happened, naming the signing keys' selectors. */
+    private DomainRecords save(String domain, DomainKeysRecord record, String change) {
+        commit(domain, new StoreBatch().put(StoreFamily.DKIM_KEYS, key(domain), record.toByteArray()));
+        log.info("DKIM keys of {} {}; signing with selectors {}", domain, change, selectors(record));
+        return records(domain).orElseThrow();
+    }
+
+    /**
+     * Waits for the disk: the records are handed out to be published only once the keys are safe.
+     * Then the signing keys are read anew.
+     */
+    private void commit(String domain, StoreBatch batch) {
         store.commit(batch, Store.Durability.SYNC).toCompletableFuture().join();
+        unsealed.remove(name(domain));
+    }
+
+    /** Reads and unseals the domain's current keys; one that does not open is thrown as {@link KeysDoNotOpen}. */
+    private Optional<DomainKeys> unsealedKeys(String domain) {
+        Optional<DomainKeysRecord> record = record(domain);
+        if (record.isEmpty()) {
+            return Optional.empty();
+        }
+        List<SigningKey> keys = new ArrayList<>();
+        try {
+            for (DkimKeyRecord key : record.get().getKeysList()) {
+                keys.add(unseal(domain, key));
+            }
+        } catch (GeneralSecurityException e) {
+            throw new KeysDoNotOpen(e);
+        }
+        return Optional.of(new DomainKeys(record.get().getGeneration(),
+                Instant.ofEpochMilli(record.get().getCreatedEpochMillis()), keys));
+    }
+
+    private static List<String> selectors(DomainKeysRecord record) {
+        return record.getKeysList().stream().map(DkimKeyRecord::getSelector).toList();
     }
 
     private Optional<DomainKeysRecord> record(String domain) {
@@ -168,8 +226,12 @@ public final class DomainKeyStore implements DkimAdmin {
                 + key.getAlgorithm().name()).getBytes(StandardCharsets.UTF_8);
     }
 
+    private static String name(String domain) {
+        return domain.toLowerCase(Locale.ROOT);
+    }
+
     private static byte[] key(String domain) {
-        return domain.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
+        return name(domain).getBytes(StandardCharsets.UTF_8);
     }
 
     private static DkimKeyAlgorithm algorithm(SigningAlgorithm algorithm) {
@@ -182,5 +244,12 @@ public final class DomainKeyStore implements DkimAdmin {
             case DKIM_KEY_ED25519 -> SigningAlgorithm.ED25519_SHA256;
             default -> throw new StoreException("unknown DKIM key algorithm " + algorithm);
         };
+    }
+
+    /** Carries a key that does not open out of {@code computeIfAbsent}, which takes no checked exception. */
+    private static final class KeysDoNotOpen extends RuntimeException {
+        KeysDoNotOpen(GeneralSecurityException cause) {
+            super(cause);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.postillion.mta.policy.dkim;
 
+import dev.postillion.core.Envelope;
 import dev.postillion.mta.policy.dmarc.AuthorDomain;
 import dev.postillion.queue.DeliveryRequest;
 import dev.postillion.queue.RecipientOutcome;
@@ -20,9 +21,14 @@ import org.slf4j.LoggerFactory;
 /**
  * DKIM-signs mail on its way out: wraps the remote transport, through which everything that leaves
  * the node passes (relayed mail of the relay networks, forwards, auto-replies, reports), and hands
- * it each message signed when its From domain (RFC 5322.From, the domain DMARC aligns with) is
- * hosted here and has keys. {@code d=} is that domain; an alias domain signs with its primary
+ * it each message signed when it originated here ({@link Envelope#originatedHere()}: from a trusted
+ * client, or written by the node) and its From domain (RFC 5322.From, the domain DMARC aligns with)
+ * is hosted here and has keys. {@code d=} is that domain; an alias domain signs with its primary
  * domain's keys under its own name, so that its signatures align too.
+ *
+ * <p>Forwards (redirects, backup copies) leave unsigned: their From field was written by whoever
+ * sent the original, perhaps a forger of a hosted domain whose DMARC policy let the message in,
+ * and a signature would vouch for it (RFC 6376 section 5.1).
  *
  * <p>Signing (parsing, body hash, an RSA-2048 signature of about a millisecond) runs on the given
  * executor, never on the queue manager's or Netty's threads. A message of a domain whose keys
@@ -61,8 +67,11 @@ public final class SigningTransport implements Transport {
                 .thenCompose(outcomes -> outcomes);
     }
 
-    /** The request with its content signed, or as it is when its From domain does not sign here. */
+    /** The request with its content signed, or as it is when not ours or its From domain does not sign here. */
     private DeliveryRequest signed(DeliveryRequest request) {
+        if (!request.envelope().originatedHere()) {
+            return request;
+        }
         DkimMessage message = DkimMessage.parse(request.content());
         Optional<String> domain = authorDomain(message);
         if (domain.isEmpty()) {

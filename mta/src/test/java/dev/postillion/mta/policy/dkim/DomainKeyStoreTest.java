@@ -2,11 +2,18 @@ package dev.postillion.mta.policy.dkim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.postillion.admin.DkimAdmin.DomainRecords;
+import dev.postillion.admin.DkimAdmin.Generation;
 import dev.postillion.admin.DkimAdmin.KeyRecord;
 import dev.postillion.core.Store;
+import dev.postillion.core.StoreBatch;
 import dev.postillion.core.StoreFamily;
 import dev.postillion.core.TestStores;
 import java.nio.charset.StandardCharsets;
@@ -67,27 +74,64 @@ class DomainKeyStoreTest {
 
     @Test
     void generatedKeysAreReadBackAndPublishedUnderTheFirstSelectors() throws Exception {
-        List<KeyRecord> records = generate("example.test", false).orElseThrow();
+        List<KeyRecord> records = created(generate("example.test", false)).current();
         assertEquals(List.of("ed1", "rsa1"), records.stream().map(KeyRecord::selector).toList());
         assertTrue(records.get(0).value().matches("v=DKIM1; k=ed25519; p=[A-Za-z0-9+/]{43}="), records.get(0).value());
         assertTrue(records.get(1).value().startsWith("v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA"),
                 records.get(1).value());
-        assertEquals(records, keys.records("EXAMPLE.test"));
+        assertEquals(Optional.of(new DomainRecords(records, List.of())), keys.records("EXAMPLE.test"));
         DomainKeys read = keys.keys("example.test").orElseThrow();
         assertEquals(1, read.generation());
         assertEquals(List.of(SigningAlgorithm.ED25519_SHA256, SigningAlgorithm.RSA_SHA256),
                 read.keys().stream().map(SigningKey::algorithm).toList());
     }
 
+    /** A rotation's keys wait for their records to be published: the current keys sign until activation. */
     @Test
-    void existingKeysAreKeptUnlessRotated() throws Exception {
-        List<KeyRecord> first = generate("example.test", false).orElseThrow();
-        assertEquals(Optional.empty(), generate("example.test", false));
-        assertEquals(first, keys.records("example.test"));
-        List<KeyRecord> rotated = generate("example.test", true).orElseThrow();
-        assertEquals(List.of("ed2", "rsa2"), rotated.stream().map(KeyRecord::selector).toList());
-        assertFalse(rotated.get(1).value().equals(first.get(1).value()));
-        assertEquals(rotated, keys.records("example.test"));
+    void rotatedKeysArePendingAndSignOnlyOnceActivated() throws Exception {
+        List<KeyRecord> first = created(generate("example.test", false)).current();
+        assertInstanceOf(Generation.HasKeys.class, generate("example.test", false));
+        DomainRecords rotated = created(generate("example.test", true));
+        assertEquals(first, rotated.current());
+        List<KeyRecord> next = rotated.pending();
+        assertEquals(List.of("ed2", "rsa2"), next.stream().map(KeyRecord::selector).toList());
+        assertNotEquals(first.get(1).value(), next.get(1).value());
+        assertEquals(Optional.of(rotated), keys.records("example.test"));
+        assertEquals(List.of("ed1", "rsa1"), signingSelectors());
+        assertInstanceOf(Generation.HasPending.class, generate("example.test", true), "activate first");
+
+        assertEquals(Optional.of(new DomainRecords(next, List.of())), activate("example.test"));
+        assertEquals(Optional.of(new DomainRecords(next, List.of())), keys.records("example.test"));
+        assertEquals(List.of("ed2", "rsa2"), signingSelectors());
+        assertEquals(2, keys.keys("example.test").orElseThrow().generation());
+        assertEquals(Optional.empty(), activate("example.test"), "nothing pending any more");
+        assertEquals(Optional.empty(), activate("other.test"), "no keys at all");
+    }
+
+    /** Unsealed once: signing does not read the store again until the keys change. */
+    @Test
+    void unsealedKeysAreKeptUntilTheDomainsKeysChange() throws Exception {
+        generate("example.test", false);
+        DomainKeys read = keys.keys("example.test").orElseThrow();
+        store.commit(new StoreBatch().delete(StoreFamily.DKIM_KEYS, "example.test".getBytes(StandardCharsets.UTF_8)),
+                Store.Durability.SYNC).toCompletableFuture().join();
+        assertSame(read, keys.keys("EXAMPLE.test").orElseThrow(), "not read from the store again");
+
+        generate("example.test", false);
+        assertNotSame(read, keys.keys("example.test").orElseThrow(), "new keys are read");
+        generate("example.test", true);
+        assertEquals(1, keys.keys("example.test").orElseThrow().generation(), "pending keys do not sign");
+        activate("example.test");
+        assertEquals(2, keys.keys("example.test").orElseThrow().generation());
+        keys.forget("example.test").toCompletableFuture().join();
+        assertEquals(Optional.empty(), keys.keys("example.test"));
+    }
+
+    @Test
+    void keysPrintTheirSelectorsOnly() throws Exception {
+        generate("example.test", false);
+        assertEquals("DomainKeys[generation=1, created=2026-11-23T10:00:00Z, keys=[ed25519-sha256 key ed1,"
+                + " rsa-sha256 key rsa1]]", keys.keys("example.test").orElseThrow().toString());
     }
 
     @Test
@@ -113,12 +157,24 @@ class DomainKeyStoreTest {
     void forgottenKeysAreGone() throws Exception {
         generate("example.test", false);
         keys.forget("example.test").toCompletableFuture().join();
-        assertEquals(List.of(), keys.records("example.test"));
+        assertEquals(Optional.empty(), keys.records("example.test"));
         assertEquals(Optional.empty(), keys.keys("example.test"));
     }
 
-    private Optional<List<KeyRecord>> generate(String domain, boolean rotate) {
+    private Generation generate(String domain, boolean rotate) {
         return keys.generate(domain, rotate).toCompletableFuture().join();
+    }
+
+    private static DomainRecords created(Generation generation) {
+        return assertInstanceOf(Generation.Created.class, generation).records();
+    }
+
+    private Optional<DomainRecords> activate(String domain) {
+        return keys.activate(domain).toCompletableFuture().join();
+    }
+
+    private List<String> signingSelectors() throws GeneralSecurityException {
+        return keys.keys("example.test").orElseThrow().keys().stream().map(SigningKey::selector).toList();
     }
 
     private static boolean contains(byte[] haystack, byte[] needle) {

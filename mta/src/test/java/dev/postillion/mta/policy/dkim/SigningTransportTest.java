@@ -63,7 +63,7 @@ class SigningTransportTest {
                 "Subject: no From");
         for (String from : froms) {
             deliver(new SigningTransport(remote, keys, SigningTransportTest::hosted, CLOCK, ForkJoinPool.commonPool()),
-                    from);
+                    from, true);
         }
         assertEquals(List.of(true, false, false, false), handedOn.stream()
                 .map(request -> new String(request.content(), StandardCharsets.US_ASCII).startsWith("DKIM-Signature:"))
@@ -75,12 +75,29 @@ class SigningTransportTest {
     void keysThatDoNotOpenDeferEveryRecipient() {
         DomainKeyStore otherMasterKey = keyStore(dir.resolve("other.key"));
         List<RecipientOutcome> outcomes = deliver(new SigningTransport(remote, otherMasterKey,
-                SigningTransportTest::hosted, CLOCK, ForkJoinPool.commonPool()), "From: a@example.test");
+                SigningTransportTest::hosted, CLOCK, ForkJoinPool.commonPool()), "From: a@example.test", true);
         assertEquals(List.of(), handedOn);
         String detail = "DKIM signing failed: the DKIM keys of example.test do not open with the master key"
                 + " (Tag mismatch!)";
         assertEquals(List.of(RecipientOutcome.local(0, Status.DEFERRED, "none", "4.3.0", detail),
                 RecipientOutcome.local(1, Status.DEFERRED, "none", "4.3.0", detail)), outcomes);
+    }
+
+    /**
+     * A forward of mail from elsewhere (a redirect, a backup copy) goes as it came, with a From at a
+     * domain that has keys and even with keys that would not open: they are not read for it.
+     */
+    @Test
+    void mailThatDidNotOriginateHereIsHandedOnAsItIs() {
+        DomainKeyStore otherMasterKey = keyStore(dir.resolve("other.key"));
+        for (DomainKeyStore store : List.of(keys, otherMasterKey)) {
+            List<RecipientOutcome> outcomes = deliver(new SigningTransport(remote, store, SigningTransportTest::hosted,
+                    CLOCK, ForkJoinPool.commonPool()), "From: a@example.test", false);
+            assertEquals(List.of(), outcomes, "the remote transport's outcomes");
+        }
+        assertEquals(List.of("From: a@example.test\r\nTo: x@remote.test\r\n\r\nbody\r\n",
+                        "From: a@example.test\r\nTo: x@remote.test\r\n\r\nbody\r\n"),
+                handedOn.stream().map(request -> new String(request.content(), StandardCharsets.US_ASCII)).toList());
     }
 
     private DomainKeyStore keyStore(Path masterKey) {
@@ -92,9 +109,10 @@ class SigningTransportTest {
         return domain.equals("example.test") ? Optional.of(domain) : Optional.empty();
     }
 
-    private static List<RecipientOutcome> deliver(Transport transport, String from) {
+    private static List<RecipientOutcome> deliver(Transport transport, String from, boolean originatedHere) {
         Envelope envelope = new Envelope(Optional.of(EmailAddress.parse("a@example.test", true)), Map.of(),
-                List.of(recipient("x@remote.test"), recipient("y@remote.test")), "client.test", "127.0.0.1", NOW, false);
+                List.of(recipient("x@remote.test"), recipient("y@remote.test")), "client.test", "127.0.0.1", NOW, false,
+                false, originatedHere);
         byte[] content = (from + "\r\nTo: x@remote.test\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII);
         return transport.deliver(new DeliveryRequest(QueueId.firstAt(NOW), envelope, List.of(0, 1), content))
                 .toCompletableFuture().join();
