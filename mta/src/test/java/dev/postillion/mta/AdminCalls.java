@@ -9,24 +9,55 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** The admin API calls and assertions the admin-route tests share, against one test node. */
-final class AdminCalls {
+/**
+ * A test node for one test class of the admin routes, with the calls and assertions those tests
+ * share: registered as an extension, it starts the node (in a directory of its own) before the
+ * class's first test and closes it after the last.
+ */
+final class AdminCalls implements BeforeAllCallback, AfterAllCallback {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final String PASSWORD = "secret-password";
 
-    private final TestNode node;
     private final String domainPrefix;
     private final AtomicInteger domains = new AtomicInteger();
+    private Path dataDir;
+    private TestNode node;
 
     /** @param domainPrefix starts the name of each domain {@link #newDomain()} creates */
-    AdminCalls(TestNode node, String domainPrefix) {
-        this.node = node;
+    AdminCalls(String domainPrefix) {
         this.domainPrefix = domainPrefix;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        dataDir = Files.createTempDirectory("postillion-" + domainPrefix);
+        node = TestNode.start(dataDir);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        node.close();
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+    }
+
+    TestNode node() {
+        return node;
     }
 
     /** A domain of the calling test's own. */

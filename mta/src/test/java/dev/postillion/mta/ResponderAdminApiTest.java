@@ -11,11 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The admin routes of responders (SPEC section 3) on a real node, over HTTP: created inactive,
@@ -23,20 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ResponderAdminApiTest {
 
-    @TempDir static Path dataDir;
-    static TestNode node;
-    static AdminCalls calls;
-
-    @BeforeAll
-    static void start() {
-        node = TestNode.start(dataDir);
-        calls = new AdminCalls(node, "responder");
-    }
-
-    @AfterAll
-    static void stop() {
-        node.close();
-    }
+    @RegisterExtension static final AdminCalls calls = new AdminCalls("responder");
 
     // --- responders ---
 
@@ -45,9 +29,9 @@ class ResponderAdminApiTest {
         String domain = calls.newDomain();
         String anna = calls.newAddress(domain, "anna");
         String responders = address(anna) + "/responders";
-        assertEquals(JSON.createArrayNode(), json(node.get(responders)));
+        assertEquals(JSON.createArrayNode(), json(calls.node().get(responders)));
 
-        HttpResponse<String> plain = node.post(responders, "{\"name\":\"Holidays\",\"text\":\"Away.\"}");
+        HttpResponse<String> plain = calls.node().post(responders, "{\"name\":\"Holidays\",\"text\":\"Away.\"}");
         assertEquals(201, plain.statusCode(), plain.body());
         JsonNode holidays = object("{\"id\":\"1\",\"name\":\"Holidays\",\"text\":\"Away.\",\"subject\":null,"
                 + "\"start\":null,\"end\":null,\"weekdays\":[],\"from\":null,\"exclude\":[],\"active\":false}");
@@ -56,20 +40,20 @@ class ResponderAdminApiTest {
         String full = "{\"name\":\"Fridays\",\"text\":\"Not on Fridays.\",\"subject\":\"Out of office\","
                 + "\"start\":\"2026-12-20T08:00\",\"end\":\"2027-01-04T08:00:00+01:00\",\"weekdays\":[\"FRIDAY\","
                 + "\"SATURDAY\"],\"from\":\"" + anna + "\",\"exclude\":[\"boss@example.com\",\"@example.org\"]}";
-        HttpResponse<String> created = node.post(responders, full);
+        HttpResponse<String> created = calls.node().post(responders, full);
         assertEquals(201, created.statusCode(), created.body());
         JsonNode fridays = object(full.replace("{\"name\"", "{\"id\":\"2\",\"name\"").replace("]}", "],"
                 + "\"active\":false}"));
         assertEquals(fridays, json(created));
-        assertEquals(JSON.createArrayNode().add(holidays).add(fridays), json(node.get(responders)));
-        assertEquals(fridays, json(node.get(responders + "/2")));
+        assertEquals(JSON.createArrayNode().add(holidays).add(fridays), json(calls.node().get(responders)));
+        assertEquals(fridays, json(calls.node().get(responders + "/2")));
 
         HttpResponse<String> activated = calls.post(responders + "/2/activate");
         assertEquals(200, activated.statusCode(), activated.body());
         assertEquals(true, json(activated).get("active").asBoolean());
-        assertEquals("2", json(node.get(address(anna))).get("activeResponder").asText());
+        assertEquals("2", json(calls.node().get(address(anna))).get("activeResponder").asText());
 
-        HttpResponse<String> replaced = node.put(responders + "/2", "{\"name\":\"Fridays off\",\"text\":\"Off.\"}");
+        HttpResponse<String> replaced = calls.node().put(responders + "/2", "{\"name\":\"Fridays off\",\"text\":\"Off.\"}");
         assertEquals(200, replaced.statusCode(), replaced.body());
         assertEquals(object("{\"id\":\"2\",\"name\":\"Fridays off\",\"text\":\"Off.\",\"subject\":null,"
                 + "\"start\":null,\"end\":null,\"weekdays\":[],\"from\":null,\"exclude\":[],\"active\":true}"),
@@ -77,28 +61,28 @@ class ResponderAdminApiTest {
 
         HttpResponse<String> other = calls.post(responders + "/1/activate");
         assertEquals(true, json(other).get("active").asBoolean());
-        assertEquals(false, json(node.get(responders + "/2")).get("active").asBoolean());
+        assertEquals(false, json(calls.node().get(responders + "/2")).get("active").asBoolean());
         HttpResponse<String> deactivated = calls.post(responders + "/1/deactivate");
         assertEquals(200, deactivated.statusCode(), deactivated.body());
         assertEquals(false, json(deactivated).get("active").asBoolean());
-        assertTrue(json(node.get(address(anna))).get("activeResponder").isNull());
+        assertTrue(json(calls.node().get(address(anna))).get("activeResponder").isNull());
 
         calls.post(responders + "/2/activate");
-        assertEquals(204, node.delete(responders + "/2").statusCode());
-        assertTrue(json(node.get(address(anna))).get("activeResponder").isNull(), "the active one was deleted");
-        assertEquals(JSON.createArrayNode().add(holidays), json(node.get(responders)));
-        HttpResponse<String> third = node.post(responders, "{\"name\":\"Third\",\"text\":\"Away.\"}");
+        assertEquals(204, calls.node().delete(responders + "/2").statusCode());
+        assertTrue(json(calls.node().get(address(anna))).get("activeResponder").isNull(), "the active one was deleted");
+        assertEquals(JSON.createArrayNode().add(holidays), json(calls.node().get(responders)));
+        HttpResponse<String> third = calls.node().post(responders, "{\"name\":\"Third\",\"text\":\"Away.\"}");
         assertEquals("3", json(third).get("id").asText(), "ids are never reused");
 
         assertEquals(204, calls.post(responders + "/reset").statusCode());
-        assertError(404, "no responder 2 for " + anna, node.get(responders + "/2"));
-        assertError(404, "no responder 2 for " + anna, node.put(responders + "/2", "{\"name\":\"x\",\"text\":\"x\"}"));
-        assertError(404, "no responder 2 for " + anna, node.delete(responders + "/2"));
+        assertError(404, "no responder 2 for " + anna, calls.node().get(responders + "/2"));
+        assertError(404, "no responder 2 for " + anna, calls.node().put(responders + "/2", "{\"name\":\"x\",\"text\":\"x\"}"));
+        assertError(404, "no responder 2 for " + anna, calls.node().delete(responders + "/2"));
         assertError(404, "no responder 2 for " + anna, calls.post(responders + "/2/activate"));
         assertError(404, "no responder 2 for " + anna, calls.post(responders + "/2/deactivate"));
         String nobody = address("nobody@" + domain) + "/responders";
-        assertError(404, "no address nobody@" + domain, node.get(nobody));
-        assertError(404, "no address nobody@" + domain, node.post(nobody, "{\"name\":\"x\",\"text\":\"x\"}"));
+        assertError(404, "no address nobody@" + domain, calls.node().get(nobody));
+        assertError(404, "no address nobody@" + domain, calls.node().post(nobody, "{\"name\":\"x\",\"text\":\"x\"}"));
         assertError(404, "no address nobody@" + domain, calls.post(nobody + "/reset"));
     }
 
@@ -109,9 +93,9 @@ class ResponderAdminApiTest {
         String responders = address(anna) + "/responders";
         String iso = " is not an ISO-8601 date-time such as 2026-12-20T08:00 or 2026-12-20T08:00:00+01:00";
 
-        assertError(400, "field 'text' is required", node.post(responders, "{\"name\":\"Away\"}"));
-        assertError(400, "field 'name' is required", node.post(responders, "{\"text\":\"Away.\"}"));
-        assertError(400, "name is missing", node.post(responders, "{\"name\":\" \",\"text\":\"Away.\"}"));
+        assertError(400, "field 'text' is required", calls.node().post(responders, "{\"name\":\"Away\"}"));
+        assertError(400, "field 'name' is required", calls.node().post(responders, "{\"text\":\"Away.\"}"));
+        assertError(400, "name is missing", calls.node().post(responders, "{\"name\":\" \",\"text\":\"Away.\"}"));
         assertError(400, "start 'tomorrow'" + iso, calls.responder(responders, "\"start\":\"tomorrow\""));
         assertError(400, "start '2026-12-20'" + iso, calls.responder(responders, "\"start\":\"2026-12-20\""));
         assertError(400, "end '2026-12-20T25:00'" + iso, calls.responder(responders, "\"end\":\"2026-12-20T25:00\""));
@@ -134,13 +118,13 @@ class ResponderAdminApiTest {
                 badExclusion.body());
         assertError(400, "unknown field 'body'; expected end, exclude, from, name, start, subject, text, weekdays",
                 calls.responder(responders, "\"body\":\"Away.\""));
-        assertEquals(JSON.createArrayNode(), json(node.get(responders)), "nothing was stored");
+        assertEquals(JSON.createArrayNode(), json(calls.node().get(responders)), "nothing was stored");
 
-        HttpResponse<String> created = node.post(responders, "{\"name\":\"Away\",\"text\":\"Away.\"}");
+        HttpResponse<String> created = calls.node().post(responders, "{\"name\":\"Away\",\"text\":\"Away.\"}");
         String id = json(created).get("id").asText();
-        assertError(400, "start 'soon'" + iso, node.put(responders + "/" + id,
+        assertError(400, "start 'soon'" + iso, calls.node().put(responders + "/" + id,
                 "{\"name\":\"Changed\",\"text\":\"Away.\",\"start\":\"soon\"}"));
-        assertEquals("Away", json(node.get(responders + "/" + id)).get("name").asText(),
+        assertEquals("Away", json(calls.node().get(responders + "/" + id)).get("name").asText(),
                 "a refused PUT changes nothing");
     }
 
