@@ -10,6 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TLSARecord;
@@ -46,6 +48,8 @@ import org.xbill.DNS.Type;
  */
 public final class DnsRouteResolver implements RouteResolver {
 
+    private static final Logger log = LoggerFactory.getLogger(DnsRouteResolver.class);
+
     private final NameService dns;
     /** Empty when DNSSEC is off. */
     private final Optional<SecureNameService> secureDns;
@@ -53,6 +57,20 @@ public final class DnsRouteResolver implements RouteResolver {
     public DnsRouteResolver(DnsSettings settings, DnssecSettings dnssec) {
         this.dns = new NameService(settings);
         this.secureDns = dnssec.enabled() ? Optional.of(new SecureNameService(settings, dnssec)) : Optional.empty();
+        secureDns.ifPresent(DnsRouteResolver::checkTrustAnchor);
+    }
+
+    /** Warns, without waiting, when DNSSEC cannot work with these servers (see anchorValidates). */
+    private static void checkTrustAnchor(SecureNameService secure) {
+        secure.anchorValidates().thenAccept(validates -> {
+            if (!validates) {
+                log.warn("DNSSEC: the DNSKEY records of the trust anchor's zone '{}' do not validate; the DNS"
+                        + " servers in postillion.dns.servers may not pass DNSSEC records on (or are unreachable)."
+                        + " Destinations checked with DANE will be deferred as bogus. Use servers that pass"
+                        + " DNSSEC records, or turn DNSSEC off with postillion.dns.dnssec.trust-anchors = []",
+                        secure.anchorZone());
+            }
+        });
     }
 
     @Override

@@ -52,6 +52,16 @@ public record DnssecSettings(List<String> trustAnchors) {
         return zoneFile(trustAnchors);
     }
 
+    /** The zone of the first anchor, whose DNSKEY records any validation starts from. */
+    String firstAnchorZone() {
+        try (Master master = new Master(new ByteArrayInputStream(zoneFile(trustAnchors.subList(0, 1))
+                .getBytes(StandardCharsets.US_ASCII)))) {
+            return master.nextRecord().getName().toString();
+        } catch (IOException e) {
+            throw new IllegalStateException("trust anchors were checked when the settings were read", e);
+        }
+    }
+
     private static String zoneFile(List<String> anchors) {
         return DEFAULT_TTL + String.join("\n", anchors) + "\n";
     }

@@ -20,6 +20,7 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.Type;
 import org.xbill.DNS.dnssec.ValidatingResolver;
 
 /**
@@ -50,6 +51,7 @@ public final class SecureNameService {
     private static final Duration MAX_NEGATIVE_TTL = Duration.ofHours(1);
 
     private final ValidatingResolver resolver;
+    private final String anchorZone;
     private final Duration timeout;
     private final ValidatedAnswers answers = new ValidatedAnswers();
 
@@ -64,7 +66,23 @@ public final class SecureNameService {
         } catch (IOException e) {
             throw new UncheckedIOException("unreadable trust anchors", e);
         }
+        this.anchorZone = dnssec.firstAnchorZone();
         this.timeout = settings.timeout();
+    }
+
+    /**
+     * Whether the trust anchor's own DNSKEY records validate, as they do whenever the DNS servers
+     * pass DNSSEC records on. Servers that strip them (some forwarders do) make every answer below
+     * the anchor bogus, and so every DANE-checked destination deferred: the node checks this at
+     * start and says so, rather than leave it to be found in the queue.
+     */
+    public CompletionStage<Boolean> anchorValidates() {
+        return query(anchorZone, Type.DNSKEY).thenApply(SecureAnswer::secure);
+    }
+
+    /** The zone whose DNSKEY records {@link #anchorValidates()} asks for. */
+    public String anchorZone() {
+        return anchorZone;
     }
 
     /**

@@ -48,6 +48,22 @@ class SecureNameServiceTest {
     }
 
     @Test
+    void theAnchorValidatesWhenTheServersPassDnssecRecordsOn() {
+        assertTrue(secure.anchorValidates().toCompletableFuture().join());
+        assertEquals("signed.test.", secure.anchorZone());
+    }
+
+    /** The default root anchor over servers that serve the root unsigned: the start-up warning's case. */
+    @Test
+    void theAnchorDoesNotValidateWhenTheServersStripDnssecRecords() {
+        SecureNameService unsignedRoot = new SecureNameService(new DnsSettings(
+                List.of(new InetSocketAddress("127.0.0.1", dns.port())), Duration.ofSeconds(5), 1),
+                new DnssecSettings(List.of(". IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D")));
+        assertFalse(unsignedRoot.anchorValidates().toCompletableFuture().join());
+        assertEquals(".", unsignedRoot.anchorZone());
+    }
+
+    @Test
     void recordsOfASignedZoneAreSecure() {
         SecureAnswer mx = query("signed.test", Type.MX);
         assertEquals(DnsAnswer.Outcome.RECORDS, mx.answer().outcome(), mx.answer().reason());
