@@ -14,15 +14,18 @@ import dev.postillion.mta.policy.dkim.DkimSettings;
 import dev.postillion.mta.policy.dkim.DkimVerifier;
 import dev.postillion.mta.policy.dkim.Dkimpy;
 import dev.postillion.mta.policy.NameServiceTxtLookup;
+import dev.postillion.mta.smtp.ListenerRole;
 import dev.postillion.queue.routing.DnsSettings;
 import dev.postillion.queue.routing.NameService;
 import dev.postillion.queue.testing.FakeMx.Transaction;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
@@ -137,6 +140,30 @@ class DkimSigningTest extends NodeInRemoteWorld {
         List<DkimResult> results = verify(received, "example.test");
         assertEquals(List.of("ed25519-sha256 example.test ed1 pass", "rsa-sha256 example.test rsa1 pass"),
                 results.stream().map(DkimSigningTest::describe).toList());
+        assertEquals(List.of("0 pass ed25519-sha256", "1 pass rsa-sha256"), Dkimpy.verify(received.content(), records));
+    }
+
+    /** Submission (SPEC section 5): a user's mail, through STARTTLS and AUTH, leaves signed. */
+    @Test
+    void mailSubmittedByAnAuthenticatedUserLeavesSigned() throws Exception {
+        createDomain("submit.test");
+        assertEquals(201, node.post("/api/v1/domains/submit.test/addresses",
+                "{\"localPart\":\"fay\",\"password\":\"secret-password\"}").statusCode());
+        String records = node.post("/api/v1/domains/submit.test/dkim", "").body();
+        try (SmtpClient smtp = new SmtpClient(node.smtpPort(ListenerRole.SUBMISSION), OUTSIDE)) {
+            smtp.reply();
+            smtp.command("EHLO laptop.test");
+            smtp.command("STARTTLS");
+            smtp.startTls(TlsTrust.trusting(TlsTrust.generatedCertificate(dataDir)));
+            smtp.command("EHLO laptop.test");
+            String login = Base64.getEncoder().encodeToString("\0fay@submit.test\0secret-password"
+                    .getBytes(StandardCharsets.UTF_8));
+            assertEquals("235 2.7.0 Authentication successful", smtp.command("AUTH PLAIN " + login));
+            send(smtp, "<fay@submit.test>", message("fay@submit.test", "gil@remote.test"), "gil@remote.test");
+        }
+        Transaction received = awaitReceived("gil@remote.test");
+        assertEquals(List.of("ed25519-sha256 submit.test ed1 pass", "rsa-sha256 submit.test rsa1 pass"),
+                verify(received, "submit.test").stream().map(DkimSigningTest::describe).toList());
         assertEquals(List.of("0 pass ed25519-sha256", "1 pass rsa-sha256"), Dkimpy.verify(received.content(), records));
     }
 
