@@ -2,7 +2,6 @@ package dev.postillion.mta.policy.greylist;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.postillion.core.Store;
-import dev.postillion.core.Store.Durability;
 import dev.postillion.core.StoreBatch;
 import dev.postillion.core.StoreException;
 import dev.postillion.core.StoreFamily;
@@ -41,18 +40,16 @@ public final class GreylistNetwork extends AbstractBehavior<GreylistNetwork.Comm
     /** Sharding's stop message: the actor stops once its writes have landed. */
     public record Passivate() implements Command {}
 
-    private record Written(Throwable failure) implements Command {}
+    private record Written() implements Command {}
 
     /** Store keys of network records: this, then the network. */
     static final String KEY_PREFIX = "n/";
 
     private final byte[] key;
-    private final Store store;
     private final Clock clock;
     private final Duration maxAge;
     private NetworkRecord record;
-    private int writing;
-    private boolean stopWhenWritten;
+    private final WritesUnderWay<Command> writes;
 
     public static Behavior<Command> create(String network, Store store, Clock clock, Duration maxAge) {
         return Behaviors.setup(ctx -> new GreylistNetwork(ctx, network, store, clock, maxAge));
@@ -61,10 +58,10 @@ public final class GreylistNetwork extends AbstractBehavior<GreylistNetwork.Comm
     private GreylistNetwork(ActorContext<Command> ctx, String network, Store store, Clock clock, Duration maxAge) {
         super(ctx);
         this.key = networkStoreKey(network);
-        this.store = store;
         this.clock = clock;
         this.maxAge = maxAge;
         this.record = read(store.get(StoreFamily.GREYLIST, key));
+        this.writes = new WritesUnderWay<>(ctx, store, Written::new);
     }
 
     static byte[] networkStoreKey(String network) {
@@ -91,31 +88,20 @@ public final class GreylistNetwork extends AbstractBehavior<GreylistNetwork.Comm
                     long now = clock.millis();
                     int before = lapsed(record, now, maxAge) ? 0 : record.getPasses();
                     record = record.toBuilder().setPasses(before + 1).setLastPassEpochMillis(now).build();
-                    write(new StoreBatch().put(StoreFamily.GREYLIST, key, record.toByteArray()));
+                    writes.write(new StoreBatch().put(StoreFamily.GREYLIST, key, record.toByteArray()));
                     return this;
                 })
                 .onMessage(Expire.class, expire -> {
                     if (record.getPasses() > 0 && lapsed(record, clock.millis(), maxAge)) {
                         record = NetworkRecord.getDefaultInstance();
-                        write(new StoreBatch().delete(StoreFamily.GREYLIST, key));
+                        writes.write(new StoreBatch().delete(StoreFamily.GREYLIST, key));
                     }
                     expire.replyTo().tell(Done.getInstance());
                     return this;
                 })
-                .onMessage(Written.class, written -> {
-                    writing--;
-                    return stopWhenWritten && writing == 0 ? Behaviors.stopped() : this;
-                })
-                .onMessage(Passivate.class, passivate -> {
-                    stopWhenWritten = true;
-                    return writing == 0 ? Behaviors.stopped() : this;
-                })
+                .onMessage(Written.class, written -> writes.landedAndMayStop() ? Behaviors.stopped() : this)
+                .onMessage(Passivate.class, passivate -> writes.passivateAndMayStop() ? Behaviors.stopped() : this)
                 .build();
     }
 
-    /** Buffered: a count lost in a crash only delays the auto-whitelist by a pass. */
-    private void write(StoreBatch batch) {
-        writing++;
-        getContext().pipeToSelf(store.commit(batch, Durability.BUFFERED), (ok, failure) -> new Written(failure));
-    }
 }

@@ -58,9 +58,9 @@ final class GreylistSweep {
         Predicate<byte[]> tripletExpired = value ->
                 now - GreylistTriplet.read(value).getLastSeenEpochMillis() > maxAge.toMillis();
         Predicate<byte[]> networkLapsed = value -> GreylistNetwork.lapsed(GreylistNetwork.read(value), now, maxAge);
-        return CompletableFuture.supplyAsync(() -> 0, blocking)
-                .thenCompose(none -> sweep(GreylistTriplet.KEY_PREFIX, tripletExpired, GreylistTriplet.TYPE_KEY,
-                        GreylistTriplet.Expire::new, null, 0))
+        return CompletableFuture.completedFuture(0)
+                .thenComposeAsync(none -> sweep(GreylistTriplet.KEY_PREFIX, tripletExpired, GreylistTriplet.TYPE_KEY,
+                        GreylistTriplet.Expire::new, null, 0), blocking)
                 .thenComposeAsync(triplets -> sweep(GreylistNetwork.KEY_PREFIX, networkLapsed,
                         GreylistNetwork.TYPE_KEY, GreylistNetwork.Expire::new, null, triplets), blocking);
     }

@@ -2,7 +2,6 @@ package dev.postillion.mta.policy.greylist;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.postillion.core.Store;
-import dev.postillion.core.Store.Durability;
 import dev.postillion.core.StoreBatch;
 import dev.postillion.core.StoreException;
 import dev.postillion.core.StoreFamily;
@@ -48,7 +47,7 @@ public final class GreylistTriplet extends AbstractBehavior<GreylistTriplet.Comm
     /** Sharding's stop message: the actor stops once its writes have landed. */
     public record Passivate() implements Command {}
 
-    private record Written(Throwable failure) implements Command {}
+    private record Written() implements Command {}
 
     /** The answer to {@link Check}: pass, or defer with 451 4.7.1; {@code reason} is for the log. */
     public record Verdict(boolean pass, String reason) {}
@@ -60,13 +59,11 @@ public final class GreylistTriplet extends AbstractBehavior<GreylistTriplet.Comm
     private static final Duration LAST_SEEN_PRECISION = Duration.ofHours(1);
 
     private final byte[] key;
-    private final Store store;
     private final Clock clock;
     private final GreylistSettings settings;
     private final RecipientRef<GreylistNetwork.Command> network;
     private TripletRecord record;
-    private int writing;
-    private boolean stopWhenWritten;
+    private final WritesUnderWay<Command> writes;
 
     public static Behavior<Command> create(String tripletKey, Store store, Clock clock, GreylistSettings settings,
             RecipientRef<GreylistNetwork.Command> network) {
@@ -77,11 +74,11 @@ public final class GreylistTriplet extends AbstractBehavior<GreylistTriplet.Comm
             GreylistSettings settings, RecipientRef<GreylistNetwork.Command> network) {
         super(ctx);
         this.key = tripletStoreKey(tripletKey);
-        this.store = store;
         this.clock = clock;
         this.settings = settings;
         this.network = network;
         this.record = read(store.get(StoreFamily.GREYLIST, key));
+        this.writes = new WritesUnderWay<>(ctx, store, Written::new);
     }
 
     /** The store key of a triplet's record. */
@@ -103,14 +100,8 @@ public final class GreylistTriplet extends AbstractBehavior<GreylistTriplet.Comm
                 .onMessage(Check.class, this::onCheck)
                 .onMessage(Forget.class, this::onForget)
                 .onMessage(Expire.class, this::onExpire)
-                .onMessage(Written.class, written -> {
-                    writing--;
-                    return stopWhenWritten && writing == 0 ? Behaviors.stopped() : this;
-                })
-                .onMessage(Passivate.class, passivate -> {
-                    stopWhenWritten = true;
-                    return writing == 0 ? Behaviors.stopped() : this;
-                })
+                .onMessage(Written.class, written -> writes.landedAndMayStop() ? Behaviors.stopped() : this)
+                .onMessage(Passivate.class, passivate -> writes.passivateAndMayStop() ? Behaviors.stopped() : this)
                 .build();
     }
 
@@ -151,7 +142,7 @@ public final class GreylistTriplet extends AbstractBehavior<GreylistTriplet.Comm
 
     private Behavior<Command> onForget(Forget forget) {
         record = null;
-        write(new StoreBatch().delete(StoreFamily.GREYLIST, key));
+        writes.write(new StoreBatch().delete(StoreFamily.GREYLIST, key));
         forget.replyTo().tell(Done.getInstance());
         return this;
     }
@@ -159,7 +150,7 @@ public final class GreylistTriplet extends AbstractBehavior<GreylistTriplet.Comm
     private Behavior<Command> onExpire(Expire expire) {
         if (record != null && expired(clock.millis())) {
             record = null;
-            write(new StoreBatch().delete(StoreFamily.GREYLIST, key));
+            writes.write(new StoreBatch().delete(StoreFamily.GREYLIST, key));
         }
         expire.replyTo().tell(Done.getInstance());
         return this;
@@ -167,12 +158,7 @@ public final class GreylistTriplet extends AbstractBehavior<GreylistTriplet.Comm
 
     private void save(TripletRecord changed) {
         record = changed;
-        write(new StoreBatch().put(StoreFamily.GREYLIST, key, changed.toByteArray()));
+        writes.write(new StoreBatch().put(StoreFamily.GREYLIST, key, changed.toByteArray()));
     }
 
-    /** Buffered: a record lost in a crash only means one more deferral, which senders retry. */
-    private void write(StoreBatch batch) {
-        writing++;
-        getContext().pipeToSelf(store.commit(batch, Durability.BUFFERED), (ok, failure) -> new Written(failure));
-    }
 }
