@@ -1,5 +1,6 @@
 package dev.postillion.queue;
 
+import dev.postillion.core.DomainName;
 import dev.postillion.core.Envelope;
 import dev.postillion.core.QueueId;
 import dev.postillion.core.proto.RecipientState;
@@ -152,8 +153,9 @@ public final class QueueAdmin {
     }
 
     private static boolean pendingToDomain(QueuedMessage message, String domain) {
-        return message.pending().stream().anyMatch(i -> message.envelope().recipients().get(i).address().domain()
-                .equalsIgnoreCase(domain));
+        String key = DomainName.key(domain);
+        return message.pending().stream().anyMatch(i -> message.envelope().recipients().get(i).address().domainKey()
+                .equals(key));
     }
 
     /** The API's name for a recipient's state. */

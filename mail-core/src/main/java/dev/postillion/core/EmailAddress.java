@@ -56,8 +56,9 @@ public record EmailAddress(String localPart, String domain) {
         return localPart.toLowerCase(Locale.ROOT) + "@" + domainKey();
     }
 
+    /** The domain in A-labels ({@link DomainName#key}): {@code bücher.example} is {@code xn--bcher-kva.example}. */
     public String domainKey() {
-        return domain.toLowerCase(Locale.ROOT);
+        return DomainName.key(domain);
     }
 
     public boolean isAscii() {
@@ -120,7 +121,10 @@ public record EmailAddress(String localPart, String domain) {
         }
     }
 
-    /** A domain name of LDH labels (RFC 5321 section 4.1.2 "Domain") or an address literal. */
+    /**
+     * A domain name (RFC 5321 section 4.1.2 "Domain"; in U-labels only under SMTPUTF8, RFC 6531
+     * section 3.3) or an address literal.
+     */
     public static void checkDomain(String domain, boolean utf8) {
         if (domain.length() > MAX_DOMAIN) {
             throw new AddressSyntaxException("domain longer than " + MAX_DOMAIN + " characters");
@@ -131,23 +135,18 @@ public record EmailAddress(String localPart, String domain) {
             }
             return;
         }
-        for (String label : domain.split("\\.", -1)) {
-            if (label.isEmpty()) {
-                throw new AddressSyntaxException("empty label in domain");
-            }
-            if (label.length() > 63) {
-                throw new AddressSyntaxException("domain label longer than 63 characters");
-            }
-            if (label.startsWith("-") || label.endsWith("-")) {
-                throw new AddressSyntaxException("domain label starts or ends with a hyphen");
-            }
-            for (int i = 0; i < label.length(); i++) {
-                char c = label.charAt(i);
-                boolean ldh = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
-                if (!ldh && !(utf8 && c > 127)) {
-                    throw new AddressSyntaxException("character " + describe(c) + " not allowed in domain");
-                }
-            }
+        if (!utf8) {
+            domain.chars().filter(c -> c > 127).findFirst().ifPresent(c -> {
+                throw new AddressSyntaxException("character " + describe((char) c) + " not allowed in domain");
+            });
+        }
+        if (domain.endsWith(".")) {
+            throw new AddressSyntaxException("empty label in domain");
+        }
+        try {
+            DomainName.of(domain);
+        } catch (DomainSyntaxException e) {
+            throw new AddressSyntaxException(e.getMessage());
         }
     }
 

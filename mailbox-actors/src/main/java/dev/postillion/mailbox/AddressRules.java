@@ -50,7 +50,7 @@ final class AddressRules {
             throw invalid("domain name '" + name + "' must be a fully qualified name such as example.com");
         }
         try {
-            EmailAddress.checkDomain(name, false);
+            EmailAddress.checkDomain(name, true); // U-labels are stored as A-labels
         } catch (AddressSyntaxException e) {
             throw invalid("domain name '" + name + "' is invalid: " + e.getMessage());
         }

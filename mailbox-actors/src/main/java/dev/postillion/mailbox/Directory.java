@@ -14,6 +14,7 @@ import static dev.postillion.mailbox.DirectoryStore.domainPrefix;
 
 import com.typesafe.config.Config;
 import dev.postillion.core.AddressSyntaxException;
+import dev.postillion.core.DomainName;
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.Store;
 import dev.postillion.core.StoreBatch;
@@ -225,7 +226,7 @@ public final class Directory implements AutoCloseable {
         return records.change(() -> {
             checkNewDomain(name);
             DomainRecord record = DomainRecord.newBuilder()
-                    .setName(name.toLowerCase(Locale.ROOT))
+                    .setName(DomainName.key(name))
                     .setCreatedEpochMillis(clock.millis())
                     .build();
             records.commit(new StoreBatch().put(StoreFamily.DIRECTORY, domainKey(name), record.toByteArray()));
@@ -239,7 +240,7 @@ public final class Directory implements AutoCloseable {
             DomainRecord target = records.requirePrimary(primary);
             checkNewDomain(alias);
             DomainRecord record = DomainRecord.newBuilder()
-                    .setName(alias.toLowerCase(Locale.ROOT))
+                    .setName(DomainName.key(alias))
                     .setCreatedEpochMillis(clock.millis())
                     .setAliasOf(target.getName())
                     .build();

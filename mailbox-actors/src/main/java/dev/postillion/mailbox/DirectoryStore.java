@@ -1,6 +1,7 @@
 package dev.postillion.mailbox;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.postillion.core.DomainName;
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.Store;
 import dev.postillion.core.Store.Durability;
@@ -30,7 +31,7 @@ import java.util.function.UnaryOperator;
  *
  * <p>Keys: {@code domain/<name>}, {@code alias-domain/<primary>/<alias>} (the index of a domain's
  * alias domains), {@code address/<domain>/<local part>}, {@code alias/<domain>/<local part>} and
- * {@code import/<domain>}, all lower case.
+ * {@code import/<domain>}, all lower case, domains in A-labels ({@link DomainName#key}).
  */
 final class DirectoryStore implements AutoCloseable {
 
@@ -118,7 +119,7 @@ final class DirectoryStore implements AutoCloseable {
     // --- keys ---
 
     static byte[] domainKey(String domain) {
-        return utf8("domain/" + lower(domain));
+        return utf8("domain/" + DomainName.key(domain));
     }
 
     static byte[] domainPrefix() {
@@ -126,27 +127,27 @@ final class DirectoryStore implements AutoCloseable {
     }
 
     static byte[] addressPrefix(String domain) {
-        return utf8("address/" + lower(domain) + "/");
+        return utf8("address/" + DomainName.key(domain) + "/");
     }
 
     static byte[] addressKey(String domain, String localPart) {
-        return utf8("address/" + lower(domain) + "/" + lower(localPart));
+        return utf8("address/" + DomainName.key(domain) + "/" + lower(localPart));
     }
 
     static byte[] aliasKey(String domain, String localPart) {
-        return utf8("alias/" + lower(domain) + "/" + lower(localPart));
+        return utf8("alias/" + DomainName.key(domain) + "/" + lower(localPart));
     }
 
     static byte[] aliasDomainPrefix(String primary) {
-        return utf8("alias-domain/" + lower(primary) + "/");
+        return utf8("alias-domain/" + DomainName.key(primary) + "/");
     }
 
     static byte[] aliasDomainKey(String primary, String alias) {
-        return utf8("alias-domain/" + lower(primary) + "/" + lower(alias));
+        return utf8("alias-domain/" + DomainName.key(primary) + "/" + DomainName.key(alias));
     }
 
     static byte[] importKey(String domain) {
-        return utf8("import/" + lower(domain));
+        return utf8("import/" + DomainName.key(domain));
     }
 
     private static String lower(String text) {

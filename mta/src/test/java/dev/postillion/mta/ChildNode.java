@@ -37,7 +37,7 @@ final class ChildNode implements AfterEachCallback {
 
     private static final String TOKEN = "child-token";
     private static final String HOSTNAME = "mx.test";
-    private static final Duration STARTUP = Duration.ofSeconds(30);
+    private static final Duration STARTUP = Duration.ofSeconds(90);
     private static final Duration KILL = Duration.ofSeconds(10);
     private static final int PAGE = 1000;
 

@@ -5,8 +5,8 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import dev.postillion.core.DomainName;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -16,13 +16,13 @@ import java.util.function.Function;
  * domain's own key ({@code "example.com"}), else the key of its nearest parent written with a
  * leading dot ({@code ".example.com"} matches {@code a.b.example.com}, not {@code example.com}).
  *
- * <p>Domains are compared lower-cased, as DNS compares them (RFC 4343). Internationalised domains
- * are taken as written, with no IDNA conversion: keys should be A-labels ({@code xn--...}), as
- * recipient domains are on the wire.
+ * <p>Domains are compared in their A-label form ({@link DomainName}), lower-cased as DNS compares
+ * them (RFC 4343): a key written {@code "bücher.example"} or {@code "xn--bcher-kva.example"} matches
+ * a recipient domain in either form, as an SMTPUTF8 client may send U-labels (RFC 6531).
  */
 public final class DomainMap<V> {
 
-    /** Keys as configured, lower-cased. */
+    /** Keys in A-labels, a parent entry with its leading dot. */
     private final Map<String, V> entries;
 
     private DomainMap(Map<String, V> entries) {
@@ -45,10 +45,13 @@ public final class DomainMap<V> {
                 throw new ConfigException.BadValue(value.origin(), entryPath,
                         "expected " + expected + "; write domain keys in quotes, as \"example.com\" = ...");
             }
-            String domain = entry.getKey().toLowerCase(Locale.ROOT);
-            if (!HostPort.isHostName(domain.startsWith(".") ? domain.substring(1) : domain)) {
+            boolean parentEntry = entry.getKey().startsWith(".");
+            Optional<DomainName> name = DomainName.parse(entry.getKey().substring(parentEntry ? 1 : 0));
+            if (name.isEmpty()) {
                 throw new ConfigException.BadValue(value.origin(), entryPath, "the key is neither a domain nor .domain");
             }
+            // Keys in A-labels, as find() looks them up: "bücher.example" and its A-label form are one entry.
+            String domain = (parentEntry ? "." : "") + name.get().ascii();
             try {
                 entries.put(domain, parse.apply((String) value.unwrapped()));
             } catch (IllegalArgumentException e) {
@@ -60,7 +63,7 @@ public final class DomainMap<V> {
 
     /** The value of the domain's own entry, else of its nearest parent's {@code .domain} entry. */
     public Optional<V> find(String domain) {
-        String name = domain.toLowerCase(Locale.ROOT);
+        String name = DomainName.key(domain);
         V own = entries.get(name);
         if (own != null) {
             return Optional.of(own);

@@ -1,5 +1,6 @@
 package dev.postillion.queue.routing;
 
+import dev.postillion.core.DomainName;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -81,10 +82,17 @@ public final class NameService {
                         : DnsAnswer.failed(name, type, failure));
     }
 
-    /** The name as DNS writes it, taken as absolute; empty when it cannot be written in DNS. */
+    /**
+     * The name as DNS writes it, taken as absolute, labels in Unicode as A-labels (dnsjava would
+     * write their chars as Latin-1 octets); empty when it cannot be written in DNS.
+     */
     static Optional<Name> absolute(String name) {
+        Optional<String> ascii = DomainName.queryName(name);
+        if (ascii.isEmpty()) {
+            return Optional.empty();
+        }
         try {
-            return Optional.of(Name.fromString(name, Name.root));
+            return Optional.of(Name.fromString(ascii.get(), Name.root));
         } catch (TextParseException e) {
             return Optional.empty();
         }

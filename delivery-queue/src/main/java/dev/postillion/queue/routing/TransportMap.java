@@ -2,6 +2,7 @@ package dev.postillion.queue.routing;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import dev.postillion.core.DomainName;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -43,7 +44,7 @@ public final class TransportMap {
     /** Where mail for {@code domain}, a domain not hosted here, goes next. */
     public NextHop nextHop(String domain) {
         return entries.find(domain).or(() -> relayHost)
-                .orElseGet(() -> new NextHop(domain.toLowerCase(Locale.ROOT), SMTP_PORT, true));
+                .orElseGet(() -> new NextHop(DomainName.key(domain), SMTP_PORT, true));
     }
 
     /** Postfix's notation: brackets turn the MX lookup off. */

@@ -2,7 +2,7 @@ package dev.postillion.mta.policy.dkim;
 
 import static dev.postillion.mta.policy.dkim.DkimResult.Reason.MALFORMED_SIGNATURE;
 
-import java.net.IDN;
+import dev.postillion.core.DomainName;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -76,10 +76,7 @@ final class DomainNames {
             return value;
         }
         String unicode = new String(value.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
-        try {
-            return IDN.toASCII(unicode, IDN.USE_STD3_ASCII_RULES);
-        } catch (IllegalArgumentException e) {
-            throw new DkimException(MALFORMED_SIGNATURE, "bad domain " + tag + unicode);
-        }
+        return DomainName.queryName(unicode)
+                .orElseThrow(() -> new DkimException(MALFORMED_SIGNATURE, "bad domain " + tag + unicode));
     }
 }

@@ -1,5 +1,6 @@
 package dev.postillion.mta.policy.dmarc;
 
+import dev.postillion.core.DomainName;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -19,14 +20,14 @@ public enum Alignment {
      * @param from the domain of the RFC5322.From address
      */
     public boolean aligns(String authenticated, String from) {
-        String a = DomainName.normalize(authenticated);
-        String f = DomainName.normalize(from);
+        Optional<DomainName> a = DomainName.parse(authenticated.strip());
+        Optional<DomainName> f = DomainName.parse(from.strip());
         if (a.isEmpty() || f.isEmpty()) {
             return false;
         }
         return this == STRICT
                 ? a.equals(f)
-                : OrganizationalDomain.of(a).equals(OrganizationalDomain.of(f));
+                : OrganizationalDomain.of(a.get().ascii()).equals(OrganizationalDomain.of(f.get().ascii()));
     }
 
     /** The mode of an {@code adkim} or {@code aspf} value, {@code r} or {@code s}; empty for others. */

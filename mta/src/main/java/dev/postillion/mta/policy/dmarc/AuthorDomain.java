@@ -1,5 +1,6 @@
 package dev.postillion.mta.policy.dmarc;
 
+import dev.postillion.core.DomainName;
 import dev.postillion.core.MailboxList;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,8 +62,8 @@ public sealed interface AuthorDomain {
         if (written.startsWith("[")) {
             return new Unusable("From address with a domain literal: " + written);
         }
-        String domain = DomainName.normalize(written);
-        return domain.isEmpty() ? new Unusable("From domain is not a domain name: " + written) : new Single(domain);
+        return DomainName.parse(written).<AuthorDomain>map(domain -> new Single(domain.ascii()))
+                .orElseGet(() -> new Unusable("From domain is not a domain name: " + written));
     }
 
     /** The domain of an addr-spec: after its last "@" (a quoted local part may hold more). */

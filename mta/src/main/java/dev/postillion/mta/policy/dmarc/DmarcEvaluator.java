@@ -1,5 +1,6 @@
 package dev.postillion.mta.policy.dmarc;
 
+import dev.postillion.core.DomainName;
 import dev.postillion.mta.policy.TxtLookup;
 import dev.postillion.mta.policy.dkim.DkimResult;
 import dev.postillion.mta.policy.dmarc.DmarcVerdict.Result;
@@ -47,11 +48,12 @@ public final class DmarcEvaluator {
      * @return the verdict; the stage never fails
      */
     public CompletionStage<DmarcVerdict> evaluate(String fromDomain, SpfVerdict spf, List<DkimResult> dkim) {
-        String domain = DomainName.normalize(fromDomain);
-        if (domain.isEmpty()) {
+        Optional<DomainName> name = DomainName.parse(fromDomain.strip());
+        if (name.isEmpty()) {
             return CompletableFuture.completedFuture(
                     DmarcVerdict.withoutPolicy(Result.NONE, fromDomain, "no usable RFC5322.From domain"));
         }
+        String domain = name.get().ascii();
         return discover(domain)
                 .thenApply(found -> verdict(domain, found, spf, dkim))
                 .exceptionally(failure -> DmarcVerdict.withoutPolicy(Result.TEMPERROR, domain,

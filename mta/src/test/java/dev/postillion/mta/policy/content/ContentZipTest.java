@@ -158,21 +158,17 @@ class ContentZipTest {
 
     @Test
     void entriesOfTheAttachedZipAreNeverInflated() {
-        // 64 MiB of zeros deflate to 64 KiB; reading the names must not inflate them.
+        // 64 MiB of zeros deflate to 64 KiB; reading the names must not inflate them: a scanner
+        // with nothing to spend still reads the archive.
         byte[] zip = zipOfZeros("big.txt", 64 << 20, false);
-        long start = System.nanoTime();
-        assertEquals(Optional.empty(), scan(zip));
-        assertTrue(System.nanoTime() - start < 100_000_000L, "took " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        assertEquals(Optional.empty(), new ZipScanner(names(), 3, 0).scan(Slice.of(zip), "invoice.zip"));
     }
 
     @Test
     void aZipBombInsideAZipStopsAtTheScanLimit() {
         byte[] bomb = zip(entry("bomb.zip", zipOfZeros("zeros.txt", 40 << 20, true))); // inflates to 40 MiB
-        long start = System.nanoTime();
         assertEquals(refused("invoice.zip > bomb.zip",
                 "archives inside archives exceed the scan limit of 33554432 octets"), scan(bomb));
-        long took = System.nanoTime() - start;
-        assertTrue(took < 1_000_000_000L, "took " + took / 1_000_000 + " ms");
         assertEquals(Optional.empty(), scan(zip(entry("fine.zip", zipOfZeros("zeros.txt", 1 << 20, true)))));
     }
 
