@@ -6,6 +6,11 @@
 # Postillion mailbox, or the run fails.
 #
 #   load-tests/bench/accept-vs-postfix.sh [MESSAGES=20000] [SESSIONS=50] [SIZE=2048] [WARMUP=MESSAGES]
+#   AUTH_CHECKS=1 load-tests/bench/accept-vs-postfix.sh ...
+#
+# With AUTH_CHECKS=1 Postillion checks SPF, DKIM and DMARC on every message against a local zone
+# (dnsmasq on 127.0.0.1:15353, installed from Debian if missing) that publishes SPF and DMARC
+# p=reject for the sender domain; Postfix, which has no such checks of its own, runs as before.
 #
 # Both servers first take WARMUP messages, then the measured run: a server runs for weeks, and a
 # JVM reaches its steady state only once the JIT has compiled the hot paths (on two cores that
@@ -29,8 +34,10 @@ bash "$peer" stop >/dev/null 2>&1 || true
 [ -f "$jar" ] || (cd "$root" && ./mvnw -q -B -DskipTests package)
 
 node_pid=
+dns_pid=
 cleanup() {
   [ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null && wait "$node_pid" 2>/dev/null || true
+  [ -n "$dns_pid" ] && kill "$dns_pid" 2>/dev/null || true
   bash "$peer" stop >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -48,12 +55,24 @@ drive() {
 }
 
 # Postillion: one node with embedded storage, as the README starts it. SPF and DKIM off, as
-# Postfix has neither by default (and the sender domain has no DNS here).
+# Postfix has neither by default (and the sender domain has no DNS here), unless AUTH_CHECKS=1.
+checks=(-Dpostillion.spf.enabled=false -Dpostillion.dkim.enabled=false)
+if [ "${AUTH_CHECKS:-0}" = 1 ]; then
+  command -v dnsmasq >/dev/null || { apt-get update -qq && apt-get install -y -qq dnsmasq-base >/dev/null; }
+  # Authoritative for every name (--local=/#/): what is not published is NXDOMAIN, never REFUSED.
+  dnsmasq --keep-in-foreground --no-resolv --no-hosts --listen-address=127.0.0.1 --bind-interfaces \
+          --port=15353 --local=/#/ --pid-file="$work/dnsmasq.pid" \
+          --txt-record=sender.test,"v=spf1 ip4:127.0.0.0/8 -all" \
+          --txt-record=_dmarc.sender.test,"v=DMARC1; p=reject" &
+  dns_pid=$!
+  checks=(-Dpostillion.dns.servers.0=127.0.0.1:15353)
+  echo "SPF, DKIM and DMARC checked on every message (local zone on 127.0.0.1:15353)"
+fi
 java -Dpostillion.data-dir="$work/data" -Dpostillion.hostname=postillion.bench \
      -Dpostillion.smtp.mx.bind=127.0.0.1 -Dpostillion.smtp.mx.port=$smtp_port \
      -Dpostillion.smtp.submission.port=0 -Dpostillion.smtp.submissions.port=0 \
      -Dpostillion.admin.port=$admin_port -Dpostillion.admin.token=$token \
-     -Dpostillion.spf.enabled=false -Dpostillion.dkim.enabled=false \
+     "${checks[@]}" \
      -jar "$jar" > "$work/postillion.log" 2>&1 &
 node_pid=$!
 for _ in $(seq 120); do curl -sf "http://127.0.0.1:$admin_port/health" >/dev/null && break; sleep 0.5; done
