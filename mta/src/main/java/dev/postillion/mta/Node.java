@@ -27,6 +27,7 @@ import dev.postillion.mta.policy.NameServiceTxtLookup;
 import dev.postillion.mta.policy.greylist.Greylist;
 import dev.postillion.mta.policy.greylist.GreylistSettings;
 import dev.postillion.mta.policy.MessageAuthenticator;
+import dev.postillion.mta.policy.OnCheckError;
 import dev.postillion.mta.policy.content.ContentPolicy;
 import dev.postillion.mta.policy.content.ContentSettings;
 import dev.postillion.mta.policy.spf.DnsjavaSpfDns;
@@ -256,7 +257,8 @@ public final class Node implements AutoCloseable {
                         : Optional.empty(),
                 DmarcSettings.from(config).enabled()
                         ? Optional.of(new DmarcEvaluator(txt))
-                        : Optional.empty());
+                        : Optional.empty(),
+                OnCheckError.from(config));
     }
 
     /** Clients not held to the per-client connection limits: the relay networks and the exempt ones. */
