@@ -59,11 +59,18 @@ public final class AdminRoutes extends AllDirectives {
     private final QueueRoutes queue;
     private final GreylistRoutes greylist;
     private final BooleanSupplier accepting;
+    private final Supplier<Map<String, String>> healthDetails;
     private final Supplier<String> metrics;
 
-    /** @param metrics the node's metrics in Prometheus's text format, read at each scrape */
+    /**
+     * @param healthDetails how parts of the node work now, shown by {@code /health} beside the
+     *     status, such as {@code "dnssec": "unavailable"}: a node that accepts mail may still work
+     *     degraded
+     * @param metrics the node's metrics in Prometheus's text format, read at each scrape
+     */
     public AdminRoutes(String token, Directory directory, Mailboxes mailboxes, QueueAdmin queue,
-            GreylistAdmin greylist, DkimAdmin dkim, BooleanSupplier accepting, Supplier<String> metrics) {
+            GreylistAdmin greylist, DkimAdmin dkim, BooleanSupplier accepting,
+            Supplier<Map<String, String>> healthDetails, Supplier<String> metrics) {
         this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.directory = directory;
         this.mailboxes = mailboxes;
@@ -72,6 +79,7 @@ public final class AdminRoutes extends AllDirectives {
         this.queue = new QueueRoutes(queue);
         this.greylist = new GreylistRoutes(greylist);
         this.accepting = accepting;
+        this.healthDetails = healthDetails;
         this.metrics = metrics;
     }
 
@@ -88,9 +96,11 @@ public final class AdminRoutes extends AllDirectives {
     }
 
     private Route health() {
-        return accepting.getAsBoolean()
-                ? complete(Json.response(StatusCodes.OK, Map.of("status", "accepting")))
-                : complete(Json.response(StatusCodes.SERVICE_UNAVAILABLE, Map.of("status", "unavailable")));
+        boolean up = accepting.getAsBoolean();
+        Map<String, String> health = new LinkedHashMap<>();
+        health.put("status", up ? "accepting" : "unavailable");
+        health.putAll(healthDetails.get());
+        return complete(Json.response(up ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, health));
     }
 
     /** Prometheus's text exposition format; scraped with the bearer token like the API. */

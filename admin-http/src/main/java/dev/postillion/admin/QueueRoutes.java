@@ -79,17 +79,19 @@ final class QueueRoutes extends AllDirectives {
 
     private Route operate(QueueId id, Operation operation) {
         return completeWithFuture(queue.operate(id, operation).handle((result, failure) -> {
-            if (failure != null) {
-                return AdminRoutes.errorResponse(failure);
-            }
-            if (result == OperationResult.NOT_FOUND) {
-                return Json.error(StatusCodes.NOT_FOUND, notQueued(id).getMessage());
-            }
-            if (result == OperationResult.ON_HOLD) {
-                return Json.error(StatusCodes.CONFLICT, "message " + id + " is on hold; release it first");
-            }
-            return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
+            return failure != null ? AdminRoutes.errorResponse(failure) : operationResponse(id, result);
         }));
+    }
+
+    static HttpResponse operationResponse(QueueId id, OperationResult result) {
+        return switch (result) {
+            case DONE -> HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
+            case NOT_FOUND -> Json.error(StatusCodes.NOT_FOUND, notQueued(id).getMessage());
+            case ON_HOLD -> Json.error(StatusCodes.CONFLICT, "message " + id + " is on hold; release it first");
+            // Our fault, and the queue manager logged its cause with the queue id.
+            case NOT_WRITTEN -> Json.error(StatusCodes.SERVICE_UNAVAILABLE,
+                    "the queue could not record the change to message " + id + "; nothing was done, try again");
+        };
     }
 
     private Route flush(Optional<String> domain) {

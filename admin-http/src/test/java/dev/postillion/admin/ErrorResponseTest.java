@@ -2,6 +2,8 @@ package dev.postillion.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.postillion.core.QueueId;
+import dev.postillion.queue.QueueManager.OperationResult;
 import java.time.DateTimeException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -35,6 +37,13 @@ class ErrorResponseTest {
                 AdminRoutes.errorResponse(ApiError.notFound("no domain example.test")));
         assertReply(500, "{\"error\":\"internal error: java.lang.IllegalStateException: broken\"}",
                 AdminRoutes.errorResponse(new IllegalStateException("broken")));
+    }
+
+    @Test
+    void aQueueChangeTheSpoolDidNotWriteIsOurFault() {
+        QueueId id = new QueueId(1, 2);
+        assertReply(503, "{\"error\":\"the queue could not record the change to message " + id
+                + "; nothing was done, try again\"}", QueueRoutes.operationResponse(id, OperationResult.NOT_WRITTEN));
     }
 
     private static void assertReply(int status, String json, HttpResponse response) {

@@ -75,7 +75,9 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
         DONE,
         NOT_FOUND,
         /** A held message is not retried: release it first. */
-        ON_HOLD
+        ON_HOLD,
+        /** The spool did not take the change (the cause is in the log): the message is as it was. */
+        NOT_WRITTEN
     }
 
     /** The operator asks for these messages to be attempted now (a flush); answers how many were. */
@@ -84,12 +86,21 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     private record Attempted(QueueId id, List<RecipientOutcome> outcomes, Throwable failure) implements Command {}
 
     /**
-     * A change is in the store: the message may be handed out again, and the schedule entries the
-     * change wrote ({@code written}) read.
+     * A commit is in the store, or failed ({@code failure} not null): either way the message may be
+     * handed out again; once in the store, the schedule entries it wrote are read.
      */
-    private record Settled(QueueId id, List<Due> written, Runnable then) implements Command {}
+    private record Settled(Commit commit, Throwable failure) implements Command {}
+
+    /**
+     * A change to a message being committed: the schedule entry the message has until it lands
+     * ({@code kept}, null for none), the entries it writes, and the operators who wait for it.
+     */
+    private record Commit(QueueId id, Due kept, List<Due> written, List<ActorRef<OperationResult>> operators) {}
 
     private record Wake() implements Command {}
+
+    /** A message whose change failed is due again at its old schedule entry. */
+    private record Reread(Due entry) implements Command {}
 
     /** A position in the schedule index: at {@code entry}, or just after it. */
     private record Cursor(Due entry, boolean inclusive) {}
@@ -103,12 +114,14 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     private static final Logger queueLog = LoggerFactory.getLogger("postillion.queue");
     /** Content kept from acceptance to first attempt, in bytes; beyond this it is read back instead. */
     private static final long FRESH_CONTENT_BYTES = 32L << 20;
+    /** How long a store that failed a read or a write is left alone before it is used again. */
+    private static final Duration STORE_RETRY = Duration.ofMinutes(1);
 
     private static final class Attempt {
         final QueuedMessage message;
         final byte[] content;
         Request request = Request.NONE;
-        final List<Runnable> onSettled = new ArrayList<>();
+        final List<ActorRef<OperationResult>> operators = new ArrayList<>();
 
         Attempt(QueuedMessage message, byte[] content) {
             this.message = message;
@@ -158,6 +171,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
                 .onMessage(Attempted.class, this::onAttempted)
                 .onMessage(Settled.class, this::onSettled)
                 .onMessage(Wake.class, wake -> onWake())
+                .onMessage(Reread.class, this::onReread)
                 .onMessage(Operate.class, this::onOperate)
                 .onMessage(RetryNow.class, this::onRetryNow)
                 .onMessage(AwaitIdle.class, this::onAwaitIdle)
@@ -220,7 +234,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
                 next = due.size() < wanted ? spool.firstDueAfter(now) : null;
             } catch (RuntimeException e) {
                 queueLog.error("cannot read the schedule ({}); trying again in a minute", e.getMessage());
-                wakeBy(now + 60_000);
+                wakeBy(now + STORE_RETRY.toMillis());
                 return;
             }
             for (Due entry : due) {
@@ -258,7 +272,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
         if (content == null || pending.isEmpty()) {
             queueLog.warn("{}: {}; removing it from the spool", entry.id(),
                     content == null ? "content missing" : "no recipient pending");
-            commit(entry.id(), spool.change().remove(message), List.of(), null);
+            commit(new Commit(entry.id(), entry, List.of(), List.of()), spool.change().remove(message));
             return;
         }
         Attempt attempt = new Attempt(message, content);
@@ -280,14 +294,14 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
                         .map(i -> RecipientOutcome.local(i, Status.DEFERRED, "none", "4.3.0",
                                 "delivery failed: " + attempted.failure().getMessage()))
                         .toList();
-        settle(attempt.message, attempt.content, outcomes, attempt.request, attempt.onSettled);
+        settle(attempt.message, attempt.content, outcomes, attempt.request, attempt.operators);
         pull();
         answerIfIdle();
         return this;
     }
 
     private void settle(QueuedMessage message, byte[] content, List<RecipientOutcome> outcomes, Request request,
-            List<Runnable> onSettled) {
+            List<ActorRef<OperationResult>> operators) {
         SpoolStore.Change change = spool.change();
         Settlement.Result result = settlement.settle(message, content, outcomes, request, clock.millis(), change);
         List<Due> written = new ArrayList<>();
@@ -298,30 +312,54 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
             // pass over the new entry while the message is still settling, and not come back to it.
             written.add(new Due(result.nextDue(), message.id()));
         }
-        commit(message.id(), change, written, () -> onSettled.forEach(Runnable::run));
+        commit(new Commit(message.id(), scheduled(message), written, operators), change);
+    }
+
+    /** The message's schedule entry; none while it is on hold. */
+    private static Due scheduled(QueuedMessage message) {
+        return message.state().getHeld() ? null : new Due(message.due(), message.id());
     }
 
     /**
      * Buffered: if a crash loses the change, the message is attempted again, which delivery makes
      * idempotent.
      */
-    private void commit(QueueId id, SpoolStore.Change change, List<Due> written, Runnable then) {
-        settling.putIfAbsent(id, new ArrayList<>());
-        getContext().pipeToSelf(spool.commit(change, Durability.BUFFERED), (ok, failure) -> {
-            if (failure != null) {
-                queueLog.error("{}: spool update failed: {}", id, failure.getMessage());
-            }
-            return new Settled(id, written, then == null ? () -> { } : then);
-        });
+    private void commit(Commit commit, SpoolStore.Change change) {
+        settling.putIfAbsent(commit.id(), new ArrayList<>());
+        getContext().pipeToSelf(spool.commit(change, Durability.BUFFERED), (ok, failure) -> new Settled(commit, failure));
     }
 
     private Behavior<Command> onSettled(Settled settled) {
-        List<Operate> waiting = settling.remove(settled.id());
-        settled.then().run();
-        settled.written().forEach(this::entryWritten);
+        Commit commit = settled.commit();
+        List<Operate> waiting = settling.remove(commit.id());
+        if (settled.failure() == null) {
+            commit.operators().forEach(operator -> operator.tell(OperationResult.DONE));
+            commit.written().forEach(this::entryWritten);
+        } else {
+            notWritten(commit, settled.failure());
+        }
         if (waiting != null) {
             waiting.forEach(this::onOperate);
         }
+        pull();
+        return this;
+    }
+
+    /**
+     * The store did not take the change, so the message keeps its old schedule entry, which the
+     * read cursor has passed: it is read there again once the store has had time to recover,
+     * rather than at once, which against a store failing every write would attempt it in a loop.
+     */
+    private void notWritten(Commit commit, Throwable failure) {
+        queueLog.error("{}: spool update failed, the message stays as it was: {}", commit.id(), failure.toString());
+        commit.operators().forEach(operator -> operator.tell(OperationResult.NOT_WRITTEN));
+        if (commit.kept() != null) {
+            timers.startSingleTimer(commit.kept(), new Reread(commit.kept()), STORE_RETRY);
+        }
+    }
+
+    private Behavior<Command> onReread(Reread reread) {
+        entryWritten(reread.entry());
         pull();
         return this;
     }
@@ -339,7 +377,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
                 operate.replyTo().tell(OperationResult.DONE);
             } else {
                 attempt.request = Request.valueOf(operate.operation().name());
-                attempt.onSettled.add(() -> operate.replyTo().tell(OperationResult.DONE));
+                attempt.operators.add(operate.replyTo());
             }
             return this;
         }
@@ -348,19 +386,19 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
             operate.replyTo().tell(OperationResult.NOT_FOUND);
             return this;
         }
-        Runnable done = () -> operate.replyTo().tell(OperationResult.DONE);
+        List<ActorRef<OperationResult>> operator = List.of(operate.replyTo());
         switch (operate.operation()) {
             case RETRY -> {
                 if (message.state().getHeld()) {
                     operate.replyTo().tell(OperationResult.ON_HOLD);
                 } else {
-                    reschedule(message, clock.millis(), false, done);
+                    reschedule(message, clock.millis(), false, operator);
                 }
             }
-            case RELEASE -> reschedule(message, clock.millis(), false, done);
-            case HOLD -> reschedule(message, 0, true, done);
-            case DELETE -> settle(message, null, List.of(), Request.DELETE, List.of(done));
-            case BOUNCE -> settle(message, spool.content(id), List.of(), Request.BOUNCE, List.of(done));
+            case RELEASE -> reschedule(message, clock.millis(), false, operator);
+            case HOLD -> reschedule(message, 0, true, operator);
+            case DELETE -> settle(message, null, List.of(), Request.DELETE, operator);
+            case BOUNCE -> settle(message, spool.content(id), List.of(), Request.BOUNCE, operator);
         }
         return this;
     }
@@ -373,7 +411,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
             }
             QueuedMessage message = spool.message(id);
             if (message != null && !message.state().getHeld()) {
-                reschedule(message, clock.millis(), false, null);
+                reschedule(message, clock.millis(), false, List.of());
                 count++;
             }
         }
@@ -382,7 +420,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     }
 
     /** Moves the message's schedule entry to {@code due}, or takes it out ({@code held}). */
-    private void reschedule(QueuedMessage message, long due, boolean held, Runnable then) {
+    private void reschedule(QueuedMessage message, long due, boolean held, List<ActorRef<OperationResult>> operators) {
         SpoolStore.Change change = spool.change();
         if (!message.state().getHeld()) {
             change.unschedule(message.id(), message.due());
@@ -397,7 +435,8 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
         } else if (message.state().getHeld()) {
             queueLog.info("{}: released from hold by the operator", message.id());
         }
-        commit(message.id(), change, held ? List.of() : List.of(new Due(due, message.id())), then);
+        commit(new Commit(message.id(), scheduled(message), held ? List.of() : List.of(new Due(due, message.id())),
+                operators), change);
     }
 
     private Behavior<Command> onAwaitIdle(AwaitIdle await) {

@@ -10,7 +10,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 /**
  * Where every message enters the queue (the job of Postfix's cleanup(8)): SMTP sessions, and
  * reports, replies and forwards. {@link #accept} returns once the message is durable; the queue
- * manager then takes over its delivery.
+ * manager then takes over its delivery. The envelope is spooled with the body type the content
+ * really has ({@link BodyType}), so that delivery need not read the content again to know it.
  */
 public final class Spool {
 
@@ -41,7 +42,8 @@ public final class Spool {
      * completes normally, the message survives a crash; it is what a 250 reply promises.
      */
     public CompletionStage<Void> accept(QueueId id, Envelope envelope, byte[] content) {
-        return store.accept(id, envelope, content).thenRun(() -> handOver(new Staged(id, envelope, content)));
+        Envelope recorded = BodyType.recorded(envelope, content);
+        return store.accept(id, recorded, content).thenRun(() -> handOver(new Staged(id, recorded, content)));
     }
 
     /**
@@ -50,8 +52,8 @@ public final class Spool {
      * (ARCHITECTURE rule 4). Call {@link #handOver} once the batch is committed.
      */
     public Staged stage(StoreBatch batch, Envelope envelope, byte[] content) {
-        Staged staged = new Staged(newId(), envelope, content);
-        store.change(batch).spool(staged.id(), envelope, content);
+        Staged staged = new Staged(newId(), BodyType.recorded(envelope, content), content);
+        store.change(batch).spool(staged.id(), staged.envelope(), content);
         return staged;
     }
 

@@ -24,8 +24,10 @@ import java.util.concurrent.CompletionStage;
  * recipient, a queue state once it has been attempted, and one entry in the schedule index keyed
  * by (due time, queue id) while it is not on hold. Every change to a message is one atomic batch
  * ({@link Change}); the message's records go together with its last pending recipient.
+ *
+ * <p>Not final, so that a test can make its commits fail as a full disk would.
  */
-public final class SpoolStore {
+public class SpoolStore {
 
     /** A message in the spool, as the queue manager and the operator see it. */
     public record QueuedMessage(QueueId id, Envelope envelope, MessageState state,

@@ -54,14 +54,14 @@ class QueueManagerTest {
     private final MutableClock clock = new MutableClock(START);
     private final ScriptedTransport transport = new ScriptedTransport();
     private Store store;
-    private SpoolStore spoolStore;
+    private FailingSpoolStore spoolStore;
     private ActorRef<QueueManager.Command> queueManager;
     private Spool spool;
 
     @BeforeEach
     void start() {
         store = TestStores.open(directory);
-        spoolStore = new SpoolStore(store);
+        spoolStore = new FailingSpoolStore(store);
         startQueueManager(SCHEDULE, 256);
     }
 
@@ -315,6 +315,49 @@ class QueueManagerTest {
         assertTrue(text.contains("bob@example.com"), text);
         assertTrue(text.contains("returned to the sender by the mail system administrator"), text);
         assertNull(spoolStore.message(id));
+    }
+
+    @Test
+    void anOperationTheSpoolDoesNotWriteAnswersSoAndLeavesTheMessageAsItWas() throws Exception {
+        QueueId id = accept(envelope());
+        transport.nextAttempt().answer(Status.SENT, Status.DEFERRED);
+        QueuedMessage deferred = awaitMessage(id, m -> m.state().getAttempts() == 1);
+
+        spoolStore.failCommits(true);
+        assertEquals(OperationResult.NOT_WRITTEN, operate(id, Operation.DELETE));
+        assertEquals(OperationResult.NOT_WRITTEN, operate(id, Operation.BOUNCE));
+        assertEquals(OperationResult.NOT_WRITTEN, operate(id, Operation.HOLD));
+        spoolStore.failCommits(false);
+
+        assertEquals(deferred.state(), spoolStore.message(id).state());
+        assertTrue(transport.idle(), "a report of a bounce that was not written");
+        pass(Duration.ofMinutes(5));
+        transport.nextAttempt().answer(Status.SENT);
+        awaitGone(id);
+    }
+
+    /**
+     * The settlement of an attempt that the spool does not write leaves the message due as it was;
+     * it is attempted again once the store has had a minute to recover, not at once in a loop.
+     */
+    @Test
+    void anAttemptWhoseSettlementIsNotWrittenIsAttemptedAgainAMinuteLater() throws Exception {
+        QueueId id = accept(envelope());
+        Attempt attempt = transport.nextAttempt();
+        spoolStore.failCommits(true);
+        attempt.answer(Status.SENT, Status.DEFERRED);
+        // Waits for the settlement, and fails as it does.
+        assertEquals(OperationResult.NOT_WRITTEN, operate(id, Operation.RETRY));
+        spoolStore.failCommits(false);
+
+        assertEquals(0, spoolStore.message(id).state().getAttempts());
+        pass(Duration.ofSeconds(59));
+        assertTrue(transport.idle(), "attempted again before the store had time to recover");
+        pass(Duration.ofSeconds(1));
+        Attempt again = transport.nextAttempt();
+        assertEquals(List.of(0, 1), again.request().recipients());
+        again.answer(Status.SENT, Status.SENT);
+        awaitGone(id);
     }
 
     private Attempt deferUntil(QueueId id, Duration age) throws InterruptedException {

@@ -29,7 +29,7 @@ final class TestEnvelopes {
     }
 
     private static Envelope envelope(String sender, List<Envelope.Recipient> recipients) {
-        return new Envelope(Optional.of(EmailAddress.parse(sender, false)), Map.of("BODY", "8BITMIME"), recipients,
+        return new Envelope(Optional.of(EmailAddress.parse(sender, false)), Map.of(), recipients,
                 "client.example.org", "192.0.2.7", Instant.parse("2026-01-01T00:00:00Z"), false);
     }
 }

@@ -58,6 +58,12 @@ public record Envelope(
                 true);
     }
 
+    /** The same envelope with other MAIL FROM parameters. */
+    public Envelope withMailParameters(Map<String, String> parameters) {
+        return new Envelope(sender, parameters, recipients, heloName, clientAddress, arrival, smtputf8, quarantined,
+                originatedHere);
+    }
+
     /** One forward-path with its parameters (NOTIFY, ORCPT: RFC 3461 section 4). */
     public record Recipient(EmailAddress address, Map<String, String> parameters) {
         public Recipient {

@@ -27,6 +27,7 @@ import dev.postillion.mta.policy.NameServiceTxtLookup;
 import dev.postillion.mta.policy.greylist.Greylist;
 import dev.postillion.mta.policy.greylist.GreylistSettings;
 import dev.postillion.mta.policy.MessageAuthenticator;
+import dev.postillion.mta.policy.OnCheckError;
 import dev.postillion.mta.policy.content.ContentPolicy;
 import dev.postillion.mta.policy.content.ContentSettings;
 import dev.postillion.mta.policy.spf.DnsjavaSpfDns;
@@ -42,6 +43,8 @@ import dev.postillion.mta.smtp.SmtpListener;
 import dev.postillion.mta.smtp.ListenerContext;
 import dev.postillion.mta.smtp.SaslAuthenticator;
 import dev.postillion.mta.smtp.auth.AuthThrottle;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.postillion.mta.smtp.SmtpSessions;
@@ -60,6 +63,7 @@ import dev.postillion.queue.outbound.SmtpClientSettings;
 import dev.postillion.queue.routing.DnsRouteResolver;
 import dev.postillion.queue.routing.DnsSettings;
 import dev.postillion.queue.routing.DnssecSettings;
+import dev.postillion.queue.routing.DnssecValidation;
 import dev.postillion.queue.routing.NameService;
 import dev.postillion.queue.routing.TransportMap;
 import dev.postillion.queue.tls.TlsPolicy;
@@ -186,7 +190,9 @@ public final class Node implements AutoCloseable {
         DeliverySchedule schedule = DeliverySchedule.from(delivery);
         StatusReports reports = new StatusReports(node.hostname(), ids, delivery.getInt("report-return-limit"),
                 schedule);
-        RemoteTransport remote = remoteTransport(system, io, config, node.hostname());
+        DnsRouteResolver dnsRoutes = new DnsRouteResolver(DnsSettings.from(config), DnssecSettings.from(config));
+        registerDnssecGauge(metrics, dnsRoutes);
+        RemoteTransport remote = remoteTransport(system, io, config, node.hostname(), dnsRoutes);
         // Mail leaving the node is DKIM-signed on the blocking dispatcher, off the queue manager's thread.
         Executor signing = system.dispatchers().lookup(DispatcherSelector.blocking());
         DomainKeyStore dkimKeys = new DomainKeyStore(store, dkimMasterKey, signingSettings, clock, signing);
@@ -224,7 +230,7 @@ public final class Node implements AutoCloseable {
         String token = AdminToken.resolve(postillion.getString("admin.token"), node.dataDir());
         AtomicBoolean accepting = new AtomicBoolean();
         AdminRoutes routes = new AdminRoutes(token, directory, mailboxes, queueAdmin, greylist, dkimKeys,
-                accepting::get, metrics::scrape);
+                accepting::get, () -> Map.of("dnssec", dnsRoutes.dnssec().apiName()), metrics::scrape);
         ServerBinding admin = AdminServer.start(system, postillion.getString("admin.bind"),
                 postillion.getInt("admin.port"), routes).toCompletableFuture().join();
 
@@ -256,7 +262,8 @@ public final class Node implements AutoCloseable {
                         : Optional.empty(),
                 DmarcSettings.from(config).enabled()
                         ? Optional.of(new DmarcEvaluator(txt))
-                        : Optional.empty());
+                        : Optional.empty(),
+                OnCheckError.from(config));
     }
 
     /** Clients not held to the per-client connection limits: the relay networks and the exempt ones. */
@@ -279,17 +286,29 @@ public final class Node implements AutoCloseable {
      * node's I/O threads, next hops from the transport map and DNS, TLS and DANE per next hop.
      */
     private static RemoteTransport remoteTransport(ActorSystem<Void> system, EventLoopGroup io, Config config,
-            String hostname) {
+            String hostname, DnsRouteResolver routes) {
         Config delivery = config.getConfig("postillion.delivery");
         OutboundClient client = new OutboundClient(io,
                 Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class, hostname,
                 SmtpClientSettings.from(delivery.getConfig("smtp")), TlsPolicy.from(config));
-        ActorRef<DestinationQueues.Command> queues = system.systemActorOf(DestinationQueues.create(client,
-                new DnsRouteResolver(DnsSettings.from(config), DnssecSettings.from(config)),
+        ActorRef<DestinationQueues.Command> queues = system.systemActorOf(DestinationQueues.create(client, routes,
                 DestinationSettings.from(delivery.getConfig("destination"))),
                 "destination-queues", Props.empty());
         return new RemoteTransport(queues, TransportMap.from(config)::nextHop,
                 client.settings().maxRecipientsPerTransaction());
+    }
+
+    /**
+     * postillion_dnssec_validation_available: 1 while DNSSEC validation works with the DNS servers,
+     * 0 while they strip DNSSEC records and mail is routed without it (no DANE). Absent with DNSSEC off.
+     */
+    private static void registerDnssecGauge(MeterRegistry metrics, DnsRouteResolver routes) {
+        if (routes.dnssec() != DnssecValidation.State.OFF) {
+            Gauge.builder("postillion.dnssec.validation.available", routes,
+                            r -> r.dnssec() == DnssecValidation.State.VALIDATING ? 1 : 0)
+                    .description("Whether DNSSEC validation works with the DNS servers (1) or not (0)")
+                    .register(metrics);
+        }
     }
 
     private static EventLoopGroup ioGroup(int threads) {

@@ -49,6 +49,7 @@ class OutboundDeliveryTest extends NodeInRemoteWorld {
     static FakeMx mx;
     static FakeMx reuse;
     static FakeMx burst;
+    static FakeMx sevenBit;
     static QueueLog queueLog;
 
     @BeforeAll
@@ -56,6 +57,7 @@ class OutboundDeliveryTest extends NodeInRemoteWorld {
         mx = startWorld().mx();
         reuse = world.direct("reuse.test");
         burst = world.direct("burst.test");
+        sevenBit = world.direct("seven-bit.test").without(FakeMx.Extension.EIGHTBITMIME);
         world.ownMx("down.test");
         world.dns().mx("down.test", 10, RemoteWorld.PREFERRED_MX)
                 .nullMx("nullmx.test")
@@ -101,6 +103,22 @@ class OutboundDeliveryTest extends NodeInRemoteWorld {
         assertTrue(world.dns().queries(RemoteWorld.PREFERRED_MX, Type.A) > 0, "the preferred MX host was looked up");
         assertTrue(queueLog.lines(id).get(0).contains(", relay=" + RemoteWorld.MX + "[127.0.0.1]:" + mx.port() + ", "),
                 queueLog.lines(id).toString());
+    }
+
+    /**
+     * RFC 6152 section 3 asks for 8BITMIME only for 8-bit data: 7-bit content its client declared
+     * BODY=8BITMIME goes, without the parameter, to a server that does not offer the extension.
+     */
+    @Test
+    void sevenBitContentDeclared8bitmimeGoesToAServerWithout8bitmime() throws IOException {
+        String id;
+        try (SmtpClient smtp = connect(node)) {
+            id = send(smtp, "<a@sender.test> BODY=8BITMIME", message("declared eight bit"), "anna@seven-bit.test");
+        }
+
+        Transaction received = awaitTransaction(sevenBit, "<declared-eight-bit@sender.test>");
+        assertEquals(Map.of("SIZE", String.valueOf(received.content().length)), received.mailParameters());
+        queue.awaitGone(id);
     }
 
     @Test

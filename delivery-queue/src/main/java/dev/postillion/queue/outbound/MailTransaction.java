@@ -240,17 +240,13 @@ final class MailTransaction {
         }
     }
 
-    /** Declared 8-bit by the sender, or found to be: any octet above 127 (RFC 6152 section 2). */
+    /**
+     * 8-bit content, as the spool recorded when it accepted the message ({@link
+     * dev.postillion.queue.BodyType}): a 7-bit message goes without BODY=8BITMIME whatever its
+     * client declared.
+     */
     private static boolean eightBit(DeliveryRequest request) {
-        if ("8BITMIME".equalsIgnoreCase(request.envelope().mailParameters().get("BODY"))) {
-            return true;
-        }
-        for (byte octet : request.content()) {
-            if (octet < 0) {
-                return true;
-            }
-        }
-        return false;
+        return "8BITMIME".equalsIgnoreCase(request.envelope().mailParameters().get("BODY"));
     }
 
     /** The server's part in a failure; anything else is a bug here, and surfaces as one. */

@@ -3,6 +3,7 @@ package dev.postillion.queue.report;
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.Envelope;
 import dev.postillion.core.QueueId;
+import dev.postillion.queue.BodyType;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -77,7 +78,7 @@ public final class ReportWriter {
                 + "MIME-Version: 1.0\r\n"
                 + "Content-Type: multipart/report; report-type=delivery-status;\r\n"
                 + "\tboundary=\"" + boundary + "\"\r\n"
-                + (isEightBit(bodyBytes) ? "Content-Transfer-Encoding: 8bit\r\n" : "")
+                + (BodyType.eightBit(bodyBytes) ? "Content-Transfer-Encoding: 8bit\r\n" : "")
                 + "\r\n");
         message.writeBytes(bodyBytes);
         byte[] report = message.toByteArray();
@@ -91,7 +92,7 @@ public final class ReportWriter {
      * wrote it, so it originated here and is DKIM-signed when the hostname's domain has keys.
      */
     private Envelope envelope(EmailAddress sender, Envelope original, byte[] report, Instant now) {
-        Map<String, String> parameters = isEightBit(report) ? Map.of("BODY", "8BITMIME") : Map.of();
+        Map<String, String> parameters = BodyType.eightBit(report) ? Map.of("BODY", "8BITMIME") : Map.of();
         return new Envelope(Optional.empty(), parameters, List.of(new Envelope.Recipient(sender, Map.of())),
                 settings.hostname(), LOCAL_ORIGIN, now, original.smtputf8()).withOriginatedHere();
     }
@@ -111,18 +112,9 @@ public final class ReportWriter {
         write(body, "\r\n--" + boundary + "\r\n"
                 + "Content-Description: " + description + "\r\n"
                 + "Content-Type: " + contentType + "\r\n"
-                + (isEightBit(content) ? "Content-Transfer-Encoding: 8bit\r\n" : "")
+                + (BodyType.eightBit(content) ? "Content-Transfer-Encoding: 8bit\r\n" : "")
                 + "\r\n");
         body.writeBytes(content);
-    }
-
-    private static boolean isEightBit(byte[] content) {
-        for (byte b : content) {
-            if (b < 0) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void write(ByteArrayOutputStream out, String text) {

@@ -10,8 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TLSARecord;
@@ -45,32 +43,27 @@ import org.xbill.DNS.Type;
  * a domain routed again within it asks nothing. The TLSA records of every MX host are asked with
  * its addresses, before the route is returned, not only of the host about to be tried: a cached
  * answer makes that cheap, and the route stays a plain value.
+ *
+ * <p>DNS servers that do not pass DNSSEC records on would make every validated answer bogus; while
+ * {@link DnssecValidation} finds them so, MX records are asked without validation, as with DNSSEC
+ * off except that DANE is reported unavailable, not off.
  */
 public final class DnsRouteResolver implements RouteResolver {
-
-    private static final Logger log = LoggerFactory.getLogger(DnsRouteResolver.class);
 
     private final NameService dns;
     /** Empty when DNSSEC is off. */
     private final Optional<SecureNameService> secureDns;
+    private final Optional<DnssecValidation> validation;
 
     public DnsRouteResolver(DnsSettings settings, DnssecSettings dnssec) {
         this.dns = new NameService(settings);
         this.secureDns = dnssec.enabled() ? Optional.of(new SecureNameService(settings, dnssec)) : Optional.empty();
-        secureDns.ifPresent(DnsRouteResolver::checkTrustAnchor);
+        this.validation = secureDns.map(DnssecValidation::new);
     }
 
-    /** Warns, without waiting, when DNSSEC cannot work with these servers (see anchorValidates). */
-    private static void checkTrustAnchor(SecureNameService secure) {
-        secure.anchorValidates().thenAccept(validates -> {
-            if (!validates) {
-                log.warn("DNSSEC: the DNSKEY records of the trust anchor's zone '{}' do not validate; the DNS"
-                        + " servers in postillion.dns.servers may not pass DNSSEC records on (or are unreachable)."
-                        + " Destinations checked with DANE will be deferred as bogus. Use servers that pass"
-                        + " DNSSEC records, or turn DNSSEC off with postillion.dns.dnssec.trust-anchors = []",
-                        secure.anchorZone());
-            }
-        });
+    /** What DNSSEC does for routing now, for the health check and the metrics. */
+    public DnssecValidation.State dnssec() {
+        return validation.map(DnssecValidation::state).orElse(DnssecValidation.State.OFF);
     }
 
     @Override
@@ -86,9 +79,21 @@ public final class DnsRouteResolver implements RouteResolver {
     }
 
     private CompletionStage<SecureNameService.SecureAnswer> mxRecords(String domain) {
-        return secureDns.isPresent()
-                ? secureDns.get().query(domain, Type.MX)
-                : dns.query(domain, Type.MX).thenApply(mx -> new SecureNameService.SecureAnswer(mx, false));
+        if (validation.isEmpty()) {
+            return insecureMxRecords(domain);
+        }
+        return validation.get().validating().thenCompose(validating -> validating
+                ? secureDns.get().query(domain, Type.MX).thenApply(mx -> {
+                    if (mx.answer().outcome() == DnsAnswer.Outcome.FAILED) {
+                        validation.get().questionFailed();
+                    }
+                    return mx;
+                })
+                : insecureMxRecords(domain));
+    }
+
+    private CompletionStage<SecureNameService.SecureAnswer> insecureMxRecords(String domain) {
+        return dns.query(domain, Type.MX).thenApply(mx -> new SecureNameService.SecureAnswer(mx, false));
     }
 
     /** @param secure whether DNSSEC proved the MX answer, records or their absence */

@@ -12,9 +12,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
@@ -45,12 +48,27 @@ public final class SecureNameService {
     /** An answer and whether DNSSEC proved it: records, or their absence (NXDOMAIN, NODATA). */
     public record SecureAnswer(DnsAnswer answer, boolean secure) {}
 
+    /** What the DNS servers make of the trust anchor's DNSKEY records. */
+    enum Anchor {
+        /** They validate: the servers pass DNSSEC records on. */
+        VALIDATES,
+        /** They come without signatures, or not at all: the servers strip DNSSEC records. */
+        STRIPPED,
+        /**
+         * Signed, yet they do not validate (bogus: perhaps forged), or there was no answer. Neither
+         * says the servers cannot pass DNSSEC records on.
+         */
+        FAILS
+    }
+
     /** As Unbound's cache-max-ttl: a day at most, however long a zone's TTLs. */
     private static final Duration MAX_TTL = Duration.ofDays(1);
     /** RFC 2308 section 5 advises one to three hours as the most for negative answers. */
     private static final Duration MAX_NEGATIVE_TTL = Duration.ofHours(1);
 
     private final ValidatingResolver resolver;
+    /** The same servers, asked without validation, for what they pass on. */
+    private final ExtendedResolver plain;
     private final String anchorZone;
     private final Duration timeout;
     private final ValidatedAnswers answers = new ValidatedAnswers();
@@ -61,6 +79,8 @@ public final class SecureNameService {
             throw new IllegalArgumentException("DNSSEC needs a trust anchor");
         }
         this.resolver = new ValidatingResolver(NameService.resolver(settings));
+        this.plain = NameService.resolver(settings);
+        plain.setEDNS(0, 0, ExtendedFlags.DO); // RFC 3225: DNSSEC records wanted
         try {
             resolver.loadTrustAnchors(new ByteArrayInputStream(dnssec.zoneFile().getBytes(StandardCharsets.US_ASCII)));
         } catch (IOException e) {
@@ -73,11 +93,26 @@ public final class SecureNameService {
     /**
      * Whether the trust anchor's own DNSKEY records validate, as they do whenever the DNS servers
      * pass DNSSEC records on. Servers that strip them (some forwarders do) make every answer below
-     * the anchor bogus, and so every DANE-checked destination deferred: the node checks this at
-     * start and says so, rather than leave it to be found in the queue.
+     * the anchor bogus: {@link DnssecValidation} checks this. When they do not validate, the
+     * servers are asked again without validation whether they pass the signatures on at all.
+     *
+     * @return the stage never fails
      */
-    public CompletionStage<Boolean> anchorValidates() {
-        return query(anchorZone, Type.DNSKEY).thenApply(SecureAnswer::secure);
+    CompletionStage<Anchor> checkAnchor() {
+        return query(anchorZone, Type.DNSKEY).thenCompose(dnskey -> dnskey.secure()
+                ? CompletableFuture.completedFuture(Anchor.VALIDATES)
+                : signaturesPassedOn());
+    }
+
+    private CompletionStage<Anchor> signaturesPassedOn() {
+        Message question = Message.newQuery(Record.newRecord(NameService.absolute(anchorZone).orElseThrow(),
+                Type.DNSKEY, DClass.IN));
+        return plain.sendAsync(question)
+                .toCompletableFuture()
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((response, failure) -> failure != null || response.getRcode() != Rcode.NOERROR ? Anchor.FAILS
+                        : response.getSection(Section.ANSWER).stream().anyMatch(RRSIGRecord.class::isInstance)
+                                ? Anchor.FAILS : Anchor.STRIPPED);
     }
 
     /** The zone whose DNSKEY records {@link #anchorValidates()} asks for. */

@@ -9,6 +9,7 @@ import dev.postillion.queue.RecipientOutcome.Status;
 import dev.postillion.queue.TransportSecurity;
 import dev.postillion.queue.TransportSecurity.Dane;
 import dev.postillion.queue.routing.DnsRouteResolver;
+import dev.postillion.queue.routing.DnssecValidation;
 import dev.postillion.queue.routing.DnsSettings;
 import dev.postillion.queue.routing.DnssecSettings;
 import dev.postillion.queue.routing.NextHop;
@@ -66,6 +67,7 @@ class DaneTest {
     private SignedZone zone;
     private ActorRef<DestinationQueues.Command> destinations;
     private RemoteTransport transport;
+    private DnsRouteResolver routes;
 
     @BeforeEach
     void world() throws IOException {
@@ -95,7 +97,7 @@ class DaneTest {
     private void start(String tls) {
         OutboundClient client = new OutboundClient(io, NioSocketChannel.class, "postillion.test", TestMail.smtp(""),
                 TestMail.tls(tls));
-        DnsRouteResolver routes = new DnsRouteResolver(
+        routes = new DnsRouteResolver(
                 new DnsSettings(List.of(new InetSocketAddress("127.0.0.1", dns.port())), Duration.ofSeconds(5), 1),
                 new DnssecSettings(List.of(zone.trustAnchor())));
         destinations = testKit.spawn(DestinationQueues.create(client, routes, TestMail.destination("")));
@@ -413,6 +415,35 @@ class DaneTest {
 
         assertEquals(Status.DEFERRED, outcome.status());
         assertEquals("dane-only: no usable TLSA record", outcome.detail());
+        assertEquals(0, mx.connections());
+    }
+
+    /**
+     * DNS servers that strip DNSSEC records make the trust anchor fail to validate: mail is routed
+     * as insecure, DANE unavailable, rather than every destination deferred as bogus.
+     */
+    @Test
+    void serversThatStripDnssecRecordsLeaveMailDeliveredWithoutDane() {
+        dns.stripDnssec();
+        mx.tls(selfSigned);
+        tlsa(SIGNED_MX, DANE_EE, SPKI, spki(TlsIdentity.selfSigned("other.test")));
+        start("level = dane");
+
+        assertSentOverTls(deliver(SIGNED), Dane.INSECURE);
+        assertEquals(DnssecValidation.State.UNAVAILABLE, routes.dnssec());
+    }
+
+    @Test
+    void serversThatStripDnssecRecordsStillDeferDaneOnly() {
+        dns.stripDnssec();
+        mx.tls(selfSigned);
+        start("policy { \"" + SIGNED + "\" = dane-only }");
+
+        RecipientOutcome outcome = deliver(SIGNED);
+
+        assertEquals(Status.DEFERRED, outcome.status());
+        assertEquals("4.7.5", outcome.dsn());
+        assertEquals("dane-only: no DNSSEC-validated TLSA records", outcome.detail());
         assertEquals(0, mx.connections());
     }
 

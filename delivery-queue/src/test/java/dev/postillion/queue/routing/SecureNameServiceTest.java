@@ -49,8 +49,21 @@ class SecureNameServiceTest {
 
     @Test
     void theAnchorValidatesWhenTheServersPassDnssecRecordsOn() {
-        assertTrue(secure.anchorValidates().toCompletableFuture().join());
+        assertEquals(SecureNameService.Anchor.VALIDATES, secure.checkAnchor().toCompletableFuture().join());
         assertEquals("signed.test.", secure.anchorZone());
+    }
+
+    @Test
+    void theAnchorComesStrippedFromServersThatDropDnssecRecords() {
+        dns.stripDnssec();
+        assertEquals(SecureNameService.Anchor.STRIPPED, secure.checkAnchor().toCompletableFuture().join());
+    }
+
+    /** Signatures that do not verify may be an attack: not taken for servers that strip them. */
+    @Test
+    void aForgedAnchorFailsButIsNotTakenForStripping() {
+        zone.forge("signed.test");
+        assertEquals(SecureNameService.Anchor.FAILS, secure.checkAnchor().toCompletableFuture().join());
     }
 
     /** The default root anchor over servers that serve the root unsigned: the start-up warning's case. */
@@ -59,7 +72,7 @@ class SecureNameServiceTest {
         SecureNameService unsignedRoot = new SecureNameService(new DnsSettings(
                 List.of(new InetSocketAddress("127.0.0.1", dns.port())), Duration.ofSeconds(5), 1),
                 new DnssecSettings(List.of(". IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D")));
-        assertFalse(unsignedRoot.anchorValidates().toCompletableFuture().join());
+        assertEquals(SecureNameService.Anchor.STRIPPED, unsignedRoot.checkAnchor().toCompletableFuture().join());
         assertEquals(".", unsignedRoot.anchorZone());
     }
 

@@ -62,6 +62,7 @@ import org.xbill.DNS.Type;
  * <p>Zones can be DNSSEC-signed ({@link #sign}): to a query with the DO bit (RFC 3225), answers for
  * names in them carry RRSIGs, and negative ones the zone's signed SOA and NSEC records (RFC 4035
  * section 3.1). Names outside every signed zone are answered unsigned, as from an unsigned zone.
+ * It can also act as a forwarder that strips DNSSEC records ({@link #stripDnssec}).
  *
  * <p>Every query is counted by name and type, so that tests can tell what was cached. Safe to
  * change and query from any thread while it serves.
@@ -91,6 +92,7 @@ public final class TestDnsServer implements AutoCloseable {
     private final Set<Name> silent = ConcurrentHashMap.newKeySet();
     private final Map<Question, Integer> queries = new ConcurrentHashMap<>();
     private final List<SignedZone> zones = new CopyOnWriteArrayList<>();
+    private volatile boolean strippingDnssec;
 
     private record Question(Name name, int type) {}
 
@@ -177,6 +179,15 @@ public final class TestDnsServer implements AutoCloseable {
     /** A TLSA record (RFC 6698): {@code usage selector matchingType} and the association data. */
     public TestDnsServer tlsa(String name, int usage, int selector, int matchingType, byte[] data) {
         return add(new TLSARecord(name(name), DClass.IN, DEFAULT_TTL, usage, selector, matchingType, data));
+    }
+
+    /**
+     * From now on answers carry no DNSSEC records, as from a forwarder that drops them: no RRSIG
+     * and NSEC records whatever the DO bit, and no DNSKEY or DS records (NODATA instead).
+     */
+    public TestDnsServer stripDnssec() {
+        strippingDnssec = true;
+        return this;
     }
 
     /** From now on every query for {@code name}, of any type, is answered SERVFAIL. */
@@ -308,7 +319,12 @@ public final class TestDnsServer implements AutoCloseable {
         synchronized (records) {
             Name last = fillAnswer(answer, question.getName(), question.getType());
             Optional<SignedZone> zone = zones.stream().filter(signed -> signed.contains(last)).findFirst();
-            if (dnssecOk && zone.isPresent()) {
+            if (strippingDnssec) {
+                answer.getSection(Section.ANSWER).stream()
+                        .filter(record -> record.getType() == Type.DNSKEY || record.getType() == Type.DS)
+                        .toList()
+                        .forEach(record -> answer.removeRecord(record, Section.ANSWER));
+            } else if (dnssecOk && zone.isPresent()) {
                 signAnswer(answer, zone.get(), last);
             }
         }

@@ -20,7 +20,8 @@ import java.util.concurrent.CompletionStage;
  * Checks who a complete message comes from: SPF for the MAIL FROM (or HELO) identity and DKIM for
  * its signatures, at the same time, then DMARC for its From domain from those two, without
  * blocking the caller (ARCHITECTURE rule 2). Each check may be turned off (DMARC needs the other
- * two); none ever fails the stage, as each reports its own temperror.
+ * two); none ever fails the stage, as each reports its own temperror. When they fail all the same
+ * (a bug, a thread pool that refuses work), {@link #onError()} says what becomes of the message.
  */
 public final class MessageAuthenticator {
 
@@ -36,12 +37,18 @@ public final class MessageAuthenticator {
     private final Optional<SpfChecker> spf;
     private final Optional<DkimVerifier> dkim;
     private final Optional<DmarcEvaluator> dmarc;
+    private final OnCheckError onError;
 
     public MessageAuthenticator(Optional<SpfChecker> spf, Optional<DkimVerifier> dkim,
-            Optional<DmarcEvaluator> dmarc) {
+            Optional<DmarcEvaluator> dmarc, OnCheckError onError) {
         this.spf = spf;
         this.dkim = dkim;
         this.dmarc = spf.isPresent() && dkim.isPresent() ? dmarc : Optional.empty();
+        this.onError = onError;
+    }
+
+    public OnCheckError onError() {
+        return onError;
     }
 
     /** Whether any check is on: with none, there is nothing to record. */

@@ -6,6 +6,7 @@ import dev.postillion.core.MessageHeaders;
 import dev.postillion.core.QueueId;
 import dev.postillion.mta.policy.AuthenticationResults;
 import dev.postillion.mta.policy.MessageAuthenticator.Authentication;
+import dev.postillion.mta.policy.OnCheckError;
 import dev.postillion.mta.policy.content.ContentViolation;
 import dev.postillion.mta.policy.dmarc.DmarcPolicy;
 import dev.postillion.mta.policy.dmarc.DmarcVerdict;
@@ -170,13 +171,32 @@ final class MessagePolicy {
             return spool(message, cleaned, Optional.empty(), false);
         }
         Client client = message.client();
-        return context.authenticator()
-                .authenticate(client.address(), client.heloName(), message.senderAddress(), cleaned)
-                .exceptionally(failure -> {
-                    log.warn("authentication checks failed, message recorded as unchecked: {}", failure.toString());
-                    return Authentication.NONE;
-                })
-                .thenComposeAsync(found -> judged(message, cleaned, found), session);
+        CompletionStage<Authentication> checks;
+        try {
+            checks = context.authenticator()
+                    .authenticate(client.address(), client.heloName(), message.senderAddress(), cleaned);
+        } catch (RuntimeException e) {
+            checks = CompletableFuture.failedFuture(e); // a pool that refuses work refuses at once
+        }
+        return checks.handleAsync((found, failure) -> failure == null
+                        ? judged(message, cleaned, found) : checksFailed(message, cleaned, failure), session)
+                .thenCompose(outcome -> outcome);
+    }
+
+    /**
+     * The checks could not run: unless told to accept such mail, the message is deferred rather
+     * than let in unchecked, for a p=reject domain's forgery would pass while they fail.
+     */
+    private CompletionStage<Outcome> checksFailed(CompletedMessage message, byte[] cleaned, Throwable failure) {
+        Client client = message.client();
+        if (context.authenticator().onError() == OnCheckError.ACCEPT) {
+            log.error("client=[{}], helo={}, from=<{}>: authentication checks failed, accepted unchecked",
+                    client.addressText(), client.heloName(), message.senderAddress(), failure);
+            return judged(message, cleaned, Authentication.NONE);
+        }
+        log.error("client=[{}], helo={}, from=<{}>: authentication checks failed, deferred", client.addressText(),
+                client.heloName(), message.senderAddress(), failure);
+        return done(new Refused(Replies.AUTH_CHECK_ERROR));
     }
 
     /** DMARC's reject refuses the message; anything else is recorded and the message spooled. */

@@ -67,6 +67,9 @@ final class Replies {
             "Error: temporary greylisting failure, try again later");
     static final Reply CONTENT_CHECK_ERROR = Reply.of(451, "4.3.0",
             "Error: temporary content check failure, try again later");
+    /** The SPF, DKIM and DMARC checks failed to run: 4.7.1, as Postfix's tempfail for a failed milter. */
+    static final Reply AUTH_CHECK_ERROR = Reply.of(451, "4.7.1",
+            "Error: temporary sender authentication failure, try again later");
     /** RFC 5321 section 4.2.3's "local error in processing": a fault of ours no other reply names. */
     static final Reply LOCAL_ERROR = Reply.of(451, "4.3.0", "Error: local error in processing, try again later");
     static final Reply QUEUE_WRITE_ERROR = Reply.of(451, "4.3.0", "Error: queue file write error, try again later");
