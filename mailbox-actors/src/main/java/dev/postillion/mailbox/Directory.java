@@ -103,10 +103,14 @@ public final class Directory implements AutoCloseable {
     private final ForwardTargets forwards;
 
     public Directory(Store store, Clock clock, Settings settings) {
+        this(store, clock, settings, new Passwords(settings.passwordMinLength(), settings.passwordCost()));
+    }
+
+    Directory(Store store, Clock clock, Settings settings, Passwords passwords) {
         this.records = new DirectoryStore(store, clock);
         this.clock = clock;
         this.settings = settings;
-        this.passwords = new Passwords(settings.passwordMinLength(), settings.passwordCost());
+        this.passwords = passwords;
         this.forwards = new ForwardTargets(this, settings.maxRedirectTargets());
         this.imports = new AddressImport(records, this, forwards, passwords, settings.importLimit(),
                 settings.importWindow());
