@@ -32,9 +32,11 @@ import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
 import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.pattern.StatusReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -222,13 +224,26 @@ public final class AdminRoutes extends AllDirectives {
             log.warn("admin request refused while shutting down: {}", cause.getMessage());
             return Json.error(StatusCodes.SERVICE_UNAVAILABLE, "shutting down, try again");
         }
+        if (cause instanceof EntityStreamSizeException tooLarge) {
+            return Json.error(StatusCodes.PAYLOAD_TOO_LARGE, "the request body is too large: at most "
+                    + tooLarge.limit() + " bytes");
+        }
+        // Our faults: the reason goes to the log; the answer names no class, setting or internal text.
         if (cause instanceof StoreException || cause instanceof TimeoutException
                 || cause instanceof StatusReply.ErrorMessage) {
-            log.error("admin request failed on storage: {}", cause.getMessage());
-            return Json.error(StatusCodes.SERVICE_UNAVAILABLE, "storage unavailable, try again: " + cause.getMessage());
+            log.error("admin request failed on storage: {}", cause.toString());
+            return Json.error(StatusCodes.SERVICE_UNAVAILABLE, "storage unavailable, try again");
         }
         log.error("admin request failed", cause);
-        return Json.error(StatusCodes.INTERNAL_SERVER_ERROR, "internal error: " + cause);
+        return Json.error(StatusCodes.INTERNAL_SERVER_ERROR, "internal error; the node's log has the cause");
+    }
+
+    private static HttpResponse unreadableBody(MalformedRequestContentRejection rejection) {
+        if (rejection.getCause() instanceof EntityStreamSizeException) {
+            return errorResponse(rejection.getCause());
+        }
+        log.info("admin request body unreadable: {}", rejection.message());
+        return Json.error(StatusCodes.BAD_REQUEST, "the request body cannot be read");
     }
 
     private ExceptionHandler exceptions() {
@@ -237,9 +252,15 @@ public final class AdminRoutes extends AllDirectives {
                 .build();
     }
 
-    /** Pekko's standard rejections (404, 405, 415...) with their text moved into a JSON error. */
+    /**
+     * Pekko's standard rejections (404, 405, 415...) with their text moved into a JSON error; a
+     * body that cannot be read is answered here, as Pekko's text names its exception and settings.
+     */
     private RejectionHandler rejections() {
-        return RejectionHandler.defaultHandler().mapRejectionResponse(response -> {
+        return RejectionHandler.newBuilder()
+                .handle(MalformedRequestContentRejection.class, rejection -> complete(unreadableBody(rejection)))
+                .build()
+                .withFallback(RejectionHandler.defaultHandler()).mapRejectionResponse(response -> {
             if (response.entity() instanceof HttpEntity.Strict strict
                     && !strict.getContentType().equals(ContentTypes.APPLICATION_JSON)) {
                 String text = strict.getData().utf8String();

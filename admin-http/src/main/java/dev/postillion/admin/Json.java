@@ -1,8 +1,11 @@
 package dev.postillion.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +19,15 @@ import org.apache.pekko.http.javadsl.model.StatusCode;
 /** JSON in and out of the admin API, with errors always shaped {@code {"error": "..."}}. */
 final class Json {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Strict about what it reads: a body with anything after its JSON value, or with a key given
+     * twice (of which a lenient reader keeps the last, so a request may mean two things), is
+     * refused (issue 12, defect 20).
+     */
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private Json() {}
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -13,8 +14,18 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 /** What the JSON route classes share: reading a JSON body, and answering with a change's result. */
 abstract class JsonRoutes extends AllDirectives {
 
+    /**
+     * The request's JSON object, for {@code inner}. The body must say it is JSON: another
+     * Content-Type is refused with 415 rather than read as JSON regardless.
+     */
     Route withJson(Function<JsonNode, Route> inner) {
-        return entity(Unmarshaller.entityToString(), body -> inner.apply(Json.object(body)));
+        return extractRequestEntity(entity -> {
+            if (!entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
+                return complete(Json.error(StatusCodes.UNSUPPORTED_MEDIA_TYPE,
+                        "the request body must be JSON, sent with Content-Type: application/json"));
+            }
+            return entity(Unmarshaller.entityToString(), body -> inner.apply(Json.object(body)));
+        });
     }
 
     /** Answers with the JSON of the stage's value, or the JSON error its failure maps to. */

@@ -3,6 +3,7 @@ package dev.postillion.admin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.postillion.core.QueueId;
+import dev.postillion.core.StoreException;
 import dev.postillion.queue.QueueManager.OperationResult;
 import java.time.DateTimeException;
 import java.util.concurrent.CompletionException;
@@ -10,7 +11,9 @@ import java.util.concurrent.RejectedExecutionException;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.junit.jupiter.api.Test;
+import scala.Option;
 
 /** The status and JSON error each kind of failure of an admin request answers with. */
 class ErrorResponseTest {
@@ -35,7 +38,7 @@ class ErrorResponseTest {
     void anApiErrorKeepsItsStatusAndAnythingUnexpectedIs500() {
         assertReply(404, "{\"error\":\"no domain example.test\"}",
                 AdminRoutes.errorResponse(ApiError.notFound("no domain example.test")));
-        assertReply(500, "{\"error\":\"internal error: java.lang.IllegalStateException: broken\"}",
+        assertReply(500, "{\"error\":\"internal error; the node's log has the cause\"}",
                 AdminRoutes.errorResponse(new IllegalStateException("broken")));
     }
 
@@ -44,6 +47,15 @@ class ErrorResponseTest {
         QueueId id = new QueueId(1, 2);
         assertReply(503, "{\"error\":\"the queue could not record the change to message " + id
                 + "; nothing was done, try again\"}", QueueRoutes.operationResponse(id, OperationResult.NOT_WRITTEN));
+    }
+
+    /** Issue 12, defect 20: the reason names no class, setting or internal message; the log has them. */
+    @Test
+    void storageTroubleAndTooLargeBodiesAreAnsweredPlainly() {
+        assertReply(503, "{\"error\":\"storage unavailable, try again\"}",
+                AdminRoutes.errorResponse(new CompletionException(new StoreException("RocksDB: IO error: No space"))));
+        assertReply(413, "{\"error\":\"the request body is too large: at most 8388608 bytes\"}",
+                AdminRoutes.errorResponse(new EntityStreamSizeException(8388608, Option.empty())));
     }
 
     private static void assertReply(int status, String json, HttpResponse response) {

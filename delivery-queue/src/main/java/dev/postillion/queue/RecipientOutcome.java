@@ -67,6 +67,11 @@ public record RecipientOutcome(int recipient, Status status, String relay, Strin
         return new RecipientOutcome(recipient, status, relay, dsn, detail, remote, Optional.of(connection));
     }
 
+    /** The same outcome, for another recipient that shared the attempt (one stored copy for both). */
+    public RecipientOutcome forRecipient(int other) {
+        return new RecipientOutcome(other, status, relay, dsn, detail, remote, security);
+    }
+
     public boolean isFinal() {
         return status != Status.DEFERRED;
     }

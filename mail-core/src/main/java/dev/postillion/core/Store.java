@@ -1,6 +1,5 @@
 package dev.postillion.core;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -100,7 +99,7 @@ public final class Store implements AutoCloseable {
     /** Opens (creating if needed) the store under {@code directory}. */
     public static Store open(Path directory, StoreSettings settings) {
         try {
-            Files.createDirectories(directory);
+            PrivateDirectory.create(directory);
             LRUCache cache = new LRUCache(settings.blockCacheBytes());
             DBOptions options = new DBOptions()
                     .setCreateIfMissing(true)

@@ -58,65 +58,115 @@ public final class AddressImport {
     }
 
     /**
-     * Creates the addresses of an import. The passwords are hashed first, in parallel and away
-     * from the directory's writer; the lines are then checked and written as one change.
+     * Creates the addresses of an import. Every line and the quota are checked first, before any
+     * password is hashed: an import refused for its size costs no hashing (issue 12, defect 18).
+     * The accepted lines' passwords are then hashed on the import's own hashing threads, away from
+     * the directory's writer and from SMTP AUTH's checks; the lines are checked again, since the
+     * directory may have changed meanwhile, and written as one change.
      */
     public CompletionStage<Result> run(String domain, List<Line> lines) {
-        List<CompletableFuture<Optional<String>>> hashes = lines.stream()
-                .map(line -> passwords.hash(line.password(), line.localPart()).toCompletableFuture()
-                        .thenApply(Optional::of)
-                        // A weak password: the line is refused below, with the reason.
-                        .exceptionally(weak -> Optional.empty()))
-                .toList();
-        return CompletableFuture.allOf(hashes.toArray(CompletableFuture[]::new)).thenCompose(hashed ->
-                records.change(() -> create(records.requirePrimary(domain), lines,
-                        hashes.stream().map(CompletableFuture::join).toList())));
+        return records.change(() -> check(records.requirePrimary(domain), lines)).thenCompose(checked -> {
+            if (checked.overQuota()) {
+                return CompletableFuture.completedFuture(checked.result(lines, true));
+            }
+            return hashAccepted(lines, checked).thenCompose(hashes ->
+                    records.change(() -> create(records.requirePrimary(domain), lines, checked, hashes)));
+        });
     }
 
-    private Result create(DomainRecord primary, List<Line> lines, List<Optional<String>> hashes) {
+    /**
+     * Each line's refusal, if any, how many more addresses the service may create now, and the
+     * creations of the current window.
+     */
+    private record Checked(List<Optional<String>> refusals, int remaining, List<Long> recent) {
+
+        long accepted() {
+            return refusals.stream().filter(Optional::isEmpty).count();
+        }
+
+        boolean overQuota() {
+            return accepted() > remaining;
+        }
+
+        Result result(List<Line> lines, boolean limited) {
+            List<Outcome> outcomes = new ArrayList<>();
+            for (int i = 0; i < lines.size(); i++) {
+                Line line = lines.get(i);
+                Optional<String> refusal = refusals.get(i);
+                outcomes.add(new Outcome(line.line(), line.localPart(), refusal.isEmpty(), refusal.orElse(null)));
+            }
+            return new Result(outcomes, limited ? remaining : remaining - (int) accepted(), limited);
+        }
+    }
+
+    private Checked check(DomainRecord primary, List<Line> lines) {
         long now = records.clock().millis();
         List<Long> recent = importWindow(primary.getName()).getCreatedEpochMillisList().stream()
                 .filter(created -> created > now - window.toMillis()).toList();
-        int remaining = Math.max(0, limit - recent.size());
-        List<Outcome> outcomes = new ArrayList<>();
-        List<AddressRecord> created = new ArrayList<>();
+        List<Optional<String>> refusals = new ArrayList<>();
         // Taken by an earlier line of this file: a refused line takes nothing, so a corrected
         // line further down still gets its address.
         Set<String> taken = new HashSet<>();
-        for (int i = 0; i < lines.size(); i++) {
-            Line line = lines.get(i);
-            Optional<String> refusal = refusal(primary.getName(), line, taken, hashes.get(i));
-            outcomes.add(new Outcome(line.line(), line.localPart(), refusal.isEmpty(), refusal.orElse(null)));
+        for (Line line : lines) {
+            Optional<String> refusal = refusal(primary.getName(), line, taken);
+            refusals.add(refusal);
             if (refusal.isEmpty()) {
                 taken.add(line.localPart().toLowerCase(Locale.ROOT));
-                created.add(address(primary.getName(), line, hashes.get(i).orElseThrow(), taken));
             }
         }
-        if (created.size() > remaining) {
-            return new Result(outcomes, remaining, true);
+        return new Checked(refusals, Math.max(0, limit - recent.size()), recent);
+    }
+
+    /** The hash of each line accepted by the first check, empty for the lines it refused. */
+    private CompletionStage<List<Optional<String>>> hashAccepted(List<Line> lines, Checked checked) {
+        List<CompletableFuture<Optional<String>>> hashes = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            Line line = lines.get(i);
+            hashes.add(checked.refusals().get(i).isPresent() ? CompletableFuture.completedFuture(Optional.empty())
+                    : passwords.hash(line.password(), line.localPart()).toCompletableFuture().thenApply(Optional::of));
         }
+        return CompletableFuture.allOf(hashes.toArray(CompletableFuture[]::new))
+                .thenApply(all -> hashes.stream().map(CompletableFuture::join).toList());
+    }
+
+    /** Checks the lines again, on the writer, and creates those still accepted that were hashed. */
+    private Result create(DomainRecord primary, List<Line> lines, Checked first, List<Optional<String>> hashes) {
+        Checked again = check(primary, lines);
+        List<Optional<String>> refusals = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            // A line refused at first has no hash: it stays refused for its first reason.
+            refusals.add(hashes.get(i).isEmpty() ? first.refusals().get(i) : again.refusals().get(i));
+        }
+        Checked checked = new Checked(refusals, again.remaining(), again.recent());
+        if (checked.overQuota()) {
+            return checked.result(lines, true);
+        }
+        long now = records.clock().millis();
         StoreBatch batch = new StoreBatch();
-        ImportWindow.Builder counted = ImportWindow.newBuilder().addAllCreatedEpochMillis(recent);
-        for (AddressRecord address : created) {
-            batch.put(StoreFamily.DIRECTORY, DirectoryStore.addressKey(address.getDomain(), address.getLocalPart()),
-                    address.toByteArray());
-            counted.addCreatedEpochMillis(now);
+        ImportWindow.Builder counted = ImportWindow.newBuilder().addAllCreatedEpochMillis(checked.recent());
+        Set<String> pending = new HashSet<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (refusals.get(i).isEmpty()) {
+                pending.add(lines.get(i).localPart().toLowerCase(Locale.ROOT));
+                AddressRecord address = address(primary.getName(), lines.get(i), hashes.get(i).orElseThrow(), pending);
+                batch.put(StoreFamily.DIRECTORY,
+                        DirectoryStore.addressKey(address.getDomain(), address.getLocalPart()), address.toByteArray());
+                counted.addCreatedEpochMillis(now);
+            }
         }
         batch.put(StoreFamily.DIRECTORY, DirectoryStore.importKey(primary.getName()), counted.build().toByteArray());
         records.commit(batch);
-        return new Result(outcomes, remaining - created.size(), false);
+        return checked.result(lines, false);
     }
 
-    private Optional<String> refusal(String domain, Line line, Set<String> taken, Optional<String> hash) {
+    private Optional<String> refusal(String domain, Line line, Set<String> taken) {
         try {
             AddressRules.checkLocalPart(line.localPart());
             if (taken.contains(line.localPart().toLowerCase(Locale.ROOT))) {
                 throw conflict("address " + line.localPart() + "@" + domain + " is on an earlier line");
             }
             directory.checkLocalPartFree(domain, line.localPart());
-            if (hash.isEmpty()) {
-                passwords.checkStrength(line.password(), line.localPart());
-            }
+            passwords.checkStrength(line.password(), line.localPart());
             if (!line.redirect().isEmpty()) {
                 forwards.redirect(new EmailAddress(line.localPart(), domain), Set.of(), line.redirect(),
                         line.keepCopy(), taken);

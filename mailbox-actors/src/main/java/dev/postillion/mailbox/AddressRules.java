@@ -49,6 +49,11 @@ final class AddressRules {
         if (name.startsWith("[") || !name.contains(".")) {
             throw invalid("domain name '" + name + "' must be a fully qualified name such as example.com");
         }
+        // No top-level domain is all digits (RFC 3696 section 2): 127.0.0.1 is an IP address.
+        String topLevel = name.substring(name.lastIndexOf('.') + 1);
+        if (!topLevel.isEmpty() && topLevel.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw invalid("domain name '" + name + "' is an IP address, not a domain name");
+        }
         try {
             EmailAddress.checkDomain(name, true); // U-labels are stored as A-labels
         } catch (AddressSyntaxException e) {
@@ -65,6 +70,13 @@ final class AddressRules {
         if (password == null || password.length() < minimumLength) {
             throw invalid("password must be at least " + minimumLength + " characters long");
         }
+        // Bounded, so that one request cannot make the slow hash chew on a megabyte.
+        if (password.length() > MAX_PASSWORD_LENGTH) {
+            throw invalid("password must be at most " + MAX_PASSWORD_LENGTH + " characters long");
+        }
+        if (password.chars().anyMatch(Character::isISOControl)) {
+            throw invalid("password may not contain control characters");
+        }
         if (password.chars().distinct().count() < MIN_DISTINCT_CHARACTERS) {
             throw invalid("password is too weak: it needs at least " + MIN_DISTINCT_CHARACTERS
                     + " different characters");
@@ -78,6 +90,7 @@ final class AddressRules {
     }
 
     private static final int MIN_DISTINCT_CHARACTERS = 5;
+    private static final int MAX_PASSWORD_LENGTH = 1024;
 
     private static int characterClasses(String password) {
         boolean lower = false;

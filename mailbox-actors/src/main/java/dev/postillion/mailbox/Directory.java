@@ -71,9 +71,10 @@ public final class Directory implements AutoCloseable {
 
     /**
      * A recipient resolved through alias domains, aliases and the catch-all to the address whose
-     * mailbox and settings apply; {@code address} is null unless one matched.
+     * mailbox and settings apply; {@code address} is null unless one matched. {@code
+     * throughCatchAll} when no address or alias matched and the domain's catch-all took it.
      */
-    public record Resolution(Lookup lookup, AddressRecord address) {
+    public record Resolution(Lookup lookup, AddressRecord address, boolean throughCatchAll) {
 
         /** The owning address, in canonical form: the mailbox the mail goes to. */
         public EmailAddress mailbox() {
@@ -104,10 +105,14 @@ public final class Directory implements AutoCloseable {
     private final ForwardTargets forwards;
 
     public Directory(Store store, Clock clock, Settings settings) {
+        this(store, clock, settings, new Passwords(settings.passwordMinLength(), settings.passwordCost()));
+    }
+
+    Directory(Store store, Clock clock, Settings settings, Passwords passwords) {
         this.records = new DirectoryStore(store, clock);
         this.clock = clock;
         this.settings = settings;
-        this.passwords = new Passwords(settings.passwordMinLength(), settings.passwordCost());
+        this.passwords = passwords;
         this.forwards = new ForwardTargets(this, settings.maxRedirectTargets());
         this.imports = new AddressImport(records, this, forwards, passwords, settings.importLimit(),
                 settings.importWindow());
@@ -137,20 +142,21 @@ public final class Directory implements AutoCloseable {
     public Resolution resolve(EmailAddress recipient) {
         Optional<DomainRecord> domain = primary(recipient.domain());
         if (domain.isEmpty()) {
-            return new Resolution(Lookup.NOT_HOSTED, null);
+            return new Resolution(Lookup.NOT_HOSTED, null, false);
         }
         String name = domain.get().getName();
-        AddressRecord owner = records.address(name, recipient.localPart())
-                .or(() -> records.alias(name, recipient.localPart()).flatMap(alias -> records.address(name, alias.getTarget())))
+        Optional<AddressRecord> named = records.address(name, recipient.localPart())
+                .or(() -> records.alias(name, recipient.localPart()).flatMap(alias -> records.address(name, alias.getTarget())));
+        AddressRecord owner = named
                 .or(() -> domain.get().getCatchAll().isEmpty() ? Optional.empty()
                         : records.address(name, domain.get().getCatchAll()))
                 .orElse(null);
         if (owner == null) {
-            return new Resolution(Lookup.UNKNOWN_ADDRESS, null);
+            return new Resolution(Lookup.UNKNOWN_ADDRESS, null, false);
         }
         Lookup lookup = owner.getType() == AddressType.NO_REPLY ? Lookup.NO_REPLY
                 : owner.getDisabled() ? Lookup.DISABLED : Lookup.MAILBOX;
-        return new Resolution(lookup, owner);
+        return new Resolution(lookup, owner, named.isEmpty());
     }
 
     public boolean hosts(String domain) {

@@ -8,10 +8,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Hashing and checking of address passwords ({@link PasswordHash}) on threads of their own, one per
- * core: Argon2id is deliberately slow and memory-hard, so it never runs on an actor, I/O or
- * directory-writer thread, and a burst of logins or a large import waits here rather than
- * starving those.
+ * Hashing and checking of address passwords ({@link PasswordHash}) on threads of their own:
+ * Argon2id is deliberately slow and memory-hard, so it never runs on an actor, I/O or
+ * directory-writer thread. Hashing new passwords (address creation, bulk import) and checking
+ * logins (SMTP AUTH) have separate threads (issue 12, defect 18): a large import waits for its
+ * half of the cores, one thread at least, while logins keep one thread per core of their own and
+ * are answered meanwhile.
  */
 final class Passwords implements AutoCloseable {
 
@@ -19,17 +21,27 @@ final class Passwords implements AutoCloseable {
     private final PasswordHash.Cost cost;
     /** Checked against when there is no hash to check: an unknown user takes as long as a known one. */
     private final String standIn;
-    private final ExecutorService hashing = Executors.newFixedThreadPool(
-            Runtime.getRuntime().availableProcessors(), r -> {
-                Thread thread = new Thread(r, "password-hashing");
-                thread.setDaemon(true);
-                return thread;
-            });
+    private final ExecutorService hashing;
+    private final ExecutorService checking = threads("password-checking", Runtime.getRuntime().availableProcessors());
 
     Passwords(int minimumLength, PasswordHash.Cost cost) {
+        this(minimumLength, cost, threads("password-hashing", Math.max(1, Runtime.getRuntime().availableProcessors() / 2)));
+    }
+
+    /** With {@code hashing} threads of the caller's: tests count and hold the hashes. */
+    Passwords(int minimumLength, PasswordHash.Cost cost, ExecutorService hashing) {
         this.minimumLength = minimumLength;
         this.cost = cost;
+        this.hashing = hashing;
         this.standIn = PasswordHash.of(UUID.randomUUID().toString(), cost);
+    }
+
+    private static ExecutorService threads(String name, int count) {
+        return Executors.newFixedThreadPool(count, r -> {
+            Thread thread = new Thread(r, name);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** The hash of a new address's password; fails INVALID, with the reason, for a weak one. */
@@ -51,11 +63,12 @@ final class Passwords implements AutoCloseable {
      */
     CompletionStage<Boolean> matches(String password, Optional<String> encoded) {
         return CompletableFuture.supplyAsync(() -> PasswordHash.matches(password, encoded.orElse(standIn))
-                && encoded.isPresent(), hashing);
+                && encoded.isPresent(), checking);
     }
 
     @Override
     public void close() {
         hashing.shutdown();
+        checking.shutdown();
     }
 }

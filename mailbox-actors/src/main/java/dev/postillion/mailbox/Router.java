@@ -10,7 +10,9 @@ import dev.postillion.queue.RecipientOutcome;
 import dev.postillion.queue.RecipientOutcome.Status;
 import dev.postillion.queue.Transport;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -19,7 +21,9 @@ import java.util.concurrent.CompletionStage;
  * Routes each recipient at delivery time, from the stored directory (the second expansion; the
  * first was at RCPT): hosted recipients to the mailbox of the address that owns them, other
  * domains to the remote transport. Delivery is per envelope recipient: an address and its alias
- * on one message are two deliveries (SPEC section 2).
+ * on one message are two deliveries (SPEC section 2). Recipients that reach one mailbox through
+ * its domain's catch-all are one delivery, whatever their number (issue 12, defect 19: a
+ * transaction to 1,000 made-up addresses stored 1,000 copies), each settled with its outcome.
  *
  * <p>A recipient that is a valid SRS address of ours goes to the original sender it reverses to, as
  * at RCPT: the node's own reports and answers to a forward's envelope sender reach that sender.
@@ -46,6 +50,7 @@ public final class Router implements Transport {
         List<CompletableFuture<List<RecipientOutcome>>> parts = new ArrayList<>();
         List<Integer> remoteRecipients = new ArrayList<>();
         List<Envelope.Recipient> routed = new ArrayList<>(request.envelope().recipients());
+        Map<String, CompletableFuture<RecipientOutcome>> catchAllCopies = new HashMap<>();
         for (int recipient : request.recipients()) {
             Directory.Resolution resolution;
             try {
@@ -63,6 +68,12 @@ public final class Router implements Transport {
             }
             if (resolution.lookup() == Directory.Lookup.NOT_HOSTED) {
                 remoteRecipients.add(recipient);
+            } else if (resolution.throughCatchAll() && resolution.lookup() == Directory.Lookup.MAILBOX) {
+                // One copy per mailbox for all the catch-all's recipients of a transaction, settled
+                // for each of them; the first is the one the mailbox keeps it under (idempotence).
+                CompletableFuture<RecipientOutcome> copy = catchAllCopies.computeIfAbsent(resolution.mailbox().key(),
+                        mailbox -> deliver(request, recipient, resolution).toCompletableFuture());
+                parts.add(copy.thenApply(outcome -> List.of(outcome.forRecipient(recipient))));
             } else {
                 parts.add(deliver(request, recipient, resolution).thenApply(List::of).toCompletableFuture());
             }

@@ -6,6 +6,7 @@ import dev.postillion.admin.AdminRoutes;
 import dev.postillion.admin.AdminServer;
 import dev.postillion.admin.AdminToken;
 import dev.postillion.core.NodeSettings;
+import dev.postillion.core.PrivateDirectory;
 import dev.postillion.core.QueueIdGenerator;
 import dev.postillion.core.Store;
 import dev.postillion.core.proto.DomainRecord;
@@ -76,6 +77,9 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -149,6 +153,7 @@ public final class Node implements AutoCloseable {
         for (ListenerRole role : ListenerRole.values()) {
             listenerSettings.put(role, SmtpSettings.from(postillion.getConfig("smtp"), role.configName()));
         }
+        createDataDirectory(node.dataDir());
         ServerTls tls = ServerTls.start(TlsSettings.from(config, node.dataDir(), node.hostname()), clock);
         GreylistSettings greylistSettings = GreylistSettings.from(postillion.getConfig("greylist"));
         ContentPolicy contentPolicy = new ContentPolicy(ContentSettings.from(postillion));
@@ -264,6 +269,15 @@ public final class Node implements AutoCloseable {
                         ? Optional.of(new DmarcEvaluator(txt))
                         : Optional.empty(),
                 OnCheckError.from(config));
+    }
+
+    /** The data directory, owner-only (issue 12, defect 20): it holds every mailbox and the node's secrets. */
+    private static void createDataDirectory(Path dataDir) {
+        try {
+            PrivateDirectory.create(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
+        }
     }
 
     /** Clients not held to the per-client connection limits: the relay networks and the exempt ones. */

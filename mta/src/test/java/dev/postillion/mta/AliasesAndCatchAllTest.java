@@ -12,8 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -166,6 +168,36 @@ class AliasesAndCatchAllTest extends NodeInRemoteWorld {
         assertEquals(200, cleared.statusCode(), cleared.body());
         assertTrue(QueueApi.json(cleared).get("catchAll").isNull(), cleared.body());
         assertEquals("550 5.1.1 <nobody@" + domain + ">: " + UNKNOWN, rcpt("nobody@" + domain));
+    }
+
+    /**
+     * Issue 12, defect 19: one transaction to many made-up addresses stored a copy for each in the
+     * catch-all's mailbox. Now one copy, and every recipient is still settled once, as delivered.
+     */
+    @Test
+    void oneTransactionToManyCatchAllRecipientsStoresOneCopy() throws IOException {
+        String domain = "amplified.example";
+        node.createMailbox("sink@" + domain);
+        node.createMailbox("own@" + domain);
+        assertEquals(200, node.patch("/api/v1/domains/" + domain, "{\"catchAll\":\"sink\"}").statusCode());
+        List<String> madeUp = IntStream.range(0, 60).mapToObj(i -> "made-up-" + i + "@" + domain).toList();
+        List<String> recipients = new ArrayList<>(madeUp);
+        recipients.add("own@" + domain);
+        try (QueueLog log = new QueueLog()) {
+            String id = sendTo("amplified", recipients.toArray(String[]::new));
+            mailboxes.awaitMessage("sink@" + domain, id);
+            mailboxes.awaitMessage("own@" + domain, id);
+            queue.awaitGone(id);
+            assertEquals(1, mailboxes.messages("sink@" + domain).size(), "one copy for the catch-all's 60 recipients");
+            assertEquals(1, mailboxes.messages("own@" + domain).size());
+            for (String recipient : recipients) {
+                List<String> settled = log.lines(id).stream().filter(line -> line.contains(": to=<" + recipient + ">,"))
+                        .toList();
+                assertEquals(1, settled.size(), recipient + ": " + settled);
+                assertTrue(settled.get(0).contains(", relay=local, ") && settled.get(0).contains(", status=sent ("),
+                        settled.get(0));
+            }
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.postillion.mailbox.srs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,6 +33,44 @@ class SrsVectorsTest {
     private static final String VECTORS = "srs/postsrsd-vectors.tsv";
     private static final Path FALLBACK_TESTDATA = Path.of("/work/shared/testdata");
     private static final String REJECT = "reject";
+
+    /**
+     * Why each "reverse ... reject" vector must be refused: the file says only "reject", and a
+     * refusal for another reason (a forged address refused as malformed, an expired one as
+     * forged) would pass unnoticed. The header's rules: a foreign domain or an ordinary address is
+     * no SRS address of ours; a bad hash is forged; a timestamp beyond the 21 days, or far ahead,
+     * is stale; missing fields are malformed.
+     */
+    private enum Refusal {
+        NOT_OURS, MALFORMED, FORGED, EXPIRED, IN_THE_FUTURE;
+
+        boolean matches(Reversal reversal) {
+            if (this == NOT_OURS) {
+                return reversal instanceof Reversal.NotSrs;
+            }
+            if (!(reversal instanceof Reversal.Invalid invalid)) {
+                return false;
+            }
+            return switch (this) {
+                case MALFORMED -> invalid.reason().startsWith("malformed SRS");
+                case FORGED -> invalid.reason().startsWith("SRS address has a bad hash");
+                case EXPIRED -> invalid.reason().startsWith("SRS address expired");
+                case IN_THE_FUTURE -> invalid.reason().endsWith("days in the future");
+                case NOT_OURS -> false;
+            };
+        }
+    }
+
+    private static final Map<String, Refusal> REVERSE_REFUSALS = Map.of(
+            "test@example.com", Refusal.NOT_OURS,
+            "SRS0=te87=T7=otherdomain.com=test@example.com", Refusal.EXPIRED,
+            "SRS0=VcIb=7N=otherdomain.com=test@example.com", Refusal.IN_THE_FUTURE,
+            "SRS0=FAKE=2V=otherdomain.com=test@example.com", Refusal.FORGED,
+            "SRS0=FAKE=2V=otherdomain.com=test@foreign.example", Refusal.NOT_OURS,
+            "SRS0=@example.com", Refusal.MALFORMED,
+            "SRS0=XjO9@example.com", Refusal.MALFORMED,
+            "SRS0=XjO9=2V@example.com", Refusal.MALFORMED,
+            "SRS0=XjO9=2V=otherdomain.com@example.com", Refusal.MALFORMED);
 
     @TestFactory
     Stream<DynamicTest> everyVectorPasses() throws IOException {
@@ -82,7 +122,9 @@ class SrsVectorsTest {
                 return DynamicTest.dynamicTest(name, () -> {
                     Reversal reversal = srs.reverse(input);
                     if (REJECT.equals(expected)) {
-                        assertFalse(reversal instanceof Reversal.Original, reversal::toString);
+                        Refusal claimed = REVERSE_REFUSALS.get(input);
+                        assertNotNull(claimed, "no refusal named for this reject vector: add it to REVERSE_REFUSALS");
+                        assertTrue(claimed.matches(reversal), "expected " + claimed + ", got " + reversal);
                     } else {
                         assertEquals(new Reversal.Original(expected), reversal);
                     }

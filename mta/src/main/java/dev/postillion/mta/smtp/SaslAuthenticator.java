@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks the credentials an AUTH exchange offered (RFC 4954): the user name is an address of
- * ours, the password its own ({@link Directory#authenticate}), and neither the client nor the
- * account is locked out by the {@link AuthThrottle}. A failure is answered only after the
- * throttle's delay. Outcomes are counted in the {@code postillion.smtp.auth} metric by result.
+ * ours, the password its own ({@link Directory#authenticate}), and the client network is not
+ * locked out by the {@link AuthThrottle}, which counts the attempt before the check and may slow
+ * the account down first. A failure is answered only after the throttle's delay. Outcomes are
+ * counted in the {@code postillion.smtp.auth} metric by result.
  * Passwords are never logged; user names are, with control characters replaced.
  */
 public final class SaslAuthenticator {
@@ -70,25 +71,40 @@ public final class SaslAuthenticator {
         String client = ClientNetworks.clientKey(clientAddress);
         String account = account(credentials.username());
         String shown = printable(credentials.username());
-        if (throttle.lockedOut(client, account)) {
+        AuthThrottle.Admission admission = throttle.admit(client, account);
+        if (admission.lockedOut()) {
             lockedOut.increment();
             log.info("auth refused: client=[{}], user=<{}>: locked out", clientAddress.getHostAddress(), shown);
             return CompletableFuture.completedFuture(new Refused(Replies.tooManyAuthFailures(hostname), true));
         }
+        // An account with failures in a row is slowed, from every network, before the check.
+        return after(admission.delay())
+                .thenCompose(ignored -> checked(clientAddress, client, account, shown, credentials));
+    }
+
+    private CompletionStage<Verdict> checked(InetAddress clientAddress, String client, String account, String shown,
+            SaslCredentials credentials) {
         // We act for no one else: an authorization identity other than the user itself (RFC 4616
         // section 2) fails as a wrong password does, after the same work.
         boolean forItself = credentials.authorizationId().isEmpty()
                 || credentials.authorizationId().equalsIgnoreCase(credentials.username());
         return directory.authenticate(credentials.username(), credentials.password()).handle((found, error) -> {
             if (error != null) {
+                throttle.notChecked(client, account);
                 unavailable.increment();
                 log.warn("auth of <{}> could not be checked: {}", shown, error.toString());
                 return CompletableFuture.<Verdict>completedFuture(new Refused(Replies.AUTH_UNAVAILABLE, false));
             }
             return found.filter(record -> forItself)
-                    .map(record -> success(clientAddress, record))
-                    .orElseGet(() -> failure(clientAddress, client, account, shown).toCompletableFuture());
+                    .map(record -> success(clientAddress, client, record))
+                    .orElseGet(() -> failure(clientAddress, client, shown));
         }).thenCompose(verdict -> verdict);
+    }
+
+    private static CompletableFuture<Void> after(Duration delay) {
+        return delay.isZero() ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.runAsync(() -> { },
+                        CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     /**
@@ -96,7 +112,7 @@ public final class SaslAuthenticator {
      * no spelling of it ({@code "anna"@x}, {@code ANNA@x}) gets a count of its own; every name that
      * is no address shares one count.
      */
-    private static String account(String username) {
+    static String account(String username) {
         try {
             return EmailAddress.parse(username, true).key();
         } catch (AddressSyntaxException e) {
@@ -111,26 +127,23 @@ public final class SaslAuthenticator {
         return shown.toString();
     }
 
-    private CompletableFuture<Verdict> success(InetAddress clientAddress, AddressRecord record) {
+    private CompletableFuture<Verdict> success(InetAddress clientAddress, String client, AddressRecord record) {
         EmailAddress user = new EmailAddress(record.getLocalPart().toLowerCase(Locale.ROOT), record.getDomain());
-        throttle.succeeded(user.key());
+        throttle.succeeded(client, user.key());
         succeeded.increment();
         log.info("client=[{}], sasl_username=<{}>: authenticated", clientAddress.getHostAddress(), user);
         return CompletableFuture.completedFuture(new Accepted(user, directory.ownAddresses(record)));
     }
 
-    /** Counts the failure; the 535 comes after the throttle's delay, or a lockout's 421 at once. */
-    private CompletionStage<Verdict> failure(InetAddress clientAddress, String client, String account,
-            String shown) {
+    /** The failure stays counted; the 535 comes after the throttle's delay, or a lockout's 421 at once. */
+    private CompletableFuture<Verdict> failure(InetAddress clientAddress, String client, String shown) {
         failed.increment();
-        AuthThrottle.Penalty penalty = throttle.failed(client, account);
+        AuthThrottle.Penalty penalty = throttle.failed(client);
         log.info("auth failed: client=[{}], user=<{}>{}", clientAddress.getHostAddress(), shown,
                 penalty.lockedOut() ? ", now locked out" : "");
         if (penalty.lockedOut()) {
             return CompletableFuture.completedFuture(new Refused(Replies.tooManyAuthFailures(hostname), true));
         }
-        Duration delay = penalty.delay();
-        return CompletableFuture.supplyAsync(() -> new Refused(Replies.AUTH_FAILED, false),
-                CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS));
+        return after(penalty.delay()).thenApply(ignored -> new Refused(Replies.AUTH_FAILED, false));
     }
 }

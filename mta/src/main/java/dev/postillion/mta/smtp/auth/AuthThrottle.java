@@ -9,17 +9,24 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Slows password guessing down (issue 6, SPEC section 5): failed SMTP AUTH attempts are counted per
- * client (an IPv4 address or an IPv6 /64) and per account. Each failure in a row is answered later
- * than the one before, {@code failure-delay} doubling up to {@code max-failure-delay}; after
- * {@code lockout-after} failures in a row the client, or the account, is refused for
- * {@code lockout} with {@code 421 4.7.0} and the connection is closed. A success clears the
- * account's count, not the client's: a client that owns one account cannot clear its record of
- * guessing others by logging in to it. Counts older than {@code lockout} are forgotten, and at most
- * {@code MAX_COUNTS} clients and accounts are remembered (the least recently counted go first).
+ * Slows password guessing down (issue 6, SPEC section 5). Every SMTP AUTH attempt is counted
+ * before its password is checked, per client network (an IPv4 address or an IPv6 /64) and per
+ * account, so that sessions opened at once cannot each get a check in before the first failure is
+ * known (issue 12, defect 16): a client network with {@code lockout-after} attempts counted is
+ * refused for {@code lockout} with {@code 421 4.7.0}, whatever its sessions offer. A success takes
+ * back its own attempt (a user who logs in often is no guesser) but not the client's failures:
+ * a client that owns one account cannot clear its record of guessing others by logging in to it.
  *
- * <p>Held in memory on each node, as Postfix's anvil(8) holds its counts: a cluster of n nodes
- * lets a guesser n times the attempts. Thread-safe; sessions of every event loop share it.
+ * <p>An account is never locked out: that would let anyone lock any user out by guessing wrong.
+ * It is slowed instead: an attempt on an account with failures in a row waits, from any network,
+ * {@code failure-delay} doubling with each of them up to {@code max-failure-delay}, before its
+ * password is checked; a success clears the account's count. A failure's 535 waits as long,
+ * by the client network's count.
+ *
+ * <p>Counts older than {@code lockout} are forgotten, and at most {@code MAX_COUNTS} clients and
+ * accounts are remembered (the least recently counted go first). Held in memory on each node, as
+ * Postfix's anvil(8) holds its counts: a cluster of n nodes lets a guesser n times the attempts.
+ * Thread-safe; sessions of every event loop share it.
  */
 public final class AuthThrottle {
 
@@ -37,18 +44,21 @@ public final class AuthThrottle {
         }
     }
 
+    /** Before a check: refused at once when {@code lockedOut}, else checked after {@code delay}. */
+    public record Admission(boolean lockedOut, Duration delay) {}
+
     /** After a failure: wait {@code delay} before the 535, or say 421 and close when {@code lockedOut}. */
     public record Penalty(Duration delay, boolean lockedOut) {}
 
     /** Clients, and accounts, remembered at most: a guesser with many addresses cannot fill the heap. */
     private static final int MAX_COUNTS = 100_000;
 
-    private record Failures(int inARow, long lastMillis) {}
+    private record Attempts(int inARow, long lastMillis) {}
 
     private final Settings settings;
     private final Clock clock;
-    private final Map<String, Failures> clients;
-    private final Map<String, Failures> accounts;
+    private final Map<String, Attempts> clients;
+    private final Map<String, Attempts> accounts;
 
     public AuthThrottle(Settings settings, Clock clock) {
         this.settings = settings;
@@ -58,43 +68,84 @@ public final class AuthThrottle {
     }
 
     /** Bounded by size; staleness is judged on the injected clock, so expiry is not left to the cache. */
-    private static Map<String, Failures> counts() {
-        return CacheBuilder.newBuilder().maximumSize(MAX_COUNTS).<String, Failures>build().asMap();
+    private static Map<String, Attempts> counts() {
+        return CacheBuilder.newBuilder().maximumSize(MAX_COUNTS).<String, Attempts>build().asMap();
     }
 
-    /** Whether the client or the account is locked out now: AUTH is refused without a check. */
-    public boolean lockedOut(String client, String account) {
+    /**
+     * Counts an attempt before its check, or refuses it when the client network is locked out.
+     * Counting and the lockout test are one atomic step, so n sessions at once get at most
+     * {@code lockout-after} checks between them.
+     */
+    public Admission admit(String client, String account) {
         long now = clock.millis();
-        return locked(clients.get(client), now) || locked(accounts.get(accountKey(account)), now);
+        boolean[] admitted = {false};
+        clients.compute(client, (key, old) -> {
+            if (locked(old, now)) {
+                return old;
+            }
+            admitted[0] = true;
+            return counted(old, now);
+        });
+        if (!admitted[0]) {
+            return new Admission(true, Duration.ZERO);
+        }
+        Attempts before = accounts.get(accountKey(account));
+        int failuresOnAccount = before == null || stale(before, now) ? 0 : before.inARow();
+        count(accounts, accountKey(account), now);
+        return new Admission(false, delayAfter(failuresOnAccount));
     }
 
-    /** Counts a failed attempt and says how to answer it. */
-    public Penalty failed(String client, String account) {
-        long now = clock.millis();
-        int inARow = Math.max(count(clients, client, now), count(accounts, accountKey(account), now));
+    /** An admitted attempt failed: it stays counted; says how to answer it. */
+    public Penalty failed(String client) {
+        Attempts attempts = clients.get(client);
+        int inARow = attempts == null ? 1 : attempts.inARow();
         if (inARow >= settings.lockoutAfter()) {
             return new Penalty(Duration.ZERO, true);
         }
-        long delay = settings.failureDelay().toMillis() << Math.min(inARow - 1, 20);
-        return new Penalty(Duration.ofMillis(Math.min(delay, settings.maxFailureDelay().toMillis())), false);
+        return new Penalty(delayAfter(inARow), false);
     }
 
-    /** A successful login clears the account's count. */
-    public void succeeded(String account) {
+    /** An admitted attempt succeeded: the account's count is cleared, the client's attempt taken back. */
+    public void succeeded(String client, String account) {
         accounts.remove(accountKey(account));
+        takeBack(clients, client);
     }
 
-    private int count(Map<String, Failures> counts, String key, long now) {
-        return counts.merge(key, new Failures(1, now), (old, added) ->
-                stale(old, now) ? added : new Failures(old.inARow() + 1, now)).inARow();
+    /** An admitted attempt could not be checked (the directory failed): it is no guess, on either count. */
+    public void notChecked(String client, String account) {
+        takeBack(clients, client);
+        takeBack(accounts, accountKey(account));
     }
 
-    private boolean locked(Failures failures, long now) {
-        return failures != null && failures.inARow() >= settings.lockoutAfter() && !stale(failures, now);
+    /** {@code failure-delay} doubled for each of {@code inARow} failures but the first, at most the maximum. */
+    private Duration delayAfter(int inARow) {
+        if (inARow == 0) {
+            return Duration.ZERO;
+        }
+        long delay = settings.failureDelay().toMillis() << Math.min(inARow - 1, 20);
+        return Duration.ofMillis(Math.min(delay, settings.maxFailureDelay().toMillis()));
     }
 
-    private boolean stale(Failures failures, long now) {
-        return now - failures.lastMillis() > settings.lockout().toMillis();
+    private void count(Map<String, Attempts> counts, String key, long now) {
+        counts.compute(key, (k, old) -> counted(old, now));
+    }
+
+    private Attempts counted(Attempts old, long now) {
+        return old == null || stale(old, now) ? new Attempts(1, now) : new Attempts(old.inARow() + 1, now);
+    }
+
+    private static void takeBack(Map<String, Attempts> counts, String key) {
+        counts.computeIfPresent(key, (k, old) ->
+                old.inARow() <= 1 ? null : new Attempts(old.inARow() - 1, old.lastMillis()));
+    }
+
+    private boolean locked(Attempts attempts, long now) {
+        return attempts != null && attempts.inARow() >= settings.lockoutAfter() && !stale(attempts, now);
+    }
+
+    private boolean stale(Attempts attempts, long now) {
+        return now - attempts.lastMillis() > settings.lockout().toMillis();
     }
 
     /** One count per account, whatever the case of the key (the caller gives the address's key). */

@@ -15,46 +15,86 @@ class AuthThrottleTest {
     private final AuthThrottle throttle = new AuthThrottle(
             new AuthThrottle.Settings(Duration.ofSeconds(1), Duration.ofSeconds(5), 5, Duration.ofMinutes(15)), clock);
 
+    /** Admits an attempt (it must be admitted) and fails it. */
+    private AuthThrottle.Penalty fail(String client, String account) {
+        assertFalse(throttle.admit(client, account).lockedOut());
+        return throttle.failed(client);
+    }
+
     @Test
-    void eachFailureInARowWaitsTwiceAsLongUpToTheMaximumThenLocksOut() {
-        assertEquals(new AuthThrottle.Penalty(Duration.ofSeconds(1), false), throttle.failed("192.0.2.1", "anna@x.test"));
-        assertEquals(new AuthThrottle.Penalty(Duration.ofSeconds(2), false), throttle.failed("192.0.2.1", "anna@x.test"));
-        assertEquals(new AuthThrottle.Penalty(Duration.ofSeconds(4), false), throttle.failed("192.0.2.1", "anna@x.test"));
-        assertEquals(new AuthThrottle.Penalty(Duration.ofSeconds(5), false), throttle.failed("192.0.2.1", "anna@x.test"));
-        assertFalse(throttle.lockedOut("192.0.2.1", "anna@x.test"));
-        assertTrue(throttle.failed("192.0.2.1", "anna@x.test").lockedOut());
-        assertTrue(throttle.lockedOut("192.0.2.1", "bob@x.test"), "the client is locked out");
-        assertTrue(throttle.lockedOut("198.51.100.7", "ANNA@x.test"), "and the account, from anywhere");
-        assertFalse(throttle.lockedOut("198.51.100.7", "bob@x.test"));
+    void eachFailureInARowWaitsTwiceAsLongUpToTheMaximumThenLocksTheClientOut() {
+        assertEquals(new AuthThrottle.Penalty(Duration.ofSeconds(1), false), fail("192.0.2.1", "anna@x.test"));
+        assertEquals(new AuthThrottle.Penalty(Duration.ofSeconds(2), false), fail("192.0.2.1", "anna@x.test"));
+        assertEquals(new AuthThrottle.Penalty(Duration.ofSeconds(4), false), fail("192.0.2.1", "anna@x.test"));
+        assertEquals(new AuthThrottle.Penalty(Duration.ofSeconds(5), false), fail("192.0.2.1", "anna@x.test"));
+        assertTrue(fail("192.0.2.1", "anna@x.test").lockedOut());
+        assertTrue(throttle.admit("192.0.2.1", "bob@x.test").lockedOut(), "the client is locked out");
+    }
+
+    /** Issue 12, defect 16: sessions at once each took a check before the first failure was known. */
+    @Test
+    void attemptsAreCountedBeforeTheirCheckSoSessionsAtOnceGetNoMoreChecks() {
+        for (int i = 0; i < 5; i++) {
+            assertFalse(throttle.admit("192.0.2.1", "anna@x.test").lockedOut(), "attempt " + (i + 1));
+        }
+        assertTrue(throttle.admit("192.0.2.1", "anna@x.test").lockedOut(),
+                "five attempts in flight lock the sixth out, before any of them failed");
+    }
+
+    /** Issue 12, defect 16: locking the account would let anyone lock any user out. */
+    @Test
+    void anAccountIsNeverLockedOutOnlySlowedFromEveryNetwork() {
+        for (int i = 0; i < 5; i++) {
+            fail("192.0.2.1", "anna@x.test");
+        }
+        AuthThrottle.Admission elsewhere = throttle.admit("198.51.100.7", "ANNA@x.test");
+        assertEquals(new AuthThrottle.Admission(false, Duration.ofSeconds(5)), elsewhere,
+                "five failures in a row on the account: the check waits the maximum");
+        throttle.succeeded("198.51.100.7", "anna@x.test");
+        assertEquals(new AuthThrottle.Admission(false, Duration.ZERO), throttle.admit("198.51.100.7", "anna@x.test"),
+                "a success clears the account's count");
     }
 
     @Test
     void theLockoutEndsAfterItsDuration() {
         for (int i = 0; i < 5; i++) {
-            throttle.failed("192.0.2.1", "anna@x.test");
+            fail("192.0.2.1", "anna@x.test");
         }
         clock.advance(Duration.ofMinutes(14));
-        assertTrue(throttle.lockedOut("192.0.2.1", "anna@x.test"));
+        assertTrue(throttle.admit("192.0.2.1", "anna@x.test").lockedOut());
         clock.advance(Duration.ofMinutes(2));
-        assertFalse(throttle.lockedOut("192.0.2.1", "anna@x.test"));
-        assertEquals(Duration.ofSeconds(1), throttle.failed("192.0.2.1", "anna@x.test").delay(), "counting starts over");
+        assertEquals(new AuthThrottle.Penalty(Duration.ofSeconds(1), false), fail("192.0.2.1", "anna@x.test"),
+                "counting starts over");
     }
 
     @Test
     void guessingManyAccountsFromOneClientCountsForTheClient() {
         for (int i = 0; i < 4; i++) {
-            assertFalse(throttle.failed("192.0.2.1", "user" + i + "@x.test").lockedOut());
+            assertFalse(fail("192.0.2.1", "user" + i + "@x.test").lockedOut());
         }
-        assertTrue(throttle.failed("192.0.2.1", "user9@x.test").lockedOut());
+        assertTrue(fail("192.0.2.1", "user9@x.test").lockedOut());
     }
 
     @Test
-    void aSuccessClearsTheAccountsCountButNotTheClients() {
-        throttle.failed("192.0.2.1", "anna@x.test");
-        throttle.failed("192.0.2.1", "anna@x.test");
-        throttle.succeeded("anna@x.test");
-        assertEquals(Duration.ofSeconds(1), throttle.failed("198.51.100.7", "anna@x.test").delay());
-        assertEquals(Duration.ofSeconds(4), throttle.failed("192.0.2.1", "bob@x.test").delay(),
+    void aSuccessTakesBackItsAttemptButNotTheClientsFailures() {
+        fail("192.0.2.1", "anna@x.test");
+        fail("192.0.2.1", "anna@x.test");
+        assertFalse(throttle.admit("192.0.2.1", "anna@x.test").lockedOut());
+        throttle.succeeded("192.0.2.1", "anna@x.test");
+        assertEquals(Duration.ofSeconds(4), fail("192.0.2.1", "bob@x.test").delay(),
                 "a guesser who owns one account does not clear its record by logging in to it");
+        for (int i = 0; i < 20; i++) {
+            assertFalse(throttle.admit("203.0.113.9", "carl@x.test").lockedOut(), "login " + (i + 1));
+            throttle.succeeded("203.0.113.9", "carl@x.test");
+        }
+    }
+
+    @Test
+    void anAttemptThatCouldNotBeCheckedIsNoGuess() {
+        for (int i = 0; i < 10; i++) {
+            assertFalse(throttle.admit("192.0.2.1", "anna@x.test").lockedOut());
+            throttle.notChecked("192.0.2.1", "anna@x.test");
+        }
+        assertEquals(new AuthThrottle.Admission(false, Duration.ZERO), throttle.admit("192.0.2.1", "anna@x.test"));
     }
 }
