@@ -115,7 +115,7 @@ final class MessagePolicy {
     /** An authenticated user's message is From its own addresses only (SPEC section 5). */
     private CompletionStage<Optional<Outcome>> guardSender(CompletedMessage message) {
         Optional<SaslAuthenticator.Accepted> user = message.client().user();
-        if (user.isEmpty() || SenderGuard.fromAllowed(message.content(), user.get().ownAddresses())) {
+        if (user.isEmpty() || SenderGuard.authorsAllowed(message.content(), user.get().ownAddresses())) {
             return PASS;
         }
         log.info("client=[{}], sasl_username=<{}>: From header denied", message.client().addressText(),

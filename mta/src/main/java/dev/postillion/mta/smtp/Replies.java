@@ -38,6 +38,8 @@ final class Replies {
     static final Reply SENDER_DENIED = Reply.of(553, "5.7.1", "Sender denied: auth guards failed");
 
     static final Reply LINE_TOO_LONG = Reply.of(500, "5.5.2", "Error: line too long");
+    /** A command line ending in LF without CR (RFC 5321 section 2.3.8), as Postfix words it. */
+    static final Reply BARE_LINE_FEED = Reply.of(500, "5.5.2", "Error: bare <LF> received");
     static final Reply UNKNOWN_COMMAND = Reply.of(500, "5.5.2", "Error: command not recognized");
     static final Reply NOT_IMPLEMENTED = Reply.of(502, "5.5.1", "Error: command not implemented");
     static final Reply NEED_HELO = Reply.of(503, "5.5.1", "Error: send HELO/EHLO first");

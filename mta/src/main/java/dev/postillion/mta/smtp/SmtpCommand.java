@@ -80,8 +80,10 @@ public sealed interface SmtpCommand {
 
     /**
      * RFC 5321 section 4.1.1.1: a domain or an address literal. Leniently, as clients often send
-     * bare names: any run of letters, digits and {@code - . _ : [ ]}, which is what may later appear
-     * in our Received header.
+     * bare names: any run of ASCII letters, digits and {@code - . _ : [ ]}, which is what may later
+     * appear in our Received header. A name with 8-bit characters is refused: the Received header
+     * of a message without SMTPUTF8 must stay ASCII, and internationalized names travel as
+     * A-labels (RFC 5890) in EHLO.
      */
     private static boolean isHeloName(String argument) {
         if (argument.isEmpty() || argument.length() > 255) {
@@ -89,7 +91,8 @@ public sealed interface SmtpCommand {
         }
         for (int i = 0; i < argument.length(); i++) {
             char c = argument.charAt(i);
-            boolean allowed = Character.isLetterOrDigit(c) || "-._:[]".indexOf(c) >= 0;
+            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "-._:[]".indexOf(c) >= 0;
             if (!allowed) {
                 return false;
             }

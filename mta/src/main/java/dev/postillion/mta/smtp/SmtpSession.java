@@ -17,6 +17,7 @@ import dev.postillion.mta.smtp.SmtpCommand.Rcpt;
 import dev.postillion.mta.smtp.SmtpCommand.Rset;
 import dev.postillion.mta.smtp.SmtpCommand.StartTls;
 import dev.postillion.mta.smtp.SmtpCommand.Vrfy;
+import dev.postillion.mta.smtp.SmtpFramer.BareLineFeed;
 import dev.postillion.mta.smtp.SmtpFramer.CommandLine;
 import dev.postillion.mta.smtp.SmtpFramer.Content;
 import dev.postillion.mta.smtp.SmtpFramer.Frame;
@@ -200,6 +201,10 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         if (frame instanceof LineTooLong) {
             exchange = null;
             return error(Replies.LINE_TOO_LONG);
+        }
+        if (frame instanceof BareLineFeed) {
+            exchange = null;
+            return error(Replies.BARE_LINE_FEED);
         }
         throw new IllegalArgumentException("unknown frame " + frame);
     }
