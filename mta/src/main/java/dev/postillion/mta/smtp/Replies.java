@@ -147,6 +147,11 @@ final class Replies {
         return Reply.of(421, "4.4.2", hostname + " Error: timeout exceeded");
     }
 
+    /** Over {@code postillion.smtp.session-time-limit}. */
+    static Reply sessionTimeLimit(String hostname) {
+        return Reply.of(421, "4.4.2", hostname + " Error: session time limit exceeded");
+    }
+
     static Reply shuttingDown(String hostname) {
         return Reply.of(421, "4.3.2", hostname + " Service shutting down, closing transmission channel");
     }

@@ -64,6 +64,9 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     /** The node is stopping and the grace period is over: say 421 and close now. */
     public record Close() implements Command {}
 
+    /** {@code postillion.smtp.session-time-limit} has passed since the greeting. */
+    private record TimeLimitReached() implements Command {}
+
     /** The TLS handshake is done: after STARTTLS, or before the greeting on an implicit-TLS port. */
     public record TlsStarted(TlsSession session) implements Command {}
 
@@ -130,8 +133,14 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     private AuthExchange exchange;
     private Transaction transaction;
     private int errors;
+    /** NOOP, RSET, VRFY and HELP so far: they keep a connection open without moving mail. */
+    private int junkCommands;
     private Awaiting awaiting = Awaiting.NOTHING;
-    private boolean draining;
+    /**
+     * The 421 that ends the session once the transaction in flight is answered: set when the node
+     * drains, or when the session's time is up while its message is being decided.
+     */
+    private Reply lastWord;
 
     public static Behavior<Command> create(ListenerContext context, SessionConnection connection) {
         return Behaviors.setup(ctx -> new SmtpSession(ctx, context, connection));
@@ -148,6 +157,9 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         this.arguments = new CommandArguments(context.settings().maxMessageSize());
         this.recipients = new RecipientCheck(context.srs(), context.directory());
         connection.send(Replies.greeting(context.hostname()));
+        if (!context.settings().sessionTimeLimit().isZero() && !context.settings().sessionTimeLimit().isNegative()) {
+            ctx.scheduleOnce(context.settings().sessionTimeLimit(), ctx.getSelf(), new TimeLimitReached());
+        }
     }
 
     @Override
@@ -160,6 +172,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
                 .onMessage(AuthChecked.class, this::onAuthChecked)
                 .onMessage(IdleTimeout.class, timeout -> closeWith(Replies.timeout(context.hostname())))
                 .onMessage(Drain.class, this::onDrain)
+                .onMessage(TimeLimitReached.class, this::onTimeLimitReached)
                 .onMessage(TlsStarted.class, this::onTlsStarted)
                 .onMessage(Close.class, close -> closeWith(Replies.shuttingDown(context.hostname())))
                 .onMessage(Disconnected.class, gone -> Behaviors.stopped())
@@ -190,8 +203,8 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             return onAuthStep(exchange.respond(line.text()));
         }
         if (frame instanceof CommandLine line) {
-            if (draining && transaction == null) {
-                return closeWith(Replies.shuttingDown(context.hostname()));
+            if (lastWord != null && transaction == null) {
+                return closeWith(lastWord);
             }
             return onCommand(line.command());
         }
@@ -220,6 +233,8 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             return onRcpt(rcpt);
         } else if (command instanceof Data) {
             return onData();
+        } else if (isJunk(command) && junkLimitReached()) {
+            return closeWith(Replies.tooManyErrors(context.hostname()));
         } else if (command instanceof Rset) {
             transaction = null;
             return reply(Replies.OK);
@@ -241,6 +256,18 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             return error(malformed.reply());
         }
         return error(Replies.UNKNOWN_COMMAND);
+    }
+
+    /** The commands Postfix's smtpd_junk_command_limit counts: they move no mail. */
+    private static boolean isJunk(SmtpCommand command) {
+        return command instanceof Noop || command instanceof Rset || command instanceof Vrfy || command instanceof Help;
+    }
+
+    /** Counts a junk command; true once there are more than {@code junk-command-limit}. */
+    private boolean junkLimitReached() {
+        junkCommands++;
+        int limit = context.settings().junkCommandLimit();
+        return limit > 0 && junkCommands > limit;
     }
 
     /** RFC 5321 section 4.1.4: EHLO or HELO also resets any transaction. */
@@ -341,10 +368,10 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             }
             reply = refused.reply();
         }
-        if (draining) {
+        if (lastWord != null) {
             // The node began stopping during the check: answer it, then close as onDrain would have.
             connection.send(reply);
-            return closeWith(Replies.shuttingDown(context.hostname()));
+            return closeWith(lastWord);
         }
         return resumeHeld(reply.code() >= 500 ? error(reply) : reply(reply));
     }
@@ -418,9 +445,9 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         } else {
             log.info("client=[{}], from=<{}>: message rate limit exceeded", clientAddress,
                     checked.started().senderAddress());
-            if (draining) {
+            if (lastWord != null) {
                 connection.send(Replies.RATE_LIMITED);
-                return closeWith(Replies.shuttingDown(context.hostname()));
+                return closeWith(lastWord);
             }
             next = reply(Replies.RATE_LIMITED);
         }
@@ -563,20 +590,34 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
 
     /** The reply that ends a DATA transaction; a draining session closes after it. */
     private Behavior<Command> afterTransaction(Reply reply) {
-        if (draining) {
+        if (lastWord != null) {
             connection.send(reply);
-            return closeWith(Replies.shuttingDown(context.hostname()));
+            return closeWith(lastWord);
         }
         // A 4xx here is our fault (the spool), and does not count against the client.
         return reply.code() >= 500 ? error(reply) : reply(reply);
     }
 
     private Behavior<Command> onDrain(Drain drain) {
-        draining = true;
+        lastWord = Replies.shuttingDown(context.hostname());
         if (transaction == null && awaiting == Awaiting.NOTHING) {
-            return closeWith(Replies.shuttingDown(context.hostname()));
+            return closeWith(lastWord);
         }
         return this;
+    }
+
+    /**
+     * The session has lasted {@code session-time-limit}: it ends now, unless a message's content
+     * is in and being decided, whose reply the client gets first (a 250 it never saw would have
+     * it send the message again).
+     */
+    private Behavior<Command> onTimeLimitReached(TimeLimitReached reached) {
+        Reply expired = Replies.sessionTimeLimit(context.hostname());
+        if (awaiting == Awaiting.MESSAGE) {
+            lastWord = expired;
+            return this;
+        }
+        return closeWith(expired);
     }
 
     private Behavior<Command> reply(Reply reply) {
