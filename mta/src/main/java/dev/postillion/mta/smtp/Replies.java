@@ -72,6 +72,9 @@ final class Replies {
     /** RFC 5321 section 4.2.3's "local error in processing": a fault of ours no other reply names. */
     static final Reply LOCAL_ERROR = Reply.of(451, "4.3.0", "Error: local error in processing, try again later");
     static final Reply QUEUE_WRITE_ERROR = Reply.of(451, "4.3.0", "Error: queue file write error, try again later");
+    /** Mail to the postmaster (RFC 5321 section 4.5.1) with no postillion.postmaster mailbox: our fault. */
+    static final Reply NO_POSTMASTER = Reply.of(451, "4.3.5",
+            "Recipient address rejected: no postmaster mailbox is configured, try again later");
     static final Reply DIRECTORY_ERROR = Reply.of(451, "4.3.0",
             "Error: temporary recipient lookup failure, try again later");
 

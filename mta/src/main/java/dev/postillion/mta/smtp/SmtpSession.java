@@ -155,7 +155,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         this.mayRelay = context.settings().relayNetworks().contains(client);
         this.policy = new MessagePolicy(context, ctx.getExecutionContext());
         this.arguments = new CommandArguments(context.settings().maxMessageSize());
-        this.recipients = new RecipientCheck(context.srs(), context.directory());
+        this.recipients = new RecipientCheck(context.srs(), context.directory(), context.postmaster());
         connection.send(Replies.greeting(context.hostname()));
         if (!context.settings().sessionTimeLimit().isZero() && !context.settings().sessionTimeLimit().isNegative()) {
             ctx.scheduleOnce(context.settings().sessionTimeLimit(), ctx.getSelf(), new TimeLimitReached());
@@ -471,16 +471,18 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         if (refused.isPresent()) {
             return error(refused.get());
         }
-        Optional<Reply> bad = CommandArguments.addressProblem(rcpt.path(), transaction.smtputf8,
-                Replies.BAD_RECIPIENT_SYNTAX);
+        boolean bare = Postmaster.isBare(rcpt.path());
+        Optional<Reply> bad = bare ? Optional.empty() : CommandArguments.addressProblem(rcpt.path(),
+                transaction.smtputf8, Replies.BAD_RECIPIENT_SYNTAX);
         if (bad.isPresent()) {
             return error(bad.get());
         }
         if (transaction.recipients.size() >= context.settings().maxRecipients()) {
             return reply(Replies.TOO_MANY_RECIPIENTS);
         }
-        RecipientCheck.Decision decision = recipients.decide(EmailAddress.parse(rcpt.path(), true),
-                rcpt.parameters(), transaction.senderAddress(), trusted());
+        RecipientCheck.Decision decision = bare ? recipients.decidePostmaster(rcpt.path(), rcpt.parameters())
+                : recipients.decide(EmailAddress.parse(rcpt.path(), true), rcpt.parameters(),
+                        transaction.senderAddress(), trusted());
         if (decision instanceof RecipientCheck.Accept accept) {
             return addRecipient(accept.recipient(), accept.parameters());
         }
