@@ -211,13 +211,14 @@ final class MessagePolicy {
                 client.trusted());
         String trace = ReceivedHeader.format(envelope, id, context.hostname(), client)
                 + authenticationResults.orElse("");
-        return context.spool().accept(id, envelope, withTrace(trace, content))
+        byte[] spooled = withTrace(trace, content);
+        return context.spool().accept(id, envelope, spooled)
                 .handleAsync((ok, failure) -> {
                     if (failure != null) {
                         log.error("{}: spool commit failed: {}", id, failure.getMessage());
                         return new Refused(Replies.QUEUE_WRITE_ERROR);
                     }
-                    log.info("{}: client=[{}], helo={}, queued", id, client.addressText(), client.heloName());
+                    SessionLog.queued(id, client, envelope, spooled.length);
                     return new Queued(id);
                 }, session);
     }

@@ -118,6 +118,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     private final MessagePolicy policy;
     private final CommandArguments arguments;
     private final RecipientCheck recipients;
+    private final SessionLog sessionLog;
     private final Queue<Frame> held = new ArrayDeque<>();
     /** The client's address as text, for the envelope and the log. */
     private final String clientAddress;
@@ -156,6 +157,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         this.policy = new MessagePolicy(context, ctx.getExecutionContext());
         this.arguments = new CommandArguments(context.settings().maxMessageSize());
         this.recipients = new RecipientCheck(context.srs(), context.directory(), context.postmaster());
+        this.sessionLog = new SessionLog(client);
         connection.send(Replies.greeting(context.hostname()));
         if (!context.settings().sessionTimeLimit().isZero() && !context.settings().sessionTimeLimit().isNegative()) {
             ctx.scheduleOnce(context.settings().sessionTimeLimit(), ctx.getSelf(), new TimeLimitReached());
@@ -182,6 +184,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
 
     /** However the session ends, even on a bug, its connection ends with it. */
     private Behavior<Command> onStopped() {
+        sessionLog.disconnected();
         connection.close();
         return this;
     }
@@ -206,11 +209,13 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             if (lastWord != null && transaction == null) {
                 return closeWith(lastWord);
             }
+            sessionLog.command(line.command());
             return onCommand(line.command());
         }
         if (frame instanceof Content content) {
             return onContent(content);
         }
+        sessionLog.unreadable();
         if (frame instanceof LineTooLong) {
             exchange = null;
             return error(Replies.LINE_TOO_LONG);
@@ -302,6 +307,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             connection.resumeCommands();
             return error(refusal);
         }
+        sessionLog.replied(Replies.READY_FOR_TLS, Optional.empty(), heloName, esmtp);
         connection.startTls(Replies.READY_FOR_TLS);
         return this;
     }
@@ -315,8 +321,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         heloName = null;
         esmtp = false;
         transaction = null;
-        log.debug("client=[{}]: {} with {}", clientAddress, started.session().protocol(),
-                started.session().cipherSuite());
+        sessionLog.tlsStarted(started.session());
         return this;
     }
 
@@ -370,7 +375,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         }
         if (lastWord != null) {
             // The node began stopping during the check: answer it, then close as onDrain would have.
-            connection.send(reply);
+            send(reply);
             return closeWith(lastWord);
         }
         return resumeHeld(reply.code() >= 500 ? error(reply) : reply(reply));
@@ -446,7 +451,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             log.info("client=[{}], from=<{}>: message rate limit exceeded", clientAddress,
                     checked.started().senderAddress());
             if (lastWord != null) {
-                connection.send(Replies.RATE_LIMITED);
+                send(Replies.RATE_LIMITED);
                 return closeWith(lastWord);
             }
             next = reply(Replies.RATE_LIMITED);
@@ -593,7 +598,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     /** The reply that ends a DATA transaction; a draining session closes after it. */
     private Behavior<Command> afterTransaction(Reply reply) {
         if (lastWord != null) {
-            connection.send(reply);
+            send(reply);
             return closeWith(lastWord);
         }
         // A 4xx here is our fault (the spool), and does not count against the client.
@@ -623,13 +628,23 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     }
 
     private Behavior<Command> reply(Reply reply) {
-        connection.send(reply);
+        send(reply);
         return this;
+    }
+
+    /** Every reply to a command goes out here, so that the session's log counts and names it. */
+    private void send(Reply reply) {
+        logReply(reply);
+        connection.send(reply);
+    }
+
+    private void logReply(Reply reply) {
+        sessionLog.replied(reply, Optional.ofNullable(transaction).map(Transaction::senderAddress), heloName, esmtp);
     }
 
     /** A reply to a client error; too many of them end the session (RFC 5321 section 4.3.2, 421). */
     private Behavior<Command> error(Reply reply) {
-        connection.send(reply);
+        send(reply);
         errors++;
         if (errors >= context.settings().errorLimit()) {
             return closeWith(Replies.tooManyErrors(context.hostname()));
@@ -639,6 +654,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
 
     /** Sends a last reply and closes; the session stops when the connection reports it is gone. */
     private Behavior<Command> closeWith(Reply reply) {
+        logReply(reply);
         connection.sendAndClose(reply);
         return Behaviors.stopped();
     }
