@@ -3,6 +3,8 @@ package dev.postillion.mta.smtp;
 import dev.postillion.mta.policy.content.ContentViolation;
 import dev.postillion.mta.policy.content.ContentViolation.HeaderTooLarge;
 import dev.postillion.mta.policy.content.ContentViolation.NonAsciiHeader;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The replies of an SMTP session, in one place so the wording stays consistent. */
 final class Replies {
@@ -127,6 +129,18 @@ final class Replies {
 
     static Reply duplicateParameter(String keyword) {
         return Reply.of(501, "5.5.4", "Duplicate parameter: " + keyword);
+    }
+
+    /**
+     * The EHLO reply: the extensions offered (RFC 5321 section 4.1.1.1). STARTTLS only until TLS is
+     * up, implicit TLS included (RFC 3207 section 4.2); AUTH only once it is, so that passwords
+     * travel inside TLS (SPEC section 5).
+     */
+    static Reply ehlo(String hostname, long maxMessageSize, boolean tls) {
+        List<String> extensions = new ArrayList<>(List.of(hostname, "PIPELINING", "SIZE " + maxMessageSize));
+        extensions.add(tls ? "AUTH " + AuthExchange.MECHANISMS : "STARTTLS");
+        extensions.addAll(List.of("ENHANCEDSTATUSCODES", "8BITMIME", "DSN", "SMTPUTF8"));
+        return new Reply(250, null, extensions);
     }
 
     static Reply greeting(String hostname) {

@@ -7,6 +7,11 @@ import java.util.Map;
 /** A command line from the client, parsed per RFC 5321 section 4.1. */
 public sealed interface SmtpCommand {
 
+    /** The commands Postfix's smtpd_junk_command_limit counts: they keep a session open and move no mail. */
+    default boolean isJunk() {
+        return this instanceof Noop || this instanceof Rset || this instanceof Vrfy || this instanceof Help;
+    }
+
     record Helo(String domain) implements SmtpCommand {}
 
     record Ehlo(String domain) implements SmtpCommand {}

@@ -25,8 +25,6 @@ import dev.postillion.mta.smtp.SmtpFramer.LineTooLong;
 import dev.postillion.mta.tls.TlsSession;
 import java.net.InetAddress;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
@@ -79,20 +77,6 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
 
     private record GreylistChecked(EmailAddress recipient, Map<String, String> parameters,
             GreylistTriplet.Verdict verdict, Throwable failure) implements Command {}
-
-    /** The transaction begun by MAIL (RFC 5321 section 3.3). */
-    private static final class Transaction {
-        Optional<EmailAddress> sender;
-        Map<String, String> parameters;
-        boolean smtputf8;
-        final List<Envelope.Recipient> recipients = new ArrayList<>();
-        boolean rcptAttempted;
-
-        /** The sender as lists and replies name it: empty for the null sender. */
-        String senderAddress() {
-            return sender.map(EmailAddress::toString).orElse("");
-        }
-    }
 
     /**
      * What the session waits for, if anything. While it waits, later frames are held, so that
@@ -238,7 +222,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             return onRcpt(rcpt);
         } else if (command instanceof Data) {
             return onData();
-        } else if (isJunk(command) && junkLimitReached()) {
+        } else if (command.isJunk() && junkLimitReached()) {
             return closeWith(Replies.tooManyErrors(context.hostname()));
         } else if (command instanceof Rset) {
             transaction = null;
@@ -263,11 +247,6 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         return error(Replies.UNKNOWN_COMMAND);
     }
 
-    /** The commands Postfix's smtpd_junk_command_limit counts: they move no mail. */
-    private static boolean isJunk(SmtpCommand command) {
-        return command instanceof Noop || command instanceof Rset || command instanceof Vrfy || command instanceof Help;
-    }
-
     /** Counts a junk command; true once there are more than {@code junk-command-limit}. */
     private boolean junkLimitReached() {
         junkCommands++;
@@ -283,17 +262,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         if (!extended) {
             return reply(Reply.plain(250, context.hostname()));
         }
-        List<String> extensions = new ArrayList<>(List.of(context.hostname(), "PIPELINING",
-                "SIZE " + context.settings().maxMessageSize()));
-        // RFC 3207 section 4.2: not offered once TLS is up, implicit TLS included.
-        if (tls.isEmpty()) {
-            extensions.add("STARTTLS");
-        } else {
-            // SPEC section 5: passwords travel only inside TLS.
-            extensions.add("AUTH " + AuthExchange.MECHANISMS);
-        }
-        extensions.addAll(List.of("ENHANCEDSTATUSCODES", "8BITMIME", "DSN", "SMTPUTF8"));
-        return reply(new Reply(250, null, extensions));
+        return reply(Replies.ehlo(context.hostname(), context.settings().maxMessageSize(), tls.isPresent()));
     }
 
     /**
@@ -373,12 +342,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             }
             reply = refused.reply();
         }
-        if (lastWord != null) {
-            // The node began stopping during the check: answer it, then close as onDrain would have.
-            send(reply);
-            return closeWith(lastWord);
-        }
-        return resumeHeld(reply.code() >= 500 ? error(reply) : reply(reply));
+        return resumeHeld(conclude(reply));
     }
 
     private Behavior<Command> onMail(Mail mail) {
@@ -412,10 +376,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
                     mail.path());
             return error(Replies.SENDER_DENIED);
         }
-        Transaction started = new Transaction();
-        started.sender = sender;
-        started.parameters = DsnParameters.canonical(mail.parameters());
-        started.smtputf8 = smtputf8;
+        Transaction started = new Transaction(sender, DsnParameters.canonical(mail.parameters()), smtputf8);
         if (context.rates().enabled() && !mayRelay) {
             return checkRate(started);
         }
@@ -438,25 +399,16 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
 
     private Behavior<Command> onRateChecked(RateChecked checked) {
         awaiting = Awaiting.NOTHING;
-        Behavior<Command> next;
         if (checked.failure() != null) {
             // The counter did not answer: our fault, so the client is not refused for it (rule 7).
             log.warn("message rate of [{}] not counted: {}", clientAddress, checked.failure().getMessage());
-            transaction = checked.started();
-            next = reply(Replies.SENDER_OK);
-        } else if (checked.allowed()) {
-            transaction = checked.started();
-            next = reply(Replies.SENDER_OK);
-        } else {
+        } else if (!checked.allowed()) {
             log.info("client=[{}], from=<{}>: message rate limit exceeded", clientAddress,
                     checked.started().senderAddress());
-            if (lastWord != null) {
-                send(Replies.RATE_LIMITED);
-                return closeWith(lastWord);
-            }
-            next = reply(Replies.RATE_LIMITED);
+            return resumeHeld(conclude(Replies.RATE_LIMITED));
         }
-        return resumeHeld(next);
+        transaction = checked.started();
+        return resumeHeld(reply(Replies.SENDER_OK));
     }
 
     /**
@@ -494,9 +446,8 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         if (decision instanceof RecipientCheck.Mailbox mailbox) {
             return greylisted(mailbox.recipient(), mailbox.parameters());
         }
-        Reply refusal = ((RecipientCheck.Refuse) decision).reply();
         // A 4xx is our fault (the directory), and does not count against the client.
-        return refusal.code() >= 500 ? error(refusal) : reply(refusal);
+        return answer(((RecipientCheck.Refuse) decision).reply());
     }
 
     private Behavior<Command> addRecipient(EmailAddress recipient, Map<String, String> parameters) {
@@ -525,10 +476,10 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         Transaction finished = transaction;
         transaction = null;
         if (content.oversized()) {
-            return afterTransaction(Replies.MESSAGE_TOO_BIG);
+            return conclude(Replies.MESSAGE_TOO_BIG);
         }
         if (content.unsafeLineEndings()) {
-            return afterTransaction(Replies.UNSAFE_LINE_ENDINGS);
+            return conclude(Replies.UNSAFE_LINE_ENDINGS);
         }
         awaiting = Awaiting.MESSAGE;
         CompletedMessage message = new CompletedMessage(client(), finished.sender, finished.parameters,
@@ -541,9 +492,9 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         awaiting = Awaiting.NOTHING;
         if (decided.failure() != null) {
             log.error("message policy failed: {}", decided.failure().toString());
-            return resumeHeld(afterTransaction(Replies.LOCAL_ERROR));
+            return resumeHeld(conclude(Replies.LOCAL_ERROR));
         }
-        return resumeHeld(afterTransaction(decided.outcome().reply()));
+        return resumeHeld(conclude(decided.outcome().reply()));
     }
 
     /** The client as the message's policy, envelope and trace fields see it. */
@@ -595,22 +546,26 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         return resumeHeld(next);
     }
 
-    /** The reply that ends a DATA transaction; a draining session closes after it. */
-    private Behavior<Command> afterTransaction(Reply reply) {
+    /**
+     * The reply to a command whose outcome took time (a DATA transaction, AUTH, a message rate);
+     * a session told to end meanwhile (draining, out of time) closes after it.
+     */
+    private Behavior<Command> conclude(Reply reply) {
         if (lastWord != null) {
             send(reply);
             return closeWith(lastWord);
         }
-        // A 4xx here is our fault (the spool), and does not count against the client.
+        return answer(reply);
+    }
+
+    /** A 5xx is the client's error; a 4xx is our fault (the spool, the directory) and not counted. */
+    private Behavior<Command> answer(Reply reply) {
         return reply.code() >= 500 ? error(reply) : reply(reply);
     }
 
     private Behavior<Command> onDrain(Drain drain) {
         lastWord = Replies.shuttingDown(context.hostname());
-        if (transaction == null && awaiting == Awaiting.NOTHING) {
-            return closeWith(lastWord);
-        }
-        return this;
+        return transaction == null && awaiting == Awaiting.NOTHING ? closeWith(lastWord) : this;
     }
 
     /**
