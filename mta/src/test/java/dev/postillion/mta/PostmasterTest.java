@@ -116,4 +116,31 @@ class PostmasterTest {
             }
         }
     }
+
+    /** A postillion.postmaster that names no hosted mailbox is as good as none. */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class NotAMailbox {
+        TestNode node;
+
+        @BeforeAll
+        void start(@TempDir Path dataDir) {
+            node = TestNode.start(dataDir, Map.of("postillion.postmaster", "nobody@example.test"), Clock.systemUTC());
+            node.createMailbox(ADMIN);
+        }
+
+        @AfterAll
+        void stop() {
+            node.close();
+        }
+
+        @Test
+        void postmasterRecipientsAreDeferredWith451() throws IOException {
+            try (SmtpClient smtp = connect(node)) {
+                assertEquals(SENDER_OK, smtp.command("MAIL FROM:<someone@sender.test>"));
+                assertEquals("451 4.3.5 <postmaster@example.test>: Recipient address rejected: no postmaster mailbox"
+                        + " is configured, try again later", smtp.command("RCPT TO:<postmaster@example.test>"));
+            }
+        }
+    }
 }

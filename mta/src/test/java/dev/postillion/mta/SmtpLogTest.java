@@ -71,6 +71,7 @@ class SmtpLogTest {
             assertEquals(SENDER_OK, smtp.command("MAIL FROM:<alice@sender.test>"));
             assertTrue(smtp.command("RCPT TO:<x@elsewhere.test>").startsWith("554 "));
             assertTrue(smtp.command("RCPT TO:<nobody@log.test>").startsWith("550 "));
+            assertTrue(smtp.command("RCPT TO:nobody@log.test").startsWith("501 "));
             assertEquals(RECIPIENT_OK, smtp.command("RCPT TO:<" + ANNA + ">"));
             assertEquals(START_DATA, smtp.command("DATA"));
             id = queueId(smtp.command("Subject: logged\r\n\r\nbody\r\n."));
@@ -87,9 +88,11 @@ class SmtpLogTest {
                         + " from=<alice@sender.test> to=<x@elsewhere.test>" + tail,
                 "NOQUEUE: reject: RCPT from " + client + ": 550 5.1.1 <nobody@log.test>: Recipient address rejected:"
                         + " User unknown in virtual mailbox table; from=<alice@sender.test> to=<nobody@log.test>" + tail,
+                "NOQUEUE: reject: RCPT from " + client + ": 501 5.5.4 Syntax: RCPT TO:<address>;"
+                        + " from=<alice@sender.test>" + tail,
                 id + ": client=" + client + ", proto=ESMTP, helo=<client.test>, tls=none",
                 id + ": from=<alice@sender.test>, size=" + spooledSize(id) + ", nrcpt=1",
-                "disconnect from " + client + " ehlo=1 mail=1/2 rcpt=1/3 data=1 quit=1 commands=5/8"),
+                "disconnect from " + client + " ehlo=1 mail=1/2 rcpt=1/4 data=1 quit=1 commands=5/9"),
                 linesAbout(client, id));
     }
 

@@ -8,6 +8,7 @@ import dev.postillion.mta.smtp.SmtpCommand.Ehlo;
 import dev.postillion.mta.smtp.SmtpCommand.Helo;
 import dev.postillion.mta.smtp.SmtpCommand.Help;
 import dev.postillion.mta.smtp.SmtpCommand.Mail;
+import dev.postillion.mta.smtp.SmtpCommand.Malformed;
 import dev.postillion.mta.smtp.SmtpCommand.Noop;
 import dev.postillion.mta.smtp.SmtpCommand.Quit;
 import dev.postillion.mta.smtp.SmtpCommand.Rcpt;
@@ -45,7 +46,7 @@ final class SessionLog {
     private int pending = -1;
     /** The path of a pending RCPT, for its reject line. */
     private String recipient;
-    /** The path of the last MAIL, for the reject line of a refused one. */
+    /** The path of a pending MAIL, for its reject line. */
     private String mailPath;
 
     SessionLog(InetAddress address) {
@@ -62,9 +63,7 @@ final class SessionLog {
     void command(SmtpCommand command) {
         pending = VERBS.indexOf(verb(command));
         recipient = command instanceof Rcpt rcpt ? rcpt.path() : null;
-        if (command instanceof Mail mail) {
-            mailPath = mail.path();
-        }
+        mailPath = command instanceof Mail mail ? mail.path() : null;
     }
 
     /** A line that is no command (over-long, or ended by a bare LF): counted as unknown. */
@@ -90,7 +89,7 @@ final class SessionLog {
             succeeded[pending]++;
         } else if (verb.equals("mail") || verb.equals("rcpt") || reply == Replies.BARE_LINE_FEED) {
             reject(reply == Replies.BARE_LINE_FEED ? "bare <LF>" : verb.toUpperCase(Locale.ROOT), reply,
-                    verb.equals("mail") ? Optional.of(mailPath) : sender, helo, esmtp);
+                    verb.equals("mail") ? Optional.ofNullable(mailPath) : sender, helo, esmtp);
         }
         pending = -1;
     }
@@ -152,7 +151,10 @@ final class SessionLog {
     }
 
     private static String verb(SmtpCommand command) {
-        if (command instanceof Helo) {
+        if (command instanceof Malformed malformed) {
+            String verb = malformed.verb().toLowerCase(Locale.ROOT);
+            return VERBS.contains(verb) ? verb : "unknown";
+        } else if (command instanceof Helo) {
             return "helo";
         } else if (command instanceof Ehlo) {
             return "ehlo";
