@@ -40,7 +40,7 @@ class SmtpLogTest {
 
     @BeforeAll
     static void start() {
-        node = TestNode.start(dataDir);
+        node = TestNode.start(dataDir, Map.of("postillion.smtp.idle-timeout", "3s"), Clock.systemUTC());
         node.createMailbox(ANNA);
         mailboxes = new MailboxReader(node);
         trust = TlsTrust.trusting(TlsTrust.generatedCertificate(dataDir));
@@ -143,6 +143,27 @@ class SmtpLogTest {
                 id + ": from=<>, size=" + spooledSize(id) + ", nrcpt=1",
                 "disconnect from " + client + " ehlo=2 starttls=1 mail=1 rcpt=1 data=1 quit=1 commands=7"),
                 linesAbout(client, id));
+    }
+
+    @Test
+    void aSessionEndedByTheServerSaysWhyAndAfterWhichCommand() throws IOException {
+        try (SmtpClient smtp = new SmtpClient(node.smtpPort(), "127.0.0.45")) {
+            assertEquals(GREETING, smtp.reply());
+            for (int i = 0; i < 19; i++) {
+                assertEquals("500 5.5.2 Error: command not recognized", smtp.command("FROB"));
+            }
+            assertEquals("503 5.5.1 Error: send HELO/EHLO first", smtp.command("RCPT TO:<" + ANNA + ">"));
+            assertEquals("421 4.7.0 mx.test Error: too many errors", smtp.reply());
+        }
+        try (SmtpClient smtp = new SmtpClient(node.smtpPort(), "127.0.0.46")) {
+            assertEquals(GREETING, smtp.reply());
+            assertTrue(smtp.command("EHLO client.test").startsWith("250-mx.test\n"));
+            // Silent past the idle timeout (3 seconds here).
+            assertEquals("421 4.4.2 mx.test Error: timeout exceeded", smtp.reply());
+        }
+        assertEquals("too many errors after RCPT from unknown[127.0.0.45]",
+                log.awaitLine(line -> line.startsWith("too many errors after ")));
+        assertEquals("timeout after EHLO from unknown[127.0.0.46]", log.awaitLine(line -> line.startsWith("timeout after ")));
     }
 
     @Test

@@ -46,6 +46,8 @@ final class SessionLog {
     private int pending = -1;
     /** The path of a pending RCPT, for its reject line. */
     private String recipient;
+    /** The last command's verb in upper case, for the line that says what a session ended after. */
+    private String last = "CONNECT";
     /** The path of a pending MAIL, for its reject line. */
     private String mailPath;
 
@@ -62,6 +64,7 @@ final class SessionLog {
     /** A command line arrived; its final reply will count it. */
     void command(SmtpCommand command) {
         pending = VERBS.indexOf(verb(command));
+        last = VERBS.get(pending).toUpperCase(Locale.ROOT);
         recipient = command instanceof Rcpt rcpt ? rcpt.path() : null;
         mailPath = command instanceof Mail mail ? mail.path() : null;
     }
@@ -69,6 +72,7 @@ final class SessionLog {
     /** A line that is no command (over-long, or ended by a bare LF): counted as unknown. */
     void unreadable() {
         pending = VERBS.indexOf("unknown");
+        last = "UNKNOWN";
         recipient = null;
     }
 
@@ -107,6 +111,14 @@ final class SessionLog {
             line.append(" helo=<").append(helo).append('>');
         }
         log.info(line.toString());
+    }
+
+    /**
+     * The server ends the session for a reason of its own: {@code timeout after DATA from
+     * unknown[ip]}, {@code too many errors after RCPT from unknown[ip]}.
+     */
+    void ended(String why) {
+        log.info("{} after {} from {}", why, last, client);
     }
 
     /** Postfix's line for a TLS session, whose client presents no certificate (we ask for none). */

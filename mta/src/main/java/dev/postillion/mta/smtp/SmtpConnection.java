@@ -285,7 +285,6 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements Sessi
     private void dataTimedOut() {
         dataDeadline = null;
         if (session != null && channel.isActive()) {
-            SessionLog.log.info("timeout after DATA from {}", SessionLog.name(client));
             session.tell(new SmtpSession.IdleTimeout());
         }
     }

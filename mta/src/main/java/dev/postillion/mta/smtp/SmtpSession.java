@@ -156,7 +156,10 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
                 .onMessage(GreylistChecked.class, this::onGreylistChecked)
                 .onMessage(RateChecked.class, this::onRateChecked)
                 .onMessage(AuthChecked.class, this::onAuthChecked)
-                .onMessage(IdleTimeout.class, timeout -> closeWith(Replies.timeout(context.hostname())))
+                .onMessage(IdleTimeout.class, timeout -> {
+                    sessionLog.ended("timeout");
+                    return closeWith(Replies.timeout(context.hostname()));
+                })
                 .onMessage(Drain.class, this::onDrain)
                 .onMessage(TimeLimitReached.class, this::onTimeLimitReached)
                 .onMessage(TlsStarted.class, this::onTlsStarted)
@@ -223,7 +226,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         } else if (command instanceof Data) {
             return onData();
         } else if (command.isJunk() && junkLimitReached()) {
-            return closeWith(Replies.tooManyErrors(context.hostname()));
+            return tooManyErrors();
         } else if (command instanceof Rset) {
             transaction = null;
             return reply(Replies.OK);
@@ -601,10 +604,13 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     private Behavior<Command> error(Reply reply) {
         send(reply);
         errors++;
-        if (errors >= context.settings().errorLimit()) {
-            return closeWith(Replies.tooManyErrors(context.hostname()));
-        }
-        return this;
+        return errors >= context.settings().errorLimit() ? tooManyErrors() : this;
+    }
+
+    /** Over the error or junk command limit (Postfix's smtpd_hard_error_limit, smtpd_junk_command_limit). */
+    private Behavior<Command> tooManyErrors() {
+        sessionLog.ended("too many errors");
+        return closeWith(Replies.tooManyErrors(context.hostname()));
     }
 
     /** Sends a last reply and closes; the session stops when the connection reports it is gone. */
