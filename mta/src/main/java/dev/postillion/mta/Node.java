@@ -37,6 +37,7 @@ import dev.postillion.mta.policy.spf.SpfSettings;
 import dev.postillion.mta.policy.limits.ClientRates;
 import dev.postillion.mta.policy.limits.LimitSettings;
 import dev.postillion.mta.smtp.ConnectionLimits;
+import dev.postillion.mta.smtp.Postmaster;
 import dev.postillion.mta.smtp.ClientNetworks;
 import dev.postillion.mta.smtp.EventLoopDispatchers;
 import dev.postillion.mta.smtp.ListenerRole;
@@ -224,7 +225,8 @@ public final class Node implements AutoCloseable {
                 node.hostname(), metrics);
         ListenerContext mxContext = new ListenerContext(ListenerRole.MX, listenerSettings.get(ListenerRole.MX),
                 tls, node.hostname(), directory, srs, greylist, spool, clock, contentPolicy,
-                authenticator(config, node.hostname(), clock, work), rates, logins, work);
+                authenticator(config, node.hostname(), clock, work), rates, logins,
+                Postmaster.from(postillion, node.hostname()), work);
         Map<ListenerRole, SmtpListener> smtp = new EnumMap<>(ListenerRole.class);
         for (ListenerRole role : ListenerRole.values()) {
             smtp.put(role, SmtpListener.start(mxContext.forListener(role, listenerSettings.get(role)), io,

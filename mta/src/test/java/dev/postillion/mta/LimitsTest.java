@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.postillion.core.MutableClock;
 import java.io.IOException;
+import java.net.SocketException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,8 +42,13 @@ class LimitsTest {
     static final String MESSAGE_RATE = "451 4.7.1 Rate limit exceeded";
     static final String EARLY = "554 5.5.1 Error: SMTP protocol violation (sent before the greeting)";
     static final String TIMEOUT = "421 4.4.2 mx.test Error: timeout exceeded";
+    static final String TOO_MANY_ERRORS = "421 4.7.0 mx.test Error: too many errors";
+    static final String TIME_LIMIT = "421 4.4.2 mx.test Error: session time limit exceeded";
 
-    /** Concurrency: at most 3 connections, 2 from one address; rate limits at their defaults (off). */
+    /**
+     * Concurrency: at most 4 connections, the last of them reserved for the relay network, 2 from
+     * one address; rate limits at their defaults (off).
+     */
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -54,7 +60,8 @@ class LimitsTest {
             node = TestNode.start(dataDir, Map.of(
                     // The test's clients are loopback addresses, exempt by default.
                     "postillion.limits.exempt-networks", List.of(),
-                    "postillion.limits.max-connections", 3,
+                    "postillion.limits.max-connections", 4,
+                    "postillion.limits.reserved-connections", 1,
                     "postillion.limits.max-connections-per-client", 2,
                     "postillion.smtp.relay-networks", List.of("127.0.0.9")), Clock.systemUTC());
         }
@@ -107,6 +114,29 @@ class LimitsTest {
                     open.add(third);
                     assertEquals(GREETING, third.reply());
                 });
+            } finally {
+                for (SmtpClient client : open) {
+                    client.close();
+                }
+            }
+        }
+
+        @Test
+        @Order(3)
+        void theReservedConnectionsAreLeftForTheRelayNetworkWhenOthersFillThePort() throws IOException {
+            List<SmtpClient> open = new ArrayList<>();
+            try {
+                Awaitility.await().untilAsserted(() -> {
+                    // The other tests' connections may still be closing on the server.
+                    SmtpClient first = new SmtpClient(node.smtpPort(), "127.0.0.5");
+                    open.add(first);
+                    assertEquals(GREETING, first.reply());
+                });
+                open.add(greeted("127.0.0.6"));
+                open.add(greeted("127.0.0.7"));
+                refused("127.0.0.8", TOO_MANY);
+                open.add(greeted("127.0.0.9"));
+                refused("127.0.0.9", TOO_MANY);
             } finally {
                 for (SmtpClient client : open) {
                     client.close();
@@ -227,6 +257,83 @@ class LimitsTest {
                 assertEquals(START_DATA, client.command("DATA"));
                 assertTrue(client.command("Subject: quick\r\n\r\nbody\r\n.").startsWith("250 2.0.0 Ok: queued as "));
                 assertEquals(OK, client.command("NOOP"));
+            }
+        }
+    }
+
+    /** Bounds on one session's life: 100 junk commands (the default), and a 2 second session. */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class SessionBounds {
+        TestNode node;
+
+        @BeforeAll
+        void start(@TempDir Path dataDir) {
+            node = TestNode.start(dataDir, Map.of("postillion.smtp.session-time-limit", "2s"), Clock.systemUTC());
+        }
+
+        @AfterAll
+        void stop() {
+            node.close();
+        }
+
+        @Test
+        void pipelinedNoopsBeyondTheJunkCommandLimitEndTheSession() throws IOException {
+            try (SmtpClient client = new SmtpClient(node.smtpPort(), "127.0.0.31")) {
+                assertEquals(GREETING, client.reply());
+                client.send("NOOP\r\n".repeat(101));
+                for (int i = 0; i < 100; i++) {
+                    assertEquals(OK, client.reply(), "NOOP " + (i + 1));
+                }
+                assertEquals(TOO_MANY_ERRORS, client.reply());
+                assertNull(client.reply());
+            }
+        }
+
+        @Test
+        void fiveThousandPipelinedNoopsGetNoMoreThanTheLimitAnswered() throws IOException {
+            int answered = 0;
+            try (SmtpClient client = new SmtpClient(node.smtpPort(), "127.0.0.34")) {
+                assertEquals(GREETING, client.reply());
+                client.send("NOOP\r\n".repeat(5000));
+                // The server closes with NOOPs unread, so the connection may be reset under the reader.
+                for (String reply = client.reply(); OK.equals(reply); reply = client.reply()) {
+                    answered++;
+                }
+            } catch (SocketException reset) {
+                // the end of the session, seen as a reset
+            }
+            assertTrue(answered <= 100, answered + " NOOPs answered");
+        }
+
+        @Test
+        void rsetVrfyAndHelpCountAsJunkToo() throws IOException {
+            try (SmtpClient client = new SmtpClient(node.smtpPort(), "127.0.0.32")) {
+                assertEquals(GREETING, client.reply());
+                client.send("RSET\r\nVRFY anna\r\nHELP\r\n".repeat(33) + "RSET\r\nHELP\r\n");
+                for (int i = 0; i < 100; i++) {
+                    assertTrue(client.reply().startsWith("2"), "junk command " + (i + 1));
+                }
+                assertEquals(TOO_MANY_ERRORS, client.reply());
+                assertNull(client.reply());
+            }
+        }
+
+        @Test
+        void aSessionKeptBusyEndsAtItsTimeLimit() throws IOException {
+            try (SmtpClient client = new SmtpClient(node.smtpPort(), "127.0.0.33")) {
+                assertEquals(GREETING, client.reply());
+                assertTrue(client.command("EHLO client.test").startsWith("250-mx.test\n"));
+                long started = System.nanoTime();
+                String reply = SENDER_OK;
+                // Well within the idle timeout each time: only the session's own limit can end it.
+                for (int i = 0; i < 50 && !reply.equals(TIME_LIMIT); i++) {
+                    Awaitility.await().pollDelay(Duration.ofMillis(200)).until(() -> true);
+                    reply = client.command(i % 2 == 0 ? "MAIL FROM:<slow@sender.example>" : "RSET");
+                }
+                assertEquals(TIME_LIMIT, reply);
+                assertTrue(System.nanoTime() - started >= Duration.ofMillis(1500).toNanos());
+                assertNull(client.reply());
             }
         }
     }

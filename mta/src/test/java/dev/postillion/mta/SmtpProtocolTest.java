@@ -76,6 +76,17 @@ class SmtpProtocolTest {
         }
     }
 
+    /** Without SMTPUTF8 the Received header must stay ASCII: an 8-bit name is refused, an A-label taken. */
+    @Test
+    void anEightBitEhloNameIsRefusedSoItCannotReachOurHeaders() throws IOException {
+        try (SmtpClient smtp = new SmtpClient(node.smtpPort())) {
+            smtp.reply();
+            assertEquals("501 5.5.4 Syntax: EHLO hostname", smtp.command("EHLO b\u00fccher.example"));
+            assertEquals("501 5.5.4 Syntax: HELO hostname", smtp.command("HELO \u00e9t\u00e9.example"));
+            assertTrue(smtp.command("EHLO xn--bcher-kva.example").startsWith("250-mx.test\n"));
+        }
+    }
+
     @Test
     void mailParametersNeedEhlo() throws IOException {
         try (SmtpClient smtp = new SmtpClient(node.smtpPort())) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -26,13 +27,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * SMTP smuggling (the 2023 class of attacks): an ending that some server further on would take for
  * {@code <CRLF>.<CRLF>} must neither end the message here nor let the bytes after it run as commands.
- * The whole content is refused instead, as it cannot be relayed safely.
+ * The whole content is refused instead, as it cannot be relayed safely. Command lines, likewise,
+ * end with CRLF and nothing else.
  */
 class SmtpSmugglingTest {
 
     private static final String ANNA = "anna@example.test";
     private static final String UNSAFE = "554 5.6.0 Error: message contains a bare CR, a bare LF or a NUL;"
             + " lines must end with CRLF (RFC 5321 section 2.3.8)";
+    private static final String BARE_LF = "500 5.5.2 Error: bare <LF> received";
     private static final String SMUGGLED =
             "MAIL FROM:<evil@x.test>\r\nRCPT TO:<" + ANNA + ">\r\nDATA\r\nsmuggled\r\n";
 
@@ -73,6 +76,24 @@ class SmtpSmugglingTest {
         try (SmtpClient smtp = connect(node)) {
             assertEquals(UNSAFE, transaction(smtp, message("carrier") + "a line with " + bad + " inside\r\n"));
             assertOnlyMarkersStored(smtp, escape(bad));
+        }
+    }
+
+    /**
+     * Commands end with CRLF only (RFC 5321 section 2.3.8): a line ending in a bare LF is refused
+     * and not executed, so what follows it is never a command of its own making.
+     */
+    @Test
+    void aCommandLineEndingInABareLfIsRefusedAndNotExecuted() throws IOException {
+        try (SmtpClient smtp = connect(node)) {
+            smtp.send("MAIL FROM:<evil@x.test>\nRCPT TO:<" + ANNA + ">\r\n");
+            assertEquals(BARE_LF, smtp.reply());
+            assertEquals("503 5.5.1 Error: need MAIL command", smtp.reply());
+            smtp.send("RSET\nEHLO a\nX: 1\r\n");
+            assertEquals(BARE_LF, smtp.reply());
+            assertEquals(BARE_LF, smtp.reply());
+            assertEquals("500 5.5.2 Error: command not recognized", smtp.reply());
+            assertEquals(OK, smtp.command("NOOP"));
         }
     }
 

@@ -14,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The client's half of one SMTP connection, on the connection's event loop: it writes commands and
@@ -33,6 +35,8 @@ final class Conversation extends SimpleChannelInboundHandler<SmtpReply> {
 
     /** Content is written in pieces this large; each one written restarts the transfer timer. */
     private static final int CONTENT_PIECE = 64 * 1024;
+    /** The outbound client's log for operators, as Postfix's smtp(8) writes to the mail log. */
+    private static final Logger tlsLog = LoggerFactory.getLogger("postillion.smtp");
 
     private static final class Awaited {
         final Step step;
@@ -157,6 +161,8 @@ final class Conversation extends SimpleChannelInboundHandler<SmtpReply> {
 
     private void tlsFailed(CompletableFuture<SSLSession> secured, Throwable cause) {
         ConversationBroken failure = ConversationBroken.tlsFailed(server, cause);
+        // Postfix's smtp(8) line: a falling back to plain text leaves no other trace of the failure.
+        tlsLog.info("SSL_connect error to {}: {}", server.relay(), ConversationBroken.reason(cause));
         breakOff(failure);
         secured.completeExceptionally(failure);
     }

@@ -35,8 +35,12 @@ final class ConversationBroken extends IOException {
 
     /** The TLS handshake after STARTTLS failed, or timed out. */
     static ConversationBroken tlsFailed(RemoteServer server, Throwable cause) {
-        return new ConversationBroken("TLS handshake with " + server + " failed: "
-                + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
+        return new ConversationBroken("TLS handshake with " + server + " failed: " + reason(cause));
+    }
+
+    /** What went wrong in a TLS handshake, in the JDK's words. */
+    static String reason(Throwable cause) {
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 
     static ConversationBroken unreadable(RemoteServer server, Step step, String problem) {

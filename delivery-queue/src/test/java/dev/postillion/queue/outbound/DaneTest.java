@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.postillion.queue.RecipientOutcome;
 import dev.postillion.queue.RecipientOutcome.Status;
 import dev.postillion.queue.TransportSecurity;
@@ -35,6 +39,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Outbound TLS end to end: routes from a DNS server with a DNSSEC-signed zone ({@value #SIGNED}),
@@ -339,6 +344,33 @@ class DaneTest {
         assertEquals("4.7.5", outcome.dsn());
         assertTrue(outcome.detail().startsWith("TLS handshake with mx.plain.test[127.0.0.1] failed: "), outcome.detail());
         assertEquals(1, mx.connections());
+    }
+
+    /** Postfix's line for it, also where the mail then goes in plain text and nothing else tells. */
+    @Test
+    void aFailedHandshakeIsLoggedForTheOperator() {
+        Logger log = (Logger) LoggerFactory.getLogger("postillion.smtp");
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        log.addAppender(lines);
+        log.setLevel(Level.INFO);
+        try {
+            mx.brokenTls();
+            start("level = may");
+
+            assertEquals(Status.SENT, deliver(PLAIN).status());
+
+            List<String> logged;
+            synchronized (lines) {
+                logged = lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+            }
+            assertEquals(1, logged.size(), logged::toString);
+            assertTrue(logged.get(0).startsWith("SSL_connect error to mx.plain.test[127.0.0.1]:" + mx.port() + ": "),
+                    logged.get(0));
+        } finally {
+            log.detachAppender(lines);
+            log.setLevel(null);
+        }
     }
 
     @Test

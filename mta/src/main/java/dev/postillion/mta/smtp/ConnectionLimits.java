@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Clients in {@code postillion.smtp.relay-networks} and {@code postillion.limits.exempt-networks}
  * are not held to the per-client limits, as Postfix's {@code smtpd_client_event_limit_exceptions}
- * defaults to {@code $mynetworks}; they count towards the overall limit. Used from every event loop at once, so thread-safe.
+ * defaults to {@code $mynetworks}; they count towards the overall limit, and they alone may take
+ * its last {@code reserved-connections}, so that a flood of other clients cannot lock them out.
+ * Used from every event loop at once, so thread-safe.
  */
 public final class ConnectionLimits {
 
@@ -57,12 +59,13 @@ public final class ConnectionLimits {
      */
     Optional<Reply> admit(InetAddress client) {
         boolean perClient = !exempt.contains(client);
+        int overall = settings.maxConnections();
         // Attempts count towards the rate whatever becomes of them, as in anvil(8).
         if (perClient && settings.connectionRatePerClient() > 0
                 && countAttempt(client) > settings.connectionRatePerClient()) {
             return Optional.of(Replies.connectionRateExceeded(hostname));
         }
-        if (!reserve(settings.maxConnections())) {
+        if (!reserve(perClient && overall > 0 ? overall - settings.reservedConnections() : overall)) {
             return Optional.of(Replies.tooManyConnections(hostname));
         }
         if (perClient && !reserveForClient(client)) {

@@ -116,7 +116,7 @@ final class MessagePolicy {
     /** An authenticated user's message is From its own addresses only (SPEC section 5). */
     private CompletionStage<Optional<Outcome>> guardSender(CompletedMessage message) {
         Optional<SaslAuthenticator.Accepted> user = message.client().user();
-        if (user.isEmpty() || SenderGuard.fromAllowed(message.content(), user.get().ownAddresses())) {
+        if (user.isEmpty() || SenderGuard.authorsAllowed(message.content(), user.get().ownAddresses())) {
             return PASS;
         }
         log.info("client=[{}], sasl_username=<{}>: From header denied", message.client().addressText(),
@@ -231,13 +231,14 @@ final class MessagePolicy {
                 client.trusted());
         String trace = ReceivedHeader.format(envelope, id, context.hostname(), client)
                 + authenticationResults.orElse("");
-        return context.spool().accept(id, envelope, withTrace(trace, content))
+        byte[] spooled = withTrace(trace, content);
+        return context.spool().accept(id, envelope, spooled)
                 .handleAsync((ok, failure) -> {
                     if (failure != null) {
                         log.error("{}: spool commit failed: {}", id, failure.getMessage());
                         return new Refused(Replies.QUEUE_WRITE_ERROR);
                     }
-                    log.info("{}: client=[{}], helo={}, queued", id, client.addressText(), client.heloName());
+                    SessionLog.queued(id, client, envelope, spooled.length);
                     return new Queued(id);
                 }, session);
     }

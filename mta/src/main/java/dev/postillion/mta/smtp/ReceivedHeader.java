@@ -38,7 +38,7 @@ final class ReceivedHeader {
      * The "with" clause: RFC 3848 adds S for TLS and A for SMTP AUTH (ESMTPSA), RFC 6531
      * section 3.7.3 names SMTPUTF8 sessions UTF8SMTP. The registry has no TLS form of plain SMTP.
      */
-    private static String protocol(Envelope envelope, Client client) {
+    static String protocol(Envelope envelope, Client client) {
         if (!client.esmtp()) {
             return "SMTP";
         }

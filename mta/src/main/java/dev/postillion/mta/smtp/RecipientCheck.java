@@ -37,10 +37,17 @@ final class RecipientCheck {
 
     private final Srs srs;
     private final Directory directory;
+    private final Postmaster postmaster;
 
-    RecipientCheck(Srs srs, Directory directory) {
+    RecipientCheck(Srs srs, Directory directory, Postmaster postmaster) {
         this.srs = srs;
         this.directory = directory;
+        this.postmaster = postmaster;
+    }
+
+    /** {@code RCPT TO:<Postmaster>}, which names no domain (RFC 5321 section 4.1.1.3). */
+    Decision decidePostmaster(String path, Map<String, String> parameters) {
+        return toPostmaster(path, postmaster.ofNode(), parameters);
     }
 
     /**
@@ -74,6 +81,9 @@ final class RecipientCheck {
             log.warn("recipient lookup of {} failed: {}", recipient, e.getMessage());
             return new Refuse(Replies.DIRECTORY_ERROR);
         }
+        if (returning.isEmpty() && forPostmaster(recipient, resolution.lookup())) {
+            return toPostmaster(about, addressed, parameters);
+        }
         return switch (resolution.lookup()) {
             // Relaying for our users (the relay networks, as Postfix's permit_mynetworks, and
             // authenticated sessions, as permit_sasl_authenticated) and for bounces returning
@@ -87,6 +97,42 @@ final class RecipientCheck {
                     ? new Refuse(Replies.senderBlocked(sender).about(about))
                     : new Mailbox(recipient, withOrcpt);
         };
+    }
+
+    /**
+     * RFC 5321 section 4.5.1: postmaster at a hosted domain must be taken even where nobody created
+     * it, and so must postmaster and MAILER-DAEMON (to which our reports' replies go) at the node's
+     * own hostname, unless the directory hosts them as real addresses.
+     */
+    private boolean forPostmaster(EmailAddress recipient, Directory.Lookup lookup) {
+        return (lookup == Directory.Lookup.UNKNOWN_ADDRESS && Postmaster.isPostmaster(recipient))
+                || (postmaster.isNodeAddress(recipient) && lookup != Directory.Lookup.MAILBOX);
+    }
+
+    /**
+     * Mail for the postmaster goes to the configured mailbox, with ORCPT naming the address the
+     * client used (RFC 3461 section 4.2). With none configured, or one the directory does not hold,
+     * it is our fault: 451 4.3.5 (RFC 3463: system incorrectly configured), and a warning.
+     */
+    private Decision toPostmaster(String about, EmailAddress addressed, Map<String, String> parameters) {
+        if (postmaster.mailbox().isEmpty()) {
+            log.warn("mail to <{}> refused: postillion.postmaster is not set", about);
+            return new Refuse(Replies.NO_POSTMASTER.about(about));
+        }
+        EmailAddress mailbox = postmaster.mailbox().get();
+        Directory.Lookup lookup;
+        try {
+            lookup = directory.resolve(mailbox).lookup();
+        } catch (RuntimeException e) {
+            log.warn("recipient lookup of {} failed: {}", mailbox, e.getMessage());
+            return new Refuse(Replies.DIRECTORY_ERROR);
+        }
+        if (lookup != Directory.Lookup.MAILBOX) {
+            log.warn("mail to <{}> refused: postillion.postmaster <{}> is not a hosted mailbox ({})", about, mailbox,
+                    lookup);
+            return new Refuse(Replies.NO_POSTMASTER.about(about));
+        }
+        return new Mailbox(mailbox, withOrcpt(addressed, parameters));
     }
 
     /** The recipient refuses this sender outright: on its block list, with rejection chosen (SPEC 4). */

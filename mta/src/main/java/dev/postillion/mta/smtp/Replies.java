@@ -3,6 +3,8 @@ package dev.postillion.mta.smtp;
 import dev.postillion.mta.policy.content.ContentViolation;
 import dev.postillion.mta.policy.content.ContentViolation.HeaderTooLarge;
 import dev.postillion.mta.policy.content.ContentViolation.NonAsciiHeader;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The replies of an SMTP session, in one place so the wording stays consistent. */
 final class Replies {
@@ -38,6 +40,8 @@ final class Replies {
     static final Reply SENDER_DENIED = Reply.of(553, "5.7.1", "Sender denied: auth guards failed");
 
     static final Reply LINE_TOO_LONG = Reply.of(500, "5.5.2", "Error: line too long");
+    /** A command line ending in LF without CR (RFC 5321 section 2.3.8), as Postfix words it. */
+    static final Reply BARE_LINE_FEED = Reply.of(500, "5.5.2", "Error: bare <LF> received");
     static final Reply UNKNOWN_COMMAND = Reply.of(500, "5.5.2", "Error: command not recognized");
     static final Reply NOT_IMPLEMENTED = Reply.of(502, "5.5.1", "Error: command not implemented");
     static final Reply NEED_HELO = Reply.of(503, "5.5.1", "Error: send HELO/EHLO first");
@@ -73,6 +77,9 @@ final class Replies {
     /** RFC 5321 section 4.2.3's "local error in processing": a fault of ours no other reply names. */
     static final Reply LOCAL_ERROR = Reply.of(451, "4.3.0", "Error: local error in processing, try again later");
     static final Reply QUEUE_WRITE_ERROR = Reply.of(451, "4.3.0", "Error: queue file write error, try again later");
+    /** Mail to the postmaster (RFC 5321 section 4.5.1) with no postillion.postmaster mailbox: our fault. */
+    static final Reply NO_POSTMASTER = Reply.of(451, "4.3.5",
+            "Recipient address rejected: no postmaster mailbox is configured, try again later");
     static final Reply DIRECTORY_ERROR = Reply.of(451, "4.3.0",
             "Error: temporary recipient lookup failure, try again later");
 
@@ -127,6 +134,18 @@ final class Replies {
         return Reply.of(501, "5.5.4", "Duplicate parameter: " + keyword);
     }
 
+    /**
+     * The EHLO reply: the extensions offered (RFC 5321 section 4.1.1.1). STARTTLS only until TLS is
+     * up, implicit TLS included (RFC 3207 section 4.2); AUTH only once it is, so that passwords
+     * travel inside TLS (SPEC section 5).
+     */
+    static Reply ehlo(String hostname, long maxMessageSize, boolean tls) {
+        List<String> extensions = new ArrayList<>(List.of(hostname, "PIPELINING", "SIZE " + maxMessageSize));
+        extensions.add(tls ? "AUTH " + AuthExchange.MECHANISMS : "STARTTLS");
+        extensions.addAll(List.of("ENHANCEDSTATUSCODES", "8BITMIME", "DSN", "SMTPUTF8"));
+        return new Reply(250, null, extensions);
+    }
+
     static Reply greeting(String hostname) {
         return Reply.plain(220, hostname + " ESMTP Postillion");
     }
@@ -146,6 +165,11 @@ final class Replies {
 
     static Reply timeout(String hostname) {
         return Reply.of(421, "4.4.2", hostname + " Error: timeout exceeded");
+    }
+
+    /** Over {@code postillion.smtp.session-time-limit}. */
+    static Reply sessionTimeLimit(String hostname) {
+        return Reply.of(421, "4.4.2", hostname + " Error: session time limit exceeded");
     }
 
     static Reply shuttingDown(String hostname) {

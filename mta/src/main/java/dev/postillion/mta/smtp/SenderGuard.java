@@ -4,15 +4,17 @@ import dev.postillion.core.AddressSyntaxException;
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.MailboxList;
 import dev.postillion.core.MessageHeaders;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * The sender guard on the message (SPEC section 5): what an authenticated user submits carries
- * only its own addresses (itself, its aliases, in its domain or an alias domain) in From, as
- * Postfix's reject_sender_login_mismatch holds the envelope sender. MAIL FROM is held to the same
- * at the command (SmtpSession).
+ * only its own addresses (itself, its aliases, in its domain or an alias domain) in From, and in
+ * Sender, Resent-From and Resent-Sender when it has them, as Postfix's
+ * reject_sender_login_mismatch holds the envelope sender. MAIL FROM is held to the same at the
+ * command (SmtpSession).
  */
 final class SenderGuard {
 
@@ -24,15 +26,29 @@ final class SenderGuard {
      * here fails: several From fields (RFC 5322 section 3.6 allows one), groups, a mailbox with two
      * angle-addrs. A message without a From address fails too: there is nothing to vouch for.
      */
-    static boolean fromAllowed(byte[] content, Set<String> own) {
-        List<String> from = MessageHeaders.parse(content).fields().stream()
-                .filter(field -> field.name().equalsIgnoreCase("From"))
+    static boolean authorsAllowed(byte[] content, Set<String> own) {
+        List<MessageHeaders.Field> fields = MessageHeaders.parse(content).fields();
+        List<String> from = values(fields, "From");
+        // RFC 5322 section 3.6: one Sender at most; a mail client shows it as "on behalf of". The
+        // Resent- fields (section 3.6.6) name who re-sent the message, and may come once per
+        // resending: each of them must be the user's too.
+        List<String> sender = values(fields, "Sender");
+        List<String> resent = new ArrayList<>(values(fields, "Resent-From"));
+        resent.addAll(values(fields, "Resent-Sender"));
+        return from.size() == 1 && ownMailboxes(from.get(0), own)
+                && sender.size() <= 1 && sender.stream().allMatch(value -> ownMailboxes(value, own))
+                && resent.stream().allMatch(value -> ownMailboxes(value, own));
+    }
+
+    private static List<String> values(List<MessageHeaders.Field> fields, String name) {
+        return fields.stream().filter(field -> field.name().equalsIgnoreCase(name))
                 .map(MessageHeaders.Field::value)
                 .toList();
-        if (from.size() != 1) {
-            return false;
-        }
-        Optional<List<String>> addresses = MailboxList.strictAddresses(from.get(0));
+    }
+
+    /** A plain, non-empty list of mailboxes, each of which is one of {@code own}. */
+    private static boolean ownMailboxes(String value, Set<String> own) {
+        Optional<List<String>> addresses = MailboxList.strictAddresses(value);
         return addresses.isPresent() && !addresses.get().isEmpty()
                 && addresses.get().stream().allMatch(address -> own.contains(key(address)));
     }

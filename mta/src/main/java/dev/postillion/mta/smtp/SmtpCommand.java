@@ -7,6 +7,11 @@ import java.util.Map;
 /** A command line from the client, parsed per RFC 5321 section 4.1. */
 public sealed interface SmtpCommand {
 
+    /** The commands Postfix's smtpd_junk_command_limit counts: they keep a session open and move no mail. */
+    default boolean isJunk() {
+        return this instanceof Noop || this instanceof Rset || this instanceof Vrfy || this instanceof Help;
+    }
+
     record Helo(String domain) implements SmtpCommand {}
 
     record Ehlo(String domain) implements SmtpCommand {}
@@ -44,8 +49,13 @@ public sealed interface SmtpCommand {
 
     record Unknown(String verb) implements SmtpCommand {}
 
-    /** A known command whose arguments do not parse; {@code reply} says what is wrong. */
-    record Malformed(Reply reply) implements SmtpCommand {}
+    /**
+     * A command line that does not parse; {@code reply} says what is wrong.
+     *
+     * @param verb the command's verb in upper case, as the log counts it; empty when the line is
+     *     unreadable as a whole (a control character)
+     */
+    record Malformed(String verb, Reply reply) implements SmtpCommand {}
 
     static SmtpCommand parse(String line) {
         // Commands are printable text (RFC 5321 section 4.1.1): a CR, NUL or other control character
@@ -53,25 +63,25 @@ public sealed interface SmtpCommand {
         for (int i = 0; i < line.length(); i++) {
             char c = line.charAt(i);
             if ((c < ' ' && c != '\t') || c == 127) {
-                return new Malformed(Reply.of(501, "5.5.2", "Error: control character in command line"));
+                return new Malformed("", Reply.of(501, "5.5.2", "Error: control character in command line"));
             }
         }
         int space = line.indexOf(' ');
         String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
         String argument = space < 0 ? "" : line.substring(space + 1).trim();
         return switch (verb) {
-            case "HELO" -> isHeloName(argument) ? new Helo(argument) : malformed("Syntax: HELO hostname");
-            case "EHLO" -> isHeloName(argument) ? new Ehlo(argument) : malformed("Syntax: EHLO hostname");
+            case "HELO" -> isHeloName(argument) ? new Helo(argument) : malformed("HELO", "Syntax: HELO hostname");
+            case "EHLO" -> isHeloName(argument) ? new Ehlo(argument) : malformed("EHLO", "Syntax: EHLO hostname");
             case "MAIL" -> parsePath(argument, "FROM:", true);
             case "RCPT" -> parsePath(argument, "TO:", false);
-            case "DATA" -> argument.isEmpty() ? new Data() : malformed("Syntax: DATA");
-            case "RSET" -> argument.isEmpty() ? new Rset() : malformed("Syntax: RSET");
+            case "DATA" -> argument.isEmpty() ? new Data() : malformed("DATA", "Syntax: DATA");
+            case "RSET" -> argument.isEmpty() ? new Rset() : malformed("RSET", "Syntax: RSET");
             case "NOOP" -> new Noop();
-            case "QUIT" -> argument.isEmpty() ? new Quit() : malformed("Syntax: QUIT");
+            case "QUIT" -> argument.isEmpty() ? new Quit() : malformed("QUIT", "Syntax: QUIT");
             // RFC 3207 section 4: STARTTLS takes no parameters.
-            case "STARTTLS" -> argument.isEmpty() ? new StartTls() : malformed("Syntax: STARTTLS");
+            case "STARTTLS" -> argument.isEmpty() ? new StartTls() : malformed("STARTTLS", "Syntax: STARTTLS");
             case "AUTH" -> parseAuth(argument);
-            case "VRFY" -> argument.isEmpty() ? malformed("Syntax: VRFY address") : new Vrfy(argument);
+            case "VRFY" -> argument.isEmpty() ? malformed("VRFY", "Syntax: VRFY address") : new Vrfy(argument);
             case "HELP" -> new Help(argument);
             case "EXPN", "TURN", "SEND", "SOML", "SAML" -> new NotImplemented(verb);
             default -> new Unknown(verb);
@@ -80,8 +90,10 @@ public sealed interface SmtpCommand {
 
     /**
      * RFC 5321 section 4.1.1.1: a domain or an address literal. Leniently, as clients often send
-     * bare names: any run of letters, digits and {@code - . _ : [ ]}, which is what may later appear
-     * in our Received header.
+     * bare names: any run of ASCII letters, digits and {@code - . _ : [ ]}, which is what may later
+     * appear in our Received header. A name with 8-bit characters is refused: the Received header
+     * of a message without SMTPUTF8 must stay ASCII, and internationalized names travel as
+     * A-labels (RFC 5890) in EHLO.
      */
     private static boolean isHeloName(String argument) {
         if (argument.isEmpty() || argument.length() > 255) {
@@ -89,7 +101,8 @@ public sealed interface SmtpCommand {
         }
         for (int i = 0; i < argument.length(); i++) {
             char c = argument.charAt(i);
-            boolean allowed = Character.isLetterOrDigit(c) || "-._:[]".indexOf(c) >= 0;
+            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "-._:[]".indexOf(c) >= 0;
             if (!allowed) {
                 return false;
             }
@@ -103,17 +116,18 @@ public sealed interface SmtpCommand {
      * accepted and its route ignored (RFC 5321 section 4.1.1.3 and appendix C).
      */
     private static SmtpCommand parsePath(String argument, String keyword, boolean sender) {
-        String syntax = sender ? "Syntax: MAIL FROM:<address>" : "Syntax: RCPT TO:<address>";
+        String verb = sender ? "MAIL" : "RCPT";
+        String syntax = "Syntax: " + verb + (sender ? " FROM:<address>" : " TO:<address>");
         if (!argument.regionMatches(true, 0, keyword, 0, keyword.length())) {
-            return malformed(syntax);
+            return malformed(verb, syntax);
         }
         String rest = argument.substring(keyword.length()).stripLeading();
         if (!rest.startsWith("<")) {
-            return malformed(syntax);
+            return malformed(verb, syntax);
         }
         int close = rest.indexOf('>');
         if (close < 0) {
-            return malformed(syntax);
+            return malformed(verb, syntax);
         }
         String path = rest.substring(1, close);
         if (path.startsWith("@")) {
@@ -122,7 +136,7 @@ public sealed interface SmtpCommand {
         }
         String tail = rest.substring(close + 1);
         if (!tail.isEmpty() && !tail.startsWith(" ")) {
-            return malformed(syntax);
+            return malformed(verb, syntax);
         }
         Map<String, String> parameters = new LinkedHashMap<>();
         for (String parameter : tail.trim().split(" +")) {
@@ -134,7 +148,7 @@ public sealed interface SmtpCommand {
             if (parameters.containsKey(key)) {
                 // A repeated parameter has no defined meaning; rather than guess which one counts
                 // (two RETs, two NOTIFYs...), the command is refused.
-                return new Malformed(Replies.duplicateParameter(key));
+                return new Malformed(verb, Replies.duplicateParameter(key));
             }
             parameters.put(key, equals < 0 ? "" : parameter.substring(equals + 1));
         }
@@ -144,12 +158,12 @@ public sealed interface SmtpCommand {
     private static SmtpCommand parseAuth(String argument) {
         String[] words = argument.split(" +");
         if (argument.isEmpty() || words.length > 2) {
-            return malformed("Syntax: AUTH mechanism [initial-response]");
+            return malformed("AUTH", "Syntax: AUTH mechanism [initial-response]");
         }
         return new Auth(words[0].toUpperCase(Locale.ROOT), words.length == 2 ? words[1] : "");
     }
 
-    private static SmtpCommand malformed(String text) {
-        return new Malformed(Reply.of(501, "5.5.4", text));
+    private static SmtpCommand malformed(String verb, String text) {
+        return new Malformed(verb, Reply.of(501, "5.5.4", text));
     }
 }

@@ -82,7 +82,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements Sessi
         }
         Optional<Reply> refused = limits.admit(client);
         if (refused.isPresent()) {
-            log.info("connection from [{}] refused: {}", client.getHostAddress(), refused.get());
+            SessionLog.log.info("NOQUEUE: reject: CONNECT from {}: {}", SessionLog.name(client), refused.get());
             refuse(refused.get());
             return;
         }
@@ -147,7 +147,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements Sessi
             greetingWait.cancel(false);
             greetingWait = null;
             channel.config().setAutoRead(false);
-            log.info("connection from [{}] refused: input before the greeting", client.getHostAddress());
+            SessionLog.log.info("NOQUEUE: reject: CONNECT from {}: {}", SessionLog.name(client), Replies.EARLY_TALKER);
             refuse(Replies.EARLY_TALKER);
             return;
         }
@@ -210,7 +210,9 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements Sessi
 
     private void onHandshake(ChannelHandlerContext ctx, SslHandshakeCompletionEvent handshake) {
         if (!handshake.isSuccess()) {
-            log.info("TLS handshake with [{}] failed: {}", client.getHostAddress(), handshake.cause().toString());
+            Throwable cause = handshake.cause();
+            SessionLog.log.info("SSL_accept error from {}: {}", SessionLog.name(client),
+                    cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
             ctx.close();
             return;
         }
@@ -283,7 +285,6 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements Sessi
     private void dataTimedOut() {
         dataDeadline = null;
         if (session != null && channel.isActive()) {
-            log.info("connection from [{}]: data timeout", client.getHostAddress());
             session.tell(new SmtpSession.IdleTimeout());
         }
     }

@@ -13,6 +13,9 @@ import java.util.List;
  * framed before the session has answered it, so that what a client pipelined after it in plain
  * text is never taken for a command sent under TLS (RFC 3207 section 4.2, CVE-2011-0411).
  *
+ * <p><b>A command line ends with CRLF only</b> (RFC 5321 section 2.3.8): a line ending in a bare
+ * LF is reported as such and never executed, so {@code EHLO a<LF>X: 1<CRLF>} is not two commands.
+ *
  * <p><b>End of data is only {@code <CRLF>.<CRLF>}</b> (RFC 5321 section 4.1.1.4). A line starts
  * only after CRLF, so {@code <LF>.<LF>}, {@code <CR>.<CR>}, {@code <LF>.<CR><LF>} and their kin are
  * content, never an end: no client can end a message early and smuggle a second one in (the 2023
@@ -37,6 +40,12 @@ final class SmtpFramer {
 
     /** A command line longer than the limit; its bytes up to the next LF were discarded. */
     record LineTooLong() implements Frame {}
+
+    /**
+     * A command line that ended in a bare LF, discarded unread: commands end with CRLF only (RFC
+     * 5321 section 2.3.8), and a server further on could split the same bytes differently.
+     */
+    record BareLineFeed() implements Frame {}
 
     /**
      * The content of one DATA transaction, unstuffed, ending with the CRLF before the final dot.
@@ -128,8 +137,12 @@ final class SmtpFramer {
             out.add(new LineTooLong());
             return true;
         }
-        int end = length > 0 && in.getByte(lf - 1) == '\r' ? length - 1 : length;
-        String line = in.toString(in.readerIndex(), end, StandardCharsets.UTF_8);
+        if (length == 0 || in.getByte(lf - 1) != '\r') {
+            in.readerIndex(lf + 1);
+            out.add(new BareLineFeed());
+            return true;
+        }
+        String line = in.toString(in.readerIndex(), length - 1, StandardCharsets.UTF_8);
         in.readerIndex(lf + 1);
         CommandLine command = new CommandLine(line);
         out.add(command);

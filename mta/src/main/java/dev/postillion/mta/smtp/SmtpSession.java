@@ -17,6 +17,7 @@ import dev.postillion.mta.smtp.SmtpCommand.Rcpt;
 import dev.postillion.mta.smtp.SmtpCommand.Rset;
 import dev.postillion.mta.smtp.SmtpCommand.StartTls;
 import dev.postillion.mta.smtp.SmtpCommand.Vrfy;
+import dev.postillion.mta.smtp.SmtpFramer.BareLineFeed;
 import dev.postillion.mta.smtp.SmtpFramer.CommandLine;
 import dev.postillion.mta.smtp.SmtpFramer.Content;
 import dev.postillion.mta.smtp.SmtpFramer.Frame;
@@ -24,8 +25,6 @@ import dev.postillion.mta.smtp.SmtpFramer.LineTooLong;
 import dev.postillion.mta.tls.TlsSession;
 import java.net.InetAddress;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
@@ -63,6 +62,9 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     /** The node is stopping and the grace period is over: say 421 and close now. */
     public record Close() implements Command {}
 
+    /** {@code postillion.smtp.session-time-limit} has passed since the greeting. */
+    private record TimeLimitReached() implements Command {}
+
     /** The TLS handshake is done: after STARTTLS, or before the greeting on an implicit-TLS port. */
     public record TlsStarted(TlsSession session) implements Command {}
 
@@ -75,20 +77,6 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
 
     private record GreylistChecked(EmailAddress recipient, Map<String, String> parameters,
             GreylistTriplet.Verdict verdict, Throwable failure) implements Command {}
-
-    /** The transaction begun by MAIL (RFC 5321 section 3.3). */
-    private static final class Transaction {
-        Optional<EmailAddress> sender;
-        Map<String, String> parameters;
-        boolean smtputf8;
-        final List<Envelope.Recipient> recipients = new ArrayList<>();
-        boolean rcptAttempted;
-
-        /** The sender as lists and replies name it: empty for the null sender. */
-        String senderAddress() {
-            return sender.map(EmailAddress::toString).orElse("");
-        }
-    }
 
     /**
      * What the session waits for, if anything. While it waits, later frames are held, so that
@@ -114,6 +102,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     private final MessagePolicy policy;
     private final CommandArguments arguments;
     private final RecipientCheck recipients;
+    private final SessionLog sessionLog;
     private final Queue<Frame> held = new ArrayDeque<>();
     /** The client's address as text, for the envelope and the log. */
     private final String clientAddress;
@@ -129,8 +118,14 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     private AuthExchange exchange;
     private Transaction transaction;
     private int errors;
+    /** NOOP, RSET, VRFY and HELP so far: they keep a connection open without moving mail. */
+    private int junkCommands;
     private Awaiting awaiting = Awaiting.NOTHING;
-    private boolean draining;
+    /**
+     * The 421 that ends the session once the transaction in flight is answered: set when the node
+     * drains, or when the session's time is up while its message is being decided.
+     */
+    private Reply lastWord;
 
     public static Behavior<Command> create(ListenerContext context, SessionConnection connection) {
         return Behaviors.setup(ctx -> new SmtpSession(ctx, context, connection));
@@ -145,8 +140,12 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         this.mayRelay = context.settings().relayNetworks().contains(client);
         this.policy = new MessagePolicy(context, ctx.getExecutionContext());
         this.arguments = new CommandArguments(context.settings().maxMessageSize());
-        this.recipients = new RecipientCheck(context.srs(), context.directory());
+        this.recipients = new RecipientCheck(context.srs(), context.directory(), context.postmaster());
+        this.sessionLog = new SessionLog(client);
         connection.send(Replies.greeting(context.hostname()));
+        if (!context.settings().sessionTimeLimit().isZero() && !context.settings().sessionTimeLimit().isNegative()) {
+            ctx.scheduleOnce(context.settings().sessionTimeLimit(), ctx.getSelf(), new TimeLimitReached());
+        }
     }
 
     @Override
@@ -157,8 +156,12 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
                 .onMessage(GreylistChecked.class, this::onGreylistChecked)
                 .onMessage(RateChecked.class, this::onRateChecked)
                 .onMessage(AuthChecked.class, this::onAuthChecked)
-                .onMessage(IdleTimeout.class, timeout -> closeWith(Replies.timeout(context.hostname())))
+                .onMessage(IdleTimeout.class, timeout -> {
+                    sessionLog.ended("timeout");
+                    return closeWith(Replies.timeout(context.hostname()));
+                })
                 .onMessage(Drain.class, this::onDrain)
+                .onMessage(TimeLimitReached.class, this::onTimeLimitReached)
                 .onMessage(TlsStarted.class, this::onTlsStarted)
                 .onMessage(Close.class, close -> closeWith(Replies.shuttingDown(context.hostname())))
                 .onMessage(Disconnected.class, gone -> Behaviors.stopped())
@@ -168,6 +171,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
 
     /** However the session ends, even on a bug, its connection ends with it. */
     private Behavior<Command> onStopped() {
+        sessionLog.disconnected();
         connection.close();
         return this;
     }
@@ -189,17 +193,23 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             return onAuthStep(exchange.respond(line.text()));
         }
         if (frame instanceof CommandLine line) {
-            if (draining && transaction == null) {
-                return closeWith(Replies.shuttingDown(context.hostname()));
+            if (lastWord != null && transaction == null) {
+                return closeWith(lastWord);
             }
+            sessionLog.command(line.command());
             return onCommand(line.command());
         }
         if (frame instanceof Content content) {
             return onContent(content);
         }
+        sessionLog.unreadable();
         if (frame instanceof LineTooLong) {
             exchange = null;
             return error(Replies.LINE_TOO_LONG);
+        }
+        if (frame instanceof BareLineFeed) {
+            exchange = null;
+            return error(Replies.BARE_LINE_FEED);
         }
         throw new IllegalArgumentException("unknown frame " + frame);
     }
@@ -215,6 +225,8 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             return onRcpt(rcpt);
         } else if (command instanceof Data) {
             return onData();
+        } else if (command.isJunk() && junkLimitReached()) {
+            return tooManyErrors();
         } else if (command instanceof Rset) {
             transaction = null;
             return reply(Replies.OK);
@@ -238,6 +250,13 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         return error(Replies.UNKNOWN_COMMAND);
     }
 
+    /** Counts a junk command; true once there are more than {@code junk-command-limit}. */
+    private boolean junkLimitReached() {
+        junkCommands++;
+        int limit = context.settings().junkCommandLimit();
+        return limit > 0 && junkCommands > limit;
+    }
+
     /** RFC 5321 section 4.1.4: EHLO or HELO also resets any transaction. */
     private Behavior<Command> onHelo(String domain, boolean extended) {
         heloName = domain;
@@ -246,17 +265,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         if (!extended) {
             return reply(Reply.plain(250, context.hostname()));
         }
-        List<String> extensions = new ArrayList<>(List.of(context.hostname(), "PIPELINING",
-                "SIZE " + context.settings().maxMessageSize()));
-        // RFC 3207 section 4.2: not offered once TLS is up, implicit TLS included.
-        if (tls.isEmpty()) {
-            extensions.add("STARTTLS");
-        } else {
-            // SPEC section 5: passwords travel only inside TLS.
-            extensions.add("AUTH " + AuthExchange.MECHANISMS);
-        }
-        extensions.addAll(List.of("ENHANCEDSTATUSCODES", "8BITMIME", "DSN", "SMTPUTF8"));
-        return reply(new Reply(250, null, extensions));
+        return reply(Replies.ehlo(context.hostname(), context.settings().maxMessageSize(), tls.isPresent()));
     }
 
     /**
@@ -270,6 +279,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             connection.resumeCommands();
             return error(refusal);
         }
+        sessionLog.replied(Replies.READY_FOR_TLS, Optional.empty(), heloName, esmtp);
         connection.startTls(Replies.READY_FOR_TLS);
         return this;
     }
@@ -283,8 +293,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         heloName = null;
         esmtp = false;
         transaction = null;
-        log.debug("client=[{}]: {} with {}", clientAddress, started.session().protocol(),
-                started.session().cipherSuite());
+        sessionLog.tlsStarted(started.session());
         return this;
     }
 
@@ -336,12 +345,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             }
             reply = refused.reply();
         }
-        if (draining) {
-            // The node began stopping during the check: answer it, then close as onDrain would have.
-            connection.send(reply);
-            return closeWith(Replies.shuttingDown(context.hostname()));
-        }
-        return resumeHeld(reply.code() >= 500 ? error(reply) : reply(reply));
+        return resumeHeld(conclude(reply));
     }
 
     private Behavior<Command> onMail(Mail mail) {
@@ -375,10 +379,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
                     mail.path());
             return error(Replies.SENDER_DENIED);
         }
-        Transaction started = new Transaction();
-        started.sender = sender;
-        started.parameters = DsnParameters.canonical(mail.parameters());
-        started.smtputf8 = smtputf8;
+        Transaction started = new Transaction(sender, DsnParameters.canonical(mail.parameters()), smtputf8);
         if (context.rates().enabled() && !mayRelay) {
             return checkRate(started);
         }
@@ -401,25 +402,16 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
 
     private Behavior<Command> onRateChecked(RateChecked checked) {
         awaiting = Awaiting.NOTHING;
-        Behavior<Command> next;
         if (checked.failure() != null) {
             // The counter did not answer: our fault, so the client is not refused for it (rule 7).
             log.warn("message rate of [{}] not counted: {}", clientAddress, checked.failure().getMessage());
-            transaction = checked.started();
-            next = reply(Replies.SENDER_OK);
-        } else if (checked.allowed()) {
-            transaction = checked.started();
-            next = reply(Replies.SENDER_OK);
-        } else {
+        } else if (!checked.allowed()) {
             log.info("client=[{}], from=<{}>: message rate limit exceeded", clientAddress,
                     checked.started().senderAddress());
-            if (draining) {
-                connection.send(Replies.RATE_LIMITED);
-                return closeWith(Replies.shuttingDown(context.hostname()));
-            }
-            next = reply(Replies.RATE_LIMITED);
+            return resumeHeld(conclude(Replies.RATE_LIMITED));
         }
-        return resumeHeld(next);
+        transaction = checked.started();
+        return resumeHeld(reply(Replies.SENDER_OK));
     }
 
     /**
@@ -439,25 +431,26 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         if (refused.isPresent()) {
             return error(refused.get());
         }
-        Optional<Reply> bad = CommandArguments.addressProblem(rcpt.path(), transaction.smtputf8,
-                Replies.BAD_RECIPIENT_SYNTAX);
+        boolean bare = Postmaster.isBare(rcpt.path());
+        Optional<Reply> bad = bare ? Optional.empty() : CommandArguments.addressProblem(rcpt.path(),
+                transaction.smtputf8, Replies.BAD_RECIPIENT_SYNTAX);
         if (bad.isPresent()) {
             return error(bad.get());
         }
         if (transaction.recipients.size() >= context.settings().maxRecipients()) {
             return reply(Replies.TOO_MANY_RECIPIENTS);
         }
-        RecipientCheck.Decision decision = recipients.decide(EmailAddress.parse(rcpt.path(), true),
-                rcpt.parameters(), transaction.senderAddress(), trusted());
+        RecipientCheck.Decision decision = bare ? recipients.decidePostmaster(rcpt.path(), rcpt.parameters())
+                : recipients.decide(EmailAddress.parse(rcpt.path(), true), rcpt.parameters(),
+                        transaction.senderAddress(), trusted());
         if (decision instanceof RecipientCheck.Accept accept) {
             return addRecipient(accept.recipient(), accept.parameters());
         }
         if (decision instanceof RecipientCheck.Mailbox mailbox) {
             return greylisted(mailbox.recipient(), mailbox.parameters());
         }
-        Reply refusal = ((RecipientCheck.Refuse) decision).reply();
         // A 4xx is our fault (the directory), and does not count against the client.
-        return refusal.code() >= 500 ? error(refusal) : reply(refusal);
+        return answer(((RecipientCheck.Refuse) decision).reply());
     }
 
     private Behavior<Command> addRecipient(EmailAddress recipient, Map<String, String> parameters) {
@@ -486,10 +479,10 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         Transaction finished = transaction;
         transaction = null;
         if (content.oversized()) {
-            return afterTransaction(Replies.MESSAGE_TOO_BIG);
+            return conclude(Replies.MESSAGE_TOO_BIG);
         }
         if (content.unsafeLineEndings()) {
-            return afterTransaction(Replies.UNSAFE_LINE_ENDINGS);
+            return conclude(Replies.UNSAFE_LINE_ENDINGS);
         }
         awaiting = Awaiting.MESSAGE;
         CompletedMessage message = new CompletedMessage(client(), finished.sender, finished.parameters,
@@ -502,9 +495,9 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         awaiting = Awaiting.NOTHING;
         if (decided.failure() != null) {
             log.error("message policy failed: {}", decided.failure().toString());
-            return resumeHeld(afterTransaction(Replies.LOCAL_ERROR));
+            return resumeHeld(conclude(Replies.LOCAL_ERROR));
         }
-        return resumeHeld(afterTransaction(decided.outcome().reply()));
+        return resumeHeld(conclude(decided.outcome().reply()));
     }
 
     /** The client as the message's policy, envelope and trace fields see it. */
@@ -556,41 +549,73 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         return resumeHeld(next);
     }
 
-    /** The reply that ends a DATA transaction; a draining session closes after it. */
-    private Behavior<Command> afterTransaction(Reply reply) {
-        if (draining) {
-            connection.send(reply);
-            return closeWith(Replies.shuttingDown(context.hostname()));
+    /**
+     * The reply to a command whose outcome took time (a DATA transaction, AUTH, a message rate);
+     * a session told to end meanwhile (draining, out of time) closes after it.
+     */
+    private Behavior<Command> conclude(Reply reply) {
+        if (lastWord != null) {
+            send(reply);
+            return closeWith(lastWord);
         }
-        // A 4xx here is our fault (the spool), and does not count against the client.
+        return answer(reply);
+    }
+
+    /** A 5xx is the client's error; a 4xx is our fault (the spool, the directory) and not counted. */
+    private Behavior<Command> answer(Reply reply) {
         return reply.code() >= 500 ? error(reply) : reply(reply);
     }
 
     private Behavior<Command> onDrain(Drain drain) {
-        draining = true;
-        if (transaction == null && awaiting == Awaiting.NOTHING) {
-            return closeWith(Replies.shuttingDown(context.hostname()));
+        lastWord = Replies.shuttingDown(context.hostname());
+        return transaction == null && awaiting == Awaiting.NOTHING ? closeWith(lastWord) : this;
+    }
+
+    /**
+     * The session has lasted {@code session-time-limit}: it ends now, unless a message's content
+     * is in and being decided, whose reply the client gets first (a 250 it never saw would have
+     * it send the message again).
+     */
+    private Behavior<Command> onTimeLimitReached(TimeLimitReached reached) {
+        Reply expired = Replies.sessionTimeLimit(context.hostname());
+        if (awaiting == Awaiting.MESSAGE) {
+            lastWord = expired;
+            return this;
         }
-        return this;
+        return closeWith(expired);
     }
 
     private Behavior<Command> reply(Reply reply) {
-        connection.send(reply);
+        send(reply);
         return this;
+    }
+
+    /** Every reply to a command goes out here, so that the session's log counts and names it. */
+    private void send(Reply reply) {
+        logReply(reply);
+        connection.send(reply);
+    }
+
+    private void logReply(Reply reply) {
+        sessionLog.replied(reply, Optional.ofNullable(transaction).map(Transaction::senderAddress), heloName, esmtp);
     }
 
     /** A reply to a client error; too many of them end the session (RFC 5321 section 4.3.2, 421). */
     private Behavior<Command> error(Reply reply) {
-        connection.send(reply);
+        send(reply);
         errors++;
-        if (errors >= context.settings().errorLimit()) {
-            return closeWith(Replies.tooManyErrors(context.hostname()));
-        }
-        return this;
+        return errors >= context.settings().errorLimit() ? tooManyErrors() : this;
+    }
+
+    /** Over the error or junk command limit (Postfix's smtpd_hard_error_limit, smtpd_junk_command_limit). */
+    private Behavior<Command> tooManyErrors() {
+        sessionLog.ended("too many errors");
+        return closeWith(Replies.tooManyErrors(context.hostname()));
     }
 
     /** Sends a last reply and closes; the session stops when the connection reports it is gone. */
     private Behavior<Command> closeWith(Reply reply) {
+        logReply(reply);
         connection.sendAndClose(reply);
         return Behaviors.stopped();
     }

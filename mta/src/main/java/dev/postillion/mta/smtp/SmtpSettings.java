@@ -12,9 +12,11 @@ public record SmtpSettings(
         int maxRecipients,
         int maxLineLength,
         int errorLimit,
+        int junkCommandLimit,
         int maxReceivedHeaders,
         Duration idleTimeout,
         Duration dataTimeout,
+        Duration sessionTimeLimit,
         ClientNetworks relayNetworks) {
 
     /**
@@ -30,9 +32,11 @@ public record SmtpSettings(
                 smtp.getInt("max-recipients"),
                 smtp.getInt("max-line-length"),
                 smtp.getInt("error-limit"),
+                smtp.getInt("junk-command-limit"),
                 smtp.getInt("max-received-headers"),
                 smtp.getDuration("idle-timeout"),
                 smtp.getDuration("data-timeout"),
+                smtp.getDuration("session-time-limit"),
                 relayNetworks(smtp));
     }
 

@@ -8,7 +8,7 @@ import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The sender guard on From: what it lets through is what a mail client shows as the author. */
+/** The sender guard on From, Sender and Resent-From: what it lets through is what a mail client shows as the author. */
 class SenderGuardTest {
 
     private static final Set<String> OWN = Set.of("anna@submit.test", "jps@submit.test");
@@ -20,9 +20,11 @@ class SenderGuardTest {
         "From: \"Anna, at work\" <ANNA@submit.test>",
         "From: anna@submit.test (Anna), Jean-Pierre <jps@submit.test>",
         "From:\r\n\tAnna <anna@submit.test>",
+        "From: Anna <anna@submit.test>\r\nSender: jps@submit.test",
+        "From: anna@submit.test\r\nResent-From: jps@submit.test\r\nResent-Sender: anna@submit.test",
     })
     void ownAddressesPass(String from) {
-        assertTrue(SenderGuard.fromAllowed(message(from), OWN), from);
+        assertTrue(SenderGuard.authorsAllowed(message(from), OWN), from);
     }
 
     @ParameterizedTest
@@ -40,9 +42,16 @@ class SenderGuardTest {
         "From: <anna@submit.test",
         "From:",
         "Subject: no From at all",
+        // Sender and the Resent- fields name an author too (RFC 5322 sections 3.6.2 and 3.6.6).
+        "From: anna@submit.test\r\nSender: ceo@bank.example",
+        "From: anna@submit.test\r\nSender: anna@submit.test\r\nSender: ceo@bank.example",
+        "From: anna@submit.test\r\nSender:",
+        "From: anna@submit.test\r\nResent-From: ceo@bank.example",
+        "From: anna@submit.test\r\nResent-From: jps@submit.test\r\nResent-From: ceo@bank.example",
+        "From: anna@submit.test\r\nResent-Sender: Boss <ceo@bank.example>",
     })
     void anythingElseFails(String from) {
-        assertFalse(SenderGuard.fromAllowed(message(from), OWN), from);
+        assertFalse(SenderGuard.authorsAllowed(message(from), OWN), from);
     }
 
     private static byte[] message(String header) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.postillion.mta.smtp.SmtpFramer.BareLineFeed;
 import dev.postillion.mta.smtp.SmtpFramer.CommandLine;
 import dev.postillion.mta.smtp.SmtpFramer.Content;
 import dev.postillion.mta.smtp.SmtpFramer.Frame;
@@ -37,9 +38,15 @@ class SmtpFramerTest {
     }
 
     @Test
-    void commandLinesAreSplitOnLfWithTheCrStripped() {
+    void commandLinesAreSplitOnCrlfWithTheCrlfStripped() {
         assertEquals(List.of(new CommandLine("EHLO a.test"), new CommandLine("NOOP")),
-                feed("EHLO a.test\r\nNOOP\n"));
+                feed("EHLO a.test\r\nNOOP\r\n"));
+    }
+
+    @Test
+    void aLineEndingInABareLfIsReportedAndNotTakenForACommand() {
+        assertEquals(List.of(new BareLineFeed(), new CommandLine("X: 1"), new BareLineFeed(), new CommandLine("NOOP")),
+                feed("EHLO a\nX: 1\r\n\nNOOP\r\n"));
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.time.Duration;
  * documented in mta's reference.conf. A count of 0 turns its limit off.
  *
  * @param maxConnections concurrent connections to a listener, all clients together
+ * @param reservedConnections of those, how many only the relay and exempt networks may take
  * @param maxConnectionsPerClient concurrent connections from one client IP address
  * @param connectionRatePerClient new connections from one client IP address per minute
  * @param messageRatePerClient MAIL commands from one client IP address per minute
@@ -16,17 +17,19 @@ import java.time.Duration;
  */
 public record LimitSettings(
         int maxConnections,
+        int reservedConnections,
         int maxConnectionsPerClient,
         int connectionRatePerClient,
         int messageRatePerClient,
         Duration greetingDelay) {
 
     /** Everything off: for code that starts listeners without a configuration. */
-    public static final LimitSettings NONE = new LimitSettings(0, 0, 0, 0, Duration.ZERO);
+    public static final LimitSettings NONE = new LimitSettings(0, 0, 0, 0, 0, Duration.ZERO);
 
     /**
      * @param limits the {@code postillion.limits} block
-     * @throws ConfigException.BadValue for a negative count or delay
+     * @throws ConfigException.BadValue for a negative count or delay, or reserved connections that
+     *     leave none for other clients
      */
     public static LimitSettings from(Config limits) {
         Duration greetingDelay = limits.getDuration("greeting-delay");
@@ -34,8 +37,16 @@ public record LimitSettings(
             throw new ConfigException.BadValue(limits.getValue("greeting-delay").origin(),
                     "postillion.limits.greeting-delay", "must not be negative");
         }
+        int maxConnections = count(limits, "max-connections");
+        int reserved = count(limits, "reserved-connections");
+        if (maxConnections > 0 && reserved >= maxConnections) {
+            throw new ConfigException.BadValue(limits.getValue("reserved-connections").origin(),
+                    "postillion.limits.reserved-connections", "must be less than max-connections ("
+                    + maxConnections + "), not " + reserved);
+        }
         return new LimitSettings(
-                count(limits, "max-connections"),
+                maxConnections,
+                reserved,
                 count(limits, "max-connections-per-client"),
                 count(limits, "connection-rate-per-client"),
                 count(limits, "message-rate-per-client"),
