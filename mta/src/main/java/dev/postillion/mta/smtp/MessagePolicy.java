@@ -192,9 +192,22 @@ final class MessagePolicy {
                     found.dmarc().get().domain(), found.dmarc().get().reason());
             return done(new Refused(Replies.dmarcRejected(found.dmarc().get().domain())));
         }
+        if (!client.trusted() && found.dmarc().filter(MessagePolicy::rejectUnchecked).isPresent()) {
+            log.info("deferred by DMARC: client=[{}], from=<{}>, header.from={}: {}", client.addressText(), mailFrom,
+                    found.dmarc().get().domain(), found.dmarc().get().reason());
+            return done(new Refused(Replies.dmarcUnavailable(found.dmarc().get().domain())));
+        }
         String header = AuthenticationResults.header(context.hostname(), found.spf(), found.dkim(), found.dmarc(),
                 mailFrom);
         return spool(message, cleaned, Optional.of(header), disposition.equals(Optional.of(DmarcPolicy.QUARANTINE)));
+    }
+
+    /**
+     * A p=reject domain's message whose aligned DKIM or SPF check could not finish for now: it
+     * might fail, so it is not accepted, and it might pass, so it is not refused for good.
+     */
+    private static boolean rejectUnchecked(DmarcVerdict verdict) {
+        return verdict.result() == DmarcVerdict.Result.TEMPERROR && verdict.policy() == DmarcPolicy.REJECT;
     }
 
     /**

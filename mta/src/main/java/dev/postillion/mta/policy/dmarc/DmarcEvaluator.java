@@ -127,7 +127,32 @@ public final class DmarcEvaluator {
         if (aligned.isPresent()) {
             return new DmarcVerdict(Result.PASS, domain, policy, DmarcPolicy.NONE, aligned.get());
         }
+        Optional<String> unchecked = dkimUnchecked(domain, record, dkim).or(() -> spfUnchecked(domain, record, spf));
+        if (unchecked.isPresent()) {
+            return new DmarcVerdict(Result.TEMPERROR, domain, policy, DmarcPolicy.NONE, unchecked.get());
+        }
         return failed(domain, record, policy);
+    }
+
+    /**
+     * Section 11.2's temperror: an aligned signature whose key could not be fetched for now might
+     * pass on a later attempt, so the message has not failed; a DNS fault at the sender's side must
+     * never turn into a permanent refusal.
+     */
+    private static Optional<String> dkimUnchecked(String domain, DmarcRecord record, List<DkimResult> dkim) {
+        return dkim.stream()
+                .filter(result -> result.status() == DkimResult.Status.TEMPERROR)
+                .filter(result -> record.dkimAlignment().aligns(result.domain(), domain))
+                .findFirst()
+                .map(result -> "DKIM key of header.d=" + result.domain() + " unavailable for now");
+    }
+
+    /** The same for an aligned SPF check that could not finish for now (RFC 7208 section 2.6.6). */
+    private static Optional<String> spfUnchecked(String domain, DmarcRecord record, SpfVerdict spf) {
+        if (spf.result() != SpfResult.TEMPERROR || !record.spfAlignment().aligns(spf.domain(), domain)) {
+            return Optional.empty();
+        }
+        return Optional.of("SPF of " + spf.identity().property() + "=" + spf.domain() + " unavailable for now");
     }
 
     /** Section 3.1.2 and 4.2: SPF passed for a domain aligned with the From domain. */
