@@ -80,6 +80,16 @@ class InboundAuthenticationTest {
     }
 
     @Test
+    void aNonAsciiSenderOfAnSmtputf8MessageIsRecordedInUtf8() throws IOException {
+        String id;
+        try (SmtpClient smtp = connect(node)) {
+            id = send(smtp, "<j\u00f6rg@spf-pass.example> SMTPUTF8", "Subject: utf8\r\n\r\nhi\r\n", ANNA);
+        }
+        String results = resultsOf(mailboxes.raw(ANNA, mailboxes.awaitMessage(ANNA, id)));
+        assertTrue(results.contains(" smtp.mailfrom=\"j\u00f6rg@spf-pass.example\";\r\n"), results);
+    }
+
+    @Test
     void resultsForgedInOurNameAreRemovedOthersKept() throws IOException {
         String stored = deliver("bob@spf-pass.example", "Authentication-Results: mx.test; spf=pass dkim=pass\r\n"
                 + "Authentication-Results: elsewhere.example; spf=fail\r\nSubject: forged\r\n\r\nhi\r\n");

@@ -11,6 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * DMARC evaluation of one message (RFC 7489 section 6.6): policy discovery with the organizational
@@ -22,6 +24,7 @@ import java.util.random.RandomGenerator;
  */
 public final class DmarcEvaluator {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DmarcEvaluator.class);
     private static final int PERCENT = 100;
 
     private final TxtLookup dns;
@@ -54,8 +57,10 @@ public final class DmarcEvaluator {
         }
         return discover(domain)
                 .thenApply(found -> verdict(domain, found, spf, dkim))
-                .exceptionally(failure -> DmarcVerdict.withoutPolicy(Result.TEMPERROR, domain,
-                        "internal error: " + failure));
+                .exceptionally(failure -> {
+                    LOG.warn("DMARC evaluation of {} failed", domain, failure);
+                    return DmarcVerdict.withoutPolicy(Result.TEMPERROR, domain, "internal error");
+                });
     }
 
     /** What policy discovery gave. */

@@ -297,7 +297,7 @@ class DmarcTest {
 
     private static DkimResult dkim(Reason reason, String domain) {
         return new DkimResult(reason.status(), reason, reason.text(), domain, "sel", "@" + domain, "rsa-sha256",
-                2048, OptionalLong.empty(), false, false, "abcdefgh");
+                2048, OptionalLong.empty(), 0, false, "abcdefgh");
     }
 
     /** A generator whose {@code nextInt(bound)} is always {@code value}. */
