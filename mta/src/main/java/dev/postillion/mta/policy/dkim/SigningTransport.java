@@ -85,7 +85,7 @@ public final class SigningTransport implements Transport {
             byte[] content = DkimSigner.sign(message, domain.get(), domainKeys.get().keys(), clock.instant());
             return new DeliveryRequest(request.id(), request.envelope(), request.recipients(), content);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot sign for " + domain.get() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot sign for " + domain.get(), e);
         }
     }
 
@@ -104,19 +104,34 @@ public final class SigningTransport implements Transport {
         try {
             return keys.keys(owner.get());
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the DKIM keys of " + owner.get() + " do not open with the master key ("
-                    + e.getMessage() + ")", e);
+            throw new UnreadableKeys(owner.get(), e);
         }
     }
 
-    /** Our own fault: every recipient is tried again later (ARCHITECTURE rule 7). */
+    /**
+     * Our own fault: every recipient is tried again later (ARCHITECTURE rule 7). The outcome, which
+     * delay warnings and returned-mail reports quote, says what failed in the operator's words; the
+     * exception goes to the log with the queue id.
+     */
     private CompletionStage<List<RecipientOutcome>> deferred(DeliveryRequest request, Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
-        String detail = "DKIM signing failed: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage());
-        log.error("{}: {}", request.id(), detail);
+        String detail = cause instanceof UnreadableKeys unreadable
+                ? "the DKIM keys of " + unreadable.domain + " cannot be read" : "DKIM signing failed";
+        log.error("{}: {}", request.id(), detail, cause);
         return CompletableFuture.completedFuture(request.recipients().stream()
                 .map(recipient -> RecipientOutcome.local(recipient, Status.DEFERRED, "none", "4.3.0", detail))
                 .toList());
+    }
+
+    /** A domain's keys that do not open with the master key: another master key, or damaged records. */
+    private static final class UnreadableKeys extends RuntimeException {
+
+        private final String domain;
+
+        UnreadableKeys(String domain, GeneralSecurityException cause) {
+            super("the DKIM keys of " + domain + " do not open with the master key", cause);
+            this.domain = domain;
+        }
     }
 }
