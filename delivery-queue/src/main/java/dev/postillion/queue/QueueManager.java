@@ -288,11 +288,15 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
 
     private Behavior<Command> onAttempted(Attempted attempted) {
         Attempt attempt = inFlight.remove(attempted.id());
+        if (attempted.failure() != null) {
+            queueLog.error("{}: delivery attempt failed, deferred", attempted.id(), attempted.failure());
+        }
+        // Reports quote the outcome: Postfix's words for a transport that failed, the cause is logged.
         List<RecipientOutcome> outcomes = attempted.failure() == null
                 ? attempted.outcomes()
                 : attempt.message.pending().stream()
                         .map(i -> RecipientOutcome.local(i, Status.DEFERRED, "none", "4.3.0",
-                                "delivery failed: " + attempted.failure().getMessage()))
+                                "unknown mail transport error"))
                         .toList();
         settle(attempt.message, attempt.content, outcomes, attempt.request, attempt.operators);
         pull();

@@ -220,7 +220,8 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
                         .filter(record -> !record.getDisabled()).orElse(null);
                 refusal = addressRecord == null ? "address " + address + " no longer receives mail here" : null;
             } catch (RuntimeException e) {
-                refusal = "directory unavailable: " + e.getMessage();
+                log.error("{}: directory lookup failed, deliveries deferred", address, e);
+                refusal = "directory unavailable";
             }
         }
     }
@@ -250,7 +251,7 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         } catch (RuntimeException e) {
             nextUid = firstUid;
             log.error("{}: to=<{}>, delivery failed, deferred: {}", deliver.queueId(), address, e.toString(), e);
-            return Outcome.failed("mailbox could not take the message: " + e);
+            return Outcome.failed("mailbox could not take the message");
         }
     }
 
@@ -319,11 +320,12 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         for (int i = 0; i < written.batch().size(); i++) {
             Deliver deliver = written.batch().get(i);
             Outcome outcome = written.outcomes().get(i);
-            String failure = written.failure() != null ? "mailbox write failed: " + written.failure().getMessage()
-                    : outcome.failure();
+            String failure = written.failure() != null ? "mailbox write failed" : outcome.failure();
             deliver.replyTo().tell(new Delivered(deliver.queueId(), deliver.recipient(), outcome.uid(), failure));
         }
         if (written.failure() != null) {
+            log.error("{}: mailbox write failed, {} deliveries deferred", address, written.batch().size(),
+                    written.failure());
             nextUid = mailStore.nextUid(address); // the uids handed out in the failed batch were not stored
         } else {
             written.spooled().forEach(context.spool()::handOver);

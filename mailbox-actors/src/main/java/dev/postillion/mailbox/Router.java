@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Routes each recipient at delivery time, from the stored directory (the second expansion; the
@@ -29,6 +31,8 @@ import java.util.concurrent.CompletionStage;
  * at RCPT: the node's own reports and answers to a forward's envelope sender reach that sender.
  */
 public final class Router implements Transport {
+
+    private static final Logger log = LoggerFactory.getLogger(Router.class);
 
     private static final String LOCAL = "local";
 
@@ -62,8 +66,10 @@ public final class Router implements Transport {
                 resolution = directory.resolve(routed.get(recipient).address());
             } catch (RuntimeException e) {
                 // Our fault (the store, a bug): a temporary failure, retried (ARCHITECTURE rule 7).
+                // The outcome is quoted in reports: the cause goes to the log only.
+                log.error("{}: recipient lookup failed, deferred", request.id(), e);
                 parts.add(CompletableFuture.completedFuture(List.of(RecipientOutcome.local(recipient, Status.DEFERRED,
-                        LOCAL, "4.3.0", "recipient lookup failed: " + e.getMessage()))));
+                        LOCAL, "4.3.0", "recipient lookup failed"))));
                 continue;
             }
             if (resolution.lookup() == Directory.Lookup.NOT_HOSTED) {
@@ -140,15 +146,17 @@ public final class Router implements Transport {
                 // run the mapping on the completing thread instead.
                 .handleAsync((delivered, failure) -> {
                     if (failure != null) {
+                        log.warn("{}: mailbox {} did not answer, deferred", request.id(), mailbox, failure);
                         return RecipientOutcome.local(recipient, Status.DEFERRED, LOCAL, "4.3.0",
-                                "mailbox did not answer: " + failure.getMessage());
+                                "mailbox did not answer");
                     }
                     if (!delivered.stored()) {
                         return RecipientOutcome.local(recipient, Status.DEFERRED, LOCAL, "4.3.0", delivered.failure());
                     }
+                    // Success reports quote this: the mailbox behind an alias and its uids stay ours.
                     return RecipientOutcome.local(recipient, Status.SENT, LOCAL, "2.0.0",
-                            delivered.uid() == MailboxActor.NOT_KEPT ? "forwarded by " + mailbox + ", no copy kept"
-                                    : "delivered to mailbox " + mailbox + ", uid " + delivered.uid());
+                            delivered.uid() == MailboxActor.NOT_KEPT ? "forwarded, no copy kept"
+                                    : "delivered to mailbox");
                 }, Runnable::run);
     }
 }

@@ -133,6 +133,7 @@ class DeliveryReportsTest extends NodeInRemoteWorld {
         assertEquals("text/rfc822-headers", report.partType(2));
         assertTrue(report.text().contains("<" + recipient + "> (originally <first+last@example.test>): "
                 + "delivered to mailbox"), report.text());
+        assertFalse(report.text().contains(", uid "), "no internal uid in the report: " + report.text());
         assertEquals(1, mailboxes.withSubject(recipient, "notify success").size());
     }
 

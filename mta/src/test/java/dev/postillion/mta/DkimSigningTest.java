@@ -143,6 +143,37 @@ class DkimSigningTest extends NodeInRemoteWorld {
         assertEquals(List.of("0 pass ed25519-sha256", "1 pass rsa-sha256"), Dkimpy.verify(received.content(), records));
     }
 
+    /**
+     * RFC 5321 section 4.5.3.1.6: lines over 998 octets leave broken, as Postfix breaks them (a CRLF
+     * and a space), before signing, so that the signatures verify over what arrives; mail that is
+     * not signed is broken too.
+     */
+    @Test
+    void longLinesAreBrokenBeforeSigningSoTheSignaturesCoverWhatIsSent() throws Exception {
+        createDomain("long.test");
+        String records = node.post("/api/v1/domains/long.test/dkim", "").body();
+        String longSubject = "Subject: " + "s".repeat(1500);
+        String longBody = "<p>" + "h".repeat(2500) + "</p>";
+        for (String from : List.of("anna@long.test", "anna@unsigned.test")) {
+            String to = "long-" + from.replace('@', '.') + "@remote.test";
+            try (SmtpClient smtp = connect(node)) {
+                send(smtp, "<" + from + ">", "From: <" + from + ">\r\nTo: <" + to + ">\r\n" + longSubject
+                        + "\r\n\r\n" + longBody + "\r\n", to);
+            }
+            Transaction received = awaitReceived(to);
+            List<Integer> tooLong = received.text().lines().map(String::length).filter(length -> length > 998).toList();
+            assertEquals(List.of(), tooLong, "lines over 998 octets");
+            assertTrue(received.text().contains("\r\n" + longSubject.substring(0, 998) + "\r\n "
+                    + longSubject.substring(998) + "\r\n"), "the header field folded, one field still");
+            assertTrue(received.text().contains("\r\n\r\n" + longBody.substring(0, 998) + "\r\n "
+                    + longBody.substring(998, 1995) + "\r\n "), received.text());
+        }
+        Transaction signed = awaitReceived("long-anna.long.test@remote.test");
+        assertEquals(List.of("0 pass ed25519-sha256", "1 pass rsa-sha256"), Dkimpy.verify(signed.content(), records));
+        assertEquals(List.of("ed25519-sha256 long.test ed1 pass", "rsa-sha256 long.test rsa1 pass"),
+                verify(signed, "long.test").stream().map(DkimSigningTest::describe).toList());
+    }
+
     /** Submission (SPEC section 5): a user's mail, through STARTTLS and AUTH, leaves signed. */
     @Test
     void mailSubmittedByAnAuthenticatedUserLeavesSigned() throws Exception {

@@ -47,6 +47,7 @@ class InboundAuthenticationTest {
                 .txt("quarantine.example", "v=spf1 ip4:192.0.2.0/24 -all")
                 .txt("_dmarc.quarantine.example", "v=DMARC1; p=quarantine");
         dns.txt("_dmarc.bank.example", "v=DMARC1; p=reject");
+        dns.txt("_dmarc.dns-trouble.example", "v=DMARC1; p=reject").servfail("sel._domainkey.dns-trouble.example");
         node = TestNode.start(dataDir, Map.of(
                 "postillion.dns.servers", List.of(dns.address()),
                 "postillion.spf.enabled", true,
@@ -79,6 +80,16 @@ class InboundAuthenticationTest {
     }
 
     @Test
+    void aNonAsciiSenderOfAnSmtputf8MessageIsRecordedInUtf8() throws IOException {
+        String id;
+        try (SmtpClient smtp = connect(node)) {
+            id = send(smtp, "<j\u00f6rg@spf-pass.example> SMTPUTF8", "Subject: utf8\r\n\r\nhi\r\n", ANNA);
+        }
+        String results = resultsOf(mailboxes.raw(ANNA, mailboxes.awaitMessage(ANNA, id)));
+        assertTrue(results.contains(" smtp.mailfrom=\"j\u00f6rg@spf-pass.example\";\r\n"), results);
+    }
+
+    @Test
     void resultsForgedInOurNameAreRemovedOthersKept() throws IOException {
         String stored = deliver("bob@spf-pass.example", "Authentication-Results: mx.test; spf=pass dkim=pass\r\n"
                 + "Authentication-Results: elsewhere.example; spf=fail\r\nSubject: forged\r\n\r\nhi\r\n");
@@ -108,6 +119,18 @@ class InboundAuthenticationTest {
             assertEquals("550 5.7.1 Message from reject.example rejected by DMARC policy",
                     SmtpProtocolTest.transaction(smtp, "<bob@reject.example>",
                             "From: bob@reject.example\r\nSubject: forged\r\n\r\nhi\r\n", ANNA));
+        }
+    }
+
+    @Test
+    void aDkimKeyDnsDoesNotAnswerDefersARejectDomainsMessageInsteadOfRefusingIt() throws IOException {
+        String signature = "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=dns-trouble.example; s=sel;\r\n"
+                + "\th=From:Subject; bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=; b=AAAAAAAA\r\n";
+        try (SmtpClient smtp = connect(node)) {
+            assertEquals("451 4.7.5 Message from dns-trouble.example cannot be checked against its DMARC policy now,"
+                            + " try again later",
+                    SmtpProtocolTest.transaction(smtp, "<bob@dns-trouble.example>",
+                            signature + "From: bob@dns-trouble.example\r\nSubject: signed\r\n\r\nhi\r\n", ANNA));
         }
     }
 

@@ -7,12 +7,14 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Conversation extends SimpleChannelInboundHandler<SmtpReply> {
 
+    private static final Logger log = LoggerFactory.getLogger(Conversation.class);
     /** Content is written in pieces this large; each one written restarts the transfer timer. */
     private static final int CONTENT_PIECE = 64 * 1024;
     /** The outbound client's log for operators, as Postfix's smtp(8) writes to the mail log. */
@@ -144,7 +147,7 @@ final class Conversation extends SimpleChannelInboundHandler<SmtpReply> {
         CompletableFuture<SSLSession> secured = new CompletableFuture<>();
         SmtpReplyDecoder decoder = ctx.pipeline().get(SmtpReplyDecoder.class);
         if (!decoder.idle()) {
-            tlsFailed(secured, new SSLException("plain text after the 220 reply to STARTTLS"));
+            tlsFailed(secured, "plain text after the 220 reply to STARTTLS");
             return secured;
         }
         ctx.pipeline().replace(decoder, null, new SmtpReplyDecoder());
@@ -153,16 +156,30 @@ final class Conversation extends SimpleChannelInboundHandler<SmtpReply> {
             if (handshake.isSuccess()) {
                 secured.complete(tls.engine().getSession());
             } else {
-                tlsFailed(secured, handshake.cause());
+                log.info("TLS handshake with {} failed", server, handshake.cause());
+                tlsFailed(secured, handshakeFailure(handshake.cause()));
             }
         });
         return secured;
     }
 
-    private void tlsFailed(CompletableFuture<SSLSession> secured, Throwable cause) {
-        ConversationBroken failure = ConversationBroken.tlsFailed(server, cause);
+    /** Postfix's words for a failed handshake; the library's own text goes to the log only. */
+    private static String handshakeFailure(Throwable cause) {
+        for (Throwable c = cause; c != null; c = c.getCause()) {
+            if (c instanceof SslHandshakeTimeoutException) {
+                return "handshake timed out";
+            }
+            if (c instanceof CertificateException || c instanceof CertPathValidatorException) {
+                return "server certificate not trusted";
+            }
+        }
+        return "handshake failure";
+    }
+
+    private void tlsFailed(CompletableFuture<SSLSession> secured, String why) {
+        ConversationBroken failure = ConversationBroken.tlsFailed(server, why);
         // Postfix's smtp(8) line: a falling back to plain text leaves no other trace of the failure.
-        tlsLog.info("SSL_connect error to {}: {}", server.relay(), ConversationBroken.reason(cause));
+        tlsLog.info("SSL_connect error to {}: {}", server.relay(), why);
         breakOff(failure);
         secured.completeExceptionally(failure);
     }

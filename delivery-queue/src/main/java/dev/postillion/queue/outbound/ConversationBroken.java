@@ -33,14 +33,13 @@ final class ConversationBroken extends IOException {
         return new ConversationBroken("conversation with " + server + " timed out while " + step.activity);
     }
 
-    /** The TLS handshake after STARTTLS failed, or timed out. */
-    static ConversationBroken tlsFailed(RemoteServer server, Throwable cause) {
-        return new ConversationBroken("TLS handshake with " + server + " failed: " + reason(cause));
-    }
-
-    /** What went wrong in a TLS handshake, in the JDK's words. */
-    static String reason(Throwable cause) {
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    /**
+     * The TLS handshake after STARTTLS failed, or timed out.
+     *
+     * @param why in stable words, for reports: never the TLS library's text, which names its classes
+     */
+    static ConversationBroken tlsFailed(RemoteServer server, String why) {
+        return new ConversationBroken("TLS handshake with " + server + " failed: " + why);
     }
 
     static ConversationBroken unreadable(RemoteServer server, Step step, String problem) {

@@ -32,6 +32,8 @@ import java.util.concurrent.CompletionStage;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens SMTP sessions with remote servers (the client half of Postfix's smtp(8)): connects, takes
@@ -41,6 +43,8 @@ import javax.net.ssl.SSLSession;
  * event loop.
  */
 public final class OutboundClient {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboundClient.class);
 
     /** How an attempt to open a session went. */
     public sealed interface Session {
@@ -131,7 +135,7 @@ public final class OutboundClient {
                         });
                     } else {
                         session.complete(new Session.Refused(Verdict.local(Status.DEFERRED, "none", "4.4.1",
-                                "connect to " + server.relay() + ": " + connectFailure(connected.cause())),
+                                "connect to " + server.relay() + ": " + connectFailure(server, connected.cause())),
                                 TransportSecurity.NONE));
                     }
                 });
@@ -287,14 +291,18 @@ public final class OutboundClient {
         }
     }
 
-    /** In Postfix's words: {@code Connection refused}, {@code Connection timed out}, or the error. */
-    private static String connectFailure(Throwable cause) {
+    /**
+     * In Postfix's words: {@code Connection refused}, {@code Connection timed out}, or, for another
+     * failure, whose library text is logged and not reported, {@code Network error}.
+     */
+    private static String connectFailure(RemoteServer server, Throwable cause) {
         if (cause instanceof ConnectTimeoutException) {
             return "Connection timed out";
         }
         if (cause instanceof ConnectException) {
             return "Connection refused";
         }
-        return cause.getMessage();
+        log.info("connect to {} failed", server.relay(), cause);
+        return "Network error";
     }
 }

@@ -4,6 +4,8 @@ import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.lookup.NoSuchDomainException;
@@ -22,6 +24,8 @@ import org.xbill.DNS.lookup.ServerFailedException;
  *     when the name cannot be written in DNS at all; otherwise empty
  */
 public record DnsAnswer(String name, int type, Outcome outcome, List<Record> records, String reason) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DnsAnswer.class);
 
     /** The {@link #reason()} of a name that cannot be written in DNS. */
     public static final String NOT_A_NAME = "not a domain name";
@@ -62,7 +66,7 @@ public record DnsAnswer(String name, int type, Outcome outcome, List<Record> rec
         if (cause instanceof NoSuchRRSetException) {
             return new DnsAnswer(name, type, Outcome.NO_DATA, List.of(), "");
         }
-        return new DnsAnswer(name, type, Outcome.FAILED, List.of(), describe(cause));
+        return new DnsAnswer(name, type, Outcome.FAILED, List.of(), describe(name, cause));
     }
 
     /** A name that cannot be written in DNS cannot exist there either. */
@@ -90,13 +94,16 @@ public record DnsAnswer(String name, int type, Outcome outcome, List<Record> rec
                 };
     }
 
-    private static String describe(Throwable cause) {
+    private static String describe(String name, Throwable cause) {
         if (cause instanceof ServerFailedException) {
             return "server failure";
         }
         if (cause instanceof TimeoutException || cause instanceof SocketTimeoutException) {
             return "timed out";
         }
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        // Anything else is a network or resolver fault, whose library text the answer's readers
+        // (Authentication-Results, reports) must not quote: it is logged.
+        LOG.info("DNS lookup of {} failed", name, cause);
+        return "network error";
     }
 }

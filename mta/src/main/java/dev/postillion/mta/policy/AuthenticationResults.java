@@ -30,19 +30,22 @@ public final class AuthenticationResults {
      * @param dkim one result per signature, or empty when DKIM is not checked; an empty list of a
      *     checked message gives {@code dkim=none}
      * @param mailFrom the MAIL FROM address, or the HELO name when the sender was null
+     * @param utf8 whether the message is an SMTPUTF8 one, whose header may carry UTF-8 (RFC 6532
+     *     section 3.2, RFC 8601 section 2.2): its non-ASCII is then written as it is, to be
+     *     encoded as UTF-8 with the rest of the field; in other messages it is replaced by '?'
      */
     public static String header(String authservId, Optional<SpfVerdict> spf, Optional<List<DkimResult>> dkim,
-            Optional<DmarcVerdict> dmarc, String mailFrom) {
+            Optional<DmarcVerdict> dmarc, String mailFrom, boolean utf8) {
         List<String> results = new ArrayList<>();
-        spf.ifPresent(verdict -> results.add("spf=" + verdict.result().keyword() + comment(verdict.reason()) + " "
-                + verdict.identity().property() + "=" + pvalue(mailFrom)));
+        spf.ifPresent(verdict -> results.add("spf=" + verdict.result().keyword() + comment(verdict.reason(), utf8)
+                + " " + verdict.identity().property() + "=" + pvalue(mailFrom, utf8)));
         dkim.ifPresent(signatures -> {
             if (signatures.isEmpty()) {
                 results.add("dkim=none");
             }
             signatures.forEach(signature -> results.add(dkim(signature)));
         });
-        dmarc.ifPresent(verdict -> results.add(dmarc(verdict)));
+        dmarc.ifPresent(verdict -> results.add(dmarc(verdict, utf8)));
         StringBuilder field = new StringBuilder(FIELD).append(": ").append(authservId);
         if (results.isEmpty()) {
             return field.append("; none\r\n").toString();
@@ -53,10 +56,18 @@ public final class AuthenticationResults {
         return field.append("\r\n").toString();
     }
 
+    /**
+     * The reason's stable phrase as the comment; the detail, which may quote what went wrong
+     * inside, is for the log. A pass whose {@code l=} leaves content unsigned says how much of
+     * the body the signature covers (RFC 6376 section 8.2): that content may have been added.
+     */
     private static String dkim(DkimResult signature) {
+        String note = signature.passed() && signature.bodyPartiallySigned()
+                ? "body length limit: " + signature.bodyLength().getAsLong() + " of " + signature.bodyOctets()
+                        + " octets signed"
+                : signature.reason().text();
         StringBuilder result = new StringBuilder("dkim=").append(signature.status().keyword())
-                .append(comment(signature.reason().text() + (signature.detail().isEmpty() ? ""
-                        : ": " + signature.detail())));
+                .append(comment(note, false));
         if (!signature.domain().isEmpty()) {
             result.append(" header.d=").append(signature.domain());
         }
@@ -70,11 +81,11 @@ public final class AuthenticationResults {
     }
 
     /** {@code dmarc=fail (p=reject dis=reject) header.from=example.org}, as receivers commonly write it. */
-    private static String dmarc(DmarcVerdict verdict) {
+    private static String dmarc(DmarcVerdict verdict, boolean utf8) {
         String comment = verdict.result() == DmarcVerdict.Result.FAIL
                 ? "p=" + verdict.policy().keyword() + " dis=" + verdict.disposition().keyword()
                 : verdict.reason();
-        return "dmarc=" + verdict.result().keyword() + comment(comment)
+        return "dmarc=" + verdict.result().keyword() + comment(comment, utf8)
                 + (verdict.domain().isEmpty() ? "" : " header.from=" + verdict.domain());
     }
 
@@ -87,39 +98,44 @@ public final class AuthenticationResults {
      * quoted-string, so that a sender's quoted local part or domain literal cannot add results
      * of its own to our field.
      */
-    private static String pvalue(String value) {
+    private static String pvalue(String value, boolean utf8) {
         if (PLAIN.matcher(value).matches()) {
             return value;
         }
-        StringBuilder quoted = new StringBuilder("\"");
-        for (char c : value.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                quoted.append('\\').append(c);
-            } else {
-                quoted.append(c >= 0x20 && c < 0x7F ? c : '?');
-            }
-        }
-        return quoted.append('"').toString();
+        return "\"" + quoted(value, "\"\\", utf8) + "\"";
     }
 
     /**
-     * A comment (RFC 5322 section 3.2.2): printable ASCII only, with backslash and parentheses
-     * quoted, so that text from the outside world cannot end it or the field early.
+     * A comment (RFC 5322 section 3.2.2), with backslash and parentheses quoted, so that text from
+     * the outside world cannot end it or the field early.
      */
-    private static String comment(String text) {
+    private static String comment(String text, boolean utf8) {
         if (text.isBlank()) {
             return "";
         }
-        StringBuilder comment = new StringBuilder(" (");
-        String shortened = text.length() > MAX_COMMENT ? text.substring(0, MAX_COMMENT) + "..." : text;
-        for (char c : shortened.toCharArray()) {
-            if (c == '\\' || c == '(' || c == ')') {
-                comment.append('\\').append(c);
+        String shortened = text.length() > MAX_COMMENT
+                ? text.substring(0, text.offsetByCodePoints(0, text.codePointCount(0, MAX_COMMENT))) + "..." : text;
+        return " (" + quoted(shortened, "\\()", utf8) + ")";
+    }
+
+    /**
+     * The text with each of {@code special} backslash-quoted (RFC 5322 section 3.2.1), printable
+     * ASCII kept, and other characters kept only in a UTF-8 header (RFC 6532 section 3.2 adds
+     * UTF8-non-ascii to qtext and ctext; controls never): '?' for the rest, so that CR and LF
+     * cannot break the field.
+     */
+    private static String quoted(String text, String special, boolean utf8) {
+        StringBuilder quoted = new StringBuilder(text.length() + 2);
+        text.codePoints().forEach(c -> {
+            if (special.indexOf(c) >= 0) {
+                quoted.append('\\').append((char) c);
+            } else if (c >= 0x20 && c < 0x7F || utf8 && c >= 0xA0) {
+                quoted.appendCodePoint(c);
             } else {
-                comment.append(c >= 0x20 && c < 0x7F ? c : '?');
+                quoted.append('?');
             }
-        }
-        return comment.append(')').toString();
+        });
+        return quoted.toString();
     }
 
     /**

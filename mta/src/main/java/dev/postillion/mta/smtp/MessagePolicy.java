@@ -8,6 +8,7 @@ import dev.postillion.mta.policy.AuthenticationResults;
 import dev.postillion.mta.policy.MessageAuthenticator.Authentication;
 import dev.postillion.mta.policy.OnCheckError;
 import dev.postillion.mta.policy.content.ContentViolation;
+import dev.postillion.mta.policy.dkim.DkimResult;
 import dev.postillion.mta.policy.dmarc.DmarcPolicy;
 import dev.postillion.mta.policy.dmarc.DmarcVerdict;
 import dev.postillion.mta.policy.greylist.GreylistTriplet;
@@ -168,7 +169,7 @@ final class MessagePolicy {
     private CompletionStage<Outcome> authenticate(CompletedMessage message) {
         byte[] cleaned = AuthenticationResults.withoutForged(message.content(), context.hostname());
         if (!context.authenticator().enabled()) {
-            return spool(message, cleaned, Optional.empty(), false);
+            return spool(context.spool().newId(), message, cleaned, Optional.empty(), false);
         }
         Client client = message.client();
         CompletionStage<Authentication> checks;
@@ -212,19 +213,48 @@ final class MessagePolicy {
                     found.dmarc().get().domain(), found.dmarc().get().reason());
             return done(new Refused(Replies.dmarcRejected(found.dmarc().get().domain())));
         }
+        if (!client.trusted() && found.dmarc().filter(MessagePolicy::rejectUnchecked).isPresent()) {
+            log.info("deferred by DMARC: client=[{}], from=<{}>, header.from={}: {}", client.addressText(), mailFrom,
+                    found.dmarc().get().domain(), found.dmarc().get().reason());
+            return done(new Refused(Replies.dmarcUnavailable(found.dmarc().get().domain())));
+        }
         String header = AuthenticationResults.header(context.hostname(), found.spf(), found.dkim(), found.dmarc(),
-                mailFrom);
-        return spool(message, cleaned, Optional.of(header), disposition.equals(Optional.of(DmarcPolicy.QUARANTINE)));
+                mailFrom, message.smtputf8());
+        QueueId id = context.spool().newId();
+        found.dkim().ifPresent(signatures -> logUnverified(id, signatures));
+        return spool(id, message, cleaned, Optional.of(header),
+                disposition.equals(Optional.of(DmarcPolicy.QUARANTINE)));
+    }
+
+    /**
+     * Why each signature that did not pass failed, in detail: the header's comment names only the
+     * reason, so that what went wrong inside stays with the operator.
+     */
+    private static void logUnverified(QueueId id, List<DkimResult> signatures) {
+        for (DkimResult signature : signatures) {
+            if (!signature.passed()) {
+                log.info("{}: dkim={} header.d={} header.s={}: {}{}", id, signature.status().keyword(),
+                        signature.domain(), signature.selector(), signature.reason().text(),
+                        signature.detail().isEmpty() ? "" : " (" + signature.detail() + ")");
+            }
+        }
+    }
+
+    /**
+     * A p=reject domain's message whose aligned DKIM or SPF check could not finish for now: it
+     * might fail, so it is not accepted, and it might pass, so it is not refused for good.
+     */
+    private static boolean rejectUnchecked(DmarcVerdict verdict) {
+        return verdict.result() == DmarcVerdict.Result.TEMPERROR && verdict.policy() == DmarcPolicy.REJECT;
     }
 
     /**
      * Commits the message, our Received field and the Authentication-Results field in front of
      * it, to the spool; the 250 follows once it is on disk (ARCHITECTURE rule 3).
      */
-    private CompletionStage<Outcome> spool(CompletedMessage message, byte[] content,
+    private CompletionStage<Outcome> spool(QueueId id, CompletedMessage message, byte[] content,
             Optional<String> authenticationResults, boolean quarantined) {
         Client client = message.client();
-        QueueId id = context.spool().newId();
         // Only our own users' mail originates here, and only it is DKIM-signed when it leaves.
         Envelope envelope = new Envelope(message.sender(), message.parameters(), message.recipients(),
                 client.heloName(), client.addressText(), context.clock().instant(), message.smtputf8(), quarantined,

@@ -88,6 +88,16 @@ final class Replies {
         return Reply.of(550, "5.7.1", "Message from " + domain + " rejected by DMARC policy");
     }
 
+    /**
+     * A message whose From domain publishes p=reject and that would fail DMARC but for a check that
+     * could not finish for now (a DKIM key or SPF record that DNS did not answer): a temporary
+     * failure never becomes a permanent refusal, the sender tries again (ARCHITECTURE rule 7).
+     */
+    static Reply dmarcUnavailable(String domain) {
+        return Reply.of(451, "4.7.5", "Message from " + domain + " cannot be checked against its DMARC policy"
+                + " now, try again later");
+    }
+
     /** RCPT to a sending-only address (SPEC section 1, no-reply). */
     static Reply doesNotReceive(String address) {
         return Reply.of(550, "5.1.1", "Recipient address rejected: " + address + " does not receive mail");

@@ -22,9 +22,9 @@ class AuthenticationResultsTest {
     @Test
     void resultsAreOnePerLineWithTheirProperties() {
         DkimResult pass = new DkimResult(DkimResult.Status.PASS, DkimResult.Reason.NONE, "", "example.org", "sel",
-                "@example.org", "rsa-sha256", 2048, OptionalLong.empty(), false, false, "AbCdEfGh");
+                "@example.org", "rsa-sha256", 2048, OptionalLong.empty(), 0, false, "AbCdEfGh");
         DkimResult fail = new DkimResult(DkimResult.Status.FAIL, DkimResult.Reason.BODY_HASH_MISMATCH, "",
-                "other.example", "s1", "@other.example", "ed25519-sha256", 256, OptionalLong.empty(), false, false,
+                "other.example", "s1", "@other.example", "ed25519-sha256", 256, OptionalLong.empty(), 0, false,
                 "XyZ12345");
         assertEquals("Authentication-Results: mx.test;\r\n"
                 + "\tspf=pass (domain of bob@example.org designates 192.0.2.1 as permitted sender)"
@@ -32,17 +32,17 @@ class AuthenticationResultsTest {
                 + "\tdkim=pass header.d=example.org header.s=sel header.b=AbCdEfGh;\r\n"
                 + "\tdkim=fail (body hash did not verify) header.d=other.example header.s=s1 header.b=XyZ12345\r\n",
                 AuthenticationResults.header("mx.test", Optional.of(SPF_PASS), Optional.of(List.of(pass, fail)),
-                        Optional.empty(), "bob@example.org"));
+                        Optional.empty(), "bob@example.org", false));
     }
 
     @Test
     void aMessageWithoutSignaturesHasDkimNoneAndNoChecksSayNone() {
         assertEquals("Authentication-Results: mx.test;\r\n\tdkim=none\r\n",
                 AuthenticationResults.header("mx.test", Optional.empty(), Optional.of(List.of()), Optional.empty(),
-                        "x@y.example"));
+                        "x@y.example", false));
         assertEquals("Authentication-Results: mx.test; none\r\n",
                 AuthenticationResults.header("mx.test", Optional.empty(), Optional.empty(), Optional.empty(),
-                        "x@y.example"));
+                        "x@y.example", false));
     }
 
     @Test
@@ -53,9 +53,11 @@ class AuthenticationResultsTest {
                 "several From addresses");
         assertEquals("Authentication-Results: mx.test;\r\n\tdmarc=fail (p=reject dis=quarantine)"
                         + " header.from=example.org\r\n",
-                AuthenticationResults.header("mx.test", Optional.empty(), Optional.empty(), Optional.of(fail), ""));
+                AuthenticationResults.header("mx.test", Optional.empty(), Optional.empty(), Optional.of(fail), "",
+                        false));
         assertEquals("Authentication-Results: mx.test;\r\n\tdmarc=none (several From addresses)\r\n",
-                AuthenticationResults.header("mx.test", Optional.empty(), Optional.empty(), Optional.of(none), ""));
+                AuthenticationResults.header("mx.test", Optional.empty(), Optional.empty(), Optional.of(none), "",
+                        false));
     }
 
     @Test
@@ -65,7 +67,65 @@ class AuthenticationResultsTest {
         assertEquals("Authentication-Results: mx.test;\r\n"
                         + "\tspf=fail (text\\) with \\\\ and??breaks ?) smtp.helo=evil.example\r\n",
                 AuthenticationResults.header("mx.test", Optional.of(odd), Optional.empty(), Optional.empty(),
-                        "evil.example"));
+                        "evil.example", false));
+    }
+
+    @Test
+    void aDkimCommentIsTheReasonOnlyTheDetailIsForTheLog() {
+        DkimResult fail = dkim(DkimResult.Reason.BODY_HASH_MISMATCH, "body hash did not verify", OptionalLong.empty(),
+                0);
+        DkimResult internal = dkim(DkimResult.Reason.INTERNAL_ERROR,
+                "java.util.concurrent.CompletionException: java.lang.IllegalArgumentException: Input buffer too short",
+                OptionalLong.empty(), 0);
+        assertEquals("Authentication-Results: mx.test;\r\n"
+                        + "\tdkim=fail (body hash did not verify) header.d=example.org header.s=sel"
+                        + " header.b=AbCdEfGh;\r\n"
+                        + "\tdkim=temperror (internal error) header.d=example.org header.s=sel header.b=AbCdEfGh\r\n",
+                AuthenticationResults.header("mx.test", Optional.empty(), Optional.of(List.of(fail, internal)),
+                        Optional.empty(), "bob@example.org", false));
+    }
+
+    @Test
+    void aPassWhoseBodyLengthLimitLeavesContentUnsignedSaysSo() {
+        DkimResult partial = dkim(DkimResult.Reason.NONE, "", OptionalLong.of(120), 170);
+        DkimResult whole = dkim(DkimResult.Reason.NONE, "", OptionalLong.of(170), 170);
+        assertEquals("Authentication-Results: mx.test;\r\n"
+                        + "\tdkim=pass (body length limit: 120 of 170 octets signed) header.d=example.org header.s=sel"
+                        + " header.b=AbCdEfGh;\r\n"
+                        + "\tdkim=pass header.d=example.org header.s=sel header.b=AbCdEfGh\r\n",
+                AuthenticationResults.header("mx.test", Optional.empty(), Optional.of(List.of(partial, whole)),
+                        Optional.empty(), "bob@example.org", false));
+    }
+
+    @Test
+    void aNonAsciiSenderIsWrittenInUtf8InAnSmtputf8MessageOnly() {
+        SpfVerdict pass = new SpfVerdict(SpfResult.PASS, SpfVerdict.Identity.MAILFROM, "sender.test",
+                "domain of j\u00f6rg@sender.test designates 192.0.2.1 as permitted sender", "");
+        String utf8 = AuthenticationResults.header("mx.test", Optional.of(pass), Optional.empty(), Optional.empty(),
+                "j\u00f6rg@sender.test", true);
+        assertEquals("Authentication-Results: mx.test;\r\n\tspf=pass (domain of j\u00f6rg@sender.test designates"
+                + " 192.0.2.1 as permitted sender) smtp.mailfrom=\"j\u00f6rg@sender.test\"\r\n", utf8);
+        assertEquals("\"j\u00c3\u00b6rg@sender.test\"", new String(utf8.getBytes(StandardCharsets.UTF_8),
+                StandardCharsets.ISO_8859_1).replaceAll("(?s).*smtp.mailfrom=(.*)\r\n", "$1"),
+                "the octets of the field are the UTF-8 of the address");
+        assertEquals("Authentication-Results: mx.test;\r\n\tspf=pass (domain of j?rg@sender.test designates"
+                + " 192.0.2.1 as permitted sender) smtp.mailfrom=\"j?rg@sender.test\"\r\n",
+                AuthenticationResults.header("mx.test", Optional.of(pass), Optional.empty(), Optional.empty(),
+                        "j\u00f6rg@sender.test", false));
+    }
+
+    @Test
+    void controlsAreReplacedEvenInUtf8() {
+        SpfVerdict odd = new SpfVerdict(SpfResult.FAIL, SpfVerdict.Identity.HELO, "evil.example",
+                "a\r\nb\u0085c\u00e9", "");
+        assertEquals("Authentication-Results: mx.test;\r\n\tspf=fail (a??b?c\u00e9) smtp.helo=evil.example\r\n",
+                AuthenticationResults.header("mx.test", Optional.of(odd), Optional.empty(), Optional.empty(),
+                        "evil.example", true));
+    }
+
+    private static DkimResult dkim(DkimResult.Reason reason, String detail, OptionalLong bodyLength, long bodyOctets) {
+        return new DkimResult(reason.status(), reason, detail, "example.org", "sel", "@example.org", "rsa-sha256", 2048,
+                bodyLength, bodyOctets, false, "AbCdEfGh");
     }
 
     @Test
@@ -84,7 +144,7 @@ class AuthenticationResultsTest {
     @Test
     void aSenderAddressThatIsNotPlainIsQuotedSoItCannotAddResults() {
         String header = AuthenticationResults.header("mx.test", Optional.of(SPF_PASS), Optional.empty(),
-                Optional.empty(), "x@[1; dmarc=pass (header.from=bank.example]");
+                Optional.empty(), "x@[1; dmarc=pass (header.from=bank.example]", false);
         assertEquals("Authentication-Results: mx.test;\r\n\tspf=pass (domain of bob@example.org designates"
                 + " 192.0.2.1 as permitted sender) smtp.mailfrom=\"x@[1; dmarc=pass (header.from=bank.example]\"\r\n",
                 header);

@@ -55,15 +55,16 @@ final class BodyCanonicalizer {
         if (canonicalization == Canonicalization.SIMPLE) {
             emitLine(message, from, to - from);
         } else {
-            emitLine(line, 0, relaxed(message, from, to));
+            relaxedLine(message, from, to);
         }
     }
 
     /**
      * RFC 6376 section 3.4.4: white space at the end of the line removed, other runs of white
-     * space made one space. Written to {@link #line}; returns the length.
+     * space made one space. The line is made in {@link #line}, grown here when too short, and
+     * emitted from it here too: no caller holds the buffer across its growth.
      */
-    private int relaxed(byte[] message, int from, int to) {
+    private void relaxedLine(byte[] message, int from, int to) {
         if (line.length < to - from) {
             line = new byte[to - from];
         }
@@ -81,7 +82,7 @@ final class BodyCanonicalizer {
             }
             line[size++] = b;
         }
-        return size;
+        emitLine(line, 0, size);
     }
 
     private void emitLine(byte[] source, int offset, int size) {

@@ -10,7 +10,8 @@ import java.util.OptionalLong;
  *
  * @param status the RFC 8601 result
  * @param reason why, in more detail than the status; {@link Reason#NONE} for a pass
- * @param detail a human-readable explanation for logs and the header's comment; empty for a pass
+ * @param detail a human-readable explanation for the log, not for the header, whose comment is the
+ *     reason's stable phrase; empty for a pass
  * @param domain the signing domain, {@code d=}, lower-cased; empty when the field was too malformed to tell
  * @param selector the selector, {@code s=}; empty when the field was too malformed to tell
  * @param identity the agent or user identifier, {@code i=} (its default {@code @d} when absent); empty
@@ -18,8 +19,8 @@ import java.util.OptionalLong;
  * @param algorithm the {@code a=} tag as written, lower-cased; empty when unknown
  * @param keyBits the size of the public key used, in bits; 0 when no key was used
  * @param bodyLength the {@code l=} tag: how many octets of the canonicalized body were signed
- * @param bodyPartiallySigned whether the body has content after the {@code l=} octets that the
- *     signature does not cover (RFC 6376 section 8.2): policy should treat that content as unsigned
+ * @param bodyOctets the length of the whole canonicalized body, signed or not; 0 unless the body
+ *     hash matched
  * @param testing whether the key record says the domain is testing DKIM ({@code t=y}, RFC 6376
  *     section 3.6.1); a failure is then reported {@link Status#NEUTRAL}
  * @param headerB the first 8 characters of {@code b=}, to tell signatures apart (RFC 6008); empty
@@ -35,7 +36,7 @@ public record DkimResult(
         String algorithm,
         int keyBits,
         OptionalLong bodyLength,
-        boolean bodyPartiallySigned,
+        long bodyOctets,
         boolean testing,
         String headerB) {
 
@@ -106,6 +107,14 @@ public record DkimResult(
         public String text() {
             return text;
         }
+    }
+
+    /**
+     * Whether the body has content after the {@code l=} octets that the signature does not cover
+     * (RFC 6376 section 8.2): policy should treat that content as unsigned.
+     */
+    public boolean bodyPartiallySigned() {
+        return bodyLength.isPresent() && bodyLength.getAsLong() < bodyOctets;
     }
 
     /** Whether the signature verified; for DMARC, only such signatures count (RFC 7489 section 4.2). */

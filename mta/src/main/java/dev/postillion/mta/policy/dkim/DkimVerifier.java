@@ -98,7 +98,7 @@ public final class DkimVerifier {
         private TagList tags;
         private DkimSignature signature;
         private DkimKey key;
-        private boolean partiallySigned;
+        private long bodyOctets;
 
         Verification(DkimMessage message, HeaderField field) {
             this.message = message;
@@ -142,16 +142,24 @@ public final class DkimVerifier {
             }
         }
 
-        /** RFC 6376 section 6.1.2; a lookup that fails outright is a temporary failure too. */
+        /**
+         * RFC 6376 section 6.1.2; a lookup that fails outright is a temporary failure too, logged
+         * here with its cause.
+         */
         private CompletableFuture<Answer> lookUpKey() {
             CompletionStage<Answer> answer;
             try {
                 answer = keys.txt(signature.keyName());
             } catch (RuntimeException e) {
-                return CompletableFuture.completedFuture(new Failed(String.valueOf(e)));
+                return CompletableFuture.completedFuture(lookupFailed(e));
             }
             return answer.toCompletableFuture()
-                    .handle((found, failure) -> failure == null ? found : new Failed(String.valueOf(failure)));
+                    .handle((found, failure) -> failure == null ? found : lookupFailed(failure));
+        }
+
+        private Answer lookupFailed(Throwable failure) {
+            LOG.warn("DKIM key lookup of {} failed", signature.keyName(), failure);
+            return new Failed("lookup of " + signature.keyName() + " failed");
         }
 
         private DkimResult checkWith(Answer answer) {
@@ -212,7 +220,7 @@ public final class DkimVerifier {
             if (!MessageDigest.isEqual(hash.digest(), signature.bodyHash())) {
                 throw new DkimException(BODY_HASH_MISMATCH, "body hash did not verify");
             }
-            partiallySigned = limit < hash.length();
+            bodyOctets = hash.length();
         }
 
         /** RFC 6376 section 6.1.3, steps 4 to 6. */
@@ -232,7 +240,7 @@ public final class DkimVerifier {
 
         private DkimResult internalError(Throwable failure) {
             LOG.warn("DKIM verification of d={} s={} failed", domain(), selector(), failure);
-            return result(Reason.INTERNAL_ERROR, String.valueOf(failure));
+            return result(Reason.INTERNAL_ERROR, "");
         }
 
         private DkimResult result(DkimException e) {
@@ -245,7 +253,7 @@ public final class DkimVerifier {
             Status status = testing && reason.status() == Status.FAIL ? Status.NEUTRAL : reason.status();
             OptionalLong bodyLength = signature == null ? OptionalLong.empty() : signature.bodyLength();
             return new DkimResult(status, reason, detail, domain(), selector(), identity(), algorithm(),
-                    key == null ? 0 : key.bits(), bodyLength, partiallySigned, testing, headerB());
+                    key == null ? 0 : key.bits(), bodyLength, bodyOctets, testing, headerB());
         }
 
         /** {@code d=}, even of a malformed signature, if it is a well-formed domain. */

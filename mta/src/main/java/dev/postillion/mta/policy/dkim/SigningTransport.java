@@ -6,6 +6,7 @@ import dev.postillion.queue.DeliveryRequest;
 import dev.postillion.queue.RecipientOutcome;
 import dev.postillion.queue.RecipientOutcome.Status;
 import dev.postillion.queue.Transport;
+import dev.postillion.queue.outbound.LineLengthLimit;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.List;
@@ -29,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * <p>Forwards (redirects, backup copies) leave unsigned: their From field was written by whoever
  * sent the original, perhaps a forger of a hosted domain whose DMARC policy let the message in,
  * and a signature would vouch for it (RFC 6376 section 5.1).
+ *
+ * <p>Lines over SMTP's 998 octets are broken first, in every message that leaves, signed or not
+ * ({@link LineLengthLimit}).
  *
  * <p>Signing (parsing, body hash, an RSA-2048 signature of about a millisecond) runs on the given
  * executor, never on the queue manager's or Netty's threads. A message of a domain whose keys
@@ -62,9 +66,19 @@ public final class SigningTransport implements Transport {
 
     @Override
     public CompletionStage<List<RecipientOutcome>> deliver(DeliveryRequest request) {
-        return CompletableFuture.supplyAsync(() -> signed(request), executor)
+        return CompletableFuture.supplyAsync(() -> signed(withinLineLimit(request)), executor)
                 .handle((signed, failure) -> failure == null ? remote.deliver(signed) : deferred(request, failure))
                 .thenCompose(outcomes -> outcomes);
+    }
+
+    /**
+     * Every message leaving over SMTP, signed or not, has its lines over 998 octets broken (RFC 5321
+     * section 4.5.3.1.6): here, before signing, so that the signature covers what is sent.
+     */
+    private static DeliveryRequest withinLineLimit(DeliveryRequest request) {
+        byte[] content = LineLengthLimit.apply(request.content());
+        return content == request.content() ? request
+                : new DeliveryRequest(request.id(), request.envelope(), request.recipients(), content);
     }
 
     /** The request with its content signed, or as it is when not ours or its From domain does not sign here. */
@@ -85,7 +99,7 @@ public final class SigningTransport implements Transport {
             byte[] content = DkimSigner.sign(message, domain.get(), domainKeys.get().keys(), clock.instant());
             return new DeliveryRequest(request.id(), request.envelope(), request.recipients(), content);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot sign for " + domain.get() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot sign for " + domain.get(), e);
         }
     }
 
@@ -104,19 +118,34 @@ public final class SigningTransport implements Transport {
         try {
             return keys.keys(owner.get());
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the DKIM keys of " + owner.get() + " do not open with the master key ("
-                    + e.getMessage() + ")", e);
+            throw new UnreadableKeys(owner.get(), e);
         }
     }
 
-    /** Our own fault: every recipient is tried again later (ARCHITECTURE rule 7). */
+    /**
+     * Our own fault: every recipient is tried again later (ARCHITECTURE rule 7). The outcome, which
+     * delay warnings and returned-mail reports quote, says what failed in the operator's words; the
+     * exception goes to the log with the queue id.
+     */
     private CompletionStage<List<RecipientOutcome>> deferred(DeliveryRequest request, Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
-        String detail = "DKIM signing failed: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage());
-        log.error("{}: {}", request.id(), detail);
+        String detail = cause instanceof UnreadableKeys unreadable
+                ? "the DKIM keys of " + unreadable.domain + " cannot be read" : "DKIM signing failed";
+        log.error("{}: {}", request.id(), detail, cause);
         return CompletableFuture.completedFuture(request.recipients().stream()
                 .map(recipient -> RecipientOutcome.local(recipient, Status.DEFERRED, "none", "4.3.0", detail))
                 .toList());
+    }
+
+    /** A domain's keys that do not open with the master key: another master key, or damaged records. */
+    private static final class UnreadableKeys extends RuntimeException {
+
+        private final String domain;
+
+        UnreadableKeys(String domain, GeneralSecurityException cause) {
+            super("the DKIM keys of " + domain + " do not open with the master key", cause);
+            this.domain = domain;
+        }
     }
 }

@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * DMARC evaluation of one message (RFC 7489 section 6.6): policy discovery with the organizational
@@ -23,6 +25,7 @@ import java.util.random.RandomGenerator;
  */
 public final class DmarcEvaluator {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DmarcEvaluator.class);
     private static final int PERCENT = 100;
 
     private final TxtLookup dns;
@@ -56,8 +59,10 @@ public final class DmarcEvaluator {
         String domain = name.get().ascii();
         return discover(domain)
                 .thenApply(found -> verdict(domain, found, spf, dkim))
-                .exceptionally(failure -> DmarcVerdict.withoutPolicy(Result.TEMPERROR, domain,
-                        "internal error: " + failure));
+                .exceptionally(failure -> {
+                    LOG.warn("DMARC evaluation of {} failed", domain, failure);
+                    return DmarcVerdict.withoutPolicy(Result.TEMPERROR, domain, "internal error");
+                });
     }
 
     /** What policy discovery gave. */
@@ -129,7 +134,32 @@ public final class DmarcEvaluator {
         if (aligned.isPresent()) {
             return new DmarcVerdict(Result.PASS, domain, policy, DmarcPolicy.NONE, aligned.get());
         }
+        Optional<String> unchecked = dkimUnchecked(domain, record, dkim).or(() -> spfUnchecked(domain, record, spf));
+        if (unchecked.isPresent()) {
+            return new DmarcVerdict(Result.TEMPERROR, domain, policy, DmarcPolicy.NONE, unchecked.get());
+        }
         return failed(domain, record, policy);
+    }
+
+    /**
+     * Section 11.2's temperror: an aligned signature whose key could not be fetched for now might
+     * pass on a later attempt, so the message has not failed; a DNS fault at the sender's side must
+     * never turn into a permanent refusal.
+     */
+    private static Optional<String> dkimUnchecked(String domain, DmarcRecord record, List<DkimResult> dkim) {
+        return dkim.stream()
+                .filter(result -> result.status() == DkimResult.Status.TEMPERROR)
+                .filter(result -> record.dkimAlignment().aligns(result.domain(), domain))
+                .findFirst()
+                .map(result -> "DKIM key of header.d=" + result.domain() + " unavailable for now");
+    }
+
+    /** The same for an aligned SPF check that could not finish for now (RFC 7208 section 2.6.6). */
+    private static Optional<String> spfUnchecked(String domain, DmarcRecord record, SpfVerdict spf) {
+        if (spf.result() != SpfResult.TEMPERROR || !record.spfAlignment().aligns(spf.domain(), domain)) {
+            return Optional.empty();
+        }
+        return Optional.of("SPF of " + spf.identity().property() + "=" + spf.domain() + " unavailable for now");
     }
 
     /** Section 3.1.2 and 4.2: SPF passed for a domain aligned with the From domain. */

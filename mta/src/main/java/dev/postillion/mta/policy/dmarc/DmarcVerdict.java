@@ -11,7 +11,9 @@ import java.util.Objects;
  * @param domain the RFC5322.From domain evaluated, lower-cased: the {@code header.from} property;
  *     as given when it is not a domain name
  * @param policy the policy the Domain Owner published for this domain ({@code p}, or {@code sp}
- *     for a subdomain); {@link DmarcPolicy#NONE} when there is no usable policy
+ *     for a subdomain); {@link DmarcPolicy#NONE} when there is no usable policy. A temperror has it
+ *     when the policy was found but an aligned SPF or DKIM check could not finish for now: the
+ *     receiver may then defer the message rather than apply the policy
  * @param disposition what to do with the message: the policy for a failing message chosen by
  *     {@code pct} sampling, the next less strict one when not chosen (section 6.6.4); always
  *     {@link DmarcPolicy#NONE} unless the result is {@link Result#FAIL}

@@ -11,6 +11,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checks whether a client may send mail for a sender: SPF, RFC 7208. Never blocks: {@link #check}
@@ -19,6 +21,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class SpfChecker {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SpfChecker.class);
     private static final String UNKNOWN = "unknown";
 
     private final SpfDns dns;
@@ -150,6 +153,7 @@ public final class SpfChecker {
             return new SpfVerdict(SpfResult.TEMPERROR, identity, sender.domain(),
                     "SPF check took longer than " + settings.timeout().toSeconds() + " s", "");
         }
-        return new SpfVerdict(SpfResult.TEMPERROR, identity, sender.domain(), "SPF check failed: " + cause, "");
+        LOG.warn("SPF check of {} failed", sender.domain(), cause);
+        return new SpfVerdict(SpfResult.TEMPERROR, identity, sender.domain(), "internal error", "");
     }
 }

@@ -77,10 +77,20 @@ class SigningTransportTest {
         List<RecipientOutcome> outcomes = deliver(new SigningTransport(remote, otherMasterKey,
                 SigningTransportTest::hosted, CLOCK, ForkJoinPool.commonPool()), "From: a@example.test", true);
         assertEquals(List.of(), handedOn);
-        String detail = "DKIM signing failed: the DKIM keys of example.test do not open with the master key"
-                + " (Tag mismatch!)";
+        String detail = "the DKIM keys of example.test cannot be read";
         assertEquals(List.of(RecipientOutcome.local(0, Status.DEFERRED, "none", "4.3.0", detail),
                 RecipientOutcome.local(1, Status.DEFERRED, "none", "4.3.0", detail)), outcomes);
+    }
+
+    /** What reaches delay warnings and reports is stable wording, never an exception's text. */
+    @Test
+    void anyOtherSigningFaultDefersWithStableWording() {
+        List<RecipientOutcome> outcomes = deliver(new SigningTransport(remote, keys, domain -> {
+            throw new IllegalStateException("java.lang.IllegalArgumentException: Input buffer too short");
+        }, CLOCK, ForkJoinPool.commonPool()), "From: a@example.test", true);
+        assertEquals(List.of(), handedOn);
+        assertEquals(List.of(RecipientOutcome.local(0, Status.DEFERRED, "none", "4.3.0", "DKIM signing failed"),
+                RecipientOutcome.local(1, Status.DEFERRED, "none", "4.3.0", "DKIM signing failed")), outcomes);
     }
 
     /**

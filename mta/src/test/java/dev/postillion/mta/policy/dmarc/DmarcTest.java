@@ -115,8 +115,32 @@ class DmarcTest {
     void onlyPassingSignaturesCount() {
         zone.add("_dmarc.example.com", "v=DMARC1; p=reject");
         List<DkimResult> dkim = List.of(dkim(Reason.BODY_HASH_MISMATCH, "example.com"),
-                dkim(Reason.DNS_FAILURE, "example.com"), dkim(Reason.NONE, "example.org"));
+                dkim(Reason.DNS_FAILURE, "example.org"), dkim(Reason.NONE, "example.org"));
         assertEquals(DmarcPolicy.REJECT, evaluate("example.com", SPF_FAIL, dkim).disposition());
+    }
+
+    @Test
+    void anAlignedSignatureWhoseKeyDnsDidNotAnswerIsATemporaryErrorNotAFailure() {
+        zone.add("_dmarc.example.com", "v=DMARC1; p=reject");
+        List<DkimResult> dkim = List.of(dkim(Reason.BODY_HASH_MISMATCH, "example.com"),
+                dkim(Reason.DNS_FAILURE, "mail.example.com"));
+        assertEquals(new DmarcVerdict(Result.TEMPERROR, "example.com", DmarcPolicy.REJECT, DmarcPolicy.NONE,
+                "DKIM key of header.d=mail.example.com unavailable for now"), evaluate("example.com", SPF_FAIL, dkim));
+    }
+
+    @Test
+    void anAlignedSpfCheckThatCouldNotFinishIsATemporaryErrorNotAFailure() {
+        zone.add("_dmarc.example.com", "v=DMARC1; p=reject");
+        assertEquals(new DmarcVerdict(Result.TEMPERROR, "example.com", DmarcPolicy.REJECT, DmarcPolicy.NONE,
+                "SPF of smtp.mailfrom=example.com unavailable for now"),
+                evaluate("example.com", spf(SpfResult.TEMPERROR, "example.com"), List.of()));
+    }
+
+    @Test
+    void aTemporaryErrorOfAnUnalignedDomainLeavesTheFailure() {
+        zone.add("_dmarc.example.com", "v=DMARC1; p=reject; adkim=s");
+        assertEquals(Result.FAIL, evaluate("example.com", spf(SpfResult.TEMPERROR, "example.org"),
+                List.of(dkim(Reason.DNS_FAILURE, "mail.example.com"))).result());
     }
 
     // --- subdomains and the organizational domain
@@ -273,7 +297,7 @@ class DmarcTest {
 
     private static DkimResult dkim(Reason reason, String domain) {
         return new DkimResult(reason.status(), reason, reason.text(), domain, "sel", "@" + domain, "rsa-sha256",
-                2048, OptionalLong.empty(), false, false, "abcdefgh");
+                2048, OptionalLong.empty(), 0, false, "abcdefgh");
     }
 
     /** A generator whose {@code nextInt(bound)} is always {@code value}. */
