@@ -179,7 +179,7 @@ class ResponderTest {
         assertEquals(List.of("Boss@Example.com", "@Partner.example", "\"a b\"@example.net"), responder.exclude());
         assertEquals("exclude entry 'boss' is neither local@domain nor @domain: address must have the form "
                 + "local-part@domain", error(() -> excluding("boss")));
-        assertEquals("exclude entry '@' is neither local@domain nor @domain: empty label in domain",
+        assertEquals("exclude entry '@' is neither local@domain nor @domain: empty domain name",
                 error(() -> excluding("@")));
         assertEquals("exclude entry '@-bad.example' is neither local@domain nor @domain: domain label starts or "
                 + "ends with a hyphen", error(() -> excluding("@-bad.example")));
