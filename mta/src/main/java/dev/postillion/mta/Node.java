@@ -63,10 +63,10 @@ import dev.postillion.queue.outbound.OutboundClient;
 import dev.postillion.queue.outbound.RemoteTransport;
 import dev.postillion.queue.outbound.SmtpClientSettings;
 import dev.postillion.queue.routing.DnsRouteResolver;
-import dev.postillion.queue.routing.DnsSettings;
-import dev.postillion.queue.routing.DnssecSettings;
-import dev.postillion.queue.routing.DnssecValidation;
-import dev.postillion.queue.routing.NameService;
+import dev.postillion.core.dns.DnsSettings;
+import dev.postillion.core.dns.DnssecSettings;
+import dev.postillion.core.dns.DnssecValidation;
+import dev.postillion.core.dns.NameService;
 import dev.postillion.queue.routing.TransportMap;
 import dev.postillion.queue.tls.TlsPolicy;
 import dev.postillion.queue.Spool;
@@ -196,7 +196,9 @@ public final class Node implements AutoCloseable {
         DeliverySchedule schedule = DeliverySchedule.from(delivery);
         StatusReports reports = new StatusReports(node.hostname(), ids, delivery.getInt("report-return-limit"),
                 schedule);
-        DnsRouteResolver dnsRoutes = new DnsRouteResolver(DnsSettings.from(config), DnssecSettings.from(config));
+        // One name service for the node: routing and the checks of mail coming in share one cache.
+        NameService dns = new NameService(DnsSettings.from(config));
+        DnsRouteResolver dnsRoutes = new DnsRouteResolver(dns, DnssecSettings.from(config));
         registerDnssecGauge(metrics, dnsRoutes);
         RemoteTransport remote = remoteTransport(system, io, config, node.hostname(), dnsRoutes);
         // Mail leaving the node is DKIM-signed on the blocking dispatcher, off the queue manager's thread.
@@ -225,7 +227,7 @@ public final class Node implements AutoCloseable {
                 node.hostname(), metrics);
         ListenerContext mxContext = new ListenerContext(ListenerRole.MX, listenerSettings.get(ListenerRole.MX),
                 tls, node.hostname(), directory, srs, greylist, spool, clock, contentPolicy,
-                authenticator(config, node.hostname(), clock, work), rates, logins,
+                authenticator(config, dns, node.hostname(), clock, work), rates, logins,
                 Postmaster.from(postillion, node.hostname()), work);
         Map<ListenerRole, SmtpListener> smtp = new EnumMap<>(ListenerRole.class);
         for (ListenerRole role : ListenerRole.values()) {
@@ -255,12 +257,10 @@ public final class Node implements AutoCloseable {
      * SPF, DKIM and DMARC of inbound mail, each unless turned off: DNS through the node's resolver
      * settings, signature checks on the blocking dispatcher, off the session threads.
      */
-    private static MessageAuthenticator authenticator(Config config, String hostname, Clock clock,
+    private static MessageAuthenticator authenticator(Config config, NameService dns, String hostname, Clock clock,
             Executor cryptography) {
         SpfSettings spf = SpfSettings.from(config);
         DkimSettings dkim = DkimSettings.from(config);
-        // One name service, so that the three checks share one resolver and one cache.
-        NameService dns = new NameService(DnsSettings.from(config));
         NameServiceTxtLookup txt = new NameServiceTxtLookup(dns);
         return new MessageAuthenticator(
                 spf.enabled() ? Optional.of(new SpfChecker(new DnsjavaSpfDns(dns), spf, hostname, clock))

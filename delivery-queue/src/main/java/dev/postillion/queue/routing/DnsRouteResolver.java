@@ -1,5 +1,11 @@
 package dev.postillion.queue.routing;
 
+import dev.postillion.core.dns.DnsAnswer;
+import dev.postillion.core.dns.DnssecSettings;
+import dev.postillion.core.dns.DnssecValidation;
+import dev.postillion.core.dns.IpLiteral;
+import dev.postillion.core.dns.NameService;
+import dev.postillion.core.dns.SecureNameService;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -55,9 +61,10 @@ public final class DnsRouteResolver implements RouteResolver {
     private final Optional<SecureNameService> secureDns;
     private final Optional<DnssecValidation> validation;
 
-    public DnsRouteResolver(DnsSettings settings, DnssecSettings dnssec) {
-        this.dns = new NameService(settings);
-        this.secureDns = dnssec.enabled() ? Optional.of(new SecureNameService(settings, dnssec)) : Optional.empty();
+    /** @param dns the node's one name service, shared with the checks of mail coming in */
+    public DnsRouteResolver(NameService dns, DnssecSettings dnssec) {
+        this.dns = dns;
+        this.secureDns = dnssec.enabled() ? Optional.of(new SecureNameService(dns.settings(), dnssec)) : Optional.empty();
         this.validation = secureDns.map(DnssecValidation::new);
     }
 

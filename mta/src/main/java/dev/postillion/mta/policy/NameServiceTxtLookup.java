@@ -1,6 +1,6 @@
 package dev.postillion.mta.policy;
 
-import dev.postillion.queue.routing.NameService;
+import dev.postillion.core.dns.NameService;
 import java.util.concurrent.CompletionStage;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;

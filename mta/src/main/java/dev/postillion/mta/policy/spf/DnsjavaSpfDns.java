@@ -1,6 +1,6 @@
 package dev.postillion.mta.policy.spf;
 
-import dev.postillion.queue.routing.NameService;
+import dev.postillion.core.dns.NameService;
 import java.net.InetAddress;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;

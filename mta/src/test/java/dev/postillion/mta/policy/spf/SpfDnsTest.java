@@ -3,9 +3,9 @@ package dev.postillion.mta.policy.spf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import dev.postillion.queue.routing.DnsSettings;
-import dev.postillion.queue.routing.NameService;
-import dev.postillion.queue.testing.TestDnsServer;
+import dev.postillion.core.dns.DnsSettings;
+import dev.postillion.core.dns.NameService;
+import dev.postillion.core.testing.TestDnsServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package dev.postillion.queue.testing;
+package dev.postillion.core.testing;
 
 import java.security.KeyPair;
 import java.time.Duration;

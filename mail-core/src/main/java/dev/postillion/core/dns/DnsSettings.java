@@ -1,4 +1,4 @@
-package dev.postillion.queue.routing;
+package dev.postillion.core.dns;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * {@code postillion.dns} settings; documented in delivery-queue's reference.conf.
+ * {@code postillion.dns} settings; documented in mail-core's reference.conf.
  *
  * @param servers the DNS servers to ask; empty for the system's (/etc/resolv.conf)
  * @param timeout how long one DNS question may take in all, over every server and attempt

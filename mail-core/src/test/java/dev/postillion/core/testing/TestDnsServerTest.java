@@ -1,4 +1,4 @@
-package dev.postillion.queue.testing;
+package dev.postillion.core.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.postillion.queue.routing;
+package dev.postillion.core.dns;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -49,7 +49,7 @@ public final class DnssecValidation {
     private final AtomicLong nextCheck = new AtomicLong();
     private volatile boolean validating;
 
-    DnssecValidation(SecureNameService secure) {
+    public DnssecValidation(SecureNameService secure) {
         this.secure = secure;
         nextCheck.set(System.nanoTime() + RECHECK.toNanos());
         check();
@@ -60,7 +60,7 @@ public final class DnssecValidation {
     }
 
     /** Once the check at start is done: whether to ask validated questions. Never fails. */
-    CompletionStage<Boolean> validating() {
+    public CompletionStage<Boolean> validating() {
         if (!validating) {
             checkIfDue();
         }
@@ -68,7 +68,7 @@ public final class DnssecValidation {
     }
 
     /** A validated question failed: perhaps the servers no longer pass DNSSEC records on. */
-    void questionFailed() {
+    public void questionFailed() {
         checkIfDue();
     }
 

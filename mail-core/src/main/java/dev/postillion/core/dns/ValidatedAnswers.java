@@ -1,6 +1,6 @@
-package dev.postillion.queue.routing;
+package dev.postillion.core.dns;
 
-import dev.postillion.queue.routing.SecureNameService.SecureAnswer;
+import dev.postillion.core.dns.SecureNameService.SecureAnswer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.postillion.queue.routing;
+package dev.postillion.core.dns;
 
 import java.util.regex.Pattern;
 
@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * @param host a host name or an IP address, without brackets
  * @param bracketed whether the host was written in brackets
  */
-record HostPort(String host, int port, boolean bracketed) {
+public record HostPort(String host, int port, boolean bracketed) {
 
     /** Host names as DNS holds them (letters, digits, hyphens; underscores for internal names). */
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
@@ -19,7 +19,7 @@ record HostPort(String host, int port, boolean bracketed) {
      * @param defaultPort the port when {@code text} gives none
      * @throws IllegalArgumentException saying what is wrong with {@code text}
      */
-    static HostPort parse(String text, int defaultPort) {
+    public static HostPort parse(String text, int defaultPort) {
         String host = text;
         String port = null;
         boolean bracketed = text.startsWith("[");
@@ -48,7 +48,7 @@ record HostPort(String host, int port, boolean bracketed) {
         return new HostPort(host, port == null ? defaultPort : port(port, text), bracketed);
     }
 
-    static boolean isHostName(String text) {
+    public static boolean isHostName(String text) {
         return HOST_NAME.matcher(text).matches();
     }
 

@@ -1,4 +1,4 @@
-package dev.postillion.queue.testing;
+package dev.postillion.core.testing;
 
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -6,11 +6,11 @@ import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 
 /** Key pairs for made-up certificates and zones: ECDSA P-256, quick to make and small on the wire. */
-final class TestKeys {
+public final class TestKeys {
 
     private TestKeys() {}
 
-    static KeyPair p256() {
+    public static KeyPair p256() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));

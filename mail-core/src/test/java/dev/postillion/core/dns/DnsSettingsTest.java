@@ -1,4 +1,4 @@
-package dev.postillion.queue.routing;
+package dev.postillion.core.dns;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,13 +1,13 @@
-package dev.postillion.queue.routing;
+package dev.postillion.core.dns;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.postillion.queue.routing.SecureNameService.SecureAnswer;
-import dev.postillion.queue.testing.SignedZone;
-import dev.postillion.queue.testing.TestDnsServer;
+import dev.postillion.core.dns.SecureNameService.SecureAnswer;
+import dev.postillion.core.testing.SignedZone;
+import dev.postillion.core.testing.TestDnsServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.postillion.queue.routing;
+package dev.postillion.core.dns;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -9,12 +9,12 @@ import org.xbill.DNS.Address;
  * An IP address written as text, told apart from a host name without asking DNS (as
  * {@link InetAddress#getByName} would for a name).
  */
-final class IpLiteral {
+public final class IpLiteral {
 
     private IpLiteral() {}
 
     /** The address {@code text} spells, IPv4 dotted quad or IPv6 (RFC 4291 section 2.2); empty for anything else. */
-    static Optional<InetAddress> parse(String text) {
+    public static Optional<InetAddress> parse(String text) {
         byte[] bytes = Address.toByteArray(text, Address.IPv4);
         if (bytes == null) {
             bytes = Address.toByteArray(text, Address.IPv6);

@@ -1,4 +1,4 @@
-package dev.postillion.queue.routing;
+package dev.postillion.core.dns;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

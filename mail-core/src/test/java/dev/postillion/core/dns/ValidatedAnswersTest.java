@@ -1,9 +1,9 @@
-package dev.postillion.queue.routing;
+package dev.postillion.core.dns;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.postillion.queue.routing.SecureNameService.SecureAnswer;
+import dev.postillion.core.dns.SecureNameService.SecureAnswer;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.postillion.queue.routing;
+package dev.postillion.core.dns;
 
 import java.net.SocketTimeoutException;
 import java.util.List;
@@ -75,7 +75,7 @@ public record DnsAnswer(String name, int type, Outcome outcome, List<Record> rec
     }
 
     /** Whether the name has no records of the type, for good: NXDOMAIN or NODATA. */
-    boolean absent() {
+    public boolean absent() {
         return outcome == Outcome.NO_SUCH_DOMAIN || outcome == Outcome.NO_DATA;
     }
 
@@ -83,7 +83,7 @@ public record DnsAnswer(String name, int type, Outcome outcome, List<Record> rec
      * Why there are no records, in Postfix's words (its dns_lookup(3) and the resolver's
      * h_errno texts), which operators and the senders of returned mail know how to read.
      */
-    String error() {
+    public String error() {
         return "Host or domain name not found. Name service error for name=" + name
                 + " type=" + Type.string(type) + ": "
                 + switch (outcome) {

@@ -1,4 +1,4 @@
-package dev.postillion.queue.routing;
+package dev.postillion.core.dns;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
@@ -12,7 +12,7 @@ import org.xbill.DNS.Type;
 
 /**
  * {@code postillion.dns.dnssec}: the trust anchors DNSSEC validation starts from; documented in
- * delivery-queue's reference.conf. No anchor, no validation: then no answer is ever secure, and
+ * mail-core's reference.conf. No anchor, no validation: then no answer is ever secure, and
  * DANE (RFC 7672) never applies.
  *
  * @param trustAnchors DS or DNSKEY records in presentation format, one per entry, such as the

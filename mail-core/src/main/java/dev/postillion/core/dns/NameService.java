@@ -1,4 +1,4 @@
-package dev.postillion.queue.routing;
+package dev.postillion.core.dns;
 
 import dev.postillion.core.DomainName;
 import java.net.InetSocketAddress;
@@ -35,11 +35,16 @@ import org.xbill.DNS.lookup.LookupSession;
 public final class NameService {
 
     private final LookupSession session;
-    private final Duration timeout;
+    private final DnsSettings settings;
 
     public NameService(DnsSettings settings) {
         this.session = LookupSession.builder().resolver(resolver(settings)).cache(new Cache(DClass.IN)).build();
-        this.timeout = settings.timeout();
+        this.settings = settings;
+    }
+
+    /** The servers asked, for the validating {@link SecureNameService} to ask the same ones. */
+    public DnsSettings settings() {
+        return settings;
     }
 
     /** The configured servers, each asked in turn, as both name services ask them. */
@@ -76,7 +81,7 @@ public final class NameService {
         // a busy node may never be: the deadline is enforced here as well.
         return session.lookupAsync(absolute.get(), type)
                 .toCompletableFuture()
-                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .orTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
                 .handle((result, failure) -> failure == null
                         ? DnsAnswer.of(name, type, result.getRecords())
                         : DnsAnswer.failed(name, type, failure));
