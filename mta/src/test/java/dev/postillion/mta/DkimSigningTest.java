@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.postillion.mta.policy.dkim.DkimResult;
-import dev.postillion.mta.policy.dkim.DkimSettings;
-import dev.postillion.mta.policy.dkim.DkimVerifier;
-import dev.postillion.mta.policy.dkim.Dkimpy;
-import dev.postillion.mta.policy.NameServiceTxtLookup;
+import dev.postillion.auth.dkim.DkimResult;
+import dev.postillion.auth.dkim.DkimSettings;
+import dev.postillion.auth.dkim.DkimVerifier;
+import dev.postillion.auth.dkim.Dkimpy;
+import dev.postillion.auth.NameServiceTxtLookup;
 import dev.postillion.mta.smtp.ListenerRole;
 import dev.postillion.core.dns.DnsSettings;
 import dev.postillion.core.dns.NameService;
