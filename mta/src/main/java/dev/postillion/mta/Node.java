@@ -24,14 +24,12 @@ import dev.postillion.mta.policy.dkim.SigningSettings;
 import dev.postillion.mta.policy.dkim.SigningTransport;
 import dev.postillion.auth.dmarc.DmarcEvaluator;
 import dev.postillion.auth.dmarc.DmarcSettings;
-import dev.postillion.auth.NameServiceTxtLookup;
 import dev.postillion.mta.policy.greylist.Greylist;
 import dev.postillion.mta.policy.greylist.GreylistSettings;
 import dev.postillion.auth.MessageAuthenticator;
 import dev.postillion.auth.OnCheckError;
 import dev.postillion.mta.policy.content.ContentPolicy;
 import dev.postillion.mta.policy.content.ContentSettings;
-import dev.postillion.auth.spf.DnsjavaSpfDns;
 import dev.postillion.auth.spf.SpfChecker;
 import dev.postillion.auth.spf.SpfSettings;
 import dev.postillion.mta.policy.limits.ClientRates;
@@ -66,6 +64,7 @@ import dev.postillion.queue.routing.DnsRouteResolver;
 import dev.postillion.core.dns.DnsSettings;
 import dev.postillion.core.dns.DnssecSettings;
 import dev.postillion.core.dns.DnssecValidation;
+import dev.postillion.core.dns.DnsjavaNameService;
 import dev.postillion.core.dns.NameService;
 import dev.postillion.queue.routing.TransportMap;
 import dev.postillion.queue.tls.TlsPolicy;
@@ -197,7 +196,7 @@ public final class Node implements AutoCloseable {
         StatusReports reports = new StatusReports(node.hostname(), ids, delivery.getInt("report-return-limit"),
                 schedule);
         // One name service for the node: routing and the checks of mail coming in share one cache.
-        NameService dns = new NameService(DnsSettings.from(config));
+        DnsjavaNameService dns = new DnsjavaNameService(DnsSettings.from(config));
         DnsRouteResolver dnsRoutes = new DnsRouteResolver(dns, DnssecSettings.from(config));
         registerDnssecGauge(metrics, dnsRoutes);
         RemoteTransport remote = remoteTransport(system, io, config, node.hostname(), dnsRoutes);
@@ -261,14 +260,13 @@ public final class Node implements AutoCloseable {
             Executor cryptography) {
         SpfSettings spf = SpfSettings.from(config);
         DkimSettings dkim = DkimSettings.from(config);
-        NameServiceTxtLookup txt = new NameServiceTxtLookup(dns);
         return new MessageAuthenticator(
-                spf.enabled() ? Optional.of(new SpfChecker(new DnsjavaSpfDns(dns), spf, hostname, clock))
+                spf.enabled() ? Optional.of(new SpfChecker(dns, spf, hostname, clock))
                         : Optional.empty(),
-                dkim.enabled() ? Optional.of(new DkimVerifier(txt, dkim, clock, cryptography))
+                dkim.enabled() ? Optional.of(new DkimVerifier(dns, dkim, clock, cryptography))
                         : Optional.empty(),
                 DmarcSettings.from(config).enabled()
-                        ? Optional.of(new DmarcEvaluator(txt))
+                        ? Optional.of(new DmarcEvaluator(dns))
                         : Optional.empty(),
                 OnCheckError.from(config));
     }

@@ -16,7 +16,7 @@ import dev.postillion.queue.routing.DnsRouteResolver;
 import dev.postillion.core.dns.DnssecValidation;
 import dev.postillion.core.dns.DnsSettings;
 import dev.postillion.core.dns.DnssecSettings;
-import dev.postillion.core.dns.NameService;
+import dev.postillion.core.dns.DnsjavaNameService;
 import dev.postillion.queue.routing.NextHop;
 import dev.postillion.queue.testing.FakeMx;
 import dev.postillion.core.testing.SignedZone;
@@ -104,7 +104,7 @@ class DaneTest {
         OutboundClient client = new OutboundClient(io, NioSocketChannel.class, "postillion.test", TestMail.smtp(""),
                 TestMail.tls(tls));
         routes = new DnsRouteResolver(
-                new NameService(new DnsSettings(List.of(new InetSocketAddress("127.0.0.1", dns.port())),
+                new DnsjavaNameService(new DnsSettings(List.of(new InetSocketAddress("127.0.0.1", dns.port())),
                         Duration.ofSeconds(5), 1)),
                 new DnssecSettings(List.of(zone.trustAnchor())));
         destinations = testKit.spawn(DestinationQueues.create(client, routes, TestMail.destination("")));

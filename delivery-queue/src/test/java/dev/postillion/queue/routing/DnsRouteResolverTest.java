@@ -10,7 +10,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.postillion.core.dns.DnsSettings;
 import dev.postillion.core.dns.DnssecSettings;
-import dev.postillion.core.dns.NameService;
+import dev.postillion.core.dns.DnsjavaNameService;
 import dev.postillion.core.testing.SignedZone;
 import dev.postillion.core.testing.TestDnsServer;
 import java.io.IOException;
@@ -247,7 +247,7 @@ class DnsRouteResolverTest {
     private SignedZone signed() {
         SignedZone zone = dns.sign("signed.test");
         dns.mx("signed.test", 10, "mx.signed.test").a("mx.signed.test", "192.0.2.1");
-        resolver = new DnsRouteResolver(new NameService(new DnsSettings(List.of(new InetSocketAddress("127.0.0.1",
+        resolver = new DnsRouteResolver(new DnsjavaNameService(new DnsSettings(List.of(new InetSocketAddress("127.0.0.1",
                 dns.port())), Duration.ofSeconds(2), 1)), new DnssecSettings(List.of(zone.trustAnchor())));
         return zone;
     }
@@ -268,7 +268,7 @@ class DnsRouteResolverTest {
         Config config = ConfigFactory.parseString("postillion.dns { servers = [\"" + dns.address() + "\"], timeout = "
                         + timeout + ", dnssec.trust-anchors = [] }")
                 .withFallback(ConfigFactory.defaultReference());
-        return new DnsRouteResolver(new NameService(DnsSettings.from(config)), DnssecSettings.from(config));
+        return new DnsRouteResolver(new DnsjavaNameService(DnsSettings.from(config)), DnssecSettings.from(config));
     }
 
     /** The route of mail to {@code domain}: MX lookup, port 25. */

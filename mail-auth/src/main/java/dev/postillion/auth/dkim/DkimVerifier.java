@@ -10,13 +10,10 @@ import static dev.postillion.auth.dkim.DkimResult.Reason.SHA1;
 import static dev.postillion.auth.dkim.DkimResult.Reason.SIGNATURE_MISMATCH;
 import static dev.postillion.auth.dkim.DkimResult.Reason.WEAK_KEY;
 
-import dev.postillion.auth.TxtLookup;
-import dev.postillion.auth.TxtLookup.Answer;
-import dev.postillion.auth.TxtLookup.Failed;
-import dev.postillion.auth.TxtLookup.Found;
-import dev.postillion.auth.TxtLookup.NotFound;
 import dev.postillion.auth.dkim.DkimResult.Reason;
 import dev.postillion.auth.dkim.DkimResult.Status;
+import dev.postillion.core.dns.DnsAnswer;
+import dev.postillion.core.dns.NameService;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -31,13 +28,14 @@ import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Type;
 
 /**
  * Verifies the DKIM signatures of a message (RFC 6376 section 6), with the algorithms RFC 8301 and
  * RFC 8463 leave valid: rsa-sha256 with keys of at least 1024 bits, and ed25519-sha256.
  *
  * <p>Nothing here blocks (ARCHITECTURE rules 1 and 2): parsing, hashing and signature checks run on
- * the given executor, key records come from an asynchronous {@link TxtLookup}, and the answer
+ * the given executor, key records come from an asynchronous {@link NameService}, and the answer
  * is a {@link CompletionStage}. The clock decides {@code x=} expiry, so tests can set it.
  */
 public final class DkimVerifier {
@@ -46,7 +44,7 @@ public final class DkimVerifier {
     private static final int HEADER_B_LENGTH = 8;
     private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/=]*");
 
-    private final TxtLookup keys;
+    private final NameService keys;
     private final DkimSettings settings;
     private final Clock clock;
     private final Executor executor;
@@ -57,7 +55,7 @@ public final class DkimVerifier {
      * @param clock the time {@code x=} is compared with
      * @param executor where parsing, hashing and cryptography run: not an actor's or Netty's thread
      */
-    public DkimVerifier(TxtLookup keys, DkimSettings settings, Clock clock, Executor executor) {
+    public DkimVerifier(NameService keys, DkimSettings settings, Clock clock, Executor executor) {
         this.keys = keys;
         this.settings = settings;
         this.clock = clock;
@@ -146,10 +144,10 @@ public final class DkimVerifier {
          * RFC 6376 section 6.1.2; a lookup that fails outright is a temporary failure too, logged
          * here with its cause.
          */
-        private CompletableFuture<Answer> lookUpKey() {
-            CompletionStage<Answer> answer;
+        private CompletableFuture<DnsAnswer> lookUpKey() {
+            CompletionStage<DnsAnswer> answer;
             try {
-                answer = keys.txt(signature.keyName());
+                answer = keys.query(signature.keyName(), Type.TXT);
             } catch (RuntimeException e) {
                 return CompletableFuture.completedFuture(lookupFailed(e));
             }
@@ -157,12 +155,12 @@ public final class DkimVerifier {
                     .handle((found, failure) -> failure == null ? found : lookupFailed(failure));
         }
 
-        private Answer lookupFailed(Throwable failure) {
+        private DnsAnswer lookupFailed(Throwable failure) {
             LOG.warn("DKIM key lookup of {} failed", signature.keyName(), failure);
-            return new Failed("lookup of " + signature.keyName() + " failed");
+            return DnsAnswer.failure(signature.keyName(), Type.TXT, "internal error");
         }
 
-        private DkimResult checkWith(Answer answer) {
+        private DkimResult checkWith(DnsAnswer answer) {
             try {
                 key = key(answer);
                 checkKey();
@@ -175,14 +173,14 @@ public final class DkimVerifier {
         }
 
         /** The first record that parses as a key; RFC 6376 section 3.6.2.2 leaves several undefined. */
-        private DkimKey key(Answer answer) throws DkimException {
-            if (answer instanceof Failed failed) {
-                throw new DkimException(DNS_FAILURE, failed.detail());
+        private DkimKey key(DnsAnswer answer) throws DkimException {
+            if (answer.outcome() == DnsAnswer.Outcome.FAILED) {
+                throw new DkimException(DNS_FAILURE, answer.detail());
             }
-            if (answer instanceof NotFound notFound) {
-                throw new DkimException(NO_KEY, notFound.detail());
+            if (answer.absent()) {
+                throw new DkimException(NO_KEY, answer.detail());
             }
-            List<String> records = ((Found) answer).records();
+            List<String> records = answer.texts();
             DkimException firstProblem = new DkimException(NO_KEY, "no TXT record at " + signature.keyName());
             for (int i = 0; i < records.size(); i++) {
                 try {

@@ -1,11 +1,12 @@
 package dev.postillion.auth.dmarc;
 
 import dev.postillion.core.DomainName;
-import dev.postillion.auth.TxtLookup;
 import dev.postillion.auth.dkim.DkimResult;
 import dev.postillion.auth.dmarc.DmarcVerdict.Result;
 import dev.postillion.auth.spf.SpfResult;
 import dev.postillion.auth.spf.SpfVerdict;
+import dev.postillion.core.dns.DnsAnswer;
+import dev.postillion.core.dns.NameService;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Type;
 
 /**
  * DMARC evaluation of one message (RFC 7489 section 6.6): policy discovery with the organizational
@@ -28,16 +30,16 @@ public final class DmarcEvaluator {
     private static final Logger LOG = LoggerFactory.getLogger(DmarcEvaluator.class);
     private static final int PERCENT = 100;
 
-    private final TxtLookup dns;
+    private final NameService dns;
     private final RandomGenerator random;
 
     /** Samples {@code pct} with {@link ThreadLocalRandom}. */
-    public DmarcEvaluator(TxtLookup dns) {
+    public DmarcEvaluator(NameService dns) {
         this(dns, () -> ThreadLocalRandom.current().nextLong());
     }
 
     /** @param random draws {@code nextInt(100)} for {@code pct} sampling; fixed in tests */
-    public DmarcEvaluator(TxtLookup dns, RandomGenerator random) {
+    public DmarcEvaluator(NameService dns, RandomGenerator random) {
         this.dns = dns;
         this.random = random;
     }
@@ -91,12 +93,12 @@ public final class DmarcEvaluator {
     /** The outcome at one name; empty when it holds no DMARC record (steps 2 and 3). */
     private CompletionStage<Optional<Discovery>> lookup(String domain) {
         String name = "_dmarc." + domain;
-        return dns.txt(name).thenApply(answer -> {
-            if (answer instanceof TxtLookup.Failed failed) {
-                return Optional.of(new NoPolicy(Result.TEMPERROR, failed.detail()));
+        return dns.query(name, Type.TXT).thenApply(answer -> {
+            if (answer.outcome() == DnsAnswer.Outcome.FAILED) {
+                return Optional.of(new NoPolicy(Result.TEMPERROR, answer.detail()));
             }
-            if (answer instanceof TxtLookup.Found found) {
-                return select(name, domain, found.records());
+            if (answer.outcome() == DnsAnswer.Outcome.RECORDS) {
+                return select(name, domain, answer.texts());
             }
             return Optional.empty();
         });

@@ -1,6 +1,8 @@
 package dev.postillion.auth.spf;
 
 import dev.postillion.auth.spf.SpfRecord.Directive;
+import dev.postillion.core.dns.DnsAnswer;
+import dev.postillion.core.dns.NameService;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,6 +11,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.xbill.DNS.Type;
 
 /**
  * One SPF check: the {@code check_host()} function of RFC 7208 section 4, applied to the client,
@@ -29,7 +32,7 @@ final class CheckHost {
     /** PTR names looked at for validation; the rest are ignored (section 4.6.4). */
     static final int MAX_PTR = 10;
 
-    private final SpfDns dns;
+    private final NameService dns;
     private final MacroString.Values values;
     private final int voidLookupLimit;
     private int dnsTerms;
@@ -57,13 +60,13 @@ final class CheckHost {
     /**
      * @param values the macro values; {@code domain} is set for each record evaluated
      */
-    CheckHost(SpfDns dns, MacroString.Values values, int voidLookupLimit) {
+    CheckHost(NameService dns, MacroString.Values values, int voidLookupLimit) {
         this.dns = dns;
         this.values = values;
         this.voidLookupLimit = voidLookupLimit;
     }
 
-    SpfDns dns() {
+    NameService dns() {
         return dns;
     }
 
@@ -77,11 +80,11 @@ final class CheckHost {
             return done(new Outcome(SpfResult.NONE, domain, malformed.get(), Optional.empty()));
         }
         String name = DomainNames.withoutFinalDot(domain);
-        return dns.txt(name).thenCompose(answer -> {
-            if (answer instanceof DnsAnswer.Failure<String> failure) {
-                throw SpfError.temporary("DNS failure looking up TXT " + name + ": " + failure.reason());
+        return dns.query(name, Type.TXT).thenCompose(answer -> {
+            if (answer.outcome() == DnsAnswer.Outcome.FAILED) {
+                throw SpfError.temporary("DNS failure looking up TXT " + name + ": " + answer.reason());
             }
-            List<String> records = answer.values().stream().filter(SpfRecord::isSpf).toList();
+            List<String> records = answer.texts().stream().filter(SpfRecord::isSpf).toList();
             if (records.isEmpty()) {
                 return done(new Outcome(SpfResult.NONE, name, "no SPF record", Optional.empty()));
             }
@@ -200,9 +203,9 @@ final class CheckHost {
     private CompletionStage<Boolean> a(Mechanism.A a, String domain) {
         return target(a.domain(), domain).thenCompose(target -> target.isEmpty()
                 ? done(false)
-                : dns.addresses(target.get(), values.client()).thenApply(answer -> {
+                : addresses(target.get()).thenApply(answer -> {
                     countIfVoid(answer);
-                    return anyWithin(required(answer, target.get()), a.ip4Prefix(), a.ip6Prefix());
+                    return anyWithin(required(answer, target.get()).addresses(), a.ip4Prefix(), a.ip6Prefix());
                 }));
     }
 
@@ -215,9 +218,9 @@ final class CheckHost {
             if (target.isEmpty()) {
                 return done(false);
             }
-            return dns.mx(target.get()).thenCompose(answer -> {
+            return dns.query(target.get(), Type.MX).thenCompose(answer -> {
                 countIfVoid(answer);
-                List<String> hosts = required(answer, target.get());
+                List<String> hosts = required(answer, target.get()).hosts();
                 if (hosts.size() > MAX_MX) {
                     throw SpfError.permanent(target.get() + " has more than " + MAX_MX + " MX records");
                 }
@@ -231,19 +234,18 @@ final class CheckHost {
      * answer makes a temperror only if no other host matches. A null MX (RFC 7505) has no address.
      */
     private CompletionStage<Boolean> mxHostsMatch(List<String> hosts, Mechanism.Mx mx) {
-        List<CompletableFuture<DnsAnswer<InetAddress>>> lookups = hosts.stream()
+        List<CompletableFuture<DnsAnswer>> lookups = hosts.stream()
                 .map(host -> DomainNames.forQuery(host)
-                        .map(name -> dns.addresses(name, values.client()).toCompletableFuture())
-                        .orElse(CompletableFuture.completedFuture(DnsAnswer.noSuchDomain())))
+                        .map(name -> addresses(name).toCompletableFuture())
+                        .orElse(CompletableFuture.completedFuture(DnsAnswer.malformed(host, addressType()))))
                 .toList();
         return CompletableFuture.allOf(lookups.toArray(CompletableFuture<?>[]::new)).thenApply(all -> {
-            List<DnsAnswer<InetAddress>> answers = lookups.stream().map(CompletableFuture::join).toList();
-            if (answers.stream().anyMatch(answer -> anyWithin(answer.values(), mx.ip4Prefix(), mx.ip6Prefix()))) {
+            List<DnsAnswer> answers = lookups.stream().map(CompletableFuture::join).toList();
+            if (answers.stream().anyMatch(answer -> anyWithin(answer.addresses(), mx.ip4Prefix(), mx.ip6Prefix()))) {
                 return true;
             }
-            answers.stream().filter(answer -> answer instanceof DnsAnswer.Failure).findFirst().ifPresent(failed -> {
-                throw SpfError.temporary("DNS failure looking up an MX host's address: "
-                        + ((DnsAnswer.Failure<InetAddress>) failed).reason());
+            answers.stream().filter(answer -> answer.outcome() == DnsAnswer.Outcome.FAILED).findFirst().ifPresent(failed -> {
+                throw SpfError.temporary("DNS failure looking up an MX host's address: " + failed.reason());
             });
             return false;
         });
@@ -268,9 +270,9 @@ final class CheckHost {
     private CompletionStage<Boolean> exists(Mechanism.Exists exists, String domain) {
         return target(Optional.of(exists.domain()), domain).thenCompose(target -> target.isEmpty()
                 ? done(false)
-                : dns.a(target.get()).thenApply(answer -> {
+                : dns.query(target.get(), Type.A).thenApply(answer -> {
                     countIfVoid(answer);
-                    return !required(answer, target.get()).isEmpty();
+                    return !required(answer, target.get()).records().isEmpty();
                 }));
     }
 
@@ -280,25 +282,25 @@ final class CheckHost {
      */
     private CompletionStage<Validation> validation() {
         if (validation == null) {
-            validation = dns.ptr(IpNetwork.reverseName(values.client())).toCompletableFuture()
+            validation = dns.query(IpNetwork.reverseName(values.client()), Type.PTR).toCompletableFuture()
                     .thenCompose(this::validate);
         }
         return validation;
     }
 
-    private CompletionStage<Validation> validate(DnsAnswer<String> ptr) {
-        List<String> candidates = ptr.values().stream().limit(MAX_PTR).toList();
+    private CompletionStage<Validation> validate(DnsAnswer ptr) {
+        List<String> candidates = ptr.hosts().stream().limit(MAX_PTR).toList();
         List<CompletableFuture<Optional<String>>> checks = new ArrayList<>();
         for (String candidate : candidates) {
             checks.add(DomainNames.forQuery(candidate)
-                    .map(name -> dns.addresses(name, values.client()).toCompletableFuture()
-                            .thenApply(answer -> answer.values().stream().anyMatch(this::isClient)
+                    .map(name -> addresses(name).toCompletableFuture()
+                            .thenApply(answer -> answer.addresses().stream().anyMatch(this::isClient)
                                     ? Optional.of(name)
                                     : Optional.<String>empty()))
                     .orElse(CompletableFuture.completedFuture(Optional.empty())));
         }
         return CompletableFuture.allOf(checks.toArray(CompletableFuture<?>[]::new)).thenApply(all -> new Validation(
-                ptr.isVoid(), checks.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList()));
+                ptr.absent(), checks.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList()));
     }
 
     /**
@@ -335,11 +337,20 @@ final class CheckHost {
     }
 
     /** The records, none for NXDOMAIN and NODATA; a DNS failure makes the check a temperror (section 5). */
-    private static <T> List<T> required(DnsAnswer<T> answer, String name) {
-        if (answer instanceof DnsAnswer.Failure<T> failure) {
-            throw SpfError.temporary("DNS failure looking up " + name + ": " + failure.reason());
+    private static DnsAnswer required(DnsAnswer answer, String name) {
+        if (answer.outcome() == DnsAnswer.Outcome.FAILED) {
+            throw SpfError.temporary("DNS failure looking up " + name + ": " + answer.reason());
         }
-        return answer.values();
+        return answer;
+    }
+
+    /** The A or AAAA records of {@code name}, whichever family the client's address is of. */
+    private CompletionStage<DnsAnswer> addresses(String name) {
+        return dns.query(name, addressType());
+    }
+
+    private int addressType() {
+        return values.client().getAddress().length == 4 ? Type.A : Type.AAAA;
     }
 
     private boolean anyWithin(List<InetAddress> addresses, int ip4Prefix, int ip6Prefix) {
@@ -366,8 +377,8 @@ final class CheckHost {
         }
     }
 
-    private void countIfVoid(DnsAnswer<?> answer) {
-        if (answer.isVoid()) {
+    private void countIfVoid(DnsAnswer answer) {
+        if (answer.absent()) {
             countVoid();
         }
     }

@@ -1,6 +1,8 @@
 package dev.postillion.auth.spf;
 
 import dev.postillion.auth.spf.SpfVerdict.Identity;
+import dev.postillion.core.dns.DnsAnswer;
+import dev.postillion.core.dns.NameService;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.List;
@@ -13,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Type;
 
 /**
  * Checks whether a client may send mail for a sender: SPF, RFC 7208. Never blocks: {@link #check}
@@ -24,7 +27,7 @@ public final class SpfChecker {
     private static final Logger LOG = LoggerFactory.getLogger(SpfChecker.class);
     private static final String UNKNOWN = "unknown";
 
-    private final SpfDns dns;
+    private final NameService dns;
     private final SpfSettings settings;
     private final String receiver;
     private final Clock clock;
@@ -34,7 +37,7 @@ public final class SpfChecker {
      *     7.2); blank for "unknown"
      * @param clock for the {@code t} macro
      */
-    public SpfChecker(SpfDns dns, SpfSettings settings, String receiver, Clock clock) {
+    public SpfChecker(NameService dns, SpfSettings settings, String receiver, Clock clock) {
         this.dns = Objects.requireNonNull(dns, "dns");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.receiver = receiver == null || receiver.isBlank() ? UNKNOWN : receiver;
@@ -123,14 +126,14 @@ public final class SpfChecker {
         }
         return check.expand(outcome.explanation().get(), outcome.domain())
                 .thenCompose(target -> DomainNames.forQuery(target)
-                        .map(name -> check.dns().txt(name).thenCompose(answer -> explain(check, outcome, answer)))
+                        .map(name -> check.dns().query(name, Type.TXT).thenCompose(answer -> explain(check, outcome, answer)))
                         .orElse(CompletableFuture.completedFuture("")))
                 .exceptionally(failure -> "")
                 .thenApply(text -> new Explained(outcome, text));
     }
 
-    private static CompletionStage<String> explain(CheckHost check, CheckHost.Outcome outcome, DnsAnswer<String> txt) {
-        List<String> records = txt.values();
+    private static CompletionStage<String> explain(CheckHost check, CheckHost.Outcome outcome, DnsAnswer txt) {
+        List<String> records = txt.texts();
         if (records.size() != 1 || !records.get(0).chars().allMatch(c -> c < 0x80)) {
             return CompletableFuture.completedFuture("");
         }

@@ -2,6 +2,7 @@ package dev.postillion.auth.dkim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.postillion.auth.TxtZone;
 import dev.postillion.auth.dkim.DkimResult.Status;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -88,7 +89,7 @@ class DkimDifferentialTest {
 
     @Test
     void weVerifyWhatDkimpySigns() throws Exception {
-        DkimZone zone = new DkimZone().add(rsa.selector() + "._domainkey." + DOMAIN, record(rsa))
+        TxtZone zone = new TxtZone().add(rsa.selector() + "._domainkey." + DOMAIN, record(rsa))
                 .add(ed25519.selector() + "._domainkey." + DOMAIN, record(ed25519));
         DkimVerifier verifier = new DkimVerifier(zone, DkimSettings.DEFAULTS, Clock.fixed(NOW, ZoneOffset.UTC),
                 Runnable::run);

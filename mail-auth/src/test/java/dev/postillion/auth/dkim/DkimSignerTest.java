@@ -3,6 +3,7 @@ package dev.postillion.auth.dkim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.postillion.auth.TxtZone;
 import dev.postillion.auth.dkim.DkimResult.Reason;
 import dev.postillion.auth.dkim.DkimResult.Status;
 import java.nio.charset.StandardCharsets;
@@ -108,7 +109,7 @@ class DkimSignerTest {
     }
 
     private static List<DkimResult> verify(byte[] message) throws Exception {
-        DkimZone zone = new DkimZone();
+        TxtZone zone = new TxtZone();
         KEYS.forEach(key -> zone.add(key.selector() + "._domainkey.example.test",
                 SigningKey.record(key.algorithm().keyType(), key.publicKeyInfo())));
         DkimVerifier verifier = new DkimVerifier(zone, DkimSettings.DEFAULTS,

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.postillion.auth.TxtZone;
 import dev.postillion.auth.dkim.DkimResult.Reason;
 import dev.postillion.auth.dkim.DkimResult.Status;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +67,7 @@ class DkimVectorsTest {
         if (!DkimTestData.present()) {
             return Stream.of(DkimTestData.missing());
         }
-        DkimZone football = new DkimZone()
+        TxtZone football = new TxtZone()
                 .add("brisbane._domainkey.football.example.com", RFC8463_BRISBANE)
                 .add("test._domainkey.football.example.com", DkimTestData.record("test.txt"));
         return Stream.of(
@@ -76,14 +77,14 @@ class DkimVectorsTest {
                 expect("rfc6376.signed.rsa.msg", "rfc6376.signed.rsa.msg", football,
                         pass("rsa-sha256", "football.example.com", "test")),
                 expect("ed25519test2.msg (Exim's prototype Ed25519)", "ed25519test2.msg",
-                        new DkimZone().add("sed._domainkey.test.ex", DkimTestData.record("eximtest.dns")),
+                        new TxtZone().add("sed._domainkey.test.ex", DkimTestData.record("eximtest.dns")),
                         pass("ed25519-sha256", "test.ex", "sed")),
                 expect("test2.message (degenerate folding)", "test2.message",
-                        new DkimZone().add("20120113._domainkey.gmail.com", GMAIL_20120113),
+                        new TxtZone().add("20120113._domainkey.gmail.com", GMAIL_20120113),
                         pass("rsa-sha256", "gmail.com", "20120113")),
                 expect("test.message.baddomain", "test.message.baddomain", football,
                         new Expected(Status.PERMERROR, Reason.MALFORMED_SIGNATURE, "", "test", "rsa-sha256")),
-                expect("message.mbox (kitterman.com's key is not in the data)", "message.mbox", new DkimZone(),
+                expect("message.mbox (kitterman.com's key is not in the data)", "message.mbox", new TxtZone(),
                         new Expected(Status.PERMERROR, Reason.NO_KEY, "kitterman.com", "2007-00", "rsa-sha256")));
     }
 
@@ -162,7 +163,7 @@ class DkimVectorsTest {
         return new Expected(Status.PASS, Reason.NONE, domain, selector, algorithm);
     }
 
-    private static DynamicTest expect(String name, String file, DkimZone zone, Expected... expected) {
+    private static DynamicTest expect(String name, String file, TxtZone zone, Expected... expected) {
         return DynamicTest.dynamicTest(name, () -> {
             List<DkimResult> results = verify(DkimTestData.message(file), zone);
             assertEquals(expected.length, results.size(), results::toString);
@@ -178,8 +179,8 @@ class DkimVectorsTest {
 
     private static void signAndVerify(String file, KeyPair keys, String canonicalization) throws Exception {
         byte[] message = DkimTestData.message(file);
-        DkimZone zone = keys.record() == null
-                ? new DkimZone().add("test._domainkey.example.com", RFC8463_BRISBANE)
+        TxtZone zone = keys.record() == null
+                ? new TxtZone().add("test._domainkey.example.com", RFC8463_BRISBANE)
                 : zone(keys.record());
         byte[] signed = signer(keys.privateKey(), message).canonicalization(canonicalization).sign(message);
         DkimResult result = verify(signed, zone).get(0); // message.mbox keeps its own signature below
@@ -204,11 +205,11 @@ class DkimVectorsTest {
         });
     }
 
-    private static DkimZone zone(String record) {
-        return new DkimZone().add("test._domainkey.example.com", DkimTestData.record(record));
+    private static TxtZone zone(String record) {
+        return new TxtZone().add("test._domainkey.example.com", DkimTestData.record(record));
     }
 
-    private static List<DkimResult> verify(byte[] message, DkimZone zone) throws Exception {
+    private static List<DkimResult> verify(byte[] message, TxtZone zone) throws Exception {
         DkimVerifier verifier = new DkimVerifier(zone, DkimSettings.DEFAULTS, NOW, ForkJoinPool.commonPool());
         return verifier.verify(message).toCompletableFuture().get(30, TimeUnit.SECONDS);
     }

@@ -2,6 +2,7 @@ package dev.postillion.auth.dmarc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.postillion.auth.TxtZone;
 import com.typesafe.config.ConfigFactory;
 import dev.postillion.auth.dkim.DkimResult;
 import dev.postillion.auth.dkim.DkimResult.Reason;
@@ -20,7 +21,7 @@ class DmarcTest {
 
     private static final SpfVerdict SPF_FAIL = spf(SpfResult.FAIL, "example.com");
 
-    private final DmarcZone zone = new DmarcZone();
+    private final TxtZone zone = new TxtZone();
 
     // --- policies
 

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import dev.postillion.core.dns.DnsAnswer;
+import dev.postillion.core.dns.NameService;
+import dev.postillion.core.testing.DnsRecords;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -17,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Type;
 
 /** What the suite does not show: identities, the verdict's texts, the overall timeout. */
 class SpfCheckerTest {
@@ -24,38 +28,19 @@ class SpfCheckerTest {
     private static final Clock CLOCK = Clock.fixed(Instant.ofEpochSecond(1_700_000_000L), ZoneOffset.UTC);
 
     /** TXT records from a map; everything else NXDOMAIN; names in {@code hanging} never answered. */
-    private record MapDns(Map<String, String> txt, List<String> hanging) implements SpfDns {
+    private record MapDns(Map<String, String> txt, List<String> hanging) implements NameService {
         @Override
-        public CompletionStage<DnsAnswer<String>> txt(String name) {
+        public CompletionStage<DnsAnswer> query(String name, int type) {
             if (hanging.contains(name)) {
                 return new CompletableFuture<>();
             }
-            return CompletableFuture.completedFuture(
-                    txt.containsKey(name) ? DnsAnswer.of(List.of(txt.get(name))) : DnsAnswer.noSuchDomain());
-        }
-
-        @Override
-        public CompletionStage<DnsAnswer<InetAddress>> a(String name) {
-            return CompletableFuture.completedFuture(DnsAnswer.noSuchDomain());
-        }
-
-        @Override
-        public CompletionStage<DnsAnswer<InetAddress>> aaaa(String name) {
-            return CompletableFuture.completedFuture(DnsAnswer.noSuchDomain());
-        }
-
-        @Override
-        public CompletionStage<DnsAnswer<String>> mx(String name) {
-            return CompletableFuture.completedFuture(DnsAnswer.noSuchDomain());
-        }
-
-        @Override
-        public CompletionStage<DnsAnswer<String>> ptr(String name) {
-            return CompletableFuture.completedFuture(DnsAnswer.noSuchDomain());
+            return CompletableFuture.completedFuture(type == Type.TXT && txt.containsKey(name)
+                    ? DnsAnswer.of(name, type, List.of(DnsRecords.txt(txt.get(name))))
+                    : new DnsAnswer(name, type, DnsAnswer.Outcome.NO_SUCH_DOMAIN, List.of(), ""));
         }
     }
 
-    private static SpfVerdict check(SpfDns dns, SpfSettings settings, InetAddress client, String helo, String from)
+    private static SpfVerdict check(NameService dns, SpfSettings settings, InetAddress client, String helo, String from)
             throws Exception {
         return new SpfChecker(dns, settings, "mx.example.net", CLOCK).check(client, helo, from)
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -1,10 +1,10 @@
 package dev.postillion.auth.spf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import dev.postillion.core.dns.DnsAnswer;
 import dev.postillion.core.dns.DnsSettings;
-import dev.postillion.core.dns.NameService;
+import dev.postillion.core.dns.DnsjavaNameService;
 import dev.postillion.core.testing.TestDnsServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,18 +19,19 @@ import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.PTRRecord;
+import org.xbill.DNS.Type;
 
-/** {@link DnsjavaSpfDns} against a real DNS server on loopback, and a whole check through it. */
+/** SPF's questions through the node's name service against a real DNS server on loopback, and a whole check. */
 class SpfDnsTest {
 
     private TestDnsServer server;
-    private DnsjavaSpfDns dns;
+    private DnsjavaNameService dns;
 
     @BeforeEach
     void start() throws Exception {
         server = TestDnsServer.start();
         InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port());
-        dns = new DnsjavaSpfDns(new NameService(new DnsSettings(List.of(address), Duration.ofSeconds(2), 1)));
+        dns = new DnsjavaNameService(new DnsSettings(List.of(address), Duration.ofSeconds(2), 1));
     }
 
     @AfterEach
@@ -41,7 +42,7 @@ class SpfDnsTest {
     @Test
     void joinsTheStringsOfEachTxtRecord() throws Exception {
         server.txt("example.com", "v=spf1 ip4:192.0.2.0/24", " -all").txt("example.com", "other");
-        List<String> records = get(dns.txt("example.com")).values();
+        List<String> records = get(dns.query("example.com", Type.TXT)).texts();
         assertEquals(2, records.size());
         assertEquals(true, records.contains("v=spf1 ip4:192.0.2.0/24 -all"));
         assertEquals(true, records.contains("other"));
@@ -51,14 +52,14 @@ class SpfDnsTest {
     @Test
     void keepsOctetsOutsideAsciiVisible() throws Exception {
         server.txt("example.com", "v=spf1 \u00E9all");
-        assertEquals(List.of("v=spf1 \u00C3\u00A9all"), get(dns.txt("example.com")).values());
+        assertEquals(List.of("v=spf1 \u00C3\u00A9all"), get(dns.query("example.com", Type.TXT)).texts());
     }
 
     @Test
     void answersAddresses() throws Exception {
         server.a("mail.example.com", "192.0.2.1").aaaa("mail.example.com", "2001:db8::1");
-        assertEquals(List.of(InetAddress.getByName("192.0.2.1")), get(dns.a("mail.example.com")).values());
-        assertEquals(List.of(InetAddress.getByName("2001:db8::1")), get(dns.aaaa("mail.example.com")).values());
+        assertEquals(List.of(InetAddress.getByName("192.0.2.1")), get(dns.query("mail.example.com", Type.A)).addresses());
+        assertEquals(List.of(InetAddress.getByName("2001:db8::1")), get(dns.query("mail.example.com", Type.AAAA)).addresses());
     }
 
     @Test
@@ -66,18 +67,18 @@ class SpfDnsTest {
         server.mx("example.com", 10, "mx1.example.com").nullMx("null.example.com");
         server.add(new PTRRecord(Name.fromString("1.2.0.192.in-addr.arpa."), DClass.IN, 300,
                 Name.fromString("mail.example.com.")));
-        assertEquals(List.of("mx1.example.com"), get(dns.mx("example.com")).values());
-        assertEquals(List.of(""), get(dns.mx("null.example.com")).values());
-        assertEquals(List.of("mail.example.com"), get(dns.ptr("1.2.0.192.in-addr.arpa")).values());
+        assertEquals(List.of("mx1.example.com"), get(dns.query("example.com", Type.MX)).hosts());
+        assertEquals(List.of(""), get(dns.query("null.example.com", Type.MX)).hosts());
+        assertEquals(List.of("mail.example.com"), get(dns.query("1.2.0.192.in-addr.arpa", Type.PTR)).hosts());
     }
 
     @Test
     void tellsNxdomainFromNodataFromFailure() throws Exception {
         server.a("exists.example.com", "192.0.2.1").servfail("broken.example.com").timeout("silent.example.com");
-        assertEquals(new DnsAnswer.NotFound<>(false), get(dns.txt("nowhere.example.com")));
-        assertEquals(new DnsAnswer.NotFound<>(true), get(dns.txt("exists.example.com")));
-        assertInstanceOf(DnsAnswer.Failure.class, get(dns.a("broken.example.com")));
-        assertInstanceOf(DnsAnswer.Failure.class, get(dns.a("silent.example.com")));
+        assertEquals(DnsAnswer.Outcome.NO_SUCH_DOMAIN, get(dns.query("nowhere.example.com", Type.TXT)).outcome());
+        assertEquals(DnsAnswer.Outcome.NO_DATA, get(dns.query("exists.example.com", Type.TXT)).outcome());
+        assertEquals(DnsAnswer.Outcome.FAILED, get(dns.query("broken.example.com", Type.A)).outcome());
+        assertEquals(DnsAnswer.Outcome.FAILED, get(dns.query("silent.example.com", Type.A)).outcome());
     }
 
     @Test

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.postillion.core.dns.NameService;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -76,7 +77,7 @@ class SpfSuiteTest {
         return tests.stream();
     }
 
-    private static void run(SpfDns dns, JsonNode test) throws Exception {
+    private static void run(NameService dns, JsonNode test) throws Exception {
         SpfChecker checker = new SpfChecker(dns, SpfSettings.DEFAULTS, "", Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
         InetAddress client = InetAddress.getByName(test.path("host").asText()); // a literal: no lookup
         SpfVerdict verdict = checker.check(client, test.path("helo").asText(), test.path("mailfrom").asText())

@@ -1,8 +1,12 @@
 package dev.postillion.auth.spf;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.postillion.core.dns.DnsAnswer;
+import dev.postillion.core.dns.NameService;
+import dev.postillion.core.testing.DnsRecords;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -12,7 +16,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.function.Function;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
 
 /**
  * The DNS of one scenario of the RFC 7208 test suite, served from its {@code zonedata}, as the suite's
@@ -30,7 +35,7 @@ import java.util.function.Function;
  * A name with no entries is NXDOMAIN, unless names below it have some (RFC 8020); a name with
  * entries but none of the type is NODATA. Answers arrive on another thread, as real ones do.
  */
-final class ZoneDataDns implements SpfDns {
+final class ZoneDataDns implements NameService {
 
     private static final String TIMEOUT = "TIMEOUT";
     private static final int MAX_CHAIN = 8;
@@ -101,62 +106,49 @@ final class ZoneDataDns implements SpfDns {
     }
 
     @Override
-    public CompletionStage<DnsAnswer<String>> txt(String name) {
-        return answer(name, "TXT", value -> value);
+    public CompletionStage<DnsAnswer> query(String name, int type) {
+        return CompletableFuture.supplyAsync(() -> lookup(name, normalized(name), type, 0), executor);
     }
 
-    @Override
-    public CompletionStage<DnsAnswer<InetAddress>> a(String name) {
-        return answer(name, "A", ZoneDataDns::address);
-    }
-
-    @Override
-    public CompletionStage<DnsAnswer<InetAddress>> aaaa(String name) {
-        return answer(name, "AAAA", ZoneDataDns::address);
-    }
-
-    @Override
-    public CompletionStage<DnsAnswer<String>> mx(String name) {
-        return answer(name, "MX", value -> value);
-    }
-
-    @Override
-    public CompletionStage<DnsAnswer<String>> ptr(String name) {
-        return answer(name, "PTR", value -> value);
-    }
-
-    private <T> CompletionStage<DnsAnswer<T>> answer(String name, String type, Function<String, T> data) {
-        return CompletableFuture.supplyAsync(() -> lookup(normalized(name), type, data, 0), executor);
-    }
-
-    private <T> DnsAnswer<T> lookup(String name, String type, Function<String, T> data, int depth) {
+    private DnsAnswer lookup(String asked, String name, int type, int depth) {
         List<Entry> entries = zone.get(name);
         if (entries == null) {
-            return exists(name) ? DnsAnswer.noData() : DnsAnswer.noSuchDomain();
+            return new DnsAnswer(asked, type, exists(name) ? DnsAnswer.Outcome.NO_DATA : DnsAnswer.Outcome.NO_SUCH_DOMAIN,
+                    List.of(), "");
         }
-        List<T> found = new ArrayList<>();
+        List<Record> found = new ArrayList<>();
         for (Entry entry : entries) {
             if (entry.type().equals(TIMEOUT)) {
                 if (found.isEmpty()) {
-                    return DnsAnswer.failure("timed out");
+                    return DnsAnswer.failure(asked, type, "timed out");
                 }
                 break;
             }
-            if (entry.type().equals(type)) {
-                found.add(data.apply(entry.value()));
+            if (entry.type().equals(Type.string(type))) {
+                found.add(record(type, entry.value()));
             }
         }
         if (!found.isEmpty()) {
-            return DnsAnswer.of(found);
+            return DnsAnswer.of(asked, type, found);
         }
         for (Entry entry : entries) {
             if (entry.type().equals("CNAME")) {
                 return depth >= MAX_CHAIN
-                        ? DnsAnswer.failure("CNAME loop")
-                        : lookup(entry.value(), type, data, depth + 1);
+                        ? DnsAnswer.failure(asked, type, "CNAME loop")
+                        : lookup(asked, entry.value(), type, depth + 1);
             }
         }
-        return DnsAnswer.noData();
+        return new DnsAnswer(asked, type, DnsAnswer.Outcome.NO_DATA, List.of(), "");
+    }
+
+    /** TXT as UTF-8, as a zone file holds the suite's text; MX and PTR: the host; A and AAAA: the address. */
+    private static Record record(int type, String value) {
+        return switch (type) {
+            case Type.TXT -> DnsRecords.txt(value.getBytes(StandardCharsets.UTF_8));
+            case Type.MX -> DnsRecords.mx(value);
+            case Type.PTR -> DnsRecords.ptr(value);
+            default -> DnsRecords.address(address(value));
+        };
     }
 
     /** A name exists if names below it have entries (RFC 8020). */

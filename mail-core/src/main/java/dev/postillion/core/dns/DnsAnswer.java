@@ -1,19 +1,27 @@
 package dev.postillion.core.dns;
 
+import java.net.InetAddress;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.lookup.NoSuchDomainException;
 import org.xbill.DNS.lookup.NoSuchRRSetException;
 import org.xbill.DNS.lookup.ServerFailedException;
 
 /**
- * What DNS said to one question, as {@link NameService} classifies it: the records, or why there are
+ * What DNS said to one question, as {@link DnsjavaNameService} classifies it: the records, or why there are
  * none. dnsjava reports most of these as exceptions; routing, SPF and DKIM need them as answers,
  * because NXDOMAIN and NODATA are facts about the name, not failures.
  *
@@ -51,7 +59,7 @@ public record DnsAnswer(String name, int type, Outcome outcome, List<Record> rec
      * gives a NODATA answer fresh from a server as an empty result (and from its cache as an
      * exception).
      */
-    static DnsAnswer of(String name, int type, List<Record> records) {
+    public static DnsAnswer of(String name, int type, List<Record> records) {
         List<Record> asked = records.stream().filter(record -> record.getType() == type).toList();
         return new DnsAnswer(name, type, asked.isEmpty() ? Outcome.NO_DATA : Outcome.RECORDS, asked, "");
     }
@@ -70,8 +78,59 @@ public record DnsAnswer(String name, int type, Outcome outcome, List<Record> rec
     }
 
     /** A name that cannot be written in DNS cannot exist there either. */
-    static DnsAnswer malformed(String name, int type) {
+    public static DnsAnswer malformed(String name, int type) {
         return new DnsAnswer(name, type, Outcome.NO_SUCH_DOMAIN, List.of(), NOT_A_NAME);
+    }
+
+    /** A failed question: no answer for now, for the reason given (quoted in results and reports). */
+    public static DnsAnswer failure(String name, int type, String reason) {
+        return new DnsAnswer(name, type, Outcome.FAILED, List.of(), reason);
+    }
+
+    /**
+     * The TXT records, each one's strings joined without separator, one char per octet
+     * (ISO-8859-1), as SPF (RFC 7208 section 3.3) and DKIM (RFC 6376 section 3.6.2.2) read them:
+     * octets outside ASCII stay visible to their parsers instead of being decoded.
+     */
+    public List<String> texts() {
+        return records.stream().map(record -> {
+            StringBuilder text = new StringBuilder();
+            for (byte[] string : ((TXTRecord) record).getStringsAsByteArrays()) {
+                text.append(new String(string, StandardCharsets.ISO_8859_1));
+            }
+            return text.toString();
+        }).toList();
+    }
+
+    /** The addresses of A or AAAA records. */
+    public List<InetAddress> addresses() {
+        return records.stream()
+                .map(record -> record instanceof ARecord a ? a.getAddress() : ((AAAARecord) record).getAddress())
+                .toList();
+    }
+
+    /**
+     * The names MX records (their exchanges) or PTR records point to, in the order DNS gave them,
+     * without the final dot; the root (a null MX, RFC 7505) as the empty string.
+     */
+    public List<String> hosts() {
+        return records.stream()
+                .map(record -> record instanceof MXRecord mx ? mx.getTarget() : ((PTRRecord) record).getTarget())
+                .map(host -> host.equals(Name.root) ? "" : host.toString(true))
+                .toList();
+    }
+
+    /**
+     * Why there are no records, in the words of the checks of mail coming in (DKIM and DMARC
+     * results, Authentication-Results comments); empty for records.
+     */
+    public String detail() {
+        return switch (outcome) {
+            case RECORDS -> "";
+            case NO_DATA -> "no " + Type.string(type) + " record at " + name;
+            case NO_SUCH_DOMAIN -> reason.isEmpty() ? name + " does not exist" : reason + ": " + name;
+            case FAILED -> "DNS lookup of " + name + " failed: " + reason;
+        };
     }
 
     /** Whether the name has no records of the type, for good: NXDOMAIN or NODATA. */

@@ -34,7 +34,7 @@ import org.xbill.DNS.dnssec.ValidatingResolver;
  *
  * <p>An answer is <em>secure</em> when its whole chain verifies (the resolver sets AD); a zone
  * below no trust anchor, or below a proven unsigned delegation, is <em>insecure</em>: its answers
- * come as from {@link NameService}, just not secure. A <em>bogus</em> answer (signatures that do
+ * come as from {@link DnsjavaNameService}, just not secure. A <em>bogus</em> answer (signatures that do
  * not verify, a chain that breaks) is a failed question, as a validating resolver answers it with
  * SERVFAIL: it may be an attack, and is never taken as data.
  *
@@ -78,8 +78,8 @@ public final class SecureNameService {
         if (!dnssec.enabled()) {
             throw new IllegalArgumentException("DNSSEC needs a trust anchor");
         }
-        this.resolver = new ValidatingResolver(NameService.resolver(settings));
-        this.plain = NameService.resolver(settings);
+        this.resolver = new ValidatingResolver(DnsjavaNameService.resolver(settings));
+        this.plain = DnsjavaNameService.resolver(settings);
         plain.setEDNS(0, 0, ExtendedFlags.DO); // RFC 3225: DNSSEC records wanted
         try {
             resolver.loadTrustAnchors(new ByteArrayInputStream(dnssec.zoneFile().getBytes(StandardCharsets.US_ASCII)));
@@ -105,7 +105,7 @@ public final class SecureNameService {
     }
 
     private CompletionStage<Anchor> signaturesPassedOn() {
-        Message question = Message.newQuery(Record.newRecord(NameService.absolute(anchorZone).orElseThrow(),
+        Message question = Message.newQuery(Record.newRecord(DnsjavaNameService.absolute(anchorZone).orElseThrow(),
                 Type.DNSKEY, DClass.IN));
         return plain.sendAsync(question)
                 .toCompletableFuture()
@@ -126,7 +126,7 @@ public final class SecureNameService {
      * @return the answer; the stage never fails
      */
     public CompletionStage<SecureAnswer> query(String name, int type) {
-        Optional<Name> absolute = NameService.absolute(name);
+        Optional<Name> absolute = DnsjavaNameService.absolute(name);
         if (absolute.isEmpty()) {
             return CompletableFuture.completedFuture(new SecureAnswer(DnsAnswer.malformed(name, type), false));
         }
