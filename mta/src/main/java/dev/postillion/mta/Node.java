@@ -16,24 +16,22 @@ import dev.postillion.mailbox.Mailboxes;
 import dev.postillion.mailbox.Router;
 import dev.postillion.mailbox.srs.Srs;
 import dev.postillion.mailbox.srs.SrsSecret;
-import dev.postillion.mta.policy.dkim.DkimSettings;
-import dev.postillion.mta.policy.dkim.DkimVerifier;
+import dev.postillion.auth.dkim.DkimSettings;
+import dev.postillion.auth.dkim.DkimVerifier;
 import dev.postillion.mta.policy.dkim.DomainKeyStore;
 import dev.postillion.mta.policy.dkim.MasterKey;
 import dev.postillion.mta.policy.dkim.SigningSettings;
 import dev.postillion.mta.policy.dkim.SigningTransport;
-import dev.postillion.mta.policy.dmarc.DmarcEvaluator;
-import dev.postillion.mta.policy.dmarc.DmarcSettings;
-import dev.postillion.mta.policy.NameServiceTxtLookup;
+import dev.postillion.auth.dmarc.DmarcEvaluator;
+import dev.postillion.auth.dmarc.DmarcSettings;
 import dev.postillion.mta.policy.greylist.Greylist;
 import dev.postillion.mta.policy.greylist.GreylistSettings;
-import dev.postillion.mta.policy.MessageAuthenticator;
-import dev.postillion.mta.policy.OnCheckError;
+import dev.postillion.auth.MessageAuthenticator;
+import dev.postillion.auth.OnCheckError;
 import dev.postillion.mta.policy.content.ContentPolicy;
 import dev.postillion.mta.policy.content.ContentSettings;
-import dev.postillion.mta.policy.spf.DnsjavaSpfDns;
-import dev.postillion.mta.policy.spf.SpfChecker;
-import dev.postillion.mta.policy.spf.SpfSettings;
+import dev.postillion.auth.spf.SpfChecker;
+import dev.postillion.auth.spf.SpfSettings;
 import dev.postillion.mta.policy.limits.ClientRates;
 import dev.postillion.mta.policy.limits.LimitSettings;
 import dev.postillion.mta.smtp.ConnectionLimits;
@@ -63,10 +61,11 @@ import dev.postillion.queue.outbound.OutboundClient;
 import dev.postillion.queue.outbound.RemoteTransport;
 import dev.postillion.queue.outbound.SmtpClientSettings;
 import dev.postillion.queue.routing.DnsRouteResolver;
-import dev.postillion.queue.routing.DnsSettings;
-import dev.postillion.queue.routing.DnssecSettings;
-import dev.postillion.queue.routing.DnssecValidation;
-import dev.postillion.queue.routing.NameService;
+import dev.postillion.core.dns.DnsSettings;
+import dev.postillion.core.dns.DnssecSettings;
+import dev.postillion.core.dns.DnssecValidation;
+import dev.postillion.core.dns.DnsjavaNameService;
+import dev.postillion.core.dns.NameService;
 import dev.postillion.queue.routing.TransportMap;
 import dev.postillion.queue.tls.TlsPolicy;
 import dev.postillion.queue.Spool;
@@ -196,7 +195,9 @@ public final class Node implements AutoCloseable {
         DeliverySchedule schedule = DeliverySchedule.from(delivery);
         StatusReports reports = new StatusReports(node.hostname(), ids, delivery.getInt("report-return-limit"),
                 schedule);
-        DnsRouteResolver dnsRoutes = new DnsRouteResolver(DnsSettings.from(config), DnssecSettings.from(config));
+        // One name service for the node: routing and the checks of mail coming in share one cache.
+        DnsjavaNameService dns = new DnsjavaNameService(DnsSettings.from(config));
+        DnsRouteResolver dnsRoutes = new DnsRouteResolver(dns, DnssecSettings.from(config));
         registerDnssecGauge(metrics, dnsRoutes);
         RemoteTransport remote = remoteTransport(system, io, config, node.hostname(), dnsRoutes);
         // Mail leaving the node is DKIM-signed on the blocking dispatcher, off the queue manager's thread.
@@ -225,7 +226,7 @@ public final class Node implements AutoCloseable {
                 node.hostname(), metrics);
         ListenerContext mxContext = new ListenerContext(ListenerRole.MX, listenerSettings.get(ListenerRole.MX),
                 tls, node.hostname(), directory, srs, greylist, spool, clock, contentPolicy,
-                authenticator(config, node.hostname(), clock, work), rates, logins,
+                authenticator(config, dns, node.hostname(), clock, work), rates, logins,
                 Postmaster.from(postillion, node.hostname()), work);
         Map<ListenerRole, SmtpListener> smtp = new EnumMap<>(ListenerRole.class);
         for (ListenerRole role : ListenerRole.values()) {
@@ -255,20 +256,17 @@ public final class Node implements AutoCloseable {
      * SPF, DKIM and DMARC of inbound mail, each unless turned off: DNS through the node's resolver
      * settings, signature checks on the blocking dispatcher, off the session threads.
      */
-    private static MessageAuthenticator authenticator(Config config, String hostname, Clock clock,
+    private static MessageAuthenticator authenticator(Config config, NameService dns, String hostname, Clock clock,
             Executor cryptography) {
         SpfSettings spf = SpfSettings.from(config);
         DkimSettings dkim = DkimSettings.from(config);
-        // One name service, so that the three checks share one resolver and one cache.
-        NameService dns = new NameService(DnsSettings.from(config));
-        NameServiceTxtLookup txt = new NameServiceTxtLookup(dns);
         return new MessageAuthenticator(
-                spf.enabled() ? Optional.of(new SpfChecker(new DnsjavaSpfDns(dns), spf, hostname, clock))
+                spf.enabled() ? Optional.of(new SpfChecker(dns, spf, hostname, clock))
                         : Optional.empty(),
-                dkim.enabled() ? Optional.of(new DkimVerifier(txt, dkim, clock, cryptography))
+                dkim.enabled() ? Optional.of(new DkimVerifier(dns, dkim, clock, cryptography))
                         : Optional.empty(),
                 DmarcSettings.from(config).enabled()
-                        ? Optional.of(new DmarcEvaluator(txt))
+                        ? Optional.of(new DmarcEvaluator(dns))
                         : Optional.empty(),
                 OnCheckError.from(config));
     }

@@ -9,14 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.postillion.mta.policy.dkim.DkimResult;
-import dev.postillion.mta.policy.dkim.DkimSettings;
-import dev.postillion.mta.policy.dkim.DkimVerifier;
-import dev.postillion.mta.policy.dkim.Dkimpy;
-import dev.postillion.mta.policy.NameServiceTxtLookup;
+import dev.postillion.auth.dkim.DkimResult;
+import dev.postillion.auth.dkim.DkimSettings;
+import dev.postillion.auth.dkim.DkimVerifier;
+import dev.postillion.auth.dkim.Dkimpy;
 import dev.postillion.mta.smtp.ListenerRole;
-import dev.postillion.queue.routing.DnsSettings;
-import dev.postillion.queue.routing.NameService;
+import dev.postillion.core.dns.DnsSettings;
+import dev.postillion.core.dns.DnsjavaNameService;
 import dev.postillion.queue.testing.FakeMx.Transaction;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -317,9 +316,9 @@ class DkimSigningTest extends NodeInRemoteWorld {
         for (JsonNode record : records) {
             world.dns().txt(record.get("name").asText(), txtStrings(record.get("value").asText()));
         }
-        NameService dns = new NameService(new DnsSettings(
+        DnsjavaNameService dns = new DnsjavaNameService(new DnsSettings(
                 List.of(new InetSocketAddress("127.0.0.1", world.dns().port())), Duration.ofSeconds(5), 2));
-        DkimVerifier verifier = new DkimVerifier(new NameServiceTxtLookup(dns), DkimSettings.DEFAULTS, Clock.systemUTC(),
+        DkimVerifier verifier = new DkimVerifier(dns, DkimSettings.DEFAULTS, Clock.systemUTC(),
                 ForkJoinPool.commonPool());
         return verifier.verify(received.content()).toCompletableFuture().get(15, TimeUnit.SECONDS);
     }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.postillion.queue.testing.TestDnsServer;
+import dev.postillion.core.testing.TestDnsServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;

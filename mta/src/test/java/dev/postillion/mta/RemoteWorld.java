@@ -2,7 +2,7 @@ package dev.postillion.mta;
 
 import com.typesafe.config.ConfigUtil;
 import dev.postillion.queue.testing.FakeMx;
-import dev.postillion.queue.testing.TestDnsServer;
+import dev.postillion.core.testing.TestDnsServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,5 +1,11 @@
 package dev.postillion.queue.routing;
 
+import dev.postillion.core.dns.DnsAnswer;
+import dev.postillion.core.dns.DnssecSettings;
+import dev.postillion.core.dns.DnssecValidation;
+import dev.postillion.core.dns.IpLiteral;
+import dev.postillion.core.dns.DnsjavaNameService;
+import dev.postillion.core.dns.SecureNameService;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -38,7 +44,7 @@ import org.xbill.DNS.Type;
  * <p>With DNSSEC on ({@code postillion.dns.dnssec.trust-anchors}), the MX records are asked through
  * the validating {@link SecureNameService}, and when they are secure, each MX host's TLSA records
  * too (RFC 7672 section 2.2), so that the TLS client can apply DANE. Addresses always come from
- * the caching {@link NameService}: an insecure domain, nearly all of them, costs one validated
+ * the caching {@link DnsjavaNameService}: an insecure domain, nearly all of them, costs one validated
  * question, the MX one. Validated answers are kept for their TTL by {@link SecureNameService}, so
  * a domain routed again within it asks nothing. The TLSA records of every MX host are asked with
  * its addresses, before the route is returned, not only of the host about to be tried: a cached
@@ -50,14 +56,15 @@ import org.xbill.DNS.Type;
  */
 public final class DnsRouteResolver implements RouteResolver {
 
-    private final NameService dns;
+    private final DnsjavaNameService dns;
     /** Empty when DNSSEC is off. */
     private final Optional<SecureNameService> secureDns;
     private final Optional<DnssecValidation> validation;
 
-    public DnsRouteResolver(DnsSettings settings, DnssecSettings dnssec) {
-        this.dns = new NameService(settings);
-        this.secureDns = dnssec.enabled() ? Optional.of(new SecureNameService(settings, dnssec)) : Optional.empty();
+    /** @param dns the node's one name service, shared with the checks of mail coming in */
+    public DnsRouteResolver(DnsjavaNameService dns, DnssecSettings dnssec) {
+        this.dns = dns;
+        this.secureDns = dnssec.enabled() ? Optional.of(new SecureNameService(dns.settings(), dnssec)) : Optional.empty();
         this.validation = secureDns.map(DnssecValidation::new);
     }
 

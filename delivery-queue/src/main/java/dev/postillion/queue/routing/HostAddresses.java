@@ -1,5 +1,6 @@
 package dev.postillion.queue.routing;
 
+import dev.postillion.core.dns.DnsAnswer;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.stream.Stream;

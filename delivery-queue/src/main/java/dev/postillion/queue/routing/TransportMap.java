@@ -1,5 +1,6 @@
 package dev.postillion.queue.routing;
 
+import dev.postillion.core.dns.HostPort;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import dev.postillion.core.DomainName;

@@ -13,13 +13,14 @@ import dev.postillion.queue.RecipientOutcome.Status;
 import dev.postillion.queue.TransportSecurity;
 import dev.postillion.queue.TransportSecurity.Dane;
 import dev.postillion.queue.routing.DnsRouteResolver;
-import dev.postillion.queue.routing.DnssecValidation;
-import dev.postillion.queue.routing.DnsSettings;
-import dev.postillion.queue.routing.DnssecSettings;
+import dev.postillion.core.dns.DnssecValidation;
+import dev.postillion.core.dns.DnsSettings;
+import dev.postillion.core.dns.DnssecSettings;
+import dev.postillion.core.dns.DnsjavaNameService;
 import dev.postillion.queue.routing.NextHop;
 import dev.postillion.queue.testing.FakeMx;
-import dev.postillion.queue.testing.SignedZone;
-import dev.postillion.queue.testing.TestDnsServer;
+import dev.postillion.core.testing.SignedZone;
+import dev.postillion.core.testing.TestDnsServer;
 import dev.postillion.queue.testing.TlsIdentity;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -103,7 +104,8 @@ class DaneTest {
         OutboundClient client = new OutboundClient(io, NioSocketChannel.class, "postillion.test", TestMail.smtp(""),
                 TestMail.tls(tls));
         routes = new DnsRouteResolver(
-                new DnsSettings(List.of(new InetSocketAddress("127.0.0.1", dns.port())), Duration.ofSeconds(5), 1),
+                new DnsjavaNameService(new DnsSettings(List.of(new InetSocketAddress("127.0.0.1", dns.port())),
+                        Duration.ofSeconds(5), 1)),
                 new DnssecSettings(List.of(zone.trustAnchor())));
         destinations = testKit.spawn(DestinationQueues.create(client, routes, TestMail.destination("")));
         transport = new RemoteTransport(destinations, domain -> new NextHop(domain, mx.port(), true), 50);

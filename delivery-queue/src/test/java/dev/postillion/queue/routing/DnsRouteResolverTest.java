@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.postillion.queue.testing.SignedZone;
-import dev.postillion.queue.testing.TestDnsServer;
+import dev.postillion.core.dns.DnsSettings;
+import dev.postillion.core.dns.DnssecSettings;
+import dev.postillion.core.dns.DnsjavaNameService;
+import dev.postillion.core.testing.SignedZone;
+import dev.postillion.core.testing.TestDnsServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -244,8 +247,8 @@ class DnsRouteResolverTest {
     private SignedZone signed() {
         SignedZone zone = dns.sign("signed.test");
         dns.mx("signed.test", 10, "mx.signed.test").a("mx.signed.test", "192.0.2.1");
-        resolver = new DnsRouteResolver(new DnsSettings(List.of(new InetSocketAddress("127.0.0.1", dns.port())),
-                Duration.ofSeconds(2), 1), new DnssecSettings(List.of(zone.trustAnchor())));
+        resolver = new DnsRouteResolver(new DnsjavaNameService(new DnsSettings(List.of(new InetSocketAddress("127.0.0.1",
+                dns.port())), Duration.ofSeconds(2), 1)), new DnssecSettings(List.of(zone.trustAnchor())));
         return zone;
     }
 
@@ -265,7 +268,7 @@ class DnsRouteResolverTest {
         Config config = ConfigFactory.parseString("postillion.dns { servers = [\"" + dns.address() + "\"], timeout = "
                         + timeout + ", dnssec.trust-anchors = [] }")
                 .withFallback(ConfigFactory.defaultReference());
-        return new DnsRouteResolver(DnsSettings.from(config), DnssecSettings.from(config));
+        return new DnsRouteResolver(new DnsjavaNameService(DnsSettings.from(config)), DnssecSettings.from(config));
     }
 
     /** The route of mail to {@code domain}: MX lookup, port 25. */

@@ -1,5 +1,6 @@
 package dev.postillion.queue.testing;
 
+import dev.postillion.core.testing.TestKeys;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;

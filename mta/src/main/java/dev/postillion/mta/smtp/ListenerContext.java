@@ -2,7 +2,7 @@ package dev.postillion.mta.smtp;
 
 import dev.postillion.mailbox.Directory;
 import dev.postillion.mailbox.srs.Srs;
-import dev.postillion.mta.policy.MessageAuthenticator;
+import dev.postillion.auth.MessageAuthenticator;
 import dev.postillion.mta.policy.content.ContentPolicy;
 import dev.postillion.mta.policy.greylist.Greylist;
 import dev.postillion.mta.policy.limits.ClientRates;

@@ -12,22 +12,22 @@ import dev.postillion.core.MutableClock;
 import dev.postillion.core.QueueIdGenerator;
 import dev.postillion.core.Store;
 import dev.postillion.core.TestStores;
-import dev.postillion.mta.policy.MessageAuthenticator;
-import dev.postillion.mta.policy.OnCheckError;
-import dev.postillion.mta.policy.TxtLookup;
+import dev.postillion.auth.MessageAuthenticator;
+import dev.postillion.auth.OnCheckError;
 import dev.postillion.mta.policy.content.ContentPolicy;
 import dev.postillion.mta.policy.content.ContentSettings;
-import dev.postillion.mta.policy.dkim.DkimSettings;
-import dev.postillion.mta.policy.dkim.DkimVerifier;
-import dev.postillion.mta.policy.dmarc.DmarcEvaluator;
-import dev.postillion.mta.policy.spf.DnsjavaSpfDns;
-import dev.postillion.mta.policy.spf.SpfChecker;
-import dev.postillion.mta.policy.spf.SpfSettings;
+import dev.postillion.auth.dkim.DkimSettings;
+import dev.postillion.auth.dkim.DkimVerifier;
+import dev.postillion.auth.dmarc.DmarcEvaluator;
+import dev.postillion.auth.spf.SpfChecker;
+import dev.postillion.auth.spf.SpfSettings;
 import dev.postillion.queue.Spool;
 import dev.postillion.queue.SpoolStore;
-import dev.postillion.queue.routing.DnsSettings;
-import dev.postillion.queue.routing.NameService;
-import dev.postillion.queue.testing.TestDnsServer;
+import dev.postillion.core.dns.DnsAnswer;
+import dev.postillion.core.dns.DnsSettings;
+import dev.postillion.core.dns.DnsjavaNameService;
+import dev.postillion.core.dns.NameService;
+import dev.postillion.core.testing.TestDnsServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +57,7 @@ class MessagePolicyTest {
     private static final Executor REFUSING_POOL = task -> {
         throw new RejectedExecutionException("pool shut down");
     };
-    private static final TxtLookup THROWING_DNS = name -> {
+    private static final NameService THROWING_DNS = (name, type) -> {
         throw new IllegalStateException("resolver bug");
     };
     private static final byte[] CONTENT = "From: bob@sender.example\r\nSubject: hi\r\n\r\nhello\r\n"
@@ -97,8 +97,8 @@ class MessagePolicyTest {
 
     @Test
     void checksThatCannotStartDeferTheMessageToo() throws Exception {
-        assertDeferred(admit(ConfigFactory.empty(), name -> CompletableFuture.completedFuture(
-                new TxtLookup.NotFound("no record")), REFUSING_POOL));
+        assertDeferred(admit(ConfigFactory.empty(), (name, type) -> CompletableFuture.completedFuture(
+                DnsAnswer.malformed(name, type)), REFUSING_POOL));
     }
 
     @Test
@@ -119,11 +119,11 @@ class MessagePolicyTest {
     }
 
     /** SPF, DKIM and DMARC on: DKIM and DMARC ask {@code txt}, DKIM verifies on {@code verifying}. */
-    private MessagePolicy.Outcome admit(Config overrides, TxtLookup txt, Executor verifying) throws Exception {
+    private MessagePolicy.Outcome admit(Config overrides, NameService txt, Executor verifying) throws Exception {
         Config config = overrides.withFallback(ConfigFactory.parseMap(Map.of("postillion.dns.servers",
                 List.of(dns.address())))).withFallback(ConfigFactory.defaultReference()).resolve();
         Config postillion = config.getConfig("postillion");
-        SpfChecker spf = new SpfChecker(new DnsjavaSpfDns(new NameService(DnsSettings.from(config))),
+        SpfChecker spf = new SpfChecker(new DnsjavaNameService(DnsSettings.from(config)),
                 SpfSettings.from(config), "mx.test", clock);
         MessageAuthenticator authenticator = new MessageAuthenticator(Optional.of(spf),
                 Optional.of(new DkimVerifier(txt, DkimSettings.from(config), clock, verifying)),

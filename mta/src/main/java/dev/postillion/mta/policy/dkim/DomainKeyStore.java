@@ -1,5 +1,8 @@
 package dev.postillion.mta.policy.dkim;
 
+import dev.postillion.auth.dkim.KeyType;
+import dev.postillion.auth.dkim.SigningAlgorithm;
+import dev.postillion.auth.dkim.SigningKey;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.postillion.admin.DkimAdmin;

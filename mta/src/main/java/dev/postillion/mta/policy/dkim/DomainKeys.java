@@ -1,5 +1,7 @@
 package dev.postillion.mta.policy.dkim;
 
+import dev.postillion.auth.dkim.SigningAlgorithm;
+import dev.postillion.auth.dkim.SigningKey;
 import java.time.Instant;
 import java.util.List;
 

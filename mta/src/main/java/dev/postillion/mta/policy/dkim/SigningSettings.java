@@ -1,5 +1,9 @@
 package dev.postillion.mta.policy.dkim;
 
+import dev.postillion.auth.dkim.DkimException;
+import dev.postillion.auth.dkim.DomainNames;
+import dev.postillion.auth.dkim.KeyType;
+import dev.postillion.auth.dkim.SigningAlgorithm;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.nio.file.Path;

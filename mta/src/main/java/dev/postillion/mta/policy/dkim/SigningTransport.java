@@ -1,7 +1,10 @@
 package dev.postillion.mta.policy.dkim;
 
+import dev.postillion.auth.dkim.DkimMessage;
+import dev.postillion.auth.dkim.DkimSigner;
+import dev.postillion.auth.dkim.HeaderField;
+import dev.postillion.auth.dmarc.AuthorDomain;
 import dev.postillion.core.Envelope;
-import dev.postillion.mta.policy.dmarc.AuthorDomain;
 import dev.postillion.queue.DeliveryRequest;
 import dev.postillion.queue.RecipientOutcome;
 import dev.postillion.queue.RecipientOutcome.Status;

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.postillion.auth.dkim.SigningAlgorithm;
+import dev.postillion.auth.dkim.SigningKey;
 import dev.postillion.admin.DkimAdmin.DomainRecords;
 import dev.postillion.admin.DkimAdmin.Generation;
 import dev.postillion.admin.DkimAdmin.KeyRecord;
