@@ -69,11 +69,11 @@ final class DirectoryStore implements AutoCloseable {
     }
 
     <T> Optional<T> read(byte[] key, Parser<T> parser) {
-        return Optional.ofNullable(store.get(StoreFamily.DIRECTORY, key)).map(bytes -> parse(parser, bytes));
+        return Optional.ofNullable(store.readBlocking(StoreFamily.DIRECTORY, key).orElse(null)).map(bytes -> parse(parser, bytes));
     }
 
     List<Store.KeyValue> prefix(byte[] prefix, int limit) {
-        return store.prefix(StoreFamily.DIRECTORY, prefix, limit);
+        return store.prefixBlocking(StoreFamily.DIRECTORY, prefix, limit);
     }
 
     /** The domain, or NOT_FOUND; INVALID for an alias domain, whose addresses live at its primary. */

@@ -34,7 +34,7 @@ public final class ResponderMemory {
      * @param sender the envelope sender as {@link IncomingMessage#sender()} gives it
      */
     public Optional<Instant> lastReply(String address, String sender) {
-        byte[] value = store.get(StoreFamily.RESPONDER_MEMORY, key(address, sender));
+        byte[] value = store.readBlocking(StoreFamily.RESPONDER_MEMORY, key(address, sender)).orElse(null);
         return value == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(ByteBuffer.wrap(value).getLong()));
     }
 
@@ -60,7 +60,7 @@ public final class ResponderMemory {
      */
     public void forgetBefore(StoreBatch batch, String address, Instant cutoff) {
         byte[] prefix = Keys.text(lower(address));
-        for (Store.KeyValue entry : store.prefix(StoreFamily.RESPONDER_MEMORY, prefix, Integer.MAX_VALUE)) {
+        for (Store.KeyValue entry : store.prefixBlocking(StoreFamily.RESPONDER_MEMORY, prefix, Integer.MAX_VALUE)) {
             if (ByteBuffer.wrap(entry.value()).getLong() < cutoff.toEpochMilli()) {
                 batch.delete(StoreFamily.RESPONDER_MEMORY, entry.key());
             }

@@ -227,7 +227,7 @@ public final class Greylist implements GreylistAdmin {
             return Optional.empty();
         }
         NetworkRecord network = GreylistNetwork.read(
-                store.get(StoreFamily.GREYLIST, GreylistNetwork.networkStoreKey(triplet.network())));
+                store.readBlocking(StoreFamily.GREYLIST, GreylistNetwork.networkStoreKey(triplet.network())).orElse(null));
         if (network.getPasses() >= settings.autoWhitelist()
                 && !GreylistNetwork.lapsed(network, clock.millis(), settings.maxAge())) {
             return Optional.of("network " + triplet.network() + " auto-whitelisted");
@@ -242,7 +242,7 @@ public final class Greylist implements GreylistAdmin {
         // The smallest key after "t/<after>" is "t/<after>" followed by 0x00.
         byte[] from = utf8(TRIPLETS + after.map(key -> key + "\u0000").orElse(""));
         byte[] to = Keys.prefixEnd(utf8(TRIPLETS));
-        return store.range(StoreFamily.GREYLIST, from, to, limit).stream()
+        return store.rangeBlocking(StoreFamily.GREYLIST, from, to, limit).stream()
                 .map(entry -> tripletOf(text(entry.key()).substring(TRIPLETS.length()),
                         GreylistTriplet.read(entry.value())))
                 .toList();
@@ -257,7 +257,7 @@ public final class Greylist implements GreylistAdmin {
 
     @Override
     public List<Allowed> allowed() {
-        return store.prefix(StoreFamily.GREYLIST, utf8(ALLOW), MAX_ALLOW_ENTRIES).stream()
+        return store.prefixBlocking(StoreFamily.GREYLIST, utf8(ALLOW), MAX_ALLOW_ENTRIES).stream()
                 .map(entry -> allowedOf(text(entry.key()).substring(ALLOW.length())))
                 .toList();
     }
@@ -292,7 +292,7 @@ public final class Greylist implements GreylistAdmin {
     public CompletionStage<Boolean> delete(String key) {
         if (key.startsWith("network:") || key.startsWith("domain:")) {
             byte[] storeKey = utf8(ALLOW + key);
-            if (store.get(StoreFamily.GREYLIST, storeKey) == null) {
+            if (store.readBlocking(StoreFamily.GREYLIST, storeKey).orElse(null) == null) {
                 return CompletableFuture.completedFuture(false);
             }
             return store.commit(new StoreBatch().delete(StoreFamily.GREYLIST, storeKey), Durability.SYNC)
@@ -302,7 +302,7 @@ public final class Greylist implements GreylistAdmin {
                     }, blocking);
         }
         Triplet.fromKey(key);
-        if (store.get(StoreFamily.GREYLIST, GreylistTriplet.tripletStoreKey(key)) == null) {
+        if (store.readBlocking(StoreFamily.GREYLIST, GreylistTriplet.tripletStoreKey(key)).orElse(null) == null) {
             return CompletableFuture.completedFuture(false);
         }
         return sharding.entityRefFor(GreylistTriplet.TYPE_KEY, key)

@@ -60,7 +60,7 @@ public final class GreylistNetwork extends AbstractBehavior<GreylistNetwork.Comm
         this.key = networkStoreKey(network);
         this.clock = clock;
         this.maxAge = maxAge;
-        this.record = read(store.get(StoreFamily.GREYLIST, key));
+        this.record = read(store.readBlocking(StoreFamily.GREYLIST, key).orElse(null));
         this.writes = new WritesUnderWay<>(ctx, store, Written::new);
     }
 

@@ -77,7 +77,7 @@ public final class GreylistTriplet extends AbstractBehavior<GreylistTriplet.Comm
         this.clock = clock;
         this.settings = settings;
         this.network = network;
-        this.record = read(store.get(StoreFamily.GREYLIST, key));
+        this.record = read(store.readBlocking(StoreFamily.GREYLIST, key).orElse(null));
         this.writes = new WritesUnderWay<>(ctx, store, Written::new);
     }
 
