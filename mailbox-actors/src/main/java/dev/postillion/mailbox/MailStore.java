@@ -10,6 +10,7 @@ import dev.postillion.core.StoreFamily;
 import dev.postillion.core.proto.StoredMessage;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Mailbox records in the store, keyed by (address, uid) so that a listing is one range scan
@@ -24,9 +25,9 @@ public final class MailStore {
     }
 
     /** The uid the next stored message gets; uids start at 1 and only grow (as IMAP's do). */
-    long nextUid(String address) {
-        byte[] value = store.readBlocking(StoreFamily.MAILBOX_STATE, Keys.text(address)).orElse(null);
-        return value == null ? 1 : ByteBuffer.wrap(value).getLong();
+    CompletionStage<Long> nextUid(String address) {
+        return store.read(StoreFamily.MAILBOX_STATE, Keys.text(address))
+                .thenApply(value -> value.map(bytes -> ByteBuffer.wrap(bytes).getLong()).orElse(1L));
     }
 
     /** The uid already given to this (queue id, recipient), or -1: makes redelivery idempotent. */
