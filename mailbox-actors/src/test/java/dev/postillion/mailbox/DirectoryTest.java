@@ -480,6 +480,16 @@ class DirectoryTest {
         return EmailAddress.parse(text, false);
     }
 
+    /** RCPT to a known address costs no store read the second time (ARCHITECTURE rule 2). */
+    @Test
+    void aResolvedRecipientResolvesAtOnceUntilTheDirectoryChanges() {
+        anna();
+        assertEquals(Lookup.MAILBOX, lookup(address("anna@example.com")));
+        assertTrue(directory.resolve(address("anna@example.com")).toCompletableFuture().isDone());
+        join(directory.setDisabled(address("anna@example.com"), true));
+        assertEquals(Lookup.DISABLED, lookup(address("anna@example.com")));
+    }
+
     private Lookup lookup(EmailAddress recipient) {
         return join(directory.resolve(recipient)).lookup();
     }
