@@ -218,7 +218,8 @@ final class AddressRoutes extends JsonRoutes {
                                         responderJson(directory.requireAddress(address), id)))),
                                 put(() -> withJson(body -> respond(StatusCodes.OK,
                                         directory.responders().replace(address, id, responder(body))
-                                                .thenApply(stored -> responderJson(stored, isActive(address, id)))))),
+                                                .thenCompose(stored -> isActive(address, id)
+                                                        .thenApply(active -> responderJson(stored, active)))))),
                                 delete(() -> respondEmpty(directory.responders().remove(address, id))))),
                         path("activate", () -> post(() -> respond(StatusCodes.OK,
                                 directory.responders().activate(address, id).thenApply(a -> responderJson(a, id))))),
@@ -230,8 +231,9 @@ final class AddressRoutes extends JsonRoutes {
      * Whether the responder is the address's active one now. A replaced responder keeps its
      * activation, which the replaced record does not carry; an address deleted meanwhile has none.
      */
-    private boolean isActive(EmailAddress address, String id) {
-        return directory.address(address).map(record -> record.getActiveResponder().equals(id)).orElse(false);
+    private CompletionStage<Boolean> isActive(EmailAddress address, String id) {
+        return directory.address(address)
+                .thenApply(found -> found.map(record -> record.getActiveResponder().equals(id)).orElse(false));
     }
 
     /** The request's responder; the directory checks its dates, weekdays, From and exclusions. */

@@ -158,7 +158,8 @@ public final class AdminRoutes extends AllDirectives {
         } catch (AddressSyntaxException e) {
             throw ApiError.badRequest("'" + address + "' is not an address: " + e.getMessage());
         }
-        if (directory.address(parsed).isEmpty()) {
+        // Waits for the directory: issue 12's follow-up makes the admin's reads asynchronous.
+        if (directory.address(parsed).toCompletableFuture().join().isEmpty()) {
             throw ApiError.notFound("no mailbox " + address);
         }
         if (directory.domain(parsed.domain()).map(DomainRecord::getMaintenance).orElse(false)) {

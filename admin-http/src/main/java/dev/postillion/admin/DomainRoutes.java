@@ -169,12 +169,11 @@ final class DomainRoutes extends JsonRoutes {
         } catch (IllegalArgumentException e) {
             throw ApiError.notFound("no address " + localPart + "@" + domain);
         }
-        if (directory.address(address).isEmpty()) {
-            return directory.deleteAddress(domain, localPart); // answers with the precise 404
-        }
-        return directory.setDisabled(address, true)
-                .thenCompose(disabled -> mailboxes.purge(address.key()))
-                .thenCompose(purged -> directory.deleteAddress(domain, localPart));
+        return directory.address(address).thenCompose(found -> found.isEmpty()
+                ? directory.deleteAddress(domain, localPart) // answers with the precise 404
+                : directory.setDisabled(address, true)
+                        .thenCompose(disabled -> mailboxes.purge(address.key()))
+                        .thenCompose(purged -> directory.deleteAddress(domain, localPart)));
     }
 
     // --- bulk CSV ---

@@ -96,12 +96,12 @@ public class SpoolStore {
 
     /** @return the message as accepted, or null if the spool no longer holds it */
     public byte[] content(QueueId id) {
-        return store.get(StoreFamily.QUEUE_MESSAGES, id.bytes());
+        return store.readBlocking(StoreFamily.QUEUE_MESSAGES, id.bytes()).orElse(null);
     }
 
     /** @return the message's envelope and states, or null if the spool no longer holds it */
     public QueuedMessage message(QueueId id) {
-        byte[] envelope = store.get(StoreFamily.QUEUE_ENVELOPES, id.bytes());
+        byte[] envelope = store.readBlocking(StoreFamily.QUEUE_ENVELOPES, id.bytes()).orElse(null);
         return envelope == null ? null : load(id, envelope);
     }
 
@@ -132,7 +132,7 @@ public class SpoolStore {
         byte[] to = new byte[QueueId.BYTES + 1];
         Arrays.fill(to, (byte) 0xFF);
         List<QueuedMessage> page = new ArrayList<>();
-        for (Store.KeyValue entry : store.range(StoreFamily.QUEUE_ENVELOPES, from, to, limit)) {
+        for (Store.KeyValue entry : store.rangeBlocking(StoreFamily.QUEUE_ENVELOPES, from, to, limit)) {
             page.add(load(QueueId.fromBytes(entry.key(), 0), entry.value()));
         }
         return page;
@@ -140,7 +140,7 @@ public class SpoolStore {
 
     private List<Due> schedule(byte[] from, byte[] to, int limit) {
         List<Due> entries = new ArrayList<>();
-        for (Store.KeyValue entry : store.range(StoreFamily.QUEUE_SCHEDULE, from, to, limit)) {
+        for (Store.KeyValue entry : store.rangeBlocking(StoreFamily.QUEUE_SCHEDULE, from, to, limit)) {
             ByteBuffer key = ByteBuffer.wrap(entry.key());
             entries.add(new Due(key.getLong(), QueueId.fromBytes(entry.key(), Long.BYTES)));
         }
@@ -150,12 +150,12 @@ public class SpoolStore {
     private QueuedMessage load(QueueId id, byte[] envelopeBytes) {
         try {
             Envelope envelope = Envelope.fromRecord(EnvelopeRecord.parseFrom(envelopeBytes));
-            byte[] stateBytes = store.get(StoreFamily.QUEUE_STATE, id.bytes());
+            byte[] stateBytes = store.readBlocking(StoreFamily.QUEUE_STATE, id.bytes()).orElse(null);
             MessageState state = stateBytes == null
                     ? MessageState.getDefaultInstance()
                     : MessageState.parseFrom(stateBytes);
             Map<Integer, RecipientState> recipients = new HashMap<>();
-            for (Store.KeyValue entry : store.range(StoreFamily.QUEUE_RECIPIENTS, recipientKey(id, 0),
+            for (Store.KeyValue entry : store.rangeBlocking(StoreFamily.QUEUE_RECIPIENTS, recipientKey(id, 0),
                     recipientKey(id, 0xFFFF), 0x10000)) {
                 int index = Short.toUnsignedInt(ByteBuffer.wrap(entry.key(), QueueId.BYTES, 2).getShort());
                 recipients.put(index, RecipientState.parseFrom(entry.value()));

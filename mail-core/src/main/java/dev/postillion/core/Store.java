@@ -6,13 +6,20 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -38,8 +45,11 @@ import org.slf4j.LoggerFactory;
  * fsync covers them all. That is group commit: a 250 reply to DATA waits for an fsync (rule 3),
  * yet a hundred concurrent sessions share one.
  *
- * <p>Reads are point lookups and bounded range scans served from the block cache; they run on the
- * caller's thread.
+ * <p>Reads are point lookups and bounded range scans, run on the store's own reader threads
+ * ({@code postillion.store.read-threads}): each completes a future there, never on the caller's
+ * thread, because a miss in the block cache reads the disk (and a store across the network would
+ * be a round trip). Event loops and actors never block on them (ARCHITECTURE rules 1 and 2); they
+ * continue when the future completes, an actor through {@code pipeToSelf}.
  */
 public final class Store implements AutoCloseable {
 
@@ -71,6 +81,7 @@ public final class Store implements AutoCloseable {
     private final List<ColumnFamilyHandle> allHandles;
     private final BlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
     private final Thread committer;
+    private final ExecutorService readers;
     private final ReadWriteLock openLock = new ReentrantReadWriteLock();
     private final AtomicLong syncs = new AtomicLong();
     private final AtomicLong syncedBatches = new AtomicLong();
@@ -81,7 +92,7 @@ public final class Store implements AutoCloseable {
     }
 
     private Store(RocksDB db, DBOptions dbOptions, List<ColumnFamilyOptions> familyOptions, LRUCache blockCache,
-            List<ColumnFamilyHandle> handles) {
+            List<ColumnFamilyHandle> handles, int readThreads) {
         this.db = db;
         this.dbOptions = dbOptions;
         this.familyOptions = familyOptions;
@@ -94,6 +105,12 @@ public final class Store implements AutoCloseable {
         this.committer = new Thread(this::commitLoop, "store-committer");
         this.committer.setDaemon(true);
         this.committer.start();
+        AtomicInteger readerNumber = new AtomicInteger();
+        this.readers = Executors.newFixedThreadPool(readThreads, r -> {
+            Thread thread = new Thread(r, "store-reader-" + readerNumber.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** Opens (creating if needed) the store under {@code directory}. */
@@ -123,7 +140,7 @@ public final class Store implements AutoCloseable {
             List<ColumnFamilyHandle> handles = new ArrayList<>();
             RocksDB db = RocksDB.open(options, directory.toString(), descriptors, handles);
             log.info("Store open at {}", directory.toAbsolutePath());
-            return new Store(db, options, familyOptions, cache, handles);
+            return new Store(db, options, familyOptions, cache, handles, settings.readThreads());
         } catch (RocksDBException | java.io.IOException e) {
             throw new StoreException("cannot open store at " + directory + ": " + e.getMessage(), e);
         }
@@ -153,27 +170,72 @@ public final class Store implements AutoCloseable {
         return done;
     }
 
-    /** @return the value, or null when absent */
-    public byte[] get(StoreFamily family, byte[] key) {
-        openLock.readLock().lock();
+    /** The value under {@code key}, completed on a reader thread. */
+    public CompletionStage<Optional<byte[]>> read(StoreFamily family, byte[] key) {
+        return onReader(() -> {
+            try {
+                return Optional.ofNullable(db.get(families.get(family), key));
+            } catch (RocksDBException e) {
+                throw new StoreException("read failed: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /**
+     * Entries with {@code from <= key < to} in key order, at most {@code limit} of them, completed
+     * on a reader thread.
+     */
+    public CompletionStage<List<KeyValue>> range(StoreFamily family, byte[] from, byte[] to, int limit) {
+        return onReader(() -> scan(family, from, to, limit));
+    }
+
+    /** Entries whose key starts with {@code prefix}, in key order, at most {@code limit}. */
+    public CompletionStage<List<KeyValue>> prefix(StoreFamily family, byte[] prefix, int limit) {
+        return range(family, prefix, Keys.prefixEnd(prefix), limit);
+    }
+
+    /**
+     * Waits for {@link #read}. Only for threads of their own that may wait, such as the directory's
+     * writer, whose check and write must not interleave with another change; never on an event loop
+     * or an actor's thread (the tests' blocking-call detector fails such a wait).
+     */
+    public Optional<byte[]> readBlocking(StoreFamily family, byte[] key) {
+        return await(read(family, key));
+    }
+
+    /** Waits for {@link #range}; the same rule as {@link #readBlocking}. */
+    public List<KeyValue> rangeBlocking(StoreFamily family, byte[] from, byte[] to, int limit) {
+        return await(range(family, from, to, limit));
+    }
+
+    /** Waits for {@link #prefix}; the same rule as {@link #readBlocking}. */
+    public List<KeyValue> prefixBlocking(StoreFamily family, byte[] prefix, int limit) {
+        return await(prefix(family, prefix, limit));
+    }
+
+    private static <T> T await(CompletionStage<T> read) {
         try {
-            ensureOpen();
-            return db.get(families.get(family), key);
-        } catch (RocksDBException e) {
-            throw new StoreException("read failed: " + e.getMessage(), e);
-        } finally {
-            openLock.readLock().unlock();
+            return read.toCompletableFuture().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof StoreException failure ? failure
+                    : new StoreException("read failed: " + e.getCause(), e.getCause());
         }
     }
 
-    /** Entries with {@code from <= key < to} in key order, at most {@code limit} of them. */
-    public List<KeyValue> range(StoreFamily family, byte[] from, byte[] to, int limit) {
-        openLock.readLock().lock();
+    /** Runs a read on a reader thread while the store stays open. */
+    private <T> CompletionStage<T> onReader(Supplier<T> read) {
         try {
-            ensureOpen();
-            return scan(family, from, to, limit);
-        } finally {
-            openLock.readLock().unlock();
+            return CompletableFuture.supplyAsync(() -> {
+                openLock.readLock().lock();
+                try {
+                    ensureOpen();
+                    return read.get();
+                } finally {
+                    openLock.readLock().unlock();
+                }
+            }, readers);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new StoreException("store is closed"));
         }
     }
 
@@ -196,11 +258,6 @@ public final class Store implements AutoCloseable {
         } catch (RocksDBException e) {
             throw new StoreException("read failed: " + e.getMessage(), e);
         }
-    }
-
-    /** Entries whose key starts with {@code prefix}, in key order, at most {@code limit}. */
-    public List<KeyValue> prefix(StoreFamily family, byte[] prefix, int limit) {
-        return range(family, prefix, Keys.prefixEnd(prefix), limit);
     }
 
     /** How many WAL fsyncs the committer has done; with {@link #syncedBatches()} shows grouping. */
@@ -293,6 +350,7 @@ public final class Store implements AutoCloseable {
             openLock.writeLock().unlock();
         }
         pending.add(new Pending(POISON, Durability.BUFFERED, new CompletableFuture<>()));
+        readers.shutdown(); // reads under way finish; closing below waits for them through openLock
         try {
             committer.join();
         } catch (InterruptedException e) {

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 /** Opens a small real {@link Store} in a test's temporary directory. */
 public final class TestStores {
 
-    private static final StoreSettings SMALL = new StoreSettings(8L << 20, 4096, 2);
+    private static final StoreSettings SMALL = new StoreSettings(8L << 20, 4096, 2, 2);
 
     private TestStores() {}
 

@@ -9,6 +9,7 @@ import static dev.postillion.mailbox.DirectoryStore.addressPrefix;
 import static dev.postillion.mailbox.DirectoryStore.aliasDomainKey;
 import static dev.postillion.mailbox.DirectoryStore.aliasDomainPrefix;
 import static dev.postillion.mailbox.DirectoryStore.aliasKey;
+import static dev.postillion.mailbox.DirectoryStore.await;
 import static dev.postillion.mailbox.DirectoryStore.domainKey;
 import static dev.postillion.mailbox.DirectoryStore.domainPrefix;
 
@@ -45,7 +46,10 @@ import java.util.function.UnaryOperator;
  * the {@code directory} column family (SPEC sections 1 to 4); bulk import is {@link AddressImport}
  * and responders are {@link AddressResponders}, over the same {@link DirectoryStore}.
  *
- * <p>Reads are point lookups on the caller's thread (SMTP asks at every RCPT). Changes run one at a
+ * <p>Reads that SMTP and the mailboxes make ({@link #resolve}, {@link #hosts}, {@link #primary},
+ * {@link #address}, {@link #authenticate}) complete futures: at once from the {@link DirectoryCache},
+ * else on the store's reader threads, never blocking the caller. The listings and {@link #domain}
+ * wait, for the admin API, whose routes run off the event loops. Changes run one at a
  * time on the directory's own writer thread, so that "exists already?" and the write that follows
  * cannot interleave with another change. Passwords are hashed and checked on threads of their own
  * ({@link Passwords}), never on an actor, I/O or the writer's thread.
@@ -84,13 +88,14 @@ public final class Directory implements AutoCloseable {
 
     /** {@code postillion.directory} settings, documented in mailbox-actors' reference.conf. */
     public record Settings(int passwordMinLength, PasswordHash.Cost passwordCost, int maxAliases,
-            int maxRedirectTargets, int importLimit, Duration importWindow) {
+            int maxRedirectTargets, int importLimit, Duration importWindow, int cacheSize) {
 
         public static Settings from(Config directory) {
             return new Settings(directory.getInt("password-min-length"),
                     PasswordHash.Cost.from(directory.getConfig("password-hash")),
                     directory.getInt("max-aliases"), directory.getInt("max-redirect-targets"),
-                    directory.getInt("import-limit"), directory.getDuration("import-window"));
+                    directory.getInt("import-limit"), directory.getDuration("import-window"),
+                    directory.getInt("cache-size"));
         }
     }
 
@@ -109,7 +114,7 @@ public final class Directory implements AutoCloseable {
     }
 
     Directory(Store store, Clock clock, Settings settings, Passwords passwords) {
-        this.records = new DirectoryStore(store, clock);
+        this.records = new DirectoryStore(store, clock, settings.cacheSize());
         this.clock = clock;
         this.settings = settings;
         this.passwords = passwords;
@@ -131,50 +136,70 @@ public final class Directory implements AutoCloseable {
 
     // --- reads ---
 
-    public Lookup lookup(EmailAddress recipient) {
-        return resolve(recipient).lookup();
+    /**
+     * Resolves a recipient as mail to it is delivered: an alias domain stands for its primary, then
+     * an address, an alias or the domain's catch-all, in that order, owns the mail. Completes at
+     * once from the cache, else on the store's reader thread; never blocks the caller.
+     */
+    public CompletionStage<Resolution> resolve(EmailAddress recipient) {
+        return primary(recipient.domain()).thenCompose(domain -> domain.isEmpty()
+                ? CompletableFuture.completedFuture(new Resolution(Lookup.NOT_HOSTED, null, false))
+                : resolveAt(domain.get(), recipient.localPart()));
+    }
+
+    private CompletionStage<Resolution> resolveAt(DomainRecord domain, String localPart) {
+        String name = domain.getName();
+        return named(name, localPart).thenCompose(named -> {
+            if (named.isPresent()) {
+                return CompletableFuture.completedFuture(resolution(named.get(), false));
+            }
+            if (domain.getCatchAll().isEmpty()) {
+                return CompletableFuture.completedFuture(UNKNOWN);
+            }
+            return records.address(name, domain.getCatchAll())
+                    .thenApply(catchAll -> catchAll.map(owner -> resolution(owner, true)).orElse(UNKNOWN));
+        });
+    }
+
+    private static final Resolution UNKNOWN = new Resolution(Lookup.UNKNOWN_ADDRESS, null, false);
+
+    /** The address by its own name, else the address an alias of that name stands for. */
+    private CompletionStage<Optional<AddressRecord>> named(String domain, String localPart) {
+        return records.address(domain, localPart).thenCompose(address -> address.isPresent()
+                ? CompletableFuture.completedFuture(address)
+                : records.alias(domain, localPart).thenCompose(alias -> alias.isEmpty()
+                        ? CompletableFuture.completedFuture(Optional.<AddressRecord>empty())
+                        : records.address(domain, alias.get().getTarget())));
+    }
+
+    private static Resolution resolution(AddressRecord owner, boolean throughCatchAll) {
+        Lookup lookup = owner.getType() == AddressType.NO_REPLY ? Lookup.NO_REPLY
+                : owner.getDisabled() ? Lookup.DISABLED : Lookup.MAILBOX;
+        return new Resolution(lookup, owner, throughCatchAll);
+    }
+
+    /** Whether the domain (or an alias domain) is hosted here; never blocks the caller. */
+    public CompletionStage<Boolean> hosts(String domain) {
+        return records.domain(domain).thenApply(Optional::isPresent);
     }
 
     /**
-     * Resolves a recipient as mail to it is delivered: an alias domain stands for its primary, then
-     * an address, an alias or the domain's catch-all, in that order, owns the mail.
+     * The domain itself, or the primary domain an alias domain mirrors; empty when not hosted.
+     * Never blocks the caller.
      */
-    public Resolution resolve(EmailAddress recipient) {
-        Optional<DomainRecord> domain = primary(recipient.domain());
-        if (domain.isEmpty()) {
-            return new Resolution(Lookup.NOT_HOSTED, null, false);
-        }
-        String name = domain.get().getName();
-        Optional<AddressRecord> named = records.address(name, recipient.localPart())
-                .or(() -> records.alias(name, recipient.localPart()).flatMap(alias -> records.address(name, alias.getTarget())));
-        AddressRecord owner = named
-                .or(() -> domain.get().getCatchAll().isEmpty() ? Optional.empty()
-                        : records.address(name, domain.get().getCatchAll()))
-                .orElse(null);
-        if (owner == null) {
-            return new Resolution(Lookup.UNKNOWN_ADDRESS, null, false);
-        }
-        Lookup lookup = owner.getType() == AddressType.NO_REPLY ? Lookup.NO_REPLY
-                : owner.getDisabled() ? Lookup.DISABLED : Lookup.MAILBOX;
-        return new Resolution(lookup, owner, named.isEmpty());
+    public CompletionStage<Optional<DomainRecord>> primary(String name) {
+        return records.domain(name).thenCompose(domain -> domain.isEmpty() || domain.get().getAliasOf().isEmpty()
+                ? CompletableFuture.completedFuture(domain)
+                : records.domain(domain.get().getAliasOf()));
     }
 
-    public boolean hosts(String domain) {
-        return domain(domain).isPresent();
-    }
-
+    /** Waits for the record: for the admin API, off the actors' and event loops' threads. */
     public Optional<DomainRecord> domain(String name) {
-        return records.domain(name);
+        return DirectoryStore.await(records.domain(name));
     }
 
-    /** The domain itself, or the primary domain an alias domain mirrors; empty when not hosted. */
-    public Optional<DomainRecord> primary(String name) {
-        return domain(name).flatMap(domain -> domain.getAliasOf().isEmpty() ? Optional.of(domain)
-                : domain(domain.getAliasOf()));
-    }
-
-    /** The address exactly as created (not through an alias or an alias domain). */
-    public Optional<AddressRecord> address(EmailAddress address) {
+    /** The address exactly as created (not through an alias or an alias domain); never blocks. */
+    public CompletionStage<Optional<AddressRecord>> address(EmailAddress address) {
         return records.address(address.domain(), address.localPart());
     }
 
@@ -301,7 +326,7 @@ public final class Directory implements AutoCloseable {
             if (localPart == null) {
                 return record.clearCatchAll();
             }
-            AddressRecord target = records.address(record.getName(), localPart).orElseThrow(() -> invalid(
+            AddressRecord target = await(records.address(record.getName(), localPart)).orElseThrow(() -> invalid(
                     "catch-all " + localPart + "@" + record.getName() + " is not an address; create it first"));
             if (target.getType() == AddressType.NO_REPLY) {
                 throw invalid("catch-all " + localPart + "@" + record.getName() + " is a no-reply address");
@@ -325,7 +350,7 @@ public final class Directory implements AutoCloseable {
 
     private void checkNewDomain(String name) {
         AddressRules.checkDomainName(name);
-        if (hosts(name)) {
+        if (await(hosts(name))) { // on the writer thread
             throw conflict("domain " + name + " exists already");
         }
     }
@@ -369,24 +394,26 @@ public final class Directory implements AutoCloseable {
      * threads.
      */
     public CompletionStage<Optional<AddressRecord>> authenticate(String username, String password) {
-        Optional<AddressRecord> record;
+        CompletionStage<Optional<AddressRecord>> record;
         try {
-            record = address(EmailAddress.parse(username, true))
-                    .filter(found -> !found.getDisabled() && !found.getPasswordHash().isEmpty());
+            record = address(EmailAddress.parse(username, true));
         } catch (AddressSyntaxException e) {
-            record = Optional.empty();
+            record = CompletableFuture.completedFuture(Optional.empty());
         }
-        Optional<AddressRecord> candidate = record;
-        return passwords.matches(password, candidate.map(AddressRecord::getPasswordHash))
-                .thenApply(matches -> matches ? candidate : Optional.empty());
+        return record.thenCompose(found -> {
+            Optional<AddressRecord> candidate = found
+                    .filter(address -> !address.getDisabled() && !address.getPasswordHash().isEmpty());
+            return passwords.matches(password, candidate.map(AddressRecord::getPasswordHash))
+                    .thenApply(matches -> matches ? candidate : Optional.empty());
+        });
     }
 
     /** A local part is taken by an address or an alias: one may not shadow the other (SPEC 2). */
     void checkLocalPartFree(String domain, String localPart) {
-        records.address(domain, localPart).ifPresent(existing -> {
+        await(records.address(domain, localPart)).ifPresent(existing -> {
             throw conflict("address " + existing.getLocalPart() + "@" + domain + " exists already");
         });
-        records.alias(domain, localPart).ifPresent(alias -> {
+        await(records.alias(domain, localPart)).ifPresent(alias -> {
             throw conflict(alias.getLocalPart() + "@" + domain + " is an alias of " + alias.getTarget() + "@" + domain);
         });
     }
@@ -398,7 +425,7 @@ public final class Directory implements AutoCloseable {
     public CompletionStage<EmailAddress> deleteAddress(String domain, String localPart) {
         return records.change(() -> {
             records.requirePrimary(domain);
-            AddressRecord record = records.address(domain, localPart)
+            AddressRecord record = await(records.address(domain, localPart))
                     .orElseThrow(() -> notFound("no address " + localPart + "@" + domain));
             StoreBatch batch = new StoreBatch().delete(StoreFamily.DIRECTORY, addressKey(domain, localPart));
             record.getAliasesList().forEach(alias -> batch.delete(StoreFamily.DIRECTORY, aliasKey(domain, alias)));

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,46 +40,74 @@ final class DirectoryStore implements AutoCloseable {
 
     private final Store store;
     private final Clock clock;
+    private final DirectoryCache cache;
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "directory-writer");
         thread.setDaemon(true);
         return thread;
     });
 
-    DirectoryStore(Store store, Clock clock) {
+    DirectoryStore(Store store, Clock clock, int cacheSize) {
         this.store = store;
         this.clock = clock;
+        this.cache = new DirectoryCache(cacheSize);
     }
 
     Clock clock() {
         return clock;
     }
 
-    // --- reads, on the caller's thread ---
+    // --- reads: asynchronous through the cache; waiting only on the writer thread ---
 
-    Optional<DomainRecord> domain(String name) {
-        return read(domainKey(name), DomainRecord::parseFrom);
+    CompletionStage<Optional<DomainRecord>> domain(String name) {
+        return find(domainKey(name), DomainRecord::parseFrom);
     }
 
-    Optional<AddressRecord> address(String domain, String localPart) {
-        return read(addressKey(domain, localPart), AddressRecord::parseFrom);
+    CompletionStage<Optional<AddressRecord>> address(String domain, String localPart) {
+        return find(addressKey(domain, localPart), AddressRecord::parseFrom);
     }
 
-    Optional<AliasRecord> alias(String domain, String localPart) {
-        return read(aliasKey(domain, localPart), AliasRecord::parseFrom);
+    CompletionStage<Optional<AliasRecord>> alias(String domain, String localPart) {
+        return find(aliasKey(domain, localPart), AliasRecord::parseFrom);
     }
 
+    /** The record under {@code key}: at once from the cache, else completed by the store's reader. */
+    <T> CompletionStage<Optional<T>> find(byte[] key, Parser<T> parser) {
+        Optional<Optional<byte[]>> cached = cache.get(key);
+        if (cached.isPresent()) {
+            return CompletableFuture.completedFuture(cached.get().map(bytes -> parse(parser, bytes)));
+        }
+        long generation = cache.generation();
+        return store.read(StoreFamily.DIRECTORY, key).thenApply(value -> {
+            cache.keep(key, value, generation);
+            return value.map(bytes -> parse(parser, bytes));
+        });
+    }
+
+    /**
+     * Waits for {@link #find}: for the writer thread, whose check and write must not interleave
+     * with another change, and for the reads not yet made asynchronous (issue 12's follow-up).
+     */
     <T> Optional<T> read(byte[] key, Parser<T> parser) {
-        return Optional.ofNullable(store.get(StoreFamily.DIRECTORY, key)).map(bytes -> parse(parser, bytes));
+        return await(find(key, parser));
     }
 
+    /** A listing, straight from the store (listings are the admin's, not a hot path). */
     List<Store.KeyValue> prefix(byte[] prefix, int limit) {
-        return store.prefix(StoreFamily.DIRECTORY, prefix, limit);
+        return store.prefixBlocking(StoreFamily.DIRECTORY, prefix, limit);
+    }
+
+    static <T> T await(CompletionStage<T> read) {
+        try {
+            return read.toCompletableFuture().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException failure ? failure : e;
+        }
     }
 
     /** The domain, or NOT_FOUND; INVALID for an alias domain, whose addresses live at its primary. */
     DomainRecord requirePrimary(String domain) {
-        DomainRecord record = domain(domain).orElseThrow(() -> DirectoryException.notFound("no domain " + domain));
+        DomainRecord record = await(domain(domain)).orElseThrow(() -> DirectoryException.notFound("no domain " + domain));
         if (!record.getAliasOf().isEmpty()) {
             throw DirectoryException.invalid(record.getName() + " is an alias domain of " + record.getAliasOf()
                     + "; manage addresses there");
@@ -88,7 +117,7 @@ final class DirectoryStore implements AutoCloseable {
 
     /** The address exactly as created, or NOT_FOUND naming it. */
     AddressRecord requireAddress(EmailAddress address) {
-        return address(address.domain(), address.localPart())
+        return await(address(address.domain(), address.localPart()))
                 .orElseThrow(() -> DirectoryException.notFound("no address " + address));
     }
 
@@ -111,9 +140,16 @@ final class DirectoryStore implements AutoCloseable {
         return saved;
     }
 
-    /** On the writer thread only: the change is durable when this returns. */
+    /**
+     * On the writer thread only: the change is durable when this returns, and no record read before
+     * it is served from the cache any more.
+     */
     void commit(StoreBatch batch) {
-        store.commit(batch, Durability.SYNC).toCompletableFuture().join();
+        try {
+            store.commit(batch, Durability.SYNC).toCompletableFuture().join();
+        } finally {
+            cache.changed(); // even when failed: the write may have reached the disk
+        }
     }
 
     // --- keys ---

@@ -62,8 +62,9 @@ final class ForwardTargets {
         }
         boolean createdWithSelf = parsed.domainKey().equals(self.domainKey())
                 && pending.contains(parsed.localPart().toLowerCase(Locale.ROOT));
-        if (directory.hosts(parsed.domain()) && !createdWithSelf) {
-            Directory.Resolution resolution = directory.resolve(parsed);
+        // Checked on the directory's writer thread, which may wait for the store.
+        if (!createdWithSelf && DirectoryStore.await(directory.hosts(parsed.domain()))) {
+            Directory.Resolution resolution = DirectoryStore.await(directory.resolve(parsed));
             if (resolution.lookup() != Directory.Lookup.MAILBOX) {
                 throw invalid(what + " " + target + " is not an address that receives mail here");
             }

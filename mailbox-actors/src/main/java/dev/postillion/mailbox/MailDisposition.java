@@ -92,7 +92,8 @@ record MailDisposition(Optional<String> folder, List<OutgoingMessage> forwards, 
         List<EmailAddress> remote = new ArrayList<>();
         for (String target : targets) {
             EmailAddress address = EmailAddress.parse(target, true);
-            (rules.directory().hosts(address.domain()) ? local : remote).add(address);
+            // Waits in the mailbox actor: issue 12's follow-up reads before the batch is built.
+            (DirectoryStore.await(rules.directory().hosts(address.domain())) ? local : remote).add(address);
         }
         List<OutgoingMessage> forwards = new ArrayList<>();
         if (!local.isEmpty()) {

@@ -10,6 +10,7 @@ import dev.postillion.core.StoreFamily;
 import dev.postillion.core.proto.StoredMessage;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Mailbox records in the store, keyed by (address, uid) so that a listing is one range scan
@@ -24,14 +25,14 @@ public final class MailStore {
     }
 
     /** The uid the next stored message gets; uids start at 1 and only grow (as IMAP's do). */
-    long nextUid(String address) {
-        byte[] value = store.get(StoreFamily.MAILBOX_STATE, Keys.text(address));
-        return value == null ? 1 : ByteBuffer.wrap(value).getLong();
+    CompletionStage<Long> nextUid(String address) {
+        return store.read(StoreFamily.MAILBOX_STATE, Keys.text(address))
+                .thenApply(value -> value.map(bytes -> ByteBuffer.wrap(bytes).getLong()).orElse(1L));
     }
 
     /** The uid already given to this (queue id, recipient), or -1: makes redelivery idempotent. */
     long deliveredUid(String address, QueueId id, int recipient) {
-        byte[] value = store.get(StoreFamily.MAILBOX_DELIVERIES, deliveryKey(address, id, recipient));
+        byte[] value = store.readBlocking(StoreFamily.MAILBOX_DELIVERIES, deliveryKey(address, id, recipient)).orElse(null);
         return value == null ? -1 : ByteBuffer.wrap(value).getLong();
     }
 
@@ -75,7 +76,7 @@ public final class MailStore {
     public List<StoredMessage> list(String address, long afterUid, int limit) {
         byte[] from = Keys.textAndLong(address, afterUid + 1);
         byte[] to = Keys.prefixEnd(Keys.text(address));
-        return store.range(StoreFamily.MAILBOX_INDEX, from, to, limit).stream()
+        return store.rangeBlocking(StoreFamily.MAILBOX_INDEX, from, to, limit).stream()
                 .map(entry -> {
                     try {
                         return StoredMessage.parseFrom(entry.value());
@@ -88,7 +89,7 @@ public final class MailStore {
 
     /** @return the stored message as delivered, or null if there is no such uid */
     public byte[] content(String address, long uid) {
-        return store.get(StoreFamily.MAILBOX_CONTENT, Keys.textAndLong(address, uid));
+        return store.readBlocking(StoreFamily.MAILBOX_CONTENT, Keys.textAndLong(address, uid)).orElse(null);
     }
 
     private static byte[] deliveryKey(String address, QueueId id, int recipient) {

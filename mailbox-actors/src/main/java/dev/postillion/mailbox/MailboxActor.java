@@ -99,6 +99,14 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
 
     private record Purged(ActorRef<StatusReply<Done>> replyTo, Throwable failure) implements Command {}
 
+    /**
+     * The uid counter as stored, read at activation (with the pruning of old records, written ahead
+     * of anything else) and after a failed write; no write starts before it is known.
+     */
+    private record UidRead(Reading reading, Throwable failure) implements Command {}
+
+    private record Reading(long nextUid, StoreBatch pruning) {}
+
     private static final int MAX_BATCH = 512;
     private static final Logger log = LoggerFactory.getLogger(MailboxActor.class);
 
@@ -124,25 +132,42 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         this.store = context.store();
         this.mailStore = new MailStore(store);
         this.clock = context.clock();
-        this.nextUid = mailStore.nextUid(address);
-        forgetOldRecords(context.settings().deliveryMemory());
+        this.writing = true; // until the uid counter is read
+        Duration deliveryMemory = context.settings().deliveryMemory();
+        getContext().pipeToSelf(context.responders().forgetExpired(address)
+                .thenCombine(mailStore.nextUid(address), (pruning, uid) -> new Reading(uid,
+                        pruning.addAll(oldDeliveries(deliveryMemory)))), UidRead::new);
     }
 
     /**
-     * Prunes records past their use, once per activation: idempotency records older than any
-     * message can be queued, and responder answers older than the answer interval. Queued ahead of
-     * any write of this incarnation (the store commits in order), it never touches a record a
-     * redelivery or the responder could still need.
+     * Idempotency records older than any message can be queued, pruned once per activation with the
+     * responder answers older than the answer interval. Queued ahead of any write of this
+     * incarnation (the store commits in order), it never touches a record a redelivery or the
+     * responder could still need.
      */
-    private void forgetOldRecords(Duration deliveryMemory) {
+    private StoreBatch oldDeliveries(Duration deliveryMemory) {
         StoreBatch batch = new StoreBatch();
         mailStore.forgetDeliveriesBefore(batch, address, QueueId.firstAt(clock.instant().minus(deliveryMemory)));
-        context.responders().forgetExpired(batch, address);
-        store.commit(batch, Durability.BUFFERED).whenComplete((ok, failure) -> {
-            if (failure != null) {
-                log.warn("{}: pruning old records failed: {}", address, failure.getMessage());
-            }
-        });
+        return batch;
+    }
+
+    private Behavior<Command> onUidRead(UidRead read) {
+        if (read.failure() != null) {
+            // The deliveries waiting are not answered: the queue's ask times out and retries them.
+            log.error("{}: the mailbox cannot read its uid counter, stopping: {}", address, read.failure().toString());
+            return Behaviors.stopped();
+        }
+        nextUid = read.reading().nextUid();
+        if (!read.reading().pruning().isEmpty()) {
+            store.commit(read.reading().pruning(), Durability.BUFFERED).whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    log.warn("{}: pruning old records failed: {}", address, failure.getMessage());
+                }
+            });
+        }
+        writing = false;
+        writeNext();
+        return idleOrStop();
     }
 
     @Override
@@ -150,6 +175,7 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         return newReceiveBuilder()
                 .onMessage(Deliver.class, this::enqueue)
                 .onMessage(Purge.class, this::enqueue)
+                .onMessage(UidRead.class, this::onUidRead)
                 .onMessage(Written.class, this::onWritten)
                 .onMessage(Purged.class, this::onPurged)
                 .onMessage(Passivate.class, passivate -> {
@@ -216,7 +242,8 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
 
         BatchWrite() {
             try {
-                addressRecord = context.directory().address(EmailAddress.parse(address, true))
+                // Waits in the actor: issue 12's follow-up reads before the batch is built.
+                addressRecord = DirectoryStore.await(context.directory().address(EmailAddress.parse(address, true)))
                         .filter(record -> !record.getDisabled()).orElse(null);
                 refusal = addressRecord == null ? "address " + address + " no longer receives mail here" : null;
             } catch (RuntimeException e) {
@@ -326,10 +353,12 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         if (written.failure() != null) {
             log.error("{}: mailbox write failed, {} deliveries deferred", address, written.batch().size(),
                     written.failure());
-            nextUid = mailStore.nextUid(address); // the uids handed out in the failed batch were not stored
-        } else {
-            written.spooled().forEach(context.spool()::handOver);
+            // The uids handed out in the failed batch were not stored: read the counter again.
+            getContext().pipeToSelf(mailStore.nextUid(address).thenApply(uid -> new Reading(uid, new StoreBatch())),
+                    UidRead::new);
+            return this;
         }
+        written.spooled().forEach(context.spool()::handOver);
         writing = false;
         writeNext();
         return idleOrStop();

@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,9 +97,9 @@ final class Responders {
         memory.forget(batch, mailbox);
     }
 
-    /** Adds the deletion of answers older than the interval, which no longer decide anything. */
-    void forgetExpired(StoreBatch batch, String mailbox) {
-        memory.forgetBefore(batch, mailbox, clock.instant().minus(interval));
+    /** The deletion of answers older than the interval, which no longer decide anything. */
+    CompletionStage<StoreBatch> forgetExpired(String mailbox) {
+        return memory.forgetBefore(mailbox, clock.instant().minus(interval));
     }
 
     /** The stored form as the rules' value type; throws IllegalArgumentException naming a bad field. */

@@ -3,6 +3,7 @@ package dev.postillion.mailbox;
 import dev.postillion.core.AddressSyntaxException;
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.Envelope;
+import dev.postillion.core.QueueId;
 import dev.postillion.mailbox.srs.Reversal;
 import dev.postillion.mailbox.srs.Srs;
 import dev.postillion.queue.DeliveryRequest;
@@ -11,10 +12,12 @@ import dev.postillion.queue.RecipientOutcome.Status;
 import dev.postillion.queue.Transport;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,27 +54,60 @@ public final class Router implements Transport {
 
     @Override
     public CompletionStage<List<RecipientOutcome>> deliver(DeliveryRequest request) {
+        List<Envelope.Recipient> routed = new ArrayList<>(request.envelope().recipients());
+        Map<Integer, CompletableFuture<Lookup>> lookups = new LinkedHashMap<>();
+        for (int recipient : request.recipients()) {
+            lookups.put(recipient, lookUp(request, recipient, routed));
+        }
+        // The directory answers on the store's reader threads (ARCHITECTURE rule 2); routing goes on
+        // once every recipient is resolved.
+        return CompletableFuture.allOf(lookups.values().toArray(CompletableFuture[]::new))
+                .thenCompose(resolved -> route(request, routed, lookups));
+    }
+
+    /** A recipient's resolution, or the outcome it already has (an invalid SRS address, a failed read). */
+    private record Lookup(Directory.Resolution resolution, RecipientOutcome outcome) {}
+
+    private CompletableFuture<Lookup> lookUp(DeliveryRequest request, int recipient, List<Envelope.Recipient> routed) {
+        try {
+            Optional<RecipientOutcome> refused = reverseSrs(recipient, routed);
+            if (refused.isPresent()) {
+                return CompletableFuture.completedFuture(new Lookup(null, refused.get()));
+            }
+            return directory.resolve(routed.get(recipient).address())
+                    .handle((resolution, failure) -> failure == null ? new Lookup(resolution, null)
+                            : lookupFailed(request.id(), recipient, failure))
+                    .toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(lookupFailed(request.id(), recipient, e));
+        }
+    }
+
+    /**
+     * Our fault (the store, a bug): a temporary failure, retried (ARCHITECTURE rule 7). The outcome
+     * is quoted in reports: the cause goes to the log only.
+     */
+    private static Lookup lookupFailed(QueueId id, int recipient, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        log.error("{}: recipient lookup failed, deferred", id, cause);
+        return new Lookup(null, RecipientOutcome.local(recipient, Status.DEFERRED, LOCAL, "4.3.0",
+                "recipient lookup failed"));
+    }
+
+    private CompletionStage<List<RecipientOutcome>> route(DeliveryRequest request, List<Envelope.Recipient> routed,
+            Map<Integer, CompletableFuture<Lookup>> lookups) {
         List<CompletableFuture<List<RecipientOutcome>>> parts = new ArrayList<>();
         List<Integer> remoteRecipients = new ArrayList<>();
-        List<Envelope.Recipient> routed = new ArrayList<>(request.envelope().recipients());
         Map<String, CompletableFuture<RecipientOutcome>> catchAllCopies = new HashMap<>();
-        for (int recipient : request.recipients()) {
-            Directory.Resolution resolution;
-            try {
-                Optional<RecipientOutcome> refused = reverseSrs(recipient, routed);
-                if (refused.isPresent()) {
-                    parts.add(CompletableFuture.completedFuture(List.of(refused.get())));
-                    continue;
-                }
-                resolution = directory.resolve(routed.get(recipient).address());
-            } catch (RuntimeException e) {
-                // Our fault (the store, a bug): a temporary failure, retried (ARCHITECTURE rule 7).
-                // The outcome is quoted in reports: the cause goes to the log only.
-                log.error("{}: recipient lookup failed, deferred", request.id(), e);
-                parts.add(CompletableFuture.completedFuture(List.of(RecipientOutcome.local(recipient, Status.DEFERRED,
-                        LOCAL, "4.3.0", "recipient lookup failed"))));
+        for (Map.Entry<Integer, CompletableFuture<Lookup>> lookup : lookups.entrySet()) {
+            int recipient = lookup.getKey();
+            Lookup found = lookup.getValue().join(); // complete: routing starts once all are
+            if (found.outcome() != null) {
+                parts.add(CompletableFuture.completedFuture(List.of(found.outcome())));
                 continue;
             }
+            Directory.Resolution resolution = found.resolution();
             if (resolution.lookup() == Directory.Lookup.NOT_HOSTED) {
                 remoteRecipients.add(recipient);
             } else if (resolution.throughCatchAll() && resolution.lookup() == Directory.Lookup.MAILBOX) {

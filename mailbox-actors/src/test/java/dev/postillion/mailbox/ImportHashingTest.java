@@ -60,7 +60,7 @@ class ImportHashingTest {
             }
         };
         directory = new Directory(store, clock,
-                new Directory.Settings(8, cost, 50, 20, 50, Duration.ofHours(24)), new Passwords(8, cost, counted));
+                new Directory.Settings(8, cost, 50, 20, 50, Duration.ofHours(24), 1000), new Passwords(8, cost, counted));
         join(directory.createDomain("example.com"));
     }
 

@@ -82,12 +82,12 @@ class MailboxActorTest {
     private void openStore() {
         store = TestStores.open(dir);
         mailStore = new MailStore(store);
-        directory = new Directory(store, clock, new Directory.Settings(8, new PasswordHash.Cost(64, 1, 1), 50, 20, 50, Duration.ofHours(24)));
+        directory = new Directory(store, clock, new Directory.Settings(8, new PasswordHash.Cost(64, 1, 1), 50, 20, 50, Duration.ofHours(24), 1000));
         queue = testKit.createTestProbe(QueueManager.Command.class);
         Spool spool = new Spool(new SpoolStore(store), new QueueIdGenerator(clock),
                 CompletableFuture.completedFuture(queue.getRef()));
         Srs srs = new Srs(List.of("test-secret".getBytes(StandardCharsets.UTF_8)), clock, Duration.ofDays(21),
-                directory::hosts);
+                domain -> directory.domain(domain).isPresent());
         context = new MailboxContext(store, clock, directory, spool, srs, "mx.test",
                 new Mailboxes.Settings(Duration.ofSeconds(5), MEMORY, 50, Duration.ofDays(7)));
     }

@@ -182,7 +182,8 @@ public final class Node implements AutoCloseable {
             return CompletableFuture.completedFuture(Done.getInstance());
         });
         Srs srs = new Srs(SrsSecret.load(postillion.getString("srs.secret"), node.dataDir()), clock,
-                postillion.getDuration("srs.max-age"), directory::hosts);
+                // Asked by the mailboxes for forwards; waits (issue 12's follow-up: reads before the batch).
+                postillion.getDuration("srs.max-age"), domain -> directory.domain(domain).isPresent());
         SpoolStore spoolStore = new SpoolStore(store);
         QueueIdGenerator ids = new QueueIdGenerator(clock);
         // Mailboxes spool forwards and replies, and the queue manager delivers to mailboxes: the
@@ -204,7 +205,9 @@ public final class Node implements AutoCloseable {
         Executor signing = system.dispatchers().lookup(DispatcherSelector.blocking());
         DomainKeyStore dkimKeys = new DomainKeyStore(store, dkimMasterKey, signingSettings, clock, signing);
         Router router = new Router(directory, srs, mailboxes, new SigningTransport(remote, dkimKeys,
-                domain -> directory.primary(domain).map(DomainRecord::getName), clock, signing));
+                // Asked on the signing (blocking) dispatcher, where waiting for the store is allowed.
+                domain -> directory.primary(domain).toCompletableFuture().join().map(DomainRecord::getName),
+                clock, signing));
         ActorRef<QueueManager.Command> queueManager = system.systemActorOf(
                 // Resume on a bug: its state is what it knows of the attempts under way.
                 Behaviors.supervise(QueueManager.create(spoolStore, router, reports, clock,

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /**
  * When each sender was last answered from an address, in the {@code responder-memory} column
@@ -34,7 +35,7 @@ public final class ResponderMemory {
      * @param sender the envelope sender as {@link IncomingMessage#sender()} gives it
      */
     public Optional<Instant> lastReply(String address, String sender) {
-        byte[] value = store.get(StoreFamily.RESPONDER_MEMORY, key(address, sender));
+        byte[] value = store.readBlocking(StoreFamily.RESPONDER_MEMORY, key(address, sender)).orElse(null);
         return value == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(ByteBuffer.wrap(value).getLong()));
     }
 
@@ -54,17 +55,21 @@ public final class ResponderMemory {
     }
 
     /**
-     * Adds to {@code batch} the deletion of the answers {@code address} gave before {@code cutoff}:
-     * past the answer interval they no longer decide anything, and the memory stays the size of
-     * the senders of one interval.
+     * The deletion of the answers {@code address} gave before {@code cutoff}: past the answer
+     * interval they no longer decide anything, and the memory stays the size of the senders of one
+     * interval.
      */
-    public void forgetBefore(StoreBatch batch, String address, Instant cutoff) {
+    public CompletionStage<StoreBatch> forgetBefore(String address, Instant cutoff) {
         byte[] prefix = Keys.text(lower(address));
-        for (Store.KeyValue entry : store.prefix(StoreFamily.RESPONDER_MEMORY, prefix, Integer.MAX_VALUE)) {
-            if (ByteBuffer.wrap(entry.value()).getLong() < cutoff.toEpochMilli()) {
-                batch.delete(StoreFamily.RESPONDER_MEMORY, entry.key());
+        return store.prefix(StoreFamily.RESPONDER_MEMORY, prefix, Integer.MAX_VALUE).thenApply(entries -> {
+            StoreBatch batch = new StoreBatch();
+            for (Store.KeyValue entry : entries) {
+                if (ByteBuffer.wrap(entry.value()).getLong() < cutoff.toEpochMilli()) {
+                    batch.delete(StoreFamily.RESPONDER_MEMORY, entry.key());
+                }
             }
-        }
+            return batch;
+        });
     }
 
     private static byte[] key(String address, String sender) {

@@ -13,6 +13,7 @@ import dev.postillion.auth.dmarc.DmarcPolicy;
 import dev.postillion.auth.dmarc.DmarcVerdict;
 import dev.postillion.mta.policy.greylist.GreylistTriplet;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -131,10 +132,15 @@ final class MessagePolicy {
      * in, and a retry of it passes as any other.
      */
     private CompletionStage<Optional<Outcome>> greylistNullSender(CompletedMessage message) {
-        List<EmailAddress> greylisted = nullSenderGreylisted(message);
-        if (greylisted.isEmpty()) {
+        if (message.sender().isPresent() || !context.greylist().enabled() || message.client().trusted()) {
             return PASS;
         }
+        return hostedRecipients(message).thenCompose(hosted -> hosted.isEmpty() ? PASS
+                : greylistNullSender(message, hosted));
+    }
+
+    private CompletionStage<Optional<Outcome>> greylistNullSender(CompletedMessage message,
+            List<EmailAddress> greylisted) {
         List<CompletableFuture<GreylistTriplet.Verdict>> checks = greylisted.stream()
                 .map(recipient -> context.greylist().check(message.client().address(), Optional.empty(), recipient)
                         .toCompletableFuture())
@@ -152,14 +158,21 @@ final class MessagePolicy {
         }, session);
     }
 
-    /** Our users (relay networks, authenticated sessions) are not greylisted, nor mail to other domains. */
-    private List<EmailAddress> nullSenderGreylisted(CompletedMessage message) {
-        if (message.sender().isPresent() || !context.greylist().enabled() || message.client().trusted()) {
-            return List.of();
-        }
-        return message.recipients().stream().map(Envelope.Recipient::address)
-                .filter(recipient -> context.directory().hosts(recipient.domain()))
+    /** The recipients at domains hosted here: mail to other domains is not greylisted. */
+    private CompletionStage<List<EmailAddress>> hostedRecipients(CompletedMessage message) {
+        List<EmailAddress> recipients = message.recipients().stream().map(Envelope.Recipient::address).toList();
+        List<CompletableFuture<Boolean>> hosted = recipients.stream()
+                .map(recipient -> context.directory().hosts(recipient.domain()).toCompletableFuture())
                 .toList();
+        return CompletableFuture.allOf(hosted.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            List<EmailAddress> greylisted = new ArrayList<>();
+            for (int i = 0; i < recipients.size(); i++) {
+                if (hosted.get(i).join()) { // complete: all are
+                    greylisted.add(recipients.get(i));
+                }
+            }
+            return greylisted;
+        });
     }
 
     /**

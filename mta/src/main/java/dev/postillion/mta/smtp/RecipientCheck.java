@@ -10,6 +10,9 @@ import dev.postillion.mailbox.srs.Srs;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,57 +49,83 @@ final class RecipientCheck {
     }
 
     /** {@code RCPT TO:<Postmaster>}, which names no domain (RFC 5321 section 4.1.1.3). */
-    Decision decidePostmaster(String path, Map<String, String> parameters) {
+    CompletionStage<Decision> decidePostmaster(String path, Map<String, String> parameters) {
         return toPostmaster(path, postmaster.ofNode(), parameters);
     }
 
     /**
+     * Completes at once when the directory's cache knows the recipient, else on the store's reader
+     * thread: the session's event loop never waits for the directory (ARCHITECTURE rule 1).
+     *
      * @param addressed the address as the client gave it
      * @param sender the transaction's sender as sender lists name it, empty for the null sender
      * @param trusted one of our users (relay networks, authenticated), who may relay
      */
-    Decision decide(EmailAddress addressed, Map<String, String> parameters, String sender, boolean trusted) {
+    CompletionStage<Decision> decide(EmailAddress addressed, Map<String, String> parameters, String sender,
+            boolean trusted) {
         String about = addressed.toString();
         Reversal reversal;
         try {
             reversal = srs.reverse(about);
         } catch (RuntimeException e) {
             log.warn("recipient lookup of {} failed: {}", addressed, e.getMessage());
-            return new Refuse(Replies.DIRECTORY_ERROR);
+            return decided(new Refuse(Replies.DIRECTORY_ERROR));
         }
         if (reversal instanceof Reversal.Invalid invalid) {
-            return new Refuse(Replies.invalidSrs(invalid.reason()).about(about));
+            return decided(new Refuse(Replies.invalidSrs(invalid.reason()).about(about)));
         }
         Optional<EmailAddress> returning = reversal instanceof Reversal.Original original
                 ? returnedTo(original) : Optional.empty();
         if (reversal instanceof Reversal.Original && returning.isEmpty()) {
-            return new Refuse(Replies.invalidSrs("it holds no valid address").about(about));
+            return decided(new Refuse(Replies.invalidSrs("it holds no valid address").about(about)));
         }
         EmailAddress recipient = returning.orElse(addressed);
         Map<String, String> withOrcpt = returning.isPresent() ? withOrcpt(addressed, parameters) : parameters;
-        Directory.Resolution resolution;
+        return resolve(recipient).thenCompose(resolution -> {
+            if (resolution.isEmpty()) {
+                return decided(new Refuse(Replies.DIRECTORY_ERROR));
+            }
+            Directory.Lookup lookup = resolution.get().lookup();
+            if (returning.isEmpty() && forPostmaster(recipient, lookup)) {
+                return toPostmaster(about, addressed, parameters);
+            }
+            return decided(switch (lookup) {
+                // Relaying for our users (the relay networks, as Postfix's permit_mynetworks, and
+                // authenticated sessions, as permit_sasl_authenticated) and for bounces returning
+                // through our SRS addresses; the queue sends them on.
+                case NOT_HOSTED -> trusted || returning.isPresent() ? new Accept(recipient, withOrcpt)
+                        : new Refuse(Replies.RELAY_DENIED.about(about));
+                case UNKNOWN_ADDRESS -> new Refuse(Replies.UNKNOWN_USER.about(about));
+                case NO_REPLY -> new Refuse(Replies.doesNotReceive(recipient.toString()).about(about));
+                case DISABLED -> new Refuse(Replies.ACCOUNT_DISABLED.about(about));
+                case MAILBOX -> blockedSender(resolution.get(), sender)
+                        ? new Refuse(Replies.senderBlocked(sender).about(about))
+                        : new Mailbox(recipient, withOrcpt);
+            });
+        });
+    }
+
+    /** The directory's resolution, or empty when it failed (logged; the client gets a 4xx). */
+    private CompletionStage<Optional<Directory.Resolution>> resolve(EmailAddress recipient) {
+        CompletionStage<Directory.Resolution> resolution;
         try {
             resolution = directory.resolve(recipient);
         } catch (RuntimeException e) {
-            log.warn("recipient lookup of {} failed: {}", recipient, e.getMessage());
-            return new Refuse(Replies.DIRECTORY_ERROR);
+            resolution = CompletableFuture.failedFuture(e);
         }
-        if (returning.isEmpty() && forPostmaster(recipient, resolution.lookup())) {
-            return toPostmaster(about, addressed, parameters);
-        }
-        return switch (resolution.lookup()) {
-            // Relaying for our users (the relay networks, as Postfix's permit_mynetworks, and
-            // authenticated sessions, as permit_sasl_authenticated) and for bounces returning
-            // through our SRS addresses; the queue sends them on.
-            case NOT_HOSTED -> trusted || returning.isPresent() ? new Accept(recipient, withOrcpt)
-                    : new Refuse(Replies.RELAY_DENIED.about(about));
-            case UNKNOWN_ADDRESS -> new Refuse(Replies.UNKNOWN_USER.about(about));
-            case NO_REPLY -> new Refuse(Replies.doesNotReceive(recipient.toString()).about(about));
-            case DISABLED -> new Refuse(Replies.ACCOUNT_DISABLED.about(about));
-            case MAILBOX -> blockedSender(resolution, sender)
-                    ? new Refuse(Replies.senderBlocked(sender).about(about))
-                    : new Mailbox(recipient, withOrcpt);
-        };
+        return resolution.handle((found, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                log.warn("recipient lookup of {} failed: {}", recipient, cause.getMessage());
+                return Optional.empty();
+            }
+            return Optional.of(found);
+        });
+    }
+
+    private static CompletionStage<Decision> decided(Decision decision) {
+        return CompletableFuture.completedFuture(decision);
     }
 
     /**
@@ -114,25 +143,25 @@ final class RecipientCheck {
      * client used (RFC 3461 section 4.2). With none configured, or one the directory does not hold,
      * it is our fault: 451 4.3.5 (RFC 3463: system incorrectly configured), and a warning.
      */
-    private Decision toPostmaster(String about, EmailAddress addressed, Map<String, String> parameters) {
+    private CompletionStage<Decision> toPostmaster(String about, EmailAddress addressed,
+            Map<String, String> parameters) {
         if (postmaster.mailbox().isEmpty()) {
             log.warn("mail to <{}> refused: postillion.postmaster is not set", about);
-            return new Refuse(Replies.NO_POSTMASTER.about(about));
+            return decided(new Refuse(Replies.NO_POSTMASTER.about(about)));
         }
         EmailAddress mailbox = postmaster.mailbox().get();
-        Directory.Lookup lookup;
-        try {
-            lookup = directory.resolve(mailbox).lookup();
-        } catch (RuntimeException e) {
-            log.warn("recipient lookup of {} failed: {}", mailbox, e.getMessage());
-            return new Refuse(Replies.DIRECTORY_ERROR);
-        }
-        if (lookup != Directory.Lookup.MAILBOX) {
-            log.warn("mail to <{}> refused: postillion.postmaster <{}> is not a hosted mailbox ({})", about, mailbox,
-                    lookup);
-            return new Refuse(Replies.NO_POSTMASTER.about(about));
-        }
-        return new Mailbox(mailbox, withOrcpt(addressed, parameters));
+        return resolve(mailbox).thenApply(resolution -> {
+            if (resolution.isEmpty()) {
+                return new Refuse(Replies.DIRECTORY_ERROR);
+            }
+            Directory.Lookup lookup = resolution.get().lookup();
+            if (lookup != Directory.Lookup.MAILBOX) {
+                log.warn("mail to <{}> refused: postillion.postmaster <{}> is not a hosted mailbox ({})", about,
+                        mailbox, lookup);
+                return new Refuse(Replies.NO_POSTMASTER.about(about));
+            }
+            return new Mailbox(mailbox, withOrcpt(addressed, parameters));
+        });
     }
 
     /** The recipient refuses this sender outright: on its block list, with rejection chosen (SPEC 4). */

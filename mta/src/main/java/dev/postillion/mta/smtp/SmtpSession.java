@@ -75,6 +75,8 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
 
     private record RateChecked(Transaction started, Boolean allowed, Throwable failure) implements Command {}
 
+    private record RecipientDecided(RecipientCheck.Decision decision, Throwable failure) implements Command {}
+
     private record GreylistChecked(EmailAddress recipient, Map<String, String> parameters,
             GreylistTriplet.Verdict verdict, Throwable failure) implements Command {}
 
@@ -86,6 +88,8 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         NOTHING,
         /** The client's message rate, counted at MAIL. */
         RATE,
+        /** The directory's answer about a recipient at RCPT. */
+        RECIPIENT,
         /** A greylisting verdict at RCPT. */
         GREYLIST,
         /** The check of the credentials an AUTH exchange offered, with its delay after a failure. */
@@ -153,6 +157,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         return newReceiveBuilder()
                 .onMessage(Input.class, this::onInput)
                 .onMessage(MessageDecided.class, this::onMessageDecided)
+                .onMessage(RecipientDecided.class, this::onRecipientDecided)
                 .onMessage(GreylistChecked.class, this::onGreylistChecked)
                 .onMessage(RateChecked.class, this::onRateChecked)
                 .onMessage(AuthChecked.class, this::onAuthChecked)
@@ -440,17 +445,30 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         if (transaction.recipients.size() >= context.settings().maxRecipients()) {
             return reply(Replies.TOO_MANY_RECIPIENTS);
         }
-        RecipientCheck.Decision decision = bare ? recipients.decidePostmaster(rcpt.path(), rcpt.parameters())
+        // The directory answers from its cache or the store's reader threads; later frames wait.
+        awaiting = Awaiting.RECIPIENT;
+        getContext().pipeToSelf(bare ? recipients.decidePostmaster(rcpt.path(), rcpt.parameters())
                 : recipients.decide(EmailAddress.parse(rcpt.path(), true), rcpt.parameters(),
-                        transaction.senderAddress(), trusted());
-        if (decision instanceof RecipientCheck.Accept accept) {
-            return addRecipient(accept.recipient(), accept.parameters());
+                        transaction.senderAddress(), trusted()), RecipientDecided::new);
+        return this;
+    }
+
+    private Behavior<Command> onRecipientDecided(RecipientDecided decided) {
+        awaiting = Awaiting.NOTHING;
+        RecipientCheck.Decision decision = decided.decision();
+        Behavior<Command> next;
+        if (decided.failure() != null) {
+            log.warn("recipient check failed: {}", decided.failure().toString());
+            next = answer(Replies.DIRECTORY_ERROR);
+        } else if (decision instanceof RecipientCheck.Accept accept) {
+            next = addRecipient(accept.recipient(), accept.parameters());
+        } else if (decision instanceof RecipientCheck.Mailbox mailbox) {
+            next = greylisted(mailbox.recipient(), mailbox.parameters());
+        } else {
+            // A 4xx is our fault (the directory), and does not count against the client.
+            next = answer(((RecipientCheck.Refuse) decision).reply());
         }
-        if (decision instanceof RecipientCheck.Mailbox mailbox) {
-            return greylisted(mailbox.recipient(), mailbox.parameters());
-        }
-        // A 4xx is our fault (the directory), and does not count against the client.
-        return answer(((RecipientCheck.Refuse) decision).reply());
+        return resumeHeld(next);
     }
 
     private Behavior<Command> addRecipient(EmailAddress recipient, Map<String, String> parameters) {

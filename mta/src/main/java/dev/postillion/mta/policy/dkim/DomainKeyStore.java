@@ -176,7 +176,7 @@ public final class DomainKeyStore implements DkimAdmin {
     }
 
     private Optional<DomainKeysRecord> record(String domain) {
-        byte[] value = store.get(StoreFamily.DKIM_KEYS, key(domain));
+        byte[] value = store.readBlocking(StoreFamily.DKIM_KEYS, key(domain)).orElse(null);
         if (value == null) {
             return Optional.empty();
         }

@@ -195,12 +195,10 @@ public final class Greylist implements GreylistAdmin {
     public CompletionStage<GreylistTriplet.Verdict> check(InetAddress client, Optional<EmailAddress> sender,
             EmailAddress recipient) {
         Triplet triplet = Triplet.of(client, sender, recipient);
-        Optional<String> exempt = exemption(client, triplet);
-        if (exempt.isPresent()) {
-            return CompletableFuture.completedFuture(new GreylistTriplet.Verdict(true, exempt.get()));
-        }
-        return sharding.entityRefFor(GreylistTriplet.TYPE_KEY, triplet.key())
-                .ask(GreylistTriplet.Check::new, askTimeout);
+        return exemption(client, triplet).thenCompose(exempt -> exempt.isPresent()
+                ? CompletableFuture.completedFuture(new GreylistTriplet.Verdict(true, exempt.get()))
+                : sharding.entityRefFor(GreylistTriplet.TYPE_KEY, triplet.key())
+                        .ask(GreylistTriplet.Check::new, askTimeout));
     }
 
     public boolean enabled() {
@@ -208,31 +206,35 @@ public final class Greylist implements GreylistAdmin {
     }
 
     /**
-     * Why the attempt is not greylisted at all, if it is not. On the session's thread: reads the
-     * settings, the snapshot of allow entries and, for the auto-whitelist, one network record.
+     * Why the attempt is not greylisted at all, if it is not: from the settings and the snapshot of
+     * allow entries at once, and for the auto-whitelist from one network record, read on the
+     * store's reader threads.
      */
-    private Optional<String> exemption(InetAddress client, Triplet triplet) {
+    private CompletionStage<Optional<String>> exemption(InetAddress client, Triplet triplet) {
         if (settings.allowNetworks().contains(client)) {
-            return Optional.of("client in postillion.greylist.allow-networks");
+            return exempt("client in postillion.greylist.allow-networks");
         }
         String domain = triplet.senderDomain();
         if (settings.allowDomains().contains(domain)) {
-            return Optional.of("sender domain in postillion.greylist.allow-domains");
+            return exempt("sender domain in postillion.greylist.allow-domains");
         }
         Optional<String> allowing = allowList().allowing(client, domain);
         if (allowing.isPresent()) {
-            return Optional.of("allowed by the operator: " + allowing.get());
+            return exempt("allowed by the operator: " + allowing.get());
         }
         if (settings.autoWhitelist() == 0) {
-            return Optional.empty();
+            return CompletableFuture.completedFuture(Optional.empty());
         }
-        NetworkRecord network = GreylistNetwork.read(
-                store.get(StoreFamily.GREYLIST, GreylistNetwork.networkStoreKey(triplet.network())));
-        if (network.getPasses() >= settings.autoWhitelist()
-                && !GreylistNetwork.lapsed(network, clock.millis(), settings.maxAge())) {
-            return Optional.of("network " + triplet.network() + " auto-whitelisted");
-        }
-        return Optional.empty();
+        return store.read(StoreFamily.GREYLIST, GreylistNetwork.networkStoreKey(triplet.network())).thenApply(value -> {
+            NetworkRecord network = GreylistNetwork.read(value.orElse(null));
+            return network.getPasses() >= settings.autoWhitelist()
+                    && !GreylistNetwork.lapsed(network, clock.millis(), settings.maxAge())
+                    ? Optional.of("network " + triplet.network() + " auto-whitelisted") : Optional.empty();
+        });
+    }
+
+    private static CompletionStage<Optional<String>> exempt(String reason) {
+        return CompletableFuture.completedFuture(Optional.of(reason));
     }
 
     // --- the operator's view (GET /api/v1/greylist ...) ---
@@ -242,7 +244,7 @@ public final class Greylist implements GreylistAdmin {
         // The smallest key after "t/<after>" is "t/<after>" followed by 0x00.
         byte[] from = utf8(TRIPLETS + after.map(key -> key + "\u0000").orElse(""));
         byte[] to = Keys.prefixEnd(utf8(TRIPLETS));
-        return store.range(StoreFamily.GREYLIST, from, to, limit).stream()
+        return store.rangeBlocking(StoreFamily.GREYLIST, from, to, limit).stream()
                 .map(entry -> tripletOf(text(entry.key()).substring(TRIPLETS.length()),
                         GreylistTriplet.read(entry.value())))
                 .toList();
@@ -257,7 +259,7 @@ public final class Greylist implements GreylistAdmin {
 
     @Override
     public List<Allowed> allowed() {
-        return store.prefix(StoreFamily.GREYLIST, utf8(ALLOW), MAX_ALLOW_ENTRIES).stream()
+        return store.prefixBlocking(StoreFamily.GREYLIST, utf8(ALLOW), MAX_ALLOW_ENTRIES).stream()
                 .map(entry -> allowedOf(text(entry.key()).substring(ALLOW.length())))
                 .toList();
     }
@@ -292,22 +294,20 @@ public final class Greylist implements GreylistAdmin {
     public CompletionStage<Boolean> delete(String key) {
         if (key.startsWith("network:") || key.startsWith("domain:")) {
             byte[] storeKey = utf8(ALLOW + key);
-            if (store.get(StoreFamily.GREYLIST, storeKey) == null) {
-                return CompletableFuture.completedFuture(false);
-            }
-            return store.commit(new StoreBatch().delete(StoreFamily.GREYLIST, storeKey), Durability.SYNC)
-                    .thenApplyAsync(done -> {
-                        reloadAllowList();
-                        return true;
-                    }, blocking);
+            return store.read(StoreFamily.GREYLIST, storeKey).thenCompose(entry -> entry.isEmpty()
+                    ? CompletableFuture.completedFuture(false)
+                    : store.commit(new StoreBatch().delete(StoreFamily.GREYLIST, storeKey), Durability.SYNC)
+                            .thenApplyAsync(done -> {
+                                reloadAllowList();
+                                return true;
+                            }, blocking));
         }
         Triplet.fromKey(key);
-        if (store.get(StoreFamily.GREYLIST, GreylistTriplet.tripletStoreKey(key)) == null) {
-            return CompletableFuture.completedFuture(false);
-        }
-        return sharding.entityRefFor(GreylistTriplet.TYPE_KEY, key)
-                .ask(GreylistTriplet.Forget::new, askTimeout)
-                .thenApply(done -> true);
+        return store.read(StoreFamily.GREYLIST, GreylistTriplet.tripletStoreKey(key)).thenCompose(entry -> entry.isEmpty()
+                ? CompletableFuture.completedFuture(false)
+                : sharding.entityRefFor(GreylistTriplet.TYPE_KEY, key)
+                        .ask(GreylistTriplet.Forget::new, askTimeout)
+                        .thenApply(done -> true));
     }
 
     private static byte[] utf8(String text) {

@@ -9,6 +9,7 @@ import dev.postillion.core.proto.NetworkRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -42,6 +43,9 @@ public final class GreylistNetwork extends AbstractBehavior<GreylistNetwork.Comm
 
     private record Written() implements Command {}
 
+    /** The record as the store had it when the entity started. */
+    private record Loaded(Optional<byte[]> value, Throwable failure) implements Command {}
+
     /** Store keys of network records: this, then the network. */
     static final String KEY_PREFIX = "n/";
 
@@ -52,15 +56,18 @@ public final class GreylistNetwork extends AbstractBehavior<GreylistNetwork.Comm
     private final WritesUnderWay<Command> writes;
 
     public static Behavior<Command> create(String network, Store store, Clock clock, Duration maxAge) {
-        return Behaviors.setup(ctx -> new GreylistNetwork(ctx, network, store, clock, maxAge));
+        return RecordLoading.readThen(Command.class, Loaded.class, store, networkStoreKey(network), Loaded::new,
+                Loaded::value, Loaded::failure, (ctx, record) -> new GreylistNetwork(ctx, network, record.orElse(null), store, clock,
+                        maxAge));
     }
 
-    private GreylistNetwork(ActorContext<Command> ctx, String network, Store store, Clock clock, Duration maxAge) {
+    private GreylistNetwork(ActorContext<Command> ctx, String network, byte[] stored, Store store, Clock clock,
+            Duration maxAge) {
         super(ctx);
         this.key = networkStoreKey(network);
         this.clock = clock;
         this.maxAge = maxAge;
-        this.record = read(store.get(StoreFamily.GREYLIST, key));
+        this.record = read(stored);
         this.writes = new WritesUnderWay<>(ctx, store, Written::new);
     }
 

@@ -70,7 +70,7 @@ final class GreylistSweep {
             Function<ActorRef<Done>, C> expire, byte[] after, int found) {
         byte[] start = utf8(prefix);
         byte[] from = after == null ? start : Arrays.copyOf(after, after.length + 1);
-        List<Store.KeyValue> page = store.range(StoreFamily.GREYLIST, from, Keys.prefixEnd(start), PAGE);
+        List<Store.KeyValue> page = store.rangeBlocking(StoreFamily.GREYLIST, from, Keys.prefixEnd(start), PAGE);
         List<CompletableFuture<Done>> expiring = page.stream()
                 .filter(entry -> expired(expired, entry))
                 .map(entry -> sharding.entityRefFor(type, entityId(prefix, entry.key()))

@@ -9,6 +9,7 @@ import dev.postillion.core.proto.TripletRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -49,6 +50,9 @@ public final class GreylistTriplet extends AbstractBehavior<GreylistTriplet.Comm
 
     private record Written() implements Command {}
 
+    /** The record as the store had it when the entity started. */
+    private record Loaded(Optional<byte[]> value, Throwable failure) implements Command {}
+
     /** The answer to {@link Check}: pass, or defer with 451 4.7.1; {@code reason} is for the log. */
     public record Verdict(boolean pass, String reason) {}
 
@@ -67,17 +71,19 @@ public final class GreylistTriplet extends AbstractBehavior<GreylistTriplet.Comm
 
     public static Behavior<Command> create(String tripletKey, Store store, Clock clock, GreylistSettings settings,
             RecipientRef<GreylistNetwork.Command> network) {
-        return Behaviors.setup(ctx -> new GreylistTriplet(ctx, tripletKey, store, clock, settings, network));
+        return RecordLoading.readThen(Command.class, Loaded.class, store, tripletStoreKey(tripletKey), Loaded::new,
+                Loaded::value, Loaded::failure, (ctx, record) -> new GreylistTriplet(ctx, tripletKey, record.orElse(null), store, clock,
+                        settings, network));
     }
 
-    private GreylistTriplet(ActorContext<Command> ctx, String tripletKey, Store store, Clock clock,
+    private GreylistTriplet(ActorContext<Command> ctx, String tripletKey, byte[] stored, Store store, Clock clock,
             GreylistSettings settings, RecipientRef<GreylistNetwork.Command> network) {
         super(ctx);
         this.key = tripletStoreKey(tripletKey);
         this.clock = clock;
         this.settings = settings;
         this.network = network;
-        this.record = read(store.get(StoreFamily.GREYLIST, key));
+        this.record = read(stored);
         this.writes = new WritesUnderWay<>(ctx, store, Written::new);
     }
 

@@ -139,7 +139,7 @@ class DomainKeyStoreTest {
     @Test
     void theStoreHoldsNoPrivateKeyInTheClear() throws Exception {
         generate("example.test", false);
-        byte[] stored = store.get(StoreFamily.DKIM_KEYS, "example.test".getBytes(StandardCharsets.UTF_8));
+        byte[] stored = store.readBlocking(StoreFamily.DKIM_KEYS, "example.test".getBytes(StandardCharsets.UTF_8)).orElse(null);
         for (SigningKey key : keys.keys("example.test").orElseThrow().keys()) {
             assertFalse(contains(stored, key.privateKey().getEncoded()), key + " is in the store in the clear");
         }

@@ -1,0 +1,76 @@
+package dev.postillion.core;
+
+import reactor.blockhound.BlockHound;
+import reactor.blockhound.integration.BlockHoundIntegration;
+
+/**
+ * ARCHITECTURE rules 1 and 2 made checkable: in the test JVMs of the modules whose code runs on
+ * event loops and dispatchers, BlockHound (installed for every test by
+ * {@code blockhound-junit-platform}, finding this class through {@code META-INF/services}) fails a
+ * blocking call on such a thread with a {@code BlockingOperationError}.
+ *
+ * <p>Netty's own integration marks its event loops. This one adds the Pekko default dispatcher,
+ * where the actors run (the SMTP sessions run on the event loops themselves, see the mta's
+ * {@code EventLoopDispatchers}), and marks RocksDB's reads as blocking: a miss in the block cache
+ * reads the disk, so a store read belongs on the store's reader threads only. Waiting on a future
+ * (a park) is blocking already in BlockHound's defaults.
+ */
+public final class BlockingCallDetector implements BlockHoundIntegration {
+
+    /** Pekko names a dispatcher's threads {@code <system>-<dispatcher id>-<n>}. */
+    private static final String ACTOR_DISPATCHER = "pekko.actor.default-dispatcher";
+
+    @Override
+    public void applyTo(BlockHound.Builder builder) {
+        builder.nonBlockingThreadPredicate(current -> current.or(
+                thread -> thread.getName().contains(ACTOR_DISPATCHER)));
+        builder.markAsBlocking("org.rocksdb.RocksDB", "get", "(Lorg/rocksdb/ColumnFamilyHandle;[B)[B");
+        builder.markAsBlocking("org.rocksdb.AbstractRocksIterator", "seek", "([B)V");
+        builder.markAsBlocking("org.rocksdb.AbstractRocksIterator", "next", "()V");
+        // Waiting for a store read is blocking even when the value happens to be cached: so a wait
+        // on an event loop or an actor fails every time, not only when the disk is slow.
+        builder.markAsBlocking("dev.postillion.core.Store", "await",
+                "(Ljava/util/concurrent/CompletionStage;)Ljava/lang/Object;");
+        builder.markAsBlocking("dev.postillion.mailbox.DirectoryStore", "await",
+                "(Ljava/util/concurrent/CompletionStage;)Ljava/lang/Object;");
+        notYetAsynchronous(builder);
+        // An idle dispatcher thread parks in its pool until work arrives: that is not a task blocking.
+        builder.allowBlockingCallsInside("java.util.concurrent.ForkJoinPool", "awaitWork");
+        // Tests log to the console; the appender's write and lock are the test harness's, not ours.
+        builder.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "subAppend");
+        // An actor system's termination waits for its scheduler to stop: Pekko's shutdown, not an actor.
+        builder.allowBlockingCallsInside("org.apache.pekko.actor.ActorSystemImpl", "stopScheduler");
+        // A message to an actor still starting takes a lock Pekko holds for the moment of its start.
+        builder.allowBlockingCallsInside("org.apache.pekko.actor.UnstartedCell", "sendMessage");
+        // Random numbers (DNS query ids, tokens) read /dev/urandom, which never waits.
+        builder.allowBlockingCallsInside("java.security.SecureRandom", "nextBytes");
+        // Loading a class reads its jar once per JVM; it is not a wait the code chose.
+        builder.allowBlockingCallsInside("java.lang.ClassLoader", "loadClass");
+    }
+
+    /**
+     * Reads that still wait on the caller's thread: issue 12's follow-up, listed in
+     * docs/architecture.md ("Threads and actors"). Each line goes when its read completes a future.
+     */
+    private static void notYetAsynchronous(BlockHound.Builder builder) {
+        // A mailbox builds a batch reading the directory, its delivery records and its responder's
+        // memory on its own thread; reading them ahead of the batch, as its uid counter is, ends this.
+        builder.allowBlockingCallsInside("dev.postillion.mailbox.MailboxActor", "writeNext");
+        // The queue manager (an actor) and the queue's admin listings read the spool.
+        for (String read : new String[] {"content", "message", "messages", "due", "firstDueAfter"}) {
+            builder.allowBlockingCallsInside("dev.postillion.queue.SpoolStore", read);
+        }
+        // The admin API's routes (on the default dispatcher): mailbox listings and directory listings.
+        for (String read : new String[] {"list", "content"}) {
+            builder.allowBlockingCallsInside("dev.postillion.mailbox.MailStore", read);
+        }
+        for (String read : new String[] {"domain", "domains", "aliasDomains", "addresses", "requireAddress",
+                "ownAddresses"}) {
+            builder.allowBlockingCallsInside("dev.postillion.mailbox.Directory", read);
+        }
+        builder.allowBlockingCallsInside("dev.postillion.admin.AdminRoutes", "mailboxKey");
+        for (String read : new String[] {"triplets", "allowed"}) {
+            builder.allowBlockingCallsInside("dev.postillion.mta.policy.greylist.Greylist", read);
+        }
+    }
+}
