@@ -66,10 +66,14 @@ class QueueManagerTest {
     }
 
     private void startQueueManager(DeliverySchedule schedule, int maxAttemptsInFlight) {
+        startQueueManager(schedule, maxAttemptsInFlight, Long.MAX_VALUE);
+    }
+
+    private void startQueueManager(DeliverySchedule schedule, int maxAttemptsInFlight, long maxBytesInFlight) {
         QueueIdGenerator ids = new QueueIdGenerator(clock);
         queueManager = testKit.spawn(QueueManager.create(spoolStore, transport,
                 new StatusReports("mx.test", ids, 50_000, schedule), clock,
-                new QueueManager.Settings(schedule, maxAttemptsInFlight)));
+                new QueueManager.Settings(schedule, maxAttemptsInFlight, maxBytesInFlight)));
         spool = new Spool(spoolStore, ids, CompletableFuture.completedFuture(queueManager));
     }
 
@@ -235,6 +239,25 @@ class QueueManagerTest {
         assertEquals(first, attempt.request().id());
         awaitMessage(second, m -> true);
         assertTrue(transport.idle(), "a second attempt started while the first was under way");
+        attempt.answer(Status.SENT, Status.SENT);
+        Attempt next = transport.nextAttempt();
+        assertEquals(second, next.request().id());
+        next.answer(Status.SENT, Status.SENT);
+        awaitGone(second);
+    }
+
+    @Test
+    void withTheBytesInFlightTakenAttemptsWaitInTheScheduleAndStartAsOthersFinish() throws Exception {
+        testKit.stop(queueManager);
+        // Room for less than one message's content: the first attempt takes it past the bound.
+        startQueueManager(SCHEDULE, 256, TestEnvelopes.CONTENT.length - 1);
+        QueueId first = accept(envelope());
+        QueueId second = accept(envelope());
+
+        Attempt attempt = transport.nextAttempt();
+        assertEquals(first, attempt.request().id());
+        awaitMessage(second, m -> true);
+        assertTrue(transport.idle(), "a second attempt started while the first held the bytes in flight");
         attempt.answer(Status.SENT, Status.SENT);
         Attempt next = transport.nextAttempt();
         assertEquals(second, next.request().id());

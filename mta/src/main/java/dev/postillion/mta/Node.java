@@ -208,7 +208,8 @@ public final class Node implements AutoCloseable {
                 // Resume on a bug: its state is what it knows of the attempts under way.
                 Behaviors.supervise(QueueManager.create(spoolStore, router, reports, clock,
                         new QueueManager.Settings(schedule,
-                                delivery.getInt("max-attempts-in-flight"))))
+                                delivery.getInt("max-attempts-in-flight"),
+                                delivery.getBytes("max-bytes-in-flight"))))
                         .onFailure(SupervisorStrategy.resume()),
                 "queue-manager", Props.empty());
         queueManagerStarted.complete(queueManager);
