@@ -37,6 +37,7 @@ import dev.postillion.mta.policy.spf.SpfSettings;
 import dev.postillion.mta.policy.limits.ClientRates;
 import dev.postillion.mta.policy.limits.LimitSettings;
 import dev.postillion.mta.smtp.ConnectionLimits;
+import dev.postillion.mta.smtp.ContentMemory;
 import dev.postillion.mta.smtp.Postmaster;
 import dev.postillion.mta.smtp.ClientNetworks;
 import dev.postillion.mta.smtp.EventLoopDispatchers;
@@ -229,10 +230,11 @@ public final class Node implements AutoCloseable {
                 authenticator(config, node.hostname(), clock, work), rates, logins,
                 Postmaster.from(postillion, node.hostname()), work);
         Map<ListenerRole, SmtpListener> smtp = new EnumMap<>(ListenerRole.class);
+        ContentMemory contentMemory = ContentMemory.forHeap(postillion.getBytes("smtp.content-memory"));
         for (ListenerRole role : ListenerRole.values()) {
             smtp.put(role, SmtpListener.start(mxContext.forListener(role, listenerSettings.get(role)), io,
                     new ConnectionLimits(limitSettings, perClientExempt(postillion), clock, node.hostname()),
-                    sessions));
+                    contentMemory, sessions));
         }
 
         String token = AdminToken.resolve(postillion.getString("admin.token"), node.dataDir());
