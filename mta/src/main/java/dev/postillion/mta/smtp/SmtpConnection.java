@@ -244,7 +244,8 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements Sessi
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event instanceof IdleStateEvent && session != null) {
+        if (event instanceof IdleStateEvent && session != null && !awaitingMemory) {
+            // Not while reading waits for memory: then the client is not idle, we are not reading.
             session.tell(new SmtpSession.IdleTimeout());
         } else if (event instanceof SslHandshakeCompletionEvent handshake && pending != null) {
             onHandshake(ctx, handshake);
