@@ -232,18 +232,7 @@ class QueueManagerTest {
     void withNoMoreRoomAttemptsWaitInTheScheduleAndStartAsOthersFinish() throws Exception {
         testKit.stop(queueManager);
         startQueueManager(SCHEDULE, 1);
-        QueueId first = accept(envelope());
-        QueueId second = accept(envelope());
-
-        Attempt attempt = transport.nextAttempt();
-        assertEquals(first, attempt.request().id());
-        awaitMessage(second, m -> true);
-        assertTrue(transport.idle(), "a second attempt started while the first was under way");
-        attempt.answer(Status.SENT, Status.SENT);
-        Attempt next = transport.nextAttempt();
-        assertEquals(second, next.request().id());
-        next.answer(Status.SENT, Status.SENT);
-        awaitGone(second);
+        assertSecondWaitsForFirst();
     }
 
     @Test
@@ -251,13 +240,18 @@ class QueueManagerTest {
         testKit.stop(queueManager);
         // Room for less than one message's content: the first attempt takes it past the bound.
         startQueueManager(SCHEDULE, 256, TestEnvelopes.CONTENT.length - 1);
+        assertSecondWaitsForFirst();
+    }
+
+    /** Of two messages accepted, the second is attempted only once the first attempt has ended. */
+    private void assertSecondWaitsForFirst() throws Exception {
         QueueId first = accept(envelope());
         QueueId second = accept(envelope());
 
         Attempt attempt = transport.nextAttempt();
         assertEquals(first, attempt.request().id());
         awaitMessage(second, m -> true);
-        assertTrue(transport.idle(), "a second attempt started while the first held the bytes in flight");
+        assertTrue(transport.idle(), "a second attempt started while the first was under way");
         attempt.answer(Status.SENT, Status.SENT);
         Attempt next = transport.nextAttempt();
         assertEquals(second, next.request().id());

@@ -14,52 +14,55 @@ class ContentMemoryTest {
 
     @Test
     void sharesGrowWhileTheBoundHoldsAndWaitBeyondIt() {
-        ContentMemory.Share first = memory.share();
-        ContentMemory.Share second = memory.share();
-        assertTrue(first.grow(60, wakes::incrementAndGet));
-        assertTrue(second.grow(40, wakes::incrementAndGet));
-        assertFalse(second.grow(1, wakes::incrementAndGet), "the bound was passed by a younger share");
+        holding(60);
+        ContentMemory.Share second = holding(40);
+        assertFalse(grow(second, 1), "the bound was passed by a younger share");
         assertEquals(100, memory.used());
         assertEquals(0, wakes.get());
     }
 
     @Test
     void aMessageDecidedOnFreesItsShareAndWakesTheWaiters() {
-        ContentMemory.Share first = memory.share();
-        ContentMemory.Share second = memory.share();
-        first.grow(60, wakes::incrementAndGet);
-        second.grow(40, wakes::incrementAndGet);
-        assertFalse(second.grow(10, wakes::incrementAndGet));
+        ContentMemory.Share first = holding(60);
+        ContentMemory.Share second = holding(40);
+        assertFalse(grow(second, 10));
 
         first.release();
         assertEquals(1, wakes.get());
         assertEquals(40, memory.used());
-        assertTrue(second.grow(10, wakes::incrementAndGet));
+        assertTrue(grow(second, 10));
         assertEquals(50, memory.used());
     }
 
     @Test
     void theOldestShareMayPassTheBoundSoThatSharesNeverWaitForEachOther() {
-        ContentMemory.Share oldest = memory.share();
-        ContentMemory.Share younger = memory.share();
-        oldest.grow(50, wakes::incrementAndGet);
-        younger.grow(50, wakes::incrementAndGet);
-        assertTrue(oldest.grow(30, wakes::incrementAndGet));
-        assertFalse(younger.grow(1, wakes::incrementAndGet));
+        ContentMemory.Share oldest = holding(50);
+        ContentMemory.Share younger = holding(50);
+        assertTrue(grow(oldest, 30));
+        assertFalse(grow(younger, 1));
         assertEquals(130, memory.used());
 
         oldest.release();
-        assertTrue(younger.grow(200, wakes::incrementAndGet), "the younger share is now the oldest");
+        assertTrue(grow(younger, 200), "the younger share is now the oldest");
     }
 
     @Test
     void releasingTwiceFreesOnce() {
-        ContentMemory.Share first = memory.share();
-        ContentMemory.Share second = memory.share();
-        first.grow(30, wakes::incrementAndGet);
-        second.grow(20, wakes::incrementAndGet);
+        ContentMemory.Share first = holding(30);
+        holding(20);
         first.release();
         first.release();
         assertEquals(20, memory.used());
+    }
+
+    /** A new share that has taken {@code bytes}. */
+    private ContentMemory.Share holding(long bytes) {
+        ContentMemory.Share share = memory.share();
+        assertTrue(grow(share, bytes));
+        return share;
+    }
+
+    private boolean grow(ContentMemory.Share share, long bytes) {
+        return share.grow(bytes, wakes::incrementAndGet);
     }
 }
