@@ -108,9 +108,10 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     /**
      * @param maxAttemptsInFlight deliveries under way at once; more stay in the schedule index, so
      *     that a large spool is neither read into memory nor sent off all at once
-     * @param maxBytesInFlight content of the deliveries under way, in bytes: no attempt starts while
-     *     this much is out, so that a backlog of large messages cannot fill the heap (one attempt
-     *     may take it past the bound, or no message larger than the bound would ever go)
+     * @param maxBytesInFlight content of the deliveries under way, in bytes, counted once per pending
+     *     recipient: no attempt starts while this much is out, so that a backlog of large messages
+     *     cannot fill the heap (one attempt may take it past the bound, or no message larger than
+     *     the bound would ever go)
      */
     public record Settings(DeliverySchedule schedule, int maxAttemptsInFlight, long maxBytesInFlight) {}
 
@@ -123,12 +124,18 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     private static final class Attempt {
         final QueuedMessage message;
         final byte[] content;
+        /**
+         * What the attempt may hold of the heap: its content once per pending recipient, for a
+         * mailbox stores a copy of its own.
+         */
+        final long weight;
         Request request = Request.NONE;
         final List<ActorRef<OperationResult>> operators = new ArrayList<>();
 
         Attempt(QueuedMessage message, byte[] content) {
             this.message = message;
             this.content = content;
+            this.weight = (long) content.length * message.pending().size();
         }
     }
 
@@ -291,7 +298,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
         }
         Attempt attempt = new Attempt(message, content);
         inFlight.put(entry.id(), attempt);
-        bytesInFlight += content.length;
+        bytesInFlight += attempt.weight;
         CompletionStage<List<RecipientOutcome>> delivery;
         try {
             delivery = transport.deliver(new DeliveryRequest(entry.id(), message.envelope(), pending, content));
@@ -303,7 +310,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
 
     private Behavior<Command> onAttempted(Attempted attempted) {
         Attempt attempt = inFlight.remove(attempted.id());
-        bytesInFlight -= attempt.content.length;
+        bytesInFlight -= attempt.weight;
         List<RecipientOutcome> outcomes = attempted.failure() == null
                 ? attempted.outcomes()
                 : attempt.message.pending().stream()

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * every message is accepted and stored byte for byte, the node runs out of no memory and still
  * takes mail afterwards. By default 50 sessions of 8 MiB against -Xmx256m; with
  * {@code -Dpostillion.test.large-messages=full}, the issue's own target: 50 sessions of 30 MiB
- * against -Xmx512m.
+ * against -Xmx512m. Also one such message to so many mailboxes that their copies together would
+ * not fit the heap.
  */
 class LargeMessagesTest {
 
@@ -39,6 +40,8 @@ class LargeMessagesTest {
     private static final int SESSIONS = 50;
     private static final int MESSAGE_BYTES = (FULL ? 30 : 8) << 20;
     private static final String MAILBOX = "anna@example.test";
+    /** Mailboxes one message goes to: their copies together are more than the heap. */
+    private static final int MAILBOXES = 40;
     /** Base64's alphabet: the body looks like an encoded attachment. */
     private static final byte[] ALPHABET =
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".getBytes(StandardCharsets.US_ASCII);
@@ -75,6 +78,25 @@ class LargeMessagesTest {
         }
     }
 
+    @Test void aLargeMessageToManyMailboxesIsStoredInEachWithoutFillingTheHeap() throws Exception {
+        node.start(workDir);
+        List<String> mailboxes = new ArrayList<>();
+        for (int i = 0; i < MAILBOXES; i++) {
+            mailboxes.add("m" + i + "@d" + i + ".test");
+            node.createMailbox(mailboxes.get(i));
+        }
+
+        Sent sent = send(0, mailboxes).getValue();
+
+        for (String mailbox : mailboxes) {
+            await("delivered to " + mailbox).atMost(Duration.ofMinutes(2))
+                    .until(() -> node.messages(mailbox).size() == 1);
+            byte[] raw = node.rawMessage(mailbox, node.messages(mailbox).get(0).get("uid").asLong());
+            assertEquals(sent, new Sent(sent.length(), digestOfTail(raw, sent.length())), mailbox);
+        }
+        assertFalse(node.output().contains("OutOfMemoryError"), "the node ran out of memory");
+    }
+
     /** Sends one message per session, all sessions at once; returns each message's digest by Message-ID. */
     private Map<String, Sent> sendAtOnce() throws Exception {
         ExecutorService senders = Executors.newFixedThreadPool(SESSIONS);
@@ -82,7 +104,7 @@ class LargeMessagesTest {
             List<Future<Map.Entry<String, Sent>>> sending = new ArrayList<>();
             for (int session = 0; session < SESSIONS; session++) {
                 int number = session;
-                sending.add(senders.submit(() -> send(number)));
+                sending.add(senders.submit(() -> send(number, List.of(MAILBOX))));
             }
             Map<String, Sent> sent = new HashMap<>();
             for (Future<Map.Entry<String, Sent>> one : sending) {
@@ -96,7 +118,8 @@ class LargeMessagesTest {
     }
 
     /** One session's message, generated as it is written: MESSAGE_BYTES long, give or take a line. */
-    private Map.Entry<String, Sent> send(int session) throws IOException, NoSuchAlgorithmException {
+    private Map.Entry<String, Sent> send(int session, List<String> recipients)
+            throws IOException, NoSuchAlgorithmException {
         String messageId = "<large." + session + "@sender.test>";
         try (SmtpClient smtp = new SmtpClient(node.smtpPort())) {
             // Waiting for its turn to be read is no error: the reply comes once the content is in.
@@ -104,7 +127,9 @@ class LargeMessagesTest {
             expect("220 ", smtp.reply());
             expect("250", smtp.command("EHLO sender" + session + ".test"));
             expect("250 ", smtp.command("MAIL FROM:<bob@sender.test>"));
-            expect("250 ", smtp.command("RCPT TO:<" + MAILBOX + ">"));
+            for (String recipient : recipients) {
+                expect("250 ", smtp.command("RCPT TO:<" + recipient + ">"));
+            }
             expect("354 ", smtp.command("DATA"));
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             byte[] header = ("Message-ID: " + messageId + "\r\nSubject: large " + session
