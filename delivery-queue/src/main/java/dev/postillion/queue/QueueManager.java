@@ -108,8 +108,12 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     /**
      * @param maxAttemptsInFlight deliveries under way at once; more stay in the schedule index, so
      *     that a large spool is neither read into memory nor sent off all at once
+     * @param maxBytesInFlight content of the deliveries under way, in bytes, counted once per pending
+     *     recipient: no attempt starts while this much is out, so that a backlog of large messages
+     *     cannot fill the heap (one attempt may take it past the bound, or no message larger than
+     *     the bound would ever go)
      */
-    public record Settings(DeliverySchedule schedule, int maxAttemptsInFlight) {}
+    public record Settings(DeliverySchedule schedule, int maxAttemptsInFlight, long maxBytesInFlight) {}
 
     private static final Logger queueLog = LoggerFactory.getLogger("postillion.queue");
     /** Content kept from acceptance to first attempt, in bytes; beyond this it is read back instead. */
@@ -120,12 +124,18 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     private static final class Attempt {
         final QueuedMessage message;
         final byte[] content;
+        /**
+         * What the attempt may hold of the heap: its content once per pending recipient, for a
+         * mailbox stores a copy of its own.
+         */
+        final long weight;
         Request request = Request.NONE;
         final List<ActorRef<OperationResult>> operators = new ArrayList<>();
 
         Attempt(QueuedMessage message, byte[] content) {
             this.message = message;
             this.content = content;
+            this.weight = (long) content.length * message.pending().size();
         }
     }
 
@@ -136,6 +146,8 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     private final Settlement settlement;
     private final TimerScheduler<Command> timers;
     private final Map<QueueId, Attempt> inFlight = new HashMap<>();
+    /** The content of the attempts in {@code inFlight}, in bytes. */
+    private long bytesInFlight;
     /** Messages whose settlement is being committed, with operator commands waiting for it. */
     private final Map<QueueId, List<Operate>> settling = new HashMap<>();
     /** Content of messages just accepted, oldest first, {@code freshBytes} in all. */
@@ -224,7 +236,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     /** Hands due messages to the transport while attempts may start. */
     private void pull() {
         long now = clock.millis();
-        while (inFlight.size() < settings.maxAttemptsInFlight()) {
+        while (roomForAttempt()) {
             int wanted = settings.maxAttemptsInFlight() - inFlight.size();
             List<Due> due;
             Due next;
@@ -238,6 +250,11 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
                 return;
             }
             for (Due entry : due) {
+                if (!roomForAttempt()) {
+                    // The entry stays due; the attempt that frees the room pulls again.
+                    cursor = new Cursor(entry, true);
+                    return;
+                }
                 cursor = new Cursor(entry, false);
                 if (!inFlight.containsKey(entry.id()) && !settling.containsKey(entry.id())) {
                     start(entry);
@@ -250,6 +267,10 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
                 return;
             }
         }
+    }
+
+    private boolean roomForAttempt() {
+        return inFlight.size() < settings.maxAttemptsInFlight() && bytesInFlight < settings.maxBytesInFlight();
     }
 
     private void wakeBy(long due) {
@@ -277,6 +298,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
         }
         Attempt attempt = new Attempt(message, content);
         inFlight.put(entry.id(), attempt);
+        bytesInFlight += attempt.weight;
         CompletionStage<List<RecipientOutcome>> delivery;
         try {
             delivery = transport.deliver(new DeliveryRequest(entry.id(), message.envelope(), pending, content));
@@ -288,6 +310,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
 
     private Behavior<Command> onAttempted(Attempted attempted) {
         Attempt attempt = inFlight.remove(attempted.id());
+        bytesInFlight -= attempt.weight;
         if (attempted.failure() != null) {
             queueLog.error("{}: delivery attempt failed, deferred", attempted.id(), attempted.failure());
         }

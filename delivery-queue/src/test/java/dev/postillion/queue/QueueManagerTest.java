@@ -66,10 +66,14 @@ class QueueManagerTest {
     }
 
     private void startQueueManager(DeliverySchedule schedule, int maxAttemptsInFlight) {
+        startQueueManager(schedule, maxAttemptsInFlight, Long.MAX_VALUE);
+    }
+
+    private void startQueueManager(DeliverySchedule schedule, int maxAttemptsInFlight, long maxBytesInFlight) {
         QueueIdGenerator ids = new QueueIdGenerator(clock);
         queueManager = testKit.spawn(QueueManager.create(spoolStore, transport,
                 new StatusReports("mx.test", ids, 50_000, schedule), clock,
-                new QueueManager.Settings(schedule, maxAttemptsInFlight)));
+                new QueueManager.Settings(schedule, maxAttemptsInFlight, maxBytesInFlight)));
         spool = new Spool(spoolStore, ids, CompletableFuture.completedFuture(queueManager));
     }
 
@@ -231,6 +235,19 @@ class QueueManagerTest {
     void withNoMoreRoomAttemptsWaitInTheScheduleAndStartAsOthersFinish() throws Exception {
         testKit.stop(queueManager);
         startQueueManager(SCHEDULE, 1);
+        assertSecondWaitsForFirst();
+    }
+
+    @Test
+    void withTheBytesInFlightTakenAttemptsWaitInTheScheduleAndStartAsOthersFinish() throws Exception {
+        testKit.stop(queueManager);
+        // Room for less than one message's content: the first attempt takes it past the bound.
+        startQueueManager(SCHEDULE, 256, TestEnvelopes.CONTENT.length - 1);
+        assertSecondWaitsForFirst();
+    }
+
+    /** Of two messages accepted, the second is attempted only once the first attempt has ended. */
+    private void assertSecondWaitsForFirst() throws Exception {
         QueueId first = accept(envelope());
         QueueId second = accept(envelope());
 

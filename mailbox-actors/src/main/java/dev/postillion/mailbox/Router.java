@@ -10,7 +10,9 @@ import dev.postillion.queue.DeliveryRequest;
 import dev.postillion.queue.RecipientOutcome;
 import dev.postillion.queue.RecipientOutcome.Status;
 import dev.postillion.queue.Transport;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,12 +35,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A recipient that is a valid SRS address of ours goes to the original sender it reverses to, as
  * at RCPT: the node's own reports and answers to a forward's envelope sender reach that sender.
+ *
+ * <p>Each mailbox stores a copy of the message (with its own delivery fields), so the mailboxes of
+ * one message are handed it a few at a time: as many as {@value #COPY_BYTES} bytes of copies allow,
+ * at least one. A large message to many mailboxes then cannot fill the heap with copies.
  */
 public final class Router implements Transport {
 
     private static final Logger log = LoggerFactory.getLogger(Router.class);
 
     private static final String LOCAL = "local";
+    /** Content copied for mailboxes at once, per message. */
+    private static final long COPY_BYTES = 32L << 20;
 
     private final Directory directory;
     private final Srs srs;
@@ -100,6 +109,7 @@ public final class Router implements Transport {
         List<CompletableFuture<List<RecipientOutcome>>> parts = new ArrayList<>();
         List<Integer> remoteRecipients = new ArrayList<>();
         Map<String, CompletableFuture<RecipientOutcome>> catchAllCopies = new HashMap<>();
+        CopyWindow copies = new CopyWindow((int) Math.max(1, COPY_BYTES / Math.max(1, request.content().length)));
         for (Map.Entry<Integer, CompletableFuture<Lookup>> lookup : lookups.entrySet()) {
             int recipient = lookup.getKey();
             Lookup found = lookup.getValue().join(); // complete: routing starts once all are
@@ -114,10 +124,10 @@ public final class Router implements Transport {
                 // One copy per mailbox for all the catch-all's recipients of a transaction, settled
                 // for each of them; the first is the one the mailbox keeps it under (idempotence).
                 CompletableFuture<RecipientOutcome> copy = catchAllCopies.computeIfAbsent(resolution.mailbox().key(),
-                        mailbox -> deliver(request, recipient, resolution).toCompletableFuture());
+                        mailbox -> copies.start(() -> deliver(request, recipient, resolution)));
                 parts.add(copy.thenApply(outcome -> List.of(outcome.forRecipient(recipient))));
             } else {
-                parts.add(deliver(request, recipient, resolution).thenApply(List::of).toCompletableFuture());
+                parts.add(copies.start(() -> deliver(request, recipient, resolution)).thenApply(List::of));
             }
         }
         if (!remoteRecipients.isEmpty()) {
@@ -194,5 +204,62 @@ public final class Router implements Transport {
                             delivered.uid() == MailboxActor.NOT_KEPT ? "forwarded, no copy kept"
                                     : "delivered to mailbox");
                 }, Runnable::run);
+    }
+
+    /** Deliveries of one message under way at most {@code size} at a time; the rest start as they end. */
+    private static final class CopyWindow {
+        private final int size;
+        private int running;
+        private final Deque<Runnable> waiting = new ArrayDeque<>();
+
+        CopyWindow(int size) {
+            this.size = size;
+        }
+
+        CompletableFuture<RecipientOutcome> start(Supplier<CompletionStage<RecipientOutcome>> delivery) {
+            CompletableFuture<RecipientOutcome> outcome = new CompletableFuture<>();
+            Runnable run = () -> {
+                try {
+                    delivery.get().whenComplete((done, failure) -> {
+                        ended();
+                        if (failure != null) {
+                            outcome.completeExceptionally(failure);
+                        } else {
+                            outcome.complete(done);
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    ended();
+                    outcome.completeExceptionally(e);
+                }
+            };
+            boolean now;
+            synchronized (this) {
+                now = running < size;
+                if (now) {
+                    running++;
+                } else {
+                    waiting.add(run);
+                }
+            }
+            if (now) {
+                run.run();
+            }
+            return outcome;
+        }
+
+        /** A delivery ended: the next waiting one takes its place. */
+        private void ended() {
+            Runnable next;
+            synchronized (this) {
+                next = waiting.poll();
+                if (next == null) {
+                    running--;
+                }
+            }
+            if (next != null) {
+                next.run();
+            }
+        }
     }
 }

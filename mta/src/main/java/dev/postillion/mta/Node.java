@@ -35,6 +35,7 @@ import dev.postillion.auth.spf.SpfSettings;
 import dev.postillion.mta.policy.limits.ClientRates;
 import dev.postillion.mta.policy.limits.LimitSettings;
 import dev.postillion.mta.smtp.ConnectionLimits;
+import dev.postillion.mta.smtp.ContentMemory;
 import dev.postillion.mta.smtp.Postmaster;
 import dev.postillion.mta.smtp.ClientNetworks;
 import dev.postillion.mta.smtp.EventLoopDispatchers;
@@ -212,7 +213,8 @@ public final class Node implements AutoCloseable {
                 // Resume on a bug: its state is what it knows of the attempts under way.
                 Behaviors.supervise(QueueManager.create(spoolStore, router, reports, clock,
                         new QueueManager.Settings(schedule,
-                                delivery.getInt("max-attempts-in-flight"))))
+                                delivery.getInt("max-attempts-in-flight"),
+                                delivery.getBytes("max-bytes-in-flight"))))
                         .onFailure(SupervisorStrategy.resume()),
                 "queue-manager", Props.empty());
         queueManagerStarted.complete(queueManager);
@@ -232,10 +234,11 @@ public final class Node implements AutoCloseable {
                 authenticator(config, dns, node.hostname(), clock, work), rates, logins,
                 Postmaster.from(postillion, node.hostname()), work);
         Map<ListenerRole, SmtpListener> smtp = new EnumMap<>(ListenerRole.class);
+        ContentMemory contentMemory = ContentMemory.forHeap(postillion.getBytes("smtp.content-memory"));
         for (ListenerRole role : ListenerRole.values()) {
             smtp.put(role, SmtpListener.start(mxContext.forListener(role, listenerSettings.get(role)), io,
                     new ConnectionLimits(limitSettings, perClientExempt(postillion), clock, node.hostname()),
-                    sessions));
+                    contentMemory, sessions));
         }
 
         String token = AdminToken.resolve(postillion.getString("admin.token"), node.dataDir());

@@ -167,15 +167,35 @@ final class ChildNode implements AfterEachCallback {
 
     /** The Message-ID of every message in the mailbox, in uid order, read page by page. */
     List<String> messageIds(String address) {
-        List<String> ids = new ArrayList<>();
+        return messages(address).stream().map(message -> message.get("messageId").asText()).toList();
+    }
+
+    /** Every message of the mailbox as the admin API lists it, in uid order, read page by page. */
+    List<JsonNode> messages(String address) {
+        List<JsonNode> messages = new ArrayList<>();
         long after = 0;
         while (true) {
             JsonNode page = listing(address, after);
-            page.forEach(message -> ids.add(message.get("messageId").asText()));
+            page.forEach(messages::add);
             if (page.size() < PAGE) {
-                return ids;
+                return messages;
             }
             after = page.get(page.size() - 1).get("uid").asLong();
+        }
+    }
+
+    /** The stored message with {@code uid}, as the admin API returns it (GET .../raw). */
+    byte[] rawMessage(String address, long uid) {
+        try {
+            HttpResponse<byte[]> response = http.send(request("/api/v1/mailboxes/" + address + "/messages/" + uid
+                    + "/raw").timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, response.statusCode());
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -45,6 +45,11 @@ public final class SmtpClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /** How long {@link #reply} waits for the server (10 seconds unless set). */
+    public void replyTimeout(java.time.Duration timeout) throws IOException {
+        socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
+    }
+
     /** After the server's 220 to STARTTLS: the TLS handshake over this connection (RFC 3207). */
     public SSLSession startTls(SSLContext tls) throws IOException {
         SSLSocket secure = (SSLSocket) tls.getSocketFactory()

@@ -11,6 +11,12 @@ public interface SessionConnection {
     /** After a 354: the framer reads content. */
     void startData();
 
+    /**
+     * The message whose content came last is decided on (spooled or refused): its content no
+     * longer counts against the node's {@link ContentMemory}. Callable from any thread.
+     */
+    void contentDecided();
+
     /** After DATA or STARTTLS was refused: the framer reads commands again. */
     void resumeCommands();
 

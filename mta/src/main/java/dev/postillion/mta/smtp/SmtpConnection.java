@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * and hands the frames to the connection's {@link SmtpSession}; writes the session's replies.
  *
  * <p>Reading pauses while the session decides on DATA, and while too many frames wait for their
- * replies, so a client that pipelines without reading cannot fill the session's mailbox.
+ * replies, so a client that pipelines without reading cannot fill the session's mailbox. It also
+ * pauses while a message's content would need more of the node's {@link ContentMemory} than is
+ * free, until another message is decided on: the client waits, the heap does not fill.
  *
  * <p>Before any session exists, the connection is held to its listener's {@link ConnectionLimits}
  * and, with a greeting delay, watched for input before the greeting: RFC 5321 section 3.1 has the
@@ -47,6 +49,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements Sessi
     private final ListenerContext context;
     private final ActorRef<SmtpSessions.Command> sessions;
     private final ConnectionLimits limits;
+    private final ContentMemory memory;
     private final long dataTimeoutMillis;
     private Channel channel;
     private InetAddress client;
@@ -61,13 +64,21 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements Sessi
     private Future<?> dataDeadline;
     /** What the TLS handshake agreed on; null before it. */
     private TlsSession tls;
+    /** The memory of the content being read; null outside DATA. */
+    private ContentMemory.Share reading;
+    /** The memory of the content handed to the session, until it is decided on. */
+    private ContentMemory.Share handedOver;
+    /** Reading waits for the content memory to free up. */
+    private boolean awaitingMemory;
 
-    SmtpConnection(ListenerContext context, ConnectionLimits limits, ActorRef<SmtpSessions.Command> sessions) {
+    SmtpConnection(ListenerContext context, ConnectionLimits limits, ContentMemory memory,
+            ActorRef<SmtpSessions.Command> sessions) {
         SmtpSettings settings = context.settings();
         this.framer = new SmtpFramer(settings.maxLineLength(), settings.maxMessageSize());
         this.context = context;
         this.sessions = sessions;
         this.limits = limits;
+        this.memory = memory;
         this.dataTimeoutMillis = settings.dataTimeout().toMillis();
     }
 
@@ -166,12 +177,18 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements Sessi
     }
 
     private void frame() {
+        if (!roomForContent()) {
+            updateReading();
+            return;
+        }
         List<SmtpFramer.Frame> frames = new ArrayList<>();
         framer.feed(pending, frames);
         pending.discardSomeReadBytes();
         for (SmtpFramer.Frame frame : frames) {
             if (frame instanceof SmtpFramer.Content) {
                 cancelDataDeadline();
+                handedOver = reading;
+                reading = null;
             }
             unanswered++;
             session.tell(new SmtpSession.Input(frame));
@@ -180,12 +197,38 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements Sessi
     }
 
     /**
+     * While content is read, makes sure the memory covers all the framer may keep of what is
+     * pending: at most every byte of it. Without room, reading waits until a message is decided
+     * on somewhere in the node, and this is asked again.
+     */
+    private boolean roomForContent() {
+        if (awaitingMemory) {
+            return false;
+        }
+        if (reading == null || !framer.readingContent()) {
+            return true;
+        }
+        long wanted = framer.keptBytes() + pending.readableBytes() - reading.held();
+        if (wanted <= 0 || reading.grow(wanted, () -> onLoop(this::memoryFreed))) {
+            return true;
+        }
+        awaitingMemory = true;
+        return false;
+    }
+
+    private void memoryFreed() {
+        awaitingMemory = false;
+        resumeFraming();
+    }
+
+    /**
      * Reads only while the session can take more: not while it decides on DATA, not while many
-     * frames wait for replies, and not while replies pile up unread by the client.
+     * frames wait for replies, not while replies pile up unread by the client, and not while the
+     * content memory is full.
      */
     private void updateReading() {
         boolean read = session != null && !framer.awaitingDecision() && unanswered < MAX_UNANSWERED
-                && channel.isWritable();
+                && channel.isWritable() && !awaitingMemory;
         if (channel.config().isAutoRead() != read) {
             channel.config().setAutoRead(read);
         }
@@ -201,7 +244,8 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements Sessi
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event instanceof IdleStateEvent && session != null) {
+        if (event instanceof IdleStateEvent && session != null && !awaitingMemory) {
+            // Not while reading waits for memory: then the client is not idle, we are not reading.
             session.tell(new SmtpSession.IdleTimeout());
         } else if (event instanceof SslHandshakeCompletionEvent handshake && pending != null) {
             onHandshake(ctx, handshake);
@@ -235,6 +279,10 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements Sessi
             greetingWait = null;
         }
         cancelDataDeadline();
+        if (reading != null) {
+            reading.release(); // the content read so far goes with the connection
+            reading = null;
+        }
         if (pending != null) {
             pending.release();
             pending = null;
@@ -270,6 +318,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements Sessi
     public void startData() {
         onLoop(() -> {
             framer.startData();
+            reading = memory.share();
             if (dataTimeoutMillis > 0 && channel.isActive()) {
                 dataDeadline = channel.eventLoop().schedule(this::dataTimedOut, dataTimeoutMillis,
                         TimeUnit.MILLISECONDS);
@@ -294,6 +343,16 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements Sessi
             dataDeadline.cancel(false);
             dataDeadline = null;
         }
+    }
+
+    @Override
+    public void contentDecided() {
+        onLoop(() -> {
+            if (handedOver != null) {
+                handedOver.release();
+                handedOver = null;
+            }
+        });
     }
 
     @Override

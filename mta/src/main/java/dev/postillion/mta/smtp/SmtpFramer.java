@@ -2,7 +2,7 @@ package dev.postillion.mta.smtp;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,6 +23,9 @@ import java.util.List;
  * the session refuses it, because a server further on might read those bytes differently.
  * Dot-unstuffing follows RFC 5321 section 4.5.2. Content beyond the size limit is counted and
  * dropped, never buffered.
+ *
+ * <p>Content is kept in pieces of {@value #PIECE} bytes, joined once at the end: a growing array
+ * would hold its old and its new copy at each step, twice the message at the last one.
  */
 final class SmtpFramer {
 
@@ -71,12 +74,16 @@ final class SmtpFramer {
         CR
     }
 
+    private static final int PIECE = 64 * 1024;
+
     private final int maxLineLength;
     private final long maxMessageSize;
     private Mode mode = Mode.COMMANDS;
     private DataState dataState;
-    private byte[] data;
-    private int dataLength;
+    /** The content kept so far: full pieces, then {@code piece} filled up to {@code pieceLength}. */
+    private List<byte[]> pieces;
+    private byte[] piece;
+    private int pieceLength;
     private long dataSize;
     private boolean unsafe;
 
@@ -102,12 +109,23 @@ final class SmtpFramer {
         return mode == Mode.AWAITING_DECISION;
     }
 
+    /** Reading a message's content: what is fed now may be kept, up to its whole length. */
+    boolean readingContent() {
+        return mode == Mode.DATA;
+    }
+
+    /** Octets of the current content kept so far (those beyond the size limit are not). */
+    long keptBytes() {
+        return Math.min(dataSize, maxMessageSize);
+    }
+
     /** The session answered DATA with 354: what follows is content. */
     void startData() {
         mode = Mode.DATA;
         dataState = DataState.LINE_START;
-        data = new byte[4096];
-        dataLength = 0;
+        pieces = new ArrayList<>();
+        piece = new byte[PIECE];
+        pieceLength = 0;
         dataSize = 0;
         unsafe = false;
     }
@@ -238,13 +256,26 @@ final class SmtpFramer {
         int length = (special < 0 ? in.writerIndex() : special) - in.readerIndex();
         long room = Math.max(0, maxMessageSize - dataSize);
         int kept = (int) Math.min(length, room);
-        if (dataLength + kept > data.length) {
-            data = Arrays.copyOf(data, Math.max(data.length * 2, dataLength + kept));
+        int from = in.readerIndex();
+        while (kept > 0) {
+            int part = Math.min(kept, roomInPiece());
+            in.getBytes(from, piece, pieceLength, part);
+            pieceLength += part;
+            from += part;
+            kept -= part;
         }
-        in.getBytes(in.readerIndex(), data, dataLength, kept);
-        dataLength += kept;
         dataSize += length;
         in.skipBytes(length);
+    }
+
+    /** Room left in the current piece, after starting a new one if it is full. */
+    private int roomInPiece() {
+        if (pieceLength == piece.length) {
+            pieces.add(piece);
+            piece = new byte[PIECE];
+            pieceLength = 0;
+        }
+        return piece.length - pieceLength;
     }
 
     private static boolean isOrdinary(byte b) {
@@ -256,15 +287,27 @@ final class SmtpFramer {
         if (dataSize > maxMessageSize) {
             return; // counted, not kept
         }
-        if (dataLength == data.length) {
-            data = Arrays.copyOf(data, data.length * 2);
-        }
-        data[dataLength++] = b;
+        roomInPiece();
+        piece[pieceLength++] = b;
     }
 
     private void finish(List<Frame> out) {
-        out.add(new Content(Arrays.copyOf(data, dataLength), dataSize, dataSize > maxMessageSize, unsafe));
-        data = null;
+        out.add(new Content(joined(), dataSize, dataSize > maxMessageSize, unsafe));
+        pieces = null;
+        piece = null;
         mode = Mode.COMMANDS;
+    }
+
+    /** The kept content as one array, each piece let go as soon as it is copied. */
+    private byte[] joined() {
+        byte[] content = new byte[Math.toIntExact(keptBytes())];
+        int at = 0;
+        for (int i = 0; i < pieces.size(); i++) {
+            System.arraycopy(pieces.get(i), 0, content, at, PIECE);
+            at += PIECE;
+            pieces.set(i, null);
+        }
+        System.arraycopy(piece, 0, content, at, pieceLength);
+        return content;
     }
 }

@@ -30,9 +30,12 @@ public final class SmtpListener {
         this.serverChannel = serverChannel;
     }
 
-    /** @param context the sessions' context, whose role and settings this listener serves */
+    /**
+     * @param context the sessions' context, whose role and settings this listener serves
+     * @param memory the heap for message content, shared by all of the node's listeners
+     */
     public static SmtpListener start(ListenerContext context, EventLoopGroup group, ConnectionLimits limits,
-            ActorRef<SmtpSessions.Command> sessions) throws InterruptedException {
+            ContentMemory memory, ActorRef<SmtpSessions.Command> sessions) throws InterruptedException {
         SmtpSettings settings = context.settings();
         Class<? extends ServerChannel> channelType =
                 Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -55,7 +58,7 @@ public final class SmtpListener {
                                 .addLast(new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0,
                                         TimeUnit.MILLISECONDS))
                                 .addLast(new FlushConsolidationHandler(64, true))
-                                .addLast(new SmtpConnection(context, limits, sessions));
+                                .addLast(new SmtpConnection(context, limits, memory, sessions));
                     }
                 });
         Channel channel = bootstrap.bind(settings.bind(), settings.port()).sync().channel();

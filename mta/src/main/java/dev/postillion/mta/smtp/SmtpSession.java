@@ -27,6 +27,7 @@ import java.net.InetAddress;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.Queue;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -496,16 +497,17 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     private Behavior<Command> onContent(Content content) {
         Transaction finished = transaction;
         transaction = null;
-        if (content.oversized()) {
-            return conclude(Replies.MESSAGE_TOO_BIG);
-        }
-        if (content.unsafeLineEndings()) {
-            return conclude(Replies.UNSAFE_LINE_ENDINGS);
+        if (content.oversized() || content.unsafeLineEndings()) {
+            connection.contentDecided();
+            return conclude(content.oversized() ? Replies.MESSAGE_TOO_BIG : Replies.UNSAFE_LINE_ENDINGS);
         }
         awaiting = Awaiting.MESSAGE;
         CompletedMessage message = new CompletedMessage(client(), finished.sender, finished.parameters,
                 finished.smtputf8, finished.recipients, content.content());
-        getContext().pipeToSelf(policy.admit(message), MessageDecided::new);
+        // Released when the policy is done with the content, even if this session has stopped by then.
+        CompletionStage<MessagePolicy.Outcome> decided = policy.admit(message)
+                .whenComplete((outcome, failure) -> connection.contentDecided());
+        getContext().pipeToSelf(decided, MessageDecided::new);
         return this;
     }
 

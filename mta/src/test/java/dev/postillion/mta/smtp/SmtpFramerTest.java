@@ -172,6 +172,27 @@ class SmtpFramerTest {
     }
 
     @Test
+    void contentOfManyPiecesIsKeptWholeAndInOrder() {
+        SmtpFramer large = new SmtpFramer(MAX_LINE, 1 << 20);
+        StringBuilder message = new StringBuilder();
+        for (int line = 0; message.length() < 300_000; line++) {
+            // Lines of odd lengths, some stuffed, so pieces fill up across lines and inside them.
+            message.append(line % 7 == 0 ? "." : "").append("line ").append(line).append(" ")
+                    .append("x".repeat(line % 97)).append("\r\n");
+        }
+        pending.writeBytes(ascii("DATA\r\n"));
+        large.feed(pending, new ArrayList<>());
+        large.startData();
+        pending.writeBytes(ascii(message + ".\r\n"));
+        List<Frame> frames = new ArrayList<>();
+        large.feed(pending, frames);
+
+        String unstuffed = message.toString().replaceAll("(?m)^\\.", "");
+        assertEquals(unstuffed, text(content(frames)));
+        assertEquals(unstuffed.length(), content(frames).size());
+    }
+
+    @Test
     void aCleanMessageIsNotFlaggedUnsafe() {
         assertFalse(dataOf("Subject: s\r\n\r\nline one\r\n\r\n..\r\nline three" + END).unsafeLineEndings());
     }

@@ -1,0 +1,107 @@
+package dev.postillion.mta.smtp;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * The heap that the node's SMTP connections may fill with message content, shared by all of them:
+ * a connection reserves room before it reads more of a message, and while there is none it stops
+ * reading (TCP then holds the client back) until a message ends and frees its share. However many
+ * clients send large messages at once, the content they hold stays within the bound, and none of
+ * them is refused for it: each waits its turn.
+ *
+ * <p>The oldest share may always grow, even past the bound: shares that each hold part of a
+ * message could otherwise wait for one another for ever. The content held is then at most the
+ * bound plus one message (max-message-size).
+ *
+ * <p>Called from every connection's event loop and from the threads that finish messages.
+ */
+public final class ContentMemory {
+
+    /** What one message's content holds of the memory, from its first byte until it is decided on. */
+    final class Share {
+        private long held;
+        private boolean released;
+
+        /**
+         * Takes {@code bytes} more for this message, or, when there is no room, returns false and
+         * runs {@code wake} once some is freed (then ask again).
+         */
+        boolean grow(long bytes, Runnable wake) {
+            return reserve(this, bytes, wake);
+        }
+
+        /** Bytes this share holds now. */
+        long held() {
+            synchronized (ContentMemory.this) {
+                return held;
+            }
+        }
+
+        /** The message is decided on (or dropped): its content no longer counts. Idempotent. */
+        void release() {
+            ContentMemory.this.release(this);
+        }
+    }
+
+    private final long limit;
+    private long used;
+    /** Shares that hold something, oldest first. */
+    private final LinkedHashSet<Share> holders = new LinkedHashSet<>();
+    private final List<Runnable> waiting = new ArrayList<>();
+
+    /** @param limit bytes of content the connections may hold together */
+    public ContentMemory(long limit) {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("content memory must be positive: " + limit);
+        }
+        this.limit = limit;
+    }
+
+    /** The bound for this JVM when none is configured: an eighth of its largest heap. */
+    public static ContentMemory forHeap(long configured) {
+        return new ContentMemory(configured > 0 ? configured : Runtime.getRuntime().maxMemory() / 8);
+    }
+
+    Share share() {
+        return new Share();
+    }
+
+    private synchronized boolean reserve(Share share, long bytes, Runnable wake) {
+        if (share.released) {
+            return true; // dropped meanwhile: whatever it reads goes nowhere
+        }
+        boolean oldest = holders.isEmpty() || holders.iterator().next() == share;
+        if (!oldest && used + bytes > limit) {
+            waiting.add(wake);
+            return false;
+        }
+        used += bytes;
+        share.held += bytes;
+        holders.add(share);
+        return true;
+    }
+
+    private void release(Share share) {
+        List<Runnable> woken;
+        synchronized (this) {
+            if (share.released) {
+                return;
+            }
+            share.released = true;
+            used -= share.held;
+            share.held = 0;
+            holders.remove(share);
+            woken = new ArrayList<>(waiting);
+            waiting.clear();
+        }
+        // Every waiter asks again; those that still find no room wait anew.
+        woken.forEach(Runnable::run);
+    }
+
+    /** Bytes held by the shares now. */
+    synchronized long used() {
+        return used;
+    }
+}
