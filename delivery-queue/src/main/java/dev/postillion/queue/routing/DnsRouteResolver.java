@@ -1,10 +1,10 @@
 package dev.postillion.queue.routing;
 
 import dev.postillion.core.dns.DnsAnswer;
+import dev.postillion.core.dns.DnsjavaNameService;
 import dev.postillion.core.dns.DnssecSettings;
 import dev.postillion.core.dns.DnssecValidation;
 import dev.postillion.core.dns.IpLiteral;
-import dev.postillion.core.dns.DnsjavaNameService;
 import dev.postillion.core.dns.SecureNameService;
 import java.net.InetAddress;
 import java.util.ArrayList;

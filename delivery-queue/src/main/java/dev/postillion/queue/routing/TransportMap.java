@@ -1,9 +1,9 @@
 package dev.postillion.queue.routing;
 
-import dev.postillion.core.dns.HostPort;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import dev.postillion.core.DomainName;
+import dev.postillion.core.dns.HostPort;
 import java.util.Locale;
 import java.util.Optional;
 
