@@ -38,14 +38,20 @@ public final class BlockingCallDetector implements BlockHoundIntegration {
         builder.allowBlockingCallsInside("java.util.concurrent.ForkJoinPool", "awaitWork");
         // Tests log to the console; the appender's write and lock are the test harness's, not ours.
         builder.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "subAppend");
+        // The first logger of the JVM sets logging up, reading logback's configuration.
+        builder.allowBlockingCallsInside("org.slf4j.LoggerFactory", "performInitialization");
         // An actor system's termination waits for its scheduler to stop: Pekko's shutdown, not an actor.
         builder.allowBlockingCallsInside("org.apache.pekko.actor.ActorSystemImpl", "stopScheduler");
         // A message to an actor still starting takes a lock Pekko holds for the moment of its start.
         builder.allowBlockingCallsInside("org.apache.pekko.actor.UnstartedCell", "sendMessage");
         // Random numbers (DNS query ids, tokens) read /dev/urandom, which never waits.
         builder.allowBlockingCallsInside("java.security.SecureRandom", "nextBytes");
-        // Loading a class reads its jar once per JVM; it is not a wait the code chose.
+        // The JDK reads its list of distrusted certificates once, at the first certificate path check.
+        builder.allowBlockingCallsInside("sun.security.util.UntrustedCertificates$1", "run");
+        // Loading a class, or a service list (Pekko's logger, the JDK's providers), reads its jar
+        // once per JVM; it is not a wait the code chose.
         builder.allowBlockingCallsInside("java.lang.ClassLoader", "loadClass");
+        builder.allowBlockingCallsInside("java.util.ServiceLoader$LazyClassPathLookupIterator", "parse");
     }
 
     /**

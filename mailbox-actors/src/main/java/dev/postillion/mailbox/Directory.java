@@ -195,7 +195,7 @@ public final class Directory implements AutoCloseable {
 
     /** Waits for the record: for the admin API, off the actors' and event loops' threads. */
     public Optional<DomainRecord> domain(String name) {
-        return DirectoryStore.await(records.domain(name));
+        return await(records.domain(name));
     }
 
     /** The address exactly as created (not through an alias or an alias domain); never blocks. */

@@ -70,7 +70,12 @@ final class GreylistSweep {
             Function<ActorRef<Done>, C> expire, byte[] after, int found) {
         byte[] start = utf8(prefix);
         byte[] from = after == null ? start : Arrays.copyOf(after, after.length + 1);
-        List<Store.KeyValue> page = store.rangeBlocking(StoreFamily.GREYLIST, from, Keys.prefixEnd(start), PAGE);
+        return store.range(StoreFamily.GREYLIST, from, Keys.prefixEnd(start), PAGE)
+                .thenComposeAsync(page -> expirePage(prefix, expired, type, expire, page, found), blocking);
+    }
+
+    private <C> CompletionStage<Integer> expirePage(String prefix, Predicate<byte[]> expired, EntityTypeKey<C> type,
+            Function<ActorRef<Done>, C> expire, List<Store.KeyValue> page, int found) {
         List<CompletableFuture<Done>> expiring = page.stream()
                 .filter(entry -> expired(expired, entry))
                 .map(entry -> sharding.entityRefFor(type, entityId(prefix, entry.key()))
