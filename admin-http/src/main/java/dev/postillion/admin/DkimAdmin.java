@@ -44,7 +44,7 @@ public interface DkimAdmin {
     }
 
     /** The domain's records; empty when it has no keys. */
-    Optional<DomainRecords> records(String domain);
+    CompletionStage<Optional<DomainRecords>> records(String domain);
 
     /**
      * Makes the domain's first keys, which sign at once; with {@code rotate}, makes a domain that

@@ -36,17 +36,22 @@ final class DkimRoutes extends JsonRoutes {
     Route route(String domain) {
         return concat(
                 pathEnd(() -> concat(
-                        get(() -> complete(records(domain))),
+                        get(() -> records(domain)),
                         post(() -> parameterOptional("rotate", rotate -> generate(domain, rotate))))),
                 path("activate", () -> post(() -> activate(domain))));
     }
 
-    private HttpResponse records(String name) {
+    private Route records(String name) {
         DomainRecord domain = domain(name);
         String owner = domain.getAliasOf().isEmpty() ? domain.getName() : domain.getAliasOf();
-        DomainRecords records = dkim.records(owner).orElseThrow(() -> ApiError.notFound("no DKIM keys for " + owner
-                + "; POST /api/v1/domains/" + owner + "/dkim generates them"));
-        return Json.response(StatusCodes.OK, recordsJson(domain.getName(), records));
+        return completeWithFuture(dkim.records(owner).handle((records, failure) -> {
+            if (failure != null) {
+                return AdminRoutes.errorResponse(failure);
+            }
+            return records.map(found -> Json.response(StatusCodes.OK, recordsJson(domain.getName(), found)))
+                    .orElseGet(() -> Json.error(StatusCodes.NOT_FOUND, "no DKIM keys for " + owner
+                            + "; POST /api/v1/domains/" + owner + "/dkim generates them"));
+        }));
     }
 
     private Route generate(String name, Optional<String> rotate) {

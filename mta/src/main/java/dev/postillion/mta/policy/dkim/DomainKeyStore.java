@@ -87,9 +87,13 @@ public final class DomainKeyStore implements DkimAdmin {
     }
 
     @Override
-    public Optional<DomainRecords> records(String domain) {
-        return record(domain).map(record -> new DomainRecords(published(record),
-                record.hasPending() ? published(record.getPending()) : List.of()));
+    public CompletionStage<Optional<DomainRecords>> records(String domain) {
+        return store.read(StoreFamily.DKIM_KEYS, key(domain))
+                .thenApply(value -> parsed(domain, value).map(DomainKeyStore::domainRecords));
+    }
+
+    private static DomainRecords domainRecords(DomainKeysRecord record) {
+        return new DomainRecords(published(record), record.hasPending() ? published(record.getPending()) : List.of());
     }
 
     @Override
@@ -141,7 +145,7 @@ public final class DomainKeyStore implements DkimAdmin {
     private DomainRecords save(String domain, DomainKeysRecord record, String change) {
         commit(domain, new StoreBatch().put(StoreFamily.DKIM_KEYS, key(domain), record.toByteArray()));
         log.info("DKIM keys of {} {}; signing with selectors {}", domain, change, selectors(record));
-        return records(domain).orElseThrow();
+        return domainRecords(record);
     }
 
     /**
@@ -175,13 +179,14 @@ public final class DomainKeyStore implements DkimAdmin {
         return record.getKeysList().stream().map(DkimKeyRecord::getSelector).toList();
     }
 
+    /** On the executor (the blocking dispatcher), which may wait for the store. */
     private Optional<DomainKeysRecord> record(String domain) {
-        byte[] value = store.readBlocking(StoreFamily.DKIM_KEYS, key(domain)).orElse(null);
-        if (value == null) {
-            return Optional.empty();
-        }
+        return parsed(domain, store.readBlocking(StoreFamily.DKIM_KEYS, key(domain)));
+    }
+
+    private static Optional<DomainKeysRecord> parsed(String domain, Optional<byte[]> value) {
         try {
-            return Optional.of(DomainKeysRecord.parseFrom(value));
+            return value.isEmpty() ? Optional.empty() : Optional.of(DomainKeysRecord.parseFrom(value.get()));
         } catch (InvalidProtocolBufferException e) {
             throw new StoreException("unreadable DKIM keys of " + domain + ": " + e.getMessage(), e);
         }
