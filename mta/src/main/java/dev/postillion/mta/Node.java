@@ -228,7 +228,7 @@ public final class Node implements AutoCloseable {
         ActorRef<SmtpSessions.Command> sessions = system.systemActorOf(SmtpSessions.create(sessionDispatchers),
                 "smtp-sessions", Props.empty());
         SaslAuthenticator logins = new SaslAuthenticator(directory, new AuthThrottle(authSettings, clock),
-                node.hostname(), metrics);
+                node.hostname(), metrics, system.scheduler());
         ListenerContext mxContext = new ListenerContext(ListenerRole.MX, listenerSettings.get(ListenerRole.MX),
                 tls, node.hostname(), directory, srs, greylist, spool, clock, contentPolicy,
                 authenticator(config, dns, node.hostname(), clock, work), rates, logins,

@@ -14,7 +14,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.dispatch.ExecutionContexts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,7 @@ public final class SaslAuthenticator {
     private static final int MAX_LOGGED = 256;
 
     private final Directory directory;
+    private final Scheduler scheduler;
     private final AuthThrottle throttle;
     private final String hostname;
     private final Counter succeeded;
@@ -52,8 +54,14 @@ public final class SaslAuthenticator {
     private final Counter lockedOut;
     private final Counter unavailable;
 
-    public SaslAuthenticator(Directory directory, AuthThrottle throttle, String hostname, MeterRegistry metrics) {
+    /**
+     * @param scheduler the actor system's: its timer takes a delay without a lock, where the JDK's
+     *     delayed executor would wait for its queue's lock on the session's event loop
+     */
+    public SaslAuthenticator(Directory directory, AuthThrottle throttle, String hostname, MeterRegistry metrics,
+            Scheduler scheduler) {
         this.directory = directory;
+        this.scheduler = scheduler;
         this.throttle = throttle;
         this.hostname = hostname;
         this.succeeded = outcomes(metrics, "success");
@@ -101,10 +109,14 @@ public final class SaslAuthenticator {
         }).thenCompose(verdict -> verdict);
     }
 
-    private static CompletableFuture<Void> after(Duration delay) {
-        return delay.isZero() ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.runAsync(() -> { },
-                        CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS));
+    private CompletableFuture<Void> after(Duration delay) {
+        if (delay.isZero()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> elapsed = new CompletableFuture<>();
+        // Completing a future is all the timer's thread does: the check goes on where it is composed.
+        scheduler.scheduleOnce(delay, () -> elapsed.complete(null), ExecutionContexts.fromExecutor(Runnable::run));
+        return elapsed;
     }
 
     /**
