@@ -4,15 +4,20 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,6 +27,8 @@ import java.util.concurrent.TimeUnit;
  * test, saying what to install: CI installs it in {@code .ci/run}.
  */
 public final class Dkimpy {
+
+    private static final Map<String, Path> SCRIPTS = new ConcurrentHashMap<>();
 
     private static final String PYTHON = "/usr/bin/python3";
     private static final String INSTALL = "dkimpy is needed to check DKIM signatures: install python3-dkim"
@@ -165,11 +172,25 @@ public final class Dkimpy {
         return output.lines().toList();
     }
 
+    /** The script as a file python can run: in place, or copied out of the test-jar other modules use. */
     private static Path script(String name) {
+        return SCRIPTS.computeIfAbsent(name, Dkimpy::scriptFile);
+    }
+
+    private static Path scriptFile(String name) {
+        URL resource = Dkimpy.class.getResource("/dkim/" + name);
         try {
-            return Path.of(Dkimpy.class.getResource("/dkim/" + name).toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
+            if ("file".equals(resource.getProtocol())) {
+                return Path.of(resource.toURI());
+            }
+            Path copy = Files.createTempFile("dkimpy-", "-" + name);
+            copy.toFile().deleteOnExit();
+            try (InputStream in = resource.openStream()) {
+                Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return copy;
+        } catch (URISyntaxException | IOException e) {
+            throw new IllegalStateException("cannot read the dkimpy script " + name, e);
         }
     }
 }
