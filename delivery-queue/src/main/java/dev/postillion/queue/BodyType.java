@@ -1,6 +1,7 @@
 package dev.postillion.queue;
 
 import dev.postillion.core.Envelope;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -25,13 +26,13 @@ public final class BodyType {
 
     /**
      * The envelope with the {@code BODY} parameter the content needs, so that the spool records it
-     * once (as Postfix's cleanup(8) does): {@code 8BITMIME} when the content has 8-bit octets,
+     * once (as Postfix's cleanup(8) does), given the content in one or more parts: {@code 8BITMIME} when the content has 8-bit octets,
      * else none, for a 7-bit message declared 8BITMIME can go to a server that does not offer the
      * extension (RFC 6152 section 3 asks for it only for 8-bit data).
      */
-    static Envelope recorded(Envelope envelope, byte[] content) {
+    static Envelope recorded(Envelope envelope, byte[]... content) {
         Map<String, String> parameters = new HashMap<>(envelope.mailParameters());
-        if (eightBit(content)) {
+        if (Arrays.stream(content).anyMatch(BodyType::eightBit)) {
             parameters.put("BODY", "8BITMIME");
         } else {
             parameters.remove("BODY");

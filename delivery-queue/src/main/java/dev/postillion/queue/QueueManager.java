@@ -46,7 +46,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
 
     /**
      * A message the spool has just committed. Its content is kept for its first attempt, which
-     * spares reading it back.
+     * spares reading it back; null for a message written in pieces, which is read back.
      */
     public record Enqueue(QueueId id, Envelope envelope, byte[] content) implements Command {}
 
@@ -191,7 +191,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     }
 
     private Behavior<Command> onEnqueue(Enqueue enqueue) {
-        if (!inFlight.containsKey(enqueue.id()) && !settling.containsKey(enqueue.id())) {
+        if (enqueue.content() != null && !inFlight.containsKey(enqueue.id()) && !settling.containsKey(enqueue.id())) {
             keepFresh(enqueue.id(), enqueue.content());
         }
         entryWritten(new Due(enqueue.envelope().arrival().toEpochMilli(), enqueue.id()));

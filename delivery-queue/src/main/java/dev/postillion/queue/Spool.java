@@ -4,6 +4,7 @@ import dev.postillion.core.Envelope;
 import dev.postillion.core.QueueId;
 import dev.postillion.core.QueueIdGenerator;
 import dev.postillion.core.StoreBatch;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -15,7 +16,11 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 public final class Spool {
 
-    /** A message written into someone else's batch by {@link #stage}, to hand over once committed. */
+    /**
+     * A message written into someone else's batch by {@link #stage}, to hand over once committed.
+     *
+     * @param content null when the queue manager is to read it from the spool
+     */
     public record Staged(QueueId id, Envelope envelope, byte[] content) {}
 
     private final SpoolStore store;
@@ -44,6 +49,35 @@ public final class Spool {
     public CompletionStage<Void> accept(QueueId id, Envelope envelope, byte[] content) {
         Envelope recorded = BodyType.recorded(envelope, content);
         return store.accept(id, recorded, content).thenRun(() -> handOver(new Staged(id, recorded, content)));
+    }
+
+    /**
+     * Commits a message written in pieces while it arrived ({@link #writePiece}), as {@link
+     * #accept(QueueId, Envelope, byte[])} does: its content is {@code head} then {@code body}, whose
+     * first {@code written} pieces are in the store already. The queue manager reads it back when
+     * it delivers it, instead of being handed a copy.
+     */
+    public CompletionStage<Void> accept(QueueId id, Envelope envelope, byte[] head, byte[] body, int written) {
+        Envelope recorded = BodyType.recorded(envelope, head, body);
+        return store.accept(id, recorded, head, body, written).thenRun(() -> handOver(new Staged(id, recorded, null)));
+    }
+
+    /**
+     * Writes piece {@code index} ({@value SpoolStore#PIECE_BYTES} octets) of a message that is
+     * still arriving under {@code id}; it becomes durable with the message's commit.
+     */
+    public CompletionStage<Void> writePiece(QueueId id, int index, byte[] piece) {
+        return store.writePiece(id, index, piece);
+    }
+
+    /** Piece {@code index} of a message being written in pieces, if the store has it. */
+    public CompletionStage<Optional<byte[]>> piece(QueueId id, int index) {
+        return store.piece(id, index);
+    }
+
+    /** Deletes the pieces written for a message that is refused or abandoned. */
+    public CompletionStage<Void> discardPieces(QueueId id, int count) {
+        return store.discardPieces(id, count);
     }
 
     /**

@@ -17,6 +17,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -25,13 +27,21 @@ import java.util.concurrent.CompletionStage;
  * by (due time, queue id) while it is not on hold. Every change to a message is one atomic batch
  * ({@link Change}); the message's records go together with its last pending recipient.
  *
+ * <p>A large message's content is written in pieces of {@value #PIECE_BYTES} octets while it
+ * arrives, as Postfix writes its queue file during DATA, so that a session holds one piece of it
+ * at a time ({@link #writePiece}). Those writes are not synced: the message's commit, whose WAL
+ * fsync covers every write before it, makes them durable with it, and a message never committed
+ * leaves pieces that {@link #discardPieces} or, after a crash, {@link #discardOrphanPieces}
+ * remove. The content is then the message's record (our trace fields) followed by its pieces.
+ *
  * <p>Not final, so that a test can make its commits fail as a full disk would.
  */
 public class SpoolStore {
 
     /** A message in the spool, as the queue manager and the operator see it. */
+    /** @param contentPieces how many pieces of its content are kept apart from its record */
     public record QueuedMessage(QueueId id, Envelope envelope, MessageState state,
-            Map<Integer, RecipientState> recipients) {
+            Map<Integer, RecipientState> recipients, int contentPieces) {
 
         public QueuedMessage {
             recipients = Map.copyOf(recipients);
@@ -69,6 +79,10 @@ public class SpoolStore {
     private static final byte[] PENDING = RecipientState.newBuilder()
             .setStatus(RecipientState.Status.PENDING).build().toByteArray();
     private static final byte[] EMPTY = new byte[0];
+    /** The size of each piece but the last of a message written in pieces. */
+    public static final int PIECE_BYTES = 256 * 1024;
+    /** More pieces than a message can have (max-message-size is an int, and so is a piece's number). */
+    private static final int PIECES_LIMIT = Integer.MAX_VALUE;
 
     private final Store store;
 
@@ -79,6 +93,72 @@ public class SpoolStore {
     /** Commits a new message with every recipient pending; completes once the WAL is fsynced. */
     public CompletionStage<Void> accept(QueueId id, Envelope envelope, byte[] content) {
         return commit(change().spool(id, envelope, content), Durability.SYNC);
+    }
+
+    /**
+     * Commits a new message, every recipient pending, whose content is {@code head} (our trace
+     * fields) then {@code body}, of which the first {@code written} pieces are already in the
+     * store ({@link #writePiece}): the rest of it is written now, as the last piece.
+     */
+    public CompletionStage<Void> accept(QueueId id, Envelope envelope, byte[] head, byte[] body, int written) {
+        byte[] last = Arrays.copyOfRange(body, Math.multiplyExact(written, PIECE_BYTES), body.length);
+        return commit(change().spool(id, envelope, head, written, last), Durability.SYNC);
+    }
+
+    /**
+     * Writes piece {@code index} of a message that is still arriving; not synced, for the
+     * message's commit will be (see above).
+     */
+    public CompletionStage<Void> writePiece(QueueId id, int index, byte[] piece) {
+        return store.commit(new StoreBatch().put(StoreFamily.QUEUE_CONTENT_PIECES, pieceKey(id, index), piece),
+                Durability.BUFFERED);
+    }
+
+    /** Piece {@code index} of a message's content, if the store has it. */
+    public CompletionStage<Optional<byte[]>> piece(QueueId id, int index) {
+        return store.read(StoreFamily.QUEUE_CONTENT_PIECES, pieceKey(id, index));
+    }
+
+    /** Deletes the first {@code count} pieces of a message that is not spooled after all. */
+    public CompletionStage<Void> discardPieces(QueueId id, int count) {
+        StoreBatch batch = new StoreBatch();
+        deletePieces(batch, id, count);
+        return store.commit(batch, Durability.BUFFERED);
+    }
+
+    /**
+     * Deletes the pieces of messages that were never committed: what a crash during DATA leaves.
+     * Only while no message is arriving, that is before the listeners open.
+     *
+     * @return how many pieces were deleted
+     */
+    public CompletionStage<Integer> discardOrphanPieces() {
+        byte[] end = new byte[QueueId.BYTES + Integer.BYTES + 1];
+        Arrays.fill(end, (byte) 0xFF);
+        return store.keys(StoreFamily.QUEUE_CONTENT_PIECES, EMPTY, end, PIECES_LIMIT).thenCompose(keys -> {
+            Map<QueueId, List<byte[]>> byMessage = new HashMap<>();
+            for (byte[] key : keys) {
+                byMessage.computeIfAbsent(QueueId.fromBytes(key, 0), id -> new ArrayList<>()).add(key);
+            }
+            return discardOrphans(byMessage);
+        });
+    }
+
+    private CompletionStage<Integer> discardOrphans(Map<QueueId, List<byte[]>> byMessage) {
+        List<CompletableFuture<Integer>> checks = new ArrayList<>();
+        for (Map.Entry<QueueId, List<byte[]>> message : byMessage.entrySet()) {
+            checks.add(store.read(StoreFamily.QUEUE_ENVELOPES, message.getKey().bytes())
+                    .thenCompose(envelope -> {
+                        if (envelope.isPresent()) {
+                            return CompletableFuture.completedFuture(0);
+                        }
+                        StoreBatch batch = new StoreBatch();
+                        message.getValue().forEach(key -> batch.delete(StoreFamily.QUEUE_CONTENT_PIECES, key));
+                        return store.commit(batch, Durability.BUFFERED).thenApply(done -> message.getValue().size());
+                    }).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
+                .thenApply(done -> checks.stream().mapToInt(CompletableFuture::join).sum());
     }
 
     public Change change() {
@@ -96,7 +176,28 @@ public class SpoolStore {
 
     /** @return the message as accepted, or null if the spool no longer holds it */
     public byte[] content(QueueId id) {
-        return store.readBlocking(StoreFamily.QUEUE_MESSAGES, id.bytes()).orElse(null);
+        byte[] head = store.readBlocking(StoreFamily.QUEUE_MESSAGES, id.bytes()).orElse(null);
+        if (head == null) {
+            return null;
+        }
+        byte[] end = pieceKey(id, -1);
+        List<Store.KeyValue> pieces = store.rangeBlocking(StoreFamily.QUEUE_CONTENT_PIECES, pieceKey(id, 0),
+                Arrays.copyOf(end, end.length + 1), PIECES_LIMIT);
+        return pieces.isEmpty() ? head : joined(head, pieces);
+    }
+
+    private static byte[] joined(byte[] head, List<Store.KeyValue> pieces) {
+        long length = head.length;
+        for (Store.KeyValue piece : pieces) {
+            length += piece.value().length;
+        }
+        byte[] content = Arrays.copyOf(head, Math.toIntExact(length));
+        int at = head.length;
+        for (Store.KeyValue piece : pieces) {
+            System.arraycopy(piece.value(), 0, content, at, piece.value().length);
+            at += piece.value().length;
+        }
+        return content;
     }
 
     /** @return the message's envelope and states, or null if the spool no longer holds it */
@@ -149,7 +250,8 @@ public class SpoolStore {
 
     private QueuedMessage load(QueueId id, byte[] envelopeBytes) {
         try {
-            Envelope envelope = Envelope.fromRecord(EnvelopeRecord.parseFrom(envelopeBytes));
+            EnvelopeRecord record = EnvelopeRecord.parseFrom(envelopeBytes);
+            Envelope envelope = Envelope.fromRecord(record);
             byte[] stateBytes = store.readBlocking(StoreFamily.QUEUE_STATE, id.bytes()).orElse(null);
             MessageState state = stateBytes == null
                     ? MessageState.getDefaultInstance()
@@ -160,7 +262,7 @@ public class SpoolStore {
                 int index = Short.toUnsignedInt(ByteBuffer.wrap(entry.key(), QueueId.BYTES, 2).getShort());
                 recipients.put(index, RecipientState.parseFrom(entry.value()));
             }
-            return new QueuedMessage(id, envelope, state, recipients);
+            return new QueuedMessage(id, envelope, state, recipients, record.getContentPieces());
         } catch (InvalidProtocolBufferException e) {
             throw new StoreException(id + ": corrupt spool record: " + e.getMessage(), e);
         }
@@ -179,6 +281,17 @@ public class SpoolStore {
         return ByteBuffer.allocate(QueueId.BYTES + 2).put(id.bytes()).putShort((short) recipient).array();
     }
 
+    /** Pieces sort by message, then by number (unsigned: -1 is the largest, for a range's end). */
+    private static byte[] pieceKey(QueueId id, int index) {
+        return ByteBuffer.allocate(QueueId.BYTES + Integer.BYTES).put(id.bytes()).putInt(index).array();
+    }
+
+    private static void deletePieces(StoreBatch batch, QueueId id, int count) {
+        for (int i = 0; i < count; i++) {
+            batch.delete(StoreFamily.QUEUE_CONTENT_PIECES, pieceKey(id, i));
+        }
+    }
+
     private static byte[] scheduleKey(long due, QueueId id) {
         return ByteBuffer.allocate(Long.BYTES + QueueId.BYTES).putLong(due).put(id.bytes()).array();
     }
@@ -194,11 +307,24 @@ public class SpoolStore {
 
         /** A new message, every recipient pending, due at its arrival. */
         public Change spool(QueueId id, Envelope envelope, byte[] content) {
+            return spool(id, envelope.toRecord(), content);
+        }
+
+        /**
+         * A new message whose content is {@code head} then {@code written} pieces already in the
+         * store, then {@code last}, written now.
+         */
+        Change spool(QueueId id, Envelope envelope, byte[] head, int written, byte[] last) {
+            batch.put(StoreFamily.QUEUE_CONTENT_PIECES, pieceKey(id, written), last);
+            return spool(id, envelope.toRecord().toBuilder().setContentPieces(written + 1).build(), head);
+        }
+
+        private Change spool(QueueId id, EnvelopeRecord envelope, byte[] content) {
             byte[] key = id.bytes();
-            batch.put(StoreFamily.QUEUE_ENVELOPES, key, envelope.toRecord().toByteArray())
+            batch.put(StoreFamily.QUEUE_ENVELOPES, key, envelope.toByteArray())
                     .put(StoreFamily.QUEUE_MESSAGES, key, content)
-                    .put(StoreFamily.QUEUE_SCHEDULE, scheduleKey(envelope.arrival().toEpochMilli(), id), EMPTY);
-            for (int i = 0; i < envelope.recipients().size(); i++) {
+                    .put(StoreFamily.QUEUE_SCHEDULE, scheduleKey(envelope.getArrivalEpochMillis(), id), EMPTY);
+            for (int i = 0; i < envelope.getRecipientsCount(); i++) {
                 batch.put(StoreFamily.QUEUE_RECIPIENTS, recipientKey(id, i), PENDING);
             }
             return this;
@@ -236,6 +362,7 @@ public class SpoolStore {
                     .delete(StoreFamily.QUEUE_MESSAGES, key)
                     .delete(StoreFamily.QUEUE_STATE, key)
                     .delete(StoreFamily.QUEUE_SCHEDULE, scheduleKey(message.due(), id));
+            deletePieces(batch, id, message.contentPieces());
             for (int i = 0; i < message.envelope().recipients().size(); i++) {
                 batch.delete(StoreFamily.QUEUE_RECIPIENTS, recipientKey(id, i));
             }

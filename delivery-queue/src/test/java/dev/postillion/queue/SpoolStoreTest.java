@@ -14,8 +14,12 @@ import dev.postillion.core.proto.MessageState;
 import dev.postillion.core.proto.RecipientState;
 import dev.postillion.queue.SpoolStore.Due;
 import dev.postillion.queue.SpoolStore.QueuedMessage;
+import dev.postillion.core.StoreFamily;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.AfterEach;
@@ -115,6 +119,53 @@ class SpoolStoreTest {
         assertNull(spool.content(ID));
         assertEquals(List.of(new Due(ARRIVAL, other)), spool.due(null, true, ARRIVAL, 10));
         assertArrayEquals(TestEnvelopes.CONTENT, spool.content(other));
+    }
+
+    @Test
+    void aMessageWrittenInPiecesIsItsHeadThenItsPiecesAndIsRemovedWithThem() {
+        byte[] body = new byte[2 * SpoolStore.PIECE_BYTES + 1000];
+        new Random(5).nextBytes(body);
+        byte[] head = "Received: from client\r\n".getBytes(StandardCharsets.US_ASCII);
+        join(spool.writePiece(ID, 0, Arrays.copyOfRange(body, 0, SpoolStore.PIECE_BYTES)));
+        join(spool.writePiece(ID, 1, Arrays.copyOfRange(body, SpoolStore.PIECE_BYTES, 2 * SpoolStore.PIECE_BYTES)));
+        join(spool.accept(ID, ENVELOPE, head, body, 2));
+
+        byte[] whole = new byte[head.length + body.length];
+        System.arraycopy(head, 0, whole, 0, head.length);
+        System.arraycopy(body, 0, whole, head.length, body.length);
+        assertArrayEquals(whole, spool.content(ID));
+        assertEquals(3, spool.message(ID).contentPieces());
+
+        commit(spool.change().remove(spool.message(ID)));
+        assertEquals(List.of(), pieceKeys());
+    }
+
+    @Test
+    void theSweepDeletesThePiecesOfMessagesNeverCommittedOnly() {
+        byte[] piece = new byte[SpoolStore.PIECE_BYTES];
+        join(spool.writePiece(ID, 0, piece));
+        join(spool.accept(ID, ENVELOPE, new byte[0], Arrays.copyOf(piece, piece.length + 10), 1));
+        QueueId abandoned = new QueueId(2_000, 7);
+        join(spool.writePiece(abandoned, 0, piece));
+        join(spool.writePiece(abandoned, 1, piece));
+
+        assertEquals(2, spool.discardOrphanPieces().toCompletableFuture().join());
+        assertEquals(2, pieceKeys().size());
+        assertEquals(piece.length + 10, spool.content(ID).length);
+    }
+
+    @Test
+    void discardingPiecesDeletesThem() {
+        join(spool.writePiece(ID, 0, new byte[10]));
+        join(spool.writePiece(ID, 1, new byte[10]));
+        join(spool.discardPieces(ID, 2));
+        assertEquals(List.of(), pieceKeys());
+    }
+
+    private List<byte[]> pieceKeys() {
+        byte[] end = new byte[32];
+        Arrays.fill(end, (byte) 0xFF);
+        return store.keys(StoreFamily.QUEUE_CONTENT_PIECES, new byte[0], end, 1000).toCompletableFuture().join();
     }
 
     @Test

@@ -186,7 +186,15 @@ public final class Store implements AutoCloseable {
      * on a reader thread.
      */
     public CompletionStage<List<KeyValue>> range(StoreFamily family, byte[] from, byte[] to, int limit) {
-        return onReader(() -> scan(family, from, to, limit));
+        return onReader(() -> scan(family, from, to, limit, true));
+    }
+
+    /**
+     * The keys alone of {@link #range}: their values, which may be message content kept in blob
+     * files, are not read.
+     */
+    public CompletionStage<List<byte[]>> keys(StoreFamily family, byte[] from, byte[] to, int limit) {
+        return onReader(() -> scan(family, from, to, limit, false).stream().map(KeyValue::key).toList());
     }
 
     /** Entries whose key starts with {@code prefix}, in key order, at most {@code limit}. */
@@ -239,7 +247,7 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    private List<KeyValue> scan(StoreFamily family, byte[] from, byte[] to, int limit) {
+    private List<KeyValue> scan(StoreFamily family, byte[] from, byte[] to, int limit, boolean values) {
         // The upper bound lets RocksDB stop at `to` without stepping over the deleted entries
         // (tombstones) beyond it, which a queue's index accumulates.
         try (Slice upper = new Slice(to);
@@ -251,7 +259,7 @@ public final class Store implements AutoCloseable {
                 if (Arrays.compareUnsigned(key, to) >= 0) {
                     break;
                 }
-                result.add(new KeyValue(key, it.value()));
+                result.add(new KeyValue(key, values ? it.value() : null));
             }
             it.status(); // an I/O or corruption error must not pass for the end of the data
             return result;

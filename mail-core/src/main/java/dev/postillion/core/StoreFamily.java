@@ -13,6 +13,12 @@ public enum StoreFamily {
     QUEUE_RECIPIENTS("queue-recipients", false),
     /** Spool: message content as accepted (with our Received header), keyed by queue id. */
     QUEUE_MESSAGES("queue-messages", true),
+    /**
+     * Spool: the content of a large message in the pieces it was written in while it arrived,
+     * keyed by queue id and piece number; the message's record in {@link #QUEUE_MESSAGES} then
+     * holds what goes in front of them (our trace fields).
+     */
+    QUEUE_CONTENT_PIECES("queue-content-pieces", true),
     /** Spool: per-message queue state (next attempt, hold, delay warning), keyed by queue id. */
     QUEUE_STATE("queue-state", false),
     /**

@@ -124,13 +124,15 @@ public final class Node implements AutoCloseable {
     private final ServerBinding admin;
     /** True from start-up until shutdown begins: what /health reports. */
     private final AtomicBoolean accepting;
+    private final Store store;
 
     private Node(ActorSystem<Void> system, Map<ListenerRole, SmtpListener> smtp, ServerBinding admin,
-            AtomicBoolean accepting) {
+            AtomicBoolean accepting, Store store) {
         this.system = system;
         this.smtp = smtp;
         this.admin = admin;
         this.accepting = accepting;
+        this.store = store;
     }
 
     /**
@@ -186,6 +188,7 @@ public final class Node implements AutoCloseable {
                 // Asked by the mailboxes for forwards; waits (issue 12's follow-up: reads before the batch).
                 postillion.getDuration("srs.max-age"), domain -> directory.domain(domain).isPresent());
         SpoolStore spoolStore = new SpoolStore(store);
+        discardOrphanPieces(spoolStore);
         QueueIdGenerator ids = new QueueIdGenerator(clock);
         // Mailboxes spool forwards and replies, and the queue manager delivers to mailboxes: the
         // spool learns of its queue manager once that is started.
@@ -248,7 +251,7 @@ public final class Node implements AutoCloseable {
         ServerBinding admin = AdminServer.start(system, postillion.getString("admin.bind"),
                 postillion.getInt("admin.port"), routes).toCompletableFuture().join();
 
-        Node started = new Node(system, smtp, admin, accepting);
+        Node started = new Node(system, smtp, admin, accepting, store);
         started.addShutdownTasks(shutdown, sessions, queueManager, remote, io,
                 postillion.getDuration("smtp.shutdown-grace"));
         accepting.set(true);
@@ -322,6 +325,18 @@ public final class Node implements AutoCloseable {
      * postillion_dnssec_validation_available: 1 while DNSSEC validation works with the DNS servers,
      * 0 while they strip DNSSEC records and mail is routed without it (no DANE). Absent with DNSSEC off.
      */
+    /**
+     * Deletes what a crash during DATA left in the spool: pieces of messages never committed. Done
+     * before the listeners open, when no message is arriving, and waited for (at start, on the
+     * starting thread) so that a message written now cannot lose its pieces to the sweep.
+     */
+    private static void discardOrphanPieces(SpoolStore spool) {
+        int discarded = spool.discardOrphanPieces().toCompletableFuture().join();
+        if (discarded > 0) {
+            log.info("Deleted {} pieces of content of messages never spooled (a stop during DATA)", discarded);
+        }
+    }
+
     private static void registerDnssecGauge(MeterRegistry metrics, DnsRouteResolver routes) {
         if (routes.dnssec() != DnssecValidation.State.OFF) {
             Gauge.builder("postillion.dnssec.validation.available", routes,
@@ -378,6 +393,11 @@ public final class Node implements AutoCloseable {
 
     public int adminPort() {
         return admin.localAddress().getPort();
+    }
+
+    /** The node's store, for tests that look at what it holds. */
+    Store store() {
+        return store;
     }
 
     public CompletionStage<Done> terminated() {

@@ -12,10 +12,17 @@ import java.util.Optional;
  *
  * @param sender empty for the null reverse-path
  * @param parameters the MAIL parameters, canonical
- * @param content as the framer delivered it: unstuffed, without our trace fields
+ * @param content unstuffed, without our trace fields: what the framer kept, after the pieces its
+ *     connection wrote to the spool, until the policy has read those back in front of it
+ * @param pieces the content's pieces in the spool, if any
  */
 record CompletedMessage(Client client, Optional<EmailAddress> sender, Map<String, String> parameters,
-        boolean smtputf8, List<Envelope.Recipient> recipients, byte[] content) {
+        boolean smtputf8, List<Envelope.Recipient> recipients, byte[] content, ContentPieces pieces) {
+
+    /** The message with its whole content. */
+    CompletedMessage whole(byte[] whole) {
+        return new CompletedMessage(client, sender, parameters, smtputf8, recipients, whole, pieces);
+    }
 
     /** The sender as lists and replies name it: empty for the null sender. */
     String senderAddress() {

@@ -15,6 +15,11 @@ import java.util.List;
  * message could otherwise wait for one another for ever. The content held is then at most the
  * bound plus one message (max-message-size).
  *
+ * <p>A message written to the spool in pieces while it arrives ({@link ContentPieces}) holds one
+ * piece at a time here, and is read back whole for its checks once it is complete: that takes a
+ * share of a second pool, {@link #checks()}, so that a message being checked, which is done in a
+ * moment, never waits for a client that is slow to send its own. Each pool has half the bound.
+ *
  * <p>Called from every connection's event loop and from the threads that finish messages.
  */
 public final class ContentMemory {
@@ -30,6 +35,14 @@ public final class ContentMemory {
          */
         boolean grow(long bytes, Runnable wake) {
             return reserve(this, bytes, wake);
+        }
+
+        /**
+         * Gives back {@code bytes} of what this message holds, once they are written to the spool,
+         * keeping its place among the holders: the message being read still counts as the older.
+         */
+        void shrink(long bytes) {
+            ContentMemory.this.shrink(this, bytes);
         }
 
         /** Bytes this share holds now. */
@@ -51,12 +64,25 @@ public final class ContentMemory {
     private final LinkedHashSet<Share> holders = new LinkedHashSet<>();
     private final List<Runnable> waiting = new ArrayList<>();
 
-    /** @param limit bytes of content the connections may hold together */
+    /** The pool of the messages read back whole for their checks; null in that pool itself. */
+    private final ContentMemory checks;
+
+    /** @param limit bytes of content the connections and the checks may hold together */
     public ContentMemory(long limit) {
+        this(Math.max(1, limit / 2), true);
+    }
+
+    private ContentMemory(long limit, boolean arriving) {
         if (limit <= 0) {
             throw new IllegalArgumentException("content memory must be positive: " + limit);
         }
         this.limit = limit;
+        this.checks = arriving ? new ContentMemory(limit, false) : null;
+    }
+
+    /** The pool of the messages read back whole for their checks (see above). */
+    ContentMemory checks() {
+        return checks;
     }
 
     /** The bound for this JVM when none is configured: an eighth of its largest heap. */
@@ -93,11 +119,30 @@ public final class ContentMemory {
             used -= share.held;
             share.held = 0;
             holders.remove(share);
-            woken = new ArrayList<>(waiting);
-            waiting.clear();
+            woken = wakeAll();
         }
-        // Every waiter asks again; those that still find no room wait anew.
         woken.forEach(Runnable::run);
+    }
+
+    private void shrink(Share share, long bytes) {
+        List<Runnable> woken;
+        synchronized (this) {
+            long freed = Math.min(bytes, share.held);
+            if (share.released || freed <= 0) {
+                return;
+            }
+            share.held -= freed;
+            used -= freed;
+            woken = wakeAll();
+        }
+        woken.forEach(Runnable::run);
+    }
+
+    /** Every waiter asks again, outside the lock; those that still find no room wait anew. */
+    private List<Runnable> wakeAll() {
+        List<Runnable> woken = new ArrayList<>(waiting);
+        waiting.clear();
+        return woken;
     }
 
     /** Bytes held by the shares now. */

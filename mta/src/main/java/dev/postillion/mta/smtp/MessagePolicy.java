@@ -65,9 +65,31 @@ final class MessagePolicy {
         this.session = session;
     }
 
-    CompletionStage<Outcome> admit(CompletedMessage message) {
-        return then(scan(message), () -> then(guardSender(message),
-                () -> then(greylistNullSender(message), () -> authenticate(message))));
+    /**
+     * Decides on the message. Its pieces in the spool, if it has any, are read back in front of
+     * what the session holds first (the checks read a message whole), and deleted unless the
+     * message is spooled with them.
+     */
+    CompletionStage<Outcome> admit(CompletedMessage arrived) {
+        ContentPieces pieces = arrived.pieces();
+        return pieces.readBack(arrived.content())
+                .handleAsync((whole, failure) -> {
+                    if (failure != null) {
+                        log.error("{}: reading the content back from the spool failed: {}", pieces.id(),
+                                failure.getMessage());
+                        return done(new Refused(Replies.QUEUE_WRITE_ERROR));
+                    }
+                    CompletedMessage message = arrived.whole(whole);
+                    return then(scan(message), () -> then(guardSender(message),
+                            () -> then(greylistNullSender(message), () -> authenticate(message))));
+                }, session)
+                .thenCompose(outcome -> outcome)
+                .whenComplete((outcome, failure) -> {
+                    pieces.decided();
+                    if (!(outcome instanceof Queued queued && queued.id().equals(pieces.id()))) {
+                        pieces.discard();
+                    }
+                });
     }
 
     /** Runs {@code next} unless {@code step} ended the message. */
@@ -182,7 +204,7 @@ final class MessagePolicy {
     private CompletionStage<Outcome> authenticate(CompletedMessage message) {
         byte[] cleaned = AuthenticationResults.withoutForged(message.content(), context.hostname());
         if (!context.authenticator().enabled()) {
-            return spool(context.spool().newId(), message, cleaned, Optional.empty(), false);
+            return spool(queueId(message, cleaned), message, cleaned, Optional.empty(), false);
         }
         Client client = message.client();
         CompletionStage<Authentication> checks;
@@ -233,7 +255,7 @@ final class MessagePolicy {
         }
         String header = AuthenticationResults.header(context.hostname(), found.spf(), found.dkim(), found.dmarc(),
                 mailFrom, message.smtputf8());
-        QueueId id = context.spool().newId();
+        QueueId id = queueId(message, cleaned);
         found.dkim().ifPresent(signatures -> logUnverified(id, signatures));
         return spool(id, message, cleaned, Optional.of(header),
                 disposition.equals(Optional.of(DmarcPolicy.QUARANTINE)));
@@ -262,8 +284,20 @@ final class MessagePolicy {
     }
 
     /**
+     * The id the message is spooled under: its pieces' when they are its content's start as
+     * spooled, else a new one. Only removing a forged Authentication-Results field changes that
+     * start, which is rare enough for the message to be spooled whole then, its pieces deleted.
+     */
+    private QueueId queueId(CompletedMessage message, byte[] cleaned) {
+        return message.pieces().any() && cleaned == message.content() ? message.pieces().id()
+                : context.spool().newId();
+    }
+
+    /**
      * Commits the message, our Received field and the Authentication-Results field in front of
-     * it, to the spool; the 250 follows once it is on disk (ARCHITECTURE rule 3).
+     * it, to the spool; the 250 follows once it is on disk (ARCHITECTURE rule 3). A message whose
+     * pieces are in the spool already gets the trace fields as its record, the rest of its
+     * content as its last piece.
      */
     private CompletionStage<Outcome> spool(QueueId id, CompletedMessage message, byte[] content,
             Optional<String> authenticationResults, boolean quarantined) {
@@ -274,21 +308,23 @@ final class MessagePolicy {
                 client.trusted());
         String trace = ReceivedHeader.format(envelope, id, context.hostname(), client)
                 + authenticationResults.orElse("");
-        byte[] spooled = withTrace(trace, content);
-        return context.spool().accept(id, envelope, spooled)
-                .handleAsync((ok, failure) -> {
-                    if (failure != null) {
-                        log.error("{}: spool commit failed: {}", id, failure.getMessage());
-                        return new Refused(Replies.QUEUE_WRITE_ERROR);
-                    }
-                    SessionLog.queued(id, client, envelope, spooled.length);
-                    return new Queued(id);
-                }, session);
+        byte[] head = trace.getBytes(StandardCharsets.UTF_8);
+        boolean inPieces = id.equals(message.pieces().id());
+        CompletionStage<Void> committed = inPieces
+                ? context.spool().accept(id, envelope, head, content, message.pieces().count())
+                : context.spool().accept(id, envelope, withTrace(head, content));
+        return committed.handleAsync((ok, failure) -> {
+            if (failure != null) {
+                log.error("{}: spool commit failed: {}", id, failure.getMessage());
+                return new Refused(Replies.QUEUE_WRITE_ERROR);
+            }
+            SessionLog.queued(id, client, envelope, (long) head.length + content.length);
+            return new Queued(id);
+        }, session);
     }
 
     /** The one copy of the content: our trace fields go in front (RFC 5321 section 4.4). */
-    private static byte[] withTrace(String trace, byte[] content) {
-        byte[] header = trace.getBytes(StandardCharsets.UTF_8);
+    private static byte[] withTrace(byte[] header, byte[] content) {
         byte[] message = new byte[header.length + content.length];
         System.arraycopy(header, 0, message, 0, header.length);
         System.arraycopy(content, 0, message, header.length, content.length);

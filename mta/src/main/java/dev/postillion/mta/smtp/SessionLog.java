@@ -132,7 +132,7 @@ final class SessionLog {
      * then {@code ID: from=<s>, size=N, nrcpt=N}, size counting the octets spooled, our trace
      * fields included, as Postfix's size counts its queue file's message.
      */
-    static void queued(QueueId id, Client client, Envelope envelope, int size) {
+    static void queued(QueueId id, Client client, Envelope envelope, long size) {
         StringBuilder line = new StringBuilder().append(id).append(": client=").append(name(client.address()))
                 .append(", proto=").append(ReceivedHeader.protocol(envelope, client))
                 .append(", helo=<").append(client.heloName()).append(">, tls=")

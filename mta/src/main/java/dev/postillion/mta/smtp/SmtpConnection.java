@@ -1,6 +1,7 @@
 package dev.postillion.mta.smtp;
 
 import dev.postillion.mta.tls.TlsSession;
+import dev.postillion.queue.SpoolStore;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -28,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * <p>Reading pauses while the session decides on DATA, and while too many frames wait for their
  * replies, so a client that pipelines without reading cannot fill the session's mailbox. It also
  * pauses while a message's content would need more of the node's {@link ContentMemory} than is
- * free, until another message is decided on: the client waits, the heap does not fill.
+ * free, until another message is decided on: the client waits, the heap does not fill. A large
+ * message's content goes to the spool in pieces while it arrives ({@link ContentPieces}), one
+ * write at a time: reading pauses while a piece is ready and the last is still being written.
  *
  * <p>Before any session exists, the connection is held to its listener's {@link ConnectionLimits}
  * and, with a greeting delay, watched for input before the greeting: RFC 5321 section 3.1 has the
@@ -68,6 +71,10 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements Sessi
     private ContentMemory.Share reading;
     /** The memory of the content handed to the session, until it is decided on. */
     private ContentMemory.Share handedOver;
+    /** The pieces of the content being read that went to the spool; null outside DATA. */
+    private ContentPieces pieces;
+    /** Those of the content handed to the session, until it is decided on. */
+    private ContentPieces piecesHandedOver;
     /** Reading waits for the content memory to free up. */
     private boolean awaitingMemory;
 
@@ -184,16 +191,36 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements Sessi
         List<SmtpFramer.Frame> frames = new ArrayList<>();
         framer.feed(pending, frames);
         pending.discardSomeReadBytes();
+        writePiece();
         for (SmtpFramer.Frame frame : frames) {
-            if (frame instanceof SmtpFramer.Content) {
+            if (frame instanceof SmtpFramer.Content content) {
                 cancelDataDeadline();
                 handedOver = reading;
                 reading = null;
+                piecesHandedOver = pieces;
+                pieces = null;
+                frame = content.after(piecesHandedOver);
             }
             unanswered++;
             session.tell(new SmtpSession.Input(frame));
         }
         updateReading();
+    }
+
+    /** Hands the spool the next piece of the content being read, if one is ready and none is being written. */
+    private void writePiece() {
+        if (pieces == null || pieces.writing()) {
+            return;
+        }
+        byte[] piece = framer.takeContent(SpoolStore.PIECE_BYTES);
+        if (piece != null) {
+            pieces.write(piece, () -> onLoop(this::resumeFraming));
+        }
+    }
+
+    /** A piece is ready but the last one is still being written: the client waits for the disk. */
+    private boolean pieceWaiting() {
+        return pieces != null && pieces.writing() && framer.keptBytes() >= SpoolStore.PIECE_BYTES;
     }
 
     /**
@@ -228,7 +255,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements Sessi
      */
     private void updateReading() {
         boolean read = session != null && !framer.awaitingDecision() && unanswered < MAX_UNANSWERED
-                && channel.isWritable() && !awaitingMemory;
+                && channel.isWritable() && !awaitingMemory && !pieceWaiting();
         if (channel.config().isAutoRead() != read) {
             channel.config().setAutoRead(read);
         }
@@ -283,6 +310,13 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements Sessi
             reading.release(); // the content read so far goes with the connection
             reading = null;
         }
+        if (pieces != null) {
+            pieces.abandon();
+            pieces = null;
+        }
+        if (piecesHandedOver != null) {
+            piecesHandedOver.abandon(); // unless the session's policy took them
+        }
         if (pending != null) {
             pending.release();
             pending = null;
@@ -319,6 +353,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements Sessi
         onLoop(() -> {
             framer.startData();
             reading = memory.share();
+            pieces = new ContentPieces(context.spool(), reading, memory.checks());
             if (dataTimeoutMillis > 0 && channel.isActive()) {
                 dataDeadline = channel.eventLoop().schedule(this::dataTimedOut, dataTimeoutMillis,
                         TimeUnit.MILLISECONDS);
@@ -352,6 +387,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements Sessi
                 handedOver.release();
                 handedOver = null;
             }
+            piecesHandedOver = null;
         });
     }
 

@@ -24,8 +24,10 @@ import java.util.List;
  * Dot-unstuffing follows RFC 5321 section 4.5.2. Content beyond the size limit is counted and
  * dropped, never buffered.
  *
- * <p>Content is kept in pieces of {@value #PIECE} bytes, joined once at the end: a growing array
- * would hold its old and its new copy at each step, twice the message at the last one.
+ * <p>Content is kept in blocks of {@value #BLOCK} bytes, joined once at the end: a growing array
+ * would hold its old and its new copy at each step, twice the message at the last one. While a
+ * message arrives its connection takes what is kept from the front ({@link #takeContent}) and
+ * writes it to the spool; the {@link Content} frame then holds the rest.
  */
 final class SmtpFramer {
 
@@ -53,11 +55,21 @@ final class SmtpFramer {
     /**
      * The content of one DATA transaction, unstuffed, ending with the CRLF before the final dot.
      *
+     * @param content what the framer kept of it after what its connection took
      * @param size octets received, including any beyond the limit
      * @param oversized more than the size limit arrived; {@code content} is then incomplete
      * @param unsafeLineEndings a bare CR, bare LF or NUL occurred
+     * @param pieces what the connection took and wrote to the spool, which comes before {@code
+     *     content}; null from the framer, which knows nothing of it
      */
-    record Content(byte[] content, long size, boolean oversized, boolean unsafeLineEndings) implements Frame {}
+    record Content(byte[] content, long size, boolean oversized, boolean unsafeLineEndings, ContentPieces pieces)
+            implements Frame {
+
+        /** This content, after the pieces its connection wrote. */
+        Content after(ContentPieces written) {
+            return new Content(content, size, oversized, unsafeLineEndings, written);
+        }
+    }
 
     private enum Mode { COMMANDS, DISCARDING_LINE, AWAITING_DECISION, DATA }
 
@@ -74,17 +86,19 @@ final class SmtpFramer {
         CR
     }
 
-    private static final int PIECE = 64 * 1024;
+    private static final int BLOCK = 64 * 1024;
 
     private final int maxLineLength;
     private final long maxMessageSize;
     private Mode mode = Mode.COMMANDS;
     private DataState dataState;
-    /** The content kept so far: full pieces, then {@code piece} filled up to {@code pieceLength}. */
-    private List<byte[]> pieces;
-    private byte[] piece;
-    private int pieceLength;
+    /** The content kept so far: full blocks, then {@code block} filled up to {@code blockLength}. */
+    private List<byte[]> blocks;
+    private byte[] block;
+    private int blockLength;
     private long dataSize;
+    /** Octets of the current content taken from the front by {@link #takeContent}. */
+    private long taken;
     private boolean unsafe;
 
     SmtpFramer(int maxLineLength, long maxMessageSize) {
@@ -114,19 +128,41 @@ final class SmtpFramer {
         return mode == Mode.DATA;
     }
 
-    /** Octets of the current content kept so far (those beyond the size limit are not). */
+    /** Octets of the current content kept now (those beyond the size limit are not, nor those taken). */
     long keptBytes() {
-        return Math.min(dataSize, maxMessageSize);
+        return Math.min(dataSize, maxMessageSize) - taken;
+    }
+
+    /**
+     * Takes the first {@code length} octets kept of the current content, a multiple of {@value
+     * #BLOCK}, if that many are kept in full blocks; else null.
+     */
+    byte[] takeContent(int length) {
+        int count = length / BLOCK;
+        if (length % BLOCK != 0) {
+            throw new IllegalArgumentException("not a whole number of blocks: " + length);
+        }
+        if (mode != Mode.DATA || blocks.size() < count) {
+            return null;
+        }
+        byte[] front = new byte[length];
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(blocks.get(i), 0, front, i * BLOCK, BLOCK);
+        }
+        blocks.subList(0, count).clear();
+        taken += length;
+        return front;
     }
 
     /** The session answered DATA with 354: what follows is content. */
     void startData() {
         mode = Mode.DATA;
         dataState = DataState.LINE_START;
-        pieces = new ArrayList<>();
-        piece = new byte[PIECE];
-        pieceLength = 0;
+        blocks = new ArrayList<>();
+        block = new byte[BLOCK];
+        blockLength = 0;
         dataSize = 0;
+        taken = 0;
         unsafe = false;
     }
 
@@ -258,9 +294,9 @@ final class SmtpFramer {
         int kept = (int) Math.min(length, room);
         int from = in.readerIndex();
         while (kept > 0) {
-            int part = Math.min(kept, roomInPiece());
-            in.getBytes(from, piece, pieceLength, part);
-            pieceLength += part;
+            int part = Math.min(kept, roomInBlock());
+            in.getBytes(from, block, blockLength, part);
+            blockLength += part;
             from += part;
             kept -= part;
         }
@@ -268,14 +304,14 @@ final class SmtpFramer {
         in.skipBytes(length);
     }
 
-    /** Room left in the current piece, after starting a new one if it is full. */
-    private int roomInPiece() {
-        if (pieceLength == piece.length) {
-            pieces.add(piece);
-            piece = new byte[PIECE];
-            pieceLength = 0;
+    /** Room left in the current block, after starting a new one if it is full. */
+    private int roomInBlock() {
+        if (blockLength == block.length) {
+            blocks.add(block);
+            block = new byte[BLOCK];
+            blockLength = 0;
         }
-        return piece.length - pieceLength;
+        return block.length - blockLength;
     }
 
     private static boolean isOrdinary(byte b) {
@@ -287,27 +323,27 @@ final class SmtpFramer {
         if (dataSize > maxMessageSize) {
             return; // counted, not kept
         }
-        roomInPiece();
-        piece[pieceLength++] = b;
+        roomInBlock();
+        block[blockLength++] = b;
     }
 
     private void finish(List<Frame> out) {
-        out.add(new Content(joined(), dataSize, dataSize > maxMessageSize, unsafe));
-        pieces = null;
-        piece = null;
+        out.add(new Content(joined(), dataSize, dataSize > maxMessageSize, unsafe, null));
+        blocks = null;
+        block = null;
         mode = Mode.COMMANDS;
     }
 
-    /** The kept content as one array, each piece let go as soon as it is copied. */
+    /** The kept content as one array, each block let go as soon as it is copied. */
     private byte[] joined() {
         byte[] content = new byte[Math.toIntExact(keptBytes())];
         int at = 0;
-        for (int i = 0; i < pieces.size(); i++) {
-            System.arraycopy(pieces.get(i), 0, content, at, PIECE);
-            at += PIECE;
-            pieces.set(i, null);
+        for (int i = 0; i < blocks.size(); i++) {
+            System.arraycopy(blocks.get(i), 0, content, at, BLOCK);
+            at += BLOCK;
+            blocks.set(i, null);
         }
-        System.arraycopy(piece, 0, content, at, pieceLength);
+        System.arraycopy(block, 0, content, at, blockLength);
         return content;
     }
 }

@@ -497,13 +497,18 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     private Behavior<Command> onContent(Content content) {
         Transaction finished = transaction;
         transaction = null;
+        if (!content.pieces().claim()) {
+            connection.contentDecided();
+            return this; // the client left meanwhile, and its pieces went with it
+        }
         if (content.oversized() || content.unsafeLineEndings()) {
+            content.pieces().discard();
             connection.contentDecided();
             return conclude(content.oversized() ? Replies.MESSAGE_TOO_BIG : Replies.UNSAFE_LINE_ENDINGS);
         }
         awaiting = Awaiting.MESSAGE;
         CompletedMessage message = new CompletedMessage(client(), finished.sender, finished.parameters,
-                finished.smtputf8, finished.recipients, content.content());
+                finished.smtputf8, finished.recipients, content.content(), content.pieces());
         // Released when the policy is done with the content, even if this session has stopped by then.
         CompletionStage<MessagePolicy.Outcome> decided = policy.admit(message)
                 .whenComplete((outcome, failure) -> connection.contentDecided());

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class ContentMemoryTest {
 
-    private final ContentMemory memory = new ContentMemory(100);
+    /** 100 bytes for the messages arriving, 100 for those being checked. */
+    private final ContentMemory memory = new ContentMemory(200);
     private final AtomicInteger wakes = new AtomicInteger();
 
     @Test
@@ -44,6 +45,29 @@ class ContentMemoryTest {
 
         oldest.release();
         assertTrue(grow(younger, 200), "the younger share is now the oldest");
+    }
+
+    @Test
+    void aShareThatGivesBackWhatWasWrittenWakesTheWaitersAndStaysTheOldest() {
+        ContentMemory.Share oldest = holding(60);
+        ContentMemory.Share younger = holding(40);
+        assertFalse(grow(younger, 30));
+
+        oldest.shrink(50);
+        assertEquals(1, wakes.get());
+        assertEquals(50, memory.used());
+        assertTrue(grow(younger, 30));
+        assertTrue(grow(oldest, 100), "the share that gave back is still the oldest, which may always grow");
+    }
+
+    @Test
+    void messagesBeingCheckedHaveAPoolOfTheirOwn() {
+        holding(100);
+        ContentMemory.Share checked = memory.checks().share();
+        assertTrue(grow(checked, 100), "a check waited for the connections' memory");
+        assertFalse(grow(memory.checks().share(), 1));
+        assertEquals(100, memory.used());
+        assertEquals(100, memory.checks().used());
     }
 
     @Test

@@ -139,7 +139,8 @@ class MessagePolicyTest {
                 Optional.empty(), Optional.empty());
         CompletedMessage message = new CompletedMessage(client,
                 Optional.of(EmailAddress.parse("bob@sender.example", false)), Map.of(), false,
-                List.of(new Envelope.Recipient(EmailAddress.parse("anna@example.test", false), Map.of())), CONTENT);
+                List.of(new Envelope.Recipient(EmailAddress.parse("anna@example.test", false), Map.of())), CONTENT,
+                new ContentPieces(spool, new ContentMemory(1 << 20).share(), new ContentMemory(1 << 20).checks()));
         return new MessagePolicy(context, Runnable::run).admit(message).toCompletableFuture().get();
     }
 }
