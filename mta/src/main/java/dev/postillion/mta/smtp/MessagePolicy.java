@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
  * outcome is the reply the session sends.
  *
  * <p>The steps run on the session's own thread (the executor given), as the session's handlers
- * did, except the scan of a large message and the checks' own work: nothing here blocks. The
- * message is copied once, when our trace fields are put in front of it for the spool.
+ * did, except the scan of a large message and the checks' own work: nothing here blocks. A
+ * message small enough to have arrived whole is copied once, when our trace fields are put in
+ * front of it for the spool; a large one, whose pieces are in the spool already, is read back
+ * whole for the checks and spooled with the trace fields as its record.
  */
 final class MessagePolicy {
 
