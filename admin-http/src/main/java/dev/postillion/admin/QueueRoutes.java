@@ -63,18 +63,23 @@ final class QueueRoutes extends AllDirectives {
         if (limit == 0) {
             throw ApiError.badRequest("parameter 'limit' must be at least 1");
         }
-        QueueAdmin.Page page = queue.list(filter, after, limit);
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("messages", page.messages().stream().map(QueueRoutes::messageJson).toList());
-        json.put("next", page.next().map(QueueId::toString).orElse(null));
-        return complete(Json.response(StatusCodes.OK, json));
+        return completeWithFuture(queue.list(filter, after, limit).handle((page, failure) -> {
+            if (failure != null) {
+                return AdminRoutes.errorResponse(failure);
+            }
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("messages", page.messages().stream().map(QueueRoutes::messageJson).toList());
+            json.put("next", page.next().map(QueueId::toString).orElse(null));
+            return Json.response(StatusCodes.OK, json);
+        }));
     }
 
     private Route show(QueueId id) {
-        QueuedMessage message = queue.message(id).orElseThrow(() -> notQueued(id));
-        Map<String, Object> json = messageJson(message);
-        json.put("size", queue.size(id));
-        return complete(Json.response(StatusCodes.OK, json));
+        return completeWithFuture(queue.message(id).thenCombine(queue.size(id), (message, size) -> {
+            Map<String, Object> json = messageJson(message.orElseThrow(() -> notQueued(id)));
+            json.put("size", size);
+            return Json.response(StatusCodes.OK, json);
+        }).exceptionally(AdminRoutes::errorResponse));
     }
 
     private Route operate(QueueId id, Operation operation) {

@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
@@ -76,50 +75,55 @@ public final class QueueAdmin {
     private final ActorRef<QueueManager.Command> manager;
     private final Scheduler scheduler;
     private final Duration timeout;
-    private final Executor scans;
 
-    /** @param scans runs whole-spool scans (a flush), off the caller's and the manager's threads */
-    public QueueAdmin(SpoolStore spool, ActorRef<QueueManager.Command> manager, Scheduler scheduler, Duration timeout,
-            Executor scans) {
+    public QueueAdmin(SpoolStore spool, ActorRef<QueueManager.Command> manager, Scheduler scheduler,
+            Duration timeout) {
         this.spool = spool;
         this.manager = manager;
         this.scheduler = scheduler;
         this.timeout = timeout;
-        this.scans = scans;
     }
 
-    /** Messages after {@code after} in queue id (arrival) order that match the filter. */
-    public Page list(Filter filter, Optional<QueueId> after, int limit) {
-        List<QueuedMessage> matching = new ArrayList<>();
-        QueueId position = after.orElse(null);
-        int scanned = 0;
-        while (scanned < SCAN_LIMIT) {
-            List<QueuedMessage> read = spool.messages(position, READ_PAGE);
+    /**
+     * Messages after {@code after} in queue id (arrival) order that match the filter, read a page
+     * of the spool at a time, each page continuing where the store's read of the last completes.
+     */
+    public CompletionStage<Page> list(Filter filter, Optional<QueueId> after, int limit) {
+        return list(filter, after.orElse(null), limit, new ArrayList<>(), 0);
+    }
+
+    private CompletionStage<Page> list(Filter filter, QueueId from, int limit, List<QueuedMessage> matching,
+            int scannedBefore) {
+        return spool.messages(from, READ_PAGE).thenCompose(read -> {
+            QueueId position = from;
+            int scanned = scannedBefore;
             for (QueuedMessage message : read) {
                 position = message.id();
                 scanned++;
                 if (filter.matches(message)) {
                     matching.add(message);
                     if (matching.size() == limit) {
-                        return new Page(matching, Optional.of(position));
+                        return CompletableFuture.completedFuture(new Page(matching, Optional.of(position)));
                     }
                 }
             }
             if (read.size() < READ_PAGE) {
-                return new Page(matching, Optional.empty());
+                return CompletableFuture.completedFuture(new Page(matching, Optional.empty()));
             }
-        }
-        return new Page(matching, Optional.ofNullable(position));
+            if (scanned >= SCAN_LIMIT) {
+                return CompletableFuture.completedFuture(new Page(matching, Optional.of(position)));
+            }
+            return list(filter, position, limit, matching, scanned);
+        });
     }
 
-    public Optional<QueuedMessage> message(QueueId id) {
-        return Optional.ofNullable(spool.message(id));
+    public CompletionStage<Optional<QueuedMessage>> message(QueueId id) {
+        return spool.message(id).thenApply(Optional::ofNullable);
     }
 
     /** The size of the message as queued, or -1 when it is gone. */
-    public long size(QueueId id) {
-        byte[] content = spool.content(id);
-        return content == null ? -1 : content.length;
+    public CompletionStage<Long> size(QueueId id) {
+        return spool.content(id).thenApply(content -> content == null ? -1L : content.length);
     }
 
     public CompletionStage<QueueManager.OperationResult> operate(QueueId id, QueueManager.Operation operation) {
@@ -130,26 +134,25 @@ public final class QueueAdmin {
     public CompletionStage<Integer> flush(Optional<String> domain) {
         Predicate<QueuedMessage> wanted = message -> !message.state().getHeld()
                 && domain.map(d -> pendingToDomain(message, d)).orElse(true);
-        return CompletableFuture.supplyAsync(() -> matchingIds(wanted), scans)
+        return matchingIds(wanted, null, new ArrayList<>())
                 .thenCompose(ids -> AskPattern.ask(manager, replyTo -> new QueueManager.RetryNow(ids, replyTo),
                         timeout, scheduler));
     }
 
-    private List<QueueId> matchingIds(Predicate<QueuedMessage> wanted) {
-        List<QueueId> ids = new ArrayList<>();
-        QueueId position = null;
-        while (true) {
-            List<QueuedMessage> read = spool.messages(position, READ_PAGE);
+    /** The ids of the whole spool's messages that are {@code wanted}, a page at a time. */
+    private CompletionStage<List<QueueId>> matchingIds(Predicate<QueuedMessage> wanted, QueueId from,
+            List<QueueId> ids) {
+        return spool.messages(from, READ_PAGE).thenCompose(read -> {
+            QueueId position = from;
             for (QueuedMessage message : read) {
                 if (wanted.test(message)) {
                     ids.add(message.id());
                 }
                 position = message.id();
             }
-            if (read.size() < READ_PAGE) {
-                return ids;
-            }
-        }
+            return read.size() < READ_PAGE ? CompletableFuture.completedFuture(ids)
+                    : matchingIds(wanted, position, ids);
+        });
     }
 
     private static boolean pendingToDomain(QueuedMessage message, String domain) {

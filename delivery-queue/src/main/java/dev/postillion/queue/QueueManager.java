@@ -11,8 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -39,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * are not read again; an entry written behind the cursor (a message committed late, a retry
  * requested now) moves the cursor back to it. A message is owned by the manager from the moment it
  * is handed out until its settlement is in the store, and is never handed out twice meanwhile.
+ *
+ * <p>The manager never waits for the store (ARCHITECTURE rule 2): its reads of the schedule and of
+ * messages complete on the store's reader threads and come back as messages. While the records of
+ * a message are being read or written for it, the message is busy: it is not handed out, and
+ * operators' commands for it wait until it is not.
  */
 public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
 
@@ -85,6 +88,20 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
 
     private record Attempted(QueueId id, List<RecipientOutcome> outcomes, Throwable failure) implements Command {}
 
+    /** The schedule as {@link #pull} read it: the entries due, and the next one after them if it was asked for. */
+    private record ScheduleRead(List<Due> due, Due next, int wanted, long now, Throwable failure) implements Command {}
+
+    /** A due message read for its attempt; {@code message} null when it is gone. */
+    private record Loaded(Due entry, QueuedMessage message, byte[] content, Throwable failure) implements Command {}
+
+    /** The message an operator's command is for, as read; {@code content} only to bounce it. */
+    private record OperandRead(Operate operate, QueuedMessage message, byte[] content, Throwable failure)
+            implements Command {}
+
+    /** The messages a flush asked for, as read (null for those gone). */
+    private record RetryRead(RetryNow retry, List<QueueId> ids, List<QueuedMessage> messages, Throwable failure)
+            implements Command {}
+
     /**
      * A commit is in the store, or failed ({@code failure} not null): either way the message may be
      * handed out again; once in the store, the schedule entries it wrote are read.
@@ -116,8 +133,6 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     public record Settings(DeliverySchedule schedule, int maxAttemptsInFlight, long maxBytesInFlight) {}
 
     private static final Logger queueLog = LoggerFactory.getLogger("postillion.queue");
-    /** Content kept from acceptance to first attempt, in bytes; beyond this it is read back instead. */
-    private static final long FRESH_CONTENT_BYTES = 32L << 20;
     /** How long a store that failed a read or a write is left alone before it is used again. */
     private static final Duration STORE_RETRY = Duration.ofMinutes(1);
 
@@ -148,11 +163,19 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     private final Map<QueueId, Attempt> inFlight = new HashMap<>();
     /** The content of the attempts in {@code inFlight}, in bytes. */
     private long bytesInFlight;
-    /** Messages whose settlement is being committed, with operator commands waiting for it. */
-    private final Map<QueueId, List<Operate>> settling = new HashMap<>();
-    /** Content of messages just accepted, oldest first, {@code freshBytes} in all. */
-    private final Map<QueueId, byte[]> freshContent = new LinkedHashMap<>();
-    private long freshBytes;
+    /**
+     * Messages whose records are being read or written (see above), with the operators' commands
+     * that wait for them.
+     */
+    private final Map<QueueId, List<Operate>> busy = new HashMap<>();
+    /** Due messages being read for their attempts: they count as attempts under way. */
+    private int loading;
+    /** A read of the schedule is under way; {@code pullAgain}: another is wanted after it. */
+    private boolean readingSchedule;
+    private boolean pullAgain;
+    /** The earliest entry written behind the cursor while the schedule was being read. */
+    private Due rewound;
+    private final FreshContent fresh = new FreshContent();
     private final List<ActorRef<Done>> idleWaiters = new ArrayList<>();
     /** Where the next read of the schedule starts; null: at its beginning. */
     private Cursor cursor;
@@ -181,6 +204,10 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
         return newReceiveBuilder()
                 .onMessage(Enqueue.class, this::onEnqueue)
                 .onMessage(Attempted.class, this::onAttempted)
+                .onMessage(ScheduleRead.class, this::onScheduleRead)
+                .onMessage(Loaded.class, this::onLoaded)
+                .onMessage(OperandRead.class, this::onOperandRead)
+                .onMessage(RetryRead.class, this::onRetryRead)
                 .onMessage(Settled.class, this::onSettled)
                 .onMessage(Wake.class, wake -> onWake())
                 .onMessage(Reread.class, this::onReread)
@@ -191,8 +218,8 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     }
 
     private Behavior<Command> onEnqueue(Enqueue enqueue) {
-        if (enqueue.content() != null && !inFlight.containsKey(enqueue.id()) && !settling.containsKey(enqueue.id())) {
-            keepFresh(enqueue.id(), enqueue.content());
+        if (enqueue.content() != null && !inFlight.containsKey(enqueue.id()) && !busy.containsKey(enqueue.id())) {
+            fresh.keep(enqueue.id(), enqueue.content());
         }
         entryWritten(new Due(enqueue.envelope().arrival().toEpochMilli(), enqueue.id()));
         pull();
@@ -205,107 +232,155 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
         return this;
     }
 
-    private void keepFresh(QueueId id, byte[] content) {
-        freshContent.put(id, content);
-        freshBytes += content.length;
-        Iterator<byte[]> oldest = freshContent.values().iterator();
-        while (freshBytes > FRESH_CONTENT_BYTES && oldest.hasNext()) {
-            freshBytes -= oldest.next().length;
-            oldest.remove();
-        }
-    }
-
-    private byte[] takeFresh(QueueId id) {
-        byte[] content = freshContent.remove(id);
-        if (content != null) {
-            freshBytes -= content.length;
-        }
-        return content;
-    }
-
-    /** A schedule entry was written: make sure the cursor has not passed it already. */
+    /**
+     * A schedule entry was written: make sure the cursor has not passed it already, nor will when
+     * the read of the schedule under way moves it on.
+     */
     private void entryWritten(Due entry) {
         if (cursor != null && SpoolStore.compare(entry, cursor.entry()) <= 0) {
             cursor = new Cursor(entry, true);
+        }
+        if (readingSchedule && (rewound == null || SpoolStore.compare(entry, rewound) < 0)) {
+            rewound = entry;
         }
         if (entry.dueEpochMillis() > clock.millis()) {
             wakeBy(entry.dueEpochMillis());
         }
     }
 
-    /** Hands due messages to the transport while attempts may start. */
+    /** Reads the schedule for due messages, if attempts may start; one read at a time. */
     private void pull() {
+        if (readingSchedule) {
+            pullAgain = true;
+            return;
+        }
+        if (!roomForAttempt()) {
+            return;
+        }
+        int wanted = settings.maxAttemptsInFlight() - inFlight.size() - loading;
         long now = clock.millis();
-        while (roomForAttempt()) {
-            int wanted = settings.maxAttemptsInFlight() - inFlight.size();
-            List<Due> due;
-            Due next;
-            try {
-                due = cursor == null ? spool.due(null, true, now, wanted)
-                        : spool.due(cursor.entry(), cursor.inclusive(), now, wanted);
-                next = due.size() < wanted ? spool.firstDueAfter(now) : null;
-            } catch (RuntimeException e) {
-                queueLog.error("cannot read the schedule ({}); trying again in a minute", e.getMessage());
-                wakeBy(now + STORE_RETRY.toMillis());
-                return;
+        readingSchedule = true;
+        CompletionStage<List<Due>> due = cursor == null ? spool.due(null, true, now, wanted)
+                : spool.due(cursor.entry(), cursor.inclusive(), now, wanted);
+        CompletionStage<Due> next = due.thenCompose(read -> read.size() < wanted ? spool.firstDueAfter(now)
+                : CompletableFuture.completedFuture(null));
+        getContext().pipeToSelf(due.thenCombine(next, (read, after) -> new ScheduleRead(read, after, wanted, now, null)),
+                (read, failure) -> failure == null ? read : new ScheduleRead(List.of(), null, wanted, now, failure));
+    }
+
+    /** Hands the due messages read to the transport while attempts may start. */
+    private Behavior<Command> onScheduleRead(ScheduleRead read) {
+        readingSchedule = false;
+        boolean again = pullAgain;
+        pullAgain = false;
+        if (read.failure() != null) {
+            queueLog.error("cannot read the schedule ({}); trying again in a minute", read.failure().getMessage());
+            wakeBy(read.now() + STORE_RETRY.toMillis());
+            return this;
+        }
+        boolean roomLeft = true;
+        for (Due entry : read.due()) {
+            if (!roomForAttempt()) {
+                // The entry stays due; the attempt that frees the room pulls again.
+                cursor = new Cursor(entry, true);
+                roomLeft = false;
+                break;
             }
-            for (Due entry : due) {
-                if (!roomForAttempt()) {
-                    // The entry stays due; the attempt that frees the room pulls again.
-                    cursor = new Cursor(entry, true);
-                    return;
-                }
-                cursor = new Cursor(entry, false);
-                if (!inFlight.containsKey(entry.id()) && !settling.containsKey(entry.id())) {
-                    start(entry);
-                }
-            }
-            if (due.size() < wanted) {
-                if (next != null) {
-                    wakeBy(next.dueEpochMillis());
-                }
-                return;
+            cursor = new Cursor(entry, false);
+            if (!inFlight.containsKey(entry.id()) && !busy.containsKey(entry.id())) {
+                start(entry);
             }
         }
+        if (rewound != null) {
+            entryWritten(rewound);
+            rewound = null;
+        }
+        if (read.next() != null) {
+            wakeBy(read.next().dueEpochMillis());
+        }
+        if (roomLeft && (again || read.due().size() == read.wanted())) {
+            pull();
+        }
+        return this;
     }
 
     private boolean roomForAttempt() {
-        return inFlight.size() < settings.maxAttemptsInFlight() && bytesInFlight < settings.maxBytesInFlight();
+        return inFlight.size() + loading < settings.maxAttemptsInFlight()
+                && bytesInFlight < settings.maxBytesInFlight();
     }
 
     private void wakeBy(long due) {
         if (due < wakeAt) {
             wakeAt = due;
-            timers.startSingleTimer(new Wake(), Duration.ofMillis(Math.max(0, due - clock.millis())));
+            long delay = due - clock.millis();
+            if (delay > 0) {
+                timers.startSingleTimer(new Wake(), Duration.ofMillis(delay));
+            } else {
+                // Due already (the clock moved on while a commit landed): now, not at the timer's next tick.
+                getContext().getSelf().tell(new Wake());
+            }
         }
     }
 
+    /** Reads a due message, and its content unless it was kept from its acceptance, for its attempt. */
     private void start(Due entry) {
-        QueuedMessage message = spool.message(entry.id());
-        byte[] content = takeFresh(entry.id());
-        if (message == null || message.state().getHeld() || message.due() != entry.dueEpochMillis()) {
-            return; // settled meanwhile; its entry is gone or stale
+        QueueId id = entry.id();
+        byte[] kept = fresh.take(id);
+        busy.put(id, new ArrayList<>());
+        loading++;
+        CompletionStage<QueuedMessage> message = spool.message(id);
+        CompletionStage<byte[]> content = message.thenCompose(read -> !current(read, entry) || kept != null
+                ? CompletableFuture.completedFuture(kept) : spool.content(id));
+        getContext().pipeToSelf(message.thenCombine(content, (read, body) -> new Loaded(entry, read, body, null)),
+                (loaded, failure) -> failure == null ? loaded : new Loaded(entry, null, null, failure));
+    }
+
+    /** Whether the message is still due at {@code entry}: it may have been settled since it was read. */
+    private static boolean current(QueuedMessage message, Due entry) {
+        return message != null && !message.state().getHeld() && message.due() == entry.dueEpochMillis();
+    }
+
+    private Behavior<Command> onLoaded(Loaded loaded) {
+        Due entry = loaded.entry();
+        loading--;
+        List<Operate> waiting = busy.remove(entry.id());
+        if (loaded.failure() != null) {
+            queueLog.error("{}: cannot read the message ({}); trying again in a minute", entry.id(),
+                    loaded.failure().getMessage());
+            timers.startSingleTimer(entry, new Reread(entry), STORE_RETRY);
+        } else if (current(loaded.message(), entry)) {
+            if (bytesInFlight < settings.maxBytesInFlight()) {
+                attempt(loaded.message(), loaded.content());
+            } else {
+                // Attempts read at the same time took the room meanwhile: it waits in the schedule.
+                entryWritten(entry);
+            }
         }
-        if (content == null) {
-            content = spool.content(entry.id());
-        }
+        waiting.forEach(this::onOperate);
+        pull();
+        answerIfIdle();
+        return this;
+    }
+
+    private void attempt(QueuedMessage message, byte[] content) {
+        QueueId id = message.id();
         List<Integer> pending = message.pending();
         if (content == null || pending.isEmpty()) {
-            queueLog.warn("{}: {}; removing it from the spool", entry.id(),
+            queueLog.warn("{}: {}; removing it from the spool", id,
                     content == null ? "content missing" : "no recipient pending");
-            commit(new Commit(entry.id(), entry, List.of(), List.of()), spool.change().remove(message));
+            commit(new Commit(id, scheduled(message), List.of(), List.of()), spool.change().remove(message));
             return;
         }
         Attempt attempt = new Attempt(message, content);
-        inFlight.put(entry.id(), attempt);
+        inFlight.put(id, attempt);
         bytesInFlight += attempt.weight;
         CompletionStage<List<RecipientOutcome>> delivery;
         try {
-            delivery = transport.deliver(new DeliveryRequest(entry.id(), message.envelope(), pending, content));
+            delivery = transport.deliver(new DeliveryRequest(id, message.envelope(), pending, content));
         } catch (RuntimeException e) {
             delivery = CompletableFuture.failedFuture(e);
         }
-        getContext().pipeToSelf(delivery, (outcomes, failure) -> new Attempted(entry.id(), outcomes, failure));
+        getContext().pipeToSelf(delivery, (outcomes, failure) -> new Attempted(id, outcomes, failure));
     }
 
     private Behavior<Command> onAttempted(Attempted attempted) {
@@ -352,13 +427,13 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
      * idempotent.
      */
     private void commit(Commit commit, SpoolStore.Change change) {
-        settling.putIfAbsent(commit.id(), new ArrayList<>());
+        busy.putIfAbsent(commit.id(), new ArrayList<>());
         getContext().pipeToSelf(spool.commit(change, Durability.BUFFERED), (ok, failure) -> new Settled(commit, failure));
     }
 
     private Behavior<Command> onSettled(Settled settled) {
         Commit commit = settled.commit();
-        List<Operate> waiting = settling.remove(commit.id());
+        List<Operate> waiting = busy.remove(commit.id());
         if (settled.failure() == null) {
             commit.operators().forEach(operator -> operator.tell(OperationResult.DONE));
             commit.written().forEach(this::entryWritten);
@@ -393,8 +468,8 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
 
     private Behavior<Command> onOperate(Operate operate) {
         QueueId id = operate.id();
-        if (settling.containsKey(id)) {
-            settling.get(id).add(operate); // act on the state the settlement leaves
+        if (busy.containsKey(id)) {
+            busy.get(id).add(operate); // act on the state the read or the settlement leaves
             return this;
         }
         Attempt attempt = inFlight.get(id);
@@ -408,42 +483,84 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
             }
             return this;
         }
-        QueuedMessage message = spool.message(id);
-        if (message == null) {
-            operate.replyTo().tell(OperationResult.NOT_FOUND);
-            return this;
-        }
+        busy.put(id, new ArrayList<>());
+        CompletionStage<QueuedMessage> message = spool.message(id);
+        CompletionStage<byte[]> content = message.thenCompose(read -> read == null
+                || operate.operation() != Operation.BOUNCE ? CompletableFuture.completedFuture(null) : spool.content(id));
+        getContext().pipeToSelf(message.thenCombine(content, (read, body) -> new OperandRead(operate, read, body, null)),
+                (read, failure) -> failure == null ? read : new OperandRead(operate, null, null, failure));
+        return this;
+    }
+
+    private Behavior<Command> onOperandRead(OperandRead read) {
+        Operate operate = read.operate();
+        QueuedMessage message = read.message();
+        List<Operate> waiting = busy.remove(operate.id());
         List<ActorRef<OperationResult>> operator = List.of(operate.replyTo());
-        switch (operate.operation()) {
-            case RETRY -> {
-                if (message.state().getHeld()) {
-                    operate.replyTo().tell(OperationResult.ON_HOLD);
-                } else {
-                    reschedule(message, clock.millis(), false, operator);
+        if (read.failure() != null) {
+            queueLog.error("{}: cannot read the message for the operator: {}", operate.id(), read.failure().getMessage());
+            operate.replyTo().tell(OperationResult.NOT_WRITTEN);
+            revisit(operate.id());
+        } else if (message == null) {
+            operate.replyTo().tell(OperationResult.NOT_FOUND);
+        } else {
+            switch (operate.operation()) {
+                case RETRY -> {
+                    if (message.state().getHeld()) {
+                        operate.replyTo().tell(OperationResult.ON_HOLD);
+                    } else {
+                        reschedule(message, clock.millis(), false, operator);
+                    }
                 }
+                case RELEASE -> reschedule(message, clock.millis(), false, operator);
+                case HOLD -> reschedule(message, 0, true, operator);
+                case DELETE -> settle(message, null, List.of(), Request.DELETE, operator);
+                case BOUNCE -> settle(message, read.content(), List.of(), Request.BOUNCE, operator);
             }
-            case RELEASE -> reschedule(message, clock.millis(), false, operator);
-            case HOLD -> reschedule(message, 0, true, operator);
-            case DELETE -> settle(message, null, List.of(), Request.DELETE, operator);
-            case BOUNCE -> settle(message, spool.content(id), List.of(), Request.BOUNCE, operator);
         }
+        waiting.forEach(this::onOperate);
         return this;
     }
 
     private Behavior<Command> onRetryNow(RetryNow retry) {
+        List<QueueId> ids = retry.ids().stream().distinct()
+                .filter(id -> !inFlight.containsKey(id) && !busy.containsKey(id)).toList();
+        ids.forEach(id -> busy.put(id, new ArrayList<>()));
+        List<CompletableFuture<QueuedMessage>> reads = ids.stream()
+                .map(id -> spool.message(id).toCompletableFuture()).toList();
+        getContext().pipeToSelf(CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)),
+                (done, failure) -> new RetryRead(retry, ids, failure == null
+                        ? reads.stream().map(CompletableFuture::join).toList() : List.of(), failure));
+        return this;
+    }
+
+    private Behavior<Command> onRetryRead(RetryRead read) {
+        if (read.failure() != null) {
+            queueLog.error("cannot read the messages to retry: {}", read.failure().getMessage());
+        }
         int count = 0;
-        for (QueueId id : retry.ids()) {
-            if (inFlight.containsKey(id) || settling.containsKey(id)) {
-                continue;
-            }
-            QueuedMessage message = spool.message(id);
-            if (message != null && !message.state().getHeld()) {
+        for (int i = 0; i < read.ids().size(); i++) {
+            List<Operate> waiting = busy.remove(read.ids().get(i));
+            QueuedMessage message = read.failure() == null ? read.messages().get(i) : null;
+            if (read.failure() != null) {
+                revisit(read.ids().get(i));
+            } else if (message != null && !message.state().getHeld()) {
                 reschedule(message, clock.millis(), false, List.of());
                 count++;
             }
+            waiting.forEach(this::onOperate);
         }
-        retry.replyTo().tell(count);
+        read.retry().replyTo().tell(count);
         return this;
+    }
+
+    /**
+     * A busy message whose read failed may have been due while it was busy, and passed over by the
+     * cursor: its entry is read again. Its due time is not known, so the cursor goes back to the
+     * start of the schedule (of which only what is due is read).
+     */
+    private void revisit(QueueId id) {
+        entryWritten(new Due(0, id));
     }
 
     /** Moves the message's schedule entry to {@code due}, or takes it out ({@code held}). */
@@ -473,7 +590,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     }
 
     private void answerIfIdle() {
-        if (inFlight.isEmpty()) {
+        if (inFlight.isEmpty() && loading == 0) {
             idleWaiters.forEach(waiter -> waiter.tell(Done.getInstance()));
             idleWaiters.clear();
         }

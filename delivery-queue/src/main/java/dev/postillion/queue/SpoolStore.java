@@ -174,16 +174,16 @@ public class SpoolStore {
         return store.commit(change.batch, durability);
     }
 
-    /** @return the message as accepted, or null if the spool no longer holds it */
-    public byte[] content(QueueId id) {
-        byte[] head = store.readBlocking(StoreFamily.QUEUE_MESSAGES, id.bytes()).orElse(null);
-        if (head == null) {
-            return null;
-        }
+    /**
+     * The message as accepted, completed on the store's reader threads (as every read here):
+     * null if the spool no longer holds it.
+     */
+    public CompletionStage<byte[]> content(QueueId id) {
         byte[] end = pieceKey(id, -1);
-        List<Store.KeyValue> pieces = store.rangeBlocking(StoreFamily.QUEUE_CONTENT_PIECES, pieceKey(id, 0),
+        CompletionStage<List<Store.KeyValue>> pieces = store.range(StoreFamily.QUEUE_CONTENT_PIECES, pieceKey(id, 0),
                 Arrays.copyOf(end, end.length + 1), PIECES_LIMIT);
-        return pieces.isEmpty() ? head : joined(head, pieces);
+        return store.read(StoreFamily.QUEUE_MESSAGES, id.bytes()).thenCombine(pieces, (head, parts) ->
+                head.map(h -> parts.isEmpty() ? h : joined(h, parts)).orElse(null));
     }
 
     private static byte[] joined(byte[] head, List<Store.KeyValue> pieces) {
@@ -200,17 +200,18 @@ public class SpoolStore {
         return content;
     }
 
-    /** @return the message's envelope and states, or null if the spool no longer holds it */
-    public QueuedMessage message(QueueId id) {
-        byte[] envelope = store.readBlocking(StoreFamily.QUEUE_ENVELOPES, id.bytes()).orElse(null);
-        return envelope == null ? null : load(id, envelope);
+    /** The message's envelope and states: null if the spool no longer holds it. */
+    public CompletionStage<QueuedMessage> message(QueueId id) {
+        return store.read(StoreFamily.QUEUE_ENVELOPES, id.bytes())
+                .thenCompose(envelope -> envelope.isEmpty() ? CompletableFuture.completedFuture(null)
+                        : load(id, envelope.get()));
     }
 
     /**
      * Schedule entries due at or before {@code now}, in due order, from {@code from} (null: the
      * start of the index), which is included or not as {@code inclusive} says.
      */
-    public List<Due> due(Due from, boolean inclusive, long now, int limit) {
+    public CompletionStage<List<Due>> due(Due from, boolean inclusive, long now, int limit) {
         byte[] start = from == null ? EMPTY : inclusive ? from.key() : successor(from.key());
         return schedule(start, scheduleKey(now + 1, new QueueId(0, 0)), limit);
     }
@@ -221,51 +222,56 @@ public class SpoolStore {
     }
 
     /** The first schedule entry due after {@code now}, or null when there is none. */
-    public Due firstDueAfter(long now) {
-        List<Due> first = schedule(scheduleKey(now + 1, new QueueId(0, 0)),
-                scheduleKey(Long.MAX_VALUE, new QueueId(-1, -1)), 1);
-        return first.isEmpty() ? null : first.get(0);
+    public CompletionStage<Due> firstDueAfter(long now) {
+        return schedule(scheduleKey(now + 1, new QueueId(0, 0)), scheduleKey(Long.MAX_VALUE, new QueueId(-1, -1)), 1)
+                .thenApply(first -> first.isEmpty() ? null : first.get(0));
     }
 
     /** A page of the spool in queue id order, after {@code after} (exclusive; null: from the start). */
-    public List<QueuedMessage> messages(QueueId after, int limit) {
+    public CompletionStage<List<QueuedMessage>> messages(QueueId after, int limit) {
         byte[] from = after == null ? EMPTY : successor(after.bytes());
         byte[] to = new byte[QueueId.BYTES + 1];
         Arrays.fill(to, (byte) 0xFF);
-        List<QueuedMessage> page = new ArrayList<>();
-        for (Store.KeyValue entry : store.rangeBlocking(StoreFamily.QUEUE_ENVELOPES, from, to, limit)) {
-            page.add(load(QueueId.fromBytes(entry.key(), 0), entry.value()));
-        }
-        return page;
+        return store.range(StoreFamily.QUEUE_ENVELOPES, from, to, limit).thenCompose(envelopes -> {
+            List<CompletableFuture<QueuedMessage>> page = envelopes.stream()
+                    .map(entry -> load(QueueId.fromBytes(entry.key(), 0), entry.value()).toCompletableFuture())
+                    .toList();
+            return CompletableFuture.allOf(page.toArray(CompletableFuture[]::new))
+                    .thenApply(done -> page.stream().map(CompletableFuture::join).toList());
+        });
     }
 
-    private List<Due> schedule(byte[] from, byte[] to, int limit) {
-        List<Due> entries = new ArrayList<>();
-        for (Store.KeyValue entry : store.rangeBlocking(StoreFamily.QUEUE_SCHEDULE, from, to, limit)) {
-            ByteBuffer key = ByteBuffer.wrap(entry.key());
-            entries.add(new Due(key.getLong(), QueueId.fromBytes(entry.key(), Long.BYTES)));
-        }
-        return entries;
-    }
-
-    private QueuedMessage load(QueueId id, byte[] envelopeBytes) {
-        try {
-            EnvelopeRecord record = EnvelopeRecord.parseFrom(envelopeBytes);
-            Envelope envelope = Envelope.fromRecord(record);
-            byte[] stateBytes = store.readBlocking(StoreFamily.QUEUE_STATE, id.bytes()).orElse(null);
-            MessageState state = stateBytes == null
-                    ? MessageState.getDefaultInstance()
-                    : MessageState.parseFrom(stateBytes);
-            Map<Integer, RecipientState> recipients = new HashMap<>();
-            for (Store.KeyValue entry : store.rangeBlocking(StoreFamily.QUEUE_RECIPIENTS, recipientKey(id, 0),
-                    recipientKey(id, 0xFFFF), 0x10000)) {
-                int index = Short.toUnsignedInt(ByteBuffer.wrap(entry.key(), QueueId.BYTES, 2).getShort());
-                recipients.put(index, RecipientState.parseFrom(entry.value()));
+    private CompletionStage<List<Due>> schedule(byte[] from, byte[] to, int limit) {
+        return store.range(StoreFamily.QUEUE_SCHEDULE, from, to, limit).thenApply(read -> {
+            List<Due> entries = new ArrayList<>();
+            for (Store.KeyValue entry : read) {
+                ByteBuffer key = ByteBuffer.wrap(entry.key());
+                entries.add(new Due(key.getLong(), QueueId.fromBytes(entry.key(), Long.BYTES)));
             }
-            return new QueuedMessage(id, envelope, state, recipients, record.getContentPieces());
-        } catch (InvalidProtocolBufferException e) {
-            throw new StoreException(id + ": corrupt spool record: " + e.getMessage(), e);
-        }
+            return entries;
+        });
+    }
+
+    /** The message's states, read beside its envelope (which the caller has read). */
+    private CompletionStage<QueuedMessage> load(QueueId id, byte[] envelopeBytes) {
+        CompletionStage<Optional<byte[]>> state = store.read(StoreFamily.QUEUE_STATE, id.bytes());
+        CompletionStage<List<Store.KeyValue>> recipients = store.range(StoreFamily.QUEUE_RECIPIENTS,
+                recipientKey(id, 0), recipientKey(id, 0xFFFF), 0x10000);
+        return state.thenCombine(recipients, (stateBytes, recipientStates) -> {
+            try {
+                EnvelopeRecord record = EnvelopeRecord.parseFrom(envelopeBytes);
+                Map<Integer, RecipientState> byIndex = new HashMap<>();
+                for (Store.KeyValue entry : recipientStates) {
+                    int index = Short.toUnsignedInt(ByteBuffer.wrap(entry.key(), QueueId.BYTES, 2).getShort());
+                    byIndex.put(index, RecipientState.parseFrom(entry.value()));
+                }
+                return new QueuedMessage(id, Envelope.fromRecord(record), stateBytes.isEmpty()
+                        ? MessageState.getDefaultInstance() : MessageState.parseFrom(stateBytes.get()), byIndex,
+                        record.getContentPieces());
+            } catch (InvalidProtocolBufferException e) {
+                throw new StoreException(id + ": corrupt spool record: " + e.getMessage(), e);
+            }
+        });
     }
 
     static long dueOf(Envelope envelope, MessageState state) {

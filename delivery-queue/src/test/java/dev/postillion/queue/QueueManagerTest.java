@@ -104,8 +104,8 @@ class QueueManagerTest {
         QueueId id = accept(envelope());
         transport.nextAttempt().answer(Status.SENT, Status.SENT);
         awaitGone(id);
-        assertNull(spoolStore.firstDueAfter(0));
-        assertTrue(spoolStore.due(null, true, Long.MAX_VALUE - 1, 10).isEmpty());
+        assertNull(spoolStore.firstDueAfter(0).toCompletableFuture().join());
+        assertTrue(spoolStore.due(null, true, Long.MAX_VALUE - 1, 10).toCompletableFuture().join().isEmpty());
     }
 
     @Test
@@ -296,7 +296,7 @@ class QueueManagerTest {
         awaitMessage(id, m -> m.state().getAttempts() == 1);
 
         assertEquals(OperationResult.DONE, operate(id, Operation.HOLD));
-        assertTrue(spoolStore.message(id).state().getHeld());
+        assertTrue(spoolStore.message(id).toCompletableFuture().join().state().getHeld());
         assertEquals(OperationResult.ON_HOLD, operate(id, Operation.RETRY));
         pass(Duration.ofHours(2));
         assertTrue(transport.idle(), "a held message was attempted");
@@ -316,8 +316,8 @@ class QueueManagerTest {
         transport.nextAttempt().answer(Status.DEFERRED, Status.DEFERRED);
         awaitMessage(id, m -> m.state().getAttempts() == 2);
         assertEquals(OperationResult.DONE, operate(id, Operation.DELETE));
-        assertNull(spoolStore.message(id));
-        assertNull(spoolStore.content(id));
+        assertNull(spoolStore.message(id).toCompletableFuture().join());
+        assertNull(spoolStore.content(id).toCompletableFuture().join());
         pass(Duration.ofHours(1));
         assertTrue(transport.idle(), "a deleted message was attempted or reported");
         assertEquals(OperationResult.NOT_FOUND, operate(id, Operation.RETRY));
@@ -334,7 +334,7 @@ class QueueManagerTest {
         String text = text(report);
         assertTrue(text.contains("bob@example.com"), text);
         assertTrue(text.contains("returned to the sender by the mail system administrator"), text);
-        assertNull(spoolStore.message(id));
+        assertNull(spoolStore.message(id).toCompletableFuture().join());
     }
 
     @Test
@@ -349,7 +349,7 @@ class QueueManagerTest {
         assertEquals(OperationResult.NOT_WRITTEN, operate(id, Operation.HOLD));
         spoolStore.failCommits(false);
 
-        assertEquals(deferred.state(), spoolStore.message(id).state());
+        assertEquals(deferred.state(), spoolStore.message(id).toCompletableFuture().join().state());
         assertTrue(transport.idle(), "a report of a bounce that was not written");
         pass(Duration.ofMinutes(5));
         transport.nextAttempt().answer(Status.SENT);
@@ -371,7 +371,7 @@ class QueueManagerTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> operate(id, Operation.RETRY) == OperationResult.NOT_WRITTEN);
         spoolStore.failCommits(false);
 
-        assertEquals(0, spoolStore.message(id).state().getAttempts());
+        assertEquals(0, spoolStore.message(id).toCompletableFuture().join().state().getAttempts());
         pass(Duration.ofSeconds(59));
         assertTrue(transport.idle(), "attempted again before the store had time to recover");
         pass(Duration.ofSeconds(1));
@@ -422,13 +422,13 @@ class QueueManagerTest {
 
     private QueuedMessage awaitMessage(QueueId id, java.util.function.Predicate<QueuedMessage> condition) {
         return await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2))
-                .until(() -> spoolStore.message(id), m -> m != null && condition.test(m));
+                .until(() -> spoolStore.message(id).toCompletableFuture().join(), m -> m != null && condition.test(m));
     }
 
     private void awaitGone(QueueId id) {
         await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).untilAsserted(() -> {
-            assertNull(spoolStore.message(id));
-            assertNull(spoolStore.content(id));
+            assertNull(spoolStore.message(id).toCompletableFuture().join());
+            assertNull(spoolStore.content(id).toCompletableFuture().join());
         });
     }
 

@@ -52,12 +52,12 @@ class SpoolStoreTest {
     @Test
     void acceptedMessageHasEveryRecipientPendingAndIsDueAtArrival() {
         accept(ID);
-        QueuedMessage message = spool.message(ID);
+        QueuedMessage message = spool.message(ID).toCompletableFuture().join();
         assertEquals(ENVELOPE, message.envelope());
         assertEquals(List.of(0, 1, 2), message.pending());
         assertEquals(ARRIVAL, message.due());
-        assertEquals(List.of(new Due(ARRIVAL, ID)), spool.due(null, true, ARRIVAL, 10));
-        assertArrayEquals(TestEnvelopes.CONTENT, spool.content(ID));
+        assertEquals(List.of(new Due(ARRIVAL, ID)), spool.due(null, true, ARRIVAL, 10).toCompletableFuture().join());
+        assertArrayEquals(TestEnvelopes.CONTENT, spool.content(ID).toCompletableFuture().join());
     }
 
     @Test
@@ -66,8 +66,8 @@ class SpoolStoreTest {
         store.close();
         store = TestStores.open(directory);
         spool = new SpoolStore(store);
-        assertEquals(List.of(0, 1, 2), spool.message(ID).pending());
-        assertEquals(List.of(new Due(ARRIVAL, ID)), spool.due(null, true, ARRIVAL, 10));
+        assertEquals(List.of(0, 1, 2), spool.message(ID).toCompletableFuture().join().pending());
+        assertEquals(List.of(new Due(ARRIVAL, ID)), spool.due(null, true, ARRIVAL, 10).toCompletableFuture().join());
     }
 
     @Test
@@ -76,7 +76,7 @@ class SpoolStoreTest {
         commit(spool.change()
                 .recipient(ID, 0, state(RecipientState.Status.DELIVERED, "250 ok"))
                 .recipient(ID, 2, state(RecipientState.Status.FAILED, "550 unknown")));
-        QueuedMessage message = spool.message(ID);
+        QueuedMessage message = spool.message(ID).toCompletableFuture().join();
         assertEquals(List.of(1), message.pending());
         assertEquals("550 unknown", message.recipient(2).getLastReply());
     }
@@ -87,10 +87,10 @@ class SpoolStoreTest {
         long later = ARRIVAL + 300_000;
         commit(spool.change().unschedule(ID, ARRIVAL).schedule(ID, later)
                 .state(ID, MessageState.newBuilder().setDueEpochMillis(later).setAttempts(1).build()));
-        assertTrue(spool.due(null, true, later - 1, 10).isEmpty());
-        assertEquals(new Due(later, ID), spool.firstDueAfter(ARRIVAL));
-        assertEquals(List.of(new Due(later, ID)), spool.due(null, true, later, 10));
-        assertEquals(later, spool.message(ID).due());
+        assertTrue(spool.due(null, true, later - 1, 10).toCompletableFuture().join().isEmpty());
+        assertEquals(new Due(later, ID), spool.firstDueAfter(ARRIVAL).toCompletableFuture().join());
+        assertEquals(List.of(new Due(later, ID)), spool.due(null, true, later, 10).toCompletableFuture().join());
+        assertEquals(later, spool.message(ID).toCompletableFuture().join().due());
     }
 
     @Test
@@ -102,11 +102,11 @@ class SpoolStoreTest {
         accept(b);
         accept(c);
         commit(spool.change().unschedule(a, ARRIVAL).schedule(a, ARRIVAL - 10));
-        List<Due> all = spool.due(null, true, ARRIVAL, 10);
+        List<Due> all = spool.due(null, true, ARRIVAL, 10).toCompletableFuture().join();
         assertEquals(List.of(a, b, c), all.stream().map(Due::id).toList());
-        assertEquals(List.of(c), spool.due(all.get(1), false, ARRIVAL, 10).stream().map(Due::id).toList());
-        assertEquals(List.of(b, c), spool.due(all.get(1), true, ARRIVAL, 10).stream().map(Due::id).toList());
-        assertEquals(List.of(a, b), spool.due(null, true, ARRIVAL, 2).stream().map(Due::id).toList());
+        assertEquals(List.of(c), spool.due(all.get(1), false, ARRIVAL, 10).toCompletableFuture().join().stream().map(Due::id).toList());
+        assertEquals(List.of(b, c), spool.due(all.get(1), true, ARRIVAL, 10).toCompletableFuture().join().stream().map(Due::id).toList());
+        assertEquals(List.of(a, b), spool.due(null, true, ARRIVAL, 2).toCompletableFuture().join().stream().map(Due::id).toList());
     }
 
     @Test
@@ -114,11 +114,11 @@ class SpoolStoreTest {
         QueueId other = new QueueId(1_001, 7);
         accept(ID);
         accept(other);
-        commit(spool.change().remove(spool.message(ID)));
-        assertNull(spool.message(ID));
-        assertNull(spool.content(ID));
-        assertEquals(List.of(new Due(ARRIVAL, other)), spool.due(null, true, ARRIVAL, 10));
-        assertArrayEquals(TestEnvelopes.CONTENT, spool.content(other));
+        commit(spool.change().remove(spool.message(ID).toCompletableFuture().join()));
+        assertNull(spool.message(ID).toCompletableFuture().join());
+        assertNull(spool.content(ID).toCompletableFuture().join());
+        assertEquals(List.of(new Due(ARRIVAL, other)), spool.due(null, true, ARRIVAL, 10).toCompletableFuture().join());
+        assertArrayEquals(TestEnvelopes.CONTENT, spool.content(other).toCompletableFuture().join());
     }
 
     @Test
@@ -133,10 +133,10 @@ class SpoolStoreTest {
         byte[] whole = new byte[head.length + body.length];
         System.arraycopy(head, 0, whole, 0, head.length);
         System.arraycopy(body, 0, whole, head.length, body.length);
-        assertArrayEquals(whole, spool.content(ID));
-        assertEquals(3, spool.message(ID).contentPieces());
+        assertArrayEquals(whole, spool.content(ID).toCompletableFuture().join());
+        assertEquals(3, spool.message(ID).toCompletableFuture().join().contentPieces());
 
-        commit(spool.change().remove(spool.message(ID)));
+        commit(spool.change().remove(spool.message(ID).toCompletableFuture().join()));
         assertEquals(List.of(), pieceKeys());
     }
 
@@ -151,7 +151,7 @@ class SpoolStoreTest {
 
         assertEquals(2, spool.discardOrphanPieces().toCompletableFuture().join());
         assertEquals(2, pieceKeys().size());
-        assertEquals(piece.length + 10, spool.content(ID).length);
+        assertEquals(piece.length + 10, spool.content(ID).toCompletableFuture().join().length);
     }
 
     @Test
@@ -175,9 +175,9 @@ class SpoolStoreTest {
             accepts[i] = spool.accept(new QueueId(i, 1), ENVELOPE, TestEnvelopes.CONTENT).toCompletableFuture();
         }
         CompletableFuture.allOf(accepts).join();
-        List<QueuedMessage> first = spool.messages(null, 500);
+        List<QueuedMessage> first = spool.messages(null, 500).toCompletableFuture().join();
         assertEquals(500, first.size());
-        List<QueuedMessage> rest = spool.messages(first.get(499).id(), 500);
+        List<QueuedMessage> rest = spool.messages(first.get(499).id(), 500).toCompletableFuture().join();
         assertEquals(100, rest.size());
         assertEquals(new QueueId(500, 1), rest.get(0).id());
         assertEquals(new QueueId(599, 1), rest.get(99).id());

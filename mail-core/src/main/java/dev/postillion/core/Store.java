@@ -7,16 +7,18 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -79,7 +81,12 @@ public final class Store implements AutoCloseable {
     private final LRUCache blockCache;
     private final Map<StoreFamily, ColumnFamilyHandle> families = new EnumMap<>(StoreFamily.class);
     private final List<ColumnFamilyHandle> allHandles;
-    private final BlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
+    /**
+     * Batches for the committer. Lock-free on both sides, as is the readers' pool: an event loop
+     * or an actor that commits or reads must not park on a queue's lock while another thread
+     * holds it (ARCHITECTURE rules 1 and 2); the committer parks when there is nothing to write.
+     */
+    private final Queue<Pending> pending = new ConcurrentLinkedQueue<>();
     private final Thread committer;
     private final ExecutorService readers;
     private final ReadWriteLock openLock = new ReentrantReadWriteLock();
@@ -106,11 +113,12 @@ public final class Store implements AutoCloseable {
         this.committer.setDaemon(true);
         this.committer.start();
         AtomicInteger readerNumber = new AtomicInteger();
-        this.readers = Executors.newFixedThreadPool(readThreads, r -> {
-            Thread thread = new Thread(r, "store-reader-" + readerNumber.incrementAndGet());
+        this.readers = new ForkJoinPool(readThreads, pool -> {
+            ForkJoinWorkerThread thread = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+            thread.setName("store-reader-" + readerNumber.incrementAndGet());
             thread.setDaemon(true);
             return thread;
-        });
+        }, null, false);
     }
 
     /** Opens (creating if needed) the store under {@code directory}. */
@@ -163,6 +171,7 @@ public final class Store implements AutoCloseable {
                 done.completeExceptionally(new StoreException("store is closed"));
             } else {
                 pending.add(new Pending(batch, durability, done));
+                LockSupport.unpark(committer);
             }
         } finally {
             openLock.readLock().unlock();
@@ -287,13 +296,19 @@ public final class Store implements AutoCloseable {
     private void commitLoop() {
         List<Pending> group = new ArrayList<>();
         while (true) {
-            try {
-                group.add(pending.take());
-            } catch (InterruptedException e) {
-                failPending("store committer interrupted");
-                return;
+            Pending first = pending.poll();
+            if (first == null) {
+                LockSupport.park(this); // until a commit unparks it (or spuriously: it looks again)
+                if (Thread.interrupted()) {
+                    failPending("store committer interrupted");
+                    return;
+                }
+                continue;
             }
-            pending.drainTo(group, MAX_GROUP - 1);
+            group.add(first);
+            for (Pending next; group.size() < MAX_GROUP && (next = pending.poll()) != null; ) {
+                group.add(next);
+            }
             boolean closing = group.removeIf(p -> p.batch() == POISON);
             writeGroup(group);
             if (closing) {
@@ -305,9 +320,9 @@ public final class Store implements AutoCloseable {
     /** Completes every queued commit exceptionally, so that no caller waits for ever. */
     private void failPending(String reason) {
         closed = true;
-        List<Pending> left = new ArrayList<>();
-        pending.drainTo(left);
-        left.forEach(p -> p.done().completeExceptionally(new StoreException(reason)));
+        for (Pending left; (left = pending.poll()) != null; ) {
+            left.done().completeExceptionally(new StoreException(reason));
+        }
     }
 
     private void writeGroup(List<Pending> group) {
@@ -358,6 +373,7 @@ public final class Store implements AutoCloseable {
             openLock.writeLock().unlock();
         }
         pending.add(new Pending(POISON, Durability.BUFFERED, new CompletableFuture<>()));
+        LockSupport.unpark(committer);
         readers.shutdown(); // reads under way finish; closing below waits for them through openLock
         try {
             committer.join();

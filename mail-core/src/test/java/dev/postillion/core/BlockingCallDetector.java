@@ -39,6 +39,10 @@ public final class BlockingCallDetector implements BlockHoundIntegration {
         builder.allowBlockingCallsInside("java.util.concurrent.ForkJoinPool", "awaitWork");
         // ... and on Java 25 first spins a little in deactivate, between two tasks.
         builder.allowBlockingCallsInside("java.util.concurrent.ForkJoinPool", "deactivate");
+        // Submitting to a pool (the store's readers) from a thread new to it installs a submission
+        // queue under the pool's run-state lock, which on Java 25 sleeps a few nanoseconds at a
+        // time when contended: a spin lock held for an instant, once per thread.
+        builder.allowBlockingCallsInside("java.util.concurrent.ForkJoinPool", "spinLockRunState");
         // Tests log to the console; the appender's write and lock are the test harness's, not ours.
         builder.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "subAppend");
         // The first logger of the JVM sets logging up, reading logback's configuration.
@@ -77,10 +81,6 @@ public final class BlockingCallDetector implements BlockHoundIntegration {
         // A mailbox builds a batch reading the directory, its delivery records and its responder's
         // memory on its own thread; reading them ahead of the batch, as its uid counter is, ends this.
         builder.allowBlockingCallsInside("dev.postillion.mailbox.MailboxActor", "writeNext");
-        // The queue manager (an actor) and the queue's admin listings read the spool.
-        for (String read : new String[] {"content", "message", "messages", "due", "firstDueAfter"}) {
-            builder.allowBlockingCallsInside("dev.postillion.queue.SpoolStore", read);
-        }
         // The admin API's routes (on the default dispatcher): mailbox listings and directory listings.
         for (String read : new String[] {"list", "content"}) {
             builder.allowBlockingCallsInside("dev.postillion.mailbox.MailStore", read);

@@ -432,7 +432,7 @@ class MailboxActorTest {
     }
 
     private List<QueuedMessage> spooled() {
-        return new SpoolStore(store).messages(null, 100);
+        return new SpoolStore(store).messages(null, 100).toCompletableFuture().join();
     }
 
     private QueuedMessage onlySpooled() {
@@ -446,7 +446,7 @@ class MailboxActorTest {
     }
 
     private String spooledContent(QueuedMessage message) {
-        return new String(new SpoolStore(store).content(message.id()), StandardCharsets.UTF_8);
+        return new String(new SpoolStore(store).content(message.id()).toCompletableFuture().join(), StandardCharsets.UTF_8);
     }
 
     private static EmailAddress anna() {

@@ -221,8 +221,7 @@ public final class Node implements AutoCloseable {
                         .onFailure(SupervisorStrategy.resume()),
                 "queue-manager", Props.empty());
         queueManagerStarted.complete(queueManager);
-        QueueAdmin queueAdmin = new QueueAdmin(spoolStore, queueManager, system.scheduler(), ADMIN_ASK_TIMEOUT,
-                system.dispatchers().lookup(DispatcherSelector.blocking()));
+        QueueAdmin queueAdmin = new QueueAdmin(spoolStore, queueManager, system.scheduler(), ADMIN_ASK_TIMEOUT);
 
         // Checks too heavy for the sessions' I/O threads: content scans, signature verification.
         Executor work = system.dispatchers().lookup(DispatcherSelector.blocking());

@@ -107,7 +107,7 @@ class MessagePolicyTest {
                 THROWING_DNS, Runnable::run);
 
         MessagePolicy.Queued queued = assertInstanceOf(MessagePolicy.Queued.class, outcome);
-        String spooled = new String(spoolStore.content(queued.id()), StandardCharsets.US_ASCII);
+        String spooled = new String(spoolStore.content(queued.id()).toCompletableFuture().join(), StandardCharsets.US_ASCII);
         assertTrue(spooled.endsWith(new String(CONTENT, StandardCharsets.US_ASCII)), spooled);
         assertTrue(!spooled.contains("dkim="), "a DKIM verdict in a message that was not checked: " + spooled);
     }
@@ -115,7 +115,7 @@ class MessagePolicyTest {
     private void assertDeferred(MessagePolicy.Outcome outcome) {
         assertEquals("451 4.7.1 Error: temporary sender authentication failure, try again later",
                 assertInstanceOf(MessagePolicy.Refused.class, outcome).reply().toString());
-        assertTrue(spoolStore.messages(null, 10).isEmpty(), "the message was spooled");
+        assertTrue(spoolStore.messages(null, 10).toCompletableFuture().join().isEmpty(), "the message was spooled");
     }
 
     /** SPF, DKIM and DMARC on: DKIM and DMARC ask {@code txt}, DKIM verifies on {@code verifying}. */
