@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * One SMTP connection's protocol state machine (RFC 5321), the job of Postfix's smtpd(8). Its
  * {@link SessionConnection} frames the bytes; the session answers each frame in order, and while a
  * message is being committed it holds later frames back, so pipelined commands (RFC 2920) are
- * answered in the order they came. The MAIL and RCPT steps are its {@link EnvelopeCommands}';
- * they run on the session's thread and answer through it.
+ * answered in the order they came. The AUTH steps are its {@link SmtpAuth}'s, the MAIL and RCPT
+ * steps its {@link EnvelopeCommands}'; they run on the session's thread and answer through it.
  */
 public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
 
@@ -74,7 +74,8 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     /** The message's policy has decided; {@code failure} is a bug in it, answered as our fault. */
     private record MessageDecided(MessagePolicy.Outcome outcome, Throwable failure) implements Command {}
 
-    private record AuthChecked(SaslAuthenticator.Verdict verdict, Throwable failure) implements Command {}
+    /** The credentials an AUTH exchange offered are checked (SmtpAuth). */
+    record AuthChecked(SaslAuthenticator.Verdict verdict, Throwable failure) implements Command {}
 
     /** The client's message rate is counted at MAIL (EnvelopeCommands). */
     record RateChecked(Transaction started, Boolean allowed, Throwable failure) implements Command {}
@@ -110,6 +111,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     private final ListenerContext context;
     private final SessionConnection connection;
     private final MessagePolicy policy;
+    private final SmtpAuth auth;
     private final EnvelopeCommands envelope;
     private final SessionLog sessionLog;
     private final Queue<Frame> held = new ArrayDeque<>();
@@ -120,10 +122,6 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     private boolean esmtp;
     /** Empty until TLS is up on this connection. */
     private Optional<TlsSession> tls = Optional.empty();
-    /** Empty until SMTP AUTH succeeds (RFC 4954). */
-    private Optional<SaslAuthenticator.Accepted> user = Optional.empty();
-    /** The AUTH exchange under way: the client's lines are its responses, not commands. */
-    private AuthExchange exchange;
     private int errors;
     /** NOOP, RSET, VRFY and HELP so far: they keep a connection open without moving mail. */
     private int junkCommands;
@@ -145,6 +143,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         this.clientAddress = connection.clientAddress();
         this.mayRelay = context.settings().relayNetworks().contains(clientAddress);
         this.policy = new MessagePolicy(context, ctx.getExecutionContext());
+        this.auth = new SmtpAuth(this, context.logins());
         this.envelope = new EnvelopeCommands(this, context);
         this.sessionLog = new SessionLog(clientAddress);
         connection.send(Replies.greeting(context.hostname()));
@@ -161,7 +160,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
                 .onMessage(RecipientDecided.class, answered(envelope::recipientDecided))
                 .onMessage(GreylistChecked.class, answered(envelope::greylistChecked))
                 .onMessage(RateChecked.class, answered(envelope::rateChecked))
-                .onMessage(AuthChecked.class, answered(this::onAuthChecked))
+                .onMessage(AuthChecked.class, answered(auth::checked))
                 .onMessage(IdleTimeout.class, timeout -> {
                     sessionLog.ended("timeout");
                     return closeWith(Replies.timeout(context.hostname()));
@@ -191,12 +190,12 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     }
 
     private Behavior<Command> handle(Frame frame) {
-        if (frame instanceof CommandLine line && exchange != null) {
+        if (frame instanceof CommandLine line && auth.exchanging()) {
             if (line.command() instanceof Data || line.command() instanceof StartTls) {
                 // The framer paused after what it took for DATA or STARTTLS; here it is a response.
                 connection.resumeCommands();
             }
-            return onAuthStep(exchange.respond(line.text()));
+            return auth.respond(line.text());
         }
         if (frame instanceof CommandLine line) {
             if (lastWord != null && !envelope.underway()) {
@@ -210,11 +209,11 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         }
         sessionLog.unreadable();
         if (frame instanceof LineTooLong) {
-            exchange = null;
+            auth.abandon();
             return error(Replies.LINE_TOO_LONG);
         }
         if (frame instanceof BareLineFeed) {
-            exchange = null;
+            auth.abandon();
             return error(Replies.BARE_LINE_FEED);
         }
         throw new IllegalArgumentException("unknown frame " + frame);
@@ -238,8 +237,8 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             return reply(Replies.OK);
         } else if (command instanceof Noop) {
             return reply(Replies.OK);
-        } else if (command instanceof Auth auth) {
-            return onAuth(auth);
+        } else if (command instanceof Auth authCommand) {
+            return auth.begin(authCommand, envelope.underway());
         } else if (command instanceof StartTls) {
             return onStartTls();
         } else if (command instanceof Quit) {
@@ -303,54 +302,6 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         return this;
     }
 
-    /**
-     * SMTP AUTH (RFC 4954 section 4): once, outside a transaction, and only under TLS (RFC 4954
-     * section 4 lets a server refuse a mechanism without it: 538).
-     */
-    private Behavior<Command> onAuth(Auth auth) {
-        Optional<AuthExchange> started = AuthExchange.of(auth);
-        Reply refusal = tls.isEmpty() ? Replies.AUTH_NEEDS_TLS
-                : heloName == null || !esmtp ? Replies.NEED_HELO
-                : user.isPresent() ? Replies.AUTH_ALREADY
-                : envelope.underway() ? Replies.AUTH_IN_TRANSACTION
-                : started.isEmpty() ? Replies.AUTH_UNKNOWN_MECHANISM : null;
-        if (refusal != null) {
-            return error(refusal);
-        }
-        exchange = started.get();
-        return onAuthStep(exchange.start(auth.initialResponse()));
-    }
-
-    private Behavior<Command> onAuthStep(AuthExchange.Step step) {
-        if (step instanceof AuthExchange.Challenge challenge) {
-            return reply(challenge.reply());
-        }
-        exchange = null;
-        if (step instanceof AuthExchange.Ended ended) {
-            return error(ended.reply());
-        }
-        return await(Awaiting.AUTH, context.logins().check(clientAddress,
-                ((AuthExchange.Offered) step).credentials()), AuthChecked::new);
-    }
-
-    private Behavior<Command> onAuthChecked(AuthChecked checked) {
-        if (checked.failure() != null) {
-            log.error("auth check failed: {}", checked.failure().toString());
-            return reply(Replies.AUTH_UNAVAILABLE);
-        }
-        Reply reply = Replies.AUTH_SUCCEEDED;
-        if (checked.verdict() instanceof SaslAuthenticator.Accepted accepted) {
-            user = Optional.of(accepted);
-        } else {
-            SaslAuthenticator.Refused refused = (SaslAuthenticator.Refused) checked.verdict();
-            if (refused.close()) {
-                return closeWith(refused.reply());
-            }
-            reply = refused.reply();
-        }
-        return conclude(reply);
-    }
-
     private Behavior<Command> onData() {
         Optional<Reply> refusal = envelope.dataRefusal();
         if (refusal.isPresent()) {
@@ -390,7 +341,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
 
     /** The client as the session knows it now: for the message's policy, its envelope and trace fields. */
     Client client() {
-        return new Client(clientAddress, heloName, esmtp, mayRelay, tls, user);
+        return new Client(clientAddress, heloName, esmtp, mayRelay, tls, auth.user());
     }
 
     /**
