@@ -14,7 +14,7 @@ import java.util.Set;
  * only its own addresses (itself, its aliases, in its domain or an alias domain) in From, and in
  * Sender, Resent-From and Resent-Sender when it has them, as Postfix's
  * reject_sender_login_mismatch holds the envelope sender. MAIL FROM is held to the same at the
- * command (SmtpSession).
+ * command (EnvelopeCommands).
  */
 final class SenderGuard {
 

@@ -24,6 +24,16 @@ final class Transaction {
         this.smtputf8 = smtputf8;
     }
 
+    /**
+     * Adds an accepted recipient. The same recipient twice in one transaction is one delivery, as in
+     * Postfix's cleanup(8); different addresses of one mailbox (aliases) remain separate.
+     */
+    void add(EmailAddress recipient, Map<String, String> parameters) {
+        if (recipients.stream().noneMatch(r -> r.address().key().equals(recipient.key()))) {
+            recipients.add(new Envelope.Recipient(recipient, DsnParameters.canonical(parameters)));
+        }
+    }
+
     /** The sender as lists and replies name it: empty for the null sender. */
     String senderAddress() {
         return sender.map(EmailAddress::toString).orElse("");
