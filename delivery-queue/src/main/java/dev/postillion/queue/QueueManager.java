@@ -538,20 +538,34 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
         if (read.failure() != null) {
             queueLog.error("cannot read the messages to retry: {}", read.failure().getMessage());
         }
-        int count = 0;
+        List<QueuedMessage> messages = read.failure() != null ? List.of() : read.messages();
+        // The flush is answered once its retries are in the store, with how many are.
+        ActorRef<OperationResult> counter = getContext().spawnAnonymous(countLanded(
+                (int) messages.stream().filter(QueueManager::retriable).count(), 0, read.retry().replyTo()));
         for (int i = 0; i < read.ids().size(); i++) {
             List<Operate> waiting = busy.remove(read.ids().get(i));
-            QueuedMessage message = read.failure() == null ? read.messages().get(i) : null;
             if (read.failure() != null) {
                 revisit(read.ids().get(i));
-            } else if (message != null && !message.state().getHeld()) {
-                reschedule(message, clock.millis(), false, List.of());
-                count++;
+            } else if (retriable(messages.get(i))) {
+                reschedule(messages.get(i), clock.millis(), false, List.of(counter));
             }
-            waiting.forEach(this::onOperate);
+            waiting.forEach(this::onOperate); // after the retry's own change, as they came after it
         }
-        read.retry().replyTo().tell(count);
         return this;
+    }
+
+    private static boolean retriable(QueuedMessage message) {
+        return message != null && !message.state().getHeld();
+    }
+
+    /** Counts the changes of one flush that landed, of {@code left} still to come, then answers. */
+    private static Behavior<OperationResult> countLanded(int left, int landed, ActorRef<Integer> replyTo) {
+        if (left == 0) {
+            replyTo.tell(landed);
+            return Behaviors.stopped();
+        }
+        return Behaviors.receiveMessage(result ->
+                countLanded(left - 1, landed + (result == OperationResult.DONE ? 1 : 0), replyTo));
     }
 
     /**

@@ -263,6 +263,26 @@ class QueueManagerTest {
     }
 
     @Test
+    void aFlushIsAnsweredOnceItsRetriesAreInTheSpool() throws Exception {
+        QueueId deferred = accept(envelope());
+        transport.nextAttempt().answer(Status.DEFERRED, Status.DEFERRED);
+        awaitMessage(deferred, m -> m.state().getAttempts() == 1);
+        QueueId held = accept(envelope());
+        transport.nextAttempt().answer(Status.DEFERRED, Status.DEFERRED);
+        awaitMessage(held, m -> m.state().getAttempts() == 1);
+        assertEquals(OperationResult.DONE, operate(held, Operation.HOLD));
+
+        TestProbe<Integer> flush = testKit.createTestProbe();
+        queueManager.tell(new QueueManager.RetryNow(List.of(deferred, held, new QueueId(1, 1)), flush.ref()));
+        assertEquals(1, flush.receiveMessage());
+        // No waiting here: the answer promised the retry is written.
+        assertEquals(clock.millis(), spoolStore.message(deferred).toCompletableFuture().join().due());
+        assertTrue(spoolStore.message(held).toCompletableFuture().join().state().getHeld());
+        transport.nextAttempt().answer(Status.SENT, Status.SENT);
+        awaitGone(deferred);
+    }
+
+    @Test
     void awaitIdleIsAnsweredOnlyOnceNoAttemptIsInFlight() throws Exception {
         accept(envelope());
         Attempt attempt = transport.nextAttempt();
