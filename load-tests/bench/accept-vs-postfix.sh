@@ -60,8 +60,9 @@ checks=(-Dpostillion.spf.enabled=false -Dpostillion.dkim.enabled=false)
 if [ "${AUTH_CHECKS:-0}" = 1 ]; then
   command -v dnsmasq >/dev/null || { apt-get update -qq && apt-get install -y -qq dnsmasq-base >/dev/null; }
   # Authoritative for every name (--local=/#/): what is not published is NXDOMAIN, never REFUSED.
+  # A TTL as zones publish (dnsmasq's default for its own records is 0, which no cache keeps).
   dnsmasq --keep-in-foreground --no-resolv --no-hosts --listen-address=127.0.0.1 --bind-interfaces \
-          --port=15353 --local=/#/ --pid-file="$work/dnsmasq.pid" \
+          --port=15353 --local=/#/ --local-ttl=3600 --pid-file="$work/dnsmasq.pid" \
           --txt-record=sender.test,"v=spf1 ip4:127.0.0.0/8 -all" \
           --txt-record=_dmarc.sender.test,"v=DMARC1; p=reject" &
   dns_pid=$!
