@@ -2,7 +2,7 @@ package dev.postillion.admin;
 
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.QueueId;
-import dev.postillion.core.proto.RecipientState;
+import dev.postillion.queue.proto.RecipientState;
 import dev.postillion.queue.QueueAdmin;
 import dev.postillion.queue.QueueAdmin.State;
 import dev.postillion.queue.QueueManager.Operation;

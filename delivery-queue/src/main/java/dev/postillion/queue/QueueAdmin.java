@@ -3,7 +3,7 @@ package dev.postillion.queue;
 import dev.postillion.core.DomainName;
 import dev.postillion.core.Envelope;
 import dev.postillion.core.QueueId;
-import dev.postillion.core.proto.RecipientState;
+import dev.postillion.queue.proto.RecipientState;
 import dev.postillion.queue.SpoolStore.QueuedMessage;
 import java.time.Duration;
 import java.util.ArrayList;

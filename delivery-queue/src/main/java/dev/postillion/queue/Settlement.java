@@ -1,8 +1,8 @@
 package dev.postillion.queue;
 
 import dev.postillion.core.QueueId;
-import dev.postillion.core.proto.MessageState;
-import dev.postillion.core.proto.RecipientState;
+import dev.postillion.queue.proto.MessageState;
+import dev.postillion.queue.proto.RecipientState;
 import dev.postillion.queue.RecipientOutcome.Status;
 import dev.postillion.queue.SpoolStore.QueuedMessage;
 import dev.postillion.queue.report.DurationWords;

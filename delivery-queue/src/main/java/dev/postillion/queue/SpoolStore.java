@@ -8,9 +8,9 @@ import dev.postillion.core.Store.Durability;
 import dev.postillion.core.StoreBatch;
 import dev.postillion.core.StoreException;
 import dev.postillion.core.StoreFamily;
-import dev.postillion.core.proto.EnvelopeRecord;
-import dev.postillion.core.proto.MessageState;
-import dev.postillion.core.proto.RecipientState;
+import dev.postillion.queue.proto.EnvelopeRecord;
+import dev.postillion.queue.proto.MessageState;
+import dev.postillion.queue.proto.RecipientState;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -265,7 +265,7 @@ public class SpoolStore {
                     int index = Short.toUnsignedInt(ByteBuffer.wrap(entry.key(), QueueId.BYTES, 2).getShort());
                     byIndex.put(index, RecipientState.parseFrom(entry.value()));
                 }
-                return new QueuedMessage(id, Envelope.fromRecord(record), stateBytes.isEmpty()
+                return new QueuedMessage(id, EnvelopeRecords.fromRecord(record), stateBytes.isEmpty()
                         ? MessageState.getDefaultInstance() : MessageState.parseFrom(stateBytes.get()), byIndex,
                         record.getContentPieces());
             } catch (InvalidProtocolBufferException e) {
@@ -313,7 +313,7 @@ public class SpoolStore {
 
         /** A new message, every recipient pending, due at its arrival. */
         public Change spool(QueueId id, Envelope envelope, byte[] content) {
-            return spool(id, envelope.toRecord(), content);
+            return spool(id, EnvelopeRecords.toRecord(envelope), content);
         }
 
         /**
@@ -322,7 +322,7 @@ public class SpoolStore {
          */
         Change spool(QueueId id, Envelope envelope, byte[] head, int written, byte[] last) {
             batch.put(StoreFamily.QUEUE_CONTENT_PIECES, pieceKey(id, written), last);
-            return spool(id, envelope.toRecord().toBuilder().setContentPieces(written + 1).build(), head);
+            return spool(id, EnvelopeRecords.toRecord(envelope).toBuilder().setContentPieces(written + 1).build(), head);
         }
 
         private Change spool(QueueId id, EnvelopeRecord envelope, byte[] content) {

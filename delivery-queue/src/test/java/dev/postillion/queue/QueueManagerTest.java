@@ -13,7 +13,7 @@ import dev.postillion.core.QueueId;
 import dev.postillion.core.QueueIdGenerator;
 import dev.postillion.core.Store;
 import dev.postillion.core.TestStores;
-import dev.postillion.core.proto.RecipientState;
+import dev.postillion.queue.proto.RecipientState;
 import dev.postillion.queue.QueueManager.Operation;
 import dev.postillion.queue.QueueManager.OperationResult;
 import dev.postillion.queue.RecipientOutcome.Status;

@@ -1,7 +1,5 @@
 package dev.postillion.core;
 
-import dev.postillion.core.proto.EnvelopeRecord;
-import dev.postillion.core.proto.RecipientRecord;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -74,35 +72,5 @@ public record Envelope(
     /** The reverse-path as written in a {@code Return-Path:} header: {@code <>} for the null sender. */
     public String returnPath() {
         return "<" + sender.map(EmailAddress::toString).orElse("") + ">";
-    }
-
-    public EnvelopeRecord toRecord() {
-        EnvelopeRecord.Builder builder = EnvelopeRecord.newBuilder()
-                .setSender(sender.map(EmailAddress::toString).orElse(""))
-                .putAllMailParameters(mailParameters)
-                .setHeloName(heloName)
-                .setClientAddress(clientAddress)
-                .setArrivalEpochMillis(arrival.toEpochMilli())
-                .setSmtputf8(smtputf8)
-                .setQuarantined(quarantined)
-                .setOriginatedHere(originatedHere);
-        for (Recipient recipient : recipients) {
-            builder.addRecipients(RecipientRecord.newBuilder()
-                    .setAddress(recipient.address().toString())
-                    .putAllParameters(recipient.parameters()));
-        }
-        return builder.build();
-    }
-
-    public static Envelope fromRecord(EnvelopeRecord record) {
-        Optional<EmailAddress> sender = record.getSender().isEmpty()
-                ? Optional.empty()
-                : Optional.of(EmailAddress.parse(record.getSender(), true));
-        List<Recipient> recipients = record.getRecipientsList().stream()
-                .map(r -> new Recipient(EmailAddress.parse(r.getAddress(), true), r.getParametersMap()))
-                .toList();
-        return new Envelope(sender, record.getMailParametersMap(), recipients, record.getHeloName(),
-                record.getClientAddress(), Instant.ofEpochMilli(record.getArrivalEpochMillis()), record.getSmtputf8(),
-                record.getQuarantined(), record.getOriginatedHere());
     }
 }

@@ -4,9 +4,10 @@ import com.google.protobuf.ByteString;
 import dev.postillion.core.Envelope;
 import dev.postillion.core.ProtocolSerializer;
 import dev.postillion.core.QueueId;
-import dev.postillion.core.proto.DeliverMessage;
-import dev.postillion.core.proto.DeliveredMessage;
-import dev.postillion.core.proto.PurgeMessage;
+import dev.postillion.queue.EnvelopeRecords;
+import dev.postillion.mailbox.proto.DeliverMessage;
+import dev.postillion.mailbox.proto.DeliveredMessage;
+import dev.postillion.mailbox.proto.PurgeMessage;
 import org.apache.pekko.actor.ExtendedActorSystem;
 
 /**
@@ -21,14 +22,14 @@ public final class MailboxSerializer extends ProtocolSerializer {
                 deliver -> DeliverMessage.newBuilder()
                         .setQueueId(deliver.queueId().toString())
                         .setRecipient(deliver.recipient())
-                        .setEnvelope(deliver.envelope().toRecord())
+                        .setEnvelope(EnvelopeRecords.toRecord(deliver.envelope()))
                         .setContent(ByteString.copyFrom(deliver.content()))
                         .setReplyTo(resolver.toSerializationFormat(deliver.replyTo()))
                         .build().toByteArray(),
                 bytes -> {
                     DeliverMessage m = DeliverMessage.parseFrom(bytes);
                     return new MailboxActor.Deliver(QueueId.parse(m.getQueueId()), m.getRecipient(),
-                            Envelope.fromRecord(m.getEnvelope()), m.getContent().toByteArray(),
+                            EnvelopeRecords.fromRecord(m.getEnvelope()), m.getContent().toByteArray(),
                             resolver.resolveActorRef(m.getReplyTo()));
                 });
         bind("R", MailboxActor.Delivered.class,
