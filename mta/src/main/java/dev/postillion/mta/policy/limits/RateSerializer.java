@@ -1,8 +1,8 @@
 package dev.postillion.mta.policy.limits;
 
 import dev.postillion.core.ProtocolSerializer;
-import dev.postillion.core.proto.RateCountMessage;
-import dev.postillion.core.proto.RateVerdictMessage;
+import dev.postillion.mta.policy.limits.proto.RateCountMessage;
+import dev.postillion.mta.policy.limits.proto.RateVerdictMessage;
 import org.apache.pekko.actor.ExtendedActorSystem;
 
 /**
