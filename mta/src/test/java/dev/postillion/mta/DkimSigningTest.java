@@ -14,11 +14,9 @@ import dev.postillion.auth.dkim.DkimSettings;
 import dev.postillion.auth.dkim.DkimVerifier;
 import dev.postillion.auth.dkim.Dkimpy;
 import dev.postillion.mta.smtp.ListenerRole;
-import dev.postillion.core.dns.DnsSettings;
 import dev.postillion.core.dns.DnsjavaNameService;
 import dev.postillion.queue.testing.FakeMx.Transaction;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -316,8 +314,7 @@ class DkimSigningTest extends NodeInRemoteWorld {
         for (JsonNode record : records) {
             world.dns().txt(record.get("name").asText(), txtStrings(record.get("value").asText()));
         }
-        DnsjavaNameService dns = new DnsjavaNameService(new DnsSettings(
-                List.of(new InetSocketAddress("127.0.0.1", world.dns().port())), Duration.ofSeconds(5), 2));
+        DnsjavaNameService dns = world.dns().nameService(Duration.ofSeconds(5));
         DkimVerifier verifier = new DkimVerifier(dns, DkimSettings.DEFAULTS, Clock.systemUTC(),
                 ForkJoinPool.commonPool());
         return verifier.verify(received.content()).toCompletableFuture().get(15, TimeUnit.SECONDS);

@@ -14,9 +14,7 @@ import dev.postillion.queue.TransportSecurity;
 import dev.postillion.queue.TransportSecurity.Dane;
 import dev.postillion.queue.routing.DnsRouteResolver;
 import dev.postillion.core.dns.DnssecValidation;
-import dev.postillion.core.dns.DnsSettings;
 import dev.postillion.core.dns.DnssecSettings;
-import dev.postillion.core.dns.DnsjavaNameService;
 import dev.postillion.queue.routing.NextHop;
 import dev.postillion.queue.testing.FakeMx;
 import dev.postillion.core.testing.SignedZone;
@@ -27,7 +25,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
@@ -104,8 +101,7 @@ class DaneTest {
         OutboundClient client = new OutboundClient(io, NioSocketChannel.class, "postillion.test", TestMail.smtp(""),
                 TestMail.tls(tls));
         routes = new DnsRouteResolver(
-                new DnsjavaNameService(new DnsSettings(List.of(new InetSocketAddress("127.0.0.1", dns.port())),
-                        Duration.ofSeconds(5), 1)),
+                dns.nameService(Duration.ofSeconds(5)),
                 new DnssecSettings(List.of(zone.trustAnchor())));
         destinations = testKit.spawn(DestinationQueues.create(client, routes, TestMail.destination("")));
         transport = new RemoteTransport(destinations, domain -> new NextHop(domain, mx.port(), true), 50);

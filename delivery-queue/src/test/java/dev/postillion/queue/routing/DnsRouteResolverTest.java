@@ -15,7 +15,6 @@ import dev.postillion.core.testing.SignedZone;
 import dev.postillion.core.testing.TestDnsServer;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Arrays;
@@ -247,8 +246,8 @@ class DnsRouteResolverTest {
     private SignedZone signed() {
         SignedZone zone = dns.sign("signed.test");
         dns.mx("signed.test", 10, "mx.signed.test").a("mx.signed.test", "192.0.2.1");
-        resolver = new DnsRouteResolver(new DnsjavaNameService(new DnsSettings(List.of(new InetSocketAddress("127.0.0.1",
-                dns.port())), Duration.ofSeconds(2), 1)), new DnssecSettings(List.of(zone.trustAnchor())));
+        resolver = new DnsRouteResolver(dns.nameService(Duration.ofSeconds(2)),
+                new DnssecSettings(List.of(zone.trustAnchor())));
         return zone;
     }
 

@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.postillion.auth.dkim.DkimResult.Reason;
 import dev.postillion.auth.dkim.DkimResult.Status;
 import dev.postillion.core.dns.DnsAnswer;
-import dev.postillion.core.dns.DnsSettings;
 import dev.postillion.core.dns.DnsjavaNameService;
 import dev.postillion.core.testing.TestDnsServer;
-import java.net.InetSocketAddress;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,8 +31,7 @@ class DkimDnsTest {
     @BeforeEach
     void start() throws Exception {
         dns = TestDnsServer.start();
-        InetSocketAddress server = new InetSocketAddress("127.0.0.1", dns.port());
-        lookup = new DnsjavaNameService(new DnsSettings(List.of(server), Duration.ofSeconds(1), 1));
+        lookup = dns.nameService(Duration.ofSeconds(1));
     }
 
     @AfterEach

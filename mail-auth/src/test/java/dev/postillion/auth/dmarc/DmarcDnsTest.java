@@ -6,10 +6,8 @@ import dev.postillion.auth.dmarc.DmarcVerdict.Result;
 import dev.postillion.auth.spf.SpfResult;
 import dev.postillion.auth.spf.SpfVerdict;
 import dev.postillion.core.dns.DnsAnswer;
-import dev.postillion.core.dns.DnsSettings;
 import dev.postillion.core.dns.DnsjavaNameService;
 import dev.postillion.core.testing.TestDnsServer;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,8 +28,7 @@ class DmarcDnsTest {
     @BeforeEach
     void start() throws Exception {
         server = TestDnsServer.start();
-        InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
-        dns = new DnsjavaNameService(new DnsSettings(List.of(address), Duration.ofSeconds(1), 1));
+        dns = server.nameService(Duration.ofSeconds(1));
     }
 
     @AfterEach

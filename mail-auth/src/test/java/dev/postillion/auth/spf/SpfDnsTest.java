@@ -3,11 +3,9 @@ package dev.postillion.auth.spf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.postillion.core.dns.DnsAnswer;
-import dev.postillion.core.dns.DnsSettings;
 import dev.postillion.core.dns.DnsjavaNameService;
 import dev.postillion.core.testing.TestDnsServer;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -30,8 +28,7 @@ class SpfDnsTest {
     @BeforeEach
     void start() throws Exception {
         server = TestDnsServer.start();
-        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port());
-        dns = new DnsjavaNameService(new DnsSettings(List.of(address), Duration.ofSeconds(2), 1));
+        dns = server.nameService(Duration.ofSeconds(2));
     }
 
     @AfterEach

@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -25,6 +26,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import dev.postillion.core.dns.DnsSettings;
+import dev.postillion.core.dns.DnsjavaNameService;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Address;
@@ -123,6 +126,11 @@ public final class TestDnsServer implements AutoCloseable {
 
     public int port() {
         return tcp.getLocalPort();
+    }
+
+    /** The node's name service, asking this server only, once per question, waiting {@code timeout}. */
+    public DnsjavaNameService nameService(Duration timeout) {
+        return new DnsjavaNameService(new DnsSettings(List.of(new InetSocketAddress("127.0.0.1", port())), timeout, 1));
     }
 
     /** As {@code postillion.dns.servers} takes it: {@code 127.0.0.1:port}. */
