@@ -90,10 +90,6 @@ public final class BlockingCallDetector implements BlockHoundIntegration {
             builder.allowBlockingCallsInside("dev.postillion.mailbox.Directory", read);
         }
         builder.allowBlockingCallsInside("dev.postillion.admin.AdminRoutes", "mailboxKey");
-        // The AUTH throttle counts an attempt on the session's event loop in a bounded Guava cache,
-        // whose segment lock parks when sessions of one client network count at the same moment.
-        // A lock-free bounded count ends this.
-        builder.allowBlockingCallsInside("dev.postillion.mta.smtp.auth.AuthThrottle", "admit");
         for (String read : new String[] {"triplets", "allowed"}) {
             builder.allowBlockingCallsInside("dev.postillion.mta.policy.greylist.Greylist", read);
         }
