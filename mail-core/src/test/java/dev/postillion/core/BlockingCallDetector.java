@@ -90,8 +90,5 @@ public final class BlockingCallDetector implements BlockHoundIntegration {
             builder.allowBlockingCallsInside("dev.postillion.mailbox.Directory", read);
         }
         builder.allowBlockingCallsInside("dev.postillion.admin.AdminRoutes", "mailboxKey");
-        for (String read : new String[] {"triplets", "allowed"}) {
-            builder.allowBlockingCallsInside("dev.postillion.mta.policy.greylist.Greylist", read);
-        }
     }
 }
