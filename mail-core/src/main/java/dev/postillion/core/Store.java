@@ -7,16 +7,17 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -79,7 +80,11 @@ public final class Store implements AutoCloseable {
     private final LRUCache blockCache;
     private final Map<StoreFamily, ColumnFamilyHandle> families = new EnumMap<>(StoreFamily.class);
     private final List<ColumnFamilyHandle> allHandles;
-    private final BlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
+    /**
+     * Lock-free: a caller queuing a batch is an event loop or an actor, which must not wait for
+     * the committer taking batches out at the same moment (a blocking queue's lock would park it).
+     */
+    private final Queue<Pending> pending = new ConcurrentLinkedQueue<>();
     private final Thread committer;
     private final ExecutorService readers;
     private final ReadWriteLock openLock = new ReentrantReadWriteLock();
@@ -163,6 +168,7 @@ public final class Store implements AutoCloseable {
                 done.completeExceptionally(new StoreException("store is closed"));
             } else {
                 pending.add(new Pending(batch, durability, done));
+                LockSupport.unpark(committer);
             }
         } finally {
             openLock.readLock().unlock();
@@ -279,13 +285,20 @@ public final class Store implements AutoCloseable {
     private void commitLoop() {
         List<Pending> group = new ArrayList<>();
         while (true) {
-            try {
-                group.add(pending.take());
-            } catch (InterruptedException e) {
-                failPending("store committer interrupted");
-                return;
+            Pending next = pending.poll();
+            if (next == null) {
+                // Until a commit queues a batch and unparks this thread; a permit given before the
+                // park makes it return at once, so no batch is left waiting.
+                LockSupport.park(this);
+                if (Thread.currentThread().isInterrupted()) {
+                    failPending("store committer interrupted");
+                    return;
+                }
+                continue;
             }
-            pending.drainTo(group, MAX_GROUP - 1);
+            for (; next != null; next = group.size() < MAX_GROUP ? pending.poll() : null) {
+                group.add(next);
+            }
             boolean closing = group.removeIf(p -> p.batch() == POISON);
             writeGroup(group);
             if (closing) {
@@ -297,9 +310,9 @@ public final class Store implements AutoCloseable {
     /** Completes every queued commit exceptionally, so that no caller waits for ever. */
     private void failPending(String reason) {
         closed = true;
-        List<Pending> left = new ArrayList<>();
-        pending.drainTo(left);
-        left.forEach(p -> p.done().completeExceptionally(new StoreException(reason)));
+        for (Pending left = pending.poll(); left != null; left = pending.poll()) {
+            left.done().completeExceptionally(new StoreException(reason));
+        }
     }
 
     private void writeGroup(List<Pending> group) {
@@ -350,6 +363,7 @@ public final class Store implements AutoCloseable {
             openLock.writeLock().unlock();
         }
         pending.add(new Pending(POISON, Durability.BUFFERED, new CompletableFuture<>()));
+        LockSupport.unpark(committer);
         readers.shutdown(); // reads under way finish; closing below waits for them through openLock
         try {
             committer.join();
