@@ -74,21 +74,9 @@ public final class BlockingCallDetector implements BlockHoundIntegration {
      * docs/architecture.md ("Threads and actors"). Each line goes when its read completes a future.
      */
     private static void notYetAsynchronous(BlockHound.Builder builder) {
-        // A mailbox builds a batch reading the directory, its delivery records and its responder's
-        // memory on its own thread; reading them ahead of the batch, as its uid counter is, ends this.
-        builder.allowBlockingCallsInside("dev.postillion.mailbox.MailboxActor", "writeNext");
         // The queue manager (an actor) and the queue's admin listings read the spool.
         for (String read : new String[] {"content", "message", "messages", "due", "firstDueAfter"}) {
             builder.allowBlockingCallsInside("dev.postillion.queue.SpoolStore", read);
         }
-        // The admin API's routes (on the default dispatcher): mailbox listings and directory listings.
-        for (String read : new String[] {"list", "content"}) {
-            builder.allowBlockingCallsInside("dev.postillion.mailbox.MailStore", read);
-        }
-        for (String read : new String[] {"domain", "domains", "aliasDomains", "addresses", "requireAddress",
-                "ownAddresses"}) {
-            builder.allowBlockingCallsInside("dev.postillion.mailbox.Directory", read);
-        }
-        builder.allowBlockingCallsInside("dev.postillion.admin.AdminRoutes", "mailboxKey");
     }
 }
