@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
@@ -45,8 +44,8 @@ final class AddressRoutes extends JsonRoutes {
             EmailAddress address = address(text);
             return concat(
                     pathEnd(() -> concat(
-                            get(() -> complete(Json.response(StatusCodes.OK,
-                                    addressJson(directory.requireAddress(address))))),
+                            get(() -> respond(StatusCodes.OK,
+                                    directory.requireAddress(address).thenApply(AddressRoutes::addressJson))),
                             patch(() -> withJson(body -> respond(StatusCodes.OK, patchAddress(address, body)))))),
                     pathPrefix("aliases", () -> aliasRoutes(address)),
                     path("redirect", () -> redirectRoutes(address)),
@@ -75,7 +74,7 @@ final class AddressRoutes extends JsonRoutes {
         if (disabled.isEmpty() && zone.isEmpty()) {
             throw ApiError.badRequest("nothing to change: give disabled, timeZone or both");
         }
-        CompletionStage<AddressRecord> changed = CompletableFuture.completedFuture(directory.requireAddress(address));
+        CompletionStage<AddressRecord> changed = directory.requireAddress(address);
         // The zone first: it is the change that can be refused, and a refused PATCH changes nothing.
         if (zone.isPresent()) {
             changed = changed.thenCompose(a -> directory.setTimeZone(address, zone.get()));
@@ -91,8 +90,8 @@ final class AddressRoutes extends JsonRoutes {
     private Route aliasRoutes(EmailAddress address) {
         return concat(
                 pathEnd(() -> concat(
-                        get(() -> complete(Json.response(StatusCodes.OK,
-                                aliasesJson(directory.requireAddress(address))))),
+                        get(() -> respond(StatusCodes.OK,
+                                directory.requireAddress(address).thenApply(AddressRoutes::aliasesJson))),
                         post(() -> withJson(body -> {
                             Json.onlyFields(body, Set.of("localPart"));
                             String localPart = Json.requiredText(body, "localPart");
@@ -118,13 +117,12 @@ final class AddressRoutes extends JsonRoutes {
 
     private Route redirectRoutes(EmailAddress address) {
         return concat(
-                get(() -> {
-                    AddressRecord record = directory.requireAddress(address);
+                get(() -> respond(StatusCodes.OK, directory.requireAddress(address).thenApply(record -> {
                     if (!record.hasRedirect()) {
                         throw ApiError.notFound(address + " has no redirect");
                     }
-                    return complete(Json.response(StatusCodes.OK, redirectJson(record)));
-                }),
+                    return redirectJson(record);
+                }))),
                 put(() -> withJson(body -> {
                     Json.onlyFields(body, REDIRECT);
                     if (!body.has("targets")) {
@@ -148,13 +146,12 @@ final class AddressRoutes extends JsonRoutes {
 
     private Route backupCopyRoutes(EmailAddress address) {
         return concat(
-                get(() -> {
-                    AddressRecord record = directory.requireAddress(address);
+                get(() -> respond(StatusCodes.OK, directory.requireAddress(address).thenApply(record -> {
                     if (record.getBackupCopy().isEmpty()) {
                         throw ApiError.notFound(address + " has no backup copy");
                     }
-                    return complete(Json.response(StatusCodes.OK, Map.of("address", record.getBackupCopy())));
-                }),
+                    return Map.of("address", record.getBackupCopy());
+                }))),
                 put(() -> withJson(body -> {
                     Json.onlyFields(body, Set.of("address"));
                     return respond(StatusCodes.OK, directory.setBackupCopy(address, Json.requiredText(body, "address"))
@@ -169,14 +166,15 @@ final class AddressRoutes extends JsonRoutes {
      */
     private Route listRoutes(EmailAddress address) {
         return concat(
-                get(() -> complete(Json.response(StatusCodes.OK,
-                        listsJson(directory.requireAddress(address), List.of())))),
+                get(() -> respond(StatusCodes.OK,
+                        directory.requireAddress(address).thenApply(record -> listsJson(record, List.of())))),
                 put(() -> withJson(body -> {
                     Json.onlyFields(body, LISTS);
                     boolean reject = Json.optionalText(body, "blocked").map(AddressRoutes::rejectBlocked).orElse(false);
                     return respond(StatusCodes.OK, directory.setLists(address, Json.textList(body, "allow"),
                                     Json.textList(body, "block"), reject)
-                            .thenApply(warnings -> listsJson(directory.requireAddress(address), warnings)));
+                            .thenCompose(warnings -> directory.requireAddress(address)
+                                    .thenApply(record -> listsJson(record, warnings))));
                 })));
     }
 
@@ -203,19 +201,17 @@ final class AddressRoutes extends JsonRoutes {
     private Route responderRoutes(EmailAddress address) {
         return concat(
                 pathEnd(() -> concat(
-                        get(() -> complete(Json.response(StatusCodes.OK,
-                                respondersJson(directory.requireAddress(address))))),
+                        get(() -> respond(StatusCodes.OK,
+                                directory.requireAddress(address).thenApply(AddressRoutes::respondersJson))),
                         post(() -> withJson(body -> respond(StatusCodes.CREATED,
                                 directory.responders().add(address, responder(body))
                                         .thenApply(stored -> responderJson(stored, false))))))),
-                path("reset", () -> post(() -> {
-                    directory.requireAddress(address);
-                    return respondEmpty(mailboxes.forgetResponderAnswers(address.key()));
-                })),
+                path("reset", () -> post(() -> respondEmpty(directory.requireAddress(address)
+                        .thenCompose(record -> mailboxes.forgetResponderAnswers(address.key()))))),
                 pathPrefix(PathMatchers.segment(), id -> concat(
                         pathEnd(() -> concat(
-                                get(() -> complete(Json.response(StatusCodes.OK,
-                                        responderJson(directory.requireAddress(address), id)))),
+                                get(() -> respond(StatusCodes.OK, directory.requireAddress(address)
+                                        .thenApply(record -> responderJson(record, id)))),
                                 put(() -> withJson(body -> respond(StatusCodes.OK,
                                         directory.responders().replace(address, id, responder(body))
                                                 .thenCompose(stored -> isActive(address, id)

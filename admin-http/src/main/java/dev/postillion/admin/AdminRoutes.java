@@ -1,10 +1,6 @@
 package dev.postillion.admin;
 
-import dev.postillion.core.AddressSyntaxException;
-import dev.postillion.core.EmailAddress;
 import dev.postillion.core.StoreException;
-import dev.postillion.core.proto.DomainRecord;
-import dev.postillion.core.proto.StoredMessage;
 import dev.postillion.mailbox.Directory;
 import dev.postillion.mailbox.DirectoryException;
 import dev.postillion.mailbox.Mailboxes;
@@ -12,21 +8,17 @@ import dev.postillion.queue.QueueAdmin;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.DateTimeException;
-import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
 import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
@@ -49,15 +41,11 @@ import org.slf4j.LoggerFactory;
 public final class AdminRoutes extends AllDirectives {
 
     private static final Logger log = LoggerFactory.getLogger(AdminRoutes.class);
-    private static final int DEFAULT_PAGE = 1000;
-    private static final int MAX_PAGE = 10_000;
-    private static final ContentType RFC822 = ContentTypes.create(MediaTypes.MESSAGE_RFC822);
 
     private final byte[] token;
-    private final Directory directory;
-    private final Mailboxes mailboxes;
     private final DomainRoutes domains;
     private final AddressRoutes addresses;
+    private final MailboxRoutes mailboxes;
     private final QueueRoutes queue;
     private final GreylistRoutes greylist;
     private final BooleanSupplier accepting;
@@ -74,10 +62,9 @@ public final class AdminRoutes extends AllDirectives {
             GreylistAdmin greylist, DkimAdmin dkim, BooleanSupplier accepting,
             Supplier<Map<String, String>> healthDetails, Supplier<String> metrics) {
         this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
-        this.directory = directory;
-        this.mailboxes = mailboxes;
         this.domains = new DomainRoutes(directory, mailboxes, dkim);
         this.addresses = new AddressRoutes(directory, mailboxes);
+        this.mailboxes = new MailboxRoutes(directory, mailboxes);
         this.queue = new QueueRoutes(queue);
         this.greylist = new GreylistRoutes(greylist);
         this.accepting = accepting;
@@ -92,7 +79,7 @@ public final class AdminRoutes extends AllDirectives {
                 pathPrefix(PathMatchers.segment("api").slash("v1"), () -> authorized(() -> concat(
                         pathPrefix("domains", domains::route),
                         pathPrefix("addresses", addresses::route),
-                        pathPrefix("mailboxes", this::mailboxRoutes),
+                        pathPrefix("mailboxes", mailboxes::route),
                         pathPrefix("queue", queue::route),
                         pathPrefix("greylist", greylist::route)))))));
     }
@@ -124,52 +111,6 @@ public final class AdminRoutes extends AllDirectives {
         });
     }
 
-    // --- mailboxes ---
-
-    private Route mailboxRoutes() {
-        return pathPrefix(PathMatchers.segment(), address -> pathPrefix("messages", () -> concat(
-                pathEnd(() -> get(() -> parameterMap(parameters -> listMessages(address, parameters)))),
-                path(PathMatchers.longSegment().slash("raw"), uid -> get(() -> rawMessage(address, uid))))));
-    }
-
-    private Route listMessages(String address, Map<String, String> parameters) {
-        String key = mailboxKey(address);
-        long after = longParameter(parameters, "after", 0);
-        int limit = (int) Math.min(longParameter(parameters, "limit", DEFAULT_PAGE), MAX_PAGE);
-        List<Map<String, Object>> messages = mailboxes.store().list(key, after, limit).stream()
-                .map(AdminRoutes::messageJson).toList();
-        return complete(Json.response(StatusCodes.OK, messages));
-    }
-
-    private Route rawMessage(String address, long uid) {
-        byte[] content = mailboxes.store().content(mailboxKey(address), uid);
-        if (content == null) {
-            throw ApiError.notFound("no message with uid " + uid + " in " + address);
-        }
-        HttpEntity.Strict entity = HttpEntities.create(RFC822, content);
-        return complete(HttpResponse.create().withStatus(StatusCodes.OK).withEntity(entity));
-    }
-
-    /** The canonical key of a hosted address, or 404 naming why there is no such mailbox. */
-    private String mailboxKey(String address) {
-        EmailAddress parsed;
-        try {
-            parsed = EmailAddress.parse(address, true);
-        } catch (AddressSyntaxException e) {
-            throw ApiError.badRequest("'" + address + "' is not an address: " + e.getMessage());
-        }
-        // Waits for the directory: issue 12's follow-up makes the admin's reads asynchronous.
-        if (directory.address(parsed).toCompletableFuture().join().isEmpty()) {
-            throw ApiError.notFound("no mailbox " + address);
-        }
-        if (directory.domain(parsed.domain()).map(DomainRecord::getMaintenance).orElse(false)) {
-            // SPEC section 1: a service in maintenance receives mail, but its mailboxes cannot be read.
-            throw new ApiError(StatusCodes.LOCKED, parsed.domain() + " is in maintenance; its mailboxes cannot be read"
-                    + " until maintenance ends");
-        }
-        return parsed.key();
-    }
-
     static long longParameter(Map<String, String> parameters, String name, long fallback) {
         String value = parameters.get(name);
         if (value == null) {
@@ -184,22 +125,6 @@ public final class AdminRoutes extends AllDirectives {
         } catch (NumberFormatException e) {
             throw ApiError.badRequest("parameter '" + name + "' must be a whole number, not '" + value + "'");
         }
-    }
-
-    // --- JSON shapes ---
-
-    private static Map<String, Object> messageJson(StoredMessage message) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("uid", message.getUid());
-        json.put("folder", message.getFolder());
-        json.put("from", message.getFrom());
-        json.put("subject", message.getSubject());
-        json.put("messageId", message.getMessageId());
-        json.put("size", message.getSize());
-        json.put("receivedAt", Instant.ofEpochMilli(message.getReceivedEpochMillis()).toString());
-        json.put("returnPath", message.getReturnPath());
-        json.put("queueId", message.getQueueId());
-        return json;
     }
 
     // --- errors ---

@@ -2,12 +2,12 @@ package dev.postillion.admin;
 
 import dev.postillion.admin.DkimAdmin.DomainRecords;
 import dev.postillion.admin.DkimAdmin.Generation;
-import dev.postillion.core.proto.DomainRecord;
 import dev.postillion.mailbox.Directory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -42,22 +42,19 @@ final class DkimRoutes extends JsonRoutes {
     }
 
     private Route records(String name) {
-        DomainRecord domain = domain(name);
-        String owner = domain.getAliasOf().isEmpty() ? domain.getName() : domain.getAliasOf();
-        return completeWithFuture(dkim.records(owner).handle((records, failure) -> {
-            if (failure != null) {
-                return AdminRoutes.errorResponse(failure);
-            }
-            return records.map(found -> Json.response(StatusCodes.OK, recordsJson(domain.getName(), found)))
+        return completeWithFuture(directory.requireDomain(name).thenCompose(domain -> {
+            String owner = domain.getAliasOf().isEmpty() ? domain.getName() : domain.getAliasOf();
+            return dkim.records(owner).thenApply(records -> records
+                    .map(found -> Json.response(StatusCodes.OK, recordsJson(domain.getName(), found)))
                     .orElseGet(() -> Json.error(StatusCodes.NOT_FOUND, "no DKIM keys for " + owner
-                            + "; POST /api/v1/domains/" + owner + "/dkim generates them"));
-        }));
+                            + "; POST /api/v1/domains/" + owner + "/dkim generates them")));
+        }).exceptionally(AdminRoutes::errorResponse));
     }
 
     private Route generate(String name, Optional<String> rotate) {
-        String domain = primary(name, "generate or rotate them there");
-        return completeWithFuture(dkim.generate(domain, rotate(rotate)).handle((generation, failure) ->
-                failure != null ? AdminRoutes.errorResponse(failure) : generated(domain, generation)));
+        return completeWithFuture(primary(name, "generate or rotate them there").thenCompose(domain -> dkim
+                .generate(domain, rotate(rotate)).thenApply(generation -> generated(domain, generation)))
+                .exceptionally(AdminRoutes::errorResponse));
     }
 
     private static HttpResponse generated(String domain, Generation generation) {
@@ -73,29 +70,23 @@ final class DkimRoutes extends JsonRoutes {
     }
 
     private Route activate(String name) {
-        String domain = primary(name, "activate them there");
-        return completeWithFuture(dkim.activate(domain).handle((activated, failure) -> {
-            if (failure != null) {
-                return AdminRoutes.errorResponse(failure);
-            }
-            return activated.map(records -> Json.response(StatusCodes.OK, recordsJson(domain, records)))
-                    .orElseGet(() -> Json.error(StatusCodes.CONFLICT, domain + " has no pending DKIM keys;"
-                            + " POST /api/v1/domains/" + domain + "/dkim?rotate=true makes them"));
-        }));
+        return completeWithFuture(primary(name, "activate them there").thenCompose(domain -> dkim.activate(domain)
+                .thenApply(activated -> activated
+                        .map(records -> Json.response(StatusCodes.OK, recordsJson(domain, records)))
+                        .orElseGet(() -> Json.error(StatusCodes.CONFLICT, domain + " has no pending DKIM keys;"
+                                + " POST /api/v1/domains/" + domain + "/dkim?rotate=true makes them"))))
+                .exceptionally(AdminRoutes::errorResponse));
     }
 
     /** The domain's name if it is a primary domain: an alias domain has no keys of its own. */
-    private String primary(String name, String instead) {
-        DomainRecord domain = domain(name);
-        if (!domain.getAliasOf().isEmpty()) {
-            throw ApiError.badRequest(domain.getName() + " is an alias domain of " + domain.getAliasOf()
-                    + " and signs with its keys; " + instead);
-        }
-        return domain.getName();
-    }
-
-    private DomainRecord domain(String name) {
-        return directory.domain(name).orElseThrow(() -> ApiError.notFound("no domain " + name));
+    private CompletionStage<String> primary(String name, String instead) {
+        return directory.requireDomain(name).thenApply(domain -> {
+            if (!domain.getAliasOf().isEmpty()) {
+                throw ApiError.badRequest(domain.getName() + " is an alias domain of " + domain.getAliasOf()
+                        + " and signs with its keys; " + instead);
+            }
+            return domain.getName();
+        });
     }
 
     private static boolean rotate(Optional<String> value) {

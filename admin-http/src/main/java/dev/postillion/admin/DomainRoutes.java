@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
@@ -58,8 +57,8 @@ final class DomainRoutes extends JsonRoutes {
     Route route() {
         return concat(
                 pathEnd(() -> concat(
-                        get(() -> complete(Json.response(StatusCodes.OK,
-                                directory.domains().stream().map(DomainRoutes::domainJson).toList()))),
+                        get(() -> respond(StatusCodes.OK, directory.domains()
+                                .thenApply(domains -> domains.stream().map(DomainRoutes::domainJson).toList()))),
                         post(() -> withJson(body -> {
                             Json.onlyFields(body, NAME);
                             return respond(StatusCodes.CREATED, directory.createDomain(Json.requiredText(body, "name"))
@@ -67,17 +66,14 @@ final class DomainRoutes extends JsonRoutes {
                         })))),
                 pathPrefix(PathMatchers.segment(), domain -> concat(
                         pathEnd(() -> concat(
-                                get(() -> complete(Json.response(StatusCodes.OK, domainJson(domain(domain))))),
+                                get(() -> respond(StatusCodes.OK,
+                                        directory.requireDomain(domain).thenApply(DomainRoutes::domainJson))),
                                 patch(() -> withJson(body -> respond(StatusCodes.OK, patchDomain(domain, body)))),
                                 delete(() -> respondEmpty(directory.deleteDomain(domain)
                                         .thenCompose(deleted -> dkim.forget(domain)))))),
                         pathPrefix("aliases-domains", () -> aliasDomainRoutes(domain)),
                         pathPrefix("dkim", () -> dkimRoutes.route(domain)),
                         pathPrefix("addresses", () -> addressRoutes(domain)))));
-    }
-
-    private DomainRecord domain(String name) {
-        return directory.domain(name).orElseThrow(() -> ApiError.notFound("no domain " + name));
     }
 
     /**
@@ -93,7 +89,7 @@ final class DomainRoutes extends JsonRoutes {
         if (!changesCatchAll && maintenance.isEmpty()) {
             throw ApiError.badRequest("nothing to change: give catchAll, maintenance or both");
         }
-        CompletionStage<DomainRecord> changed = CompletableFuture.completedFuture(domain(domain));
+        CompletionStage<DomainRecord> changed = directory.requireDomain(domain);
         if (changesCatchAll) {
             changed = changed.thenCompose(d -> directory.setCatchAll(domain, catchAll.orElse(null)));
         }
@@ -106,7 +102,7 @@ final class DomainRoutes extends JsonRoutes {
     private Route aliasDomainRoutes(String domain) {
         return concat(
                 pathEnd(() -> concat(
-                        get(() -> complete(Json.response(StatusCodes.OK, aliasDomains(domain)))),
+                        get(() -> respond(StatusCodes.OK, aliasDomains(domain))),
                         post(() -> withJson(body -> {
                             Json.onlyFields(body, NAME);
                             return respond(StatusCodes.CREATED, directory.createAliasDomain(domain,
@@ -116,11 +112,13 @@ final class DomainRoutes extends JsonRoutes {
                         delete(() -> respondEmpty(directory.deleteAliasDomain(domain, alias)))));
     }
 
-    private List<Map<String, Object>> aliasDomains(String domain) {
-        if (!domain(domain).getAliasOf().isEmpty()) {
-            throw ApiError.badRequest(domain + " is itself an alias domain");
-        }
-        return directory.aliasDomains(domain).stream().map(DomainRoutes::domainJson).toList();
+    private CompletionStage<List<Map<String, Object>>> aliasDomains(String domain) {
+        return directory.requireDomain(domain).thenCompose(record -> {
+            if (!record.getAliasOf().isEmpty()) {
+                throw ApiError.badRequest(domain + " is itself an alias domain");
+            }
+            return directory.aliasDomains(domain);
+        }).thenApply(aliases -> aliases.stream().map(DomainRoutes::domainJson).toList());
     }
 
     // --- addresses ---
@@ -128,8 +126,8 @@ final class DomainRoutes extends JsonRoutes {
     private Route addressRoutes(String domain) {
         return concat(
                 pathEnd(() -> concat(
-                        get(() -> complete(Json.response(StatusCodes.OK,
-                                directory.addresses(domain).stream().map(AddressRoutes::addressJson).toList()))),
+                        get(() -> respond(StatusCodes.OK, directory.addresses(domain)
+                                .thenApply(addresses -> addresses.stream().map(AddressRoutes::addressJson).toList()))),
                         post(() -> withJson(body -> respond(StatusCodes.CREATED, createAddress(domain, body)))))),
                 // Each line's password is hashed with Argon2id: a full import takes longer than the default timeout.
                 path("import", () -> post(() -> withRequestTimeout(IMPORT_TIMEOUT, () ->
@@ -229,9 +227,11 @@ final class DomainRoutes extends JsonRoutes {
     }
 
     private Route exportCsv(String domain) {
-        byte[] csv = AddressCsv.export(directory.addresses(domain)).getBytes(StandardCharsets.UTF_8);
-        return complete(HttpResponse.create().withStatus(StatusCodes.OK)
-                .withEntity(HttpEntities.create(ContentTypes.create(MediaTypes.TEXT_CSV, HttpCharsets.UTF_8), csv)));
+        return completeWithFuture(directory.addresses(domain).handle((addresses, failure) -> failure != null
+                ? AdminRoutes.errorResponse(failure)
+                : HttpResponse.create().withStatus(StatusCodes.OK).withEntity(HttpEntities.create(
+                        ContentTypes.create(MediaTypes.TEXT_CSV, HttpCharsets.UTF_8),
+                        AddressCsv.export(addresses).getBytes(StandardCharsets.UTF_8)))));
     }
 
     static Map<String, Object> domainJson(DomainRecord domain) {

@@ -18,10 +18,11 @@ public interface GreylistAdmin {
     /** An operator's allow entry: {@code kind} is {@code network} or {@code domain}. */
     record Allowed(String key, String kind, String value) {}
 
-    /** Triplets in key order after {@code after} (exclusive), at most {@code limit}. */
-    List<Entry> triplets(Optional<String> after, int limit);
+    /** Triplets in key order after {@code after} (exclusive), at most {@code limit}; read off the caller's thread. */
+    CompletionStage<List<Entry>> triplets(Optional<String> after, int limit);
 
-    List<Allowed> allowed();
+    /** The operator's allow entries in key order; read off the caller's thread. */
+    CompletionStage<List<Allowed>> allowed();
 
     /**
      * Never greylists a client network ({@code 192.0.2.0/24}) or a sender domain.

@@ -2,7 +2,6 @@ package dev.postillion.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -31,8 +30,8 @@ final class GreylistRoutes extends JsonRoutes {
         return concat(
                 pathEnd(() -> get(() -> parameterMap(this::list))),
                 path("allow", () -> concat(
-                        get(() -> complete(Json.response(StatusCodes.OK,
-                                greylist.allowed().stream().map(GreylistRoutes::allowedJson).toList()))),
+                        get(() -> respond(StatusCodes.OK, greylist.allowed()
+                                .thenApply(allowed -> allowed.stream().map(GreylistRoutes::allowedJson).toList()))),
                         post(() -> withJson(body -> respond(StatusCodes.CREATED, allow(body)))))),
                 path(PathMatchers.segment(), key -> delete(() -> completeWithFuture(greylist.delete(key)
                         .handle((deleted, failure) -> failure != null ? AdminRoutes.errorResponse(failure)
@@ -46,11 +45,13 @@ final class GreylistRoutes extends JsonRoutes {
         if (limit == 0) {
             throw ApiError.badRequest("parameter 'limit' must be at least 1");
         }
-        List<GreylistAdmin.Entry> page = greylist.triplets(Optional.ofNullable(parameters.get("after")), limit);
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("triplets", page.stream().map(GreylistRoutes::tripletJson).toList());
-        json.put("next", page.size() == limit ? page.get(page.size() - 1).key() : null);
-        return complete(Json.response(StatusCodes.OK, json));
+        return respond(StatusCodes.OK, greylist.triplets(Optional.ofNullable(parameters.get("after")), limit)
+                .thenApply(page -> {
+                    Map<String, Object> json = new LinkedHashMap<>();
+                    json.put("triplets", page.stream().map(GreylistRoutes::tripletJson).toList());
+                    json.put("next", page.size() == limit ? page.get(page.size() - 1).key() : null);
+                    return json;
+                }));
     }
 
     /** {@code {"network":"192.0.2.0/24"}} or {@code {"domain":"example.com"}}. */

@@ -34,7 +34,6 @@ public final class BlockingCallDetector implements BlockHoundIntegration {
                 "(Ljava/util/concurrent/CompletionStage;)Ljava/lang/Object;");
         builder.markAsBlocking("dev.postillion.mailbox.DirectoryStore", "await",
                 "(Ljava/util/concurrent/CompletionStage;)Ljava/lang/Object;");
-        notYetAsynchronous(builder);
         // An idle dispatcher thread parks in its pool until work arrives: that is not a task blocking.
         builder.allowBlockingCallsInside("java.util.concurrent.ForkJoinPool", "awaitWork");
         // ... and on Java 25 first spins a little in deactivate, between two tasks.
@@ -70,32 +69,6 @@ public final class BlockingCallDetector implements BlockHoundIntegration {
             Class.forName("sun.security.util.UntrustedCertificates", true, ClassLoader.getSystemClassLoader());
         } catch (ClassNotFoundException e) {
             // Another JDK: whatever it reads instead is then caught, and named by the failing test.
-        }
-    }
-
-    /**
-     * Reads that still wait on the caller's thread: issue 12's follow-up, listed in
-     * docs/architecture.md ("Threads and actors"). Each line goes when its read completes a future.
-     */
-    private static void notYetAsynchronous(BlockHound.Builder builder) {
-        // A mailbox builds a batch reading the directory, its delivery records and its responder's
-        // memory on its own thread; reading them ahead of the batch, as its uid counter is, ends this.
-        builder.allowBlockingCallsInside("dev.postillion.mailbox.MailboxActor", "writeNext");
-        // The admin API's routes (on the default dispatcher): mailbox listings and directory listings.
-        for (String read : new String[] {"list", "content"}) {
-            builder.allowBlockingCallsInside("dev.postillion.mailbox.MailStore", read);
-        }
-        for (String read : new String[] {"domain", "domains", "aliasDomains", "addresses", "requireAddress",
-                "ownAddresses"}) {
-            builder.allowBlockingCallsInside("dev.postillion.mailbox.Directory", read);
-        }
-        builder.allowBlockingCallsInside("dev.postillion.admin.AdminRoutes", "mailboxKey");
-        // The AUTH throttle counts an attempt on the session's event loop in a bounded Guava cache,
-        // whose segment lock parks when sessions of one client network count at the same moment.
-        // A lock-free bounded count ends this.
-        builder.allowBlockingCallsInside("dev.postillion.mta.smtp.auth.AuthThrottle", "admit");
-        for (String read : new String[] {"triplets", "allowed"}) {
-            builder.allowBlockingCallsInside("dev.postillion.mta.policy.greylist.Greylist", read);
         }
     }
 }

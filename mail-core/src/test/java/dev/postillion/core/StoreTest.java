@@ -22,6 +22,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
@@ -192,6 +195,43 @@ class StoreTest {
         CompletableFuture.allOf(commits.toArray(CompletableFuture[]::new)).join();
         store = TestStores.open(directory);
         assertEquals(200, join(store.prefix(FAMILY, key("queued-"), 1000)).size());
+    }
+
+    /**
+     * ARCHITECTURE rule 2: actors (and event loops) queue commits while the committer takes batches
+     * out, and none of them waits for it or for another (the tests' blocking-call detector fails a
+     * wait on an actor's thread, as it did on the lock of the blocking queue the batches first
+     * waited in).
+     */
+    @Test
+    void queuingACommitNeverWaitsOnAnActorsThread() throws Exception {
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "store-test");
+        try {
+            List<CompletableFuture<Void>> callers = new ArrayList<>();
+            for (int c = 0; c < 4; c++) {
+                int caller = c;
+                CompletableFuture<Void> written = new CompletableFuture<>();
+                callers.add(written);
+                system.executionContext().execute(() -> {
+                    try {
+                        List<CompletableFuture<Void>> commits = new ArrayList<>();
+                        for (int i = 0; i < 2_000; i++) {
+                            commits.add(store.commit(putAll(caller + "-" + i), Durability.BUFFERED)
+                                    .toCompletableFuture());
+                        }
+                        CompletableFuture.allOf(commits.toArray(CompletableFuture[]::new)).whenComplete(
+                                (done, failure) -> written.complete(null));
+                    } catch (Throwable failure) {
+                        written.completeExceptionally(failure);
+                    }
+                });
+            }
+            CompletableFuture.allOf(callers.toArray(CompletableFuture[]::new))
+                    .get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        } finally {
+            system.terminate();
+        }
+        assertEquals(4 * 2_000, join(store.range(FAMILY, new byte[0], new byte[] {(byte) 0xFF}, 10_000)).size());
     }
 
     /** The race is narrow, so it is run several times; before the fix about one run in a hundred hung. */

@@ -1,6 +1,7 @@
 package dev.postillion.mailbox;
 
 import static dev.postillion.mailbox.DirectoryException.conflict;
+import static dev.postillion.mailbox.DirectoryStore.await;
 
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.StoreBatch;
@@ -65,12 +66,12 @@ public final class AddressImport {
      * directory may have changed meanwhile, and written as one change.
      */
     public CompletionStage<Result> run(String domain, List<Line> lines) {
-        return records.change(() -> check(records.requirePrimary(domain), lines)).thenCompose(checked -> {
+        return records.change(() -> check(await(records.requirePrimary(domain)), lines)).thenCompose(checked -> {
             if (checked.overQuota()) {
                 return CompletableFuture.completedFuture(checked.result(lines, true));
             }
             return hashAccepted(lines, checked).thenCompose(hashes ->
-                    records.change(() -> create(records.requirePrimary(domain), lines, checked, hashes)));
+                    records.change(() -> create(await(records.requirePrimary(domain)), lines, checked, hashes)));
         });
     }
 
@@ -188,7 +189,7 @@ public final class AddressImport {
     }
 
     private ImportWindow importWindow(String domain) {
-        return records.read(DirectoryStore.importKey(domain), ImportWindow::parseFrom)
+        return await(records.find(DirectoryStore.importKey(domain), ImportWindow::parseFrom))
                 .orElse(ImportWindow.getDefaultInstance());
     }
 }

@@ -2,6 +2,7 @@ package dev.postillion.mailbox;
 
 import static dev.postillion.mailbox.DirectoryException.invalid;
 import static dev.postillion.mailbox.DirectoryException.notFound;
+import static dev.postillion.mailbox.DirectoryStore.await;
 
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.proto.AddressRecord;
@@ -30,7 +31,7 @@ public final class AddressResponders {
     /** Stores a new responder (inactive) and returns it with its id. */
     public CompletionStage<ResponderRecord> add(EmailAddress address, ResponderRecord responder) {
         return records.change(() -> {
-            AddressRecord record = records.requireAddress(address);
+            AddressRecord record = await(records.requireAddress(address));
             ResponderRecord stored = checked(record,
                     responder.toBuilder().setId(Long.toString(record.getNextResponderId() + 1)).build());
             records.saveAddress(record.toBuilder().addResponders(stored)
@@ -42,7 +43,7 @@ public final class AddressResponders {
     /** Replaces a responder's settings; its id and whether it is active stay. */
     public CompletionStage<ResponderRecord> replace(EmailAddress address, String id, ResponderRecord responder) {
         return records.change(() -> {
-            AddressRecord record = records.requireAddress(address);
+            AddressRecord record = await(records.requireAddress(address));
             int index = index(record, id);
             ResponderRecord stored = checked(record, responder.toBuilder().setId(id).build());
             records.saveAddress(record.toBuilder().setResponders(index, stored));
@@ -52,7 +53,7 @@ public final class AddressResponders {
 
     public CompletionStage<Void> remove(EmailAddress address, String id) {
         return records.change(() -> {
-            AddressRecord record = records.requireAddress(address);
+            AddressRecord record = await(records.requireAddress(address));
             AddressRecord.Builder changed = record.toBuilder().removeResponders(index(record, id));
             if (record.getActiveResponder().equals(id)) {
                 changed.clearActiveResponder();
@@ -93,7 +94,7 @@ public final class AddressResponders {
             throw invalid(e.getMessage());
         }
         if (!responder.getFrom().isEmpty()
-                && !directory.ownAddresses(address).contains(responder.getFrom().toLowerCase(Locale.ROOT))) {
+                && !await(directory.ownAddresses(address)).contains(responder.getFrom().toLowerCase(Locale.ROOT))) {
             throw invalid("from " + responder.getFrom() + " is neither the address nor one of its aliases");
         }
         return responder.toBuilder().clearWeekdays()

@@ -46,12 +46,11 @@ import java.util.function.UnaryOperator;
  * the {@code directory} column family (SPEC sections 1 to 4); bulk import is {@link AddressImport}
  * and responders are {@link AddressResponders}, over the same {@link DirectoryStore}.
  *
- * <p>Reads that SMTP and the mailboxes make ({@link #resolve}, {@link #hosts}, {@link #primary},
- * {@link #address}, {@link #authenticate}) complete futures: at once from the {@link DirectoryCache},
- * else on the store's reader threads, never blocking the caller. The listings and {@link #domain}
- * wait, for the admin API, whose routes run off the event loops. Changes run one at a
- * time on the directory's own writer thread, so that "exists already?" and the write that follows
- * cannot interleave with another change. Passwords are hashed and checked on threads of their own
+ * <p>Every read completes a future: at once from the {@link DirectoryCache}, else on the store's
+ * reader threads, never blocking the caller, be it an SMTP session, a mailbox or an admin route
+ * (the listings read the store, not the cache). Changes run one at a time on the directory's own
+ * writer thread, so that "exists already?" and the write that follows cannot interleave with
+ * another change; that thread alone waits for its reads. Passwords are hashed and checked on threads of their own
  * ({@link Passwords}), never on an actor, I/O or the writer's thread.
  *
  * <p>A mail service is a primary domain with its alias domains: limits "per service" (the CSV import
@@ -193,9 +192,14 @@ public final class Directory implements AutoCloseable {
                 : records.domain(domain.get().getAliasOf()));
     }
 
-    /** Waits for the record: for the admin API, off the actors' and event loops' threads. */
-    public Optional<DomainRecord> domain(String name) {
-        return await(records.domain(name));
+    /** The domain or alias domain as stored; empty when not hosted. Never blocks the caller. */
+    public CompletionStage<Optional<DomainRecord>> domain(String name) {
+        return records.domain(name);
+    }
+
+    /** The domain or alias domain, or NOT_FOUND naming it: for the admin API's per-domain routes. */
+    public CompletionStage<DomainRecord> requireDomain(String name) {
+        return records.requireDomain(name);
     }
 
     /** The address exactly as created (not through an alias or an alias domain); never blocks. */
@@ -207,47 +211,54 @@ public final class Directory implements AutoCloseable {
      * Every address that is this address's own: itself and its aliases, in its domain and each of
      * the domain's alias domains; lower case. Mail addressed to any of them is addressed to it.
      */
-    public Set<String> ownAddresses(AddressRecord address) {
-        List<String> domains = new ArrayList<>();
-        domains.add(address.getDomain());
-        aliasDomains(address.getDomain()).forEach(alias -> domains.add(alias.getName()));
-        List<String> localParts = new ArrayList<>();
-        localParts.add(address.getLocalPart());
-        localParts.addAll(address.getAliasesList());
-        Set<String> own = new LinkedHashSet<>();
-        for (String domain : domains) {
-            for (String localPart : localParts) {
-                own.add((localPart + "@" + domain).toLowerCase(Locale.ROOT));
+    public CompletionStage<Set<String>> ownAddresses(AddressRecord address) {
+        return aliasDomains(address.getDomain()).thenApply(aliases -> {
+            List<String> domains = new ArrayList<>();
+            domains.add(address.getDomain());
+            aliases.forEach(alias -> domains.add(alias.getName()));
+            List<String> localParts = new ArrayList<>();
+            localParts.add(address.getLocalPart());
+            localParts.addAll(address.getAliasesList());
+            Set<String> own = new LinkedHashSet<>();
+            for (String domain : domains) {
+                for (String localPart : localParts) {
+                    own.add((localPart + "@" + domain).toLowerCase(Locale.ROOT));
+                }
             }
-        }
-        return own;
+            return own;
+        });
     }
 
-    public List<DomainRecord> domains() {
-        return records.prefix(domainPrefix(), LIST_LIMIT).stream()
+    public CompletionStage<List<DomainRecord>> domains() {
+        return records.prefix(domainPrefix(), LIST_LIMIT).thenApply(entries -> entries.stream()
                 .map(entry -> DirectoryStore.parse(DomainRecord::parseFrom, entry.value()))
-                .toList();
+                .toList());
     }
 
     /** The alias domains of a primary domain, from their index: no scan of every domain. */
-    public List<DomainRecord> aliasDomains(String primary) {
+    public CompletionStage<List<DomainRecord>> aliasDomains(String primary) {
         byte[] prefix = aliasDomainPrefix(primary);
-        return records.prefix(prefix, LIST_LIMIT).stream()
-                .map(entry -> new String(entry.key(), prefix.length, entry.key().length - prefix.length,
-                        StandardCharsets.UTF_8))
-                .flatMap(alias -> domain(alias).stream())
-                .toList();
+        return records.prefix(prefix, LIST_LIMIT).thenCompose(entries -> {
+            List<CompletableFuture<Optional<DomainRecord>>> aliases = entries.stream()
+                    .map(entry -> new String(entry.key(), prefix.length, entry.key().length - prefix.length,
+                            StandardCharsets.UTF_8))
+                    .map(alias -> records.domain(alias).toCompletableFuture())
+                    .toList();
+            return CompletableFuture.allOf(aliases.toArray(CompletableFuture[]::new)).thenApply(read -> aliases
+                    .stream().flatMap(alias -> alias.join().stream()).toList()); // complete: joins wait for nothing
+        });
     }
 
-    public List<AddressRecord> addresses(String domain) {
-        records.requirePrimary(domain);
-        return records.prefix(addressPrefix(domain), LIST_LIMIT).stream()
-                .map(entry -> DirectoryStore.parse(AddressRecord::parseFrom, entry.value()))
-                .toList();
+    public CompletionStage<List<AddressRecord>> addresses(String domain) {
+        return records.requirePrimary(domain)
+                .thenCompose(primary -> records.prefix(addressPrefix(domain), LIST_LIMIT))
+                .thenApply(entries -> entries.stream()
+                        .map(entry -> DirectoryStore.parse(AddressRecord::parseFrom, entry.value()))
+                        .toList());
     }
 
     /** The address, or NOT_FOUND naming it: for the admin API's per-address routes. */
-    public AddressRecord requireAddress(EmailAddress address) {
+    public CompletionStage<AddressRecord> requireAddress(EmailAddress address) {
         return records.requireAddress(address);
     }
 
@@ -268,7 +279,7 @@ public final class Directory implements AutoCloseable {
     /** An alias domain of {@code primary}: {@code x@alias} is delivered as {@code x@primary}. */
     public CompletionStage<DomainRecord> createAliasDomain(String primary, String alias) {
         return records.change(() -> {
-            DomainRecord target = records.requirePrimary(primary);
+            DomainRecord target = await(records.requirePrimary(primary));
             checkNewDomain(alias);
             DomainRecord record = DomainRecord.newBuilder()
                     .setName(DomainName.key(alias))
@@ -284,8 +295,8 @@ public final class Directory implements AutoCloseable {
     /** Removes an alias domain of {@code primary}; mail to it is then refused as not hosted. */
     public CompletionStage<Void> deleteAliasDomain(String primary, String alias) {
         return records.change(() -> {
-            DomainRecord target = records.requirePrimary(primary);
-            DomainRecord record = domain(alias).filter(d -> d.getAliasOf().equals(target.getName()))
+            DomainRecord target = await(records.requirePrimary(primary));
+            DomainRecord record = await(domain(alias)).filter(d -> d.getAliasOf().equals(target.getName()))
                     .orElseThrow(() -> notFound("no alias domain " + alias + " of " + target.getName()));
             records.commit(removal(record));
             return null;
@@ -306,12 +317,12 @@ public final class Directory implements AutoCloseable {
      */
     public CompletionStage<Void> deleteDomain(String name) {
         return records.change(() -> {
-            DomainRecord domain = domain(name).orElseThrow(() -> notFound("no domain " + name));
+            DomainRecord domain = await(requireDomain(name));
             if (domain.getAliasOf().isEmpty()) {
-                if (!aliasDomains(name).isEmpty()) {
+                if (!await(aliasDomains(name)).isEmpty()) {
                     throw conflict("domain " + name + " still has alias domains; delete them first");
                 }
-                if (!records.prefix(addressPrefix(name), 1).isEmpty()) {
+                if (!await(records.prefix(addressPrefix(name), 1)).isEmpty()) {
                     throw conflict("domain " + name + " still has addresses; delete them first");
                 }
             }
@@ -342,7 +353,7 @@ public final class Directory implements AutoCloseable {
 
     private CompletionStage<DomainRecord> changeDomain(String domain, UnaryOperator<DomainRecord.Builder> edit) {
         return records.change(() -> {
-            DomainRecord changed = edit.apply(records.requirePrimary(domain).toBuilder()).build();
+            DomainRecord changed = edit.apply(await(records.requirePrimary(domain)).toBuilder()).build();
             records.commit(new StoreBatch().put(StoreFamily.DIRECTORY, domainKey(domain), changed.toByteArray()));
             return changed;
         });
@@ -366,7 +377,7 @@ public final class Directory implements AutoCloseable {
         return CompletableFuture.runAsync(() -> AddressRules.checkLocalPart(localPart), Runnable::run)
                 .thenCompose(checked -> passwords.hash(password, localPart))
                 .thenCompose(hash -> records.change(() -> {
-                    DomainRecord primary = records.requirePrimary(domain);
+                    DomainRecord primary = await(records.requirePrimary(domain));
                     checkLocalPartFree(primary.getName(), localPart);
                     AddressRecord record = newAddress(primary.getName(), localPart, hash, type);
                     records.commit(new StoreBatch().put(StoreFamily.DIRECTORY, addressKey(domain, localPart),
@@ -424,12 +435,12 @@ public final class Directory implements AutoCloseable {
      */
     public CompletionStage<EmailAddress> deleteAddress(String domain, String localPart) {
         return records.change(() -> {
-            records.requirePrimary(domain);
+            await(records.requirePrimary(domain));
             AddressRecord record = await(records.address(domain, localPart))
                     .orElseThrow(() -> notFound("no address " + localPart + "@" + domain));
             StoreBatch batch = new StoreBatch().delete(StoreFamily.DIRECTORY, addressKey(domain, localPart));
             record.getAliasesList().forEach(alias -> batch.delete(StoreFamily.DIRECTORY, aliasKey(domain, alias)));
-            DomainRecord owner = records.requirePrimary(domain);
+            DomainRecord owner = await(records.requirePrimary(domain));
             if (owner.getCatchAll().equalsIgnoreCase(localPart)) {
                 batch.put(StoreFamily.DIRECTORY, domainKey(domain),
                         owner.toBuilder().clearCatchAll().build().toByteArray());
@@ -470,7 +481,7 @@ public final class Directory implements AutoCloseable {
     /** Adds an alias: another local part of the same domain, delivered to this address. */
     public CompletionStage<AddressRecord> addAlias(EmailAddress address, String localPart) {
         return records.change(() -> {
-            AddressRecord record = records.requireAddress(address);
+            AddressRecord record = await(records.requireAddress(address));
             AddressRules.checkLocalPart(localPart);
             if (record.getAliasesCount() >= settings.maxAliases()) {
                 throw invalid(address + " has " + settings.maxAliases() + " aliases, the most an address may have");
@@ -489,7 +500,7 @@ public final class Directory implements AutoCloseable {
 
     public CompletionStage<AddressRecord> removeAlias(EmailAddress address, String localPart) {
         return records.change(() -> {
-            AddressRecord record = records.requireAddress(address);
+            AddressRecord record = await(records.requireAddress(address));
             List<String> kept = record.getAliasesList().stream()
                     .filter(alias -> !alias.equalsIgnoreCase(localPart)).toList();
             if (kept.size() == record.getAliasesCount()) {
@@ -509,7 +520,7 @@ public final class Directory implements AutoCloseable {
      * is gone, the responder answers from the address itself.
      */
     private AddressRecord withoutForeignFrom(AddressRecord address) {
-        Set<String> own = ownAddresses(address);
+        Set<String> own = await(ownAddresses(address)); // on the writer thread
         AddressRecord.Builder changed = address.toBuilder();
         for (int i = 0; i < address.getRespondersCount(); i++) {
             ResponderRecord responder = address.getResponders(i);
@@ -528,7 +539,7 @@ public final class Directory implements AutoCloseable {
      */
     public CompletionStage<AddressRecord> setRedirect(EmailAddress address, List<String> targets, boolean keepCopy) {
         return records.changeAddress(address, record -> record.setRedirect(
-                forwards.redirect(address, ownAddresses(record.build()), targets, keepCopy, Set.of())));
+                forwards.redirect(address, await(ownAddresses(record.build())), targets, keepCopy, Set.of())));
     }
 
     public CompletionStage<AddressRecord> removeRedirect(EmailAddress address) {
@@ -543,7 +554,7 @@ public final class Directory implements AutoCloseable {
     /** Every future incoming message is also sent to {@code target} (SPEC section 2, backup copy). */
     public CompletionStage<AddressRecord> setBackupCopy(EmailAddress address, String target) {
         return records.changeAddress(address, record -> record.setBackupCopy(
-                forwards.target(address, ownAddresses(record.build()), target, "backup copy", Set.of())));
+                forwards.target(address, await(ownAddresses(record.build())), target, "backup copy", Set.of())));
     }
 
     public CompletionStage<AddressRecord> removeBackupCopy(EmailAddress address) {
@@ -566,7 +577,7 @@ public final class Directory implements AutoCloseable {
     public CompletionStage<List<String>> setLists(EmailAddress address, List<String> allow, List<String> block,
             boolean rejectBlocked) {
         return records.change(() -> {
-            AddressRecord record = records.requireAddress(address);
+            AddressRecord record = await(records.requireAddress(address));
             List<String> allowed = SenderLists.canonical(allow, "allow");
             List<String> blocked = SenderLists.canonical(block, "block");
             AddressRecord changed = record.toBuilder()
@@ -576,7 +587,7 @@ public final class Directory implements AutoCloseable {
                     .build();
             records.commit(new StoreBatch().put(StoreFamily.DIRECTORY,
                     addressKey(record.getDomain(), record.getLocalPart()), changed.toByteArray()));
-            Set<String> own = ownAddresses(record);
+            Set<String> own = await(ownAddresses(record));
             return allowed.stream().filter(own::contains)
                     .map(entry -> "the allow list contains " + entry + ", the address's own address:"
                             + " mail forged with it would skip the spam verdict")

@@ -57,7 +57,7 @@ final class DirectoryStore implements AutoCloseable {
         return clock;
     }
 
-    // --- reads: asynchronous through the cache; waiting only on the writer thread ---
+    // --- reads: asynchronous through the cache; the writer thread waits with {@link #await} ---
 
     CompletionStage<Optional<DomainRecord>> domain(String name) {
         return find(domainKey(name), DomainRecord::parseFrom);
@@ -84,19 +84,16 @@ final class DirectoryStore implements AutoCloseable {
         });
     }
 
-    /**
-     * Waits for {@link #find}: for the writer thread, whose check and write must not interleave
-     * with another change, and for the reads not yet made asynchronous (issue 12's follow-up).
-     */
-    <T> Optional<T> read(byte[] key, Parser<T> parser) {
-        return await(find(key, parser));
-    }
-
     /** A listing, straight from the store (listings are the admin's, not a hot path). */
-    List<Store.KeyValue> prefix(byte[] prefix, int limit) {
-        return store.prefixBlocking(StoreFamily.DIRECTORY, prefix, limit);
+    CompletionStage<List<Store.KeyValue>> prefix(byte[] prefix, int limit) {
+        return store.prefix(StoreFamily.DIRECTORY, prefix, limit);
     }
 
+    /**
+     * Waits for a read: only on the writer thread, whose check and write must not interleave with
+     * another change; never on an event loop or an actor's thread (the tests' blocking-call
+     * detector fails such a wait).
+     */
     static <T> T await(CompletionStage<T> read) {
         try {
             return read.toCompletableFuture().join();
@@ -106,19 +103,26 @@ final class DirectoryStore implements AutoCloseable {
     }
 
     /** The domain, or NOT_FOUND; INVALID for an alias domain, whose addresses live at its primary. */
-    DomainRecord requirePrimary(String domain) {
-        DomainRecord record = await(domain(domain)).orElseThrow(() -> DirectoryException.notFound("no domain " + domain));
-        if (!record.getAliasOf().isEmpty()) {
-            throw DirectoryException.invalid(record.getName() + " is an alias domain of " + record.getAliasOf()
-                    + "; manage addresses there");
-        }
-        return record;
+    CompletionStage<DomainRecord> requirePrimary(String domain) {
+        return requireDomain(domain).thenApply(record -> {
+            if (!record.getAliasOf().isEmpty()) {
+                throw DirectoryException.invalid(record.getName() + " is an alias domain of " + record.getAliasOf()
+                        + "; manage addresses there");
+            }
+            return record;
+        });
+    }
+
+    /** The domain or alias domain, or NOT_FOUND naming it. */
+    CompletionStage<DomainRecord> requireDomain(String domain) {
+        return domain(domain).thenApply(record -> record.orElseThrow(() -> DirectoryException.notFound("no domain "
+                + domain)));
     }
 
     /** The address exactly as created, or NOT_FOUND naming it. */
-    AddressRecord requireAddress(EmailAddress address) {
-        return await(address(address.domain(), address.localPart()))
-                .orElseThrow(() -> DirectoryException.notFound("no address " + address));
+    CompletionStage<AddressRecord> requireAddress(EmailAddress address) {
+        return address(address.domain(), address.localPart())
+                .thenApply(record -> record.orElseThrow(() -> DirectoryException.notFound("no address " + address)));
     }
 
     // --- changes, on the writer thread ---
@@ -129,7 +133,7 @@ final class DirectoryStore implements AutoCloseable {
 
     /** Reads the address, applies {@code edit} and stores the result, as one change. */
     CompletionStage<AddressRecord> changeAddress(EmailAddress address, UnaryOperator<AddressRecord.Builder> edit) {
-        return change(() -> saveAddress(edit.apply(requireAddress(address).toBuilder())));
+        return change(() -> saveAddress(edit.apply(await(requireAddress(address)).toBuilder())));
     }
 
     /** On the writer thread only. */

@@ -5,7 +5,6 @@ import dev.postillion.core.EmailAddress;
 import dev.postillion.core.Envelope;
 import dev.postillion.core.MessageHeaders;
 import dev.postillion.core.proto.AddressRecord;
-import dev.postillion.mailbox.srs.Srs;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -29,15 +28,17 @@ record MailDisposition(Optional<String> folder, List<OutgoingMessage> forwards, 
 
     static final String SPAM = "Spam";
 
-    /** What a disposition needs besides the message: the node's hosted domains, SRS, the hop limit. */
-    record Rules(Directory directory, Srs srs, int maxHops, String hostname, Clock clock) {}
+    /** What a disposition needs besides the message and its batch's reads: the hop limit, the node. */
+    record Rules(int maxHops, String hostname, Clock clock) {}
 
     /**
      * @param mailbox the address the mail is delivered to, canonical
      * @param envelope the message's envelope as spooled; {@code recipient} indexes the recipient
+     * @param reads whether forward targets are hosted here and the senders' SRS forms, read before
+     *     the batch
      */
     static MailDisposition decide(Rules rules, AddressRecord address, EmailAddress mailbox, Envelope envelope,
-            byte[] content, MessageHeaders headers, boolean spam) {
+            byte[] content, MessageHeaders headers, boolean spam, BatchReads reads) {
         String folder = spam ? SPAM : MailboxActor.INBOX;
         String sender = envelope.sender().map(EmailAddress::key).orElse("");
         // SPEC section 2: a redirect to the original sender is skipped for that sender. Spam is
@@ -61,7 +62,7 @@ record MailDisposition(Optional<String> folder, List<OutgoingMessage> forwards, 
         }
         byte[] forwarded = withDeliveredTo(mailbox, content);
         return new MailDisposition(keep ? Optional.of(folder) : Optional.empty(),
-                forwards(rules, mailbox, envelope, targets, forwarded), note);
+                forwards(rules, reads, envelope, targets, forwarded), note);
     }
 
     /**
@@ -86,22 +87,20 @@ record MailDisposition(Optional<String> folder, List<OutgoingMessage> forwards, 
      * the sender rewritten by SRS so that SPF passes at the target (SPEC section 2). A sender SRS
      * does not rewrite (the null sender, a hosted address) goes out as it is.
      */
-    private static List<OutgoingMessage> forwards(Rules rules, EmailAddress mailbox, Envelope envelope,
+    private static List<OutgoingMessage> forwards(Rules rules, BatchReads reads, Envelope envelope,
             List<String> targets, byte[] content) {
         List<EmailAddress> local = new ArrayList<>();
         List<EmailAddress> remote = new ArrayList<>();
         for (String target : targets) {
             EmailAddress address = EmailAddress.parse(target, true);
-            // Waits in the mailbox actor: issue 12's follow-up reads before the batch is built.
-            (DirectoryStore.await(rules.directory().hosts(address.domain())) ? local : remote).add(address);
+            (reads.hosts(address) ? local : remote).add(address);
         }
         List<OutgoingMessage> forwards = new ArrayList<>();
         if (!local.isEmpty()) {
             forwards.add(new OutgoingMessage(forwardEnvelope(rules, envelope, envelope.sender(), local), content));
         }
         if (!remote.isEmpty()) {
-            Optional<EmailAddress> sender = envelope.sender().map(original -> rules.srs()
-                    .forward(original.toString(), mailbox.domain())
+            Optional<EmailAddress> sender = envelope.sender().map(original -> reads.srsSender(original.toString())
                     .flatMap(MailDisposition::asAddress)
                     .orElse(original));
             forwards.add(new OutgoingMessage(forwardEnvelope(rules, envelope, sender, remote), content));

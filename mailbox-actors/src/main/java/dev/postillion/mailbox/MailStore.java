@@ -10,6 +10,7 @@ import dev.postillion.core.StoreFamily;
 import dev.postillion.core.proto.StoredMessage;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -31,9 +32,9 @@ public final class MailStore {
     }
 
     /** The uid already given to this (queue id, recipient), or -1: makes redelivery idempotent. */
-    long deliveredUid(String address, QueueId id, int recipient) {
-        byte[] value = store.readBlocking(StoreFamily.MAILBOX_DELIVERIES, deliveryKey(address, id, recipient)).orElse(null);
-        return value == null ? -1 : ByteBuffer.wrap(value).getLong();
+    CompletionStage<Long> deliveredUid(String address, QueueId id, int recipient) {
+        return store.read(StoreFamily.MAILBOX_DELIVERIES, deliveryKey(address, id, recipient))
+                .thenApply(value -> value.map(bytes -> ByteBuffer.wrap(bytes).getLong()).orElse(-1L));
     }
 
     /** Adds a message, its idempotency record and the advanced uid counter to {@code batch}. */
@@ -73,10 +74,10 @@ public final class MailStore {
     }
 
     /** Messages with uid greater than {@code afterUid}, in uid order, at most {@code limit}. */
-    public List<StoredMessage> list(String address, long afterUid, int limit) {
+    public CompletionStage<List<StoredMessage>> list(String address, long afterUid, int limit) {
         byte[] from = Keys.textAndLong(address, afterUid + 1);
         byte[] to = Keys.prefixEnd(Keys.text(address));
-        return store.rangeBlocking(StoreFamily.MAILBOX_INDEX, from, to, limit).stream()
+        return store.range(StoreFamily.MAILBOX_INDEX, from, to, limit).thenApply(entries -> entries.stream()
                 .map(entry -> {
                     try {
                         return StoredMessage.parseFrom(entry.value());
@@ -84,12 +85,12 @@ public final class MailStore {
                         throw new StoreException("corrupt mailbox record: " + e.getMessage(), e);
                     }
                 })
-                .toList();
+                .toList());
     }
 
-    /** @return the stored message as delivered, or null if there is no such uid */
-    public byte[] content(String address, long uid) {
-        return store.readBlocking(StoreFamily.MAILBOX_CONTENT, Keys.textAndLong(address, uid)).orElse(null);
+    /** The stored message as delivered; empty if there is no such uid. */
+    public CompletionStage<Optional<byte[]>> content(String address, long uid) {
+        return store.read(StoreFamily.MAILBOX_CONTENT, Keys.textAndLong(address, uid));
     }
 
     private static byte[] deliveryKey(String address, QueueId id, int recipient) {

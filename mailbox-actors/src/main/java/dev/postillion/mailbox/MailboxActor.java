@@ -40,7 +40,10 @@ import org.apache.pekko.pattern.StatusReply;
  * (SPEC sections 2 to 4). Reached through Cluster Sharding, keyed by the address in canonical form.
  *
  * <p>Deliveries that arrive while a write is in flight are written together in the next batch, so
- * a busy mailbox stores many messages per store round trip.
+ * a busy mailbox stores many messages per store round trip. What a batch needs from the store
+ * (the address's settings, the delivery records, the responder's memory) is read ahead on the
+ * store's reader threads ({@link BatchReads}); the actor never waits for a read (ARCHITECTURE
+ * rule 2). One batch is read, built and written at a time, in the order the deliveries came.
  */
 public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
 
@@ -82,6 +85,9 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
      * that the next incarnation reads the uid counter those writes advanced.
      */
     public record Passivate() implements Command {}
+
+    /** The reads of the next batch have answered: it can be built. */
+    private record BatchRead(List<Deliver> batch, BatchReads reads, Throwable failure) implements Command {}
 
     private record Written(List<Deliver> batch, List<Outcome> outcomes, List<Spool.Staged> spooled,
             Throwable failure) implements Command {}
@@ -176,6 +182,7 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
                 .onMessage(Deliver.class, this::enqueue)
                 .onMessage(Purge.class, this::enqueue)
                 .onMessage(UidRead.class, this::onUidRead)
+                .onMessage(BatchRead.class, this::onBatchRead)
                 .onMessage(Written.class, this::onWritten)
                 .onMessage(Purged.class, this::onPurged)
                 .onMessage(Passivate.class, passivate -> {
@@ -197,7 +204,10 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         return this;
     }
 
-    /** Starts the next write: a purge alone, or a batch of deliveries up to the next purge. */
+    /**
+     * Starts the next write: a purge alone, or the reads of a batch of deliveries up to the next
+     * purge; the batch is built and written once they answer.
+     */
     private void writeNext() {
         if (waiting.isEmpty()) {
             return;
@@ -213,43 +223,47 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
             return;
         }
         List<Deliver> deliveries = new ArrayList<>();
-        List<Outcome> outcomes = new ArrayList<>();
-        // The same delivery twice in one batch (a retry that overtook its first attempt) is stored once.
-        Map<DeliveryKey, Outcome> inBatch = new HashMap<>();
-        BatchWrite write = new BatchWrite();
         while (deliveries.size() < MAX_BATCH && waiting.peek() instanceof Deliver deliver) {
             waiting.poll();
-            outcomes.add(inBatch.computeIfAbsent(new DeliveryKey(deliver.queueId(), deliver.recipient()),
-                    key -> outcome(write, deliver)));
             deliveries.add(deliver);
+        }
+        getContext().pipeToSelf(BatchReads.read(context, mailStore, address, deliveries),
+                (reads, failure) -> new BatchRead(deliveries, reads, failure));
+    }
+
+    private Behavior<Command> onBatchRead(BatchRead read) {
+        List<Outcome> outcomes = new ArrayList<>();
+        if (read.failure() != null) {
+            // A bug, as a failed read only fails the deliveries that need it: the batch is deferred.
+            log.error("{}: reading ahead of {} deliveries failed, deferred", address, read.batch().size(),
+                    read.failure());
+            read.batch().forEach(deliver -> outcomes.add(Outcome.failed("mailbox could not take the message")));
+            return onWritten(new Written(read.batch(), outcomes, List.of(), null));
+        }
+        // The same delivery twice in one batch (a retry that overtook its first attempt) is stored once.
+        Map<DeliveryKey, Outcome> inBatch = new HashMap<>();
+        BatchWrite write = new BatchWrite(read.reads());
+        for (Deliver deliver : read.batch()) {
+            outcomes.add(inBatch.computeIfAbsent(DeliveryKey.of(deliver), key -> outcome(write, deliver)));
         }
         // Buffered: the spool entry stays until this is written, and a crash before the WAL reaches
         // disk means redelivery, which the idempotency record turns into the same uid. Forwards and
         // replies are in the same batch, so they exist exactly when the delivery does.
         getContext().pipeToSelf(store.commit(write.batch, Durability.BUFFERED),
-                (ok, failure) -> new Written(deliveries, outcomes, write.spooled, failure));
+                (ok, failure) -> new Written(read.batch(), outcomes, write.spooled, failure));
+        return this;
     }
 
-    /** The writes of one batch, and the address's record as the directory has it now. */
-    private final class BatchWrite {
+    /** The writes of one batch, and what was read for it. */
+    private static final class BatchWrite {
         final StoreBatch batch = new StoreBatch();
         final List<Spool.Staged> spooled = new ArrayList<>();
         /** Senders answered by the responder in this batch: its memory is not written yet. */
         final Set<String> answered = new HashSet<>();
-        /** Null when the address no longer receives here; {@link #refusal} says why. */
-        AddressRecord addressRecord;
-        String refusal;
+        final BatchReads reads;
 
-        BatchWrite() {
-            try {
-                // Waits in the actor: issue 12's follow-up reads before the batch is built.
-                addressRecord = DirectoryStore.await(context.directory().address(EmailAddress.parse(address, true)))
-                        .filter(record -> !record.getDisabled()).orElse(null);
-                refusal = addressRecord == null ? "address " + address + " no longer receives mail here" : null;
-            } catch (RuntimeException e) {
-                log.error("{}: directory lookup failed, deliveries deferred", address, e);
-                refusal = "directory unavailable";
-            }
+        BatchWrite(BatchReads reads) {
+            this.reads = reads;
         }
     }
 
@@ -262,12 +276,12 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
     private Outcome outcome(BatchWrite write, Deliver deliver) {
         long firstUid = nextUid;
         try {
-            long delivered = mailStore.deliveredUid(address, deliver.queueId(), deliver.recipient());
+            long delivered = write.reads.deliveredUid(deliver);
             if (delivered >= 0) {
                 return Outcome.stored(delivered);
             }
-            if (write.addressRecord == null) {
-                return Outcome.failed(write.refusal);
+            if (write.reads.address() == null) {
+                return Outcome.failed(write.reads.refusal());
             }
             StoreBatch writes = new StoreBatch();
             List<Spool.Staged> spooled = new ArrayList<>();
@@ -284,7 +298,7 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
 
     /** Builds one delivery's writes: the copy kept, the forwards, the responder's answer. */
     private long accept(BatchWrite write, Deliver deliver, StoreBatch writes, List<Spool.Staged> spooled) {
-        AddressRecord record = write.addressRecord;
+        AddressRecord record = write.reads.address();
         EmailAddress mailbox = EmailAddress.parse(address, true);
         MessageHeaders headers = MessageHeaders.parse(deliver.content());
         String sender = deliver.envelope().sender().map(EmailAddress::toString).orElse("");
@@ -294,7 +308,7 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         boolean spam = listed == SenderLists.Verdict.BLOCKED
                 || deliver.envelope().quarantined() && listed != SenderLists.Verdict.ALLOWED;
         MailDisposition disposition = MailDisposition.decide(context.dispositionRules(), record, mailbox,
-                deliver.envelope(), deliver.content(), headers, spam);
+                deliver.envelope(), deliver.content(), headers, spam, write.reads);
         if (!disposition.note().isEmpty()) {
             log.info("{}: to=<{}>, {}", deliver.queueId(), address, disposition.note());
         }
@@ -305,15 +319,21 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         for (OutgoingMessage forward : disposition.forwards()) {
             spooled.add(context.spool().stage(writes, forward.envelope(), forward.content()));
         }
-        context.responders().answer(record, mailbox, deliver, headers, spam, write.answered).ifPresent(reply -> {
-            spooled.add(context.spool().stage(writes, reply.envelope(), reply.content()));
-            context.responders().remember(writes, address, sender, clock.instant());
-            log.info("{}: to=<{}>, responder answered <{}>", deliver.queueId(), address, sender);
-        });
+        context.responders().answer(record, mailbox, deliver, headers, spam, write.reads, write.answered)
+                .ifPresent(reply -> {
+                    spooled.add(context.spool().stage(writes, reply.envelope(), reply.content()));
+                    context.responders().remember(writes, address, sender, clock.instant());
+                    log.info("{}: to=<{}>, responder answered <{}>", deliver.queueId(), address, sender);
+                });
         return uid;
     }
 
-    private record DeliveryKey(QueueId queueId, int recipient) {}
+    /** A delivery's identity: the queue's message and which of its recipients this address is. */
+    record DeliveryKey(QueueId queueId, int recipient) {
+        static DeliveryKey of(Deliver deliver) {
+            return new DeliveryKey(deliver.queueId(), deliver.recipient());
+        }
+    }
 
     private long store(StoreBatch batch, Deliver deliver, String folder, MessageHeaders headers) {
         long uid = nextUid++;

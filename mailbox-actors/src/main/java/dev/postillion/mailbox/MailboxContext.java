@@ -7,7 +7,8 @@ import java.time.Clock;
 
 /**
  * What every {@link MailboxActor} of the node works with: the store it writes, the directory it
- * reads an address's settings from, and the spool its forwards and replies enter.
+ * reads an address's settings from, SRS for its forwards, and the spool its forwards and replies
+ * enter.
  */
 public final class MailboxContext {
 
@@ -15,6 +16,7 @@ public final class MailboxContext {
     private final Clock clock;
     private final Directory directory;
     private final Spool spool;
+    private final Srs srs;
     private final Mailboxes.Settings settings;
     private final MailDisposition.Rules dispositionRules;
     private final Responders responders;
@@ -27,8 +29,9 @@ public final class MailboxContext {
         this.directory = directory;
         this.spool = spool;
         this.settings = settings;
-        this.dispositionRules = new MailDisposition.Rules(directory, srs, settings.maxHops(), hostname, clock);
-        this.responders = new Responders(store, directory, hostname, clock, settings.responderInterval());
+        this.srs = srs;
+        this.dispositionRules = new MailDisposition.Rules(settings.maxHops(), hostname, clock);
+        this.responders = new Responders(store, hostname, clock, settings.responderInterval());
     }
 
     Store store() {
@@ -45,6 +48,10 @@ public final class MailboxContext {
 
     Spool spool() {
         return spool;
+    }
+
+    Srs srs() {
+        return srs;
     }
 
     Mailboxes.Settings settings() {

@@ -35,7 +35,6 @@ final class Responders {
 
     private static final Logger log = LoggerFactory.getLogger(Responders.class);
 
-    private final Directory directory;
     private final ResponderMemory memory;
     private final AutoReplyPolicy policy;
     private final AutoReply replies;
@@ -43,8 +42,7 @@ final class Responders {
     private final Clock clock;
     private final Duration interval;
 
-    Responders(Store store, Directory directory, String hostname, Clock clock, Duration interval) {
-        this.directory = directory;
+    Responders(Store store, String hostname, Clock clock, Duration interval) {
         this.memory = new ResponderMemory(store);
         this.policy = new AutoReplyPolicy(interval);
         this.replies = AutoReply.withRandomIds(hostname, clock);
@@ -56,11 +54,12 @@ final class Responders {
     /**
      * The active responder's answer to one delivery, if it gives one.
      *
+     * @param reads the address's own addresses and the responder's memory, read before the batch
      * @param answered senders answered earlier in the same write batch, whose memory is not yet
      *     stored; the sender is added when answered
      */
     Optional<OutgoingMessage> answer(AddressRecord address, EmailAddress mailbox, MailboxActor.Deliver deliver,
-            MessageHeaders headers, boolean spam, Set<String> answered) {
+            MessageHeaders headers, boolean spam, BatchReads reads, Set<String> answered) {
         Optional<ResponderRecord> active = AddressResponders.active(address);
         if (active.isEmpty()) {
             return Optional.empty();
@@ -70,10 +69,9 @@ final class Responders {
         String sender = envelope.sender().map(EmailAddress::toString).orElse("");
         String senderKey = sender.toLowerCase(Locale.ROOT);
         Instant now = clock.instant();
-        Optional<Instant> lastReply = answered.contains(senderKey) ? Optional.of(now)
-                : memory.lastReply(mailbox.key(), senderKey);
+        Optional<Instant> lastReply = answered.contains(senderKey) ? Optional.of(now) : reads.lastReply(senderKey);
         IncomingMessage incoming = new IncomingMessage(sender, headers, spam);
-        AutoReplyPolicy.Decision decision = policy.decide(responder, incoming, directory.ownAddresses(address),
+        AutoReplyPolicy.Decision decision = policy.decide(responder, incoming, reads.ownAddresses(),
                 Directory.timeZone(address), now, lastReply);
         if (decision instanceof AutoReplyPolicy.Skip skip) {
             log.debug("{}: to=<{}>, responder not answering: {}", deliver.queueId(), mailbox, skip.reason());
@@ -85,6 +83,11 @@ final class Responders {
                 List.of(new Envelope.Recipient(envelope.sender().orElseThrow(), Map.of())), hostname, "127.0.0.1",
                 now, envelope.smtputf8()).withOriginatedHere();
         return Optional.of(new OutgoingMessage(replyEnvelope, reply));
+    }
+
+    /** When the address last answered the sender (in lower case), if ever; read on the store's threads. */
+    CompletionStage<Optional<Instant>> lastReply(String mailbox, String senderKey) {
+        return memory.lastReply(mailbox, senderKey);
     }
 
     /** Adds "answered {@code sender} at {@code at}" to the batch that spools the answer. */

@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -63,29 +62,33 @@ public final class Router implements Transport {
 
     @Override
     public CompletionStage<List<RecipientOutcome>> deliver(DeliveryRequest request) {
-        List<Envelope.Recipient> routed = new ArrayList<>(request.envelope().recipients());
         Map<Integer, CompletableFuture<Lookup>> lookups = new LinkedHashMap<>();
         for (int recipient : request.recipients()) {
-            lookups.put(recipient, lookUp(request, recipient, routed));
+            lookups.put(recipient, lookUp(request, recipient));
         }
         // The directory answers on the store's reader threads (ARCHITECTURE rule 2); routing goes on
         // once every recipient is resolved.
         return CompletableFuture.allOf(lookups.values().toArray(CompletableFuture[]::new))
-                .thenCompose(resolved -> route(request, routed, lookups));
+                .thenCompose(resolved -> route(request, lookups));
     }
 
-    /** A recipient's resolution, or the outcome it already has (an invalid SRS address, a failed read). */
-    private record Lookup(Directory.Resolution resolution, RecipientOutcome outcome) {}
+    /**
+     * A recipient as routed (an SRS address of ours replaced by the original sender) and its
+     * resolution, or the outcome it already has (an invalid SRS address, a failed read).
+     */
+    private record Lookup(Envelope.Recipient routed, Directory.Resolution resolution, RecipientOutcome outcome) {}
 
-    private CompletableFuture<Lookup> lookUp(DeliveryRequest request, int recipient, List<Envelope.Recipient> routed) {
+    private CompletableFuture<Lookup> lookUp(DeliveryRequest request, int recipient) {
+        Envelope.Recipient addressed = request.envelope().recipients().get(recipient);
         try {
-            Optional<RecipientOutcome> refused = reverseSrs(recipient, routed);
-            if (refused.isPresent()) {
-                return CompletableFuture.completedFuture(new Lookup(null, refused.get()));
-            }
-            return directory.resolve(routed.get(recipient).address())
-                    .handle((resolution, failure) -> failure == null ? new Lookup(resolution, null)
-                            : lookupFailed(request.id(), recipient, failure))
+            return srs.reverse(addressed.address().toString()).thenCompose(reversal -> {
+                Routed routed = reversed(recipient, addressed, reversal);
+                if (routed.refused() != null) {
+                    return CompletableFuture.completedFuture(new Lookup(null, null, routed.refused()));
+                }
+                return directory.resolve(routed.recipient().address())
+                        .thenApply(resolution -> new Lookup(routed.recipient(), resolution, null));
+            }).handle((lookup, failure) -> failure == null ? lookup : lookupFailed(request.id(), recipient, failure))
                     .toCompletableFuture();
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(lookupFailed(request.id(), recipient, e));
@@ -100,12 +103,13 @@ public final class Router implements Transport {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         log.error("{}: recipient lookup failed, deferred", id, cause);
-        return new Lookup(null, RecipientOutcome.local(recipient, Status.DEFERRED, LOCAL, "4.3.0",
+        return new Lookup(null, null, RecipientOutcome.local(recipient, Status.DEFERRED, LOCAL, "4.3.0",
                 "recipient lookup failed"));
     }
 
-    private CompletionStage<List<RecipientOutcome>> route(DeliveryRequest request, List<Envelope.Recipient> routed,
+    private CompletionStage<List<RecipientOutcome>> route(DeliveryRequest request,
             Map<Integer, CompletableFuture<Lookup>> lookups) {
+        List<Envelope.Recipient> routed = new ArrayList<>(request.envelope().recipients());
         List<CompletableFuture<List<RecipientOutcome>>> parts = new ArrayList<>();
         List<Integer> remoteRecipients = new ArrayList<>();
         Map<String, CompletableFuture<RecipientOutcome>> catchAllCopies = new HashMap<>();
@@ -117,6 +121,7 @@ public final class Router implements Transport {
                 parts.add(CompletableFuture.completedFuture(List.of(found.outcome())));
                 continue;
             }
+            routed.set(recipient, found.routed());
             Directory.Resolution resolution = found.resolution();
             if (resolution.lookup() == Directory.Lookup.NOT_HOSTED) {
                 remoteRecipients.add(recipient);
@@ -143,27 +148,28 @@ public final class Router implements Transport {
                 .thenApply(done -> parts.stream().flatMap(part -> part.join().stream()).toList());
     }
 
+    /** The recipient to route, or why it is returned: exactly one of them. */
+    private record Routed(Envelope.Recipient recipient, RecipientOutcome refused) {}
+
     /**
-     * Replaces a valid SRS address of ours in {@code routed} by the original sender it stands for,
-     * as the SMTP session does at RCPT; a forged, expired or empty one is returned with the reason.
+     * A valid SRS address of ours stands for the original sender, as the SMTP session finds at
+     * RCPT; a forged, expired or empty one is returned with the reason.
      */
-    private Optional<RecipientOutcome> reverseSrs(int recipient, List<Envelope.Recipient> routed) {
-        Envelope.Recipient addressed = routed.get(recipient);
-        Reversal reversal = srs.reverse(addressed.address().toString());
+    private static Routed reversed(int recipient, Envelope.Recipient addressed, Reversal reversal) {
         if (reversal instanceof Reversal.Invalid invalid) {
-            return Optional.of(RecipientOutcome.local(recipient, Status.BOUNCED, LOCAL, "5.1.1",
+            return new Routed(null, RecipientOutcome.local(recipient, Status.BOUNCED, LOCAL, "5.1.1",
                     "invalid SRS address: " + invalid.reason()));
         }
         if (reversal instanceof Reversal.Original original) {
             try {
-                routed.set(recipient, new Envelope.Recipient(EmailAddress.parse(original.address(), true),
-                        addressed.parameters()));
+                return new Routed(new Envelope.Recipient(EmailAddress.parse(original.address(), true),
+                        addressed.parameters()), null);
             } catch (AddressSyntaxException e) {
-                return Optional.of(RecipientOutcome.local(recipient, Status.BOUNCED, LOCAL, "5.1.3",
+                return new Routed(null, RecipientOutcome.local(recipient, Status.BOUNCED, LOCAL, "5.1.3",
                         "SRS address holds no valid address: " + e.getMessage()));
             }
         }
-        return Optional.empty();
+        return new Routed(addressed, null);
     }
 
     /**

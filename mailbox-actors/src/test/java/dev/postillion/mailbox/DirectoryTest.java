@@ -148,8 +148,7 @@ class DirectoryTest {
     void addressInAnUnknownDomainIsNotFound() {
         assertFails(Kind.NOT_FOUND, "no domain example.org",
                 directory.createAddress("example.org", "anna", PASSWORD, AddressType.MAILBOX));
-        DirectoryException listing = assertThrows(DirectoryException.class, () -> directory.addresses("example.org"));
-        assertEquals(Kind.NOT_FOUND, listing.kind());
+        assertFails(Kind.NOT_FOUND, "no domain example.org", directory.addresses("example.org"));
     }
 
     @Test
@@ -259,7 +258,7 @@ class DirectoryTest {
         join(directory.setCatchAll("example.com", "anna"));
         join(directory.deleteAddress("example.com", "anna"));
         assertEquals(Lookup.UNKNOWN_ADDRESS, lookup(address("jps@example.com")));
-        assertEquals("", directory.domain("example.com").orElseThrow().getCatchAll());
+        assertEquals("", join(directory.domain("example.com")).orElseThrow().getCatchAll());
     }
 
     @Test
@@ -268,9 +267,9 @@ class DirectoryTest {
         join(directory.createAliasDomain("example.com", "Example.net"));
         assertEquals("anna@example.com", join(directory.resolve(address("anna@example.net"))).mailbox().key());
         assertEquals(Lookup.UNKNOWN_ADDRESS, lookup(address("bob@example.net")));
-        assertEquals(List.of("example.net"), directory.aliasDomains("example.com").stream()
+        assertEquals(List.of("example.net"), join(directory.aliasDomains("example.com")).stream()
                 .map(DomainRecord::getName).toList());
-        assertTrue(directory.ownAddresses(join(directory.address(address("anna@example.com"))).orElseThrow())
+        assertTrue(join(directory.ownAddresses(join(directory.address(address("anna@example.com"))).orElseThrow()))
                 .contains("anna@example.net"));
     }
 
@@ -469,11 +468,11 @@ class DirectoryTest {
     }
 
     private List<String> domainNames() {
-        return directory.domains().stream().map(DomainRecord::getName).toList();
+        return join(directory.domains()).stream().map(DomainRecord::getName).toList();
     }
 
     private List<String> localParts(String domain) {
-        return directory.addresses(domain).stream().map(AddressRecord::getLocalPart).toList();
+        return join(directory.addresses(domain)).stream().map(AddressRecord::getLocalPart).toList();
     }
 
     private static EmailAddress address(String text) {

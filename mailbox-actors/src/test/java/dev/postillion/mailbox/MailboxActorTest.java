@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.postillion.core.EmailAddress;
@@ -87,7 +86,7 @@ class MailboxActorTest {
         Spool spool = new Spool(new SpoolStore(store), new QueueIdGenerator(clock),
                 CompletableFuture.completedFuture(queue.getRef()));
         Srs srs = new Srs(List.of("test-secret".getBytes(StandardCharsets.UTF_8)), clock, Duration.ofDays(21),
-                domain -> directory.domain(domain).isPresent());
+                directory::hosts);
         context = new MailboxContext(store, clock, directory, spool, srs, "mx.test",
                 new Mailboxes.Settings(Duration.ofSeconds(5), MEMORY, 50, Duration.ofDays(7)));
     }
@@ -115,14 +114,14 @@ class MailboxActorTest {
     @Test
     void storedMessageStartsWithReturnPathAndDeliveredTo() {
         long uid = deliver(id(1), 0);
-        String stored = new String(mailStore.content(ADDRESS, uid), StandardCharsets.UTF_8);
+        String stored = new String(join(mailStore.content(ADDRESS, uid)).orElseThrow(), StandardCharsets.UTF_8);
         assertEquals("Return-Path: " + RETURN_PATH + "\r\nDelivered-To: " + ADDRESS + "\r\n" + MESSAGE, stored);
     }
 
     @Test
     void listingSummarisesTheMessage() {
         deliver(id(1), 0);
-        StoredMessage message = mailStore.list(ADDRESS, 0, 10).get(0);
+        StoredMessage message = join(mailStore.list(ADDRESS, 0, 10)).get(0);
         assertEquals(MailboxActor.INBOX, message.getFolder());
         assertEquals("Bob <bob@example.org>", message.getFrom());
         assertEquals("Lunch", message.getSubject());
@@ -130,7 +129,7 @@ class MailboxActorTest {
         assertEquals(RETURN_PATH, message.getReturnPath());
         assertEquals(id(1).toString(), message.getQueueId());
         assertEquals(clock.millis(), message.getReceivedEpochMillis());
-        assertEquals(mailStore.content(ADDRESS, 1).length, message.getSize());
+        assertEquals(join(mailStore.content(ADDRESS, 1)).orElseThrow().length, message.getSize());
     }
 
     @Test
@@ -138,7 +137,7 @@ class MailboxActorTest {
         for (int i = 1; i <= 5; i++) {
             deliver(id(i), 0);
         }
-        assertEquals(List.of(3L, 4L), mailStore.list(ADDRESS, 2, 2).stream().map(StoredMessage::getUid).toList());
+        assertEquals(List.of(3L, 4L), join(mailStore.list(ADDRESS, 2, 2)).stream().map(StoredMessage::getUid).toList());
     }
 
     @Test
@@ -189,8 +188,8 @@ class MailboxActorTest {
         QueueId recent = QueueId.firstAt(clock.instant());
         deliver(recent, 0);
 
-        assertEquals(-1, mailStore.deliveredUid(ADDRESS, id(1), 0));
-        assertEquals(2, mailStore.deliveredUid(ADDRESS, recent, 0));
+        assertEquals(-1, join(mailStore.deliveredUid(ADDRESS, id(1), 0)));
+        assertEquals(2, join(mailStore.deliveredUid(ADDRESS, recent, 0)));
         assertEquals(List.of(1L, 2L), storedUids());
     }
 
@@ -218,7 +217,7 @@ class MailboxActorTest {
         deliver(id(2), 0);
         purge();
         assertEquals(List.of(), storedUids());
-        assertNull(mailStore.content(ADDRESS, 1));
+        assertEquals(Optional.empty(), join(mailStore.content(ADDRESS, 1)));
         assertEquals(1, deliver(id(3), 0));
         assertEquals(List.of(1L), storedUids());
     }
@@ -240,7 +239,7 @@ class MailboxActorTest {
         replies.receiveMessage();
         deliver(id(1), 0);
         purge();
-        assertEquals(1, mailStore.list("anna@example.co", 0, 10).size());
+        assertEquals(1, join(mailStore.list("anna@example.co", 0, 10)).size());
         testKit.stop(other);
     }
 
@@ -261,7 +260,7 @@ class MailboxActorTest {
         activeResponder();
         deliver(id(1), 0);
         purge();
-        assertEquals(Optional.empty(), new ResponderMemory(store).lastReply(ADDRESS, "bob@example.org"));
+        assertEquals(Optional.empty(), join(new ResponderMemory(store).lastReply(ADDRESS, "bob@example.org")));
     }
 
     @Test
@@ -373,7 +372,7 @@ class MailboxActorTest {
         join(directory.setRedirect(anna(), List.of("carl@remote.example"), false));
         join(directory.setLists(anna(), List.of(), List.of("@example.org"), false));
         long uid = deliver(id(1), 0);
-        assertEquals(MailDisposition.SPAM, mailStore.list(ADDRESS, 0, 10).get(0).getFolder());
+        assertEquals(MailDisposition.SPAM, join(mailStore.list(ADDRESS, 0, 10)).get(0).getFolder());
         assertEquals(1, uid);
         assertEquals(List.of(), spooled());
     }
@@ -382,7 +381,7 @@ class MailboxActorTest {
     void allowListedSenderOfABlockedDomainReachesTheInbox() {
         join(directory.setLists(anna(), List.of("bob@example.org"), List.of("@example.org"), false));
         deliver(id(1), 0);
-        assertEquals(MailboxActor.INBOX, mailStore.list(ADDRESS, 0, 10).get(0).getFolder());
+        assertEquals(MailboxActor.INBOX, join(mailStore.list(ADDRESS, 0, 10)).get(0).getFolder());
     }
 
     @Test
@@ -412,6 +411,20 @@ class MailboxActorTest {
         mailbox.tell(deliverCommand(id(2), 0));
         replies.receiveSeveralMessages(2);
         assertEquals(1, spooled().size());
+    }
+
+    /** The null sender is never answered (RFC 3834 section 2), and its mail is stored all the same. */
+    @Test
+    void aBounceToAnAddressWithAnActiveResponderIsStoredNotAnswered() {
+        activeResponder();
+        Envelope bounce = new Envelope(Optional.empty(), Map.of(), ENVELOPE.recipients(), ENVELOPE.heloName(),
+                ENVELOPE.clientAddress(), ENVELOPE.arrival(), false);
+        mailbox.tell(new MailboxActor.Deliver(id(1), 0, bounce, MESSAGE.getBytes(StandardCharsets.UTF_8),
+                replies.getRef()));
+        Delivered delivered = replies.receiveMessage();
+        assertTrue(delivered.stored(), delivered.failure());
+        assertEquals(List.of(1L), storedUids());
+        assertEquals(List.of(), spooled());
     }
 
     @Test
@@ -487,7 +500,7 @@ class MailboxActorTest {
     }
 
     private List<Long> storedUids() {
-        return mailStore.list(ADDRESS, 0, 100).stream().map(StoredMessage::getUid).toList();
+        return join(mailStore.list(ADDRESS, 0, 100)).stream().map(StoredMessage::getUid).toList();
     }
 
     /** The n-th message queued at the test's start. */

@@ -185,8 +185,7 @@ public final class Node implements AutoCloseable {
             return CompletableFuture.completedFuture(Done.getInstance());
         });
         Srs srs = new Srs(SrsSecret.load(postillion.getString("srs.secret"), node.dataDir()), clock,
-                // Asked by the mailboxes for forwards; waits (issue 12's follow-up: reads before the batch).
-                postillion.getDuration("srs.max-age"), domain -> directory.domain(domain).isPresent());
+                postillion.getDuration("srs.max-age"), directory::hosts);
         SpoolStore spoolStore = new SpoolStore(store);
         discardOrphanPieces(spoolStore);
         QueueIdGenerator ids = new QueueIdGenerator(clock);

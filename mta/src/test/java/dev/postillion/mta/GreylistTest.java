@@ -156,8 +156,11 @@ class GreylistTest {
         HttpResponse<String> allowed = node.post("/api/v1/greylist/allow", "{\"domain\":\"Trusted.example\"}");
         assertEquals(201, allowed.statusCode(), allowed.body());
         assertEquals("{\"key\":\"domain:trusted.example\",\"domain\":\"trusted.example\"}", allowed.body());
+        assertEquals("[{\"key\":\"domain:trusted.example\",\"domain\":\"trusted.example\"}]",
+                node.get("/api/v1/greylist/allow").body(), "the operator's entries listed");
         assertEquals(RECIPIENT_OK, rcpt("someone@trusted.example", "anna@" + DOMAIN));
         assertEquals(204, node.delete("/api/v1/greylist/domain:trusted.example").statusCode());
+        assertEquals("[]", node.get("/api/v1/greylist/allow").body());
         assertEquals(GREYLISTED, rcpt("someone-else@trusted.example", "anna@" + DOMAIN));
 
         assertEquals(400, node.post("/api/v1/greylist/allow", "{\"network\":\"10.0.0.1/8\"}").statusCode());

@@ -34,9 +34,9 @@ public final class ResponderMemory {
      *
      * @param sender the envelope sender as {@link IncomingMessage#sender()} gives it
      */
-    public Optional<Instant> lastReply(String address, String sender) {
-        byte[] value = store.readBlocking(StoreFamily.RESPONDER_MEMORY, key(address, sender)).orElse(null);
-        return value == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(ByteBuffer.wrap(value).getLong()));
+    public CompletionStage<Optional<Instant>> lastReply(String address, String sender) {
+        return store.read(StoreFamily.RESPONDER_MEMORY, key(address, sender))
+                .thenApply(value -> value.map(bytes -> Instant.ofEpochMilli(ByteBuffer.wrap(bytes).getLong())));
     }
 
     /** Adds to {@code batch} that {@code address} answered {@code sender} at {@code at}. */

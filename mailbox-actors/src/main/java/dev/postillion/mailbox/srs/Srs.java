@@ -6,7 +6,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Predicate;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * The Sender Rewriting Scheme, in the address format of libsrs2 and postsrsd so that either can
@@ -39,15 +41,17 @@ public final class Srs {
     private final SrsHash hash;
     private final Clock clock;
     private final int maxAgeDays;
-    private final Predicate<String> localDomain;
+    private final Function<String, CompletionStage<Boolean>> localDomain;
 
     /**
      * @param secrets the first signs new addresses, all verify: append the old secret when replacing
      *     it, and remove it once {@code maxAge} has passed
      * @param maxAge how long an SRS0 address stays valid, in whole days (libsrs2 default 21 days)
-     * @param localDomain whether a domain, given in lower case, is one of ours
+     * @param localDomain whether a domain, given in lower case, is one of ours: a store read, which
+     *     completes on the store's threads (or at once from a cache), never blocking the caller
      */
-    public Srs(List<byte[]> secrets, Clock clock, Duration maxAge, Predicate<String> localDomain) {
+    public Srs(List<byte[]> secrets, Clock clock, Duration maxAge,
+            Function<String, CompletionStage<Boolean>> localDomain) {
         long days = maxAge.toDays();
         if (days < 1 || days + SKEW_DAYS >= SrsTimestamp.SLOTS - 1) {
             throw new IllegalArgumentException("SRS maximum age must be between 1 and "
@@ -65,12 +69,13 @@ public final class Srs {
      * the null sender or one without a domain (nothing to bounce to) and senders at our own domains
      * (they pass SPF already, and our SRS addresses must not be wrapped again).
      */
-    public Optional<String> forward(String sender, String srsDomain) {
+    public CompletionStage<Optional<String>> forward(String sender, String srsDomain) {
         Optional<Address> address = Address.parse(sender);
-        if (address.isEmpty() || isLocal(address.get().domain()) || address.get().isAt(srsDomain)) {
-            return Optional.empty();
+        if (address.isEmpty() || address.get().isAt(srsDomain)) {
+            return CompletableFuture.completedFuture(Optional.empty());
         }
-        return Optional.of(rewrite(address.get()) + "@" + srsDomain);
+        return isLocal(address.get().domain()).thenApply(local -> local ? Optional.empty()
+                : Optional.of(rewrite(address.get()) + "@" + srsDomain));
     }
 
     /**
@@ -78,14 +83,18 @@ public final class Srs {
      * SRS1 address the first forwarder's SRS0 address. Tags, timestamps and hashes are read in any
      * letter case.
      */
-    public Reversal reverse(String address) {
+    public CompletionStage<Reversal> reverse(String address) {
         Optional<Address> parsed = Address.parse(address);
         // The tag first: it is a string test, whereas whether the domain is ours is a store read,
         // and every recipient of every message comes this way.
-        if (parsed.isEmpty() || !isSrs(parsed.get().localPart()) || !isLocal(parsed.get().domain())) {
-            return new Reversal.NotSrs();
+        if (parsed.isEmpty() || !isSrs(parsed.get().localPart())) {
+            return CompletableFuture.completedFuture(new Reversal.NotSrs());
         }
-        String local = parsed.get().localPart();
+        return isLocal(parsed.get().domain()).thenApply(local -> local ? reversed(parsed.get().localPart())
+                : new Reversal.NotSrs());
+    }
+
+    private Reversal reversed(String local) {
         if (hasTag(local, SRS0, String.valueOf(SEPARATOR))) {
             return reverseSrs0(local.substring(SRS0.length() + 1));
         }
@@ -182,8 +191,8 @@ public final class Srs {
         return new Reversal.Invalid("SRS address has a bad hash: forged, altered or signed with a retired secret");
     }
 
-    private boolean isLocal(String domain) {
-        return localDomain.test(domain.toLowerCase(Locale.ROOT));
+    private CompletionStage<Boolean> isLocal(String domain) {
+        return localDomain.apply(domain.toLowerCase(Locale.ROOT));
     }
 
     /** The tag in any letter case, followed by one of {@code separators}. */

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +56,8 @@ final class RecipientCheck {
 
     /**
      * Completes at once when the directory's cache knows the recipient, else on the store's reader
-     * thread: the session's event loop never waits for the directory (ARCHITECTURE rule 1).
+     * thread: the session's event loop never waits for the directory (ARCHITECTURE rule 1), nor
+     * for whether an SRS address is at a domain of ours.
      *
      * @param addressed the address as the client gave it
      * @param sender the transaction's sender as sender lists name it, empty for the null sender
@@ -63,14 +65,14 @@ final class RecipientCheck {
      */
     CompletionStage<Decision> decide(EmailAddress addressed, Map<String, String> parameters, String sender,
             boolean trusted) {
+        return lookUp(addressed, () -> srs.reverse(addressed.toString())).thenCompose(reversal -> reversal.isEmpty()
+                ? decided(new Refuse(Replies.DIRECTORY_ERROR))
+                : decide(addressed, reversal.get(), parameters, sender, trusted));
+    }
+
+    private CompletionStage<Decision> decide(EmailAddress addressed, Reversal reversal, Map<String, String> parameters,
+            String sender, boolean trusted) {
         String about = addressed.toString();
-        Reversal reversal;
-        try {
-            reversal = srs.reverse(about);
-        } catch (RuntimeException e) {
-            log.warn("recipient lookup of {} failed: {}", addressed, e.getMessage());
-            return decided(new Refuse(Replies.DIRECTORY_ERROR));
-        }
         if (reversal instanceof Reversal.Invalid invalid) {
             return decided(new Refuse(Replies.invalidSrs(invalid.reason()).about(about)));
         }
@@ -107,13 +109,19 @@ final class RecipientCheck {
 
     /** The directory's resolution, or empty when it failed (logged; the client gets a 4xx). */
     private CompletionStage<Optional<Directory.Resolution>> resolve(EmailAddress recipient) {
-        CompletionStage<Directory.Resolution> resolution;
+        return lookUp(recipient, () -> directory.resolve(recipient));
+    }
+
+    /** What a lookup about the recipient found, or empty when it failed (logged; the client gets a 4xx). */
+    private static <T> CompletionStage<Optional<T>> lookUp(EmailAddress recipient,
+            Supplier<CompletionStage<T>> lookup) {
+        CompletionStage<T> answer;
         try {
-            resolution = directory.resolve(recipient);
+            answer = lookup.get();
         } catch (RuntimeException e) {
-            resolution = CompletableFuture.failedFuture(e);
+            answer = CompletableFuture.failedFuture(e);
         }
-        return resolution.handle((found, failure) -> {
+        return answer.handle((found, failure) -> {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;

@@ -98,13 +98,10 @@ public final class SaslAuthenticator {
                 || credentials.authorizationId().equalsIgnoreCase(credentials.username());
         return directory.authenticate(credentials.username(), credentials.password()).handle((found, error) -> {
             if (error != null) {
-                throttle.notChecked(client, account);
-                unavailable.increment();
-                log.warn("auth of <{}> could not be checked: {}", shown, error.toString());
-                return CompletableFuture.<Verdict>completedFuture(new Refused(Replies.AUTH_UNAVAILABLE, false));
+                return CompletableFuture.<Verdict>completedFuture(notChecked(client, account, shown, error));
             }
             return found.filter(record -> forItself)
-                    .map(record -> success(clientAddress, client, record))
+                    .map(record -> success(clientAddress, client, account, shown, record))
                     .orElseGet(() -> failure(clientAddress, client, shown));
         }).thenCompose(verdict -> verdict);
     }
@@ -139,12 +136,30 @@ public final class SaslAuthenticator {
         return shown.toString();
     }
 
-    private CompletableFuture<Verdict> success(InetAddress clientAddress, String client, AddressRecord record) {
+    /**
+     * The addresses the user may send as are read (its alias domains) before the success counts: a
+     * read that fails leaves the attempt unchecked, as a directory failure does.
+     */
+    private CompletableFuture<Verdict> success(InetAddress clientAddress, String client, String account,
+            String shown, AddressRecord record) {
         EmailAddress user = new EmailAddress(record.getLocalPart().toLowerCase(Locale.ROOT), record.getDomain());
-        throttle.succeeded(client, user.key());
-        succeeded.increment();
-        log.info("client=[{}], sasl_username=<{}>: authenticated", clientAddress.getHostAddress(), user);
-        return CompletableFuture.completedFuture(new Accepted(user, directory.ownAddresses(record)));
+        return directory.ownAddresses(record).<Verdict>handle((own, error) -> {
+            if (error != null) {
+                return notChecked(client, account, shown, error);
+            }
+            throttle.succeeded(client, user.key());
+            succeeded.increment();
+            log.info("client=[{}], sasl_username=<{}>: authenticated", clientAddress.getHostAddress(), user);
+            return new Accepted(user, own);
+        }).toCompletableFuture();
+    }
+
+    /** The directory failed: the attempt is no guess, and the client may try again (454). */
+    private Refused notChecked(String client, String account, String shown, Throwable error) {
+        throttle.notChecked(client, account);
+        unavailable.increment();
+        log.warn("auth of <{}> could not be checked: {}", shown, error.toString());
+        return new Refused(Replies.AUTH_UNAVAILABLE, false);
     }
 
     /** The failure stays counted; the 535 comes after the throttle's delay, or a lockout's 421 at once. */

@@ -126,11 +126,14 @@ public final class Greylist implements GreylistAdmin {
     private record AllowedNetwork(String key, ClientNetworks network) {}
 
     /**
-     * Reads the allow entries from the store into a new snapshot. Synchronized: snapshots are
-     * replaced in the order they were read, so the last one holds every change committed before.
+     * Reads the allow entries from the store into a new snapshot, waiting for the read: on the
+     * blocking dispatcher, or at the node's start, never on a session's thread. Synchronized:
+     * snapshots are replaced in the order they were read, so the last one holds every change
+     * committed before.
      */
     private synchronized void reloadAllowList() {
-        allowList.set(AllowList.of(allowed(), System.nanoTime()));
+        List<Store.KeyValue> entries = store.prefixBlocking(StoreFamily.GREYLIST, utf8(ALLOW), MAX_ALLOW_ENTRIES);
+        allowList.set(AllowList.of(allowedOf(entries), System.nanoTime()));
     }
 
     /** The snapshot of allow entries; when it is old, a reload starts in the background. */
@@ -240,14 +243,14 @@ public final class Greylist implements GreylistAdmin {
     // --- the operator's view (GET /api/v1/greylist ...) ---
 
     @Override
-    public List<Entry> triplets(Optional<String> after, int limit) {
+    public CompletionStage<List<Entry>> triplets(Optional<String> after, int limit) {
         // The smallest key after "t/<after>" is "t/<after>" followed by 0x00.
         byte[] from = utf8(TRIPLETS + after.map(key -> key + "\u0000").orElse(""));
         byte[] to = Keys.prefixEnd(utf8(TRIPLETS));
-        return store.rangeBlocking(StoreFamily.GREYLIST, from, to, limit).stream()
+        return store.range(StoreFamily.GREYLIST, from, to, limit).thenApply(entries -> entries.stream()
                 .map(entry -> tripletOf(text(entry.key()).substring(TRIPLETS.length()),
                         GreylistTriplet.read(entry.value())))
-                .toList();
+                .toList());
     }
 
     private static Entry tripletOf(String key, TripletRecord record) {
@@ -258,10 +261,12 @@ public final class Greylist implements GreylistAdmin {
     }
 
     @Override
-    public List<Allowed> allowed() {
-        return store.prefixBlocking(StoreFamily.GREYLIST, utf8(ALLOW), MAX_ALLOW_ENTRIES).stream()
-                .map(entry -> allowedOf(text(entry.key()).substring(ALLOW.length())))
-                .toList();
+    public CompletionStage<List<Allowed>> allowed() {
+        return store.prefix(StoreFamily.GREYLIST, utf8(ALLOW), MAX_ALLOW_ENTRIES).thenApply(Greylist::allowedOf);
+    }
+
+    private static List<Allowed> allowedOf(List<Store.KeyValue> entries) {
+        return entries.stream().map(entry -> allowedOf(text(entry.key()).substring(ALLOW.length()))).toList();
     }
 
     private static Allowed allowedOf(String key) {

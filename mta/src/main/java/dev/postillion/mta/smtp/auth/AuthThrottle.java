@@ -1,12 +1,10 @@
 package dev.postillion.mta.smtp.auth;
 
-import com.google.common.cache.CacheBuilder;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Slows password guessing down (issue 6, SPEC section 5). Every SMTP AUTH attempt is counted
@@ -26,7 +24,8 @@ import java.util.Map;
  * <p>Counts older than {@code lockout} are forgotten, and at most {@code MAX_COUNTS} clients and
  * accounts are remembered (the least recently counted go first). Held in memory on each node, as
  * Postfix's anvil(8) holds its counts: a cluster of n nodes lets a guesser n times the attempts.
- * Thread-safe; sessions of every event loop share it.
+ * Sessions of every event loop share it, and count without a lock ({@link AttemptCounts}): none
+ * waits for another.
  */
 public final class AuthThrottle {
 
@@ -53,23 +52,20 @@ public final class AuthThrottle {
     /** Clients, and accounts, remembered at most: a guesser with many addresses cannot fill the heap. */
     private static final int MAX_COUNTS = 100_000;
 
-    private record Attempts(int inARow, long lastMillis) {}
-
     private final Settings settings;
     private final Clock clock;
-    private final Map<String, Attempts> clients;
-    private final Map<String, Attempts> accounts;
+    private final AttemptCounts clients;
+    private final AttemptCounts accounts;
 
     public AuthThrottle(Settings settings, Clock clock) {
-        this.settings = settings;
-        this.clock = clock;
-        this.clients = counts();
-        this.accounts = counts();
+        this(settings, clock, MAX_COUNTS);
     }
 
-    /** Bounded by size; staleness is judged on the injected clock, so expiry is not left to the cache. */
-    private static Map<String, Attempts> counts() {
-        return CacheBuilder.newBuilder().maximumSize(MAX_COUNTS).<String, Attempts>build().asMap();
+    AuthThrottle(Settings settings, Clock clock, int maxCounts) {
+        this.settings = settings;
+        this.clock = clock;
+        this.clients = new AttemptCounts(maxCounts, settings.lockout());
+        this.accounts = new AttemptCounts(maxCounts, settings.lockout());
     }
 
     /**
@@ -79,27 +75,16 @@ public final class AuthThrottle {
      */
     public Admission admit(String client, String account) {
         long now = clock.millis();
-        boolean[] admitted = {false};
-        clients.compute(client, (key, old) -> {
-            if (locked(old, now)) {
-                return old;
-            }
-            admitted[0] = true;
-            return counted(old, now);
-        });
-        if (!admitted[0]) {
+        if (!clients.countBelow(client, now, settings.lockoutAfter())) {
             return new Admission(true, Duration.ZERO);
         }
-        Attempts before = accounts.get(accountKey(account));
-        int failuresOnAccount = before == null || stale(before, now) ? 0 : before.inARow();
-        count(accounts, accountKey(account), now);
+        int failuresOnAccount = accounts.count(accountKey(account), now);
         return new Admission(false, delayAfter(failuresOnAccount));
     }
 
     /** An admitted attempt failed: it stays counted; says how to answer it. */
     public Penalty failed(String client) {
-        Attempts attempts = clients.get(client);
-        int inARow = attempts == null ? 1 : attempts.inARow();
+        int inARow = Math.max(1, clients.current(client, clock.millis()));
         if (inARow >= settings.lockoutAfter()) {
             return new Penalty(Duration.ZERO, true);
         }
@@ -108,14 +93,21 @@ public final class AuthThrottle {
 
     /** An admitted attempt succeeded: the account's count is cleared, the client's attempt taken back. */
     public void succeeded(String client, String account) {
-        accounts.remove(accountKey(account));
-        takeBack(clients, client);
+        long now = clock.millis();
+        accounts.clear(accountKey(account), now);
+        clients.takeBack(client, now);
     }
 
     /** An admitted attempt could not be checked (the directory failed): it is no guess, on either count. */
     public void notChecked(String client, String account) {
-        takeBack(clients, client);
-        takeBack(accounts, accountKey(account));
+        long now = clock.millis();
+        clients.takeBack(client, now);
+        accounts.takeBack(accountKey(account), now);
+    }
+
+    /** How many clients and accounts are remembered now. */
+    int remembered() {
+        return clients.size() + accounts.size();
     }
 
     /** {@code failure-delay} doubled for each of {@code inARow} failures but the first, at most the maximum. */
@@ -125,27 +117,6 @@ public final class AuthThrottle {
         }
         long delay = settings.failureDelay().toMillis() << Math.min(inARow - 1, 20);
         return Duration.ofMillis(Math.min(delay, settings.maxFailureDelay().toMillis()));
-    }
-
-    private void count(Map<String, Attempts> counts, String key, long now) {
-        counts.compute(key, (k, old) -> counted(old, now));
-    }
-
-    private Attempts counted(Attempts old, long now) {
-        return old == null || stale(old, now) ? new Attempts(1, now) : new Attempts(old.inARow() + 1, now);
-    }
-
-    private static void takeBack(Map<String, Attempts> counts, String key) {
-        counts.computeIfPresent(key, (k, old) ->
-                old.inARow() <= 1 ? null : new Attempts(old.inARow() - 1, old.lastMillis()));
-    }
-
-    private boolean locked(Attempts attempts, long now) {
-        return attempts != null && attempts.inARow() >= settings.lockoutAfter() && !stale(attempts, now);
-    }
-
-    private boolean stale(Attempts attempts, long now) {
-        return now - attempts.lastMillis() > settings.lockout().toMillis();
     }
 
     /** One count per account, whatever the case of the key (the caller gives the address's key). */

@@ -5,15 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.postillion.core.MutableClock;
+import io.netty.channel.DefaultEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class AuthThrottleTest {
 
+    private static final AuthThrottle.Settings SETTINGS =
+            new AuthThrottle.Settings(Duration.ofSeconds(1), Duration.ofSeconds(5), 5, Duration.ofMinutes(15));
     private final MutableClock clock = new MutableClock(Instant.parse("2026-05-01T08:00:00Z"));
-    private final AuthThrottle throttle = new AuthThrottle(
-            new AuthThrottle.Settings(Duration.ofSeconds(1), Duration.ofSeconds(5), 5, Duration.ofMinutes(15)), clock);
+    private final AuthThrottle throttle = new AuthThrottle(SETTINGS, clock);
 
     /** Admits an attempt (it must be admitted) and fails it. */
     private AuthThrottle.Penalty fail(String client, String account) {
@@ -96,5 +104,61 @@ class AuthThrottleTest {
             throttle.notChecked("192.0.2.1", "anna@x.test");
         }
         assertEquals(new AuthThrottle.Admission(false, Duration.ZERO), throttle.admit("192.0.2.1", "anna@x.test"));
+    }
+
+    /**
+     * ARCHITECTURE rule 1: sessions of one client network count at the same moment on their event
+     * loops, and none waits for another (the tests' blocking-call detector fails a wait there, as
+     * it did on the lock of the bounded cache the counts were first kept in).
+     */
+    @Test
+    void sessionsCountingAtOnceOnTheirEventLoopsNeverWait() throws Exception {
+        EventLoopGroup loops = new DefaultEventLoopGroup(4);
+        try {
+            List<Future<?>> counting = new ArrayList<>();
+            for (EventExecutor loop : loops) {
+                counting.add(loop.submit(() -> {
+                    for (int i = 0; i < 20_000; i++) {
+                        String account = "user" + (i % 50) + "@x.test";
+                        assertFalse(throttle.admit("192.0.2.1", account).lockedOut());
+                        throttle.succeeded("192.0.2.1", account);
+                    }
+                }));
+            }
+            for (Future<?> loop : counting) {
+                assertTrue(loop.await(60, TimeUnit.SECONDS), "counting ended");
+                assertTrue(loop.isSuccess(), () -> "counting failed: " + loop.cause());
+            }
+        } finally {
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    @Test
+    void aGuesserWithManyNetworksAndAccountsCannotFillTheMemory() {
+        AuthThrottle bounded = new AuthThrottle(SETTINGS, clock, 100);
+        for (int i = 0; i < 10_000; i++) {
+            assertFalse(bounded.admit("10.0." + i / 256 + "." + i % 256, "user" + i + "@x.test").lockedOut());
+        }
+        assertTrue(bounded.remembered() <= 2 * 100, "clients and accounts remembered: " + bounded.remembered());
+    }
+
+    @Test
+    void whenTheMemoryIsFullTheLeastRecentlyCountedAreForgottenFirst() {
+        AuthThrottle bounded = new AuthThrottle(SETTINGS, clock, 100);
+        for (int i = 0; i < 99; i++) {
+            bounded.admit("10.0.0." + i, "anna@x.test");
+        }
+        clock.advance(Duration.ofMinutes(1));
+        for (int i = 0; i < 5; i++) {
+            assertFalse(bounded.admit("192.0.2.1", "anna@x.test").lockedOut());
+            bounded.failed("192.0.2.1");
+        }
+        clock.advance(Duration.ofMinutes(1));
+        for (int i = 0; i < 30; i++) {
+            bounded.admit("10.0.1." + i, "anna@x.test");
+        }
+        assertTrue(bounded.admit("192.0.2.1", "anna@x.test").lockedOut(),
+                "the guesser is still locked out; older counts made room");
     }
 }

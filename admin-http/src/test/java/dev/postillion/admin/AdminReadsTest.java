@@ -1,0 +1,215 @@
+package dev.postillion.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import com.typesafe.config.ConfigFactory;
+import dev.postillion.core.MutableClock;
+import dev.postillion.core.QueueIdGenerator;
+import dev.postillion.core.Store;
+import dev.postillion.core.StoreFamily;
+import dev.postillion.core.TestStores;
+import dev.postillion.mailbox.Directory;
+import dev.postillion.mailbox.MailboxContext;
+import dev.postillion.mailbox.Mailboxes;
+import dev.postillion.mailbox.PasswordHash;
+import dev.postillion.mailbox.srs.Srs;
+import dev.postillion.queue.QueueAdmin;
+import dev.postillion.queue.QueueManager;
+import dev.postillion.queue.Spool;
+import dev.postillion.queue.SpoolStore;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.blockhound.BlockingOperationError;
+
+/**
+ * The admin API's reads of the directory and of mailboxes answer when the store's reads complete:
+ * the routes run on the actor system's dispatcher, where the tests' blocking-call detector fails
+ * any wait (ARCHITECTURE rule 2), and a read that waited there answered 500 instead of these.
+ * A real store, directory and mailboxes, the API over HTTP; DKIM keys and greylisting, which the
+ * mta module holds, are not part of it.
+ */
+class AdminReadsTest {
+
+    private static final String TOKEN = "test-token";
+    private static final String CREATED = "2026-05-01T08:00:00Z";
+    private static final String DOMAIN = "{\"name\":\"example.test\",\"createdAt\":\"" + CREATED
+            + "\",\"catchAll\":null,\"maintenance\":false}";
+    private static final String ALIAS_DOMAIN = "{\"name\":\"example.net\",\"createdAt\":\"" + CREATED
+            + "\",\"aliasOf\":\"example.test\"}";
+    private static final String ANNA = "{\"address\":\"anna@example.test\",\"localPart\":\"anna\","
+            + "\"domain\":\"example.test\",\"type\":\"mailbox\",\"disabled\":false,\"aliases\":[],\"redirect\":null,"
+            + "\"backupCopy\":null,\"timeZone\":\"UTC\",\"activeResponder\":null,\"createdAt\":\"" + CREATED + "\"}";
+
+    @TempDir static Path dataDir;
+    private static ActorTestKit testKit;
+    private static Store store;
+    private static Directory directory;
+    private static ServerBinding binding;
+    private static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        testKit = ActorTestKit.create("admin", ConfigFactory.parseString("""
+                pekko.loglevel = WARNING
+                pekko.actor.provider = cluster
+                pekko.remote.artery.canonical.hostname = 127.0.0.1
+                pekko.remote.artery.canonical.port = 0
+                """).withFallback(ConfigFactory.load()));
+        ActorSystem<Void> system = testKit.system();
+        Cluster cluster = Cluster.get(system);
+        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+        MutableClock clock = new MutableClock(Instant.parse(CREATED));
+        store = TestStores.open(dataDir);
+        directory = new Directory(store, clock, new Directory.Settings(8, new PasswordHash.Cost(64, 1, 1), 50, 20,
+                50, Duration.ofHours(24), 1000));
+        SpoolStore spoolStore = new SpoolStore(store);
+        ActorRef<QueueManager.Command> queueManager = testKit.<QueueManager.Command>createTestProbe().getRef();
+        Spool spool = new Spool(spoolStore, new QueueIdGenerator(clock),
+                CompletableFuture.completedFuture(queueManager));
+        Srs srs = new Srs(List.of("secret".getBytes(StandardCharsets.UTF_8)), clock, Duration.ofDays(21),
+                directory::hosts);
+        Mailboxes mailboxes = Mailboxes.start(system, new MailboxContext(store, clock, directory, spool, srs, "mx.test",
+                new Mailboxes.Settings(Duration.ofSeconds(5), Duration.ofDays(30), 50, Duration.ofDays(7))));
+        QueueAdmin queue = new QueueAdmin(spoolStore, queueManager, system.scheduler(), Duration.ofSeconds(5));
+        AdminRoutes routes = new AdminRoutes(TOKEN, directory, mailboxes, queue, null, new NoDkimKeys(), () -> true,
+                Map::of, () -> "");
+        binding = AdminServer.start(system, "127.0.0.1", 0, routes).toCompletableFuture().join();
+
+        assertEquals(201, post("/api/v1/domains", "{\"name\":\"example.test\"}").statusCode());
+        assertEquals(201, post("/api/v1/domains/example.test/aliases-domains", "{\"name\":\"example.net\"}")
+                .statusCode());
+        assertEquals(201, post("/api/v1/domains/example.test/addresses",
+                "{\"localPart\":\"anna\",\"password\":\"secret-password\"}").statusCode());
+    }
+
+    @AfterAll
+    static void stop() {
+        binding.unbind().toCompletableFuture().join();
+        testKit.shutdownTestKit();
+        directory.close();
+        store.close();
+    }
+
+    /** Otherwise the other tests here prove nothing: a wait on the routes' dispatcher fails. */
+    @Test
+    void theBlockingCallDetectorWatchesTheDispatcherOfTheRoutes() throws Exception {
+        CompletableFuture<Throwable> waited = new CompletableFuture<>();
+        testKit.system().executionContext().execute(() -> {
+            try {
+                store.readBlocking(StoreFamily.DIRECTORY, "domain/example.test".getBytes(StandardCharsets.UTF_8));
+                waited.complete(null);
+            } catch (Throwable failure) {
+                waited.complete(failure);
+            }
+        });
+        assertInstanceOf(BlockingOperationError.class, waited.get(30, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void domainListings() throws Exception {
+        assertAnswer(200, "[" + ALIAS_DOMAIN + "," + DOMAIN + "]", get("/api/v1/domains"));
+        assertAnswer(200, DOMAIN, get("/api/v1/domains/example.test"));
+        assertAnswer(200, "[" + ALIAS_DOMAIN + "]", get("/api/v1/domains/example.test/aliases-domains"));
+        assertAnswer(400, "{\"error\":\"example.net is itself an alias domain\"}",
+                get("/api/v1/domains/example.net/aliases-domains"));
+        assertAnswer(404, "{\"error\":\"no domain nowhere.test\"}", get("/api/v1/domains/nowhere.test"));
+        assertAnswer(200, "[" + ANNA + "]", get("/api/v1/domains/example.test/addresses"));
+        assertAnswer(400, "{\"error\":\"example.net is an alias domain of example.test; manage addresses there\"}",
+                get("/api/v1/domains/example.net/addresses"));
+        assertAnswer(200, "local part,password,redirect target,keep flag\r\nanna,,,\r\n",
+                get("/api/v1/domains/example.test/addresses/export"));
+        assertAnswer(404, "{\"error\":\"no DKIM keys for example.test; POST /api/v1/domains/example.test/dkim"
+                + " generates them\"}", get("/api/v1/domains/example.net/dkim"));
+    }
+
+    @Test
+    void addressReads() throws Exception {
+        assertAnswer(200, ANNA, get("/api/v1/addresses/anna@example.test"));
+        assertAnswer(200, "[]", get("/api/v1/addresses/anna@example.test/aliases"));
+        assertAnswer(200, "{\"allow\":[],\"block\":[],\"blocked\":\"spam\",\"warnings\":[]}",
+                get("/api/v1/addresses/anna@example.test/lists"));
+        assertAnswer(200, "[]", get("/api/v1/addresses/anna@example.test/responders"));
+        assertAnswer(404, "{\"error\":\"anna@example.test has no redirect\"}",
+                get("/api/v1/addresses/anna@example.test/redirect"));
+        assertAnswer(404, "{\"error\":\"no address nobody@example.test\"}",
+                get("/api/v1/addresses/nobody@example.test"));
+    }
+
+    @Test
+    void mailboxReads() throws Exception {
+        assertAnswer(200, "[]", get("/api/v1/mailboxes/anna@example.test/messages"));
+        assertAnswer(404, "{\"error\":\"no message with uid 1 in anna@example.test\"}",
+                get("/api/v1/mailboxes/anna@example.test/messages/1/raw"));
+        assertAnswer(404, "{\"error\":\"no mailbox nobody@example.test\"}",
+                get("/api/v1/mailboxes/nobody@example.test/messages"));
+        assertAnswer(400, "{\"error\":\"parameter 'limit' must not be negative\"}",
+                get("/api/v1/mailboxes/anna@example.test/messages?limit=-1"));
+    }
+
+    private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+        return http.send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + binding.localAddress().getPort() + path))
+                .header("Authorization", "Bearer " + TOKEN);
+    }
+
+    private static void assertAnswer(int status, String body, HttpResponse<String> response) {
+        assertEquals(body, response.body(), response.uri().toString());
+        assertEquals(status, response.statusCode(), response.uri().toString());
+    }
+
+    /** A node without DKIM keys: the routes' reads of the directory are what this test is about. */
+    private static final class NoDkimKeys implements DkimAdmin {
+
+        @Override
+        public CompletionStage<Optional<DomainRecords>> records(String domain) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+
+        @Override
+        public CompletionStage<Generation> generate(String domain, boolean rotate) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException("no keys in this test"));
+        }
+
+        @Override
+        public CompletionStage<Optional<DomainRecords>> activate(String domain) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+
+        @Override
+        public CompletionStage<Void> forget(String domain) {
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+}
