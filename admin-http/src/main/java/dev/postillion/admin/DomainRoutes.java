@@ -2,8 +2,8 @@ package dev.postillion.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.postillion.core.EmailAddress;
-import dev.postillion.core.proto.AddressType;
-import dev.postillion.core.proto.DomainRecord;
+import dev.postillion.mailbox.proto.AddressType;
+import dev.postillion.mailbox.proto.DomainRecord;
 import dev.postillion.mailbox.AddressCsv;
 import dev.postillion.mailbox.Directory;
 import dev.postillion.mailbox.AddressImport.Outcome;

@@ -2,8 +2,8 @@ package dev.postillion.admin;
 
 import dev.postillion.core.AddressSyntaxException;
 import dev.postillion.core.EmailAddress;
-import dev.postillion.core.proto.DomainRecord;
-import dev.postillion.core.proto.StoredMessage;
+import dev.postillion.mailbox.proto.DomainRecord;
+import dev.postillion.mailbox.proto.StoredMessage;
 import dev.postillion.mailbox.Directory;
 import dev.postillion.mailbox.Mailboxes;
 import java.time.Instant;

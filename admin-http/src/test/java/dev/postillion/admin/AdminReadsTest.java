@@ -1,5 +1,7 @@
 package dev.postillion.admin;
 
+import dev.postillion.queue.SpoolFamilies;
+import dev.postillion.mailbox.MailboxFamilies;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
@@ -7,7 +9,6 @@ import com.typesafe.config.ConfigFactory;
 import dev.postillion.core.MutableClock;
 import dev.postillion.core.QueueIdGenerator;
 import dev.postillion.core.Store;
-import dev.postillion.core.StoreFamily;
 import dev.postillion.core.TestStores;
 import dev.postillion.mailbox.Directory;
 import dev.postillion.mailbox.MailboxContext;
@@ -83,7 +84,7 @@ class AdminReadsTest {
         Cluster cluster = Cluster.get(system);
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
         MutableClock clock = new MutableClock(Instant.parse(CREATED));
-        store = TestStores.open(dataDir);
+        store = TestStores.open(dataDir, MailboxFamilies.ALL, SpoolFamilies.ALL);
         directory = new Directory(store, clock, new Directory.Settings(8, new PasswordHash.Cost(64, 1, 1), 50, 20,
                 50, Duration.ofHours(24), 1000));
         SpoolStore spoolStore = new SpoolStore(store);
@@ -120,7 +121,7 @@ class AdminReadsTest {
         CompletableFuture<Throwable> waited = new CompletableFuture<>();
         testKit.system().executionContext().execute(() -> {
             try {
-                store.readBlocking(StoreFamily.DIRECTORY, "domain/example.test".getBytes(StandardCharsets.UTF_8));
+                store.readBlocking(MailboxFamilies.DIRECTORY, "domain/example.test".getBytes(StandardCharsets.UTF_8));
                 waited.complete(null);
             } catch (Throwable failure) {
                 waited.complete(failure);

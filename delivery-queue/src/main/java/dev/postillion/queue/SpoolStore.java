@@ -7,7 +7,6 @@ import dev.postillion.core.Store;
 import dev.postillion.core.Store.Durability;
 import dev.postillion.core.StoreBatch;
 import dev.postillion.core.StoreException;
-import dev.postillion.core.StoreFamily;
 import dev.postillion.queue.proto.EnvelopeRecord;
 import dev.postillion.queue.proto.MessageState;
 import dev.postillion.queue.proto.RecipientState;
@@ -110,13 +109,13 @@ public class SpoolStore {
      * message's commit will be (see above).
      */
     public CompletionStage<Void> writePiece(QueueId id, int index, byte[] piece) {
-        return store.commit(new StoreBatch().put(StoreFamily.QUEUE_CONTENT_PIECES, pieceKey(id, index), piece),
+        return store.commit(new StoreBatch().put(SpoolFamilies.CONTENT_PIECES, pieceKey(id, index), piece),
                 Durability.BUFFERED);
     }
 
     /** Piece {@code index} of a message's content, if the store has it. */
     public CompletionStage<Optional<byte[]>> piece(QueueId id, int index) {
-        return store.read(StoreFamily.QUEUE_CONTENT_PIECES, pieceKey(id, index));
+        return store.read(SpoolFamilies.CONTENT_PIECES, pieceKey(id, index));
     }
 
     /** Deletes the first {@code count} pieces of a message that is not spooled after all. */
@@ -135,7 +134,7 @@ public class SpoolStore {
     public CompletionStage<Integer> discardOrphanPieces() {
         byte[] end = new byte[QueueId.BYTES + Integer.BYTES + 1];
         Arrays.fill(end, (byte) 0xFF);
-        return store.keys(StoreFamily.QUEUE_CONTENT_PIECES, EMPTY, end, PIECES_LIMIT).thenCompose(keys -> {
+        return store.keys(SpoolFamilies.CONTENT_PIECES, EMPTY, end, PIECES_LIMIT).thenCompose(keys -> {
             Map<QueueId, List<byte[]>> byMessage = new HashMap<>();
             for (byte[] key : keys) {
                 byMessage.computeIfAbsent(QueueId.fromBytes(key, 0), id -> new ArrayList<>()).add(key);
@@ -147,13 +146,13 @@ public class SpoolStore {
     private CompletionStage<Integer> discardOrphans(Map<QueueId, List<byte[]>> byMessage) {
         List<CompletableFuture<Integer>> checks = new ArrayList<>();
         for (Map.Entry<QueueId, List<byte[]>> message : byMessage.entrySet()) {
-            checks.add(store.read(StoreFamily.QUEUE_ENVELOPES, message.getKey().bytes())
+            checks.add(store.read(SpoolFamilies.ENVELOPES, message.getKey().bytes())
                     .thenCompose(envelope -> {
                         if (envelope.isPresent()) {
                             return CompletableFuture.completedFuture(0);
                         }
                         StoreBatch batch = new StoreBatch();
-                        message.getValue().forEach(key -> batch.delete(StoreFamily.QUEUE_CONTENT_PIECES, key));
+                        message.getValue().forEach(key -> batch.delete(SpoolFamilies.CONTENT_PIECES, key));
                         return store.commit(batch, Durability.BUFFERED).thenApply(done -> message.getValue().size());
                     }).toCompletableFuture());
         }
@@ -180,9 +179,9 @@ public class SpoolStore {
      */
     public CompletionStage<byte[]> content(QueueId id) {
         byte[] end = pieceKey(id, -1);
-        CompletionStage<List<Store.KeyValue>> pieces = store.range(StoreFamily.QUEUE_CONTENT_PIECES, pieceKey(id, 0),
+        CompletionStage<List<Store.KeyValue>> pieces = store.range(SpoolFamilies.CONTENT_PIECES, pieceKey(id, 0),
                 Arrays.copyOf(end, end.length + 1), PIECES_LIMIT);
-        return store.read(StoreFamily.QUEUE_MESSAGES, id.bytes()).thenCombine(pieces, (head, parts) ->
+        return store.read(SpoolFamilies.MESSAGES, id.bytes()).thenCombine(pieces, (head, parts) ->
                 head.map(h -> parts.isEmpty() ? h : joined(h, parts)).orElse(null));
     }
 
@@ -202,7 +201,7 @@ public class SpoolStore {
 
     /** The message's envelope and states: null if the spool no longer holds it. */
     public CompletionStage<QueuedMessage> message(QueueId id) {
-        return store.read(StoreFamily.QUEUE_ENVELOPES, id.bytes())
+        return store.read(SpoolFamilies.ENVELOPES, id.bytes())
                 .thenCompose(envelope -> envelope.isEmpty() ? CompletableFuture.completedFuture(null)
                         : load(id, envelope.get()));
     }
@@ -232,7 +231,7 @@ public class SpoolStore {
         byte[] from = after == null ? EMPTY : successor(after.bytes());
         byte[] to = new byte[QueueId.BYTES + 1];
         Arrays.fill(to, (byte) 0xFF);
-        return store.range(StoreFamily.QUEUE_ENVELOPES, from, to, limit).thenCompose(envelopes -> {
+        return store.range(SpoolFamilies.ENVELOPES, from, to, limit).thenCompose(envelopes -> {
             List<CompletableFuture<QueuedMessage>> page = envelopes.stream()
                     .map(entry -> load(QueueId.fromBytes(entry.key(), 0), entry.value()).toCompletableFuture())
                     .toList();
@@ -242,7 +241,7 @@ public class SpoolStore {
     }
 
     private CompletionStage<List<Due>> schedule(byte[] from, byte[] to, int limit) {
-        return store.range(StoreFamily.QUEUE_SCHEDULE, from, to, limit).thenApply(read -> {
+        return store.range(SpoolFamilies.SCHEDULE, from, to, limit).thenApply(read -> {
             List<Due> entries = new ArrayList<>();
             for (Store.KeyValue entry : read) {
                 ByteBuffer key = ByteBuffer.wrap(entry.key());
@@ -254,8 +253,8 @@ public class SpoolStore {
 
     /** The message's states, read beside its envelope (which the caller has read). */
     private CompletionStage<QueuedMessage> load(QueueId id, byte[] envelopeBytes) {
-        CompletionStage<Optional<byte[]>> state = store.read(StoreFamily.QUEUE_STATE, id.bytes());
-        CompletionStage<List<Store.KeyValue>> recipients = store.range(StoreFamily.QUEUE_RECIPIENTS,
+        CompletionStage<Optional<byte[]>> state = store.read(SpoolFamilies.STATE, id.bytes());
+        CompletionStage<List<Store.KeyValue>> recipients = store.range(SpoolFamilies.RECIPIENTS,
                 recipientKey(id, 0), recipientKey(id, 0xFFFF), 0x10000);
         return state.thenCombine(recipients, (stateBytes, recipientStates) -> {
             try {
@@ -294,7 +293,7 @@ public class SpoolStore {
 
     private static void deletePieces(StoreBatch batch, QueueId id, int count) {
         for (int i = 0; i < count; i++) {
-            batch.delete(StoreFamily.QUEUE_CONTENT_PIECES, pieceKey(id, i));
+            batch.delete(SpoolFamilies.CONTENT_PIECES, pieceKey(id, i));
         }
     }
 
@@ -321,39 +320,39 @@ public class SpoolStore {
          * store, then {@code last}, written now.
          */
         Change spool(QueueId id, Envelope envelope, byte[] head, int written, byte[] last) {
-            batch.put(StoreFamily.QUEUE_CONTENT_PIECES, pieceKey(id, written), last);
+            batch.put(SpoolFamilies.CONTENT_PIECES, pieceKey(id, written), last);
             return spool(id, EnvelopeRecords.toRecord(envelope).toBuilder().setContentPieces(written + 1).build(), head);
         }
 
         private Change spool(QueueId id, EnvelopeRecord envelope, byte[] content) {
             byte[] key = id.bytes();
-            batch.put(StoreFamily.QUEUE_ENVELOPES, key, envelope.toByteArray())
-                    .put(StoreFamily.QUEUE_MESSAGES, key, content)
-                    .put(StoreFamily.QUEUE_SCHEDULE, scheduleKey(envelope.getArrivalEpochMillis(), id), EMPTY);
+            batch.put(SpoolFamilies.ENVELOPES, key, envelope.toByteArray())
+                    .put(SpoolFamilies.MESSAGES, key, content)
+                    .put(SpoolFamilies.SCHEDULE, scheduleKey(envelope.getArrivalEpochMillis(), id), EMPTY);
             for (int i = 0; i < envelope.getRecipientsCount(); i++) {
-                batch.put(StoreFamily.QUEUE_RECIPIENTS, recipientKey(id, i), PENDING);
+                batch.put(SpoolFamilies.RECIPIENTS, recipientKey(id, i), PENDING);
             }
             return this;
         }
 
         public Change recipient(QueueId id, int index, RecipientState state) {
-            batch.put(StoreFamily.QUEUE_RECIPIENTS, recipientKey(id, index), state.toByteArray());
+            batch.put(SpoolFamilies.RECIPIENTS, recipientKey(id, index), state.toByteArray());
             return this;
         }
 
         /** The message's queue state; its schedule entry is moved with {@link #schedule}. */
         public Change state(QueueId id, MessageState state) {
-            batch.put(StoreFamily.QUEUE_STATE, id.bytes(), state.toByteArray());
+            batch.put(SpoolFamilies.STATE, id.bytes(), state.toByteArray());
             return this;
         }
 
         public Change schedule(QueueId id, long due) {
-            batch.put(StoreFamily.QUEUE_SCHEDULE, scheduleKey(due, id), EMPTY);
+            batch.put(SpoolFamilies.SCHEDULE, scheduleKey(due, id), EMPTY);
             return this;
         }
 
         public Change unschedule(QueueId id, long due) {
-            batch.delete(StoreFamily.QUEUE_SCHEDULE, scheduleKey(due, id));
+            batch.delete(SpoolFamilies.SCHEDULE, scheduleKey(due, id));
             return this;
         }
 
@@ -364,13 +363,13 @@ public class SpoolStore {
         public Change remove(QueuedMessage message) {
             QueueId id = message.id();
             byte[] key = id.bytes();
-            batch.delete(StoreFamily.QUEUE_ENVELOPES, key)
-                    .delete(StoreFamily.QUEUE_MESSAGES, key)
-                    .delete(StoreFamily.QUEUE_STATE, key)
-                    .delete(StoreFamily.QUEUE_SCHEDULE, scheduleKey(message.due(), id));
+            batch.delete(SpoolFamilies.ENVELOPES, key)
+                    .delete(SpoolFamilies.MESSAGES, key)
+                    .delete(SpoolFamilies.STATE, key)
+                    .delete(SpoolFamilies.SCHEDULE, scheduleKey(message.due(), id));
             deletePieces(batch, id, message.contentPieces());
             for (int i = 0; i < message.envelope().recipients().size(); i++) {
-                batch.delete(StoreFamily.QUEUE_RECIPIENTS, recipientKey(id, i));
+                batch.delete(SpoolFamilies.RECIPIENTS, recipientKey(id, i));
             }
             return this;
         }

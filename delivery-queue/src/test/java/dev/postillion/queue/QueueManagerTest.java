@@ -60,7 +60,7 @@ class QueueManagerTest {
 
     @BeforeEach
     void start() {
-        store = TestStores.open(directory);
+        store = TestStores.open(directory, SpoolFamilies.ALL);
         spoolStore = new FailingSpoolStore(store);
         startQueueManager(SCHEDULE, 256);
     }

@@ -14,7 +14,6 @@ import dev.postillion.queue.proto.MessageState;
 import dev.postillion.queue.proto.RecipientState;
 import dev.postillion.queue.SpoolStore.Due;
 import dev.postillion.queue.SpoolStore.QueuedMessage;
-import dev.postillion.core.StoreFamily;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -40,7 +39,7 @@ class SpoolStoreTest {
 
     @BeforeEach
     void open() {
-        store = TestStores.open(directory);
+        store = TestStores.open(directory, SpoolFamilies.ALL);
         spool = new SpoolStore(store);
     }
 
@@ -64,7 +63,7 @@ class SpoolStoreTest {
     void acceptIsDurableAcrossRestart() {
         accept(ID);
         store.close();
-        store = TestStores.open(directory);
+        store = TestStores.open(directory, SpoolFamilies.ALL);
         spool = new SpoolStore(store);
         assertEquals(List.of(0, 1, 2), spool.message(ID).toCompletableFuture().join().pending());
         assertEquals(List.of(new Due(ARRIVAL, ID)), spool.due(null, true, ARRIVAL, 10).toCompletableFuture().join());
@@ -165,7 +164,7 @@ class SpoolStoreTest {
     private List<byte[]> pieceKeys() {
         byte[] end = new byte[32];
         Arrays.fill(end, (byte) 0xFF);
-        return store.keys(StoreFamily.QUEUE_CONTENT_PIECES, new byte[0], end, 1000).toCompletableFuture().join();
+        return store.keys(SpoolFamilies.CONTENT_PIECES, new byte[0], end, 1000).toCompletableFuture().join();
     }
 
     @Test

@@ -1,9 +1,12 @@
 package dev.postillion.core;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +32,7 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.LRUCache;
+import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -79,7 +83,8 @@ public final class Store implements AutoCloseable {
     private final DBOptions dbOptions;
     private final List<ColumnFamilyOptions> familyOptions;
     private final LRUCache blockCache;
-    private final Map<StoreFamily, ColumnFamilyHandle> families = new EnumMap<>(StoreFamily.class);
+    /** The declared families' handles, by name. */
+    private final Map<String, ColumnFamilyHandle> families;
     private final List<ColumnFamilyHandle> allHandles;
     /**
      * Batches for the committer. Lock-free on both sides, as is the readers' pool: an event loop
@@ -99,16 +104,13 @@ public final class Store implements AutoCloseable {
     }
 
     private Store(RocksDB db, DBOptions dbOptions, List<ColumnFamilyOptions> familyOptions, LRUCache blockCache,
-            List<ColumnFamilyHandle> handles, int readThreads) {
+            List<ColumnFamilyHandle> handles, Map<String, ColumnFamilyHandle> families, int readThreads) {
         this.db = db;
         this.dbOptions = dbOptions;
         this.familyOptions = familyOptions;
         this.blockCache = blockCache;
         this.allHandles = handles;
-        StoreFamily[] kinds = StoreFamily.values();
-        for (int i = 0; i < kinds.length; i++) {
-            families.put(kinds[i], handles.get(i + 1)); // handle 0 is RocksDB's "default"
-        }
+        this.families = families;
         this.committer = new Thread(this::commitLoop, "store-committer");
         this.committer.setDaemon(true);
         this.committer.start();
@@ -121,8 +123,12 @@ public final class Store implements AutoCloseable {
         }, null, false);
     }
 
-    /** Opens (creating if needed) the store under {@code directory}. */
-    public static Store open(Path directory, StoreSettings settings) {
+    /**
+     * Opens (creating if needed) the store under {@code directory} with the column families the
+     * node's modules declare. Families on disk that none declares any more are opened too (RocksDB
+     * opens all or none), but cannot be used.
+     */
+    public static Store open(Path directory, StoreSettings settings, Collection<StoreFamily> declared) {
         try {
             PrivateDirectory.create(directory);
             LRUCache cache = new LRUCache(settings.blockCacheBytes());
@@ -136,7 +142,8 @@ public final class Store implements AutoCloseable {
             ColumnFamilyOptions defaultOptions = tableOptions(new ColumnFamilyOptions(), cache);
             familyOptions.add(defaultOptions);
             descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, defaultOptions));
-            for (StoreFamily family : StoreFamily.values()) {
+            List<String> names = new ArrayList<>();
+            for (StoreFamily family : declared) {
                 ColumnFamilyOptions cf = tableOptions(new ColumnFamilyOptions(), cache);
                 if (family.keepsBlobs()) {
                     // Message bodies: values stay out of the LSM tree, so compaction does not rewrite them.
@@ -144,14 +151,41 @@ public final class Store implements AutoCloseable {
                 }
                 familyOptions.add(cf);
                 descriptors.add(new ColumnFamilyDescriptor(family.nameBytes(), cf));
+                names.add(family.name());
+            }
+            for (String undeclared : undeclared(directory, names)) {
+                ColumnFamilyOptions cf = tableOptions(new ColumnFamilyOptions(), cache);
+                familyOptions.add(cf);
+                descriptors.add(new ColumnFamilyDescriptor(undeclared.getBytes(StandardCharsets.UTF_8), cf));
             }
             List<ColumnFamilyHandle> handles = new ArrayList<>();
             RocksDB db = RocksDB.open(options, directory.toString(), descriptors, handles);
+            Map<String, ColumnFamilyHandle> byName = new HashMap<>();
+            for (int i = 0; i < names.size(); i++) {
+                byName.put(names.get(i), handles.get(i + 1)); // handle 0 is RocksDB's "default"
+            }
             log.info("Store open at {}", directory.toAbsolutePath());
-            return new Store(db, options, familyOptions, cache, handles, settings.readThreads());
+            return new Store(db, options, familyOptions, cache, handles, byName, settings.readThreads());
         } catch (RocksDBException | java.io.IOException e) {
             throw new StoreException("cannot open store at " + directory + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Families in the store on disk, other than RocksDB's default, that are not {@code declared}. */
+    private static List<String> undeclared(Path directory, List<String> declared) throws RocksDBException {
+        if (!Files.exists(directory.resolve("CURRENT"))) {
+            return List.of(); // a new store
+        }
+        List<String> found = new ArrayList<>();
+        try (Options options = new Options()) {
+            for (byte[] name : RocksDB.listColumnFamilies(options, directory.toString())) {
+                String family = new String(name, StandardCharsets.UTF_8);
+                if (!Arrays.equals(name, RocksDB.DEFAULT_COLUMN_FAMILY) && !declared.contains(family)) {
+                    found.add(family);
+                }
+            }
+        }
+        return found;
     }
 
     private static ColumnFamilyOptions tableOptions(ColumnFamilyOptions options, LRUCache cache) {
@@ -165,6 +199,11 @@ public final class Store implements AutoCloseable {
     /** Queues the batch for the committer; completes once written with the given durability. */
     public CompletionStage<Void> commit(StoreBatch batch, Durability durability) {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            batch.operations().forEach(op -> handle(op.family())); // refused here, not with the batches beside it
+        } catch (StoreException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         openLock.readLock().lock();
         try {
             if (closed) {
@@ -183,7 +222,7 @@ public final class Store implements AutoCloseable {
     public CompletionStage<Optional<byte[]>> read(StoreFamily family, byte[] key) {
         return onReader(() -> {
             try {
-                return Optional.ofNullable(db.get(families.get(family), key));
+                return Optional.ofNullable(db.get(handle(family), key));
             } catch (RocksDBException e) {
                 throw new StoreException("read failed: " + e.getMessage(), e);
             }
@@ -261,7 +300,7 @@ public final class Store implements AutoCloseable {
         // (tombstones) beyond it, which a queue's index accumulates.
         try (Slice upper = new Slice(to);
                 ReadOptions options = new ReadOptions().setIterateUpperBound(upper);
-                RocksIterator it = db.newIterator(families.get(family), options)) {
+                RocksIterator it = db.newIterator(handle(family), options)) {
             List<KeyValue> result = new ArrayList<>();
             for (it.seek(from); it.isValid() && result.size() < limit; it.next()) {
                 byte[] key = it.key();
@@ -350,13 +389,21 @@ public final class Store implements AutoCloseable {
         group.clear();
     }
 
+    private ColumnFamilyHandle handle(StoreFamily family) {
+        ColumnFamilyHandle handle = families.get(family.name());
+        if (handle == null) {
+            throw new StoreException("column family " + family.name() + " was not declared when the store was opened");
+        }
+        return handle;
+    }
+
     private void apply(WriteBatch batch, StoreBatch.Operation op) throws RocksDBException {
         if (op instanceof StoreBatch.Put put) {
-            batch.put(families.get(put.family()), put.key(), put.value());
+            batch.put(handle(put.family()), put.key(), put.value());
         } else if (op instanceof StoreBatch.Delete delete) {
-            batch.delete(families.get(delete.family()), delete.key());
+            batch.delete(handle(delete.family()), delete.key());
         } else if (op instanceof StoreBatch.DeleteRange range) {
-            batch.deleteRange(families.get(range.family()), range.from(), range.to());
+            batch.deleteRange(handle(range.family()), range.from(), range.to());
         }
     }
 

@@ -9,7 +9,9 @@ import java.util.List;
  */
 public final class StoreBatch {
 
-    sealed interface Operation {}
+    sealed interface Operation {
+        StoreFamily family();
+    }
 
     record Put(StoreFamily family, byte[] key, byte[] value) implements Operation {}
 

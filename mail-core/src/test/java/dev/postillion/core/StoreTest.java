@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -33,7 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class StoreTest {
 
-    private static final StoreFamily FAMILY = StoreFamily.DIRECTORY;
+    private static final StoreFamily FAMILY = new StoreFamily("records", false);
+    private static final StoreFamily INDEX = new StoreFamily("index", false);
+    private static final StoreFamily CONTENT = new StoreFamily("content", true);
+    private static final List<StoreFamily> FAMILIES = List.of(FAMILY, INDEX, CONTENT);
     private static final Duration DEADLINE = Duration.ofSeconds(30);
 
     @TempDir Path directory;
@@ -41,7 +45,7 @@ class StoreTest {
 
     @BeforeEach
     void open() {
-        store = TestStores.open(directory);
+        store = TestStores.open(directory, FAMILIES);
     }
 
     @AfterEach
@@ -68,9 +72,9 @@ class StoreTest {
 
     @Test
     void familiesAreSeparateKeySpaces() {
-        commit(new StoreBatch().put(StoreFamily.MAILBOX_INDEX, key("a"), value("index")));
-        assertNull(read(StoreFamily.MAILBOX_CONTENT, key("a")));
-        assertArrayEquals(value("index"), read(StoreFamily.MAILBOX_INDEX, key("a")));
+        commit(new StoreBatch().put(INDEX, key("a"), value("index")));
+        assertNull(read(CONTENT, key("a")));
+        assertArrayEquals(value("index"), read(INDEX, key("a")));
     }
 
     @Test
@@ -123,9 +127,23 @@ class StoreTest {
         store.commit(new StoreBatch().put(FAMILY, key("buffered"), value("b")), Durability.BUFFERED)
                 .toCompletableFuture().join();
         store.close();
-        store = TestStores.open(directory);
+        store = TestStores.open(directory, FAMILIES);
         assertArrayEquals(value("kept"), read(FAMILY, key("kept")));
         assertArrayEquals(value("b"), read(FAMILY, key("buffered")));
+    }
+
+    @Test
+    void aFamilyNoLongerDeclaredStaysOnDiskAndCannotBeUsed() {
+        commit(new StoreBatch().put(INDEX, key("a"), value("index")).put(FAMILY, key("a"), value("record")));
+        store.close();
+        store = TestStores.open(directory, List.of(FAMILY));
+        assertArrayEquals(value("record"), read(FAMILY, key("a")));
+        CompletionException undeclared = assertThrows(CompletionException.class, () -> read(INDEX, key("a")));
+        assertEquals("column family index was not declared when the store was opened",
+                undeclared.getCause().getMessage());
+        store.close();
+        store = TestStores.open(directory, FAMILIES);
+        assertArrayEquals(value("index"), read(INDEX, key("a")), "the family's records were lost");
     }
 
     @Test
@@ -193,7 +211,7 @@ class StoreTest {
         }
         store.close();
         CompletableFuture.allOf(commits.toArray(CompletableFuture[]::new)).join();
-        store = TestStores.open(directory);
+        store = TestStores.open(directory, FAMILIES);
         assertEquals(200, join(store.prefix(FAMILY, key("queued-"), 1000)).size());
     }
 

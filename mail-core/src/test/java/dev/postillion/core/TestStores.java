@@ -1,6 +1,8 @@
 package dev.postillion.core;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collection;
 
 /** Opens a small real {@link Store} in a test's temporary directory. */
 public final class TestStores {
@@ -9,7 +11,9 @@ public final class TestStores {
 
     private TestStores() {}
 
-    public static Store open(Path directory) {
-        return Store.open(directory, SMALL);
+    /** @param families those of the modules whose records the test keeps */
+    @SafeVarargs
+    public static Store open(Path directory, Collection<StoreFamily>... families) {
+        return Store.open(directory, SMALL, Arrays.stream(families).flatMap(Collection::stream).toList());
     }
 }

@@ -1,6 +1,6 @@
 package dev.postillion.mailbox;
 
-import dev.postillion.core.proto.AddressRecord;
+import dev.postillion.mailbox.proto.AddressRecord;
 import dev.postillion.mailbox.AddressImport.Line;
 import dev.postillion.mailbox.AddressImport.Outcome;
 import java.util.ArrayList;

@@ -5,11 +5,10 @@ import static dev.postillion.mailbox.DirectoryStore.await;
 
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.StoreBatch;
-import dev.postillion.core.StoreFamily;
-import dev.postillion.core.proto.AddressRecord;
-import dev.postillion.core.proto.AddressType;
-import dev.postillion.core.proto.DomainRecord;
-import dev.postillion.core.proto.ImportWindow;
+import dev.postillion.mailbox.proto.AddressRecord;
+import dev.postillion.mailbox.proto.AddressType;
+import dev.postillion.mailbox.proto.DomainRecord;
+import dev.postillion.mailbox.proto.ImportWindow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -150,12 +149,12 @@ public final class AddressImport {
             if (refusals.get(i).isEmpty()) {
                 pending.add(lines.get(i).localPart().toLowerCase(Locale.ROOT));
                 AddressRecord address = address(primary.getName(), lines.get(i), hashes.get(i).orElseThrow(), pending);
-                batch.put(StoreFamily.DIRECTORY,
+                batch.put(MailboxFamilies.DIRECTORY,
                         DirectoryStore.addressKey(address.getDomain(), address.getLocalPart()), address.toByteArray());
                 counted.addCreatedEpochMillis(now);
             }
         }
-        batch.put(StoreFamily.DIRECTORY, DirectoryStore.importKey(primary.getName()), counted.build().toByteArray());
+        batch.put(MailboxFamilies.DIRECTORY, DirectoryStore.importKey(primary.getName()), counted.build().toByteArray());
         records.commit(batch);
         return checked.result(lines, false);
     }

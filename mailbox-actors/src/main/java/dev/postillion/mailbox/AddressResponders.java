@@ -5,8 +5,8 @@ import static dev.postillion.mailbox.DirectoryException.notFound;
 import static dev.postillion.mailbox.DirectoryStore.await;
 
 import dev.postillion.core.EmailAddress;
-import dev.postillion.core.proto.AddressRecord;
-import dev.postillion.core.proto.ResponderRecord;
+import dev.postillion.mailbox.proto.AddressRecord;
+import dev.postillion.mailbox.proto.ResponderRecord;
 import dev.postillion.mailbox.responder.Responder;
 import java.time.DayOfWeek;
 import java.util.Locale;

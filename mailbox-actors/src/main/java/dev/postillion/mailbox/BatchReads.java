@@ -3,7 +3,7 @@ package dev.postillion.mailbox;
 import dev.postillion.core.AddressSyntaxException;
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.StoreException;
-import dev.postillion.core.proto.AddressRecord;
+import dev.postillion.mailbox.proto.AddressRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -19,13 +19,12 @@ import dev.postillion.core.DomainName;
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.Store;
 import dev.postillion.core.StoreBatch;
-import dev.postillion.core.StoreFamily;
-import dev.postillion.core.proto.AddressRecord;
-import dev.postillion.core.proto.AddressType;
-import dev.postillion.core.proto.AliasRecord;
-import dev.postillion.core.proto.DomainRecord;
-import dev.postillion.core.proto.Redirect;
-import dev.postillion.core.proto.ResponderRecord;
+import dev.postillion.mailbox.proto.AddressRecord;
+import dev.postillion.mailbox.proto.AddressType;
+import dev.postillion.mailbox.proto.AliasRecord;
+import dev.postillion.mailbox.proto.DomainRecord;
+import dev.postillion.mailbox.proto.Redirect;
+import dev.postillion.mailbox.proto.ResponderRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -271,7 +270,7 @@ public final class Directory implements AutoCloseable {
                     .setName(DomainName.key(name))
                     .setCreatedEpochMillis(clock.millis())
                     .build();
-            records.commit(new StoreBatch().put(StoreFamily.DIRECTORY, domainKey(name), record.toByteArray()));
+            records.commit(new StoreBatch().put(MailboxFamilies.DIRECTORY, domainKey(name), record.toByteArray()));
             return record;
         });
     }
@@ -286,8 +285,8 @@ public final class Directory implements AutoCloseable {
                     .setCreatedEpochMillis(clock.millis())
                     .setAliasOf(target.getName())
                     .build();
-            records.commit(new StoreBatch().put(StoreFamily.DIRECTORY, domainKey(alias), record.toByteArray())
-                    .put(StoreFamily.DIRECTORY, aliasDomainKey(target.getName(), alias), new byte[0]));
+            records.commit(new StoreBatch().put(MailboxFamilies.DIRECTORY, domainKey(alias), record.toByteArray())
+                    .put(MailboxFamilies.DIRECTORY, aliasDomainKey(target.getName(), alias), new byte[0]));
             return record;
         });
     }
@@ -304,9 +303,9 @@ public final class Directory implements AutoCloseable {
     }
 
     private static StoreBatch removal(DomainRecord domain) {
-        StoreBatch batch = new StoreBatch().delete(StoreFamily.DIRECTORY, domainKey(domain.getName()));
+        StoreBatch batch = new StoreBatch().delete(MailboxFamilies.DIRECTORY, domainKey(domain.getName()));
         if (!domain.getAliasOf().isEmpty()) {
-            batch.delete(StoreFamily.DIRECTORY, aliasDomainKey(domain.getAliasOf(), domain.getName()));
+            batch.delete(MailboxFamilies.DIRECTORY, aliasDomainKey(domain.getAliasOf(), domain.getName()));
         }
         return batch;
     }
@@ -354,7 +353,7 @@ public final class Directory implements AutoCloseable {
     private CompletionStage<DomainRecord> changeDomain(String domain, UnaryOperator<DomainRecord.Builder> edit) {
         return records.change(() -> {
             DomainRecord changed = edit.apply(await(records.requirePrimary(domain)).toBuilder()).build();
-            records.commit(new StoreBatch().put(StoreFamily.DIRECTORY, domainKey(domain), changed.toByteArray()));
+            records.commit(new StoreBatch().put(MailboxFamilies.DIRECTORY, domainKey(domain), changed.toByteArray()));
             return changed;
         });
     }
@@ -380,7 +379,7 @@ public final class Directory implements AutoCloseable {
                     DomainRecord primary = await(records.requirePrimary(domain));
                     checkLocalPartFree(primary.getName(), localPart);
                     AddressRecord record = newAddress(primary.getName(), localPart, hash, type);
-                    records.commit(new StoreBatch().put(StoreFamily.DIRECTORY, addressKey(domain, localPart),
+                    records.commit(new StoreBatch().put(MailboxFamilies.DIRECTORY, addressKey(domain, localPart),
                             record.toByteArray()));
                     return record;
                 }));
@@ -438,11 +437,11 @@ public final class Directory implements AutoCloseable {
             await(records.requirePrimary(domain));
             AddressRecord record = await(records.address(domain, localPart))
                     .orElseThrow(() -> notFound("no address " + localPart + "@" + domain));
-            StoreBatch batch = new StoreBatch().delete(StoreFamily.DIRECTORY, addressKey(domain, localPart));
-            record.getAliasesList().forEach(alias -> batch.delete(StoreFamily.DIRECTORY, aliasKey(domain, alias)));
+            StoreBatch batch = new StoreBatch().delete(MailboxFamilies.DIRECTORY, addressKey(domain, localPart));
+            record.getAliasesList().forEach(alias -> batch.delete(MailboxFamilies.DIRECTORY, aliasKey(domain, alias)));
             DomainRecord owner = await(records.requirePrimary(domain));
             if (owner.getCatchAll().equalsIgnoreCase(localPart)) {
-                batch.put(StoreFamily.DIRECTORY, domainKey(domain),
+                batch.put(MailboxFamilies.DIRECTORY, domainKey(domain),
                         owner.toBuilder().clearCatchAll().build().toByteArray());
             }
             records.commit(batch);
@@ -491,8 +490,8 @@ public final class Directory implements AutoCloseable {
             AliasRecord alias = AliasRecord.newBuilder().setLocalPart(localPart).setTarget(record.getLocalPart())
                     .build();
             records.commit(new StoreBatch()
-                    .put(StoreFamily.DIRECTORY, aliasKey(record.getDomain(), localPart), alias.toByteArray())
-                    .put(StoreFamily.DIRECTORY, addressKey(record.getDomain(), record.getLocalPart()),
+                    .put(MailboxFamilies.DIRECTORY, aliasKey(record.getDomain(), localPart), alias.toByteArray())
+                    .put(MailboxFamilies.DIRECTORY, addressKey(record.getDomain(), record.getLocalPart()),
                             changed.toByteArray()));
             return changed;
         });
@@ -508,8 +507,8 @@ public final class Directory implements AutoCloseable {
             }
             AddressRecord changed = withoutForeignFrom(record.toBuilder().clearAliases().addAllAliases(kept).build());
             records.commit(new StoreBatch()
-                    .delete(StoreFamily.DIRECTORY, aliasKey(record.getDomain(), localPart))
-                    .put(StoreFamily.DIRECTORY, addressKey(record.getDomain(), record.getLocalPart()),
+                    .delete(MailboxFamilies.DIRECTORY, aliasKey(record.getDomain(), localPart))
+                    .put(MailboxFamilies.DIRECTORY, addressKey(record.getDomain(), record.getLocalPart()),
                             changed.toByteArray()));
             return changed;
         });
@@ -585,7 +584,7 @@ public final class Directory implements AutoCloseable {
                     .clearBlock().addAllBlock(blocked)
                     .setRejectBlocked(rejectBlocked)
                     .build();
-            records.commit(new StoreBatch().put(StoreFamily.DIRECTORY,
+            records.commit(new StoreBatch().put(MailboxFamilies.DIRECTORY,
                     addressKey(record.getDomain(), record.getLocalPart()), changed.toByteArray()));
             Set<String> own = await(ownAddresses(record));
             return allowed.stream().filter(own::contains)

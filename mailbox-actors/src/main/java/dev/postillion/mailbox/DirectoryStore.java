@@ -7,10 +7,9 @@ import dev.postillion.core.Store;
 import dev.postillion.core.Store.Durability;
 import dev.postillion.core.StoreBatch;
 import dev.postillion.core.StoreException;
-import dev.postillion.core.StoreFamily;
-import dev.postillion.core.proto.AddressRecord;
-import dev.postillion.core.proto.AliasRecord;
-import dev.postillion.core.proto.DomainRecord;
+import dev.postillion.mailbox.proto.AddressRecord;
+import dev.postillion.mailbox.proto.AliasRecord;
+import dev.postillion.mailbox.proto.DomainRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -78,7 +77,7 @@ final class DirectoryStore implements AutoCloseable {
             return CompletableFuture.completedFuture(cached.get().map(bytes -> parse(parser, bytes)));
         }
         long generation = cache.generation();
-        return store.read(StoreFamily.DIRECTORY, key).thenApply(value -> {
+        return store.read(MailboxFamilies.DIRECTORY, key).thenApply(value -> {
             cache.keep(key, value, generation);
             return value.map(bytes -> parse(parser, bytes));
         });
@@ -86,7 +85,7 @@ final class DirectoryStore implements AutoCloseable {
 
     /** A listing, straight from the store (listings are the admin's, not a hot path). */
     CompletionStage<List<Store.KeyValue>> prefix(byte[] prefix, int limit) {
-        return store.prefix(StoreFamily.DIRECTORY, prefix, limit);
+        return store.prefix(MailboxFamilies.DIRECTORY, prefix, limit);
     }
 
     /**
@@ -139,7 +138,7 @@ final class DirectoryStore implements AutoCloseable {
     /** On the writer thread only. */
     AddressRecord saveAddress(AddressRecord.Builder record) {
         AddressRecord saved = record.build();
-        commit(new StoreBatch().put(StoreFamily.DIRECTORY, addressKey(saved.getDomain(), saved.getLocalPart()),
+        commit(new StoreBatch().put(MailboxFamilies.DIRECTORY, addressKey(saved.getDomain(), saved.getLocalPart()),
                 saved.toByteArray()));
         return saved;
     }

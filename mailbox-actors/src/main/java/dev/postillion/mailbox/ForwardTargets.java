@@ -4,7 +4,7 @@ import static dev.postillion.mailbox.DirectoryException.invalid;
 
 import dev.postillion.core.AddressSyntaxException;
 import dev.postillion.core.EmailAddress;
-import dev.postillion.core.proto.Redirect;
+import dev.postillion.mailbox.proto.Redirect;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;

@@ -4,7 +4,7 @@ import dev.postillion.core.AddressSyntaxException;
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.Envelope;
 import dev.postillion.core.MessageHeaders;
-import dev.postillion.core.proto.AddressRecord;
+import dev.postillion.mailbox.proto.AddressRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;

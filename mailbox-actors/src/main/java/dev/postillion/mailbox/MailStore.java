@@ -6,8 +6,7 @@ import dev.postillion.core.QueueId;
 import dev.postillion.core.Store;
 import dev.postillion.core.StoreBatch;
 import dev.postillion.core.StoreException;
-import dev.postillion.core.StoreFamily;
-import dev.postillion.core.proto.StoredMessage;
+import dev.postillion.mailbox.proto.StoredMessage;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
@@ -27,29 +26,29 @@ public final class MailStore {
 
     /** The uid the next stored message gets; uids start at 1 and only grow (as IMAP's do). */
     CompletionStage<Long> nextUid(String address) {
-        return store.read(StoreFamily.MAILBOX_STATE, Keys.text(address))
+        return store.read(MailboxFamilies.MAILBOX_STATE, Keys.text(address))
                 .thenApply(value -> value.map(bytes -> ByteBuffer.wrap(bytes).getLong()).orElse(1L));
     }
 
     /** The uid already given to this (queue id, recipient), or -1: makes redelivery idempotent. */
     CompletionStage<Long> deliveredUid(String address, QueueId id, int recipient) {
-        return store.read(StoreFamily.MAILBOX_DELIVERIES, deliveryKey(address, id, recipient))
+        return store.read(MailboxFamilies.MAILBOX_DELIVERIES, deliveryKey(address, id, recipient))
                 .thenApply(value -> value.map(bytes -> ByteBuffer.wrap(bytes).getLong()).orElse(-1L));
     }
 
     /** Adds a message, its idempotency record and the advanced uid counter to {@code batch}. */
     void addMessage(StoreBatch batch, String address, StoredMessage message, byte[] content, int recipient) {
         byte[] key = Keys.textAndLong(address, message.getUid());
-        batch.put(StoreFamily.MAILBOX_INDEX, key, message.toByteArray())
-                .put(StoreFamily.MAILBOX_CONTENT, key, content)
-                .put(StoreFamily.MAILBOX_STATE, Keys.text(address),
+        batch.put(MailboxFamilies.MAILBOX_INDEX, key, message.toByteArray())
+                .put(MailboxFamilies.MAILBOX_CONTENT, key, content)
+                .put(MailboxFamilies.MAILBOX_STATE, Keys.text(address),
                         ByteBuffer.allocate(Long.BYTES).putLong(message.getUid() + 1).array());
         markDelivered(batch, address, QueueId.parse(message.getQueueId()), recipient, message.getUid());
     }
 
     /** Adds the idempotency record of a delivery to {@code batch}: a redelivery answers {@code uid}. */
     void markDelivered(StoreBatch batch, String address, QueueId id, int recipient, long uid) {
-        batch.put(StoreFamily.MAILBOX_DELIVERIES, deliveryKey(address, id, recipient),
+        batch.put(MailboxFamilies.MAILBOX_DELIVERIES, deliveryKey(address, id, recipient),
                 ByteBuffer.allocate(Long.BYTES).putLong(uid).array());
     }
 
@@ -60,24 +59,24 @@ public final class MailStore {
     void forgetDeliveriesBefore(StoreBatch batch, String address, QueueId cutoff) {
         byte[] prefix = Keys.text(address);
         byte[] end = ByteBuffer.allocate(prefix.length + QueueId.BYTES).put(prefix).put(cutoff.bytes()).array();
-        batch.deleteRange(StoreFamily.MAILBOX_DELIVERIES, prefix, end);
+        batch.deleteRange(MailboxFamilies.MAILBOX_DELIVERIES, prefix, end);
     }
 
     /** Adds the deletion of everything the address holds to {@code batch}. */
     void purge(StoreBatch batch, String address) {
         byte[] prefix = Keys.text(address);
         byte[] end = Keys.prefixEnd(prefix);
-        batch.deleteRange(StoreFamily.MAILBOX_INDEX, prefix, end)
-                .deleteRange(StoreFamily.MAILBOX_CONTENT, prefix, end)
-                .deleteRange(StoreFamily.MAILBOX_DELIVERIES, prefix, end)
-                .delete(StoreFamily.MAILBOX_STATE, prefix);
+        batch.deleteRange(MailboxFamilies.MAILBOX_INDEX, prefix, end)
+                .deleteRange(MailboxFamilies.MAILBOX_CONTENT, prefix, end)
+                .deleteRange(MailboxFamilies.MAILBOX_DELIVERIES, prefix, end)
+                .delete(MailboxFamilies.MAILBOX_STATE, prefix);
     }
 
     /** Messages with uid greater than {@code afterUid}, in uid order, at most {@code limit}. */
     public CompletionStage<List<StoredMessage>> list(String address, long afterUid, int limit) {
         byte[] from = Keys.textAndLong(address, afterUid + 1);
         byte[] to = Keys.prefixEnd(Keys.text(address));
-        return store.range(StoreFamily.MAILBOX_INDEX, from, to, limit).thenApply(entries -> entries.stream()
+        return store.range(MailboxFamilies.MAILBOX_INDEX, from, to, limit).thenApply(entries -> entries.stream()
                 .map(entry -> {
                     try {
                         return StoredMessage.parseFrom(entry.value());
@@ -90,7 +89,7 @@ public final class MailStore {
 
     /** The stored message as delivered; empty if there is no such uid. */
     public CompletionStage<Optional<byte[]>> content(String address, long uid) {
-        return store.read(StoreFamily.MAILBOX_CONTENT, Keys.textAndLong(address, uid));
+        return store.read(MailboxFamilies.MAILBOX_CONTENT, Keys.textAndLong(address, uid));
     }
 
     private static byte[] deliveryKey(String address, QueueId id, int recipient) {

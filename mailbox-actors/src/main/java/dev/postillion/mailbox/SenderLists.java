@@ -2,7 +2,7 @@ package dev.postillion.mailbox;
 
 import dev.postillion.core.AddressSyntaxException;
 import dev.postillion.core.EmailAddress;
-import dev.postillion.core.proto.AddressRecord;
+import dev.postillion.mailbox.proto.AddressRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -3,8 +3,8 @@ package dev.postillion.mailbox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.postillion.core.proto.AddressRecord;
-import dev.postillion.core.proto.Redirect;
+import dev.postillion.mailbox.proto.AddressRecord;
+import dev.postillion.mailbox.proto.Redirect;
 import dev.postillion.mailbox.AddressImport.Line;
 import dev.postillion.mailbox.AddressImport.Outcome;
 import java.util.List;

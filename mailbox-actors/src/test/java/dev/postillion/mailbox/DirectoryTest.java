@@ -1,5 +1,6 @@
 package dev.postillion.mailbox;
 
+import dev.postillion.queue.SpoolFamilies;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -10,10 +11,10 @@ import dev.postillion.core.EmailAddress;
 import dev.postillion.core.MutableClock;
 import dev.postillion.core.Store;
 import dev.postillion.core.TestStores;
-import dev.postillion.core.proto.AddressRecord;
-import dev.postillion.core.proto.AddressType;
-import dev.postillion.core.proto.DomainRecord;
-import dev.postillion.core.proto.ResponderRecord;
+import dev.postillion.mailbox.proto.AddressRecord;
+import dev.postillion.mailbox.proto.AddressType;
+import dev.postillion.mailbox.proto.DomainRecord;
+import dev.postillion.mailbox.proto.ResponderRecord;
 import dev.postillion.mailbox.Directory.Lookup;
 import dev.postillion.mailbox.DirectoryException.Kind;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ class DirectoryTest {
 
     @BeforeEach
     void open() {
-        store = TestStores.open(dir);
+        store = TestStores.open(dir, MailboxFamilies.ALL, SpoolFamilies.ALL);
         directory = new Directory(store, clock, new Directory.Settings(8, new PasswordHash.Cost(64, 1, 1), 50, 20, 50, Duration.ofHours(24), 1000));
     }
 

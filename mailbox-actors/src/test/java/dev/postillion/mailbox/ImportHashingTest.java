@@ -1,5 +1,6 @@
 package dev.postillion.mailbox;
 
+import dev.postillion.queue.SpoolFamilies;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.postillion.core.MutableClock;
 import dev.postillion.core.Store;
 import dev.postillion.core.TestStores;
-import dev.postillion.core.proto.AddressType;
+import dev.postillion.mailbox.proto.AddressType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +45,7 @@ class ImportHashingTest {
 
     @BeforeEach
     void open() {
-        store = TestStores.open(dir);
+        store = TestStores.open(dir, MailboxFamilies.ALL, SpoolFamilies.ALL);
         PasswordHash.Cost cost = new PasswordHash.Cost(64, 1, 1);
         ExecutorService counted = new AbstractExecutorService() {
             @Override public void execute(Runnable task) {

@@ -1,5 +1,6 @@
 package dev.postillion.mailbox;
 
+import dev.postillion.queue.SpoolFamilies;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,9 +14,9 @@ import dev.postillion.core.QueueId;
 import dev.postillion.core.QueueIdGenerator;
 import dev.postillion.core.Store;
 import dev.postillion.core.TestStores;
-import dev.postillion.core.proto.AddressType;
-import dev.postillion.core.proto.ResponderRecord;
-import dev.postillion.core.proto.StoredMessage;
+import dev.postillion.mailbox.proto.AddressType;
+import dev.postillion.mailbox.proto.ResponderRecord;
+import dev.postillion.mailbox.proto.StoredMessage;
 import dev.postillion.mailbox.MailboxActor.Delivered;
 import dev.postillion.mailbox.responder.ResponderMemory;
 import dev.postillion.mailbox.srs.Srs;
@@ -79,7 +80,7 @@ class MailboxActorTest {
     }
 
     private void openStore() {
-        store = TestStores.open(dir);
+        store = TestStores.open(dir, MailboxFamilies.ALL, SpoolFamilies.ALL);
         mailStore = new MailStore(store);
         directory = new Directory(store, clock, new Directory.Settings(8, new PasswordHash.Cost(64, 1, 1), 50, 20, 50, Duration.ofHours(24), 1000));
         queue = testKit.createTestProbe(QueueManager.Command.class);

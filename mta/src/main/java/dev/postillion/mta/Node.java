@@ -1,5 +1,10 @@
 package dev.postillion.mta;
 
+import java.util.stream.Stream;
+import dev.postillion.core.StoreFamily;
+import dev.postillion.mta.policy.PolicyFamilies;
+import dev.postillion.mailbox.MailboxFamilies;
+import dev.postillion.queue.SpoolFamilies;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.postillion.admin.AdminRoutes;
@@ -9,7 +14,7 @@ import dev.postillion.core.NodeSettings;
 import dev.postillion.core.PrivateDirectory;
 import dev.postillion.core.QueueIdGenerator;
 import dev.postillion.core.Store;
-import dev.postillion.core.proto.DomainRecord;
+import dev.postillion.mailbox.proto.DomainRecord;
 import dev.postillion.mailbox.Directory;
 import dev.postillion.mailbox.MailboxContext;
 import dev.postillion.mailbox.Mailboxes;
@@ -165,7 +170,7 @@ public final class Node implements AutoCloseable {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         SigningSettings signingSettings = SigningSettings.from(config, node.dataDir());
         MasterKey dkimMasterKey = MasterKey.load(signingSettings);
-        Store store = Store.open(node.dataDir().resolve("store"), node.store());
+        Store store = Store.open(node.dataDir().resolve("store"), node.store(), storeFamilies());
         EventLoopGroup io = ioGroup(postillion.getInt("smtp.io-threads"));
         EventLoopDispatchers sessionDispatchers = new EventLoopDispatchers(io);
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "postillion",
@@ -391,6 +396,11 @@ public final class Node implements AutoCloseable {
 
     public int adminPort() {
         return admin.localAddress().getPort();
+    }
+
+    /** The column families of every module's records, which the node's store opens. */
+    public static List<StoreFamily> storeFamilies() {
+        return Stream.of(SpoolFamilies.ALL, MailboxFamilies.ALL, PolicyFamilies.ALL).flatMap(List::stream).toList();
     }
 
     /** The node's store, for tests that look at what it holds. */

@@ -1,12 +1,12 @@
 package dev.postillion.mta;
 
+import dev.postillion.mailbox.MailboxFamilies;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.postillion.core.Store;
 import dev.postillion.core.StoreBatch;
-import dev.postillion.core.StoreFamily;
 import dev.postillion.core.TestStores;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -41,8 +41,8 @@ class BlockingCallDetectorTest {
 
     @BeforeEach
     void open() {
-        store = TestStores.open(directory);
-        store.commit(new StoreBatch().put(StoreFamily.DIRECTORY, KEY, KEY), Store.Durability.SYNC)
+        store = TestStores.open(directory, Node.storeFamilies());
+        store.commit(new StoreBatch().put(MailboxFamilies.DIRECTORY, KEY, KEY), Store.Durability.SYNC)
                 .toCompletableFuture().join();
         loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     }
@@ -56,14 +56,14 @@ class BlockingCallDetectorTest {
     @Test
     void waitingForAStoreReadOnAnEventLoopFails() {
         ExecutionException failure = assertThrows(ExecutionException.class,
-                () -> loops.submit(() -> store.readBlocking(StoreFamily.DIRECTORY, KEY)).get(30, TimeUnit.SECONDS));
+                () -> loops.submit(() -> store.readBlocking(MailboxFamilies.DIRECTORY, KEY)).get(30, TimeUnit.SECONDS));
         assertInstanceOf(BlockingOperationError.class, failure.getCause());
     }
 
     @Test
     void anAsynchronousStoreReadOnAnEventLoopPasses() throws Exception {
         CompletableFuture<Optional<byte[]>> read = new CompletableFuture<>();
-        loops.execute(() -> store.read(StoreFamily.DIRECTORY, KEY).whenComplete((value, failure) -> {
+        loops.execute(() -> store.read(MailboxFamilies.DIRECTORY, KEY).whenComplete((value, failure) -> {
             if (failure != null) {
                 read.completeExceptionally(failure);
             } else {
@@ -80,7 +80,7 @@ class BlockingCallDetectorTest {
             CompletableFuture<Throwable> outcome = new CompletableFuture<>();
             testKit.spawn(Behaviors.setup(context -> {
                 try {
-                    store.readBlocking(StoreFamily.DIRECTORY, KEY);
+                    store.readBlocking(MailboxFamilies.DIRECTORY, KEY);
                     outcome.complete(null);
                 } catch (Throwable e) {
                     outcome.complete(e);

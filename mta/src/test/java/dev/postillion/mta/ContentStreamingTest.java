@@ -1,5 +1,6 @@
 package dev.postillion.mta;
 
+import dev.postillion.queue.SpoolFamilies;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,7 +12,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.postillion.core.QueueId;
 import dev.postillion.core.Store;
 import dev.postillion.core.StoreBatch;
-import dev.postillion.core.StoreFamily;
 import dev.postillion.core.TestStores;
 import dev.postillion.core.Store.Durability;
 import java.io.IOException;
@@ -151,8 +151,8 @@ class ContentStreamingTest {
     @Test
     void piecesOfAMessageNeverCommittedAreDeletedAtTheNextStart() throws Exception {
         QueueId orphan = new QueueId(42, 7);
-        try (Store store = TestStores.open(dataDir.resolve("store"))) {
-            store.commit(new StoreBatch().put(StoreFamily.QUEUE_CONTENT_PIECES,
+        try (Store store = TestStores.open(dataDir.resolve("store"), Node.storeFamilies())) {
+            store.commit(new StoreBatch().put(SpoolFamilies.CONTENT_PIECES,
                     ByteBuffer.allocate(16).put(orphan.bytes()).putInt(0).array(), new byte[100]), Durability.SYNC)
                     .toCompletableFuture().join();
         }
@@ -170,7 +170,7 @@ class ContentStreamingTest {
     private List<byte[]> pieces() {
         byte[] end = new byte[QueueId.BYTES + Integer.BYTES + 1];
         Arrays.fill(end, (byte) 0xFF);
-        return node.node().store().keys(StoreFamily.QUEUE_CONTENT_PIECES, new byte[0], end, Integer.MAX_VALUE)
+        return node.node().store().keys(SpoolFamilies.CONTENT_PIECES, new byte[0], end, Integer.MAX_VALUE)
                 .toCompletableFuture().join();
     }
 

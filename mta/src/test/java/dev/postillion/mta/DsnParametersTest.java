@@ -193,7 +193,7 @@ class DsnParametersTest {
         } finally {
             idle.close();
         }
-        try (Store store = TestStores.open(idleDir.resolve("store"))) {
+        try (Store store = TestStores.open(idleDir.resolve("store"), Node.storeFamilies())) {
             Envelope envelope = new SpoolStore(store).message(QueueId.parse(id)).toCompletableFuture().join().envelope();
             assertEquals(Map.of("SIZE", "100", "RET", "HDRS", "ENVID", "QQ314159+2B1"), envelope.mailParameters());
             assertEquals(List.of(first, second),

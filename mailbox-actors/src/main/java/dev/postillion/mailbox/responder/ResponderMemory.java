@@ -1,9 +1,9 @@
 package dev.postillion.mailbox.responder;
 
+import dev.postillion.mailbox.MailboxFamilies;
 import dev.postillion.core.Keys;
 import dev.postillion.core.Store;
 import dev.postillion.core.StoreBatch;
-import dev.postillion.core.StoreFamily;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -35,14 +35,14 @@ public final class ResponderMemory {
      * @param sender the envelope sender as {@link IncomingMessage#sender()} gives it
      */
     public CompletionStage<Optional<Instant>> lastReply(String address, String sender) {
-        return store.read(StoreFamily.RESPONDER_MEMORY, key(address, sender))
+        return store.read(MailboxFamilies.RESPONDER_MEMORY, key(address, sender))
                 .thenApply(value -> value.map(bytes -> Instant.ofEpochMilli(ByteBuffer.wrap(bytes).getLong())));
     }
 
     /** Adds to {@code batch} that {@code address} answered {@code sender} at {@code at}. */
     public void remember(StoreBatch batch, String address, String sender, Instant at) {
         byte[] millis = ByteBuffer.allocate(Long.BYTES).putLong(at.toEpochMilli()).array();
-        batch.put(StoreFamily.RESPONDER_MEMORY, key(address, sender), millis);
+        batch.put(MailboxFamilies.RESPONDER_MEMORY, key(address, sender), millis);
     }
 
     /**
@@ -51,7 +51,7 @@ public final class ResponderMemory {
      */
     public void forget(StoreBatch batch, String address) {
         byte[] prefix = Keys.text(lower(address));
-        batch.deleteRange(StoreFamily.RESPONDER_MEMORY, prefix, Keys.prefixEnd(prefix));
+        batch.deleteRange(MailboxFamilies.RESPONDER_MEMORY, prefix, Keys.prefixEnd(prefix));
     }
 
     /**
@@ -61,11 +61,11 @@ public final class ResponderMemory {
      */
     public CompletionStage<StoreBatch> forgetBefore(String address, Instant cutoff) {
         byte[] prefix = Keys.text(lower(address));
-        return store.prefix(StoreFamily.RESPONDER_MEMORY, prefix, Integer.MAX_VALUE).thenApply(entries -> {
+        return store.prefix(MailboxFamilies.RESPONDER_MEMORY, prefix, Integer.MAX_VALUE).thenApply(entries -> {
             StoreBatch batch = new StoreBatch();
             for (Store.KeyValue entry : entries) {
                 if (ByteBuffer.wrap(entry.value()).getLong() < cutoff.toEpochMilli()) {
-                    batch.delete(StoreFamily.RESPONDER_MEMORY, entry.key());
+                    batch.delete(MailboxFamilies.RESPONDER_MEMORY, entry.key());
                 }
             }
             return batch;

@@ -1,5 +1,6 @@
 package dev.postillion.mailbox.responder;
 
+import dev.postillion.mailbox.MailboxFamilies;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.postillion.core.Store;
@@ -32,7 +33,7 @@ class ResponderMemoryTest {
 
     @BeforeEach
     void open() {
-        store = TestStores.open(dir);
+        store = TestStores.open(dir, MailboxFamilies.ALL);
         memory = new ResponderMemory(store);
     }
 
@@ -91,7 +92,7 @@ class ResponderMemoryTest {
     void memorySurvivesReopening() {
         commit(batch -> memory.remember(batch, "anna@example.com", "bob@example.org", MONDAY));
         store.close();
-        store = TestStores.open(dir);
+        store = TestStores.open(dir, MailboxFamilies.ALL);
         assertEquals(Optional.of(MONDAY), lastReply(new ResponderMemory(store), "anna@example.com", "bob@example.org"));
     }
 
@@ -99,7 +100,7 @@ class ResponderMemoryTest {
     @Test
     void storeMadeBeforeTheFamilyExistedOpensWithIt(@TempDir Path older) throws Exception {
         createWithoutResponderMemory(older);
-        try (Store upgraded = TestStores.open(older)) {
+        try (Store upgraded = TestStores.open(older, MailboxFamilies.ALL)) {
             ResponderMemory upgradedMemory = new ResponderMemory(upgraded);
             StoreBatch batch = new StoreBatch();
             upgradedMemory.remember(batch, "anna@example.com", "bob@example.org", FRIDAY);
@@ -111,8 +112,8 @@ class ResponderMemoryTest {
     private static void createWithoutResponderMemory(Path directory) throws Exception {
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY));
-        for (StoreFamily family : StoreFamily.values()) {
-            if (family != StoreFamily.RESPONDER_MEMORY) {
+        for (StoreFamily family : MailboxFamilies.ALL) {
+            if (family != MailboxFamilies.RESPONDER_MEMORY) {
                 descriptors.add(new ColumnFamilyDescriptor(family.nameBytes()));
             }
         }

@@ -2,7 +2,7 @@ package dev.postillion.mta.smtp;
 
 import dev.postillion.core.AddressSyntaxException;
 import dev.postillion.core.EmailAddress;
-import dev.postillion.core.proto.AddressRecord;
+import dev.postillion.mailbox.proto.AddressRecord;
 import dev.postillion.mailbox.Directory;
 import dev.postillion.mta.smtp.auth.AuthThrottle;
 import dev.postillion.mta.smtp.auth.SaslCredentials;

@@ -1,5 +1,6 @@
 package dev.postillion.mta.smtp;
 
+import dev.postillion.mta.Node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -81,7 +82,7 @@ class MessagePolicyTest {
 
     @BeforeEach
     void open() {
-        store = TestStores.open(directory);
+        store = TestStores.open(directory, Node.storeFamilies());
         spoolStore = new SpoolStore(store);
     }
 

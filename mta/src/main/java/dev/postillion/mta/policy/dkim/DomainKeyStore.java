@@ -1,5 +1,6 @@
 package dev.postillion.mta.policy.dkim;
 
+import dev.postillion.mta.policy.PolicyFamilies;
 import dev.postillion.auth.dkim.KeyType;
 import dev.postillion.auth.dkim.SigningAlgorithm;
 import dev.postillion.auth.dkim.SigningKey;
@@ -11,11 +12,10 @@ import dev.postillion.admin.DkimAdmin.Generation;
 import dev.postillion.core.Store;
 import dev.postillion.core.StoreBatch;
 import dev.postillion.core.StoreException;
-import dev.postillion.core.StoreFamily;
-import dev.postillion.core.proto.DkimKeyAlgorithm;
-import dev.postillion.core.proto.DkimKeyRecord;
-import dev.postillion.core.proto.DkimKeyRecordOrBuilder;
-import dev.postillion.core.proto.DomainKeysRecord;
+import dev.postillion.mta.policy.dkim.proto.DkimKeyAlgorithm;
+import dev.postillion.mta.policy.dkim.proto.DkimKeyRecord;
+import dev.postillion.mta.policy.dkim.proto.DkimKeyRecordOrBuilder;
+import dev.postillion.mta.policy.dkim.proto.DomainKeysRecord;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -88,7 +88,7 @@ public final class DomainKeyStore implements DkimAdmin {
 
     @Override
     public CompletionStage<Optional<DomainRecords>> records(String domain) {
-        return store.read(StoreFamily.DKIM_KEYS, key(domain))
+        return store.read(PolicyFamilies.DKIM_KEYS, key(domain))
                 .thenApply(value -> parsed(domain, value).map(DomainKeyStore::domainRecords));
     }
 
@@ -132,7 +132,7 @@ public final class DomainKeyStore implements DkimAdmin {
     public CompletionStage<Void> forget(String domain) {
         return CompletableFuture.runAsync(() -> {
             synchronized (changes) {
-                commit(domain, new StoreBatch().delete(StoreFamily.DKIM_KEYS, key(domain)));
+                commit(domain, new StoreBatch().delete(PolicyFamilies.DKIM_KEYS, key(domain)));
             }
         }, executor);
     }
@@ -143,7 +143,7 @@ public final class DomainKeyStore implements DkimAdmin {
 
     /** Stores the domain's record and logs what happened, naming the signing keys' selectors. */
     private DomainRecords save(String domain, DomainKeysRecord record, String change) {
-        commit(domain, new StoreBatch().put(StoreFamily.DKIM_KEYS, key(domain), record.toByteArray()));
+        commit(domain, new StoreBatch().put(PolicyFamilies.DKIM_KEYS, key(domain), record.toByteArray()));
         log.info("DKIM keys of {} {}; signing with selectors {}", domain, change, selectors(record));
         return domainRecords(record);
     }
@@ -181,7 +181,7 @@ public final class DomainKeyStore implements DkimAdmin {
 
     /** On the executor (the blocking dispatcher), which may wait for the store. */
     private Optional<DomainKeysRecord> record(String domain) {
-        return parsed(domain, store.readBlocking(StoreFamily.DKIM_KEYS, key(domain)));
+        return parsed(domain, store.readBlocking(PolicyFamilies.DKIM_KEYS, key(domain)));
     }
 
     private static Optional<DomainKeysRecord> parsed(String domain, Optional<byte[]> value) {

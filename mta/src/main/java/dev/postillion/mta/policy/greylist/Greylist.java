@@ -1,14 +1,14 @@
 package dev.postillion.mta.policy.greylist;
 
+import dev.postillion.mta.policy.PolicyFamilies;
 import dev.postillion.admin.GreylistAdmin;
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.Keys;
 import dev.postillion.core.Store;
 import dev.postillion.core.Store.Durability;
 import dev.postillion.core.StoreBatch;
-import dev.postillion.core.StoreFamily;
-import dev.postillion.core.proto.NetworkRecord;
-import dev.postillion.core.proto.TripletRecord;
+import dev.postillion.mta.policy.greylist.proto.NetworkRecord;
+import dev.postillion.mta.policy.greylist.proto.TripletRecord;
 import dev.postillion.mta.smtp.ClientNetworks;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -132,7 +132,7 @@ public final class Greylist implements GreylistAdmin {
      * committed before.
      */
     private synchronized void reloadAllowList() {
-        List<Store.KeyValue> entries = store.prefixBlocking(StoreFamily.GREYLIST, utf8(ALLOW), MAX_ALLOW_ENTRIES);
+        List<Store.KeyValue> entries = store.prefixBlocking(PolicyFamilies.GREYLIST, utf8(ALLOW), MAX_ALLOW_ENTRIES);
         allowList.set(AllowList.of(allowedOf(entries), System.nanoTime()));
     }
 
@@ -228,7 +228,7 @@ public final class Greylist implements GreylistAdmin {
         if (settings.autoWhitelist() == 0) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
-        return store.read(StoreFamily.GREYLIST, GreylistNetwork.networkStoreKey(triplet.network())).thenApply(value -> {
+        return store.read(PolicyFamilies.GREYLIST, GreylistNetwork.networkStoreKey(triplet.network())).thenApply(value -> {
             NetworkRecord network = GreylistNetwork.read(value.orElse(null));
             return network.getPasses() >= settings.autoWhitelist()
                     && !GreylistNetwork.lapsed(network, clock.millis(), settings.maxAge())
@@ -247,7 +247,7 @@ public final class Greylist implements GreylistAdmin {
         // The smallest key after "t/<after>" is "t/<after>" followed by 0x00.
         byte[] from = utf8(TRIPLETS + after.map(key -> key + "\u0000").orElse(""));
         byte[] to = Keys.prefixEnd(utf8(TRIPLETS));
-        return store.range(StoreFamily.GREYLIST, from, to, limit).thenApply(entries -> entries.stream()
+        return store.range(PolicyFamilies.GREYLIST, from, to, limit).thenApply(entries -> entries.stream()
                 .map(entry -> tripletOf(text(entry.key()).substring(TRIPLETS.length()),
                         GreylistTriplet.read(entry.value())))
                 .toList());
@@ -262,7 +262,7 @@ public final class Greylist implements GreylistAdmin {
 
     @Override
     public CompletionStage<List<Allowed>> allowed() {
-        return store.prefix(StoreFamily.GREYLIST, utf8(ALLOW), MAX_ALLOW_ENTRIES).thenApply(Greylist::allowedOf);
+        return store.prefix(PolicyFamilies.GREYLIST, utf8(ALLOW), MAX_ALLOW_ENTRIES).thenApply(Greylist::allowedOf);
     }
 
     private static List<Allowed> allowedOf(List<Store.KeyValue> entries) {
@@ -288,7 +288,7 @@ public final class Greylist implements GreylistAdmin {
             default -> throw new IllegalArgumentException("kind must be network or domain, not " + kind);
         };
         Allowed allowed = allowedOf(kind + ":" + canonical);
-        return store.commit(new StoreBatch().put(StoreFamily.GREYLIST, utf8(ALLOW + allowed.key()), new byte[0]),
+        return store.commit(new StoreBatch().put(PolicyFamilies.GREYLIST, utf8(ALLOW + allowed.key()), new byte[0]),
                 Durability.SYNC).thenApplyAsync(done -> {
                     reloadAllowList();
                     return allowed;
@@ -299,16 +299,16 @@ public final class Greylist implements GreylistAdmin {
     public CompletionStage<Boolean> delete(String key) {
         if (key.startsWith("network:") || key.startsWith("domain:")) {
             byte[] storeKey = utf8(ALLOW + key);
-            return store.read(StoreFamily.GREYLIST, storeKey).thenCompose(entry -> entry.isEmpty()
+            return store.read(PolicyFamilies.GREYLIST, storeKey).thenCompose(entry -> entry.isEmpty()
                     ? CompletableFuture.completedFuture(false)
-                    : store.commit(new StoreBatch().delete(StoreFamily.GREYLIST, storeKey), Durability.SYNC)
+                    : store.commit(new StoreBatch().delete(PolicyFamilies.GREYLIST, storeKey), Durability.SYNC)
                             .thenApplyAsync(done -> {
                                 reloadAllowList();
                                 return true;
                             }, blocking));
         }
         Triplet.fromKey(key);
-        return store.read(StoreFamily.GREYLIST, GreylistTriplet.tripletStoreKey(key)).thenCompose(entry -> entry.isEmpty()
+        return store.read(PolicyFamilies.GREYLIST, GreylistTriplet.tripletStoreKey(key)).thenCompose(entry -> entry.isEmpty()
                 ? CompletableFuture.completedFuture(false)
                 : sharding.entityRefFor(GreylistTriplet.TYPE_KEY, key)
                         .ask(GreylistTriplet.Forget::new, askTimeout)

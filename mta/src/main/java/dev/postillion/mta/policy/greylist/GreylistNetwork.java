@@ -1,11 +1,11 @@
 package dev.postillion.mta.policy.greylist;
 
+import dev.postillion.mta.policy.PolicyFamilies;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.postillion.core.Store;
 import dev.postillion.core.StoreBatch;
 import dev.postillion.core.StoreException;
-import dev.postillion.core.StoreFamily;
-import dev.postillion.core.proto.NetworkRecord;
+import dev.postillion.mta.policy.greylist.proto.NetworkRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -95,13 +95,13 @@ public final class GreylistNetwork extends AbstractBehavior<GreylistNetwork.Comm
                     long now = clock.millis();
                     int before = lapsed(record, now, maxAge) ? 0 : record.getPasses();
                     record = record.toBuilder().setPasses(before + 1).setLastPassEpochMillis(now).build();
-                    writes.write(new StoreBatch().put(StoreFamily.GREYLIST, key, record.toByteArray()));
+                    writes.write(new StoreBatch().put(PolicyFamilies.GREYLIST, key, record.toByteArray()));
                     return this;
                 })
                 .onMessage(Expire.class, expire -> {
                     if (record.getPasses() > 0 && lapsed(record, clock.millis(), maxAge)) {
                         record = NetworkRecord.getDefaultInstance();
-                        writes.write(new StoreBatch().delete(StoreFamily.GREYLIST, key));
+                        writes.write(new StoreBatch().delete(PolicyFamilies.GREYLIST, key));
                     }
                     expire.replyTo().tell(Done.getInstance());
                     return this;

@@ -1,8 +1,8 @@
 package dev.postillion.mta.policy.greylist;
 
 import dev.postillion.core.ProtocolSerializer;
-import dev.postillion.core.proto.GreylistCheckMessage;
-import dev.postillion.core.proto.GreylistVerdictMessage;
+import dev.postillion.mta.policy.greylist.proto.GreylistCheckMessage;
+import dev.postillion.mta.policy.greylist.proto.GreylistVerdictMessage;
 import java.util.function.Function;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.typed.ActorRef;

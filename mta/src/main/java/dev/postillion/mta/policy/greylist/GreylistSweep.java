@@ -1,8 +1,8 @@
 package dev.postillion.mta.policy.greylist;
 
+import dev.postillion.mta.policy.PolicyFamilies;
 import dev.postillion.core.Keys;
 import dev.postillion.core.Store;
-import dev.postillion.core.StoreFamily;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,7 +70,7 @@ final class GreylistSweep {
             Function<ActorRef<Done>, C> expire, byte[] after, int found) {
         byte[] start = utf8(prefix);
         byte[] from = after == null ? start : Arrays.copyOf(after, after.length + 1);
-        return store.range(StoreFamily.GREYLIST, from, Keys.prefixEnd(start), PAGE)
+        return store.range(PolicyFamilies.GREYLIST, from, Keys.prefixEnd(start), PAGE)
                 .thenComposeAsync(page -> expirePage(prefix, expired, type, expire, page, found), blocking);
     }
 

@@ -1,11 +1,11 @@
 package dev.postillion.mta.policy.greylist;
 
+import dev.postillion.mta.policy.PolicyFamilies;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.postillion.core.Store;
 import dev.postillion.core.StoreBatch;
 import dev.postillion.core.StoreException;
-import dev.postillion.core.StoreFamily;
-import dev.postillion.core.proto.TripletRecord;
+import dev.postillion.mta.policy.greylist.proto.TripletRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -148,7 +148,7 @@ public final class GreylistTriplet extends AbstractBehavior<GreylistTriplet.Comm
 
     private Behavior<Command> onForget(Forget forget) {
         record = null;
-        writes.write(new StoreBatch().delete(StoreFamily.GREYLIST, key));
+        writes.write(new StoreBatch().delete(PolicyFamilies.GREYLIST, key));
         forget.replyTo().tell(Done.getInstance());
         return this;
     }
@@ -156,7 +156,7 @@ public final class GreylistTriplet extends AbstractBehavior<GreylistTriplet.Comm
     private Behavior<Command> onExpire(Expire expire) {
         if (record != null && expired(clock.millis())) {
             record = null;
-            writes.write(new StoreBatch().delete(StoreFamily.GREYLIST, key));
+            writes.write(new StoreBatch().delete(PolicyFamilies.GREYLIST, key));
         }
         expire.replyTo().tell(Done.getInstance());
         return this;
@@ -164,7 +164,7 @@ public final class GreylistTriplet extends AbstractBehavior<GreylistTriplet.Comm
 
     private void save(TripletRecord changed) {
         record = changed;
-        writes.write(new StoreBatch().put(StoreFamily.GREYLIST, key, changed.toByteArray()));
+        writes.write(new StoreBatch().put(PolicyFamilies.GREYLIST, key, changed.toByteArray()));
     }
 
 }

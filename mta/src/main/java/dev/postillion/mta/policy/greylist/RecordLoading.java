@@ -1,7 +1,7 @@
 package dev.postillion.mta.policy.greylist;
 
+import dev.postillion.mta.policy.PolicyFamilies;
 import dev.postillion.core.Store;
-import dev.postillion.core.StoreFamily;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -34,7 +34,7 @@ final class RecordLoading {
             BiFunction<Optional<byte[]>, Throwable, L> loaded, Function<L, Optional<byte[]>> value,
             Function<L, Throwable> failure, BiFunction<ActorContext<C>, Optional<byte[]>, Behavior<C>> start) {
         return Behaviors.withStash(STASH_CAPACITY, stash -> Behaviors.setup(context -> {
-            context.pipeToSelf(store.read(StoreFamily.GREYLIST, key), loaded::apply);
+            context.pipeToSelf(store.read(PolicyFamilies.GREYLIST, key), loaded::apply);
             return Behaviors.receive(commands)
                     .onMessage(loadedType, read -> {
                         Throwable failed = failure.apply(read);

@@ -1,5 +1,7 @@
 package dev.postillion.mta.policy.dkim;
 
+import dev.postillion.mta.Node;
+import dev.postillion.mta.policy.PolicyFamilies;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -16,7 +18,6 @@ import dev.postillion.admin.DkimAdmin.Generation;
 import dev.postillion.admin.DkimAdmin.KeyRecord;
 import dev.postillion.core.Store;
 import dev.postillion.core.StoreBatch;
-import dev.postillion.core.StoreFamily;
 import dev.postillion.core.TestStores;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,7 +48,7 @@ class DomainKeyStoreTest {
 
     @BeforeEach
     void open() {
-        store = TestStores.open(dir.resolve("store"));
+        store = TestStores.open(dir.resolve("store"), Node.storeFamilies());
         settings = new SigningSettings("ed", "rsa", dir.resolve(SigningSettings.DEFAULT_MASTER_KEY), true);
         keys = new DomainKeyStore(store, MasterKey.load(settings), settings, CLOCK, ForkJoinPool.commonPool());
     }
@@ -115,7 +116,7 @@ class DomainKeyStoreTest {
     void unsealedKeysAreKeptUntilTheDomainsKeysChange() throws Exception {
         generate("example.test", false);
         DomainKeys read = keys.keys("example.test").orElseThrow();
-        store.commit(new StoreBatch().delete(StoreFamily.DKIM_KEYS, "example.test".getBytes(StandardCharsets.UTF_8)),
+        store.commit(new StoreBatch().delete(PolicyFamilies.DKIM_KEYS, "example.test".getBytes(StandardCharsets.UTF_8)),
                 Store.Durability.SYNC).toCompletableFuture().join();
         assertSame(read, keys.keys("EXAMPLE.test").orElseThrow(), "not read from the store again");
 
@@ -139,7 +140,7 @@ class DomainKeyStoreTest {
     @Test
     void theStoreHoldsNoPrivateKeyInTheClear() throws Exception {
         generate("example.test", false);
-        byte[] stored = store.readBlocking(StoreFamily.DKIM_KEYS, "example.test".getBytes(StandardCharsets.UTF_8)).orElse(null);
+        byte[] stored = store.readBlocking(PolicyFamilies.DKIM_KEYS, "example.test".getBytes(StandardCharsets.UTF_8)).orElse(null);
         for (SigningKey key : keys.keys("example.test").orElseThrow().keys()) {
             assertFalse(contains(stored, key.privateKey().getEncoded()), key + " is in the store in the clear");
         }

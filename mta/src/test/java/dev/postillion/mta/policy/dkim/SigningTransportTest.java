@@ -1,5 +1,6 @@
 package dev.postillion.mta.policy.dkim;
 
+import dev.postillion.mta.Node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.postillion.core.EmailAddress;
@@ -47,7 +48,7 @@ class SigningTransportTest {
 
     @BeforeEach
     void open() {
-        store = TestStores.open(dir.resolve("store"));
+        store = TestStores.open(dir.resolve("store"), Node.storeFamilies());
         keys = keyStore(dir.resolve("master.key"));
         keys.generate("example.test", false).toCompletableFuture().join();
     }
