@@ -3,10 +3,9 @@ package dev.postillion.admin;
 import dev.postillion.core.AddressSyntaxException;
 import dev.postillion.core.EmailAddress;
 import dev.postillion.mailbox.proto.DomainRecord;
-import dev.postillion.mailbox.proto.StoredMessage;
+import dev.postillion.mailbox.MailboxEntry;
 import dev.postillion.mailbox.Directory;
 import dev.postillion.mailbox.Mailboxes;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -87,17 +86,17 @@ final class MailboxRoutes extends JsonRoutes {
         });
     }
 
-    private static Map<String, Object> messageJson(StoredMessage message) {
+    private static Map<String, Object> messageJson(MailboxEntry message) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("uid", message.getUid());
-        json.put("folder", message.getFolder());
-        json.put("from", message.getFrom());
-        json.put("subject", message.getSubject());
-        json.put("messageId", message.getMessageId());
-        json.put("size", message.getSize());
-        json.put("receivedAt", Instant.ofEpochMilli(message.getReceivedEpochMillis()).toString());
-        json.put("returnPath", message.getReturnPath());
-        json.put("queueId", message.getQueueId());
+        json.put("uid", message.uid());
+        json.put("folder", message.folder());
+        json.put("from", message.from());
+        json.put("subject", message.subject());
+        json.put("messageId", message.messageId());
+        json.put("size", message.size());
+        json.put("receivedAt", message.received().toString());
+        json.put("returnPath", message.returnPath());
+        json.put("queueId", message.queueId());
         return json;
     }
 }

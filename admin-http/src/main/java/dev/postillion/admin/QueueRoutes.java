@@ -2,12 +2,11 @@ package dev.postillion.admin;
 
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.QueueId;
-import dev.postillion.queue.proto.RecipientState;
 import dev.postillion.queue.QueueAdmin;
 import dev.postillion.queue.QueueAdmin.State;
 import dev.postillion.queue.QueueManager.Operation;
 import dev.postillion.queue.QueueManager.OperationResult;
-import dev.postillion.queue.SpoolStore.QueuedMessage;
+import dev.postillion.queue.QueueEntry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -105,23 +104,22 @@ final class QueueRoutes extends AllDirectives {
                         : AdminRoutes.errorResponse(failure)));
     }
 
-    private static Map<String, Object> messageJson(QueuedMessage message) {
+    private static Map<String, Object> messageJson(QueueEntry message) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", message.id().toString());
-        json.put("state", State.of(message).apiName());
-        json.put("sender", message.envelope().sender().map(EmailAddress::toString).orElse(""));
-        json.put("arrival", message.envelope().arrival().toString());
-        json.put("attempts", message.state().getAttempts());
-        json.put("nextAttempt", message.state().getHeld() ? null : Instant.ofEpochMilli(message.due()).toString());
-        json.put("delayWarningSent", message.state().getDelayWarned());
+        json.put("state", message.state().apiName());
+        json.put("sender", message.sender().map(EmailAddress::toString).orElse(""));
+        json.put("arrival", message.arrival().toString());
+        json.put("attempts", message.attempts());
+        json.put("nextAttempt", message.nextAttempt().map(Instant::toString).orElse(null));
+        json.put("delayWarningSent", message.delayWarningSent());
         List<Map<String, Object>> recipients = new ArrayList<>();
-        for (int i = 0; i < message.envelope().recipients().size(); i++) {
-            RecipientState state = message.recipient(i);
+        for (QueueEntry.Recipient entry : message.recipients()) {
             Map<String, Object> recipient = new LinkedHashMap<>();
-            recipient.put("address", message.envelope().recipients().get(i).address().toString());
-            recipient.put("state", QueueAdmin.recipientState(state));
-            recipient.put("attempts", state.getAttempts());
-            recipient.put("lastResult", state.getLastReply().isEmpty() ? null : state.getLastReply());
+            recipient.put("address", entry.address().toString());
+            recipient.put("state", entry.progress().apiName());
+            recipient.put("attempts", entry.attempts());
+            recipient.put("lastResult", entry.lastResult().orElse(null));
             recipients.add(recipient);
         }
         json.put("recipients", recipients);

@@ -3,7 +3,6 @@ package dev.postillion.queue;
 import dev.postillion.core.DomainName;
 import dev.postillion.core.Envelope;
 import dev.postillion.core.QueueId;
-import dev.postillion.queue.proto.RecipientState;
 import dev.postillion.queue.SpoolStore.QueuedMessage;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,7 +64,7 @@ public final class QueueAdmin {
      *
      * @param next where the next page starts, empty on the last page
      */
-    public record Page(List<QueuedMessage> messages, Optional<QueueId> next) {}
+    public record Page(List<QueueEntry> messages, Optional<QueueId> next) {}
 
     /** Messages read per listing at most, matching or not, so that one request stays short. */
     private static final int SCAN_LIMIT = 10_000;
@@ -92,7 +91,7 @@ public final class QueueAdmin {
         return list(filter, after.orElse(null), limit, new ArrayList<>(), 0);
     }
 
-    private CompletionStage<Page> list(Filter filter, QueueId from, int limit, List<QueuedMessage> matching,
+    private CompletionStage<Page> list(Filter filter, QueueId from, int limit, List<QueueEntry> matching,
             int scannedBefore) {
         return spool.messages(from, READ_PAGE).thenCompose(read -> {
             QueueId position = from;
@@ -101,7 +100,7 @@ public final class QueueAdmin {
                 position = message.id();
                 scanned++;
                 if (filter.matches(message)) {
-                    matching.add(message);
+                    matching.add(QueueEntry.of(message));
                     if (matching.size() == limit) {
                         return CompletableFuture.completedFuture(new Page(matching, Optional.of(position)));
                     }
@@ -117,8 +116,8 @@ public final class QueueAdmin {
         });
     }
 
-    public CompletionStage<Optional<QueuedMessage>> message(QueueId id) {
-        return spool.message(id).thenApply(Optional::ofNullable);
+    public CompletionStage<Optional<QueueEntry>> message(QueueId id) {
+        return spool.message(id).thenApply(message -> Optional.ofNullable(message).map(QueueEntry::of));
     }
 
     /** The size of the message as queued, or -1 when it is gone. */
@@ -159,15 +158,5 @@ public final class QueueAdmin {
         String key = DomainName.key(domain);
         return message.pending().stream().anyMatch(i -> message.envelope().recipients().get(i).address().domainKey()
                 .equals(key));
-    }
-
-    /** The API's name for a recipient's state. */
-    public static String recipientState(RecipientState state) {
-        return switch (state.getStatus()) {
-            case PENDING -> "pending";
-            case DELIVERED -> "delivered";
-            case FAILED -> "failed";
-            case UNRECOGNIZED -> "unknown";
-        };
     }
 }

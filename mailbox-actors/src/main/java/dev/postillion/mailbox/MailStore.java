@@ -73,13 +73,13 @@ public final class MailStore {
     }
 
     /** Messages with uid greater than {@code afterUid}, in uid order, at most {@code limit}. */
-    public CompletionStage<List<StoredMessage>> list(String address, long afterUid, int limit) {
+    public CompletionStage<List<MailboxEntry>> list(String address, long afterUid, int limit) {
         byte[] from = Keys.textAndLong(address, afterUid + 1);
         byte[] to = Keys.prefixEnd(Keys.text(address));
         return store.range(MailboxFamilies.MAILBOX_INDEX, from, to, limit).thenApply(entries -> entries.stream()
                 .map(entry -> {
                     try {
-                        return StoredMessage.parseFrom(entry.value());
+                        return MailboxEntry.of(StoredMessage.parseFrom(entry.value()));
                     } catch (InvalidProtocolBufferException e) {
                         throw new StoreException("corrupt mailbox record: " + e.getMessage(), e);
                     }

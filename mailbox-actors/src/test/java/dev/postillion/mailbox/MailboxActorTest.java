@@ -16,7 +16,6 @@ import dev.postillion.core.Store;
 import dev.postillion.core.TestStores;
 import dev.postillion.mailbox.proto.AddressType;
 import dev.postillion.mailbox.proto.ResponderRecord;
-import dev.postillion.mailbox.proto.StoredMessage;
 import dev.postillion.mailbox.MailboxActor.Delivered;
 import dev.postillion.mailbox.responder.ResponderMemory;
 import dev.postillion.mailbox.srs.Srs;
@@ -122,15 +121,15 @@ class MailboxActorTest {
     @Test
     void listingSummarisesTheMessage() {
         deliver(id(1), 0);
-        StoredMessage message = join(mailStore.list(ADDRESS, 0, 10)).get(0);
-        assertEquals(MailboxActor.INBOX, message.getFolder());
-        assertEquals("Bob <bob@example.org>", message.getFrom());
-        assertEquals("Lunch", message.getSubject());
-        assertEquals("<1@example.org>", message.getMessageId());
-        assertEquals(RETURN_PATH, message.getReturnPath());
-        assertEquals(id(1).toString(), message.getQueueId());
-        assertEquals(clock.millis(), message.getReceivedEpochMillis());
-        assertEquals(join(mailStore.content(ADDRESS, 1)).orElseThrow().length, message.getSize());
+        MailboxEntry message = join(mailStore.list(ADDRESS, 0, 10)).get(0);
+        assertEquals(MailboxActor.INBOX, message.folder());
+        assertEquals("Bob <bob@example.org>", message.from());
+        assertEquals("Lunch", message.subject());
+        assertEquals("<1@example.org>", message.messageId());
+        assertEquals(RETURN_PATH, message.returnPath());
+        assertEquals(id(1).toString(), message.queueId());
+        assertEquals(clock.millis(), message.received().toEpochMilli());
+        assertEquals(join(mailStore.content(ADDRESS, 1)).orElseThrow().length, message.size());
     }
 
     @Test
@@ -138,7 +137,7 @@ class MailboxActorTest {
         for (int i = 1; i <= 5; i++) {
             deliver(id(i), 0);
         }
-        assertEquals(List.of(3L, 4L), join(mailStore.list(ADDRESS, 2, 2)).stream().map(StoredMessage::getUid).toList());
+        assertEquals(List.of(3L, 4L), join(mailStore.list(ADDRESS, 2, 2)).stream().map(MailboxEntry::uid).toList());
     }
 
     @Test
@@ -373,7 +372,7 @@ class MailboxActorTest {
         join(directory.setRedirect(anna(), List.of("carl@remote.example"), false));
         join(directory.setLists(anna(), List.of(), List.of("@example.org"), false));
         long uid = deliver(id(1), 0);
-        assertEquals(MailDisposition.SPAM, join(mailStore.list(ADDRESS, 0, 10)).get(0).getFolder());
+        assertEquals(MailDisposition.SPAM, join(mailStore.list(ADDRESS, 0, 10)).get(0).folder());
         assertEquals(1, uid);
         assertEquals(List.of(), spooled());
     }
@@ -382,7 +381,7 @@ class MailboxActorTest {
     void allowListedSenderOfABlockedDomainReachesTheInbox() {
         join(directory.setLists(anna(), List.of("bob@example.org"), List.of("@example.org"), false));
         deliver(id(1), 0);
-        assertEquals(MailboxActor.INBOX, join(mailStore.list(ADDRESS, 0, 10)).get(0).getFolder());
+        assertEquals(MailboxActor.INBOX, join(mailStore.list(ADDRESS, 0, 10)).get(0).folder());
     }
 
     @Test
@@ -501,7 +500,7 @@ class MailboxActorTest {
     }
 
     private List<Long> storedUids() {
-        return join(mailStore.list(ADDRESS, 0, 100)).stream().map(StoredMessage::getUid).toList();
+        return join(mailStore.list(ADDRESS, 0, 100)).stream().map(MailboxEntry::uid).toList();
     }
 
     /** The n-th message queued at the test's start. */
