@@ -43,9 +43,9 @@ final class DkimRoutes extends JsonRoutes {
 
     private Route records(String name) {
         return completeWithFuture(directory.requireDomain(name).thenCompose(domain -> {
-            String owner = domain.getAliasOf().isEmpty() ? domain.getName() : domain.getAliasOf();
+            String owner = domain.primary();
             return dkim.records(owner).thenApply(records -> records
-                    .map(found -> Json.response(StatusCodes.OK, recordsJson(domain.getName(), found)))
+                    .map(found -> Json.response(StatusCodes.OK, recordsJson(domain.name(), found)))
                     .orElseGet(() -> Json.error(StatusCodes.NOT_FOUND, "no DKIM keys for " + owner
                             + "; POST /api/v1/domains/" + owner + "/dkim generates them")));
         }).exceptionally(AdminRoutes::errorResponse));
@@ -81,11 +81,11 @@ final class DkimRoutes extends JsonRoutes {
     /** The domain's name if it is a primary domain: an alias domain has no keys of its own. */
     private CompletionStage<String> primary(String name, String instead) {
         return directory.requireDomain(name).thenApply(domain -> {
-            if (!domain.getAliasOf().isEmpty()) {
-                throw ApiError.badRequest(domain.getName() + " is an alias domain of " + domain.getAliasOf()
+            if (domain.aliasOf().isPresent()) {
+                throw ApiError.badRequest(domain.name() + " is an alias domain of " + domain.aliasOf().get()
                         + " and signs with its keys; " + instead);
             }
-            return domain.getName();
+            return domain.name();
         });
     }
 

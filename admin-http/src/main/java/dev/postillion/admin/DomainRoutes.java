@@ -3,7 +3,7 @@ package dev.postillion.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.postillion.core.EmailAddress;
 import dev.postillion.mailbox.proto.AddressType;
-import dev.postillion.mailbox.proto.DomainRecord;
+import dev.postillion.mailbox.Domain;
 import dev.postillion.mailbox.AddressCsv;
 import dev.postillion.mailbox.Directory;
 import dev.postillion.mailbox.AddressImport.Outcome;
@@ -89,7 +89,7 @@ final class DomainRoutes extends JsonRoutes {
         if (!changesCatchAll && maintenance.isEmpty()) {
             throw ApiError.badRequest("nothing to change: give catchAll, maintenance or both");
         }
-        CompletionStage<DomainRecord> changed = directory.requireDomain(domain);
+        CompletionStage<Domain> changed = directory.requireDomain(domain);
         if (changesCatchAll) {
             changed = changed.thenCompose(d -> directory.setCatchAll(domain, catchAll.orElse(null)));
         }
@@ -114,7 +114,7 @@ final class DomainRoutes extends JsonRoutes {
 
     private CompletionStage<List<Map<String, Object>>> aliasDomains(String domain) {
         return directory.requireDomain(domain).thenCompose(record -> {
-            if (!record.getAliasOf().isEmpty()) {
+            if (record.aliasOf().isPresent()) {
                 throw ApiError.badRequest(domain + " is itself an alias domain");
             }
             return directory.aliasDomains(domain);
@@ -234,15 +234,15 @@ final class DomainRoutes extends JsonRoutes {
                         AddressCsv.export(addresses).getBytes(StandardCharsets.UTF_8)))));
     }
 
-    static Map<String, Object> domainJson(DomainRecord domain) {
+    static Map<String, Object> domainJson(Domain domain) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("name", domain.getName());
-        json.put("createdAt", Instant.ofEpochMilli(domain.getCreatedEpochMillis()).toString());
-        if (!domain.getAliasOf().isEmpty()) {
-            json.put("aliasOf", domain.getAliasOf());
+        json.put("name", domain.name());
+        json.put("createdAt", domain.created().toString());
+        if (domain.aliasOf().isPresent()) {
+            json.put("aliasOf", domain.aliasOf().get());
         } else {
-            json.put("catchAll", domain.getCatchAll().isEmpty() ? null : domain.getCatchAll());
-            json.put("maintenance", domain.getMaintenance());
+            json.put("catchAll", domain.catchAll().orElse(null));
+            json.put("maintenance", domain.maintenance());
         }
         return json;
     }

@@ -2,7 +2,7 @@ package dev.postillion.admin;
 
 import dev.postillion.core.AddressSyntaxException;
 import dev.postillion.core.EmailAddress;
-import dev.postillion.mailbox.proto.DomainRecord;
+import dev.postillion.mailbox.Domain;
 import dev.postillion.mailbox.MailboxEntry;
 import dev.postillion.mailbox.Directory;
 import dev.postillion.mailbox.Mailboxes;
@@ -77,7 +77,7 @@ final class MailboxRoutes extends JsonRoutes {
             if (mailbox.isEmpty()) {
                 throw ApiError.notFound("no mailbox " + address);
             }
-            if (domain.map(DomainRecord::getMaintenance).orElse(false)) {
+            if (domain.map(Domain::maintenance).orElse(false)) {
                 // SPEC section 1: a service in maintenance receives mail, but its mailboxes cannot be read.
                 throw new ApiError(StatusCodes.LOCKED, parsed.domain() + " is in maintenance; its mailboxes cannot"
                         + " be read until maintenance ends");

@@ -145,16 +145,16 @@ public final class Directory implements AutoCloseable {
                 : resolveAt(domain.get(), recipient.localPart()));
     }
 
-    private CompletionStage<Resolution> resolveAt(DomainRecord domain, String localPart) {
-        String name = domain.getName();
+    private CompletionStage<Resolution> resolveAt(Domain domain, String localPart) {
+        String name = domain.name();
         return named(name, localPart).thenCompose(named -> {
             if (named.isPresent()) {
                 return CompletableFuture.completedFuture(resolution(named.get(), false));
             }
-            if (domain.getCatchAll().isEmpty()) {
+            if (domain.catchAll().isEmpty()) {
                 return CompletableFuture.completedFuture(UNKNOWN);
             }
-            return records.address(name, domain.getCatchAll())
+            return records.address(name, domain.catchAll().get())
                     .thenApply(catchAll -> catchAll.map(owner -> resolution(owner, true)).orElse(UNKNOWN));
         });
     }
@@ -185,20 +185,20 @@ public final class Directory implements AutoCloseable {
      * The domain itself, or the primary domain an alias domain mirrors; empty when not hosted.
      * Never blocks the caller.
      */
-    public CompletionStage<Optional<DomainRecord>> primary(String name) {
+    public CompletionStage<Optional<Domain>> primary(String name) {
         return records.domain(name).thenCompose(domain -> domain.isEmpty() || domain.get().getAliasOf().isEmpty()
                 ? CompletableFuture.completedFuture(domain)
-                : records.domain(domain.get().getAliasOf()));
+                : records.domain(domain.get().getAliasOf())).thenApply(found -> found.map(Domain::of));
     }
 
-    /** The domain or alias domain as stored; empty when not hosted. Never blocks the caller. */
-    public CompletionStage<Optional<DomainRecord>> domain(String name) {
-        return records.domain(name);
+    /** The domain or alias domain; empty when not hosted. Never blocks the caller. */
+    public CompletionStage<Optional<Domain>> domain(String name) {
+        return records.domain(name).thenApply(found -> found.map(Domain::of));
     }
 
     /** The domain or alias domain, or NOT_FOUND naming it: for the admin API's per-domain routes. */
-    public CompletionStage<DomainRecord> requireDomain(String name) {
-        return records.requireDomain(name);
+    public CompletionStage<Domain> requireDomain(String name) {
+        return records.requireDomain(name).thenApply(Domain::of);
     }
 
     /** The address exactly as created (not through an alias or an alias domain); never blocks. */
@@ -214,7 +214,7 @@ public final class Directory implements AutoCloseable {
         return aliasDomains(address.getDomain()).thenApply(aliases -> {
             List<String> domains = new ArrayList<>();
             domains.add(address.getDomain());
-            aliases.forEach(alias -> domains.add(alias.getName()));
+            aliases.forEach(alias -> domains.add(alias.name()));
             List<String> localParts = new ArrayList<>();
             localParts.add(address.getLocalPart());
             localParts.addAll(address.getAliasesList());
@@ -228,14 +228,14 @@ public final class Directory implements AutoCloseable {
         });
     }
 
-    public CompletionStage<List<DomainRecord>> domains() {
+    public CompletionStage<List<Domain>> domains() {
         return records.prefix(domainPrefix(), LIST_LIMIT).thenApply(entries -> entries.stream()
-                .map(entry -> DirectoryStore.parse(DomainRecord::parseFrom, entry.value()))
+                .map(entry -> Domain.of(DirectoryStore.parse(DomainRecord::parseFrom, entry.value())))
                 .toList());
     }
 
     /** The alias domains of a primary domain, from their index: no scan of every domain. */
-    public CompletionStage<List<DomainRecord>> aliasDomains(String primary) {
+    public CompletionStage<List<Domain>> aliasDomains(String primary) {
         byte[] prefix = aliasDomainPrefix(primary);
         return records.prefix(prefix, LIST_LIMIT).thenCompose(entries -> {
             List<CompletableFuture<Optional<DomainRecord>>> aliases = entries.stream()
@@ -244,7 +244,7 @@ public final class Directory implements AutoCloseable {
                     .map(alias -> records.domain(alias).toCompletableFuture())
                     .toList();
             return CompletableFuture.allOf(aliases.toArray(CompletableFuture[]::new)).thenApply(read -> aliases
-                    .stream().flatMap(alias -> alias.join().stream()).toList()); // complete: joins wait for nothing
+                    .stream().flatMap(alias -> alias.join().stream()).map(Domain::of).toList()); // joins wait for nothing
         });
     }
 
@@ -263,7 +263,7 @@ public final class Directory implements AutoCloseable {
 
     // --- domains ---
 
-    public CompletionStage<DomainRecord> createDomain(String name) {
+    public CompletionStage<Domain> createDomain(String name) {
         return records.change(() -> {
             checkNewDomain(name);
             DomainRecord record = DomainRecord.newBuilder()
@@ -271,12 +271,12 @@ public final class Directory implements AutoCloseable {
                     .setCreatedEpochMillis(clock.millis())
                     .build();
             records.commit(new StoreBatch().put(MailboxFamilies.DIRECTORY, domainKey(name), record.toByteArray()));
-            return record;
+            return Domain.of(record);
         });
     }
 
     /** An alias domain of {@code primary}: {@code x@alias} is delivered as {@code x@primary}. */
-    public CompletionStage<DomainRecord> createAliasDomain(String primary, String alias) {
+    public CompletionStage<Domain> createAliasDomain(String primary, String alias) {
         return records.change(() -> {
             DomainRecord target = await(records.requirePrimary(primary));
             checkNewDomain(alias);
@@ -287,7 +287,7 @@ public final class Directory implements AutoCloseable {
                     .build();
             records.commit(new StoreBatch().put(MailboxFamilies.DIRECTORY, domainKey(alias), record.toByteArray())
                     .put(MailboxFamilies.DIRECTORY, aliasDomainKey(target.getName(), alias), new byte[0]));
-            return record;
+            return Domain.of(record);
         });
     }
 
@@ -295,7 +295,7 @@ public final class Directory implements AutoCloseable {
     public CompletionStage<Void> deleteAliasDomain(String primary, String alias) {
         return records.change(() -> {
             DomainRecord target = await(records.requirePrimary(primary));
-            DomainRecord record = await(domain(alias)).filter(d -> d.getAliasOf().equals(target.getName()))
+            DomainRecord record = await(records.domain(alias)).filter(d -> d.getAliasOf().equals(target.getName()))
                     .orElseThrow(() -> notFound("no alias domain " + alias + " of " + target.getName()));
             records.commit(removal(record));
             return null;
@@ -316,7 +316,7 @@ public final class Directory implements AutoCloseable {
      */
     public CompletionStage<Void> deleteDomain(String name) {
         return records.change(() -> {
-            DomainRecord domain = await(requireDomain(name));
+            DomainRecord domain = await(records.requireDomain(name));
             if (domain.getAliasOf().isEmpty()) {
                 if (!await(aliasDomains(name)).isEmpty()) {
                     throw conflict("domain " + name + " still has alias domains; delete them first");
@@ -331,7 +331,7 @@ public final class Directory implements AutoCloseable {
     }
 
     /** Sets the local part receiving otherwise unknown recipients of the domain; null: none. */
-    public CompletionStage<DomainRecord> setCatchAll(String domain, String localPart) {
+    public CompletionStage<Domain> setCatchAll(String domain, String localPart) {
         return changeDomain(domain, record -> {
             if (localPart == null) {
                 return record.clearCatchAll();
@@ -346,15 +346,15 @@ public final class Directory implements AutoCloseable {
     }
 
     /** In maintenance, a domain keeps receiving mail but its mailboxes cannot be read. */
-    public CompletionStage<DomainRecord> setMaintenance(String domain, boolean maintenance) {
+    public CompletionStage<Domain> setMaintenance(String domain, boolean maintenance) {
         return changeDomain(domain, record -> record.setMaintenance(maintenance));
     }
 
-    private CompletionStage<DomainRecord> changeDomain(String domain, UnaryOperator<DomainRecord.Builder> edit) {
+    private CompletionStage<Domain> changeDomain(String domain, UnaryOperator<DomainRecord.Builder> edit) {
         return records.change(() -> {
             DomainRecord changed = edit.apply(await(records.requirePrimary(domain)).toBuilder()).build();
             records.commit(new StoreBatch().put(MailboxFamilies.DIRECTORY, domainKey(domain), changed.toByteArray()));
-            return changed;
+            return Domain.of(changed);
         });
     }
 

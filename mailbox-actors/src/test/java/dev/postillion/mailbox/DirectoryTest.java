@@ -13,7 +13,6 @@ import dev.postillion.core.Store;
 import dev.postillion.core.TestStores;
 import dev.postillion.mailbox.proto.AddressRecord;
 import dev.postillion.mailbox.proto.AddressType;
-import dev.postillion.mailbox.proto.DomainRecord;
 import dev.postillion.mailbox.proto.ResponderRecord;
 import dev.postillion.mailbox.Directory.Lookup;
 import dev.postillion.mailbox.DirectoryException.Kind;
@@ -53,10 +52,10 @@ class DirectoryTest {
 
     @Test
     void createdDomainsAreListedLowerCased() {
-        DomainRecord created = join(directory.createDomain("Example.COM"));
+        Domain created = join(directory.createDomain("Example.COM"));
         join(directory.createDomain("example.net"));
-        assertEquals("example.com", created.getName());
-        assertEquals(clock.millis(), created.getCreatedEpochMillis());
+        assertEquals("example.com", created.name());
+        assertEquals(clock.millis(), created.created().toEpochMilli());
         assertEquals(List.of("example.com", "example.net"), domainNames());
         assertTrue(join(directory.hosts("EXAMPLE.com")));
     }
@@ -259,7 +258,7 @@ class DirectoryTest {
         join(directory.setCatchAll("example.com", "anna"));
         join(directory.deleteAddress("example.com", "anna"));
         assertEquals(Lookup.UNKNOWN_ADDRESS, lookup(address("jps@example.com")));
-        assertEquals("", join(directory.domain("example.com")).orElseThrow().getCatchAll());
+        assertEquals(Optional.empty(), join(directory.domain("example.com")).orElseThrow().catchAll());
     }
 
     @Test
@@ -269,7 +268,7 @@ class DirectoryTest {
         assertEquals("anna@example.com", join(directory.resolve(address("anna@example.net"))).mailbox().key());
         assertEquals(Lookup.UNKNOWN_ADDRESS, lookup(address("bob@example.net")));
         assertEquals(List.of("example.net"), join(directory.aliasDomains("example.com")).stream()
-                .map(DomainRecord::getName).toList());
+                .map(Domain::name).toList());
         assertTrue(join(directory.ownAddresses(join(directory.address(address("anna@example.com"))).orElseThrow()))
                 .contains("anna@example.net"));
     }
@@ -469,7 +468,7 @@ class DirectoryTest {
     }
 
     private List<String> domainNames() {
-        return join(directory.domains()).stream().map(DomainRecord::getName).toList();
+        return join(directory.domains()).stream().map(Domain::name).toList();
     }
 
     private List<String> localParts(String domain) {

@@ -14,7 +14,7 @@ import dev.postillion.core.NodeSettings;
 import dev.postillion.core.PrivateDirectory;
 import dev.postillion.core.QueueIdGenerator;
 import dev.postillion.core.Store;
-import dev.postillion.mailbox.proto.DomainRecord;
+import dev.postillion.mailbox.Domain;
 import dev.postillion.mailbox.Directory;
 import dev.postillion.mailbox.MailboxContext;
 import dev.postillion.mailbox.Mailboxes;
@@ -214,7 +214,7 @@ public final class Node implements AutoCloseable {
         DomainKeyStore dkimKeys = new DomainKeyStore(store, dkimMasterKey, signingSettings, clock, signing);
         Router router = new Router(directory, srs, mailboxes, new SigningTransport(remote, dkimKeys,
                 // Asked on the signing (blocking) dispatcher, where waiting for the store is allowed.
-                domain -> directory.primary(domain).toCompletableFuture().join().map(DomainRecord::getName),
+                domain -> directory.primary(domain).toCompletableFuture().join().map(Domain::name),
                 clock, signing));
         ActorRef<QueueManager.Command> queueManager = system.systemActorOf(
                 // Resume on a bug: its state is what it knows of the attempts under way.
