@@ -92,7 +92,12 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     private record ScheduleRead(List<Due> due, Due next, int wanted, long now, Throwable failure) implements Command {}
 
     /** A due message read for its attempt; {@code message} null when it is gone. */
-    private record Loaded(Due entry, QueuedMessage message, byte[] content, Throwable failure) implements Command {}
+    /** A due message read for its attempt, without its content yet; {@code message} null when it is gone. */
+    private record MessageRead(Due entry, byte[] kept, QueuedMessage message, Throwable failure) implements Command {}
+
+    /** A due message's content read for its attempt, which had {@code reserved} of the bytes in flight. */
+    private record Loaded(Due entry, QueuedMessage message, byte[] content, long reserved, Throwable failure)
+            implements Command {}
 
     /** The message an operator's command is for, as read; {@code content} only to bounce it. */
     private record OperandRead(Operate operate, QueuedMessage message, byte[] content, Throwable failure)
@@ -170,6 +175,8 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     private final Map<QueueId, List<Operate>> busy = new HashMap<>();
     /** Due messages being read for their attempts: they count as attempts under way. */
     private int loading;
+    /** The content those being read will hold once attempted, as their records give it. */
+    private long bytesLoading;
     /** A read of the schedule is under way; {@code pullAgain}: another is wanted after it. */
     private boolean readingSchedule;
     private boolean pullAgain;
@@ -205,6 +212,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
                 .onMessage(Enqueue.class, this::onEnqueue)
                 .onMessage(Attempted.class, this::onAttempted)
                 .onMessage(ScheduleRead.class, this::onScheduleRead)
+                .onMessage(MessageRead.class, this::onMessageRead)
                 .onMessage(Loaded.class, this::onLoaded)
                 .onMessage(OperandRead.class, this::onOperandRead)
                 .onMessage(RetryRead.class, this::onRetryRead)
@@ -306,7 +314,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
 
     private boolean roomForAttempt() {
         return inFlight.size() + loading < settings.maxAttemptsInFlight()
-                && bytesInFlight < settings.maxBytesInFlight();
+                && bytesInFlight + bytesLoading < settings.maxBytesInFlight();
     }
 
     private void wakeBy(long due) {
@@ -322,17 +330,16 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
         }
     }
 
-    /** Reads a due message, and its content unless it was kept from its acceptance, for its attempt. */
+    /**
+     * Reads a due message for its attempt: its records first, then, if the bytes in flight leave
+     * room for its content (which its record sizes), the content, unless kept from its acceptance.
+     */
     private void start(Due entry) {
-        QueueId id = entry.id();
-        byte[] kept = fresh.take(id);
-        busy.put(id, new ArrayList<>());
+        byte[] kept = fresh.take(entry.id());
+        busy.put(entry.id(), new ArrayList<>());
         loading++;
-        CompletionStage<QueuedMessage> message = spool.message(id);
-        CompletionStage<byte[]> content = message.thenCompose(read -> !current(read, entry) || kept != null
-                ? CompletableFuture.completedFuture(kept) : spool.content(id));
-        getContext().pipeToSelf(message.thenCombine(content, (read, body) -> new Loaded(entry, read, body, null)),
-                (loaded, failure) -> failure == null ? loaded : new Loaded(entry, null, null, failure));
+        getContext().pipeToSelf(spool.message(entry.id()), (message, failure) ->
+                new MessageRead(entry, kept, message, failure));
     }
 
     /** Whether the message is still due at {@code entry}: it may have been settled since it was read. */
@@ -340,22 +347,57 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
         return message != null && !message.state().getHeld() && message.due() == entry.dueEpochMillis();
     }
 
-    private Behavior<Command> onLoaded(Loaded loaded) {
-        Due entry = loaded.entry();
-        loading--;
-        List<Operate> waiting = busy.remove(entry.id());
-        if (loaded.failure() != null) {
-            queueLog.error("{}: cannot read the message ({}); trying again in a minute", entry.id(),
-                    loaded.failure().getMessage());
-            timers.startSingleTimer(entry, new Reread(entry), STORE_RETRY);
-        } else if (current(loaded.message(), entry)) {
-            if (bytesInFlight < settings.maxBytesInFlight()) {
-                attempt(loaded.message(), loaded.content());
-            } else {
-                // Attempts read at the same time took the room meanwhile: it waits in the schedule.
-                entryWritten(entry);
-            }
+    private Behavior<Command> onMessageRead(MessageRead read) {
+        Due entry = read.entry();
+        if (read.failure() != null) {
+            return readFailed(entry, read.failure(), 0);
         }
+        if (!current(read.message(), entry)) {
+            return loaded(entry, 0, () -> { }); // settled meanwhile; its entry is gone or stale
+        }
+        if (bytesInFlight + bytesLoading >= settings.maxBytesInFlight()) {
+            // Attempts read at the same time took the room meanwhile: it waits in the schedule.
+            return loaded(entry, 0, () -> entryWritten(entry));
+        }
+        long weight = weight(read.message(), read.kept());
+        bytesLoading += weight;
+        CompletionStage<byte[]> content = read.kept() != null
+                ? CompletableFuture.completedFuture(read.kept()) : spool.content(entry.id());
+        getContext().pipeToSelf(content, (body, failure) -> new Loaded(entry, read.message(), body, weight, failure));
+        return this;
+    }
+
+    /**
+     * What the attempt will hold of the heap, as {@link Attempt} counts it. A record written before
+     * the spool kept content sizes takes the whole of the bytes in flight: such messages go one at
+     * a time rather than past the bound.
+     */
+    private long weight(QueuedMessage message, byte[] kept) {
+        long size = kept != null ? kept.length : message.contentSize();
+        return size == 0 ? settings.maxBytesInFlight() : size * message.pending().size();
+    }
+
+    private Behavior<Command> onLoaded(Loaded read) {
+        if (read.failure() != null) {
+            return readFailed(read.entry(), read.failure(), read.reserved());
+        }
+        return loaded(read.entry(), read.reserved(), () -> attempt(read.message(), read.content()));
+    }
+
+    private Behavior<Command> readFailed(Due entry, Throwable failure, long reserved) {
+        queueLog.error("{}: cannot read the message ({}); trying again in a minute", entry.id(), failure.getMessage());
+        return loaded(entry, reserved, () -> timers.startSingleTimer(entry, new Reread(entry), STORE_RETRY));
+    }
+
+    /**
+     * The reading of a due message is over: it is no longer busy, {@code then} runs (its attempt,
+     * or why there is none), and the operators' commands that waited for it follow.
+     */
+    private Behavior<Command> loaded(Due entry, long reserved, Runnable then) {
+        loading--;
+        bytesLoading -= reserved;
+        List<Operate> waiting = busy.remove(entry.id());
+        then.run();
         waiting.forEach(this::onOperate);
         pull();
         answerIfIdle();
@@ -575,6 +617,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
      */
     private void revisit(QueueId id) {
         entryWritten(new Due(0, id));
+        pull();
     }
 
     /** Moves the message's schedule entry to {@code due}, or takes it out ({@code held}). */

@@ -38,9 +38,12 @@ import java.util.concurrent.CompletionStage;
 public class SpoolStore {
 
     /** A message in the spool, as the queue manager and the operator see it. */
-    /** @param contentPieces how many pieces of its content are kept apart from its record */
+    /**
+     * @param contentPieces how many pieces of its content are kept apart from its record
+     * @param contentSize octets of its content; 0 if its record was written before sizes were kept
+     */
     public record QueuedMessage(QueueId id, Envelope envelope, MessageState state,
-            Map<Integer, RecipientState> recipients, int contentPieces) {
+            Map<Integer, RecipientState> recipients, int contentPieces, long contentSize) {
 
         public QueuedMessage {
             recipients = Map.copyOf(recipients);
@@ -266,7 +269,7 @@ public class SpoolStore {
                 }
                 return new QueuedMessage(id, EnvelopeRecords.fromRecord(record), stateBytes.isEmpty()
                         ? MessageState.getDefaultInstance() : MessageState.parseFrom(stateBytes.get()), byIndex,
-                        record.getContentPieces());
+                        record.getContentPieces(), record.getContentSize());
             } catch (InvalidProtocolBufferException e) {
                 throw new StoreException(id + ": corrupt spool record: " + e.getMessage(), e);
             }
@@ -312,7 +315,8 @@ public class SpoolStore {
 
         /** A new message, every recipient pending, due at its arrival. */
         public Change spool(QueueId id, Envelope envelope, byte[] content) {
-            return spool(id, EnvelopeRecords.toRecord(envelope), content);
+            return spool(id, EnvelopeRecords.toRecord(envelope).toBuilder().setContentSize(content.length).build(),
+                    content);
         }
 
         /**
@@ -321,7 +325,9 @@ public class SpoolStore {
          */
         Change spool(QueueId id, Envelope envelope, byte[] head, int written, byte[] last) {
             batch.put(SpoolFamilies.CONTENT_PIECES, pieceKey(id, written), last);
-            return spool(id, EnvelopeRecords.toRecord(envelope).toBuilder().setContentPieces(written + 1).build(), head);
+            long size = head.length + (long) written * PIECE_BYTES + last.length;
+            return spool(id, EnvelopeRecords.toRecord(envelope).toBuilder().setContentPieces(written + 1)
+                    .setContentSize(size).build(), head);
         }
 
         private Change spool(QueueId id, EnvelopeRecord envelope, byte[] content) {

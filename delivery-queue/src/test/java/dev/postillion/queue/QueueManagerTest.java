@@ -246,6 +246,31 @@ class QueueManagerTest {
         assertSecondWaitsForFirst();
     }
 
+    /**
+     * Messages read back from the spool (after a restart, not handed over at acceptance) are
+     * sized by their records before their content is read: all read at once, they would each
+     * have been let past the bound.
+     */
+    @Test
+    void messagesReadFromTheSpoolAreHeldToTheBytesInFlightToo() throws Exception {
+        testKit.stop(queueManager);
+        Spool unattended = new Spool(spoolStore, new QueueIdGenerator(clock), new CompletableFuture<>());
+        QueueId first = unattended.newId();
+        unattended.accept(first, envelope(), TestEnvelopes.CONTENT).toCompletableFuture().join();
+        QueueId second = unattended.newId();
+        unattended.accept(second, envelope(), TestEnvelopes.CONTENT).toCompletableFuture().join();
+        startQueueManager(SCHEDULE, 256, TestEnvelopes.CONTENT.length - 1);
+
+        Attempt attempt = transport.nextAttempt();
+        assertEquals(first, attempt.request().id());
+        assertTrue(transport.idle(), "a second attempt started while the first was under way");
+        attempt.answer(Status.SENT, Status.SENT);
+        Attempt next = transport.nextAttempt();
+        assertEquals(second, next.request().id());
+        next.answer(Status.SENT, Status.SENT);
+        awaitGone(second);
+    }
+
     /** Of two messages accepted, the second is attempted only once the first attempt has ended. */
     private void assertSecondWaitsForFirst() throws Exception {
         QueueId first = accept(envelope());

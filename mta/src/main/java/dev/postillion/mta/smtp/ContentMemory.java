@@ -12,8 +12,10 @@ import java.util.List;
  * them is refused for it: each waits its turn.
  *
  * <p>The oldest share may always grow, even past the bound: shares that each hold part of a
- * message could otherwise wait for one another for ever. The content held is then at most the
- * bound plus one message (max-message-size).
+ * message could otherwise wait for one another for ever. A share keeps its age when it gives back
+ * what it wrote to the spool, so the oldest may hold next to nothing while others wait for it to
+ * grow. The content held is then at most the bound plus one message (max-message-size) in each
+ * of the two pools below.
  *
  * <p>A message written to the spool in pieces while it arrives ({@link ContentPieces}) holds one
  * piece at a time here, and is read back whole for its checks once it is complete: that takes a

@@ -107,11 +107,17 @@ final class ContentPieces {
         return true;
     }
 
-    /** The connection is gone: its pieces are deleted unless the session's policy has them. */
-    synchronized void abandon() {
-        if (state == State.OPEN) {
-            delete();
+    /**
+     * The connection is gone: its pieces are deleted unless the session's policy has them.
+     *
+     * @return whether the session had not taken them, so that nothing of the message is decided on
+     */
+    synchronized boolean abandon() {
+        if (state != State.OPEN) {
+            return false;
         }
+        delete();
+        return true;
     }
 
     /** The message is not spooled: its pieces are deleted. Idempotent. */

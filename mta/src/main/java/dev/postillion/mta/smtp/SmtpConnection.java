@@ -184,6 +184,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements Sessi
     }
 
     private void frame() {
+        writePiece(); // first: a piece written frees memory that reading may be waiting for
         if (!roomForContent()) {
             updateReading();
             return;
@@ -271,8 +272,8 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements Sessi
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event instanceof IdleStateEvent && session != null && !awaitingMemory) {
-            // Not while reading waits for memory: then the client is not idle, we are not reading.
+        if (event instanceof IdleStateEvent && session != null && !awaitingMemory && !pieceWaiting()) {
+            // Not while reading waits for memory or the disk: the client is not idle, we are not reading.
             session.tell(new SmtpSession.IdleTimeout());
         } else if (event instanceof SslHandshakeCompletionEvent handshake && pending != null) {
             onHandshake(ctx, handshake);
@@ -315,7 +316,11 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements Sessi
             pieces = null;
         }
         if (piecesHandedOver != null) {
-            piecesHandedOver.abandon(); // unless the session's policy took them
+            if (piecesHandedOver.abandon() && handedOver != null) {
+                // The session stopped before it took the content: nobody else will say it is decided.
+                handedOver.release();
+                handedOver = null;
+            }
         }
         if (pending != null) {
             pending.release();
