@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -177,6 +178,11 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     private int loading;
     /** The content those being read will hold once attempted, as their records give it. */
     private long bytesLoading;
+    /**
+     * Due messages whose records are being read (null until read), in due order: they are decided
+     * on in that order, so that the bytes in flight go to the earliest, however the reads finish.
+     */
+    private final TreeMap<Due, MessageRead> recordsRead = new TreeMap<>(SpoolStore::compare);
     /** A read of the schedule is under way; {@code pullAgain}: another is wanted after it. */
     private boolean readingSchedule;
     private boolean pullAgain;
@@ -338,6 +344,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
         byte[] kept = fresh.take(entry.id());
         busy.put(entry.id(), new ArrayList<>());
         loading++;
+        recordsRead.put(entry, null);
         getContext().pipeToSelf(spool.message(entry.id()), (message, failure) ->
                 new MessageRead(entry, kept, message, failure));
     }
@@ -348,23 +355,33 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     }
 
     private Behavior<Command> onMessageRead(MessageRead read) {
+        recordsRead.put(read.entry(), read);
+        while (!recordsRead.isEmpty() && recordsRead.firstEntry().getValue() != null) {
+            decide(recordsRead.pollFirstEntry().getValue());
+        }
+        return this;
+    }
+
+    private void decide(MessageRead read) {
         Due entry = read.entry();
         if (read.failure() != null) {
-            return readFailed(entry, read.failure(), 0);
+            readFailed(entry, read.failure(), 0);
+            return;
         }
         if (!current(read.message(), entry)) {
-            return loaded(entry, 0, () -> { }); // settled meanwhile; its entry is gone or stale
+            loaded(entry, 0, () -> { }); // settled meanwhile; its entry is gone or stale
+            return;
         }
         if (bytesInFlight + bytesLoading >= settings.maxBytesInFlight()) {
             // Attempts read at the same time took the room meanwhile: it waits in the schedule.
-            return loaded(entry, 0, () -> entryWritten(entry));
+            loaded(entry, 0, () -> entryWritten(entry));
+            return;
         }
         long weight = weight(read.message(), read.kept());
         bytesLoading += weight;
         CompletionStage<byte[]> content = read.kept() != null
                 ? CompletableFuture.completedFuture(read.kept()) : spool.content(entry.id());
         getContext().pipeToSelf(content, (body, failure) -> new Loaded(entry, read.message(), body, weight, failure));
-        return this;
     }
 
     /**

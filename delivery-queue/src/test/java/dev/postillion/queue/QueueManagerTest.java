@@ -260,25 +260,20 @@ class QueueManagerTest {
         QueueId second = unattended.newId();
         unattended.accept(second, envelope(), TestEnvelopes.CONTENT).toCompletableFuture().join();
         startQueueManager(SCHEDULE, 256, TestEnvelopes.CONTENT.length - 1);
-
-        Attempt attempt = transport.nextAttempt();
-        assertEquals(first, attempt.request().id());
-        assertTrue(transport.idle(), "a second attempt started while the first was under way");
-        attempt.answer(Status.SENT, Status.SENT);
-        Attempt next = transport.nextAttempt();
-        assertEquals(second, next.request().id());
-        next.answer(Status.SENT, Status.SENT);
-        awaitGone(second);
+        assertAttemptedOneAfterTheOther(first, second);
     }
 
     /** Of two messages accepted, the second is attempted only once the first attempt has ended. */
     private void assertSecondWaitsForFirst() throws Exception {
         QueueId first = accept(envelope());
         QueueId second = accept(envelope());
+        awaitMessage(second, m -> true);
+        assertAttemptedOneAfterTheOther(first, second);
+    }
 
+    private void assertAttemptedOneAfterTheOther(QueueId first, QueueId second) throws Exception {
         Attempt attempt = transport.nextAttempt();
         assertEquals(first, attempt.request().id());
-        awaitMessage(second, m -> true);
         assertTrue(transport.idle(), "a second attempt started while the first was under way");
         attempt.answer(Status.SENT, Status.SENT);
         Attempt next = transport.nextAttempt();
