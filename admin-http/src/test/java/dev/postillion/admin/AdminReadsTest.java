@@ -200,7 +200,7 @@ class AdminReadsTest {
 
         @Override
         public CompletionStage<Generation> generate(String domain, boolean rotate) {
-            return CompletableFuture.failedFuture(new UnsupportedOperationException("no keys in this test"));
+            return CompletableFuture.failedFuture(new IllegalStateException("this test's node keeps no DKIM keys"));
         }
 
         @Override

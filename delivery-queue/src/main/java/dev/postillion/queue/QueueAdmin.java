@@ -120,9 +120,14 @@ public final class QueueAdmin {
         return spool.message(id).thenApply(message -> Optional.ofNullable(message).map(QueueEntry::of));
     }
 
-    /** The size of the message as queued, or -1 when it is gone. */
+    /**
+     * The size of the message as queued, or -1 when it is gone: from its record, or, for a record
+     * written before the spool kept sizes, by reading its content.
+     */
     public CompletionStage<Long> size(QueueId id) {
-        return spool.content(id).thenApply(content -> content == null ? -1L : content.length);
+        return spool.message(id).thenCompose(message -> message == null || message.contentSize() > 0
+                ? CompletableFuture.completedFuture(message == null ? -1L : message.contentSize())
+                : spool.content(id).thenApply(content -> content == null ? -1L : content.length));
     }
 
     public CompletionStage<QueueManager.OperationResult> operate(QueueId id, QueueManager.Operation operation) {

@@ -92,7 +92,6 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     /** The schedule as {@link #pull} read it: the entries due, and the next one after them if it was asked for. */
     private record ScheduleRead(List<Due> due, Due next, int wanted, long now, Throwable failure) implements Command {}
 
-    /** A due message read for its attempt; {@code message} null when it is gone. */
     /** A due message read for its attempt, without its content yet; {@code message} null when it is gone. */
     private record MessageRead(Due entry, byte[] kept, QueuedMessage message, Throwable failure) implements Command {}
 
@@ -125,9 +124,6 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     /** A message whose change failed is due again at its old schedule entry. */
     private record Reread(Due entry) implements Command {}
 
-    /** A position in the schedule index: at {@code entry}, or just after it. */
-    private record Cursor(Due entry, boolean inclusive) {}
-
     /**
      * @param maxAttemptsInFlight deliveries under way at once; more stay in the schedule index, so
      *     that a large spool is neither read into memory nor sent off all at once
@@ -141,24 +137,6 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     private static final Logger queueLog = LoggerFactory.getLogger("postillion.queue");
     /** How long a store that failed a read or a write is left alone before it is used again. */
     private static final Duration STORE_RETRY = Duration.ofMinutes(1);
-
-    private static final class Attempt {
-        final QueuedMessage message;
-        final byte[] content;
-        /**
-         * What the attempt may hold of the heap: its content once per pending recipient, for a
-         * mailbox stores a copy of its own.
-         */
-        final long weight;
-        Request request = Request.NONE;
-        final List<ActorRef<OperationResult>> operators = new ArrayList<>();
-
-        Attempt(QueuedMessage message, byte[] content) {
-            this.message = message;
-            this.content = content;
-            this.weight = (long) content.length * message.pending().size();
-        }
-    }
 
     private final SpoolStore spool;
     private final Transport transport;
@@ -183,15 +161,11 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
      * on in that order, so that the bytes in flight go to the earliest, however the reads finish.
      */
     private final TreeMap<Due, MessageRead> recordsRead = new TreeMap<>(SpoolStore::compare);
-    /** A read of the schedule is under way; {@code pullAgain}: another is wanted after it. */
-    private boolean readingSchedule;
+    /** Another read of the schedule is wanted once the one under way is over. */
     private boolean pullAgain;
-    /** The earliest entry written behind the cursor while the schedule was being read. */
-    private Due rewound;
     private final FreshContent fresh = new FreshContent();
     private final List<ActorRef<Done>> idleWaiters = new ArrayList<>();
-    /** Where the next read of the schedule starts; null: at its beginning. */
-    private Cursor cursor;
+    private final ScheduleCursor cursor = new ScheduleCursor();
     private long wakeAt = Long.MAX_VALUE;
 
     public static Behavior<Command> create(SpoolStore spool, Transport transport, StatusReports reports, Clock clock,
@@ -251,12 +225,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
      * the read of the schedule under way moves it on.
      */
     private void entryWritten(Due entry) {
-        if (cursor != null && SpoolStore.compare(entry, cursor.entry()) <= 0) {
-            cursor = new Cursor(entry, true);
-        }
-        if (readingSchedule && (rewound == null || SpoolStore.compare(entry, rewound) < 0)) {
-            rewound = entry;
-        }
+        cursor.written(entry);
         if (entry.dueEpochMillis() > clock.millis()) {
             wakeBy(entry.dueEpochMillis());
         }
@@ -264,7 +233,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
 
     /** Reads the schedule for due messages, if attempts may start; one read at a time. */
     private void pull() {
-        if (readingSchedule) {
+        if (cursor.reading()) {
             pullAgain = true;
             return;
         }
@@ -273,9 +242,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
         }
         int wanted = settings.maxAttemptsInFlight() - inFlight.size() - loading;
         long now = clock.millis();
-        readingSchedule = true;
-        CompletionStage<List<Due>> due = cursor == null ? spool.due(null, true, now, wanted)
-                : spool.due(cursor.entry(), cursor.inclusive(), now, wanted);
+        CompletionStage<List<Due>> due = cursor.read(spool, now, wanted);
         CompletionStage<Due> next = due.thenCompose(read -> read.size() < wanted ? spool.firstDueAfter(now)
                 : CompletableFuture.completedFuture(null));
         getContext().pipeToSelf(due.thenCombine(next, (read, after) -> new ScheduleRead(read, after, wanted, now, null)),
@@ -284,10 +251,10 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
 
     /** Hands the due messages read to the transport while attempts may start. */
     private Behavior<Command> onScheduleRead(ScheduleRead read) {
-        readingSchedule = false;
         boolean again = pullAgain;
         pullAgain = false;
         if (read.failure() != null) {
+            rewind();
             queueLog.error("cannot read the schedule ({}); trying again in a minute", read.failure().getMessage());
             wakeBy(read.now() + STORE_RETRY.toMillis());
             return this;
@@ -296,19 +263,16 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
         for (Due entry : read.due()) {
             if (!roomForAttempt()) {
                 // The entry stays due; the attempt that frees the room pulls again.
-                cursor = new Cursor(entry, true);
+                cursor.stopAt(entry);
                 roomLeft = false;
                 break;
             }
-            cursor = new Cursor(entry, false);
+            cursor.passed(entry);
             if (!inFlight.containsKey(entry.id()) && !busy.containsKey(entry.id())) {
                 start(entry);
             }
         }
-        if (rewound != null) {
-            entryWritten(rewound);
-            rewound = null;
-        }
+        rewind();
         if (read.next() != null) {
             wakeBy(read.next().dueEpochMillis());
         }
@@ -316,6 +280,14 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
             pull();
         }
         return this;
+    }
+
+    /** The read of the schedule is over: an entry written meanwhile takes the cursor back to it. */
+    private void rewind() {
+        Due written = cursor.readDone();
+        if (written != null) {
+            entryWritten(written);
+        }
     }
 
     private boolean roomForAttempt() {
@@ -599,8 +571,8 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
         }
         List<QueuedMessage> messages = read.failure() != null ? List.of() : read.messages();
         // The flush is answered once its retries are in the store, with how many are.
-        ActorRef<OperationResult> counter = getContext().spawnAnonymous(countLanded(
-                (int) messages.stream().filter(QueueManager::retriable).count(), 0, read.retry().replyTo()));
+        ActorRef<OperationResult> counter = getContext().spawnAnonymous(FlushCount.of(
+                (int) messages.stream().filter(QueueManager::retriable).count(), read.retry().replyTo()));
         for (int i = 0; i < read.ids().size(); i++) {
             List<Operate> waiting = busy.remove(read.ids().get(i));
             if (read.failure() != null) {
@@ -615,16 +587,6 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
 
     private static boolean retriable(QueuedMessage message) {
         return message != null && !message.state().getHeld();
-    }
-
-    /** Counts the changes of one flush that landed, of {@code left} still to come, then answers. */
-    private static Behavior<OperationResult> countLanded(int left, int landed, ActorRef<Integer> replyTo) {
-        if (left == 0) {
-            replyTo.tell(landed);
-            return Behaviors.stopped();
-        }
-        return Behaviors.receiveMessage(result ->
-                countLanded(left - 1, landed + (result == OperationResult.DONE ? 1 : 0), replyTo));
     }
 
     /**

@@ -9,6 +9,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +50,7 @@ class ContentMemoryWaitTest {
             // more as it goes.
             first.send(LINE);
             CompletableFuture<Void> going = new CompletableFuture<>();
-            CompletableFuture<String> trickled = CompletableFuture.supplyAsync(() -> trickle(first, going));
+            CompletableFuture<String> trickled = trickle(first, going);
             // The second one's content finds no room and waits until the first message is spooled,
             // longer than the idle timeout.
             going.get();
@@ -59,23 +63,29 @@ class ContentMemoryWaitTest {
     }
 
     /**
-     * The rest of the first message, a line every 300 ms so that its client is never idle;
-     * {@code going} completes once the first of them is sent, 300 ms after the message began.
+     * The rest of the first message, a line every 300 ms on a timer so that its client is never
+     * idle, then the final dot; {@code going} completes once the first of them is sent. The timer
+     * paces a slow client; nothing waits for the node by time.
      */
-    private static String trickle(SmtpClient client, CompletableFuture<Void> going) {
-        try {
-            for (int i = 0; i < TRICKLED_LINES; i++) {
-                Thread.sleep(300); // pacing a slow client, not waiting for the node
-                client.send(LINE);
-                going.complete(null);
+    private static CompletableFuture<String> trickle(SmtpClient client, CompletableFuture<Void> going) {
+        CompletableFuture<String> reply = new CompletableFuture<>();
+        ScheduledExecutorService pace = Executors.newSingleThreadScheduledExecutor();
+        AtomicInteger sent = new AtomicInteger();
+        pace.scheduleAtFixedRate(() -> {
+            try {
+                if (sent.getAndIncrement() < TRICKLED_LINES) {
+                    client.send(LINE);
+                    going.complete(null);
+                } else {
+                    pace.shutdown();
+                    reply.complete(client.command("."));
+                }
+            } catch (IOException e) {
+                pace.shutdown();
+                reply.complete(e.toString());
             }
-            return client.command(".");
-        } catch (IOException e) {
-            return e.toString();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return e.toString();
-        }
+        }, 300, 300, TimeUnit.MILLISECONDS);
+        return reply;
     }
 
     private SmtpClient transaction() throws IOException {
