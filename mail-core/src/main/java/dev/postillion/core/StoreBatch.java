@@ -1,24 +1,25 @@
 package dev.postillion.core;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
- * Writes that must land together: one atomic RocksDB {@code WriteBatch} (ARCHITECTURE rule 4).
- * Built by the caller, applied by {@link Store#commit}.
+ * Writes that must land together (ARCHITECTURE rule 4): one atomic RocksDB {@code WriteBatch}, or
+ * one PostgreSQL transaction. Built by the caller, applied by {@link Store#commit}.
  */
 public final class StoreBatch {
 
-    sealed interface Operation {
+    public sealed interface Operation {
         StoreFamily family();
     }
 
-    record Put(StoreFamily family, byte[] key, byte[] value) implements Operation {}
+    public record Put(StoreFamily family, byte[] key, byte[] value) implements Operation {}
 
-    record Delete(StoreFamily family, byte[] key) implements Operation {}
+    public record Delete(StoreFamily family, byte[] key) implements Operation {}
 
     /** Deletes keys in [from, to). */
-    record DeleteRange(StoreFamily family, byte[] from, byte[] to) implements Operation {}
+    public record DeleteRange(StoreFamily family, byte[] from, byte[] to) implements Operation {}
 
     private final List<Operation> operations = new ArrayList<>();
 
@@ -47,7 +48,7 @@ public final class StoreBatch {
         return operations.isEmpty();
     }
 
-    List<Operation> operations() {
-        return operations;
+    public List<Operation> operations() {
+        return Collections.unmodifiableList(operations);
     }
 }

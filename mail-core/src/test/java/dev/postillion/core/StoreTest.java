@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.postillion.core.Store.Durability;
+import dev.postillion.core.store.PostgresSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +32,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+/**
+ * The store's contract, run against both backends: the node's RocksDB and a PostgreSQL server
+ * (a throwaway one from {@link TestPostgres}).
+ */
+@ParameterizedClass
+@EnumSource(StoreSettings.Backend.class)
 class StoreTest {
 
     private static final StoreFamily FAMILY = new StoreFamily("records", false);
@@ -40,12 +50,25 @@ class StoreTest {
     private static final List<StoreFamily> FAMILIES = List.of(FAMILY, INDEX, CONTENT);
     private static final Duration DEADLINE = Duration.ofSeconds(30);
 
+    @Parameter StoreSettings.Backend backend;
     @TempDir Path directory;
+    private PostgresSettings database;
     private Store store;
 
     @BeforeEach
     void open() {
-        store = TestStores.open(directory, FAMILIES);
+        if (backend == StoreSettings.Backend.POSTGRESQL) {
+            database = TestPostgres.newDatabase();
+        }
+        store = open(FAMILIES);
+    }
+
+    /** Opens the test's store (again) with the {@code declared} families. */
+    private Store open(List<StoreFamily> declared) {
+        return switch (backend) {
+            case ROCKSDB -> TestStores.open(directory, declared);
+            case POSTGRESQL -> TestStores.open(database, declared);
+        };
     }
 
     @AfterEach
@@ -127,7 +150,7 @@ class StoreTest {
         store.commit(new StoreBatch().put(FAMILY, key("buffered"), value("b")), Durability.BUFFERED)
                 .toCompletableFuture().join();
         store.close();
-        store = TestStores.open(directory, FAMILIES);
+        store = open(FAMILIES);
         assertArrayEquals(value("kept"), read(FAMILY, key("kept")));
         assertArrayEquals(value("b"), read(FAMILY, key("buffered")));
     }
@@ -136,13 +159,13 @@ class StoreTest {
     void aFamilyNoLongerDeclaredStaysOnDiskAndCannotBeUsed() {
         commit(new StoreBatch().put(INDEX, key("a"), value("index")).put(FAMILY, key("a"), value("record")));
         store.close();
-        store = TestStores.open(directory, List.of(FAMILY));
+        store = open(List.of(FAMILY));
         assertArrayEquals(value("record"), read(FAMILY, key("a")));
         CompletionException undeclared = assertThrows(CompletionException.class, () -> read(INDEX, key("a")));
-        assertEquals("column family index was not declared when the store was opened",
+        assertEquals("family index was not declared when the store was opened",
                 undeclared.getCause().getMessage());
         store.close();
-        store = TestStores.open(directory, FAMILIES);
+        store = open(FAMILIES);
         assertArrayEquals(value("index"), read(INDEX, key("a")), "the family's records were lost");
     }
 
@@ -211,7 +234,7 @@ class StoreTest {
         }
         store.close();
         CompletableFuture.allOf(commits.toArray(CompletableFuture[]::new)).join();
-        store = TestStores.open(directory, FAMILIES);
+        store = open(FAMILIES);
         assertEquals(200, join(store.prefix(FAMILY, key("queued-"), 1000)).size());
     }
 

@@ -1,19 +1,28 @@
 package dev.postillion.core;
 
+import dev.postillion.core.store.PostgresSettings;
+import dev.postillion.core.store.PostgresStore;
+import dev.postillion.core.store.RocksDbStore;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
 
-/** Opens a small real {@link Store} in a test's temporary directory. */
+/** Opens a small real {@link Store}: RocksDB in a test's temporary directory, or PostgreSQL. */
 public final class TestStores {
 
-    private static final StoreSettings SMALL = new StoreSettings(8L << 20, 4096, 2, 2);
+    private static final StoreSettings SMALL = new StoreSettings(StoreSettings.Backend.ROCKSDB, 8L << 20, 4096, 2, 2, null);
 
     private TestStores() {}
 
     /** @param families those of the modules whose records the test keeps */
     @SafeVarargs
     public static Store open(Path directory, Collection<StoreFamily>... families) {
-        return Store.open(directory, SMALL, Arrays.stream(families).flatMap(Collection::stream).toList());
+        return RocksDbStore.open(directory, SMALL, Arrays.stream(families).flatMap(Collection::stream).toList());
+    }
+
+    /** Opens the shared store on a test database, such as one of {@link TestPostgres#newDatabase()}. */
+    @SafeVarargs
+    public static Store open(PostgresSettings database, Collection<StoreFamily>... families) {
+        return PostgresStore.open(database, 2, Arrays.stream(families).flatMap(Collection::stream).toList());
     }
 }

@@ -2,6 +2,7 @@ package dev.postillion.mta;
 
 import java.util.stream.Stream;
 import dev.postillion.core.StoreFamily;
+import dev.postillion.core.store.RocksDbStore;
 import dev.postillion.mta.policy.PolicyFamilies;
 import dev.postillion.mailbox.MailboxFamilies;
 import dev.postillion.queue.SpoolFamilies;
@@ -170,7 +171,7 @@ public final class Node implements AutoCloseable {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         SigningSettings signingSettings = SigningSettings.from(config, node.dataDir());
         MasterKey dkimMasterKey = MasterKey.load(signingSettings);
-        Store store = Store.open(node.dataDir().resolve("store"), node.store(), storeFamilies());
+        Store store = RocksDbStore.open(node.dataDir().resolve("store"), node.store(), storeFamilies());
         EventLoopGroup io = ioGroup(postillion.getInt("smtp.io-threads"));
         EventLoopDispatchers sessionDispatchers = new EventLoopDispatchers(io);
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "postillion",
