@@ -3,27 +3,38 @@ package dev.postillion.queue;
 import dev.postillion.core.Envelope;
 import dev.postillion.core.QueueId;
 import dev.postillion.core.QueueIdGenerator;
-import dev.postillion.core.StoreBatch;
+import dev.postillion.core.Store;
+import dev.postillion.core.StoreFamily;
+import dev.postillion.queue.ParkedMessages.Parked;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where every message enters the queue (the job of Postfix's cleanup(8)): SMTP sessions, and
- * reports, replies and forwards. {@link #accept} returns once the message is durable; the queue
+ * reports, replies and forwards (those of a mailbox through {@link #spoolWith}). {@link #accept} returns once the message is durable; the queue
  * manager then takes over its delivery. The envelope is spooled with the body type the content
  * really has ({@link BodyType}), so that delivery need not read the content again to know it.
  */
 public final class Spool {
 
     /**
-     * A message written into someone else's batch by {@link #stage}, to hand over once committed.
+     * A message committed to the spool, to hand over to the queue manager.
      *
      * @param content null when the queue manager is to read it from the spool
      */
-    public record Staged(QueueId id, Envelope envelope, byte[] content) {}
+    private record Staged(QueueId id, Envelope envelope, byte[] content) {}
+
+    private static final Logger log = LoggerFactory.getLogger(Spool.class);
 
     private final SpoolStore store;
+    private final ParkedMessages parking;
     private final QueueIdGenerator ids;
     private final CompletionStage<ActorRef<QueueManager.Command>> queueManager;
 
@@ -33,6 +44,7 @@ public final class Spool {
      */
     public Spool(SpoolStore store, QueueIdGenerator ids, CompletionStage<ActorRef<QueueManager.Command>> queueManager) {
         this.store = store;
+        this.parking = new ParkedMessages(store);
         this.ids = ids;
         this.queueManager = queueManager;
     }
@@ -81,18 +93,63 @@ public final class Spool {
     }
 
     /**
-     * Adds a new message to {@code batch}, so that it enters the spool atomically with the caller's
-     * own writes: a mailbox's forward lands together with the delivery that caused it, or not at all
-     * (ARCHITECTURE rule 4). Call {@link #handOver} once the batch is committed.
+     * A message to spool once a write in the shared store lands.
+     *
+     * @param markFamily with {@code markKey}: a record that write puts, whose existence proves it landed
      */
-    public Staged stage(StoreBatch batch, Envelope envelope, byte[] content) {
-        Staged staged = new Staged(newId(), BodyType.recorded(envelope, content), content);
-        store.change(batch).spool(staged.id(), staged.envelope(), content);
-        return staged;
+    public record Outgoing(Envelope envelope, byte[] content, StoreFamily markFamily, byte[] markKey) {}
+
+    /**
+     * Runs {@code write} (to the shared store) and spools {@code messages} exactly when it lands:
+     * a mailbox's forwards enter the queue together with the delivery that caused them, or not at
+     * all (ARCHITECTURE rule 4), though the mailbox and the spool are different stores in a
+     * cluster. The messages are parked first; see {@link ParkedMessages}.
+     *
+     * @return completes as {@code write} does; a failure to park fails it without running it
+     */
+    public CompletionStage<Void> spoolWith(List<Outgoing> messages, Supplier<CompletionStage<Void>> write) {
+        if (messages.isEmpty()) {
+            return write.get();
+        }
+        List<Parked> parked = messages.stream().map(message -> new Parked(newId(),
+                BodyType.recorded(message.envelope(), message.content()), message.content(), message.markFamily(),
+                message.markKey())).toList();
+        return parking.park(parked).thenCompose(ready -> write.get().handle((written, failure) -> failure))
+                .thenCompose(failure -> failure == null ? released(parked)
+                        : parking.discard(parked).handle((discarded, ignored) -> {
+                            throw failure instanceof CompletionException wrapped ? wrapped : new CompletionException(failure);
+                        }));
     }
 
-    /** Tells the queue manager of a staged message whose batch is committed. */
-    public void handOver(Staged staged) {
+    /** Releases messages whose write landed; if that fails, {@link #settleParked} does at the next start. */
+    private CompletionStage<Void> released(List<Parked> parked) {
+        return parking.release(parked).handle((done, failure) -> {
+            if (failure == null) {
+                parked.forEach(message -> handOver(new Staged(message.id(), message.envelope(), message.content())));
+            } else {
+                log.error("Releasing {} parked messages failed, left for the next start: {}", parked.size(),
+                        failure.getMessage());
+            }
+            return null;
+        });
+    }
+
+    /**
+     * After a crash: releases the parked messages whose write landed and drops the others. Call
+     * before the mailboxes take deliveries.
+     *
+     * @param shared the store the writes went to
+     * @param families every family of the node
+     */
+    public CompletionStage<Integer> settleParked(Store shared, Collection<StoreFamily> families) {
+        return parking.settle(shared, families).thenApply(released -> {
+            released.forEach(message -> handOver(new Staged(message.id(), message.envelope(), message.content())));
+            return released.size();
+        });
+    }
+
+    /** Tells the queue manager of a message committed to the spool. */
+    private void handOver(Staged staged) {
         queueManager.thenAccept(manager ->
                 manager.tell(new QueueManager.Enqueue(staged.id(), staged.envelope(), staged.content())));
     }

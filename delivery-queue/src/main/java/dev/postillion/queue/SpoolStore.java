@@ -1,5 +1,6 @@
 package dev.postillion.queue;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.postillion.core.Envelope;
 import dev.postillion.core.QueueId;
@@ -9,6 +10,7 @@ import dev.postillion.core.StoreBatch;
 import dev.postillion.core.StoreException;
 import dev.postillion.queue.proto.EnvelopeRecord;
 import dev.postillion.queue.proto.MessageState;
+import dev.postillion.queue.proto.ParkedMessage;
 import dev.postillion.queue.proto.RecipientState;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -163,6 +165,11 @@ public class SpoolStore {
                 .thenApply(done -> checks.stream().mapToInt(CompletableFuture::join).sum());
     }
 
+    /** The node's store the spool is in. */
+    Store store() {
+        return store;
+    }
+
     public Change change() {
         return new Change(new StoreBatch());
     }
@@ -232,9 +239,7 @@ public class SpoolStore {
     /** A page of the spool in queue id order, after {@code after} (exclusive; null: from the start). */
     public CompletionStage<List<QueuedMessage>> messages(QueueId after, int limit) {
         byte[] from = after == null ? EMPTY : successor(after.bytes());
-        byte[] to = new byte[QueueId.BYTES + 1];
-        Arrays.fill(to, (byte) 0xFF);
-        return store.range(SpoolFamilies.ENVELOPES, from, to, limit).thenCompose(envelopes -> {
+        return store.range(SpoolFamilies.ENVELOPES, from, afterEveryId(), limit).thenCompose(envelopes -> {
             List<CompletableFuture<QueuedMessage>> page = envelopes.stream()
                     .map(entry -> load(QueueId.fromBytes(entry.key(), 0), entry.value()).toCompletableFuture())
                     .toList();
@@ -278,6 +283,13 @@ public class SpoolStore {
 
     static long dueOf(Envelope envelope, MessageState state) {
         return state.getDueEpochMillis() != 0 ? state.getDueEpochMillis() : envelope.arrival().toEpochMilli();
+    }
+
+    /** A key greater than every queue id: the end of a range over keys that are queue ids. */
+    static byte[] afterEveryId() {
+        byte[] end = new byte[QueueId.BYTES + 1];
+        Arrays.fill(end, (byte) 0xFF);
+        return end;
     }
 
     /** The smallest key after {@code key}. */
@@ -338,6 +350,23 @@ public class SpoolStore {
             for (int i = 0; i < envelope.getRecipientsCount(); i++) {
                 batch.put(SpoolFamilies.RECIPIENTS, recipientKey(id, i), PENDING);
             }
+            return this;
+        }
+
+        /** Keeps a message aside until its mark is written ({@link ParkedMessages}). */
+        Change park(ParkedMessages.Parked message) {
+            batch.put(SpoolFamilies.PARKED, message.id().bytes(), ParkedMessage.newBuilder()
+                    .setEnvelope(EnvelopeRecords.toRecord(message.envelope()))
+                    .setContent(ByteString.copyFrom(message.content()))
+                    .setMarkFamily(message.markFamily().name())
+                    .setMarkKey(ByteString.copyFrom(message.markKey()))
+                    .build().toByteArray());
+            return this;
+        }
+
+        /** Removes the parked copy of a message ({@link ParkedMessages}). */
+        Change unpark(QueueId id) {
+            batch.delete(SpoolFamilies.PARKED, id.bytes());
             return this;
         }
 

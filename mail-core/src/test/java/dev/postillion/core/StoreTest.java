@@ -44,9 +44,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 @EnumSource(StoreSettings.Backend.class)
 class StoreTest {
 
-    private static final StoreFamily FAMILY = new StoreFamily("records", false);
-    private static final StoreFamily INDEX = new StoreFamily("index", false);
-    private static final StoreFamily CONTENT = new StoreFamily("content", true);
+    private static final StoreFamily FAMILY = new StoreFamily("records", false, StoreFamily.Placement.SHARED);
+    private static final StoreFamily INDEX = new StoreFamily("index", false, StoreFamily.Placement.SHARED);
+    private static final StoreFamily CONTENT = new StoreFamily("content", true, StoreFamily.Placement.SHARED);
     private static final List<StoreFamily> FAMILIES = List.of(FAMILY, INDEX, CONTENT);
     private static final Duration DEADLINE = Duration.ofSeconds(30);
 
@@ -142,6 +142,18 @@ class StoreTest {
         commit(new StoreBatch().put(FAMILY, key("a"), value("1")).delete(FAMILY, key("a")).put(FAMILY, key("b"), value("2")));
         assertNull(read(FAMILY, key("a")));
         assertArrayEquals(value("2"), read(FAMILY, key("b")));
+    }
+
+    @Test
+    void aBatchSpanningTheNodesOwnAndTheSharedRecordsIsRefusedWhole() {
+        StoreFamily spool = new StoreFamily("spool", false, StoreFamily.Placement.NODE);
+        store.close();
+        store = open(List.of(FAMILY, spool));
+        CompletableFuture<Void> commit = store.commit(new StoreBatch().put(FAMILY, key("a"), value("1"))
+                .put(spool, key("a"), value("1")), Durability.SYNC).toCompletableFuture();
+        ExecutionException refused = assertThrows(ExecutionException.class, commit::get);
+        assertEquals("a batch cannot write both records (SHARED) and spool (NODE)", refused.getCause().getMessage());
+        assertNull(read(FAMILY, key("a")));
     }
 
     @Test

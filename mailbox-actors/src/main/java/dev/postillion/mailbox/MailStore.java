@@ -92,7 +92,8 @@ public final class MailStore {
         return store.read(MailboxFamilies.MAILBOX_CONTENT, Keys.textAndLong(address, uid));
     }
 
-    private static byte[] deliveryKey(String address, QueueId id, int recipient) {
+    /** The key of a delivery's idempotency record, which exists exactly when the delivery was stored. */
+    static byte[] deliveryKey(String address, QueueId id, int recipient) {
         byte[] prefix = Keys.text(address);
         return ByteBuffer.allocate(prefix.length + QueueId.BYTES + 2)
                 .put(prefix).put(id.bytes()).putShort((short) recipient).array();

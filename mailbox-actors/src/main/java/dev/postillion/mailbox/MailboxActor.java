@@ -36,7 +36,7 @@ import org.apache.pekko.pattern.StatusReply;
 /**
  * Delivers into one address's mailbox, and is the only writer of it (cf. Postfix virtual(8)):
  * files the copy in INBOX or Spam, and sends on what the address's settings ask for — redirect
- * forwards, the backup copy, the responder's answer — as new messages spooled in the same write
+ * forwards, the backup copy, the responder's answer — as new messages spooled with the write
  * (SPEC sections 2 to 4). Reached through Cluster Sharding, keyed by the address in canonical form.
  *
  * <p>Deliveries that arrive while a write is in flight are written together in the next batch, so
@@ -89,8 +89,7 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
     /** The reads of the next batch have answered: it can be built. */
     private record BatchRead(List<Deliver> batch, BatchReads reads, Throwable failure) implements Command {}
 
-    private record Written(List<Deliver> batch, List<Outcome> outcomes, List<Spool.Staged> spooled,
-            Throwable failure) implements Command {}
+    private record Written(List<Deliver> batch, List<Outcome> outcomes, Throwable failure) implements Command {}
 
     /** What a delivery of a batch came to before the write: a uid, or why it was not taken. */
     private record Outcome(long uid, String failure) {
@@ -238,7 +237,7 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
             log.error("{}: reading ahead of {} deliveries failed, deferred", address, read.batch().size(),
                     read.failure());
             read.batch().forEach(deliver -> outcomes.add(Outcome.failed("mailbox could not take the message")));
-            return onWritten(new Written(read.batch(), outcomes, List.of(), null));
+            return onWritten(new Written(read.batch(), outcomes, null));
         }
         // The same delivery twice in one batch (a retry that overtook its first attempt) is stored once.
         Map<DeliveryKey, Outcome> inBatch = new HashMap<>();
@@ -248,16 +247,17 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         }
         // Buffered: the spool entry stays until this is written, and a crash before the WAL reaches
         // disk means redelivery, which the idempotency record turns into the same uid. Forwards and
-        // replies are in the same batch, so they exist exactly when the delivery does.
-        getContext().pipeToSelf(store.commit(write.batch, Durability.BUFFERED),
-                (ok, failure) -> new Written(read.batch(), outcomes, write.spooled, failure));
+        // replies enter the spool exactly when the delivery is written (Spool.spoolWith).
+        getContext().pipeToSelf(context.spool().spoolWith(write.outgoing,
+                        () -> store.commit(write.batch, Durability.BUFFERED)),
+                (ok, failure) -> new Written(read.batch(), outcomes, failure));
         return this;
     }
 
     /** The writes of one batch, and what was read for it. */
     private static final class BatchWrite {
         final StoreBatch batch = new StoreBatch();
-        final List<Spool.Staged> spooled = new ArrayList<>();
+        final List<Spool.Outgoing> outgoing = new ArrayList<>();
         /** Senders answered by the responder in this batch: its memory is not written yet. */
         final Set<String> answered = new HashSet<>();
         final BatchReads reads;
@@ -284,10 +284,10 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
                 return Outcome.failed(write.reads.refusal());
             }
             StoreBatch writes = new StoreBatch();
-            List<Spool.Staged> spooled = new ArrayList<>();
-            long uid = accept(write, deliver, writes, spooled);
+            List<Spool.Outgoing> outgoing = new ArrayList<>();
+            long uid = accept(write, deliver, writes, outgoing);
             write.batch.addAll(writes);
-            write.spooled.addAll(spooled);
+            write.outgoing.addAll(outgoing);
             return Outcome.stored(uid);
         } catch (RuntimeException e) {
             nextUid = firstUid;
@@ -297,7 +297,7 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
     }
 
     /** Builds one delivery's writes: the copy kept, the forwards, the responder's answer. */
-    private long accept(BatchWrite write, Deliver deliver, StoreBatch writes, List<Spool.Staged> spooled) {
+    private long accept(BatchWrite write, Deliver deliver, StoreBatch writes, List<Spool.Outgoing> outgoing) {
         AddressRecord record = write.reads.address();
         EmailAddress mailbox = EmailAddress.parse(address, true);
         MessageHeaders headers = MessageHeaders.parse(deliver.content());
@@ -317,15 +317,21 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
             mailStore.markDelivered(writes, address, deliver.queueId(), deliver.recipient(), NOT_KEPT);
         }
         for (OutgoingMessage forward : disposition.forwards()) {
-            spooled.add(context.spool().stage(writes, forward.envelope(), forward.content()));
+            outgoing.add(spooledWith(deliver, forward));
         }
         context.responders().answer(record, mailbox, deliver, headers, spam, write.reads, write.answered)
                 .ifPresent(reply -> {
-                    spooled.add(context.spool().stage(writes, reply.envelope(), reply.content()));
+                    outgoing.add(spooledWith(deliver, reply));
                     context.responders().remember(writes, address, sender, clock.instant());
                     log.info("{}: to=<{}>, responder answered <{}>", deliver.queueId(), address, sender);
                 });
         return uid;
+    }
+
+    /** A message to spool when {@code deliver} is stored: its idempotency record is the mark. */
+    private Spool.Outgoing spooledWith(Deliver deliver, OutgoingMessage message) {
+        return new Spool.Outgoing(message.envelope(), message.content(), MailboxFamilies.MAILBOX_DELIVERIES,
+                MailStore.deliveryKey(address, deliver.queueId(), deliver.recipient()));
     }
 
     /** A delivery's identity: the queue's message and which of its recipients this address is. */
@@ -378,7 +384,6 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
                     UidRead::new);
             return this;
         }
-        written.spooled().forEach(context.spool()::handOver);
         writing = false;
         writeNext();
         return idleOrStop();

@@ -2,7 +2,7 @@ package dev.postillion.mta;
 
 import java.util.stream.Stream;
 import dev.postillion.core.StoreFamily;
-import dev.postillion.core.store.RocksDbStore;
+import dev.postillion.core.store.NodeStores;
 import dev.postillion.mta.policy.PolicyFamilies;
 import dev.postillion.mailbox.MailboxFamilies;
 import dev.postillion.queue.SpoolFamilies;
@@ -130,15 +130,15 @@ public final class Node implements AutoCloseable {
     private final ServerBinding admin;
     /** True from start-up until shutdown begins: what /health reports. */
     private final AtomicBoolean accepting;
-    private final Store store;
+    private final NodeStores stores;
 
     private Node(ActorSystem<Void> system, Map<ListenerRole, SmtpListener> smtp, ServerBinding admin,
-            AtomicBoolean accepting, Store store) {
+            AtomicBoolean accepting, NodeStores stores) {
         this.system = system;
         this.smtp = smtp;
         this.admin = admin;
         this.accepting = accepting;
-        this.store = store;
+        this.stores = stores;
     }
 
     /**
@@ -171,20 +171,21 @@ public final class Node implements AutoCloseable {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         SigningSettings signingSettings = SigningSettings.from(config, node.dataDir());
         MasterKey dkimMasterKey = MasterKey.load(signingSettings);
-        Store store = RocksDbStore.open(node.dataDir().resolve("store"), node.store(), storeFamilies());
+        NodeStores stores = NodeStores.open(node.dataDir(), node.store(), storeFamilies());
+        Store shared = stores.shared();
         EventLoopGroup io = ioGroup(postillion.getInt("smtp.io-threads"));
         EventLoopDispatchers sessionDispatchers = new EventLoopDispatchers(io);
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "postillion",
                 sessionDispatchers.config().withFallback(config));
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
         shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-store", () -> {
-            store.close();
+            stores.close();
             sessionDispatchers.release();
             return CompletableFuture.completedFuture(Done.getInstance());
         });
         joinCluster(system);
 
-        Directory directory = new Directory(store, clock, Directory.Settings.from(postillion.getConfig("directory")));
+        Directory directory = new Directory(shared, clock, Directory.Settings.from(postillion.getConfig("directory")));
         // Before the store closes (the phase after): no directory change is then half-way to it.
         shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "close-directory", () -> {
             directory.close();
@@ -192,14 +193,16 @@ public final class Node implements AutoCloseable {
         });
         Srs srs = new Srs(SrsSecret.load(postillion.getString("srs.secret"), node.dataDir()), clock,
                 postillion.getDuration("srs.max-age"), directory::hosts);
-        SpoolStore spoolStore = new SpoolStore(store);
+        SpoolStore spoolStore = new SpoolStore(stores.local());
         discardOrphanPieces(spoolStore);
         QueueIdGenerator ids = new QueueIdGenerator(clock);
         // Mailboxes spool forwards and replies, and the queue manager delivers to mailboxes: the
         // spool learns of its queue manager once that is started.
         CompletableFuture<ActorRef<QueueManager.Command>> queueManagerStarted = new CompletableFuture<>();
         Spool spool = new Spool(spoolStore, ids, queueManagerStarted);
-        Mailboxes mailboxes = Mailboxes.start(system, new MailboxContext(store, clock, directory, spool, srs,
+        // Before any mailbox takes a delivery: what a stop left parked is released or dropped.
+        spool.settleParked(shared, storeFamilies()).toCompletableFuture().join();
+        Mailboxes mailboxes = Mailboxes.start(system, new MailboxContext(shared, clock, directory, spool, srs,
                 node.hostname(), Mailboxes.Settings.from(postillion.getConfig("mailbox"))));
         Config delivery = postillion.getConfig("delivery");
         DeliverySchedule schedule = DeliverySchedule.from(delivery);
@@ -212,7 +215,7 @@ public final class Node implements AutoCloseable {
         RemoteTransport remote = remoteTransport(system, io, config, node.hostname(), dnsRoutes);
         // Mail leaving the node is DKIM-signed on the blocking dispatcher, off the queue manager's thread.
         Executor signing = system.dispatchers().lookup(DispatcherSelector.blocking());
-        DomainKeyStore dkimKeys = new DomainKeyStore(store, dkimMasterKey, signingSettings, clock, signing);
+        DomainKeyStore dkimKeys = new DomainKeyStore(shared, dkimMasterKey, signingSettings, clock, signing);
         Router router = new Router(directory, srs, mailboxes, new SigningTransport(remote, dkimKeys,
                 // Asked on the signing (blocking) dispatcher, where waiting for the store is allowed.
                 domain -> directory.primary(domain).toCompletableFuture().join().map(Domain::name),
@@ -230,7 +233,7 @@ public final class Node implements AutoCloseable {
 
         // Checks too heavy for the sessions' I/O threads: content scans, signature verification.
         Executor work = system.dispatchers().lookup(DispatcherSelector.blocking());
-        Greylist greylist = Greylist.start(system, store, clock, greylistSettings);
+        Greylist greylist = Greylist.start(system, shared, clock, greylistSettings);
         ClientRates rates = ClientRates.start(system, clock, limitSettings);
         ActorRef<SmtpSessions.Command> sessions = system.systemActorOf(SmtpSessions.create(sessionDispatchers),
                 "smtp-sessions", Props.empty());
@@ -255,7 +258,7 @@ public final class Node implements AutoCloseable {
         ServerBinding admin = AdminServer.start(system, postillion.getString("admin.bind"),
                 postillion.getInt("admin.port"), routes).toCompletableFuture().join();
 
-        Node started = new Node(system, smtp, admin, accepting, store);
+        Node started = new Node(system, smtp, admin, accepting, stores);
         started.addShutdownTasks(shutdown, sessions, queueManager, remote, io,
                 postillion.getDuration("smtp.shutdown-grace"));
         accepting.set(true);
@@ -404,9 +407,9 @@ public final class Node implements AutoCloseable {
         return Stream.of(SpoolFamilies.ALL, MailboxFamilies.ALL, PolicyFamilies.ALL).flatMap(List::stream).toList();
     }
 
-    /** The node's store, for tests that look at what it holds. */
-    Store store() {
-        return store;
+    /** The node's stores, for tests that look at what they hold. */
+    NodeStores stores() {
+        return stores;
     }
 
     public CompletionStage<Done> terminated() {

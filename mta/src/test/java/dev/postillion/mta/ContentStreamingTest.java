@@ -170,7 +170,7 @@ class ContentStreamingTest {
     private List<byte[]> pieces() {
         byte[] end = new byte[QueueId.BYTES + Integer.BYTES + 1];
         Arrays.fill(end, (byte) 0xFF);
-        return node.node().store().keys(SpoolFamilies.CONTENT_PIECES, new byte[0], end, Integer.MAX_VALUE)
+        return node.node().stores().local().keys(SpoolFamilies.CONTENT_PIECES, new byte[0], end, Integer.MAX_VALUE)
                 .toCompletableFuture().join();
     }
 

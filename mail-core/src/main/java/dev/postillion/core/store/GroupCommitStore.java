@@ -89,7 +89,7 @@ abstract class GroupCommitStore implements Store {
     public final CompletionStage<Void> commit(StoreBatch batch, Durability durability) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
-            batch.operations().forEach(op -> checkDeclared(op.family())); // refused here, not with the batches beside it
+            checkWritable(batch); // refused here, not with the batches beside it
         } catch (StoreException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -105,6 +105,24 @@ abstract class GroupCommitStore implements Store {
             openLock.readLock().unlock();
         }
         return done;
+    }
+
+    /**
+     * Every family of the batch must be declared, and all of one placement: on a cluster the node's
+     * own and the shared records are in two stores, and no batch can be atomic across them. A
+     * single node refuses the same batches, so that what works on one node works in a cluster.
+     */
+    private void checkWritable(StoreBatch batch) {
+        StoreFamily first = null;
+        for (StoreBatch.Operation op : batch.operations()) {
+            checkDeclared(op.family());
+            if (first == null) {
+                first = op.family();
+            } else if (first.placement() != op.family().placement()) {
+                throw new StoreException("a batch cannot write both " + first.name() + " (" + first.placement()
+                        + ") and " + op.family().name() + " (" + op.family().placement() + ")");
+            }
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.postillion.mta.policy;
 
 import dev.postillion.core.StoreFamily;
+import dev.postillion.core.StoreFamily.Placement;
 import java.util.List;
 
 /** The column families of the mta's policies in the node's store. */
@@ -10,12 +11,12 @@ public final class PolicyFamilies {
      * Greylisting: (client network, sender, recipient) triplets, per-network pass counts for the
      * auto-whitelist, and the operator's allow entries.
      */
-    public static final StoreFamily GREYLIST = new StoreFamily("greylist", false);
+    public static final StoreFamily GREYLIST = new StoreFamily("greylist", false, Placement.SHARED);
     /**
      * DKIM signing: each hosted domain's keys, keyed by domain name, their private halves sealed
      * with the node's master key.
      */
-    public static final StoreFamily DKIM_KEYS = new StoreFamily("dkim-keys", false);
+    public static final StoreFamily DKIM_KEYS = new StoreFamily("dkim-keys", false, Placement.SHARED);
 
     public static final List<StoreFamily> ALL = List.of(GREYLIST, DKIM_KEYS);
 
