@@ -95,11 +95,11 @@ final class AddressRoutes extends JsonRoutes {
                         post(() -> withJson(body -> {
                             Json.onlyFields(body, Set.of("localPart"));
                             String localPart = Json.requiredText(body, "localPart");
-                            return respond(StatusCodes.CREATED, directory.addAlias(address, localPart)
+                            return respond(StatusCodes.CREATED, directory.aliases().add(address, localPart)
                                     .thenApply(record -> aliasJson(localPart, record)));
                         })))),
                 path(PathMatchers.segment(), alias ->
-                        delete(() -> respondEmpty(directory.removeAlias(address, alias)))));
+                        delete(() -> respondEmpty(directory.aliases().remove(address, alias)))));
     }
 
     private static List<Map<String, Object>> aliasesJson(AddressRecord address) {

@@ -21,10 +21,7 @@ import dev.postillion.core.Store;
 import dev.postillion.core.StoreBatch;
 import dev.postillion.mailbox.proto.AddressRecord;
 import dev.postillion.mailbox.proto.AddressType;
-import dev.postillion.mailbox.proto.AliasRecord;
 import dev.postillion.mailbox.proto.DomainRecord;
-import dev.postillion.mailbox.proto.Redirect;
-import dev.postillion.mailbox.proto.ResponderRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -42,8 +39,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * The hosted domains, their addresses and aliases, and each address's mail settings, stored in
- * the {@code directory} column family (SPEC sections 1 to 4); bulk import is {@link AddressImport}
- * and responders are {@link AddressResponders}, over the same {@link DirectoryStore}.
+ * the {@code directory} column family (SPEC sections 1 to 4); bulk import is {@link AddressImport},
+ * responders are {@link AddressResponders} and aliases {@link AddressAliases}, over the same
+ * {@link DirectoryStore}.
  *
  * <p>Every read completes a future: at once from the {@link DirectoryCache}, else on the store's
  * reader threads, never blocking the caller, be it an SMTP session, a mailbox or an admin route
@@ -101,10 +99,10 @@ public final class Directory implements AutoCloseable {
 
     private final DirectoryStore records;
     private final Clock clock;
-    private final Settings settings;
     private final Passwords passwords;
     private final AddressImport imports;
     private final AddressResponders responders;
+    private final AddressAliases aliases;
     private final ForwardTargets forwards;
 
     public Directory(Store store, Clock clock, Settings settings) {
@@ -114,12 +112,12 @@ public final class Directory implements AutoCloseable {
     Directory(Store store, Clock clock, Settings settings, Passwords passwords) {
         this.records = new DirectoryStore(store, clock, settings.cacheSize());
         this.clock = clock;
-        this.settings = settings;
         this.passwords = passwords;
         this.forwards = new ForwardTargets(this, settings.maxRedirectTargets());
         this.imports = new AddressImport(records, this, forwards, passwords, settings.importLimit(),
                 settings.importWindow());
         this.responders = new AddressResponders(records, this);
+        this.aliases = new AddressAliases(records, this, settings.maxAliases());
     }
 
     /** Bulk creation of addresses from a CSV file. */
@@ -130,6 +128,11 @@ public final class Directory implements AutoCloseable {
     /** The addresses' out-of-office responders. */
     public AddressResponders responders() {
         return responders;
+    }
+
+    /** The addresses' aliases. */
+    public AddressAliases aliases() {
+        return aliases;
     }
 
     // --- reads ---
@@ -473,61 +476,6 @@ public final class Directory implements AutoCloseable {
             // A zone the running JVM's time-zone data no longer has: UTC rather than a failure.
             return ZoneId.of(UTC);
         }
-    }
-
-    // --- aliases ---
-
-    /** Adds an alias: another local part of the same domain, delivered to this address. */
-    public CompletionStage<AddressRecord> addAlias(EmailAddress address, String localPart) {
-        return records.change(() -> {
-            AddressRecord record = await(records.requireAddress(address));
-            AddressRules.checkLocalPart(localPart);
-            if (record.getAliasesCount() >= settings.maxAliases()) {
-                throw invalid(address + " has " + settings.maxAliases() + " aliases, the most an address may have");
-            }
-            checkLocalPartFree(record.getDomain(), localPart);
-            AddressRecord changed = record.toBuilder().addAliases(localPart).build();
-            AliasRecord alias = AliasRecord.newBuilder().setLocalPart(localPart).setTarget(record.getLocalPart())
-                    .build();
-            records.commit(new StoreBatch()
-                    .put(MailboxFamilies.DIRECTORY, aliasKey(record.getDomain(), localPart), alias.toByteArray())
-                    .put(MailboxFamilies.DIRECTORY, addressKey(record.getDomain(), record.getLocalPart()),
-                            changed.toByteArray()));
-            return changed;
-        });
-    }
-
-    public CompletionStage<AddressRecord> removeAlias(EmailAddress address, String localPart) {
-        return records.change(() -> {
-            AddressRecord record = await(records.requireAddress(address));
-            List<String> kept = record.getAliasesList().stream()
-                    .filter(alias -> !alias.equalsIgnoreCase(localPart)).toList();
-            if (kept.size() == record.getAliasesCount()) {
-                throw notFound(localPart + "@" + record.getDomain() + " is not an alias of " + address);
-            }
-            AddressRecord changed = withoutForeignFrom(record.toBuilder().clearAliases().addAllAliases(kept).build());
-            records.commit(new StoreBatch()
-                    .delete(MailboxFamilies.DIRECTORY, aliasKey(record.getDomain(), localPart))
-                    .put(MailboxFamilies.DIRECTORY, addressKey(record.getDomain(), record.getLocalPart()),
-                            changed.toByteArray()));
-            return changed;
-        });
-    }
-
-    /**
-     * A responder's alternative From must stay the address's own (SPEC section 3): once its alias
-     * is gone, the responder answers from the address itself.
-     */
-    private AddressRecord withoutForeignFrom(AddressRecord address) {
-        Set<String> own = await(ownAddresses(address)); // on the writer thread
-        AddressRecord.Builder changed = address.toBuilder();
-        for (int i = 0; i < address.getRespondersCount(); i++) {
-            ResponderRecord responder = address.getResponders(i);
-            if (!responder.getFrom().isEmpty() && !own.contains(responder.getFrom().toLowerCase(Locale.ROOT))) {
-                changed.setResponders(i, responder.toBuilder().clearFrom());
-            }
-        }
-        return changed.build();
     }
 
     // --- redirect and backup copy ---

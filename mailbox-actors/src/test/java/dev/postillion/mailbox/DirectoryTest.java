@@ -116,7 +116,7 @@ class DirectoryTest {
     void authenticatesTheAddressWithItsPasswordOnly() {
         join(directory.createDomain("example.com"));
         join(directory.createAddress("example.com", "Anna", PASSWORD, AddressType.MAILBOX));
-        join(directory.addAlias(address("anna@example.com"), "jps"));
+        join(directory.aliases().add(address("anna@example.com"), "jps"));
         assertEquals("Anna", join(directory.authenticate("anna@example.com", PASSWORD))
                 .orElseThrow().getLocalPart());
         assertTrue(join(directory.authenticate("ANNA@example.com", PASSWORD + "x")).isEmpty());
@@ -215,7 +215,7 @@ class DirectoryTest {
     @Test
     void aliasResolvesToItsAddressAndListsWithIt() {
         anna();
-        AddressRecord withAlias = join(directory.addAlias(address("anna@example.com"), "Jps"));
+        AddressRecord withAlias = join(directory.aliases().add(address("anna@example.com"), "Jps"));
         assertEquals(List.of("Jps"), withAlias.getAliasesList());
         Directory.Resolution resolution = join(directory.resolve(address("JPS@example.com")));
         assertEquals(Lookup.MAILBOX, resolution.lookup());
@@ -227,8 +227,8 @@ class DirectoryTest {
         anna();
         join(directory.createAddress("example.com", "bob", PASSWORD, AddressType.MAILBOX));
         assertFails(Kind.CONFLICT, "bob@example.com exists already",
-                directory.addAlias(address("anna@example.com"), "BOB"));
-        join(directory.addAlias(address("anna@example.com"), "jps"));
+                directory.aliases().add(address("anna@example.com"), "BOB"));
+        join(directory.aliases().add(address("anna@example.com"), "jps"));
         assertFails(Kind.CONFLICT, "jps@example.com is an alias of anna@example.com",
                 directory.createAddress("example.com", "jps", PASSWORD, AddressType.MAILBOX));
     }
@@ -237,24 +237,24 @@ class DirectoryTest {
     void anAddressHasAtMostTheConfiguredNumberOfAliases() {
         anna();
         for (int i = 0; i < 50; i++) {
-            join(directory.addAlias(address("anna@example.com"), "alias" + i));
+            join(directory.aliases().add(address("anna@example.com"), "alias" + i));
         }
-        assertFails(Kind.INVALID, "50 aliases", directory.addAlias(address("anna@example.com"), "one-more"));
+        assertFails(Kind.INVALID, "50 aliases", directory.aliases().add(address("anna@example.com"), "one-more"));
     }
 
     @Test
     void removedAliasNoLongerResolves() {
         anna();
-        join(directory.addAlias(address("anna@example.com"), "jps"));
-        join(directory.removeAlias(address("anna@example.com"), "JPS"));
+        join(directory.aliases().add(address("anna@example.com"), "jps"));
+        join(directory.aliases().remove(address("anna@example.com"), "JPS"));
         assertEquals(Lookup.UNKNOWN_ADDRESS, lookup(address("jps@example.com")));
-        assertFails(Kind.NOT_FOUND, "not an alias", directory.removeAlias(address("anna@example.com"), "jps"));
+        assertFails(Kind.NOT_FOUND, "not an alias", directory.aliases().remove(address("anna@example.com"), "jps"));
     }
 
     @Test
     void deletingAnAddressRemovesItsAliasesAndItsCatchAll() {
         anna();
-        join(directory.addAlias(address("anna@example.com"), "jps"));
+        join(directory.aliases().add(address("anna@example.com"), "jps"));
         join(directory.setCatchAll("example.com", "anna"));
         join(directory.deleteAddress("example.com", "anna"));
         assertEquals(Lookup.UNKNOWN_ADDRESS, lookup(address("jps@example.com")));
@@ -347,7 +347,7 @@ class DirectoryTest {
     @Test
     void ownAddressOnTheAllowListIsWarnedAbout() {
         anna();
-        join(directory.addAlias(address("anna@example.com"), "jps"));
+        join(directory.aliases().add(address("anna@example.com"), "jps"));
         List<String> warnings = join(directory.setLists(address("anna@example.com"),
                 List.of("JPS@example.com", "@friends.example"), List.of("@Spam.Example"), true));
         assertEquals(1, warnings.size());
@@ -386,10 +386,10 @@ class DirectoryTest {
     @Test
     void removingTheAliasAResponderAnswersFromMakesItAnswerFromTheAddress() {
         anna();
-        join(directory.addAlias(address("anna@example.com"), "jps"));
+        join(directory.aliases().add(address("anna@example.com"), "jps"));
         join(directory.responders().add(address("anna@example.com"),
                 responder("Summer").toBuilder().setFrom("jps@example.com").build()));
-        AddressRecord changed = join(directory.removeAlias(address("anna@example.com"), "jps"));
+        AddressRecord changed = join(directory.aliases().remove(address("anna@example.com"), "jps"));
         assertEquals("", changed.getResponders(0).getFrom());
     }
 
