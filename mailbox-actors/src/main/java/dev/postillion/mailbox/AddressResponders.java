@@ -89,7 +89,7 @@ public final class AddressResponders {
     private ResponderRecord checked(AddressRecord address, ResponderRecord responder) {
         Responder valid;
         try {
-            valid = Responders.toResponder(responder);
+            valid = AddressRecords.responder(responder);
         } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage());
         }

@@ -13,7 +13,6 @@ import dev.postillion.mailbox.responder.IncomingMessage;
 import dev.postillion.mailbox.responder.Responder;
 import dev.postillion.mailbox.responder.ResponderMemory;
 import java.time.Clock;
-import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +62,7 @@ final class Responders {
         if (active.isEmpty()) {
             return Optional.empty();
         }
-        Responder responder = toResponder(active.get());
+        Responder responder = AddressRecords.responder(active.get());
         Envelope envelope = deliver.envelope();
         String sender = envelope.sender().map(EmailAddress::toString).orElse("");
         String senderKey = sender.toLowerCase(Locale.ROOT);
@@ -103,25 +101,5 @@ final class Responders {
     /** The deletion of answers older than the interval, which no longer decide anything. */
     CompletionStage<StoreBatch> forgetExpired(String mailbox) {
         return memory.forgetBefore(mailbox, clock.instant().minus(interval));
-    }
-
-    /** The stored form as the rules' value type; throws IllegalArgumentException naming a bad field. */
-    static Responder toResponder(ResponderRecord record) {
-        Set<DayOfWeek> weekdays = record.getWeekdaysList().stream()
-                .map(day -> {
-                    try {
-                        return DayOfWeek.valueOf(day.toUpperCase(Locale.ROOT));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("weekday '" + day + "' is not one of MONDAY to SUNDAY");
-                    }
-                })
-                .collect(Collectors.toSet());
-        return new Responder(record.getId(), record.getName(), record.getText(), optional(record.getSubject()),
-                optional(record.getStart()), optional(record.getEnd()), weekdays, optional(record.getFrom()),
-                record.getExcludeList());
-    }
-
-    private static Optional<String> optional(String value) {
-        return value.isEmpty() ? Optional.empty() : Optional.of(value);
     }
 }
