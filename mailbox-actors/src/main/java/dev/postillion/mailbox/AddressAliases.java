@@ -34,7 +34,7 @@ public final class AddressAliases {
     }
 
     /** Adds an alias: another local part of the same domain, delivered to this address. */
-    public CompletionStage<AddressRecord> add(EmailAddress address, String localPart) {
+    public CompletionStage<Address> add(EmailAddress address, String localPart) {
         return records.change(() -> {
             AddressRecord record = await(records.requireAddress(address));
             AddressRules.checkLocalPart(localPart);
@@ -49,11 +49,11 @@ public final class AddressAliases {
                     .put(MailboxFamilies.DIRECTORY, aliasKey(record.getDomain(), localPart), alias.toByteArray())
                     .put(MailboxFamilies.DIRECTORY, addressKey(record.getDomain(), record.getLocalPart()),
                             changed.toByteArray()));
-            return changed;
+            return AddressRecords.address(changed);
         });
     }
 
-    public CompletionStage<AddressRecord> remove(EmailAddress address, String localPart) {
+    public CompletionStage<Address> remove(EmailAddress address, String localPart) {
         return records.change(() -> {
             AddressRecord record = await(records.requireAddress(address));
             List<String> kept = record.getAliasesList().stream()
@@ -66,7 +66,7 @@ public final class AddressAliases {
                     .delete(MailboxFamilies.DIRECTORY, aliasKey(record.getDomain(), localPart))
                     .put(MailboxFamilies.DIRECTORY, addressKey(record.getDomain(), record.getLocalPart()),
                             changed.toByteArray()));
-            return changed;
+            return AddressRecords.address(changed);
         });
     }
 

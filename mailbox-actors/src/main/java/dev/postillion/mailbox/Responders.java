@@ -5,8 +5,6 @@ import dev.postillion.core.Envelope;
 import dev.postillion.core.MessageHeaders;
 import dev.postillion.core.Store;
 import dev.postillion.core.StoreBatch;
-import dev.postillion.mailbox.proto.AddressRecord;
-import dev.postillion.mailbox.proto.ResponderRecord;
 import dev.postillion.mailbox.responder.AutoReply;
 import dev.postillion.mailbox.responder.AutoReplyPolicy;
 import dev.postillion.mailbox.responder.IncomingMessage;
@@ -56,13 +54,13 @@ final class Responders {
      * @param answered senders answered earlier in the same write batch, whose memory is not yet
      *     stored; the sender is added when answered
      */
-    Optional<OutgoingMessage> answer(AddressRecord address, EmailAddress mailbox, MailboxActor.Deliver deliver,
+    Optional<OutgoingMessage> answer(Address address, EmailAddress mailbox, MailboxActor.Deliver deliver,
             MessageHeaders headers, boolean spam, BatchReads reads, Set<String> answered) {
-        Optional<ResponderRecord> active = AddressResponders.active(address);
+        Optional<Responder> active = address.activeResponder();
         if (active.isEmpty()) {
             return Optional.empty();
         }
-        Responder responder = AddressRecords.responder(active.get());
+        Responder responder = active.get();
         Envelope envelope = deliver.envelope();
         String sender = envelope.sender().map(EmailAddress::toString).orElse("");
         String senderKey = sender.toLowerCase(Locale.ROOT);
@@ -70,7 +68,7 @@ final class Responders {
         Optional<Instant> lastReply = answered.contains(senderKey) ? Optional.of(now) : reads.lastReply(senderKey);
         IncomingMessage incoming = new IncomingMessage(sender, headers, spam);
         AutoReplyPolicy.Decision decision = policy.decide(responder, incoming, reads.ownAddresses(),
-                Directory.timeZone(address), now, lastReply);
+                address.timeZone(), now, lastReply);
         if (decision instanceof AutoReplyPolicy.Skip skip) {
             log.debug("{}: to=<{}>, responder not answering: {}", deliver.queueId(), mailbox, skip.reason());
             return Optional.empty();
