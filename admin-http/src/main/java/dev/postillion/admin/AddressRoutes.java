@@ -3,12 +3,12 @@ package dev.postillion.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.postillion.core.AddressSyntaxException;
 import dev.postillion.core.EmailAddress;
-import dev.postillion.mailbox.proto.AddressRecord;
-import dev.postillion.mailbox.proto.AddressType;
-import dev.postillion.mailbox.proto.ResponderRecord;
+import dev.postillion.mailbox.Address;
 import dev.postillion.mailbox.Directory;
 import dev.postillion.mailbox.Mailboxes;
-import java.time.Instant;
+import dev.postillion.mailbox.ResponderSettings;
+import dev.postillion.mailbox.responder.Responder;
+import java.time.DayOfWeek;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +74,7 @@ final class AddressRoutes extends JsonRoutes {
         if (disabled.isEmpty() && zone.isEmpty()) {
             throw ApiError.badRequest("nothing to change: give disabled, timeZone or both");
         }
-        CompletionStage<AddressRecord> changed = directory.requireAddress(address);
+        CompletionStage<Address> changed = directory.requireAddress(address);
         // The zone first: it is the change that can be refused, and a refused PATCH changes nothing.
         if (zone.isPresent()) {
             changed = changed.thenCompose(a -> directory.setTimeZone(address, zone.get()));
@@ -95,21 +95,21 @@ final class AddressRoutes extends JsonRoutes {
                         post(() -> withJson(body -> {
                             Json.onlyFields(body, Set.of("localPart"));
                             String localPart = Json.requiredText(body, "localPart");
-                            return respond(StatusCodes.CREATED, directory.addAlias(address, localPart)
+                            return respond(StatusCodes.CREATED, directory.aliases().add(address, localPart)
                                     .thenApply(record -> aliasJson(localPart, record)));
                         })))),
                 path(PathMatchers.segment(), alias ->
-                        delete(() -> respondEmpty(directory.removeAlias(address, alias)))));
+                        delete(() -> respondEmpty(directory.aliases().remove(address, alias)))));
     }
 
-    private static List<Map<String, Object>> aliasesJson(AddressRecord address) {
-        return address.getAliasesList().stream().map(alias -> aliasJson(alias, address)).toList();
+    private static List<Map<String, Object>> aliasesJson(Address address) {
+        return address.aliases().stream().map(alias -> aliasJson(alias, address)).toList();
     }
 
-    private static Map<String, Object> aliasJson(String localPart, AddressRecord address) {
+    private static Map<String, Object> aliasJson(String localPart, Address address) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("localPart", localPart);
-        json.put("address", localPart + "@" + address.getDomain());
+        json.put("address", localPart + "@" + address.domain());
         return json;
     }
 
@@ -117,12 +117,9 @@ final class AddressRoutes extends JsonRoutes {
 
     private Route redirectRoutes(EmailAddress address) {
         return concat(
-                get(() -> respond(StatusCodes.OK, directory.requireAddress(address).thenApply(record -> {
-                    if (!record.hasRedirect()) {
-                        throw ApiError.notFound(address + " has no redirect");
-                    }
-                    return redirectJson(record);
-                }))),
+                get(() -> respond(StatusCodes.OK, directory.requireAddress(address).thenApply(record -> record.redirect()
+                        .map(AddressRoutes::redirectJson)
+                        .orElseThrow(() -> ApiError.notFound(address + " has no redirect"))))),
                 put(() -> withJson(body -> {
                     Json.onlyFields(body, REDIRECT);
                     if (!body.has("targets")) {
@@ -132,30 +129,27 @@ final class AddressRoutes extends JsonRoutes {
                     // Required: a default would silently decide whether the address keeps its mail.
                     boolean keepCopy = Json.requiredBoolean(body, "keepCopy");
                     return respond(StatusCodes.OK, directory.setRedirect(address, targets, keepCopy)
-                            .thenApply(AddressRoutes::redirectJson));
+                            .thenApply(record -> redirectJson(record.redirect().orElseThrow())));
                 })),
                 delete(() -> respondEmpty(directory.removeRedirect(address))));
     }
 
-    private static Map<String, Object> redirectJson(AddressRecord address) {
+    private static Map<String, Object> redirectJson(Address.Redirect redirect) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("targets", address.getRedirect().getTargetsList());
-        json.put("keepCopy", address.getRedirect().getKeepCopy());
+        json.put("targets", redirect.targets());
+        json.put("keepCopy", redirect.keepCopy());
         return json;
     }
 
     private Route backupCopyRoutes(EmailAddress address) {
         return concat(
-                get(() -> respond(StatusCodes.OK, directory.requireAddress(address).thenApply(record -> {
-                    if (record.getBackupCopy().isEmpty()) {
-                        throw ApiError.notFound(address + " has no backup copy");
-                    }
-                    return Map.of("address", record.getBackupCopy());
-                }))),
+                get(() -> respond(StatusCodes.OK, directory.requireAddress(address).thenApply(record -> record.backupCopy()
+                        .map(copy -> Map.of("address", copy))
+                        .orElseThrow(() -> ApiError.notFound(address + " has no backup copy"))))),
                 put(() -> withJson(body -> {
                     Json.onlyFields(body, Set.of("address"));
                     return respond(StatusCodes.OK, directory.setBackupCopy(address, Json.requiredText(body, "address"))
-                            .thenApply(record -> Map.of("address", record.getBackupCopy())));
+                            .thenApply(record -> Map.of("address", record.backupCopy().orElseThrow())));
                 })),
                 delete(() -> respondEmpty(directory.removeBackupCopy(address))));
     }
@@ -187,11 +181,11 @@ final class AddressRoutes extends JsonRoutes {
         };
     }
 
-    private static Map<String, Object> listsJson(AddressRecord address, List<String> warnings) {
+    private static Map<String, Object> listsJson(Address address, List<String> warnings) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("allow", address.getAllowList());
-        json.put("block", address.getBlockList());
-        json.put("blocked", address.getRejectBlocked() ? "reject" : "spam");
+        json.put("allow", address.allow());
+        json.put("block", address.block());
+        json.put("blocked", address.rejectBlocked() ? "reject" : "spam");
         json.put("warnings", warnings);
         return json;
     }
@@ -229,72 +223,67 @@ final class AddressRoutes extends JsonRoutes {
      */
     private CompletionStage<Boolean> isActive(EmailAddress address, String id) {
         return directory.address(address)
-                .thenApply(found -> found.map(record -> record.getActiveResponder().equals(id)).orElse(false));
+                .thenApply(found -> found.map(record -> isActive(record, id)).orElse(false));
     }
 
     /** The request's responder; the directory checks its dates, weekdays, From and exclusions. */
-    private static ResponderRecord responder(JsonNode body) {
-        Json.onlyFields(body, RESPONDER);
-        return ResponderRecord.newBuilder()
-                .setName(Json.requiredText(body, "name"))
-                .setText(Json.requiredText(body, "text"))
-                .setSubject(Json.optionalText(body, "subject").orElse(""))
-                .setStart(Json.optionalText(body, "start").orElse(""))
-                .setEnd(Json.optionalText(body, "end").orElse(""))
-                .addAllWeekdays(Json.textList(body, "weekdays"))
-                .setFrom(Json.optionalText(body, "from").orElse(""))
-                .addAllExclude(Json.textList(body, "exclude"))
-                .build();
+    private static boolean isActive(Address address, String id) {
+        return address.activeResponderId().equals(Optional.of(id));
     }
 
-    private static List<Map<String, Object>> respondersJson(AddressRecord address) {
-        return address.getRespondersList().stream()
-                .map(responder -> responderJson(responder, responder.getId().equals(address.getActiveResponder())))
+    /** The request's responder; the directory checks its dates, weekdays, From and exclusions. */
+    private static ResponderSettings responder(JsonNode body) {
+        Json.onlyFields(body, RESPONDER);
+        return new ResponderSettings(Json.requiredText(body, "name"), Json.requiredText(body, "text"),
+                Json.optionalText(body, "subject"), Json.optionalText(body, "start"), Json.optionalText(body, "end"),
+                Json.textList(body, "weekdays"), Json.optionalText(body, "from"), Json.textList(body, "exclude"));
+    }
+
+    private static List<Map<String, Object>> respondersJson(Address address) {
+        return address.responders().stream()
+                .map(responder -> responderJson(responder, isActive(address, responder.id())))
                 .toList();
     }
 
-    /** The JSON of one responder of the record, which is the address as read or as a change left it. */
-    private static Map<String, Object> responderJson(AddressRecord record, String id) {
-        return record.getRespondersList().stream().filter(responder -> responder.getId().equals(id)).findFirst()
-                .map(responder -> responderJson(responder, id.equals(record.getActiveResponder())))
-                .orElseThrow(() -> ApiError.notFound("no responder " + id + " for " + record.getLocalPart() + "@"
-                        + record.getDomain()));
+    /** The JSON of one responder of the address, as read or as a change left it. */
+    private static Map<String, Object> responderJson(Address address, String id) {
+        return address.responder(id)
+                .map(responder -> responderJson(responder, isActive(address, id)))
+                .orElseThrow(() -> ApiError.notFound("no responder " + id + " for " + address.localPart() + "@"
+                        + address.domain()));
     }
 
-    private static Map<String, Object> responderJson(ResponderRecord responder, boolean active) {
+    private static Map<String, Object> responderJson(Responder responder, boolean active) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("id", responder.getId());
-        json.put("name", responder.getName());
-        json.put("text", responder.getText());
-        json.put("subject", emptyAsNull(responder.getSubject()));
-        json.put("start", emptyAsNull(responder.getStart()));
-        json.put("end", emptyAsNull(responder.getEnd()));
-        json.put("weekdays", responder.getWeekdaysList());
-        json.put("from", emptyAsNull(responder.getFrom()));
-        json.put("exclude", responder.getExcludeList());
+        json.put("id", responder.id());
+        json.put("name", responder.name());
+        json.put("text", responder.text());
+        json.put("subject", responder.subject().orElse(null));
+        json.put("start", responder.start().orElse(null));
+        json.put("end", responder.end().orElse(null));
+        // Monday first, the order the directory stores them in.
+        json.put("weekdays", responder.weekdays().stream().sorted().map(DayOfWeek::name).toList());
+        json.put("from", responder.from().orElse(null));
+        json.put("exclude", responder.exclude());
         json.put("active", active);
         return json;
     }
 
     // --- the address itself ---
 
-    static Map<String, Object> addressJson(AddressRecord address) {
+    static Map<String, Object> addressJson(Address address) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("address", address.getLocalPart() + "@" + address.getDomain());
-        json.put("localPart", address.getLocalPart());
-        json.put("domain", address.getDomain());
-        json.put("type", address.getType() == AddressType.NO_REPLY ? "no-reply" : "mailbox");
-        json.put("disabled", address.getDisabled());
-        json.put("aliases", address.getAliasesList());
-        json.put("redirect", address.hasRedirect() ? redirectJson(address) : null);
-        json.put("backupCopy", emptyAsNull(address.getBackupCopy()));
-        json.put("timeZone", Directory.timeZone(address).getId());
-        json.put("activeResponder", emptyAsNull(address.getActiveResponder()));
-        json.put("createdAt", Instant.ofEpochMilli(address.getCreatedEpochMillis()).toString());
+        json.put("address", address.localPart() + "@" + address.domain());
+        json.put("localPart", address.localPart());
+        json.put("domain", address.domain());
+        json.put("type", address.type() == Address.Type.NO_REPLY ? "no-reply" : "mailbox");
+        json.put("disabled", address.disabled());
+        json.put("aliases", address.aliases());
+        json.put("redirect", address.redirect().map(AddressRoutes::redirectJson).orElse(null));
+        json.put("backupCopy", address.backupCopy().orElse(null));
+        json.put("timeZone", address.timeZone().getId());
+        json.put("activeResponder", address.activeResponderId().orElse(null));
+        json.put("createdAt", address.created().toString());
         return json;
-    }
-
-    private static String emptyAsNull(String value) {
-        return value.isEmpty() ? null : value;
     }
 }

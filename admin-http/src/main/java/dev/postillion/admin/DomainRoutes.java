@@ -2,7 +2,7 @@ package dev.postillion.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.postillion.core.EmailAddress;
-import dev.postillion.mailbox.proto.AddressType;
+import dev.postillion.mailbox.Address;
 import dev.postillion.mailbox.Domain;
 import dev.postillion.mailbox.AddressCsv;
 import dev.postillion.mailbox.Directory;
@@ -139,16 +139,16 @@ final class DomainRoutes extends JsonRoutes {
 
     private CompletionStage<Map<String, Object>> createAddress(String domain, JsonNode body) {
         Json.onlyFields(body, NEW_ADDRESS);
-        AddressType type = Json.optionalText(body, "type").map(DomainRoutes::addressType).orElse(AddressType.MAILBOX);
+        Address.Type type = Json.optionalText(body, "type").map(DomainRoutes::addressType).orElse(Address.Type.MAILBOX);
         String localPart = Json.requiredText(body, "localPart");
         String password = Json.requiredText(body, "password");
         return directory.createAddress(domain, localPart, password, type).thenApply(AddressRoutes::addressJson);
     }
 
-    private static AddressType addressType(String type) {
+    private static Address.Type addressType(String type) {
         return switch (type) {
-            case "mailbox" -> AddressType.MAILBOX;
-            case "no-reply" -> AddressType.NO_REPLY;
+            case "mailbox" -> Address.Type.MAILBOX;
+            case "no-reply" -> Address.Type.NO_REPLY;
             default -> throw ApiError.badRequest("field 'type' must be \"mailbox\" or \"no-reply\", not \""
                     + type + "\"");
         };

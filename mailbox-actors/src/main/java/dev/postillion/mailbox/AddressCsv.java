@@ -1,11 +1,11 @@
 package dev.postillion.mailbox;
 
-import dev.postillion.mailbox.proto.AddressRecord;
 import dev.postillion.mailbox.AddressImport.Line;
 import dev.postillion.mailbox.AddressImport.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -79,14 +79,14 @@ public final class AddressCsv {
     }
 
     /** Writes a domain's addresses; passwords are kept only as hashes, so that column stays empty. */
-    public static String export(List<AddressRecord> addresses) {
+    public static String export(List<Address> addresses) {
         StringBuilder csv = new StringBuilder(HEADER).append("\r\n");
-        for (AddressRecord address : addresses) {
-            boolean redirects = address.hasRedirect();
-            csv.append(quoted(address.getLocalPart())).append(",,")
-                    .append(redirects ? quoted(String.join(" ", address.getRedirect().getTargetsList())) : "")
+        for (Address address : addresses) {
+            Optional<Address.Redirect> redirect = address.redirect();
+            csv.append(quoted(address.localPart())).append(",,")
+                    .append(redirect.map(r -> quoted(String.join(" ", r.targets()))).orElse(""))
                     .append(',')
-                    .append(redirects ? (address.getRedirect().getKeepCopy() ? "0" : "1") : "")
+                    .append(redirect.map(r -> r.keepCopy() ? "0" : "1").orElse(""))
                     .append("\r\n");
         }
         return csv.toString();

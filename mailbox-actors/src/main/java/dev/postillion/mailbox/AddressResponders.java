@@ -10,7 +10,6 @@ import dev.postillion.mailbox.proto.ResponderRecord;
 import dev.postillion.mailbox.responder.Responder;
 import java.time.DayOfWeek;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -29,25 +28,25 @@ public final class AddressResponders {
     }
 
     /** Stores a new responder (inactive) and returns it with its id. */
-    public CompletionStage<ResponderRecord> add(EmailAddress address, ResponderRecord responder) {
+    public CompletionStage<Responder> add(EmailAddress address, ResponderSettings responder) {
         return records.change(() -> {
             AddressRecord record = await(records.requireAddress(address));
             ResponderRecord stored = checked(record,
-                    responder.toBuilder().setId(Long.toString(record.getNextResponderId() + 1)).build());
+                    AddressRecords.toRecord(responder, Long.toString(record.getNextResponderId() + 1)));
             records.saveAddress(record.toBuilder().addResponders(stored)
                     .setNextResponderId(record.getNextResponderId() + 1));
-            return stored;
+            return AddressRecords.responder(stored);
         });
     }
 
     /** Replaces a responder's settings; its id and whether it is active stay. */
-    public CompletionStage<ResponderRecord> replace(EmailAddress address, String id, ResponderRecord responder) {
+    public CompletionStage<Responder> replace(EmailAddress address, String id, ResponderSettings responder) {
         return records.change(() -> {
             AddressRecord record = await(records.requireAddress(address));
             int index = index(record, id);
-            ResponderRecord stored = checked(record, responder.toBuilder().setId(id).build());
+            ResponderRecord stored = checked(record, AddressRecords.toRecord(responder, id));
             records.saveAddress(record.toBuilder().setResponders(index, stored));
-            return stored;
+            return AddressRecords.responder(stored);
         });
     }
 
@@ -64,32 +63,25 @@ public final class AddressResponders {
     }
 
     /** Makes the responder the active one; any other is deactivated (SPEC section 3). */
-    public CompletionStage<AddressRecord> activate(EmailAddress address, String id) {
+    public CompletionStage<Address> activate(EmailAddress address, String id) {
         return records.changeAddress(address, record -> {
             index(record.build(), id);
             return record.setActiveResponder(id);
-        });
+        }).thenApply(AddressRecords::address);
     }
 
-    public CompletionStage<AddressRecord> deactivate(EmailAddress address, String id) {
+    public CompletionStage<Address> deactivate(EmailAddress address, String id) {
         return records.changeAddress(address, record -> {
             index(record.build(), id);
             return record.getActiveResponder().equals(id) ? record.clearActiveResponder() : record;
-        });
-    }
-
-    /** The active responder of an address, if any. */
-    public static Optional<ResponderRecord> active(AddressRecord address) {
-        return address.getRespondersList().stream()
-                .filter(responder -> responder.getId().equals(address.getActiveResponder()))
-                .findFirst();
+        }).thenApply(AddressRecords::address);
     }
 
     /** @return the responder with its weekdays in canonical form, Monday first */
     private ResponderRecord checked(AddressRecord address, ResponderRecord responder) {
         Responder valid;
         try {
-            valid = Responders.toResponder(responder);
+            valid = AddressRecords.responder(responder);
         } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage());
         }

@@ -3,7 +3,6 @@ package dev.postillion.mailbox;
 import dev.postillion.core.AddressSyntaxException;
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.StoreException;
-import dev.postillion.mailbox.proto.AddressRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -22,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a {@link MailboxActor} needs to know to build a batch of deliveries, read before the batch
- * is built (ARCHITECTURE rule 2): the address's record as the directory has it now, whether each
+ * is built (ARCHITECTURE rule 2): the address's settings as the directory has them now, whether each
  * delivery was stored already, and, as the address's settings ask, whether its forward targets are
  * hosted here, its senders' SRS forms, its own addresses and its responder's memory of each sender.
  * The reads run on the store's reader threads; the actor builds the batch from what they found,
@@ -37,7 +36,7 @@ final class BatchReads {
     private static final Logger log = LoggerFactory.getLogger(BatchReads.class);
 
     /** Null when the address no longer receives mail here; {@link #refusal} says why. */
-    private final AddressRecord address;
+    private final Address address;
     private final String refusal;
     private final Map<MailboxActor.DeliveryKey, Long> deliveredUids;
     private final Map<String, Boolean> hostedDomains;
@@ -46,7 +45,7 @@ final class BatchReads {
     /** Null when not read (no active responder) or when the read failed. */
     private final Set<String> ownAddresses;
 
-    private BatchReads(AddressRecord address, String refusal, Map<MailboxActor.DeliveryKey, Long> deliveredUids,
+    private BatchReads(Address address, String refusal, Map<MailboxActor.DeliveryKey, Long> deliveredUids,
             Map<String, Boolean> hostedDomains, Map<String, Optional<String>> srsSenders,
             Map<String, Optional<Instant>> lastReplies, Set<String> ownAddresses) {
         this.address = address;
@@ -72,7 +71,7 @@ final class BatchReads {
         try {
             EmailAddress address = EmailAddress.parse(mailbox, true);
             settings = context.directory().address(address).toCompletableFuture().thenCompose(found -> {
-                Optional<AddressRecord> receiving = found.filter(record -> !record.getDisabled());
+                Optional<Address> receiving = found.filter(owner -> !owner.disabled());
                 return receiving.isEmpty()
                         ? CompletableFuture.completedFuture(refused("address " + mailbox
                                 + " no longer receives mail here", delivered))
@@ -95,7 +94,7 @@ final class BatchReads {
 
     /** The reads the address's settings call for: forwards (redirect, backup copy) and the responder. */
     private static CompletableFuture<BatchReads> settingsOf(MailboxContext context, EmailAddress mailbox,
-            AddressRecord record, List<MailboxActor.Deliver> deliveries,
+            Address settings, List<MailboxActor.Deliver> deliveries,
             Map<MailboxActor.DeliveryKey, Long> delivered) {
         Map<String, Boolean> hosted = new ConcurrentHashMap<>();
         Map<String, Optional<String>> srsSenders = new ConcurrentHashMap<>();
@@ -103,7 +102,7 @@ final class BatchReads {
         Set<String> senders = new LinkedHashSet<>();
         deliveries.forEach(deliver -> deliver.envelope().sender().ifPresent(sender -> senders.add(sender.toString())));
         List<CompletableFuture<?>> reads = new ArrayList<>();
-        List<String> forwardDomains = forwardDomains(record);
+        List<String> forwardDomains = forwardDomains(settings);
         if (!forwardDomains.isEmpty()) {
             for (String domain : forwardDomains) {
                 reads.add(remember(context.directory().hosts(domain), found -> hosted.put(domain, found),
@@ -115,8 +114,8 @@ final class BatchReads {
             }
         }
         AtomicReference<Set<String>> own = new AtomicReference<>();
-        if (AddressResponders.active(record).isPresent()) {
-            reads.add(remember(context.directory().ownAddresses(record), own::set, "own addresses of " + mailbox));
+        if (settings.activeResponder().isPresent()) {
+            reads.add(remember(context.directory().ownAddresses(settings), own::set, "own addresses of " + mailbox));
             for (String sender : senders) {
                 String senderKey = sender.toLowerCase(Locale.ROOT);
                 reads.add(remember(context.responders().lastReply(mailbox.key(), senderKey),
@@ -124,15 +123,13 @@ final class BatchReads {
             }
         }
         return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(all -> new BatchReads(
-                record, null, delivered, hosted, srsSenders, lastReplies, own.get()));
+                settings, null, delivered, hosted, srsSenders, lastReplies, own.get()));
     }
 
     /** The domains (lower case) of the address's redirect targets and backup copy. */
-    private static List<String> forwardDomains(AddressRecord record) {
-        List<String> targets = new ArrayList<>(record.getRedirect().getTargetsList());
-        if (!record.getBackupCopy().isEmpty()) {
-            targets.add(record.getBackupCopy());
-        }
+    private static List<String> forwardDomains(Address settings) {
+        List<String> targets = new ArrayList<>(settings.redirect().map(Address.Redirect::targets).orElse(List.of()));
+        settings.backupCopy().ifPresent(targets::add);
         Set<String> domains = new LinkedHashSet<>();
         for (String target : targets) {
             try {
@@ -158,8 +155,8 @@ final class BatchReads {
 
     // --- what the batch is built from ---
 
-    /** The address's record now; null when it no longer receives mail here. */
-    AddressRecord address() {
+    /** The address's settings now; null when it no longer receives mail here. */
+    Address address() {
         return address;
     }
 

@@ -21,10 +21,7 @@ import dev.postillion.core.Store;
 import dev.postillion.core.StoreBatch;
 import dev.postillion.mailbox.proto.AddressRecord;
 import dev.postillion.mailbox.proto.AddressType;
-import dev.postillion.mailbox.proto.AliasRecord;
 import dev.postillion.mailbox.proto.DomainRecord;
-import dev.postillion.mailbox.proto.Redirect;
-import dev.postillion.mailbox.proto.ResponderRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -42,8 +39,10 @@ import java.util.function.UnaryOperator;
 
 /**
  * The hosted domains, their addresses and aliases, and each address's mail settings, stored in
- * the {@code directory} column family (SPEC sections 1 to 4); bulk import is {@link AddressImport}
- * and responders are {@link AddressResponders}, over the same {@link DirectoryStore}.
+ * the {@code directory} column family (SPEC sections 1 to 4); bulk import is {@link AddressImport},
+ * responders are {@link AddressResponders} and aliases {@link AddressAliases}, over the same
+ * {@link DirectoryStore}. Other modules are given {@link Domain}s and {@link Address}es, never the
+ * stored records.
  *
  * <p>Every read completes a future: at once from the {@link DirectoryCache}, else on the store's
  * reader threads, never blocking the caller, be it an SMTP session, a mailbox or an admin route
@@ -76,11 +75,11 @@ public final class Directory implements AutoCloseable {
      * mailbox and settings apply; {@code address} is null unless one matched. {@code
      * throughCatchAll} when no address or alias matched and the domain's catch-all took it.
      */
-    public record Resolution(Lookup lookup, AddressRecord address, boolean throughCatchAll) {
+    public record Resolution(Lookup lookup, Address address, boolean throughCatchAll) {
 
         /** The owning address, in canonical form: the mailbox the mail goes to. */
         public EmailAddress mailbox() {
-            return new EmailAddress(address.getLocalPart().toLowerCase(Locale.ROOT), address.getDomain());
+            return address.mailbox();
         }
     }
 
@@ -97,14 +96,12 @@ public final class Directory implements AutoCloseable {
         }
     }
 
-    private static final String UTC = "UTC";
-
     private final DirectoryStore records;
     private final Clock clock;
-    private final Settings settings;
     private final Passwords passwords;
     private final AddressImport imports;
     private final AddressResponders responders;
+    private final AddressAliases aliases;
     private final ForwardTargets forwards;
 
     public Directory(Store store, Clock clock, Settings settings) {
@@ -114,12 +111,12 @@ public final class Directory implements AutoCloseable {
     Directory(Store store, Clock clock, Settings settings, Passwords passwords) {
         this.records = new DirectoryStore(store, clock, settings.cacheSize());
         this.clock = clock;
-        this.settings = settings;
         this.passwords = passwords;
         this.forwards = new ForwardTargets(this, settings.maxRedirectTargets());
         this.imports = new AddressImport(records, this, forwards, passwords, settings.importLimit(),
                 settings.importWindow());
         this.responders = new AddressResponders(records, this);
+        this.aliases = new AddressAliases(records, this, settings.maxAliases());
     }
 
     /** Bulk creation of addresses from a CSV file. */
@@ -130,6 +127,11 @@ public final class Directory implements AutoCloseable {
     /** The addresses' out-of-office responders. */
     public AddressResponders responders() {
         return responders;
+    }
+
+    /** The addresses' aliases. */
+    public AddressAliases aliases() {
+        return aliases;
     }
 
     // --- reads ---
@@ -173,7 +175,7 @@ public final class Directory implements AutoCloseable {
     private static Resolution resolution(AddressRecord owner, boolean throughCatchAll) {
         Lookup lookup = owner.getType() == AddressType.NO_REPLY ? Lookup.NO_REPLY
                 : owner.getDisabled() ? Lookup.DISABLED : Lookup.MAILBOX;
-        return new Resolution(lookup, owner, throughCatchAll);
+        return new Resolution(lookup, AddressRecords.address(owner), throughCatchAll);
     }
 
     /** Whether the domain (or an alias domain) is hosted here; never blocks the caller. */
@@ -202,26 +204,36 @@ public final class Directory implements AutoCloseable {
     }
 
     /** The address exactly as created (not through an alias or an alias domain); never blocks. */
-    public CompletionStage<Optional<AddressRecord>> address(EmailAddress address) {
-        return records.address(address.domain(), address.localPart());
+    public CompletionStage<Optional<Address>> address(EmailAddress address) {
+        return records.address(address.domain(), address.localPart())
+                .thenApply(found -> found.map(AddressRecords::address));
     }
 
     /**
      * Every address that is this address's own: itself and its aliases, in its domain and each of
      * the domain's alias domains; lower case. Mail addressed to any of them is addressed to it.
      */
-    public CompletionStage<Set<String>> ownAddresses(AddressRecord address) {
-        return aliasDomains(address.getDomain()).thenApply(aliases -> {
+    public CompletionStage<Set<String>> ownAddresses(Address address) {
+        return ownAddresses(address.domain(), address.localPart(), address.aliases());
+    }
+
+    /** {@link #ownAddresses(Address)} of an address as stored, for the changes that need them. */
+    CompletionStage<Set<String>> ownAddresses(AddressRecord address) {
+        return ownAddresses(address.getDomain(), address.getLocalPart(), address.getAliasesList());
+    }
+
+    private CompletionStage<Set<String>> ownAddresses(String domain, String localPart, List<String> aliases) {
+        return aliasDomains(domain).thenApply(aliasDomains -> {
             List<String> domains = new ArrayList<>();
-            domains.add(address.getDomain());
-            aliases.forEach(alias -> domains.add(alias.name()));
+            domains.add(domain);
+            aliasDomains.forEach(alias -> domains.add(alias.name()));
             List<String> localParts = new ArrayList<>();
-            localParts.add(address.getLocalPart());
-            localParts.addAll(address.getAliasesList());
+            localParts.add(localPart);
+            localParts.addAll(aliases);
             Set<String> own = new LinkedHashSet<>();
-            for (String domain : domains) {
-                for (String localPart : localParts) {
-                    own.add((localPart + "@" + domain).toLowerCase(Locale.ROOT));
+            for (String name : domains) {
+                for (String local : localParts) {
+                    own.add((local + "@" + name).toLowerCase(Locale.ROOT));
                 }
             }
             return own;
@@ -248,17 +260,18 @@ public final class Directory implements AutoCloseable {
         });
     }
 
-    public CompletionStage<List<AddressRecord>> addresses(String domain) {
+    public CompletionStage<List<Address>> addresses(String domain) {
         return records.requirePrimary(domain)
                 .thenCompose(primary -> records.prefix(addressPrefix(domain), LIST_LIMIT))
                 .thenApply(entries -> entries.stream()
                         .map(entry -> DirectoryStore.parse(AddressRecord::parseFrom, entry.value()))
+                        .map(AddressRecords::address)
                         .toList());
     }
 
     /** The address, or NOT_FOUND naming it: for the admin API's per-address routes. */
-    public CompletionStage<AddressRecord> requireAddress(EmailAddress address) {
-        return records.requireAddress(address);
+    public CompletionStage<Address> requireAddress(EmailAddress address) {
+        return records.requireAddress(address).thenApply(AddressRecords::address);
     }
 
     // --- domains ---
@@ -371,17 +384,18 @@ public final class Directory implements AutoCloseable {
      * Creates an address. The password is hashed first, on the hashing threads, so that the writer
      * (and every other directory change) never waits for the deliberately slow hash.
      */
-    public CompletionStage<AddressRecord> createAddress(String domain, String localPart, String password,
-            AddressType type) {
+    public CompletionStage<Address> createAddress(String domain, String localPart, String password,
+            Address.Type type) {
         return CompletableFuture.runAsync(() -> AddressRules.checkLocalPart(localPart), Runnable::run)
                 .thenCompose(checked -> passwords.hash(password, localPart))
                 .thenCompose(hash -> records.change(() -> {
                     DomainRecord primary = await(records.requirePrimary(domain));
                     checkLocalPartFree(primary.getName(), localPart);
-                    AddressRecord record = newAddress(primary.getName(), localPart, hash, type);
+                    AddressRecord record = newAddress(primary.getName(), localPart, hash,
+                            AddressRecords.toRecord(type));
                     records.commit(new StoreBatch().put(MailboxFamilies.DIRECTORY, addressKey(domain, localPart),
                             record.toByteArray()));
-                    return record;
+                    return AddressRecords.address(record);
                 }));
     }
 
@@ -403,10 +417,11 @@ public final class Directory implements AutoCloseable {
      * its timing tells a guesser which addresses exist. The hash is checked on the password-hashing
      * threads.
      */
-    public CompletionStage<Optional<AddressRecord>> authenticate(String username, String password) {
+    public CompletionStage<Optional<Address>> authenticate(String username, String password) {
         CompletionStage<Optional<AddressRecord>> record;
         try {
-            record = address(EmailAddress.parse(username, true));
+            EmailAddress address = EmailAddress.parse(username, true);
+            record = records.address(address.domain(), address.localPart());
         } catch (AddressSyntaxException e) {
             record = CompletableFuture.completedFuture(Optional.empty());
         }
@@ -414,7 +429,7 @@ public final class Directory implements AutoCloseable {
             Optional<AddressRecord> candidate = found
                     .filter(address -> !address.getDisabled() && !address.getPasswordHash().isEmpty());
             return passwords.matches(password, candidate.map(AddressRecord::getPasswordHash))
-                    .thenApply(matches -> matches ? candidate : Optional.empty());
+                    .thenApply(matches -> matches ? candidate.map(AddressRecords::address) : Optional.empty());
         });
     }
 
@@ -450,13 +465,13 @@ public final class Directory implements AutoCloseable {
     }
 
     /** A disabled address refuses mail at RCPT and keeps what it has. */
-    public CompletionStage<AddressRecord> setDisabled(EmailAddress address, boolean disabled) {
-        return records.changeAddress(address, record -> record.setDisabled(disabled));
+    public CompletionStage<Address> setDisabled(EmailAddress address, boolean disabled) {
+        return changeAddress(address, record -> record.setDisabled(disabled));
     }
 
     /** The zone responder dates and weekdays are read in (an IANA zone id such as Europe/Paris). */
-    public CompletionStage<AddressRecord> setTimeZone(EmailAddress address, String zone) {
-        return records.changeAddress(address, record -> {
+    public CompletionStage<Address> setTimeZone(EmailAddress address, String zone) {
+        return changeAddress(address, record -> {
             try {
                 return record.setTimeZone(ZoneId.of(zone).getId());
             } catch (DateTimeException e) {
@@ -465,69 +480,8 @@ public final class Directory implements AutoCloseable {
         });
     }
 
-    /** The zone of an address's responder dates: its own, or UTC (also for a zone no longer known). */
-    public static ZoneId timeZone(AddressRecord address) {
-        try {
-            return ZoneId.of(address.getTimeZone().isEmpty() ? UTC : address.getTimeZone());
-        } catch (DateTimeException e) {
-            // A zone the running JVM's time-zone data no longer has: UTC rather than a failure.
-            return ZoneId.of(UTC);
-        }
-    }
-
-    // --- aliases ---
-
-    /** Adds an alias: another local part of the same domain, delivered to this address. */
-    public CompletionStage<AddressRecord> addAlias(EmailAddress address, String localPart) {
-        return records.change(() -> {
-            AddressRecord record = await(records.requireAddress(address));
-            AddressRules.checkLocalPart(localPart);
-            if (record.getAliasesCount() >= settings.maxAliases()) {
-                throw invalid(address + " has " + settings.maxAliases() + " aliases, the most an address may have");
-            }
-            checkLocalPartFree(record.getDomain(), localPart);
-            AddressRecord changed = record.toBuilder().addAliases(localPart).build();
-            AliasRecord alias = AliasRecord.newBuilder().setLocalPart(localPart).setTarget(record.getLocalPart())
-                    .build();
-            records.commit(new StoreBatch()
-                    .put(MailboxFamilies.DIRECTORY, aliasKey(record.getDomain(), localPart), alias.toByteArray())
-                    .put(MailboxFamilies.DIRECTORY, addressKey(record.getDomain(), record.getLocalPart()),
-                            changed.toByteArray()));
-            return changed;
-        });
-    }
-
-    public CompletionStage<AddressRecord> removeAlias(EmailAddress address, String localPart) {
-        return records.change(() -> {
-            AddressRecord record = await(records.requireAddress(address));
-            List<String> kept = record.getAliasesList().stream()
-                    .filter(alias -> !alias.equalsIgnoreCase(localPart)).toList();
-            if (kept.size() == record.getAliasesCount()) {
-                throw notFound(localPart + "@" + record.getDomain() + " is not an alias of " + address);
-            }
-            AddressRecord changed = withoutForeignFrom(record.toBuilder().clearAliases().addAllAliases(kept).build());
-            records.commit(new StoreBatch()
-                    .delete(MailboxFamilies.DIRECTORY, aliasKey(record.getDomain(), localPart))
-                    .put(MailboxFamilies.DIRECTORY, addressKey(record.getDomain(), record.getLocalPart()),
-                            changed.toByteArray()));
-            return changed;
-        });
-    }
-
-    /**
-     * A responder's alternative From must stay the address's own (SPEC section 3): once its alias
-     * is gone, the responder answers from the address itself.
-     */
-    private AddressRecord withoutForeignFrom(AddressRecord address) {
-        Set<String> own = await(ownAddresses(address)); // on the writer thread
-        AddressRecord.Builder changed = address.toBuilder();
-        for (int i = 0; i < address.getRespondersCount(); i++) {
-            ResponderRecord responder = address.getResponders(i);
-            if (!responder.getFrom().isEmpty() && !own.contains(responder.getFrom().toLowerCase(Locale.ROOT))) {
-                changed.setResponders(i, responder.toBuilder().clearFrom());
-            }
-        }
-        return changed.build();
+    private CompletionStage<Address> changeAddress(EmailAddress address, UnaryOperator<AddressRecord.Builder> edit) {
+        return records.changeAddress(address, edit).thenApply(AddressRecords::address);
     }
 
     // --- redirect and backup copy ---
@@ -536,13 +490,13 @@ public final class Directory implements AutoCloseable {
      * Forwards the address's mail to {@code targets}, keeping a copy or not. Targets are checked
      * now: local ones must exist, and none may be the address itself (a loop on the first hop).
      */
-    public CompletionStage<AddressRecord> setRedirect(EmailAddress address, List<String> targets, boolean keepCopy) {
-        return records.changeAddress(address, record -> record.setRedirect(
+    public CompletionStage<Address> setRedirect(EmailAddress address, List<String> targets, boolean keepCopy) {
+        return changeAddress(address, record -> record.setRedirect(
                 forwards.redirect(address, await(ownAddresses(record.build())), targets, keepCopy, Set.of())));
     }
 
-    public CompletionStage<AddressRecord> removeRedirect(EmailAddress address) {
-        return records.changeAddress(address, record -> {
+    public CompletionStage<Address> removeRedirect(EmailAddress address) {
+        return changeAddress(address, record -> {
             if (!record.hasRedirect()) {
                 throw notFound(address + " has no redirect");
             }
@@ -551,13 +505,13 @@ public final class Directory implements AutoCloseable {
     }
 
     /** Every future incoming message is also sent to {@code target} (SPEC section 2, backup copy). */
-    public CompletionStage<AddressRecord> setBackupCopy(EmailAddress address, String target) {
-        return records.changeAddress(address, record -> record.setBackupCopy(
+    public CompletionStage<Address> setBackupCopy(EmailAddress address, String target) {
+        return changeAddress(address, record -> record.setBackupCopy(
                 forwards.target(address, await(ownAddresses(record.build())), target, "backup copy", Set.of())));
     }
 
-    public CompletionStage<AddressRecord> removeBackupCopy(EmailAddress address) {
-        return records.changeAddress(address, record -> {
+    public CompletionStage<Address> removeBackupCopy(EmailAddress address) {
+        return changeAddress(address, record -> {
             if (record.getBackupCopy().isEmpty()) {
                 throw notFound(address + " has no backup copy");
             }

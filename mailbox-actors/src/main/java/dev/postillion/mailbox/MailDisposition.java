@@ -4,7 +4,6 @@ import dev.postillion.core.AddressSyntaxException;
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.Envelope;
 import dev.postillion.core.MessageHeaders;
-import dev.postillion.mailbox.proto.AddressRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -37,20 +36,18 @@ record MailDisposition(Optional<String> folder, List<OutgoingMessage> forwards, 
      * @param reads whether forward targets are hosted here and the senders' SRS forms, read before
      *     the batch
      */
-    static MailDisposition decide(Rules rules, AddressRecord address, EmailAddress mailbox, Envelope envelope,
+    static MailDisposition decide(Rules rules, Address address, EmailAddress mailbox, Envelope envelope,
             byte[] content, MessageHeaders headers, boolean spam, BatchReads reads) {
         String folder = spam ? SPAM : MailboxActor.INBOX;
         String sender = envelope.sender().map(EmailAddress::key).orElse("");
         // SPEC section 2: a redirect to the original sender is skipped for that sender. Spam is
         // filed here, never redirected; the backup copy gets every message.
-        List<String> redirect = !address.hasRedirect() || spam ? List.of()
-                : address.getRedirect().getTargetsList().stream().filter(target -> !target.equals(sender)).toList();
-        boolean keep = redirect.isEmpty() || address.getRedirect().getKeepCopy();
+        List<String> redirect = address.redirect().isEmpty() || spam ? List.of()
+                : address.redirect().get().targets().stream().filter(target -> !target.equals(sender)).toList();
+        boolean keep = redirect.isEmpty() || address.redirect().get().keepCopy();
         List<String> targets = new ArrayList<>(redirect);
-        if (!address.getBackupCopy().isEmpty()) {
-            targets.add(address.getBackupCopy());
-        }
-        String note = address.hasRedirect() && redirect.isEmpty()
+        address.backupCopy().ifPresent(targets::add);
+        String note = address.redirect().isPresent() && redirect.isEmpty()
                 ? (spam ? "filed as spam, not redirected" : "the only redirect target is the sender, kept here") : "";
         if (targets.isEmpty()) {
             return new MailDisposition(Optional.of(folder), List.of(), note);

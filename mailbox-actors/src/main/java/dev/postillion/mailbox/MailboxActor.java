@@ -7,7 +7,6 @@ import dev.postillion.core.QueueId;
 import dev.postillion.core.Store;
 import dev.postillion.core.Store.Durability;
 import dev.postillion.core.StoreBatch;
-import dev.postillion.mailbox.proto.AddressRecord;
 import dev.postillion.mailbox.proto.StoredMessage;
 import dev.postillion.queue.Spool;
 import java.nio.charset.StandardCharsets;
@@ -298,16 +297,16 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
 
     /** Builds one delivery's writes: the copy kept, the forwards, the responder's answer. */
     private long accept(BatchWrite write, Deliver deliver, StoreBatch writes, List<Spool.Outgoing> outgoing) {
-        AddressRecord record = write.reads.address();
+        Address settings = write.reads.address();
         EmailAddress mailbox = EmailAddress.parse(address, true);
         MessageHeaders headers = MessageHeaders.parse(deliver.content());
         String sender = deliver.envelope().sender().map(EmailAddress::toString).orElse("");
-        SenderLists.Verdict listed = SenderLists.verdict(record, sender);
+        SenderLists.Verdict listed = SenderLists.verdict(settings, sender);
         // Blocked senders, and mail its sender's domain asked to quarantine (DMARC), are spam,
         // unless the address allow-lists the sender (SPEC section 4).
         boolean spam = listed == SenderLists.Verdict.BLOCKED
                 || deliver.envelope().quarantined() && listed != SenderLists.Verdict.ALLOWED;
-        MailDisposition disposition = MailDisposition.decide(context.dispositionRules(), record, mailbox,
+        MailDisposition disposition = MailDisposition.decide(context.dispositionRules(), settings, mailbox,
                 deliver.envelope(), deliver.content(), headers, spam, write.reads);
         if (!disposition.note().isEmpty()) {
             log.info("{}: to=<{}>, {}", deliver.queueId(), address, disposition.note());
@@ -319,7 +318,7 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         for (OutgoingMessage forward : disposition.forwards()) {
             outgoing.add(spooledWith(deliver, forward));
         }
-        context.responders().answer(record, mailbox, deliver, headers, spam, write.reads, write.answered)
+        context.responders().answer(settings, mailbox, deliver, headers, spam, write.reads, write.answered)
                 .ifPresent(reply -> {
                     outgoing.add(spooledWith(deliver, reply));
                     context.responders().remember(writes, address, sender, clock.instant());

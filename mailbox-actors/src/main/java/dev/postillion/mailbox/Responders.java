@@ -5,15 +5,12 @@ import dev.postillion.core.Envelope;
 import dev.postillion.core.MessageHeaders;
 import dev.postillion.core.Store;
 import dev.postillion.core.StoreBatch;
-import dev.postillion.mailbox.proto.AddressRecord;
-import dev.postillion.mailbox.proto.ResponderRecord;
 import dev.postillion.mailbox.responder.AutoReply;
 import dev.postillion.mailbox.responder.AutoReplyPolicy;
 import dev.postillion.mailbox.responder.IncomingMessage;
 import dev.postillion.mailbox.responder.Responder;
 import dev.postillion.mailbox.responder.ResponderMemory;
 import java.time.Clock;
-import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,13 +54,13 @@ final class Responders {
      * @param answered senders answered earlier in the same write batch, whose memory is not yet
      *     stored; the sender is added when answered
      */
-    Optional<OutgoingMessage> answer(AddressRecord address, EmailAddress mailbox, MailboxActor.Deliver deliver,
+    Optional<OutgoingMessage> answer(Address address, EmailAddress mailbox, MailboxActor.Deliver deliver,
             MessageHeaders headers, boolean spam, BatchReads reads, Set<String> answered) {
-        Optional<ResponderRecord> active = AddressResponders.active(address);
+        Optional<Responder> active = address.activeResponder();
         if (active.isEmpty()) {
             return Optional.empty();
         }
-        Responder responder = toResponder(active.get());
+        Responder responder = active.get();
         Envelope envelope = deliver.envelope();
         String sender = envelope.sender().map(EmailAddress::toString).orElse("");
         String senderKey = sender.toLowerCase(Locale.ROOT);
@@ -72,7 +68,7 @@ final class Responders {
         Optional<Instant> lastReply = answered.contains(senderKey) ? Optional.of(now) : reads.lastReply(senderKey);
         IncomingMessage incoming = new IncomingMessage(sender, headers, spam);
         AutoReplyPolicy.Decision decision = policy.decide(responder, incoming, reads.ownAddresses(),
-                Directory.timeZone(address), now, lastReply);
+                address.timeZone(), now, lastReply);
         if (decision instanceof AutoReplyPolicy.Skip skip) {
             log.debug("{}: to=<{}>, responder not answering: {}", deliver.queueId(), mailbox, skip.reason());
             return Optional.empty();
@@ -103,25 +99,5 @@ final class Responders {
     /** The deletion of answers older than the interval, which no longer decide anything. */
     CompletionStage<StoreBatch> forgetExpired(String mailbox) {
         return memory.forgetBefore(mailbox, clock.instant().minus(interval));
-    }
-
-    /** The stored form as the rules' value type; throws IllegalArgumentException naming a bad field. */
-    static Responder toResponder(ResponderRecord record) {
-        Set<DayOfWeek> weekdays = record.getWeekdaysList().stream()
-                .map(day -> {
-                    try {
-                        return DayOfWeek.valueOf(day.toUpperCase(Locale.ROOT));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("weekday '" + day + "' is not one of MONDAY to SUNDAY");
-                    }
-                })
-                .collect(Collectors.toSet());
-        return new Responder(record.getId(), record.getName(), record.getText(), optional(record.getSubject()),
-                optional(record.getStart()), optional(record.getEnd()), weekdays, optional(record.getFrom()),
-                record.getExcludeList());
-    }
-
-    private static Optional<String> optional(String value) {
-        return value.isEmpty() ? Optional.empty() : Optional.of(value);
     }
 }

@@ -2,7 +2,6 @@ package dev.postillion.mailbox;
 
 import dev.postillion.core.AddressSyntaxException;
 import dev.postillion.core.EmailAddress;
-import dev.postillion.mailbox.proto.AddressRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,16 +27,16 @@ public final class SenderLists {
     private SenderLists() {}
 
     /** @param sender the envelope sender; the null sender (empty) is never listed */
-    public static Verdict verdict(AddressRecord address, String sender) {
+    public static Verdict verdict(Address address, String sender) {
         if (sender == null || sender.isEmpty()) {
             return Verdict.NOT_LISTED;
         }
         String key = sender.toLowerCase(Locale.ROOT);
         String domainEntry = key.substring(key.lastIndexOf('@') < 0 ? key.length() : key.lastIndexOf('@'));
-        if (address.getAllowList().contains(key) || address.getAllowList().contains(domainEntry)) {
+        if (address.allow().contains(key) || address.allow().contains(domainEntry)) {
             return Verdict.ALLOWED;
         }
-        if (address.getBlockList().contains(key) || address.getBlockList().contains(domainEntry)) {
+        if (address.block().contains(key) || address.block().contains(domainEntry)) {
             return Verdict.BLOCKED;
         }
         return Verdict.NOT_LISTED;

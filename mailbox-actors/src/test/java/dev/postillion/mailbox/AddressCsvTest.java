@@ -3,11 +3,12 @@ package dev.postillion.mailbox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.postillion.mailbox.proto.AddressRecord;
-import dev.postillion.mailbox.proto.Redirect;
 import dev.postillion.mailbox.AddressImport.Line;
 import dev.postillion.mailbox.AddressImport.Outcome;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class AddressCsvTest {
@@ -104,13 +105,19 @@ class AddressCsvTest {
     @Test
     void exportWritesTheImportColumnsWithoutPasswords() {
         String csv = AddressCsv.export(List.of(
-                AddressRecord.newBuilder().setLocalPart("anna").build(),
-                AddressRecord.newBuilder().setLocalPart("bob").setRedirect(Redirect.newBuilder()
-                        .addTargets("b1@remote.example").addTargets("b2@remote.example").setKeepCopy(false)).build()));
+                address("anna", Optional.empty()),
+                address("bob", Optional.of(new Address.Redirect(List.of("b1@remote.example", "b2@remote.example"),
+                        false)))));
         assertEquals("local part,password,redirect target,keep flag\r\n"
                 + "anna,,,\r\n"
                 + "bob,,b1@remote.example b2@remote.example,1\r\n", csv);
         assertEquals(List.of("b1@remote.example", "b2@remote.example"),
                 AddressCsv.parse(csv.replace("bob,,", "bob,Tr4vel-light,")).lines().get(1).redirect());
+    }
+
+    private static Address address(String localPart, Optional<Address.Redirect> redirect) {
+        return new Address(localPart, "example.com", Address.Type.MAILBOX, false, List.of(), redirect,
+                Optional.empty(), List.of(), List.of(), false, ZoneId.of("UTC"), List.of(), Optional.empty(),
+                Instant.EPOCH);
     }
 }

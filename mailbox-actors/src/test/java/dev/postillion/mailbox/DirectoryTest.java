@@ -12,8 +12,7 @@ import dev.postillion.core.MutableClock;
 import dev.postillion.core.Store;
 import dev.postillion.core.TestStores;
 import dev.postillion.mailbox.proto.AddressRecord;
-import dev.postillion.mailbox.proto.AddressType;
-import dev.postillion.mailbox.proto.ResponderRecord;
+import dev.postillion.mailbox.responder.Responder;
 import dev.postillion.mailbox.Directory.Lookup;
 import dev.postillion.mailbox.DirectoryException.Kind;
 import java.nio.file.Path;
@@ -87,7 +86,7 @@ class DirectoryTest {
     @Test
     void deletingADomainWithAddressesIsAConflict() {
         join(directory.createDomain("example.com"));
-        join(directory.createAddress("example.com", "anna", PASSWORD, AddressType.MAILBOX));
+        join(directory.createAddress("example.com", "anna", PASSWORD, Address.Type.MAILBOX));
         assertFails(Kind.CONFLICT, "still has addresses", directory.deleteDomain("example.com"));
         assertTrue(join(directory.hosts("example.com")));
     }
@@ -95,18 +94,20 @@ class DirectoryTest {
     @Test
     void createdAddressesAreListedWithTheirSpelling() {
         join(directory.createDomain("example.com"));
-        AddressRecord anna = join(directory.createAddress("EXAMPLE.com", "Anna.Alpha", PASSWORD, AddressType.MAILBOX));
-        join(directory.createAddress("example.com", "bob", PASSWORD, AddressType.MAILBOX));
-        assertEquals("Anna.Alpha", anna.getLocalPart());
-        assertEquals("example.com", anna.getDomain());
+        Address anna = join(directory.createAddress("EXAMPLE.com", "Anna.Alpha", PASSWORD, Address.Type.MAILBOX));
+        join(directory.createAddress("example.com", "bob", PASSWORD, Address.Type.MAILBOX));
+        assertEquals("Anna.Alpha", anna.localPart());
+        assertEquals("example.com", anna.domain());
         assertEquals(List.of("Anna.Alpha", "bob"), localParts("example.com"));
     }
 
     @Test
     void passwordIsStoredOnlyAsASaltedHash() {
         join(directory.createDomain("example.com"));
-        AddressRecord anna = join(directory.createAddress("example.com", "anna", PASSWORD, AddressType.MAILBOX));
-        AddressRecord bob = join(directory.createAddress("example.com", "bob", PASSWORD, AddressType.MAILBOX));
+        join(directory.createAddress("example.com", "anna", PASSWORD, Address.Type.MAILBOX));
+        join(directory.createAddress("example.com", "bob", PASSWORD, Address.Type.MAILBOX));
+        AddressRecord anna = stored("anna");
+        AddressRecord bob = stored("bob");
         assertTrue(anna.getPasswordHash().startsWith("$argon2id$v=19$m=64,t=1,p=1$"), anna.getPasswordHash());
         assertFalse(anna.getPasswordHash().equals(bob.getPasswordHash()), "same password, different salt");
         assertFalse(anna.toByteString().toStringUtf8().contains(PASSWORD));
@@ -115,10 +116,10 @@ class DirectoryTest {
     @Test
     void authenticatesTheAddressWithItsPasswordOnly() {
         join(directory.createDomain("example.com"));
-        join(directory.createAddress("example.com", "Anna", PASSWORD, AddressType.MAILBOX));
-        join(directory.addAlias(address("anna@example.com"), "jps"));
+        join(directory.createAddress("example.com", "Anna", PASSWORD, Address.Type.MAILBOX));
+        join(directory.aliases().add(address("anna@example.com"), "jps"));
         assertEquals("Anna", join(directory.authenticate("anna@example.com", PASSWORD))
-                .orElseThrow().getLocalPart());
+                .orElseThrow().localPart());
         assertTrue(join(directory.authenticate("ANNA@example.com", PASSWORD + "x")).isEmpty());
         assertTrue(join(directory.authenticate("nobody@example.com", PASSWORD)).isEmpty());
         assertTrue(join(directory.authenticate("no address at all", PASSWORD)).isEmpty());
@@ -132,22 +133,22 @@ class DirectoryTest {
     void addressesOfOtherDomainsAreNotListed() {
         join(directory.createDomain("example.com"));
         join(directory.createDomain("example.co"));
-        join(directory.createAddress("example.com", "anna", PASSWORD, AddressType.MAILBOX));
+        join(directory.createAddress("example.com", "anna", PASSWORD, Address.Type.MAILBOX));
         assertEquals(List.of(), localParts("example.co"));
     }
 
     @Test
     void duplicateAddressIsAConflictWhateverTheCase() {
         join(directory.createDomain("example.com"));
-        join(directory.createAddress("example.com", "anna", PASSWORD, AddressType.MAILBOX));
+        join(directory.createAddress("example.com", "anna", PASSWORD, Address.Type.MAILBOX));
         assertFails(Kind.CONFLICT, "exists already",
-                directory.createAddress("example.com", "ANNA", PASSWORD, AddressType.MAILBOX));
+                directory.createAddress("example.com", "ANNA", PASSWORD, Address.Type.MAILBOX));
     }
 
     @Test
     void addressInAnUnknownDomainIsNotFound() {
         assertFails(Kind.NOT_FOUND, "no domain example.org",
-                directory.createAddress("example.org", "anna", PASSWORD, AddressType.MAILBOX));
+                directory.createAddress("example.org", "anna", PASSWORD, Address.Type.MAILBOX));
         assertFails(Kind.NOT_FOUND, "no domain example.org", directory.addresses("example.org"));
     }
 
@@ -155,9 +156,9 @@ class DirectoryTest {
     void invalidLocalPartIsRefused() {
         join(directory.createDomain("example.com"));
         assertFails(Kind.INVALID, "two dots",
-                directory.createAddress("example.com", "anna..alpha", PASSWORD, AddressType.MAILBOX));
+                directory.createAddress("example.com", "anna..alpha", PASSWORD, Address.Type.MAILBOX));
         assertFails(Kind.INVALID, "' ' (space)",
-                directory.createAddress("example.com", "a b", PASSWORD, AddressType.MAILBOX));
+                directory.createAddress("example.com", "a b", PASSWORD, Address.Type.MAILBOX));
         assertEquals(List.of(), localParts("example.com"));
     }
 
@@ -165,13 +166,13 @@ class DirectoryTest {
     void shortPasswordIsRefused() {
         join(directory.createDomain("example.com"));
         assertFails(Kind.INVALID, "at least 8 characters",
-                directory.createAddress("example.com", "anna", "short", AddressType.MAILBOX));
+                directory.createAddress("example.com", "anna", "short", Address.Type.MAILBOX));
     }
 
     @Test
     void deletedAddressIsGoneAndNamedCanonically() {
         join(directory.createDomain("example.com"));
-        join(directory.createAddress("example.com", "Anna", PASSWORD, AddressType.MAILBOX));
+        join(directory.createAddress("example.com", "Anna", PASSWORD, Address.Type.MAILBOX));
         EmailAddress deleted = join(directory.deleteAddress("Example.com", "ANNA"));
         assertEquals("anna@example.com", deleted.key());
         assertEquals(List.of(), localParts("example.com"));
@@ -188,7 +189,7 @@ class DirectoryTest {
     @Test
     void lookupTellsMailboxUnknownAddressAndNotHosted() {
         join(directory.createDomain("example.com"));
-        join(directory.createAddress("example.com", "anna", PASSWORD, AddressType.MAILBOX));
+        join(directory.createAddress("example.com", "anna", PASSWORD, Address.Type.MAILBOX));
         assertEquals(Lookup.MAILBOX, lookup(address("anna@example.com")));
         assertEquals(Lookup.UNKNOWN_ADDRESS, lookup(address("bob@example.com")));
         assertEquals(Lookup.NOT_HOSTED, lookup(address("anna@example.org")));
@@ -197,14 +198,14 @@ class DirectoryTest {
     @Test
     void lookupIsCaseInsensitive() {
         join(directory.createDomain("Example.com"));
-        join(directory.createAddress("example.com", "Anna.Alpha", PASSWORD, AddressType.MAILBOX));
+        join(directory.createAddress("example.com", "Anna.Alpha", PASSWORD, Address.Type.MAILBOX));
         assertEquals(Lookup.MAILBOX, lookup(address("ANNA.alpha@EXAMPLE.COM")));
     }
 
     @Test
     void directorySurvivesRestart() {
         join(directory.createDomain("example.com"));
-        join(directory.createAddress("example.com", "anna", PASSWORD, AddressType.MAILBOX));
+        join(directory.createAddress("example.com", "anna", PASSWORD, Address.Type.MAILBOX));
         close();
         open();
         assertEquals(Lookup.MAILBOX, lookup(address("anna@example.com")));
@@ -215,8 +216,8 @@ class DirectoryTest {
     @Test
     void aliasResolvesToItsAddressAndListsWithIt() {
         anna();
-        AddressRecord withAlias = join(directory.addAlias(address("anna@example.com"), "Jps"));
-        assertEquals(List.of("Jps"), withAlias.getAliasesList());
+        Address withAlias = join(directory.aliases().add(address("anna@example.com"), "Jps"));
+        assertEquals(List.of("Jps"), withAlias.aliases());
         Directory.Resolution resolution = join(directory.resolve(address("JPS@example.com")));
         assertEquals(Lookup.MAILBOX, resolution.lookup());
         assertEquals("anna@example.com", resolution.mailbox().key());
@@ -225,36 +226,36 @@ class DirectoryTest {
     @Test
     void aliasMayNotShadowAnAddressNorAnAddressAnAlias() {
         anna();
-        join(directory.createAddress("example.com", "bob", PASSWORD, AddressType.MAILBOX));
+        join(directory.createAddress("example.com", "bob", PASSWORD, Address.Type.MAILBOX));
         assertFails(Kind.CONFLICT, "bob@example.com exists already",
-                directory.addAlias(address("anna@example.com"), "BOB"));
-        join(directory.addAlias(address("anna@example.com"), "jps"));
+                directory.aliases().add(address("anna@example.com"), "BOB"));
+        join(directory.aliases().add(address("anna@example.com"), "jps"));
         assertFails(Kind.CONFLICT, "jps@example.com is an alias of anna@example.com",
-                directory.createAddress("example.com", "jps", PASSWORD, AddressType.MAILBOX));
+                directory.createAddress("example.com", "jps", PASSWORD, Address.Type.MAILBOX));
     }
 
     @Test
     void anAddressHasAtMostTheConfiguredNumberOfAliases() {
         anna();
         for (int i = 0; i < 50; i++) {
-            join(directory.addAlias(address("anna@example.com"), "alias" + i));
+            join(directory.aliases().add(address("anna@example.com"), "alias" + i));
         }
-        assertFails(Kind.INVALID, "50 aliases", directory.addAlias(address("anna@example.com"), "one-more"));
+        assertFails(Kind.INVALID, "50 aliases", directory.aliases().add(address("anna@example.com"), "one-more"));
     }
 
     @Test
     void removedAliasNoLongerResolves() {
         anna();
-        join(directory.addAlias(address("anna@example.com"), "jps"));
-        join(directory.removeAlias(address("anna@example.com"), "JPS"));
+        join(directory.aliases().add(address("anna@example.com"), "jps"));
+        join(directory.aliases().remove(address("anna@example.com"), "JPS"));
         assertEquals(Lookup.UNKNOWN_ADDRESS, lookup(address("jps@example.com")));
-        assertFails(Kind.NOT_FOUND, "not an alias", directory.removeAlias(address("anna@example.com"), "jps"));
+        assertFails(Kind.NOT_FOUND, "not an alias", directory.aliases().remove(address("anna@example.com"), "jps"));
     }
 
     @Test
     void deletingAnAddressRemovesItsAliasesAndItsCatchAll() {
         anna();
-        join(directory.addAlias(address("anna@example.com"), "jps"));
+        join(directory.aliases().add(address("anna@example.com"), "jps"));
         join(directory.setCatchAll("example.com", "anna"));
         join(directory.deleteAddress("example.com", "anna"));
         assertEquals(Lookup.UNKNOWN_ADDRESS, lookup(address("jps@example.com")));
@@ -278,7 +279,7 @@ class DirectoryTest {
         anna();
         join(directory.createAliasDomain("example.com", "example.net"));
         assertFails(Kind.INVALID, "alias domain of example.com",
-                directory.createAddress("example.net", "bob", PASSWORD, AddressType.MAILBOX));
+                directory.createAddress("example.net", "bob", PASSWORD, Address.Type.MAILBOX));
         assertFails(Kind.INVALID, "alias domain", directory.createAliasDomain("example.net", "example.org"));
         assertFails(Kind.CONFLICT, "still has alias domains", directory.deleteDomain("example.com"));
         join(directory.deleteAliasDomain("example.com", "example.net"));
@@ -288,7 +289,7 @@ class DirectoryTest {
     @Test
     void catchAllReceivesUnknownLocalPartsOnly() {
         anna();
-        join(directory.createAddress("example.com", "bob", PASSWORD, AddressType.MAILBOX));
+        join(directory.createAddress("example.com", "bob", PASSWORD, Address.Type.MAILBOX));
         join(directory.setCatchAll("example.com", "anna"));
         assertEquals("anna@example.com", join(directory.resolve(address("nobody@example.com"))).mailbox().key());
         assertEquals("bob@example.com", join(directory.resolve(address("bob@example.com"))).mailbox().key());
@@ -300,14 +301,14 @@ class DirectoryTest {
     void catchAllMustBeAnAddressThatReceives() {
         join(directory.createDomain("example.com"));
         assertFails(Kind.INVALID, "not an address", directory.setCatchAll("example.com", "nobody"));
-        join(directory.createAddress("example.com", "no-reply", PASSWORD, AddressType.NO_REPLY));
+        join(directory.createAddress("example.com", "no-reply", PASSWORD, Address.Type.NO_REPLY));
         assertFails(Kind.INVALID, "no-reply address", directory.setCatchAll("example.com", "no-reply"));
     }
 
     @Test
     void noReplyAndDisabledAddressesResolveAsSuch() {
         anna();
-        join(directory.createAddress("example.com", "no-reply", PASSWORD, AddressType.NO_REPLY));
+        join(directory.createAddress("example.com", "no-reply", PASSWORD, Address.Type.NO_REPLY));
         assertEquals(Lookup.NO_REPLY, lookup(address("no-reply@example.com")));
         join(directory.setDisabled(address("anna@example.com"), true));
         assertEquals(Lookup.DISABLED, lookup(address("anna@example.com")));
@@ -319,7 +320,7 @@ class DirectoryTest {
     void timeZoneMustBeAZoneId() {
         anna();
         assertEquals("Europe/Paris",
-                join(directory.setTimeZone(address("anna@example.com"), "Europe/Paris")).getTimeZone());
+                join(directory.setTimeZone(address("anna@example.com"), "Europe/Paris")).timeZone().getId());
         assertFails(Kind.INVALID, "Mars/Olympus", directory.setTimeZone(address("anna@example.com"), "Mars/Olympus"));
     }
 
@@ -328,10 +329,9 @@ class DirectoryTest {
     @Test
     void redirectTargetsAreCheckedAndCanonical() {
         anna();
-        AddressRecord redirected = join(directory.setRedirect(address("anna@example.com"),
+        Address redirected = join(directory.setRedirect(address("anna@example.com"),
                 List.of("Carl@Remote.Example", "carl@remote.example"), true));
-        assertEquals(List.of("carl@remote.example"), redirected.getRedirect().getTargetsList());
-        assertTrue(redirected.getRedirect().getKeepCopy());
+        assertEquals(Optional.of(new Address.Redirect(List.of("carl@remote.example"), true)), redirected.redirect());
         assertFails(Kind.INVALID, "is the address itself",
                 directory.setRedirect(address("anna@example.com"), List.of("ANNA@example.com"), false));
         assertFails(Kind.INVALID, "not an address that receives mail here",
@@ -347,13 +347,13 @@ class DirectoryTest {
     @Test
     void ownAddressOnTheAllowListIsWarnedAbout() {
         anna();
-        join(directory.addAlias(address("anna@example.com"), "jps"));
+        join(directory.aliases().add(address("anna@example.com"), "jps"));
         List<String> warnings = join(directory.setLists(address("anna@example.com"),
                 List.of("JPS@example.com", "@friends.example"), List.of("@Spam.Example"), true));
         assertEquals(1, warnings.size());
         assertTrue(warnings.get(0).contains("jps@example.com"), warnings.get(0));
-        AddressRecord record = join(directory.address(address("anna@example.com"))).orElseThrow();
-        assertEquals(List.of("@spam.example"), record.getBlockList());
+        Address record = join(directory.address(address("anna@example.com"))).orElseThrow();
+        assertEquals(List.of("@spam.example"), record.block());
         assertEquals(SenderLists.Verdict.BLOCKED, SenderLists.verdict(record, "x@SPAM.example"));
         assertEquals(SenderLists.Verdict.ALLOWED, SenderLists.verdict(record, "bob@friends.example"));
         assertEquals(SenderLists.Verdict.NOT_LISTED, SenderLists.verdict(record, ""));
@@ -364,33 +364,33 @@ class DirectoryTest {
     @Test
     void activatingAResponderDeactivatesTheOther() {
         anna();
-        ResponderRecord first = join(directory.responders().add(address("anna@example.com"), responder("Summer")));
-        ResponderRecord second = join(directory.responders().add(address("anna@example.com"), responder("Winter")));
-        assertEquals(List.of("1", "2"), List.of(first.getId(), second.getId()));
+        Responder first = join(directory.responders().add(address("anna@example.com"), responder("Summer")));
+        Responder second = join(directory.responders().add(address("anna@example.com"), responder("Winter")));
+        assertEquals(List.of("1", "2"), List.of(first.id(), second.id()));
         join(directory.responders().activate(address("anna@example.com"), "1"));
-        AddressRecord record = join(directory.responders().activate(address("anna@example.com"), "2"));
-        assertEquals("Winter", AddressResponders.active(record).orElseThrow().getName());
+        Address record = join(directory.responders().activate(address("anna@example.com"), "2"));
+        assertEquals("Winter", record.activeResponder().orElseThrow().name());
         join(directory.responders().remove(address("anna@example.com"), "2"));
         assertEquals(Optional.empty(),
-                AddressResponders.active(join(directory.address(address("anna@example.com"))).orElseThrow()));
+                join(directory.address(address("anna@example.com"))).orElseThrow().activeResponder());
     }
 
     @Test
     void responderWeekdaysAreStoredInCanonicalForm() {
         anna();
-        ResponderRecord stored = join(directory.responders().add(address("anna@example.com"),
-                responder("Weekends").toBuilder().addWeekdays("sunday").addWeekdays("Saturday").build()));
-        assertEquals(List.of("SATURDAY", "SUNDAY"), stored.getWeekdaysList());
+        join(directory.responders().add(address("anna@example.com"),
+                responder("Weekends", Optional.empty(), List.of("sunday", "Saturday"), Optional.empty())));
+        assertEquals(List.of("SATURDAY", "SUNDAY"), stored("anna").getResponders(0).getWeekdaysList());
     }
 
     @Test
     void removingTheAliasAResponderAnswersFromMakesItAnswerFromTheAddress() {
         anna();
-        join(directory.addAlias(address("anna@example.com"), "jps"));
+        join(directory.aliases().add(address("anna@example.com"), "jps"));
         join(directory.responders().add(address("anna@example.com"),
-                responder("Summer").toBuilder().setFrom("jps@example.com").build()));
-        AddressRecord changed = join(directory.removeAlias(address("anna@example.com"), "jps"));
-        assertEquals("", changed.getResponders(0).getFrom());
+                responder("Summer", Optional.empty(), List.of(), Optional.of("jps@example.com"))));
+        Address changed = join(directory.aliases().remove(address("anna@example.com"), "jps"));
+        assertEquals(Optional.empty(), changed.responders().get(0).from());
     }
 
     @Test
@@ -405,11 +405,12 @@ class DirectoryTest {
     void responderSettingsAreChecked() {
         anna();
         assertFails(Kind.INVALID, "start", directory.responders().add(address("anna@example.com"),
-                responder("Summer").toBuilder().setStart("2026-13-01").build()));
+                responder("Summer", Optional.of("2026-13-01"), List.of(), Optional.empty())));
         assertFails(Kind.INVALID, "weekday 'FUNDAY'", directory.responders().add(address("anna@example.com"),
-                responder("Summer").toBuilder().addWeekdays("FUNDAY").build()));
+                responder("Summer", Optional.empty(), List.of("FUNDAY"), Optional.empty())));
         assertFails(Kind.INVALID, "neither the address nor one of its aliases", directory.responders().add(
-                address("anna@example.com"), responder("Summer").toBuilder().setFrom("boss@example.com").build()));
+                address("anna@example.com"), responder("Summer", Optional.empty(), List.of(),
+                        Optional.of("boss@example.com"))));
         assertFails(Kind.NOT_FOUND, "no responder 7", directory.responders().activate(address("anna@example.com"), "7"));
     }
 
@@ -432,9 +433,8 @@ class DirectoryTest {
         assertTrue(result.lines().get(2).reason().contains("password"), result.lines().get(2).reason());
         assertTrue(result.lines().get(5).reason().contains("earlier line"), result.lines().get(5).reason());
         assertEquals(48, result.remaining());
-        AddressRecord dora = join(directory.address(address("dora@example.com"))).orElseThrow();
-        assertEquals(List.of("dora@remote.example"), dora.getRedirect().getTargetsList());
-        assertTrue(dora.getRedirect().getKeepCopy());
+        Address dora = join(directory.address(address("dora@example.com"))).orElseThrow();
+        assertEquals(Optional.of(new Address.Redirect(List.of("dora@remote.example"), true)), dora.redirect());
     }
 
     @Test
@@ -456,11 +456,23 @@ class DirectoryTest {
 
     private void anna() {
         join(directory.createDomain("example.com"));
-        join(directory.createAddress("example.com", "anna", PASSWORD, AddressType.MAILBOX));
+        join(directory.createAddress("example.com", "anna", PASSWORD, Address.Type.MAILBOX));
     }
 
-    private static ResponderRecord responder(String name) {
-        return ResponderRecord.newBuilder().setName(name).setText("Away.").build();
+    private static ResponderSettings responder(String name) {
+        return responder(name, Optional.empty(), List.of(), Optional.empty());
+    }
+
+    private static ResponderSettings responder(String name, Optional<String> start, List<String> weekdays,
+            Optional<String> from) {
+        return new ResponderSettings(name, "Away.", Optional.empty(), start, Optional.empty(), weekdays, from,
+                List.of());
+    }
+
+    /** The address's record as stored, read past the directory. */
+    private AddressRecord stored(String localPart) {
+        return join(store.read(MailboxFamilies.DIRECTORY, DirectoryStore.addressKey("example.com", localPart))
+                .thenApply(found -> DirectoryStore.parse(AddressRecord::parseFrom, found.orElseThrow())));
     }
 
     private static AddressImport.Line line(int number, String localPart, List<String> redirect) {
@@ -472,7 +484,7 @@ class DirectoryTest {
     }
 
     private List<String> localParts(String domain) {
-        return join(directory.addresses(domain)).stream().map(AddressRecord::getLocalPart).toList();
+        return join(directory.addresses(domain)).stream().map(Address::localPart).toList();
     }
 
     private static EmailAddress address(String text) {

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.postillion.core.MutableClock;
 import dev.postillion.core.Store;
 import dev.postillion.core.TestStores;
-import dev.postillion.mailbox.proto.AddressType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,7 +95,7 @@ class ImportHashingTest {
     /** Logins are checked on threads of their own: answered while every import thread is busy. */
     @Test
     void loginsAreCheckedWhileAnImportHashes() throws Exception {
-        join(directory.createAddress("example.com", "anna", PASSWORD, AddressType.MAILBOX));
+        join(directory.createAddress("example.com", "anna", PASSWORD, Address.Type.MAILBOX));
         CountDownLatch release = new CountDownLatch(1);
         importThread.execute(() -> {
             try {

@@ -14,8 +14,7 @@ import dev.postillion.core.QueueId;
 import dev.postillion.core.QueueIdGenerator;
 import dev.postillion.core.Store;
 import dev.postillion.core.TestStores;
-import dev.postillion.mailbox.proto.AddressType;
-import dev.postillion.mailbox.proto.ResponderRecord;
+import dev.postillion.mailbox.responder.Responder;
 import dev.postillion.mailbox.MailboxActor.Delivered;
 import dev.postillion.mailbox.responder.ResponderMemory;
 import dev.postillion.mailbox.srs.Srs;
@@ -73,7 +72,7 @@ class MailboxActorTest {
     void start() {
         openStore();
         join(directory.createDomain("example.com"));
-        join(directory.createAddress("example.com", "anna", PASSWORD, AddressType.MAILBOX));
+        join(directory.createAddress("example.com", "anna", PASSWORD, Address.Type.MAILBOX));
         mailbox = testKit.spawn(MailboxActor.create(ADDRESS, context));
         replies = testKit.createTestProbe(Delivered.class);
     }
@@ -233,7 +232,7 @@ class MailboxActorTest {
     @Test
     void purgeOnlyTouchesItsOwnAddress() {
         join(directory.createDomain("example.co"));
-        join(directory.createAddress("example.co", "anna", PASSWORD, AddressType.MAILBOX));
+        join(directory.createAddress("example.co", "anna", PASSWORD, Address.Type.MAILBOX));
         ActorRef<MailboxActor.Command> other = testKit.spawn(MailboxActor.create("anna@example.co", context));
         other.tell(deliverCommand(id(9), 0));
         replies.receiveMessage();
@@ -321,7 +320,7 @@ class MailboxActorTest {
 
     @Test
     void redirectToAHostedAddressKeepsTheOriginalSender() {
-        join(directory.createAddress("example.com", "carl", PASSWORD, AddressType.MAILBOX));
+        join(directory.createAddress("example.com", "carl", PASSWORD, Address.Type.MAILBOX));
         join(directory.setRedirect(anna(), List.of("carl@example.com"), false));
         deliver(id(1), 0);
         assertEquals(Optional.of("bob@example.org"), onlySpooled().envelope().sender().map(EmailAddress::toString));
@@ -429,19 +428,22 @@ class MailboxActorTest {
 
     @Test
     void inactiveResponderDoesNotAnswer() {
-        ResponderRecord stored = join(directory.responders().add(anna(), ResponderRecord.newBuilder()
-                .setName("Holidays").setText("Back soon.").build()));
+        Responder stored = join(directory.responders().add(anna(), responder("Holidays", "Back soon.")));
         deliver(id(1), 0);
         assertEquals(List.of(), spooled());
-        join(directory.responders().activate(anna(), stored.getId()));
+        join(directory.responders().activate(anna(), stored.id()));
         deliver(id(2), 0);
         assertEquals(1, spooled().size());
     }
 
     private void activeResponder() {
-        ResponderRecord stored = join(directory.responders().add(anna(), ResponderRecord.newBuilder()
-                .setName("Holidays").setText("I am away until Monday.").build()));
-        join(directory.responders().activate(anna(), stored.getId()));
+        Responder stored = join(directory.responders().add(anna(), responder("Holidays", "I am away until Monday.")));
+        join(directory.responders().activate(anna(), stored.id()));
+    }
+
+    private static ResponderSettings responder(String name, String text) {
+        return new ResponderSettings(name, text, Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
+                Optional.empty(), List.of());
     }
 
     private List<QueuedMessage> spooled() {

@@ -174,7 +174,7 @@ final class RecipientCheck {
 
     /** The recipient refuses this sender outright: on its block list, with rejection chosen (SPEC 4). */
     private static boolean blockedSender(Directory.Resolution resolution, String sender) {
-        return resolution.address().getRejectBlocked()
+        return resolution.address().rejectBlocked()
                 && SenderLists.verdict(resolution.address(), sender) == SenderLists.Verdict.BLOCKED;
     }
 

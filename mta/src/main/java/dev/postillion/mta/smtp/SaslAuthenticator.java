@@ -2,7 +2,7 @@ package dev.postillion.mta.smtp;
 
 import dev.postillion.core.AddressSyntaxException;
 import dev.postillion.core.EmailAddress;
-import dev.postillion.mailbox.proto.AddressRecord;
+import dev.postillion.mailbox.Address;
 import dev.postillion.mailbox.Directory;
 import dev.postillion.mta.smtp.auth.AuthThrottle;
 import dev.postillion.mta.smtp.auth.SaslCredentials;
@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -100,8 +99,8 @@ public final class SaslAuthenticator {
             if (error != null) {
                 return CompletableFuture.<Verdict>completedFuture(notChecked(client, account, shown, error));
             }
-            return found.filter(record -> forItself)
-                    .map(record -> success(clientAddress, client, account, shown, record))
+            return found.filter(address -> forItself)
+                    .map(address -> success(clientAddress, client, account, shown, address))
                     .orElseGet(() -> failure(clientAddress, client, shown));
         }).thenCompose(verdict -> verdict);
     }
@@ -141,9 +140,9 @@ public final class SaslAuthenticator {
      * read that fails leaves the attempt unchecked, as a directory failure does.
      */
     private CompletableFuture<Verdict> success(InetAddress clientAddress, String client, String account,
-            String shown, AddressRecord record) {
-        EmailAddress user = new EmailAddress(record.getLocalPart().toLowerCase(Locale.ROOT), record.getDomain());
-        return directory.ownAddresses(record).<Verdict>handle((own, error) -> {
+            String shown, Address address) {
+        EmailAddress user = address.mailbox();
+        return directory.ownAddresses(address).<Verdict>handle((own, error) -> {
             if (error != null) {
                 return notChecked(client, account, shown, error);
             }
