@@ -185,14 +185,40 @@ public class SpoolStore {
 
     /**
      * The message as accepted, completed on the store's reader threads (as every read here):
-     * null if the spool no longer holds it.
+     * null if the spool no longer holds it. Fails with {@link StoreException} if pieces of it are
+     * missing: a message cut short must never be delivered as if whole.
      */
     public CompletionStage<byte[]> content(QueueId id) {
         byte[] end = pieceKey(id, -1);
         CompletionStage<List<Store.KeyValue>> pieces = store.range(SpoolFamilies.CONTENT_PIECES, pieceKey(id, 0),
                 Arrays.copyOf(end, end.length + 1), PIECES_LIMIT);
-        return store.read(SpoolFamilies.MESSAGES, id.bytes()).thenCombine(pieces, (head, parts) ->
-                head.map(h -> parts.isEmpty() ? h : joined(h, parts)).orElse(null));
+        CompletionStage<Optional<byte[]>> envelope = store.read(SpoolFamilies.ENVELOPES, id.bytes());
+        return store.read(SpoolFamilies.MESSAGES, id.bytes()).thenCombine(pieces, (head, parts) -> {
+            if (head.isEmpty()) {
+                return null;
+            }
+            return new Parts(head.get(), parts);
+        }).thenCombine(envelope, (parts, record) -> {
+            if (parts == null || record.isEmpty()) {
+                return null;
+            }
+            if (parts.pieces().size() != envelopeRecord(record.get()).getContentPieces()) {
+                throw new StoreException("content of " + id + " is incomplete: " + parts.pieces().size() + " of "
+                        + envelopeRecord(record.get()).getContentPieces() + " pieces");
+            }
+            return parts.pieces().isEmpty() ? parts.head() : joined(parts.head(), parts.pieces());
+        });
+    }
+
+    /** A message's content as stored: its record, then its pieces in order. */
+    private record Parts(byte[] head, List<Store.KeyValue> pieces) {}
+
+    private static EnvelopeRecord envelopeRecord(byte[] bytes) {
+        try {
+            return EnvelopeRecord.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new StoreException("unreadable envelope record", e);
+        }
     }
 
     private static byte[] joined(byte[] head, List<Store.KeyValue> pieces) {

@@ -3,12 +3,14 @@ package dev.postillion.queue;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.postillion.core.Envelope;
 import dev.postillion.core.QueueId;
 import dev.postillion.core.Store;
 import dev.postillion.core.Store.Durability;
+import dev.postillion.core.StoreBatch;
 import dev.postillion.core.TestStores;
 import dev.postillion.queue.proto.MessageState;
 import dev.postillion.queue.proto.RecipientState;
@@ -20,6 +22,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -137,6 +140,20 @@ class SpoolStoreTest {
 
         commit(spool.change().remove(spool.message(ID).toCompletableFuture().join()));
         assertEquals(List.of(), pieceKeys());
+    }
+
+    @Test
+    void aMessageMissingAPieceIsNeverReadAsIfWhole() {
+        byte[] piece = new byte[SpoolStore.PIECE_BYTES];
+        join(spool.writePiece(ID, 0, piece));
+        join(spool.writePiece(ID, 1, piece));
+        join(spool.accept(ID, ENVELOPE, new byte[0], Arrays.copyOf(piece, 2 * piece.length + 10), 2));
+        store.commit(new StoreBatch().delete(SpoolFamilies.CONTENT_PIECES, pieceKeys().get(1)), Durability.SYNC)
+                .toCompletableFuture().join();
+
+        CompletionException incomplete = assertThrows(CompletionException.class,
+                () -> spool.content(ID).toCompletableFuture().join());
+        assertEquals("content of " + ID + " is incomplete: 2 of 3 pieces", incomplete.getCause().getMessage());
     }
 
     @Test
