@@ -7,6 +7,11 @@ import java.util.List;
 /**
  * Writes that must land together (ARCHITECTURE rule 4): one atomic RocksDB {@code WriteBatch}, or
  * one PostgreSQL transaction. Built by the caller, applied by {@link Store#commit}.
+ *
+ * <p>A batch may carry expectations ({@link #expect}): it is then written only if each expected
+ * record holds the expected value at the moment it is written, and otherwise refused whole with a
+ * {@link StoreConflictException}. That is how one writer guards what another node may have changed
+ * since it read it: a mailbox's uid counter, an address being created.
  */
 public final class StoreBatch {
 
@@ -21,7 +26,15 @@ public final class StoreBatch {
     /** Deletes keys in [from, to). */
     public record DeleteRange(StoreFamily family, byte[] from, byte[] to) implements Operation {}
 
+    /**
+     * A condition of the batch.
+     *
+     * @param value what the record must hold; null: the record must be absent
+     */
+    public record Expectation(StoreFamily family, byte[] key, byte[] value) {}
+
     private final List<Operation> operations = new ArrayList<>();
+    private final List<Expectation> expectations = new ArrayList<>();
 
     public StoreBatch put(StoreFamily family, byte[] key, byte[] value) {
         operations.add(new Put(family, key, value));
@@ -38,14 +51,28 @@ public final class StoreBatch {
         return this;
     }
 
-    /** Adds every write of {@code other}, in order: parts built apart land together. */
+    /**
+     * Writes the batch only if {@code key} holds {@code value} then (null: only if it is absent);
+     * the expectation sees the batches committed before this one, on this node or another.
+     */
+    public StoreBatch expect(StoreFamily family, byte[] key, byte[] value) {
+        expectations.add(new Expectation(family, key, value));
+        return this;
+    }
+
+    /** Adds every write and expectation of {@code other}, in order: parts built apart land together. */
     public StoreBatch addAll(StoreBatch other) {
         operations.addAll(other.operations);
+        expectations.addAll(other.expectations);
         return this;
     }
 
     public boolean isEmpty() {
         return operations.isEmpty();
+    }
+
+    public List<Expectation> expectations() {
+        return Collections.unmodifiableList(expectations);
     }
 
     public List<Operation> operations() {

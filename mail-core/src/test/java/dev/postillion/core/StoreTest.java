@@ -157,6 +157,75 @@ class StoreTest {
     }
 
     @Test
+    void aBatchExpectingAnAbsentRecordIsWrittenOnce() {
+        commit(new StoreBatch().expect(FAMILY, key("a"), null).put(FAMILY, key("a"), value("first")));
+        CompletableFuture<Void> second = store.commit(new StoreBatch().expect(FAMILY, key("a"), null)
+                .put(FAMILY, key("a"), value("second")), Durability.SYNC).toCompletableFuture();
+        ExecutionException refused = assertThrows(ExecutionException.class, second::get);
+        assertInstanceOf(StoreConflictException.class, refused.getCause());
+        assertArrayEquals(value("first"), read(FAMILY, key("a")));
+    }
+
+    @Test
+    void aBatchExpectingAValueIsWrittenOnlyWhileTheRecordHoldsIt() {
+        commit(putAll("counter"));
+        commit(new StoreBatch().expect(FAMILY, key("counter"), value("counter")).put(FAMILY, key("counter"), value("2")));
+        CompletableFuture<Void> stale = store.commit(new StoreBatch().expect(FAMILY, key("counter"), value("counter"))
+                .put(FAMILY, key("counter"), value("3")).put(INDEX, key("b"), value("b")), Durability.SYNC)
+                .toCompletableFuture();
+        assertThrows(ExecutionException.class, stale::get);
+        assertArrayEquals(value("2"), read(FAMILY, key("counter")));
+        assertNull(read(INDEX, key("b")), "a refused batch is refused whole");
+    }
+
+    /**
+     * Writers racing for one record, their batches committed together in groups: one wins, every
+     * other sees its write and is refused, and the batches beside them in a group are not.
+     */
+    @Test
+    void writersRacingForOneRecordHaveOneWinnerAndTheirNeighboursAreWritten() throws Exception {
+        int writers = 200;
+        List<CompletableFuture<Void>> claims = new ArrayList<>();
+        List<CompletableFuture<Void>> neighbours = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> submitted = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                submitted.add(pool.submit(() -> {
+                    CompletableFuture<Void> claim = store.commit(new StoreBatch().expect(FAMILY, key("claimed"), null)
+                            .put(FAMILY, key("claimed"), value("by-" + writer)), Durability.BUFFERED).toCompletableFuture();
+                    CompletableFuture<Void> neighbour = store.commit(putAll("own-" + writer), Durability.BUFFERED)
+                            .toCompletableFuture();
+                    synchronized (claims) {
+                        claims.add(claim);
+                        neighbours.add(neighbour);
+                    }
+                }));
+            }
+            for (Future<?> each : submitted) {
+                each.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        CompletableFuture.allOf(neighbours.toArray(CompletableFuture[]::new)).get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        long won = claims.stream().filter(claim -> {
+            try {
+                claim.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+                return true;
+            } catch (ExecutionException e) {
+                assertInstanceOf(StoreConflictException.class, e.getCause());
+                return false;
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }).count();
+        assertEquals(1, won);
+        assertEquals(writers, join(store.prefix(FAMILY, key("own-"), 1000)).size());
+    }
+
+    @Test
     void dataSurvivesCloseAndReopen() {
         commit(putAll("kept"));
         store.commit(new StoreBatch().put(FAMILY, key("buffered"), value("b")), Durability.BUFFERED)

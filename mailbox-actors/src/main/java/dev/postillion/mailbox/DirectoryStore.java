@@ -6,6 +6,7 @@ import dev.postillion.core.EmailAddress;
 import dev.postillion.core.Store;
 import dev.postillion.core.Store.Durability;
 import dev.postillion.core.StoreBatch;
+import dev.postillion.core.StoreConflictException;
 import dev.postillion.core.StoreException;
 import dev.postillion.mailbox.proto.AddressRecord;
 import dev.postillion.mailbox.proto.AliasRecord;
@@ -36,10 +37,13 @@ import java.util.function.UnaryOperator;
 final class DirectoryStore implements AutoCloseable {
 
     static final int LIST_LIMIT = 1_000_000;
+    private static final int CHANGE_ATTEMPTS = 3;
 
     private final Store store;
     private final Clock clock;
     private final DirectoryCache cache;
+    /** The reads of the change under way on the writer thread; unset on every other thread. */
+    private final ThreadLocal<ChangeReads> changeReads = new ThreadLocal<>();
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "directory-writer");
         thread.setDaemon(true);
@@ -72,13 +76,20 @@ final class DirectoryStore implements AutoCloseable {
 
     /** The record under {@code key}: at once from the cache, else completed by the store's reader. */
     <T> CompletionStage<Optional<T>> find(byte[] key, Parser<T> parser) {
+        ChangeReads change = changeReads.get();
         Optional<Optional<byte[]>> cached = cache.get(key);
         if (cached.isPresent()) {
+            if (change != null) {
+                change.saw(key, cached.get());
+            }
             return CompletableFuture.completedFuture(cached.get().map(bytes -> parse(parser, bytes)));
         }
         long generation = cache.generation();
         return store.read(MailboxFamilies.DIRECTORY, key).thenApply(value -> {
             cache.keep(key, value, generation);
+            if (change != null) {
+                change.saw(key, value);
+            }
             return value.map(bytes -> parse(parser, bytes));
         });
     }
@@ -126,8 +137,27 @@ final class DirectoryStore implements AutoCloseable {
 
     // --- changes, on the writer thread ---
 
+    /**
+     * Runs {@code change} on the writer thread. Its writes land only if the records it read are
+     * unchanged ({@link ChangeReads}); if another node changed one meanwhile, it runs again on
+     * what is there now, a few times before it gives up.
+     */
     <T> CompletionStage<T> change(Supplier<T> change) {
-        return CompletableFuture.supplyAsync(change, writer);
+        return CompletableFuture.supplyAsync(() -> {
+            for (int attempt = 1; ; attempt++) {
+                changeReads.set(new ChangeReads());
+                try {
+                    return change.get();
+                } catch (StoreConflictException e) {
+                    if (attempt == CHANGE_ATTEMPTS) {
+                        throw DirectoryException.conflict("the directory was changed at the same time through another"
+                                + " node; try again");
+                    }
+                } finally {
+                    changeReads.remove();
+                }
+            }
+        }, writer);
     }
 
     /** Reads the address, applies {@code edit} and stores the result, as one change. */
@@ -148,10 +178,17 @@ final class DirectoryStore implements AutoCloseable {
      * it is served from the cache any more.
      */
     void commit(StoreBatch batch) {
+        ChangeReads change = changeReads.get();
+        if (change != null) {
+            change.guard(batch);
+        }
         try {
-            store.commit(batch, Durability.SYNC).toCompletableFuture().join();
+            await(store.commit(batch, Durability.SYNC));
         } finally {
             cache.changed(); // even when failed: the write may have reached the disk
+        }
+        if (change != null) {
+            change.wrote(batch);
         }
     }
 

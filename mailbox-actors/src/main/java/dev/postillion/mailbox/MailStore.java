@@ -36,6 +36,17 @@ public final class MailStore {
                 .thenApply(value -> value.map(bytes -> ByteBuffer.wrap(bytes).getLong()).orElse(-1L));
     }
 
+    /**
+     * Makes {@code batch} depend on the uid counter still being {@code nextUid}, as this writer
+     * read or wrote it last: a stale writer of the mailbox (another node's, during a partition or
+     * a slow shard handover) is refused, so two writers never give one uid twice (the counter is
+     * absent until the first message: 1).
+     */
+    void guardUidCounter(StoreBatch batch, String address, long nextUid) {
+        batch.expect(MailboxFamilies.MAILBOX_STATE, Keys.text(address),
+                nextUid == 1 ? null : ByteBuffer.allocate(Long.BYTES).putLong(nextUid).array());
+    }
+
     /** Adds a message, its idempotency record and the advanced uid counter to {@code batch}. */
     void addMessage(StoreBatch batch, String address, StoredMessage message, byte[] content, int recipient) {
         byte[] key = Keys.textAndLong(address, message.getUid());

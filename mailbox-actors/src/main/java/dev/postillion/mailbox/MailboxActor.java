@@ -7,6 +7,7 @@ import dev.postillion.core.QueueId;
 import dev.postillion.core.Store;
 import dev.postillion.core.Store.Durability;
 import dev.postillion.core.StoreBatch;
+import dev.postillion.core.StoreConflictException;
 import dev.postillion.mailbox.proto.StoredMessage;
 import dev.postillion.queue.Spool;
 import java.nio.charset.StandardCharsets;
@@ -214,6 +215,7 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         if (waiting.peek() instanceof Purge purge) {
             waiting.poll();
             StoreBatch batch = new StoreBatch();
+            mailStore.guardUidCounter(batch, address, nextUid);
             mailStore.purge(batch, address);
             context.responders().forget(batch, address);
             getContext().pipeToSelf(store.commit(batch, Durability.SYNC),
@@ -241,6 +243,7 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         // The same delivery twice in one batch (a retry that overtook its first attempt) is stored once.
         Map<DeliveryKey, Outcome> inBatch = new HashMap<>();
         BatchWrite write = new BatchWrite(read.reads());
+        mailStore.guardUidCounter(write.batch, address, nextUid);
         for (Deliver deliver : read.batch()) {
             outcomes.add(inBatch.computeIfAbsent(DeliveryKey.of(deliver), key -> outcome(write, deliver)));
         }
@@ -375,9 +378,16 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
             String failure = written.failure() != null ? "mailbox write failed" : outcome.failure();
             deliver.replyTo().tell(new Delivered(deliver.queueId(), deliver.recipient(), outcome.uid(), failure));
         }
-        if (written.failure() != null) {
+        if (written.failure() instanceof StoreConflictException) {
+            // Another writer of this mailbox, on another node while the shard moves, stored since
+            // the counter was read: nothing of this batch was written, and no uid is given twice.
+            log.warn("{}: the mailbox changed under this writer, {} deliveries deferred", address,
+                    written.batch().size());
+        } else if (written.failure() != null) {
             log.error("{}: mailbox write failed, {} deliveries deferred", address, written.batch().size(),
                     written.failure());
+        }
+        if (written.failure() != null) {
             // The uids handed out in the failed batch were not stored: read the counter again.
             getContext().pipeToSelf(mailStore.nextUid(address).thenApply(uid -> new Reading(uid, new StoreBatch())),
                     UidRead::new);

@@ -274,6 +274,32 @@ class MailboxActorTest {
         assertEquals(List.of(1L, 2L), storedUids());
     }
 
+    /**
+     * Two writers of one mailbox, as two nodes during a partition or a slow shard handover: the one
+     * whose uid counter is stale is refused instead of storing over the other's message, then reads
+     * the counter again and goes on from it.
+     */
+    @Test
+    void aStaleWriterOfTheMailboxNeverGivesAUidTwice() {
+        assertEquals(1, deliver(id(1), 0));
+        ActorRef<MailboxActor.Command> stale = testKit.spawn(MailboxActor.create(ADDRESS, context));
+        stale.tell(deliverCommand(id(1), 0)); // a redelivery: answered once the writer has read the counter
+        assertEquals(1, replies.receiveMessage().uid());
+        assertEquals(2, deliver(id(2), 0));
+
+        stale.tell(deliverCommand(id(3), 0));
+        assertEquals("mailbox write failed", replies.receiveMessage().failure());
+        stale.tell(deliverCommand(id(3), 0));
+        Delivered retried = replies.receiveMessage();
+        assertTrue(retried.stored(), retried.failure());
+
+        assertEquals(3, retried.uid());
+        assertEquals(List.of(1L, 2L, 3L), storedUids());
+        assertEquals(List.of(id(1).toString(), id(2).toString(), id(3).toString()),
+                join(mailStore.list(ADDRESS, 0, 100)).stream().map(MailboxEntry::queueId).toList());
+        testKit.stop(stale);
+    }
+
     @Test
     void purgeThatCannotBeWrittenIsReportedAsAFailure() {
         deliver(id(1), 0);

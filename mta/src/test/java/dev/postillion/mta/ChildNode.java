@@ -100,6 +100,8 @@ final class ChildNode implements AfterEachCallback {
                 "-Dpostillion.admin.token=" + TOKEN,
                 "-Dpostillion.directory.password-hash.memory=64KiB", "-Dpostillion.directory.password-hash.iterations=1",
                 "-Dpostillion.spf.enabled=false", "-Dpostillion.dkim.enabled=false"));
+        TestSharedStore.settings(dataDir).entrySet().forEach(setting ->
+                command.add("-D" + setting.getKey() + "=" + setting.getValue().unwrapped()));
         command.addAll(settings);
         command.add(Main.class.getName());
         return command;

@@ -53,7 +53,8 @@ public final class TestNode implements AutoCloseable {
                         Map.entry("postillion.spf.enabled", false),
                         Map.entry("postillion.dkim.enabled", false)));
         try {
-            return new TestNode(Node.start(Node.configuration(ConfigFactory.parseMap(settings).withFallback(defaults)),
+            return new TestNode(Node.start(Node.configuration(ConfigFactory.parseMap(settings)
+                            .withFallback(TestSharedStore.settings(dataDir)).withFallback(defaults)),
                     clock));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

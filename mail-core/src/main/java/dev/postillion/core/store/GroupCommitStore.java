@@ -2,9 +2,11 @@ package dev.postillion.core.store;
 
 import dev.postillion.core.Store;
 import dev.postillion.core.StoreBatch;
+import dev.postillion.core.StoreConflictException;
 import dev.postillion.core.StoreException;
 import dev.postillion.core.StoreFamily;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
@@ -74,8 +76,13 @@ abstract class GroupCommitStore implements Store {
     /** Throws {@link StoreException} if {@code family} cannot be used in this store. */
     abstract void checkDeclared(StoreFamily family);
 
-    /** Writes the batches, in order, as one atomic and (if {@code sync}) durable unit. */
-    abstract void write(List<StoreBatch> batches, boolean sync) throws Exception;
+    /**
+     * Writes the batches, in order, as one atomic and (if {@code sync}) durable unit, leaving out
+     * those whose expectations do not hold once the batches before them are applied.
+     *
+     * @return the positions of the batches left out
+     */
+    abstract BitSet write(List<StoreBatch> batches, boolean sync) throws Exception;
 
     abstract Optional<byte[]> get(StoreFamily family, byte[] key) throws Exception;
 
@@ -119,10 +126,20 @@ abstract class GroupCommitStore implements Store {
             if (first == null) {
                 first = op.family();
             } else if (first.placement() != op.family().placement()) {
-                throw new StoreException("a batch cannot write both " + first.name() + " (" + first.placement()
-                        + ") and " + op.family().name() + " (" + op.family().placement() + ")");
+                throw spanning(first, op.family());
             }
         }
+        for (StoreBatch.Expectation expectation : batch.expectations()) {
+            checkDeclared(expectation.family());
+            if (first != null && first.placement() != expectation.family().placement()) {
+                throw spanning(first, expectation.family());
+            }
+        }
+    }
+
+    private static StoreException spanning(StoreFamily one, StoreFamily other) {
+        return new StoreException("a batch cannot write both " + one.name() + " (" + one.placement()
+                + ") and " + other.name() + " (" + other.placement() + ")");
     }
 
     @Override
@@ -217,12 +234,19 @@ abstract class GroupCommitStore implements Store {
         }
         long synced = group.stream().filter(p -> p.durability() == Durability.SYNC).count();
         try {
-            write(group.stream().map(Pending::batch).toList(), synced > 0);
+            BitSet refused = write(group.stream().map(Pending::batch).toList(), synced > 0);
             if (synced > 0) {
                 syncs.incrementAndGet();
                 syncedBatches.addAndGet(synced);
             }
-            group.forEach(p -> p.done().complete(null));
+            for (int i = 0; i < group.size(); i++) {
+                if (refused.get(i)) {
+                    group.get(i).done().completeExceptionally(
+                            new StoreConflictException("a record the batch expected has changed"));
+                } else {
+                    group.get(i).done().complete(null);
+                }
+            }
         } catch (Exception | Error e) {
             log.error("Store write of {} batches failed: {}", group.size(), e.getMessage());
             StoreException failure = new StoreException("write failed: " + e.getMessage(), e);

@@ -10,7 +10,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * threads only. A group of batches is one transaction; with a SYNC batch among them it commits
  * synchronously (the server's WAL flush covers them all), otherwise with
  * {@code synchronous_commit = off}, PostgreSQL's counterpart of an unsynced RocksDB write.
+ *
+ * <p>Several nodes write at once, each with its own committer: an expectation ({@link
+ * StoreBatch#expect}) is checked under an advisory lock on its record, inside the transaction that
+ * writes the batch, so it holds against every node's writes.
  */
 public final class PostgresStore extends GroupCommitStore {
 
@@ -34,10 +41,11 @@ public final class PostgresStore extends GroupCommitStore {
     private static final int ATTEMPTS = 3;
 
     /** A family's statements, built once from its table's name. */
-    private record FamilySql(String upsert, String delete, String deleteRange, String get, String scan, String scanKeys) {
+    private record FamilySql(String table, String upsert, String delete, String deleteRange, String get, String scan,
+            String scanKeys) {
         static FamilySql of(StoreFamily family) {
             String table = PostgresSchema.table(family);
-            return new FamilySql(
+            return new FamilySql(table,
                     "INSERT INTO " + table + " (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v",
                     "DELETE FROM " + table + " WHERE k = ?",
                     "DELETE FROM " + table + " WHERE k >= ? AND k < ?",
@@ -101,11 +109,10 @@ public final class PostgresStore extends GroupCommitStore {
     }
 
     @Override
-    void write(List<StoreBatch> batches, boolean sync) throws SQLException {
+    BitSet write(List<StoreBatch> batches, boolean sync) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             try {
-                writeOnce(batches, sync);
-                return;
+                return writeOnce(batches, sync);
             } catch (SQLException e) {
                 if (attempt == ATTEMPTS || !RETRYABLE.contains(e.getSQLState())) {
                     throw e;
@@ -116,7 +123,8 @@ public final class PostgresStore extends GroupCommitStore {
         }
     }
 
-    private void writeOnce(List<StoreBatch> batches, boolean sync) throws SQLException {
+    private BitSet writeOnce(List<StoreBatch> batches, boolean sync) throws SQLException {
+        BitSet refused = new BitSet();
         try (Connection connection = pool.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -125,19 +133,77 @@ public final class PostgresStore extends GroupCommitStore {
                         statement.execute("SET LOCAL synchronous_commit TO off");
                     }
                 }
+                lockExpected(connection, batches);
                 try (StatementRuns runs = new StatementRuns(connection)) {
-                    for (StoreBatch batch : batches) {
+                    for (int i = 0; i < batches.size(); i++) {
+                        StoreBatch batch = batches.get(i);
+                        if (!batch.expectations().isEmpty()) {
+                            runs.flush(); // the check must see the batches before it
+                            if (!holds(connection, batch.expectations())) {
+                                refused.set(i);
+                                continue;
+                            }
+                        }
                         for (StoreBatch.Operation op : batch.operations()) {
                             add(runs, op);
                         }
                     }
                 }
                 connection.commit();
+                return refused;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
             }
         }
+    }
+
+    /**
+     * Takes a transaction-level advisory lock per expected record, in one order on every node, so
+     * that another node's writer of the same record waits until this transaction ends and then
+     * sees what it wrote (a row lock cannot guard a record that does not exist yet).
+     */
+    private void lockExpected(Connection connection, List<StoreBatch> batches) throws SQLException {
+        long[] locks = batches.stream().flatMap(batch -> batch.expectations().stream())
+                .mapToLong(expectation -> lockKey(sql(expectation.family()).table(), expectation.key()))
+                .distinct().sorted().toArray();
+        if (locks.length == 0) {
+            return;
+        }
+        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            for (long key : locks) {
+                lock.setLong(1, key);
+                lock.execute();
+            }
+        }
+    }
+
+    /** A 64-bit FNV-1a hash of the table and the key: two records sharing one only wait for each other. */
+    private static long lockKey(String table, byte[] key) {
+        long hash = 0xcbf29ce484222325L;
+        for (byte b : table.getBytes(StandardCharsets.US_ASCII)) {
+            hash = (hash ^ (b & 0xff)) * 0x100000001b3L;
+        }
+        hash = (hash ^ 0xff) * 0x100000001b3L; // a separator no table name holds
+        for (byte b : key) {
+            hash = (hash ^ (b & 0xff)) * 0x100000001b3L;
+        }
+        return hash;
+    }
+
+    private boolean holds(Connection connection, List<StoreBatch.Expectation> expectations) throws SQLException {
+        for (StoreBatch.Expectation expectation : expectations) {
+            try (PreparedStatement query = connection.prepareStatement(sql(expectation.family()).get())) {
+                query.setBytes(1, expectation.key());
+                try (ResultSet result = query.executeQuery()) {
+                    byte[] current = result.next() ? result.getBytes(1) : null;
+                    if (!Arrays.equals(current, expectation.value())) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     private void add(StatementRuns runs, StoreBatch.Operation op) throws SQLException {
@@ -176,7 +242,7 @@ public final class PostgresStore extends GroupCommitStore {
             statement.addBatch();
         }
 
-        private void flush() throws SQLException {
+        void flush() throws SQLException {
             if (statement != null) {
                 try (PreparedStatement run = statement) {
                     run.executeBatch();

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -166,16 +167,44 @@ public final class RocksDbStore extends GroupCommitStore {
         }
     }
 
+    /**
+     * The committer is this store's only writer, so an expectation checked here holds when the
+     * group is written: it is checked against the database and the batches before it in the group.
+     */
     @Override
-    void write(List<StoreBatch> batches, boolean sync) throws RocksDBException {
+    BitSet write(List<StoreBatch> batches, boolean sync) throws RocksDBException {
+        BitSet refused = new BitSet();
+        // Kept only when some batch has an expectation: most groups have none.
+        GroupWrites earlier = batches.stream().anyMatch(each -> !each.expectations().isEmpty()) ? new GroupWrites() : null;
         try (WriteBatch batch = new WriteBatch(); WriteOptions options = new WriteOptions().setSync(sync)) {
-            for (StoreBatch each : batches) {
+            for (int i = 0; i < batches.size(); i++) {
+                StoreBatch each = batches.get(i);
+                if (!holds(each.expectations(), earlier)) {
+                    refused.set(i);
+                    continue;
+                }
                 for (StoreBatch.Operation op : each.operations()) {
                     apply(batch, op);
+                    if (earlier != null) {
+                        earlier.record(op);
+                    }
                 }
             }
             db.write(options, batch);
         }
+        return refused;
+    }
+
+    private boolean holds(List<StoreBatch.Expectation> expectations, GroupWrites earlier) throws RocksDBException {
+        for (StoreBatch.Expectation expectation : expectations) {
+            Optional<Optional<byte[]>> written = earlier.value(expectation.family(), expectation.key());
+            byte[] current = written.isPresent() ? written.get().orElse(null)
+                    : db.get(handle(expectation.family()), expectation.key());
+            if (!Arrays.equals(current, expectation.value())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
