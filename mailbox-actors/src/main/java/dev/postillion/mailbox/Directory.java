@@ -548,6 +548,16 @@ public final class Directory implements AutoCloseable {
         });
     }
 
+    /** Calls {@code listener} after every change this node writes (see {@link DirectoryChanges}). */
+    public void onChangeWritten(Runnable listener) {
+        records.onChangeWritten(listener);
+    }
+
+    /** Another node changed the directory: nothing cached before is served again. */
+    public void forgetCached() {
+        records.forgetCached();
+    }
+
     @Override
     public void close() {
         records.close();

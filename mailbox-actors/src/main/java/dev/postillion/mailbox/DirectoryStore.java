@@ -44,6 +44,7 @@ final class DirectoryStore implements AutoCloseable {
     private final DirectoryCache cache;
     /** The reads of the change under way on the writer thread; unset on every other thread. */
     private final ThreadLocal<ChangeReads> changeReads = new ThreadLocal<>();
+    private volatile Runnable changeWritten = () -> {};
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "directory-writer");
         thread.setDaemon(true);
@@ -186,6 +187,7 @@ final class DirectoryStore implements AutoCloseable {
             await(store.commit(batch, Durability.SYNC));
         } finally {
             cache.changed(); // even when failed: the write may have reached the disk
+            changeWritten.run();
         }
         if (change != null) {
             change.wrote(batch);
@@ -244,6 +246,14 @@ final class DirectoryStore implements AutoCloseable {
         } catch (InvalidProtocolBufferException e) {
             throw new StoreException("corrupt directory record: " + e.getMessage(), e);
         }
+    }
+
+    void onChangeWritten(Runnable listener) {
+        changeWritten = listener;
+    }
+
+    void forgetCached() {
+        cache.changed();
     }
 
     @Override

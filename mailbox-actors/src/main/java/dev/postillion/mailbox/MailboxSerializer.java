@@ -12,7 +12,8 @@ import org.apache.pekko.actor.ExtendedActorSystem;
 
 /**
  * Protobuf serialization of the {@link MailboxActor} protocol, for deliveries to a mailbox that
- * lives on another node of the cluster. Bound in mailbox-actors' reference.conf.
+ * lives on another node of the cluster, and of the directory's change notices ({@link
+ * DirectoryChanges}). Bound in mailbox-actors' reference.conf.
  */
 public final class MailboxSerializer extends ProtocolSerializer {
 
@@ -49,5 +50,6 @@ public final class MailboxSerializer extends ProtocolSerializer {
                         .build().toByteArray(),
                 bytes -> new MailboxActor.Purge(resolver.resolveActorRef(PurgeMessage.parseFrom(bytes).getReplyTo())));
         bind("S", MailboxActor.Passivate.class, MailboxActor.Passivate::new);
+        bind("C", DirectoryChanges.Changed.class, DirectoryChanges.Changed::new);
     }
 }

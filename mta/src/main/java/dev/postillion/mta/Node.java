@@ -14,9 +14,11 @@ import dev.postillion.admin.AdminToken;
 import dev.postillion.core.NodeSettings;
 import dev.postillion.core.PrivateDirectory;
 import dev.postillion.core.QueueIdGenerator;
+import dev.postillion.core.SharedSecret;
 import dev.postillion.core.Store;
 import dev.postillion.mailbox.Domain;
 import dev.postillion.mailbox.Directory;
+import dev.postillion.mailbox.DirectoryChanges;
 import dev.postillion.mailbox.MailboxContext;
 import dev.postillion.mailbox.Mailboxes;
 import dev.postillion.mailbox.Router;
@@ -186,12 +188,13 @@ public final class Node implements AutoCloseable {
         joinCluster(system);
 
         Directory directory = new Directory(shared, clock, Directory.Settings.from(postillion.getConfig("directory")));
+        DirectoryChanges.start(system, directory);
         // Before the store closes (the phase after): no directory change is then half-way to it.
         shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "close-directory", () -> {
             directory.close();
             return CompletableFuture.completedFuture(Done.getInstance());
         });
-        Srs srs = new Srs(SrsSecret.load(postillion.getString("srs.secret"), node.dataDir()), clock,
+        Srs srs = new Srs(SrsSecret.load(postillion.getString("srs.secret"), shared, node.dataDir()), clock,
                 postillion.getDuration("srs.max-age"), directory::hosts);
         SpoolStore spoolStore = new SpoolStore(stores.local());
         discardOrphanPieces(spoolStore);
@@ -251,7 +254,7 @@ public final class Node implements AutoCloseable {
                     contentMemory, sessions));
         }
 
-        String token = AdminToken.resolve(postillion.getString("admin.token"), node.dataDir());
+        String token = AdminToken.resolve(postillion.getString("admin.token"), shared, node.dataDir());
         AtomicBoolean accepting = new AtomicBoolean();
         AdminRoutes routes = new AdminRoutes(token, directory, mailboxes, queueAdmin, greylist, dkimKeys,
                 accepting::get, () -> Map.of("dnssec", dnsRoutes.dnssec().apiName()), metrics::scrape);
@@ -404,7 +407,8 @@ public final class Node implements AutoCloseable {
 
     /** The column families of every module's records, which the node's store opens. */
     public static List<StoreFamily> storeFamilies() {
-        return Stream.of(SpoolFamilies.ALL, MailboxFamilies.ALL, PolicyFamilies.ALL).flatMap(List::stream).toList();
+        return Stream.of(SpoolFamilies.ALL, MailboxFamilies.ALL, PolicyFamilies.ALL, List.of(SharedSecret.FAMILY))
+                .flatMap(List::stream).toList();
     }
 
     /** The node's stores, for tests that look at what they hold. */

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.postillion.core.MutableClock;
+import dev.postillion.core.SharedSecret;
+import dev.postillion.core.Store;
+import dev.postillion.core.TestStores;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +22,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +36,8 @@ class SrsTest {
     private final Srs srs = srs(List.of(OLD_SECRET));
 
     @TempDir Path dataDir;
+    @TempDir Path storeDir;
+    private Store shared;
 
     @Test
     void ordinarySenderRoundTrips() {
@@ -164,7 +170,7 @@ class SrsTest {
 
     @Test
     void configuredSecretsWinOnePerLine() {
-        List<byte[]> secrets = SrsSecret.load(" first\n\nsecond \n", dataDir);
+        List<byte[]> secrets = SrsSecret.load(" first\n\nsecond \n", shared(), dataDir);
         assertEquals(2, secrets.size());
         assertArrayEquals("first".getBytes(StandardCharsets.UTF_8), secrets.get(0));
         assertArrayEquals("second".getBytes(StandardCharsets.UTF_8), secrets.get(1));
@@ -174,14 +180,14 @@ class SrsTest {
     @Test
     void withoutConfigurationARandomSecretIsStoredOwnerOnlyAndReused() throws IOException {
         Path missing = dataDir.resolve("new/data");
-        List<byte[]> first = SrsSecret.load("", missing);
+        List<byte[]> first = SrsSecret.load("", shared(), missing);
         Path file = missing.resolve(SrsSecret.FILE_NAME);
         String stored = Files.readString(file).strip();
-        assertTrue(stored.matches("[A-Za-z0-9+/]{43}="), stored);
+        assertTrue(stored.matches("[A-Za-z0-9_-]{43}"), stored);
         assertArrayEquals(stored.getBytes(StandardCharsets.UTF_8), first.get(0));
         assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(file));
 
-        List<byte[]> again = SrsSecret.load(" ", missing);
+        List<byte[]> again = SrsSecret.load(" ", shared(), missing);
         assertEquals(1, again.size());
         assertArrayEquals(first.get(0), again.get(0));
     }
@@ -189,7 +195,7 @@ class SrsTest {
     @Test
     void secretsFileOfTheOperatorIsUsed() throws IOException {
         Files.writeString(secretFile(), "new\nold\n");
-        List<byte[]> secrets = SrsSecret.load("", dataDir);
+        List<byte[]> secrets = SrsSecret.load("", shared(), dataDir);
         assertEquals(2, secrets.size());
         assertArrayEquals("old".getBytes(StandardCharsets.UTF_8), secrets.get(1));
     }
@@ -197,8 +203,23 @@ class SrsTest {
     @Test
     void emptySecretsFileIsAnError() throws IOException {
         Files.writeString(secretFile(), "\n");
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> SrsSecret.load("", dataDir));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> SrsSecret.load("", shared(), dataDir));
         assertTrue(e.getMessage().contains("contains no secret"), e.getMessage());
+    }
+
+    /** The shared store, opened once per test. */
+    private Store shared() {
+        if (shared == null) {
+            shared = TestStores.open(storeDir, List.of(SharedSecret.FAMILY));
+        }
+        return shared;
+    }
+
+    @AfterEach
+    void closeStore() {
+        if (shared != null) {
+            shared.close();
+        }
     }
 
     private Srs srs(List<byte[]> secrets) {
