@@ -9,11 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.DateTimeException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -48,28 +48,17 @@ public final class AdminRoutes extends AllDirectives {
     private final MailboxRoutes mailboxes;
     private final QueueRoutes queue;
     private final GreylistRoutes greylist;
-    private final BooleanSupplier accepting;
-    private final Supplier<Map<String, String>> healthDetails;
-    private final Supplier<String> metrics;
+    private final NodeStatus node;
 
-    /**
-     * @param healthDetails how parts of the node work now, shown by {@code /health} beside the
-     *     status, such as {@code "dnssec": "unavailable"}: a node that accepts mail may still work
-     *     degraded
-     * @param metrics the node's metrics in Prometheus's text format, read at each scrape
-     */
     public AdminRoutes(String token, Directory directory, Mailboxes mailboxes, QueueAdmin queue,
-            GreylistAdmin greylist, DkimAdmin dkim, BooleanSupplier accepting,
-            Supplier<Map<String, String>> healthDetails, Supplier<String> metrics) {
+            GreylistAdmin greylist, DkimAdmin dkim, NodeStatus node) {
         this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.domains = new DomainRoutes(directory, mailboxes, dkim);
         this.addresses = new AddressRoutes(directory, mailboxes);
         this.mailboxes = new MailboxRoutes(directory, mailboxes);
         this.queue = new QueueRoutes(queue);
         this.greylist = new GreylistRoutes(greylist);
-        this.accepting = accepting;
-        this.healthDetails = healthDetails;
-        this.metrics = metrics;
+        this.node = node;
     }
 
     public Route route() {
@@ -81,21 +70,35 @@ public final class AdminRoutes extends AllDirectives {
                         pathPrefix("addresses", addresses::route),
                         pathPrefix("mailboxes", mailboxes::route),
                         pathPrefix("queue", queue::route),
-                        pathPrefix("greylist", greylist::route)))))));
+                        pathPrefix("greylist", greylist::route),
+                        path("cluster", () -> get(this::cluster))))))));
     }
 
     private Route health() {
-        boolean up = accepting.getAsBoolean();
+        boolean up = node.accepting();
         Map<String, String> health = new LinkedHashMap<>();
         health.put("status", up ? "accepting" : "unavailable");
-        health.putAll(healthDetails.get());
+        health.putAll(node.healthDetails());
         return complete(Json.response(up ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, health));
     }
 
     /** Prometheus's text exposition format; scraped with the bearer token like the API. */
     private Route metrics() {
         return complete(HttpResponse.create().withEntity(
-                HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, metrics.get())));
+                HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, node.metrics())));
+    }
+
+    /** {@code GET /api/v1/cluster}: the members as this node sees them. */
+    private Route cluster() {
+        List<Map<String, Object>> members = node.members().stream().map(member -> {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("address", member.address());
+            json.put("status", member.status());
+            json.put("reachable", member.reachable());
+            json.put("self", member.self());
+            return json;
+        }).toList();
+        return complete(Json.response(StatusCodes.OK, Map.of("members", members)));
     }
 
     private Route authorized(Supplier<Route> inner) {

@@ -96,8 +96,28 @@ class AdminReadsTest {
         Mailboxes mailboxes = Mailboxes.start(system, new MailboxContext(store, clock, directory, spool, srs, "mx.test",
                 new Mailboxes.Settings(Duration.ofSeconds(5), Duration.ofDays(30), 50, Duration.ofDays(7))));
         QueueAdmin queue = new QueueAdmin(spoolStore, queueManager, system.scheduler(), Duration.ofSeconds(5));
-        AdminRoutes routes = new AdminRoutes(TOKEN, directory, mailboxes, queue, null, new NoDkimKeys(), () -> true,
-                Map::of, () -> "");
+        AdminRoutes routes = new AdminRoutes(TOKEN, directory, mailboxes, queue, null, new NoDkimKeys(),
+                new NodeStatus() {
+                    @Override
+                    public boolean accepting() {
+                        return true;
+                    }
+
+                    @Override
+                    public Map<String, String> healthDetails() {
+                        return Map.of();
+                    }
+
+                    @Override
+                    public String metrics() {
+                        return "";
+                    }
+
+                    @Override
+                    public List<Member> members() {
+                        return List.of();
+                    }
+                });
         binding = AdminServer.start(system, "127.0.0.1", 0, routes).toCompletableFuture().join();
 
         assertEquals(201, post("/api/v1/domains", "{\"name\":\"example.test\"}").statusCode());

@@ -257,7 +257,7 @@ public final class Node implements AutoCloseable {
         String token = AdminToken.resolve(postillion.getString("admin.token"), shared, node.dataDir());
         AtomicBoolean accepting = new AtomicBoolean();
         AdminRoutes routes = new AdminRoutes(token, directory, mailboxes, queueAdmin, greylist, dkimKeys,
-                accepting::get, () -> Map.of("dnssec", dnsRoutes.dnssec().apiName()), metrics::scrape);
+                new NodeHealth(accepting, dnsRoutes, metrics, system));
         ServerBinding admin = AdminServer.start(system, postillion.getString("admin.bind"),
                 postillion.getInt("admin.port"), routes).toCompletableFuture().join();
 

@@ -50,23 +50,40 @@ final class ChildNode implements AfterEachCallback {
     private long startOffset;
     private int smtpPort;
     private int adminPort;
-    private final List<String> settings;
+    private final List<String> settings = new ArrayList<>();
 
     /** @param settings extra {@code -Dkey=value} options for the node's JVM */
     ChildNode(String... settings) {
-        this.settings = List.of(settings);
+        configure(List.of(settings));
+    }
+
+    /** Adds {@code -Dkey=value} options for the node's JVM, from its next start on. */
+    void configure(List<String> more) {
+        settings.addAll(more);
     }
 
     /** Starts a node with its data and its output under {@code workDir}; see {@link #restart}. */
     void start(Path workDir) throws IOException {
+        launch(workDir);
+        awaitAccepting();
+    }
+
+    /** Starts a node with its data and its output under {@code workDir}, and returns at once. */
+    void launch(Path workDir) throws IOException {
+        Files.createDirectories(workDir);
         dataDir = workDir.resolve("data");
         output = workDir.resolve("node.log");
-        restart();
+        launch();
     }
 
     /** Starts the node (again) on the same data and waits until it accepts mail. */
     void restart() throws IOException {
         launch();
+        awaitAccepting();
+    }
+
+    /** Waits until the node just launched accepts mail. */
+    void awaitAccepting() {
         await("node start " + starts).atMost(STARTUP)
                 .failFast("the node exited while starting", () -> !process.isAlive())
                 .until(this::accepting);
@@ -216,7 +233,8 @@ final class ChildNode implements AfterEachCallback {
         }
     }
 
-    private HttpResponse<String> post(String path, String body) {
+    /** POSTs JSON to the admin API: the response, whatever its status. */
+    HttpResponse<String> post(String path, String body) {
         return send(request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }

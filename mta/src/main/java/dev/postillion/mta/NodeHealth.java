@@ -1,0 +1,62 @@
+package dev.postillion.mta;
+
+import dev.postillion.admin.NodeStatus;
+import dev.postillion.queue.routing.DnsRouteResolver;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.ClusterEvent.CurrentClusterState;
+import org.apache.pekko.cluster.typed.Cluster;
+
+/** The node and its cluster as the admin API shows them ({@code /health}, {@code /api/v1/cluster}). */
+final class NodeHealth implements NodeStatus {
+
+    private final AtomicBoolean accepting;
+    private final DnsRouteResolver routes;
+    private final PrometheusMeterRegistry metrics;
+    private final Cluster cluster;
+
+    NodeHealth(AtomicBoolean accepting, DnsRouteResolver routes, PrometheusMeterRegistry metrics,
+            ActorSystem<?> system) {
+        this.accepting = accepting;
+        this.routes = routes;
+        this.metrics = metrics;
+        this.cluster = Cluster.get(system);
+    }
+
+    @Override
+    public boolean accepting() {
+        return accepting.get();
+    }
+
+    @Override
+    public Map<String, String> healthDetails() {
+        return Map.of("dnssec", routes.dnssec().apiName());
+    }
+
+    @Override
+    public String metrics() {
+        return metrics.scrape();
+    }
+
+    @Override
+    public List<NodeStatus.Member> members() {
+        CurrentClusterState state = cluster.state();
+        Address self = cluster.selfMember().address();
+        // Named in full: NodeStatus.Member, the admin API's, is the Member in scope here.
+        Set<Address> unreachable = state.getUnreachable().stream()
+                .map(org.apache.pekko.cluster.Member::address).collect(Collectors.toSet());
+        return StreamSupport.stream(state.getMembers().spliterator(), false)
+                .map(member -> new NodeStatus.Member(member.address().toString(),
+                        member.status().toString().toLowerCase(Locale.ROOT),
+                        !unreachable.contains(member.address()), member.address().equals(self)))
+                .toList();
+    }
+}
