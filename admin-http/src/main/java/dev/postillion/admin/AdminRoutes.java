@@ -1,5 +1,6 @@
 package dev.postillion.admin;
 
+import dev.postillion.core.StoreConflictException;
 import dev.postillion.core.StoreException;
 import dev.postillion.mailbox.Directory;
 import dev.postillion.mailbox.DirectoryException;
@@ -156,6 +157,9 @@ public final class AdminRoutes extends AllDirectives {
         if (cause instanceof EntityStreamSizeException tooLarge) {
             return Json.error(StatusCodes.PAYLOAD_TOO_LARGE, "the request body is too large: at most "
                     + tooLarge.limit() + " bytes");
+        }
+        if (cause instanceof StoreConflictException) {
+            return Json.error(StatusCodes.CONFLICT, "changed at the same time through another node; try again");
         }
         // Our faults: the reason goes to the log; the answer names no class, setting or internal text.
         if (cause instanceof StoreException || cause instanceof TimeoutException

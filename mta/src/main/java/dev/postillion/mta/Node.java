@@ -219,6 +219,7 @@ public final class Node implements AutoCloseable {
         // Mail leaving the node is DKIM-signed on the blocking dispatcher, off the queue manager's thread.
         Executor signing = system.dispatchers().lookup(DispatcherSelector.blocking());
         DomainKeyStore dkimKeys = new DomainKeyStore(shared, dkimMasterKey, signingSettings, clock, signing);
+        dkimKeys.checkMasterKey();
         Router router = new Router(directory, srs, mailboxes, new SigningTransport(remote, dkimKeys,
                 // Asked on the signing (blocking) dispatcher, where waiting for the store is allowed.
                 domain -> directory.primary(domain).toCompletableFuture().join().map(Domain::name),

@@ -10,8 +10,11 @@ import dev.postillion.core.TestPostgres;
 import dev.postillion.core.store.PostgresSettings;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
@@ -95,6 +98,11 @@ class ClusterTest {
 
     private void startCluster() throws IOException {
         PostgresSettings database = TestPostgres.newDatabase();
+        // Every node is given the same DKIM master key, as the README asks of a cluster.
+        Path masterKey = workDir.resolve("dkim-master.key");
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        Files.writeString(masterKey, Base64.getEncoder().encodeToString(random));
         int[] clusterPorts = {ChildNode.freePort(), ChildNode.freePort(), ChildNode.freePort()};
         nodes = List.of(one, two, three);
         for (int i = 0; i < 3; i++) {
@@ -102,6 +110,7 @@ class ClusterTest {
                     "-Dpostillion.store.backend=postgresql",
                     "-Dpostillion.store.postgresql.url=" + database.url(),
                     "-Dpostillion.store.postgresql.user=" + database.user(),
+                    "-Dpostillion.dkim.master-key=" + masterKey,
                     "-Dpostillion.cluster.port=" + clusterPorts[i],
                     "-Dpostillion.cluster.seed-nodes.0=pekko://postillion@127.0.0.1:" + clusterPorts[0],
                     // Greylisting on for loopback clients, but not for the service's own senders.

@@ -11,6 +11,7 @@ import dev.postillion.admin.DkimAdmin.DomainRecords;
 import dev.postillion.admin.DkimAdmin.Generation;
 import dev.postillion.core.Store;
 import dev.postillion.core.StoreBatch;
+import dev.postillion.core.StoreConflictException;
 import dev.postillion.core.StoreException;
 import dev.postillion.mta.policy.dkim.proto.DkimKeyAlgorithm;
 import dev.postillion.mta.policy.dkim.proto.DkimKeyRecord;
@@ -22,6 +23,7 @@ import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +31,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -43,10 +46,16 @@ import org.slf4j.LoggerFactory;
  * changes are made one at a time, so that two requests cannot both create a domain's first keys.
  *
  * <p>The signing keys are unsealed once per domain and kept in memory (every message and every
- * retry signs anew); a change drops the domain's entry once it is on disk. Readers fill an entry
- * in {@link ConcurrentHashMap#computeIfAbsent}, which the removal waits for, so a reader that read
- * the record before the change cannot leave the old keys behind it. The entries are not printed:
- * {@link SigningKey#toString} names a key only.
+ * retry signs anew) for {@link #KEYS_KEPT}; a change drops the domain's entry once it is on disk.
+ * Readers fill an entry in {@link ConcurrentHashMap#computeIfAbsent}, which the removal waits for,
+ * so a reader that read the record before the change cannot leave the old keys behind it. A
+ * change made through another node of the cluster is seen when the entry expires: a rotation
+ * keeps the old keys published meanwhile. The entries are not printed: {@link SigningKey#toString}
+ * names a key only.
+ *
+ * <p>A change writes only if the domain's record is still the one it read: through two nodes at
+ * once, one of two rotations is refused ({@link StoreConflictException}) instead of both
+ * making keys of the same generation.
  */
 public final class DomainKeyStore implements DkimAdmin {
 
@@ -58,7 +67,18 @@ public final class DomainKeyStore implements DkimAdmin {
     private final Clock clock;
     private final Executor executor;
     private final Object changes = new Object();
-    private final Map<String, Optional<DomainKeys>> unsealed = new ConcurrentHashMap<>();
+    private final Map<String, Unsealed> unsealed = new ConcurrentHashMap<>();
+
+    /**
+     * The key of the master key's check: no domain name, since no domain name holds a '!'; and the
+     * text sealed under it.
+     */
+    private static final byte[] MASTER_KEY_CHECK = "!master-key-check".getBytes(StandardCharsets.US_ASCII);
+
+    /** How long unsealed keys are used before the record is read again. */
+    static final Duration KEYS_KEPT = Duration.ofMinutes(1);
+
+    private record Unsealed(Optional<DomainKeys> keys, Instant readAt) {}
 
     /**
      * @param executor where keys are generated and changes wait for the disk: not an actor's or
@@ -80,9 +100,43 @@ public final class DomainKeyStore implements DkimAdmin {
      */
     Optional<DomainKeys> keys(String domain) throws GeneralSecurityException {
         try {
-            return unsealed.computeIfAbsent(name(domain), this::unsealedKeys);
+            Unsealed entry = unsealed.computeIfAbsent(name(domain), this::unsealedKeys);
+            if (entry.readAt().plus(KEYS_KEPT).isBefore(clock.instant())) {
+                unsealed.remove(name(domain), entry);
+                entry = unsealed.computeIfAbsent(name(domain), this::unsealedKeys);
+            }
+            return entry.keys();
         } catch (KeysDoNotOpen e) {
             throw (GeneralSecurityException) e.getCause();
+        }
+    }
+
+    /**
+     * Refuses a master key other than the one the service's keys are sealed with: in a cluster
+     * every node must be given the same ({@code postillion.dkim.master-key}), else mail leaving
+     * through one node could not be signed with keys made through another. The first node to
+     * start leaves a check sealed with its key; the others must open it. At start-up only.
+     *
+     * @throws IllegalStateException when this node's master key does not open the check
+     */
+    public void checkMasterKey() {
+        try {
+            Optional<byte[]> check = store.readBlocking(PolicyFamilies.DKIM_KEYS, MASTER_KEY_CHECK);
+            if (check.isEmpty()) {
+                byte[] sealed = masterKey.seal(MASTER_KEY_CHECK, MASTER_KEY_CHECK);
+                try {
+                    write(new StoreBatch().expect(PolicyFamilies.DKIM_KEYS, MASTER_KEY_CHECK, null)
+                            .put(PolicyFamilies.DKIM_KEYS, MASTER_KEY_CHECK, sealed));
+                    return;
+                } catch (StoreConflictException e) {
+                    check = store.readBlocking(PolicyFamilies.DKIM_KEYS, MASTER_KEY_CHECK); // another node's
+                }
+            }
+            masterKey.open(check.orElseThrow(), MASTER_KEY_CHECK);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this node's DKIM master key (" + settings.masterKey() + ") is not the"
+                    + " one the service's signing keys are sealed with: give every node of the cluster the same"
+                    + " file in postillion.dkim.master-key");
         }
     }
 
@@ -100,9 +154,10 @@ public final class DomainKeyStore implements DkimAdmin {
     public CompletionStage<Generation> generate(String domain, boolean rotate) {
         return CompletableFuture.supplyAsync(() -> {
             synchronized (changes) {
-                Optional<DomainKeysRecord> current = record(domain);
+                Optional<byte[]> stored = store.readBlocking(PolicyFamilies.DKIM_KEYS, key(domain));
+                Optional<DomainKeysRecord> current = parsed(domain, stored);
                 if (current.isEmpty()) {
-                    return new Generation.Created(save(domain, newKeys(domain, 1), "created"));
+                    return new Generation.Created(save(domain, stored, newKeys(domain, 1), "created"));
                 }
                 if (!rotate) {
                     return new Generation.HasKeys();
@@ -111,7 +166,8 @@ public final class DomainKeyStore implements DkimAdmin {
                     return new Generation.HasPending();
                 }
                 DomainKeysRecord pending = newKeys(domain, current.get().getGeneration() + 1);
-                return new Generation.Created(save(domain, current.get().toBuilder().setPending(pending).build(),
+                return new Generation.Created(save(domain, stored,
+                        current.get().toBuilder().setPending(pending).build(),
                         "made pending: selectors " + selectors(pending)));
             }
         }, executor);
@@ -121,9 +177,10 @@ public final class DomainKeyStore implements DkimAdmin {
     public CompletionStage<Optional<DomainRecords>> activate(String domain) {
         return CompletableFuture.supplyAsync(() -> {
             synchronized (changes) {
-                Optional<DomainKeysRecord> pending = record(domain)
+                Optional<byte[]> stored = store.readBlocking(PolicyFamilies.DKIM_KEYS, key(domain));
+                Optional<DomainKeysRecord> pending = parsed(domain, stored)
                         .filter(DomainKeysRecord::hasPending).map(DomainKeysRecord::getPending);
-                return pending.map(keys -> save(domain, keys, "activated"));
+                return pending.map(keys -> save(domain, stored, keys, "activated"));
             }
         }, executor);
     }
@@ -141,9 +198,13 @@ public final class DomainKeyStore implements DkimAdmin {
         return seal(domain, DomainKeys.generate(generation, settings, clock.instant()));
     }
 
-    /** Stores the domain's record and logs what happened, naming the signing keys' selectors. */
-    private DomainRecords save(String domain, DomainKeysRecord record, String change) {
-        commit(domain, new StoreBatch().put(PolicyFamilies.DKIM_KEYS, key(domain), record.toByteArray()));
+    /**
+     * Stores the domain's record in place of {@code stored}, the one the change read, and logs what
+     * happened, naming the signing keys' selectors.
+     */
+    private DomainRecords save(String domain, Optional<byte[]> stored, DomainKeysRecord record, String change) {
+        commit(domain, new StoreBatch().expect(PolicyFamilies.DKIM_KEYS, key(domain), stored.orElse(null))
+                .put(PolicyFamilies.DKIM_KEYS, key(domain), record.toByteArray()));
         log.info("DKIM keys of {} {}; signing with selectors {}", domain, change, selectors(record));
         return domainRecords(record);
     }
@@ -153,15 +214,24 @@ public final class DomainKeyStore implements DkimAdmin {
      * Then the signing keys are read anew.
      */
     private void commit(String domain, StoreBatch batch) {
-        store.commit(batch, Store.Durability.SYNC).toCompletableFuture().join();
+        write(batch);
         unsealed.remove(name(domain));
     }
 
+    private void write(StoreBatch batch) {
+        try {
+            store.commit(batch, Store.Durability.SYNC).toCompletableFuture().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof StoreException failure ? failure : e;
+        }
+    }
+
     /** Reads and unseals the domain's current keys; one that does not open is thrown as {@link KeysDoNotOpen}. */
-    private Optional<DomainKeys> unsealedKeys(String domain) {
+    private Unsealed unsealedKeys(String domain) {
+        Instant readAt = clock.instant();
         Optional<DomainKeysRecord> record = record(domain);
         if (record.isEmpty()) {
-            return Optional.empty();
+            return new Unsealed(Optional.empty(), readAt);
         }
         List<SigningKey> keys = new ArrayList<>();
         try {
@@ -171,8 +241,8 @@ public final class DomainKeyStore implements DkimAdmin {
         } catch (GeneralSecurityException e) {
             throw new KeysDoNotOpen(e);
         }
-        return Optional.of(new DomainKeys(record.get().getGeneration(),
-                Instant.ofEpochMilli(record.get().getCreatedEpochMillis()), keys));
+        return new Unsealed(Optional.of(new DomainKeys(record.get().getGeneration(),
+                Instant.ofEpochMilli(record.get().getCreatedEpochMillis()), keys)), readAt);
     }
 
     private static List<String> selectors(DomainKeysRecord record) {

@@ -16,6 +16,7 @@ import dev.postillion.auth.dkim.SigningKey;
 import dev.postillion.admin.DkimAdmin.DomainRecords;
 import dev.postillion.admin.DkimAdmin.Generation;
 import dev.postillion.admin.DkimAdmin.KeyRecord;
+import dev.postillion.core.MutableClock;
 import dev.postillion.core.Store;
 import dev.postillion.core.StoreBatch;
 import dev.postillion.core.TestStores;
@@ -128,6 +129,38 @@ class DomainKeyStoreTest {
         assertEquals(2, keys.keys("example.test").orElseThrow().generation());
         keys.forget("example.test").toCompletableFuture().join();
         assertEquals(Optional.empty(), keys.keys("example.test"));
+    }
+
+    /**
+     * Two nodes over one store: keys rotated through one sign on the other once its unsealed keys
+     * have been kept for {@link DomainKeyStore#KEYS_KEPT}; the old ones, still published, sign until then.
+     */
+    @Test
+    void keysChangedThroughAnotherNodeSignHereOnceTheKeptOnesExpire() throws Exception {
+        MutableClock clock = new MutableClock(CLOCK.instant());
+        DomainKeyStore otherNode = new DomainKeyStore(store, MasterKey.load(settings), settings, clock,
+                ForkJoinPool.commonPool());
+        generate("example.test", false);
+        assertEquals(1, otherNode.keys("example.test").orElseThrow().generation());
+
+        generate("example.test", true);
+        activate("example.test");
+        assertEquals(1, otherNode.keys("example.test").orElseThrow().generation(), "kept a while");
+        clock.advance(DomainKeyStore.KEYS_KEPT.plusSeconds(1));
+        assertEquals(2, otherNode.keys("example.test").orElseThrow().generation());
+    }
+
+    /** A cluster's nodes must share the master key: a node given another one does not start. */
+    @Test
+    void aNodeWhoseMasterKeyIsNotTheServicesIsRefused() {
+        keys.checkMasterKey();
+        keys.checkMasterKey(); // the same key again: the first node's restart
+        SigningSettings other = new SigningSettings("ed", "rsa", dir.resolve("other.key"), true);
+        DomainKeyStore otherNode = new DomainKeyStore(store, MasterKey.load(other), other, CLOCK,
+                ForkJoinPool.commonPool());
+        IllegalStateException refused = assertThrows(IllegalStateException.class, otherNode::checkMasterKey);
+        assertTrue(refused.getMessage().contains("give every node of the cluster the same file in"
+                + " postillion.dkim.master-key"), refused.getMessage());
     }
 
     @Test
