@@ -79,29 +79,38 @@ class ClusterMembershipTest {
     @Test
     void withKubernetesBootstrapTheNodeIsAliveButNotReadyUntilItJoins() throws Exception {
         int managementPort = freePort();
+        try (TestNode node = startWithKubernetesBootstrap(parent, managementPort)) {
+            assertEquals(200, probe(managementPort, "/alive").statusCode());
+            HttpResponse<String> ready = probe(managementPort, "/ready");
+            assertEquals(500, ready.statusCode());
+            assertEquals("Not Healthy: Check [org.apache.pekko.management.cluster.scaladsl.ClusterMembershipCheck]"
+                    + " not ok", ready.body());
+        }
+    }
+
+    /**
+     * A node with the Kubernetes bootstrap outside Kubernetes: a service account of empty files
+     * under {@code parent}, and no Kubernetes API (no KUBERNETES_SERVICE_HOST here), so the
+     * bootstrap finds no pods and the node stays out of any cluster.
+     */
+    static TestNode startWithKubernetesBootstrap(Path parent, int managementPort) throws IOException {
         Path serviceAccount = Files.createDirectory(parent.resolve("serviceaccount"));
-        try (TestNode node = TestNode.start(parent.resolve("data"), Map.of(
+        return TestNode.start(parent.resolve("data"), Map.of(
                 "postillion.cluster.bootstrap", "kubernetes",
                 "postillion.cluster.management-port", managementPort,
                 "pekko.discovery.kubernetes-api.api-ca-path",
                         Files.createFile(serviceAccount.resolve("ca.crt")).toString(),
                 "pekko.discovery.kubernetes-api.api-token-path",
                         Files.writeString(serviceAccount.resolve("token"), "token").toString()),
-                Clock.systemUTC())) {
-            assertEquals(200, probe(managementPort, "/alive").statusCode());
-            HttpResponse<String> ready = probe(managementPort, "/ready");
-            assertEquals(500, ready.statusCode());
-            assertEquals("Not Healthy: Check [org.apache.pekko.management.cluster.scaladsl.ClusterMembershipCheck] not ok",
-                    ready.body());
-        }
+                Clock.systemUTC());
     }
 
-    private static HttpResponse<String> probe(int port, String path) throws IOException, InterruptedException {
+    static HttpResponse<String> probe(int port, String path) throws IOException, InterruptedException {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket probe = new ServerSocket(0)) {
             return probe.getLocalPort();
         }
