@@ -51,11 +51,11 @@ final class ClusterMembership {
             default -> throw new IllegalArgumentException("postillion.cluster.bootstrap is \""
                     + cluster.getString("bootstrap") + "\"; it takes off or kubernetes");
         };
-        if (bootstrap == Bootstrap.KUBERNETES && !seedNodes.isEmpty()) {
-            throw new IllegalArgumentException("postillion.cluster.bootstrap = kubernetes finds the other nodes"
-                    + " itself: leave postillion.cluster.seed-nodes empty (it lists " + seedNodes + ")");
-        }
         if (bootstrap == Bootstrap.KUBERNETES) {
+            if (!seedNodes.isEmpty()) {
+                throw new IllegalArgumentException("postillion.cluster.bootstrap = kubernetes finds the other nodes"
+                        + " itself: leave postillion.cluster.seed-nodes empty (it lists " + seedNodes + ")");
+            }
             requireServiceAccount(config.getConfig("pekko.discovery.kubernetes-api"));
         }
         return new ClusterMembership(name.isBlank() ? hostname : name, bootstrap, seedNodes);
