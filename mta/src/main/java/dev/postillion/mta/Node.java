@@ -110,8 +110,6 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -164,6 +162,7 @@ public final class Node implements AutoCloseable {
         for (ListenerRole role : ListenerRole.values()) {
             listenerSettings.put(role, SmtpSettings.from(postillion.getConfig("smtp"), role.configName()));
         }
+        ClusterMembership membership = ClusterMembership.from(config, node.hostname());
         createDataDirectory(node.dataDir());
         ServerTls tls = ServerTls.start(TlsSettings.from(config, node.dataDir(), node.hostname()), clock);
         GreylistSettings greylistSettings = GreylistSettings.from(postillion.getConfig("greylist"));
@@ -185,7 +184,7 @@ public final class Node implements AutoCloseable {
             sessionDispatchers.release();
             return CompletableFuture.completedFuture(Done.getInstance());
         });
-        joinCluster(system);
+        membership.join(system);
 
         Directory directory = new Directory(shared, clock, Directory.Settings.from(postillion.getConfig("directory")));
         DirectoryChanges.start(system, directory);
@@ -267,7 +266,7 @@ public final class Node implements AutoCloseable {
                 postillion.getDuration("smtp.shutdown-grace"));
         accepting.set(true);
         log.info("Postillion {} is up: SMTP MX on port {}, submission on {}, submissions on {}, admin API on port {}",
-                node.hostname(), started.smtpPort(), started.smtpPort(ListenerRole.SUBMISSION),
+                membership.nodeName(), started.smtpPort(), started.smtpPort(ListenerRole.SUBMISSION),
                 started.smtpPort(ListenerRole.SUBMISSIONS), started.adminPort());
         return started;
     }
@@ -305,14 +304,6 @@ public final class Node implements AutoCloseable {
         List<String> networks = new ArrayList<>(postillion.getStringList("smtp.relay-networks"));
         networks.addAll(postillion.getStringList("limits.exempt-networks"));
         return ClientNetworks.parse(networks);
-    }
-
-    /** A cluster of one unless seed nodes are configured: then Pekko joins them by itself. */
-    private static void joinCluster(ActorSystem<Void> system) {
-        Cluster cluster = Cluster.get(system);
-        if (system.settings().config().getStringList("pekko.cluster.seed-nodes").isEmpty()) {
-            cluster.manager().tell(Join.create(cluster.selfMember().address()));
-        }
     }
 
     /**
