@@ -76,11 +76,14 @@ public final class AdminRoutes extends AllDirectives {
     }
 
     private Route health() {
-        boolean up = node.accepting();
+        boolean store = node.sharedStoreReachable();
+        String status = !node.accepting() ? "unavailable" : store ? "accepting" : "shared-store-unreachable";
         Map<String, String> health = new LinkedHashMap<>();
-        health.put("status", up ? "accepting" : "unavailable");
+        health.put("status", status);
+        health.put("sharedStore", store ? "reachable" : "unreachable");
         health.putAll(node.healthDetails());
-        return complete(Json.response(up ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, health));
+        return complete(Json.response(status.equals("accepting") ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE,
+                health));
     }
 
     /** Prometheus's text exposition format; scraped with the bearer token like the API. */

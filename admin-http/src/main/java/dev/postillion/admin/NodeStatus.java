@@ -20,6 +20,12 @@ public interface NodeStatus {
     boolean accepting();
 
     /**
+     * Whether the store the nodes share answers. When it does not, the node is up but can take
+     * only what needs no shared record (SMTP answers 451 4.3.0 for the rest, and delivery waits).
+     */
+    boolean sharedStoreReachable();
+
+    /**
      * How parts of the node work now, shown by {@code /health} beside the status, such as
      * {@code "dnssec": "unavailable"}: a node that accepts mail may still work degraded.
      */

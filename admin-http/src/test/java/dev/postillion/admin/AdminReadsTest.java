@@ -104,6 +104,11 @@ class AdminReadsTest {
                     }
 
                     @Override
+                    public boolean sharedStoreReachable() {
+                        return true;
+                    }
+
+                    @Override
                     public Map<String, String> healthDetails() {
                         return Map.of();
                     }

@@ -57,6 +57,29 @@ public final class TestPostgres {
         return new PostgresSettings(server.url(name), USER, "", 4, Duration.ofSeconds(5));
     }
 
+    /** Stops the test server, as an outage does; {@link #restartServer} brings it back on its data. */
+    public static synchronized void stopServer() {
+        try {
+            server.run("pg_ctl", "-D", server.directory.resolve("data").toString(), "-m", "fast", "-w", "stop");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot stop the test PostgreSQL server", e);
+        }
+    }
+
+    /** Starts the stopped test server again, on the same port and data. */
+    public static synchronized void restartServer() {
+        try {
+            server.startOnItsPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot restart the test PostgreSQL server", e);
+        }
+    }
+
+    private void startOnItsPort() throws IOException {
+        run("pg_ctl", "-D", directory.resolve("data").toString(), "-l", directory.resolve("server.log").toString(),
+                "-w", "-t", "60", "-o", "-p " + port + " -k " + directory + " -c listen_addresses=127.0.0.1", "start");
+    }
+
     private String url(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
@@ -77,9 +100,7 @@ public final class TestPostgres {
             TestPostgres started = new TestPostgres(directory, binaries, port);
             started.run("initdb", "-D", directory.resolve("data").toString(), "-U", USER, "--auth=trust",
                     "--encoding=UTF8", "--no-locale", "--no-sync");
-            started.run("pg_ctl", "-D", directory.resolve("data").toString(), "-l",
-                    directory.resolve("server.log").toString(), "-w", "-t", "60", "-o",
-                    "-p " + port + " -k " + directory + " -c listen_addresses=127.0.0.1", "start");
+            started.startOnItsPort();
             Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "test-postgres-stop"));
             return started;
         } catch (IOException e) {

@@ -158,8 +158,18 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
 
     private Behavior<Command> onUidRead(UidRead read) {
         if (read.failure() != null) {
-            // The deliveries waiting are not answered: the queue's ask times out and retries them.
+            // The store does not answer (a cluster's PostgreSQL may be down): the deliveries waiting
+            // are deferred now, not when the queue's ask times out, so that they are retried as soon
+            // as the store answers again; the next delivery starts a new incarnation.
             log.error("{}: the mailbox cannot read its uid counter, stopping: {}", address, read.failure().toString());
+            for (Command waiting : this.waiting) {
+                if (waiting instanceof Deliver deliver) {
+                    deliver.replyTo().tell(new Delivered(deliver.queueId(), deliver.recipient(), NOT_KEPT,
+                            "mailbox unavailable"));
+                } else if (waiting instanceof Purge purge) {
+                    purge.replyTo().tell(StatusReply.error("mailbox unavailable, try again"));
+                }
+            }
             return Behaviors.stopped();
         }
         nextUid = read.reading().nextUid();

@@ -300,6 +300,17 @@ class MailboxActorTest {
         testKit.stop(stale);
     }
 
+    /** A store that does not answer (a cluster's PostgreSQL down) defers deliveries at once. */
+    @Test
+    void deliveriesToAMailboxWhoseStoreDoesNotAnswerAreDeferredAtOnce() {
+        testKit.stop(mailbox);
+        store.close();
+        mailbox = testKit.spawn(MailboxActor.create(ADDRESS, context));
+        mailbox.tell(deliverCommand(id(1), 0));
+        Delivered deferred = replies.receiveMessage();
+        assertEquals("mailbox unavailable", deferred.failure());
+    }
+
     @Test
     void purgeThatCannotBeWrittenIsReportedAsAFailure() {
         deliver(id(1), 0);

@@ -3,6 +3,7 @@ package dev.postillion.mta;
 import java.util.stream.Stream;
 import dev.postillion.core.StoreFamily;
 import dev.postillion.core.store.NodeStores;
+import dev.postillion.core.store.StoreProbe;
 import dev.postillion.mta.policy.PolicyFamilies;
 import dev.postillion.mailbox.MailboxFamilies;
 import dev.postillion.queue.SpoolFamilies;
@@ -257,7 +258,8 @@ public final class Node implements AutoCloseable {
         String token = AdminToken.resolve(postillion.getString("admin.token"), shared, node.dataDir());
         AtomicBoolean accepting = new AtomicBoolean();
         AdminRoutes routes = new AdminRoutes(token, directory, mailboxes, queueAdmin, greylist, dkimKeys,
-                new NodeHealth(accepting, dnsRoutes, metrics, system));
+                new NodeHealth(accepting, storeProbe(system, shared, postillion, queueAdmin), dnsRoutes, metrics,
+                        system));
         ServerBinding admin = AdminServer.start(system, postillion.getString("admin.bind"),
                 postillion.getInt("admin.port"), routes).toCompletableFuture().join();
 
@@ -332,6 +334,22 @@ public final class Node implements AutoCloseable {
      * before the listeners open, when no message is arriving, and waited for (at start, on the
      * starting thread) so that a message written now cannot lose its pieces to the sweep.
      */
+    /**
+     * Asks the shared store whether it answers every {@code store.probe-interval}, for /health. When
+     * it answers again after an outage, the deferred messages are retried at once: the deliveries
+     * to mailboxes it deferred need not wait for their backoff.
+     */
+    private static StoreProbe storeProbe(ActorSystem<Void> system, Store shared, Config postillion,
+            QueueAdmin queue) {
+        StoreProbe probe = new StoreProbe(shared, () -> {
+            log.info("The shared store answers again: deferred messages are retried now");
+            queue.flush(Optional.empty());
+        });
+        Duration interval = postillion.getDuration("store.probe-interval");
+        system.scheduler().scheduleAtFixedRate(Duration.ZERO, interval, probe::probe, system.executionContext());
+        return probe;
+    }
+
     private static void discardOrphanPieces(SpoolStore spool) {
         int discarded = spool.discardOrphanPieces().toCompletableFuture().join();
         if (discarded > 0) {

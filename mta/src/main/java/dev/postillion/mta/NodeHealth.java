@@ -1,6 +1,7 @@
 package dev.postillion.mta;
 
 import dev.postillion.admin.NodeStatus;
+import dev.postillion.core.store.StoreProbe;
 import dev.postillion.queue.routing.DnsRouteResolver;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
@@ -22,10 +23,12 @@ final class NodeHealth implements NodeStatus {
     private final DnsRouteResolver routes;
     private final PrometheusMeterRegistry metrics;
     private final Cluster cluster;
+    private final StoreProbe sharedStore;
 
-    NodeHealth(AtomicBoolean accepting, DnsRouteResolver routes, PrometheusMeterRegistry metrics,
-            ActorSystem<?> system) {
+    NodeHealth(AtomicBoolean accepting, StoreProbe sharedStore, DnsRouteResolver routes,
+            PrometheusMeterRegistry metrics, ActorSystem<?> system) {
         this.accepting = accepting;
+        this.sharedStore = sharedStore;
         this.routes = routes;
         this.metrics = metrics;
         this.cluster = Cluster.get(system);
@@ -34,6 +37,11 @@ final class NodeHealth implements NodeStatus {
     @Override
     public boolean accepting() {
         return accepting.get();
+    }
+
+    @Override
+    public boolean sharedStoreReachable() {
+        return sharedStore.reachable();
     }
 
     @Override
