@@ -10,11 +10,8 @@ import dev.postillion.core.TestPostgres;
 import dev.postillion.core.store.PostgresSettings;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
@@ -98,11 +95,7 @@ class ClusterTest {
 
     private void startCluster() throws IOException {
         PostgresSettings database = TestPostgres.newDatabase();
-        // Every node is given the same DKIM master key, as the README asks of a cluster.
-        Path masterKey = workDir.resolve("dkim-master.key");
-        byte[] random = new byte[32];
-        new SecureRandom().nextBytes(random);
-        Files.writeString(masterKey, Base64.getEncoder().encodeToString(random));
+        Path masterKey = TestSharedStore.dkimMasterKey(workDir);
         int[] clusterPorts = {ChildNode.freePort(), ChildNode.freePort(), ChildNode.freePort()};
         nodes = List.of(one, two, three);
         for (int i = 0; i < 3; i++) {

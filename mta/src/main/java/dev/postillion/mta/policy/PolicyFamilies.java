@@ -18,7 +18,13 @@ public final class PolicyFamilies {
      */
     public static final StoreFamily DKIM_KEYS = new StoreFamily("dkim-keys", false, Placement.SHARED);
 
-    public static final List<StoreFamily> ALL = List.of(GREYLIST, DKIM_KEYS);
+    /**
+     * SMTP AUTH lockouts: per client network (an IPv4 address or an IPv6 /64), the end of its
+     * lockout, so that every node refuses it.
+     */
+    public static final StoreFamily AUTH_LOCKOUTS = new StoreFamily("auth-lockouts", false, Placement.SHARED);
+
+    public static final List<StoreFamily> ALL = List.of(GREYLIST, DKIM_KEYS, AUTH_LOCKOUTS);
 
     private PolicyFamilies() {}
 }

@@ -4,11 +4,13 @@ import dev.postillion.core.AddressSyntaxException;
 import dev.postillion.core.EmailAddress;
 import dev.postillion.mailbox.Address;
 import dev.postillion.mailbox.Directory;
+import dev.postillion.mta.smtp.auth.AuthLockouts;
 import dev.postillion.mta.smtp.auth.AuthThrottle;
 import dev.postillion.mta.smtp.auth.SaslCredentials;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -47,6 +49,8 @@ public final class SaslAuthenticator {
     private final Directory directory;
     private final Scheduler scheduler;
     private final AuthThrottle throttle;
+    private final AuthLockouts lockouts;
+    private final Clock clock;
     private final String hostname;
     private final Counter succeeded;
     private final Counter failed;
@@ -57,11 +61,13 @@ public final class SaslAuthenticator {
      * @param scheduler the actor system's: its timer takes a delay without a lock, where the JDK's
      *     delayed executor would wait for its queue's lock on the session's event loop
      */
-    public SaslAuthenticator(Directory directory, AuthThrottle throttle, String hostname, MeterRegistry metrics,
-            Scheduler scheduler) {
+    public SaslAuthenticator(Directory directory, AuthThrottle throttle, AuthLockouts lockouts, Clock clock,
+            String hostname, MeterRegistry metrics, Scheduler scheduler) {
         this.directory = directory;
         this.scheduler = scheduler;
         this.throttle = throttle;
+        this.lockouts = lockouts;
+        this.clock = clock;
         this.hostname = hostname;
         this.succeeded = outcomes(metrics, "success");
         this.failed = outcomes(metrics, "failure");
@@ -78,15 +84,25 @@ public final class SaslAuthenticator {
         String client = ClientNetworks.clientKey(clientAddress);
         String account = account(credentials.username());
         String shown = printable(credentials.username());
-        AuthThrottle.Admission admission = throttle.admit(client, account);
-        if (admission.lockedOut()) {
-            lockedOut.increment();
-            log.info("auth refused: client=[{}], user=<{}>: locked out", clientAddress.getHostAddress(), shown);
-            return CompletableFuture.completedFuture(new Refused(Replies.tooManyAuthFailures(hostname), true));
-        }
-        // An account with failures in a row is slowed, from every network, before the check.
-        return after(admission.delay())
-                .thenCompose(ignored -> checked(clientAddress, client, account, shown, credentials));
+        // A lockout decided by another node of the cluster holds here too.
+        return lockouts.lockedOut(client).handle((elsewhere, error) -> {
+            if (error != null) {
+                unavailable.increment();
+                log.warn("auth of <{}> could not be checked: {}", shown, error.toString());
+                return CompletableFuture.<Verdict>completedFuture(new Refused(Replies.AUTH_UNAVAILABLE, false));
+            }
+            AuthThrottle.Admission admission = elsewhere ? new AuthThrottle.Admission(true, Duration.ZERO)
+                    : throttle.admit(client, account);
+            if (admission.lockedOut()) {
+                lockedOut.increment();
+                log.info("auth refused: client=[{}], user=<{}>: locked out", clientAddress.getHostAddress(), shown);
+                return CompletableFuture.<Verdict>completedFuture(
+                        new Refused(Replies.tooManyAuthFailures(hostname), true));
+            }
+            // An account with failures in a row is slowed, from every network, before the check.
+            return after(admission.delay())
+                    .thenCompose(ignored -> checked(clientAddress, client, account, shown, credentials));
+        }).thenCompose(verdict -> verdict);
     }
 
     private CompletionStage<Verdict> checked(InetAddress clientAddress, String client, String account, String shown,
@@ -168,6 +184,12 @@ public final class SaslAuthenticator {
         log.info("auth failed: client=[{}], user=<{}>{}", clientAddress.getHostAddress(), shown,
                 penalty.lockedOut() ? ", now locked out" : "");
         if (penalty.lockedOut()) {
+            lockouts.lockOut(client, clock.instant().plus(throttle.lockout())).whenComplete((done, error) -> {
+                if (error != null) {
+                    log.warn("the lockout of client=[{}] is not shared with the other nodes: {}",
+                            clientAddress.getHostAddress(), error.toString());
+                }
+            });
             return CompletableFuture.completedFuture(new Refused(Replies.tooManyAuthFailures(hostname), true));
         }
         return after(penalty.delay()).thenApply(ignored -> new Refused(Replies.AUTH_FAILED, false));

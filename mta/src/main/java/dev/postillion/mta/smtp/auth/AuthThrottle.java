@@ -23,7 +23,8 @@ import java.util.Locale;
  *
  * <p>Counts older than {@code lockout} are forgotten, and at most {@code MAX_COUNTS} clients and
  * accounts are remembered (the least recently counted go first). Held in memory on each node, as
- * Postfix's anvil(8) holds its counts: a cluster of n nodes lets a guesser n times the attempts.
+ * Postfix's anvil(8) holds its counts: a cluster of n nodes lets a guesser at most n times the
+ * attempts before the first lockout, which then holds on every node ({@link AuthLockouts}).
  * Sessions of every event loop share it, and count without a lock ({@link AttemptCounts}): none
  * waits for another.
  */
@@ -103,6 +104,11 @@ public final class AuthThrottle {
         long now = clock.millis();
         clients.takeBack(client, now);
         accounts.takeBack(accountKey(account), now);
+    }
+
+    /** How long a client network stays locked out. */
+    public Duration lockout() {
+        return settings.lockout();
     }
 
     /** How many clients and accounts are remembered now. */
