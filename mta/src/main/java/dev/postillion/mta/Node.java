@@ -123,6 +123,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Node implements AutoCloseable {
 
+    /** Room in a large frame beyond the message: envelope, trace fields, Protobuf and Artery's framing. */
+    private static final long LARGE_FRAME_HEADROOM = 1L << 20;
     private static final Logger log = LoggerFactory.getLogger(Node.class);
     /** How long the admin API waits for the queue manager to act on a message. */
     private static final Duration ADMIN_ASK_TIMEOUT = Duration.ofSeconds(10);
@@ -150,9 +152,23 @@ public final class Node implements AutoCloseable {
      */
     public static Config configuration(Config overrides) {
         ConfigFactory.invalidateCaches();
-        return ConfigFactory.load(overrides
-                .withFallback(ConfigFactory.defaultApplication())
-                .withFallback(ConfigFactory.parseResources("pekko-node.conf")));
+        Config operators = overrides.withFallback(ConfigFactory.defaultApplication());
+        Config nodes = ConfigFactory.parseResources("pekko-node.conf");
+        Config loaded = ConfigFactory.load(operators.withFallback(nodes));
+        return ConfigFactory.load(operators.withFallback(largeFrames(loaded)).withFallback(nodes));
+    }
+
+    /**
+     * A delivery carries the whole message to the node its mailbox lives on, on Artery's lane for
+     * large messages, whose frames must hold the largest message the node takes with our trace
+     * fields and the envelope (the room the headroom leaves). Few such frames are pooled: each
+     * holds that much direct memory while in use.
+     */
+    private static Config largeFrames(Config loaded) {
+        long largest = loaded.getBytes("postillion.smtp.max-message-size") + LARGE_FRAME_HEADROOM;
+        return ConfigFactory.parseMap(Map.of(
+                "pekko.remote.artery.advanced.maximum-large-frame-size", largest,
+                "pekko.remote.artery.advanced.large-buffer-pool-size", 4));
     }
 
     /** Starts a node from a configuration made by {@link #configuration}. */

@@ -61,8 +61,28 @@ class ClusterTest {
                     nodes.stream().allMatch(node -> node.messageIds(address).equals(List.of(messageId))));
         }
 
+        largeMessagesReachMailboxesOnOtherNodes();
         greylistRetryOnAnotherNodePasses();
         responderAnswersASenderOnceAcrossTheCluster();
+    }
+
+    /** Deliveries carry the message to the mailbox's node: a large one crosses too. */
+    private void largeMessagesReachMailboxesOnOtherNodes() throws IOException {
+        String body = ("x".repeat(998) + "\r\n").repeat(3_000); // 3 MB
+        for (int i = 0; i < 3; i++) {
+            try (SmtpClient smtp = session(one, "sender@" + DOMAIN)) {
+                assertTrue(smtp.command("RCPT TO:<mail-" + i + "@" + DOMAIN + ">").startsWith("250"));
+                assertTrue(smtp.command("DATA").startsWith("354"));
+                String queued = smtp.command("Message-ID: <large-" + i + "@test>\r\nSubject: large\r\n\r\n" + body + ".");
+                assertTrue(queued.startsWith("250"), queued);
+            }
+        }
+        for (int i = 0; i < 3; i++) {
+            String address = "mail-" + i + "@" + DOMAIN;
+            String messageId = "<large-" + i + "@test>";
+            await(address + " has the large message").atMost(SETTLED).until(() ->
+                    one.messageIds(address).contains(messageId));
+        }
     }
 
     private void greylistRetryOnAnotherNodePasses() throws IOException {
@@ -87,10 +107,10 @@ class ClusterTest {
 
         send(two, "mail-2@" + DOMAIN, "mail-1", "<away-1@test>");
         send(three, "mail-2@" + DOMAIN, "mail-1", "<away-2@test>");
-        await("both messages in the mailbox").atMost(SETTLED).until(() -> one.messageIds(away).size() == 3);
+        await("both messages in the mailbox").atMost(SETTLED).until(() -> one.messageIds(away).size() == 4);
         await("every queue empty").atMost(SETTLED).until(() -> nodes.stream()
                 .allMatch(node -> node.get("/api/v1/queue").get("messages").isEmpty()));
-        assertEquals(2, one.messageIds("mail-2@" + DOMAIN).size(), "mail-2 has its own message and one answer");
+        assertEquals(3, one.messageIds("mail-2@" + DOMAIN).size(), "mail-2 has its two messages and one answer");
     }
 
     private void startCluster() throws IOException {
