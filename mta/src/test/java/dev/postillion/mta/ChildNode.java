@@ -191,8 +191,12 @@ final class ChildNode implements AfterEachCallback {
 
     /** Every message of the mailbox as the admin API lists it, in uid order, read page by page. */
     List<JsonNode> messages(String address) {
+        return messages(address, 0);
+    }
+
+    /** The messages of the mailbox after uid {@code after}, as {@link #messages(String)}. */
+    List<JsonNode> messages(String address, long after) {
         List<JsonNode> messages = new ArrayList<>();
-        long after = 0;
         while (true) {
             JsonNode page = listing(address, after);
             page.forEach(messages::add);
