@@ -19,6 +19,7 @@ import dev.postillion.queue.QueueAdmin;
 import dev.postillion.queue.QueueManager;
 import dev.postillion.queue.Spool;
 import dev.postillion.queue.SpoolStore;
+import dev.postillion.queue.cluster.ClusterQueue;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -95,7 +96,9 @@ class AdminReadsTest {
                 directory::hosts);
         Mailboxes mailboxes = Mailboxes.start(system, new MailboxContext(store, clock, directory, spool, srs, "mx.test",
                 new Mailboxes.Settings(Duration.ofSeconds(5), Duration.ofDays(30), 50, Duration.ofDays(7))));
-        QueueAdmin queue = new QueueAdmin(spoolStore, queueManager, system.scheduler(), Duration.ofSeconds(5));
+        ClusterQueue queue = ClusterQueue.start(system,
+                new QueueAdmin(spoolStore, queueManager, system.scheduler(), Duration.ofSeconds(5)),
+                cluster.selfMember().address().toString(), Duration.ofSeconds(5));
         AdminRoutes routes = new AdminRoutes(TOKEN, directory, mailboxes, queue, null, new NoDkimKeys(),
                 new NodeStatus() {
                     @Override

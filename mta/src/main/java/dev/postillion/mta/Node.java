@@ -63,6 +63,7 @@ import dev.postillion.mta.tls.TlsSettings;
 import dev.postillion.queue.DeliverySchedule;
 import dev.postillion.queue.QueueAdmin;
 import dev.postillion.queue.QueueManager;
+import dev.postillion.queue.cluster.ClusterQueue;
 import dev.postillion.queue.StatusReports;
 import dev.postillion.queue.outbound.DestinationQueues;
 import dev.postillion.queue.outbound.DestinationSettings;
@@ -232,7 +233,9 @@ public final class Node implements AutoCloseable {
                         .onFailure(SupervisorStrategy.resume()),
                 "queue-manager", Props.empty());
         queueManagerStarted.complete(queueManager);
-        QueueAdmin queueAdmin = new QueueAdmin(spoolStore, queueManager, system.scheduler(), ADMIN_ASK_TIMEOUT);
+        ClusterQueue queue = ClusterQueue.start(system,
+                new QueueAdmin(spoolStore, queueManager, system.scheduler(), ADMIN_ASK_TIMEOUT),
+                Cluster.get(system).selfMember().address().toString(), delivery.getDuration("cluster-answer-timeout"));
 
         // Checks too heavy for the sessions' I/O threads: content scans, signature verification.
         Executor work = system.dispatchers().lookup(DispatcherSelector.blocking());
@@ -256,7 +259,7 @@ public final class Node implements AutoCloseable {
 
         String token = AdminToken.resolve(postillion.getString("admin.token"), shared, node.dataDir());
         AtomicBoolean accepting = new AtomicBoolean();
-        AdminRoutes routes = new AdminRoutes(token, directory, mailboxes, queueAdmin, greylist, dkimKeys,
+        AdminRoutes routes = new AdminRoutes(token, directory, mailboxes, queue, greylist, dkimKeys,
                 new NodeHealth(accepting, dnsRoutes, metrics, system));
         ServerBinding admin = AdminServer.start(system, postillion.getString("admin.bind"),
                 postillion.getInt("admin.port"), routes).toCompletableFuture().join();
