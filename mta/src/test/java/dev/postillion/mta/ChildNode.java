@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.postillion.core.store.PostgresSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -122,6 +124,37 @@ final class ChildNode implements AfterEachCallback {
         command.addAll(settings);
         command.add(Main.class.getName());
         return command;
+    }
+
+    /**
+     * Starts {@code nodes} as one cluster sharing {@code database}, the first one its seed, each
+     * with {@code settings} besides and its data under {@code workDir}, and waits until every node
+     * sees them all up.
+     */
+    static void startCluster(List<ChildNode> nodes, PostgresSettings database, Path workDir, List<String> settings)
+            throws IOException {
+        int[] clusterPorts = new int[nodes.size()];
+        for (int i = 0; i < nodes.size(); i++) {
+            clusterPorts[i] = freePort();
+        }
+        for (int i = 0; i < nodes.size(); i++) {
+            nodes.get(i).configure(List.of(
+                    "-Dpostillion.store.backend=postgresql",
+                    "-Dpostillion.store.postgresql.url=" + database.url(),
+                    "-Dpostillion.store.postgresql.user=" + database.user(),
+                    "-Dpostillion.cluster.port=" + clusterPorts[i],
+                    "-Dpostillion.cluster.seed-nodes.0=pekko://postillion@127.0.0.1:" + clusterPorts[0]));
+            nodes.get(i).configure(settings);
+        }
+        for (int i = 0; i < nodes.size(); i++) {
+            nodes.get(i).launch(workDir.resolve("node" + (i + 1)));
+        }
+        nodes.forEach(ChildNode::awaitAccepting);
+        await("every member up on every node").atMost(STARTUP).until(() -> nodes.stream().allMatch(node -> {
+            JsonNode members = node.get("/api/v1/cluster").get("members");
+            return members.size() == nodes.size() && StreamSupport.stream(members.spliterator(), false)
+                    .allMatch(member -> member.get("status").asText().equals("up"));
+        }));
     }
 
     /** A port nothing listens on at the moment. */
@@ -237,6 +270,11 @@ final class ChildNode implements AfterEachCallback {
     HttpResponse<String> post(String path, String body) {
         return send(request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** The admin API's answer to {@code method path}, without a body, whatever its status. */
+    HttpResponse<String> call(String method, String path) {
+        return send(request(path).method(method, HttpRequest.BodyPublishers.noBody()));
     }
 
     private HttpRequest.Builder request(String path) {

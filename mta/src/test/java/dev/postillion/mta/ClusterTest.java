@@ -4,16 +4,13 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.postillion.core.TestPostgres;
-import dev.postillion.core.store.PostgresSettings;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,30 +91,12 @@ class ClusterTest {
     }
 
     private void startCluster() throws IOException {
-        PostgresSettings database = TestPostgres.newDatabase();
-        int[] clusterPorts = {ChildNode.freePort(), ChildNode.freePort(), ChildNode.freePort()};
         nodes = List.of(one, two, three);
-        for (int i = 0; i < 3; i++) {
-            nodes.get(i).configure(List.of(
-                    "-Dpostillion.store.backend=postgresql",
-                    "-Dpostillion.store.postgresql.url=" + database.url(),
-                    "-Dpostillion.store.postgresql.user=" + database.user(),
-                    "-Dpostillion.cluster.port=" + clusterPorts[i],
-                    "-Dpostillion.cluster.seed-nodes.0=pekko://postillion@127.0.0.1:" + clusterPorts[0],
-                    // Greylisting on for loopback clients, but not for the service's own senders.
-                    "-Dpostillion.greylist.allow-networks.0=192.0.2.0/24",
-                    "-Dpostillion.greylist.allow-domains.0=" + DOMAIN,
-                    "-Dpostillion.greylist.delay=1s"));
-        }
-        for (int i = 0; i < 3; i++) {
-            nodes.get(i).launch(workDir.resolve("node" + (i + 1)));
-        }
-        nodes.forEach(ChildNode::awaitAccepting);
-        await("three members up on every node").atMost(SETTLED).until(() -> nodes.stream().allMatch(node -> {
-            JsonNode members = node.get("/api/v1/cluster").get("members");
-            return members.size() == 3 && StreamSupport.stream(members.spliterator(), false)
-                    .allMatch(member -> member.get("status").asText().equals("up"));
-        }));
+        ChildNode.startCluster(nodes, TestPostgres.newDatabase(), workDir, List.of(
+                // Greylisting on for loopback clients, but not for the service's own senders.
+                "-Dpostillion.greylist.allow-networks.0=192.0.2.0/24",
+                "-Dpostillion.greylist.allow-domains.0=" + DOMAIN,
+                "-Dpostillion.greylist.delay=1s"));
     }
 
     private static void createAddress(ChildNode node, String localPart) {
