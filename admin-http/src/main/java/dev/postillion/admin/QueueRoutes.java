@@ -123,7 +123,7 @@ final class QueueRoutes extends AllDirectives {
      * 404 only when every node answered without the message: one that did not answer may have it,
      * so then the answer is 503, naming it (our fault, and temporary: try again).
      */
-    private static HttpResponse notQueued(QueueId id, List<NodeAnswer> silent) {
+    static HttpResponse notQueued(QueueId id, List<NodeAnswer> silent) {
         if (silent.isEmpty()) {
             return operationResponse(id, OperationResult.NOT_FOUND);
         }

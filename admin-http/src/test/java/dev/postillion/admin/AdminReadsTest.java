@@ -194,6 +194,16 @@ class AdminReadsTest {
                 get("/api/v1/mailboxes/anna@example.test/messages?limit=-1"));
     }
 
+    /** The queue's reads ask every node's queue service, this one's too, and merge their answers. */
+    @Test
+    void queueReads() throws Exception {
+        String self = Cluster.get(testKit.system()).selfMember().address().toString();
+        assertAnswer(200, "{\"messages\":[],\"next\":null,\"nodes\":[{\"node\":\"" + self
+                + "\",\"answered\":true,\"reason\":null}]}", get("/api/v1/queue"));
+        assertAnswer(404, "{\"error\":\"no message 000000000000000100000002 in the queue\"}",
+                get("/api/v1/queue/000000000000000100000002"));
+    }
+
     private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
