@@ -5,7 +5,7 @@ import dev.postillion.core.StoreException;
 import dev.postillion.mailbox.Directory;
 import dev.postillion.mailbox.DirectoryException;
 import dev.postillion.mailbox.Mailboxes;
-import dev.postillion.queue.QueueAdmin;
+import dev.postillion.queue.cluster.ClusterQueue;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.DateTimeException;
@@ -51,7 +51,7 @@ public final class AdminRoutes extends AllDirectives {
     private final GreylistRoutes greylist;
     private final NodeStatus node;
 
-    public AdminRoutes(String token, Directory directory, Mailboxes mailboxes, QueueAdmin queue,
+    public AdminRoutes(String token, Directory directory, Mailboxes mailboxes, ClusterQueue queue,
             GreylistAdmin greylist, DkimAdmin dkim, NodeStatus node) {
         this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.domains = new DomainRoutes(directory, mailboxes, dkim);

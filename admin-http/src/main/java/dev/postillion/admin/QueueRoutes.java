@@ -7,6 +7,9 @@ import dev.postillion.queue.QueueAdmin.State;
 import dev.postillion.queue.QueueManager.Operation;
 import dev.postillion.queue.QueueManager.OperationResult;
 import dev.postillion.queue.QueueEntry;
+import dev.postillion.queue.cluster.ClusterQueue;
+import dev.postillion.queue.cluster.ClusterQueue.Located;
+import dev.postillion.queue.cluster.NodeAnswer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,16 +25,18 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * {@code /api/v1/queue}: the spool as the operator sees it (Postfix's mailq) and what can be done
- * to a message (postqueue -i/-f, postsuper -h/-H/-d, and returning it to its sender).
+ * to a message (postqueue -i/-f, postsuper -h/-H/-d, and returning it to its sender), for the
+ * whole cluster: each message shows its node, each answer the nodes whose part is missing, and a
+ * message that may be on a node that does not answer is never reported as not queued.
  */
 final class QueueRoutes extends AllDirectives {
 
     private static final int DEFAULT_PAGE = 100;
     private static final int MAX_PAGE = 1000;
 
-    private final QueueAdmin queue;
+    private final ClusterQueue queue;
 
-    QueueRoutes(QueueAdmin queue) {
+    QueueRoutes(ClusterQueue queue) {
         this.queue = queue;
     }
 
@@ -62,35 +67,39 @@ final class QueueRoutes extends AllDirectives {
         if (limit == 0) {
             throw ApiError.badRequest("parameter 'limit' must be at least 1");
         }
-        return completeWithFuture(queue.list(filter, after, limit).handle((page, failure) -> {
-            if (failure != null) {
-                return AdminRoutes.errorResponse(failure);
+        return completeWithFuture(queue.list(filter, after, limit).thenApply(page -> {
+            if (page.noneAnswered()) {
+                return unanswered(cannotBeRead(page.silent()));
             }
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("messages", page.messages().stream().map(QueueRoutes::messageJson).toList());
             json.put("next", page.next().map(QueueId::toString).orElse(null));
+            json.put("nodes", nodesJson(page.nodes()));
             return Json.response(StatusCodes.OK, json);
-        }));
+        }).exceptionally(AdminRoutes::errorResponse));
     }
 
     private Route show(QueueId id) {
-        return completeWithFuture(queue.message(id).thenCombine(queue.size(id), (message, size) -> {
-            Map<String, Object> json = messageJson(message.orElseThrow(() -> notQueued(id)));
-            json.put("size", size);
+        return completeWithFuture(queue.message(id).thenApply(lookup -> {
+            if (lookup.message().isEmpty()) {
+                return notQueued(id, lookup.silent());
+            }
+            Map<String, Object> json = messageJson(lookup.message().get());
+            json.put("size", lookup.size());
             return Json.response(StatusCodes.OK, json);
         }).exceptionally(AdminRoutes::errorResponse));
     }
 
     private Route operate(QueueId id, Operation operation) {
-        return completeWithFuture(queue.operate(id, operation).handle((result, failure) -> {
-            return failure != null ? AdminRoutes.errorResponse(failure) : operationResponse(id, result);
-        }));
+        return completeWithFuture(queue.operate(id, operation).thenApply(outcome ->
+                outcome.result() == OperationResult.NOT_FOUND ? notQueued(id, outcome.silent())
+                        : operationResponse(id, outcome.result())).exceptionally(AdminRoutes::errorResponse));
     }
 
     static HttpResponse operationResponse(QueueId id, OperationResult result) {
         return switch (result) {
             case DONE -> HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
-            case NOT_FOUND -> Json.error(StatusCodes.NOT_FOUND, notQueued(id).getMessage());
+            case NOT_FOUND -> Json.error(StatusCodes.NOT_FOUND, "no message " + id + " in the queue");
             case ON_HOLD -> Json.error(StatusCodes.CONFLICT, "message " + id + " is on hold; release it first");
             // Our fault, and the queue manager logged its cause with the queue id.
             case NOT_WRITTEN -> Json.error(StatusCodes.SERVICE_UNAVAILABLE,
@@ -99,12 +108,56 @@ final class QueueRoutes extends AllDirectives {
     }
 
     private Route flush(Optional<String> domain) {
-        return completeWithFuture(queue.flush(domain.map(d -> d.toLowerCase(Locale.ROOT))).handle((count, failure) ->
-                failure == null ? Json.response(StatusCodes.OK, Map.of("retried", count))
-                        : AdminRoutes.errorResponse(failure)));
+        return completeWithFuture(queue.flush(domain.map(d -> d.toLowerCase(Locale.ROOT))).thenApply(flushed -> {
+            if (flushed.noneAnswered()) {
+                return unanswered("nothing was retried: " + cannotBeRead(flushed.silent()));
+            }
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("retried", flushed.retried());
+            json.put("nodes", nodesJson(flushed.nodes()));
+            return Json.response(StatusCodes.OK, json);
+        }).exceptionally(AdminRoutes::errorResponse));
     }
 
-    private static Map<String, Object> messageJson(QueueEntry message) {
+    /**
+     * 404 only when every node answered without the message: one that did not answer may have it,
+     * so then the answer is 503, naming it (our fault, and temporary: try again).
+     */
+    static HttpResponse notQueued(QueueId id, List<NodeAnswer> silent) {
+        if (silent.isEmpty()) {
+            return operationResponse(id, OperationResult.NOT_FOUND);
+        }
+        return unanswered("message " + id + " is on no node that answered, but may be on "
+                + nodes(silent) + ", whose queue cannot be read now; try again");
+    }
+
+    private static HttpResponse unanswered(String error) {
+        return Json.error(StatusCodes.SERVICE_UNAVAILABLE, error);
+    }
+
+    private static String cannotBeRead(List<NodeAnswer> silent) {
+        return (silent.size() == 1 ? "the queue of " : "the queues of ") + nodes(silent)
+                + " cannot be read now; try again";
+    }
+
+    /** The nodes that did not answer and why: "node pekko://postillion@10.0.0.2:25520 (unreachable)". */
+    private static String nodes(List<NodeAnswer> silent) {
+        return (silent.size() == 1 ? "node " : "nodes ") + String.join(", ", silent.stream()
+                .map(node -> node.node() + " (" + node.participation().apiName() + ")").toList());
+    }
+
+    private static List<Map<String, Object>> nodesJson(List<NodeAnswer> nodes) {
+        return nodes.stream().map(node -> {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("node", node.node());
+            json.put("answered", node.answered());
+            json.put("reason", node.answered() ? null : node.participation().apiName());
+            return json;
+        }).toList();
+    }
+
+    private static Map<String, Object> messageJson(Located located) {
+        QueueEntry message = located.message();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", message.id().toString());
         json.put("state", message.state().apiName());
@@ -123,6 +176,7 @@ final class QueueRoutes extends AllDirectives {
             recipients.add(recipient);
         }
         json.put("recipients", recipients);
+        json.put("node", located.node());
         return json;
     }
 
@@ -152,9 +206,5 @@ final class QueueRoutes extends AllDirectives {
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest("parameter 'sender' is not an address: " + e.getMessage());
         }
-    }
-
-    private static ApiError notQueued(QueueId id) {
-        return ApiError.notFound("no message " + id + " in the queue");
     }
 }

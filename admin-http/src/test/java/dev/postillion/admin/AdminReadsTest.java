@@ -19,6 +19,7 @@ import dev.postillion.queue.QueueAdmin;
 import dev.postillion.queue.QueueManager;
 import dev.postillion.queue.Spool;
 import dev.postillion.queue.SpoolStore;
+import dev.postillion.queue.cluster.ClusterQueue;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -95,7 +96,9 @@ class AdminReadsTest {
                 directory::hosts);
         Mailboxes mailboxes = Mailboxes.start(system, new MailboxContext(store, clock, directory, spool, srs, "mx.test",
                 new Mailboxes.Settings(Duration.ofSeconds(5), Duration.ofDays(30), 50, Duration.ofDays(7))));
-        QueueAdmin queue = new QueueAdmin(spoolStore, queueManager, system.scheduler(), Duration.ofSeconds(5));
+        ClusterQueue queue = ClusterQueue.start(system,
+                new QueueAdmin(spoolStore, queueManager, system.scheduler(), Duration.ofSeconds(5)),
+                cluster.selfMember().address().toString(), Duration.ofSeconds(5));
         AdminRoutes routes = new AdminRoutes(TOKEN, directory, mailboxes, queue, null, new NoDkimKeys(),
                 new NodeStatus() {
                     @Override
@@ -194,6 +197,16 @@ class AdminReadsTest {
                 get("/api/v1/mailboxes/nobody@example.test/messages"));
         assertAnswer(400, "{\"error\":\"parameter 'limit' must not be negative\"}",
                 get("/api/v1/mailboxes/anna@example.test/messages?limit=-1"));
+    }
+
+    /** The queue's reads ask every node's queue service, this one's too, and merge their answers. */
+    @Test
+    void queueReads() throws Exception {
+        String self = Cluster.get(testKit.system()).selfMember().address().toString();
+        assertAnswer(200, "{\"messages\":[],\"next\":null,\"nodes\":[{\"node\":\"" + self
+                + "\",\"answered\":true,\"reason\":null}]}", get("/api/v1/queue"));
+        assertAnswer(404, "{\"error\":\"no message 000000000000000100000002 in the queue\"}",
+                get("/api/v1/queue/000000000000000100000002"));
     }
 
     private static HttpResponse<String> get(String path) throws IOException, InterruptedException {

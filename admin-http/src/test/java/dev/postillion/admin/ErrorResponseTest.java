@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.postillion.core.QueueId;
 import dev.postillion.core.StoreException;
 import dev.postillion.queue.QueueManager.OperationResult;
+import dev.postillion.queue.cluster.NodeAnswer;
+import dev.postillion.queue.cluster.NodeAnswer.Participation;
 import java.time.DateTimeException;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -47,6 +50,18 @@ class ErrorResponseTest {
         QueueId id = new QueueId(1, 2);
         assertReply(503, "{\"error\":\"the queue could not record the change to message " + id
                 + "; nothing was done, try again\"}", QueueRoutes.operationResponse(id, OperationResult.NOT_WRITTEN));
+    }
+
+    /** Issue 13: a message on a node that does not answer is not "not in the queue"; that node is named. */
+    @Test
+    void aMessageOnNoNodeThatAnsweredIsOnlyMissingWhenEveryNodeAnswered() {
+        QueueId id = new QueueId(1, 2);
+        assertReply(404, "{\"error\":\"no message " + id + " in the queue\"}", QueueRoutes.notQueued(id, List.of()));
+        assertReply(503, "{\"error\":\"message " + id + " is on no node that answered, but may be on nodes"
+                + " pekko://postillion@10.0.0.2:25520 (timeout), pekko://postillion@10.0.0.3:25520 (down),"
+                + " whose queue cannot be read now; try again\"}", QueueRoutes.notQueued(id, List.of(
+                        new NodeAnswer("pekko://postillion@10.0.0.2:25520", Participation.TIMEOUT),
+                        new NodeAnswer("pekko://postillion@10.0.0.3:25520", Participation.DOWN))));
     }
 
     /** Issue 12, defect 20: the reason names no class, setting or internal message; the log has them. */

@@ -65,6 +65,7 @@ import dev.postillion.mta.tls.TlsSettings;
 import dev.postillion.queue.DeliverySchedule;
 import dev.postillion.queue.QueueAdmin;
 import dev.postillion.queue.QueueManager;
+import dev.postillion.queue.cluster.ClusterQueue;
 import dev.postillion.queue.StatusReports;
 import dev.postillion.queue.outbound.DestinationQueues;
 import dev.postillion.queue.outbound.DestinationSettings;
@@ -112,6 +113,7 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -251,6 +253,8 @@ public final class Node implements AutoCloseable {
                 "queue-manager", Props.empty());
         queueManagerStarted.complete(queueManager);
         QueueAdmin queueAdmin = new QueueAdmin(spoolStore, queueManager, system.scheduler(), ADMIN_ASK_TIMEOUT);
+        ClusterQueue queue = ClusterQueue.start(system, queueAdmin,
+                Cluster.get(system).selfMember().address().toString(), delivery.getDuration("cluster-answer-timeout"));
 
         // Checks too heavy for the sessions' I/O threads: content scans, signature verification.
         Executor work = system.dispatchers().lookup(DispatcherSelector.blocking());
@@ -274,7 +278,7 @@ public final class Node implements AutoCloseable {
 
         String token = AdminToken.resolve(postillion.getString("admin.token"), shared, node.dataDir());
         AtomicBoolean accepting = new AtomicBoolean();
-        AdminRoutes routes = new AdminRoutes(token, directory, mailboxes, queueAdmin, greylist, dkimKeys,
+        AdminRoutes routes = new AdminRoutes(token, directory, mailboxes, queue, greylist, dkimKeys,
                 new NodeHealth(accepting, storeProbe(system, shared, postillion, queueAdmin), dnsRoutes, metrics,
                         system));
         ServerBinding admin = AdminServer.start(system, postillion.getString("admin.bind"),

@@ -104,6 +104,20 @@ class QueueAdminApiTest extends NodeInRemoteWorld {
         assertEquals(ids.subList(1, 3), QueueApi.ids(queue.page("state=deferred&after=" + ids.get(0))));
     }
 
+    /** A cluster of one: its messages are on this node, and the listing says this node answered. */
+    @Test
+    void eachMessageShowsItsNodeAndTheListingTheNodesThatAnswered() throws IOException {
+        String id = deferred("<a@one.test>", "wait@remote.test");
+        String self = QueueApi.json(node.get("/api/v1/cluster")).get("members").get(0).get("address").asText();
+
+        JsonNode page = queue.page("");
+        assertEquals(self, page.get("messages").get(0).get("node").asText());
+        assertEquals(self, queue.message(id).get("node").asText());
+        assertEquals("[{\"node\":\"" + self + "\",\"answered\":true,\"reason\":null}]", page.get("nodes").toString());
+        assertEquals("[{\"node\":\"" + self + "\",\"answered\":true,\"reason\":null}]",
+                QueueApi.json(queue.flush("nowhere.test")).get("nodes").toString());
+    }
+
     @Test
     void oneMessageShowsItsEnvelopeAttemptsAndEachRecipient() throws IOException {
         Instant before = Instant.now();
@@ -112,7 +126,7 @@ class QueueAdminApiTest extends NodeInRemoteWorld {
         JsonNode message = queue.awaitAttempts(id, 1);
 
         assertEquals(List.of("id", "state", "sender", "arrival", "attempts", "nextAttempt", "delayWarningSent",
-                "recipients", "size"), fieldNames(message));
+                "recipients", "node", "size"), fieldNames(message));
         assertEquals(id, message.get("id").asText());
         assertEquals("deferred", message.get("state").asText());
         assertEquals("a@one.test", message.get("sender").asText());
