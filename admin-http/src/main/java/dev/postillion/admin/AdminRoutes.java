@@ -96,6 +96,7 @@ public final class AdminRoutes extends AllDirectives {
     private Route cluster() {
         List<Map<String, Object>> members = node.members().stream().map(member -> {
             Map<String, Object> json = new LinkedHashMap<>();
+            json.put("name", member.name());
             json.put("address", member.address());
             json.put("status", member.status());
             json.put("reachable", member.reachable());

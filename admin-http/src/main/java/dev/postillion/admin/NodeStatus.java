@@ -9,12 +9,13 @@ public interface NodeStatus {
     /**
      * A member of the cluster.
      *
+     * @param name its {@code postillion.cluster.node-name}
      * @param address its Pekko address, which names it in the cluster
      * @param status its membership status, lower case: joining, up, leaving, exiting, down, removed
      * @param reachable whether the failure detector hears it; an unreachable member is down or cut off
      * @param self whether it is the node answering
      */
-    record Member(String address, String status, boolean reachable, boolean self) {}
+    record Member(String name, String address, String status, boolean reachable, boolean self) {}
 
     /** Whether the node accepts mail: from start-up until shutdown begins. */
     boolean accepting();

@@ -13,6 +13,9 @@ import dev.postillion.core.MutableClock;
 import dev.postillion.core.QueueId;
 import dev.postillion.core.QueueIdGenerator;
 import dev.postillion.core.Store;
+import dev.postillion.core.StoreBatch;
+import dev.postillion.core.StoreException;
+import dev.postillion.core.StoreFamily;
 import dev.postillion.core.TestStores;
 import dev.postillion.mailbox.responder.Responder;
 import dev.postillion.mailbox.MailboxActor.Delivered;
@@ -300,15 +303,55 @@ class MailboxActorTest {
         testKit.stop(stale);
     }
 
-    /** A store that does not answer (a cluster's PostgreSQL down) defers deliveries at once. */
+    /**
+     * A store that does not answer (a cluster's PostgreSQL down) defers the deliveries waiting for
+     * the mailbox's uid counter as soon as the read fails, not when the queue's ask times out.
+     */
     @Test
-    void deliveriesToAMailboxWhoseStoreDoesNotAnswerAreDeferredAtOnce() {
-        testKit.stop(mailbox);
-        store.close();
-        mailbox = testKit.spawn(MailboxActor.create(ADDRESS, context));
-        mailbox.tell(deliverCommand(id(1), 0));
-        Delivered deferred = replies.receiveMessage();
-        assertEquals("mailbox unavailable", deferred.failure());
+    void deliveriesWaitingForAStoreThatDoesNotAnswerAreDeferredAtOnce() {
+        CompletableFuture<Optional<byte[]>> counter = new CompletableFuture<>();
+        Store stalled = new Store() {
+            @Override
+            public CompletionStage<Void> commit(StoreBatch batch, Durability durability) {
+                return store.commit(batch, durability);
+            }
+
+            @Override
+            public CompletionStage<Optional<byte[]>> read(StoreFamily family, byte[] key) {
+                return family.equals(MailboxFamilies.MAILBOX_STATE) ? counter : store.read(family, key);
+            }
+
+            @Override
+            public CompletionStage<List<KeyValue>> range(StoreFamily family, byte[] from, byte[] to, int limit) {
+                return store.range(family, from, to, limit);
+            }
+
+            @Override
+            public CompletionStage<List<byte[]>> keys(StoreFamily family, byte[] from, byte[] to, int limit) {
+                return store.keys(family, from, to, limit);
+            }
+
+            @Override
+            public long syncs() {
+                return store.syncs();
+            }
+
+            @Override
+            public long syncedBatches() {
+                return store.syncedBatches();
+            }
+
+            @Override
+            public void close() {
+                store.close();
+            }
+        };
+        ActorRef<MailboxActor.Command> waiting = testKit.spawn(MailboxActor.create(ADDRESS, new MailboxContext(stalled,
+                clock, directory, context.spool(), context.srs(), "mx.test",
+                new Mailboxes.Settings(Duration.ofSeconds(5), MEMORY, 50, Duration.ofDays(7)))));
+        waiting.tell(deliverCommand(id(1), 0));
+        counter.completeExceptionally(new StoreException("read failed: the database does not answer"));
+        assertEquals("mailbox unavailable", replies.receiveMessage().failure());
     }
 
     @Test

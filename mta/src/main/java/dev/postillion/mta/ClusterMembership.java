@@ -1,9 +1,12 @@
 package dev.postillion.mta;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
@@ -77,6 +80,16 @@ final class ClusterMembership {
     }
 
     /** The node's name in logs. */
+    /**
+     * The node's name as a cluster role, {@value NodeHealth#NAME_ROLE} followed by it, beside the
+     * operator's own roles: how the other nodes learn it, for the admin API's list of members.
+     */
+    Config namedRole(Config config) {
+        List<String> roles = new ArrayList<>(config.getStringList("pekko.cluster.roles"));
+        roles.add(NodeHealth.NAME_ROLE + nodeName);
+        return ConfigFactory.parseMap(Map.of("pekko.cluster.roles", roles));
+    }
+
     String nodeName() {
         return nodeName;
     }

@@ -190,6 +190,8 @@ public final class Node implements AutoCloseable {
         LimitSettings limitSettings = LimitSettings.from(postillion.getConfig("limits"));
         AuthThrottle.Settings authSettings = AuthThrottle.Settings.from(postillion.getConfig("smtp.auth"));
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // In a cluster every series says which node it is from.
+        metrics.config().commonTags("node", membership.nodeName());
         SigningSettings signingSettings = SigningSettings.from(config, node.dataDir());
         MasterKey dkimMasterKey = MasterKey.load(signingSettings);
         NodeStores stores = NodeStores.open(node.dataDir(), node.store(), storeFamilies());
@@ -197,7 +199,7 @@ public final class Node implements AutoCloseable {
         EventLoopGroup io = ioGroup(postillion.getInt("smtp.io-threads"));
         EventLoopDispatchers sessionDispatchers = new EventLoopDispatchers(io);
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "postillion",
-                sessionDispatchers.config().withFallback(config));
+                membership.namedRole(config).withFallback(sessionDispatchers.config()).withFallback(config));
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
         shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-store", () -> {
             stores.close();
@@ -280,7 +282,7 @@ public final class Node implements AutoCloseable {
         AtomicBoolean accepting = new AtomicBoolean();
         AdminRoutes routes = new AdminRoutes(token, directory, mailboxes, queue, greylist, dkimKeys,
                 new NodeHealth(accepting, storeProbe(system, shared, postillion, queueAdmin), dnsRoutes, metrics,
-                        system));
+                        system, membership.nodeName()));
         ServerBinding admin = AdminServer.start(system, postillion.getString("admin.bind"),
                 postillion.getInt("admin.port"), routes).toCompletableFuture().join();
 

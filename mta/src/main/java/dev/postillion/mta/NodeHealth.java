@@ -19,15 +19,20 @@ import org.apache.pekko.cluster.typed.Cluster;
 /** The node and its cluster as the admin API shows them ({@code /health}, {@code /api/v1/cluster}). */
 final class NodeHealth implements NodeStatus {
 
+    /** The cluster role that carries a node's name ({@code postillion.cluster.node-name}). */
+    static final String NAME_ROLE = "node-name:";
+
     private final AtomicBoolean accepting;
     private final DnsRouteResolver routes;
     private final PrometheusMeterRegistry metrics;
     private final Cluster cluster;
     private final StoreProbe sharedStore;
+    private final String name;
 
     NodeHealth(AtomicBoolean accepting, StoreProbe sharedStore, DnsRouteResolver routes,
-            PrometheusMeterRegistry metrics, ActorSystem<?> system) {
+            PrometheusMeterRegistry metrics, ActorSystem<?> system, String name) {
         this.accepting = accepting;
+        this.name = name;
         this.sharedStore = sharedStore;
         this.routes = routes;
         this.metrics = metrics;
@@ -46,7 +51,7 @@ final class NodeHealth implements NodeStatus {
 
     @Override
     public Map<String, String> healthDetails() {
-        return Map.of("dnssec", routes.dnssec().apiName());
+        return Map.of("node", name, "dnssec", routes.dnssec().apiName());
     }
 
     @Override
@@ -62,9 +67,16 @@ final class NodeHealth implements NodeStatus {
         Set<Address> unreachable = state.getUnreachable().stream()
                 .map(org.apache.pekko.cluster.Member::address).collect(Collectors.toSet());
         return StreamSupport.stream(state.getMembers().spliterator(), false)
-                .map(member -> new NodeStatus.Member(member.address().toString(),
+                .map(member -> new NodeStatus.Member(nameOf(member), member.address().toString(),
                         member.status().toString().toLowerCase(Locale.ROOT),
                         !unreachable.contains(member.address()), member.address().equals(self)))
                 .toList();
+    }
+
+    /** The member's name, from its role; its address for a node that gives none. */
+    private static String nameOf(org.apache.pekko.cluster.Member member) {
+        return member.getRoles().stream().filter(role -> role.startsWith(NAME_ROLE))
+                .map(role -> role.substring(NAME_ROLE.length())).findFirst()
+                .orElse(member.address().toString());
     }
 }

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +36,11 @@ class ClusterTest {
     @Test
     void threeNodesAreOneMailService() throws Exception {
         startCluster();
+        for (ChildNode node : nodes) {
+            assertEquals(List.of("node1", "node2", "node3"), StreamSupport.stream(
+                    node.get("/api/v1/cluster").get("members").spliterator(), false)
+                    .map(member -> member.get("name").asText()).sorted().toList(), "every node knows the others' names");
+        }
 
         assertEquals(201, one.post("/api/v1/domains", "{\"name\":\"" + DOMAIN + "\"}").statusCode());
         // Each node asks for an address before another creates it: its cache must not keep the answer.

@@ -276,7 +276,7 @@ class SubmissionTest {
     private static double metric(String result) {
         HttpResponse<String> metrics = node.get("/metrics");
         assertEquals(200, metrics.statusCode());
-        String line = "postillion_smtp_auth_total{result=\"" + result + "\"} ";
+        String line = "postillion_smtp_auth_total{node=\"mx.test\",result=\"" + result + "\"} ";
         return metrics.body().lines().filter(text -> text.startsWith(line))
                 .mapToDouble(text -> Double.parseDouble(text.substring(line.length()))).findFirst().orElse(0);
     }

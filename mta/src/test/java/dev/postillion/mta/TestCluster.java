@@ -50,7 +50,8 @@ final class TestCluster {
                     "-Dpostillion.store.postgresql.url=" + database.url(),
                     "-Dpostillion.store.postgresql.user=" + database.user(),
                     "-Dpostillion.dkim.master-key=" + masterKey,
-                    "-Dpostillion.cluster.port=" + clusterPorts.get(i)));
+                    "-Dpostillion.cluster.port=" + clusterPorts.get(i),
+                    "-Dpostillion.cluster.node-name=node" + (i + 1)));
             node.configure(seeds);
             node.configure(settings);
         }
