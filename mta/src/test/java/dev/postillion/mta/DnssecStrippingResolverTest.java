@@ -51,7 +51,7 @@ class DnssecStrippingResolverTest extends NodeInRemoteWorld {
         assertEquals("accepting", health.get("status").asText());
         assertEquals("unavailable", health.get("dnssec").asText());
         HttpResponse<String> metrics = node.get("/metrics");
-        assertTrue(metrics.body().lines().anyMatch(line -> line.equals("postillion_dnssec_validation_available 0.0")),
+        assertTrue(metrics.body().lines().anyMatch(line -> line.equals("postillion_dnssec_validation_available{node=\"mx.test\"} 0.0")),
                 metrics.body());
     }
 
