@@ -32,6 +32,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -98,7 +99,7 @@ class AdminReadsTest {
                 new Mailboxes.Settings(Duration.ofSeconds(5), Duration.ofDays(30), 50, Duration.ofDays(7))));
         ClusterQueue queue = ClusterQueue.start(system,
                 new QueueAdmin(spoolStore, queueManager, system.scheduler(), Duration.ofSeconds(5)),
-                cluster.selfMember().address().toString(), Duration.ofSeconds(5));
+                cluster.selfMember().address().toString(), Duration.ofSeconds(5), Set::of);
         AdminRoutes routes = new AdminRoutes(TOKEN, directory, mailboxes, queue, null, new NoDkimKeys(),
                 new NodeStatus() {
                     @Override

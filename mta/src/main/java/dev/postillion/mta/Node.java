@@ -100,10 +100,13 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -113,6 +116,7 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.slf4j.Logger;
@@ -256,7 +260,8 @@ public final class Node implements AutoCloseable {
         queueManagerStarted.complete(queueManager);
         QueueAdmin queueAdmin = new QueueAdmin(spoolStore, queueManager, system.scheduler(), ADMIN_ASK_TIMEOUT);
         ClusterQueue queue = ClusterQueue.start(system, queueAdmin,
-                Cluster.get(system).selfMember().address().toString(), delivery.getDuration("cluster-answer-timeout"));
+                Cluster.get(system).selfMember().address().toString(), delivery.getDuration("cluster-answer-timeout"),
+                () -> upMembers(system));
 
         // Checks too heavy for the sessions' I/O threads: content scans, signature verification.
         Executor work = system.dispatchers().lookup(DispatcherSelector.blocking());
@@ -357,6 +362,13 @@ public final class Node implements AutoCloseable {
      * before the listeners open, when no message is arriving, and waited for (at start, on the
      * starting thread) so that a message written now cannot lose its pieces to the sweep.
      */
+    /** The addresses of the cluster's members that are up. */
+    private static Set<String> upMembers(ActorSystem<Void> system) {
+        return StreamSupport.stream(Cluster.get(system).state().getMembers().spliterator(), false)
+                .filter(member -> member.status() == MemberStatus.up() || member.status() == MemberStatus.weaklyUp())
+                .map(member -> member.address().toString()).collect(Collectors.toSet());
+    }
+
     /**
      * Asks the shared store whether it answers every {@code store.probe-interval}, for /health. When
      * it answers again after an outage, the deferred messages are retried at once: the deliveries

@@ -38,8 +38,9 @@ class ClusterQueueApiTest {
     void anyNodeListsAndChangesTheWholeClustersQueue() throws Exception {
         startCluster();
         List<String> addresses = nodes.stream().map(ClusterQueueApiTest::selfAddress).toList();
-        await("every node's queue listed by node one").atMost(SETTLED).until(() ->
-                answered(one.get("/api/v1/queue")).size() == 3);
+        // Each node learns the others' queue services through the receptionist, at its own pace.
+        await("every node's queue listed by every node").atMost(SETTLED).until(() ->
+                nodes.stream().allMatch(node -> answered(node.get("/api/v1/queue")).size() == 3));
         List<String> ids = new ArrayList<>();
         for (ChildNode node : nodes) {
             ids.add(relay(node));

@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
@@ -87,14 +89,17 @@ public final class ClusterQueue {
     private final ActorRef<Command> local;
     private final Scheduler scheduler;
     private final Duration timeout;
+    private final Supplier<Set<String>> members;
     /** Written by the {@link QueueNodes} actor only; each request reads it once. */
     private volatile QueueNodes.Snapshot nodes = QueueNodes.Snapshot.NONE;
 
-    private ClusterQueue(String self, ActorRef<Command> local, Scheduler scheduler, Duration timeout) {
+    private ClusterQueue(String self, ActorRef<Command> local, Scheduler scheduler, Duration timeout,
+            Supplier<Set<String>> members) {
         this.self = self;
         this.local = local;
         this.scheduler = scheduler;
         this.timeout = timeout;
+        this.members = members;
     }
 
     /**
@@ -102,10 +107,13 @@ public final class ClusterQueue {
      *
      * @param selfAddress this node's cluster address, which names it in every answer
      * @param timeout how long a request waits for a node's answer
+     * @param members the addresses of the cluster's members now, so that one whose queue service is
+     *     not known here yet is reported rather than left out
      */
-    public static ClusterQueue start(ActorSystem<?> system, QueueAdmin queue, String selfAddress, Duration timeout) {
+    public static ClusterQueue start(ActorSystem<?> system, QueueAdmin queue, String selfAddress, Duration timeout,
+            Supplier<Set<String>> members) {
         ActorRef<Command> local = system.systemActorOf(QueueAdminService.create(queue), "queue-admin", Props.empty());
-        ClusterQueue clusterQueue = new ClusterQueue(selfAddress, local, system.scheduler(), timeout);
+        ClusterQueue clusterQueue = new ClusterQueue(selfAddress, local, system.scheduler(), timeout, members);
         system.systemActorOf(QueueNodes.create(selfAddress, snapshot -> clusterQueue.nodes = snapshot), "queue-nodes",
                 Props.empty());
         return clusterQueue;
@@ -182,15 +190,17 @@ public final class ClusterQueue {
                 .handle((answer, failure) -> Reply.of(node, answer, failure)).toCompletableFuture()));
         return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).thenApply(done -> {
             List<Reply> all = new ArrayList<>(replies.stream().map(CompletableFuture::join).toList());
-            notAsked(known.unreachable(), asked, Participation.UNREACHABLE, all);
-            notAsked(known.down(), asked, Participation.DOWN, all);
+            notAsked(known.unreachable(), asked.keySet(), Participation.UNREACHABLE, all);
+            notAsked(known.down(), asked.keySet(), Participation.DOWN, all);
+            notAsked(members.get(), all.stream().map(Reply::node).collect(Collectors.toSet()),
+                    Participation.UNLISTED, all);
             return all;
         });
     }
 
-    private static void notAsked(Set<String> nodes, Map<String, ?> asked, Participation participation,
+    private static void notAsked(Set<String> nodes, Set<String> reported, Participation participation,
             List<Reply> replies) {
-        nodes.stream().filter(node -> !asked.containsKey(node))
+        nodes.stream().filter(node -> !reported.contains(node))
                 .forEach(node -> replies.add(new Reply(node, participation, Optional.empty())));
     }
 

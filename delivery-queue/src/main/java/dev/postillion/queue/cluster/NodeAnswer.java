@@ -19,6 +19,11 @@ public record NodeAnswer(String node, Participation participation) {
         /** The cluster's failure detector does not hear it, so it was not asked. */
         UNREACHABLE,
         /**
+         * A member of the cluster whose queue service this node has not heard of yet (it is
+         * starting, or the registry has not reached this node): not asked, but not left out.
+         */
+        UNLISTED,
+        /**
          * It was removed from the cluster while unreachable: it crashed or was cut off, and its spool
          * waits on its disk until it comes back. Reported until a node at its address serves again.
          */

@@ -27,7 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -46,6 +48,10 @@ import org.junit.jupiter.api.io.TempDir;
  * are the queue manager's own concern (QueueManagerTest) and this one is about where they go.
  */
 class ClusterQueueTest {
+
+    /** Members of the cluster the nodes are told of beside the ones whose service they see. */
+    private static final AtomicReference<Set<String>> MEMBERS_WITHOUT_A_SERVICE = new AtomicReference<>(Set.of());
+
 
     private static final Duration TIMEOUT = Duration.ofSeconds(1);
     private static final QueueAdmin.Filter ANY = new QueueAdmin.Filter(Optional.empty(), Optional.empty(),
@@ -72,7 +78,8 @@ class ClusterQueueTest {
             Queue<String> operations = new ConcurrentLinkedQueue<>();
             var manager = testKit.spawn(scriptedManager(spool, operations));
             ClusterQueue queue = ClusterQueue.start(testKit.system(),
-                    new QueueAdmin(spool, manager, testKit.scheduler(), TIMEOUT), address(testKit), TIMEOUT);
+                    new QueueAdmin(spool, manager, testKit.scheduler(), TIMEOUT), address(testKit), TIMEOUT,
+                    MEMBERS_WITHOUT_A_SERVICE::get);
             return new Node(testKit, store, spool, operations, queue);
         }
 
@@ -179,6 +186,21 @@ class ClusterQueueTest {
         ClusterQueue.Lookup lookup = one.queue().message(id(200)).toCompletableFuture().join();
         assertEquals(Optional.empty(), lookup.message());
         assertEquals(List.of(new NodeAnswer(two.address(), Participation.TIMEOUT)), lookup.silent());
+    }
+
+    /** A member whose queue service the receptionist has not shown here yet is reported, not left out. */
+    @Test
+    void aMemberWhoseQueueIsNotKnownHereYetShowsAsSuch() {
+        String starting = "pekko://postillion@127.0.0.1:1";
+        MEMBERS_WITHOUT_A_SERVICE.set(Set.of(starting));
+        try {
+            ClusterQueue.Outcome unknown = two.queue().operate(id(999), Operation.DELETE).toCompletableFuture().join();
+            assertEquals(OperationResult.NOT_FOUND, unknown.result());
+            assertEquals(List.of(new NodeAnswer(starting, Participation.UNLISTED)), unknown.silent(),
+                    "the message may be on that node: no 404 without its answer");
+        } finally {
+            MEMBERS_WITHOUT_A_SERVICE.set(Set.of());
+        }
     }
 
     @Test
