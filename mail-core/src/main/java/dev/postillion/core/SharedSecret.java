@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +43,7 @@ public final class SharedSecret {
             if (Files.exists(file)) {
                 secret = Files.readString(file, StandardCharsets.UTF_8);
                 if (!stored.equals(Optional.of(secret))) {
-                    shared.commit(new StoreBatch().put(FAMILY, key, bytes(secret)), Durability.SYNC)
-                            .toCompletableFuture().join();
+                    shared.commitBlocking(new StoreBatch().put(FAMILY, key, bytes(secret)), Durability.SYNC);
                 }
             } else {
                 secret = stored.orElseGet(() -> claim(shared, key, generated(what, file)));
@@ -60,14 +58,11 @@ public final class SharedSecret {
     /** Puts {@code secret} into the shared store unless another node did first; the one kept. */
     private static String claim(Store shared, byte[] key, String secret) {
         try {
-            shared.commit(new StoreBatch().expect(FAMILY, key, null).put(FAMILY, key, bytes(secret)), Durability.SYNC)
-                    .toCompletableFuture().join();
+            shared.commitBlocking(new StoreBatch().expect(FAMILY, key, null).put(FAMILY, key, bytes(secret)),
+                    Durability.SYNC);
             return secret;
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof StoreConflictException) {
-                return shared.readBlocking(FAMILY, key).map(SharedSecret::text).orElseThrow();
-            }
-            throw e;
+        } catch (StoreConflictException e) {
+            return shared.readBlocking(FAMILY, key).map(SharedSecret::text).orElseThrow();
         }
     }
 

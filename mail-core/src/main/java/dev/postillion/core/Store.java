@@ -60,6 +60,14 @@ public interface Store extends AutoCloseable {
         return await(read(family, key));
     }
 
+    /**
+     * Waits for {@link #commit}; the same rule as {@link #readBlocking}. Throws the store's own
+     * failure ({@link StoreConflictException} when an expectation did not hold).
+     */
+    default void commitBlocking(StoreBatch batch, Durability durability) {
+        await(commit(batch, durability));
+    }
+
     /** Waits for {@link #range}; the same rule as {@link #readBlocking}. */
     default List<KeyValue> rangeBlocking(StoreFamily family, byte[] from, byte[] to, int limit) {
         return await(range(family, from, to, limit));

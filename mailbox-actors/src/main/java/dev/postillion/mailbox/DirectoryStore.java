@@ -184,7 +184,7 @@ final class DirectoryStore implements AutoCloseable {
             change.guard(batch);
         }
         try {
-            await(store.commit(batch, Durability.SYNC));
+            store.commitBlocking(batch, Durability.SYNC);
         } finally {
             cache.changed(); // even when failed: the write may have reached the disk
             changeWritten.run();

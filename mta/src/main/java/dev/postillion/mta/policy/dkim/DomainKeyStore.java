@@ -31,7 +31,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -219,11 +218,7 @@ public final class DomainKeyStore implements DkimAdmin {
     }
 
     private void write(StoreBatch batch) {
-        try {
-            store.commit(batch, Store.Durability.SYNC).toCompletableFuture().join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof StoreException failure ? failure : e;
-        }
+        store.commitBlocking(batch, Store.Durability.SYNC);
     }
 
     /** Reads and unseals the domain's current keys; one that does not open is thrown as {@link KeysDoNotOpen}. */
