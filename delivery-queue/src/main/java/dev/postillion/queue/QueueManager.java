@@ -55,10 +55,12 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     public record Enqueue(QueueId id, Envelope envelope, byte[] content) implements Command {}
 
     /**
-     * Answered once no delivery attempt is in flight: at shutdown, so that messages accepted by the
-     * last sessions reach their mailboxes before sharding stops.
+     * Shutdown: the attempts due now still start, so that messages accepted by the last sessions
+     * reach their mailboxes before sharding stops. Answered once none is under way, being read or
+     * being settled; from then on no attempt starts, and what comes due waits, due as it was, for
+     * the next start (an attempt would only find the mailboxes' shard region gone).
      */
-    public record AwaitIdle(ActorRef<Done> replyTo) implements Command {}
+    public record Drain(ActorRef<Done> replyTo) implements Command {}
 
     /** The operator acts on one message (admin API). */
     public record Operate(QueueId id, Operation operation, ActorRef<OperationResult> replyTo) implements Command {}
@@ -164,7 +166,9 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     /** Another read of the schedule is wanted once the one under way is over. */
     private boolean pullAgain;
     private final FreshContent fresh = new FreshContent();
-    private final List<ActorRef<Done>> idleWaiters = new ArrayList<>();
+    private final List<ActorRef<Done>> drainers = new ArrayList<>();
+    /** Drained for shutdown: no attempt starts any more. */
+    private boolean drained;
     private final ScheduleCursor cursor = new ScheduleCursor();
     private long wakeAt = Long.MAX_VALUE;
 
@@ -201,7 +205,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
                 .onMessage(Reread.class, this::onReread)
                 .onMessage(Operate.class, this::onOperate)
                 .onMessage(RetryNow.class, this::onRetryNow)
-                .onMessage(AwaitIdle.class, this::onAwaitIdle)
+                .onMessage(Drain.class, this::onDrain)
                 .build();
     }
 
@@ -233,6 +237,9 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
 
     /** Reads the schedule for due messages, if attempts may start; one read at a time. */
     private void pull() {
+        if (drained) {
+            return;
+        }
         if (cursor.reading()) {
             pullAgain = true;
             return;
@@ -257,6 +264,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
             rewind();
             queueLog.error("cannot read the schedule ({}); trying again in a minute", read.failure().getMessage());
             wakeBy(read.now() + STORE_RETRY.toMillis());
+            answerIfDrained();
             return this;
         }
         boolean roomLeft = true;
@@ -279,6 +287,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
         if (roomLeft && (again || read.due().size() == read.wanted())) {
             pull();
         }
+        answerIfDrained();
         return this;
     }
 
@@ -389,7 +398,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
         then.run();
         waiting.forEach(this::onOperate);
         pull();
-        answerIfIdle();
+        answerIfDrained();
         return this;
     }
 
@@ -429,7 +438,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
                         .toList();
         settle(attempt.message, attempt.content, outcomes, attempt.request, attempt.operators);
         pull();
-        answerIfIdle();
+        answerIfDrained();
         return this;
     }
 
@@ -475,6 +484,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
             waiting.forEach(this::onOperate);
         }
         pull();
+        answerIfDrained();
         return this;
     }
 
@@ -550,6 +560,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
             }
         }
         waiting.forEach(this::onOperate);
+        answerIfDrained();
         return this;
     }
 
@@ -582,6 +593,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
             }
             waiting.forEach(this::onOperate); // after the retry's own change, as they came after it
         }
+        answerIfDrained();
         return this;
     }
 
@@ -619,16 +631,18 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
                 operators), change);
     }
 
-    private Behavior<Command> onAwaitIdle(AwaitIdle await) {
-        idleWaiters.add(await.replyTo());
-        answerIfIdle();
+    private Behavior<Command> onDrain(Drain drain) {
+        drainers.add(drain.replyTo());
+        answerIfDrained();
         return this;
     }
 
-    private void answerIfIdle() {
-        if (inFlight.isEmpty() && loading == 0) {
-            idleWaiters.forEach(waiter -> waiter.tell(Done.getInstance()));
-            idleWaiters.clear();
+    /** Answers the drainers once nothing is under way, nor a read of the schedule that may start more. */
+    private void answerIfDrained() {
+        if (!drainers.isEmpty() && inFlight.isEmpty() && loading == 0 && busy.isEmpty() && !cursor.reading()) {
+            drained = true;
+            drainers.forEach(drainer -> drainer.tell(Done.getInstance()));
+            drainers.clear();
         }
     }
 }

@@ -303,15 +303,29 @@ class QueueManagerTest {
     }
 
     @Test
-    void awaitIdleIsAnsweredOnlyOnceNoAttemptIsInFlight() throws Exception {
-        accept(envelope());
-        Attempt attempt = transport.nextAttempt();
-        TestProbe<Done> waiter = testKit.createTestProbe();
-        queueManager.tell(new QueueManager.AwaitIdle(waiter.ref()));
-        waiter.expectNoMessage();
+    void aDrainWaitsForTheAttemptOfAMessageJustAcceptedThenStartsNoMore() throws Exception {
+        QueueId deferred = accept(envelope());
+        transport.nextAttempt().answer(Status.DEFERRED, Status.DEFERRED);
+        awaitMessage(deferred, m -> m.state().getAttempts() == 1);
 
+        // Told before its attempt has even been read from the schedule: the drain still waits for it.
+        QueueId last = accept(envelope());
+        TestProbe<Done> drain = testKit.createTestProbe();
+        queueManager.tell(new QueueManager.Drain(drain.ref()));
+        Attempt attempt = transport.nextAttempt();
+        assertEquals(last, attempt.request().id());
+        drain.expectNoMessage();
         attempt.answer(Status.SENT, Status.SENT);
-        waiter.expectMessage(Done.getInstance());
+        drain.expectMessage(Done.getInstance());
+        awaitGone(last);
+
+        // Drained: neither a retry coming due nor a message accepted now is attempted; both wait, due.
+        QueueId afterDrain = accept(envelope());
+        pass(Duration.ofMinutes(5));
+        drain.expectNoMessage(Duration.ofMillis(200));
+        assertTrue(transport.idle());
+        assertEquals(1, spoolStore.message(deferred).toCompletableFuture().join().state().getAttempts());
+        assertEquals(0, spoolStore.message(afterDrain).toCompletableFuture().join().state().getAttempts());
     }
 
     @Test

@@ -422,7 +422,7 @@ public final class Node implements AutoCloseable {
                             sessions.tell(new SmtpSessions.CloseAll());
                             return Done.getInstance();
                         })
-                        .thenCompose(drained -> AskPattern.ask(queueManager, QueueManager.AwaitIdle::new, grace,
+                        .thenCompose(drained -> AskPattern.ask(queueManager, QueueManager.Drain::new, grace,
                                 system.scheduler()))
                         .exceptionally(timeout -> {
                             log.warn("deliveries still in flight after {}; they resume at the next start", grace);
