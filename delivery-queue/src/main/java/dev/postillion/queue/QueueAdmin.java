@@ -136,8 +136,23 @@ public final class QueueAdmin {
 
     /** Retries now every message not on hold, or those with a recipient pending at {@code domain}. */
     public CompletionStage<Integer> flush(Optional<String> domain) {
-        Predicate<QueuedMessage> wanted = message -> !message.state().getHeld()
-                && domain.map(d -> pendingToDomain(message, d)).orElse(true);
+        return retryNow(message -> !message.state().getHeld()
+                && domain.map(d -> pendingToDomain(message, d)).orElse(true));
+    }
+
+    /**
+     * Retries now every message not on hold with a recipient whose last attempt was deferred by
+     * this cluster's mailboxes or directory: when they answer again (the shared store is back, or
+     * a dead node's mailboxes have moved), those need not wait out their backoff. Remote
+     * destinations keep theirs.
+     */
+    public CompletionStage<Integer> retryLocalDeliveries() {
+        return retryNow(message -> !message.state().getHeld() && message.pending().stream()
+                .anyMatch(i -> message.recipient(i).getLastRelay().equals(RecipientOutcome.LOCAL_RELAY)));
+    }
+
+    /** Retries the spool's messages that are {@code wanted}; answers how many were. */
+    private CompletionStage<Integer> retryNow(Predicate<QueuedMessage> wanted) {
         return matchingIds(wanted, null, new ArrayList<>())
                 .thenCompose(ids -> AskPattern.ask(manager, replyTo -> new QueueManager.RetryNow(ids, replyTo),
                         timeout, scheduler));

@@ -19,6 +19,9 @@ import java.util.Optional;
 public record RecipientOutcome(int recipient, Status status, String relay, String dsn, String detail,
         Optional<RemoteAnswer> remote, Optional<TransportSecurity> security) {
 
+    /** The relay of outcomes decided by this cluster's mailboxes and directory (Postfix's {@code relay=local}). */
+    public static final String LOCAL_RELAY = "local";
+
     public enum Status {
         /** Final: in a mailbox or accepted by the next hop. Logged {@code status=sent}. */
         SENT,

@@ -88,7 +88,9 @@ final class Settlement {
         if (request == Request.HOLD) {
             state.setHeld(true);
         } else {
-            nextDue = schedule.nextAttempt(arrival, attempts, now, state.getDelayWarned());
+            boolean local = !deferred.isEmpty()
+                    && deferred.stream().allMatch(outcome -> outcome.relay().equals(RecipientOutcome.LOCAL_RELAY));
+            nextDue = schedule.nextAttempt(arrival, attempts, now, state.getDelayWarned(), local);
             state.setDueEpochMillis(nextDue);
             change.schedule(id, nextDue);
         }
@@ -130,6 +132,7 @@ final class Settlement {
                 })
                 .setAttempts(previous.getAttempts() + (wasAttempted ? 1 : 0))
                 .setLastReply(outcome.detail())
+                .setLastRelay(outcome.relay())
                 .build();
     }
 

@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
@@ -47,8 +48,8 @@ class QueueManagerTest {
     private static final ActorTestKit testKit = ActorTestKit.create(ManualTime.config());
     private static final ManualTime time = ManualTime.get(testKit.system());
     private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
-    private static final DeliverySchedule SCHEDULE = new DeliverySchedule(Duration.ofMinutes(5), Duration.ofHours(1),
-            Duration.ofHours(4), Duration.ofDays(3));
+    private static final DeliverySchedule SCHEDULE = new DeliverySchedule(Duration.ofMinutes(5),
+            Duration.ofSeconds(10), Duration.ofHours(1), Duration.ofHours(4), Duration.ofDays(3));
 
     @TempDir Path directory;
     private final MutableClock clock = new MutableClock(START);
@@ -136,14 +137,18 @@ class QueueManagerTest {
     @Test
     void backoffIsCappedAndBringsTheWarningAndTheExpiryOnTime() {
         long arrival = START.toEpochMilli();
-        assertEquals(arrival + minutes(5), SCHEDULE.nextAttempt(arrival, 1, arrival, false));
-        assertEquals(arrival + minutes(20), SCHEDULE.nextAttempt(arrival, 3, arrival, false));
-        assertEquals(arrival + minutes(60), SCHEDULE.nextAttempt(arrival, 30, arrival, false));
+        assertEquals(arrival + minutes(5), SCHEDULE.nextAttempt(arrival, 1, arrival, false, false));
+        assertEquals(arrival + minutes(20), SCHEDULE.nextAttempt(arrival, 3, arrival, false, false));
+        assertEquals(arrival + minutes(60), SCHEDULE.nextAttempt(arrival, 30, arrival, false, false));
         long beforeWarning = arrival + minutes(230);
-        assertEquals(arrival + minutes(240), SCHEDULE.nextAttempt(arrival, 30, beforeWarning, false));
-        assertEquals(beforeWarning + minutes(60), SCHEDULE.nextAttempt(arrival, 30, beforeWarning, true));
+        assertEquals(arrival + minutes(240), SCHEDULE.nextAttempt(arrival, 30, beforeWarning, false, false));
+        assertEquals(beforeWarning + minutes(60), SCHEDULE.nextAttempt(arrival, 30, beforeWarning, true, false));
         long beforeExpiry = arrival + Duration.ofDays(3).toMillis() - minutes(10);
-        assertEquals(arrival + Duration.ofDays(3).toMillis(), SCHEDULE.nextAttempt(arrival, 30, beforeExpiry, true));
+        assertEquals(arrival + Duration.ofDays(3).toMillis(), SCHEDULE.nextAttempt(arrival, 30, beforeExpiry, true, false));
+        // Waiting on our own mailboxes: from 10 seconds, capped alike.
+        assertEquals(arrival + 10_000, SCHEDULE.nextAttempt(arrival, 1, arrival, false, true));
+        assertEquals(arrival + 40_000, SCHEDULE.nextAttempt(arrival, 3, arrival, false, true));
+        assertEquals(arrival + minutes(60), SCHEDULE.nextAttempt(arrival, 30, arrival, false, true));
     }
 
     @Test
@@ -207,8 +212,8 @@ class QueueManagerTest {
     void delayWarningGoesOutOnceAfterTheConfiguredTimeAndExpiryReturnsTheMessage() throws Exception {
         // Backoff up to 12 hours, so that three days take few attempts (manual time costs 100 ms a step).
         testKit.stop(queueManager);
-        startQueueManager(new DeliverySchedule(Duration.ofMinutes(5), Duration.ofHours(12), Duration.ofHours(4),
-                Duration.ofDays(3)), 256);
+        startQueueManager(new DeliverySchedule(Duration.ofMinutes(5), Duration.ofSeconds(10), Duration.ofHours(12),
+                Duration.ofHours(4), Duration.ofDays(3)), 256);
         QueueId id = accept(envelope());
         transport.nextAttempt().answer(Status.DEFERRED, Status.DEFERRED);
         Attempt warned = deferUntil(id, Duration.ofHours(4));
@@ -300,6 +305,31 @@ class QueueManagerTest {
         assertTrue(spoolStore.message(held).toCompletableFuture().join().state().getHeld());
         transport.nextAttempt().answer(Status.SENT, Status.SENT);
         awaitGone(deferred);
+    }
+
+    @Test
+    void aMailboxThatDidNotAnswerIsRetriedSoonAndAtOnceWhenAskedWhileRemoteDestinationsKeepTheirBackoff()
+            throws Exception {
+        QueueId local = accept(envelope());
+        transport.nextAttempt().answer().complete(List.of(
+                RecipientOutcome.local(0, Status.SENT, RecipientOutcome.LOCAL_RELAY, "2.0.0", "delivered to mailbox"),
+                RecipientOutcome.local(1, Status.DEFERRED, RecipientOutcome.LOCAL_RELAY, "4.3.0",
+                        "mailbox did not answer")));
+        assertEquals(clock.millis() + 10_000, awaitMessage(local, m -> m.state().getAttempts() == 1).due());
+        QueueId remote = accept(envelope());
+        transport.nextAttempt().answer(Status.SENT, Status.DEFERRED);
+        long remoteDue = awaitMessage(remote, m -> m.state().getAttempts() == 1).due();
+        assertEquals(clock.millis() + minutes(5), remoteDue);
+
+        QueueAdmin admin = new QueueAdmin(spoolStore, queueManager, testKit.scheduler(), Duration.ofSeconds(10));
+        assertEquals(1, admin.retryLocalDeliveries().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        Attempt retried = transport.nextAttempt();
+        assertEquals(local, retried.request().id());
+        assertEquals(List.of(1), retried.request().recipients());
+        retried.answer(Status.SENT);
+        awaitGone(local);
+        assertTrue(transport.idle());
+        assertEquals(remoteDue, spoolStore.message(remote).toCompletableFuture().join().due());
     }
 
     @Test

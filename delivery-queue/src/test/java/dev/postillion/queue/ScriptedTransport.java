@@ -17,6 +17,9 @@ import java.util.stream.IntStream;
  */
 final class ScriptedTransport implements Transport {
 
+    /** The next hop of a deferral, which waits out the remote backoff. */
+    static final String REMOTE = "mx.example.com[192.0.2.1]:25";
+
     /** One call of {@link #deliver}, waiting for the test's answer. */
     record Attempt(DeliveryRequest request, CompletableFuture<List<RecipientOutcome>> answer) {
 
@@ -35,7 +38,7 @@ final class ScriptedTransport implements Transport {
         private static RecipientOutcome outcome(int recipient, Status status) {
             return switch (status) {
                 case SENT -> RecipientOutcome.local(recipient, status, "local", "2.0.0", "delivered");
-                case DEFERRED -> RecipientOutcome.local(recipient, status, "local", "4.2.0", "451 mailbox busy");
+                case DEFERRED -> RecipientOutcome.local(recipient, status, REMOTE, "4.2.0", "451 mailbox busy");
                 case BOUNCED -> RecipientOutcome.local(recipient, status, "local", "5.1.1", "550 no such user");
             };
         }

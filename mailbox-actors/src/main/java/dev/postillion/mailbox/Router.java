@@ -1,5 +1,7 @@
 package dev.postillion.mailbox;
 
+import static dev.postillion.queue.RecipientOutcome.LOCAL_RELAY;
+
 import dev.postillion.core.AddressSyntaxException;
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.Envelope;
@@ -43,7 +45,6 @@ public final class Router implements Transport {
 
     private static final Logger log = LoggerFactory.getLogger(Router.class);
 
-    private static final String LOCAL = "local";
     /** Content copied for mailboxes at once, per message. */
     private static final long COPY_BYTES = 32L << 20;
 
@@ -103,7 +104,7 @@ public final class Router implements Transport {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         log.error("{}: recipient lookup failed, deferred", id, cause);
-        return new Lookup(null, null, RecipientOutcome.local(recipient, Status.DEFERRED, LOCAL, "4.3.0",
+        return new Lookup(null, null, RecipientOutcome.local(recipient, Status.DEFERRED, LOCAL_RELAY, "4.3.0",
                 "recipient lookup failed"));
     }
 
@@ -157,7 +158,7 @@ public final class Router implements Transport {
      */
     private static Routed reversed(int recipient, Envelope.Recipient addressed, Reversal reversal) {
         if (reversal instanceof Reversal.Invalid invalid) {
-            return new Routed(null, RecipientOutcome.local(recipient, Status.BOUNCED, LOCAL, "5.1.1",
+            return new Routed(null, RecipientOutcome.local(recipient, Status.BOUNCED, LOCAL_RELAY, "5.1.1",
                     "invalid SRS address: " + invalid.reason()));
         }
         if (reversal instanceof Reversal.Original original) {
@@ -165,7 +166,7 @@ public final class Router implements Transport {
                 return new Routed(new Envelope.Recipient(EmailAddress.parse(original.address(), true),
                         addressed.parameters()), null);
             } catch (AddressSyntaxException e) {
-                return new Routed(null, RecipientOutcome.local(recipient, Status.BOUNCED, LOCAL, "5.1.3",
+                return new Routed(null, RecipientOutcome.local(recipient, Status.BOUNCED, LOCAL_RELAY, "5.1.3",
                         "SRS address holds no valid address: " + e.getMessage()));
             }
         }
@@ -187,7 +188,7 @@ public final class Router implements Transport {
         };
         if (refusal != null) {
             return CompletableFuture.completedFuture(
-                    RecipientOutcome.local(recipient, Status.BOUNCED, LOCAL, "5.1.1", refusal));
+                    RecipientOutcome.local(recipient, Status.BOUNCED, LOCAL_RELAY, "5.1.1", refusal));
         }
         String mailbox = resolution.mailbox().key();
         return mailboxes.mailbox(mailbox)
@@ -199,14 +200,15 @@ public final class Router implements Transport {
                 .handleAsync((delivered, failure) -> {
                     if (failure != null) {
                         log.warn("{}: mailbox {} did not answer, deferred", request.id(), mailbox, failure);
-                        return RecipientOutcome.local(recipient, Status.DEFERRED, LOCAL, "4.3.0",
+                        return RecipientOutcome.local(recipient, Status.DEFERRED, LOCAL_RELAY, "4.3.0",
                                 "mailbox did not answer");
                     }
                     if (!delivered.stored()) {
-                        return RecipientOutcome.local(recipient, Status.DEFERRED, LOCAL, "4.3.0", delivered.failure());
+                        return RecipientOutcome.local(recipient, Status.DEFERRED, LOCAL_RELAY, "4.3.0",
+                                delivered.failure());
                     }
                     // Success reports quote this: the mailbox behind an alias and its uids stay ours.
-                    return RecipientOutcome.local(recipient, Status.SENT, LOCAL, "2.0.0",
+                    return RecipientOutcome.local(recipient, Status.SENT, LOCAL_RELAY, "2.0.0",
                             delivered.uid() == MailboxActor.NOT_KEPT ? "forwarded, no copy kept"
                                     : "delivered to mailbox");
                 }, Runnable::run);

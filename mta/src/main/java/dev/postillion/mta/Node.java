@@ -371,14 +371,14 @@ public final class Node implements AutoCloseable {
 
     /**
      * Asks the shared store whether it answers every {@code store.probe-interval}, for /health. When
-     * it answers again after an outage, the deferred messages are retried at once: the deliveries
-     * to mailboxes it deferred need not wait for their backoff.
+     * it answers again after an outage, the deliveries to mailboxes it deferred are retried at once
+     * rather than after their backoff.
      */
     private static StoreProbe storeProbe(ActorSystem<Void> system, Store shared, Config postillion,
             QueueAdmin queue) {
         StoreProbe probe = new StoreProbe(shared, () -> {
-            log.info("The shared store answers again: deferred messages are retried now");
-            queue.flush(Optional.empty());
+            log.info("The shared store answers again: the deliveries to mailboxes it deferred are retried now");
+            queue.retryLocalDeliveries();
         });
         Duration interval = postillion.getDuration("store.probe-interval");
         system.scheduler().scheduleAtFixedRate(Duration.ZERO, interval, probe::probe, system.executionContext());

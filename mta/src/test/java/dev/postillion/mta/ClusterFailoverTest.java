@@ -47,24 +47,22 @@ class ClusterFailoverTest {
     private static final Duration DRAINED = Duration.ofSeconds(60);
     private static final String QUEUED = "250 2.0.0 Ok: queued as ";
     /**
-     * Faster than the defaults, with which the survivors deliver to the dead node's mailboxes only
-     * about 50 s after the crash, and keep some mail 5 minutes more:
+     * Faster than the defaults, with which the survivors deliver to the dead node's mailboxes about
+     * 20 s after the crash (Pekko's figure for stable-after = 7 s):
      * <ul>
-     * <li>The split-brain resolver downs a node stable-after (20 s) after it is found unreachable
-     * (about 4 s), and when that node was the oldest, the shard coordinator starts on the next one
+     * <li>The split-brain resolver downs a node stable-after after it is found unreachable (about
+     * 4 s), and when that node was the oldest, the shard coordinator starts on the next one
      * stable-after again later (Pekko's down-removal-margin). With 3 s, about 12 s in all.
      * <li>Deliveries sent to the dead node's entities before their shards move are lost. Each holds
-     * one of the queue's attempts in flight until the mailbox ask-timeout (30 s): under load they
+     * one of the queue's attempts in flight until the mailbox ask-timeout (10 s): under load they
      * soon hold them all, and no mailbox at all is delivered to meanwhile.
-     * <li>Those deliveries, and those dropped while shards move to the returning node, are deferred
-     * and tried again retry.first (5 min) later, then later and later.
      * </ul>
+     * Those deliveries are deferred, and retried when the survivors see the dead node removed
+     * (MailboxFailover), with the default backoff in place.
      */
     private static final List<String> FAILOVER_SETTINGS = List.of(
             "-Dpekko.cluster.split-brain-resolver.stable-after=3s",
-            "-Dpostillion.mailbox.ask-timeout=5s",
-            "-Dpostillion.delivery.retry.first=5s",
-            "-Dpostillion.delivery.retry.max=5s");
+            "-Dpostillion.mailbox.ask-timeout=5s");
 
     @TempDir Path workDir;
     @RegisterExtension final ChildNode one = new ChildNode();
