@@ -269,7 +269,7 @@ public final class Node implements AutoCloseable {
         ClientRates rates = ClientRates.start(system, clock, limitSettings);
         ActorRef<SmtpSessions.Command> sessions = system.systemActorOf(SmtpSessions.create(sessionDispatchers),
                 "smtp-sessions", Props.empty());
-        SaslAuthenticator logins = new SaslAuthenticator(directory, new AuthThrottle(authSettings, clock),
+        SaslAuthenticator logins = new SaslAuthenticator(directory, AuthThrottle.start(system, authSettings, clock),
                 new AuthLockouts(shared, clock), clock, node.hostname(), metrics, system.scheduler());
         ListenerContext mxContext = new ListenerContext(ListenerRole.MX, listenerSettings.get(ListenerRole.MX),
                 tls, node.hostname(), directory, srs, greylist, spool, clock, contentPolicy,

@@ -1,7 +1,11 @@
 package dev.postillion.mta;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.postillion.core.MutableClock;
 import dev.postillion.core.TestPostgres;
 import dev.postillion.core.store.PostgresSettings;
@@ -12,14 +16,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two nodes over one PostgreSQL: a client network locked out of AUTH on one node is refused on the
- * other, even with a good password, until the lockout ends; other networks are not.
+ * Two nodes of one cluster over one PostgreSQL: a client network's AUTH attempts count together
+ * whichever node they reach, and once locked out it is refused on both, even with a good
+ * password, until the lockout ends; other networks are not.
  */
 class AuthLockoutAcrossNodesTest {
 
@@ -46,17 +53,25 @@ class AuthLockoutAcrossNodesTest {
     }
 
     @Test
-    void aLockoutDecidedOnOneNodeHoldsOnTheOther() throws IOException {
+    void attemptsCountTogetherAndTheLockoutHoldsOnEveryNode() throws IOException {
         PostgresSettings database = TestPostgres.newDatabase();
         Path masterKey = TestSharedStore.dkimMasterKey(keys);
-        nodeOne = TestNode.start(one, settings(database, masterKey), clock);
-        nodeTwo = TestNode.start(two, settings(database, masterKey), clock);
+        int seedPort = ChildNode.freePort();
+        nodeOne = TestNode.start(one, settings(database, masterKey, seedPort, seedPort), clock);
+        nodeTwo = TestNode.start(two, settings(database, masterKey, ChildNode.freePort(), seedPort), clock);
+        await("one cluster of two").atMost(Duration.ofSeconds(30))
+                .until(() -> upMembers(nodeOne) == 2 && upMembers(nodeTwo) == 2);
         nodeOne.createMailbox(ANNA);
 
         try (SmtpClient smtp = startedTls(nodeOne, one, "127.0.0.5")) {
             assertEquals("535 5.7.8 Error: authentication failed", smtp.command("AUTH PLAIN " + plain("wrong-1")));
+        }
+        try (SmtpClient smtp = startedTls(nodeTwo, two, "127.0.0.5")) {
             assertEquals("535 5.7.8 Error: authentication failed", smtp.command("AUTH PLAIN " + plain("wrong-2")));
-            assertEquals(LOCKED_OUT, smtp.command("AUTH PLAIN " + plain("wrong-3")));
+        }
+        try (SmtpClient smtp = startedTls(nodeOne, one, "127.0.0.5")) {
+            assertEquals(LOCKED_OUT, smtp.command("AUTH PLAIN " + plain("wrong-3")),
+                    "the third attempt in a row, though the second on this node");
         }
         try (SmtpClient smtp = startedTls(nodeTwo, two, "127.0.0.5")) {
             assertEquals(LOCKED_OUT, smtp.command("AUTH PLAIN " + plain(PASSWORD)), "locked out on the other node too");
@@ -71,8 +86,11 @@ class AuthLockoutAcrossNodesTest {
         }
     }
 
-    private static Map<String, Object> settings(PostgresSettings database, Path masterKey) {
+    private static Map<String, Object> settings(PostgresSettings database, Path masterKey, int clusterPort,
+            int seedPort) {
         return Map.of(
+                "postillion.cluster.port", clusterPort,
+                "postillion.cluster.seed-nodes", List.of("pekko://postillion@127.0.0.1:" + seedPort),
                 "postillion.store.backend", "postgresql",
                 "postillion.dkim.master-key", masterKey.toString(),
                 "postillion.store.postgresql.url", database.url(),
@@ -80,6 +98,12 @@ class AuthLockoutAcrossNodesTest {
                 "postillion.smtp.auth.failure-delay", "1ms",
                 "postillion.smtp.auth.max-failure-delay", "4ms",
                 "postillion.smtp.auth.lockout-after", 3);
+    }
+
+    private static long upMembers(TestNode node) throws IOException {
+        JsonNode members = new ObjectMapper().readTree(node.get("/api/v1/cluster").body()).get("members");
+        return StreamSupport.stream(members.spliterator(), false)
+                .filter(member -> member.get("status").asText().equals("up")).count();
     }
 
     /** Connected from {@code from} to the node's submission port, greeted, EHLO, STARTTLS and EHLO again. */

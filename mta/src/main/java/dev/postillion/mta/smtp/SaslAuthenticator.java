@@ -85,14 +85,14 @@ public final class SaslAuthenticator {
         String account = account(credentials.username());
         String shown = printable(credentials.username());
         // A lockout decided by another node of the cluster holds here too.
-        return lockouts.lockedOut(client).handle((elsewhere, error) -> {
+        return lockouts.lockedOut(client).thenCompose(elsewhere -> elsewhere
+                ? CompletableFuture.completedFuture(AuthThrottle.Admission.LOCKED_OUT)
+                : throttle.admit(client, account)).handle((admission, error) -> {
             if (error != null) {
                 unavailable.increment();
                 log.warn("auth of <{}> could not be checked: {}", shown, error.toString());
                 return CompletableFuture.<Verdict>completedFuture(new Refused(Replies.AUTH_UNAVAILABLE, false));
             }
-            AuthThrottle.Admission admission = elsewhere ? new AuthThrottle.Admission(true, Duration.ZERO)
-                    : throttle.admit(client, account);
             if (admission.lockedOut()) {
                 lockedOut.increment();
                 log.info("auth refused: client=[{}], user=<{}>: locked out", clientAddress.getHostAddress(), shown);
@@ -101,12 +101,12 @@ public final class SaslAuthenticator {
             }
             // An account with failures in a row is slowed, from every network, before the check.
             return after(admission.delay())
-                    .thenCompose(ignored -> checked(clientAddress, client, account, shown, credentials));
+                    .thenCompose(ignored -> checked(clientAddress, admission, client, account, shown, credentials));
         }).thenCompose(verdict -> verdict);
     }
 
-    private CompletionStage<Verdict> checked(InetAddress clientAddress, String client, String account, String shown,
-            SaslCredentials credentials) {
+    private CompletionStage<Verdict> checked(InetAddress clientAddress, AuthThrottle.Admission admission, String client,
+            String account, String shown, SaslCredentials credentials) {
         // We act for no one else: an authorization identity other than the user itself (RFC 4616
         // section 2) fails as a wrong password does, after the same work.
         boolean forItself = credentials.authorizationId().isEmpty()
@@ -117,7 +117,7 @@ public final class SaslAuthenticator {
             }
             return found.filter(address -> forItself)
                     .map(address -> success(clientAddress, client, account, shown, address))
-                    .orElseGet(() -> failure(clientAddress, client, shown));
+                    .orElseGet(() -> failure(clientAddress, admission, client, shown));
         }).thenCompose(verdict -> verdict);
     }
 
@@ -178,9 +178,10 @@ public final class SaslAuthenticator {
     }
 
     /** The failure stays counted; the 535 comes after the throttle's delay, or a lockout's 421 at once. */
-    private CompletableFuture<Verdict> failure(InetAddress clientAddress, String client, String shown) {
+    private CompletableFuture<Verdict> failure(InetAddress clientAddress, AuthThrottle.Admission admission,
+            String client, String shown) {
         failed.increment();
-        AuthThrottle.Penalty penalty = throttle.failed(client);
+        AuthThrottle.Penalty penalty = throttle.failed(admission);
         log.info("auth failed: client=[{}], user=<{}>{}", clientAddress.getHostAddress(), shown,
                 penalty.lockedOut() ? ", now locked out" : "");
         if (penalty.lockedOut()) {

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 /**
- * The {@link AuthThrottle}'s attempts in a row per key (a client network, an account), bounded in
+ * The {@link AuthThrottle}'s attempts in a row per account on this node, bounded in
  * number and changed without a lock. Sessions count on their event loops, which never wait
  * (ARCHITECTURE rule 1): a key's count is an immutable value replaced by compare-and-set, and the
  * map itself changes only when a key comes or goes.
@@ -42,22 +42,9 @@ final class AttemptCounts {
         counts.remove("");
     }
 
-    /** Counts an attempt unless {@code limit} are counted already; says whether it counted it. */
-    boolean countBelow(String key, long now, int limit) {
-        Attempts before = change(key, now, true,
-                attempts -> attempts.inARow() >= limit ? attempts : new Attempts(attempts.inARow() + 1, now));
-        return before.inARow() < limit;
-    }
-
     /** Counts an attempt; returns the attempts in a row counted before it. */
     int count(String key, long now) {
         return change(key, now, true, attempts -> new Attempts(attempts.inARow() + 1, now)).inARow();
-    }
-
-    /** The attempts in a row counted now. */
-    int current(String key, long now) {
-        AtomicReference<Attempts> count = counts.get(key);
-        return count == null ? 0 : fresh(count.get(), now).inARow();
     }
 
     /** Takes back one attempt, keeping the time of the last. */

@@ -5,6 +5,12 @@ import com.typesafe.config.ConfigException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
  * Slows password guessing down (issue 6, SPEC section 5). Every SMTP AUTH attempt is counted
@@ -21,12 +27,12 @@ import java.util.Locale;
  * password is checked; a success clears the account's count. A failure's 535 waits as long,
  * by the client network's count.
  *
- * <p>Counts older than {@code lockout} are forgotten, and at most {@code MAX_COUNTS} clients and
- * accounts are remembered (the least recently counted go first). Held in memory on each node, as
- * Postfix's anvil(8) holds its counts: a cluster of n nodes lets a guesser at most n times the
- * attempts before the first lockout, which then holds on every node ({@link AuthLockouts}).
- * Sessions of every event loop share it, and count without a lock ({@link AttemptCounts}): none
- * waits for another.
+ * <p>A client network's attempts are counted for the whole cluster ({@link ClientAuthAttempts},
+ * through Cluster Sharding), so a guesser gets {@code lockout-after} attempts whichever nodes it
+ * spreads them over, and its lockout then holds on every node ({@link AuthLockouts}). An account's
+ * count only sets a delay, and is kept on each node without a lock ({@link AttemptCounts}), as
+ * Postfix's anvil(8) keeps its counts: at most {@code MAX_COUNTS} accounts, the least recently
+ * counted forgotten first, and counts older than {@code lockout} count as none.
  */
 public final class AuthThrottle {
 
@@ -44,66 +50,93 @@ public final class AuthThrottle {
         }
     }
 
-    /** Before a check: refused at once when {@code lockedOut}, else checked after {@code delay}. */
-    public record Admission(boolean lockedOut, Duration delay) {}
+    /**
+     * Before a check: refused at once when {@code lockedOut}, else checked after {@code delay}.
+     *
+     * @param inARow the client network's attempts in a row, this one included
+     */
+    public record Admission(boolean lockedOut, Duration delay, int inARow) {
+
+        public static final Admission LOCKED_OUT = new Admission(true, Duration.ZERO, 0);
+    }
 
     /** After a failure: wait {@code delay} before the 535, or say 421 and close when {@code lockedOut}. */
     public record Penalty(Duration delay, boolean lockedOut) {}
 
-    /** Clients, and accounts, remembered at most: a guesser with many addresses cannot fill the heap. */
+    /** Accounts remembered at most: a guesser trying many names cannot fill the heap. */
     private static final int MAX_COUNTS = 100_000;
+    /** A network's count is on this node or the next: it answers in milliseconds unless its node is gone. */
+    private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
 
     private final Settings settings;
     private final Clock clock;
-    private final AttemptCounts clients;
+    private final ClusterSharding sharding;
     private final AttemptCounts accounts;
 
-    public AuthThrottle(Settings settings, Clock clock) {
-        this(settings, clock, MAX_COUNTS);
-    }
-
-    AuthThrottle(Settings settings, Clock clock, int maxCounts) {
+    private AuthThrottle(Settings settings, Clock clock, ClusterSharding sharding, int maxCounts) {
         this.settings = settings;
         this.clock = clock;
-        this.clients = new AttemptCounts(maxCounts, settings.lockout());
+        this.sharding = sharding;
         this.accounts = new AttemptCounts(maxCounts, settings.lockout());
     }
 
     /**
-     * Counts an attempt before its check, or refuses it when the client network is locked out.
-     * Counting and the lockout test are one atomic step, so n sessions at once get at most
-     * {@code lockout-after} checks between them.
+     * Starts the client networks' counts on this node's sharding region (every node runs one, as
+     * counts live anywhere). A count lives as long as it counts: sharding's idle passivation of
+     * these actors is the lockout, not its two-minute default.
      */
-    public Admission admit(String client, String account) {
-        long now = clock.millis();
-        if (!clients.countBelow(client, now, settings.lockoutAfter())) {
-            return new Admission(true, Duration.ZERO);
-        }
-        int failuresOnAccount = accounts.count(accountKey(account), now);
-        return new Admission(false, delayAfter(failuresOnAccount));
+    public static AuthThrottle start(ActorSystem<?> system, Settings settings, Clock clock) {
+        return start(system, settings, clock, MAX_COUNTS);
+    }
+
+    static AuthThrottle start(ActorSystem<?> system, Settings settings, Clock clock, int maxCounts) {
+        ClusterSharding sharding = ClusterSharding.get(system);
+        ClusterShardingSettings defaults = ClusterShardingSettings.create(system);
+        sharding.init(Entity.of(ClientAuthAttempts.TYPE_KEY,
+                        context -> ClientAuthAttempts.create(clock, settings.lockout()))
+                .withStopMessage(new ClientAuthAttempts.Passivate())
+                .withSettings(defaults.withPassivationStrategy(defaults.passivationStrategySettings()
+                        .withIdleEntityPassivation(settings.lockout()))));
+        return new AuthThrottle(settings, clock, sharding, maxCounts);
+    }
+
+    /**
+     * Counts an attempt before its check, or refuses it when the client network is locked out.
+     * Counting and the lockout test are one step of the network's count, so n sessions at once, on
+     * any nodes, get at most {@code lockout-after} checks between them. Fails when the count does
+     * not answer in time.
+     */
+    public CompletionStage<Admission> admit(String client, String account) {
+        return clientAttempts(client)
+                .<ClientAuthAttempts.Counted>ask(replyTo -> new ClientAuthAttempts.Count(settings.lockoutAfter(),
+                        replyTo), ASK_TIMEOUT)
+                .thenApply(counted -> {
+                    if (!counted.admitted()) {
+                        return Admission.LOCKED_OUT;
+                    }
+                    int failuresOnAccount = accounts.count(accountKey(account), clock.millis());
+                    return new Admission(false, delayAfter(failuresOnAccount), counted.inARow());
+                });
     }
 
     /** An admitted attempt failed: it stays counted; says how to answer it. */
-    public Penalty failed(String client) {
-        int inARow = Math.max(1, clients.current(client, clock.millis()));
-        if (inARow >= settings.lockoutAfter()) {
+    public Penalty failed(Admission admission) {
+        if (admission.inARow() >= settings.lockoutAfter()) {
             return new Penalty(Duration.ZERO, true);
         }
-        return new Penalty(delayAfter(inARow), false);
+        return new Penalty(delayAfter(admission.inARow()), false);
     }
 
     /** An admitted attempt succeeded: the account's count is cleared, the client's attempt taken back. */
     public void succeeded(String client, String account) {
-        long now = clock.millis();
-        accounts.clear(accountKey(account), now);
-        clients.takeBack(client, now);
+        accounts.clear(accountKey(account), clock.millis());
+        clientAttempts(client).tell(new ClientAuthAttempts.TakeBack());
     }
 
     /** An admitted attempt could not be checked (the directory failed): it is no guess, on either count. */
     public void notChecked(String client, String account) {
-        long now = clock.millis();
-        clients.takeBack(client, now);
-        accounts.takeBack(accountKey(account), now);
+        clientAttempts(client).tell(new ClientAuthAttempts.TakeBack());
+        accounts.takeBack(accountKey(account), clock.millis());
     }
 
     /** How long a client network stays locked out. */
@@ -111,9 +144,13 @@ public final class AuthThrottle {
         return settings.lockout();
     }
 
-    /** How many clients and accounts are remembered now. */
+    /** How many accounts are remembered now. */
     int remembered() {
-        return clients.size() + accounts.size();
+        return accounts.size();
+    }
+
+    private EntityRef<ClientAuthAttempts.Command> clientAttempts(String client) {
+        return sharding.entityRefFor(ClientAuthAttempts.TYPE_KEY, client);
     }
 
     /** {@code failure-delay} doubled for each of {@code inARow} failures but the first, at most the maximum. */

@@ -1,0 +1,33 @@
+package dev.postillion.mta.smtp.auth;
+
+import dev.postillion.core.ProtocolSerializer;
+import dev.postillion.mta.smtp.auth.proto.AuthCountMessage;
+import dev.postillion.mta.smtp.auth.proto.AuthCountedMessage;
+import org.apache.pekko.actor.ExtendedActorSystem;
+
+/**
+ * Protobuf serialization of the {@link ClientAuthAttempts} protocol, for counts that live on
+ * another node of the cluster. Bound in mta's reference.conf.
+ */
+public final class AuthAttemptsSerializer extends ProtocolSerializer {
+
+    public AuthAttemptsSerializer(ExtendedActorSystem system) {
+        super(system, 74_204, "auth attempts");
+        bind("C", ClientAuthAttempts.Count.class,
+                count -> AuthCountMessage.newBuilder().setLimit(count.limit())
+                        .setReplyTo(resolver.toSerializationFormat(count.replyTo())).build().toByteArray(),
+                bytes -> {
+                    AuthCountMessage count = AuthCountMessage.parseFrom(bytes);
+                    return new ClientAuthAttempts.Count(count.getLimit(), resolver.resolveActorRef(count.getReplyTo()));
+                });
+        bind("A", ClientAuthAttempts.Counted.class,
+                counted -> AuthCountedMessage.newBuilder().setAdmitted(counted.admitted())
+                        .setInARow(counted.inARow()).build().toByteArray(),
+                bytes -> {
+                    AuthCountedMessage counted = AuthCountedMessage.parseFrom(bytes);
+                    return new ClientAuthAttempts.Counted(counted.getAdmitted(), counted.getInARow());
+                });
+        bind("T", ClientAuthAttempts.TakeBack.class, ClientAuthAttempts.TakeBack::new);
+        bind("P", ClientAuthAttempts.Passivate.class, ClientAuthAttempts.Passivate::new);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.postillion.mta.smtp.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** The AUTH attempt counts' protocol travels whole between nodes, as Protobuf. */
+class AuthAttemptsSerializerTest {
+
+    static final ActorTestKit testKit = ActorTestKit.create();
+    final Serialization serialization = SerializationExtension.get(testKit.system());
+
+    @AfterAll
+    static void stop() {
+        testKit.shutdownTestKit();
+    }
+
+    @Test
+    void countKeepsItsLimitAndReplyTo() {
+        TestProbe<ClientAuthAttempts.Counted> answers = testKit.createTestProbe();
+        var count = assertInstanceOf(ClientAuthAttempts.Count.class,
+                roundTrip(new ClientAuthAttempts.Count(5, answers.ref())));
+        assertEquals(5, count.limit());
+        assertEquals(answers.ref(), count.replyTo());
+    }
+
+    @Test
+    void answersAndSignalsTravelWhole() {
+        var counted = new ClientAuthAttempts.Counted(true, 4);
+        assertEquals(counted, roundTrip(counted));
+        assertEquals(new ClientAuthAttempts.Counted(false, 5), roundTrip(new ClientAuthAttempts.Counted(false, 5)));
+        assertInstanceOf(ClientAuthAttempts.TakeBack.class, roundTrip(new ClientAuthAttempts.TakeBack()));
+        assertInstanceOf(ClientAuthAttempts.Passivate.class, roundTrip(new ClientAuthAttempts.Passivate()));
+        assertInstanceOf(AuthAttemptsSerializer.class, serialization.findSerializerFor(counted));
+    }
+
+    private Object roundTrip(Object message) {
+        byte[] bytes = serialization.serialize(message).get();
+        var serializer = serialization.findSerializerFor(message);
+        return serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, message))
+                .get();
+    }
+}
