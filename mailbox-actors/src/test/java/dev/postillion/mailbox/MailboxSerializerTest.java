@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.Envelope;
 import dev.postillion.core.QueueId;
+import dev.postillion.core.testing.SerializedMessages;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -16,16 +17,12 @@ import org.apache.pekko.Done;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.serialization.Serialization;
-import org.apache.pekko.serialization.SerializationExtension;
-import org.apache.pekko.serialization.Serializers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 class MailboxSerializerTest {
 
     static final ActorTestKit testKit = ActorTestKit.create();
-    final Serialization serialization = SerializationExtension.get(testKit.system());
 
     @AfterAll static void stop() {
         testKit.shutdownTestKit();
@@ -64,13 +61,10 @@ class MailboxSerializerTest {
 
     @Test void theMailboxProtocolIsBoundToTheProtobufSerializer() {
         assertInstanceOf(MailboxSerializer.class,
-                serialization.findSerializerFor(new MailboxActor.Delivered(new QueueId(1, 2), 0, 1, null)));
+                SerializedMessages.serializerOf(testKit.system(), new MailboxActor.Delivered(new QueueId(1, 2), 0, 1, null)));
     }
 
-    private Object roundTrip(Object message) {
-        byte[] bytes = serialization.serialize(message).get();
-        var serializer = serialization.findSerializerFor(message);
-        return serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, message))
-                .get();
+    private static Object roundTrip(Object message) {
+        return SerializedMessages.roundTrip(testKit.system(), message);
     }
 }

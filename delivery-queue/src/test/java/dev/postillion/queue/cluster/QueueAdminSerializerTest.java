@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.QueueId;
+import dev.postillion.core.testing.SerializedMessages;
 import dev.postillion.queue.QueueAdmin;
 import dev.postillion.queue.QueueEntry;
 import dev.postillion.queue.QueueManager.Operation;
@@ -14,9 +15,6 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.serialization.Serialization;
-import org.apache.pekko.serialization.SerializationExtension;
-import org.apache.pekko.serialization.Serializers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +25,6 @@ class QueueAdminSerializerTest {
     private static final ActorRef<QueueAdminService.Answer> REPLY_TO = testKit.<QueueAdminService.Answer>createTestProbe()
             .ref();
     private static final QueueId ID = new QueueId(1_700_000_000_000_000L, 0xCAFE);
-    private final Serialization serialization = SerializationExtension.get(testKit.system());
 
     @AfterAll
     static void stop() {
@@ -67,10 +64,8 @@ class QueueAdminSerializerTest {
     }
 
     private void assertRoundTrip(Object message) {
-        var serializer = serialization.findSerializerFor(message);
-        assertInstanceOf(QueueAdminSerializer.class, serializer, message.getClass().getName());
-        byte[] bytes = serialization.serialize(message).get();
-        assertEquals(message, serialization.deserialize(bytes, serializer.identifier(),
-                Serializers.manifestFor(serializer, message)).get());
+        assertInstanceOf(QueueAdminSerializer.class, SerializedMessages.serializerOf(testKit.system(), message),
+                message.getClass().getName());
+        assertEquals(message, SerializedMessages.roundTrip(testKit.system(), message));
     }
 }

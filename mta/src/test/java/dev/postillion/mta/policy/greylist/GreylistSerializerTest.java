@@ -3,19 +3,16 @@ package dev.postillion.mta.policy.greylist;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import dev.postillion.core.testing.SerializedMessages;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.serialization.Serialization;
-import org.apache.pekko.serialization.SerializationExtension;
-import org.apache.pekko.serialization.Serializers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 class GreylistSerializerTest {
 
     static final ActorTestKit testKit = ActorTestKit.create();
-    final Serialization serialization = SerializationExtension.get(testKit.system());
 
     @AfterAll
     static void stop() {
@@ -43,13 +40,10 @@ class GreylistSerializerTest {
         assertInstanceOf(GreylistTriplet.Passivate.class, roundTrip(new GreylistTriplet.Passivate()));
         assertInstanceOf(GreylistNetwork.Passed.class, roundTrip(new GreylistNetwork.Passed()));
         assertInstanceOf(GreylistNetwork.Passivate.class, roundTrip(new GreylistNetwork.Passivate()));
-        assertInstanceOf(GreylistSerializer.class, serialization.findSerializerFor(verdict));
+        assertInstanceOf(GreylistSerializer.class, SerializedMessages.serializerOf(testKit.system(), verdict));
     }
 
-    private Object roundTrip(Object message) {
-        byte[] bytes = serialization.serialize(message).get();
-        var serializer = serialization.findSerializerFor(message);
-        return serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, message))
-                .get();
+    private static Object roundTrip(Object message) {
+        return SerializedMessages.roundTrip(testKit.system(), message);
     }
 }

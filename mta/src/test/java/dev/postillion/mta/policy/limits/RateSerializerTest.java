@@ -3,11 +3,9 @@ package dev.postillion.mta.policy.limits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import dev.postillion.core.testing.SerializedMessages;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.serialization.Serialization;
-import org.apache.pekko.serialization.SerializationExtension;
-import org.apache.pekko.serialization.Serializers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +13,6 @@ import org.junit.jupiter.api.Test;
 class RateSerializerTest {
 
     static final ActorTestKit testKit = ActorTestKit.create();
-    final Serialization serialization = SerializationExtension.get(testKit.system());
 
     @AfterAll
     static void stop() {
@@ -35,13 +32,10 @@ class RateSerializerTest {
         var verdict = new ClientRate.Verdict(false, 31);
         assertEquals(verdict, roundTrip(verdict));
         assertInstanceOf(ClientRate.Passivate.class, roundTrip(new ClientRate.Passivate()));
-        assertInstanceOf(RateSerializer.class, serialization.findSerializerFor(verdict));
+        assertInstanceOf(RateSerializer.class, SerializedMessages.serializerOf(testKit.system(), verdict));
     }
 
-    private Object roundTrip(Object message) {
-        byte[] bytes = serialization.serialize(message).get();
-        var serializer = serialization.findSerializerFor(message);
-        return serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, message))
-                .get();
+    private static Object roundTrip(Object message) {
+        return SerializedMessages.roundTrip(testKit.system(), message);
     }
 }

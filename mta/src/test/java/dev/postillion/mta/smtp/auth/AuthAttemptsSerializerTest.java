@@ -3,11 +3,9 @@ package dev.postillion.mta.smtp.auth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import dev.postillion.core.testing.SerializedMessages;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.serialization.Serialization;
-import org.apache.pekko.serialization.SerializationExtension;
-import org.apache.pekko.serialization.Serializers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +13,6 @@ import org.junit.jupiter.api.Test;
 class AuthAttemptsSerializerTest {
 
     static final ActorTestKit testKit = ActorTestKit.create();
-    final Serialization serialization = SerializationExtension.get(testKit.system());
 
     @AfterAll
     static void stop() {
@@ -38,13 +35,10 @@ class AuthAttemptsSerializerTest {
         assertEquals(new ClientAuthAttempts.Counted(false, 5), roundTrip(new ClientAuthAttempts.Counted(false, 5)));
         assertInstanceOf(ClientAuthAttempts.TakeBack.class, roundTrip(new ClientAuthAttempts.TakeBack()));
         assertInstanceOf(ClientAuthAttempts.Passivate.class, roundTrip(new ClientAuthAttempts.Passivate()));
-        assertInstanceOf(AuthAttemptsSerializer.class, serialization.findSerializerFor(counted));
+        assertInstanceOf(AuthAttemptsSerializer.class, SerializedMessages.serializerOf(testKit.system(), counted));
     }
 
-    private Object roundTrip(Object message) {
-        byte[] bytes = serialization.serialize(message).get();
-        var serializer = serialization.findSerializerFor(message);
-        return serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, message))
-                .get();
+    private static Object roundTrip(Object message) {
+        return SerializedMessages.roundTrip(testKit.system(), message);
     }
 }
