@@ -2,17 +2,13 @@ package dev.postillion.queue;
 
 import dev.postillion.core.Envelope;
 import dev.postillion.core.QueueId;
-import dev.postillion.core.Store.Durability;
 import dev.postillion.queue.RecipientOutcome.Status;
-import dev.postillion.queue.Settlement.Request;
 import dev.postillion.queue.SpoolStore.Due;
 import dev.postillion.queue.SpoolStore.QueuedMessage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -43,6 +39,10 @@ import org.slf4j.LoggerFactory;
  * messages complete on the store's reader threads and come back as messages. While the records of
  * a message are being read or written for it, the message is busy: it is not handed out, and
  * operators' commands for it wait until it is not.
+ *
+ * <p>The operators' commands are {@link QueueOperations}, which share with the scheduling here the
+ * busy messages ({@link BusyMessages}), the attempts in flight ({@link AttemptsInFlight}) and the
+ * writing of every change to a message ({@link MessageChanges}).
  */
 public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
 
@@ -102,24 +102,24 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
             implements Command {}
 
     /** The message an operator's command is for, as read; {@code content} only to bounce it. */
-    private record OperandRead(Operate operate, QueuedMessage message, byte[] content, Throwable failure)
+    record OperandRead(Operate operate, QueuedMessage message, byte[] content, Throwable failure)
             implements Command {}
 
     /** The messages a flush asked for, as read (null for those gone). */
-    private record RetryRead(RetryNow retry, List<QueueId> ids, List<QueuedMessage> messages, Throwable failure)
+    record RetryRead(RetryNow retry, List<QueueId> ids, List<QueuedMessage> messages, Throwable failure)
             implements Command {}
 
     /**
      * A commit is in the store, or failed ({@code failure} not null): either way the message may be
      * handed out again; once in the store, the schedule entries it wrote are read.
      */
-    private record Settled(Commit commit, Throwable failure) implements Command {}
+    record Settled(Commit commit, Throwable failure) implements Command {}
 
     /**
      * A change to a message being committed: the schedule entry the message has until it lands
      * ({@code kept}, null for none), the entries it writes, and the operators who wait for it.
      */
-    private record Commit(QueueId id, Due kept, List<Due> written, List<ActorRef<OperationResult>> operators) {}
+    record Commit(QueueId id, Due kept, List<Due> written, List<ActorRef<OperationResult>> operators) {}
 
     private record Wake() implements Command {}
 
@@ -143,21 +143,11 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     private final SpoolStore spool;
     private final Transport transport;
     private final Clock clock;
-    private final Settings settings;
-    private final Settlement settlement;
     private final TimerScheduler<Command> timers;
-    private final Map<QueueId, Attempt> inFlight = new HashMap<>();
-    /** The content of the attempts in {@code inFlight}, in bytes. */
-    private long bytesInFlight;
-    /**
-     * Messages whose records are being read or written (see above), with the operators' commands
-     * that wait for them.
-     */
-    private final Map<QueueId, List<Operate>> busy = new HashMap<>();
-    /** Due messages being read for their attempts: they count as attempts under way. */
-    private int loading;
-    /** The content those being read will hold once attempted, as their records give it. */
-    private long bytesLoading;
+    private final AttemptsInFlight inFlight;
+    private final BusyMessages busy = new BusyMessages();
+    private final MessageChanges changes;
+    private final QueueOperations operations;
     /**
      * Due messages whose records are being read (null until read), in due order: they are decided
      * on in that order, so that the bytes in flight go to the earliest, however the reads finish.
@@ -184,9 +174,10 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
         this.spool = spool;
         this.transport = transport;
         this.clock = clock;
-        this.settings = settings;
-        this.settlement = new Settlement(settings.schedule(), reports);
+        this.inFlight = new AttemptsInFlight(settings.maxAttemptsInFlight(), settings.maxBytesInFlight());
         this.timers = timers;
+        this.changes = new MessageChanges(ctx, spool, new Settlement(settings.schedule(), reports), clock, busy);
+        this.operations = new QueueOperations(ctx, spool, clock, busy, inFlight, changes, new OperatorsSchedule());
         ctx.getSelf().tell(new Wake()); // whatever the spool held at the last stop
     }
 
@@ -198,19 +189,19 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
                 .onMessage(ScheduleRead.class, this::onScheduleRead)
                 .onMessage(MessageRead.class, this::onMessageRead)
                 .onMessage(Loaded.class, this::onLoaded)
-                .onMessage(OperandRead.class, this::onOperandRead)
-                .onMessage(RetryRead.class, this::onRetryRead)
+                .onMessage(OperandRead.class, operations::onOperandRead)
+                .onMessage(RetryRead.class, operations::onRetryRead)
                 .onMessage(Settled.class, this::onSettled)
                 .onMessage(Wake.class, wake -> onWake())
                 .onMessage(Reread.class, this::onReread)
-                .onMessage(Operate.class, this::onOperate)
-                .onMessage(RetryNow.class, this::onRetryNow)
+                .onMessage(Operate.class, operations::onOperate)
+                .onMessage(RetryNow.class, operations::onRetryNow)
                 .onMessage(Drain.class, this::onDrain)
                 .build();
     }
 
     private Behavior<Command> onEnqueue(Enqueue enqueue) {
-        if (enqueue.content() != null && !inFlight.containsKey(enqueue.id()) && !busy.containsKey(enqueue.id())) {
+        if (enqueue.content() != null && !inFlight.contains(enqueue.id()) && !busy.contains(enqueue.id())) {
             fresh.keep(enqueue.id(), enqueue.content());
         }
         entryWritten(new Due(enqueue.envelope().arrival().toEpochMilli(), enqueue.id()));
@@ -244,10 +235,10 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
             pullAgain = true;
             return;
         }
-        if (!roomForAttempt()) {
+        if (!inFlight.roomForAttempt()) {
             return;
         }
-        int wanted = settings.maxAttemptsInFlight() - inFlight.size() - loading;
+        int wanted = inFlight.room();
         long now = clock.millis();
         CompletionStage<List<Due>> due = cursor.read(spool, now, wanted);
         CompletionStage<Due> next = due.thenCompose(read -> read.size() < wanted ? spool.firstDueAfter(now)
@@ -269,14 +260,14 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
         }
         boolean roomLeft = true;
         for (Due entry : read.due()) {
-            if (!roomForAttempt()) {
+            if (!inFlight.roomForAttempt()) {
                 // The entry stays due; the attempt that frees the room pulls again.
                 cursor.stopAt(entry);
                 roomLeft = false;
                 break;
             }
             cursor.passed(entry);
-            if (!inFlight.containsKey(entry.id()) && !busy.containsKey(entry.id())) {
+            if (!inFlight.contains(entry.id()) && !busy.contains(entry.id())) {
                 start(entry);
             }
         }
@@ -299,11 +290,6 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
         }
     }
 
-    private boolean roomForAttempt() {
-        return inFlight.size() + loading < settings.maxAttemptsInFlight()
-                && bytesInFlight + bytesLoading < settings.maxBytesInFlight();
-    }
-
     private void wakeBy(long due) {
         if (due < wakeAt) {
             wakeAt = due;
@@ -323,8 +309,8 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
      */
     private void start(Due entry) {
         byte[] kept = fresh.take(entry.id());
-        busy.put(entry.id(), new ArrayList<>());
-        loading++;
+        busy.add(entry.id());
+        inFlight.loading();
         recordsRead.put(entry, null);
         getContext().pipeToSelf(spool.message(entry.id()), (message, failure) ->
                 new MessageRead(entry, kept, message, failure));
@@ -353,26 +339,15 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
             loaded(entry, 0, () -> { }); // settled meanwhile; its entry is gone or stale
             return;
         }
-        if (bytesInFlight + bytesLoading >= settings.maxBytesInFlight()) {
+        if (!inFlight.bytesLeft()) {
             // Attempts read at the same time took the room meanwhile: it waits in the schedule.
             loaded(entry, 0, () -> entryWritten(entry));
             return;
         }
-        long weight = weight(read.message(), read.kept());
-        bytesLoading += weight;
+        long reserved = inFlight.reserve(read.message(), read.kept());
         CompletionStage<byte[]> content = read.kept() != null
                 ? CompletableFuture.completedFuture(read.kept()) : spool.content(entry.id());
-        getContext().pipeToSelf(content, (body, failure) -> new Loaded(entry, read.message(), body, weight, failure));
-    }
-
-    /**
-     * What the attempt will hold of the heap, as {@link Attempt} counts it. A record written before
-     * the spool kept content sizes takes the whole of the bytes in flight: such messages go one at
-     * a time rather than past the bound.
-     */
-    private long weight(QueuedMessage message, byte[] kept) {
-        long size = kept != null ? kept.length : message.contentSize();
-        return size == 0 ? settings.maxBytesInFlight() : size * message.pending().size();
+        getContext().pipeToSelf(content, (body, failure) -> new Loaded(entry, read.message(), body, reserved, failure));
     }
 
     private Behavior<Command> onLoaded(Loaded read) {
@@ -392,11 +367,10 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
      * or why there is none), and the operators' commands that waited for it follow.
      */
     private Behavior<Command> loaded(Due entry, long reserved, Runnable then) {
-        loading--;
-        bytesLoading -= reserved;
+        inFlight.loaded(reserved);
         List<Operate> waiting = busy.remove(entry.id());
         then.run();
-        waiting.forEach(this::onOperate);
+        waiting.forEach(operations::onOperate);
         pull();
         answerIfDrained();
         return this;
@@ -408,12 +382,11 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
         if (content == null || pending.isEmpty()) {
             queueLog.warn("{}: {}; removing it from the spool", id,
                     content == null ? "content missing" : "no recipient pending");
-            commit(new Commit(id, scheduled(message), List.of(), List.of()), spool.change().remove(message));
+            changes.commit(message, spool.change().remove(message), List.of(), List.of());
             return;
         }
         Attempt attempt = new Attempt(message, content);
-        inFlight.put(id, attempt);
-        bytesInFlight += attempt.weight;
+        inFlight.started(attempt);
         CompletionStage<List<RecipientOutcome>> delivery;
         try {
             delivery = transport.deliver(new DeliveryRequest(id, message.envelope(), pending, content));
@@ -424,8 +397,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     }
 
     private Behavior<Command> onAttempted(Attempted attempted) {
-        Attempt attempt = inFlight.remove(attempted.id());
-        bytesInFlight -= attempt.weight;
+        Attempt attempt = inFlight.finished(attempted.id());
         if (attempted.failure() != null) {
             queueLog.error("{}: delivery attempt failed, deferred", attempted.id(), attempted.failure());
         }
@@ -436,39 +408,10 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
                         .map(i -> RecipientOutcome.local(i, Status.DEFERRED, "none", "4.3.0",
                                 "unknown mail transport error"))
                         .toList();
-        settle(attempt.message, attempt.content, outcomes, attempt.request, attempt.operators);
+        changes.settle(attempt.message, attempt.content, outcomes, attempt.request, attempt.operators);
         pull();
         answerIfDrained();
         return this;
-    }
-
-    private void settle(QueuedMessage message, byte[] content, List<RecipientOutcome> outcomes, Request request,
-            List<ActorRef<OperationResult>> operators) {
-        SpoolStore.Change change = spool.change();
-        Settlement.Result result = settlement.settle(message, content, outcomes, request, clock.millis(), change);
-        List<Due> written = new ArrayList<>();
-        result.spooled().forEach(report ->
-                written.add(new Due(report.envelope().arrival().toEpochMilli(), report.id())));
-        if (result.nextDue() != 0) {
-            // Announced once committed, as every entry written: a read of the schedule in between may
-            // pass over the new entry while the message is still settling, and not come back to it.
-            written.add(new Due(result.nextDue(), message.id()));
-        }
-        commit(new Commit(message.id(), scheduled(message), written, operators), change);
-    }
-
-    /** The message's schedule entry; none while it is on hold. */
-    private static Due scheduled(QueuedMessage message) {
-        return message.state().getHeld() ? null : new Due(message.due(), message.id());
-    }
-
-    /**
-     * Buffered: if a crash loses the change, the message is attempted again, which delivery makes
-     * idempotent.
-     */
-    private void commit(Commit commit, SpoolStore.Change change) {
-        busy.putIfAbsent(commit.id(), new ArrayList<>());
-        getContext().pipeToSelf(spool.commit(change, Durability.BUFFERED), (ok, failure) -> new Settled(commit, failure));
     }
 
     private Behavior<Command> onSettled(Settled settled) {
@@ -480,9 +423,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
         } else {
             notWritten(commit, settled.failure());
         }
-        if (waiting != null) {
-            waiting.forEach(this::onOperate);
-        }
+        waiting.forEach(operations::onOperate);
         pull();
         answerIfDrained();
         return this;
@@ -507,130 +448,6 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
         return this;
     }
 
-    private Behavior<Command> onOperate(Operate operate) {
-        QueueId id = operate.id();
-        if (busy.containsKey(id)) {
-            busy.get(id).add(operate); // act on the state the read or the settlement leaves
-            return this;
-        }
-        Attempt attempt = inFlight.get(id);
-        if (attempt != null) {
-            // Being attempted: a retry or release has nothing left to do; the rest apply at settlement.
-            if (operate.operation() == Operation.RETRY || operate.operation() == Operation.RELEASE) {
-                operate.replyTo().tell(OperationResult.DONE);
-            } else {
-                attempt.request = Request.valueOf(operate.operation().name());
-                attempt.operators.add(operate.replyTo());
-            }
-            return this;
-        }
-        busy.put(id, new ArrayList<>());
-        CompletionStage<QueuedMessage> message = spool.message(id);
-        CompletionStage<byte[]> content = message.thenCompose(read -> read == null
-                || operate.operation() != Operation.BOUNCE ? CompletableFuture.completedFuture(null) : spool.content(id));
-        getContext().pipeToSelf(message.thenCombine(content, (read, body) -> new OperandRead(operate, read, body, null)),
-                (read, failure) -> failure == null ? read : new OperandRead(operate, null, null, failure));
-        return this;
-    }
-
-    private Behavior<Command> onOperandRead(OperandRead read) {
-        Operate operate = read.operate();
-        QueuedMessage message = read.message();
-        List<Operate> waiting = busy.remove(operate.id());
-        List<ActorRef<OperationResult>> operator = List.of(operate.replyTo());
-        if (read.failure() != null) {
-            queueLog.error("{}: cannot read the message for the operator: {}", operate.id(), read.failure().getMessage());
-            operate.replyTo().tell(OperationResult.NOT_WRITTEN);
-            revisit(operate.id());
-        } else if (message == null) {
-            operate.replyTo().tell(OperationResult.NOT_FOUND);
-        } else {
-            switch (operate.operation()) {
-                case RETRY -> {
-                    if (message.state().getHeld()) {
-                        operate.replyTo().tell(OperationResult.ON_HOLD);
-                    } else {
-                        reschedule(message, clock.millis(), false, operator);
-                    }
-                }
-                case RELEASE -> reschedule(message, clock.millis(), false, operator);
-                case HOLD -> reschedule(message, 0, true, operator);
-                case DELETE -> settle(message, null, List.of(), Request.DELETE, operator);
-                case BOUNCE -> settle(message, read.content(), List.of(), Request.BOUNCE, operator);
-            }
-        }
-        waiting.forEach(this::onOperate);
-        answerIfDrained();
-        return this;
-    }
-
-    private Behavior<Command> onRetryNow(RetryNow retry) {
-        List<QueueId> ids = retry.ids().stream().distinct()
-                .filter(id -> !inFlight.containsKey(id) && !busy.containsKey(id)).toList();
-        ids.forEach(id -> busy.put(id, new ArrayList<>()));
-        List<CompletableFuture<QueuedMessage>> reads = ids.stream()
-                .map(id -> spool.message(id).toCompletableFuture()).toList();
-        getContext().pipeToSelf(CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)),
-                (done, failure) -> new RetryRead(retry, ids, failure == null
-                        ? reads.stream().map(CompletableFuture::join).toList() : List.of(), failure));
-        return this;
-    }
-
-    private Behavior<Command> onRetryRead(RetryRead read) {
-        if (read.failure() != null) {
-            queueLog.error("cannot read the messages to retry: {}", read.failure().getMessage());
-        }
-        List<QueuedMessage> messages = read.failure() != null ? List.of() : read.messages();
-        // The flush is answered once its retries are in the store, with how many are.
-        ActorRef<OperationResult> counter = getContext().spawnAnonymous(FlushCount.of(
-                (int) messages.stream().filter(QueueManager::retriable).count(), read.retry().replyTo()));
-        for (int i = 0; i < read.ids().size(); i++) {
-            List<Operate> waiting = busy.remove(read.ids().get(i));
-            if (read.failure() != null) {
-                revisit(read.ids().get(i));
-            } else if (retriable(messages.get(i))) {
-                reschedule(messages.get(i), clock.millis(), false, List.of(counter));
-            }
-            waiting.forEach(this::onOperate); // after the retry's own change, as they came after it
-        }
-        answerIfDrained();
-        return this;
-    }
-
-    private static boolean retriable(QueuedMessage message) {
-        return message != null && !message.state().getHeld();
-    }
-
-    /**
-     * A busy message whose read failed may have been due while it was busy, and passed over by the
-     * cursor: its entry is read again. Its due time is not known, so the cursor goes back to the
-     * start of the schedule (of which only what is due is read).
-     */
-    private void revisit(QueueId id) {
-        entryWritten(new Due(0, id));
-        pull();
-    }
-
-    /** Moves the message's schedule entry to {@code due}, or takes it out ({@code held}). */
-    private void reschedule(QueuedMessage message, long due, boolean held, List<ActorRef<OperationResult>> operators) {
-        SpoolStore.Change change = spool.change();
-        if (!message.state().getHeld()) {
-            change.unschedule(message.id(), message.due());
-        }
-        if (!held) {
-            change.schedule(message.id(), due);
-        }
-        change.state(message.id(), message.state().toBuilder().setHeld(held)
-                .setDueEpochMillis(held ? message.due() : due).build());
-        if (held) {
-            queueLog.info("{}: placed on hold by the operator", message.id());
-        } else if (message.state().getHeld()) {
-            queueLog.info("{}: released from hold by the operator", message.id());
-        }
-        commit(new Commit(message.id(), scheduled(message), held ? List.of() : List.of(new Due(due, message.id())),
-                operators), change);
-    }
-
     private Behavior<Command> onDrain(Drain drain) {
         drainers.add(drain.replyTo());
         answerIfDrained();
@@ -639,10 +456,26 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
 
     /** Answers the drainers once nothing is under way, nor a read of the schedule that may start more. */
     private void answerIfDrained() {
-        if (!drainers.isEmpty() && inFlight.isEmpty() && loading == 0 && busy.isEmpty() && !cursor.reading()) {
+        if (!drainers.isEmpty() && inFlight.isEmpty() && busy.isEmpty() && !cursor.reading()) {
             drained = true;
             drainers.forEach(drainer -> drainer.tell(Done.getInstance()));
             drainers.clear();
+        }
+    }
+
+    /** The queue manager as the operators' commands see it, beside the state they share with it. */
+    private final class OperatorsSchedule implements QueueOperations.Scheduler {
+
+        /** Its due time is not known: the cursor goes back to the start of the schedule (only what is due is read). */
+        @Override
+        public void revisit(QueueId id) {
+            entryWritten(new Due(0, id));
+            pull();
+        }
+
+        @Override
+        public void answerIfDrained() {
+            QueueManager.this.answerIfDrained();
         }
     }
 }

@@ -12,6 +12,7 @@ import dev.postillion.core.MutableClock;
 import dev.postillion.core.QueueId;
 import dev.postillion.core.QueueIdGenerator;
 import dev.postillion.core.Store;
+import dev.postillion.core.StoreException;
 import dev.postillion.core.TestStores;
 import dev.postillion.queue.proto.RecipientState;
 import dev.postillion.queue.QueueManager.Operation;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
@@ -438,6 +440,83 @@ class QueueManagerTest {
         pass(Duration.ofMinutes(5));
         transport.nextAttempt().answer(Status.SENT);
         awaitGone(id);
+    }
+
+    /** A retry of a message being attempted has nothing left to do; a hold is applied when the attempt settles. */
+    @Test
+    void commandsForAMessageBeingAttemptedAreAnsweredAtOnceOrAppliedWhenItSettles() throws Exception {
+        QueueId id = accept(envelope());
+        Attempt attempt = transport.nextAttempt();
+        TestProbe<OperationResult> hold = testKit.createTestProbe();
+        queueManager.tell(new QueueManager.Operate(id, Operation.HOLD, hold.ref()));
+        assertEquals(OperationResult.DONE, operate(id, Operation.RETRY));
+
+        attempt.answer(Status.SENT, Status.DEFERRED);
+        hold.expectMessage(OperationResult.DONE);
+        QueuedMessage held = spoolStore.message(id).toCompletableFuture().join();
+        assertTrue(held.state().getHeld());
+        assertEquals(List.of(1), held.pending());
+    }
+
+    /** A command for a message another command is reading waits, and acts on the state the first leaves. */
+    @Test
+    void aCommandForABusyMessageActsOnTheStateTheCommandBeforeItLeaves() throws Exception {
+        QueueId id = accept(envelope());
+        transport.nextAttempt().answer(Status.DEFERRED, Status.DEFERRED);
+        awaitMessage(id, m -> m.state().getAttempts() == 1);
+
+        CompletableFuture<Void> read = spoolStore.holdNextRead(id);
+        TestProbe<OperationResult> hold = testKit.createTestProbe();
+        queueManager.tell(new QueueManager.Operate(id, Operation.HOLD, hold.ref()));
+        TestProbe<OperationResult> retry = testKit.createTestProbe();
+        queueManager.tell(new QueueManager.Operate(id, Operation.RETRY, retry.ref()));
+        read.complete(null);
+        hold.expectMessage(OperationResult.DONE);
+        retry.expectMessage(OperationResult.ON_HOLD);
+        assertTrue(spoolStore.message(id).toCompletableFuture().join().state().getHeld());
+    }
+
+    @Test
+    void aCommandWhoseMessageCannotBeReadAnswersSoAndTheMessageIsStillAttempted() throws Exception {
+        TestProbe<OperationResult> operator = testKit.createTestProbe();
+        assertAttemptedThoughPassedOverWhileBusy(id -> queueManager.tell(
+                new QueueManager.Operate(id, Operation.HOLD, operator.ref())));
+        operator.expectMessage(OperationResult.NOT_WRITTEN);
+    }
+
+    @Test
+    void aFlushWhoseMessagesCannotBeReadRetriesNoneAndTheyAreStillAttempted() throws Exception {
+        TestProbe<Integer> flush = testKit.createTestProbe();
+        assertAttemptedThoughPassedOverWhileBusy(id -> queueManager.tell(
+                new QueueManager.RetryNow(List.of(id), flush.ref())));
+        flush.expectMessage(0);
+    }
+
+    /**
+     * A message comes due while the operator's {@code command} is reading it, so the read of the
+     * schedule passes it over, and the command's read fails: the message is still attempted, at
+     * once, rather than left behind the schedule's read cursor.
+     */
+    private void assertAttemptedThoughPassedOverWhileBusy(Consumer<QueueId> command) throws Exception {
+        QueueId first = accept(envelope());
+        QueueId second = accept(envelope());
+        transport.nextAttempt().answer(Status.DEFERRED, Status.DEFERRED);
+        transport.nextAttempt().answer(Status.DEFERRED, Status.DEFERRED);
+        awaitMessage(first, m -> m.state().getAttempts() == 1);
+        awaitMessage(second, m -> m.state().getAttempts() == 1);
+
+        CompletableFuture<Void> read = spoolStore.holdNextRead(first);
+        command.accept(first);
+        pass(Duration.ofMinutes(5));
+        Attempt other = transport.nextAttempt();
+        assertEquals(second, other.request().id(), "a busy message was handed out");
+        read.completeExceptionally(new StoreException("read failed: Input/output error"));
+        Attempt passedOver = transport.nextAttempt();
+        assertEquals(first, passedOver.request().id());
+        passedOver.answer(Status.SENT, Status.SENT);
+        other.answer(Status.SENT, Status.SENT);
+        awaitGone(first);
+        awaitGone(second);
     }
 
     /**
