@@ -3,6 +3,7 @@ package dev.postillion.queue;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.postillion.core.Envelope;
+import dev.postillion.core.Keys;
 import dev.postillion.core.QueueId;
 import dev.postillion.core.Store;
 import dev.postillion.core.Store.Durability;
@@ -191,7 +192,7 @@ public class SpoolStore {
     public CompletionStage<byte[]> content(QueueId id) {
         byte[] end = pieceKey(id, -1);
         CompletionStage<List<Store.KeyValue>> pieces = store.range(SpoolFamilies.CONTENT_PIECES, pieceKey(id, 0),
-                Arrays.copyOf(end, end.length + 1), PIECES_LIMIT);
+                Keys.successor(end), PIECES_LIMIT);
         CompletionStage<Optional<byte[]>> envelope = store.read(SpoolFamilies.ENVELOPES, id.bytes());
         return store.read(SpoolFamilies.MESSAGES, id.bytes()).thenCombine(pieces, (head, parts) -> {
             if (head.isEmpty()) {
@@ -247,7 +248,7 @@ public class SpoolStore {
      * start of the index), which is included or not as {@code inclusive} says.
      */
     public CompletionStage<List<Due>> due(Due from, boolean inclusive, long now, int limit) {
-        byte[] start = from == null ? EMPTY : inclusive ? from.key() : successor(from.key());
+        byte[] start = from == null ? EMPTY : inclusive ? from.key() : Keys.successor(from.key());
         return schedule(start, scheduleKey(now + 1, new QueueId(0, 0)), limit);
     }
 
@@ -264,7 +265,7 @@ public class SpoolStore {
 
     /** A page of the spool in queue id order, after {@code after} (exclusive; null: from the start). */
     public CompletionStage<List<QueuedMessage>> messages(QueueId after, int limit) {
-        byte[] from = after == null ? EMPTY : successor(after.bytes());
+        byte[] from = after == null ? EMPTY : Keys.successor(after.bytes());
         return store.range(SpoolFamilies.ENVELOPES, from, afterEveryId(), limit).thenCompose(envelopes -> {
             List<CompletableFuture<QueuedMessage>> page = envelopes.stream()
                     .map(entry -> load(QueueId.fromBytes(entry.key(), 0), entry.value()).toCompletableFuture())
@@ -316,11 +317,6 @@ public class SpoolStore {
         byte[] end = new byte[QueueId.BYTES + 1];
         Arrays.fill(end, (byte) 0xFF);
         return end;
-    }
-
-    /** The smallest key after {@code key}. */
-    private static byte[] successor(byte[] key) {
-        return Arrays.copyOf(key, key.length + 1);
     }
 
     private static byte[] recipientKey(QueueId id, int recipient) {

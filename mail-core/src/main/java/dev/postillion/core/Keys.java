@@ -24,6 +24,11 @@ public final class Keys {
         return ByteBuffer.allocate(prefix.length + Long.BYTES).put(prefix).putLong(number).array();
     }
 
+    /** The smallest key greater than {@code key}: it with a 0x00 after it. Where a page after {@code key} starts. */
+    public static byte[] successor(byte[] key) {
+        return Arrays.copyOf(key, key.length + 1);
+    }
+
     /** The smallest key greater than every key starting with {@code prefix}. */
     public static byte[] prefixEnd(byte[] prefix) {
         byte[] end = Arrays.copyOf(prefix, prefix.length);

@@ -46,6 +46,13 @@ public interface Store extends AutoCloseable {
      */
     CompletionStage<List<byte[]>> keys(StoreFamily family, byte[] from, byte[] to, int limit);
 
+    /**
+     * The keys of {@code family} from {@code from} to its end, in key order, at most {@code limit}:
+     * a walk over a whole family, page after page, whatever bytes its keys hold (no key bounds
+     * every other, so {@link #keys} cannot). Its values are not read.
+     */
+    CompletionStage<List<byte[]>> keysFrom(StoreFamily family, byte[] from, int limit);
+
     /** Entries whose key starts with {@code prefix}, in key order, at most {@code limit}. */
     default CompletionStage<List<KeyValue>> prefix(StoreFamily family, byte[] prefix, int limit) {
         return range(family, prefix, Keys.prefixEnd(prefix), limit);

@@ -35,6 +35,15 @@ class KeysTest {
     }
 
     @Test
+    void successorIsTheSmallestKeyAfterAKey() {
+        byte[] key = {'a', (byte) 0xFF};
+        byte[] successor = Keys.successor(key);
+        assertArrayEquals(new byte[] {'a', (byte) 0xFF, 0}, successor);
+        assertTrue(Arrays.compareUnsigned(key, successor) < 0);
+        assertTrue(Arrays.compareUnsigned(successor, new byte[] {'a', (byte) 0xFF, 0, 0}) < 0);
+    }
+
+    @Test
     void textKeyIsUtf8EndedByNul() {
         assertArrayEquals(new byte[] {'a', 'b', 0}, Keys.text("ab"));
         assertArrayEquals(new byte[] {(byte) 0xC3, (byte) 0xA9, 0}, Keys.text("é"));

@@ -132,6 +132,18 @@ class StoreTest {
     }
 
     @Test
+    void keysFromWalkAFamilyToItsEndWhateverItsKeysHold() {
+        byte[] highest = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF};
+        commit(putAll("b", "a", "c").put(FAMILY, highest, value("highest")).put(INDEX, key("other"), value("x")));
+        List<byte[]> first = join(store.keysFrom(FAMILY, new byte[0], 2));
+        assertEquals(List.of("a", "b"), first.stream().map(k -> new String(k, StandardCharsets.UTF_8)).toList());
+        List<byte[]> rest = join(store.keysFrom(FAMILY, key("b\0"), 10));
+        assertEquals(2, rest.size());
+        assertArrayEquals(key("c"), rest.get(0));
+        assertArrayEquals(highest, rest.get(1));
+    }
+
+    @Test
     void prefixReturnsOnlyKeysWithThePrefix() {
         commit(putAll("ab", "abc", "abd", "ac", "b", "aa"));
         assertEquals(List.of("ab", "abc", "abd"), keysIn(join(store.prefix(FAMILY, key("ab"), 100))));

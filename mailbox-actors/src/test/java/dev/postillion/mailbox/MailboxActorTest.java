@@ -332,6 +332,11 @@ class MailboxActorTest {
             }
 
             @Override
+            public CompletionStage<List<byte[]>> keysFrom(StoreFamily family, byte[] from, int limit) {
+                return store.keysFrom(family, from, limit);
+            }
+
+            @Override
             public long syncs() {
                 return store.syncs();
             }

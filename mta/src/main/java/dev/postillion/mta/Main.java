@@ -6,12 +6,20 @@ import java.time.Clock;
 /**
  * Starts a node: {@code java -jar postillion.jar}, configured by reference.conf, overridden with
  * {@code -Dconfig.file=FILE} and {@code -Dpostillion.KEY=VALUE}. SIGTERM stops it cleanly.
+ *
+ * <p>{@code java -jar postillion.jar migrate-store}, with the same configuration and the node
+ * stopped, moves a single node's shared records into PostgreSQL instead ({@link StoreMigration}).
  */
 public final class Main {
+
+    private static final String MIGRATE_STORE = "migrate-store";
 
     private Main() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0) {
+            System.exit(command(args));
+        }
         Node node;
         try {
             node = Node.start(Node.configuration(ConfigFactory.empty()), Clock.systemUTC());
@@ -24,5 +32,15 @@ public final class Main {
             return;
         }
         node.terminated().toCompletableFuture().join();
+    }
+
+    /** Runs the command named by the arguments; returns the exit status. */
+    private static int command(String[] args) {
+        if (args.length == 1 && args[0].equals(MIGRATE_STORE)) {
+            return StoreMigration.run(Node.configuration(ConfigFactory.empty()), System.out, System.err);
+        }
+        System.err.println("postillion: unknown command '" + String.join(" ", args) + "'; without arguments the"
+                + " node starts, with " + MIGRATE_STORE + " it moves its shared records into PostgreSQL");
+        return 2;
     }
 }

@@ -86,6 +86,7 @@ abstract class GroupCommitStore implements Store {
 
     abstract Optional<byte[]> get(StoreFamily family, byte[] key) throws Exception;
 
+    /** Entries with {@code from <= key < to} in key order; {@code to} null: to the family's end. */
     abstract List<KeyValue> scan(StoreFamily family, byte[] from, byte[] to, int limit, boolean values)
             throws Exception;
 
@@ -154,7 +155,16 @@ abstract class GroupCommitStore implements Store {
 
     @Override
     public final CompletionStage<List<byte[]>> keys(StoreFamily family, byte[] from, byte[] to, int limit) {
-        return onReader(family, () -> scan(family, from, to, limit, false).stream().map(KeyValue::key).toList());
+        return onReader(family, () -> scanKeys(family, from, to, limit));
+    }
+
+    @Override
+    public final CompletionStage<List<byte[]>> keysFrom(StoreFamily family, byte[] from, int limit) {
+        return onReader(family, () -> scanKeys(family, from, null, limit));
+    }
+
+    private List<byte[]> scanKeys(StoreFamily family, byte[] from, byte[] to, int limit) throws Exception {
+        return scan(family, from, to, limit, false).stream().map(KeyValue::key).toList();
     }
 
     private interface Read<T> {

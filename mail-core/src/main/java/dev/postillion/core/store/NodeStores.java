@@ -27,7 +27,7 @@ public final class NodeStores implements AutoCloseable {
 
     /** Opens the stores for the {@code families} the node's modules declare. */
     public static NodeStores open(Path dataDir, StoreSettings settings, Collection<StoreFamily> families) {
-        Path directory = dataDir.resolve("store");
+        Path directory = localDirectory(dataDir);
         if (settings.backend() == StoreSettings.Backend.ROCKSDB) {
             RocksDbStore store = RocksDbStore.open(directory, settings, families);
             return new NodeStores(store, store);
@@ -40,6 +40,11 @@ public final class NodeStores implements AutoCloseable {
             local.close();
             throw e;
         }
+    }
+
+    /** Where the node's own RocksDB is, whatever the backend: under its data directory. */
+    public static Path localDirectory(Path dataDir) {
+        return dataDir.resolve("store");
     }
 
     private static List<StoreFamily> placed(Collection<StoreFamily> families, Placement placement) {

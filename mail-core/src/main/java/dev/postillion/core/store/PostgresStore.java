@@ -41,17 +41,20 @@ public final class PostgresStore extends GroupCommitStore {
     private static final int ATTEMPTS = 3;
 
     /** A family's statements, built once from its table's name. */
-    private record FamilySql(String table, String upsert, String delete, String deleteRange, String get, String scan,
-            String scanKeys) {
+    private record FamilySql(String table, String upsert, String delete, String deleteRange, String get) {
         static FamilySql of(StoreFamily family) {
             String table = PostgresSchema.table(family);
             return new FamilySql(table,
                     "INSERT INTO " + table + " (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v",
                     "DELETE FROM " + table + " WHERE k = ?",
                     "DELETE FROM " + table + " WHERE k >= ? AND k < ?",
-                    "SELECT v FROM " + table + " WHERE k = ?",
-                    "SELECT k, v FROM " + table + " WHERE k >= ? AND k < ? ORDER BY k LIMIT ?",
-                    "SELECT k FROM " + table + " WHERE k >= ? AND k < ? ORDER BY k LIMIT ?");
+                    "SELECT v FROM " + table + " WHERE k = ?");
+        }
+
+        /** The query of a scan from a key, to another ({@code bounded}) or to the family's end. */
+        String scan(boolean bounded, boolean values) {
+            return "SELECT " + (values ? "k, v" : "k") + " FROM " + table + " WHERE k >= ?"
+                    + (bounded ? " AND k < ?" : "") + " ORDER BY k LIMIT ?";
         }
     }
 
@@ -271,12 +274,14 @@ public final class PostgresStore extends GroupCommitStore {
 
     @Override
     List<KeyValue> scan(StoreFamily family, byte[] from, byte[] to, int limit, boolean values) throws SQLException {
-        FamilySql sql = sql(family);
         try (Connection connection = pool.getConnection();
-                PreparedStatement query = connection.prepareStatement(values ? sql.scan() : sql.scanKeys())) {
-            query.setBytes(1, from);
-            query.setBytes(2, to);
-            query.setInt(3, limit);
+                PreparedStatement query = connection.prepareStatement(sql(family).scan(to != null, values))) {
+            int parameter = 1;
+            query.setBytes(parameter++, from);
+            if (to != null) {
+                query.setBytes(parameter++, to);
+            }
+            query.setInt(parameter, limit);
             try (ResultSet result = query.executeQuery()) {
                 List<KeyValue> entries = new ArrayList<>();
                 while (result.next()) {

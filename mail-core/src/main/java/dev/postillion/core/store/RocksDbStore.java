@@ -115,9 +115,14 @@ public final class RocksDbStore extends GroupCommitStore {
         }
     }
 
+    /** Whether a store was ever opened under {@code directory}: RocksDB's CURRENT file names its manifest. */
+    public static boolean exists(Path directory) {
+        return Files.exists(directory.resolve("CURRENT"));
+    }
+
     /** Families in the store on disk, other than RocksDB's default, that are not {@code declared}. */
     private static List<String> undeclared(Path directory, List<String> declared) throws RocksDBException {
-        if (!Files.exists(directory.resolve("CURRENT"))) {
+        if (!exists(directory)) {
             return List.of(); // a new store
         }
         List<String> found = new ArrayList<>();
@@ -149,13 +154,13 @@ public final class RocksDbStore extends GroupCommitStore {
     List<KeyValue> scan(StoreFamily family, byte[] from, byte[] to, int limit, boolean values) throws RocksDBException {
         // The upper bound lets RocksDB stop at `to` without stepping over the deleted entries
         // (tombstones) beyond it, which a queue's index accumulates.
-        try (Slice upper = new Slice(to);
-                ReadOptions options = new ReadOptions().setIterateUpperBound(upper);
+        try (Slice upper = to == null ? null : new Slice(to);
+                ReadOptions options = upper == null ? new ReadOptions() : new ReadOptions().setIterateUpperBound(upper);
                 RocksIterator it = db.newIterator(handle(family), options)) {
             List<KeyValue> result = new ArrayList<>();
             for (it.seek(from); it.isValid() && result.size() < limit; it.next()) {
                 byte[] key = it.key();
-                if (Arrays.compareUnsigned(key, to) >= 0) {
+                if (to != null && Arrays.compareUnsigned(key, to) >= 0) {
                     break;
                 }
                 result.add(new KeyValue(key, values ? it.value() : null));

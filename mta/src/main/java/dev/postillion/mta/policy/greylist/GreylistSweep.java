@@ -6,7 +6,6 @@ import dev.postillion.core.Store;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -69,7 +68,7 @@ final class GreylistSweep {
     private <C> CompletionStage<Integer> sweep(String prefix, Predicate<byte[]> expired, EntityTypeKey<C> type,
             Function<ActorRef<Done>, C> expire, byte[] after, int found) {
         byte[] start = utf8(prefix);
-        byte[] from = after == null ? start : Arrays.copyOf(after, after.length + 1);
+        byte[] from = after == null ? start : Keys.successor(after);
         return store.range(PolicyFamilies.GREYLIST, from, Keys.prefixEnd(start), PAGE)
                 .thenComposeAsync(page -> expirePage(prefix, expired, type, expire, page, found), blocking);
     }
