@@ -27,49 +27,10 @@ mx_port() { echo "${1}2525"; }
 admin_port() { echo "808$1"; }
 cluster_port() { echo "2552$1"; }
 
-# PostgreSQL refuses to run as root: under root its programs run as Debian's postgres user.
-as_postgres() {
-    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
+# shellcheck source=postgres.sh
+source "$root/deploy/postgres.sh"
 
-pg_bin() {
-    local bin
-    bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-    if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
-        echo "PostgreSQL is not installed: apt-get install postgresql" >&2
-        exit 1
-    fi
-    echo "$bin"
-}
-
-pg_ctl() { as_postgres "$(pg_bin)/pg_ctl" -D "$dir/pg/data" "$@"; }
-
-start_postgres() {
-    local bin
-    bin=$(pg_bin)
-    if [ ! -d "$dir/pg/data" ]; then
-        mkdir -p "$dir/pg"
-        if [ "$(id -u)" = 0 ]; then chown postgres: "$dir/pg"; fi
-        if ! as_postgres test -w "$dir/pg"; then
-            echo "the postgres user cannot write $dir/pg: set POSTILLION_CLUSTER_DIR to a directory it can reach" >&2
-            exit 1
-        fi
-        # Trust on loopback only: a throwaway server for one machine, not a production database.
-        as_postgres "$bin/initdb" -D "$dir/pg/data" -U "$DB_USER" --auth=trust --encoding=UTF8 --no-locale \
-            >"$dir/pg/initdb.log"
-    fi
-    if pg_ctl status >/dev/null 2>&1; then
-        echo "PostgreSQL is already running on 127.0.0.1:$PG_PORT"
-    else
-        pg_ctl -l "$dir/pg/server.log" -w -t 60 \
-            -o "-p $PG_PORT -k $dir/pg -c listen_addresses=127.0.0.1" start >/dev/null
-        echo "PostgreSQL on 127.0.0.1:$PG_PORT (log $dir/pg/server.log)"
-    fi
-    if ! as_postgres "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U "$DB_USER" -d postgres -tAc \
-            "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1; then
-        as_postgres "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U "$DB_USER" "$DB"
-    fi
-}
+start_postgres() { postgres_start "$dir/pg" "$PG_PORT" "$DB" "$DB_USER"; }
 
 # The secrets every node of a cluster must share: the admin token, the SRS secret and the DKIM
 # master key (the directory, DKIM keys and the rest live in PostgreSQL). Made once, kept.
@@ -205,15 +166,12 @@ stop() {
             rm -f "$dir/node$n.pid"
         fi
     done
-    if [ -d "$dir/pg/data" ] && pg_ctl status >/dev/null 2>&1; then
-        pg_ctl -m fast -w stop >/dev/null
-        echo "PostgreSQL stopped"
-    fi
+    postgres_stop "$dir/pg"
     echo "state kept in $dir (remove it to start afresh)"
 }
 
 status() {
-    if [ -d "$dir/pg/data" ] && pg_ctl status >/dev/null 2>&1; then
+    if postgres_running "$dir/pg"; then
         echo "PostgreSQL: running on 127.0.0.1:$PG_PORT"
     else
         echo "PostgreSQL: stopped"

@@ -7,6 +7,11 @@
 #
 #   load-tests/bench/accept-vs-postfix.sh [MESSAGES=20000] [SESSIONS=50] [SIZE=2048] [WARMUP=MESSAGES]
 #   AUTH_CHECKS=1 load-tests/bench/accept-vs-postfix.sh ...
+#   STORES="rocksdb postgresql" load-tests/bench/accept-vs-postfix.sh ...
+#
+# STORES: the shared stores Postillion runs on, one run each (stores.sh); the spool is on RocksDB
+# in every run. Besides the acceptance rate, each run reports when the last message was in its
+# mailbox: with PostgreSQL that is where the store's cost shows.
 #
 # With AUTH_CHECKS=1 Postillion checks SPF, DKIM and DMARC on every message against a local zone
 # (dnsmasq on 127.0.0.1:15353, installed from Debian if missing) that publishes SPF and DMARC
@@ -32,6 +37,7 @@ bash "$peer" stop >/dev/null 2>&1 || true
 command -v smtp-source >/dev/null || bash "$peer" start >/dev/null   # installs Postfix
 bash "$peer" stop >/dev/null 2>&1 || true
 [ -f "$jar" ] || (cd "$root" && ./mvnw -q -B -DskipTests package)
+source "$root/load-tests/bench/stores.sh"
 
 node_pid=
 dns_pid=
@@ -39,6 +45,7 @@ cleanup() {
   [ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null && wait "$node_pid" 2>/dev/null || true
   [ -n "$dns_pid" ] && kill "$dns_pid" 2>/dev/null || true
   bash "$peer" stop >/dev/null 2>&1 || true
+  stores_cleanup
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -69,19 +76,25 @@ if [ "${AUTH_CHECKS:-0}" = 1 ]; then
   checks=(-Dpostillion.dns.servers.0=127.0.0.1:15353)
   echo "SPF, DKIM and DMARC checked on every message (local zone on 127.0.0.1:15353)"
 fi
-java -Dpostillion.data-dir="$work/data" -Dpostillion.hostname=postillion.bench \
-     -Dpostillion.smtp.mx.bind=127.0.0.1 -Dpostillion.smtp.mx.port=$smtp_port \
-     -Dpostillion.smtp.submission.port=0 -Dpostillion.smtp.submissions.port=0 \
-     -Dpostillion.admin.port=$admin_port -Dpostillion.admin.token=$token \
-     "${checks[@]}" \
-     -jar "$jar" > "$work/postillion.log" 2>&1 &
-node_pid=$!
-for _ in $(seq 120); do curl -sf "http://127.0.0.1:$admin_port/health" >/dev/null && break; sleep 0.5; done
-api -X POST "http://127.0.0.1:$admin_port/api/v1/domains" -d '{"name":"bench.test"}' >/dev/null
-for user in u warm; do
-  api -X POST "http://127.0.0.1:$admin_port/api/v1/domains/bench.test/addresses" \
-      -d "{\"localPart\":\"$user\",\"password\":\"bench-password\"}" >/dev/null
-done
+# Starts a node on the store $1, with a domain and its mailboxes u and warm.
+start_node() {
+  local options
+  options=$(store_options "$1" "bench_$1")
+  # shellcheck disable=SC2086 # the store's options are several words
+  java -Dpostillion.data-dir="$work/data-$1" -Dpostillion.hostname=postillion.bench \
+       -Dpostillion.smtp.mx.bind=127.0.0.1 -Dpostillion.smtp.mx.port=$smtp_port \
+       -Dpostillion.smtp.submission.port=0 -Dpostillion.smtp.submissions.port=0 \
+       -Dpostillion.admin.port=$admin_port -Dpostillion.admin.token=$token \
+       "${checks[@]}" $options \
+       -jar "$jar" > "$work/postillion-$1.log" 2>&1 &
+  node_pid=$!
+  for _ in $(seq 120); do curl -sf "http://127.0.0.1:$admin_port/health" >/dev/null && break; sleep 0.5; done
+  api -X POST "http://127.0.0.1:$admin_port/api/v1/domains" -d '{"name":"bench.test"}' >/dev/null
+  for user in u warm; do
+    api -X POST "http://127.0.0.1:$admin_port/api/v1/domains/bench.test/addresses" \
+        -d "{\"localPart\":\"$user\",\"password\":\"bench-password\"}" >/dev/null
+  done
+}
 
 # Messages stored in a Postillion mailbox, counted through the admin API.
 stored() {
@@ -100,14 +113,21 @@ await_stored() {
 }
 
 # One server at a time, each with the machine to itself: warm-up, its deliveries finished, then the run.
-echo "Postillion: warm-up with $warmup messages, then $messages messages of $size bytes over $sessions sessions"
-drive "$warmup" warm@bench.test $smtp_port >/dev/null
-await_stored warm@bench.test "$warmup"
-postillion_s=$(drive "$messages" u@bench.test $smtp_port)
-# Every acknowledged message must be in the mailbox.
-await_stored u@bench.test "$messages" || true
-in_mailbox=$(stored u@bench.test)
-kill "$node_pid"; wait "$node_pid" 2>/dev/null || true; node_pid=
+declare -A rate_of stored_after in_mailbox_of
+for store in $stores; do
+  echo "Postillion on $store: warm-up with $warmup messages, then $messages messages of $size bytes over $sessions sessions"
+  start_node "$store"
+  drive "$warmup" warm@bench.test $smtp_port >/dev/null
+  await_stored warm@bench.test "$warmup"
+  started=$(date +%s.%N)
+  seconds=$(drive "$messages" u@bench.test $smtp_port)
+  rate_of[$store]=$(echo "$messages / $seconds" | bc -l)
+  # Every acknowledged message must be in the mailbox.
+  await_stored u@bench.test "$messages" || true
+  stored_after[$store]=$(echo "$(date +%s.%N) - $started" | bc -l)
+  in_mailbox_of[$store]=$(stored u@bench.test)
+  kill "$node_pid"; wait "$node_pid" 2>/dev/null || true; node_pid=
+done
 
 echo "Postfix: the same"
 bash "$peer" start >/dev/null
@@ -115,10 +135,13 @@ drive "$warmup" u@bench.test 12525 >/dev/null
 for _ in $(seq 600); do bash "$peer" drained && break; sleep 0.5; done
 postfix_s=$(drive "$messages" u@bench.test 12525)
 
-postillion_rate=$(echo "$messages / $postillion_s" | bc -l)
 postfix_rate=$(echo "$messages / $postfix_s" | bc -l)
-printf 'Postillion: %6.0f msg/s (%.2f s)\n' "$postillion_rate" "$postillion_s"
+failed=0
+for store in $stores; do
+  printf 'Postillion (%s): %6.0f msg/s, %.2fx Postfix; all in the mailbox %.1f s after the first connection (%d of %d)\n' \
+    "$store" "${rate_of[$store]}" "$(echo "${rate_of[$store]} / $postfix_rate" | bc -l)" "${stored_after[$store]}" \
+    "${in_mailbox_of[$store]}" "$messages"
+  [ "${in_mailbox_of[$store]}" -eq "$messages" ] || failed=1
+done
 printf 'Postfix:    %6.0f msg/s (%.2f s)\n' "$postfix_rate" "$postfix_s"
-printf 'Ratio:      %.2fx\n' "$(echo "$postillion_rate / $postfix_rate" | bc -l)"
-printf 'Mailbox:    %d of %d messages stored\n' "$in_mailbox" "$messages"
-[ "$in_mailbox" -eq "$messages" ] || { echo "FAIL: mailbox holds $in_mailbox messages, expected $messages" >&2; exit 1; }
+[ "$failed" = 0 ] || { echo "FAIL: a mailbox holds fewer messages than were accepted" >&2; exit 1; }

@@ -9,6 +9,9 @@
 # With BACKLOG > 0, Postillion is then measured again with BACKLOG messages deferred in its queue
 # (for deferred.test, whose next hop refuses connections): accept and relay rates should not move.
 #
+# STORES="rocksdb postgresql": Postillion runs once on each shared store (stores.sh; the spool is
+# on RocksDB in every run).
+#
 # Needs root (Postfix is installed from Debian's packages if missing) and a built jar
 # (mta/target/postillion.jar, built here if absent).
 set -euo pipefail
@@ -24,12 +27,14 @@ bash "$peer" stop >/dev/null 2>&1 || true
 command -v smtp-source >/dev/null || bash "$peer" start >/dev/null   # installs Postfix
 bash "$peer" stop >/dev/null 2>&1 || true
 [ -f "$jar" ] || (cd "$root" && ./mvnw -q -B -DskipTests package)
+source "$root/load-tests/bench/stores.sh"
 
 node_pid=; sink_pid=
 cleanup() {
   [ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null && wait "$node_pid" 2>/dev/null || true
   [ -n "$sink_pid" ] && kill "$sink_pid" 2>/dev/null || true
   bash "$peer" stop >/dev/null 2>&1 || true
+  stores_cleanup
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -68,12 +73,6 @@ postillion {
   dkim.enabled = false
 }
 EOF
-setsid smtp-sink -u nobody -c "127.0.0.1:$sink_port" 1000 >/dev/null 2>&1 < /dev/null &
-sink_pid=$!
-java -Dconfig.file="$work/bench.conf" -jar "$jar" > "$work/postillion.log" 2>&1 &
-node_pid=$!
-for _ in $(seq 120); do curl -sf "http://127.0.0.1:$admin_port/health" >/dev/null && break; sleep 0.5; done
-
 # Seconds from the first connection until nothing for bench.test is queued.
 postillion_run() {
   local start accepted
@@ -84,17 +83,28 @@ postillion_run() {
   echo "$(echo "$accepted - $start" | bc -l) $(echo "$(now) - $start" | bc -l)"
 }
 
-echo "Postillion: warm-up with $warmup messages, then $messages messages of $size bytes over $sessions sessions"
-postillion_run "$warmup" >/dev/null
-read -r postillion_accept postillion_s < <(postillion_run "$messages")
+setsid smtp-sink -u nobody -c "127.0.0.1:$sink_port" 1000 >/dev/null 2>&1 < /dev/null &
+sink_pid=$!
+declare -A accept_of relay_of backlog_accept_of backlog_relay_of
+for store in $stores; do
+  options=$(store_options "$store" "relay_$store")
+  # shellcheck disable=SC2086 # the store's options are several words
+  java -Dconfig.file="$work/bench.conf" -Dpostillion.data-dir="$work/data-$store" $options -jar "$jar" \
+      > "$work/postillion-$store.log" 2>&1 &
+  node_pid=$!
+  for _ in $(seq 120); do curl -sf "http://127.0.0.1:$admin_port/health" >/dev/null && break; sleep 0.5; done
 
-if [ "$backlog" -gt 0 ]; then
-  echo "Postillion: $backlog messages deferred in the queue, then the same run"
-  send "$backlog" u@deferred.test $smtp_port
-  await_not_queued "state=active&domain=deferred.test" || { echo "backlog not attempted" >&2; exit 1; }
-  read -r backlog_accept backlog_s < <(postillion_run "$messages")
-fi
-kill "$node_pid"; wait "$node_pid" 2>/dev/null || true; node_pid=
+  echo "Postillion on $store: warm-up with $warmup messages, then $messages messages of $size bytes over $sessions sessions"
+  postillion_run "$warmup" >/dev/null
+  read -r "accept_of[$store]" "relay_of[$store]" < <(postillion_run "$messages")
+  if [ "$backlog" -gt 0 ]; then
+    echo "Postillion on $store: $backlog messages deferred in the queue, then the same run"
+    send "$backlog" u@deferred.test $smtp_port
+    await_not_queued "state=active&domain=deferred.test" || { echo "backlog not attempted" >&2; exit 1; }
+    read -r "backlog_accept_of[$store]" "backlog_relay_of[$store]" < <(postillion_run "$messages")
+  fi
+  kill "$node_pid"; wait "$node_pid" 2>/dev/null || true; node_pid=
+done
 kill "$sink_pid" 2>/dev/null || true; sink_pid=
 
 echo "Postfix: the same"
@@ -111,10 +121,14 @@ postfix_run "$warmup" >/dev/null
 read -r postfix_accept postfix_s < <(postfix_run "$messages")
 
 rate() { echo "$messages / $1" | bc -l; }
-printf 'Postillion: relayed %6.0f msg/s (%.2f s; accepted within %.2f s)\n' "$(rate "$postillion_s")" "$postillion_s" "$postillion_accept"
+for store in $stores; do
+  printf 'Postillion (%s): relayed %6.0f msg/s (%.2f s; accepted within %.2f s), %.2fx Postfix\n' "$store" \
+    "$(rate "${relay_of[$store]}")" "${relay_of[$store]}" "${accept_of[$store]}" \
+    "$(echo "$postfix_s / ${relay_of[$store]}" | bc -l)"
+  if [ "$backlog" -gt 0 ]; then
+    printf 'Postillion (%s) with %d deferred: relayed %6.0f msg/s (%.2f s; accepted within %.2f s), %.0f%% of the empty-queue rate\n' \
+      "$store" "$backlog" "$(rate "${backlog_relay_of[$store]}")" "${backlog_relay_of[$store]}" \
+      "${backlog_accept_of[$store]}" "$(echo "100 * ${relay_of[$store]} / ${backlog_relay_of[$store]}" | bc -l)"
+  fi
+done
 printf 'Postfix:    relayed %6.0f msg/s (%.2f s; accepted within %.2f s)\n' "$(rate "$postfix_s")" "$postfix_s" "$postfix_accept"
-printf 'Ratio:      %.2fx\n' "$(echo "$postfix_s / $postillion_s" | bc -l)"
-if [ "$backlog" -gt 0 ]; then
-  printf 'Postillion with %d deferred: relayed %6.0f msg/s (%.2f s; accepted within %.2f s), %.0f%% of the empty-queue rate\n' \
-    "$backlog" "$(rate "$backlog_s")" "$backlog_s" "$backlog_accept" "$(echo "100 * $postillion_s / $backlog_s" | bc -l)"
-fi

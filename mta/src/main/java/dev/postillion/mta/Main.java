@@ -1,5 +1,6 @@
 package dev.postillion.mta;
 
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import java.time.Clock;
 
@@ -37,7 +38,13 @@ public final class Main {
     /** Runs the command named by the arguments; returns the exit status. */
     private static int command(String[] args) {
         if (args.length == 1 && args[0].equals(MIGRATE_STORE)) {
-            return StoreMigration.run(Node.configuration(ConfigFactory.empty()), System.out, System.err);
+            try {
+                return StoreMigration.run(Node.configuration(ConfigFactory.empty()), System.out, System.err);
+            } catch (ConfigException e) {
+                // A setting missing or of the wrong kind: its origin and key, not a stack trace.
+                System.err.println("postillion " + MIGRATE_STORE + ": " + e.getMessage());
+                return 1;
+            }
         }
         System.err.println("postillion: unknown command '" + String.join(" ", args) + "'; without arguments the"
                 + " node starts, with " + MIGRATE_STORE + " it moves its shared records into PostgreSQL");
