@@ -113,19 +113,23 @@ await_stored() {
 }
 
 # One server at a time, each with the machine to itself: warm-up, its deliveries finished, then the run.
-declare -A rate_of stored_after in_mailbox_of
+declare -A rate_of stored_after in_mailbox_of node_cpu_of store_cpu_of
 for store in $stores; do
   echo "Postillion on $store: warm-up with $warmup messages, then $messages messages of $size bytes over $sessions sessions"
   start_node "$store"
   drive "$warmup" warm@bench.test $smtp_port >/dev/null
   await_stored warm@bench.test "$warmup"
   started=$(date +%s.%N)
+  node_cpu=$(cpu_seconds "$node_pid"); store_cpu=$(postgres_cpu_seconds)
   seconds=$(drive "$messages" u@bench.test $smtp_port)
   rate_of[$store]=$(echo "$messages / $seconds" | bc -l)
   # Every acknowledged message must be in the mailbox.
   await_stored u@bench.test "$messages" || true
   stored_after[$store]=$(echo "$(date +%s.%N) - $started" | bc -l)
   in_mailbox_of[$store]=$(stored u@bench.test)
+  # Where the time went: the node's CPU and PostgreSQL's, from the first connection to the last message stored.
+  node_cpu_of[$store]=$(echo "$(cpu_seconds "$node_pid") - $node_cpu" | bc -l)
+  store_cpu_of[$store]=$(echo "$(postgres_cpu_seconds) - $store_cpu" | bc -l)
   kill "$node_pid"; wait "$node_pid" 2>/dev/null || true; node_pid=
 done
 
@@ -141,6 +145,8 @@ for store in $stores; do
   printf 'Postillion (%s): %6.0f msg/s, %.2fx Postfix; all in the mailbox %.1f s after the first connection (%d of %d)\n' \
     "$store" "${rate_of[$store]}" "$(echo "${rate_of[$store]} / $postfix_rate" | bc -l)" "${stored_after[$store]}" \
     "${in_mailbox_of[$store]}" "$messages"
+  printf '  CPU from the first connection to the last message stored: node %.1f s, PostgreSQL %.1f s\n' \
+    "${node_cpu_of[$store]}" "${store_cpu_of[$store]}"
   [ "${in_mailbox_of[$store]}" -eq "$messages" ] || failed=1
 done
 printf 'Postfix:    %6.0f msg/s (%.2f s)\n' "$postfix_rate" "$postfix_s"

@@ -26,6 +26,22 @@ store_options() {
   esac
 }
 
+# CPU seconds used so far by process $1 and its children that ended (for PostgreSQL's postmaster:
+# every backend it has run), from /proc (utime, stime, cutime, cstime).
+cpu_seconds() {
+  awk -v tick="$(getconf CLK_TCK)" '{ print ($14 + $15 + $16 + $17) / tick }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
+# The PostgreSQL server's CPU seconds so far: its postmaster's, with its backends', and those still
+# running; 0 when it does not run.
+postgres_cpu_seconds() {
+  local postmaster total=0 pid
+  postmaster=$(head -1 "$work/pg/data/postmaster.pid" 2>/dev/null) || { echo 0; return; }
+  total=$(cpu_seconds "$postmaster")
+  for pid in $(pgrep -P "$postmaster"); do total=$(echo "$total + $(cpu_seconds "$pid")" | bc -l); done
+  echo "$total"
+}
+
 stores_cleanup() {
   postgres_stop "$work/pg" >/dev/null 2>&1 || true
 }
