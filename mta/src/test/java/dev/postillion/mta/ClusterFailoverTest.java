@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * its data directory, drains its spool (its 250s meant "on this node's disk"), and in the end every
  * message that got a 250 is in its mailbox exactly once.
  */
+@Tag("cluster")
 class ClusterFailoverTest {
 
     private static final String DOMAIN = "example.test";

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * node that has it. A node killed with SIGKILL shows in the listing as not answering, and as down
  * once the cluster has removed it, never as an empty queue.
  */
+@Tag("cluster")
 class ClusterQueueApiTest {
 
     private static final Duration SETTLED = Duration.ofSeconds(60);

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * it, every node's admin API shows the same, a greylisted client may retry on another node, and a
  * responder answers a sender once whichever nodes the sender's mail came through.
  */
+@Tag("cluster")
 class ClusterTest {
 
     private static final Duration SETTLED = Duration.ofSeconds(60);
