@@ -137,23 +137,6 @@ class QueueManagerTest {
     }
 
     @Test
-    void backoffIsCappedAndBringsTheWarningAndTheExpiryOnTime() {
-        long arrival = START.toEpochMilli();
-        assertEquals(arrival + minutes(5), SCHEDULE.nextAttempt(arrival, 1, arrival, false, false));
-        assertEquals(arrival + minutes(20), SCHEDULE.nextAttempt(arrival, 3, arrival, false, false));
-        assertEquals(arrival + minutes(60), SCHEDULE.nextAttempt(arrival, 30, arrival, false, false));
-        long beforeWarning = arrival + minutes(230);
-        assertEquals(arrival + minutes(240), SCHEDULE.nextAttempt(arrival, 30, beforeWarning, false, false));
-        assertEquals(beforeWarning + minutes(60), SCHEDULE.nextAttempt(arrival, 30, beforeWarning, true, false));
-        long beforeExpiry = arrival + Duration.ofDays(3).toMillis() - minutes(10);
-        assertEquals(arrival + Duration.ofDays(3).toMillis(), SCHEDULE.nextAttempt(arrival, 30, beforeExpiry, true, false));
-        // Waiting on our own mailboxes: from 10 seconds, capped alike.
-        assertEquals(arrival + 10_000, SCHEDULE.nextAttempt(arrival, 1, arrival, false, true));
-        assertEquals(arrival + 40_000, SCHEDULE.nextAttempt(arrival, 3, arrival, false, true));
-        assertEquals(arrival + minutes(60), SCHEDULE.nextAttempt(arrival, 30, arrival, false, true));
-    }
-
-    @Test
     void failedAttemptDefersEveryPendingRecipient() throws Exception {
         QueueId id = accept(envelope());
         transport.nextAttempt().fail(new IOException("connection reset"));
