@@ -21,7 +21,7 @@ final class DataContent {
         return ByteBufUtil.writeUtf8(allocator, transparent(message));
     }
 
-    static String transparent(CharSequence message) {
+    private static String transparent(CharSequence message) {
         StringBuilder data = new StringBuilder(message.length() + message.length() / 64 + 8);
         boolean lineStart = true;
         for (int i = 0; i < message.length(); i++) {

@@ -62,18 +62,12 @@ final class SmtpClient {
 
     /** AUTH with the mechanism's exchange (RFC 4954 §4); completes with the last reply. */
     CompletableFuture<SmtpReply> auth(SmtpProtocol.Mechanism mechanism, String user, String password) {
-        CompletableFuture<SmtpReply> last = switch (mechanism) {
+        return switch (mechanism) {
             case PLAIN -> connection.command("AUTH PLAIN " + base64("\0" + user + "\0" + password));
             case LOGIN -> connection.command("AUTH LOGIN")
                     .thenCompose(challenge -> answer(challenge, user))
                     .thenCompose(challenge -> answer(challenge, password));
         };
-        return last.thenApply(reply -> {
-            if (reply.isPositiveCompletion()) {
-                dialogue.authenticated();
-            }
-            return reply;
-        });
     }
 
     /** Answers a 334 challenge; any other reply ends the exchange as it is. */

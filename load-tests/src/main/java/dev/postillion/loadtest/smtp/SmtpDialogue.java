@@ -7,14 +7,12 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * What one connection has learnt of its server (the EHLO keywords), whether it is secured and
- * authenticated, and where its mail transaction stands (RFC 5321 §3.3).
+ * What one connection has learnt of its server (the EHLO keywords), where its mail transaction
+ * stands (RFC 5321 §3.3), and how many messages it has carried.
  */
 final class SmtpDialogue {
 
     private final Set<String> extensions = new HashSet<>();
-    private boolean secure;
-    private boolean authenticated;
     private String sender;
     private final List<String> recipients = new ArrayList<>();
     private int messagesSent;
@@ -35,20 +33,7 @@ final class SmtpDialogue {
 
     /** RFC 3207 §4.2: after the handshake the client forgets what the server said before it. */
     void tlsStarted() {
-        secure = true;
         extensions.clear();
-    }
-
-    boolean isSecure() {
-        return secure;
-    }
-
-    void authenticated() {
-        authenticated = true;
-    }
-
-    boolean isAuthenticated() {
-        return authenticated;
     }
 
     /** MAIL FROM was accepted: a transaction begins (RFC 5321 §3.3). */
@@ -59,10 +44,6 @@ final class SmtpDialogue {
 
     void recipientAccepted(String forwardPath) {
         recipients.add(forwardPath);
-    }
-
-    boolean inTransaction() {
-        return sender != null;
     }
 
     String sender() {

@@ -48,11 +48,6 @@ public record SmtpReply(int code, String enhancedStatus, List<String> lines) {
         return code / 100 == 2;
     }
 
-    /** 3xx: the server waits for more (354 after DATA, 334 during AUTH). */
-    public boolean isPositiveIntermediate() {
-        return code / 100 == 3;
-    }
-
     /** The text of all lines, one per line, without codes. */
     public String text() {
         return String.join("\n", lines);

@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
 import scala.Option;
+import scala.Tuple2;
 import scala.collection.immutable.Map$;
-import scala.collection.immutable.Seq$;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -56,7 +56,8 @@ final class GatlingRuntime implements AutoCloseable {
     private final AtomicLong users = new AtomicLong();
 
     GatlingRuntime(SmtpProtocolBuilder protocol) {
-        var configuration = GatlingConfiguration$.MODULE$.loadForTest(Seq$.MODULE$.empty());
+        var configuration = GatlingConfiguration$.MODULE$.loadForTest(
+                CollectionConverters.asScala(List.<Tuple2<String, ?>>of()).toSeq());
         // as Gatling makes its loops: native transport where the configuration asks for it
         loops = Transports.newEventLoopGroup(configuration.netty().useNativeTransport(),
                 configuration.netty().useIoUring(), 1, "smtp-user");

@@ -16,35 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code sendMessage()}: one call, each phase of the dialogue reported under its own name. */
-class SendMessageTest {
-
-    private FakeSmtpServer server;
-    private GatlingRuntime gatling;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (gatling != null) {
-            gatling.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    private GatlingRuntime gatling(SmtpProtocolBuilder protocol) {
-        gatling = new GatlingRuntime(protocol.host("127.0.0.1").port(server.port()));
-        return gatling;
-    }
-
-    private List<String> reported() {
-        return gatling.requests().stream()
-                .map(request -> request.name() + " " + request.status() + (request.ok() ? "" : " " + request.message()))
-                .toList();
-    }
+class SendMessageTest extends FakeServerTest {
 
     private static SendMessageActionBuilder message() {
         return smtp("mx").sendMessage().from("anna@sender.test").to("#{recipients}");

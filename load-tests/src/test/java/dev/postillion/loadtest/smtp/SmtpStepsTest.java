@@ -14,7 +14,6 @@ import io.gatling.core.session.Session;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,32 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The scripted steps of an SMTP dialogue, run as a Gatling virtual user against a fake server
  * on a socket: what each reports, what it sends, and how it fails.
  */
-class SmtpStepsTest {
-
-    private FakeSmtpServer server;
-    private GatlingRuntime gatling;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (gatling != null) {
-            gatling.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    private GatlingRuntime gatling(SmtpProtocolBuilder protocol) {
-        gatling = new GatlingRuntime(protocol.host("127.0.0.1").port(server.port()).ehloName("loadgen.test"));
-        return gatling;
-    }
-
-    /** Each request as "name OK" or "name KO message". */
-    private List<String> reported() {
-        return gatling.requests().stream()
-                .map(request -> request.name() + " " + request.status() + (request.ok() ? "" : " " + request.message()))
-                .toList();
-    }
+class SmtpStepsTest extends FakeServerTest {
 
     @Test
     void eachStepIsReportedUnderItsOwnNameAndTheServerHearsItsCommands() throws Exception {
