@@ -62,15 +62,23 @@ abstract class SmtpAction implements Action {
         } catch (SessionValue.Unresolved unresolved) {
             crashed(user, unresolved.getMessage());
             return;
+        } catch (RuntimeException bug) {
+            clientError(user, bug);
+            return;
         }
         done.whenComplete((after, failure) -> {
             if (failure == null) {
                 next.$bang(after);
             } else {
-                LoggerFactory.getLogger(SmtpAction.class).error("'{}' failed", name, failure);
-                crashed(user, "client error");
+                clientError(user, failure);
             }
         });
+    }
+
+    /** A fault of this client, not of the server: logged, and the user goes on rather than hang. */
+    private void clientError(Session user, Throwable bug) {
+        LoggerFactory.getLogger(SmtpAction.class).error("'{}' failed", name, bug);
+        crashed(user, "client error");
     }
 
     /** The request could not be built or run: Gatling counts it as a crash, and the user goes on, failed. */
