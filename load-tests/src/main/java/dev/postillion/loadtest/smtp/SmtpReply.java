@@ -14,14 +14,14 @@ import java.util.regex.Pattern;
  * @param enhancedStatus the enhanced status code of the first line, empty if the server gave none
  * @param lines the text of each line, without the code and its separator
  */
-public record SmtpReply(int code, String enhancedStatus, List<String> lines) {
+record SmtpReply(int code, String enhancedStatus, List<String> lines) {
 
     // RFC 3463 §2: class "." subject "." detail, where class is 2, 4 or 5
     private static final Pattern ENHANCED_STATUS = Pattern.compile("([245])\\.(\\d{1,3})\\.(\\d{1,3})(?: |$)");
     // Postfix's and Postillion's "250 2.0.0 Ok: queued as 4Xyz..." (cleanup(8) assigns the id)
     private static final Pattern QUEUED_AS = Pattern.compile("queued as ([A-Za-z0-9]+)", Pattern.CASE_INSENSITIVE);
 
-    public SmtpReply {
+    SmtpReply {
         lines = List.copyOf(lines);
     }
 
@@ -44,17 +44,17 @@ public record SmtpReply(int code, String enhancedStatus, List<String> lines) {
     }
 
     /** 2xx: the command was accepted (RFC 5321 §4.2.1). */
-    public boolean isPositiveCompletion() {
+    boolean isPositiveCompletion() {
         return code / 100 == 2;
     }
 
     /** The text of all lines, one per line, without codes. */
-    public String text() {
+    String text() {
         return String.join("\n", lines);
     }
 
     /** The queue id from "queued as ID", as Postfix and Postillion say it in their reply to DATA. */
-    public Optional<String> queuedAs() {
+    Optional<String> queuedAs() {
         Matcher queued = QUEUED_AS.matcher(text());
         return queued.find() ? Optional.of(queued.group(1)) : Optional.empty();
     }
