@@ -1,0 +1,285 @@
+package dev.postillion.loadtest.smtp;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Future;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SMTP connection of one virtual user. The channel lives on the user's own event loop, so
+ * every method here, and every completion of the futures it returns, runs on that one thread:
+ * no locks, and no thread per user.
+ *
+ * <p>Replies are matched to commands in the order the commands were written, which is what
+ * RFC 2920 §3.1 promises for pipelined commands; a reply that comes with no command waiting (the
+ * greeting, a 421 before closing) is kept for the next one who asks.
+ */
+final class SmtpConnection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SmtpConnection.class);
+    private static final String TLS_HANDLER = "tls";
+    private static final String CLOSED_BY_SERVER = "connection closed by the server";
+
+    private final String host;
+    private final int port;
+    private final Duration replyTimeout;
+    private final ArrayDeque<CompletableFuture<SmtpReply>> awaited = new ArrayDeque<>();
+    private final ArrayDeque<SmtpReply> unclaimed = new ArrayDeque<>();
+    private Channel channel;
+    private String brokenBecause;
+
+    private SmtpConnection(String host, int port, Duration replyTimeout) {
+        this.host = host;
+        this.port = port;
+        this.replyTimeout = replyTimeout;
+    }
+
+    /**
+     * Connects and, with {@code implicitTls}, makes the TLS handshake first (RFC 8314 §3.3). The
+     * connection completes once the TCP (and TLS) connection stands; read its greeting with
+     * {@link #greeting()}.
+     */
+    static CompletableFuture<SmtpConnection> open(Bootstrap bootstrap, String host, int port,
+            SslContext implicitTls, Duration replyTimeout) {
+        SmtpConnection connection = new SmtpConnection(host, port, replyTimeout);
+        CompletableFuture<SmtpConnection> opened = new CompletableFuture<>();
+        bootstrap.handler(new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                connection.channel = channel;
+                if (implicitTls != null) {
+                    channel.pipeline().addLast(TLS_HANDLER, connection.tlsHandler(implicitTls));
+                }
+                channel.pipeline().addLast(new SmtpReplyDecoder(), connection.new Replies());
+            }
+        });
+        bootstrap.connect(host, port).addListener((ChannelFutureListener) connect -> {
+            if (!connect.isSuccess()) {
+                opened.completeExceptionally(connectFailure(host, port, connect.cause()));
+            } else if (implicitTls == null) {
+                opened.complete(connection);
+            } else {
+                connection.handshake().whenComplete((done, failure) -> {
+                    if (failure == null) {
+                        opened.complete(connection);
+                    } else {
+                        opened.completeExceptionally(failure);
+                    }
+                });
+            }
+        });
+        return opened;
+    }
+
+    private static SmtpFailure connectFailure(String host, int port, Throwable cause) {
+        LOG.debug("connect to {}:{} failed", host, port, cause);
+        if (cause instanceof ConnectTimeoutException) {
+            return new SmtpFailure("connect timed out");
+        }
+        if (cause instanceof ConnectException) {
+            return new SmtpFailure("connection refused");
+        }
+        return new SmtpFailure("connect failed");
+    }
+
+    /** The server's opening reply (RFC 5321 §4.3.1); with implicit TLS, after the handshake. */
+    CompletableFuture<SmtpReply> greeting() {
+        return awaitReply();
+    }
+
+    /** Writes one command line and completes with its reply. */
+    CompletableFuture<SmtpReply> command(String line) {
+        return pipelined(List.of(line)).get(0);
+    }
+
+    /**
+     * Writes the lines in one flush and completes each future with its own reply, in order (RFC
+     * 2920 §3.1). With one line this is an ordinary command.
+     */
+    List<CompletableFuture<SmtpReply>> pipelined(List<String> lines) {
+        List<CompletableFuture<SmtpReply>> replies = new ArrayList<>(lines.size());
+        for (String line : lines) {
+            if (isOpen()) {
+                channel.write(ByteBufUtil.writeUtf8(channel.alloc(), line + "\r\n"));
+            }
+            replies.add(awaitReply());
+        }
+        if (isOpen()) {
+            channel.flush();
+        }
+        return replies;
+    }
+
+    ByteBufAllocator allocator() {
+        return channel.alloc();
+    }
+
+    /** Writes the message content, already in its DATA form ({@link DataContent}), and completes with the final reply. */
+    CompletableFuture<SmtpReply> content(ByteBuf dataContent) {
+        if (isOpen()) {
+            channel.writeAndFlush(dataContent);
+        } else {
+            dataContent.release();
+        }
+        return awaitReply();
+    }
+
+    /** After the server's 220 to STARTTLS: the TLS handshake over this connection (RFC 3207 §4). */
+    CompletableFuture<Void> startTls(SslContext tls) {
+        if (!isOpen()) {
+            return CompletableFuture.failedFuture(new SmtpFailure(brokenBecause()));
+        }
+        channel.pipeline().addFirst(TLS_HANDLER, tlsHandler(tls));
+        return handshake();
+    }
+
+    private SslHandler tlsHandler(SslContext tls) {
+        SslHandler handler = tls.newHandler(channel.alloc(), host, port);
+        handler.setHandshakeTimeoutMillis(replyTimeout.toMillis());
+        return handler;
+    }
+
+    private CompletableFuture<Void> handshake() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        SslHandler handler = (SslHandler) channel.pipeline().get(TLS_HANDLER);
+        handler.handshakeFuture().addListener((Future<Channel> handshake) -> {
+            if (handshake.isSuccess()) {
+                done.complete(null);
+            } else {
+                LOG.debug("TLS handshake with {}:{} failed", host, port, handshake.cause());
+                breakOff("TLS handshake failed");
+                done.completeExceptionally(new SmtpFailure("TLS handshake failed"));
+            }
+        });
+        return done;
+    }
+
+    /** Says QUIT without waiting for the answer and closes: for a user who leaves the scenario. */
+    void quitQuietly() {
+        if (channel != null && !channel.eventLoop().inEventLoop()) {
+            channel.eventLoop().execute(this::quitQuietly);
+            return;
+        }
+        if (isOpen()) {
+            channel.writeAndFlush(ByteBufUtil.writeUtf8(channel.alloc(), "QUIT\r\n"))
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
+        brokenBecause = "connection closed";
+    }
+
+    /** Closes the connection; anything still awaited fails. */
+    void close() {
+        breakOff("connection closed");
+    }
+
+    /** Open, and no failure has made its replies unmatchable. */
+    boolean isOpen() {
+        return brokenBecause == null && channel != null && channel.isActive();
+    }
+
+    private String brokenBecause() {
+        return brokenBecause != null ? brokenBecause : CLOSED_BY_SERVER;
+    }
+
+    private CompletableFuture<SmtpReply> awaitReply() {
+        CompletableFuture<SmtpReply> reply = new CompletableFuture<>();
+        if (!unclaimed.isEmpty()) {
+            reply.complete(unclaimed.poll());
+        } else if (!isOpen()) {
+            reply.completeExceptionally(new SmtpFailure(brokenBecause()));
+        } else {
+            awaited.add(reply);
+            var timer = channel.eventLoop().schedule(() -> noReply(reply), replyTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            reply.whenComplete((answer, failure) -> timer.cancel(false));
+        }
+        return reply;
+    }
+
+    private void noReply(CompletableFuture<SmtpReply> reply) {
+        if (!reply.isDone()) {
+            // once a reply is missing, later replies cannot be matched to their commands
+            breakOff("no reply within " + readable(replyTimeout));
+        }
+    }
+
+    private static String readable(Duration timeout) {
+        return timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms";
+    }
+
+    /** Fails whatever is awaited with {@code reason} and closes; the first reason is the one kept. */
+    private void breakOff(String reason) {
+        if (brokenBecause == null) {
+            brokenBecause = reason;
+        }
+        if (channel != null) {
+            channel.close();
+        }
+        failAwaited();
+    }
+
+    private void failAwaited() {
+        CompletableFuture<SmtpReply> next;
+        while ((next = awaited.poll()) != null) {
+            next.completeExceptionally(new SmtpFailure(brokenBecause()));
+        }
+    }
+
+    /** The end of the pipeline: hands each reply to the command waiting longest for one. */
+    private final class Replies extends ChannelInboundHandlerAdapter {
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            SmtpReply reply = (SmtpReply) message;
+            CompletableFuture<SmtpReply> waiting = awaited.poll();
+            if (waiting != null) {
+                waiting.complete(reply);
+            } else {
+                unclaimed.add(reply);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            failAwaited();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (brokenBecause != null) {
+                return;
+            }
+            LOG.debug("connection to {}:{} failed", host, port, cause);
+            if (cause instanceof DecoderException && cause.getCause() instanceof SSLHandshakeException) {
+                breakOff("TLS handshake failed");
+            } else if (cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
+                breakOff("TLS failure");
+            } else if (cause instanceof DecoderException) {
+                breakOff("malformed reply");
+            } else {
+                // a reset and a close look alike to a tester: the server dropped the connection
+                breakOff(CLOSED_BY_SERVER);
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.postillion.loadtest.smtp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.gatling.app.Gatling$;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** A real Gatling run of {@link FakeServerSimulation}: Gatling's own assertions check the report's counts. */
+class GatlingRunTest {
+
+    @Test
+    void theReportCountsEveryPhaseOfEveryMessage() throws Exception {
+        try (FakeSmtpServer server = FakeSmtpServer.start().reply("RCPT TO:<NOBODY@", "550 5.1.1 User unknown")) {
+            System.setProperty("smtp.port", Integer.toString(server.port()));
+            Path results = Path.of("target", "gatling-test").toAbsolutePath();
+
+            int status = Gatling$.MODULE$.fromArgs(new String[] {
+                "-s", FakeServerSimulation.class.getName(), "-rf", results.toString(), "-nr"});
+
+            assertEquals(0, status, "Gatling's assertions (printed above) hold");
+            assertEquals(6, server.verbs().stream().filter("DATA"::equals).count(), "the report's six DATA");
+            assertEquals(6, server.verbs().stream().filter("RSET"::equals).count(),
+                    "and six resets after the only recipient was refused");
+        } finally {
+            System.clearProperty("smtp.port");
+        }
+    }
+}
