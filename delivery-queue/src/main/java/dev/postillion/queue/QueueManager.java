@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -55,12 +54,18 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     public record Enqueue(QueueId id, Envelope envelope, byte[] content) implements Command {}
 
     /**
-     * Shutdown: the attempts due now still start, so that messages accepted by the last sessions
-     * reach their mailboxes before sharding stops. Answered once none is under way, being read or
-     * being settled; from then on no attempt starts, and what comes due waits, due as it was, for
-     * the next start (an attempt would only find the mailboxes' shard region gone).
+     * Shutdown: the messages due now are still attempted, so that those accepted by the last
+     * sessions reach their mailboxes before sharding stops; what comes due later waits, due as it
+     * was, for the next start. Answered once no attempt is under way, being read or being settled,
+     * or once {@code within} has passed; either way no attempt starts from then on (it would only
+     * find the mailboxes' shard region and the outbound connections gone).
      */
-    public record Drain(ActorRef<Done> replyTo) implements Command {}
+    public record Drain(Duration within, ActorRef<Drained> replyTo) implements Command {}
+
+    /** The answer to {@link Drain}: {@code complete} when nothing was left under way. */
+    public record Drained(boolean complete) {}
+
+    private record DrainOver() implements Command {}
 
     /** The operator acts on one message (admin API). */
     public record Operate(QueueId id, Operation operation, ActorRef<OperationResult> replyTo) implements Command {}
@@ -156,7 +161,9 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     /** Another read of the schedule is wanted once the one under way is over. */
     private boolean pullAgain;
     private final FreshContent fresh = new FreshContent();
-    private final List<ActorRef<Done>> drainers = new ArrayList<>();
+    private final List<ActorRef<Drained>> drainers = new ArrayList<>();
+    /** Draining for shutdown: only messages due by then are attempted. */
+    private long drainFrom = Long.MAX_VALUE;
     /** Drained for shutdown: no attempt starts any more. */
     private boolean drained;
     private final ScheduleCursor cursor = new ScheduleCursor();
@@ -197,6 +204,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
                 .onMessage(Operate.class, operations::onOperate)
                 .onMessage(RetryNow.class, operations::onRetryNow)
                 .onMessage(Drain.class, this::onDrain)
+                .onMessage(DrainOver.class, over -> onDrainOver())
                 .build();
     }
 
@@ -239,7 +247,7 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
             return;
         }
         int wanted = inFlight.room();
-        long now = clock.millis();
+        long now = Math.min(clock.millis(), drainFrom);
         CompletionStage<List<Due>> due = cursor.read(spool, now, wanted);
         CompletionStage<Due> next = due.thenCompose(read -> read.size() < wanted ? spool.firstDueAfter(now)
                 : CompletableFuture.completedFuture(null));
@@ -450,7 +458,17 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
 
     private Behavior<Command> onDrain(Drain drain) {
         drainers.add(drain.replyTo());
+        drainFrom = Math.min(drainFrom, clock.millis());
+        timers.startSingleTimer(DrainOver.class, new DrainOver(), drain.within());
         answerIfDrained();
+        return this;
+    }
+
+    /** The drain took too long: what is under way is left to end, or to resume at the next start. */
+    private Behavior<Command> onDrainOver() {
+        drained = true;
+        drainers.forEach(drainer -> drainer.tell(new Drained(inFlight.isEmpty())));
+        drainers.clear();
         return this;
     }
 
@@ -458,7 +476,8 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     private void answerIfDrained() {
         if (!drainers.isEmpty() && inFlight.isEmpty() && busy.isEmpty() && !cursor.reading()) {
             drained = true;
-            drainers.forEach(drainer -> drainer.tell(Done.getInstance()));
+            timers.cancel(DrainOver.class);
+            drainers.forEach(drainer -> drainer.tell(new Drained(true)));
             drainers.clear();
         }
     }

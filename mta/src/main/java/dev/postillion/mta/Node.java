@@ -422,10 +422,14 @@ public final class Node implements AutoCloseable {
                             sessions.tell(new SmtpSessions.CloseAll());
                             return Done.getInstance();
                         })
-                        .thenCompose(drained -> AskPattern.ask(queueManager, QueueManager.Drain::new, grace,
+                        // The queue answers within the grace itself; the ask's own timeout is a backstop.
+                        .thenCompose(closed -> AskPattern.<QueueManager.Command, QueueManager.Drained>ask(queueManager,
+                                replyTo -> new QueueManager.Drain(grace, replyTo), grace.plusSeconds(5),
                                 system.scheduler()))
-                        .exceptionally(timeout -> {
-                            log.warn("deliveries still in flight after {}; they resume at the next start", grace);
+                        .handle((drained, failure) -> {
+                            if (failure != null || !drained.complete()) {
+                                log.warn("deliveries still in flight after {}; they resume at the next start", grace);
+                            }
                             return Done.getInstance();
                         }));
         // Cached outbound connections get their QUIT before the I/O threads stop: the tasks of one

@@ -14,11 +14,12 @@ public final class AuthAttemptsSerializer extends ProtocolSerializer {
     public AuthAttemptsSerializer(ExtendedActorSystem system) {
         super(system, 74_204, "auth attempts");
         bind("C", ClientAuthAttempts.Count.class,
-                count -> AuthCountMessage.newBuilder().setLimit(count.limit())
+                count -> AuthCountMessage.newBuilder().setLimit(count.limit()).setDeadlineMillis(count.deadlineMillis())
                         .setReplyTo(resolver.toSerializationFormat(count.replyTo())).build().toByteArray(),
                 bytes -> {
                     AuthCountMessage count = AuthCountMessage.parseFrom(bytes);
-                    return new ClientAuthAttempts.Count(count.getLimit(), resolver.resolveActorRef(count.getReplyTo()));
+                    return new ClientAuthAttempts.Count(count.getLimit(), count.getDeadlineMillis(),
+                            resolver.resolveActorRef(count.getReplyTo()));
                 });
         bind("A", ClientAuthAttempts.Counted.class,
                 counted -> AuthCountedMessage.newBuilder().setAdmitted(counted.admitted())

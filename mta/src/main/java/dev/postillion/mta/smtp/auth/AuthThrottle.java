@@ -63,7 +63,7 @@ public final class AuthThrottle {
     /** After a failure: wait {@code delay} before the 535, or say 421 and close when {@code lockedOut}. */
     public record Penalty(Duration delay, boolean lockedOut) {}
 
-    /** Accounts remembered at most: a guesser trying many names cannot fill the heap. */
+    /** Accounts remembered at most, and client networks per node: a guesser cannot fill the heap. */
     private static final int MAX_COUNTS = 100_000;
     /** A network's count is on this node or the next: it answers in milliseconds unless its node is gone. */
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
@@ -83,7 +83,9 @@ public final class AuthThrottle {
     /**
      * Starts the client networks' counts on this node's sharding region (every node runs one, as
      * counts live anywhere). A count lives as long as it counts: sharding's idle passivation of
-     * these actors is the lockout, not its two-minute default.
+     * these actors is the lockout, not its two-minute default; and at most {@code MAX_COUNTS} live
+     * on a node, the least recently used going first, so that a guesser with many networks cannot
+     * fill the heap.
      */
     public static AuthThrottle start(ActorSystem<?> system, Settings settings, Clock clock) {
         return start(system, settings, clock, MAX_COUNTS);
@@ -96,7 +98,8 @@ public final class AuthThrottle {
                         context -> ClientAuthAttempts.create(clock, settings.lockout()))
                 .withStopMessage(new ClientAuthAttempts.Passivate())
                 .withSettings(defaults.withPassivationStrategy(defaults.passivationStrategySettings()
-                        .withIdleEntityPassivation(settings.lockout()))));
+                        .withIdleEntityPassivation(settings.lockout())
+                        .withActiveEntityLimit(MAX_COUNTS))));
         return new AuthThrottle(settings, clock, sharding, maxCounts);
     }
 
@@ -109,7 +112,7 @@ public final class AuthThrottle {
     public CompletionStage<Admission> admit(String client, String account) {
         return clientAttempts(client)
                 .<ClientAuthAttempts.Counted>ask(replyTo -> new ClientAuthAttempts.Count(settings.lockoutAfter(),
-                        replyTo), ASK_TIMEOUT)
+                        clock.millis() + ASK_TIMEOUT.toMillis(), replyTo), ASK_TIMEOUT)
                 .thenApply(counted -> {
                     if (!counted.admitted()) {
                         return Admission.LOCKED_OUT;

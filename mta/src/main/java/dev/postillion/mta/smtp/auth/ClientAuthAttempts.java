@@ -27,8 +27,15 @@ public final class ClientAuthAttempts extends AbstractBehavior<ClientAuthAttempt
 
     public sealed interface Command {}
 
-    /** Counts one attempt unless {@code limit} in a row are counted already. */
-    public record Count(int limit, ActorRef<Counted> replyTo) implements Command {}
+    /**
+     * Counts one attempt unless {@code limit} in a row are counted already. One that arrives after
+     * {@code deadlineMillis} is dropped uncounted: its asker has already given up and answered the
+     * client 454, and a count for a check that never ran must not lock the network out (a message
+     * held up while a node was unreachable, or while its shard moved). The deadline is the
+     * asker's clock read by another node: the nodes' clocks must agree (NTP) to well within the
+     * ask's 5 s.
+     */
+    public record Count(int limit, long deadlineMillis, ActorRef<Counted> replyTo) implements Command {}
 
     /** An attempt that succeeded, or could not be checked, is no guess: it is taken back. */
     public record TakeBack() implements Command {}
@@ -70,6 +77,9 @@ public final class ClientAuthAttempts extends AbstractBehavior<ClientAuthAttempt
 
     private Behavior<Command> onCount(Count count) {
         long now = clock.millis();
+        if (now > count.deadlineMillis()) {
+            return this;
+        }
         forgetIfOld(now);
         boolean admitted = inARow < count.limit();
         if (admitted) {

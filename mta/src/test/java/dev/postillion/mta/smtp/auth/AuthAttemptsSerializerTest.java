@@ -20,11 +20,12 @@ class AuthAttemptsSerializerTest {
     }
 
     @Test
-    void countKeepsItsLimitAndReplyTo() {
+    void countKeepsItsLimitDeadlineAndReplyTo() {
         TestProbe<ClientAuthAttempts.Counted> answers = testKit.createTestProbe();
         var count = assertInstanceOf(ClientAuthAttempts.Count.class,
-                roundTrip(new ClientAuthAttempts.Count(5, answers.ref())));
+                roundTrip(new ClientAuthAttempts.Count(5, 1_796_000_000_000L, answers.ref())));
         assertEquals(5, count.limit());
+        assertEquals(1_796_000_000_000L, count.deadlineMillis());
         assertEquals(answers.ref(), count.replyTo());
     }
 
