@@ -96,6 +96,20 @@ public final class StoreMigration {
         }
     }
 
+    /**
+     * A node that runs on PostgreSQL keeps only its spool in RocksDB: opening its store for the
+     * copy would create the shared families empty and "copy" nothing.
+     */
+    private static void refuseUnlessSingleNodes(Path local, List<StoreFamily> shared) throws Stopped {
+        List<String> onDisk = RocksDbStore.families(local);
+        List<String> missing = shared.stream().map(StoreFamily::name).filter(name -> !onDisk.contains(name)).toList();
+        if (!missing.isEmpty()) {
+            throw new Stopped("the node store at " + local.toAbsolutePath() + " has no shared records ("
+                    + String.join(", ", missing) + "): it is not a single node's, or its node already runs on"
+                    + " PostgreSQL");
+        }
+    }
+
     private static List<Copied> migrate(NodeSettings node, Config pekko) throws Stopped {
         StoreSettings settings = node.store();
         if (settings.backend() != StoreSettings.Backend.POSTGRESQL) {
@@ -110,6 +124,7 @@ public final class StoreMigration {
         }
         List<StoreFamily> shared = Node.storeFamilies().stream()
                 .filter(family -> family.placement() == Placement.SHARED).toList();
+        refuseUnlessSingleNodes(local, shared);
         try (Store from = openNodeStore(local, settings); Store to = openSharedStore(settings, shared)) {
             refuseUnlessEmpty(to, shared, settings.postgresql());
             ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "postillion-migrate-store", pekko);

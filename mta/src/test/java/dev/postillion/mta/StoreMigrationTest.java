@@ -140,6 +140,17 @@ class StoreMigrationTest {
     }
 
     @Test
+    void theStoreOfANodeThatRunsOnPostgresqlIsRefused() {
+        List<StoreFamily> spool = Node.storeFamilies().stream()
+                .filter(family -> family.placement() == Placement.NODE).toList();
+        TestStores.open(NodeStores.localDirectory(dataDir), spool).close(); // what such a node keeps in RocksDB
+        assertEquals(1, migrate(postgresql(TestPostgres.newDatabase())));
+        assertTrue(errors().startsWith("postillion migrate-store: the node store at "
+                + NodeStores.localDirectory(dataDir).toAbsolutePath() + " has no shared records ("), errors());
+        assertTrue(errors().endsWith("): it is not a single node's, or its node already runs on PostgreSQL\n"), errors());
+    }
+
+    @Test
     void aNodeStillRunningIsRefused() {
         Store running = localStore(); // holds the store's lock, as the node does
         try {

@@ -120,21 +120,27 @@ public final class RocksDbStore extends GroupCommitStore {
         return Files.exists(directory.resolve("CURRENT"));
     }
 
+    /** The names of the families in the store on disk under {@code directory}, RocksDB's default left out. */
+    public static List<String> families(Path directory) {
+        List<String> found = new ArrayList<>();
+        try (Options options = new Options()) {
+            for (byte[] name : RocksDB.listColumnFamilies(options, directory.toString())) {
+                if (!Arrays.equals(name, RocksDB.DEFAULT_COLUMN_FAMILY)) {
+                    found.add(new String(name, StandardCharsets.UTF_8));
+                }
+            }
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot list the families of the store at " + directory + ": " + e.getMessage(), e);
+        }
+        return found;
+    }
+
     /** Families in the store on disk, other than RocksDB's default, that are not {@code declared}. */
     private static List<String> undeclared(Path directory, List<String> declared) throws RocksDBException {
         if (!exists(directory)) {
             return List.of(); // a new store
         }
-        List<String> found = new ArrayList<>();
-        try (Options options = new Options()) {
-            for (byte[] name : RocksDB.listColumnFamilies(options, directory.toString())) {
-                String family = new String(name, StandardCharsets.UTF_8);
-                if (!Arrays.equals(name, RocksDB.DEFAULT_COLUMN_FAMILY) && !declared.contains(family)) {
-                    found.add(family);
-                }
-            }
-        }
-        return found;
+        return families(directory).stream().filter(family -> !declared.contains(family)).toList();
     }
 
     private static ColumnFamilyOptions tableOptions(ColumnFamilyOptions options, LRUCache cache) {
