@@ -42,7 +42,7 @@ postgres_start() {
         echo "PostgreSQL is already running on 127.0.0.1:$port"
     else
         as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-            -o "-p $port -k $dir -c listen_addresses=127.0.0.1" start >/dev/null
+            -o "-p $port -k '$dir' -c listen_addresses=127.0.0.1" start >/dev/null
         echo "PostgreSQL on 127.0.0.1:$port (log $dir/server.log)"
     fi
     if ! as_postgres "$bin/psql" -h 127.0.0.1 -p "$port" -U "$user" -d postgres -tAc \

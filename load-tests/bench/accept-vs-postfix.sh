@@ -79,6 +79,7 @@ fi
 # Starts a node on the store $1, with a domain and its mailboxes u and warm.
 start_node() {
   local options
+  store_prepare "$1" "bench_$1"
   options=$(store_options "$1" "bench_$1")
   # shellcheck disable=SC2086 # the store's options are several words
   java -Dpostillion.data-dir="$work/data-$1" -Dpostillion.hostname=postillion.bench \

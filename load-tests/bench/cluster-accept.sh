@@ -110,7 +110,12 @@ started=$(now)
 failover_seconds=$(load f "$per_node" "1 2")
 failover_after=$(await_stored f $((per_node * 2)) "$started")
 failover_stored=$(stored f)
-bash "$cluster" stop >/dev/null 2>&1 || true
+bash "$cluster" stop >/dev/null
+# Postfix takes node 1's port (12525): it must be free again.
+if curl -s -m 2 -o /dev/null "telnet://127.0.0.1:12525" </dev/null; then
+  echo "a node still holds 127.0.0.1:12525 after the cluster's stop; see $POSTILLION_CLUSTER_DIR" >&2
+  exit 1
+fi
 
 echo "Postfix: the three nodes' load alone"
 bash "$peer" start >/dev/null

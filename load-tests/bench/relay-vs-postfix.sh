@@ -87,6 +87,7 @@ setsid smtp-sink -u nobody -c "127.0.0.1:$sink_port" 1000 >/dev/null 2>&1 < /dev
 sink_pid=$!
 declare -A accept_of relay_of backlog_accept_of backlog_relay_of
 for store in $stores; do
+  store_prepare "$store" "relay_$store"
   options=$(store_options "$store" "relay_$store")
   # shellcheck disable=SC2086 # the store's options are several words
   java -Dconfig.file="$work/bench.conf" -Dpostillion.data-dir="$work/data-$store" $options -jar "$jar" \

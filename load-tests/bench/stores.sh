@@ -9,21 +9,27 @@ source "$root/deploy/postgres.sh"
 stores=${STORES:-rocksdb}
 bench_pg_port=25432
 
-# The JVM options that put a node on backend $1 with database $2 (for postgresql), starting the
-# server under $work/pg when it is not running yet.
-store_options() {
+# Readies backend $1 with database $2: for postgresql, starts the server under $work/pg unless it
+# runs, and creates the database. Called outside $(...), so that a failure stops the benchmark.
+store_prepare() {
   case "$1" in
     rocksdb) ;;
     postgresql)
       # The postgres user must reach the directory, under root too.
       chmod 755 "$work"
       postgres_start "$work/pg" "$bench_pg_port" "$2" bench >/dev/null
-      echo "-Dpostillion.store.backend=postgresql" \
-           "-Dpostillion.store.postgresql.url=jdbc:postgresql://127.0.0.1:$bench_pg_port/$2" \
-           "-Dpostillion.store.postgresql.user=bench"
       ;;
     *) echo "STORES takes rocksdb and postgresql, not $1" >&2; exit 2 ;;
   esac
+}
+
+# The JVM options that put a node on backend $1 with database $2, readied by store_prepare.
+store_options() {
+  if [ "$1" = postgresql ]; then
+    echo "-Dpostillion.store.backend=postgresql" \
+         "-Dpostillion.store.postgresql.url=jdbc:postgresql://127.0.0.1:$bench_pg_port/$2" \
+         "-Dpostillion.store.postgresql.user=bench"
+  fi
 }
 
 # CPU seconds used so far by process $1 and its children that ended (for PostgreSQL's postmaster:

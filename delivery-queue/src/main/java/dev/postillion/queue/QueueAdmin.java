@@ -142,9 +142,9 @@ public final class QueueAdmin {
 
     /**
      * Retries now every message not on hold with a recipient whose last attempt was deferred by
-     * this cluster's mailboxes or directory: when they answer again (the shared store is back, or
-     * a dead node's mailboxes have moved), those need not wait out their backoff. Remote
-     * destinations keep theirs.
+     * this cluster's mailboxes or directory: when the shared store answers again, those need not
+     * wait out their backoff. Messages for remote destinations only keep theirs (a message with
+     * both retries its remote recipients too, as its attempt is one).
      */
     public CompletionStage<Integer> retryLocalDeliveries() {
         return retryNow(message -> !message.state().getHeld() && message.pending().stream()
