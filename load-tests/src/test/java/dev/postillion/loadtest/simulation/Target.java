@@ -1,0 +1,236 @@
+package dev.postillion.loadtest.simulation;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The Postillion node a simulation runs against: the one the system properties {@code target.smtp}
+ * (host:port of the MX listener), {@code target.submission} (host:port), {@code target.admin} (base
+ * URL) and {@code target.token} name, or, without {@code target.smtp}, a node of our own.
+ *
+ * <p>Our own node is a child process, {@code java -jar mta/target/postillion.jar}, with embedded
+ * storage in a temporary data directory, free loopback ports and SPF and DKIM off (the load's
+ * sender domains publish nothing). A process of its own keeps the node's Netty and Jackson apart
+ * from the ones Gatling runs on. {@link #close()} stops it and deletes its data.
+ */
+public final class Target implements AutoCloseable {
+
+    private static final Duration STARTUP = Duration.ofSeconds(90);
+    private static final Duration SHUTDOWN = Duration.ofSeconds(30);
+    private static final String BUILD = "./mvnw -B -DskipTests package";
+
+    private final String smtp;
+    private final String submission;
+    private final URI admin;
+    private final String token;
+    private final Node node;
+
+    private Target(String smtp, String submission, URI admin, String token, Node node) {
+        this.smtp = smtp;
+        this.submission = submission;
+        this.admin = admin;
+        this.token = token;
+        this.node = node;
+    }
+
+    /** The node the {@code target.*} system properties name, or a node of our own when target.smtp is absent. */
+    public static Target fromSystemProperties() {
+        String smtp = System.getProperty("target.smtp");
+        if (smtp == null || smtp.isBlank()) {
+            return start();
+        }
+        return new Target(smtp, System.getProperty("target.submission", ""),
+                URI.create(required("target.admin")), required("target.token"), null);
+    }
+
+    /** Starts a node of our own and waits until it accepts mail. */
+    public static Target start() {
+        Path jar = nodeJar();
+        try {
+            Path data = Files.createTempDirectory("postillion-load-");
+            int mx = freePort();
+            int submission = freePort();
+            int admin = freePort();
+            String token = UUID.randomUUID().toString();
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Dpostillion.data-dir=" + data.resolve("data"),
+                    "-Dpostillion.hostname=postillion.load.test",
+                    "-Dpostillion.smtp.mx.bind=127.0.0.1", "-Dpostillion.smtp.mx.port=" + mx,
+                    "-Dpostillion.smtp.submission.bind=127.0.0.1", "-Dpostillion.smtp.submission.port=" + submission,
+                    "-Dpostillion.smtp.submissions.bind=127.0.0.1", "-Dpostillion.smtp.submissions.port=" + freePort(),
+                    "-Dpostillion.admin.port=" + admin, "-Dpostillion.admin.token=" + token,
+                    // as load-tests/bench/accept-vs-postfix.sh: the senders' domains publish nothing
+                    "-Dpostillion.spf.enabled=false", "-Dpostillion.dkim.enabled=false",
+                    "-jar", jar.toString()));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(data.resolve("postillion.log").toFile()).start();
+            Node node = new Node(process, data);
+            Runtime.getRuntime().addShutdownHook(new Thread(node::stop, "postillion-node-stop"));
+            Target target = new Target("127.0.0.1:" + mx, "127.0.0.1:" + submission, URI.create("http://127.0.0.1:" + admin), token, node);
+            target.awaitHealthy();
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start a Postillion node", e);
+        }
+    }
+
+    /** host:port of the MX listener. */
+    public String smtp() {
+        return smtp;
+    }
+
+    public String smtpHost() {
+        return smtp.substring(0, smtp.lastIndexOf(':'));
+    }
+
+    public int smtpPort() {
+        return Integer.parseInt(smtp.substring(smtp.lastIndexOf(':') + 1));
+    }
+
+    /** host:port of the submission listener; empty when target.smtp names a node without target.submission. */
+    public String submission() {
+        return submission;
+    }
+
+    /** The admin API's base URL, e.g. {@code http://127.0.0.1:8080}. */
+    public URI admin() {
+        return admin;
+    }
+
+    /** The admin API's bearer token. */
+    public String token() {
+        return token;
+    }
+
+    /** Stops a node of our own (SIGTERM, then waits) and deletes its data; a node named by target.* is left alone. */
+    @Override
+    public void close() {
+        if (node != null) {
+            node.stop();
+        }
+    }
+
+    private void awaitHealthy() {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest health = HttpRequest.newBuilder(admin.resolve("/health")).timeout(Duration.ofSeconds(2)).build();
+        Instant deadline = Instant.now().plus(STARTUP);
+        while (Instant.now().isBefore(deadline)) {
+            if (!node.process.isAlive()) {
+                String log = node.log();
+                node.stop();
+                throw new IllegalStateException("the Postillion node exited with " + node.process.exitValue()
+                        + " before it accepted mail; its log:\n" + log);
+            }
+            try {
+                if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notListeningYet) {
+                // the admin port opens while the node starts
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            // the next attempt in 100 ms, or at once should the node exit meanwhile
+            node.process.onExit().completeOnTimeout(null, 100, TimeUnit.MILLISECONDS).join();
+        }
+        String log = node.log();
+        node.stop();
+        throw new IllegalStateException("the Postillion node did not answer 200 on /health within " + STARTUP
+                + "; its log:\n" + log);
+    }
+
+    /** mta's executable jar, next to this module in the repository. */
+    private static Path nodeJar() {
+        Path module = moduleDirectory();
+        Path jar = module.resolveSibling("mta").resolve("target").resolve("postillion.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("no Postillion jar at " + jar + ": build it first with `" + BUILD
+                    + "` from the repository's root, or name a running node with -Dtarget.smtp, -Dtarget.admin"
+                    + " and -Dtarget.token");
+        }
+        return jar;
+    }
+
+    /** load-tests/: this class is in load-tests/target/test-classes (tests and gatling:test alike). */
+    private static Path moduleDirectory() {
+        try {
+            Path classes = Path.of(Target.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return classes.toAbsolutePath().getParent().getParent();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("cannot locate the load-tests module", e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("-Dtarget.smtp names a running node; it needs -D" + property + " too");
+        }
+        return value;
+    }
+
+    /** A node of our own: its process and its temporary directory (data and log). */
+    private record Node(Process process, Path directory) {
+
+        private static final int LOG_TAIL = 60;
+
+        synchronized void stop() {
+            if (process.isAlive()) {
+                process.destroy();     // SIGTERM: the node drains and closes its stores
+                try {
+                    if (!process.waitFor(SHUTDOWN.toSeconds(), TimeUnit.SECONDS)) {
+                        process.destroyForcibly().waitFor();
+                    }
+                } catch (InterruptedException e) {
+                    process.destroyForcibly();
+                    Thread.currentThread().interrupt();
+                }
+            }
+            delete(directory);
+        }
+
+        String log() {
+            try (Stream<String> lines = Files.lines(directory.resolve("postillion.log"))) {
+                List<String> all = lines.toList();
+                return String.join("\n", all.subList(Math.max(0, all.size() - LOG_TAIL), all.size()));
+            } catch (IOException | UncheckedIOException e) {
+                return "(no log: " + e.getMessage() + ")";
+            }
+        }
+
+        private static void delete(Path directory) {
+            if (!Files.exists(directory)) {
+                return;
+            }
+            try (Stream<Path> files = Files.walk(directory)) {
+                files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not delete " + directory, e);
+            }
+        }
+    }
+}

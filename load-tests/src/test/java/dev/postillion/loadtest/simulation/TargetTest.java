@@ -1,0 +1,73 @@
+package dev.postillion.loadtest.simulation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TargetTest {
+
+    @AfterEach
+    void clearProperties() {
+        System.clearProperty("target.smtp");
+        System.clearProperty("target.admin");
+        System.clearProperty("target.token");
+    }
+
+    @Test
+    void aNodeOfOurOwnAcceptsMailUntilClosed() throws IOException {
+        String smtp;
+        try (Target node = Target.fromSystemProperties()) {
+            smtp = node.smtp();
+            assertEquals("127.0.0.1", node.smtpHost());
+            try (Socket socket = new Socket(node.smtpHost(), node.smtpPort())) {
+                var greeting = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+                assertTrue(greeting.readLine().startsWith("220 postillion.load.test "), "the node's greeting");
+            }
+        }
+        String host = smtp.substring(0, smtp.indexOf(':'));
+        int port = Integer.parseInt(smtp.substring(smtp.indexOf(':') + 1));
+        assertThrows(ConnectException.class, () -> new Socket(host, port).close(), "stopped with close()");
+    }
+
+    @Test
+    void aRunningNodeIsTheOneThePropertiesName() {
+        System.setProperty("target.smtp", "mx.example.test:25");
+        System.setProperty("target.admin", "http://admin.example.test:8080");
+        System.setProperty("target.token", "secret");
+
+        try (Target target = Target.fromSystemProperties()) {
+            assertEquals("mx.example.test", target.smtpHost());
+            assertEquals(25, target.smtpPort());
+            assertEquals("http://admin.example.test:8080", target.admin().toString());
+            assertEquals("secret", target.token());
+        }
+    }
+
+    @Test
+    void aRunningNodeNeedsItsAdminApiToo() {
+        System.setProperty("target.smtp", "mx.example.test:25");
+
+        var refused = assertThrows(IllegalStateException.class, Target::fromSystemProperties);
+        assertEquals("-Dtarget.smtp names a running node; it needs -Dtarget.admin too", refused.getMessage());
+    }
+
+    @Test
+    void loadDurationsTakeUnits() {
+        assertEquals(Duration.ofMillis(500), Load.duration("500ms"));
+        assertEquals(Duration.ofSeconds(30), Load.duration("30s"));
+        assertEquals(Duration.ofSeconds(45), Load.duration("45"));
+        assertEquals(Duration.ofMinutes(5), Load.duration("5m"));
+        assertEquals(Duration.ofHours(1), Load.duration("1h"));
+        assertThrows(IllegalArgumentException.class, () -> Load.duration("soon"));
+    }
+}
