@@ -10,13 +10,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * What a simulation's {@code before()} and the tests ask of a target's admin API (README, "Admin
- * API"): hosting a domain, creating mailboxes, counting what they hold and what is queued. Plain
- * java.net.http, not Gatling's HTTP protocol: none of this is load.
+ * API"): hosting a domain, creating and deleting mailboxes, counting what they hold and what is
+ * queued. Plain java.net.http, not Gatling's HTTP protocol: none of this is load.
  */
 public final class AdminApi {
 
@@ -44,6 +47,11 @@ public final class AdminApi {
                 Map.of("localPart", localPart, "password", password, "type", "mailbox"), Set.of(201, 409));
     }
 
+    /** Deletes the address localPart@domain with its mailbox; one that does not exist is fine. */
+    public void deleteAddress(String domain, String localPart) {
+        send("DELETE", "/api/v1/domains/" + encode(domain) + "/addresses/" + encode(localPart), null, Set.of(204, 404));
+    }
+
     /** How many messages the mailbox of {@code address} holds, in all its folders. */
     public long messagesIn(String address) {
         long count = 0;
@@ -59,9 +67,29 @@ public final class AdminApi {
         }
     }
 
+    /** How many messages the mailboxes of all these addresses hold together. */
+    public long messagesIn(List<String> addresses) {
+        long count = 0;
+        for (String address : addresses) {
+            count += messagesIn(address);
+        }
+        return count;
+    }
+
     /** Whether the node's queue holds no message: every accepted message was delivered or bounced. */
     public boolean queueEmpty() {
         return send("GET", "/api/v1/queue?limit=1", null, Set.of(200)).get("messages").isEmpty();
+    }
+
+    /** Waits until the queue is empty: accepted is spooled, so a mailbox count is final only then. */
+    public void awaitEmptyQueue(Duration within) {
+        Instant deadline = Instant.now().plus(within);
+        while (!queueEmpty()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("the queue did not empty within " + within);
+            }
+            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+        }
     }
 
     private JsonNode send(String method, String path, Object body, Set<Integer> expected) {

@@ -1,0 +1,89 @@
+package dev.postillion.loadtest.simulation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gatling.app.Gatling$;
+import io.gatling.charts.stats.GeneralStats;
+import io.gatling.charts.stats.LogFileReader$;
+import io.gatling.commons.stats.OK$;
+import io.gatling.core.config.GatlingConfiguration$;
+import io.gatling.javaapi.core.Simulation;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import scala.Option;
+import scala.Tuple2;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * A simulation run in this JVM against a node the test started, as {@code gatling:test} runs one
+ * against a running node (the {@code target.*} and {@code load.*} properties), with its
+ * assertions enforced; then what its report counts, read from simulation.log by Gatling's own
+ * reader, against what the mailboxes hold.
+ */
+final class SimulationRun {
+
+    /** How long local delivery may take to empty the queue after a run. */
+    private static final Duration DELIVERY = Duration.ofSeconds(30);
+
+    private final Path results;
+
+    private SimulationRun(Path results) {
+        this.results = results;
+    }
+
+    /** Runs the simulation for the load ({@code load.rate}, {@code load.duration}) and requires its assertions to hold. */
+    static SimulationRun of(Class<? extends Simulation> simulation, Target node, Map<String, String> load)
+            throws IOException {
+        Map<String, String> properties = new HashMap<>(load);
+        properties.putAll(Map.of("target.smtp", node.smtp(), "target.submission", node.submission(),
+                "target.admin", node.admin().toString(), "target.token", node.token()));
+        Path results = Files.createTempDirectory(Files.createDirectories(Path.of("target", "gatling-test")),
+                simulation.getSimpleName() + "-").toAbsolutePath();
+        properties.forEach(System::setProperty);
+        try {
+            int status = Gatling$.MODULE$.fromArgs(new String[] {
+                "-s", simulation.getName(), "-rf", results.toString(), "-nr"});
+            assertEquals(0, status, "the simulation's assertions (printed above) hold");
+        } finally {
+            properties.keySet().forEach(System::clearProperty);
+        }
+        return new SimulationRun(results);
+    }
+
+    /**
+     * Runs the simulation, then requires the report's count to be true: once the queue is empty,
+     * the mailboxes hold exactly as many messages as the report counts OK at {@code accepted}
+     * (and it counts some).
+     */
+    static SimulationRun requireAcceptedStored(Class<? extends Simulation> simulation, Target node,
+            Map<String, String> load, String accepted, List<String> mailboxes) throws IOException {
+        SimulationRun run = of(simulation, node, load);
+        long count = run.passed(accepted);
+        assertTrue(count > 0, "the run sent messages");
+        AdminApi admin = new AdminApi(node);
+        admin.awaitEmptyQueue(DELIVERY);
+        assertEquals(count, admin.messagesIn(mailboxes), "messages in the mailboxes, as many as the report counts OK at "
+                + accepted);
+        return run;
+    }
+
+    /** How many requests of that name the report counts OK. */
+    long passed(String request) throws IOException {
+        Path run;
+        try (Stream<Path> runs = Files.list(results)) {
+            run = runs.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+        var configuration = GatlingConfiguration$.MODULE$.loadForTest(
+                CollectionConverters.asScala(List.<Tuple2<String, ?>>of()).toSeq());
+        Option<GeneralStats> stats = LogFileReader$.MODULE$.apply(run.getFileName().toString(), results, configuration)
+                .read().requestGeneralStats(Option.apply(request), Option.empty(), Option.apply(OK$.MODULE$));
+        return stats.isDefined() ? stats.get().count() : 0;
+    }
+}
