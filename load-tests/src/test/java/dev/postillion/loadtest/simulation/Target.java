@@ -78,6 +78,9 @@ public final class Target implements AutoCloseable {
                     "-Dpostillion.admin.port=" + admin, "-Dpostillion.admin.token=" + token,
                     // as load-tests/bench/accept-vs-postfix.sh: the senders' domains publish nothing
                     "-Dpostillion.spf.enabled=false", "-Dpostillion.dkim.enabled=false",
+                    // every load user logs in from 127.0.0.1, and attempts in progress count towards the
+                    // client network's lockout (README, "SMTP AUTH and the sender guard")
+                    "-Dpostillion.smtp.auth.lockout-after=" + Integer.MAX_VALUE,
                     "-jar", jar.toString()));
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(data.resolve("postillion.log").toFile()).start();
@@ -97,16 +100,41 @@ public final class Target implements AutoCloseable {
     }
 
     public String smtpHost() {
-        return smtp.substring(0, smtp.lastIndexOf(':'));
+        return host(smtp);
     }
 
     public int smtpPort() {
-        return Integer.parseInt(smtp.substring(smtp.lastIndexOf(':') + 1));
+        return port(smtp);
     }
 
     /** host:port of the submission listener; empty when target.smtp names a node without target.submission. */
     public String submission() {
         return submission;
+    }
+
+    /** The submission listener's host; a running node named without target.submission has none to load. */
+    public String submissionHost() {
+        return host(requiredSubmission());
+    }
+
+    public int submissionPort() {
+        return port(requiredSubmission());
+    }
+
+    private String requiredSubmission() {
+        if (submission.isBlank()) {
+            throw new IllegalStateException("-Dtarget.smtp names a running node; a submission load needs"
+                    + " -Dtarget.submission (host:port of its submission listener) too");
+        }
+        return submission;
+    }
+
+    private static String host(String hostAndPort) {
+        return hostAndPort.substring(0, hostAndPort.lastIndexOf(':'));
+    }
+
+    private static int port(String hostAndPort) {
+        return Integer.parseInt(hostAndPort.substring(hostAndPort.lastIndexOf(':') + 1));
     }
 
     /** The admin API's base URL, e.g. {@code http://127.0.0.1:8080}. */

@@ -19,6 +19,7 @@ class TargetTest {
     @AfterEach
     void clearProperties() {
         System.clearProperty("target.smtp");
+        System.clearProperty("target.submission");
         System.clearProperty("target.admin");
         System.clearProperty("target.token");
     }
@@ -42,12 +43,15 @@ class TargetTest {
     @Test
     void aRunningNodeIsTheOneThePropertiesName() {
         System.setProperty("target.smtp", "mx.example.test:25");
+        System.setProperty("target.submission", "submit.example.test:587");
         System.setProperty("target.admin", "http://admin.example.test:8080");
         System.setProperty("target.token", "secret");
 
         try (Target target = Target.fromSystemProperties()) {
             assertEquals("mx.example.test", target.smtpHost());
             assertEquals(25, target.smtpPort());
+            assertEquals("submit.example.test", target.submissionHost());
+            assertEquals(587, target.submissionPort());
             assertEquals("http://admin.example.test:8080", target.admin().toString());
             assertEquals("secret", target.token());
         }
@@ -59,6 +63,19 @@ class TargetTest {
 
         var refused = assertThrows(IllegalStateException.class, Target::fromSystemProperties);
         assertEquals("-Dtarget.smtp names a running node; it needs -Dtarget.admin too", refused.getMessage());
+    }
+
+    @Test
+    void aSubmissionLoadNeedsTheRunningNodesSubmissionListener() {
+        System.setProperty("target.smtp", "mx.example.test:25");
+        System.setProperty("target.admin", "http://admin.example.test:8080");
+        System.setProperty("target.token", "secret");
+
+        try (Target target = Target.fromSystemProperties()) {
+            var refused = assertThrows(IllegalStateException.class, target::submissionHost);
+            assertEquals("-Dtarget.smtp names a running node; a submission load needs -Dtarget.submission"
+                    + " (host:port of its submission listener) too", refused.getMessage());
+        }
     }
 
     @Test
