@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,8 +19,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * What a simulation's {@code before()} and the tests ask of a target's admin API (README, "Admin
- * API"): hosting a domain, creating and deleting mailboxes, counting what they hold and what is
- * queued. Plain java.net.http, not Gatling's HTTP protocol: none of this is load.
+ * API"): hosting a domain, creating, listing and deleting addresses, counting what mailboxes hold
+ * and what is queued. Plain java.net.http, not Gatling's HTTP protocol: none of this is load.
  */
 public final class AdminApi {
 
@@ -50,6 +51,15 @@ public final class AdminApi {
     /** Deletes the address localPart@domain with its mailbox; one that does not exist is fine. */
     public void deleteAddress(String domain, String localPart) {
         send("DELETE", "/api/v1/domains/" + encode(domain) + "/addresses/" + encode(localPart), null, Set.of(204, 404));
+    }
+
+    /** The local parts of the domain's addresses. */
+    public List<String> addresses(String domain) {
+        List<String> localParts = new ArrayList<>();
+        for (JsonNode address : send("GET", "/api/v1/domains/" + encode(domain) + "/addresses", null, Set.of(200))) {
+            localParts.add(address.get("localPart").asText());
+        }
+        return localParts;
     }
 
     /** How many messages the mailbox of {@code address} holds, in all its folders. */
