@@ -3,6 +3,7 @@ package dev.postillion.queue;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.postillion.queue.RecipientOutcome.Status;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +30,11 @@ final class ScriptedTransport implements Transport {
             answer.complete(IntStream.range(0, recipients.size())
                     .mapToObj(i -> outcome(recipients.get(i), statuses[i]))
                     .toList());
+        }
+
+        /** The content offered, as text: a report's, to read what it says. */
+        String text() {
+            return new String(request.content(), StandardCharsets.UTF_8);
         }
 
         void fail(Throwable failure) {

@@ -14,9 +14,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -217,14 +219,15 @@ final class FakeSmtpServer implements AutoCloseable {
                 .map(script -> String.join("\r\n", script.replyLines())).orElse(null);
     }
 
+    /**
+     * The latency of a slow server, played on this conversation's own thread: its answer is due
+     * once the delay has passed (a timer completes it), and nothing else waits on it.
+     */
     private void pause(String command) {
         for (Delayed delayed : delays) {
             if (command.startsWith(delayed.commandPrefix())) {
-                try {
-                    Thread.sleep(delayed.delay().toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                new CompletableFuture<Void>()
+                        .completeOnTimeout(null, delayed.delay().toMillis(), TimeUnit.MILLISECONDS).join();
             }
         }
     }
