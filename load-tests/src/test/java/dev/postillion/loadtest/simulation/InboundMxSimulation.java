@@ -8,17 +8,21 @@ import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.feed;
 import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.listFeeder;
-import static io.gatling.javaapi.core.CoreDsl.percent;
+import static io.gatling.javaapi.core.CoreDsl.onCase;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 import dev.postillion.loadtest.smtp.SmtpDsl;
 import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.Choice;
 import io.gatling.javaapi.core.FeederBuilder;
 import io.gatling.javaapi.core.Simulation;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,9 +33,12 @@ import java.util.stream.Stream;
  * Inbound MX load: other servers deliver to mailboxes of a domain hosted on the target, an open
  * model of {@code load.rate} new users per second for {@code load.duration} (see {@link Load}),
  * each user one connection with one message. Messages are 2 KB, 20 KB or 200 KB (7:2:1, mostly
- * text and a few attachments); one user in ten names an unknown address instead and must be
- * refused at RCPT with 550 5.1.1. The target is the node the {@code target.*} properties name, or
- * one started for the run (see {@link Target}); {@code before()} hosts the domain and its mailboxes.
+ * text and a few attachments); every tenth user names an unknown address instead and must be
+ * refused at RCPT with 550 5.1.1. Where the target greylists the load ({@link
+ * Target#greylistRetry()}), the fifth of every ten is a sender the node has never seen: deferred at
+ * RCPT with 451 4.7.1, it retries after the greylist delay and its message must pass. The target
+ * is the node the {@code target.*} properties name, or one started for the run (see {@link
+ * Target}); {@code before()} hosts the domain and its mailboxes.
  *
  * <p>Assertions: no request failed (a refused unknown recipient is a passed check), and the 99th
  * percentile of every phase's response time within {@value #P99_MILLIS} ms.
@@ -44,9 +51,18 @@ public class InboundMxSimulation extends Simulation {
     /** The request whose OK count is the number of messages accepted. */
     public static final String DELIVERY = "mx";
 
-    static final String SENDER = "loadgen@sender.load.test";
+    /** The request whose OK count is the number of greylisted messages accepted on their retry. */
+    public static final String GREYLISTED_RETRY = "greylisted retry";
+    /** The domain of the senders that are not greylisted: a sender a node has long known. */
+    static final String SENDER_DOMAIN = "sender.load.test";
+
+    static final String SENDER = "loadgen@" + SENDER_DOMAIN;
     static final int P99_MILLIS = 5_000;
-    private static final double UNKNOWN_PERCENT = 10;
+    /** Users are counted, not drawn, so that even a run of seconds has each kind. */
+    private static final int EVERY = 10;
+
+    /** What a user does: deliver, name an unknown recipient, or be a sender new to the node. */
+    private enum Arrival { DELIVERY, UNKNOWN, GREYLISTED }
 
     // the load first: a mistyped load.* fails before a node is started for nothing
     private final Load load = Load.fromSystemProperties();
@@ -54,9 +70,11 @@ public class InboundMxSimulation extends Simulation {
 
     {
         var mx = SmtpDsl.smtp.host(target.smtpHost()).port(target.smtpPort()).ehloName("loadgen.test");
-        var inbound = scenario("inbound MX").randomSwitch().on(
-                percent(100 - UNKNOWN_PERCENT).then(delivery()),
-                percent(UNKNOWN_PERCENT).then(unknownRecipient()));
+        Optional<Duration> greylistRetry = target.greylistRetry();
+        List<Choice.WithKey> kinds = new ArrayList<>(List.of(
+                onCase(Arrival.DELIVERY.name()).then(delivery()), onCase(Arrival.UNKNOWN.name()).then(unknownRecipient())));
+        greylistRetry.ifPresent(retry -> kinds.add(onCase(Arrival.GREYLISTED.name()).then(greylisted(retry))));
+        var inbound = scenario("inbound MX").feed(arrivals(greylistRetry.isPresent())).doSwitch("#{arrival}").on(kinds);
 
         setUp(inbound.injectOpen(constantUsersPerSec(load.rate()).during(load.duration()))).protocols(mx).assertions(
                 global().failedRequests().count().is(0L),
@@ -82,6 +100,38 @@ public class InboundMxSimulation extends Simulation {
                 smtp("unknown: RCPT").rcptTo("#{stranger}").check(replyCode().is(550), enhancedStatus().is("5.1.1")),
                 smtp("unknown: RSET").rset(),
                 smtp("unknown: QUIT").quit());
+    }
+
+    /**
+     * A sender the node has not seen (SPEC section 4): 451 4.7.1 at RCPT, QUIT, and after {@code
+     * retry} the same sender and recipient again, with the message: 250 with a queue id.
+     */
+    private static ChainBuilder greylisted(Duration retry) {
+        AtomicLong newcomers = new AtomicLong();
+        Iterator<Map<String, Object>> senders = Stream.generate(() -> Map.<String, Object>of(
+                "newcomer", "newcomer" + newcomers.incrementAndGet() + "@greylisted.load.test")).iterator();
+        return feed(senders).feed(recipients()).exec(
+                        smtp("greylisted: connect").connect(),
+                        smtp("greylisted: EHLO").ehlo(),
+                        smtp("greylisted: MAIL").mailFrom("#{newcomer}"),
+                        smtp("greylisted: RCPT").rcptTo("#{recipient}")
+                                .check(replyCode().is(451), enhancedStatus().is("4.7.1")),
+                        smtp("greylisted: QUIT").quit())
+                .pause(retry)
+                .exec(smtp(GREYLISTED_RETRY).sendMessage().from("#{newcomer}").to("#{recipient}")
+                        .subject("a retried message").body("Sent again after the greylist delay.")
+                        .check(replyCode().is(250), queuedAs().saveAs("queueId")));
+    }
+
+    /** The fifth of every ten users is greylisted (when the load has greylisting), the tenth names an unknown recipient. */
+    private static Iterator<Map<String, Object>> arrivals(boolean greylisting) {
+        AtomicLong users = new AtomicLong();
+        return Stream.generate(() -> {
+            long place = users.incrementAndGet() % EVERY;
+            Arrival arrival = place == 0 ? Arrival.UNKNOWN
+                    : place == EVERY / 2 && greylisting ? Arrival.GREYLISTED : Arrival.DELIVERY;
+            return Map.<String, Object>of("arrival", arrival.name());
+        }).iterator();
     }
 
     private static Iterator<Map<String, Object>> recipients() {

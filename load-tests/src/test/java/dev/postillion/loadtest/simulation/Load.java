@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
  */
 public record Load(double rate, Duration duration) {
 
+    private static final String DEFAULT_DURATION = "30s";
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
 
     public Load {
@@ -23,14 +24,20 @@ public record Load(double rate, Duration duration) {
     }
 
     public static Load fromSystemProperties() {
-        return new Load(Double.parseDouble(System.getProperty("load.rate", "10")),
-                duration(System.getProperty("load.duration", "30s")));
+        return fromSystemProperties(DEFAULT_DURATION);
     }
 
-    static Duration duration(String text) {
+    /** The load, lasting {@code defaultDuration} unless {@code load.duration} says otherwise. */
+    public static Load fromSystemProperties(String defaultDuration) {
+        return new Load(Double.parseDouble(System.getProperty("load.rate", "10")),
+                duration("load.duration", System.getProperty("load.duration", defaultDuration)));
+    }
+
+    /** The duration {@code text} (ms, s, m or h; plain seconds) that the system property {@code property} gave. */
+    static Duration duration(String property, String text) {
         Matcher matcher = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!matcher.matches()) {
-            throw new IllegalArgumentException("load.duration '" + text + "' is not a duration like 500ms, 30s, 5m or 1h");
+            throw new IllegalArgumentException(property + " '" + text + "' is not a duration like 500ms, 30s, 5m or 1h");
         }
         long amount = Long.parseLong(matcher.group(1));
         String unit = matcher.group(2) == null ? "s" : matcher.group(2);

@@ -2,6 +2,7 @@ package dev.postillion.loadtest.simulation;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ class SubmissionCountTest {
     void everyMessageTheReportCountsAsSubmittedIsInAUsersMailbox() throws Exception {
         try (Target node = Target.start()) {
             SimulationRun run = SimulationRun.requireAcceptedStored(SubmissionSimulation.class, node, LOAD,
-                    SubmissionSimulation.SUBMISSION + ": DATA", SubmissionSimulation.USERS);
+                    List.of(SubmissionSimulation.SUBMISSION + ": DATA"), SubmissionSimulation.USERS);
 
             assertTrue(run.passed(SubmissionSimulation.IMPOSTOR + ": MAIL") > 0, "the run had impostors, refused");
         }

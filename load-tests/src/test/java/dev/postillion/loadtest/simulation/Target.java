@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -25,8 +26,8 @@ import java.util.stream.Stream;
  * URL) and {@code target.token} name, or, without {@code target.smtp}, a node of our own.
  *
  * <p>Our own node is a child process, {@code java -jar mta/target/postillion.jar}, with embedded
- * storage in a temporary data directory, free loopback ports and SPF and DKIM off (the load's
- * sender domains publish nothing). A process of its own keeps the node's Netty and Jackson apart
+ * storage in a temporary data directory, free loopback ports, SPF and DKIM off (the load's
+ * sender domains publish nothing) and greylisting with a delay of a second. A process of its own keeps the node's Netty and Jackson apart
  * from the ones Gatling runs on. {@link #close()} stops it and deletes its data.
  */
 public final class Target implements AutoCloseable {
@@ -34,6 +35,8 @@ public final class Target implements AutoCloseable {
     private static final Duration STARTUP = Duration.ofSeconds(90);
     private static final Duration SHUTDOWN = Duration.ofSeconds(30);
     private static final String BUILD = "./mvnw -B -DskipTests package";
+    /** Our own node's greylist delay. */
+    private static final Duration GREYLIST_DELAY = Duration.ofSeconds(1);
 
     private final String smtp;
     private final String submission;
@@ -76,11 +79,7 @@ public final class Target implements AutoCloseable {
                     "-Dpostillion.smtp.submission.bind=127.0.0.1", "-Dpostillion.smtp.submission.port=" + submission,
                     "-Dpostillion.smtp.submissions.bind=127.0.0.1", "-Dpostillion.smtp.submissions.port=" + freePort(),
                     "-Dpostillion.admin.port=" + admin, "-Dpostillion.admin.token=" + token,
-                    // as load-tests/bench/accept-vs-postfix.sh: the senders' domains publish nothing
-                    "-Dpostillion.spf.enabled=false", "-Dpostillion.dkim.enabled=false",
-                    // every load user logs in from 127.0.0.1, and attempts in progress count towards the
-                    // client network's lockout (README, "SMTP AUTH and the sender guard")
-                    "-Dpostillion.smtp.auth.lockout-after=" + Integer.MAX_VALUE,
+                    "-Dconfig.file=" + writeSettings(data),
                     "-jar", jar.toString()));
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(data.resolve("postillion.log").toFile()).start();
@@ -92,6 +91,44 @@ public final class Target implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not start a Postillion node", e);
         }
+    }
+
+    /**
+     * The node's settings for load, beside its ports: the file an operator would write as
+     * {@code application.conf}.
+     */
+    private static Path writeSettings(Path directory) throws IOException {
+        return Files.writeString(directory.resolve("load.conf"), """
+                # as load-tests/bench/accept-vs-postfix.sh: the senders' domains publish nothing
+                postillion.spf.enabled = false
+                postillion.dkim.enabled = false
+                # every load user logs in from 127.0.0.1, and attempts in progress count towards the
+                # client network's lockout (README, "SMTP AUTH and the sender guard")
+                postillion.smtp.auth.lockout-after = %d
+                # Greylisting as on an MX facing the Internet, though the load comes from loopback:
+                # only the load's own sender domain is exempt, so that the greylisted users' senders
+                # are deferred once and pass on their retry; no network is ever allow-listed for its
+                # passes, and the delay is short enough for a run of seconds.
+                postillion.greylist {
+                  allow-networks = []
+                  allow-domains = ["%s"]
+                  auto-whitelist = 0
+                  delay = %ds
+                }
+                """.formatted(Integer.MAX_VALUE, InboundMxSimulation.SENDER_DOMAIN, GREYLIST_DELAY.toSeconds()));
+    }
+
+    /**
+     * How long after its first, greylisted, attempt a sender retries: our own node's delay and a
+     * second more; for a running node, {@code target.greylist-retry} (its greylist delay and a
+     * little), and without it no greylisted load, as the node may exempt the load generator.
+     */
+    public Optional<Duration> greylistRetry() {
+        if (node != null) {
+            return Optional.of(GREYLIST_DELAY.plusSeconds(1));
+        }
+        String retry = System.getProperty("target.greylist-retry", "");
+        return retry.isBlank() ? Optional.empty() : Optional.of(Load.duration("target.greylist-retry", retry));
     }
 
     /** host:port of the MX listener. */

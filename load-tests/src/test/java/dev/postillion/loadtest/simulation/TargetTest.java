@@ -80,11 +80,11 @@ class TargetTest {
 
     @Test
     void loadDurationsTakeUnits() {
-        assertEquals(Duration.ofMillis(500), Load.duration("500ms"));
-        assertEquals(Duration.ofSeconds(30), Load.duration("30s"));
-        assertEquals(Duration.ofSeconds(45), Load.duration("45"));
-        assertEquals(Duration.ofMinutes(5), Load.duration("5m"));
-        assertEquals(Duration.ofHours(1), Load.duration("1h"));
-        assertThrows(IllegalArgumentException.class, () -> Load.duration("soon"));
+        assertEquals(Duration.ofMillis(500), Load.duration("load.duration", "500ms"));
+        assertEquals(Duration.ofSeconds(30), Load.duration("load.duration", "30s"));
+        assertEquals(Duration.ofSeconds(45), Load.duration("load.duration", "45"));
+        assertEquals(Duration.ofMinutes(5), Load.duration("load.duration", "5m"));
+        assertEquals(Duration.ofHours(1), Load.duration("load.duration", "1h"));
+        assertThrows(IllegalArgumentException.class, () -> Load.duration("load.duration", "soon"));
     }
 }
