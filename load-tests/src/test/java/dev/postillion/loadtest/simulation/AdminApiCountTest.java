@@ -20,11 +20,11 @@ class AdminApiCountTest {
         try (Target node = Target.start()) {
             SimulationRun run = SimulationRun.of(AdminApiSimulation.class, node, LOAD);
 
-            long created = run.passed(AdminApiSimulation.CREATE_ADDRESS);
+            long created = run.passed(AdminApiLoad.CREATE_ADDRESS);
             assertTrue(created > 0, "the run created addresses");
-            assertTrue(run.passed(AdminApiSimulation.FLUSH_QUEUE) > 0, "the run flushed the queue");
-            assertEquals(created, new AdminApi(node).addresses(AdminApiSimulation.DOMAIN).size(),
-                    "addresses of the domain, as many as the report counts OK at " + AdminApiSimulation.CREATE_ADDRESS);
+            assertTrue(run.passed(AdminApiLoad.FLUSH_QUEUE) > 0, "the run flushed the queue");
+            assertEquals(created, new AdminApi(node).addresses(AdminApiLoad.DOMAIN).size(),
+                    "addresses of the domain, as many as the report counts OK at " + AdminApiLoad.CREATE_ADDRESS);
         }
     }
 }

@@ -19,8 +19,8 @@ class InboundMxCountTest {
     void everyMessageTheReportCountsAsAcceptedIsInAMailbox() throws Exception {
         try (Target node = Target.start()) {
             SimulationRun run = SimulationRun.requireAcceptedStored(InboundMxSimulation.class, node, LOAD,
-                    List.of(InboundMxSimulation.DELIVERY + ": DATA", InboundMxSimulation.GREYLISTED_RETRY + ": DATA"),
-                    InboundMxSimulation.MAILBOXES);
+                    List.of(InboundMxLoad.DELIVERY + ": DATA", InboundMxLoad.GREYLISTED_RETRY + ": DATA"),
+                    InboundMxLoad.MAILBOXES);
 
             assertTrue(run.passed("greylisted: RCPT") > 0, "the run had new senders, deferred with 451 4.7.1");
             assertTrue(run.passed("unknown: RCPT") > 0, "the run had unknown recipients, refused with 550 5.1.1");

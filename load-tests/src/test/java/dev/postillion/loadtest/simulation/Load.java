@@ -33,6 +33,11 @@ public record Load(double rate, Duration duration) {
                 duration("load.duration", System.getProperty("load.duration", defaultDuration)));
     }
 
+    /** This load's duration, with {@code fraction} of its users. */
+    public Load share(double fraction) {
+        return new Load(rate * fraction, duration);
+    }
+
     /** The duration {@code text} (ms, s, m or h; plain seconds) that the system property {@code property} gave. */
     static Duration duration(String property, String text) {
         Matcher matcher = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));

@@ -20,9 +20,9 @@ class SubmissionCountTest {
     void everyMessageTheReportCountsAsSubmittedIsInAUsersMailbox() throws Exception {
         try (Target node = Target.start()) {
             SimulationRun run = SimulationRun.requireAcceptedStored(SubmissionSimulation.class, node, LOAD,
-                    List.of(SubmissionSimulation.SUBMISSION + ": DATA"), SubmissionSimulation.USERS);
+                    List.of(SubmissionLoad.SUBMISSION + ": DATA"), SubmissionLoad.USERS);
 
-            assertTrue(run.passed(SubmissionSimulation.IMPOSTOR + ": MAIL") > 0, "the run had impostors, refused");
+            assertTrue(run.passed(SubmissionLoad.IMPOSTOR + ": MAIL") > 0, "the run had impostors, refused");
         }
     }
 }

@@ -115,7 +115,7 @@ public final class Target implements AutoCloseable {
                   auto-whitelist = 0
                   delay = %ds
                 }
-                """.formatted(Integer.MAX_VALUE, InboundMxSimulation.SENDER_DOMAIN, GREYLIST_DELAY.toSeconds()));
+                """.formatted(Integer.MAX_VALUE, InboundMxLoad.SENDER_DOMAIN, GREYLIST_DELAY.toSeconds()));
     }
 
     /**
