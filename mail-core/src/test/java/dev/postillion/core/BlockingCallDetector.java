@@ -48,8 +48,10 @@ public final class BlockingCallDetector implements BlockHoundIntegration {
         builder.allowBlockingCallsInside("org.slf4j.LoggerFactory", "performInitialization");
         // An actor system's termination waits for its scheduler to stop: Pekko's shutdown, not an actor.
         builder.allowBlockingCallsInside("org.apache.pekko.actor.ActorSystemImpl", "stopScheduler");
-        // A message to an actor still starting takes a lock Pekko holds for the moment of its start.
+        // A message to an actor still starting takes a lock Pekko holds for the moment of its start;
+        // so does stopping it (a stream that completes at once stops its interpreter actor).
         builder.allowBlockingCallsInside("org.apache.pekko.actor.UnstartedCell", "sendMessage");
+        builder.allowBlockingCallsInside("org.apache.pekko.actor.UnstartedCell", "sendSystemMessage");
         // Random numbers (DNS query ids, tokens) read /dev/urandom, which never waits.
         builder.allowBlockingCallsInside("java.security.SecureRandom", "nextBytes");
         // Loading a class, or a service list (Pekko's logger, the JDK's providers), reads its jar
