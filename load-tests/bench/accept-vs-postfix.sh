@@ -8,6 +8,12 @@
 #   load-tests/bench/accept-vs-postfix.sh [MESSAGES=20000] [SESSIONS=50] [SIZE=2048] [WARMUP=MESSAGES]
 #   AUTH_CHECKS=1 load-tests/bench/accept-vs-postfix.sh ...
 #   STORES="rocksdb postgresql" load-tests/bench/accept-vs-postfix.sh ...
+#   CLIENT=gatling load-tests/bench/accept-vs-postfix.sh ...
+#
+# CLIENT=gatling drives both servers with the Gatling SMTP protocol (ClientThroughputSimulation,
+# in the same terms as smtp-source: SESSIONS at once, one connection per message) instead of
+# smtp-source. Its warm-up runs in the JVM that then measures, so that the client is warm too;
+# the server finishes the warm-up's deliveries before the measured run starts, as with smtp-source.
 #
 # STORES: the shared stores Postillion runs on, one run each (stores.sh); the spool is on RocksDB
 # in every run. Besides the acceptance rate, each run reports when the last message was in its
@@ -52,6 +58,13 @@ trap cleanup EXIT
 
 api() { curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' "$@"; }
 
+client=${CLIENT:-smtp-source}
+case "$client" in
+  smtp-source|gatling) ;;
+  *) echo "CLIENT is smtp-source or gatling, not $client" >&2; exit 2 ;;
+esac
+[ "$client" = gatling ] && (cd "$root" && ./mvnw -B -q -o -pl load-tests test-compile)
+
 # Wall time in seconds of smtp-source sending $1 messages to $2 at 127.0.0.1:$3.
 drive() {
   local count=$1 rcpt=$2 port=$3 start end
@@ -59,6 +72,35 @@ drive() {
   smtp-source -s "$sessions" -m "$count" -l "$size" -f bench@sender.test -t "$rcpt" "127.0.0.1:$port"
   end=$(date +%s.%N)
   echo "$end - $start" | bc -l
+}
+
+# The client's warm-up of $warmup messages to $1, then the command $4 (the server has delivered
+# them; it may note where the measured run starts), then $messages messages to $2, all at
+# 127.0.0.1:$3. Sets measured_seconds to the wall time of the measured run.
+measure() {
+  local warm=$1 rcpt=$2 port=$3 settled=$4 pid
+  if [ "$client" = smtp-source ]; then
+    drive "$warmup" "$warm" "$port" >/dev/null
+    "$settled"
+    measured_seconds=$(drive "$messages" "$rcpt" "$port")
+    return
+  fi
+  rm -f "$work/ready" "$work/go"
+  (cd "$root" && ./mvnw -B -o -pl load-tests gatling:test \
+      -Dgatling.simulationClass=dev.postillion.loadtest.bench.ClientThroughputSimulation \
+      -Dtarget.smtp="127.0.0.1:$port" -Dbench.sessions="$sessions" -Dbench.messages="$messages" \
+      -Dbench.size="$size" -Dbench.from=bench@sender.test -Dbench.to="$rcpt" \
+      -Dbench.warmup="$warmup" -Dbench.warmup-to="$warm" \
+      -Dbench.ready-file="$work/ready" -Dbench.go-file="$work/go") > "$work/gatling.out" 2>&1 &
+  pid=$!
+  until [ -f "$work/ready" ]; do
+    kill -0 "$pid" 2>/dev/null || { cat "$work/gatling.out" >&2; exit 1; }
+    sleep 0.2
+  done
+  "$settled"
+  touch "$work/go"
+  wait "$pid" || { cat "$work/gatling.out" >&2; exit 1; }
+  measured_seconds=$(grep '^measured: ' "$work/gatling.out" | awk '{print $5}')
 }
 
 # Postillion: one node with embedded storage, as the README starts it. SPF and DKIM off, as
@@ -114,16 +156,22 @@ await_stored() {
 }
 
 # One server at a time, each with the machine to itself: warm-up, its deliveries finished, then the run.
-declare -A rate_of stored_after in_mailbox_of node_cpu_of store_cpu_of
-for store in $stores; do
-  echo "Postillion on $store: warm-up with $warmup messages, then $messages messages of $size bytes over $sessions sessions"
-  start_node "$store"
-  drive "$warmup" warm@bench.test $smtp_port >/dev/null
+# Postillion has stored the warm-up: the measured run starts, and with it the clock and the CPU counts.
+postillion_settled() {
   await_stored warm@bench.test "$warmup"
   started=$(date +%s.%N)
   node_cpu=$(cpu_seconds "$node_pid"); store_cpu=$(postgres_cpu_seconds)
-  seconds=$(drive "$messages" u@bench.test $smtp_port)
-  rate_of[$store]=$(echo "$messages / $seconds" | bc -l)
+}
+postfix_settled() {
+  for _ in $(seq 600); do bash "$peer" drained && break; sleep 0.5; done
+}
+
+declare -A rate_of stored_after in_mailbox_of node_cpu_of store_cpu_of
+for store in $stores; do
+  echo "Postillion on $store ($client): warm-up with $warmup messages, then $messages messages of $size bytes over $sessions sessions"
+  start_node "$store"
+  measure warm@bench.test u@bench.test $smtp_port postillion_settled
+  rate_of[$store]=$(echo "$messages / $measured_seconds" | bc -l)
   # Every acknowledged message must be in the mailbox.
   await_stored u@bench.test "$messages" || true
   stored_after[$store]=$(echo "$(date +%s.%N) - $started" | bc -l)
@@ -134,11 +182,10 @@ for store in $stores; do
   kill "$node_pid"; wait "$node_pid" 2>/dev/null || true; node_pid=
 done
 
-echo "Postfix: the same"
+echo "Postfix ($client): the same"
 bash "$peer" start >/dev/null
-drive "$warmup" u@bench.test 12525 >/dev/null
-for _ in $(seq 600); do bash "$peer" drained && break; sleep 0.5; done
-postfix_s=$(drive "$messages" u@bench.test 12525)
+measure u@bench.test u@bench.test 12525 postfix_settled
+postfix_s=$measured_seconds
 
 postfix_rate=$(echo "$messages / $postfix_s" | bc -l)
 failed=0

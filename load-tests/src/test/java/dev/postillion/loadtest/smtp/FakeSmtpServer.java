@@ -157,8 +157,14 @@ final class FakeSmtpServer implements AutoCloseable {
         for (Scripted script : scripted) {
             if (command.startsWith(script.commandPrefix())) {
                 connection.write(script.replyLines().toArray(String[]::new));
+                if (command.startsWith("RCPT") && script.replyLines().get(0).startsWith("2")) {
+                    connection.recipients++;
+                }
                 return !command.startsWith("QUIT");
             }
+        }
+        if (command.startsWith("MAIL") || command.startsWith("RSET")) {
+            connection.recipients = 0;
         }
         if (command.startsWith("EHLO")) {
             List<String> lines = new ArrayList<>(List.of("250-fake.test greets you", "250-PIPELINING", "250-8BITMIME"));
@@ -182,12 +188,16 @@ final class FakeSmtpServer implements AutoCloseable {
             String password = new String(Base64.getDecoder().decode(connection.readLine()), StandardCharsets.UTF_8);
             credentials.add(user + ":" + password);
             connection.write("235 2.7.0 Authentication successful");
+        } else if (command.startsWith("DATA") && connection.recipients == 0) {
+            // as Postfix answers a pipelined DATA whose recipients were all refused (RFC 2920 §3.1)
+            connection.write("554 5.5.1 Error: no valid recipients");
         } else if (command.startsWith("DATA")) {
             return data(connection);
         } else if (command.startsWith("QUIT")) {
             connection.write("221 2.0.0 Bye");
             return false;
         } else if (command.startsWith("RCPT")) {
+            connection.recipients++;
             connection.write("250 2.1.5 Ok");
         } else if (command.startsWith("MAIL")) {
             connection.write("250 2.1.0 Ok");
@@ -208,6 +218,7 @@ final class FakeSmtpServer implements AutoCloseable {
             }
         }
         messages.add(lines);
+        connection.recipients = 0;
         String endReply = scriptedEndOfData();
         connection.write(endReply != null ? endReply : "250 2.0.0 Ok: queued as Q" + queueIds.incrementAndGet());
         return line != null;
@@ -245,6 +256,8 @@ final class FakeSmtpServer implements AutoCloseable {
         private OutputStream out;
         boolean secure;
         String lastLine;
+        /** Recipients accepted in the transaction under way. */
+        int recipients;
 
         Connection(Socket socket, boolean secure) throws IOException {
             this.secure = secure;

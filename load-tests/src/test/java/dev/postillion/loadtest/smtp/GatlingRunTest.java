@@ -6,7 +6,7 @@ import io.gatling.app.Gatling$;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** A real Gatling run of {@link FakeServerSimulation}: Gatling's own assertions check the report's counts. */
+/** Real Gatling runs against the fake server: Gatling's own assertions check the report's counts. */
 class GatlingRunTest {
 
     @Test
@@ -22,6 +22,24 @@ class GatlingRunTest {
             assertEquals(6, server.verbs().stream().filter("DATA"::equals).count(), "the report's six DATA");
             assertEquals(6, server.verbs().stream().filter("RSET"::equals).count(),
                     "and six resets after the only recipient was refused");
+        } finally {
+            System.clearProperty("smtp.port");
+        }
+    }
+
+    @Test
+    void aKoFailsTheSessionForTryMaxAndExitBlockOnFail() throws Exception {
+        try (FakeSmtpServer server = FakeSmtpServer.start().reply("RCPT TO:<NOBODY@", "550 5.1.1 User unknown")) {
+            System.setProperty("smtp.port", Integer.toString(server.port()));
+            Path results = Path.of("target", "gatling-test").toAbsolutePath();
+
+            int status = Gatling$.MODULE$.fromArgs(new String[] {
+                "-s", FailureHandlingSimulation.class.getName(), "-rf", results.toString(), "-nr"});
+
+            assertEquals(0, status, "Gatling's assertions (printed above) hold");
+            assertEquals(3, server.messages().size(), "one message each, after the blocks");
+            assertEquals(3, server.received().stream().filter(line -> line.line().startsWith("RCPT TO:<bob@")).count(),
+                    "bob only after the blocks: the message to him in exitBlockOnFail was skipped");
         } finally {
             System.clearProperty("smtp.port");
         }
