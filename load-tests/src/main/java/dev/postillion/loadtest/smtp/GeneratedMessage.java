@@ -63,7 +63,7 @@ final class GeneratedMessage {
     }
 
     private static void textPart(StringBuilder message, String body) {
-        boolean ascii = StandardCharsets.US_ASCII.newEncoder().canEncode(body);
+        boolean ascii = isAscii(body);
         message.append("Content-Type: text/plain; charset=UTF-8\r\n");
         message.append("Content-Transfer-Encoding: ").append(ascii ? "7bit" : "8bit").append("\r\n\r\n");
         message.append(body);
@@ -74,10 +74,20 @@ final class GeneratedMessage {
 
     /** RFC 2047 §4.1: a subject that is not ASCII travels as a base64 encoded-word. */
     private static String encodedWord(String text) {
-        if (StandardCharsets.US_ASCII.newEncoder().canEncode(text)) {
+        if (isAscii(text)) {
             return text;
         }
         return "=?UTF-8?B?" + Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)) + "?=";
+    }
+
+    /** A scan, not a charset encoder: this runs for every message a load sends. */
+    private static boolean isAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String domainOf(String address) {

@@ -20,6 +20,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
@@ -48,6 +49,10 @@ final class SmtpConnection {
     private final ArrayDeque<SmtpReply> unclaimed = new ArrayDeque<>();
     private Channel channel;
     private String brokenBecause;
+    /** Since when the oldest awaited reply has been due: its command's write, or the reply before it. */
+    private long waitingSince;
+    /** The one timer of the connection, armed while a reply is awaited; not one per command. */
+    private ScheduledFuture<?> replyTimer;
 
     private SmtpConnection(String host, int port, Duration replyTimeout) {
         this.host = host;
@@ -209,17 +214,32 @@ final class SmtpConnection {
         } else if (!isOpen()) {
             reply.completeExceptionally(new SmtpFailure(brokenBecause()));
         } else {
+            if (awaited.isEmpty()) {
+                waitingSince = System.nanoTime();
+            }
             awaited.add(reply);
-            var timer = channel.eventLoop().schedule(() -> noReply(reply), replyTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            reply.whenComplete((answer, failure) -> timer.cancel(false));
+            if (replyTimer == null) {
+                replyTimer = channel.eventLoop().schedule(this::checkReplyDue, replyTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            }
         }
         return reply;
     }
 
-    private void noReply(CompletableFuture<SmtpReply> reply) {
-        if (!reply.isDone()) {
+    /**
+     * The timer: a reply awaited for longer than the reply timeout breaks the connection off;
+     * otherwise the timer is armed again for when the oldest awaited reply falls due.
+     */
+    private void checkReplyDue() {
+        replyTimer = null;
+        if (awaited.isEmpty()) {
+            return;
+        }
+        long remaining = waitingSince + replyTimeout.toNanos() - System.nanoTime();
+        if (remaining <= 0) {
             // once a reply is missing, later replies cannot be matched to their commands
             breakOff("no reply within " + readable(replyTimeout));
+        } else {
+            replyTimer = channel.eventLoop().schedule(this::checkReplyDue, remaining, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -231,6 +251,10 @@ final class SmtpConnection {
     private void breakOff(String reason) {
         if (brokenBecause == null) {
             brokenBecause = reason;
+        }
+        if (replyTimer != null) {
+            replyTimer.cancel(false);
+            replyTimer = null;
         }
         if (channel != null) {
             channel.close();
@@ -253,6 +277,7 @@ final class SmtpConnection {
             SmtpReply reply = (SmtpReply) message;
             CompletableFuture<SmtpReply> waiting = awaited.poll();
             if (waiting != null) {
+                waitingSince = System.nanoTime();
                 waiting.complete(reply);
             } else {
                 unclaimed.add(reply);
@@ -261,6 +286,10 @@ final class SmtpConnection {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (replyTimer != null) {
+                replyTimer.cancel(false);
+                replyTimer = null;
+            }
             failAwaited();
         }
 

@@ -138,6 +138,19 @@ class SmtpStepsTest extends FakeServerTest {
     }
 
     @Test
+    void theReplyTimeoutCountsForEachReplyNotForTheConnection() throws Exception {
+        // each reply within 400 ms of the one before, together well past it
+        server = FakeSmtpServer.start().delay("EHLO", Duration.ofMillis(250)).delay("MAIL", Duration.ofMillis(250))
+                .delay("RCPT", Duration.ofMillis(250));
+        gatling(SmtpDsl.smtp.replyTimeout(Duration.ofMillis(400)));
+
+        gatling.run(smtp("connect").connect(), smtp("EHLO").ehlo(), smtp("MAIL").mailFrom("anna@sender.test"),
+                smtp("RCPT").rcptTo("bob@example.test"));
+
+        assertEquals(List.of("connect OK", "EHLO OK", "MAIL OK", "RCPT OK"), reported());
+    }
+
+    @Test
     void aServerThatClosesInTheMiddleOfDataFailsDataWithoutAReply() throws Exception {
         server = FakeSmtpServer.start().closeDuringData(2);
         gatling(SmtpDsl.smtp);
