@@ -1,7 +1,6 @@
 package dev.postillion.loadtest.simulation;
 
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
-import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
@@ -49,7 +48,7 @@ final class AdminApiLoad implements Workload {
         return scenario("admin API").feed(localParts())
                 .exec(createAddress(), listAddresses(), listQueue())
                 .doIf("#{flush}").then(flushQueue())
-                .injectOpen(constantUsersPerSec(load.rate()).during(load.duration())).protocols(admin);
+                .injectOpen(load.openModel()).protocols(admin);
     }
 
     private ChainBuilder createAddress() {

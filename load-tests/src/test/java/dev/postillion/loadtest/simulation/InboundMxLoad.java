@@ -4,7 +4,6 @@ import static dev.postillion.loadtest.smtp.SmtpDsl.enhancedStatus;
 import static dev.postillion.loadtest.smtp.SmtpDsl.queuedAs;
 import static dev.postillion.loadtest.smtp.SmtpDsl.replyCode;
 import static dev.postillion.loadtest.smtp.SmtpDsl.smtp;
-import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.feed;
 import static io.gatling.javaapi.core.CoreDsl.listFeeder;
 import static io.gatling.javaapi.core.CoreDsl.onCase;
@@ -70,7 +69,7 @@ final class InboundMxLoad implements Workload {
                 onCase(Arrival.DELIVERY.name()).then(delivery()), onCase(Arrival.UNKNOWN.name()).then(unknownRecipient())));
         greylistRetry.ifPresent(retry -> kinds.add(onCase(Arrival.GREYLISTED.name()).then(greylisted(retry))));
         return scenario("inbound MX").feed(arrivals(greylistRetry.isPresent())).doSwitch("#{arrival}").on(kinds)
-                .injectOpen(constantUsersPerSec(load.rate()).during(load.duration())).protocols(mx);
+                .injectOpen(load.openModel()).protocols(mx);
     }
 
     /** One message to one of the mailboxes, of a size from the feeder; 250 with a queue id. */
@@ -101,7 +100,7 @@ final class InboundMxLoad implements Workload {
     private static ChainBuilder greylisted(Duration retry) {
         AtomicLong newcomers = new AtomicLong();
         Iterator<Map<String, Object>> senders = Stream.generate(() -> Map.<String, Object>of(
-                "newcomer", "newcomer" + newcomers.incrementAndGet() + "@greylisted.load.test")).iterator();
+                "newcomer", "newcomer-" + letters(newcomers.incrementAndGet()) + "@greylisted.load.test")).iterator();
         return feed(senders).feed(recipients()).exec(
                         smtp("greylisted: connect").connect(),
                         smtp("greylisted: EHLO").ehlo(),
@@ -113,6 +112,19 @@ final class InboundMxLoad implements Workload {
                 .exec(smtp(GREYLISTED_RETRY).sendMessage().from("#{newcomer}").to("#{recipient}")
                         .subject("a retried message").body("Sent again after the greylist delay.")
                         .check(replyCode().is(250), queuedAs().saveAs("queueId")));
+    }
+
+    /**
+     * {@code n} in letters (1 is "b", 26 is "ba"): greylisting folds a sender's runs of digits, so
+     * that VERP senders match their retries, and senders told apart by a number alone would be
+     * one sender to it.
+     */
+    private static String letters(long n) {
+        StringBuilder letters = new StringBuilder();
+        for (long rest = n; rest > 0 || letters.isEmpty(); rest /= 26) {
+            letters.insert(0, (char) ('a' + rest % 26));
+        }
+        return letters.toString();
     }
 
     /** The fifth of every ten users is greylisted (when the load has greylisting), the tenth names an unknown recipient. */

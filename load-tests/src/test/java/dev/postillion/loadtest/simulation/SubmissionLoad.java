@@ -5,7 +5,6 @@ import static dev.postillion.loadtest.smtp.SmtpDsl.queuedAs;
 import static dev.postillion.loadtest.smtp.SmtpDsl.replyCode;
 import static dev.postillion.loadtest.smtp.SmtpDsl.replyText;
 import static dev.postillion.loadtest.smtp.SmtpDsl.smtp;
-import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 
@@ -59,7 +58,7 @@ final class SubmissionLoad implements Workload {
         var submission = SmtpDsl.smtp.host(target.submissionHost()).port(target.submissionPort()).ehloName("loadgen.test")
                 .startTls().trustAll().authPlain("#{user}", "#{password}");
         return scenario("submission").feed(logins()).doIfOrElse("#{impostor}").then(impostor()).orElse(ownMessage())
-                .injectOpen(constantUsersPerSec(load.rate()).during(load.duration())).protocols(submission);
+                .injectOpen(load.openModel()).protocols(submission);
     }
 
     /** From the user's own address to another user: 250 with a queue id. */

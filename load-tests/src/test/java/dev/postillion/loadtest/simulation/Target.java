@@ -23,7 +23,8 @@ import java.util.stream.Stream;
 /**
  * The Postillion node a simulation runs against: the one the system properties {@code target.smtp}
  * (host:port of the MX listener), {@code target.submission} (host:port), {@code target.admin} (base
- * URL) and {@code target.token} name, or, without {@code target.smtp}, a node of our own.
+ * URL) and {@code target.token} name, or, without {@code target.smtp} and {@code target.admin}, a
+ * node of our own.
  *
  * <p>Our own node is a child process, {@code java -jar mta/target/postillion.jar}, with embedded
  * storage in a temporary data directory, free loopback ports, SPF and DKIM off (the load's
@@ -35,6 +36,8 @@ public final class Target implements AutoCloseable {
     private static final Duration STARTUP = Duration.ofSeconds(90);
     private static final Duration SHUTDOWN = Duration.ofSeconds(30);
     private static final String BUILD = "./mvnw -B -DskipTests package";
+    private static final String SUBMISSION_NEEDED =
+            "a submission load needs -Dtarget.submission (host:port of its submission listener)";
     /** Our own node's greylist delay. */
     private static final Duration GREYLIST_DELAY = Duration.ofSeconds(1);
 
@@ -52,10 +55,14 @@ public final class Target implements AutoCloseable {
         this.node = node;
     }
 
-    /** The node the {@code target.*} system properties name, or a node of our own when target.smtp is absent. */
+    /**
+     * The running node the {@code target.*} system properties name (its admin API at least: every
+     * workload prepares the node through it), or a node of our own when they name none.
+     */
     public static Target fromSystemProperties() {
-        String smtp = System.getProperty("target.smtp");
-        if (smtp == null || smtp.isBlank()) {
+        String smtp = System.getProperty("target.smtp", "");
+        String admin = System.getProperty("target.admin", "");
+        if (smtp.isBlank() && admin.isBlank()) {
             return start();
         }
         return new Target(smtp, System.getProperty("target.submission", ""),
@@ -137,11 +144,11 @@ public final class Target implements AutoCloseable {
     }
 
     public String smtpHost() {
-        return host(smtp);
+        return host(requiredListener(smtp, "an MX load needs -Dtarget.smtp (host:port of its MX listener)"));
     }
 
     public int smtpPort() {
-        return port(smtp);
+        return port(requiredListener(smtp, "an MX load needs -Dtarget.smtp (host:port of its MX listener)"));
     }
 
     /** host:port of the submission listener; empty when target.smtp names a node without target.submission. */
@@ -151,19 +158,19 @@ public final class Target implements AutoCloseable {
 
     /** The submission listener's host; a running node named without target.submission has none to load. */
     public String submissionHost() {
-        return host(requiredSubmission());
+        return host(requiredListener(submission, SUBMISSION_NEEDED));
     }
 
     public int submissionPort() {
-        return port(requiredSubmission());
+        return port(requiredListener(submission, SUBMISSION_NEEDED));
     }
 
-    private String requiredSubmission() {
-        if (submission.isBlank()) {
-            throw new IllegalStateException("-Dtarget.smtp names a running node; a submission load needs"
-                    + " -Dtarget.submission (host:port of its submission listener) too");
+    /** A listener of a running node, which the properties may not have named. */
+    private static String requiredListener(String hostAndPort, String need) {
+        if (hostAndPort.isBlank()) {
+            throw new IllegalStateException("the target is a running node; " + need + " too");
         }
-        return submission;
+        return hostAndPort;
     }
 
     private static String host(String hostAndPort) {
@@ -253,7 +260,7 @@ public final class Target implements AutoCloseable {
     private static String required(String property) {
         String value = System.getProperty(property);
         if (value == null || value.isBlank()) {
-            throw new IllegalStateException("-Dtarget.smtp names a running node; it needs -D" + property + " too");
+            throw new IllegalStateException("the target is a running node; it needs -D" + property + " too");
         }
         return value;
     }

@@ -62,7 +62,20 @@ class TargetTest {
         System.setProperty("target.smtp", "mx.example.test:25");
 
         var refused = assertThrows(IllegalStateException.class, Target::fromSystemProperties);
-        assertEquals("-Dtarget.smtp names a running node; it needs -Dtarget.admin too", refused.getMessage());
+        assertEquals("the target is a running node; it needs -Dtarget.admin too", refused.getMessage());
+    }
+
+    @Test
+    void anAdminApiLoadNeedsNoSmtpListener() {
+        System.setProperty("target.admin", "http://admin.example.test:8080");
+        System.setProperty("target.token", "secret");
+
+        try (Target target = Target.fromSystemProperties()) {
+            assertEquals("http://admin.example.test:8080", target.admin().toString());
+            var refused = assertThrows(IllegalStateException.class, target::smtpHost);
+            assertEquals("the target is a running node; an MX load needs -Dtarget.smtp (host:port of its MX"
+                    + " listener) too", refused.getMessage());
+        }
     }
 
     @Test
@@ -73,9 +86,27 @@ class TargetTest {
 
         try (Target target = Target.fromSystemProperties()) {
             var refused = assertThrows(IllegalStateException.class, target::submissionHost);
-            assertEquals("-Dtarget.smtp names a running node; a submission load needs -Dtarget.submission"
+            assertEquals("the target is a running node; a submission load needs -Dtarget.submission"
                     + " (host:port of its submission listener) too", refused.getMessage());
         }
+    }
+
+    @Test
+    void theLoadRampsUpOverAFifthOfItsDurationUnlessToldOtherwise() {
+        System.setProperty("load.duration", "30s");
+        try {
+            assertEquals(Duration.ofSeconds(6), Load.fromSystemProperties().ramp());
+            System.setProperty("load.ramp", "0");
+            assertEquals(1, Load.fromSystemProperties().openModel().size(), "no ramp: the steady rate alone");
+            System.setProperty("load.ramp", "31s");
+            var refused = assertThrows(IllegalArgumentException.class, () -> Load.fromSystemProperties());
+            assertEquals("load.ramp must be between 0 and load.duration (PT30S), not PT31S", refused.getMessage());
+        } finally {
+            System.clearProperty("load.duration");
+            System.clearProperty("load.ramp");
+        }
+        assertEquals(2, new Load(10, Duration.ofSeconds(30), Duration.ofSeconds(6)).openModel().size(),
+                "the ramp, then the steady rate");
     }
 
     @Test
