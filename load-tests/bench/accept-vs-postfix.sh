@@ -14,6 +14,7 @@
 # in the same terms as smtp-source: SESSIONS at once, one connection per message) instead of
 # smtp-source. Its warm-up runs in the JVM that then measures, so that the client is warm too;
 # the server finishes the warm-up's deliveries before the measured run starts, as with smtp-source.
+# MESSAGES and WARMUP must then be multiples of SESSIONS: every Gatling user sends as many.
 #
 # STORES: the shared stores Postillion runs on, one run each (stores.sh); the spool is on RocksDB
 # in every run. Besides the acceptance rate, each run reports when the last message was in its
@@ -47,7 +48,9 @@ source "$root/load-tests/bench/stores.sh"
 
 node_pid=
 dns_pid=
+gatling_pid=
 cleanup() {
+  [ -n "$gatling_pid" ] && kill "$gatling_pid" 2>/dev/null || true
   [ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null && wait "$node_pid" 2>/dev/null || true
   [ -n "$dns_pid" ] && kill "$dns_pid" 2>/dev/null || true
   bash "$peer" stop >/dev/null 2>&1 || true
@@ -78,7 +81,7 @@ drive() {
 # them; it may note where the measured run starts), then $messages messages to $2, all at
 # 127.0.0.1:$3. Sets measured_seconds to the wall time of the measured run.
 measure() {
-  local warm=$1 rcpt=$2 port=$3 settled=$4 pid
+  local warm=$1 rcpt=$2 port=$3 settled=$4
   if [ "$client" = smtp-source ]; then
     drive "$warmup" "$warm" "$port" >/dev/null
     "$settled"
@@ -92,15 +95,17 @@ measure() {
       -Dbench.size="$size" -Dbench.from=bench@sender.test -Dbench.to="$rcpt" \
       -Dbench.warmup="$warmup" -Dbench.warmup-to="$warm" \
       -Dbench.ready-file="$work/ready" -Dbench.go-file="$work/go") > "$work/gatling.out" 2>&1 &
-  pid=$!
+  gatling_pid=$!
   until [ -f "$work/ready" ]; do
-    kill -0 "$pid" 2>/dev/null || { cat "$work/gatling.out" >&2; exit 1; }
+    kill -0 "$gatling_pid" 2>/dev/null || { cat "$work/gatling.out" >&2; exit 1; }
     sleep 0.2
   done
   "$settled"
   touch "$work/go"
-  wait "$pid" || { cat "$work/gatling.out" >&2; exit 1; }
-  measured_seconds=$(grep '^measured: ' "$work/gatling.out" | awk '{print $5}')
+  wait "$gatling_pid" || { cat "$work/gatling.out" >&2; exit 1; }
+  gatling_pid=
+  measured_seconds=$(grep '^measured: [0-9]' "$work/gatling.out" | awk '{print $5}' || true)
+  [ -n "$measured_seconds" ] || { cat "$work/gatling.out" >&2; exit 1; }
 }
 
 # Postillion: one node with embedded storage, as the README starts it. SPF and DKIM off, as

@@ -7,6 +7,8 @@
 #
 #   load-tests/bench/gatling-vs-smtp-source.sh [MESSAGES=20000] [SESSIONS=50] [SIZE=2048] [WARMUP=MESSAGES] [ROUNDS=5]
 #
+# MESSAGES and WARMUP must be multiples of SESSIONS: every Gatling user sends as many.
+#
 # The clients take turns, ROUNDS times, and the medians are compared: on a shared two-core
 # machine one run of either varies by a third from the next.
 #
@@ -26,27 +28,31 @@ if ! command -v smtp-sink >/dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix >/dev/null
 fi
 # smtp-sink as root must drop to a user of its own once it has its socket
-smtp-sink -u nobody "127.0.0.1:$port" 1024 &
+sink_user=(); [ "$(id -u)" = 0 ] && sink_user=(-u nobody)
+smtp-sink "${sink_user[@]}" "127.0.0.1:$port" 1024 &
 sink_pid=$!
 trap 'kill $sink_pid 2>/dev/null || true' EXIT
-for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+listening=
+for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && { listening=1; break; }; sleep 0.1; done
+[ -n "$listening" ] || { echo "smtp-sink does not listen on 127.0.0.1:$port" >&2; exit 1; }
 
 source_run() {
   local start end
   start=$(date +%s.%N)
-  smtp-source -s "$sessions" -m "$1" -l "$size" -f bench@sender.test -t u@bench.test "127.0.0.1:$port"
+  smtp-source -s "$sessions" -m "$1" -l "$size" -f bench@sender.test -t u@bench.test "127.0.0.1:$port" || return 1
   end=$(date +%s.%N)
   echo "$end - $start" | bc -l
 }
 
-# Seconds the Gatling simulation measured, in a JVM of its own, after its warm-up.
+# Seconds the Gatling simulation measured, in a JVM of its own, after its warm-up; fails (with
+# Gatling's output) unless every message got its 250.
 gatling_run() {
   local out
   out=$(cd "$root" && ./mvnw -B -o -pl load-tests gatling:test \
       -Dgatling.simulationClass=dev.postillion.loadtest.bench.ClientThroughputSimulation \
       -Dtarget.smtp="127.0.0.1:$port" -Dbench.sessions="$sessions" -Dbench.messages="$messages" \
-      -Dbench.size="$size" -Dbench.warmup="$warmup")
-  echo "$out" | grep '^measured: ' | awk '{print $5}' | grep . || { echo "$out" >&2; return 1; }
+      -Dbench.size="$size" -Dbench.warmup="$warmup") || { echo "$out" >&2; return 1; }
+  echo "$out" | grep '^measured: [0-9]' | awk '{print $5}'
 }
 
 median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
@@ -56,8 +62,11 @@ echo "$rounds rounds of $messages messages of $size bytes over $sessions session
 source_run "$warmup" >/dev/null
 source_rates=(); gatling_rates=()
 for round in $(seq "$rounds"); do
-  source_rates+=("$(echo "$messages / $(source_run "$messages")" | bc -l)")
-  gatling_rates+=("$(echo "$messages / $(gatling_run)" | bc -l)")
+  # each run on its own line, so that set -e stops the script on a failed one
+  source_s=$(source_run "$messages")
+  gatling_s=$(gatling_run)
+  source_rates+=("$(echo "$messages / $source_s" | bc -l)")
+  gatling_rates+=("$(echo "$messages / $gatling_s" | bc -l)")
   printf 'round %d: smtp-source %6.0f msg/s, Gatling %6.0f msg/s\n' "$round" "${source_rates[-1]}" "${gatling_rates[-1]}"
 done
 source_rate=$(printf '%s\n' "${source_rates[@]}" | median)

@@ -43,10 +43,15 @@ public class ClientThroughputSimulation extends Simulation {
     private final String from = System.getProperty("bench.from", "bench@sender.test");
     private final String to = System.getProperty("bench.to", "u@bench.test");
     private final String body = body(Integer.getInteger("bench.size", 2048));
+    /** How long the measured run waits for the script's go file at most. */
+    private static final Duration GO_WAIT = Duration.ofMinutes(15);
+
     private final AtomicLong firstStart = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong lastEnd = new AtomicLong();
 
     {
+        requireShares("bench.messages", messages);
+        requireShares("bench.warmup", warmup);
         var server = SmtpDsl.smtp.host(target.substring(0, target.lastIndexOf(':')))
                 .port(Integer.parseInt(target.substring(target.lastIndexOf(':') + 1)))
                 .ehloName("loadgen.test").messagesPerConnection(1);
@@ -61,13 +66,16 @@ public class ClientThroughputSimulation extends Simulation {
                     return session;
                 })
                 .injectOpen(atOnceUsers(sessions));
-        PopulationBuilder run = warmup == 0 ? measured : scenario("warm-up")
+        PopulationBuilder run = warmup == 0 ? handshake().andThen(measured) : scenario("warm-up")
                 .repeat(warmup / sessions).on(send("warm-up", System.getProperty("bench.warmup-to", to)))
                 .injectOpen(atOnceUsers(sessions)).andThen(handshake().andThen(measured));
         setUp(run).protocols(server).assertions(global().failedRequests().count().is(0L));
     }
 
-    /** Writes the ready file, then waits for the go file; with neither named, nothing. */
+    /**
+     * Writes the ready file, then waits for the go file, at most {@link #GO_WAIT} (a script that
+     * died leaves no one to write it); with neither named, nothing.
+     */
     private static PopulationBuilder handshake() {
         String ready = System.getProperty("bench.ready-file", "");
         String go = System.getProperty("bench.go-file", "");
@@ -76,10 +84,20 @@ public class ClientThroughputSimulation extends Simulation {
                     if (!ready.isEmpty()) {
                         writeReady(Path.of(ready));
                     }
-                    return session;
+                    return session.set("deadline", System.nanoTime() + GO_WAIT.toNanos());
                 })
-                .asLongAs(session -> !go.isEmpty() && !Files.exists(Path.of(go))).on(pause(Duration.ofMillis(100)))
+                .asLongAs(session -> !go.isEmpty() && !Files.exists(Path.of(go))
+                        && System.nanoTime() < session.getLong("deadline"))
+                .on(pause(Duration.ofMillis(100)))
                 .injectOpen(atOnceUsers(1));
+    }
+
+    /** Every user sends as many messages: a count the sessions do not divide would be sent short. */
+    private void requireShares(String property, int count) {
+        if (count % sessions != 0) {
+            throw new IllegalArgumentException(property + " (" + count + ") must be a multiple of bench.sessions ("
+                    + sessions + ")");
+        }
     }
 
     private static void writeReady(Path ready) {
@@ -95,17 +113,21 @@ public class ClientThroughputSimulation extends Simulation {
                 .check(replyCode().is(250)));
     }
 
+    /** The rate, once the measured users have all run (Gatling's assertion then says whether every message passed). */
     @Override
     public void after() {
+        if (lastEnd.get() == 0) {
+            System.out.println("measured: nothing, the measured users did not run");
+            return;
+        }
         double seconds = (lastEnd.get() - firstStart.get()) / 1e9;
-        int sent = messages / sessions * sessions;
-        System.out.printf("measured: %d messages in %.3f s, %.0f msg/s%n", sent, seconds, sent / seconds);
+        System.out.printf("measured: %d messages in %.3f s, %.0f msg/s%n", messages, seconds, messages / seconds);
     }
 
     /** A body of {@code size} bytes in lines of 78 characters and their CRLF, as mail has. */
     private static String body(int size) {
         String line = "0123456789".repeat(8).substring(0, 78);
-        StringBuilder text = new StringBuilder(String.join("\r\n", Collections.nCopies(size / 80 + 1, line)));
+        StringBuilder text = new StringBuilder(String.join("\r\n", Collections.nCopies(size / 80 + 2, line)));
         text.setLength(Math.max(0, size));
         // not half a line end: the client would make the lone CR a CRLF of its own
         return text.toString().stripTrailing();

@@ -99,8 +99,10 @@ final class InboundMxLoad implements Workload {
      */
     private static ChainBuilder greylisted(Duration retry) {
         AtomicLong newcomers = new AtomicLong();
-        Iterator<Map<String, Object>> senders = Stream.generate(() -> Map.<String, Object>of(
-                "newcomer", "newcomer-" + letters(newcomers.incrementAndGet()) + "@greylisted.load.test")).iterator();
+        // the run's own part: a triplet passed in an earlier run passes for the node's max-age
+        String run = letters(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE));
+        Iterator<Map<String, Object>> senders = Stream.generate(() -> Map.<String, Object>of("newcomer",
+                "newcomer-" + run + "-" + letters(newcomers.incrementAndGet()) + "@greylisted.load.test")).iterator();
         return feed(senders).feed(recipients()).exec(
                         smtp("greylisted: connect").connect(),
                         smtp("greylisted: EHLO").ehlo(),

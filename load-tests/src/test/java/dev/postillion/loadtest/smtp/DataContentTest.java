@@ -54,7 +54,7 @@ class DataContentTest {
     }
 
     @Test
-    void anEmptyMessageIsTheEndLineAlone() {
+    void anEmptyMessageALonePeriodAndACrBeforeAnLfAreTheirOwnLines() {
         assertEquals(".\r\n", data(""));
         assertEquals("..\r\n.\r\n", data("."));
         assertEquals("a\r\n\r\nb\r\n.\r\n", data("a\n\rb"));

@@ -154,6 +154,9 @@ final class FakeSmtpServer implements AutoCloseable {
 
     /** @return whether the conversation goes on */
     private boolean answer(Connection connection, String command) throws IOException {
+        if (command.startsWith("MAIL") || command.startsWith("RSET")) {
+            connection.recipients = 0;
+        }
         for (Scripted script : scripted) {
             if (command.startsWith(script.commandPrefix())) {
                 connection.write(script.replyLines().toArray(String[]::new));
@@ -162,9 +165,6 @@ final class FakeSmtpServer implements AutoCloseable {
                 }
                 return !command.startsWith("QUIT");
             }
-        }
-        if (command.startsWith("MAIL") || command.startsWith("RSET")) {
-            connection.recipients = 0;
         }
         if (command.startsWith("EHLO")) {
             List<String> lines = new ArrayList<>(List.of("250-fake.test greets you", "250-PIPELINING", "250-8BITMIME"));

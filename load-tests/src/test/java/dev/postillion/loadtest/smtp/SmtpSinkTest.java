@@ -67,6 +67,7 @@ class SmtpSinkTest {
     /** The text part's lines: after the blank line that ends the part's own headers, to the end (smtp-sink adds a blank line). */
     private static List<String> body(List<String> dump) {
         int partHeaders = dump.indexOf("Content-Transfer-Encoding: 8bit");
+        assertTrue(partHeaders >= 0, () -> "a UTF-8 text part in\n" + String.join("\n", dump));
         List<String> body = new ArrayList<>(dump.subList(partHeaders + 2, dump.size()));
         while (!body.isEmpty() && body.get(body.size() - 1).isEmpty()) {
             body.remove(body.size() - 1);

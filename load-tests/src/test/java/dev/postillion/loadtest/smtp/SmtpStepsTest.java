@@ -151,6 +151,19 @@ class SmtpStepsTest extends FakeServerTest {
     }
 
     @Test
+    void pipelinedRepliesEachHaveTheTimeoutFromTheReplyBefore() throws Exception {
+        // MAIL, RCPT and DATA go in one write; each reply comes 250 ms after the one before it
+        server = FakeSmtpServer.start().delay("MAIL", Duration.ofMillis(250)).delay("RCPT", Duration.ofMillis(250))
+                .delay("DATA", Duration.ofMillis(250));
+        gatling(SmtpDsl.smtp.replyTimeout(Duration.ofMillis(400)));
+
+        gatling.run(smtp("mx").sendMessage().from("anna@sender.test").to("bob@example.test").subject("Hello"));
+
+        assertEquals(List.of("mx: connect OK", "mx: EHLO OK", "mx: MAIL OK", "mx: RCPT OK", "mx: DATA OK", "mx: QUIT OK"),
+                reported());
+    }
+
+    @Test
     void aServerThatClosesInTheMiddleOfDataFailsDataWithoutAReply() throws Exception {
         server = FakeSmtpServer.start().closeDuringData(2);
         gatling(SmtpDsl.smtp);
