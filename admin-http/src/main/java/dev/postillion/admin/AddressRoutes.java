@@ -21,11 +21,12 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * {@code /api/v1/addresses/{address}}: one address's settings (SPEC sections 1 to 4): disabled,
- * time zone, aliases, redirect, backup copy, sender lists and responders.
+ * time zone, password, aliases, redirect, backup copy, sender lists and responders.
  */
 final class AddressRoutes extends JsonRoutes {
 
     private static final Set<String> ADDRESS_PATCH = Set.of("disabled", "timeZone");
+    private static final Set<String> PASSWORD = Set.of("password");
     private static final Set<String> REDIRECT = Set.of("targets", "keepCopy");
     private static final Set<String> LISTS = Set.of("allow", "block", "blocked");
     private static final Set<String> RESPONDER = Set.of("name", "text", "subject", "start", "end", "weekdays", "from",
@@ -47,6 +48,7 @@ final class AddressRoutes extends JsonRoutes {
                             get(() -> respond(StatusCodes.OK,
                                     directory.requireAddress(address).thenApply(AddressRoutes::addressJson))),
                             patch(() -> withJson(body -> respond(StatusCodes.OK, patchAddress(address, body)))))),
+                    path("password", () -> put(() -> withJson(body -> respondEmpty(changePassword(address, body))))),
                     pathPrefix("aliases", () -> aliasRoutes(address)),
                     path("redirect", () -> redirectRoutes(address)),
                     path("backup-copy", () -> backupCopyRoutes(address)),
@@ -61,6 +63,15 @@ final class AddressRoutes extends JsonRoutes {
         } catch (AddressSyntaxException e) {
             throw ApiError.badRequest("'" + text + "' is not an address: " + e.getMessage());
         }
+    }
+
+    /**
+     * {@code {"password": "..."}}: the address's new password, under the strength rules of a new
+     * address's; every session that logged in with the old one ends.
+     */
+    private CompletionStage<Address> changePassword(EmailAddress address, JsonNode body) {
+        Json.onlyFields(body, PASSWORD);
+        return directory.changePassword(address, Json.requiredText(body, "password"));
     }
 
     /**

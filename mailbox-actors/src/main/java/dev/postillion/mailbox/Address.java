@@ -23,11 +23,13 @@ import java.util.Optional;
  * @param timeZone the zone responder dates and weekdays are read in
  * @param responders its out-of-office responders, at most one of them active
  * @param activeResponderId the id of the active responder
+ * @param passwordVersion how many times its password was changed: a login remembers the version it
+ *     was made with, and ends when the password changes ({@link Directory#changePassword})
  */
 public record Address(String localPart, String domain, Type type, boolean disabled, List<String> aliases,
         Optional<Redirect> redirect, Optional<String> backupCopy, List<String> allow, List<String> block,
         boolean rejectBlocked, ZoneId timeZone, List<Responder> responders, Optional<String> activeResponderId,
-        Instant created) {
+        Instant created, long passwordVersion) {
 
     /** What an address does with mail sent to it. */
     public enum Type {

@@ -33,7 +33,8 @@ final class AddressRecords {
                 record.getAliasesList(), redirect, optional(record.getBackupCopy()), record.getAllowList(),
                 record.getBlockList(), record.getRejectBlocked(), timeZone(record.getTimeZone()),
                 record.getRespondersList().stream().map(AddressRecords::responder).toList(),
-                optional(record.getActiveResponder()), Instant.ofEpochMilli(record.getCreatedEpochMillis()));
+                optional(record.getActiveResponder()), Instant.ofEpochMilli(record.getCreatedEpochMillis()),
+                record.getPasswordVersion());
     }
 
     static AddressType toRecord(Address.Type type) {

@@ -35,6 +35,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -99,6 +101,7 @@ public final class Directory implements AutoCloseable {
     private final DirectoryStore records;
     private final Clock clock;
     private final Passwords passwords;
+    private final List<Consumer<Address>> passwordListeners = new CopyOnWriteArrayList<>();
     private final AddressImport imports;
     private final AddressResponders responders;
     private final AddressAliases aliases;
@@ -465,6 +468,28 @@ public final class Directory implements AutoCloseable {
     }
 
     /** A disabled address refuses mail at RCPT and keeps what it has. */
+    /**
+     * Gives the address a new password (the same strength rules as at creation), hashed on the
+     * hashing threads first, and counts the change in its password version; once it is written,
+     * the listeners of {@link #onPasswordChanged} hear of it, so that every login made with the old
+     * password ends.
+     */
+    public CompletionStage<Address> changePassword(EmailAddress address, String password) {
+        return records.requireAddress(address)
+                .thenCompose(record -> passwords.hash(password, record.getLocalPart()))
+                .thenCompose(hash -> changeAddress(address, record -> record.setPasswordHash(hash)
+                        .setPasswordVersion(record.getPasswordVersion() + 1)))
+                .thenApply(changed -> {
+                    passwordListeners.forEach(listener -> listener.accept(changed));
+                    return changed;
+                });
+    }
+
+    /** {@code listener} hears of every password changed through this node, once it is written. */
+    public void onPasswordChanged(Consumer<Address> listener) {
+        passwordListeners.add(listener);
+    }
+
     public CompletionStage<Address> setDisabled(EmailAddress address, boolean disabled) {
         return changeAddress(address, record -> record.setDisabled(disabled));
     }

@@ -23,6 +23,7 @@ class AddressRecordsTest {
             .setDomain("example.com")
             .setPasswordHash("$argon2id$v=19$m=64,t=1,p=1$c2FsdA$aGFzaA")
             .setCreatedEpochMillis(1_767_225_600_000L)
+            .setPasswordVersion(3)
             .setType(AddressType.NO_REPLY)
             .setDisabled(true)
             .addAliases("jps")
@@ -46,7 +47,7 @@ class AddressRecordsTest {
         assertEquals(new Address("Anna", "example.com", Address.Type.NO_REPLY, true, List.of("jps"),
                 Optional.of(new Address.Redirect(List.of("carl@remote.example"), true)),
                 Optional.of("copy@remote.example"), List.of("@friends.example"), List.of("spam@remote.example"), true,
-                ZoneId.of("Europe/Paris"), List.of(summer), Optional.of("1"), Instant.parse("2026-01-01T00:00:00Z")),
+                ZoneId.of("Europe/Paris"), List.of(summer), Optional.of("1"), Instant.parse("2026-01-01T00:00:00Z"), 3),
                 address);
         assertEquals(Optional.of(summer), address.activeResponder());
         assertEquals("anna@example.com", address.mailbox().key());

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -127,6 +128,27 @@ class DirectoryTest {
         assertTrue(join(directory.authenticate("jps@example.com", PASSWORD)).isEmpty());
         join(directory.setDisabled(address("anna@example.com"), true));
         assertTrue(join(directory.authenticate("anna@example.com", PASSWORD)).isEmpty());
+    }
+
+    @Test
+    void aChangedPasswordReplacesTheOldOneCountsItsVersionAndIsAnnounced() {
+        join(directory.createDomain("example.com"));
+        join(directory.createAddress("example.com", "Anna", PASSWORD, Address.Type.MAILBOX));
+        List<Address> announced = new CopyOnWriteArrayList<>();
+        directory.onPasswordChanged(announced::add);
+        assertEquals(0, join(directory.authenticate("anna@example.com", PASSWORD)).orElseThrow().passwordVersion());
+
+        Address changed = join(directory.changePassword(address("anna@example.com"), "Another-Secret-9"));
+
+        assertEquals(1, changed.passwordVersion());
+        assertEquals(List.of(changed), announced);
+        assertTrue(join(directory.authenticate("anna@example.com", PASSWORD)).isEmpty(), "the old password");
+        assertEquals(1, join(directory.authenticate("anna@example.com", "Another-Secret-9")).orElseThrow()
+                .passwordVersion());
+        assertFails(Kind.INVALID, "at least 8 characters", directory.changePassword(address("anna@example.com"), "short"));
+        assertFails(Kind.NOT_FOUND, "bob@example.com", directory.changePassword(address("bob@example.com"), PASSWORD));
+        assertEquals(1, announced.size(), "refused changes are not announced");
+        assertTrue(join(directory.authenticate("anna@example.com", "Another-Secret-9")).isPresent(), "still the new one");
     }
 
     @Test

@@ -54,6 +54,7 @@ import dev.postillion.mta.smtp.ListenerContext;
 import dev.postillion.mta.smtp.SaslAuthenticator;
 import dev.postillion.mta.smtp.auth.AuthLockouts;
 import dev.postillion.mta.smtp.auth.AuthThrottle;
+import dev.postillion.mta.smtp.auth.LoginSessions;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -270,7 +271,8 @@ public final class Node implements AutoCloseable {
         ActorRef<SmtpSessions.Command> sessions = system.systemActorOf(SmtpSessions.create(sessionDispatchers),
                 "smtp-sessions", Props.empty());
         SaslAuthenticator logins = new SaslAuthenticator(directory, AuthThrottle.start(system, authSettings, clock),
-                new AuthLockouts(shared, clock), clock, node.hostname(), metrics, system.scheduler());
+                new AuthLockouts(shared, clock), LoginSessions.start(system, directory), clock, node.hostname(), metrics,
+                system.scheduler());
         ListenerContext mxContext = new ListenerContext(ListenerRole.MX, listenerSettings.get(ListenerRole.MX),
                 tls, node.hostname(), directory, srs, greylist, spool, clock, contentPolicy,
                 authenticator(config, dns, node.hostname(), clock, work), rates, logins,

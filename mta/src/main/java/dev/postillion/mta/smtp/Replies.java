@@ -182,6 +182,14 @@ final class Replies {
         return Reply.of(421, "4.4.2", hostname + " Error: session time limit exceeded");
     }
 
+    /**
+     * The password the session logged in with was changed: the session ends, as every session of
+     * the address does (RFC 5321 section 3.8 lets a server close with 421 at any time).
+     */
+    static Reply passwordChanged(String hostname) {
+        return Reply.of(421, "4.7.0", hostname + " Error: the password was changed, log in again");
+    }
+
     static Reply shuttingDown(String hostname) {
         return Reply.of(421, "4.3.2", hostname + " Service shutting down, closing transmission channel");
     }

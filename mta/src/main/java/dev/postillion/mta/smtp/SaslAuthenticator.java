@@ -6,6 +6,7 @@ import dev.postillion.mailbox.Address;
 import dev.postillion.mailbox.Directory;
 import dev.postillion.mta.smtp.auth.AuthLockouts;
 import dev.postillion.mta.smtp.auth.AuthThrottle;
+import dev.postillion.mta.smtp.auth.LoginSessions;
 import dev.postillion.mta.smtp.auth.SaslCredentials;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.dispatch.ExecutionContexts;
 import org.slf4j.Logger;
@@ -37,7 +39,7 @@ public final class SaslAuthenticator {
      * @param user the authenticated address
      * @param ownAddresses every address the user may send as: itself and its aliases, in lower case
      */
-    public record Accepted(EmailAddress user, Set<String> ownAddresses) implements Verdict {}
+    public record Accepted(EmailAddress user, Set<String> ownAddresses, long passwordVersion) implements Verdict {}
 
     /** Refused with {@code reply}; when {@code close}, the session says it and closes. */
     public record Refused(Reply reply, boolean close) implements Verdict {}
@@ -47,6 +49,7 @@ public final class SaslAuthenticator {
     private static final int MAX_LOGGED = 256;
 
     private final Directory directory;
+    private final LoginSessions sessions;
     private final Scheduler scheduler;
     private final AuthThrottle throttle;
     private final AuthLockouts lockouts;
@@ -61,9 +64,10 @@ public final class SaslAuthenticator {
      * @param scheduler the actor system's: its timer takes a delay without a lock, where the JDK's
      *     delayed executor would wait for its queue's lock on the session's event loop
      */
-    public SaslAuthenticator(Directory directory, AuthThrottle throttle, AuthLockouts lockouts, Clock clock,
-            String hostname, MeterRegistry metrics, Scheduler scheduler) {
+    public SaslAuthenticator(Directory directory, AuthThrottle throttle, AuthLockouts lockouts, LoginSessions sessions,
+            Clock clock, String hostname, MeterRegistry metrics, Scheduler scheduler) {
         this.directory = directory;
+        this.sessions = sessions;
         this.scheduler = scheduler;
         this.throttle = throttle;
         this.lockouts = lockouts;
@@ -78,6 +82,11 @@ public final class SaslAuthenticator {
     private static Counter outcomes(MeterRegistry metrics, String result) {
         return Counter.builder("postillion.smtp.auth").description("SMTP AUTH attempts, by outcome")
                 .tag("result", result).register(metrics);
+    }
+
+    /** A session logged in as {@code accepted}: {@code revoke} hears when the address's password changes. */
+    void loggedIn(Accepted accepted, ActorRef<LoginSessions.Revoked> revoke, ActorRef<?> session) {
+        sessions.loggedIn(accepted.user().key(), accepted.passwordVersion(), revoke, session);
     }
 
     CompletionStage<Verdict> check(InetAddress clientAddress, SaslCredentials credentials) {
@@ -165,7 +174,7 @@ public final class SaslAuthenticator {
             throttle.succeeded(client, user.key());
             succeeded.increment();
             log.info("client=[{}], sasl_username=<{}>: authenticated", clientAddress.getHostAddress(), user);
-            return new Accepted(user, own);
+            return new Accepted(user, own, address.passwordVersion());
         }).toCompletableFuture();
     }
 

@@ -94,6 +94,7 @@ final class SmtpAuth {
         }
         if (checked.verdict() instanceof SaslAuthenticator.Accepted accepted) {
             user = Optional.of(accepted);
+            logins.loggedIn(accepted, session.revocations(), session.self());
             return session.conclude(Replies.AUTH_SUCCEEDED);
         }
         SaslAuthenticator.Refused refused = (SaslAuthenticator.Refused) checked.verdict();

@@ -21,6 +21,7 @@ import dev.postillion.mta.smtp.SmtpFramer.CommandLine;
 import dev.postillion.mta.smtp.SmtpFramer.Content;
 import dev.postillion.mta.smtp.SmtpFramer.Frame;
 import dev.postillion.mta.smtp.SmtpFramer.LineTooLong;
+import dev.postillion.mta.smtp.auth.LoginSessions;
 import dev.postillion.mta.tls.TlsSession;
 import java.net.InetAddress;
 import java.util.ArrayDeque;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.Queue;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -67,6 +69,9 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
 
     /** {@code postillion.smtp.session-time-limit} has passed since the greeting. */
     private record TimeLimitReached() implements Command {}
+
+    /** The password the session logged in with was changed ({@link LoginSessions}). */
+    private record LoginRevoked() implements Command {}
 
     /** The TLS handshake is done: after STARTTLS, or before the greeting on an implicit-TLS port. */
     public record TlsStarted(TlsSession session) implements Command {}
@@ -167,6 +172,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
                 })
                 .onMessage(Drain.class, this::onDrain)
                 .onMessage(TimeLimitReached.class, this::onTimeLimitReached)
+                .onMessage(LoginRevoked.class, revoked -> endAfterMessage(Replies.passwordChanged(context.hostname())))
                 .onMessage(TlsStarted.class, this::onTlsStarted)
                 .onMessage(Close.class, close -> closeWith(Replies.shuttingDown(context.hostname())))
                 .onMessage(Disconnected.class, gone -> Behaviors.stopped())
@@ -392,18 +398,31 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         return !envelope.underway() && awaiting == Awaiting.NOTHING ? closeWith(lastWord) : this;
     }
 
-    /**
-     * The session has lasted {@code session-time-limit}: it ends now, unless a message's content
-     * is in and being decided, whose reply the client gets first (a 250 it never saw would have
-     * it send the message again).
-     */
+    /** The session has lasted {@code session-time-limit}. */
     private Behavior<Command> onTimeLimitReached(TimeLimitReached reached) {
-        Reply expired = Replies.sessionTimeLimit(context.hostname());
+        return endAfterMessage(Replies.sessionTimeLimit(context.hostname()));
+    }
+
+    /**
+     * Ends the session with {@code lastWord} now, unless a message's content is in and being
+     * decided: the client hears that decision first (a 250 it never saw would have it send the
+     * message again), then the last word.
+     */
+    private Behavior<Command> endAfterMessage(Reply lastWord) {
         if (awaiting == Awaiting.MESSAGE) {
-            lastWord = expired;
+            this.lastWord = lastWord;
             return this;
         }
-        return closeWith(expired);
+        return closeWith(lastWord);
+    }
+
+    /** Where {@link LoginSessions} tells this session that its login is revoked. */
+    ActorRef<LoginSessions.Revoked> revocations() {
+        return getContext().messageAdapter(LoginSessions.Revoked.class, revoked -> new LoginRevoked());
+    }
+
+    ActorRef<Command> self() {
+        return getContext().getSelf();
     }
 
     Behavior<Command> reply(Reply reply) {

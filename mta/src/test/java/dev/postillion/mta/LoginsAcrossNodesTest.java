@@ -2,6 +2,7 @@ package dev.postillion.mta;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,7 @@ import dev.postillion.core.TestPostgres;
 import dev.postillion.core.store.PostgresSettings;
 import dev.postillion.mta.smtp.ListenerRole;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,16 +26,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two nodes of one cluster over one PostgreSQL: a client network's AUTH attempts count together
- * whichever node they reach, and once locked out it is refused on both, even with a good
- * password, until the lockout ends; other networks are not.
+ * Two nodes of one cluster over one PostgreSQL, and the logins on them: a client network's AUTH
+ * attempts count together whichever node they reach, and once locked out it is refused on both,
+ * even with a good password, until the lockout ends; other networks are not. A password changed
+ * through one node ends the sessions logged in with the old one on both, and only those.
  */
-class AuthLockoutAcrossNodesTest {
+class LoginsAcrossNodesTest {
 
     private static final String LOCKED_OUT =
             "421 4.7.0 mx.test Error: too many failed authentication attempts, try again later";
     private static final String ANNA = "anna@submit.test";
     private static final String PASSWORD = "secret-password";
+    private static final String BOB = "bob@submit.test";
+    private static final String NEW_PASSWORD = "Another-Secret-9";
+    private static final String PASSWORD_CHANGED = "421 4.7.0 mx.test Error: the password was changed, log in again";
 
     @TempDir Path one;
     @TempDir Path two;
@@ -54,13 +60,7 @@ class AuthLockoutAcrossNodesTest {
 
     @Test
     void attemptsCountTogetherAndTheLockoutHoldsOnEveryNode() throws IOException {
-        PostgresSettings database = TestPostgres.newDatabase();
-        Path masterKey = TestSharedStore.dkimMasterKey(keys);
-        int seedPort = ChildNode.freePort();
-        nodeOne = TestNode.start(one, settings(database, masterKey, seedPort, seedPort), clock);
-        nodeTwo = TestNode.start(two, settings(database, masterKey, ChildNode.freePort(), seedPort), clock);
-        await("one cluster of two").atMost(Duration.ofSeconds(30))
-                .until(() -> upMembers(nodeOne) == 2 && upMembers(nodeTwo) == 2);
+        startCluster();
         nodeOne.createMailbox(ANNA);
 
         try (SmtpClient smtp = startedTls(nodeOne, one, "127.0.0.5")) {
@@ -84,6 +84,70 @@ class AuthLockoutAcrossNodesTest {
             assertEquals("235 2.7.0 Authentication successful", smtp.command("AUTH PLAIN " + plain(PASSWORD)),
                     "the lockout has ended");
         }
+    }
+
+    @Test
+    void aPasswordChangeThroughOneNodeEndsTheOldPasswordsSessionsOnBoth() throws IOException {
+        startCluster();
+        nodeOne.createMailbox(ANNA);
+        nodeOne.createMailbox(BOB);
+        try (SmtpClient annaOnOne = loggedIn(nodeOne, one, ANNA, PASSWORD);
+                SmtpClient annaOnTwo = loggedIn(nodeTwo, two, ANNA, PASSWORD);
+                SmtpClient bobOnTwo = loggedIn(nodeTwo, two, BOB, PASSWORD)) {
+            assertEquals("250 2.1.0 Ok", annaOnTwo.command("MAIL FROM:<" + ANNA + ">"), "in a transaction");
+
+            HttpResponse<String> changed = nodeOne.put("/api/v1/addresses/" + ANNA + "/password",
+                    "{\"password\":\"" + NEW_PASSWORD + "\"}");
+
+            assertEquals(204, changed.statusCode(), changed.body());
+            assertEquals(PASSWORD_CHANGED, annaOnOne.reply(), "on the node that wrote the change");
+            assertTrue(annaOnOne.closedByServer());
+            assertEquals(PASSWORD_CHANGED, annaOnTwo.reply(), "on the other node, in the middle of a transaction");
+            assertTrue(annaOnTwo.closedByServer());
+            assertEquals("250 2.0.0 Ok", bobOnTwo.command("NOOP"), "another address's session goes on");
+        }
+        try (SmtpClient smtp = startedTls(nodeTwo, two, "127.0.0.7")) {
+            assertEquals("535 5.7.8 Error: authentication failed", smtp.command("AUTH PLAIN " + plain(ANNA, PASSWORD)),
+                    "the old password");
+        }
+        try (SmtpClient annaAgain = loggedIn(nodeTwo, two, ANNA, NEW_PASSWORD)) {
+            assertEquals("250 2.0.0 Ok", annaAgain.command("NOOP"), "a login with the new password stays");
+        }
+    }
+
+    @Test
+    void aPasswordChangeIsRefusedWithTheReason() throws IOException {
+        startCluster();
+        nodeOne.createMailbox(ANNA);
+        String route = "/api/v1/addresses/" + ANNA + "/password";
+
+        AdminCalls.assertError(400, "field 'password' is required", nodeOne.put(route, "{}"));
+        AdminCalls.assertError(400, "unknown field 'passwd'; expected password",
+                nodeOne.put(route, "{\"passwd\":\"" + NEW_PASSWORD + "\"}"));
+        assertTrue(AdminCalls.error(nodeOne.put(route, "{\"password\":\"short\"}")).contains("at least 8 characters"));
+        assertEquals(404, nodeOne.put("/api/v1/addresses/nobody@submit.test/password",
+                "{\"password\":\"" + NEW_PASSWORD + "\"}").statusCode());
+        try (SmtpClient anna = loggedIn(nodeTwo, two, ANNA, PASSWORD)) {
+            assertEquals("250 2.0.0 Ok", anna.command("NOOP"), "a refused change leaves the password as it was");
+        }
+    }
+
+    private void startCluster() throws IOException {
+        PostgresSettings database = TestPostgres.newDatabase();
+        Path masterKey = TestSharedStore.dkimMasterKey(keys);
+        int seedPort = ChildNode.freePort();
+        nodeOne = TestNode.start(one, settings(database, masterKey, seedPort, seedPort), clock);
+        nodeTwo = TestNode.start(two, settings(database, masterKey, ChildNode.freePort(), seedPort), clock);
+        await("one cluster of two").atMost(Duration.ofSeconds(30))
+                .until(() -> upMembers(nodeOne) == 2 && upMembers(nodeTwo) == 2);
+    }
+
+    /** Logged in on the node's submission port, under STARTTLS, from a network of its own. */
+    private static SmtpClient loggedIn(TestNode node, Path dataDir, String address, String password)
+            throws IOException {
+        SmtpClient smtp = startedTls(node, dataDir, "127.0.0.8");
+        assertEquals("235 2.7.0 Authentication successful", smtp.command("AUTH PLAIN " + plain(address, password)));
+        return smtp;
     }
 
     private static Map<String, Object> settings(PostgresSettings database, Path masterKey, int clusterPort,
@@ -118,6 +182,10 @@ class AuthLockoutAcrossNodesTest {
     }
 
     private static String plain(String password) {
-        return Base64.getEncoder().encodeToString(("\0" + ANNA + "\0" + password).getBytes(StandardCharsets.UTF_8));
+        return plain(ANNA, password);
+    }
+
+    private static String plain(String address, String password) {
+        return Base64.getEncoder().encodeToString(("\0" + address + "\0" + password).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -3,16 +3,18 @@ package dev.postillion.mta.smtp.auth;
 import dev.postillion.core.ProtocolSerializer;
 import dev.postillion.mta.smtp.auth.proto.AuthCountMessage;
 import dev.postillion.mta.smtp.auth.proto.AuthCountedMessage;
+import dev.postillion.mta.smtp.auth.proto.PasswordChangedMessage;
 import org.apache.pekko.actor.ExtendedActorSystem;
 
 /**
- * Protobuf serialization of the {@link ClientAuthAttempts} protocol, for counts that live on
- * another node of the cluster. Bound in mta's reference.conf.
+ * Protobuf serialization of what the cluster's nodes tell each other about logins: the {@link
+ * ClientAuthAttempts} protocol, for counts that live on another node, and {@link
+ * LoginSessions.PasswordChanged}, published to every node. Bound in mta's reference.conf.
  */
-public final class AuthAttemptsSerializer extends ProtocolSerializer {
+public final class AuthSerializer extends ProtocolSerializer {
 
-    public AuthAttemptsSerializer(ExtendedActorSystem system) {
-        super(system, 74_204, "auth attempts");
+    public AuthSerializer(ExtendedActorSystem system) {
+        super(system, 74_204, "auth");
         bind("C", ClientAuthAttempts.Count.class,
                 count -> AuthCountMessage.newBuilder().setLimit(count.limit()).setDeadlineMillis(count.deadlineMillis())
                         .setReplyTo(resolver.toSerializationFormat(count.replyTo())).build().toByteArray(),
@@ -30,5 +32,12 @@ public final class AuthAttemptsSerializer extends ProtocolSerializer {
                 });
         bind("T", ClientAuthAttempts.TakeBack.class, ClientAuthAttempts.TakeBack::new);
         bind("P", ClientAuthAttempts.Passivate.class, ClientAuthAttempts.Passivate::new);
+        bind("W", LoginSessions.PasswordChanged.class,
+                changed -> PasswordChangedMessage.newBuilder().setAddress(changed.address())
+                        .setPasswordVersion(changed.passwordVersion()).build().toByteArray(),
+                bytes -> {
+                    PasswordChangedMessage changed = PasswordChangedMessage.parseFrom(bytes);
+                    return new LoginSessions.PasswordChanged(changed.getAddress(), changed.getPasswordVersion());
+                });
     }
 }

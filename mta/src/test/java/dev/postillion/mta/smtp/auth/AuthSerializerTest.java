@@ -9,8 +9,8 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-/** The AUTH attempt counts' protocol travels whole between nodes, as Protobuf. */
-class AuthAttemptsSerializerTest {
+/** The AUTH attempt counts' protocol and password changes travel whole between nodes, as Protobuf. */
+class AuthSerializerTest {
 
     static final ActorTestKit testKit = ActorTestKit.create();
 
@@ -36,7 +36,14 @@ class AuthAttemptsSerializerTest {
         assertEquals(new ClientAuthAttempts.Counted(false, 5), roundTrip(new ClientAuthAttempts.Counted(false, 5)));
         assertInstanceOf(ClientAuthAttempts.TakeBack.class, roundTrip(new ClientAuthAttempts.TakeBack()));
         assertInstanceOf(ClientAuthAttempts.Passivate.class, roundTrip(new ClientAuthAttempts.Passivate()));
-        assertInstanceOf(AuthAttemptsSerializer.class, SerializedMessages.serializerOf(testKit.system(), counted));
+        assertInstanceOf(AuthSerializer.class, SerializedMessages.serializerOf(testKit.system(), counted));
+    }
+
+    @Test
+    void aPasswordChangeTravelsWhole() {
+        var changed = new LoginSessions.PasswordChanged("anna@example.test", 3);
+        assertEquals(changed, roundTrip(changed));
+        assertInstanceOf(AuthSerializer.class, SerializedMessages.serializerOf(testKit.system(), changed));
     }
 
     private static Object roundTrip(Object message) {
