@@ -52,6 +52,11 @@ public final class BlockingCallDetector implements BlockHoundIntegration {
         // so does stopping it (a stream that completes at once stops its interpreter actor).
         builder.allowBlockingCallsInside("org.apache.pekko.actor.UnstartedCell", "sendMessage");
         builder.allowBlockingCallsInside("org.apache.pekko.actor.UnstartedCell", "sendSystemMessage");
+        // An actor that stashes (sharding's coordinator) has a deque for a mailbox, whose lock is
+        // held for an instant per message: Pekko's delivery, not an actor waiting.
+        for (String queueing : new String[] {"enqueue", "enqueueFirst", "dequeue"}) {
+            builder.allowBlockingCallsInside("org.apache.pekko.dispatch.UnboundedDequeBasedMessageQueue", queueing);
+        }
         // Random numbers (DNS query ids, tokens) read /dev/urandom, which never waits.
         builder.allowBlockingCallsInside("java.security.SecureRandom", "nextBytes");
         // Loading a class, or a service list (Pekko's logger, the JDK's providers), reads its jar
