@@ -42,6 +42,10 @@ public final class BlockingCallDetector implements BlockHoundIntegration {
         // queue under the pool's run-state lock, which on Java 25 sleeps a few nanoseconds at a
         // time when contended: a spin lock held for an instant, once per thread.
         builder.allowBlockingCallsInside("java.util.concurrent.ForkJoinPool", "spinLockRunState");
+        // A test probe's actor hands each message to the test's thread through a blocking deque,
+        // whose lock the test's poll holds for an instant: the test kit's, not an actor's wait.
+        builder.allowBlockingCallsInside("org.apache.pekko.actor.testkit.typed.internal.TestProbeImpl$",
+                "$anonfun$testActor$1");
         // Tests log to the console; the appender's write and lock are the test harness's, not ours.
         builder.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "subAppend");
         // The first logger of the JVM sets logging up, reading logback's configuration.

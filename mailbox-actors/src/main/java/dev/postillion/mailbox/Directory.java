@@ -38,6 +38,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The hosted domains, their addresses and aliases, and each address's mail settings, stored in
@@ -102,6 +104,7 @@ public final class Directory implements AutoCloseable {
     private final Clock clock;
     private final Passwords passwords;
     private final List<Consumer<Address>> passwordListeners = new CopyOnWriteArrayList<>();
+    private static final Logger log = LoggerFactory.getLogger(Directory.class);
     private final AddressImport imports;
     private final AddressResponders responders;
     private final AddressAliases aliases;
@@ -408,6 +411,9 @@ public final class Directory implements AutoCloseable {
                 .setDomain(domain)
                 .setPasswordHash(passwordHash)
                 .setCreatedEpochMillis(clock.millis())
+                // the time, not 0: an address deleted and created again must not start below the
+                // version its first life reached, which the nodes remember for a while
+                .setPasswordVersion(clock.millis())
                 .setType(type)
                 .build();
     }
@@ -467,7 +473,6 @@ public final class Directory implements AutoCloseable {
         });
     }
 
-    /** A disabled address refuses mail at RCPT and keeps what it has. */
     /**
      * Gives the address a new password (the same strength rules as at creation), hashed on the
      * hashing threads first, and counts the change in its password version; once it is written,
@@ -478,9 +483,16 @@ public final class Directory implements AutoCloseable {
         return records.requireAddress(address)
                 .thenCompose(record -> passwords.hash(password, record.getLocalPart()))
                 .thenCompose(hash -> changeAddress(address, record -> record.setPasswordHash(hash)
-                        .setPasswordVersion(record.getPasswordVersion() + 1)))
+                        .setPasswordVersion(Math.max(record.getPasswordVersion() + 1, clock.millis()))))
                 .thenApply(changed -> {
-                    passwordListeners.forEach(listener -> listener.accept(changed));
+                    // the change is written: a listener that fails must not make it look refused
+                    for (Consumer<Address> listener : passwordListeners) {
+                        try {
+                            listener.accept(changed);
+                        } catch (RuntimeException e) {
+                            log.error("{}: a listener of password changes failed", changed.mailbox(), e);
+                        }
+                    }
                     return changed;
                 });
     }
@@ -490,6 +502,7 @@ public final class Directory implements AutoCloseable {
         passwordListeners.add(listener);
     }
 
+    /** A disabled address refuses mail at RCPT and keeps what it has. */
     public CompletionStage<Address> setDisabled(EmailAddress address, boolean disabled) {
         return changeAddress(address, record -> record.setDisabled(disabled));
     }

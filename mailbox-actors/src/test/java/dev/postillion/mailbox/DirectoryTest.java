@@ -136,19 +136,27 @@ class DirectoryTest {
         join(directory.createAddress("example.com", "Anna", PASSWORD, Address.Type.MAILBOX));
         List<Address> announced = new CopyOnWriteArrayList<>();
         directory.onPasswordChanged(announced::add);
-        assertEquals(0, join(directory.authenticate("anna@example.com", PASSWORD)).orElseThrow().passwordVersion());
+        directory.onPasswordChanged(changed -> {
+            throw new IllegalStateException("a listener that fails");
+        });
+        long created = clock.millis();
+        assertEquals(created, join(directory.authenticate("anna@example.com", PASSWORD)).orElseThrow().passwordVersion(),
+                "a new address's version is its creation time");
 
         Address changed = join(directory.changePassword(address("anna@example.com"), "Another-Secret-9"));
 
-        assertEquals(1, changed.passwordVersion());
+        assertEquals(created + 1, changed.passwordVersion(), "a change in the same millisecond still counts");
         assertEquals(List.of(changed), announced);
         assertTrue(join(directory.authenticate("anna@example.com", PASSWORD)).isEmpty(), "the old password");
-        assertEquals(1, join(directory.authenticate("anna@example.com", "Another-Secret-9")).orElseThrow()
+        assertEquals(created + 1, join(directory.authenticate("anna@example.com", "Another-Secret-9")).orElseThrow()
                 .passwordVersion());
+        clock.advance(Duration.ofMinutes(1));
+        assertEquals(clock.millis(), join(directory.changePassword(address("anna@example.com"), PASSWORD))
+                .passwordVersion(), "later, the time of the change");
         assertFails(Kind.INVALID, "at least 8 characters", directory.changePassword(address("anna@example.com"), "short"));
         assertFails(Kind.NOT_FOUND, "bob@example.com", directory.changePassword(address("bob@example.com"), PASSWORD));
-        assertEquals(1, announced.size(), "refused changes are not announced");
-        assertTrue(join(directory.authenticate("anna@example.com", "Another-Secret-9")).isPresent(), "still the new one");
+        assertEquals(2, announced.size(), "refused changes are not announced");
+        assertTrue(join(directory.authenticate("anna@example.com", PASSWORD)).isPresent(), "still the last one");
     }
 
     @Test

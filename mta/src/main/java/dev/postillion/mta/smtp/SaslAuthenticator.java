@@ -124,7 +124,10 @@ public final class SaslAuthenticator {
             if (error != null) {
                 return CompletableFuture.<Verdict>completedFuture(notChecked(client, account, shown, error));
             }
+            // A password this node already heard was changed, checked on a directory cache that had
+            // not heard yet, fails as a wrong one does (LoginSessions).
             return found.filter(address -> forItself)
+                    .filter(address -> !sessions.outdated(address.mailbox().key(), address.passwordVersion()))
                     .map(address -> success(clientAddress, client, account, shown, address))
                     .orElseGet(() -> failure(clientAddress, admission, client, shown));
         }).thenCompose(verdict -> verdict);

@@ -1,9 +1,10 @@
 package dev.postillion.mta.smtp.auth;
 
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
 import dev.postillion.mailbox.Address;
 import dev.postillion.mailbox.Directory;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -20,9 +21,14 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
  * in with an older password version ({@link Address#passwordVersion()}), and only those, so a
  * session that already logged in with the new password stays.
  *
- * <p>The notice and a login can cross (the login checked the old password just before the change,
- * its registration arrives just after the notice): the latest version heard of is kept for
- * {@value #VERSIONS_KEPT} addresses, and a login older than it is revoked as it registers.
+ * <p>The notice and a login can cross: a node whose directory cache has not yet heard of the
+ * change can check the old password, or a login checked just before the change registers just
+ * after the notice. So the latest version heard of is kept for {@value #VERSIONS_KEPT} addresses:
+ * a login checked against an older one is refused ({@link #outdated}), and one that registers
+ * with an older one is revoked at once.
+ *
+ * <p>The topic delivers at most once: a node that misses a notice (a partition) keeps its older
+ * sessions until they end, at the latest after {@code postillion.smtp.session-time-limit}.
  */
 public final class LoginSessions {
 
@@ -51,21 +57,31 @@ public final class LoginSessions {
     private static final int VERSIONS_KEPT = 10_000;
 
     private final ActorRef<Command> registry;
+    /** The latest password version heard of, by address; written by the registry, read by logins. */
+    private final Cache<String, Long> latest;
 
-    private LoginSessions(ActorRef<Command> registry) {
+    private LoginSessions(ActorRef<Command> registry, Cache<String, Long> latest) {
         this.registry = registry;
+        this.latest = latest;
     }
 
     /** The node's registry, listening to the cluster's password changes and publishing {@code directory}'s. */
     public static LoginSessions start(ActorSystem<?> system, Directory directory) {
         ActorRef<Topic.Command<PasswordChanged>> topic = system.systemActorOf(
                 Topic.create(PasswordChanged.class, "postillion-password-changes"), "password-changes", Props.empty());
-        ActorRef<Command> registry = system.systemActorOf(Behaviors.setup(LoginSessions::registry), "login-sessions",
-                Props.empty());
+        Cache<String, Long> latest = CacheBuilder.newBuilder().maximumSize(VERSIONS_KEPT).build();
+        ActorRef<Command> registry = system.systemActorOf(Behaviors.setup(context -> registry(context, latest)),
+                "login-sessions", Props.empty());
         topic.tell(Topic.subscribe(registry.narrow()));
         directory.onPasswordChanged(changed -> topic.tell(Topic.publish(
                 new PasswordChanged(changed.mailbox().key(), changed.passwordVersion()))));
-        return new LoginSessions(registry);
+        return new LoginSessions(registry, latest);
+    }
+
+    /** Whether a password of {@code address} at {@code passwordVersion} was changed since, as far as this node heard. */
+    public boolean outdated(String address, long passwordVersion) {
+        Long known = latest.getIfPresent(address);
+        return known != null && passwordVersion < known;
     }
 
     /**
@@ -76,17 +92,12 @@ public final class LoginSessions {
         registry.tell(new LoggedIn(address, passwordVersion, revoke, session));
     }
 
-    private static Behavior<Command> registry(ActorContext<Command> context) {
+    private static Behavior<Command> registry(ActorContext<Command> context, Cache<String, Long> latest) {
         Map<String, Map<ActorRef<?>, Login>> sessions = new HashMap<>();
-        Map<String, Long> latest = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-                return size() > VERSIONS_KEPT;
-            }
-        };
         return Behaviors.receive(Command.class)
                 .onMessage(LoggedIn.class, login -> {
-                    if (login.passwordVersion() < latest.getOrDefault(login.address(), Long.MIN_VALUE)) {
+                    Long known = latest.getIfPresent(login.address());
+                    if (known != null && login.passwordVersion() < known) {
                         login.revoke().tell(new Revoked());
                         return Behaviors.same();
                     }
@@ -96,7 +107,7 @@ public final class LoginSessions {
                     return Behaviors.same();
                 })
                 .onMessage(PasswordChanged.class, changed -> {
-                    latest.merge(changed.address(), changed.passwordVersion(), Math::max);
+                    latest.asMap().merge(changed.address(), changed.passwordVersion(), Math::max);
                     Map<ActorRef<?>, Login> logins = sessions.get(changed.address());
                     if (logins == null) {
                         return Behaviors.same();
