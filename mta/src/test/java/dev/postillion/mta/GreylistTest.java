@@ -137,9 +137,11 @@ class GreylistTest {
     void operatorEntriesAllowAndForget() throws IOException {
         String sender = freshSender();
         pass(sender, "anna@" + DOMAIN);
-        JsonNode listing = QueueApi.json(node.get("/api/v1/greylist?limit=1000"));
+        // The pass is written by the triplet's actor after the reply: listed once it has landed.
+        await("the triplet listed with its sender, passed").atMost(Duration.ofSeconds(10))
+                .until(() -> passedTripletListed(sender));
         JsonNode triplet = null;
-        for (JsonNode entry : listing.get("triplets")) {
+        for (JsonNode entry : QueueApi.json(node.get("/api/v1/greylist?limit=1000")).get("triplets")) {
             if (entry.get("sender").asText().equals(sender)) {
                 triplet = entry;
             }
