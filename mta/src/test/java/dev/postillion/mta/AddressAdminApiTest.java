@@ -139,6 +139,26 @@ class AddressAdminApiTest {
         assertTrue(error(notAnAddress).startsWith("'not-an-address' is not an address: "), notAnAddress.body());
     }
 
+    // --- the password ---
+
+    @Test
+    void aPasswordIsChangedUnderTheStrengthRulesOrRefusedWithTheReason() {
+        String domain = calls.newDomain();
+        String anna = calls.newAddress(domain, "anna");
+        String route = address(anna) + "/password";
+
+        assertError(400, "field 'password' is required", calls.node().put(route, "{}"));
+        assertError(400, "unknown field 'passwd'; expected password",
+                calls.node().put(route, "{\"passwd\":\"Another-Secret-9\"}"));
+        assertTrue(error(calls.node().put(route, "{\"password\":\"short\"}")).contains("at least 8 characters"));
+        assertError(404, "no address nobody@" + domain,
+                calls.node().put(address("nobody@" + domain) + "/password", "{\"password\":\"Another-Secret-9\"}"));
+
+        HttpResponse<String> changed = calls.node().put(route, "{\"password\":\"Another-Secret-9\"}");
+        assertEquals(204, changed.statusCode(), changed.body());
+        assertEquals("", changed.body());
+    }
+
     // --- aliases ---
 
     @Test
