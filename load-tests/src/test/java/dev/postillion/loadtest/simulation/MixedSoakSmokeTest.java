@@ -1,6 +1,7 @@
 package dev.postillion.loadtest.simulation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -8,13 +9,16 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The soak, for seconds instead of half an hour, against a node started for it: its assertions
- * (error rate and 99th percentile) hold, every message the report counts as accepted on either
- * listener is in a mailbox and no other, and the admin domain holds the addresses it counts.
+ * The smoke run of {@code ./mvnw verify}: the soak, for seconds instead of half an hour, against a
+ * node started for it, with its assertions (error rate and 99th percentile) enforced. Then the
+ * report's counts must be true: every message it counts as accepted on either listener is in a
+ * mailbox and no other, and the admin domain holds exactly the addresses it counts as created.
+ * Every kind of user of every workload was in the run, each refusal checked where it is expected.
  */
 class MixedSoakSmokeTest {
 
-    private static final Map<String, String> LOAD = Map.of("load.rate", "10", "load.duration", "4s");
+    /** Enough users in 4 s that every workload has its every-tenth kinds: the admin API gets 12. */
+    private static final Map<String, String> LOAD = Map.of("load.rate", "30", "load.duration", "4s");
 
     @Test
     void everyWorkloadAtOnceKeepsItsCountsTrue() throws Exception {
@@ -26,6 +30,10 @@ class MixedSoakSmokeTest {
 
             assertEquals(run.passed(AdminApiLoad.CREATE_ADDRESS), new AdminApi(node).addresses(AdminApiLoad.DOMAIN).size(),
                     "addresses of the admin domain, as many as the report counts OK at " + AdminApiLoad.CREATE_ADDRESS);
+            assertTrue(run.passed("greylisted: RCPT") > 0, "new senders, deferred with 451 4.7.1");
+            assertTrue(run.passed("unknown: RCPT") > 0, "unknown recipients, refused with 550 5.1.1");
+            assertTrue(run.passed(SubmissionLoad.IMPOSTOR + ": MAIL") > 0, "impostors, refused with 553 5.7.1");
+            assertTrue(run.passed(AdminApiLoad.FLUSH_QUEUE) > 0, "queue flushes");
         }
     }
 }
