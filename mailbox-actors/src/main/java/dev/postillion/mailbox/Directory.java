@@ -35,11 +35,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The hosted domains, their addresses and aliases, and each address's mail settings, stored in
@@ -103,8 +100,7 @@ public final class Directory implements AutoCloseable {
     private final DirectoryStore records;
     private final Clock clock;
     private final Passwords passwords;
-    private final List<Consumer<Address>> passwordListeners = new CopyOnWriteArrayList<>();
-    private static final Logger log = LoggerFactory.getLogger(Directory.class);
+    private final PasswordChanges passwordChanges = new PasswordChanges();
     private final AddressImport imports;
     private final AddressResponders responders;
     private final AddressAliases aliases;
@@ -485,21 +481,14 @@ public final class Directory implements AutoCloseable {
                 .thenCompose(hash -> changeAddress(address, record -> record.setPasswordHash(hash)
                         .setPasswordVersion(Math.max(record.getPasswordVersion() + 1, clock.millis()))))
                 .thenApply(changed -> {
-                    // the change is written: a listener that fails must not make it look refused
-                    for (Consumer<Address> listener : passwordListeners) {
-                        try {
-                            listener.accept(changed);
-                        } catch (RuntimeException e) {
-                            log.error("{}: a listener of password changes failed", changed.mailbox(), e);
-                        }
-                    }
+                    passwordChanges.announce(changed);
                     return changed;
                 });
     }
 
     /** {@code listener} hears of every password changed through this node, once it is written. */
     public void onPasswordChanged(Consumer<Address> listener) {
-        passwordListeners.add(listener);
+        passwordChanges.add(listener);
     }
 
     /** A disabled address refuses mail at RCPT and keeps what it has. */

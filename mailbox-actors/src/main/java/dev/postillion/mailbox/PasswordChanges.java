@@ -1,0 +1,30 @@
+package dev.postillion.mailbox;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Who hears of the passwords the directory changes ({@link Directory#onPasswordChanged}). */
+final class PasswordChanges {
+
+    private static final Logger log = LoggerFactory.getLogger(PasswordChanges.class);
+
+    private final List<Consumer<Address>> listeners = new CopyOnWriteArrayList<>();
+
+    void add(Consumer<Address> listener) {
+        listeners.add(listener);
+    }
+
+    /** Tells every listener; the change is written, so a listener that fails must not make it look refused. */
+    void announce(Address changed) {
+        for (Consumer<Address> listener : listeners) {
+            try {
+                listener.accept(changed);
+            } catch (RuntimeException e) {
+                log.error("{}: a listener of password changes failed", changed.mailbox(), e);
+            }
+        }
+    }
+}
