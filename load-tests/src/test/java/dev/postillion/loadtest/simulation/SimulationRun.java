@@ -3,8 +3,9 @@ package dev.postillion.loadtest.simulation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gatling.app.Gatling$;
+import dev.postillion.loadtest.GatlingInThisJvm;
 import io.gatling.charts.stats.GeneralStats;
+import io.gatling.charts.stats.LogFileData;
 import io.gatling.charts.stats.LogFileReader$;
 import io.gatling.commons.stats.OK$;
 import io.gatling.core.config.GatlingConfiguration$;
@@ -32,10 +33,11 @@ final class SimulationRun {
     /** How long local delivery may take to empty the queue after a run. */
     private static final Duration DELIVERY = Duration.ofSeconds(30);
 
-    private final Path results;
+    /** The run's simulation.log as Gatling's report reads it, read once for every count asked of it. */
+    private final LogFileData log;
 
-    private SimulationRun(Path results) {
-        this.results = results;
+    private SimulationRun(LogFileData log) {
+        this.log = log;
     }
 
     /** Runs the simulation for the load ({@code load.rate}, {@code load.duration}) and requires its assertions to hold. */
@@ -45,17 +47,14 @@ final class SimulationRun {
         properties.putAll(Map.of("target.smtp", node.smtp(), "target.submission", node.submission(),
                 "target.admin", node.admin().toString(), "target.token", node.token()));
         node.greylistRetry().ifPresent(retry -> properties.put("target.greylist-retry", retry.toMillis() + "ms"));
-        Path results = Files.createTempDirectory(Files.createDirectories(Path.of("target", "gatling-test")),
-                simulation.getSimpleName() + "-").toAbsolutePath();
-        properties.forEach(System::setProperty);
-        try {
-            int status = Gatling$.MODULE$.fromArgs(new String[] {
-                "-s", simulation.getName(), "-rf", results.toString(), "-nr"});
-            assertEquals(0, status, "the simulation's assertions (printed above) hold");
-        } finally {
-            properties.keySet().forEach(System::clearProperty);
+        Path results = GatlingInThisJvm.requirePassing(simulation, properties);
+        Path run;
+        try (Stream<Path> runs = Files.list(results)) {
+            run = runs.filter(Files::isDirectory).findFirst().orElseThrow();
         }
-        return new SimulationRun(results);
+        var configuration = GatlingConfiguration$.MODULE$.loadForTest(
+                CollectionConverters.asScala(List.<Tuple2<String, ?>>of()).toSeq());
+        return new SimulationRun(LogFileReader$.MODULE$.apply(run.getFileName().toString(), results, configuration).read());
     }
 
     /**
@@ -80,15 +79,9 @@ final class SimulationRun {
     }
 
     /** How many requests of that name the report counts OK. */
-    long passed(String request) throws IOException {
-        Path run;
-        try (Stream<Path> runs = Files.list(results)) {
-            run = runs.filter(Files::isDirectory).findFirst().orElseThrow();
-        }
-        var configuration = GatlingConfiguration$.MODULE$.loadForTest(
-                CollectionConverters.asScala(List.<Tuple2<String, ?>>of()).toSeq());
-        Option<GeneralStats> stats = LogFileReader$.MODULE$.apply(run.getFileName().toString(), results, configuration)
-                .read().requestGeneralStats(Option.apply(request), Option.empty(), Option.apply(OK$.MODULE$));
+    long passed(String request) {
+        Option<GeneralStats> stats = log.requestGeneralStats(Option.apply(request), Option.empty(),
+                Option.apply(OK$.MODULE$));
         return stats.isDefined() ? stats.get().count() : 0;
     }
 }

@@ -3,7 +3,7 @@ package dev.postillion.loadtest.smtp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gatling.app.Gatling$;
+import dev.postillion.loadtest.GatlingInThisJvm;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -39,12 +40,8 @@ class SmtpSinkTest {
         Process sink = startSink(port);
         try {
             awaitListening(sink, port);
-            System.setProperty("smtp.port", Integer.toString(port));
-            int status = Gatling$.MODULE$.fromArgs(new String[] {"-s", SmtpSinkSimulation.class.getName(),
-                "-rf", Path.of("target", "gatling-test").toAbsolutePath().toString(), "-nr"});
-            assertEquals(0, status, "Gatling's assertions (printed above) hold");
+            GatlingInThisJvm.requirePassing(SmtpSinkSimulation.class, Map.of("smtp.port", Integer.toString(port)));
         } finally {
-            System.clearProperty("smtp.port");
             sink.destroy();
             sink.waitFor(10, TimeUnit.SECONDS);
         }
