@@ -148,7 +148,7 @@ start_node() {
 stored() {
   local count=0 after=0 page uids
   while :; do
-    page=$(api "http://127.0.0.1:$admin_port/api/v1/mailboxes/$1/messages?after=$after&limit=10000")
+    page=$(api "http://127.0.0.1:$admin_port/api/v1/mailboxes/$1/messages?folder=INBOX&after=$after&limit=10000")
     uids=$(echo "$page" | grep -o '"uid":[0-9]*' || true)
     [ -z "$uids" ] && break
     count=$((count + $(echo "$uids" | wc -l))); after=$(echo "$uids" | tail -1 | cut -d: -f2)

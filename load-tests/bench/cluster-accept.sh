@@ -82,7 +82,7 @@ stored() {
   for m in $(seq $mailboxes); do
     after=0
     while :; do
-      page=$(api "http://127.0.0.1:8081/api/v1/mailboxes/$1$m@bench.test/messages?after=$after&limit=10000") || break
+      page=$(api "http://127.0.0.1:8081/api/v1/mailboxes/$1$m@bench.test/messages?folder=INBOX&after=$after&limit=10000") || break
       uids=$(echo "$page" | grep -o '"uid":[0-9]*' || true)
       [ -z "$uids" ] && break
       total=$((total + $(echo "$uids" | wc -l))); after=$(echo "$uids" | tail -1 | cut -d: -f2)

@@ -2,12 +2,20 @@ package dev.postillion.admin;
 
 import dev.postillion.core.AddressSyntaxException;
 import dev.postillion.core.EmailAddress;
-import dev.postillion.mailbox.Domain;
-import dev.postillion.mailbox.MailboxEntry;
+import dev.postillion.mailbox.DeletedMessage;
 import dev.postillion.mailbox.Directory;
+import dev.postillion.mailbox.Domain;
+import dev.postillion.mailbox.Folder;
+import dev.postillion.mailbox.FolderName;
+import dev.postillion.mailbox.MailMessage;
+import dev.postillion.mailbox.MailStore;
+import dev.postillion.mailbox.MailboxEdit;
 import dev.postillion.mailbox.Mailboxes;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -19,9 +27,10 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * {@code /api/v1/mailboxes/{address}/messages}: the messages a hosted address holds, listed by uid
- * and read as delivered. The directory and the mailbox are read on the store's reader threads; the
- * route answers when they complete.
+ * {@code /api/v1/mailboxes/{address}/...}: a hosted address's folders, the messages of each listed
+ * by uid and read as delivered, and the messages deleted within the retention period, which can
+ * be restored. Reads run on the store's reader threads, a restore in the address's mailbox actor;
+ * the route answers when they complete.
  */
 final class MailboxRoutes extends JsonRoutes {
 
@@ -31,38 +40,112 @@ final class MailboxRoutes extends JsonRoutes {
 
     private final Directory directory;
     private final Mailboxes mailboxes;
+    private final MailStore store;
 
     MailboxRoutes(Directory directory, Mailboxes mailboxes) {
         this.directory = directory;
         this.mailboxes = mailboxes;
+        this.store = mailboxes.store();
     }
 
     Route route() {
-        return pathPrefix(PathMatchers.segment(), address -> pathPrefix("messages", () -> concat(
-                pathEnd(() -> get(() -> parameterMap(parameters -> listMessages(address, parameters)))),
-                path(PathMatchers.longSegment().slash("raw"), uid -> get(() -> rawMessage(address, uid))))));
+        return pathPrefix(PathMatchers.segment(), address -> concat(
+                path("folders", () -> get(() -> respond(StatusCodes.OK, mailboxKey(address)
+                        .thenCompose(this::openedFolders)
+                        .thenApply(folders -> folders.stream().map(MailboxRoutes::folderJson).toList())))),
+                pathPrefix("messages", () -> concat(
+                        pathEnd(() -> get(() -> parameterMap(parameters -> listMessages(address, parameters)))),
+                        path(PathMatchers.longSegment().slash("raw"), uid -> get(() -> parameterMap(parameters ->
+                                rawMessage(address, parameters.getOrDefault("folder", FolderName.INBOX), uid)))))),
+                pathPrefix("deleted", () -> concat(
+                        pathEnd(() -> get(() -> parameterMap(parameters -> listDeleted(address, parameters)))),
+                        path(PathMatchers.segment().slash("restore"), id -> post(() -> restore(address, id)))))));
     }
 
+    /**
+     * Without {@code folder}, every folder's messages, folder by folder; {@code after} pages through
+     * one folder's uids, so it needs {@code folder}.
+     */
     private Route listMessages(String address, Map<String, String> parameters) {
-        return respond(StatusCodes.OK, mailboxKey(address).thenCompose(key -> {
-            long after = AdminRoutes.longParameter(parameters, "after", 0);
-            int limit = (int) Math.min(AdminRoutes.longParameter(parameters, "limit", DEFAULT_PAGE), MAX_PAGE);
-            return mailboxes.store().list(key, after, limit);
-        }).thenApply(messages -> messages.stream().map(MailboxRoutes::messageJson).toList()));
+        if (parameters.containsKey("after") && !parameters.containsKey("folder")) {
+            return complete(Json.error(StatusCodes.BAD_REQUEST, "'after' pages through one folder: give 'folder' too"));
+        }
+        long after = AdminRoutes.longParameter(parameters, "after", 0);
+        int limit = (int) Math.min(AdminRoutes.longParameter(parameters, "limit", DEFAULT_PAGE), MAX_PAGE);
+        String only = parameters.get("folder");
+        return respond(StatusCodes.OK, mailboxKey(address).thenCompose(key -> openedFolders(key).thenCompose(folders -> {
+            List<Folder> listed = only == null ? folders
+                    : List.of(folders.stream().filter(folder -> folder.name().equals(only)).findFirst()
+                            .orElseThrow(() -> ApiError.notFound("no folder " + only + " in " + address)));
+            return listFolders(key, listed, after, limit, new ArrayList<>());
+        })));
     }
 
-    private Route rawMessage(String address, long uid) {
-        return completeWithFuture(mailboxKey(address).thenCompose(key -> mailboxes.store().content(key, uid))
+    /** The messages of {@code folders} one folder after the other, until {@code limit} are listed. */
+    private CompletionStage<List<Map<String, Object>>> listFolders(String key, List<Folder> folders, long after,
+            int limit, List<Map<String, Object>> listed) {
+        if (folders.isEmpty() || listed.size() >= limit) {
+            return CompletableFuture.completedFuture(listed);
+        }
+        Folder folder = folders.get(0);
+        return store.messages(key, folder.id(), after + 1, Long.MAX_VALUE - 1, limit - listed.size())
+                .thenCompose(messages -> {
+                    messages.forEach(message -> listed.add(messageJson(folder.name(), message)));
+                    return listFolders(key, folders.subList(1, folders.size()), after, limit, listed);
+                });
+    }
+
+    private Route rawMessage(String address, String folderName, long uid) {
+        return completeWithFuture(mailboxKey(address)
+                .thenCompose(key -> openedFolder(key, address, folderName)
+                        .thenCompose(folder -> store.message(key, folder.id(), uid))
+                        .thenCompose(message -> message.isEmpty()
+                                ? CompletableFuture.failedFuture(ApiError.notFound("no message with uid " + uid
+                                        + " in " + folderName + " of " + address))
+                                : store.content(key, message.get().contentId())))
                 .handle((content, failure) -> {
                     if (failure != null) {
                         return AdminRoutes.errorResponse(failure);
                     }
                     if (content.isEmpty()) {
-                        return Json.error(StatusCodes.NOT_FOUND, "no message with uid " + uid + " in " + address);
+                        return Json.error(StatusCodes.NOT_FOUND, "message uid " + uid + " was deleted meanwhile");
                     }
                     return HttpResponse.create().withStatus(StatusCodes.OK)
                             .withEntity(HttpEntities.create(RFC822, content.get()));
                 }));
+    }
+
+    private Route listDeleted(String address, Map<String, String> parameters) {
+        int limit = (int) Math.min(AdminRoutes.longParameter(parameters, "limit", DEFAULT_PAGE), MAX_PAGE);
+        return respond(StatusCodes.OK, mailboxKey(address).thenCompose(key -> store.deleted(key, limit))
+                .thenApply(deleted -> deleted.stream().map(MailboxRoutes::deletedJson).toList()));
+    }
+
+    private Route restore(String address, String id) {
+        return respond(StatusCodes.OK, mailboxKey(address)
+                .thenCompose(key -> mailboxes.edit(key, new MailboxEdit.Restore(id)))
+                .thenApply(restored -> {
+                    if (restored.refusal() != null) {
+                        throw restored.refusal().reason() == MailboxEdit.Refusal.Reason.NONEXISTENT
+                                ? ApiError.notFound(restored.refusal().text() + " in " + address)
+                                : new ApiError(StatusCodes.SERVICE_UNAVAILABLE, restored.refusal().text());
+                    }
+                    Map<String, Object> json = new LinkedHashMap<>();
+                    json.put("folder", restored.folder());
+                    json.put("uid", restored.uids().get(0));
+                    return json;
+                }));
+    }
+
+    /** The mailbox's folders; a mailbox never opened is opened first, which writes its default folders. */
+    private CompletionStage<List<Folder>> openedFolders(String key) {
+        return store.folders(key).thenCompose(folders -> !folders.isEmpty() ? CompletableFuture.completedFuture(folders)
+                : mailboxes.edit(key, new MailboxEdit.Open()).thenCompose(opened -> store.folders(key)));
+    }
+
+    private CompletionStage<Folder> openedFolder(String key, String address, String name) {
+        return openedFolders(key).thenApply(folders -> folders.stream().filter(folder -> folder.name().equals(name))
+                .findFirst().orElseThrow(() -> ApiError.notFound("no folder " + name + " in " + address)));
     }
 
     /** The canonical key of a hosted address, or 404 naming why there is no such mailbox. */
@@ -86,17 +169,39 @@ final class MailboxRoutes extends JsonRoutes {
         });
     }
 
-    private static Map<String, Object> messageJson(MailboxEntry message) {
+    private static Map<String, Object> folderJson(Folder folder) {
         Map<String, Object> json = new LinkedHashMap<>();
+        json.put("name", folder.name());
+        json.put("specialUse", folder.specialUse().isEmpty() ? null : "\\" + folder.specialUse());
+        json.put("subscribed", folder.subscribed());
+        json.put("messages", folder.messages());
+        json.put("unseen", folder.unseen());
+        json.put("uidValidity", folder.uidValidity());
+        json.put("uidNext", folder.uidNext());
+        json.put("highestModSeq", folder.highestModSeq());
+        return json;
+    }
+
+    private static Map<String, Object> messageJson(String folder, MailMessage message) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("folder", folder);
         json.put("uid", message.uid());
-        json.put("folder", message.folder());
+        json.put("flags", message.flags().names());
         json.put("from", message.from());
         json.put("subject", message.subject());
         json.put("messageId", message.messageId());
         json.put("size", message.size());
-        json.put("receivedAt", message.received().toString());
+        json.put("receivedAt", message.internalDate().toString());
         json.put("returnPath", message.returnPath());
         json.put("queueId", message.queueId());
+        return json;
+    }
+
+    private static Map<String, Object> deletedJson(DeletedMessage deleted) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", deleted.id());
+        json.put("deletedAt", deleted.deletedAt().toString());
+        json.putAll(messageJson(deleted.folder(), deleted.message()));
         return json;
     }
 }

@@ -5,6 +5,8 @@ import dev.postillion.mailbox.MailboxFamilies;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import dev.postillion.core.MutableClock;
 import dev.postillion.core.QueueIdGenerator;
@@ -12,6 +14,8 @@ import dev.postillion.core.Store;
 import dev.postillion.core.TestStores;
 import dev.postillion.mailbox.Directory;
 import dev.postillion.mailbox.MailboxContext;
+import dev.postillion.mailbox.MailboxEdit;
+import dev.postillion.mailbox.MessageFlags;
 import dev.postillion.mailbox.Mailboxes;
 import dev.postillion.mailbox.PasswordHash;
 import dev.postillion.mailbox.srs.Srs;
@@ -71,6 +75,7 @@ class AdminReadsTest {
     private static ActorTestKit testKit;
     private static Store store;
     private static Directory directory;
+    private static Mailboxes mailboxes;
     private static ServerBinding binding;
     private static final HttpClient http = HttpClient.newHttpClient();
 
@@ -95,8 +100,8 @@ class AdminReadsTest {
                 CompletableFuture.completedFuture(queueManager));
         Srs srs = new Srs(List.of("secret".getBytes(StandardCharsets.UTF_8)), clock, Duration.ofDays(21),
                 directory::hosts);
-        Mailboxes mailboxes = Mailboxes.start(system, new MailboxContext(store, clock, directory, spool, srs, "mx.test",
-                new Mailboxes.Settings(Duration.ofSeconds(5), Duration.ofDays(30), 50, Duration.ofDays(7))));
+        mailboxes = Mailboxes.start(system, new MailboxContext(store, clock, directory, spool, srs, "mx.test",
+                new Mailboxes.Settings(Duration.ofSeconds(5), Duration.ofDays(30), 50, Duration.ofDays(7), Duration.ofDays(30))));
         ClusterQueue queue = ClusterQueue.start(system,
                 new QueueAdmin(spoolStore, queueManager, system.scheduler(), Duration.ofSeconds(5)),
                 cluster.selfMember().address().toString(), Duration.ofSeconds(5), Set::of);
@@ -191,13 +196,74 @@ class AdminReadsTest {
 
     @Test
     void mailboxReads() throws Exception {
-        assertAnswer(200, "[]", get("/api/v1/mailboxes/anna@example.test/messages"));
-        assertAnswer(404, "{\"error\":\"no message with uid 1 in anna@example.test\"}",
+        assertAnswer(200, "[]", get("/api/v1/mailboxes/anna@example.test/messages?folder=INBOX"));
+        assertAnswer(404, "{\"error\":\"no message with uid 1 in INBOX of anna@example.test\"}",
                 get("/api/v1/mailboxes/anna@example.test/messages/1/raw"));
+        assertAnswer(404, "{\"error\":\"no folder Nope in anna@example.test\"}",
+                get("/api/v1/mailboxes/anna@example.test/messages/1/raw?folder=Nope"));
+        assertAnswer(404, "{\"error\":\"no folder Nope in anna@example.test\"}",
+                get("/api/v1/mailboxes/anna@example.test/messages?folder=Nope"));
         assertAnswer(404, "{\"error\":\"no mailbox nobody@example.test\"}",
                 get("/api/v1/mailboxes/nobody@example.test/messages"));
         assertAnswer(400, "{\"error\":\"parameter 'limit' must not be negative\"}",
                 get("/api/v1/mailboxes/anna@example.test/messages?limit=-1"));
+        assertAnswer(400, "{\"error\":\"'after' pages through one folder: give 'folder' too\"}",
+                get("/api/v1/mailboxes/anna@example.test/messages?after=3"));
+        assertAnswer(404, "{\"error\":\"no deleted message 1.2.3 in anna@example.test\"}",
+                post("/api/v1/mailboxes/anna@example.test/deleted/1.2.3/restore", ""));
+    }
+
+    @Test
+    void foldersListTheDefaultsWithTheirAttributesAndCounts() throws Exception {
+        long created = Instant.parse(CREATED).getEpochSecond();
+        StringBuilder expected = new StringBuilder("[");
+        String[][] folders = {{"Archive", "6"}, {"Drafts", "3"}, {"INBOX", "1"}, {"Junk", "5"}, {"Sent", "2"},
+            {"Trash", "4"}};
+        for (String[] folder : folders) {
+            String use = folder[0].equals("INBOX") ? "null" : "\"\\\\" + folder[0] + "\"";
+            expected.append(expected.length() > 1 ? "," : "").append("{\"name\":\"").append(folder[0])
+                    .append("\",\"specialUse\":").append(use).append(",\"subscribed\":true,\"messages\":0,")
+                    .append("\"unseen\":0,\"uidValidity\":").append(created + Long.parseLong(folder[1]))
+                    .append(",\"uidNext\":1,\"highestModSeq\":1}");
+        }
+        assertAnswer(200, expected.append("]").toString(), get("/api/v1/mailboxes/anna@example.test/folders"));
+    }
+
+    /**
+     * A message expunged (by IMAP, here asked of the mailbox directly) is listed as deleted and
+     * restored into its folder without \\Deleted; the folder is deleted at the end, so the other
+     * tests see the default folders.
+     */
+    @Test
+    void deletedMessagesAreListedAndRestoredWithANewUid() throws Exception {
+        String key = "anna@example.test";
+        byte[] content = "Subject: lost\r\n\r\nfound again\r\n".getBytes(StandardCharsets.UTF_8);
+        join(mailboxes.edit(key, new MailboxEdit.CreateFolder("Lost")));
+        MailboxEdit.Edited appended = join(mailboxes.edit(key, new MailboxEdit.Append("Lost", content,
+                new MessageFlags(MessageFlags.DELETED, List.of()), Instant.parse(CREATED))));
+        assertEquals(List.of(1L), appended.uids());
+        join(mailboxes.edit(key, new MailboxEdit.Expunge("Lost", null)));
+
+        HttpResponse<String> deleted = get("/api/v1/mailboxes/anna@example.test/deleted");
+        assertEquals(200, deleted.statusCode());
+        JsonNode listed = new ObjectMapper().readTree(deleted.body()).get(0);
+        assertEquals("Lost", listed.get("folder").asText());
+        assertEquals("lost", listed.get("subject").asText());
+        assertEquals("[\"\\\\Deleted\"]", listed.get("flags").toString());
+
+        assertAnswer(200, "{\"folder\":\"Lost\",\"uid\":2}",
+                post("/api/v1/mailboxes/anna@example.test/deleted/" + listed.get("id").asText() + "/restore", ""));
+        assertAnswer(200, "[]", get("/api/v1/mailboxes/anna@example.test/deleted"));
+        HttpResponse<String> raw = get("/api/v1/mailboxes/anna@example.test/messages/2/raw?folder=Lost");
+        assertAnswer(200, new String(content, StandardCharsets.UTF_8), raw);
+        JsonNode all = new ObjectMapper().readTree(get("/api/v1/mailboxes/anna@example.test/messages").body());
+        assertEquals("Lost 2 []", all.get(0).get("folder").asText() + " " + all.get(0).get("uid") + " "
+                + all.get(0).get("flags"), "restored without \\Deleted, listed with every folder's messages");
+        join(mailboxes.edit(key, new MailboxEdit.DeleteFolder("Lost")));
+    }
+
+    private static <T> T join(CompletionStage<T> stage) {
+        return stage.toCompletableFuture().join();
     }
 
     /** The queue's reads ask every node's queue service, this one's too, and merge their answers. */

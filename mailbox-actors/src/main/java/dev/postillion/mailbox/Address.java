@@ -18,8 +18,8 @@ import java.util.Optional;
  * @param aliases other local parts of the same domain delivered here, as spelled
  * @param backupCopy where every incoming message is also sent
  * @param allow senders ({@code x@y} or {@code @domain}, lower case) that skip the spam verdict
- * @param block senders filed as Spam, or refused when {@code rejectBlocked}
- * @param rejectBlocked blocked senders are refused at RCPT instead of filed as Spam
+ * @param block senders filed in Junk, or refused when {@code rejectBlocked}
+ * @param rejectBlocked blocked senders are refused at RCPT instead of filed in Junk
  * @param timeZone the zone responder dates and weekdays are read in
  * @param responders its out-of-office responders, at most one of them active
  * @param activeResponderId the id of the active responder

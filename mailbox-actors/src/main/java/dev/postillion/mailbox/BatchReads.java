@@ -38,19 +38,19 @@ final class BatchReads {
     /** Null when the address no longer receives mail here; {@link #refusal} says why. */
     private final Address address;
     private final String refusal;
-    private final Map<MailboxActor.DeliveryKey, Long> deliveredUids;
+    private final Map<MailboxActor.DeliveryKey, Long> deliveredContents;
     private final Map<String, Boolean> hostedDomains;
     private final Map<String, Optional<String>> srsSenders;
     private final Map<String, Optional<Instant>> lastReplies;
     /** Null when not read (no active responder) or when the read failed. */
     private final Set<String> ownAddresses;
 
-    private BatchReads(Address address, String refusal, Map<MailboxActor.DeliveryKey, Long> deliveredUids,
+    private BatchReads(Address address, String refusal, Map<MailboxActor.DeliveryKey, Long> deliveredContents,
             Map<String, Boolean> hostedDomains, Map<String, Optional<String>> srsSenders,
             Map<String, Optional<Instant>> lastReplies, Set<String> ownAddresses) {
         this.address = address;
         this.refusal = refusal;
-        this.deliveredUids = deliveredUids;
+        this.deliveredContents = deliveredContents;
         this.hostedDomains = hostedDomains;
         this.srsSenders = srsSenders;
         this.lastReplies = lastReplies;
@@ -64,7 +64,7 @@ final class BatchReads {
         List<CompletableFuture<?>> reads = new ArrayList<>();
         for (MailboxActor.Deliver deliver : deliveries) {
             MailboxActor.DeliveryKey key = MailboxActor.DeliveryKey.of(deliver);
-            reads.add(remember(mailStore.deliveredUid(mailbox, deliver.queueId(), deliver.recipient()),
+            reads.add(remember(mailStore.deliveredContent(mailbox, deliver.queueId(), deliver.recipient()),
                     uid -> delivered.put(key, uid), "delivery record of " + deliver.queueId()));
         }
         CompletableFuture<BatchReads> settings;
@@ -165,9 +165,9 @@ final class BatchReads {
         return refusal;
     }
 
-    /** The uid the delivery was stored under before, or -1. */
-    long deliveredUid(MailboxActor.Deliver deliver) {
-        return known(deliveredUids.get(MailboxActor.DeliveryKey.of(deliver)), "the delivery record");
+    /** The content id the delivery was stored under before ({@link MailboxActor#NOT_KEPT} if none was kept), or -1. */
+    long deliveredContent(MailboxActor.Deliver deliver) {
+        return known(deliveredContents.get(MailboxActor.DeliveryKey.of(deliver)), "the delivery record");
     }
 
     /** Whether a forward target's domain is hosted here. */

@@ -25,8 +25,6 @@ import java.util.Set;
  */
 record MailDisposition(Optional<String> folder, List<OutgoingMessage> forwards, String note) {
 
-    static final String SPAM = "Spam";
-
     /** What a disposition needs besides the message and its batch's reads: the hop limit, the node. */
     record Rules(int maxHops, String hostname, Clock clock) {}
 
@@ -38,7 +36,7 @@ record MailDisposition(Optional<String> folder, List<OutgoingMessage> forwards, 
      */
     static MailDisposition decide(Rules rules, Address address, EmailAddress mailbox, Envelope envelope,
             byte[] content, MessageHeaders headers, boolean spam, BatchReads reads) {
-        String folder = spam ? SPAM : MailboxActor.INBOX;
+        String folder = spam ? FolderName.JUNK : FolderName.INBOX;
         String sender = envelope.sender().map(EmailAddress::key).orElse("");
         // SPEC section 2: a redirect to the original sender is skipped for that sender. Spam is
         // filed here, never redirected; the backup copy gets every message.

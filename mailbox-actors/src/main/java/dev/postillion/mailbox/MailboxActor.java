@@ -2,14 +2,16 @@ package dev.postillion.mailbox;
 
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.Envelope;
+import dev.postillion.core.Keys;
 import dev.postillion.core.MessageHeaders;
 import dev.postillion.core.QueueId;
 import dev.postillion.core.Store;
 import dev.postillion.core.Store.Durability;
 import dev.postillion.core.StoreBatch;
 import dev.postillion.core.StoreConflictException;
-import dev.postillion.mailbox.proto.StoredMessage;
+import dev.postillion.mailbox.proto.MessageRecord;
 import dev.postillion.queue.Spool;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,7 +37,7 @@ import org.apache.pekko.pattern.StatusReply;
 
 /**
  * Delivers into one address's mailbox, and is the only writer of it (cf. Postfix virtual(8)):
- * files the copy in INBOX or Spam, and sends on what the address's settings ask for — redirect
+ * files the copy in INBOX or Junk, and sends on what the address's settings ask for — redirect
  * forwards, the backup copy, the responder's answer — as new messages spooled with the write
  * (SPEC sections 2 to 4). Reached through Cluster Sharding, keyed by the address in canonical form.
  *
@@ -44,12 +46,14 @@ import org.apache.pekko.pattern.StatusReply;
  * (the address's settings, the delivery records, the responder's memory) is read ahead on the
  * store's reader threads ({@link BatchReads}); the actor never waits for a read (ARCHITECTURE
  * rule 2). One batch is read, built and written at a time, in the order the deliveries came.
+ *
+ * <p>Readers' changes ({@link MailboxEdit}: IMAP's, POP3's, the admin API's restore) take their
+ * turn in the same order, one write each: deliveries and edits never interleave within a write,
+ * and the {@link MailboxState} each is built from is the one the write before left.
  */
 public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
 
     public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "Mailbox");
-    public static final String INBOX = "INBOX";
-
     public sealed interface Command {}
 
     /**
@@ -61,16 +65,16 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
             ActorRef<Delivered> replyTo) implements Command {}
 
     /**
-     * The answer to {@link Deliver}: {@code uid} of the stored message ({@link #NOT_KEPT} when a
+     * The answer to {@link Deliver}: the content id of the stored message ({@link #NOT_KEPT} when a
      * redirect kept no copy), or a failure to retry.
      */
-    public record Delivered(QueueId queueId, int recipient, long uid, String failure) {
+    public record Delivered(QueueId queueId, int recipient, long contentId, String failure) {
         public boolean stored() {
             return failure == null;
         }
     }
 
-    /** The uid of a delivery that was forwarded without keeping a copy. */
+    /** The content id of a delivery that was forwarded without keeping a copy. */
     public static final long NOT_KEPT = 0;
 
     /**
@@ -79,6 +83,9 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
      * refused the write.
      */
     public record Purge(ActorRef<StatusReply<Done>> replyTo) implements Command {}
+
+    /** A reader's change; answered once written, or with why it was not made. */
+    public record Edit(MailboxEdit edit, ActorRef<MailboxEdit.Edited> replyTo) implements Command {}
 
     /**
      * Sharding's stop message on passivation: the actor stops only once its writes have landed, so
@@ -89,7 +96,20 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
     /** The reads of the next batch have answered: it can be built. */
     private record BatchRead(List<Deliver> batch, BatchReads reads, Throwable failure) implements Command {}
 
-    private record Written(List<Deliver> batch, List<Outcome> outcomes, Throwable failure) implements Command {}
+    private record Written(List<Deliver> batch, List<Outcome> outcomes, byte[] account, Throwable failure)
+            implements Command {}
+
+    private record EditRead(Edit edit, MailboxEditor.Reads reads, Throwable failure) implements Command {}
+
+    private record EditWritten(Edit edit, MailboxEdit.Edited edited, byte[] account, Throwable failure)
+            implements Command {}
+
+    /** Removes the deleted messages whose retention ended, a batch at a time. */
+    private record PruneDeleted() implements Command {}
+
+    private record PruneRead(MailboxEditor.Reads expired, Throwable failure) implements Command {}
+
+    private record Pruned(int count, byte[] account, Throwable failure) implements Command {}
 
     /** What a delivery of a batch came to before the write: a uid, or why it was not taken. */
     private record Outcome(long uid, String failure) {
@@ -105,12 +125,12 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
     private record Purged(ActorRef<StatusReply<Done>> replyTo, Throwable failure) implements Command {}
 
     /**
-     * The uid counter as stored, read at activation (with the pruning of old records, written ahead
-     * of anything else) and after a failed write; no write starts before it is known.
+     * The mailbox's state as stored, read at activation (with the pruning of old records, written
+     * ahead of anything else) and after a failed write; no write starts before it is known.
      */
-    private record UidRead(Reading reading, Throwable failure) implements Command {}
+    private record StateRead(Reading reading, Throwable failure) implements Command {}
 
-    private record Reading(long nextUid, StoreBatch pruning) {}
+    private record Reading(MailboxState state, StoreBatch pruning) {}
 
     private static final int MAX_BATCH = 512;
     private static final Logger log = LoggerFactory.getLogger(MailboxActor.class);
@@ -119,9 +139,10 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
     private final MailboxContext context;
     private final Store store;
     private final MailStore mailStore;
+    private final MailboxEditor editor;
     private final Clock clock;
     private final Queue<Command> waiting = new ArrayDeque<>();
-    private long nextUid;
+    private MailboxState state;
     private boolean writing;
     private boolean stopWhenIdle;
 
@@ -136,12 +157,14 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         this.context = context;
         this.store = context.store();
         this.mailStore = new MailStore(store);
+        this.editor = new MailboxEditor(address, mailStore);
         this.clock = context.clock();
-        this.writing = true; // until the uid counter is read
+        this.writing = true; // until the state is read
         Duration deliveryMemory = context.settings().deliveryMemory();
+        waiting.add(new PruneDeleted());
         getContext().pipeToSelf(context.responders().forgetExpired(address)
-                .thenCombine(mailStore.nextUid(address), (pruning, uid) -> new Reading(uid,
-                        pruning.addAll(oldDeliveries(deliveryMemory)))), UidRead::new);
+                .thenCombine(MailboxState.load(store, address, clock.instant()), (pruning, state) -> new Reading(
+                        state, pruning.addAll(oldDeliveries(deliveryMemory)))), StateRead::new);
     }
 
     /**
@@ -152,27 +175,32 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
      */
     private StoreBatch oldDeliveries(Duration deliveryMemory) {
         StoreBatch batch = new StoreBatch();
-        mailStore.forgetDeliveriesBefore(batch, address, QueueId.firstAt(clock.instant().minus(deliveryMemory)));
+        byte[] prefix = Keys.text(address);
+        byte[] end = ByteBuffer.allocate(prefix.length + QueueId.BYTES).put(prefix)
+                .put(QueueId.firstAt(clock.instant().minus(deliveryMemory)).bytes()).array();
+        batch.deleteRange(MailboxFamilies.MAILBOX_DELIVERIES, prefix, end);
         return batch;
     }
 
-    private Behavior<Command> onUidRead(UidRead read) {
+    private Behavior<Command> onStateRead(StateRead read) {
         if (read.failure() != null) {
             // The store does not answer (a cluster's PostgreSQL may be down): the deliveries waiting
             // are deferred now, not when the queue's ask times out, so that they are retried as soon
             // as the store answers again; the next delivery starts a new incarnation.
-            log.error("{}: the mailbox cannot read its uid counter, stopping: {}", address, read.failure().toString());
+            log.error("{}: the mailbox cannot read its state, stopping: {}", address, read.failure().toString());
             for (Command waiting : this.waiting) {
                 if (waiting instanceof Deliver deliver) {
                     deliver.replyTo().tell(new Delivered(deliver.queueId(), deliver.recipient(), NOT_KEPT,
                             "mailbox unavailable"));
                 } else if (waiting instanceof Purge purge) {
                     purge.replyTo().tell(StatusReply.error("mailbox unavailable, try again"));
+                } else if (waiting instanceof Edit edit) {
+                    edit.replyTo().tell(unavailable());
                 }
             }
             return Behaviors.stopped();
         }
-        nextUid = read.reading().nextUid();
+        state = read.reading().state();
         if (!read.reading().pruning().isEmpty()) {
             store.commit(read.reading().pruning(), Durability.BUFFERED).whenComplete((ok, failure) -> {
                 if (failure != null) {
@@ -190,9 +218,14 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         return newReceiveBuilder()
                 .onMessage(Deliver.class, this::enqueue)
                 .onMessage(Purge.class, this::enqueue)
-                .onMessage(UidRead.class, this::onUidRead)
+                .onMessage(Edit.class, this::enqueue)
+                .onMessage(StateRead.class, this::onStateRead)
                 .onMessage(BatchRead.class, this::onBatchRead)
                 .onMessage(Written.class, this::onWritten)
+                .onMessage(EditRead.class, this::onEditRead)
+                .onMessage(EditWritten.class, this::onEditWritten)
+                .onMessage(PruneRead.class, this::onPruneRead)
+                .onMessage(Pruned.class, this::onPruned)
                 .onMessage(Purged.class, this::onPurged)
                 .onMessage(Passivate.class, passivate -> {
                     stopWhenIdle = true;
@@ -214,8 +247,8 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
     }
 
     /**
-     * Starts the next write: a purge alone, or the reads of a batch of deliveries up to the next
-     * purge; the batch is built and written once they answer.
+     * Starts the next write: a purge, an edit or a pruning alone, or the reads of a batch of
+     * deliveries up to the next of those; a batch is built and written once its reads answer.
      */
     private void writeNext() {
         if (waiting.isEmpty()) {
@@ -224,12 +257,23 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         writing = true;
         if (waiting.peek() instanceof Purge purge) {
             waiting.poll();
-            StoreBatch batch = new StoreBatch();
-            mailStore.guardUidCounter(batch, address, nextUid);
-            mailStore.purge(batch, address);
+            StoreBatch batch = state.begin();
+            MailboxState.purge(batch, address);
             context.responders().forget(batch, address);
             getContext().pipeToSelf(store.commit(batch, Durability.SYNC),
                     (ok, failure) -> new Purged(purge.replyTo(), failure));
+            return;
+        }
+        if (waiting.peek() instanceof Edit edit) {
+            waiting.poll();
+            getContext().pipeToSelf(editor.read(state, edit.edit()), (reads, failure) -> new EditRead(edit, reads,
+                    failure));
+            return;
+        }
+        if (waiting.peek() instanceof PruneDeleted) {
+            waiting.poll();
+            getContext().pipeToSelf(editor.readExpired(clock.instant().minus(context.settings().deletedRetention())),
+                    PruneRead::new);
             return;
         }
         List<Deliver> deliveries = new ArrayList<>();
@@ -248,33 +292,34 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
             log.error("{}: reading ahead of {} deliveries failed, deferred", address, read.batch().size(),
                     read.failure());
             read.batch().forEach(deliver -> outcomes.add(Outcome.failed("mailbox could not take the message")));
-            return onWritten(new Written(read.batch(), outcomes, null));
+            return onWritten(new Written(read.batch(), outcomes, null, null));
         }
         // The same delivery twice in one batch (a retry that overtook its first attempt) is stored once.
         Map<DeliveryKey, Outcome> inBatch = new HashMap<>();
-        BatchWrite write = new BatchWrite(read.reads());
-        mailStore.guardUidCounter(write.batch, address, nextUid);
+        BatchWrite write = new BatchWrite(state.begin(), read.reads());
         for (Deliver deliver : read.batch()) {
             outcomes.add(inBatch.computeIfAbsent(DeliveryKey.of(deliver), key -> outcome(write, deliver)));
         }
+        byte[] account = state.finish(write.batch);
         // Buffered: the spool entry stays until this is written, and a crash before the WAL reaches
         // disk means redelivery, which the idempotency record turns into the same uid. Forwards and
         // replies enter the spool exactly when the delivery is written (Spool.spoolWith).
         getContext().pipeToSelf(context.spool().spoolWith(write.outgoing,
                         () -> store.commit(write.batch, Durability.BUFFERED)),
-                (ok, failure) -> new Written(read.batch(), outcomes, failure));
+                (ok, failure) -> new Written(read.batch(), outcomes, account, failure));
         return this;
     }
 
     /** The writes of one batch, and what was read for it. */
     private static final class BatchWrite {
-        final StoreBatch batch = new StoreBatch();
+        final StoreBatch batch;
         final List<Spool.Outgoing> outgoing = new ArrayList<>();
         /** Senders answered by the responder in this batch: its memory is not written yet. */
         final Set<String> answered = new HashSet<>();
         final BatchReads reads;
 
-        BatchWrite(BatchReads reads) {
+        BatchWrite(StoreBatch batch, BatchReads reads) {
+            this.batch = batch;
             this.reads = reads;
         }
     }
@@ -286,9 +331,8 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
      * a store read) is deferred alone; the others of the batch go on.
      */
     private Outcome outcome(BatchWrite write, Deliver deliver) {
-        long firstUid = nextUid;
         try {
-            long delivered = write.reads.deliveredUid(deliver);
+            long delivered = write.reads.deliveredContent(deliver);
             if (delivered >= 0) {
                 return Outcome.stored(delivered);
             }
@@ -302,13 +346,15 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
             write.outgoing.addAll(outgoing);
             return Outcome.stored(uid);
         } catch (RuntimeException e) {
-            nextUid = firstUid;
             log.error("{}: to=<{}>, delivery failed, deferred: {}", deliver.queueId(), address, e.toString(), e);
             return Outcome.failed("mailbox could not take the message");
         }
     }
 
-    /** Builds one delivery's writes: the copy kept, the forwards, the responder's answer. */
+    /**
+     * Builds one delivery's writes: the forwards, the responder's answer, the copy kept. The copy
+     * comes last, so that a failure before it leaves the state as it was.
+     */
     private long accept(BatchWrite write, Deliver deliver, StoreBatch writes, List<Spool.Outgoing> outgoing) {
         Address settings = write.reads.address();
         EmailAddress mailbox = EmailAddress.parse(address, true);
@@ -324,10 +370,6 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         if (!disposition.note().isEmpty()) {
             log.info("{}: to=<{}>, {}", deliver.queueId(), address, disposition.note());
         }
-        long uid = disposition.folder().map(folder -> store(writes, deliver, folder, headers)).orElse(NOT_KEPT);
-        if (uid == NOT_KEPT) {
-            mailStore.markDelivered(writes, address, deliver.queueId(), deliver.recipient(), NOT_KEPT);
-        }
         for (OutgoingMessage forward : disposition.forwards()) {
             outgoing.add(spooledWith(deliver, forward));
         }
@@ -337,7 +379,10 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
                     context.responders().remember(writes, address, sender, clock.instant());
                     log.info("{}: to=<{}>, responder answered <{}>", deliver.queueId(), address, sender);
                 });
-        return uid;
+        long contentId = disposition.folder().map(folder -> store(writes, deliver, folder, headers)).orElse(NOT_KEPT);
+        writes.put(MailboxFamilies.MAILBOX_DELIVERIES, MailStore.deliveryKey(address, deliver.queueId(),
+                deliver.recipient()), MailStore.longValue(contentId));
+        return contentId;
     }
 
     /** A message to spool when {@code deliver} is stored: its idempotency record is the mark. */
@@ -353,22 +398,24 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         }
     }
 
+    /** Keeps the copy in {@code folder}, made again if the user deleted it; returns its content id. */
     private long store(StoreBatch batch, Deliver deliver, String folder, MessageHeaders headers) {
-        long uid = nextUid++;
+        if (state.folder(folder).isEmpty()) {
+            state.createFolder(folder, folder.equals(FolderName.JUNK) ? "Junk" : "");
+        }
+        long contentId = state.newContentId();
         byte[] content = withDeliveryHeaders(deliver);
-        StoredMessage message = StoredMessage.newBuilder()
-                .setUid(uid)
-                .setFolder(folder)
+        batch.put(MailboxFamilies.MAILBOX_CONTENT, MailStore.contentKey(address, contentId), content);
+        state.add(batch, folder, MessageRecord.newBuilder()
+                .setContentId(contentId)
                 .setFrom(headers.first("From").orElse(""))
                 .setSubject(headers.first("Subject").orElse(""))
                 .setMessageId(headers.first("Message-ID").orElse(""))
                 .setSize(content.length)
-                .setReceivedEpochMillis(clock.millis())
+                .setInternalDateMillis(clock.millis())
                 .setReturnPath(deliver.envelope().returnPath())
-                .setQueueId(deliver.queueId().toString())
-                .build();
-        mailStore.addMessage(batch, address, message, content, deliver.recipient());
-        return uid;
+                .setQueueId(deliver.queueId().toString()));
+        return contentId;
     }
 
     /** RFC 5321 section 4.4: the final delivery adds Return-Path; Delivered-To records the mailbox. */
@@ -382,6 +429,9 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
     }
 
     private Behavior<Command> onWritten(Written written) {
+        if (written.failure() == null && written.account() != null) {
+            state.written(written.account());
+        }
         for (int i = 0; i < written.batch().size(); i++) {
             Deliver deliver = written.batch().get(i);
             Outcome outcome = written.outcomes().get(i);
@@ -397,27 +447,104 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
             log.error("{}: mailbox write failed, {} deliveries deferred", address, written.batch().size(),
                     written.failure());
         }
-        if (written.failure() != null) {
-            // The uids handed out in the failed batch were not stored: read the counter again.
-            getContext().pipeToSelf(mailStore.nextUid(address).thenApply(uid -> new Reading(uid, new StoreBatch())),
-                    UidRead::new);
-            return this;
-        }
+        return written.failure() != null ? reread() : next();
+    }
+
+    /**
+     * After a failed write: the state holds that write's changes (uids, counts) which the store
+     * does not, so it is read again before the next write.
+     */
+    private Behavior<Command> reread() {
+        getContext().pipeToSelf(MailboxState.load(store, address, clock.instant())
+                .thenApply(read -> new Reading(read, new StoreBatch())), StateRead::new);
+        return this;
+    }
+
+    private Behavior<Command> next() {
         writing = false;
         writeNext();
         return idleOrStop();
     }
 
+    private Behavior<Command> onEditRead(EditRead read) {
+        if (read.failure() != null) {
+            log.warn("{}: reading for {} failed: {}", address, read.edit().edit().getClass().getSimpleName(),
+                    read.failure().toString());
+            read.edit().replyTo().tell(unavailable());
+            return next();
+        }
+        boolean stored = state.stored();
+        StoreBatch batch = state.begin();
+        MailboxEdit.Edited edited = editor.build(state, batch, read.edit().edit(), read.reads(), clock.instant());
+        if (!edited.succeeded() && stored) {
+            read.edit().replyTo().tell(edited);
+            return next();
+        }
+        byte[] account = state.finish(batch);
+        getContext().pipeToSelf(store.commit(batch, Durability.SYNC),
+                (ok, failure) -> new EditWritten(read.edit(), edited, account, failure));
+        return this;
+    }
+
+    private Behavior<Command> onEditWritten(EditWritten written) {
+        if (written.failure() instanceof StoreConflictException) {
+            log.warn("{}: the mailbox changed under this writer, {} refused", address,
+                    written.edit().edit().getClass().getSimpleName());
+        } else if (written.failure() != null) {
+            log.error("{}: writing {} failed: {}", address, written.edit().edit().getClass().getSimpleName(),
+                    written.failure().toString());
+        }
+        if (written.failure() != null) {
+            written.edit().replyTo().tell(unavailable());
+            return reread();
+        }
+        state.written(written.account());
+        written.edit().replyTo().tell(written.edited());
+        return next();
+    }
+
+    private static MailboxEdit.Edited unavailable() {
+        return MailboxEdit.Edited.refused(MailboxEdit.Refusal.Reason.UNAVAILABLE,
+                "the mailbox is unavailable, try again");
+    }
+
+    private Behavior<Command> onPruneRead(PruneRead read) {
+        if (read.failure() != null || read.expired().expunged().isEmpty()) {
+            if (read.failure() != null) {
+                log.warn("{}: reading expired deleted messages failed: {}", address, read.failure().toString());
+            }
+            return next();
+        }
+        StoreBatch batch = state.begin();
+        editor.prune(batch, read.expired());
+        byte[] account = state.finish(batch);
+        int count = read.expired().expunged().size();
+        getContext().pipeToSelf(store.commit(batch, Durability.BUFFERED),
+                (ok, failure) -> new Pruned(count, account, failure));
+        return this;
+    }
+
+    private Behavior<Command> onPruned(Pruned pruned) {
+        if (pruned.failure() != null) {
+            log.warn("{}: removing expired deleted messages failed: {}", address, pruned.failure().toString());
+            return reread();
+        }
+        state.written(pruned.account());
+        log.info("{}: removed {} deleted messages past their retention", address, pruned.count());
+        if (pruned.count() == MailboxEditor.PRUNE_BATCH) {
+            waiting.add(new PruneDeleted());
+        }
+        return next();
+    }
+
     private Behavior<Command> onPurged(Purged purged) {
         if (purged.failure() == null) {
-            nextUid = 1;
+            state = MailboxState.fresh(address, clock.instant());
             purged.replyTo().tell(StatusReply.ack());
-        } else {
-            // The messages are still there: uids go on from where they were, never over them.
-            purged.replyTo().tell(StatusReply.error("mailbox purge failed: " + purged.failure().getMessage()));
+            return next();
         }
-        writing = false;
-        writeNext();
-        return idleOrStop();
+        // The messages are still there: uids go on from where they were, never over them.
+        purged.replyTo().tell(StatusReply.error("mailbox purge failed: " + purged.failure().getMessage()));
+        return reread();
     }
 }

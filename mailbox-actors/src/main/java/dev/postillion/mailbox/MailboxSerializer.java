@@ -7,6 +7,8 @@ import dev.postillion.core.QueueId;
 import dev.postillion.queue.EnvelopeRecords;
 import dev.postillion.mailbox.proto.DeliverMessage;
 import dev.postillion.mailbox.proto.DeliveredMessage;
+import dev.postillion.mailbox.proto.EditMessage;
+import dev.postillion.mailbox.proto.EditedMessage;
 import dev.postillion.mailbox.proto.PurgeMessage;
 import org.apache.pekko.actor.ExtendedActorSystem;
 
@@ -37,18 +39,27 @@ public final class MailboxSerializer extends ProtocolSerializer {
                 delivered -> DeliveredMessage.newBuilder()
                         .setQueueId(delivered.queueId().toString())
                         .setRecipient(delivered.recipient())
-                        .setUid(delivered.uid())
+                        .setContentId(delivered.contentId())
                         .setFailure(delivered.failure() == null ? "" : delivered.failure())
                         .build().toByteArray(),
                 bytes -> {
                     DeliveredMessage m = DeliveredMessage.parseFrom(bytes);
-                    return new MailboxActor.Delivered(QueueId.parse(m.getQueueId()), m.getRecipient(), m.getUid(),
+                    return new MailboxActor.Delivered(QueueId.parse(m.getQueueId()), m.getRecipient(), m.getContentId(),
                             m.getFailure().isEmpty() ? null : m.getFailure());
                 });
         bind("P", MailboxActor.Purge.class,
                 purge -> PurgeMessage.newBuilder().setReplyTo(resolver.toSerializationFormat(purge.replyTo()))
                         .build().toByteArray(),
                 bytes -> new MailboxActor.Purge(resolver.resolveActorRef(PurgeMessage.parseFrom(bytes).getReplyTo())));
+        bind("E", MailboxActor.Edit.class,
+                edit -> MailboxEditRecords.toRecord(edit.edit())
+                        .setReplyTo(resolver.toSerializationFormat(edit.replyTo())).build().toByteArray(),
+                bytes -> {
+                    EditMessage m = EditMessage.parseFrom(bytes);
+                    return new MailboxActor.Edit(MailboxEditRecords.fromRecord(m), resolver.resolveActorRef(m.getReplyTo()));
+                });
+        bind("F", MailboxEdit.Edited.class, edited -> MailboxEditRecords.toRecord(edited).toByteArray(),
+                bytes -> MailboxEditRecords.fromRecord(EditedMessage.parseFrom(bytes)));
         bind("S", MailboxActor.Passivate.class, MailboxActor.Passivate::new);
         bind("C", DirectoryChanges.Changed.class, DirectoryChanges.Changed::new);
     }

@@ -26,10 +26,12 @@ public final class Mailboxes {
     private final Duration askTimeout;
 
     /** {@code postillion.mailbox} settings, documented in mailbox-actors' reference.conf. */
-    public record Settings(Duration askTimeout, Duration deliveryMemory, int maxHops, Duration responderInterval) {
+    public record Settings(Duration askTimeout, Duration deliveryMemory, int maxHops, Duration responderInterval,
+            Duration deletedRetention) {
         public static Settings from(Config mailbox) {
             return new Settings(mailbox.getDuration("ask-timeout"), mailbox.getDuration("delivery-memory"),
-                    mailbox.getInt("max-forward-hops"), mailbox.getDuration("responder-interval"));
+                    mailbox.getInt("max-forward-hops"), mailbox.getDuration("responder-interval"),
+                    mailbox.getDuration("deleted-retention"));
         }
     }
 
@@ -54,7 +56,7 @@ public final class Mailboxes {
         return sharding.entityRefFor(MailboxActor.TYPE_KEY, address);
     }
 
-    /** Reads of stored messages, for the admin API (and later IMAP and POP3). */
+    /** Reads of folders and messages, for the admin API (and IMAP and POP3). */
     public MailStore store() {
         return mailStore;
     }
@@ -71,6 +73,14 @@ public final class Mailboxes {
         StoreBatch batch = new StoreBatch();
         responderMemory.forget(batch, address);
         return store.commit(batch, Durability.SYNC);
+    }
+
+    /**
+     * Makes the edit in the address's mailbox; completes with what it came to, or fails when the
+     * mailbox did not answer in time.
+     */
+    public CompletionStage<MailboxEdit.Edited> edit(String address, MailboxEdit edit) {
+        return mailbox(address).ask(replyTo -> new MailboxActor.Edit(edit, replyTo), askTimeout);
     }
 
     /** Completes once the mailbox is empty; fails when the purge could not be written. */

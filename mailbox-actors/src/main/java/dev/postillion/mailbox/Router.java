@@ -209,7 +209,7 @@ public final class Router implements Transport {
                     }
                     // Success reports quote this: the mailbox behind an alias and its uids stay ours.
                     return RecipientOutcome.local(recipient, Status.SENT, LOCAL_RELAY, "2.0.0",
-                            delivered.uid() == MailboxActor.NOT_KEPT ? "forwarded, no copy kept"
+                            delivered.contentId() == MailboxActor.NOT_KEPT ? "forwarded, no copy kept"
                                     : "delivered to mailbox");
                 }, Runnable::run);
     }

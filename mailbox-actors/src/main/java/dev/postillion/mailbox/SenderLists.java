@@ -19,7 +19,7 @@ public final class SenderLists {
     public enum Verdict {
         /** On the allow list: skips the spam verdict. */
         ALLOWED,
-        /** On the block list and not allowed: to Spam, or refused when the address says so. */
+        /** On the block list and not allowed: to Junk, or refused when the address says so. */
         BLOCKED,
         NOT_LISTED
     }

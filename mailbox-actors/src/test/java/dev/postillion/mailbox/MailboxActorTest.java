@@ -90,7 +90,7 @@ class MailboxActorTest {
         Srs srs = new Srs(List.of("test-secret".getBytes(StandardCharsets.UTF_8)), clock, Duration.ofDays(21),
                 directory::hosts);
         context = new MailboxContext(store, clock, directory, spool, srs, "mx.test",
-                new Mailboxes.Settings(Duration.ofSeconds(5), MEMORY, 50, Duration.ofDays(7)));
+                new Mailboxes.Settings(Duration.ofSeconds(5), MEMORY, 50, Duration.ofDays(7), Duration.ofDays(30)));
     }
 
     @AfterEach
@@ -123,23 +123,23 @@ class MailboxActorTest {
     @Test
     void listingSummarisesTheMessage() {
         deliver(id(1), 0);
-        MailboxEntry message = join(mailStore.list(ADDRESS, 0, 10)).get(0);
-        assertEquals(MailboxActor.INBOX, message.folder());
+        MailMessage message = messages(FolderName.INBOX).get(0);
         assertEquals("Bob <bob@example.org>", message.from());
         assertEquals("Lunch", message.subject());
         assertEquals("<1@example.org>", message.messageId());
         assertEquals(RETURN_PATH, message.returnPath());
         assertEquals(id(1).toString(), message.queueId());
-        assertEquals(clock.millis(), message.received().toEpochMilli());
+        assertEquals(clock.millis(), message.internalDate().toEpochMilli());
+        assertEquals(MessageFlags.NONE, message.flags());
         assertEquals(join(mailStore.content(ADDRESS, 1)).orElseThrow().length, message.size());
     }
 
     @Test
-    void listingStartsAfterTheGivenUidAndIsLimited() {
+    void listingStartsAtTheGivenUidAndIsLimited() {
         for (int i = 1; i <= 5; i++) {
             deliver(id(i), 0);
         }
-        assertEquals(List.of(3L, 4L), join(mailStore.list(ADDRESS, 2, 2)).stream().map(MailboxEntry::uid).toList());
+        assertEquals(List.of(3L, 4L), join(mailStore.messages(ADDRESS, inbox().id(), 3, 10, 2)).stream().map(MailMessage::uid).toList());
     }
 
     @Test
@@ -155,7 +155,7 @@ class MailboxActorTest {
         mailbox.tell(deliverCommand(id(2), 0));
         mailbox.tell(deliverCommand(id(2), 0));
         List<Delivered> answers = replies.receiveSeveralMessages(3);
-        assertEquals(List.of(1L, 2L, 2L), answers.stream().map(Delivered::uid).toList());
+        assertEquals(List.of(1L, 2L, 2L), answers.stream().map(Delivered::contentId).toList());
         assertTrue(answers.stream().allMatch(Delivered::stored));
         assertEquals(List.of(1L, 2L), storedUids());
     }
@@ -175,7 +175,7 @@ class MailboxActorTest {
         TestProbe<Object> watcher = testKit.createTestProbe();
         mailbox.tell(deliverCommand(id(1), 0));
         mailbox.tell(new MailboxActor.Passivate());
-        assertEquals(1, replies.receiveMessage().uid());
+        assertEquals(1, replies.receiveMessage().contentId());
         watcher.expectTerminated(mailbox);
 
         mailbox = testKit.spawn(MailboxActor.create(ADDRESS, context));
@@ -190,8 +190,8 @@ class MailboxActorTest {
         QueueId recent = QueueId.firstAt(clock.instant());
         deliver(recent, 0);
 
-        assertEquals(-1, join(mailStore.deliveredUid(ADDRESS, id(1), 0)));
-        assertEquals(2, join(mailStore.deliveredUid(ADDRESS, recent, 0)));
+        assertEquals(-1, join(mailStore.deliveredContent(ADDRESS, id(1), 0)));
+        assertEquals(2, join(mailStore.deliveredContent(ADDRESS, recent, 0)));
         assertEquals(List.of(1L, 2L), storedUids());
     }
 
@@ -241,7 +241,7 @@ class MailboxActorTest {
         replies.receiveMessage();
         deliver(id(1), 0);
         purge();
-        assertEquals(1, join(mailStore.list("anna@example.co", 0, 10)).size());
+        assertEquals(1, join(mailStore.folder("anna@example.co", FolderName.INBOX)).orElseThrow().messages());
         testKit.stop(other);
     }
 
@@ -287,7 +287,7 @@ class MailboxActorTest {
         assertEquals(1, deliver(id(1), 0));
         ActorRef<MailboxActor.Command> stale = testKit.spawn(MailboxActor.create(ADDRESS, context));
         stale.tell(deliverCommand(id(1), 0)); // a redelivery: answered once the writer has read the counter
-        assertEquals(1, replies.receiveMessage().uid());
+        assertEquals(1, replies.receiveMessage().contentId());
         assertEquals(2, deliver(id(2), 0));
 
         stale.tell(deliverCommand(id(3), 0));
@@ -296,10 +296,10 @@ class MailboxActorTest {
         Delivered retried = replies.receiveMessage();
         assertTrue(retried.stored(), retried.failure());
 
-        assertEquals(3, retried.uid());
+        assertEquals(3, retried.contentId());
         assertEquals(List.of(1L, 2L, 3L), storedUids());
         assertEquals(List.of(id(1).toString(), id(2).toString(), id(3).toString()),
-                join(mailStore.list(ADDRESS, 0, 100)).stream().map(MailboxEntry::queueId).toList());
+                messages(FolderName.INBOX).stream().map(MailMessage::queueId).toList());
         testKit.stop(stale);
     }
 
@@ -318,7 +318,7 @@ class MailboxActorTest {
 
             @Override
             public CompletionStage<Optional<byte[]>> read(StoreFamily family, byte[] key) {
-                return family.equals(MailboxFamilies.MAILBOX_STATE) ? counter : store.read(family, key);
+                return family.equals(MailboxFamilies.MAIL_ACCOUNT) ? counter : store.read(family, key);
             }
 
             @Override
@@ -353,7 +353,7 @@ class MailboxActorTest {
         };
         ActorRef<MailboxActor.Command> waiting = testKit.spawn(MailboxActor.create(ADDRESS, new MailboxContext(stalled,
                 clock, directory, context.spool(), context.srs(), "mx.test",
-                new Mailboxes.Settings(Duration.ofSeconds(5), MEMORY, 50, Duration.ofDays(7)))));
+                new Mailboxes.Settings(Duration.ofSeconds(5), MEMORY, 50, Duration.ofDays(7), Duration.ofDays(30)))));
         waiting.tell(deliverCommand(id(1), 0));
         counter.completeExceptionally(new StoreException("read failed: the database does not answer"));
         assertEquals("mailbox unavailable", replies.receiveMessage().failure());
@@ -425,7 +425,7 @@ class MailboxActorTest {
         String looped = "Delivered-To: Anna@Example.com\r\n" + MESSAGE;
         mailbox.tell(new MailboxActor.Deliver(id(1), 0, ENVELOPE, looped.getBytes(StandardCharsets.UTF_8),
                 replies.getRef()));
-        assertEquals(1, replies.receiveMessage().uid());
+        assertEquals(1, replies.receiveMessage().contentId());
         assertEquals(List.of(), spooled());
     }
 
@@ -452,11 +452,12 @@ class MailboxActorTest {
     }
 
     @Test
-    void blockedSenderGoesToSpamAndIsNotForwarded() {
+    void blockedSenderGoesToJunkAndIsNotForwarded() {
         join(directory.setRedirect(anna(), List.of("carl@remote.example"), false));
         join(directory.setLists(anna(), List.of(), List.of("@example.org"), false));
         long uid = deliver(id(1), 0);
-        assertEquals(MailDisposition.SPAM, join(mailStore.list(ADDRESS, 0, 10)).get(0).folder());
+        assertEquals(1, messages(FolderName.JUNK).size());
+        assertEquals(List.of(), messages(FolderName.INBOX));
         assertEquals(1, uid);
         assertEquals(List.of(), spooled());
     }
@@ -465,7 +466,8 @@ class MailboxActorTest {
     void allowListedSenderOfABlockedDomainReachesTheInbox() {
         join(directory.setLists(anna(), List.of("bob@example.org"), List.of("@example.org"), false));
         deliver(id(1), 0);
-        assertEquals(MailboxActor.INBOX, join(mailStore.list(ADDRESS, 0, 10)).get(0).folder());
+        assertEquals(1, messages(FolderName.INBOX).size());
+        assertEquals(List.of(), messages(FolderName.JUNK));
     }
 
     @Test
@@ -563,7 +565,7 @@ class MailboxActorTest {
         assertTrue(delivered.stored(), delivered.failure());
         assertEquals(queueId, delivered.queueId());
         assertEquals(recipient, delivered.recipient());
-        return delivered.uid();
+        return delivered.contentId();
     }
 
     private MailboxActor.Deliver deliverCommand(QueueId queueId, int recipient) {
@@ -587,7 +589,17 @@ class MailboxActorTest {
     }
 
     private List<Long> storedUids() {
-        return join(mailStore.list(ADDRESS, 0, 100)).stream().map(MailboxEntry::uid).toList();
+        return messages(FolderName.INBOX).stream().map(MailMessage::uid).toList();
+    }
+
+    private Folder inbox() {
+        return join(mailStore.folder(ADDRESS, FolderName.INBOX)).orElseThrow();
+    }
+
+    /** The messages of a folder of the address, none if it has no records yet. */
+    private List<MailMessage> messages(String folder) {
+        return join(mailStore.folder(ADDRESS, folder)).map(found -> join(mailStore.messages(ADDRESS, found.id(), 1,
+                Long.MAX_VALUE - 1, 1000))).orElse(List.of());
     }
 
     /** The n-th message queued at the test's start. */

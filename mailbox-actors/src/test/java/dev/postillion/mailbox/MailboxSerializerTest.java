@@ -19,6 +19,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.roaringbitmap.RoaringBitmap;
 
 class MailboxSerializerTest {
 
@@ -45,7 +46,7 @@ class MailboxSerializerTest {
         assertEquals(probe.ref(), received.replyTo());
     }
 
-    @Test void deliveredKeepsTheUidOrTheFailure() {
+    @Test void deliveredKeepsTheContentIdOrTheFailure() {
         var stored = new MailboxActor.Delivered(new QueueId(1, 2), 0, 17, null);
         var failed = new MailboxActor.Delivered(new QueueId(1, 2), 1, -1, "mailbox write failed: disk full");
 
@@ -57,6 +58,41 @@ class MailboxSerializerTest {
         TestProbe<StatusReply<Done>> probe = testKit.createTestProbe();
         var received = assertInstanceOf(MailboxActor.Purge.class, roundTrip(new MailboxActor.Purge(probe.ref())));
         assertEquals(probe.ref(), received.replyTo());
+    }
+
+    @Test void everyEditTravelsWithItsReplyTo() {
+        TestProbe<MailboxEdit.Edited> probe = testKit.createTestProbe();
+        RoaringBitmap uids = RoaringBitmap.bitmapOf(1, 2, 3, 70_000);
+        MessageFlags flags = new MessageFlags(MessageFlags.SEEN | MessageFlags.FLAGGED, List.of("$Label1", "Work"));
+        List<MailboxEdit> edits = List.of(new MailboxEdit.Open(), new MailboxEdit.CreateFolder("Projects/2026"),
+                new MailboxEdit.DeleteFolder("Old"), new MailboxEdit.RenameFolder("A", "B"),
+                new MailboxEdit.Subscribe("Archive", false),
+                new MailboxEdit.SetFlags("INBOX", uids, MessageFlags.Change.REMOVE, flags, 17),
+                new MailboxEdit.SetFlags("INBOX", uids, MessageFlags.Change.REPLACE, MessageFlags.NONE, -1),
+                new MailboxEdit.Copy("INBOX", uids, "Archive"), new MailboxEdit.Move("INBOX", uids, "Trash"),
+                new MailboxEdit.Expunge("INBOX", null), new MailboxEdit.Expunge("INBOX", uids),
+                new MailboxEdit.Restore("1767225600000.1.4"));
+        for (MailboxEdit edit : edits) {
+            var received = assertInstanceOf(MailboxActor.Edit.class, roundTrip(new MailboxActor.Edit(edit, probe.ref())));
+            assertEquals(edit, received.edit());
+            assertEquals(probe.ref(), received.replyTo());
+        }
+        byte[] content = "Subject: sent\r\n\r\nbody\r\n".getBytes(StandardCharsets.UTF_8);
+        var append = new MailboxEdit.Append("Sent", content, flags, Instant.parse("2026-03-04T05:06:07Z"));
+        var received = assertInstanceOf(MailboxEdit.Append.class,
+                assertInstanceOf(MailboxActor.Edit.class, roundTrip(new MailboxActor.Edit(append, probe.ref()))).edit());
+        assertArrayEquals(content, received.content());
+        assertEquals(List.of(append.folder(), append.flags(), append.internalDate()),
+                List.of(received.folder(), received.flags(), received.internalDate()));
+    }
+
+    @Test void editedKeepsWhatTheEditCameTo() {
+        var made = new MailboxEdit.Edited(null, "Archive", 1767225607L, List.of(4L, 9L), List.of(1L, 2L),
+                List.of(new MailboxEdit.FlagsChanged(4, new MessageFlags(MessageFlags.SEEN, List.of("x")), 12)),
+                List.of(7L), List.of(4L, 9L));
+        var refused = MailboxEdit.Edited.refused(MailboxEdit.Refusal.Reason.TRYCREATE, "no folder Ideas");
+        assertEquals(made, roundTrip(made));
+        assertEquals(refused, roundTrip(refused));
     }
 
     @Test void theMailboxProtocolIsBoundToTheProtobufSerializer() {

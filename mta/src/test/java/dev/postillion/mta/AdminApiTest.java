@@ -235,14 +235,16 @@ class AdminApiTest {
     }
 
     @Test
-    void listingPagesAfterAUid() throws IOException {
+    void listingPagesThroughAFolderAfterAUid() throws IOException {
         String domain = createDomain();
         createAddress(domain, "anna");
         sendMessage("anna@" + domain, "first");
         sendMessage("anna@" + domain, "second");
         awaitMessages("anna@" + domain, 2);
-        HttpResponse<String> page = node.get(messages("anna@" + domain) + "?after=1&limit=1");
+        HttpResponse<String> page = node.get(messages("anna@" + domain) + "?folder=INBOX&after=1&limit=1");
         assertEquals(List.of("second"), texts(json(page), "subject"));
+        assertError(400, "'after' pages through one folder: give 'folder' too",
+                node.get(messages("anna@" + domain) + "?after=1"));
     }
 
     @Test

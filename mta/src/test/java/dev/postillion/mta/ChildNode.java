@@ -225,7 +225,7 @@ final class ChildNode implements AfterEachCallback {
     }
 
     private JsonNode listing(String address, long after) {
-        return get("/api/v1/mailboxes/" + address + "/messages?after=" + after + "&limit=" + PAGE);
+        return get("/api/v1/mailboxes/" + address + "/messages?folder=INBOX&after=" + after + "&limit=" + PAGE);
     }
 
     /** What the admin API answers to GET {@code path}, which must succeed. */

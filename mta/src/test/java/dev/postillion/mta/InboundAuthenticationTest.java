@@ -155,7 +155,7 @@ class InboundAuthenticationTest {
             id = send(smtp, "<bob@quarantine.example>", content, ANNA, carl);
         }
         JsonNode quarantined = mailboxes.awaitMessage(ANNA, id);
-        assertEquals("Spam", quarantined.get("folder").asText());
+        assertEquals("Junk", quarantined.get("folder").asText());
         assertTrue(mailboxes.raw(ANNA, quarantined).contains("\tdmarc=fail (p=quarantine dis=quarantine)"
                 + " header.from=quarantine.example\r\n"));
         assertEquals("INBOX", mailboxes.awaitMessage(carl, id).get("folder").asText());

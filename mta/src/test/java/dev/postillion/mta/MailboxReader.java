@@ -25,7 +25,10 @@ public final class MailboxReader {
         this.node = node;
     }
 
-    /** The listing of {@code GET /api/v1/mailboxes/{address}/messages}, one JSON object per message. */
+    /**
+     * The listing of {@code GET /api/v1/mailboxes/{address}/messages}, every folder's messages, one
+     * JSON object per message.
+     */
     public List<JsonNode> messages(String address) {
         HttpResponse<String> response = node.get("/api/v1/mailboxes/" + address + "/messages");
         assertEquals(200, response.statusCode(), response.body());
@@ -50,8 +53,8 @@ public final class MailboxReader {
 
     /** {@link #raw} as the bytes stored. */
     public byte[] bytes(String address, JsonNode message) {
-        HttpResponse<byte[]> response =
-                node.getBytes("/api/v1/mailboxes/" + address + "/messages/" + message.get("uid").asLong() + "/raw");
+        HttpResponse<byte[]> response = node.getBytes("/api/v1/mailboxes/" + address + "/messages/"
+                + message.get("uid").asLong() + "/raw?folder=" + message.get("folder").asText());
         assertEquals(200, response.statusCode());
         return response.body();
     }

@@ -263,7 +263,7 @@ class ResponderIntegrationTest {
         try (SmtpClient smtp = connect(node)) {
             spamId = send(smtp, "<" + spammer + ">", message(address, spam, "spam"), address);
         }
-        assertEquals("Spam", mailboxes.awaitMessage(address, spamId).get("folder").asText());
+        assertEquals("Junk", mailboxes.awaitMessage(address, spamId).get("folder").asText());
         unanswered.add(spam);
 
         String probe = deliver(newSender(), address, address, "a person", "Auto-Submitted: no");

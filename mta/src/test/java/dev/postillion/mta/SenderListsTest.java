@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Per-address allow and block lists over real SMTP (SPEC section 4): blocked senders land in the
- * Spam folder, or are refused at RCPT when the address says so; allow-listed ones are never
+ * Junk folder, or are refused at RCPT when the address says so; allow-listed ones are never
  * blocked; the address's own address on its allow list is warned about.
  */
 class SenderListsTest extends NodeInRemoteWorld {
@@ -44,7 +44,7 @@ class SenderListsTest extends NodeInRemoteWorld {
     }
 
     @Test
-    void blockedSendersLandInSpamAndAllowedOnesInTheInbox() throws IOException {
+    void blockedSendersLandInJunkAndAllowedOnesInTheInbox() throws IOException {
         String address = "lisa@" + DOMAIN;
         node.createMailbox(address);
         HttpResponse<String> set = node.put("/api/v1/addresses/" + address + "/lists", String.format(LISTS, "spam"));
@@ -55,9 +55,9 @@ class SenderListsTest extends NodeInRemoteWorld {
         assertEquals("spam", lists.get("blocked").asText());
         assertEquals(0, lists.get("warnings").size());
 
-        assertEquals("Spam", folderOf(address, "bad@spam.example", "from a blocked domain"));
-        assertEquals("Spam", folderOf(address, "Other@SPAM.example", "from a blocked domain in capitals"));
-        assertEquals("Spam", folderOf(address, "pest@annoy.example", "from a blocked address"));
+        assertEquals("Junk", folderOf(address, "bad@spam.example", "from a blocked domain"));
+        assertEquals("Junk", folderOf(address, "Other@SPAM.example", "from a blocked domain in capitals"));
+        assertEquals("Junk", folderOf(address, "pest@annoy.example", "from a blocked address"));
         assertEquals("INBOX", folderOf(address, "friend@spam.example", "from an allowed sender"));
         assertEquals("INBOX", folderOf(address, "other@annoy.example", "from a listed domain's other sender"));
         assertEquals("INBOX", folderOf(address, "anyone@fine.example", "from an unlisted sender"));
@@ -101,7 +101,7 @@ class SenderListsTest extends NodeInRemoteWorld {
                 "{\"targets\":[\"fred@remote.test\"],\"keepCopy\":false}");
         assertEquals(200, redirect.statusCode(), redirect.body());
 
-        assertEquals("Spam", folderOf(address, "bad@spam.example", "spam not forwarded"));
+        assertEquals("Junk", folderOf(address, "bad@spam.example", "spam not forwarded"));
         queue.awaitEmpty();
         assertTrue(transactionWith(mx, "<spam-not-forwarded@sender.test>").isEmpty());
     }
