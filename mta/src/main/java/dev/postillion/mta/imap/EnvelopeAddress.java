@@ -1,0 +1,282 @@
+package dev.postillion.mta.imap;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One address of an ENVELOPE address list (RFC 9051 section 7.5.2): display name, source route
+ * (adl), mailbox and host. A group (RFC 5322 section 3.4) is marked as RFC 3501 section 7.4.2
+ * says: its start has the group name as mailbox and a NIL host, its end NIL mailbox and host.
+ *
+ * <p>An address without a domain gets host {@code MISSING_DOMAIN}, one without a local part
+ * mailbox {@code MISSING_MAILBOX}: Dovecot's words, kept so clients see the same from both.
+ */
+record EnvelopeAddress(String name, String route, String mailbox, String host) {
+
+    static final String MISSING_MAILBOX = "MISSING_MAILBOX";
+    static final String MISSING_DOMAIN = "MISSING_DOMAIN";
+
+    static EnvelopeAddress groupStart(String name) {
+        return new EnvelopeAddress(null, null, name, null);
+    }
+
+    static EnvelopeAddress groupEnd() {
+        return new EnvelopeAddress(null, null, null, null);
+    }
+
+    /** The addresses of an address-list header value (RFC 5322 section 3.4), never null. */
+    static List<EnvelopeAddress> parseList(String value) {
+        return new AddressListReader(value).read();
+    }
+
+    /** The list as ENVELOPE writes it: {@code ((...)(...))}, or NIL when there is none. */
+    static void writeList(ByteArrayOutputStream out, List<EnvelopeAddress> addresses) {
+        if (addresses == null || addresses.isEmpty()) {
+            ImapStrings.ascii(out, "NIL");
+            return;
+        }
+        out.write('(');
+        for (EnvelopeAddress address : addresses) {
+            address.write(out);
+        }
+        out.write(')');
+    }
+
+    private void write(ByteArrayOutputStream out) {
+        out.write('(');
+        if (name == null) {
+            ImapStrings.ascii(out, "NIL");
+        } else {
+            ImapStrings.humanText(out, name);
+        }
+        out.write(' ');
+        ImapStrings.nstring(out, route);
+        out.write(' ');
+        ImapStrings.nstring(out, mailbox);
+        out.write(' ');
+        ImapStrings.nstring(out, host);
+        out.write(')');
+    }
+
+    /** A small reader of RFC 5322 address lists: phrases, angle addresses, routes, groups. */
+    private static final class AddressListReader {
+        private static final String SPECIALS = "()<>[]:;@\\,.\"";
+
+        private final String text;
+        private int at;
+        private String lastComment;
+
+        AddressListReader(String text) {
+            this.text = text;
+        }
+
+        List<EnvelopeAddress> read() {
+            List<EnvelopeAddress> addresses = new ArrayList<>();
+            while (skipSpace() < text.length()) {
+                char c = text.charAt(at);
+                if (c == ',' || c == ';' || c == '>') {
+                    at++;
+                    continue;
+                }
+                int before = at;
+                readItem(addresses, true);
+                if (at == before) {
+                    at++; // a stray special: skipped so the reader always moves on
+                }
+            }
+            return addresses;
+        }
+
+        /** One mailbox, or (where {@code groups}) one group with its members. */
+        private void readItem(List<EnvelopeAddress> addresses, boolean groups) {
+            lastComment = null;
+            List<String> words = new ArrayList<>();
+            StringBuilder spec = new StringBuilder();
+            while (skipSpace() < text.length()) {
+                char c = text.charAt(at);
+                if (c == '<') {
+                    at++;
+                    addresses.add(angleAddress(words.isEmpty() ? null : String.join(" ", words)));
+                    return;
+                }
+                if (c == ':' && groups) {
+                    at++;
+                    readGroup(addresses, String.join(" ", words));
+                    return;
+                }
+                if (c == '@' || c == ',' || c == ';' || c == '>' || (c == ':' && !groups)) {
+                    break;
+                }
+                if (c == '.') {
+                    at++;
+                    spec.append('.');
+                    words.add(".");
+                    continue;
+                }
+                String word = c == '"' ? quoted() : atom();
+                if (word == null) {
+                    break;
+                }
+                spec.append(word);
+                words.add(word);
+            }
+            if (words.isEmpty() && (at >= text.length() || text.charAt(at) != '@')) {
+                return;
+            }
+            String mailbox = spec.isEmpty() ? MISSING_MAILBOX : spec.toString();
+            String host = MISSING_DOMAIN;
+            if (at < text.length() && text.charAt(at) == '@') {
+                at++;
+                host = domain();
+            }
+            skipSpace();
+            addresses.add(new EnvelopeAddress(lastComment, null, mailbox, host));
+        }
+
+        private void readGroup(List<EnvelopeAddress> addresses, String name) {
+            addresses.add(groupStart(name));
+            while (skipSpace() < text.length() && text.charAt(at) != ';') {
+                if (text.charAt(at) == ',') {
+                    at++;
+                    continue;
+                }
+                int before = at;
+                readItem(addresses, false);
+                if (at == before) {
+                    at++;
+                }
+            }
+            if (at < text.length()) {
+                at++; // the ';'
+            }
+            addresses.add(groupEnd());
+        }
+
+        /** {@code "<" [route ":"] addr-spec ">"} (RFC 5322 section 3.4, obs-route of 4.4). */
+        private EnvelopeAddress angleAddress(String name) {
+            String route = null;
+            skipSpace();
+            if (at < text.length() && text.charAt(at) == '@') {
+                int colon = text.indexOf(':', at);
+                int close = text.indexOf('>', at);
+                if (colon > 0 && (close < 0 || colon < close)) {
+                    route = text.substring(at, colon).replaceAll("\\s", "");
+                    at = colon + 1;
+                }
+            }
+            StringBuilder local = new StringBuilder();
+            while (skipSpace() < text.length() && text.charAt(at) != '@' && text.charAt(at) != '>') {
+                char c = text.charAt(at);
+                if (c == '.') {
+                    at++;
+                    local.append('.');
+                    continue;
+                }
+                String word = c == '"' ? quoted() : atom();
+                if (word == null) {
+                    at++;
+                    continue;
+                }
+                local.append(word);
+            }
+            String host = MISSING_DOMAIN;
+            if (at < text.length() && text.charAt(at) == '@') {
+                at++;
+                host = domain();
+            }
+            skipSpace();
+            if (at < text.length() && text.charAt(at) == '>') {
+                at++;
+            }
+            String mailbox = local.isEmpty() ? MISSING_MAILBOX : local.toString();
+            String display = name == null ? null : name.replace(" . ", ".");
+            return new EnvelopeAddress(display, route, mailbox, host);
+        }
+
+        private String domain() {
+            StringBuilder domain = new StringBuilder();
+            while (skipSpace() < text.length()) {
+                char c = text.charAt(at);
+                if (c == '.') {
+                    at++;
+                    domain.append('.');
+                } else if (c == '[') {
+                    int close = text.indexOf(']', at);
+                    int end = close < 0 ? text.length() : close + 1;
+                    domain.append(text, at, end);
+                    at = end;
+                } else {
+                    String word = atom();
+                    if (word == null) {
+                        break;
+                    }
+                    domain.append(word);
+                }
+            }
+            return domain.isEmpty() ? MISSING_DOMAIN : domain.toString();
+        }
+
+        private String atom() {
+            int start = at;
+            while (at < text.length() && !Character.isWhitespace(text.charAt(at)) && SPECIALS.indexOf(text.charAt(at)) < 0) {
+                at++;
+            }
+            return at == start ? null : text.substring(start, at);
+        }
+
+        /** A quoted-string's content with its quoted-pairs undone (RFC 5322 section 3.2.4). */
+        private String quoted() {
+            StringBuilder word = new StringBuilder();
+            at++;
+            while (at < text.length() && text.charAt(at) != '"') {
+                char c = text.charAt(at++);
+                if (c == '\\' && at < text.length()) {
+                    c = text.charAt(at++);
+                }
+                word.append(c);
+            }
+            at++;
+            return word.toString();
+        }
+
+        /** Skips whitespace and comments, keeping the last comment: a name where none is written. */
+        private int skipSpace() {
+            while (at < text.length()) {
+                char c = text.charAt(at);
+                if (Character.isWhitespace(c)) {
+                    at++;
+                } else if (c == '(') {
+                    lastComment = comment();
+                } else {
+                    break;
+                }
+            }
+            return at;
+        }
+
+        private String comment() {
+            StringBuilder comment = new StringBuilder();
+            int depth = 0;
+            do {
+                char c = text.charAt(at++);
+                if (c == '\\' && at < text.length()) {
+                    comment.append(text.charAt(at++));
+                    continue;
+                }
+                if (c == '(') {
+                    if (depth++ > 0) {
+                        comment.append(c);
+                    }
+                } else if (c == ')') {
+                    if (--depth > 0) {
+                        comment.append(c);
+                    }
+                } else {
+                    comment.append(c);
+                }
+            } while (at < text.length() && depth > 0);
+            return comment.toString();
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.postillion.mta.imap;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.james.mime4j.stream.NameValuePair;
+import org.apache.james.mime4j.stream.ParserCursor;
+import org.apache.james.mime4j.stream.RawBody;
+import org.apache.james.mime4j.stream.RawFieldParser;
+import org.apache.james.mime4j.util.ByteArrayBuffer;
+
+/**
+ * A MIME header value with parameters, such as Content-Type and Content-Disposition
+ * (RFC 2045 section 5.1, RFC 2183 section 2): {@code value *(";" name "=" value)}. Mime4j's field
+ * parser does the tokenizing (quoted strings, comments); names and values keep the case they
+ * were written in, because Dovecot reports them so in BODYSTRUCTURE.
+ */
+record ParameterizedValue(String value, List<NameValuePair> parameters) {
+
+    static ParameterizedValue parse(String header) {
+        byte[] bytes = header.getBytes(StandardCharsets.UTF_8);
+        ByteArrayBuffer buffer = new ByteArrayBuffer(bytes, bytes.length, false);
+        RawBody body = RawFieldParser.DEFAULT.parseRawBody(buffer, new ParserCursor(0, bytes.length));
+        List<NameValuePair> parameters = body.getParams().stream()
+                .filter(p -> p.getName() != null && !p.getName().isEmpty())
+                .map(p -> new NameValuePair(utf8(p.getName()), p.getValue() == null ? "" : utf8(p.getValue())))
+                .toList();
+        return new ParameterizedValue(utf8(body.getValue() == null ? "" : body.getValue()), parameters);
+    }
+
+    /** The value of the parameter of that name (case-insensitive, RFC 2045 section 5.1), or null. */
+    String parameter(String name) {
+        for (NameValuePair parameter : parameters) {
+            if (parameter.getName().equalsIgnoreCase(name)) {
+                return parameter.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** Mime4j reads each octet as one char; this turns such a string back into UTF-8 text. */
+    private static String utf8(String octets) {
+        return new String(octets.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+    }
+}
