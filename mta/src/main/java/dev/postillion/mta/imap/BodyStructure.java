@@ -63,7 +63,8 @@ final class BodyStructure {
         ImapStrings.nstring(out, field(part, "Content-Description"));
         out.write(' ');
         String encoding = field(part, "Content-Transfer-Encoding");
-        ImapStrings.string(out, encoding == null ? "7bit" : ParameterizedValue.parse(encoding).value());
+        String mechanism = encoding == null ? "" : ParameterizedValue.parse(encoding).value();
+        ImapStrings.string(out, mechanism.isEmpty() ? "7bit" : mechanism);
         ImapStrings.ascii(out, " " + part.bodySize());
         if (part.enclosed() != null) {
             out.write(' ');
@@ -122,9 +123,12 @@ final class BodyStructure {
         ImapStrings.nstring(out, field(part, "Content-Location"));
     }
 
-    /** A Content-* field of the part, or null when the part is not MIME (see MimePart.isMime). */
+    /**
+     * A Content-* field of the part (the last, if repeated, as Dovecot takes it), or null when the
+     * part is not MIME (see MimePart.isMime).
+     */
     private static String field(MimePart part, String name) {
-        return part.isMime() ? part.header().value(name) : null;
+        return part.isMime() ? part.header().last(name) : null;
     }
 
     /** body-fld-dsp (RFC 2183): {@code ("type" params)} or NIL. */
@@ -141,10 +145,14 @@ final class BodyStructure {
         out.write(')');
     }
 
-    /** body-fld-lang (RFC 3282): the language tags as a list, as Dovecot writes them; NIL if none. */
+    /**
+     * body-fld-lang (RFC 3282): the language tags, comments left out, as a list as Dovecot writes
+     * them; NIL if none.
+     */
     private static void language(ByteArrayOutputStream out, String value) {
         List<String> tags = value == null ? List.of()
-                : java.util.Arrays.stream(value.split("[,\\s]+")).filter(t -> !t.isEmpty()).toList();
+                : java.util.Arrays.stream(value.replaceAll("\\([^()]*\\)", " ").split("[,\\s]+"))
+                        .filter(t -> !t.isEmpty()).toList();
         if (tags.isEmpty()) {
             ImapStrings.ascii(out, "NIL");
             return;

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * The ENVELOPE of a message (RFC 9051 section 7.5.2): date, subject, from, sender, reply-to, to,
  * cc, bcc, in-reply-to and message-id, read from its header. Values are passed on as written;
- * RFC 2047 encoded words are not decoded (RFC 9051 leaves that to the client).
+ * RFC 2047 encoded words are not decoded (RFC 9051 leaves that to the client). Of a field that
+ * is there more than once the last counts, and repeated address fields are joined, as in Dovecot.
  */
 final class Envelope {
 
@@ -15,9 +16,9 @@ final class Envelope {
     static void write(ByteArrayOutputStream out, MessageHeader header) {
         List<EnvelopeAddress> from = addresses(header, "From");
         out.write('(');
-        ImapStrings.nstring(out, header.value("Date"));
+        ImapStrings.nstring(out, header.last("Date"));
         out.write(' ');
-        subject(out, header.foldedValue("Subject"));
+        subject(out, header.lastFolded("Subject"));
         out.write(' ');
         EnvelopeAddress.writeList(out, from);
         out.write(' ');
@@ -30,9 +31,9 @@ final class Envelope {
             EnvelopeAddress.writeList(out, addresses(header, field));
         }
         out.write(' ');
-        ImapStrings.nstring(out, header.value("In-Reply-To"));
+        ImapStrings.nstring(out, header.last("In-Reply-To"));
         out.write(' ');
-        ImapStrings.nstring(out, header.value("Message-ID"));
+        ImapStrings.nstring(out, header.last("Message-ID"));
         out.write(')');
     }
 
@@ -45,9 +46,9 @@ final class Envelope {
         }
     }
 
+    /** The addresses of all the fields of that name, one list (Dovecot joins repeated fields so). */
     private static List<EnvelopeAddress> addresses(MessageHeader header, String field) {
-        String value = header.value(field);
-        return value == null ? List.of() : EnvelopeAddress.parseList(value);
+        return header.all(field).stream().flatMap(value -> EnvelopeAddress.parseList(value).stream()).toList();
     }
 
     private static List<EnvelopeAddress> orElse(List<EnvelopeAddress> list, List<EnvelopeAddress> fallback) {

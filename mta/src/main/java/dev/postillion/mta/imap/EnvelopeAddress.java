@@ -66,21 +66,36 @@ record EnvelopeAddress(String name, String route, String mailbox, String host) {
         private final String text;
         private int at;
         private String lastComment;
+        private boolean unterminated;
 
         AddressListReader(String text) {
             this.text = text;
         }
 
+        /**
+         * The list's items. An empty item before a comma stands for an address that is missing
+         * (Dovecot reports it as MISSING_MAILBOX at MISSING_DOMAIN); an empty last item is nothing.
+         */
         List<EnvelopeAddress> read() {
             List<EnvelopeAddress> addresses = new ArrayList<>();
+            boolean afterItem = false;
             while (skipSpace() < text.length()) {
                 char c = text.charAt(at);
-                if (c == ',' || c == ';' || c == '>') {
+                if (c == ',') {
+                    if (!afterItem) {
+                        addresses.add(new EnvelopeAddress(null, null, MISSING_MAILBOX, MISSING_DOMAIN));
+                    }
+                    afterItem = false;
+                    at++;
+                    continue;
+                }
+                if (c == ';' || c == '>') {
                     at++;
                     continue;
                 }
                 int before = at;
                 readItem(addresses, true);
+                afterItem = true;
                 if (at == before) {
                     at++; // a stray special: skipped so the reader always moves on
                 }
@@ -88,50 +103,70 @@ record EnvelopeAddress(String name, String route, String mailbox, String host) {
             return addresses;
         }
 
-        /** One mailbox, or (where {@code groups}) one group with its members. */
+        /**
+         * One mailbox, or (where {@code groups}) one group with its members. Words without an
+         * address after them are a local part when nothing but dots stands between them (the
+         * domain is then missing), else a display name whose address is missing.
+         */
         private void readItem(List<EnvelopeAddress> addresses, boolean groups) {
             lastComment = null;
-            List<String> words = new ArrayList<>();
-            StringBuilder spec = new StringBuilder();
-            while (skipSpace() < text.length()) {
+            unterminated = false;
+            StringBuilder phrase = new StringBuilder();
+            boolean spaced = false;
+            while (true) {
+                int before = at;
+                if (skipSpace() >= text.length()) {
+                    break;
+                }
+                boolean space = at > before && phrase.length() > 0;
                 char c = text.charAt(at);
                 if (c == '<') {
                     at++;
-                    addresses.add(angleAddress(words.isEmpty() ? null : String.join(" ", words)));
+                    addresses.add(angleAddress(phrase.length() == 0 ? null : phrase.toString()));
                     return;
                 }
                 if (c == ':' && groups) {
                     at++;
-                    readGroup(addresses, String.join(" ", words));
+                    readGroup(addresses, phrase.toString());
                     return;
                 }
                 if (c == '@' || c == ',' || c == ';' || c == '>' || (c == ':' && !groups)) {
                     break;
                 }
+                String word = c == '.' ? "." : c == '"' ? quoted() : atom();
                 if (c == '.') {
                     at++;
-                    spec.append('.');
-                    words.add(".");
-                    continue;
                 }
-                String word = c == '"' ? quoted() : atom();
                 if (word == null) {
                     break;
                 }
-                spec.append(word);
-                words.add(word);
+                spaced |= space;
+                phrase.append(space ? " " : "").append(word);
             }
-            if (words.isEmpty() && (at >= text.length() || text.charAt(at) != '@')) {
+            boolean hasDomain = at < text.length() && text.charAt(at) == '@';
+            if (unterminated) {
+                addresses.add(new EnvelopeAddress(null, null, MISSING_MAILBOX, MISSING_DOMAIN));
                 return;
             }
-            String mailbox = spec.isEmpty() ? MISSING_MAILBOX : spec.toString();
+            if (phrase.length() == 0 && !hasDomain) {
+                return;
+            }
+            if (spaced && !hasDomain) {
+                addresses.add(new EnvelopeAddress(phrase.toString(), null, MISSING_MAILBOX, MISSING_DOMAIN));
+                return;
+            }
+            String mailbox = phrase.length() == 0 ? MISSING_MAILBOX : phrase.toString().replace(" ", "");
             String host = MISSING_DOMAIN;
-            if (at < text.length() && text.charAt(at) == '@') {
+            if (hasDomain) {
                 at++;
                 host = domain();
             }
             skipSpace();
-            addresses.add(new EnvelopeAddress(lastComment, null, mailbox, host));
+            addresses.add(new EnvelopeAddress(emptyAsNull(lastComment), null, mailbox, host));
+        }
+
+        private static String emptyAsNull(String name) {
+            return name == null || name.isEmpty() ? null : name;
         }
 
         private void readGroup(List<EnvelopeAddress> addresses, String name) {
@@ -190,8 +225,7 @@ record EnvelopeAddress(String name, String route, String mailbox, String host) {
                 at++;
             }
             String mailbox = local.isEmpty() ? MISSING_MAILBOX : local.toString();
-            String display = name == null ? null : name.replace(" . ", ".");
-            return new EnvelopeAddress(display, route, mailbox, host);
+            return new EnvelopeAddress(emptyAsNull(name), route, mailbox, host);
         }
 
         private String domain() {
@@ -225,7 +259,10 @@ record EnvelopeAddress(String name, String route, String mailbox, String host) {
             return at == start ? null : text.substring(start, at);
         }
 
-        /** A quoted-string's content with its quoted-pairs undone (RFC 5322 section 3.2.4). */
+        /**
+         * A quoted-string's content with its quoted-pairs undone (RFC 5322 section 3.2.4). One
+         * without its closing quote makes the address invalid, as it does in Dovecot.
+         */
         private String quoted() {
             StringBuilder word = new StringBuilder();
             at++;
@@ -236,6 +273,7 @@ record EnvelopeAddress(String name, String route, String mailbox, String host) {
                 }
                 word.append(c);
             }
+            unterminated |= at >= text.length();
             at++;
             return word.toString();
         }

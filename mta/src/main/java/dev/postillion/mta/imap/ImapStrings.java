@@ -7,14 +7,12 @@ import java.nio.charset.StandardCharsets;
  * Writes values into an IMAP response as the strings of RFC 9051 section 4.3 (and RFC 3501
  * section 4.3). Output is bytes, not text, because a literal carries raw octets.
  *
- * <p>A value goes out quoted when a quoted string can carry it: shorter than {@value #QUOTED_MAX}
- * octets, and without CR, LF, NUL or 8-bit octets, which RFC 9051's {@code QUOTED-CHAR} excludes.
- * Anything else goes out as a literal {@code {n}CRLF} followed by the value's UTF-8 octets.
+ * <p>A value goes out quoted when a quoted string can carry it: without CR, LF, NUL or 8-bit
+ * octets, which RFC 9051's {@code QUOTED-CHAR} excludes. Anything else goes out as a literal
+ * {@code {n}CRLF} followed by the value's UTF-8 octets. Length alone never makes a literal:
+ * Dovecot quotes a 1100-octet Date too, and answers are compared with its byte for byte.
  */
 final class ImapStrings {
-
-    /** Longer values go out as literals: a quoted string is read whole as one line by clients. */
-    static final int QUOTED_MAX = 1024;
 
     private ImapStrings() {}
 
@@ -65,7 +63,7 @@ final class ImapStrings {
                 && collapsed.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '"' && c != '\\');
         if (collapsed.isEmpty()) {
             ascii(out, "\"\"");
-        } else if (plain && collapsed.length() < QUOTED_MAX) {
+        } else if (plain) {
             ascii(out, "\"" + collapsed + "\"");
         } else {
             literal(out, collapsed.getBytes(StandardCharsets.UTF_8));
@@ -95,9 +93,6 @@ final class ImapStrings {
     }
 
     private static boolean quotable(byte[] bytes) {
-        if (bytes.length >= QUOTED_MAX) {
-            return false;
-        }
         for (byte b : bytes) {
             if (b == '\r' || b == '\n' || b == 0 || b < 0) {
                 return false;

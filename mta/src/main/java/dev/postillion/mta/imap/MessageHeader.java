@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The header section of a message or of a MIME part (RFC 5322 section 2.2, RFC 2045 section 3):
@@ -14,36 +13,51 @@ import java.util.Locale;
  */
 final class MessageHeader {
 
-    /** One field: its name, its value unfolded, and the stored octets it spans (CRLF included). */
-    record Field(String name, String value, String folded, int start, int end) {}
+    /**
+     * One field: its name, its value unfolded and as written (folded), and the stored octets it
+     * spans (CRLF included). A line without a colon is kept as a field without a name (null):
+     * it is no field (RFC 5322 section 2.2), but Dovecot keeps it in HEADER.FIELDS.NOT.
+     */
+    record Field(String name, String value, String folded, int start, int end) {
+
+        boolean named(String other) {
+            return name != null && name.equalsIgnoreCase(other);
+        }
+    }
 
     private final byte[] message;
     private final int start;
     private final int end;
     private final int storedEnd;
+    private final int blankLine;
     private final List<Field> fields;
 
-    private MessageHeader(byte[] message, int start, int end, int storedEnd, List<Field> fields) {
+    private MessageHeader(byte[] message, int start, int end, int storedEnd, int blankLine, List<Field> fields) {
         this.message = message;
         this.start = start;
         this.end = end;
         this.storedEnd = storedEnd;
+        this.blankLine = blankLine;
         this.fields = fields;
     }
 
     /**
      * Reads the header that starts at {@code start}: it ends after the first empty line, or at
-     * {@code limit} when there is none (a message of headers only has an empty body). In that
-     * case, a header cut short by a boundary line takes in the line break before that boundary,
-     * which ends its last line: {@code extendTo} is where that boundary line starts. Dovecot reads
-     * it so, and counts those octets in the sizes and line counts of the part and of its parents,
-     * though not in the octets it returns for the header's sections; so do we.
+     * {@code limit} when there is none (a message of headers only has an empty body). The limit
+     * is the end of the message, or the start of the boundary line that ends the entity.
+     *
+     * <p>Dovecot reads a header line by line up to such a boundary line, so the line break
+     * before the boundary, which belongs to the boundary (RFC 2046 section 5.1.1), may end the
+     * header's last line or be its empty line. It counts those octets in the sizes and line counts
+     * of the part and of its parents, but returns the header's octets (HEADER, MIME) only up to
+     * where the entity ends, before that line break (see {@link #endingBy}). So do we.
      */
-    static MessageHeader read(byte[] message, int start, int limit, int extendTo) {
+    static MessageHeader read(byte[] message, int start, int limit) {
         List<Field> fields = new ArrayList<>();
         int at = start;
         int fieldStart = -1;
-        while (at < limit) {
+        int blankLine = -1;
+        while (at < limit && blankLine < 0) {
             int lineEnd = lineEnd(message, at, limit);
             boolean empty = message[at] == '\n' || (message[at] == '\r' && at + 1 < limit && message[at + 1] == '\n');
             boolean continuation = message[at] == ' ' || message[at] == '\t';
@@ -52,22 +66,27 @@ final class MessageHeader {
                 fieldStart = -1;
             }
             if (empty) {
-                return new MessageHeader(message, start, lineEnd, lineEnd, fields);
-            }
-            if (!continuation) {
+                blankLine = at;
+            } else if (!continuation) {
                 fieldStart = at;
             }
             at = lineEnd;
         }
         if (fieldStart >= 0) {
-            addField(fields, message, fieldStart, limit);
+            addField(fields, message, fieldStart, at);
         }
-        return new MessageHeader(message, start, Math.max(limit, extendTo), limit, fields);
+        return new MessageHeader(message, start, at, at, blankLine, fields);
+    }
+
+    /** This header of an entity that ends at {@code entityEnd}: its octets stop there at the latest. */
+    MessageHeader endingBy(int entityEnd) {
+        int storedEnd = Math.max(start, Math.min(end, entityEnd));
+        return storedEnd == this.storedEnd ? this : new MessageHeader(message, start, end, storedEnd, blankLine, fields);
     }
 
     /** An empty header at {@code at}: the part Dovecot reports for a multipart without parts. */
     static MessageHeader empty(byte[] message, int at) {
-        return new MessageHeader(message, at, at, at, List.of());
+        return new MessageHeader(message, at, at, at, -1, List.of());
     }
 
     int start() {
@@ -85,42 +104,84 @@ final class MessageHeader {
     }
 
     /** The unfolded value of the first field of that name, or null (names are case-insensitive). */
-    String value(String name) {
-        Field field = field(name);
-        return field == null ? null : field.value();
-    }
-
-    /**
-     * The value of the first field of that name with its line breaks still in, or null: what
-     * Dovecot writes text for people from (the subject), see ImapStrings.humanText.
-     */
-    String foldedValue(String name) {
-        Field field = field(name);
-        return field == null ? null : field.folded();
-    }
-
-    private Field field(String name) {
+    String first(String name) {
         for (Field field : fields) {
-            if (field.name().equalsIgnoreCase(name)) {
-                return field;
+            if (field.named(name)) {
+                return field.value();
             }
         }
         return null;
     }
 
     /**
-     * HEADER.FIELDS and HEADER.FIELDS.NOT (RFC 9051 section 6.4.5): the stored fields whose names
-     * are (or are not) in {@code names}, in message order, then the empty line that ends a header.
+     * The unfolded value of the last field of that name, or null: where a field that should be
+     * there once is there more often, Dovecot takes the last, and so do we.
      */
-    byte[] fields(Collection<String> names, boolean matching) {
-        List<String> lower = names.stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+    String last(String name) {
+        Field last = lastField(name);
+        return last == null ? null : last.value();
+    }
+
+    /**
+     * The value of the last field of that name with its line breaks still in, or null: what
+     * Dovecot writes text for people from (the subject), see ImapStrings.humanText.
+     */
+    String lastFolded(String name) {
+        Field last = lastField(name);
+        return last == null ? null : last.folded();
+    }
+
+    /** The unfolded values of all the fields of that name, in order. */
+    List<String> all(String name) {
+        return fields.stream().filter(f -> f.named(name)).map(Field::value).toList();
+    }
+
+    private Field lastField(String name) {
+        Field last = null;
         for (Field field : fields) {
-            if (lower.contains(field.name().toLowerCase(Locale.ROOT)) == matching) {
-                out.write(message, field.start(), field.end() - field.start());
+            if (field.named(name)) {
+                last = field;
             }
         }
-        out.writeBytes(new byte[] {'\r', '\n'});
+        return last;
+    }
+
+    /**
+     * HEADER.FIELDS (RFC 9051 section 6.4.5): the stored fields whose names are in {@code names},
+     * in message order, each ending with a line break, then the empty line that ends a header,
+     * whether or not the stored header has one (as Dovecot answers).
+     */
+    byte[] fields(Collection<String> names) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Field field : fields) {
+            int fieldEnd = Math.min(field.end(), storedEnd);
+            if (names.stream().anyMatch(field::named) && field.start() < fieldEnd) {
+                out.write(message, field.start(), fieldEnd - field.start());
+                if (message[fieldEnd - 1] != '\n') {
+                    out.writeBytes(CRLF);
+                }
+            }
+        }
+        out.writeBytes(CRLF);
+        return out.toByteArray();
+    }
+
+    /**
+     * HEADER.FIELDS.NOT (RFC 9051 section 6.4.5): the stored header less the fields whose names
+     * are in {@code names}, exactly as stored: lines that are not fields stay, and the empty line
+     * ends it only where the stored header has one (as Dovecot answers).
+     */
+    byte[] fieldsExcept(Collection<String> names) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Field field : fields) {
+            int fieldEnd = Math.min(field.end(), storedEnd);
+            if (names.stream().noneMatch(field::named) && field.start() < fieldEnd) {
+                out.write(message, field.start(), fieldEnd - field.start());
+            }
+        }
+        if (blankLine >= 0 && blankLine < storedEnd) {
+            out.write(message, blankLine, storedEnd - blankLine);
+        }
         return out.toByteArray();
     }
 
@@ -130,7 +191,8 @@ final class MessageHeader {
             colon++;
         }
         if (colon == to || message[colon] != ':') {
-            return; // a line without a colon is no field (RFC 5322 section 2.2); skipped, as Dovecot does
+            fields.add(new Field(null, "", "", from, to));
+            return;
         }
         String name = new String(message, from, colon - from, StandardCharsets.ISO_8859_1).strip();
         int valueStart = colon + 1;
@@ -166,6 +228,8 @@ final class MessageHeader {
         }
         return end;
     }
+
+    private static final byte[] CRLF = {'\r', '\n'};
 
     private static int lineEnd(byte[] message, int at, int limit) {
         while (at < limit && message[at] != '\n') {

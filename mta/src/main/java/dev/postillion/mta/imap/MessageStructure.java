@@ -24,7 +24,7 @@ public final class MessageStructure {
 
     /** Parses the stored message; the array is kept, not copied, and must not change after. */
     public static MessageStructure parse(byte[] message) {
-        return new MessageStructure(message, MimePart.message(message));
+        return new MessageStructure(message, MimeParser.parse(message));
     }
 
     /** The ENVELOPE list (RFC 9051 section 7.5.2), parenthesized. */
@@ -70,8 +70,8 @@ public final class MessageStructure {
         return switch (spec.kind()) {
             case HEADER -> Optional.of(message.header().bytes());
             case TEXT -> Optional.of(message.body());
-            case HEADER_FIELDS -> Optional.of(message.header().fields(spec.fieldNames(), true));
-            case HEADER_FIELDS_NOT -> Optional.of(message.header().fields(spec.fieldNames(), false));
+            case HEADER_FIELDS -> Optional.of(message.header().fields(spec.fieldNames()));
+            case HEADER_FIELDS_NOT -> Optional.of(message.header().fieldsExcept(spec.fieldNames()));
             default -> Optional.empty();
         };
     }
