@@ -11,9 +11,10 @@ import java.util.List;
  * <ul>
  *   <li>a boundary line is one that begins with {@code "--" boundary}; what follows on the line
  *       is not checked; the line break before it belongs to it;
- *   <li>the message is read front to back with the boundaries of all open multiparts in force,
- *       the innermost first: a multipart nested in another with the same boundary takes the
- *       delimiter lines as its own, and an outer boundary ends the inner parts it cuts short;
+ *   <li>the message is read front to back with the boundaries of all open multiparts in force:
+ *       a line that begins with more than one is taken for the longest, and for the innermost
+ *       of equally long ones, so a multipart nested in another with the same boundary takes the
+ *       delimiter lines as its own; an outer boundary ends the inner parts it cuts short;
  *   <li>a part with no closing delimiter runs to the next boundary of an outer multipart, or to
  *       the end of the message; a multipart in which no part is found has one part, empty and
  *       text/plain;
@@ -81,18 +82,18 @@ final class MimeParser {
         String boundary = type.parameter("boundary");
         List<MimePart> parts = new ArrayList<>();
         int line = outerLine;
-        int epilogue = header.end();
+        int epilogue = header.start();
         if (boundary != null && !boundary.isEmpty() && header.end() <= outerLine) {
             byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.UTF_8);
             delimiters.add(delimiter);
             int own = delimiters.size() - 1;
             ParameterizedValue childDefault = type.value().equalsIgnoreCase("multipart/digest") ? MESSAGE_RFC822 : TEXT_PLAIN;
             line = nextBoundaryLine(header.end());
-            while (line < message.length && innermostAt(line) == own && !closes(line, delimiter)) {
+            while (line < message.length && delimiterAt(line) == own && !closes(line, delimiter)) {
                 parts.add(entity(lineEnd(line), childDefault, depth + 1, true));
                 line = stop;
             }
-            boolean closed = line < message.length && innermostAt(line) == own;
+            boolean closed = line < message.length && delimiterAt(line) == own;
             delimiters.remove(own);
             if (closed) {
                 // the epilogue runs from after the close-delimiter line to an outer boundary line
@@ -101,19 +102,22 @@ final class MimeParser {
             }
         }
         stop = line;
-        int end = Math.max(epilogue, beforeLineBreak(epilogue, line));
+        // where the multipart ends: before the line break of the boundary line after it, which may
+        // cut even its own header short (see MessageHeader.read)
+        int contentEnd = beforeLineBreak(epilogue, line);
+        int end = Math.max(contentEnd, header.end());
         if (parts.isEmpty()) {
             parts.add(new MimePart(message, MessageHeader.empty(message, end), end, TEXT_PLAIN, true, List.of(), null));
         }
         int partsEnd = parts.get(parts.size() - 1).bodyEnd();
-        return new MimePart(message, header.endingBy(end), Math.max(end, partsEnd), type, mime, List.copyOf(parts), null);
+        return new MimePart(message, header.endingBy(contentEnd), Math.max(end, partsEnd), type, mime, List.copyOf(parts), null);
     }
 
     /** The start of the first line at or after {@code from} that is a boundary line, or the end. */
     private int nextBoundaryLine(int from) {
         int at = from;
         while (at < message.length) {
-            if (innermostAt(at) >= 0) {
+            if (delimiterAt(at) >= 0) {
                 return at;
             }
             at = lineEnd(at);
@@ -121,16 +125,22 @@ final class MimeParser {
         return message.length;
     }
 
-    /** The index of the innermost open delimiter that the line at {@code at} begins with, or -1. */
-    private int innermostAt(int at) {
+    /**
+     * The index of the open delimiter that the line at {@code at} is taken for, or -1: of those it
+     * begins with, the longest, and of equally long ones the innermost (as Dovecot takes it, so a
+     * boundary that is a prefix of another does not steal the other's lines).
+     */
+    private int delimiterAt(int at) {
+        int best = -1;
         for (int i = delimiters.size() - 1; i >= 0; i--) {
             byte[] delimiter = delimiters.get(i);
-            if (message.length - at >= delimiter.length
-                    && Arrays.equals(message, at, at + delimiter.length, delimiter, 0, delimiter.length)) {
-                return i;
+            boolean begins = message.length - at >= delimiter.length
+                    && Arrays.equals(message, at, at + delimiter.length, delimiter, 0, delimiter.length);
+            if (begins && (best < 0 || delimiters.get(best).length < delimiter.length)) {
+                best = i;
             }
         }
-        return -1;
+        return best;
     }
 
     /** Whether the delimiter line at {@code at} is the close-delimiter ({@code "--" boundary "--"}). */

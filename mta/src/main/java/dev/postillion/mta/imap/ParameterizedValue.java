@@ -13,7 +13,8 @@ import org.apache.james.mime4j.util.ByteArrayBuffer;
  * (RFC 2045 section 5.1, RFC 2183 section 2): {@code value *(";" name "=" value)}. Mime4j's field
  * parser does the tokenizing (quoted strings, comments); names and values keep the case they
  * were written in, because Dovecot reports them so in BODYSTRUCTURE. A parameter without a value
- * is dropped, as Dovecot drops it.
+ * is dropped, as Dovecot drops it. Mime4j reads the octets as UTF-8 (RFC 6532), as they are
+ * given here.
  */
 record ParameterizedValue(String value, List<NameValuePair> parameters) {
 
@@ -23,9 +24,8 @@ record ParameterizedValue(String value, List<NameValuePair> parameters) {
         RawBody body = RawFieldParser.DEFAULT.parseRawBody(buffer, new ParserCursor(0, bytes.length));
         List<NameValuePair> parameters = body.getParams().stream()
                 .filter(p -> p.getName() != null && !p.getName().isEmpty() && p.getValue() != null)
-                .map(p -> new NameValuePair(utf8(p.getName()), utf8(p.getValue())))
                 .toList();
-        return new ParameterizedValue(utf8(body.getValue() == null ? "" : body.getValue()), parameters);
+        return new ParameterizedValue(body.getValue() == null ? "" : body.getValue(), parameters);
     }
 
     /**
@@ -53,10 +53,5 @@ record ParameterizedValue(String value, List<NameValuePair> parameters) {
             }
         }
         return null;
-    }
-
-    /** Mime4j reads each octet as one char; this turns such a string back into UTF-8 text. */
-    private static String utf8(String octets) {
-        return new String(octets.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
     }
 }

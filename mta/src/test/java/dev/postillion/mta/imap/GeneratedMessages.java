@@ -30,6 +30,7 @@ final class GeneratedMessages {
 
     private final Random random;
     private int boundaries;
+    private String lastBoundary;
 
     GeneratedMessages(long seed) {
         this.random = new Random(seed);
@@ -39,6 +40,7 @@ final class GeneratedMessages {
         List<byte[]> messages = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             boundaries = 0;
+            lastBoundary = null;
             StringBuilder message = new StringBuilder();
             topHeaders(message, i);
             entity(message, 0, false);
@@ -154,7 +156,8 @@ final class GeneratedMessages {
     private void textEntity(StringBuilder out, boolean inDigest) {
         String subtype = pick("plain", "html", "PLAIN", "enriched");
         String params = pick("", "; charset=us-ascii", "; charset=\"UTF-8\"", "; CHARSET=iso-8859-1; format=flowed",
-            "; format=flowed (comment)", "; name=\"a b.txt\"", "; delsp=yes; charset=utf-8");
+            "; format=flowed (comment)", "; name=\"a b.txt\"", "; delsp=yes; charset=utf-8",
+            ";\r\n charset=utf-8", "; name=\"r\u00e9sum\u00e9.txt\"", "; name=\"q\\\"uote\"");
         header(out, "Content-Type", pick("text", "TEXT", "Text") + "/" + subtype + params);
         contentHeaders(out);
         if (chance(40)) {
@@ -200,7 +203,8 @@ final class GeneratedMessages {
         String subtype = pick("mixed", "alternative", "related", "MIXED", "signed");
         String quoted = chance(50) ? "\"" + boundary + "\"" : boundary;
         String extra = pick("", "; type=\"text/html\"", "; Foo=Bar", " (comment)");
-        header(out, "Content-Type", "multipart/" + subtype + "; boundary=" + quoted + extra);
+        String separator = chance(20) ? ";\r\n\t" : "; ";
+        header(out, "Content-Type", "multipart/" + subtype + separator + "boundary=" + quoted + extra);
         if (chance(20)) {
             contentHeaders(out);
         }
@@ -210,9 +214,9 @@ final class GeneratedMessages {
         }
         int parts = 1 + random.nextInt(3);
         for (int i = 0; i < parts; i++) {
-            out.append("--").append(boundary).append("\r\n");
+            out.append("--").append(boundary).append(chance(5) ? " \t" : "").append("\r\n");
             entity(out, depth + 1, false);
-            out.append("\r\n");
+            out.append(chance(90) ? "\r\n" : "");
         }
         if (chance(90)) {
             out.append("--").append(boundary).append("--\r\n");
@@ -343,9 +347,18 @@ final class GeneratedMessages {
         return text.toString();
     }
 
+    /**
+     * A new boundary; now and then one that the last boundary is a prefix of, or that is a prefix
+     * of it, so delimiter lines match more than one open multipart (the innermost wins).
+     */
     private String boundary() {
         boundaries++;
-        return "=_b" + boundaries + "_" + Integer.toHexString(0x100000 + random.nextInt(0xeffff)) + "z";
+        String fresh = "=_b" + boundaries + "_" + Integer.toHexString(0x100000 + random.nextInt(0xeffff)) + "z";
+        String previous = lastBoundary;
+        lastBoundary = previous != null && chance(8) ? previous + "x"
+                : previous != null && previous.length() > 4 && chance(5) ? previous.substring(0, previous.length() - 1)
+                : fresh;
+        return lastBoundary;
     }
 
     private static void header(StringBuilder out, String name, String value) {

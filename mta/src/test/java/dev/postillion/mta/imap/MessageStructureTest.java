@@ -286,7 +286,9 @@ class MessageStructureTest {
     void answersAsDovecotDoes(@TempDir Path directory) throws Exception {
         Optional<Path> dovecot = DovecotServer.binary();
         assumeTrue(dovecot.isPresent(), "no dovecot binary: install dovecot-imapd (apt-get install dovecot-imapd) to compare with Dovecot");
-        List<byte[]> corpus = new ArrayList<>(new GeneratedMessages(20261207L).generate(CORPUS_SIZE));
+        long seed = Long.parseLong(System.getenv().getOrDefault("POSTILLION_IMAP_CORPUS_SEED", "20261207"));
+        int size = Integer.parseInt(System.getenv().getOrDefault("POSTILLION_IMAP_CORPUS_SIZE", "" + CORPUS_SIZE));
+        List<byte[]> corpus = new ArrayList<>(new GeneratedMessages(seed).generate(size));
         corpus.addAll(GeneratedMessages.oddities());
         StringBuilder items = new StringBuilder("ENVELOPE BODY.PEEK[]");
         for (String section : SECTIONS) {
@@ -327,7 +329,8 @@ class MessageStructureTest {
                 + String.join("\n", differences.subList(0, Math.min(8, differences.size()))));
     }
 
-    private static final int CORPUS_SIZE = 400;
+    /** Messages generated for the comparison; the variables POSTILLION_IMAP_CORPUS_SIZE and _SEED vary it. */
+    private static final int CORPUS_SIZE = 600;
 
     private static final List<String> SECTIONS = List.of("HEADER", "TEXT", "HEADER.FIELDS (SUBJECT FROM X-NONE)",
             "HEADER.FIELDS.NOT (SUBJECT CONTENT-TYPE)", "1", "2", "3", "4", "1.MIME", "2.MIME", "3.MIME",
