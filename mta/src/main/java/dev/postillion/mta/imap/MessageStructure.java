@@ -37,21 +37,21 @@ public final class MessageStructure {
         BodyStructure.write(out, root, extensible);
     }
 
-    /** The size of the message in octets, RFC822.SIZE. */
-    public long size() {
-        return message.length;
-    }
-
     /**
      * The octets of BODY[spec] (RFC 9051 section 6.4.5), {@code spec} being what stands between the
-     * brackets ("", "HEADER", "1.2.TEXT", "HEADER.FIELDS (FROM TO)"...). Empty when the spec is
-     * not valid or names no section of this message: the caller then answers an empty string
-     * {@code ""}, as Dovecot does, rather than NIL (RFC 9051 leaves the choice open, and clients
-     * handle "" everywhere). A partial fetch ({@code <origin.count>}) is cut from these octets by
-     * the caller.
+     * brackets ("", "HEADER", "1.2.TEXT", "HEADER.FIELDS (FROM TO)"...). Empty when the spec
+     * names no section of this message: the caller then answers an empty string {@code ""}, as
+     * Dovecot does, rather than NIL (RFC 9051 section 7.5.2 allows either; "" keeps clients that
+     * expect a string working). A partial fetch ({@code <origin.count>}) is cut from these octets
+     * by the caller.
+     *
+     * @throws IllegalArgumentException when {@code spec} is not a section-spec of RFC 9051
+     *     section 9 (the command is then answered BAD)
      */
     public Optional<byte[]> section(String spec) {
-        return SectionSpec.parse(spec).flatMap(this::section);
+        SectionSpec parsed = SectionSpec.parse(spec)
+                .orElseThrow(() -> new IllegalArgumentException("not a section-spec: " + spec));
+        return section(parsed);
     }
 
     private Optional<byte[]> section(SectionSpec spec) {

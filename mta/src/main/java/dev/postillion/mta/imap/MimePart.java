@@ -60,21 +60,12 @@ final class MimePart {
         return enclosed;
     }
 
-    int bodyStart() {
-        return header.end();
-    }
-
     int bodyEnd() {
         return bodyEnd;
     }
 
     byte[] body() {
         return Arrays.copyOfRange(message, header.end(), bodyEnd);
-    }
-
-    /** The header and the body: the whole entity as stored. */
-    byte[] whole() {
-        return Arrays.copyOfRange(message, header.start(), bodyEnd);
     }
 
     long bodySize() {

@@ -29,7 +29,10 @@ import java.util.stream.Stream;
  *       processes run as {@code nobody} and the mail user is uid/gid 65534, the maildir being
  *       chowned to it; as any other user everything runs as that user.
  *   <li>no chroot for imap-login and anvil (chrooting needs root and a prepared directory);
- *   <li>{@code first_valid_uid}/{@code first_valid_gid} lowered so uids of system users pass.
+ *   <li>{@code first_valid_uid}/{@code first_valid_gid} lowered so uids of system users pass;
+ *   <li>{@code default_internal_group} set to the user's own group: a master not run as root
+ *       cannot give its sockets to the "dovecot" group (checked by running the same
+ *       configuration as uid 65534 by hand).
  * </ul>
  */
 final class DovecotServer implements AutoCloseable {
@@ -79,7 +82,7 @@ final class DovecotServer implements AutoCloseable {
         }
         int port = freePort();
         Path config = directory.resolve("dovecot.conf");
-        Files.writeString(config, config(directory, user, uid, gid, port));
+        Files.writeString(config, config(directory, user, groupName(gid), uid, gid, port));
         Process process = new ProcessBuilder(binary.toString(), "-F", "-c", config.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(directory.resolve("dovecot.out").toFile())
@@ -90,10 +93,10 @@ final class DovecotServer implements AutoCloseable {
     }
 
     /**
-     * The configuration that worked; {@code user} runs the login and internal processes, and
-     * {@code uid}/{@code gid} own the mail.
+     * The configuration that worked; {@code user} and {@code group} run the login and internal
+     * processes, and {@code uid}/{@code gid} own the mail.
      */
-    static String config(Path directory, String user, int uid, int gid, int port) {
+    static String config(Path directory, String user, String group, int uid, int gid, int port) {
         return """
                 protocols = imap
                 listen = 127.0.0.1
@@ -105,6 +108,7 @@ final class DovecotServer implements AutoCloseable {
                 auth_mechanisms = plain
                 default_internal_user = %2$s
                 default_login_user = %2$s
+                default_internal_group = %6$s
                 first_valid_uid = 1
                 first_valid_gid = 1
                 mail_location = maildir:%1$s/mail/%%u
@@ -126,7 +130,7 @@ final class DovecotServer implements AutoCloseable {
                 service anvil {
                   chroot =
                 }
-                """.formatted(directory, user, uid, gid, port);
+                """.formatted(directory, user, uid, gid, port, group);
     }
 
     /**
@@ -202,6 +206,17 @@ final class DovecotServer implements AutoCloseable {
             }
         }
         throw new IllegalStateException("dovecot did not listen on " + port + ": " + log());
+    }
+
+    /** The name of the group with that id, from /etc/group (Dovecot's settings take names). */
+    private static String groupName(int gid) throws IOException {
+        try (Stream<String> lines = Files.lines(Path.of("/etc/group"))) {
+            return lines.map(line -> line.split(":"))
+                    .filter(fields -> fields.length > 2 && fields[2].equals(Integer.toString(gid)))
+                    .map(fields -> fields[0])
+                    .findFirst()
+                    .orElseThrow(() -> new IOException("no group " + gid + " in /etc/group"));
+        }
     }
 
     private static int freePort() throws IOException {

@@ -1,6 +1,7 @@
 package dev.postillion.mta.imap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -270,11 +271,13 @@ class MessageStructureTest {
     }
 
     @Test
-    void sectionSpecsThatAreNotSections() {
+    void sectionSpecsThatAreNotSectionSpecs() {
         MessageStructure message = parse(MIXED);
-        for (String spec : List.of("0", "1.", ".1", "MIME", "1.FOO", "HEADER.FIELDS ()", "HEADER.FIELDS", "x")) {
-            assertEquals(Optional.empty(), message.section(spec), spec);
+        for (String spec : List.of("0", "1.", ".1", "MIME", "1.FOO", "HEADER.FIELDS ()", "HEADER.FIELDS", "x", "1.0")) {
+            assertThrows(IllegalArgumentException.class, () -> message.section(spec), spec);
         }
+        assertEquals("plain part", section(message, "1"), "valid specs still answer");
+        assertEquals("Subject: inner\r\n\r\n", section(message, "3.header.fields (\"SUBJECT\")"), "case and quoting");
     }
 
     /**
