@@ -1,6 +1,8 @@
 package dev.postillion.mta.imap;
 
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.james.mime4j.stream.NameValuePair;
 
@@ -13,7 +15,9 @@ import org.apache.james.mime4j.stream.NameValuePair;
  *       message/rfc822, which Dovecot always writes "message" "rfc822";
  *   <li>a text part without a charset parameter gets {@code "charset" "us-ascii"} appended
  *       (RFC 2045 section 5.2 default), and no other defaulted parameter is added;
- *   <li>a Content-Type without a subtype reports the subtype as "";
+ *   <li>a Content-Type without a subtype reports the subtype as ""; one that is no media type
+ *       at all reports "" "" and no parameters (see ParameterizedValue.contentType);
+ *   <li>the Content-* fields of a message without MIME-Version or Content-Type are not read;
  *   <li>sizes are octets of the body as stored; lines are the body's LFs.
  * </ul>
  */
@@ -47,7 +51,6 @@ final class BodyStructure {
 
     /** body-type-1part: basic fields, then the text or message specifics, then extension data. */
     private static void single(ByteArrayOutputStream out, MimePart part, boolean extensible) {
-        MessageHeader header = part.header();
         // Dovecot writes message/rfc822 in lower case whatever the header says; other types as written
         String media = part.enclosed() != null ? "message/rfc822" : part.contentType().value();
         String type = type(media);
@@ -83,11 +86,12 @@ final class BodyStructure {
         out.write(')');
     }
 
+    /** body-fld-param of a single part: a text part's charset defaults to us-ascii (RFC 2045 5.2). */
     private static void typeParameters(ByteArrayOutputStream out, String type, List<NameValuePair> parameters) {
         boolean text = type.equalsIgnoreCase("text");
         boolean hasCharset = parameters.stream().anyMatch(p -> p.getName().equalsIgnoreCase("charset"));
         if (text && !hasCharset) {
-            List<NameValuePair> withCharset = new java.util.ArrayList<>(parameters);
+            List<NameValuePair> withCharset = new ArrayList<>(parameters);
             withCharset.add(new NameValuePair("charset", "us-ascii"));
             parameters(out, withCharset);
         } else {
@@ -151,7 +155,7 @@ final class BodyStructure {
      */
     private static void language(ByteArrayOutputStream out, String value) {
         List<String> tags = value == null ? List.of()
-                : java.util.Arrays.stream(value.replaceAll("\\([^()]*\\)", " ").split("[,\\s]+"))
+                : Arrays.stream(value.replaceAll("\\([^()]*\\)", " ").split("[,\\s]+"))
                         .filter(t -> !t.isEmpty()).toList();
         if (tags.isEmpty()) {
             ImapStrings.ascii(out, "NIL");

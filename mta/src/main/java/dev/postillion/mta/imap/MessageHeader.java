@@ -3,6 +3,7 @@ package dev.postillion.mta.imap;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 
@@ -100,7 +101,7 @@ final class MessageHeader {
 
     /** The header's octets as stored, for HEADER and MIME sections (RFC 9051 section 6.4.5). */
     byte[] bytes() {
-        return java.util.Arrays.copyOfRange(message, start, storedEnd);
+        return Arrays.copyOfRange(message, start, storedEnd);
     }
 
     /** The unfolded value of the first field of that name, or null (names are case-insensitive). */

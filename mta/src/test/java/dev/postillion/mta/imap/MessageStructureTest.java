@@ -353,7 +353,7 @@ class MessageStructureTest {
                 continue;
             }
             byte[] dovecot = FetchResponse.content(value);
-            same(differences, where + "BODY[" + section + "]", dovecot == null ? null : dovecot,
+            same(differences, where + "BODY[" + section + "]", dovecot,
                     ours.section(section).orElse(new byte[0]));
         }
     }
