@@ -415,12 +415,13 @@ public final class Directory implements AutoCloseable {
     }
 
     /**
-     * The address a client logs in as with this user name and password (SMTP AUTH, RFC 4954): the
-     * address exactly as created, not disabled, whose password it is. Empty for anything else,
-     * whatever the reason, and after the same hashing work whatever the reason (a user name that is
-     * no address, an unknown or disabled address, a wrong password), so that neither the answer nor
-     * its timing tells a guesser which addresses exist. The hash is checked on the password-hashing
-     * threads.
+     * The address a client logs in as with this user name and password (SMTP AUTH, IMAP, POP3):
+     * the address exactly as created whose password it is, disabled or not: a disabled one is for
+     * the caller to refuse, naming why, which only the password's owner learns. Empty for anything
+     * else, whatever the reason, and after the same hashing work whatever the reason (a user name
+     * that is no address, an unknown address, a wrong password), so that neither the answer nor
+     * its timing tells a guesser which addresses exist. The hash is checked on the
+     * password-hashing threads.
      */
     public CompletionStage<Optional<Address>> authenticate(String username, String password) {
         CompletionStage<Optional<AddressRecord>> record;
@@ -431,8 +432,7 @@ public final class Directory implements AutoCloseable {
             record = CompletableFuture.completedFuture(Optional.empty());
         }
         return record.thenCompose(found -> {
-            Optional<AddressRecord> candidate = found
-                    .filter(address -> !address.getDisabled() && !address.getPasswordHash().isEmpty());
+            Optional<AddressRecord> candidate = found.filter(address -> !address.getPasswordHash().isEmpty());
             return passwords.matches(password, candidate.map(AddressRecord::getPasswordHash))
                     .thenApply(matches -> matches ? candidate.map(AddressRecords::address) : Optional.empty());
         });

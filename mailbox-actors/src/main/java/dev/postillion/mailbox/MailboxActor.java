@@ -430,7 +430,7 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
 
     private Behavior<Command> onWritten(Written written) {
         if (written.failure() == null && written.account() != null) {
-            state.written(written.account());
+            afterWrite(written.account());
         }
         for (int i = 0; i < written.batch().size(); i++) {
             Deliver deliver = written.batch().get(i);
@@ -458,6 +458,14 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         getContext().pipeToSelf(MailboxState.load(store, address, clock.instant())
                 .thenApply(read -> new Reading(read, new StoreBatch())), StateRead::new);
         return this;
+    }
+
+    /** The batch last built is stored: the next expects its account, and readers hear what changed. */
+    private void afterWrite(byte[] account) {
+        state.written(account);
+        if (!state.lastChanged().isEmpty()) {
+            MailboxChanges.get(getContext().getSystem()).published(address, state.lastChanged());
+        }
     }
 
     private Behavior<Command> next() {
@@ -498,7 +506,7 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
             written.edit().replyTo().tell(unavailable());
             return reread();
         }
-        state.written(written.account());
+        afterWrite(written.account());
         written.edit().replyTo().tell(written.edited());
         return next();
     }
@@ -529,7 +537,7 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
             log.warn("{}: removing expired deleted messages failed: {}", address, pruned.failure().toString());
             return reread();
         }
-        state.written(pruned.account());
+        afterWrite(pruned.account());
         log.info("{}: removed {} deleted messages past their retention", address, pruned.count());
         if (pruned.count() == MailboxEditor.PRUNE_BATCH) {
             waiting.add(new PruneDeleted());

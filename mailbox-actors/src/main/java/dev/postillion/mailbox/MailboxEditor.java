@@ -154,10 +154,14 @@ final class MailboxEditor {
         return expunged;
     }
 
-    /** RFC 9051 section 6.3.6: the folders under it move too, except under INBOX, whose messages move instead. */
+    /**
+     * RFC 9051 section 6.3.6: the folders under it move too, except under INBOX, whose messages
+     * move instead. A parent that does not exist itself (\NonExistent) can be renamed: its children move.
+     */
     private static Edited rename(MailboxState state, String from, String to) {
-        if (state.folder(from).isEmpty()) {
-            return noFolder(from);
+        boolean parentOnly = state.folder(from).isEmpty();
+        if (parentOnly && state.folderNames().stream().noneMatch(name -> FolderName.isWithin(name, from))) {
+            return noFolder(from); // neither a folder nor the parent of one
         }
         Optional<String> problem = FolderName.problem(to);
         if (problem.isPresent()) {

@@ -9,7 +9,9 @@ import dev.postillion.mailbox.proto.DeliverMessage;
 import dev.postillion.mailbox.proto.DeliveredMessage;
 import dev.postillion.mailbox.proto.EditMessage;
 import dev.postillion.mailbox.proto.EditedMessage;
+import dev.postillion.mailbox.proto.MailboxChangedMessage;
 import dev.postillion.mailbox.proto.PurgeMessage;
+import java.util.List;
 import org.apache.pekko.actor.ExtendedActorSystem;
 
 /**
@@ -60,6 +62,13 @@ public final class MailboxSerializer extends ProtocolSerializer {
                 });
         bind("F", MailboxEdit.Edited.class, edited -> MailboxEditRecords.toRecord(edited).toByteArray(),
                 bytes -> MailboxEditRecords.fromRecord(EditedMessage.parseFrom(bytes)));
+        bind("M", MailboxChanges.Changed.class,
+                changed -> MailboxChangedMessage.newBuilder().setAddress(changed.address())
+                        .addAllFolders(changed.folders()).build().toByteArray(),
+                bytes -> {
+                    MailboxChangedMessage m = MailboxChangedMessage.parseFrom(bytes);
+                    return new MailboxChanges.Changed(m.getAddress(), List.copyOf(m.getFoldersList()));
+                });
         bind("S", MailboxActor.Passivate.class, MailboxActor.Passivate::new);
         bind("C", DirectoryChanges.Changed.class, DirectoryChanges.Changed::new);
     }

@@ -45,6 +45,8 @@ final class MailboxState {
     private final Set<String> changedFolders = new HashSet<>();
     private final Set<String> removedFolders = new HashSet<>();
     private final Set<BlockKey> changedBlocks = new HashSet<>();
+    /** The folders the last batch {@link #finish}ed changed or removed, for the sessions reading them. */
+    private List<String> lastChanged = List.of();
     /** Whether the batch being built changes the state: only then does it advance the generation. */
     private boolean changed;
     /** Writes the state needs before any other: the move of a first-model mailbox into folders. */
@@ -145,6 +147,7 @@ final class MailboxState {
      */
     byte[] finish(StoreBatch batch) {
         if (!changed && changedFolders.isEmpty() && removedFolders.isEmpty() && changedBlocks.isEmpty()) {
+            lastChanged = List.of();
             return storedAccount;
         }
         for (String name : removedFolders) {
@@ -163,6 +166,8 @@ final class MailboxState {
                 batch.put(MailboxFamilies.MAIL_UIDS, blockKey, serialize(block));
             }
         }
+        lastChanged = new java.util.ArrayList<>(changedFolders);
+        lastChanged.addAll(removedFolders);
         removedFolders.clear();
         changedFolders.clear();
         changedBlocks.clear();
@@ -170,6 +175,11 @@ final class MailboxState {
         byte[] next = account.setGeneration(account.getGeneration() + 1).build().toByteArray();
         batch.put(MailboxFamilies.MAIL_ACCOUNT, MailStore.accountKey(address), next);
         return next;
+    }
+
+    /** The folders the batch last {@link #finish}ed changes or removes. */
+    List<String> lastChanged() {
+        return lastChanged;
     }
 
     /** The batch {@link #finish} returned {@code account} for is stored: the next one expects it. */

@@ -46,6 +46,9 @@ public final class Mailboxes {
     /** Starts the sharding region of mailboxes on this node. */
     public static Mailboxes start(ActorSystem<?> system, MailboxContext context) {
         ClusterSharding sharding = ClusterSharding.get(system);
+        // Made now, not by the first session or mailbox that publishes: an extension's creation
+        // may wait for a lock, which no event loop or actor may.
+        MailboxChanges.get(system);
         sharding.init(Entity.of(MailboxActor.TYPE_KEY, ctx -> MailboxActor.create(ctx.getEntityId(), context))
                 .withStopMessage(new MailboxActor.Passivate()));
         return new Mailboxes(sharding, context.store(), context.settings().askTimeout());

@@ -127,7 +127,9 @@ class DirectoryTest {
         // An alias is another name to receive mail at, not another login.
         assertTrue(join(directory.authenticate("jps@example.com", PASSWORD)).isEmpty());
         join(directory.setDisabled(address("anna@example.com"), true));
-        assertTrue(join(directory.authenticate("anna@example.com", PASSWORD)).isEmpty());
+        assertTrue(join(directory.authenticate("anna@example.com", PASSWORD)).orElseThrow().disabled(),
+                "the caller refuses it, saying why: the password was right");
+        assertTrue(join(directory.authenticate("anna@example.com", PASSWORD + "x")).isEmpty());
     }
 
     @Test

@@ -47,6 +47,8 @@ import dev.postillion.mta.smtp.ConnectionLimits;
 import dev.postillion.mta.smtp.ContentMemory;
 import dev.postillion.mta.smtp.Postmaster;
 import dev.postillion.mta.smtp.ClientNetworks;
+import dev.postillion.mta.imap.ImapServer;
+import dev.postillion.mta.imap.ImapSettings;
 import dev.postillion.mta.smtp.EventLoopDispatchers;
 import dev.postillion.mta.smtp.ListenerRole;
 import dev.postillion.mta.smtp.SmtpListener;
@@ -138,15 +140,17 @@ public final class Node implements AutoCloseable {
 
     private final ActorSystem<Void> system;
     private final Map<ListenerRole, SmtpListener> smtp;
+    private final ImapServer imap;
     private final ServerBinding admin;
     /** True from start-up until shutdown begins: what /health reports. */
     private final AtomicBoolean accepting;
     private final NodeStores stores;
 
-    private Node(ActorSystem<Void> system, Map<ListenerRole, SmtpListener> smtp, ServerBinding admin,
+    private Node(ActorSystem<Void> system, Map<ListenerRole, SmtpListener> smtp, ImapServer imap, ServerBinding admin,
             AtomicBoolean accepting, NodeStores stores) {
         this.system = system;
         this.smtp = smtp;
+        this.imap = imap;
         this.admin = admin;
         this.accepting = accepting;
         this.stores = stores;
@@ -285,6 +289,9 @@ public final class Node implements AutoCloseable {
                     contentMemory, sessions));
         }
 
+        ImapServer imap = ImapServer.start(system, ImapSettings.from(postillion.getConfig("imap")), tls,
+                node.hostname(), directory, mailboxes, logins, clock, io, sessionDispatchers);
+
         String token = AdminToken.resolve(postillion.getString("admin.token"), shared, node.dataDir());
         AtomicBoolean accepting = new AtomicBoolean();
         AdminRoutes routes = new AdminRoutes(token, directory, mailboxes, queue, greylist, dkimKeys,
@@ -293,13 +300,14 @@ public final class Node implements AutoCloseable {
         ServerBinding admin = AdminServer.start(system, postillion.getString("admin.bind"),
                 postillion.getInt("admin.port"), routes).toCompletableFuture().join();
 
-        Node started = new Node(system, smtp, admin, accepting, stores);
+        Node started = new Node(system, smtp, imap, admin, accepting, stores);
         started.addShutdownTasks(shutdown, sessions, queueManager, remote, io,
                 postillion.getDuration("smtp.shutdown-grace"));
         accepting.set(true);
-        log.info("Postillion {} is up: SMTP MX on port {}, submission on {}, submissions on {}, admin API on port {}",
-                membership.nodeName(), started.smtpPort(), started.smtpPort(ListenerRole.SUBMISSION),
-                started.smtpPort(ListenerRole.SUBMISSIONS), started.adminPort());
+        log.info("Postillion {} is up: SMTP MX on port {}, submission on {}, submissions on {}, IMAP on {} and {}"
+                + " (TLS), admin API on port {}", membership.nodeName(), started.smtpPort(),
+                started.smtpPort(ListenerRole.SUBMISSION), started.smtpPort(ListenerRole.SUBMISSIONS),
+                started.imapPort(false), started.imapPort(true), started.adminPort());
         return started;
     }
 
@@ -414,6 +422,8 @@ public final class Node implements AutoCloseable {
         shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "stop-accepting", () -> {
             accepting.set(false);
             smtp.values().forEach(SmtpListener::stopAccepting);
+            imap.stopAccepting();
+            imap.closeAll();
             return admin.unbind().thenApply(unbound -> Done.getInstance());
         });
         // Sessions first, then the deliveries of what they accepted last, while sharding still runs.
@@ -450,6 +460,11 @@ public final class Node implements AutoCloseable {
 
     public int smtpPort(ListenerRole role) {
         return smtp.get(role).port();
+    }
+
+    /** The IMAP listener's port: with STARTTLS, or with implicit TLS. */
+    public int imapPort(boolean implicitTls) {
+        return implicitTls ? imap.implicitTlsPort() : imap.plainPort();
     }
 
     public int adminPort() {

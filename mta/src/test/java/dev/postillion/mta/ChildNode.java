@@ -115,6 +115,7 @@ final class ChildNode implements AfterEachCallback {
                 "-Dpostillion.smtp.mx.bind=127.0.0.1",
                 "-Dpostillion.smtp.mx.port=" + smtpPort,
                 "-Dpostillion.smtp.submission.port=0", "-Dpostillion.smtp.submissions.port=0",
+                "-Dpostillion.imap.plain.port=0", "-Dpostillion.imap.implicit-tls.port=0",
                 "-Dpostillion.admin.port=" + adminPort,
                 "-Dpostillion.admin.token=" + TOKEN,
                 "-Dpostillion.directory.password-hash.memory=64KiB", "-Dpostillion.directory.password-hash.iterations=1",

@@ -95,6 +95,8 @@ class DeploymentManifestsTest {
         assertEquals(node.getInt("postillion.smtp.mx.port"), containerPort("smtp"));
         assertEquals(node.getInt("postillion.smtp.submission.port"), containerPort("submission"));
         assertEquals(node.getInt("postillion.smtp.submissions.port"), containerPort("submissions"));
+        assertEquals(node.getInt("postillion.imap.plain.port"), containerPort("imap"));
+        assertEquals(node.getInt("postillion.imap.implicit-tls.port"), containerPort("imaps"));
         assertEquals(node.getInt("postillion.admin.port"), containerPort("admin"));
         assertEquals(node.getInt("postillion.cluster.port"), containerPort("remoting"));
         assertEquals(node.getInt("pekko.remote.artery.canonical.port"), containerPort("remoting"));
@@ -106,6 +108,8 @@ class DeploymentManifestsTest {
         // Every port the node listens on is reachable from outside the pod.
         assertEquals("0.0.0.0", node.getString("postillion.admin.bind"));
         assertEquals("0.0.0.0", node.getString("postillion.smtp.mx.bind"));
+        assertEquals("0.0.0.0", node.getString("postillion.imap.plain.bind"));
+        assertEquals("0.0.0.0", node.getString("postillion.imap.implicit-tls.bind"));
     }
 
     @Test
@@ -125,7 +129,7 @@ class DeploymentManifestsTest {
                 }
             }
         }
-        assertEquals(Map.of(25, "smtp", 587, "submission", 465, "submissions"), smtp);
+        assertEquals(Map.of(25, "smtp", 587, "submission", 465, "submissions", 143, "imap", 993, "imaps"), smtp);
         assertNotEquals(null, headless);
         assertEquals(headless.at("/metadata/name").asText(), only("StatefulSet").at("/spec/serviceName").asText());
         assertTrue(headless.at("/spec/publishNotReadyAddresses").asBoolean());

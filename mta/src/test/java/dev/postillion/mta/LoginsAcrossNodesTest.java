@@ -5,11 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.postillion.core.MutableClock;
-import dev.postillion.core.TestPostgres;
-import dev.postillion.core.store.PostgresSettings;
 import dev.postillion.mta.smtp.ListenerRole;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -19,9 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,16 +41,14 @@ class LoginsAcrossNodesTest {
     @TempDir Path two;
     @TempDir Path keys;
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T09:00:00Z"));
+    private TwoNodes cluster;
     private TestNode nodeOne;
     private TestNode nodeTwo;
 
     @AfterEach
     void stop() {
-        if (nodeTwo != null) {
-            nodeTwo.close();
-        }
-        if (nodeOne != null) {
-            nodeOne.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -143,13 +135,12 @@ class LoginsAcrossNodesTest {
     }
 
     private void startCluster() throws IOException {
-        PostgresSettings database = TestPostgres.newDatabase();
-        Path masterKey = TestSharedStore.dkimMasterKey(keys);
-        int seedPort = ChildNode.freePort();
-        nodeOne = TestNode.start(one, settings(database, masterKey, seedPort, seedPort), clock);
-        nodeTwo = TestNode.start(two, settings(database, masterKey, ChildNode.freePort(), seedPort), clock);
-        await("one cluster of two").atMost(Duration.ofSeconds(30))
-                .until(() -> upMembers(nodeOne) == 2 && upMembers(nodeTwo) == 2);
+        cluster = TwoNodes.start(one, two, keys, clock, Map.of(
+                "postillion.smtp.auth.failure-delay", "1ms",
+                "postillion.smtp.auth.max-failure-delay", "4ms",
+                "postillion.smtp.auth.lockout-after", 3));
+        nodeOne = cluster.one();
+        nodeTwo = cluster.two();
     }
 
     /** Logged in on the node's submission port, under STARTTLS, from a network of its own. */
@@ -158,26 +149,6 @@ class LoginsAcrossNodesTest {
         SmtpClient smtp = startedTls(node, dataDir, "127.0.0.8");
         assertEquals("235 2.7.0 Authentication successful", smtp.command("AUTH PLAIN " + plain(address, password)));
         return smtp;
-    }
-
-    private static Map<String, Object> settings(PostgresSettings database, Path masterKey, int clusterPort,
-            int seedPort) {
-        return Map.of(
-                "postillion.cluster.port", clusterPort,
-                "postillion.cluster.seed-nodes", List.of("pekko://postillion@127.0.0.1:" + seedPort),
-                "postillion.store.backend", "postgresql",
-                "postillion.dkim.master-key", masterKey.toString(),
-                "postillion.store.postgresql.url", database.url(),
-                "postillion.store.postgresql.user", database.user(),
-                "postillion.smtp.auth.failure-delay", "1ms",
-                "postillion.smtp.auth.max-failure-delay", "4ms",
-                "postillion.smtp.auth.lockout-after", 3);
-    }
-
-    private static long upMembers(TestNode node) throws IOException {
-        JsonNode members = new ObjectMapper().readTree(node.get("/api/v1/cluster").body()).get("members");
-        return StreamSupport.stream(members.spliterator(), false)
-                .filter(member -> member.get("status").asText().equals("up")).count();
     }
 
     /** Connected from {@code from} to the node's submission port, greeted, EHLO, STARTTLS and EHLO again. */

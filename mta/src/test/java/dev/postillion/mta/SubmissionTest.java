@@ -96,6 +96,19 @@ class SubmissionTest {
     }
 
     @Test
+    void theRightPasswordOfADisabledAddressIsRefusedSayingSo() throws IOException {
+        String eve = "eve@" + ANNA.substring(ANNA.indexOf('@') + 1);
+        node.createMailbox(eve);
+        assertEquals(200, node.patch("/api/v1/addresses/" + eve, "{\"disabled\":true}").statusCode());
+        try (SmtpClient smtp = new SmtpClient(node.smtpPort(ListenerRole.SUBMISSIONS), trust)) {
+            smtp.reply();
+            smtp.command("EHLO client.test");
+            assertEquals("535 5.7.8 Error: authentication failed: the address is disabled",
+                    smtp.command("AUTH PLAIN " + plain(eve, "secret-password")));
+        }
+    }
+
+    @Test
     void aUserRelaysAsItselfOrAnAliasAndTheMessageSaysEsmtpsa() throws IOException {
         try (SmtpClient smtp = loggedIn(ListenerRole.SUBMISSION)) {
             assertEquals("250 2.1.0 Ok", smtp.command("MAIL FROM:<JPS@submit.test>"));

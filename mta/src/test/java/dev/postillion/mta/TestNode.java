@@ -45,6 +45,10 @@ public final class TestNode implements AutoCloseable {
                         Map.entry("postillion.smtp.submission.port", 0),
                         Map.entry("postillion.smtp.submissions.bind", "127.0.0.1"),
                         Map.entry("postillion.smtp.submissions.port", 0),
+                        Map.entry("postillion.imap.plain.bind", "127.0.0.1"),
+                        Map.entry("postillion.imap.plain.port", 0),
+                        Map.entry("postillion.imap.implicit-tls.bind", "127.0.0.1"),
+                        Map.entry("postillion.imap.implicit-tls.port", 0),
                         Map.entry("postillion.admin.port", 0),
                         Map.entry("postillion.admin.token", TOKEN),
                         Map.entry("postillion.directory.password-hash.memory", "64KiB"),
@@ -72,6 +76,11 @@ public final class TestNode implements AutoCloseable {
 
     public int smtpPort(ListenerRole role) {
         return node.smtpPort(role);
+    }
+
+    /** The IMAP port with STARTTLS, or with implicit TLS. */
+    public int imapPort(boolean implicitTls) {
+        return node.imapPort(implicitTls);
     }
 
     /** Creates a domain and an address (password "secret-password") through the admin API. */

@@ -85,6 +85,8 @@ public final class Target implements AutoCloseable {
                     "-Dpostillion.smtp.mx.bind=127.0.0.1", "-Dpostillion.smtp.mx.port=" + mx,
                     "-Dpostillion.smtp.submission.bind=127.0.0.1", "-Dpostillion.smtp.submission.port=" + submission,
                     "-Dpostillion.smtp.submissions.bind=127.0.0.1", "-Dpostillion.smtp.submissions.port=" + freePort(),
+                    "-Dpostillion.imap.plain.bind=127.0.0.1", "-Dpostillion.imap.plain.port=" + freePort(),
+                    "-Dpostillion.imap.implicit-tls.bind=127.0.0.1", "-Dpostillion.imap.implicit-tls.port=" + freePort(),
                     "-Dpostillion.admin.port=" + admin, "-Dpostillion.admin.token=" + token,
                     "-Dconfig.file=" + writeSettings(data),
                     "-jar", jar.toString()));

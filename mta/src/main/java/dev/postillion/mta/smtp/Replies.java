@@ -28,6 +28,7 @@ final class Replies {
     // SMTP AUTH (RFC 4954 sections 4 and 6; RFC 3463 codes as RFC 5248 registers them)
     static final Reply AUTH_SUCCEEDED = Reply.of(235, "2.7.0", "Authentication successful");
     static final Reply AUTH_FAILED = Reply.of(535, "5.7.8", "Error: authentication failed");
+    static final Reply AUTH_DISABLED = Reply.of(535, "5.7.8", "Error: authentication failed: the address is disabled");
     static final Reply AUTH_REQUIRED = Reply.of(530, "5.7.0", "Authentication required");
     static final Reply AUTH_NEEDS_TLS = Reply.of(538, "5.7.11",
             "Encryption required for requested authentication mechanism");

@@ -41,8 +41,14 @@ public final class SaslAuthenticator {
      */
     public record Accepted(EmailAddress user, Set<String> ownAddresses, long passwordVersion) implements Verdict {}
 
-    /** Refused with {@code reply}; when {@code close}, the session says it and closes. */
-    public record Refused(Reply reply, boolean close) implements Verdict {}
+    /**
+     * Refused with {@code reply} (SMTP's answer; other protocols answer by {@code reason}); when
+     * {@code close}, the session says it and closes.
+     */
+    public record Refused(Reply reply, boolean close, Reason reason) implements Verdict {}
+
+    /** Why a login was refused. */
+    public enum Reason { FAILED, DISABLED, LOCKED_OUT, UNAVAILABLE }
 
     private static final Logger log = LoggerFactory.getLogger(SaslAuthenticator.class);
     /** The longest user name the log shows (RFC 5321's path limit). */
@@ -85,11 +91,11 @@ public final class SaslAuthenticator {
     }
 
     /** A session logged in as {@code accepted}: {@code revoke} hears when the address's password changes. */
-    void loggedIn(Accepted accepted, ActorRef<LoginSessions.Revoked> revoke, ActorRef<?> session) {
+    public void loggedIn(Accepted accepted, ActorRef<LoginSessions.Revoked> revoke, ActorRef<?> session) {
         sessions.loggedIn(accepted.user().key(), accepted.passwordVersion(), revoke, session);
     }
 
-    CompletionStage<Verdict> check(InetAddress clientAddress, SaslCredentials credentials) {
+    public CompletionStage<Verdict> check(InetAddress clientAddress, SaslCredentials credentials) {
         String client = ClientNetworks.clientKey(clientAddress);
         String account = account(credentials.username());
         String shown = printable(credentials.username());
@@ -100,13 +106,13 @@ public final class SaslAuthenticator {
             if (error != null) {
                 unavailable.increment();
                 log.warn("auth of <{}> could not be checked: {}", shown, error.toString());
-                return CompletableFuture.<Verdict>completedFuture(new Refused(Replies.AUTH_UNAVAILABLE, false));
+                return CompletableFuture.<Verdict>completedFuture(new Refused(Replies.AUTH_UNAVAILABLE, false, Reason.UNAVAILABLE));
             }
             if (admission.lockedOut()) {
                 lockedOut.increment();
                 log.info("auth refused: client=[{}], user=<{}>: locked out", clientAddress.getHostAddress(), shown);
                 return CompletableFuture.<Verdict>completedFuture(
-                        new Refused(Replies.tooManyAuthFailures(hostname), true));
+                        new Refused(Replies.tooManyAuthFailures(hostname), true, Reason.LOCKED_OUT));
             }
             // An account with failures in a row is slowed, from every network, before the check.
             return after(admission.delay())
@@ -128,7 +134,8 @@ public final class SaslAuthenticator {
             // not heard yet, fails as a wrong one does (LoginSessions).
             return found.filter(address -> forItself)
                     .filter(address -> !sessions.outdated(address.mailbox().key(), address.passwordVersion()))
-                    .map(address -> success(clientAddress, client, account, shown, address))
+                    .map(address -> address.disabled() ? disabled(clientAddress, client, account, shown)
+                            : success(clientAddress, client, account, shown, address))
                     .orElseGet(() -> failure(clientAddress, admission, client, shown));
         }).thenCompose(verdict -> verdict);
     }
@@ -181,12 +188,24 @@ public final class SaslAuthenticator {
         }).toCompletableFuture();
     }
 
+    /**
+     * The right password of a disabled address (SPEC section 1: a disabled address neither sends
+     * nor reads): refused, saying so, and counted as no guess.
+     */
+    private CompletableFuture<Verdict> disabled(InetAddress clientAddress, String client, String account,
+            String shown) {
+        throttle.notChecked(client, account);
+        failed.increment();
+        log.info("auth refused: client=[{}], user=<{}>: the address is disabled", clientAddress.getHostAddress(), shown);
+        return CompletableFuture.completedFuture(new Refused(Replies.AUTH_DISABLED, false, Reason.DISABLED));
+    }
+
     /** The directory failed: the attempt is no guess, and the client may try again (454). */
     private Refused notChecked(String client, String account, String shown, Throwable error) {
         throttle.notChecked(client, account);
         unavailable.increment();
         log.warn("auth of <{}> could not be checked: {}", shown, error.toString());
-        return new Refused(Replies.AUTH_UNAVAILABLE, false);
+        return new Refused(Replies.AUTH_UNAVAILABLE, false, Reason.UNAVAILABLE);
     }
 
     /** The failure stays counted; the 535 comes after the throttle's delay, or a lockout's 421 at once. */
@@ -203,8 +222,8 @@ public final class SaslAuthenticator {
                             clientAddress.getHostAddress(), error.toString());
                 }
             });
-            return CompletableFuture.completedFuture(new Refused(Replies.tooManyAuthFailures(hostname), true));
+            return CompletableFuture.completedFuture(new Refused(Replies.tooManyAuthFailures(hostname), true, Reason.LOCKED_OUT));
         }
-        return after(penalty.delay()).thenApply(ignored -> new Refused(Replies.AUTH_FAILED, false));
+        return after(penalty.delay()).thenApply(ignored -> new Refused(Replies.AUTH_FAILED, false, Reason.FAILED));
     }
 }

@@ -1,0 +1,273 @@
+package dev.postillion.mta.imap;
+
+import dev.postillion.mailbox.MailMessage;
+import dev.postillion.mailbox.MailStore;
+import dev.postillion.mailbox.MailboxEdit;
+import dev.postillion.mailbox.MessageFlags;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * FETCH and UID FETCH (RFC 9051 section 6.4.5) with CONDSTORE's MODSEQ and CHANGEDSINCE (RFC 7162
+ * section 3.1.4). The messages are read and answered a few at a time, each batch written before
+ * the next is read, so that fetching a whole folder holds one batch in memory, not the folder.
+ */
+final class FetchCommand {
+
+    /** Messages answered per batch when their content is read, and when only their records are. */
+    private static final int WITH_CONTENT = 16;
+    private static final int RECORDS_ONLY = 500;
+
+    /** One thing asked for: {@code name} as the response names it. */
+    record Item(String name, String section, long origin, long length, boolean setsSeen) {
+        boolean needsContent() {
+            return section != null || name.equals("ENVELOPE") || name.equals("BODY") || name.equals("BODYSTRUCTURE");
+        }
+    }
+
+    private final ImapSession session;
+    private final MailStore store;
+    private final String address;
+    private final SelectedFolder selected;
+
+    FetchCommand(ImapSession session, MailStore store, String address, SelectedFolder selected) {
+        this.session = session;
+        this.store = store;
+        this.address = address;
+        this.selected = selected;
+    }
+
+    void run(String tag, boolean byUid, CommandReader reader) {
+        reader.space();
+        RoaringBitmap uids = SequenceSet.uids(reader.sequenceSet(), byUid, selected.uids);
+        reader.space();
+        List<Item> items = items(reader);
+        long changedSince = -1;
+        if (reader.take(' ')) {
+            reader.expect('(');
+            String modifier = reader.atom();
+            if (!modifier.equalsIgnoreCase("CHANGEDSINCE")) {
+                throw new CommandReader.BadSyntax("no such FETCH modifier: " + modifier);
+            }
+            reader.space();
+            changedSince = reader.number();
+            reader.expect(')');
+        }
+        reader.end();
+        List<Item> asked = new ArrayList<>(items);
+        if (byUid && asked.stream().noneMatch(item -> item.name().equals("UID"))) {
+            asked.add(0, new Item("UID", null, -1, -1, false));
+        }
+        // RFC 7162 section 3.1.4.1: CHANGEDSINCE implies MODSEQ.
+        if (changedSince >= 0 && asked.stream().noneMatch(item -> item.name().equals("MODSEQ"))) {
+            asked.add(new Item("MODSEQ", null, -1, -1, false));
+        }
+        boolean content = asked.stream().anyMatch(Item::needsContent);
+        batches(tag, uids.toArray(), 0, content ? WITH_CONTENT : RECORDS_ONLY, asked, changedSince);
+    }
+
+    private void batches(String tag, int[] uids, int from, int size, List<Item> items, long changedSince) {
+        if (from >= uids.length) {
+            session.catchUpThen(tag, "OK FETCH completed", false);
+            return;
+        }
+        RoaringBitmap batch = RoaringBitmap.bitmapOf(Arrays.copyOfRange(uids, from, Math.min(uids.length, from + size)));
+        session.await(read(batch, items, changedSince), tag, messages -> {
+            messages.forEach(message -> respond(message, items));
+            session.await(session.flush(), tag, written -> batches(tag, uids, from + size, size, items, changedSince));
+        });
+    }
+
+    /**
+     * A message with what its items need: its record, its content if asked for, and whether this
+     * fetch set its \Seen.
+     */
+    private record Fetched(MailMessage message, byte[] content, boolean seenNow) {}
+
+    private CompletionStage<List<Fetched>> read(RoaringBitmap uids, List<Item> items, long changedSince) {
+        boolean content = items.stream().anyMatch(Item::needsContent);
+        boolean setsSeen = !selected.readOnly && items.stream().anyMatch(Item::setsSeen);
+        return store.messages(address, selected.id, uids).thenCompose(found -> {
+            List<MailMessage> messages = found.stream().filter(message -> message.modSeq() > changedSince).toList();
+            return (setsSeen ? seen(messages) : CompletableFuture.completedFuture(records(messages)))
+                    .thenCompose(records -> withContent(records, content));
+        });
+    }
+
+    /** A message's record, and whether this fetch set its \Seen. */
+    private record Record(MailMessage message, boolean seenNow) {}
+
+    /** Marks \Seen the messages whose content is fetched without PEEK (RFC 9051 section 6.4.5). */
+    private CompletionStage<List<Record>> seen(List<MailMessage> messages) {
+        RoaringBitmap unseen = new RoaringBitmap();
+        messages.stream().filter(message -> !message.flags().has(MessageFlags.SEEN))
+                .forEach(message -> unseen.add((int) message.uid()));
+        if (unseen.isEmpty()) {
+            return CompletableFuture.completedFuture(records(messages));
+        }
+        return session.edit(new MailboxEdit.SetFlags(selected.name, unseen, MessageFlags.Change.ADD,
+                new MessageFlags(MessageFlags.SEEN, List.of()), -1)).thenApply(edited -> messages.stream()
+                .map(message -> edited.changed().stream().filter(changed -> changed.uid() == message.uid()).findFirst()
+                        .map(changed -> new Record(new MailMessage(message.uid(), message.contentId(),
+                                changed.flags(), message.internalDate(), message.size(), changed.modSeq(),
+                                message.from(), message.subject(), message.messageId(), message.returnPath(),
+                                message.queueId()), true))
+                        .orElse(new Record(message, false)))
+                .toList());
+    }
+
+    private static List<Record> records(List<MailMessage> messages) {
+        return messages.stream().map(message -> new Record(message, false)).toList();
+    }
+
+    private CompletionStage<List<Fetched>> withContent(List<Record> records, boolean content) {
+        List<CompletableFuture<Fetched>> reads = records.stream().map(record -> content
+                ? store.content(address, record.message().contentId()).toCompletableFuture()
+                        .thenApply(bytes -> new Fetched(record.message(), bytes.orElse(new byte[0]), record.seenNow()))
+                : CompletableFuture.completedFuture(new Fetched(record.message(), null, record.seenNow()))).toList();
+        return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
+                .thenApply(done -> reads.stream().map(CompletableFuture::join).toList());
+    }
+
+    private void respond(Fetched fetched, List<Item> items) {
+        MailMessage message = fetched.message();
+        if (!selected.uids.contains((int) message.uid())) {
+            return; // new since the client last heard: it learns of it with EXISTS first
+        }
+        MessageStructure structure = fetched.content() == null ? null : MessageStructure.parse(fetched.content());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        write(out, "* " + selected.sequence(message.uid()) + " FETCH (");
+        boolean first = true;
+        for (Item item : items) {
+            if (!first) {
+                out.write(' ');
+            }
+            first = false;
+            item(out, item, message, structure);
+        }
+        if (fetched.seenNow()) {
+            // The client hears of the \Seen it caused here, not again from the next catch-up.
+            selected.told(message.uid(), message.modSeq());
+            if (items.stream().noneMatch(item -> item.name().equals("FLAGS"))) {
+                write(out, " FLAGS " + ImapFlags.list(message.flags()));
+            }
+        }
+        write(out, ")\r\n");
+        session.out(out.toByteArray());
+    }
+
+    private void item(ByteArrayOutputStream out, Item item, MailMessage message, MessageStructure structure) {
+        switch (item.name()) {
+            case "UID" -> write(out, "UID " + message.uid());
+            case "FLAGS" -> write(out, "FLAGS " + ImapFlags.list(message.flags()));
+            case "MODSEQ" -> write(out, "MODSEQ (" + message.modSeq() + ")");
+            case "INTERNALDATE" -> write(out, "INTERNALDATE \"" + FolderCommands.DATE_TIME.format(
+                    message.internalDate().atZone(ZoneOffset.UTC)) + "\"");
+            case "RFC822.SIZE" -> write(out, "RFC822.SIZE " + message.size());
+            case "ENVELOPE" -> {
+                write(out, "ENVELOPE ");
+                structure.envelope(out);
+            }
+            case "BODYSTRUCTURE", "BODY" -> {
+                write(out, item.name() + " ");
+                structure.bodyStructure(out, item.name().equals("BODYSTRUCTURE"));
+            }
+            default -> section(out, item, structure);
+        }
+    }
+
+    private static void section(ByteArrayOutputStream out, Item item, MessageStructure structure) {
+        Optional<byte[]> bytes = structure.section(item.section());
+        write(out, item.name() + (item.origin() >= 0 ? "<" + item.origin() + ">" : "") + " ");
+        if (bytes.isEmpty()) {
+            write(out, "NIL");
+            return;
+        }
+        byte[] whole = bytes.get();
+        int start = (int) Math.min(whole.length, Math.max(0, item.origin()));
+        int end = item.length() < 0 ? whole.length : (int) Math.min(whole.length, start + item.length());
+        ImapStrings.literal(out, Arrays.copyOfRange(whole, start, end));
+    }
+
+    /** The items asked for, with RFC 9051's macros ALL, FAST and FULL spelt out. */
+    static List<Item> items(CommandReader reader) {
+        List<Item> items = new ArrayList<>();
+        if (reader.take('(')) {
+            do {
+                items.add(item(reader));
+            } while (reader.take(' '));
+            reader.expect(')');
+            return items;
+        }
+        String first = reader.itemName().toUpperCase(Locale.ROOT);
+        List<String> macro = switch (first) {
+            case "ALL" -> List.of("FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE");
+            case "FAST" -> List.of("FLAGS", "INTERNALDATE", "RFC822.SIZE");
+            case "FULL" -> List.of("FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODY");
+            default -> null;
+        };
+        if (macro != null) {
+            macro.forEach(name -> items.add(new Item(name, null, -1, -1, false)));
+            return items;
+        }
+        items.add(item(first, reader));
+        return items;
+    }
+
+    private static Item item(CommandReader reader) {
+        return item(reader.itemName().toUpperCase(Locale.ROOT), reader);
+    }
+
+    private static Item item(String name, CommandReader reader) {
+        switch (name) {
+            case "UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODYSTRUCTURE", "MODSEQ" -> {
+                return new Item(name, null, -1, -1, false);
+            }
+            case "RFC822" -> {
+                return new Item("RFC822", "", -1, -1, true);
+            }
+            case "RFC822.HEADER" -> {
+                return new Item("RFC822.HEADER", "HEADER", -1, -1, false);
+            }
+            case "RFC822.TEXT" -> {
+                return new Item("RFC822.TEXT", "TEXT", -1, -1, true);
+            }
+            case "BODY", "BODY.PEEK" -> {
+                if (!reader.peek('[')) {
+                    if (name.equals("BODY.PEEK")) {
+                        throw new CommandReader.BadSyntax("BODY.PEEK needs a section: BODY.PEEK[...]");
+                    }
+                    return new Item("BODY", null, -1, -1, false);
+                }
+                String bracketed = reader.bracketed();
+                String section = bracketed.substring(1, bracketed.length() - 1).toUpperCase(Locale.ROOT);
+                if (SectionSpec.parse(section).isEmpty()) {
+                    throw new CommandReader.BadSyntax("not a section of a message: [" + section + "]");
+                }
+                long origin = -1;
+                long length = -1;
+                if (reader.take('<')) {
+                    origin = reader.number();
+                    reader.expect('.');
+                    length = reader.number();
+                    reader.expect('>');
+                }
+                return new Item("BODY[" + section + "]", section, origin, length, name.equals("BODY"));
+            }
+            default -> throw new CommandReader.BadSyntax("no such FETCH item: " + name);
+        }
+    }
+
+    private static void write(ByteArrayOutputStream out, String text) {
+        out.writeBytes(text.getBytes(StandardCharsets.US_ASCII));
+    }
+}

@@ -1,0 +1,314 @@
+package dev.postillion.mta.imap;
+
+import dev.postillion.core.MessageHeaders;
+import dev.postillion.mailbox.MailMessage;
+import dev.postillion.mailbox.MailStore;
+import dev.postillion.mailbox.MessageFlags;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * SEARCH and UID SEARCH (RFC 9051 section 6.4.4) with CONDSTORE's MODSEQ key (RFC 7162 section
+ * 3.1.5). A search reads the folder's records a batch at a time and, only when a key needs the
+ * message itself (headers, body, sent date), its content: one batch in memory at a time.
+ */
+final class SearchCommand {
+
+    private static final int BATCH = 500;
+    private static final int BATCH_WITH_CONTENT = 32;
+    /** RFC 9051 {@code date}: "1-Feb-2026" or "01-Feb-2026". */
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d-MMM-yyyy", Locale.ROOT);
+
+    /** What a key tests: a message's record, its sequence number and, if read, its content. */
+    private record Candidate(MailMessage message, long sequence, byte[] content) {
+        MessageHeaders headers() {
+            return MessageHeaders.parse(content);
+        }
+
+        String text() {
+            return new String(content, StandardCharsets.UTF_8);
+        }
+
+        String body() {
+            String text = text();
+            int end = text.indexOf("\r\n\r\n");
+            return end < 0 ? "" : text.substring(end + 4);
+        }
+    }
+
+    private interface Key {
+        boolean test(Candidate candidate);
+
+        default boolean needsContent() {
+            return false;
+        }
+    }
+
+    private record ContentKey(Key key) implements Key {
+        @Override
+        public boolean test(Candidate candidate) {
+            return key.test(candidate);
+        }
+
+        @Override
+        public boolean needsContent() {
+            return true;
+        }
+    }
+
+    private record Both(List<Key> keys) implements Key {
+        @Override
+        public boolean test(Candidate candidate) {
+            return keys.stream().allMatch(key -> key.test(candidate));
+        }
+
+        @Override
+        public boolean needsContent() {
+            return keys.stream().anyMatch(Key::needsContent);
+        }
+    }
+
+    private final ImapSession session;
+    private final MailStore store;
+    private final String address;
+    private final SelectedFolder selected;
+    private boolean modSeqAsked;
+    /** The first key's name, read already while looking for CHARSET. */
+    private String pendingWord;
+
+    SearchCommand(ImapSession session, MailStore store, String address, SelectedFolder selected) {
+        this.session = session;
+        this.store = store;
+        this.address = address;
+        this.selected = selected;
+    }
+
+    void run(String tag, boolean byUid, CommandReader reader) {
+        reader.space();
+        if (reader.peek('C') || reader.peek('c')) {
+            // CHARSET: US-ASCII and UTF-8 only, as RFC 9051 section 6.4.4 requires of a server.
+            String word = reader.itemName();
+            if (!word.equalsIgnoreCase("CHARSET")) {
+                pendingWord = word; // the first key, CC
+            } else {
+                reader.space();
+                String charset = reader.astring();
+                if (!charset.equalsIgnoreCase("UTF-8") && !charset.equalsIgnoreCase("US-ASCII")) {
+                    session.finish(tag, "NO [BADCHARSET (UTF-8 US-ASCII)] charset " + charset + " is not supported");
+                    return;
+                }
+                reader.space();
+            }
+        }
+        List<Key> keys = new ArrayList<>();
+        keys.add(key(reader));
+        while (reader.take(' ')) {
+            keys.add(key(reader));
+        }
+        reader.end();
+        Key all = new Both(keys);
+        int[] uids = selected.uids.toArray();
+        search(tag, byUid, all, uids, 0, new ArrayList<>(), new long[] {0});
+    }
+
+
+    private void search(String tag, boolean byUid, Key key, int[] uids, int from, List<Long> found, long[] modSeq) {
+        int size = key.needsContent() ? BATCH_WITH_CONTENT : BATCH;
+        if (from >= uids.length) {
+            StringBuilder line = new StringBuilder("* SEARCH");
+            found.forEach(number -> line.append(' ').append(number));
+            if (modSeqAsked && !found.isEmpty()) {
+                line.append(" (MODSEQ ").append(modSeq[0]).append(')');
+            }
+            session.send(line.toString());
+            session.catchUpThen(tag, "OK SEARCH completed", false);
+            return;
+        }
+        RoaringBitmap batch = RoaringBitmap.bitmapOf(Arrays.copyOfRange(uids, from, Math.min(uids.length, from + size)));
+        session.await(candidates(batch, key.needsContent()), tag, candidates -> {
+            for (Candidate candidate : candidates) {
+                if (key.test(candidate)) {
+                    found.add(byUid ? candidate.message().uid() : candidate.sequence());
+                    modSeq[0] = Math.max(modSeq[0], candidate.message().modSeq());
+                }
+            }
+            search(tag, byUid, key, uids, from + size, found, modSeq);
+        });
+    }
+
+    private CompletionStage<List<Candidate>> candidates(RoaringBitmap uids, boolean content) {
+        return store.messages(address, selected.id, uids).thenCompose(messages -> {
+            List<CompletableFuture<Candidate>> reads = messages.stream().map(message -> {
+                long sequence = selected.sequence(message.uid());
+                return content ? store.content(address, message.contentId()).toCompletableFuture()
+                        .thenApply(bytes -> new Candidate(message, sequence, bytes.orElse(new byte[0])))
+                        : CompletableFuture.completedFuture(new Candidate(message, sequence, null));
+            }).toList();
+            return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
+                    .thenApply(done -> reads.stream().map(CompletableFuture::join).toList());
+        });
+    }
+
+    private Key key(CommandReader reader) {
+        if (reader.take('(')) {
+            List<Key> keys = new ArrayList<>();
+            do {
+                keys.add(key(reader));
+            } while (reader.take(' '));
+            reader.expect(')');
+            return new Both(keys);
+        }
+        if (pendingWord == null && (reader.peek('*') || Character.isDigit(peekChar(reader)))) {
+            RoaringBitmap uids = SequenceSet.uids(reader.sequenceSet(), false, selected.uids);
+            return candidate -> uids.contains((int) candidate.message().uid());
+        }
+        String name = (pendingWord != null ? pendingWord : reader.itemName()).toUpperCase(Locale.ROOT);
+        pendingWord = null;
+        return switch (name) {
+            case "ALL" -> candidate -> true;
+            case "ANSWERED" -> flag(MessageFlags.ANSWERED, true);
+            case "UNANSWERED" -> flag(MessageFlags.ANSWERED, false);
+            case "DELETED" -> flag(MessageFlags.DELETED, true);
+            case "UNDELETED" -> flag(MessageFlags.DELETED, false);
+            case "DRAFT" -> flag(MessageFlags.DRAFT, true);
+            case "UNDRAFT" -> flag(MessageFlags.DRAFT, false);
+            case "FLAGGED" -> flag(MessageFlags.FLAGGED, true);
+            case "UNFLAGGED" -> flag(MessageFlags.FLAGGED, false);
+            case "SEEN", "OLD" -> flag(MessageFlags.SEEN, true);
+            case "UNSEEN" -> flag(MessageFlags.SEEN, false);
+            case "NEW", "RECENT" -> candidate -> false; // no session holds \Recent here (RFC 9051 dropped it)
+            case "KEYWORD", "UNKEYWORD" -> keyword(reader, name.equals("KEYWORD"));
+            case "LARGER" -> size(reader, true);
+            case "SMALLER" -> size(reader, false);
+            case "BEFORE", "ON", "SINCE" -> internalDate(name, date(reader));
+            case "SENTBEFORE", "SENTON", "SENTSINCE" -> sentDate(name.substring(4), date(reader));
+            case "FROM", "TO", "CC", "BCC", "SUBJECT" -> header(name, text(reader));
+            case "HEADER" -> {
+                reader.space();
+                String field = reader.astring();
+                yield header(field, text(reader));
+            }
+            case "BODY" -> contains(text(reader), Candidate::body);
+            case "TEXT" -> contains(text(reader), Candidate::text);
+            case "UID" -> {
+                reader.space();
+                RoaringBitmap uids = SequenceSet.uids(reader.sequenceSet(), true, selected.uids);
+                yield candidate -> uids.contains((int) candidate.message().uid());
+            }
+            case "NOT" -> {
+                reader.space();
+                Key negated = key(reader);
+                yield negated.needsContent() ? new ContentKey(candidate -> !negated.test(candidate))
+                        : candidate -> !negated.test(candidate);
+            }
+            case "OR" -> {
+                reader.space();
+                Key left = key(reader);
+                reader.space();
+                Key right = key(reader);
+                Key either = candidate -> left.test(candidate) || right.test(candidate);
+                yield left.needsContent() || right.needsContent() ? new ContentKey(either) : either;
+            }
+            case "MODSEQ" -> {
+                reader.space();
+                long modSeq = reader.number();
+                modSeqAsked = true;
+                yield candidate -> candidate.message().modSeq() >= modSeq;
+            }
+            default -> throw new CommandReader.BadSyntax("no such SEARCH key: " + name);
+        };
+    }
+
+    private static char peekChar(CommandReader reader) {
+        for (char c = '0'; c <= '9'; c++) {
+            if (reader.peek(c)) {
+                return c;
+            }
+        }
+        return 'x';
+    }
+
+    private static Key flag(int flag, boolean set) {
+        return candidate -> candidate.message().flags().has(flag) == set;
+    }
+
+    private static Key keyword(CommandReader reader, boolean set) {
+        reader.space();
+        String keyword = reader.atom();
+        return candidate -> candidate.message().flags().keywords().stream()
+                .anyMatch(known -> known.equalsIgnoreCase(keyword)) == set;
+    }
+
+    private static Key size(CommandReader reader, boolean larger) {
+        reader.space();
+        long size = reader.number();
+        return candidate -> larger ? candidate.message().size() > size : candidate.message().size() < size;
+    }
+
+    /** BEFORE, ON, SINCE compare the internal date's day, in UTC, as Dovecot does by default. */
+    private static Key internalDate(String comparison, LocalDate date) {
+        return candidate -> compare(comparison, candidate.message().internalDate().atZone(ZoneOffset.UTC)
+                .toLocalDate(), date);
+    }
+
+    private static Key sentDate(String comparison, LocalDate date) {
+        return new ContentKey(candidate -> candidate.headers().first("Date").flatMap(SearchCommand::parseDate)
+                .map(sent -> compare(comparison, sent, date)).orElse(false));
+    }
+
+    private static boolean compare(String comparison, LocalDate day, LocalDate date) {
+        return switch (comparison) {
+            case "BEFORE" -> day.isBefore(date);
+            case "ON" -> day.isEqual(date);
+            default -> !day.isBefore(date);
+        };
+    }
+
+    private static Optional<LocalDate> parseDate(String header) {
+        try {
+            return Optional.of(ZonedDateTime.parse(header.trim().replaceAll("\\s*\\(.*\\)$", ""),
+                    DateTimeFormatter.RFC_1123_DATE_TIME).toLocalDate());
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Key header(String field, String value) {
+        String wanted = value.toLowerCase(Locale.ROOT);
+        return new ContentKey(candidate -> candidate.headers().fields().stream()
+                .filter(header -> header.name().equalsIgnoreCase(field))
+                .anyMatch(header -> header.value().toLowerCase(Locale.ROOT).contains(wanted)));
+    }
+
+    private static Key contains(String value, java.util.function.Function<Candidate, String> part) {
+        String wanted = value.toLowerCase(Locale.ROOT);
+        return new ContentKey(candidate -> part.apply(candidate).toLowerCase(Locale.ROOT).contains(wanted));
+    }
+
+    private static String text(CommandReader reader) {
+        reader.space();
+        return reader.astring();
+    }
+
+    private static LocalDate date(CommandReader reader) {
+        reader.space();
+        String text = reader.peek('"') ? new String(reader.string(), StandardCharsets.US_ASCII) : reader.atom();
+        try {
+            return LocalDate.parse(text, DATE);
+        } catch (DateTimeParseException e) {
+            throw new CommandReader.BadSyntax("not an IMAP date: " + text);
+        }
+    }
+}
