@@ -227,6 +227,17 @@ class MessageStructureTest {
     }
 
     @Test
+    void rfc2231ParametersAreJoinedAsDovecotJoinsThem() {
+        MessageStructure joined = parse("Content-Type: application/x; name*0=\"long\"; name*1=\"name.txt\"\r\n"
+                + "Content-Disposition: attachment; filename*0*=UTF-8''a%20; filename*1=\"b c\"; size=3\r\n\r\nx");
+        assertEquals("(\"application\" \"x\" (\"name\" \"longname.txt\") NIL NIL \"7bit\" 1 NIL"
+                + " (\"attachment\" (\"size\" \"3\" \"filename*\" \"UTF-8''a%20b c\")) NIL NIL)", bodyStructure(joined, true));
+        MessageStructure ordered = parse("Content-Type: application/x; name*1=\"second\"; name*0=\"first\"; other=1\r\n\r\nx");
+        assertEquals("(\"application\" \"x\" (\"other\" \"1\" \"name\" \"firstsecond\") NIL NIL \"7bit\" 1)",
+                bodyStructure(ordered, false));
+    }
+
+    @Test
     void headerFieldsOfAHeaderWithoutEnd() {
         MessageStructure message = parse("Subject: x");
         assertEquals("Subject: x\r\n\r\n", section(message, "HEADER.FIELDS (SUBJECT)"), "Dovecot's answer, fresh");
