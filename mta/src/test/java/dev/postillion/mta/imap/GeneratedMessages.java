@@ -12,10 +12,11 @@ import java.util.Random;
  * (display names, comments, groups, source routes), folded and 8-bit headers, and some broken MIME
  * (no boundary parameter, boundary never used, no close delimiter). Line ends are CRLF throughout.
  *
- * <p>Left out on purpose: bare CR or LF and NUL (our SMTP side refuses them, so none is stored), syntactically invalid
- * address lists (Dovecot stops reading a list at its first error, we read on), and a message
- * that ends inside its header without a line break (Dovecot's HEADER.FIELDS answer for it
- * depends on what it has cached; MessageStructureTest pins ours to its fresh answer).
+ * <p>Left out on purpose: bare CR or LF and NUL (our SMTP side refuses them, so none is
+ * stored); syntactically invalid address lists (Dovecot stops reading a list at its first error,
+ * we read on); and a message that ends inside its header without a line break (Dovecot's
+ * HEADER.FIELDS answer for it depends on what it has cached; MessageStructureTest pins ours to
+ * its fresh answer).
  */
 final class GeneratedMessages {
 

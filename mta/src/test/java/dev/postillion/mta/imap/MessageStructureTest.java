@@ -269,6 +269,28 @@ class MessageStructureTest {
         assertTrue(section(deep, "1.1.1.1").startsWith("Content-Type: message/rfc822"));
     }
 
+    /** Whatever the octets, parsing and answering never throw (broken MIME is read as text). */
+    @Test
+    void neverThrowsOnMangledMessages() {
+        java.util.Random random = new java.util.Random(7);
+        List<byte[]> corpus = new ArrayList<>(new GeneratedMessages(11).generate(200));
+        corpus.addAll(GeneratedMessages.oddities());
+        for (int round = 0; round < 3000; round++) {
+            byte[] message = corpus.get(random.nextInt(corpus.size())).clone();
+            message = java.util.Arrays.copyOf(message, random.nextInt(message.length + 1));
+            for (int i = 0; i < 1 + random.nextInt(8) && message.length > 0; i++) {
+                String risky = "\r\n-:;\"()<>@,=\\\0 \u00ff";
+                message[random.nextInt(message.length)] = (byte) risky.charAt(random.nextInt(risky.length()));
+            }
+            MessageStructure structure = MessageStructure.parse(message);
+            bytes(structure::envelope);
+            bytes(out -> structure.bodyStructure(out, true));
+            for (String section : SECTIONS) {
+                structure.section(section);
+            }
+        }
+    }
+
     @Test
     void imapStrings() {
         assertEquals("NIL", write(out -> ImapStrings.nstring(out, null)));
