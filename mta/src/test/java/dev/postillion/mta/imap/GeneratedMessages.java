@@ -12,11 +12,11 @@ import java.util.Random;
  * (display names, comments, groups, source routes), folded and 8-bit headers, and some broken MIME
  * (no boundary parameter, boundary never used, no close delimiter). Line ends are CRLF throughout.
  *
- * <p>Left out on purpose: RFC 2231 parameter continuations (Dovecot joins them, we do not yet),
- * bare CR or LF and NUL (our SMTP side refuses them, so none is stored), syntactically invalid
- * address lists (Dovecot stops reading a list at its first error, we read on), and a message
- * that ends inside its header without a line break (Dovecot's HEADER.FIELDS answer for it
- * depends on what it has cached; MessageStructureTest pins ours to its fresh answer).
+ * <p>Left out on purpose: bare CR or LF and NUL (our SMTP side refuses them, so none is
+ * stored); syntactically invalid address lists (Dovecot stops reading a list at its first error,
+ * we read on); and a message that ends inside its header without a line break (Dovecot's
+ * HEADER.FIELDS answer for it depends on what it has cached; MessageStructureTest pins ours to
+ * its fresh answer).
  */
 final class GeneratedMessages {
 
@@ -157,7 +157,9 @@ final class GeneratedMessages {
         String subtype = pick("plain", "html", "PLAIN", "enriched");
         String params = pick("", "; charset=us-ascii", "; charset=\"UTF-8\"", "; CHARSET=iso-8859-1; format=flowed",
             "; format=flowed (comment)", "; name=\"a b.txt\"", "; delsp=yes; charset=utf-8",
-            ";\r\n charset=utf-8", "; name=\"r\u00e9sum\u00e9.txt\"", "; name=\"q\\\"uote\"");
+            ";\r\n charset=utf-8", "; name=\"r\u00e9sum\u00e9.txt\"", "; name=\"q\\\"uote\"",
+            "; name*=UTF-8''r%C3%A9sum%C3%A9.txt", "; name*0=\"long \"; name*1=\"name.txt\"; charset=utf-8",
+            "; name*1=\"two\"; name*0*=UTF-8''one%20; Zeta*=us-ascii'en'z; alpha=1");
         header(out, "Content-Type", pick("text", "TEXT", "Text") + "/" + subtype + params);
         contentHeaders(out);
         if (chance(40)) {
@@ -284,7 +286,8 @@ final class GeneratedMessages {
         }
         if (chance(30)) {
             header(out, "Content-Disposition", pick("inline", "attachment", "ATTACHMENT; filename=\"report 1.pdf\"",
-                "attachment; filename=a.txt; size=1234", "inline; Filename=\"x\"; creation-date=\"Mon, 7 Dec 2026 10:00:00 +0000\""));
+                "attachment; filename=a.txt; size=1234", "inline; Filename=\"x\"; creation-date=\"Mon, 7 Dec 2026 10:00:00 +0000\"",
+            "attachment; filename*=UTF-8''%E6%97%A5.txt", "attachment; filename*0=\"a\"; filename*1=\"b.txt\"; size=3"));
         }
         if (chance(15)) {
             header(out, "Content-Language", pick("en", "en, de", "fr-CA"));

@@ -227,6 +227,17 @@ class MessageStructureTest {
     }
 
     @Test
+    void rfc2231ParametersAreJoinedAsDovecotJoinsThem() {
+        MessageStructure joined = parse("Content-Type: application/x; name*0=\"long\"; name*1=\"name.txt\"\r\n"
+                + "Content-Disposition: attachment; filename*0*=UTF-8''a%20; filename*1=\"b c\"; size=3\r\n\r\nx");
+        assertEquals("(\"application\" \"x\" (\"name\" \"longname.txt\") NIL NIL \"7bit\" 1 NIL"
+                + " (\"attachment\" (\"size\" \"3\" \"filename*\" \"UTF-8''a%20b c\")) NIL NIL)", bodyStructure(joined, true));
+        MessageStructure ordered = parse("Content-Type: application/x; name*1=\"second\"; name*0=\"first\"; other=1\r\n\r\nx");
+        assertEquals("(\"application\" \"x\" (\"other\" \"1\" \"name\" \"firstsecond\") NIL NIL \"7bit\" 1)",
+                bodyStructure(ordered, false));
+    }
+
+    @Test
     void headerFieldsOfAHeaderWithoutEnd() {
         MessageStructure message = parse("Subject: x");
         assertEquals("Subject: x\r\n\r\n", section(message, "HEADER.FIELDS (SUBJECT)"), "Dovecot's answer, fresh");
@@ -256,6 +267,28 @@ class MessageStructureTest {
         String structure = bodyStructure(deep, true);
         assertTrue(structure.startsWith("(\"message\" \"rfc822\""), structure.substring(0, 40));
         assertTrue(section(deep, "1.1.1.1").startsWith("Content-Type: message/rfc822"));
+    }
+
+    /** Whatever the octets, parsing and answering never throw (broken MIME is read as text). */
+    @Test
+    void neverThrowsOnMangledMessages() {
+        java.util.Random random = new java.util.Random(7);
+        List<byte[]> corpus = new ArrayList<>(new GeneratedMessages(11).generate(200));
+        corpus.addAll(GeneratedMessages.oddities());
+        for (int round = 0; round < 3000; round++) {
+            byte[] message = corpus.get(random.nextInt(corpus.size())).clone();
+            message = java.util.Arrays.copyOf(message, random.nextInt(message.length + 1));
+            for (int i = 0; i < 1 + random.nextInt(8) && message.length > 0; i++) {
+                String risky = "\r\n-:;\"()<>@,=\\\0 \u00ff";
+                message[random.nextInt(message.length)] = (byte) risky.charAt(random.nextInt(risky.length()));
+            }
+            MessageStructure structure = MessageStructure.parse(message);
+            bytes(structure::envelope);
+            bytes(out -> structure.bodyStructure(out, true));
+            for (String section : SECTIONS) {
+                structure.section(section);
+            }
+        }
     }
 
     @Test
