@@ -290,7 +290,7 @@ public final class Node implements AutoCloseable {
         }
 
         ImapServer imap = ImapServer.start(system, ImapSettings.from(postillion.getConfig("imap")), tls,
-                node.hostname(), directory, mailboxes, logins, clock, io, sessionDispatchers);
+                node.hostname(), directory, mailboxes, logins, clock, contentMemory, io, sessionDispatchers);
 
         String token = AdminToken.resolve(postillion.getString("admin.token"), shared, node.dataDir());
         AtomicBoolean accepting = new AtomicBoolean();

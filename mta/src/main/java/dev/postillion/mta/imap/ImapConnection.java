@@ -1,6 +1,7 @@
 package dev.postillion.mta.imap;
 
 import dev.postillion.mta.smtp.ClientNetworks;
+import dev.postillion.mta.smtp.ContentMemory;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * event loop and hands them to the connection's {@link ImapSession} one at a time, when it asks
  * for the next; writes the session's responses. Between commands nothing more is framed, so a
  * client that pipelines holds at most what fits its line and literal limits here, and TCP holds
- * back the rest. A synchronizing literal is accepted with "+" as soon as it is announced.
+ * back the rest. A literal takes its room in the node's {@link ContentMemory} when it is announced,
+ * until the session is done with its command: while there is none, a synchronizing literal's "+"
+ * waits, and a non-synchronizing one is not read (TCP holds the client back).
  *
  * <p>TLS: on the implicit-TLS listener the handshake comes first (RFC 8314) and the session starts
  * after it; on the other, STARTTLS puts the TLS handler in front once the command is answered,
@@ -45,6 +48,10 @@ final class ImapConnection extends ChannelInboundHandlerAdapter {
     private ActorRef<ImapSession.Command> session;
     private boolean wantsCommand;
     private boolean admitted;
+    /** What the literals of the command being read hold of the content memory. */
+    private ContentMemory.Share literals;
+    /** A literal announced for which the memory had no room yet; null when none waits. */
+    private ImapFramer.LiteralAnnounced waitingLiteral;
 
     ImapConnection(ImapContext context, boolean implicitTls) {
         this.context = context;
@@ -119,6 +126,8 @@ final class ImapConnection extends ChannelInboundHandlerAdapter {
         if (admitted) {
             context.limits().releaseClient(clientKey);
         }
+        releaseLiterals();
+        waitingLiteral = null;
         if (session != null) {
             session.tell(new ImapSession.Disconnected());
         }
@@ -133,14 +142,17 @@ final class ImapConnection extends ChannelInboundHandlerAdapter {
 
     /** Frames the next command if the session asked for one and the input holds it. */
     private void frame() {
-        if (!wantsCommand || pending == null || session == null) {
+        if (!wantsCommand || pending == null || session == null || waitingLiteral != null) {
             updateReading();
             return;
         }
         while (true) {
             ImapFramer.Result result = framer.next(pending);
-            if (result instanceof ImapFramer.LiteralWanted) {
-                channel.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE_LITERAL));
+            if (result instanceof ImapFramer.LiteralAnnounced literal) {
+                if (!roomFor(literal)) {
+                    updateReading();
+                    return;
+                }
                 continue;
             }
             if (result instanceof ImapFramer.Command command) {
@@ -162,16 +174,51 @@ final class ImapConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Takes the literal's room in the content memory, then asks a synchronizing literal's client
+     * to send it; false, with the literal waiting, while there is no room.
+     */
+    private boolean roomFor(ImapFramer.LiteralAnnounced literal) {
+        if (literals == null) {
+            literals = context.memory().share();
+        }
+        if (!literals.grow(literal.size(), () -> onLoop(this::roomFreed))) {
+            waitingLiteral = literal;
+            return false;
+        }
+        waitingLiteral = null;
+        if (literal.synchronizing()) {
+            channel.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE_LITERAL));
+        }
+        return true;
+    }
+
+    private void roomFreed() {
+        if (waitingLiteral != null && channel.isOpen() && roomFor(waitingLiteral)) {
+            frame();
+        }
+    }
+
     /** Reads from the socket only while a command is wanted and the input holds less than a line. */
     private void updateReading() {
         if (channel != null && pending != null) {
-            channel.config().setAutoRead(wantsCommand || pending.readableBytes() < context.settings().maxLineLength());
+            channel.config().setAutoRead(waitingLiteral == null
+                    && (wantsCommand || pending.readableBytes() < context.settings().maxLineLength()));
+        }
+    }
+
+    /** The session is done with its command, and with the literals it held. */
+    private void releaseLiterals() {
+        if (literals != null) {
+            literals.release();
+            literals = null;
         }
     }
 
     /** The session is ready for the next command (or the next line of an exchange). */
     void next() {
         onLoop(() -> {
+            releaseLiterals();
             wantsCommand = true;
             frame();
         });

@@ -3,12 +3,16 @@ package dev.postillion.mta.imap;
 import dev.postillion.mailbox.Directory;
 import dev.postillion.mailbox.Mailboxes;
 import dev.postillion.mta.smtp.ClientNetworks;
+import dev.postillion.mta.smtp.ContentMemory;
 import dev.postillion.mta.smtp.SaslAuthenticator;
 import dev.postillion.mta.tls.ServerTls;
 import java.time.Clock;
 import org.apache.pekko.actor.typed.ActorRef;
 
-/** What every {@link ImapSession} of the node shares: its settings and the node's parts. */
-record ImapContext(ImapSettings settings, ServerTls tls, String hostname, ImapLimits limits,
+/**
+ * What every {@link ImapSession} of the node shares: its settings and the node's parts, among them
+ * the content memory its literals take their room in, with the SMTP listeners' messages.
+ */
+record ImapContext(ImapSettings settings, ServerTls tls, String hostname, ImapLimits limits, ContentMemory memory,
         ClientNetworks plaintextLogins, ActorRef<ImapSessions.Command> sessions, Directory directory,
         Mailboxes mailboxes, SaslAuthenticator logins, Clock clock) {}

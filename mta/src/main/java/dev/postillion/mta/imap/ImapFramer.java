@@ -22,8 +22,11 @@ final class ImapFramer {
     /** A whole command, its final CRLF removed. */
     record Command(byte[] bytes) implements Result {}
 
-    /** A synchronizing literal is announced and may come: the client waits for "+". */
-    record LiteralWanted() implements Result {}
+    /**
+     * A literal of {@code size} octets is announced. A synchronizing one comes only once the
+     * client is sent "+"; a non-synchronizing one (LITERAL+) comes anyway.
+     */
+    record LiteralAnnounced(long size, boolean synchronizing) implements Result {}
 
     /**
      * The command cannot be taken: {@code tag} is its tag, as far as it could be read. When
@@ -92,8 +95,8 @@ final class ImapFramer {
             append(CRLF);
             literalLeft = literal;
             lineStart = size;
-            if (synchronizing && literal > 0) {
-                return new LiteralWanted();
+            if (literal > 0) {
+                return new LiteralAnnounced(literal, synchronizing);
             }
         }
     }

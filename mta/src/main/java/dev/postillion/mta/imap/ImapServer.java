@@ -3,6 +3,7 @@ package dev.postillion.mta.imap;
 import dev.postillion.mailbox.Directory;
 import dev.postillion.mailbox.Mailboxes;
 import dev.postillion.mta.smtp.ClientNetworks;
+import dev.postillion.mta.smtp.ContentMemory;
 import dev.postillion.mta.smtp.EventLoopDispatchers;
 import dev.postillion.mta.smtp.SaslAuthenticator;
 import dev.postillion.mta.tls.ServerTls;
@@ -27,12 +28,12 @@ public final class ImapServer {
 
     /** Starts both listeners; sessions run on the event loops of {@code io}. */
     public static ImapServer start(ActorSystem<?> system, ImapSettings settings, ServerTls tls, String hostname,
-            Directory directory, Mailboxes mailboxes, SaslAuthenticator logins, Clock clock, EventLoopGroup io,
-            EventLoopDispatchers dispatchers) throws InterruptedException {
+            Directory directory, Mailboxes mailboxes, SaslAuthenticator logins, Clock clock, ContentMemory memory,
+            EventLoopGroup io, EventLoopDispatchers dispatchers) throws InterruptedException {
         ActorRef<ImapSessions.Command> sessions = system.systemActorOf(ImapSessions.create(dispatchers),
                 "imap-sessions", Props.empty());
         ImapContext context = new ImapContext(settings, tls, hostname,
-                new ImapLimits(settings.maxConnectionsPerClient(), settings.maxConnectionsPerUser()),
+                new ImapLimits(settings.maxConnectionsPerClient(), settings.maxConnectionsPerUser()), memory,
                 ClientNetworks.parse(settings.plaintextLoginNetworks()), sessions, directory, mailboxes, logins,
                 clock);
         return new ImapServer(ImapListener.start(context, io, false), ImapListener.start(context, io, true),

@@ -94,10 +94,7 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(Received.class, this::onReceived)
-                .onMessage(Resume.class, resume -> {
-                    resume.step().run();
-                    return closing ? Behaviors.stopped() : this;
-                })
+                .onMessage(Resume.class, this::onResume)
                 .onMessage(TlsStarted.class, started -> {
                     tls = true;
                     return this;
@@ -112,6 +109,20 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
                     return Behaviors.stopped();
                 })
                 .build();
+    }
+
+    /**
+     * A step that fails on a bug ends the session with a BYE; the client's command gets no
+     * tagged answer, the cause goes to the log, and no other session is touched.
+     */
+    private Behavior<Command> onResume(Resume resume) {
+        try {
+            resume.step().run();
+        } catch (RuntimeException e) {
+            log.error("{}: IMAP session failed", address, e);
+            return bye("[UNAVAILABLE] internal error; the server's log has the cause");
+        }
+        return closing ? Behaviors.stopped() : this;
     }
 
     private Behavior<Command> bye(String text) {
@@ -174,6 +185,7 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
             }
             case "NOOP", "CHECK" -> {
                 reader.end();
+                changed = true; // NOOP is how a client asks what changed (RFC 9051 section 6.1.2)
                 catchUpThen(tag, "OK " + name + " completed", true);
             }
             case "LOGOUT" -> {
@@ -295,9 +307,9 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
         catchUp(true, () -> finishWith(answer));
     }
 
-    /** Tells the client of other sessions' changes, then ends the command. */
+    /** Tells the client of changes heard of since it last heard, then ends the command. */
     void catchUpThen(String tag, String response, boolean expunges) {
-        if (selected == null) {
+        if (selected == null || !changed) {
             finish(tag, response);
             return;
         }
@@ -308,8 +320,8 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
         changed = false;
         SelectedFolder folder = selected;
         await(SelectedFolder.read(store, address, folder), "*", changes -> {
-            if (folder == selected) {
-                folder.catchUp(changes, expunges, condStore, pending);
+            if (folder == selected && folder.catchUp(changes, expunges, condStore, pending)) {
+                changed = true;
             }
             then.run();
         });
@@ -457,6 +469,7 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
                 finish(tag, "BAD IDLE ends with DONE");
                 return;
             }
+            changed = true;
             catchUpThen(tag, "OK IDLE terminated", true);
         };
         connection.send(line("+ idling"));

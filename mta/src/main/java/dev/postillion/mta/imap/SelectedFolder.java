@@ -74,9 +74,11 @@ final class SelectedFolder {
 
     /**
      * Tells the client what {@code changes} hold, into {@code out}: EXPUNGE (if {@code expunges}),
-     * EXISTS, FETCH of changed flags (with MODSEQ when {@code condStore}).
+     * EXISTS, FETCH of changed flags (with MODSEQ when {@code condStore}). Returns whether
+     * expunges are left to tell, at a command that allows them.
      */
-    void catchUp(Changes changes, boolean expunges, boolean condStore, ByteArrayOutputStream out) {
+    boolean catchUp(Changes changes, boolean expunges, boolean condStore, ByteArrayOutputStream out) {
+        boolean expungesLeft = !expunges && !RoaringBitmap.andNot(uids, changes.stored()).isEmpty();
         if (expunges) {
             RoaringBitmap gone = RoaringBitmap.andNot(uids, changes.stored());
             int[] goneUids = gone.toArray();
@@ -109,6 +111,7 @@ final class SelectedFolder {
         }
         modSeq = highest;
         told.clear();
+        return expungesLeft;
     }
 
     /** The flags the folder's messages may have: the system flags and the keywords in use. */

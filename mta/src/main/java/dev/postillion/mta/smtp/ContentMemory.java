@@ -5,7 +5,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
- * The heap that the node's SMTP connections may fill with message content, shared by all of them:
+ * The heap that the node's SMTP and IMAP connections may fill with message content (an IMAP
+ * connection's with its literals: APPEND), shared by all of them:
  * a connection reserves room before it reads more of a message, and while there is none it stops
  * reading (TCP then holds the client back) until a message ends and frees its share. However many
  * clients send large messages at once, the content they hold stays within the bound, and none of
@@ -27,7 +28,7 @@ import java.util.List;
 public final class ContentMemory {
 
     /** What one message's content holds of the memory, from its first byte until it is decided on. */
-    final class Share {
+    public final class Share {
         private long held;
         private boolean released;
 
@@ -35,7 +36,7 @@ public final class ContentMemory {
          * Takes {@code bytes} more for this message, or, when there is no room, returns false and
          * runs {@code wake} once some is freed (then ask again).
          */
-        boolean grow(long bytes, Runnable wake) {
+        public boolean grow(long bytes, Runnable wake) {
             return reserve(this, bytes, wake);
         }
 
@@ -55,7 +56,7 @@ public final class ContentMemory {
         }
 
         /** The message is decided on (or dropped): its content no longer counts. Idempotent. */
-        void release() {
+        public void release() {
             ContentMemory.this.release(this);
         }
     }
@@ -92,7 +93,7 @@ public final class ContentMemory {
         return new ContentMemory(configured > 0 ? configured : Runtime.getRuntime().maxMemory() / 8);
     }
 
-    Share share() {
+    public Share share() {
         return new Share();
     }
 

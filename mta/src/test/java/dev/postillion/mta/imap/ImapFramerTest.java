@@ -58,8 +58,8 @@ class ImapFramerTest {
                 ImapFramer.Result result = framer.next(in);
                 if (result instanceof ImapFramer.Command command) {
                     framed.add(command.bytes());
-                } else if (result instanceof ImapFramer.LiteralWanted) {
-                    wanted++;
+                } else if (result instanceof ImapFramer.LiteralAnnounced literal) {
+                    wanted += literal.synchronizing() ? 1 : 0;
                 } else {
                     assertInstanceOf(ImapFramer.NeedMore.class, result);
                     break;
