@@ -1,5 +1,7 @@
 package dev.postillion.mta.imap;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -198,20 +199,19 @@ final class DovecotServer implements AutoCloseable {
         out.flush();
     }
 
-    private void awaitListening() throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("dovecot exited: " + log());
-            }
-            try (Socket probe = new Socket()) {
-                probe.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        throw new IllegalStateException("dovecot did not listen on " + port + ": " + log());
+    private void awaitListening() {
+        await("dovecot listening on " + port).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("dovecot exited: " + log());
+                    }
+                    try (Socket probe = new Socket()) {
+                        probe.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                        return true;
+                    } catch (IOException notYet) {
+                        return false;
+                    }
+                });
     }
 
     /** The name of the group with that id, from /etc/group (Dovecot's settings take names). */
