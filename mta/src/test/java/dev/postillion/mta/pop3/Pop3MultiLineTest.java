@@ -25,7 +25,8 @@ class Pop3MultiLineTest {
 
     @Test
     void bareLineFeedsAndAMissingLastLineEndAreSentAsCrlf() {
-        assertEquals("+OK 55 octets\r\nSubject: x\r\n\r\nbody\r\n.last\r\n.\r\n", message("Subject: x\n\nbody\n.last", -1));
+        assertEquals("+OK 55 octets\r\nSubject: x\r\n\r\nbody\r\n..last\r\n.\r\n",
+                message("Subject: x\n\nbody\n.last", -1));
         assertEquals("+OK 55 octets\r\nSubject: only a header\r\n.\r\n", message("Subject: only a header\r\n", 5));
     }
 

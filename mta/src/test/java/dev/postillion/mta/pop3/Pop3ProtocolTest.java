@@ -87,10 +87,11 @@ class Pop3ProtocolTest {
     void pipelinedCommandsAreAnsweredInOrderAndDotsAreStuffed() throws IOException {
         String user = "dots@example.test";
         node.createMailbox(user);
-        JsonNode message = new Delivered(node).deliver(user, "dots", "..one dot\r\n...two dots\r\nend\r\n");
+        Delivered delivered = new Delivered(node);
+        JsonNode message = delivered.deliver(user, "dots", "..one dot\r\n...two dots\r\nend\r\n");
         long size = message.get("size").asLong();
         List<String> expected = new ArrayList<>(List.of("+OK 1 " + size, "+OK " + size + " octets"));
-        new Delivered(node).lines(user, message).forEach(line -> expected.add(line.startsWith(".") ? "." + line : line));
+        delivered.lines(user, message).forEach(line -> expected.add(line.startsWith(".") ? "." + line : line));
         expected.add(".");
         try (Pop3Wire pop3 = loggedIn(user)) {
             pop3.send("STAT\r\nRETR 1\r\n");
@@ -122,7 +123,8 @@ class Pop3ProtocolTest {
     void theMaildropIsHeldByOneSessionAtATime() throws IOException {
         try (Pop3Wire first = loggedIn(USER); Pop3Wire second = secure()) {
             assertEquals("+OK send the password", second.command("USER " + USER));
-            assertEquals("-ERR [IN-USE] another POP3 session holds the maildrop", second.command("PASS secret-password"));
+            assertEquals("-ERR [IN-USE] another POP3 session holds the maildrop",
+                    second.command("PASS secret-password"));
             assertEquals("+OK mx.test POP3 server signing off (0 messages deleted)", first.command("QUIT"));
             assertTrue(first.closedByServer());
             assertEquals("+OK send the password", second.command("USER " + USER));
