@@ -1,5 +1,6 @@
 package dev.postillion.mta.pop3;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -129,6 +131,25 @@ class Pop3ProtocolTest {
             assertTrue(first.closedByServer());
             assertEquals("+OK send the password", second.command("USER " + USER));
             assertEquals("+OK maildrop has 0 messages (0 octets)", second.command("PASS secret-password"));
+        }
+    }
+
+    @Test
+    void aSessionThatEndsWithoutQuitDeletesNothing() throws IOException {
+        String user = "leaving@example.test";
+        node.createMailbox(user);
+        new Delivered(node).deliver(user, "stays", "Still here.\r\n");
+        try (Pop3Wire pop3 = loggedIn(user)) {
+            assertEquals("+OK message 1 deleted", pop3.command("DELE 1"));
+            pop3.drop();
+        }
+        try (Pop3Wire pop3 = secure()) {
+            // The dropped session lets go of the maildrop once the server has seen the connection close.
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                pop3.command("USER " + user);
+                return pop3.command("PASS secret-password");
+            }, reply -> !reply.startsWith("-ERR [IN-USE]"));
+            assertTrue(pop3.command("STAT").startsWith("+OK 1 "), "RFC 1939 section 6: no UPDATE without QUIT");
         }
     }
 

@@ -18,7 +18,7 @@ final class Pop3Wire implements AutoCloseable {
     private Socket socket;
     private InputStream in;
     private OutputStream out;
-    private boolean closedByServer;
+    private boolean ended;
 
     Pop3Wire(int port) throws IOException {
         use(new Socket("127.0.0.1", port));
@@ -79,7 +79,7 @@ final class Pop3Wire implements AutoCloseable {
         try {
             while (true) {
                 if (in.read() < 0) {
-                    closedByServer = true;
+                    ended = true;
                     return true;
                 }
             }
@@ -88,14 +88,20 @@ final class Pop3Wire implements AutoCloseable {
         }
     }
 
+    /** Closes the connection without QUIT, as a client that goes away does. */
+    void drop() throws IOException {
+        ended = true;
+        socket.close();
+    }
+
     /**
-     * Ends with QUIT unless the server closed first: the session lets go of the maildrop before it
+     * Ends with QUIT unless the connection already ended: the session lets go of the maildrop before it
      * answers, so the next test's login finds it free.
      */
     @Override
     public void close() throws IOException {
         try {
-            if (!closedByServer) {
+            if (!ended) {
                 command("QUIT");
             }
         } finally {
