@@ -49,6 +49,8 @@ import dev.postillion.mta.smtp.Postmaster;
 import dev.postillion.mta.smtp.ClientNetworks;
 import dev.postillion.mta.imap.ImapServer;
 import dev.postillion.mta.imap.ImapSettings;
+import dev.postillion.mta.pop3.Pop3Server;
+import dev.postillion.mta.pop3.Pop3Settings;
 import dev.postillion.mta.smtp.EventLoopDispatchers;
 import dev.postillion.mta.smtp.ListenerRole;
 import dev.postillion.mta.smtp.SmtpListener;
@@ -141,16 +143,18 @@ public final class Node implements AutoCloseable {
     private final ActorSystem<Void> system;
     private final Map<ListenerRole, SmtpListener> smtp;
     private final ImapServer imap;
+    private final Pop3Server pop3;
     private final ServerBinding admin;
     /** True from start-up until shutdown begins: what /health reports. */
     private final AtomicBoolean accepting;
     private final NodeStores stores;
 
-    private Node(ActorSystem<Void> system, Map<ListenerRole, SmtpListener> smtp, ImapServer imap, ServerBinding admin,
-            AtomicBoolean accepting, NodeStores stores) {
+    private Node(ActorSystem<Void> system, Map<ListenerRole, SmtpListener> smtp, ImapServer imap, Pop3Server pop3,
+            ServerBinding admin, AtomicBoolean accepting, NodeStores stores) {
         this.system = system;
         this.smtp = smtp;
         this.imap = imap;
+        this.pop3 = pop3;
         this.admin = admin;
         this.accepting = accepting;
         this.stores = stores;
@@ -291,6 +295,8 @@ public final class Node implements AutoCloseable {
 
         ImapServer imap = ImapServer.start(system, ImapSettings.from(postillion.getConfig("imap")), tls,
                 node.hostname(), directory, mailboxes, logins, clock, contentMemory, io, sessionDispatchers);
+        Pop3Server pop3 = Pop3Server.start(system, Pop3Settings.from(postillion.getConfig("pop3")), tls,
+                node.hostname(), directory, mailboxes, logins, io, sessionDispatchers);
 
         String token = AdminToken.resolve(postillion.getString("admin.token"), shared, node.dataDir());
         AtomicBoolean accepting = new AtomicBoolean();
@@ -300,14 +306,15 @@ public final class Node implements AutoCloseable {
         ServerBinding admin = AdminServer.start(system, postillion.getString("admin.bind"),
                 postillion.getInt("admin.port"), routes).toCompletableFuture().join();
 
-        Node started = new Node(system, smtp, imap, admin, accepting, stores);
+        Node started = new Node(system, smtp, imap, pop3, admin, accepting, stores);
         started.addShutdownTasks(shutdown, sessions, queueManager, remote, io,
                 postillion.getDuration("smtp.shutdown-grace"));
         accepting.set(true);
         log.info("Postillion {} is up: SMTP MX on port {}, submission on {}, submissions on {}, IMAP on {} and {}"
-                + " (TLS), admin API on port {}", membership.nodeName(), started.smtpPort(),
+                + " (TLS), POP3 on {} and {} (TLS), admin API on port {}", membership.nodeName(), started.smtpPort(),
                 started.smtpPort(ListenerRole.SUBMISSION), started.smtpPort(ListenerRole.SUBMISSIONS),
-                started.imapPort(false), started.imapPort(true), started.adminPort());
+                started.imapPort(false), started.imapPort(true), started.pop3Port(false), started.pop3Port(true),
+                started.adminPort());
         return started;
     }
 
@@ -424,6 +431,8 @@ public final class Node implements AutoCloseable {
             smtp.values().forEach(SmtpListener::stopAccepting);
             imap.stopAccepting();
             imap.closeAll();
+            pop3.stopAccepting();
+            pop3.closeAll();
             return admin.unbind().thenApply(unbound -> Done.getInstance());
         });
         // Sessions first, then the deliveries of what they accepted last, while sharding still runs.
@@ -465,6 +474,11 @@ public final class Node implements AutoCloseable {
     /** The IMAP listener's port: with STARTTLS, or with implicit TLS. */
     public int imapPort(boolean implicitTls) {
         return implicitTls ? imap.implicitTlsPort() : imap.plainPort();
+    }
+
+    /** The POP3 listener's port: with STLS, or with implicit TLS. */
+    public int pop3Port(boolean implicitTls) {
+        return implicitTls ? pop3.implicitTlsPort() : pop3.plainPort();
     }
 
     public int adminPort() {

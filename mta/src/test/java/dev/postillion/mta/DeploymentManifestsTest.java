@@ -97,6 +97,8 @@ class DeploymentManifestsTest {
         assertEquals(node.getInt("postillion.smtp.submissions.port"), containerPort("submissions"));
         assertEquals(node.getInt("postillion.imap.plain.port"), containerPort("imap"));
         assertEquals(node.getInt("postillion.imap.implicit-tls.port"), containerPort("imaps"));
+        assertEquals(node.getInt("postillion.pop3.plain.port"), containerPort("pop3"));
+        assertEquals(node.getInt("postillion.pop3.implicit-tls.port"), containerPort("pop3s"));
         assertEquals(node.getInt("postillion.admin.port"), containerPort("admin"));
         assertEquals(node.getInt("postillion.cluster.port"), containerPort("remoting"));
         assertEquals(node.getInt("pekko.remote.artery.canonical.port"), containerPort("remoting"));
@@ -110,6 +112,8 @@ class DeploymentManifestsTest {
         assertEquals("0.0.0.0", node.getString("postillion.smtp.mx.bind"));
         assertEquals("0.0.0.0", node.getString("postillion.imap.plain.bind"));
         assertEquals("0.0.0.0", node.getString("postillion.imap.implicit-tls.bind"));
+        assertEquals("0.0.0.0", node.getString("postillion.pop3.plain.bind"));
+        assertEquals("0.0.0.0", node.getString("postillion.pop3.implicit-tls.bind"));
     }
 
     @Test
@@ -129,7 +133,8 @@ class DeploymentManifestsTest {
                 }
             }
         }
-        assertEquals(Map.of(25, "smtp", 587, "submission", 465, "submissions", 143, "imap", 993, "imaps"), smtp);
+        assertEquals(Map.of(25, "smtp", 587, "submission", 465, "submissions", 143, "imap", 993, "imaps", 110, "pop3",
+                995, "pop3s"), smtp);
         assertNotEquals(null, headless);
         assertEquals(headless.at("/metadata/name").asText(), only("StatefulSet").at("/spec/serviceName").asText());
         assertTrue(headless.at("/spec/publishNotReadyAddresses").asBoolean());

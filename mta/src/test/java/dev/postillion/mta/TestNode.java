@@ -49,6 +49,10 @@ public final class TestNode implements AutoCloseable {
                         Map.entry("postillion.imap.plain.port", 0),
                         Map.entry("postillion.imap.implicit-tls.bind", "127.0.0.1"),
                         Map.entry("postillion.imap.implicit-tls.port", 0),
+                        Map.entry("postillion.pop3.plain.bind", "127.0.0.1"),
+                        Map.entry("postillion.pop3.plain.port", 0),
+                        Map.entry("postillion.pop3.implicit-tls.bind", "127.0.0.1"),
+                        Map.entry("postillion.pop3.implicit-tls.port", 0),
                         Map.entry("postillion.admin.port", 0),
                         Map.entry("postillion.admin.token", TOKEN),
                         Map.entry("postillion.directory.password-hash.memory", "64KiB"),
@@ -81,6 +85,11 @@ public final class TestNode implements AutoCloseable {
     /** The IMAP port with STARTTLS, or with implicit TLS. */
     public int imapPort(boolean implicitTls) {
         return node.imapPort(implicitTls);
+    }
+
+    /** The POP3 port with STLS, or with implicit TLS. */
+    public int pop3Port(boolean implicitTls) {
+        return node.pop3Port(implicitTls);
     }
 
     /** Creates a domain and an address (password "secret-password") through the admin API. */

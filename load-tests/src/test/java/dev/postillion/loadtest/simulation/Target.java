@@ -87,6 +87,8 @@ public final class Target implements AutoCloseable {
                     "-Dpostillion.smtp.submissions.bind=127.0.0.1", "-Dpostillion.smtp.submissions.port=" + freePort(),
                     "-Dpostillion.imap.plain.bind=127.0.0.1", "-Dpostillion.imap.plain.port=" + freePort(),
                     "-Dpostillion.imap.implicit-tls.bind=127.0.0.1", "-Dpostillion.imap.implicit-tls.port=" + freePort(),
+                    "-Dpostillion.pop3.plain.bind=127.0.0.1", "-Dpostillion.pop3.plain.port=" + freePort(),
+                    "-Dpostillion.pop3.implicit-tls.bind=127.0.0.1", "-Dpostillion.pop3.implicit-tls.port=" + freePort(),
                     "-Dpostillion.admin.port=" + admin, "-Dpostillion.admin.token=" + token,
                     "-Dconfig.file=" + writeSettings(data),
                     "-jar", jar.toString()));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.postillion.mta.MailboxReader;
+import dev.postillion.mta.PythonClient;
 import dev.postillion.mta.SmtpClient;
 import dev.postillion.mta.TestNode;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.postillion.mta.imap;
+package dev.postillion.mta;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -15,16 +15,16 @@ import java.util.concurrent.TimeUnit;
  * poplib and smtplib are the independent clients the IMAP and POP3 tests talk to the node with.
  * The script prints what it got; the test compares it line by line.
  */
-final class PythonClient {
+public final class PythonClient {
 
     private static final String PYTHON = "/usr/bin/python3";
 
     private PythonClient() {}
 
     /** The script's standard output, as lines; a script that fails fails the test with its error. */
-    static List<String> run(String script, Object... arguments) {
+    public static List<String> run(String script, Object... arguments) {
         try {
-            Path file = Files.createTempFile("imap-client", ".py");
+            Path file = Files.createTempFile("python-client", ".py");
             try {
                 Files.writeString(file, script);
                 List<String> command = new ArrayList<>(List.of(PYTHON, file.toString()));

@@ -1,0 +1,17 @@
+package dev.postillion.mta.pop3;
+
+import dev.postillion.mailbox.Directory;
+import dev.postillion.mailbox.Mailboxes;
+import dev.postillion.mta.smtp.ClientNetworks;
+import dev.postillion.mta.smtp.SaslAuthenticator;
+import dev.postillion.mta.tls.ServerTls;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * What every {@link Pop3Session} of the node shares: its settings, the node's parts, and the
+ * addresses whose maildrop a session of this node holds (RFC 1939 section 4's exclusive lock).
+ */
+record Pop3Context(Pop3Settings settings, ServerTls tls, String hostname, ClientNetworks plaintextLogins,
+        ActorRef<Pop3Sessions.Command> sessions, Directory directory, Mailboxes mailboxes,
+        SaslAuthenticator logins, Set<String> locked) {}
