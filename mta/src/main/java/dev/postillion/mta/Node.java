@@ -47,6 +47,7 @@ import dev.postillion.mta.smtp.ConnectionLimits;
 import dev.postillion.mta.smtp.ContentMemory;
 import dev.postillion.mta.smtp.Postmaster;
 import dev.postillion.mta.smtp.ClientNetworks;
+import dev.postillion.mta.access.AccessServer;
 import dev.postillion.mta.imap.ImapServer;
 import dev.postillion.mta.imap.ImapSettings;
 import dev.postillion.mta.pop3.Pop3Server;
@@ -142,14 +143,14 @@ public final class Node implements AutoCloseable {
 
     private final ActorSystem<Void> system;
     private final Map<ListenerRole, SmtpListener> smtp;
-    private final ImapServer imap;
-    private final Pop3Server pop3;
+    private final AccessServer imap;
+    private final AccessServer pop3;
     private final ServerBinding admin;
     /** True from start-up until shutdown begins: what /health reports. */
     private final AtomicBoolean accepting;
     private final NodeStores stores;
 
-    private Node(ActorSystem<Void> system, Map<ListenerRole, SmtpListener> smtp, ImapServer imap, Pop3Server pop3,
+    private Node(ActorSystem<Void> system, Map<ListenerRole, SmtpListener> smtp, AccessServer imap, AccessServer pop3,
             ServerBinding admin, AtomicBoolean accepting, NodeStores stores) {
         this.system = system;
         this.smtp = smtp;
@@ -293,9 +294,9 @@ public final class Node implements AutoCloseable {
                     contentMemory, sessions));
         }
 
-        ImapServer imap = ImapServer.start(system, ImapSettings.from(postillion.getConfig("imap")), tls,
+        AccessServer imap = ImapServer.start(system, ImapSettings.from(postillion.getConfig("imap")), tls,
                 node.hostname(), directory, mailboxes, logins, clock, contentMemory, io, sessionDispatchers);
-        Pop3Server pop3 = Pop3Server.start(system, Pop3Settings.from(postillion.getConfig("pop3")), tls,
+        AccessServer pop3 = Pop3Server.start(system, Pop3Settings.from(postillion.getConfig("pop3")), tls,
                 node.hostname(), directory, mailboxes, logins, io, sessionDispatchers);
 
         String token = AdminToken.resolve(postillion.getString("admin.token"), shared, node.dataDir());

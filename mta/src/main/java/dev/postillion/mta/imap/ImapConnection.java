@@ -1,5 +1,6 @@
 package dev.postillion.mta.imap;
 
+import dev.postillion.mta.access.AccessSessions;
 import dev.postillion.mta.smtp.ClientNetworks;
 import dev.postillion.mta.smtp.ContentMemory;
 import io.netty.buffer.ByteBuf;
@@ -80,7 +81,8 @@ final class ImapConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void open(boolean tls) {
-        context.sessions().tell(new ImapSessions.Open(context, this, tls, channel.eventLoop(), started -> {
+        context.sessions().tell(new AccessSessions.Open<>(ImapSession.create(context, this, tls),
+                new ImapSession.Shutdown(), channel.eventLoop(), started -> {
             // The session is made on the sessions' parent; it is used on this connection's loop.
             channel.eventLoop().execute(() -> {
                 session = started;

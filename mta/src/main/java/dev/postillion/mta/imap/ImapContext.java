@@ -2,6 +2,7 @@ package dev.postillion.mta.imap;
 
 import dev.postillion.mailbox.Directory;
 import dev.postillion.mailbox.Mailboxes;
+import dev.postillion.mta.access.AccessSessions;
 import dev.postillion.mta.smtp.ClientNetworks;
 import dev.postillion.mta.smtp.ContentMemory;
 import dev.postillion.mta.smtp.SaslAuthenticator;
@@ -14,5 +15,5 @@ import org.apache.pekko.actor.typed.ActorRef;
  * the content memory its literals take their room in, with the SMTP listeners' messages.
  */
 record ImapContext(ImapSettings settings, ServerTls tls, String hostname, ImapLimits limits, ContentMemory memory,
-        ClientNetworks plaintextLogins, ActorRef<ImapSessions.Command> sessions, Directory directory,
+        ClientNetworks plaintextLogins, ActorRef<AccessSessions.Command> sessions, Directory directory,
         Mailboxes mailboxes, SaslAuthenticator logins, Clock clock) {}

@@ -1,5 +1,7 @@
 package dev.postillion.mta.pop3;
 
+import dev.postillion.mta.access.AccessSessions;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -58,7 +60,8 @@ final class Pop3Connection extends ChannelInboundHandlerAdapter {
     }
 
     private void open(boolean tls) {
-        context.sessions().tell(new Pop3Sessions.Open(context, this, tls, channel.eventLoop(), started -> {
+        context.sessions().tell(new AccessSessions.Open<>(Pop3Session.create(context, this, tls),
+                new Pop3Session.Shutdown(), channel.eventLoop(), started -> {
             // The session is made on the sessions' parent; it is used on this connection's loop.
             channel.eventLoop().execute(() -> {
                 session = started;

@@ -2,6 +2,7 @@ package dev.postillion.mta.pop3;
 
 import dev.postillion.mailbox.Directory;
 import dev.postillion.mailbox.Mailboxes;
+import dev.postillion.mta.access.AccessSessions;
 import dev.postillion.mta.smtp.ClientNetworks;
 import dev.postillion.mta.smtp.SaslAuthenticator;
 import dev.postillion.mta.tls.ServerTls;
@@ -13,5 +14,5 @@ import org.apache.pekko.actor.typed.ActorRef;
  * addresses whose maildrop a session of this node holds (RFC 1939 section 4's exclusive lock).
  */
 record Pop3Context(Pop3Settings settings, ServerTls tls, String hostname, ClientNetworks plaintextLogins,
-        ActorRef<Pop3Sessions.Command> sessions, Directory directory, Mailboxes mailboxes,
+        ActorRef<AccessSessions.Command> sessions, Directory directory, Mailboxes mailboxes,
         SaslAuthenticator logins, Set<String> locked) {}
