@@ -1,18 +1,16 @@
 package dev.postillion.mta.imap;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.postillion.mta.Delivered;
 import dev.postillion.mta.MailboxReader;
 import dev.postillion.mta.PythonClient;
-import dev.postillion.mta.SmtpClient;
 import dev.postillion.mta.TestNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -285,16 +283,6 @@ class ImapClientsTest {
     }
 
     private static void deliver(String recipient, String subject) throws IOException {
-        try (SmtpClient smtp = new SmtpClient(node.smtpPort())) {
-            assertTrue(smtp.reply().startsWith("220 "));
-            assertTrue(smtp.command("EHLO client.example.org").startsWith("250"));
-            assertEquals("250 2.1.0 Ok", smtp.command("MAIL FROM:<bob@example.org>"));
-            assertEquals("250 2.1.5 Ok", smtp.command("RCPT TO:<" + recipient + ">"));
-            assertTrue(smtp.command("DATA").startsWith("354"));
-            assertTrue(smtp.command("From: bob@example.org\r\nTo: " + recipient + "\r\nSubject: " + subject
-                    + "\r\n\r\nHello.\r\n.").startsWith("250 2.0.0 Ok: queued as "));
-            smtp.command("QUIT");
-        }
-        await().atMost(Duration.ofSeconds(15)).until(() -> !mailboxes.withSubject(recipient, subject).isEmpty());
+        new Delivered(node).deliver(recipient, subject, "Hello.\r\n");
     }
 }

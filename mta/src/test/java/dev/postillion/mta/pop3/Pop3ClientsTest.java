@@ -1,5 +1,7 @@
 package dev.postillion.mta.pop3;
 
+import dev.postillion.mta.Delivered;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,24 +1,21 @@
-package dev.postillion.mta.pop3;
+package dev.postillion.mta;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.postillion.mta.MailboxReader;
-import dev.postillion.mta.SmtpClient;
-import dev.postillion.mta.TestNode;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 
-/** Mail delivered over SMTP to a test node, and what the admin API says of it: what POP3 must serve. */
-final class Delivered {
+/** Mail delivered over SMTP to a test node, and what the admin API says of it: what IMAP and POP3 must serve. */
+public final class Delivered {
 
     private final TestNode node;
     private final MailboxReader mailboxes;
 
-    Delivered(TestNode node) {
+    public Delivered(TestNode node) {
         this.node = node;
         this.mailboxes = new MailboxReader(node);
     }
@@ -27,7 +24,7 @@ final class Delivered {
      * Delivers a message with {@code body} (its lines as on the SMTP wire, dot-stuffed) and waits
      * until the INBOX holds it; returns its listing entry.
      */
-    JsonNode deliver(String recipient, String subject, String body) throws IOException {
+    public JsonNode deliver(String recipient, String subject, String body) throws IOException {
         try (SmtpClient smtp = new SmtpClient(node.smtpPort())) {
             assertTrue(smtp.reply().startsWith("220 "));
             assertTrue(smtp.command("EHLO client.example.org").startsWith("250"));
@@ -42,18 +39,18 @@ final class Delivered {
     }
 
     /** The message as stored, line by line, without its line ends: what RETR sends, unstuffed. */
-    List<String> lines(String address, JsonNode message) {
+    public List<String> lines(String address, JsonNode message) {
         String raw = mailboxes.raw(address, message);
         assertTrue(raw.endsWith("\r\n"));
         return Arrays.asList(raw.substring(0, raw.length() - 2).split("\r\n", -1));
     }
 
-    String raw(String address, JsonNode message) {
+    public String raw(String address, JsonNode message) {
         return mailboxes.raw(address, message);
     }
 
     /** UIDL's unique-id of the INBOX's message {@code uid}: the folder's UIDVALIDITY, a dot, the uid. */
-    String uniqueId(String address, long uid) throws IOException {
+    public String uniqueId(String address, long uid) throws IOException {
         for (JsonNode folder : json(node.get("/api/v1/mailboxes/" + address + "/folders").body())) {
             if (folder.get("name").asText().equals("INBOX")) {
                 return folder.get("uidValidity").asLong() + "." + uid;
@@ -63,7 +60,7 @@ final class Delivered {
     }
 
     /** The admin API's listing of the address's expunged messages. */
-    JsonNode deleted(String address) throws IOException {
+    public JsonNode deleted(String address) throws IOException {
         return json(node.get("/api/v1/mailboxes/" + address + "/deleted").body());
     }
 
