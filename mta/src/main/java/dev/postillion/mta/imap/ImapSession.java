@@ -36,8 +36,6 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
     /** A whole command from the client (or a line of an AUTHENTICATE exchange, or IDLE's DONE). */
     record Received(byte[] bytes) implements Command {}
 
-    record TlsStarted() implements Command {}
-
     /** The client has been silent for the idle timeout. */
     record Idle() implements Command {}
 
@@ -95,10 +93,6 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
         return newReceiveBuilder()
                 .onMessage(Received.class, this::onReceived)
                 .onMessage(Resume.class, this::onResume)
-                .onMessage(TlsStarted.class, started -> {
-                    tls = true;
-                    return this;
-                })
                 .onMessage(MailboxChanged.class, this::onMailboxChanged)
                 .onMessage(PasswordChanged.class, revoked -> bye("the password was changed, log in again"))
                 .onMessage(LoginTimeout.class, timeout -> address == null ? bye("login timed out") : this)
