@@ -130,7 +130,10 @@ class ImapConformanceTest {
             Map.entry("AppendExpunge", SELECT_ORDER),
             Map.entry("AppendSelectInbox", SELECT_ORDER),
             Map.entry("AppendToSelected", SETUP),
-            Map.entry("AuthenticatePlain", "AUTHENTICATE \"PLAIN\" {24+}: the mechanism quoted and the initial response a literal; RFC 3501 and RFC 4959 have an atom and base64 there, our BAD is right (and the base64 holds James's user)"),
+            Map.entry("AuthenticatePlain",
+                    "AUTHENTICATE \"PLAIN\" {24+}: the mechanism quoted and the initial response a "
+                    + "literal; RFC 3501 and RFC 4959 have an atom and base64 there, our BAD is right "
+                    + "(and the base64 holds James's user)"),
             Map.entry("BadTag", BYE),
             Map.entry("BodyPartialFetch", SETUP),
             Map.entry("BogusCommand", BYE),
@@ -147,9 +150,12 @@ class ImapConformanceTest {
             Map.entry("ConcurrentRenameSelected", SELECT_ORDER),
             Map.entry("ConcurrentRenameSelectedSub", SELECT_ORDER),
             Map.entry("CondstoreDisable", "expects a server without CONDSTORE (James configured so); ours offers it"),
-            Map.entry("CondstoreEnable", "expects 'CONDSTORE ' followed by more capabilities (James's order); ours lists CONDSTORE last"),
+            Map.entry("CondstoreEnable",
+                    "expects 'CONDSTORE ' followed by more capabilities (James's order); ours lists "
+                    + "CONDSTORE last"),
             Map.entry("Copy", SETUP),
-            Map.entry("Create", "CREATE ..: James refuses it with its '.' hierarchy delimiter; with ours ('/') '..' is a plain name"),
+            Map.entry("Create", "CREATE ..: James refuses it with its '.' hierarchy delimiter; with ours ('/') "
+                    + "'..' is a plain name"),
             Map.entry("CreateErrorWithLongName", SETUP),
             Map.entry("ExamineEmpty", SELECT_ORDER),
             Map.entry("Expunge", SETUP),
@@ -164,7 +170,9 @@ class ImapConformanceTest {
             Map.entry("FetchMultipartMixed", SETUP),
             Map.entry("FetchMultipartMixedComplex", SETUP),
             Map.entry("FetchMultipleMessages", SETUP),
-            Map.entry("FetchNILSaveDate", "SAVEDATE (RFC 8514) not offered; the script also stops at its line 41 with no folder selected (not investigated further)"),
+            Map.entry("FetchNILSaveDate",
+                    "SAVEDATE (RFC 8514) not offered; the script also stops at its line 41 with no "
+                    + "folder selected (not investigated further)"),
             Map.entry("FetchPeek", SETUP),
             Map.entry("FetchRFC822", NOSUITE),
             Map.entry("FetchRFC822Header", NOSUITE),
@@ -177,9 +185,12 @@ class ImapConformanceTest {
             Map.entry("FetchStructureEmbedded", SETUP),
             Map.entry("FetchText", SETUP),
             Map.entry("HeaderPartialFetch", SETUP),
-            Map.entry("Id", "ID NIL: James answers * ID (); ours names the product (RFC 2971 leaves the fields to the server)"),
+            Map.entry("Id", "ID NIL: James answers * ID (); ours names the product (RFC 2971 leaves the "
+                    + "fields to the server)"),
             Map.entry("IllegalTag", BYE),
-            Map.entry("InboxDeleteMessages", "the script itself expects an untagged-looking 'OK DELETE completed' for a tagged command"),
+            Map.entry("InboxDeleteMessages",
+                    "the script itself expects an untagged-looking 'OK DELETE completed' for a tagged "
+                    + "command"),
             Map.entry("JustTag", BYE),
             Map.entry("ListMailboxes", LIST),
             Map.entry("ListNamespace", LIST),
@@ -189,7 +200,10 @@ class ImapConformanceTest {
             Map.entry("ListSpecialChar", LIST),
             Map.entry("ListSubscribed", LIST),
             Map.entry("ListWithSharedMailbox", SHARED),
-            Map.entry("LoginThreeStrikes", "James ends the connection (* BYE) after three failed logins; ours answers NO and relies on the network's lockout (raised here so that the scripts do not lock each other out)"),
+            Map.entry("LoginThreeStrikes",
+                    "James ends the connection (* BYE) after three failed logins; ours answers NO and "
+                    + "relies on the network's lockout (raised here so that the scripts do not lock "
+                    + "each other out)"),
             Map.entry("Logout", "expects James's BYE text, * BYE IMAP4rev1 Server logging out"),
             Map.entry("Metadata", SETUP),
             Map.entry("MetadataWithBinaryData", SETUP),
@@ -223,7 +237,8 @@ class ImapConformanceTest {
             Map.entry("SelectUnseen", SELECT_ORDER),
             Map.entry("SelectedStateSetup", SETUP),
             Map.entry("SharedMailbox", SHARED),
-            Map.entry("Status", "STATUS statustest (  MESSAGES  ): extra spaces in the list, which RFC 9051's grammar does not allow; our BAD is right"),
+            Map.entry("Status", "STATUS statustest (  MESSAGES  ): extra spaces in the list, which RFC 9051's "
+                    + "grammar does not allow; our BAD is right"),
             Map.entry("Store", SETUP),
             Map.entry("Subscribe", LIST),
             Map.entry("TextPartialFetch", SETUP),
@@ -235,7 +250,8 @@ class ImapConformanceTest {
             Map.entry("ValidAuthenticated", STATE),
             Map.entry("ValidNonAuthenticated", STATE),
             Map.entry("ValidSelected", STATE),
-            Map.entry("XList", "CREATE Trash: every mailbox of ours has Trash (and the other SPECIAL-USE folders), so it gets NO [ALREADYEXISTS]; XLIST is not offered either"),
+            Map.entry("XList", "CREATE Trash: every mailbox of ours has Trash (and the other SPECIAL-USE "
+                    + "folders), so it gets NO [ALREADYEXISTS]; XLIST is not offered either"),
             Map.entry("aclIntegration/ACLIntegrationCopyI", ACL),
             Map.entry("aclIntegration/ACLIntegrationCopyIS", ACL),
             Map.entry("aclIntegration/ACLIntegrationCopyIT", ACL),
@@ -313,7 +329,8 @@ class ImapConformanceTest {
         pool.shutdown();
         for (String script : scripts) {
             tests.add(DynamicTest.dynamicTest(script, () -> {
-                String failure = outcomes.get(script).get(SCRIPT_TIMEOUT.toSeconds() * scripts.size(), TimeUnit.SECONDS);
+                String failure = outcomes.get(script)
+                        .get(SCRIPT_TIMEOUT.toSeconds() * scripts.size(), TimeUnit.SECONDS);
                 if (PASSING.contains(script) && failure != null) {
                     fail(script + " no longer passes: " + failure);
                 }
