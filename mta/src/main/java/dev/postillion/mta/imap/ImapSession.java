@@ -177,10 +177,10 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
                 send("* CAPABILITY " + capabilities());
                 finish(tag, "OK CAPABILITY completed");
             }
-            case "NOOP", "CHECK" -> {
+            case "NOOP" -> {
                 reader.end();
                 changed = true; // NOOP is how a client asks what changed (RFC 9051 section 6.1.2)
-                catchUpThen(tag, "OK " + name + " completed", true);
+                catchUpThen(tag, "OK NOOP completed", true);
             }
             case "LOGOUT" -> {
                 reader.end();
@@ -212,7 +212,7 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
         return switch (name) {
             case "SELECT", "EXAMINE", "CREATE", "DELETE", "RENAME", "SUBSCRIBE", "UNSUBSCRIBE", "LIST", "LSUB",
                  "STATUS", "APPEND", "NAMESPACE", "ENABLE", "IDLE", "CLOSE", "UNSELECT", "EXPUNGE", "SEARCH",
-                 "FETCH", "STORE", "COPY", "MOVE", "UID" -> true;
+                 "FETCH", "STORE", "COPY", "MOVE", "UID", "CHECK" -> true;
             default -> false;
         };
     }
@@ -233,6 +233,16 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
             }
             case "ENABLE" -> enable(tag, reader);
             case "IDLE" -> idle(tag, reader);
+            case "CHECK" -> {
+                // RFC 3501 section 6.4.1: a selected-state command (RFC 9051 drops it); a NOOP there.
+                if (selected == null) {
+                    finish(tag, "BAD CHECK needs a selected folder");
+                } else {
+                    reader.end();
+                    changed = true;
+                    catchUpThen(tag, "OK CHECK completed", true);
+                }
+            }
             default -> {
                 if (selected == null) {
                     finish(tag, "BAD " + (known(name) ? name + " needs a selected folder" : "unknown command " + name));

@@ -131,6 +131,19 @@ class ImapProtocolTest {
         }
     }
 
+    /** Found by MPT's ValidSelected script (ImapConformanceTest): CHECK was answered OK in any state. */
+    @Test
+    void checkIsASelectedStateCommand() throws IOException {
+        try (ImapWire imap = secure()) {
+            assertEquals(List.of("a BAD CHECK needs a login first"), imap.command("a", "CHECK"));
+        }
+        try (ImapWire imap = loggedIn()) {
+            assertEquals(List.of("b BAD CHECK needs a selected folder"), imap.command("b", "CHECK"));
+            imap.command("c", "SELECT INBOX");
+            assertEquals(List.of("d OK CHECK completed"), imap.command("d", "CHECK"));
+        }
+    }
+
     @Test
     void anOverlongLineEndsTheConnection() throws IOException {
         try (ImapWire imap = loggedIn()) {
