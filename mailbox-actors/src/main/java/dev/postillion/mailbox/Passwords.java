@@ -5,7 +5,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Hashing and checking of address passwords ({@link PasswordHash}) on threads of their own:
@@ -36,12 +38,20 @@ final class Passwords implements AutoCloseable {
         this.standIn = PasswordHash.of(UUID.randomUUID().toString(), cost);
     }
 
+    /**
+     * A fixed pool whose queue takes work without a lock (a fixed thread pool's queue locks, and a
+     * contended lock would park the event loop or actor that asks for a hash), its threads
+     * started at once, so that submitting never takes the pool's own lock to add one either.
+     */
     private static ExecutorService threads(String name, int count) {
-        return Executors.newFixedThreadPool(count, r -> {
-            Thread thread = new Thread(r, name);
-            thread.setDaemon(true);
-            return thread;
-        });
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(count, count, 0, TimeUnit.MILLISECONDS,
+                new LinkedTransferQueue<>(), r -> {
+                    Thread thread = new Thread(r, name);
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.prestartAllCoreThreads();
+        return pool;
     }
 
     /** The hash of a new address's password; fails INVALID, with the reason, for a weak one. */
