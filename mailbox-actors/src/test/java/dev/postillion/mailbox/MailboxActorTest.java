@@ -135,14 +135,6 @@ class MailboxActorTest {
     }
 
     @Test
-    void listingStartsAtTheGivenUidAndIsLimited() {
-        for (int i = 1; i <= 5; i++) {
-            deliver(id(i), 0);
-        }
-        assertEquals(List.of(3L, 4L), join(mailStore.messages(ADDRESS, inbox().id(), 3, 10, 2)).stream().map(MailMessage::uid).toList());
-    }
-
-    @Test
     void redeliveryAnswersTheFirstUidAndStoresOnce() {
         long first = deliver(id(1), 0);
         assertEquals(first, deliver(id(1), 0));
@@ -590,10 +582,6 @@ class MailboxActorTest {
 
     private List<Long> storedUids() {
         return messages(FolderName.INBOX).stream().map(MailMessage::uid).toList();
-    }
-
-    private Folder inbox() {
-        return join(mailStore.folder(ADDRESS, FolderName.INBOX)).orElseThrow();
     }
 
     /** The messages of a folder of the address, none if it has no records yet. */

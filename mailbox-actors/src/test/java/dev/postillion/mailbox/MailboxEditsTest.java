@@ -100,6 +100,15 @@ class MailboxEditsTest {
     }
 
     @Test
+    void aFolderIsReadFromAUidOnAtMostALimitAtATime() {
+        for (int i = 1; i <= 5; i++) {
+            mailbox.append("INBOX", "m" + i, MessageFlags.NONE);
+        }
+        assertEquals(List.of(3L, 4L), join(mailbox.mailStore.messages(ADDRESS, mailbox.folder("INBOX").id(), 3, 10, 2))
+                .stream().map(MailMessage::uid).toList());
+    }
+
+    @Test
     void flagChangesAdvanceTheModseqAndTheCounts() {
         long uid = mailbox.append("INBOX", "hello", MessageFlags.NONE);
         long before = mailbox.folder("INBOX").highestModSeq();
