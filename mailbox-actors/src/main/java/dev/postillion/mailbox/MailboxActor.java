@@ -551,8 +551,10 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
             purged.replyTo().tell(StatusReply.ack());
             return next();
         }
-        // The messages are still there: uids go on from where they were, never over them.
-        purged.replyTo().tell(StatusReply.error("mailbox purge failed: " + purged.failure().getMessage()));
+        // The messages are still there: uids go on from where they were, never over them. The
+        // cause goes to the log, not into the answer.
+        log.error("{}: mailbox purge failed", address, purged.failure());
+        purged.replyTo().tell(StatusReply.error("mailbox purge failed; the node's log has the cause"));
         return reread();
     }
 }

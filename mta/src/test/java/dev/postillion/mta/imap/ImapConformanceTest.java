@@ -487,18 +487,24 @@ class ImapConformanceTest {
      */
     private static final class SocketSession implements Session {
 
-        private final Socket socket = new Socket();
         private final String address;
+        private Socket socket;
         private InputStream in;
         private OutputStream out;
         private boolean greeted;
 
         SocketSession(String address) throws IOException {
             this.address = address;
+            connect();
+        }
+
+        private void connect() throws IOException {
+            socket = new Socket();
             socket.connect(new InetSocketAddress("127.0.0.1", node.imapPort(false)), READ_TIMEOUT_MILLIS);
             socket.setSoTimeout(READ_TIMEOUT_MILLIS);
             in = socket.getInputStream();
             out = socket.getOutputStream();
+            greeted = false;
         }
 
         @Override
@@ -535,9 +541,11 @@ class ImapConformanceTest {
         @Override
         public void start() {}
 
+        /** A script's REINIT: a new connection, greeted again. */
         @Override
-        public void restart() {
-            throw new UnsupportedOperationException("restart");
+        public void restart() throws IOException {
+            socket.close();
+            connect();
         }
 
         @Override
@@ -545,9 +553,12 @@ class ImapConformanceTest {
             socket.close();
         }
 
+        /**
+         * A script's AWAIT lets James finish work it does after answering (indexing, quota
+         * counts); our server answers a command once its writes are done, so there is nothing to
+         * wait for.
+         */
         @Override
-        public void await() {
-            throw new UnsupportedOperationException("AWAIT is not supported against a server over a socket");
-        }
+        public void await() {}
     }
 }
