@@ -48,6 +48,7 @@ import dev.postillion.mta.smtp.ContentMemory;
 import dev.postillion.mta.smtp.Postmaster;
 import dev.postillion.mta.smtp.ClientNetworks;
 import dev.postillion.mta.access.AccessServer;
+import dev.postillion.mta.access.ContentReads;
 import dev.postillion.mta.imap.ImapServer;
 import dev.postillion.mta.imap.ImapSettings;
 import dev.postillion.mta.pop3.Pop3Server;
@@ -294,10 +295,11 @@ public final class Node implements AutoCloseable {
                     contentMemory, sessions));
         }
 
+        ContentReads contentReads = new ContentReads(mailboxes.store(), contentMemory);
         AccessServer imap = ImapServer.start(system, ImapSettings.from(postillion.getConfig("imap")), tls,
-                node.hostname(), directory, mailboxes, logins, clock, contentMemory, io, sessionDispatchers);
+                node.hostname(), directory, mailboxes, logins, clock, contentMemory, contentReads, io, sessionDispatchers);
         AccessServer pop3 = Pop3Server.start(system, Pop3Settings.from(postillion.getConfig("pop3")), tls,
-                node.hostname(), directory, mailboxes, logins, io, sessionDispatchers);
+                node.hostname(), directory, mailboxes, logins, contentReads, io, sessionDispatchers);
 
         String token = AdminToken.resolve(postillion.getString("admin.token"), shared, node.dataDir());
         AtomicBoolean accepting = new AtomicBoolean();

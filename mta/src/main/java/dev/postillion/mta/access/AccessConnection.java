@@ -1,5 +1,6 @@
 package dev.postillion.mta.access;
 
+import dev.postillion.mta.smtp.ClientNetworks;
 import dev.postillion.mta.tls.ServerTls;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -35,6 +36,7 @@ public abstract class AccessConnection<C> extends ChannelInboundHandlerAdapter {
 
     private final ServerTls tls;
     private final ActorRef<AccessSessions.Command> sessions;
+    private final ConnectionCounts clients;
     private final boolean implicitTls;
     protected Channel channel;
     /** The input not yet handed to the session; null once the connection is gone. */
@@ -42,10 +44,14 @@ public abstract class AccessConnection<C> extends ChannelInboundHandlerAdapter {
     /** Null until the session is started. */
     protected ActorRef<C> session;
     private InetAddress client;
+    /** The client's key in {@link #clients} once the connection is counted there; null before. */
+    private String clientKey;
 
-    protected AccessConnection(ServerTls tls, ActorRef<AccessSessions.Command> sessions, boolean implicitTls) {
+    protected AccessConnection(ServerTls tls, ActorRef<AccessSessions.Command> sessions, ConnectionCounts clients,
+            boolean implicitTls) {
         this.tls = tls;
         this.sessions = sessions;
+        this.clients = clients;
         this.implicitTls = implicitTls;
     }
 
@@ -62,13 +68,25 @@ public abstract class AccessConnection<C> extends ChannelInboundHandlerAdapter {
     /** Hands the session what {@link #pending} holds for it, if it asked for more. */
     protected abstract void input();
 
-    /** Whether the connection may go on, checked when it opens; false after refusing it. */
-    protected boolean admit() {
-        return true;
-    }
+    /** The protocol's answer to a client that has too many connections open, before closing. */
+    protected abstract byte[] tooManyConnections(String client);
 
     /** The connection is gone: what it held is released. */
     protected void released() {}
+
+    /** Counts the connection for its client, or refuses it when the client has too many open. */
+    private boolean admit() {
+        String key = ClientNetworks.clientKey(client);
+        if (!clients.admit(key)) {
+            log.info("{} connection from [{}] refused: too many connections", getClass().getSimpleName(),
+                    client.getHostAddress());
+            channel.writeAndFlush(Unpooled.wrappedBuffer(tooManyConnections(client.getHostAddress())))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return false;
+        }
+        clientKey = key;
+        return true;
+    }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
@@ -125,6 +143,10 @@ public abstract class AccessConnection<C> extends ChannelInboundHandlerAdapter {
         if (pending != null) {
             pending.release();
             pending = null;
+        }
+        if (clientKey != null) {
+            clients.release(clientKey);
+            clientKey = null;
         }
         released();
         if (session != null) {

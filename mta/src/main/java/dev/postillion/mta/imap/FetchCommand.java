@@ -4,6 +4,7 @@ import dev.postillion.mailbox.MailMessage;
 import dev.postillion.mailbox.MailStore;
 import dev.postillion.mailbox.MailboxEdit;
 import dev.postillion.mailbox.MessageFlags;
+import dev.postillion.mta.access.ContentReads;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
@@ -23,9 +24,11 @@ import org.roaringbitmap.RoaringBitmap;
  */
 final class FetchCommand {
 
-    /** Messages answered per batch when their content is read, and when only their records are. */
-    private static final int WITH_CONTENT = 16;
-    private static final int RECORDS_ONLY = 500;
+    /**
+     * Messages whose records are read at once; of those, the ones whose content is asked for are
+     * read and answered in runs that fit the node's content memory ({@link ContentReads}).
+     */
+    private static final int BATCH = 500;
 
     /** One thing asked for: {@code name} as the response names it. */
     record Item(String name, String section, long origin, long length, boolean setsSeen) {
@@ -71,35 +74,46 @@ final class FetchCommand {
         if (changedSince >= 0 && asked.stream().noneMatch(item -> item.name().equals("MODSEQ"))) {
             asked.add(new Item("MODSEQ", null, -1, -1, false));
         }
-        boolean content = asked.stream().anyMatch(Item::needsContent);
-        batches(tag, uids.toArray(), 0, content ? WITH_CONTENT : RECORDS_ONLY, asked, changedSince);
+        batches(tag, uids.toArray(), 0, asked, changedSince);
     }
 
-    private void batches(String tag, int[] uids, int from, int size, List<Item> items, long changedSince) {
+    private void batches(String tag, int[] uids, int from, List<Item> items, long changedSince) {
         if (from >= uids.length) {
             session.catchUpThen(tag, "OK FETCH completed", false);
             return;
         }
-        RoaringBitmap batch = RoaringBitmap.bitmapOf(Arrays.copyOfRange(uids, from, Math.min(uids.length, from + size)));
-        session.await(read(batch, items, changedSince), tag, messages -> {
-            messages.forEach(message -> respond(message, items));
-            session.await(session.flush(), tag, written -> batches(tag, uids, from + size, size, items, changedSince));
+        RoaringBitmap batch = RoaringBitmap.bitmapOf(Arrays.copyOfRange(uids, from, Math.min(uids.length, from + BATCH)));
+        Runnable next = () -> batches(tag, uids, from + BATCH, items, changedSince);
+        session.await(records(batch, items, changedSince), tag, records -> {
+            if (items.stream().anyMatch(Item::needsContent)) {
+                runs(tag, ContentReads.runs(records, record -> record.message().size()), 0, items, next);
+            } else {
+                records.forEach(record -> respond(record, null, items));
+                session.await(session.flush(), tag, written -> next.run());
+            }
         });
     }
 
-    /**
-     * A message with what its items need: its record, its content if asked for, and whether this
-     * fetch set its \Seen.
-     */
-    private record Fetched(MailMessage message, byte[] content, boolean seenNow) {}
+    /** Answers a run of messages whose content is read, and written, before the next run is read. */
+    private void runs(String tag, List<List<Record>> runs, int index, List<Item> items, Runnable next) {
+        if (index == runs.size()) {
+            next.run();
+            return;
+        }
+        List<Record> run = runs.get(index);
+        session.await(session.readContent(run.stream().map(Record::message).toList()), tag, contents -> {
+            for (int i = 0; i < run.size(); i++) {
+                respond(run.get(i), contents.get(i), items);
+            }
+            session.await(session.flush(), tag, written -> runs(tag, runs, index + 1, items, next));
+        });
+    }
 
-    private CompletionStage<List<Fetched>> read(RoaringBitmap uids, List<Item> items, long changedSince) {
-        boolean content = items.stream().anyMatch(Item::needsContent);
+    private CompletionStage<List<Record>> records(RoaringBitmap uids, List<Item> items, long changedSince) {
         boolean setsSeen = !selected.readOnly && items.stream().anyMatch(Item::setsSeen);
         return store.messages(address, selected.id, uids).thenCompose(found -> {
             List<MailMessage> messages = found.stream().filter(message -> message.modSeq() > changedSince).toList();
-            return (setsSeen ? seen(messages) : CompletableFuture.completedFuture(records(messages)))
-                    .thenCompose(records -> withContent(records, content));
+            return setsSeen ? seen(messages) : CompletableFuture.completedFuture(records(messages));
         });
     }
 
@@ -129,21 +143,12 @@ final class FetchCommand {
         return messages.stream().map(message -> new Record(message, false)).toList();
     }
 
-    private CompletionStage<List<Fetched>> withContent(List<Record> records, boolean content) {
-        List<CompletableFuture<Fetched>> reads = records.stream().map(record -> content
-                ? store.content(address, record.message().contentId()).toCompletableFuture()
-                        .thenApply(bytes -> new Fetched(record.message(), bytes.orElse(new byte[0]), record.seenNow()))
-                : CompletableFuture.completedFuture(new Fetched(record.message(), null, record.seenNow()))).toList();
-        return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
-                .thenApply(done -> reads.stream().map(CompletableFuture::join).toList());
-    }
-
-    private void respond(Fetched fetched, List<Item> items) {
-        MailMessage message = fetched.message();
+    private void respond(Record record, byte[] content, List<Item> items) {
+        MailMessage message = record.message();
         if (!selected.uids.contains((int) message.uid())) {
             return; // new since the client last heard: it learns of it with EXISTS first
         }
-        MessageStructure structure = fetched.content() == null ? null : MessageStructure.parse(fetched.content());
+        MessageStructure structure = content == null ? null : MessageStructure.parse(content);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         write(out, "* " + selected.sequence(message.uid()) + " FETCH (");
         boolean first = true;
@@ -154,7 +159,7 @@ final class FetchCommand {
             first = false;
             item(out, item, message, structure);
         }
-        if (fetched.seenNow()) {
+        if (record.seenNow()) {
             // The client hears of the \Seen it caused here, not again from the next catch-up.
             selected.told(message.uid(), message.modSeq());
             if (items.stream().noneMatch(item -> item.name().equals("FLAGS"))) {

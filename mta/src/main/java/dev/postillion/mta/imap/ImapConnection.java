@@ -1,14 +1,10 @@
 package dev.postillion.mta.imap;
 
 import dev.postillion.mta.access.AccessConnection;
-import dev.postillion.mta.smtp.ClientNetworks;
 import dev.postillion.mta.smtp.ContentMemory;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import java.nio.charset.StandardCharsets;
 import org.apache.pekko.actor.typed.Behavior;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The I/O side of one IMAP connection: frames whole commands with an {@link ImapFramer} on the
@@ -21,21 +17,18 @@ import org.slf4j.LoggerFactory;
  */
 final class ImapConnection extends AccessConnection<ImapSession.Command> {
 
-    private static final Logger log = LoggerFactory.getLogger(ImapConnection.class);
     private static final byte[] CONTINUE_LITERAL = "+ Ready for literal data\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final ImapContext context;
     private final ImapFramer framer;
-    private String clientKey;
     private boolean wantsCommand;
-    private boolean admitted;
     /** What the literals of the command being read hold of the content memory. */
     private ContentMemory.Share literals;
     /** A literal announced for which the memory had no room yet; null when none waits. */
     private ImapFramer.LiteralAnnounced waitingLiteral;
 
     ImapConnection(ImapContext context, boolean implicitTls) {
-        super(context.tls(), context.sessions(), implicitTls);
+        super(context.tls(), context.sessions(), context.clients(), implicitTls);
         this.context = context;
         this.framer = new ImapFramer(context.settings().maxLineLength(), ImapSettings.MAX_LITERAL_BEFORE_LOGIN);
     }
@@ -61,24 +54,12 @@ final class ImapConnection extends AccessConnection<ImapSession.Command> {
     }
 
     @Override
-    protected boolean admit() {
-        clientKey = ClientNetworks.clientKey(clientAddress());
-        if (!context.limits().admitClient(clientKey)) {
-            log.info("IMAP connection from [{}] refused: too many connections", clientAddress().getHostAddress());
-            channel.writeAndFlush(Unpooled.wrappedBuffer(("* BYE [UNAVAILABLE] too many connections from "
-                    + clientAddress().getHostAddress() + "\r\n").getBytes(StandardCharsets.US_ASCII)))
-                    .addListener(ChannelFutureListener.CLOSE);
-            return false;
-        }
-        admitted = true;
-        return true;
+    protected byte[] tooManyConnections(String client) {
+        return ("* BYE [UNAVAILABLE] too many connections from " + client + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     @Override
     protected void released() {
-        if (admitted) {
-            context.limits().releaseClient(clientKey);
-        }
         releaseLiterals();
         waitingLiteral = null;
     }

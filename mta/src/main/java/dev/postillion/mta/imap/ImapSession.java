@@ -1,15 +1,18 @@
 package dev.postillion.mta.imap;
 
 import dev.postillion.mailbox.Domain;
+import dev.postillion.mailbox.MailMessage;
 import dev.postillion.mailbox.MailStore;
 import dev.postillion.mailbox.MailboxChanges;
 import dev.postillion.mailbox.MailboxEdit;
+import dev.postillion.mta.smtp.ContentMemory;
 import dev.postillion.mta.smtp.SaslAuthenticator;
 import dev.postillion.mta.smtp.auth.LoginSessions;
 import dev.postillion.mta.smtp.auth.SaslCredentials;
 import dev.postillion.mta.smtp.auth.SaslDecoding;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -69,6 +72,8 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
     /** The mailbox changed since the client last heard. */
     private boolean changed;
     private boolean closing;
+    /** The room the command in progress holds in the node's content memory for what it read; null if none. */
+    private ContentMemory.Share reading;
 
     static Behavior<Command> create(ImapContext context, ImapConnection connection, boolean tls) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ImapSession(ctx, timers, context,
@@ -127,8 +132,9 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
     }
 
     private void release() {
+        releaseReading();
         if (address != null) {
-            context.limits().releaseUser(address);
+            context.users().release(address);
             address = null;
         }
     }
@@ -292,13 +298,33 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
     void finish(String tag, String response) {
         SelectedFolder.line(pending, tag + " " + response);
         flush();
+        releaseReading();
         connection.next();
+    }
+
+    /**
+     * Reads messages' content for the command in progress, once it has room in the node's content
+     * memory; the room is held until the command reads more, or it or the session ends.
+     */
+    CompletionStage<List<byte[]>> readContent(List<MailMessage> messages) {
+        releaseReading();
+        reading = context.reads().share();
+        return context.reads().read(address, messages.stream().map(MailMessage::contentId).toList(),
+                messages.stream().mapToLong(MailMessage::size).sum(), reading);
+    }
+
+    private void releaseReading() {
+        if (reading != null) {
+            reading.release();
+            reading = null;
+        }
     }
 
     /** {@code answer} holds the untagged lines and the tagged response together. */
     void finishWith(byte[] answer) {
         out(answer);
         flush();
+        releaseReading();
         connection.next();
     }
 
@@ -436,7 +462,7 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
 
     private void admitted(String tag, SaslAuthenticator.Accepted accepted) {
         String key = accepted.user().key();
-        if (!context.limits().admitUser(key)) {
+        if (!context.users().admit(key)) {
             finish(tag, "NO [LIMIT] too many sessions of " + accepted.user() + " at once");
             return;
         }

@@ -4,6 +4,7 @@ import dev.postillion.core.MessageHeaders;
 import dev.postillion.mailbox.MailMessage;
 import dev.postillion.mailbox.MailStore;
 import dev.postillion.mailbox.MessageFlags;
+import dev.postillion.mta.access.ContentReads;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -15,19 +16,19 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
  * SEARCH and UID SEARCH (RFC 9051 section 6.4.4) with CONDSTORE's MODSEQ key (RFC 7162 section
  * 3.1.5). A search reads the folder's records a batch at a time and, only when a key needs the
- * message itself (headers, body, sent date), its content: one batch in memory at a time.
+ * message itself (headers, body, sent date), its content, in runs that fit the node's content
+ * memory.
  */
 final class SearchCommand {
 
+    /** Records read at once; the content of those, when a key needs it, in runs ({@link ContentReads}). */
     private static final int BATCH = 500;
-    private static final int BATCH_WITH_CONTENT = 32;
     /** RFC 9051 {@code date}: "1-Feb-2026" or "01-Feb-2026". */
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d-MMM-yyyy", Locale.ROOT);
 
@@ -125,7 +126,6 @@ final class SearchCommand {
 
 
     private void search(String tag, boolean byUid, Key key, int[] uids, int from, List<Long> found, long[] modSeq) {
-        int size = key.needsContent() ? BATCH_WITH_CONTENT : BATCH;
         if (from >= uids.length) {
             StringBuilder line = new StringBuilder("* SEARCH");
             found.forEach(number -> line.append(' ').append(number));
@@ -136,29 +136,42 @@ final class SearchCommand {
             session.catchUpThen(tag, "OK SEARCH completed", false);
             return;
         }
-        RoaringBitmap batch = RoaringBitmap.bitmapOf(Arrays.copyOfRange(uids, from, Math.min(uids.length, from + size)));
-        session.await(candidates(batch, key.needsContent()), tag, candidates -> {
-            for (Candidate candidate : candidates) {
-                if (key.test(candidate)) {
-                    found.add(byUid ? candidate.message().uid() : candidate.sequence());
-                    modSeq[0] = Math.max(modSeq[0], candidate.message().modSeq());
-                }
+        RoaringBitmap batch = RoaringBitmap.bitmapOf(Arrays.copyOfRange(uids, from, Math.min(uids.length, from + BATCH)));
+        Runnable next = () -> search(tag, byUid, key, uids, from + BATCH, found, modSeq);
+        Consumer<Candidate> test = candidate -> {
+            if (key.test(candidate)) {
+                found.add(byUid ? candidate.message().uid() : candidate.sequence());
+                modSeq[0] = Math.max(modSeq[0], candidate.message().modSeq());
             }
-            search(tag, byUid, key, uids, from + size, found, modSeq);
+        };
+        session.await(store.messages(address, selected.id, batch), tag, messages -> {
+            if (key.needsContent()) {
+                withContent(tag, ContentReads.runs(messages, MailMessage::size), 0, test, next);
+            } else {
+                messages.forEach(message -> test.accept(candidate(message, null)));
+                next.run();
+            }
         });
     }
 
-    private CompletionStage<List<Candidate>> candidates(RoaringBitmap uids, boolean content) {
-        return store.messages(address, selected.id, uids).thenCompose(messages -> {
-            List<CompletableFuture<Candidate>> reads = messages.stream().map(message -> {
-                long sequence = selected.sequence(message.uid());
-                return content ? store.content(address, message.contentId()).toCompletableFuture()
-                        .thenApply(bytes -> new Candidate(message, sequence, bytes.orElse(new byte[0])))
-                        : CompletableFuture.completedFuture(new Candidate(message, sequence, null));
-            }).toList();
-            return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
-                    .thenApply(done -> reads.stream().map(CompletableFuture::join).toList());
+    /** Tests a run of messages whose content is read before the next run is. */
+    private void withContent(String tag, List<List<MailMessage>> runs, int index, Consumer<Candidate> test,
+            Runnable next) {
+        if (index == runs.size()) {
+            next.run();
+            return;
+        }
+        List<MailMessage> run = runs.get(index);
+        session.await(session.readContent(run), tag, contents -> {
+            for (int i = 0; i < run.size(); i++) {
+                test.accept(candidate(run.get(i), contents.get(i)));
+            }
+            withContent(tag, runs, index + 1, test, next);
         });
+    }
+
+    private Candidate candidate(MailMessage message, byte[] content) {
+        return new Candidate(message, selected.sequence(message.uid()), content);
     }
 
     private Key key(CommandReader reader) {

@@ -19,7 +19,7 @@ final class Pop3Connection extends AccessConnection<Pop3Session.Command> {
     private boolean wantsLine;
 
     Pop3Connection(Pop3Context context, boolean implicitTls) {
-        super(context.tls(), context.sessions(), implicitTls);
+        super(context.tls(), context.sessions(), context.clients(), implicitTls);
         this.context = context;
     }
 
@@ -41,6 +41,11 @@ final class Pop3Connection extends AccessConnection<Pop3Session.Command> {
     @Override
     protected Pop3Session.Command disconnected() {
         return new Pop3Session.Disconnected();
+    }
+
+    @Override
+    protected byte[] tooManyConnections(String client) {
+        return ("-ERR [SYS/TEMP] too many connections from " + client + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /**

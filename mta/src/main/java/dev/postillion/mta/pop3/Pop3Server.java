@@ -3,6 +3,8 @@ package dev.postillion.mta.pop3;
 import dev.postillion.mailbox.Directory;
 import dev.postillion.mailbox.Mailboxes;
 import dev.postillion.mta.access.AccessServer;
+import dev.postillion.mta.access.ConnectionCounts;
+import dev.postillion.mta.access.ContentReads;
 import dev.postillion.mta.smtp.ClientNetworks;
 import dev.postillion.mta.smtp.EventLoopDispatchers;
 import dev.postillion.mta.smtp.SaslAuthenticator;
@@ -22,14 +24,15 @@ public final class Pop3Server {
 
     /** Starts both listeners; sessions run on the event loops of {@code io}. */
     public static AccessServer start(ActorSystem<?> system, Pop3Settings settings, ServerTls tls, String hostname,
-            Directory directory, Mailboxes mailboxes, SaslAuthenticator logins, EventLoopGroup io,
+            Directory directory, Mailboxes mailboxes, SaslAuthenticator logins, ContentReads reads, EventLoopGroup io,
             EventLoopDispatchers dispatchers) throws InterruptedException {
         ClientNetworks plaintextLogins = ClientNetworks.parse(settings.plaintextLoginNetworks());
+        ConnectionCounts clients = new ConnectionCounts(settings.maxConnectionsPerClient());
         return AccessServer.start(system, "POP3", new AccessServer.Endpoint(settings.plainBind(), settings.plainPort()),
                 new AccessServer.Endpoint(settings.tlsBind(), settings.tlsPort()), settings.idleTimeout(), tls, io,
                 dispatchers, sessions -> {
-                    Pop3Context context = new Pop3Context(settings, tls, hostname, plaintextLogins, sessions, directory,
-                            mailboxes, logins, ConcurrentHashMap.newKeySet());
+                    Pop3Context context = new Pop3Context(settings, tls, hostname, clients, plaintextLogins, sessions,
+                            directory, mailboxes, logins, reads, ConcurrentHashMap.newKeySet());
                     return implicitTls -> new Pop3Connection(context, implicitTls);
                 });
     }

@@ -3,11 +3,13 @@ package dev.postillion.mta.pop3;
 import dev.postillion.mailbox.Domain;
 import dev.postillion.mailbox.MailStore;
 import dev.postillion.mailbox.MailboxEdit;
+import dev.postillion.mta.smtp.ContentMemory;
 import dev.postillion.mta.smtp.SaslAuthenticator;
 import dev.postillion.mta.smtp.auth.LoginSessions;
 import dev.postillion.mta.smtp.auth.SaslCredentials;
 import dev.postillion.mta.smtp.auth.SaslDecoding;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -69,6 +71,8 @@ public final class Pop3Session extends AbstractBehavior<Pop3Session.Command> {
     /** What the next line is for, instead of a command: AUTH's response. */
     private Consumer<String> continuation;
     private boolean closing;
+    /** The room the message being answered holds in the node's content memory; null if none. */
+    private ContentMemory.Share reading;
 
     static Behavior<Command> create(Pop3Context context, Pop3Connection connection, boolean tls) {
         return Behaviors.setup(ctx -> new Pop3Session(ctx, context, connection, tls));
@@ -97,6 +101,7 @@ public final class Pop3Session extends AbstractBehavior<Pop3Session.Command> {
                 .onMessage(Disconnected.class, gone -> Behaviors.stopped())
                 .onSignal(PostStop.class, stopped -> {
                     unlock();
+                    releaseReading();
                     return this;
                 })
                 .build();
@@ -338,9 +343,29 @@ public final class Pop3Session extends AbstractBehavior<Pop3Session.Command> {
         connection.next();
     }
 
+    /**
+     * Reads a message's content once it has room in the node's content memory; the room is held
+     * until its answer is written.
+     */
+    CompletionStage<byte[]> readMessage(long contentId, long size) {
+        releaseReading();
+        reading = context.reads().share();
+        return context.reads().read(address, List.of(contentId), size, reading).thenApply(contents -> contents.get(0));
+    }
+
+    private void releaseReading() {
+        if (reading != null) {
+            reading.release();
+            reading = null;
+        }
+    }
+
     /** Answers with {@code response} and reads the next command once it is written: one message in memory at a time. */
     void replyMultiLine(byte[] response) {
-        await(connection.send(response), written -> connection.next());
+        await(connection.send(response), written -> {
+            releaseReading();
+            connection.next();
+        });
     }
 
     /** Answers and closes the connection; no command is read after this one. */

@@ -1,6 +1,5 @@
 package dev.postillion.mta.pop3;
 
-import dev.postillion.mailbox.MailStore;
 import dev.postillion.mailbox.MailboxEdit;
 import dev.postillion.mailbox.Mailboxes;
 import dev.postillion.mailbox.MessageFlags;
@@ -19,14 +18,12 @@ final class Pop3Transaction {
 
     private final Pop3Session session;
     private final Mailboxes mailboxes;
-    private final MailStore store;
     private final String address;
     private final Maildrop maildrop;
 
     Pop3Transaction(Pop3Session session, Mailboxes mailboxes, String address, Maildrop maildrop) {
         this.session = session;
         this.mailboxes = mailboxes;
-        this.store = mailboxes.store();
         this.address = address;
         this.maildrop = maildrop;
     }
@@ -93,14 +90,14 @@ final class Pop3Transaction {
 
     /** RETR (with {@code bodyLines} -1) and TOP: the content read from the store, byte-stuffed. */
     private void message(OptionalInt asked, long bodyLines) {
-        existing(asked).ifPresent(number -> session.await(store.content(address, maildrop.contentId(number)),
-                content -> {
-                    if (content.isEmpty()) {
+        existing(asked).ifPresent(number -> session.await(session.readMessage(maildrop.contentId(number),
+                maildrop.size(number)), content -> {
+                    if (content.length == 0) {
                         session.reply("-ERR [SYS/PERM] message " + number + " has no content");
                         return;
                     }
                     String status = bodyLines < 0 ? maildrop.size(number) + " octets" : "top of message follows";
-                    session.replyMultiLine(MultiLine.message(status, content.get(), bodyLines));
+                    session.replyMultiLine(MultiLine.message(status, content, bodyLines));
                 }));
     }
 

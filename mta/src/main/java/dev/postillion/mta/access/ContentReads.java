@@ -1,0 +1,94 @@
+package dev.postillion.mta.access;
+
+import dev.postillion.mailbox.MailStore;
+import dev.postillion.mta.smtp.ContentMemory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.ToLongFunction;
+
+/**
+ * Stored messages read back whole for a mail client (IMAP's FETCH and SEARCH, POP3's RETR and
+ * TOP), within the node's {@link ContentMemory}: a command over many messages reads them in runs
+ * of about {@link #RUN_BYTES} (one message alone if it is larger), and each run first takes its
+ * room in the memory the SMTP listeners' messages and IMAP's literals share, waiting while there is
+ * none. However large the messages and however many clients fetch them at once, the content held
+ * stays within that bound plus one message; a client is made to wait, never refused.
+ */
+public final class ContentReads {
+
+    /** Bytes of content a run reads at once, unless one message alone is larger. */
+    public static final long RUN_BYTES = 1 << 20;
+
+    private final MailStore store;
+    private final ContentMemory memory;
+
+    public ContentReads(MailStore store, ContentMemory memory) {
+        this.store = store;
+        this.memory = memory;
+    }
+
+    /**
+     * {@code items} in order, cut into runs whose sizes add up to at most {@link #RUN_BYTES}; a
+     * message larger than that is a run of its own.
+     */
+    public static <T> List<List<T>> runs(List<T> items, ToLongFunction<T> size) {
+        List<List<T>> runs = new ArrayList<>();
+        List<T> run = new ArrayList<>();
+        long bytes = 0;
+        for (T item : items) {
+            long itemSize = size.applyAsLong(item);
+            if (!run.isEmpty() && bytes + itemSize > RUN_BYTES) {
+                runs.add(run);
+                run = new ArrayList<>();
+                bytes = 0;
+            }
+            run.add(item);
+            bytes += itemSize;
+        }
+        if (!run.isEmpty()) {
+            runs.add(run);
+        }
+        return runs;
+    }
+
+    /**
+     * A new share of the memory, for one run: the caller keeps it so that a session that ends
+     * while it waits or reads can release it.
+     */
+    public ContentMemory.Share share() {
+        return memory.share();
+    }
+
+    /**
+     * Takes {@code bytes} of room in {@code share} for the content of messages (waiting while
+     * there is none), then reads it, in the order of {@code contentIds}. Content that is gone
+     * (expunged and purged meanwhile) reads as empty. The caller releases the share once it has
+     * answered with the content.
+     */
+    public CompletionStage<List<byte[]>> read(String address, List<Long> contentIds, long bytes,
+            ContentMemory.Share share) {
+        return room(share, bytes).thenCompose(taken -> {
+            List<CompletableFuture<byte[]>> reads = contentIds.stream()
+                    .map(contentId -> store.content(address, contentId).toCompletableFuture()
+                            .thenApply(content -> content.orElse(new byte[0])))
+                    .toList();
+            return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
+                    .thenApply(done -> reads.stream().map(CompletableFuture::join).toList());
+        });
+    }
+
+    private static CompletableFuture<Void> room(ContentMemory.Share share, long bytes) {
+        CompletableFuture<Void> room = new CompletableFuture<>();
+        take(share, bytes, room);
+        return room;
+    }
+
+    /** Asks again each time room is freed, until it is given (ContentMemory wakes waiters once). */
+    private static void take(ContentMemory.Share share, long bytes, CompletableFuture<Void> room) {
+        if (share.grow(bytes, () -> take(share, bytes, room))) {
+            room.complete(null);
+        }
+    }
+}
