@@ -19,6 +19,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * killed with SIGKILL; after a restart every message that got its 250 is in the mailbox exactly
  * once, even when the node is killed a second time while it resumes the spool.
  */
+@Tag("process")
 class CrashRecoveryTest {
 
     private static final String MAILBOX = "anna@example.test";

@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * flight still ends with its 250 before the session gets 421, the message is delivered before the
  * node stops, and the store is closed.
  */
+@Tag("process")
 class GracefulShutdownTest {
 
     private static final String MAILBOX = "anna@example.test";

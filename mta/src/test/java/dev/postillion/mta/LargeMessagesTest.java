@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * against -Xmx512m. Also one such message to so many mailboxes that their copies together would
  * not fit the heap.
  */
+@Tag("process")
 class LargeMessagesTest {
 
     private static final boolean FULL = "full".equals(System.getProperty("postillion.test.large-messages"));

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * message settled before the crash comes once, and one the server took while the node died, its
  * settlement lost, comes once more (at-least-once), never a third time.
  */
+@Tag("process")
 class OutboundCrashTest {
 
     /** Relayed and settled before the crash. */
