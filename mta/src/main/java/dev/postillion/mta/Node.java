@@ -56,6 +56,7 @@ import dev.postillion.mta.pop3.Pop3Settings;
 import dev.postillion.mta.smtp.EventLoopDispatchers;
 import dev.postillion.mta.smtp.ListenerRole;
 import dev.postillion.mta.smtp.SmtpListener;
+import dev.postillion.mta.smtp.SmtpMetrics;
 import dev.postillion.mta.smtp.ListenerContext;
 import dev.postillion.mta.smtp.SaslAuthenticator;
 import dev.postillion.mta.smtp.auth.AuthLockouts;
@@ -283,16 +284,17 @@ public final class Node implements AutoCloseable {
         SaslAuthenticator logins = new SaslAuthenticator(directory, AuthThrottle.start(system, authSettings, clock),
                 new AuthLockouts(shared, clock), LoginSessions.start(system, directory), clock, node.hostname(), metrics,
                 system.scheduler());
-        ListenerContext mxContext = new ListenerContext(ListenerRole.MX, listenerSettings.get(ListenerRole.MX),
-                tls, node.hostname(), directory, srs, greylist, spool, clock, contentPolicy,
-                authenticator(config, dns, node.hostname(), clock, work), rates, logins,
-                Postmaster.from(postillion, node.hostname()), work);
+        MessageAuthenticator messageAuthenticator = authenticator(config, dns, node.hostname(), clock, work);
+        Postmaster postmaster = Postmaster.from(postillion, node.hostname());
         Map<ListenerRole, SmtpListener> smtp = new EnumMap<>(ListenerRole.class);
         ContentMemory contentMemory = ContentMemory.forHeap(postillion.getBytes("smtp.content-memory"));
         for (ListenerRole role : ListenerRole.values()) {
-            smtp.put(role, SmtpListener.start(mxContext.forListener(role, listenerSettings.get(role)), io,
-                    new ConnectionLimits(limitSettings, perClientExempt(postillion), clock, node.hostname()),
-                    contentMemory, sessions));
+            ConnectionLimits limits = new ConnectionLimits(limitSettings, perClientExempt(postillion), clock,
+                    node.hostname());
+            ListenerContext context = new ListenerContext(role, listenerSettings.get(role), tls, node.hostname(),
+                    directory, srs, greylist, spool, clock, contentPolicy, messageAuthenticator, rates, logins,
+                    postmaster, work, new SmtpMetrics(metrics, role, limits));
+            smtp.put(role, SmtpListener.start(context, io, limits, contentMemory, sessions));
         }
 
         ContentReads contentReads = new ContentReads(mailboxes.store(), contentMemory);

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.postillion.core.MutableClock;
 import dev.postillion.mta.smtp.ListenerRole;
 import java.io.IOException;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -287,11 +286,7 @@ class SubmissionTest {
 
     /** The metric's value for one result, from the Prometheus text at /metrics. */
     private static double metric(String result) {
-        HttpResponse<String> metrics = node.get("/metrics");
-        assertEquals(200, metrics.statusCode());
-        String line = "postillion_smtp_auth_total{node=\"mx.test\",result=\"" + result + "\"} ";
-        return metrics.body().lines().filter(text -> text.startsWith(line))
-                .mapToDouble(text -> Double.parseDouble(text.substring(line.length()))).findFirst().orElse(0);
+        return PrometheusText.of(node).valueOrZero("postillion_smtp_auth_total", Map.of("node", "mx.test", "result", result));
     }
 
     private static SmtpClient loggedIn(ListenerRole role) throws IOException {

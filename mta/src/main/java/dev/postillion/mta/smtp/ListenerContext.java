@@ -11,15 +11,8 @@ import dev.postillion.queue.Spool;
 import java.time.Clock;
 import java.util.concurrent.Executor;
 
-/** What every {@link SmtpSession} of a listener shares: its role and settings, and the node's parts. */
+/** What every {@link SmtpSession} of a listener shares: its role, settings and series, and the node's parts. */
 public record ListenerContext(ListenerRole role, SmtpSettings settings, ServerTls tls, String hostname,
         Directory directory, Srs srs, Greylist greylist, Spool spool, Clock clock, ContentPolicy content,
         MessageAuthenticator authenticator, ClientRates rates, SaslAuthenticator logins, Postmaster postmaster,
-        Executor work) {
-
-    /** The same for another listener: the node's listeners differ only in role and port. */
-    public ListenerContext forListener(ListenerRole otherRole, SmtpSettings otherSettings) {
-        return new ListenerContext(otherRole, otherSettings, tls, hostname, directory, srs, greylist, spool, clock,
-                content, authenticator, rates, logins, postmaster, work);
-    }
-}
+        Executor work, SmtpMetrics metrics) {}

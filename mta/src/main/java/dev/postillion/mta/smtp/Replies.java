@@ -27,18 +27,18 @@ final class Replies {
 
     // SMTP AUTH (RFC 4954 sections 4 and 6; RFC 3463 codes as RFC 5248 registers them)
     static final Reply AUTH_SUCCEEDED = Reply.of(235, "2.7.0", "Authentication successful");
-    static final Reply AUTH_FAILED = Reply.of(535, "5.7.8", "Error: authentication failed");
-    static final Reply AUTH_DISABLED = Reply.of(535, "5.7.8", "Error: authentication failed: the address is disabled");
-    static final Reply AUTH_REQUIRED = Reply.of(530, "5.7.0", "Authentication required");
+    static final Reply AUTH_FAILED = Reply.of(535, "5.7.8", "Error: authentication failed").because(Rejection.AUTH_FAILED);
+    static final Reply AUTH_DISABLED = Reply.of(535, "5.7.8", "Error: authentication failed: the address is disabled").because(Rejection.AUTH_FAILED);
+    static final Reply AUTH_REQUIRED = Reply.of(530, "5.7.0", "Authentication required").because(Rejection.AUTH_REQUIRED);
     static final Reply AUTH_NEEDS_TLS = Reply.of(538, "5.7.11",
-            "Encryption required for requested authentication mechanism");
+            "Encryption required for requested authentication mechanism").because(Rejection.AUTH_REQUIRED);
     static final Reply AUTH_UNKNOWN_MECHANISM = Reply.of(504, "5.5.4", "Unrecognized authentication type");
     static final Reply AUTH_ALREADY = Reply.of(503, "5.5.1", "Error: already authenticated");
     static final Reply AUTH_IN_TRANSACTION = Reply.of(503, "5.5.1", "Error: MAIL transaction in progress");
     static final Reply AUTH_CANCELLED = Reply.of(501, "5.7.0", "Authentication aborted");
     static final Reply AUTH_UNDECODABLE = Reply.of(501, "5.5.2", "Cannot decode response");
-    static final Reply AUTH_UNAVAILABLE = Reply.of(454, "4.7.0", "Temporary authentication failure");
-    static final Reply SENDER_DENIED = Reply.of(553, "5.7.1", "Sender denied: auth guards failed");
+    static final Reply AUTH_UNAVAILABLE = Reply.of(454, "4.7.0", "Temporary authentication failure").because(Rejection.LOCAL_ERROR);
+    static final Reply SENDER_DENIED = Reply.of(553, "5.7.1", "Sender denied: auth guards failed").because(Rejection.SENDER_GUARD);
 
     static final Reply LINE_TOO_LONG = Reply.of(500, "5.5.2", "Error: line too long");
     /** A command line ending in LF without CR (RFC 5321 section 2.3.8), as Postfix words it. */
@@ -55,26 +55,26 @@ final class Replies {
     static final Reply NEED_SMTPUTF8 = Reply.of(553, "5.6.7", "Non-ASCII address requires the SMTPUTF8 parameter");
     static final Reply TOO_MANY_RECIPIENTS = Reply.of(452, "4.5.3", "Error: too many recipients");
     static final Reply MESSAGE_TOO_BIG = Reply.of(552, "5.3.4",
-            "Error: message size exceeds fixed maximum message size");
+            "Error: message size exceeds fixed maximum message size").because(Rejection.SIZE);
     static final Reply UNSAFE_LINE_ENDINGS = Reply.of(554, "5.6.0",
             "Error: message contains a bare CR, a bare LF or a NUL; lines must end with CRLF (RFC 5321 section 2.3.8)");
     static final Reply HEADER_TOO_BIG = Reply.of(552, "5.3.4",
-            "Error: message header size exceeds fixed maximum header size");
+            "Error: message header size exceeds fixed maximum header size").because(Rejection.SIZE);
     /** SPEC section 4's wording, also for an attachment that cannot be looked into. */
-    static final Reply FORBIDDEN_ATTACHMENT = Reply.of(554, "5.7.0", "Message is rejected by headers rule filter");
-    static final Reply TOO_MANY_HOPS = Reply.of(554, "5.4.6", "Error: too many hops (mail loop?)");
-    static final Reply RELAY_DENIED = Reply.of(554, "5.7.1", "Relay access denied");
+    static final Reply FORBIDDEN_ATTACHMENT = Reply.of(554, "5.7.0", "Message is rejected by headers rule filter").because(Rejection.CONTENT);
+    static final Reply TOO_MANY_HOPS = Reply.of(554, "5.4.6", "Error: too many hops (mail loop?)").because(Rejection.CONTENT);
+    static final Reply RELAY_DENIED = Reply.of(554, "5.7.1", "Relay access denied").because(Rejection.RELAY_DENIED);
     static final Reply UNKNOWN_USER = Reply.of(550, "5.1.1",
-            "Recipient address rejected: User unknown in virtual mailbox table");
-    static final Reply ACCOUNT_DISABLED = Reply.of(550, "5.1.1", "Recipient address rejected: account disabled");
-    static final Reply GREYLISTED = Reply.of(451, "4.7.1", "Greylisted, please try again later");
+            "Recipient address rejected: User unknown in virtual mailbox table").because(Rejection.UNKNOWN_RECIPIENT);
+    static final Reply ACCOUNT_DISABLED = Reply.of(550, "5.1.1", "Recipient address rejected: account disabled").because(Rejection.UNKNOWN_RECIPIENT);
+    static final Reply GREYLISTED = Reply.of(451, "4.7.1", "Greylisted, please try again later").because(Rejection.GREYLISTED);
     static final Reply GREYLIST_UNAVAILABLE = Reply.of(451, "4.3.0",
             "Error: temporary greylisting failure, try again later");
     static final Reply CONTENT_CHECK_ERROR = Reply.of(451, "4.3.0",
             "Error: temporary content check failure, try again later");
     /** The SPF, DKIM and DMARC checks failed to run: 4.7.1, as Postfix's tempfail for a failed milter. */
     static final Reply AUTH_CHECK_ERROR = Reply.of(451, "4.7.1",
-            "Error: temporary sender authentication failure, try again later");
+            "Error: temporary sender authentication failure, try again later").because(Rejection.LOCAL_ERROR);
     /** RFC 5321 section 4.2.3's "local error in processing": a fault of ours no other reply names. */
     static final Reply LOCAL_ERROR = Reply.of(451, "4.3.0", "Error: local error in processing, try again later");
     static final Reply QUEUE_WRITE_ERROR = Reply.of(451, "4.3.0", "Error: queue file write error, try again later");
@@ -86,7 +86,7 @@ final class Replies {
 
     /** A message whose From domain publishes p=reject and that fails DMARC (RFC 7489 section 6.6.4). */
     static Reply dmarcRejected(String domain) {
-        return Reply.of(550, "5.7.1", "Message from " + domain + " rejected by DMARC policy");
+        return Reply.of(550, "5.7.1", "Message from " + domain + " rejected by DMARC policy").because(Rejection.DMARC);
     }
 
     /**
@@ -96,23 +96,23 @@ final class Replies {
      */
     static Reply dmarcUnavailable(String domain) {
         return Reply.of(451, "4.7.5", "Message from " + domain + " cannot be checked against its DMARC policy"
-                + " now, try again later");
+                + " now, try again later").because(Rejection.DMARC);
     }
 
     /** RCPT to a sending-only address (SPEC section 1, no-reply). */
     static Reply doesNotReceive(String address) {
-        return Reply.of(550, "5.1.1", "Recipient address rejected: " + address + " does not receive mail");
+        return Reply.of(550, "5.1.1", "Recipient address rejected: " + address + " does not receive mail").because(Rejection.UNKNOWN_RECIPIENT);
     }
 
     /** RCPT to an SRS address that is forged, expired or malformed (SPEC section 2). */
     static Reply invalidSrs(String reason) {
-        return Reply.of(550, "5.1.1", "Recipient address rejected: invalid SRS address: " + reason);
+        return Reply.of(550, "5.1.1", "Recipient address rejected: invalid SRS address: " + reason).because(Rejection.UNKNOWN_RECIPIENT);
     }
 
     /** RCPT to an address whose block list holds the sender, set to refuse (SPEC section 4). */
     static Reply senderBlocked(String sender) {
         return Reply.of(550, "5.7.1", "Recipient address rejected: the recipient does not accept mail from <"
-                + sender + ">");
+                + sender + ">").because(Rejection.BLOCKED_SENDER);
     }
 
     /** A message breaking a content rule of SPEC section 4. */
@@ -123,7 +123,7 @@ final class Replies {
         if (violation instanceof NonAsciiHeader nonAscii) {
             return Reply.of(554, "5.6.7", "Error: non-ASCII character in header "
                     + (nonAscii.field() == null ? "section" : nonAscii.field())
-                    + "; send with SMTPUTF8 or encode it (RFC 2047)");
+                    + "; send with SMTPUTF8 or encode it (RFC 2047)").because(Rejection.CONTENT);
         }
         return FORBIDDEN_ATTACHMENT;
     }
@@ -154,7 +154,7 @@ final class Replies {
         List<String> extensions = new ArrayList<>(List.of(hostname, "PIPELINING", "SIZE " + maxMessageSize));
         extensions.add(tls ? "AUTH " + AuthExchange.MECHANISMS : "STARTTLS");
         extensions.addAll(List.of("ENHANCEDSTATUSCODES", "8BITMIME", "DSN", "SMTPUTF8"));
-        return new Reply(250, null, extensions);
+        return new Reply(250, null, extensions, null);
     }
 
     static Reply greeting(String hostname) {
@@ -167,7 +167,7 @@ final class Replies {
     }
 
     static Reply tooManyAuthFailures(String hostname) {
-        return Reply.of(421, "4.7.0", hostname + " Error: too many failed authentication attempts, try again later");
+        return Reply.of(421, "4.7.0", hostname + " Error: too many failed authentication attempts, try again later").because(Rejection.AUTH_FAILED);
     }
 
     static Reply tooManyErrors(String hostname) {
@@ -188,7 +188,7 @@ final class Replies {
      * the address does (RFC 5321 section 3.8 lets a server close with 421 at any time).
      */
     static Reply passwordChanged(String hostname) {
-        return Reply.of(421, "4.7.0", hostname + " Error: the password was changed, log in again");
+        return Reply.of(421, "4.7.0", hostname + " Error: the password was changed, log in again").because(Rejection.AUTH_FAILED);
     }
 
     static Reply shuttingDown(String hostname) {
@@ -197,21 +197,21 @@ final class Replies {
 
     /** Over {@code postillion.limits.max-connections}; sent in place of the greeting. */
     static Reply tooManyConnections(String hostname) {
-        return Reply.of(421, "4.7.0", hostname + " Error: too many connections");
+        return Reply.of(421, "4.7.0", hostname + " Error: too many connections").because(Rejection.RATE_LIMIT);
     }
 
     /** Over {@code postillion.limits.max-connections-per-client}. */
     static Reply tooManyConnectionsFromClient(String hostname) {
-        return Reply.of(421, "4.7.0", hostname + " Error: too many connections from your address");
+        return Reply.of(421, "4.7.0", hostname + " Error: too many connections from your address").because(Rejection.RATE_LIMIT);
     }
 
     /** Over {@code postillion.limits.connection-rate-per-client}. */
     static Reply connectionRateExceeded(String hostname) {
-        return Reply.of(421, "4.7.0", hostname + " Error: too many connections from your address, try again later");
+        return Reply.of(421, "4.7.0", hostname + " Error: too many connections from your address, try again later").because(Rejection.RATE_LIMIT);
     }
 
     /** Over {@code postillion.limits.message-rate-per-client}, at MAIL (the wording). */
-    static final Reply RATE_LIMITED = Reply.of(451, "4.7.1", "Rate limit exceeded");
+    static final Reply RATE_LIMITED = Reply.of(451, "4.7.1", "Rate limit exceeded").because(Rejection.RATE_LIMIT);
 
     /** Input before the greeting when {@code postillion.limits.greeting-delay} is set (RFC 5321 section 3.1). */
     static final Reply EARLY_TALKER = Reply.of(554, "5.5.1",

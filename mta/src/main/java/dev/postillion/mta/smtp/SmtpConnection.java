@@ -98,6 +98,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements Sessi
             // The handshake reads by itself; the session starts once it is done (userEventTriggered).
             channel.config().setAutoRead(true);
         }
+        context.metrics().connected();
         Optional<Reply> refused = limits.admit(client);
         if (refused.isPresent()) {
             SessionLog.log.info("NOQUEUE: reject: CONNECT from {}: {}", SessionLog.name(client), refused.get());
@@ -154,6 +155,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements Sessi
 
     /** Answers in place of the greeting and closes; no session is started. */
     private void refuse(Reply reply) {
+        context.metrics().replied(reply);
         channel.writeAndFlush(Unpooled.wrappedBuffer(reply.bytes())).addListener(ChannelFutureListener.CLOSE);
     }
 

@@ -342,6 +342,9 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
             log.error("message policy failed: {}", decided.failure().toString());
             return conclude(Replies.LOCAL_ERROR);
         }
+        if (decided.outcome() instanceof MessagePolicy.Queued) {
+            context.metrics().accepted();
+        }
         return conclude(decided.outcome().reply());
     }
 
@@ -430,14 +433,15 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         return this;
     }
 
-    /** Every reply to a command goes out here, so that the session's log counts and names it. */
+    /** Every reply to a command goes out here, so that the session's log and metrics count it. */
     private void send(Reply reply) {
-        logReply(reply);
+        record(reply);
         connection.send(reply);
     }
 
-    private void logReply(Reply reply) {
+    private void record(Reply reply) {
         sessionLog.replied(reply, envelope.senderAddress(), heloName, esmtp);
+        context.metrics().replied(reply);
     }
 
     /** A reply to a client error; too many of them end the session (RFC 5321 section 4.3.2, 421). */
@@ -455,7 +459,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
 
     /** Sends a last reply and closes; the session stops when the connection reports it is gone. */
     Behavior<Command> closeWith(Reply reply) {
-        logReply(reply);
+        record(reply);
         connection.sendAndClose(reply);
         return Behaviors.stopped();
     }

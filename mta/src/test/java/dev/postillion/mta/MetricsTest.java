@@ -1,0 +1,75 @@
+package dev.postillion.mta;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each series of the README's "Metrics" moves when its event happens, with the labels named there. */
+class MetricsTest {
+
+    private static final String ANNA = "anna@example.test";
+
+    @TempDir static Path dataDir;
+    static TestNode node;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start(dataDir, Map.of("postillion.greylist.enabled", false), Clock.systemUTC());
+        node.createMailbox(ANNA);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    @Test
+    void smtpConnectionsAcceptedMessagesAndRejectionsAreCountedPerListenerAndReason() throws IOException {
+        PrometheusText before = PrometheusText.of(node);
+        try (SmtpClient smtp = new SmtpClient(node.smtpPort())) {
+            assertTrue(smtp.reply().startsWith("220 "));
+            assertEquals(1.0, PrometheusText.of(node).valueOrZero("postillion_smtp_connections_active", mx()));
+            smtp.command("EHLO client.test");
+            assertTrue(smtp.command("FOO").startsWith("500 5.5.2"));
+            assertTrue(smtp.command("MAIL FROM:<bob@sender.test>").startsWith("250 "));
+            assertTrue(smtp.command("RCPT TO:<nobody@example.test>").startsWith("550 5.1.1"));
+            assertTrue(smtp.command("RCPT TO:<someone@elsewhere.test>").startsWith("554 5.7.1"));
+            assertTrue(smtp.command("RCPT TO:<" + ANNA + ">").startsWith("250 "));
+            assertTrue(smtp.command("DATA").startsWith("354 "));
+            assertTrue(smtp.command("Subject: counted\r\n\r\nHello\r\n.").startsWith("250 2.0.0 Ok: queued as "));
+            smtp.command("QUIT");
+        }
+        await().untilAsserted(() -> assertEquals(0.0,
+                PrometheusText.of(node).valueOrZero("postillion_smtp_connections_active", mx())));
+        PrometheusText after = PrometheusText.of(node);
+        assertEquals(1.0, increase(before, after, "postillion_smtp_connections_total", mx()));
+        assertEquals(1.0, increase(before, after, "postillion_smtp_messages_accepted_total", mx()));
+        assertEquals(1.0, increase(before, after, "postillion_smtp_rejections_total", rejected("protocol")));
+        assertEquals(1.0, increase(before, after, "postillion_smtp_rejections_total", rejected("unknown_recipient")));
+        assertEquals(1.0, increase(before, after, "postillion_smtp_rejections_total", rejected("relay_denied")));
+        assertEquals(0.0, increase(before, after, "postillion_smtp_rejections_total", rejected("greylisted")));
+        assertEquals(0.0, after.valueOrZero("postillion_smtp_connections_total",
+                Map.of("listener", "submission")), "the other listeners count their own");
+    }
+
+    private static Map<String, String> mx() {
+        return Map.of("listener", "mx", "node", "mx.test");
+    }
+
+    private static Map<String, String> rejected(String reason) {
+        return Map.of("listener", "mx", "reason", reason);
+    }
+
+    private static double increase(PrometheusText before, PrometheusText after, String name, Map<String, String> labels) {
+        return after.valueOrZero(name, labels) - before.valueOrZero(name, labels);
+    }
+}
