@@ -170,20 +170,20 @@ public final class QueueManager extends AbstractBehavior<QueueManager.Command> {
     private long wakeAt = Long.MAX_VALUE;
 
     public static Behavior<Command> create(SpoolStore spool, Transport transport, StatusReports reports, Clock clock,
-            Settings settings) {
+            Settings settings, DeliveryMetrics metrics) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-                new QueueManager(ctx, spool, transport, reports, clock, settings, timers)));
+                new QueueManager(ctx, spool, transport, reports, clock, settings, metrics, timers)));
     }
 
     private QueueManager(ActorContext<Command> ctx, SpoolStore spool, Transport transport, StatusReports reports,
-            Clock clock, Settings settings, TimerScheduler<Command> timers) {
+            Clock clock, Settings settings, DeliveryMetrics metrics, TimerScheduler<Command> timers) {
         super(ctx);
         this.spool = spool;
         this.transport = transport;
         this.clock = clock;
         this.inFlight = new AttemptsInFlight(settings.maxAttemptsInFlight(), settings.maxBytesInFlight());
         this.timers = timers;
-        this.changes = new MessageChanges(ctx, spool, new Settlement(settings.schedule(), reports), clock, busy);
+        this.changes = new MessageChanges(ctx, spool, new Settlement(settings.schedule(), reports, metrics), clock, busy);
         this.operations = new QueueOperations(ctx, spool, clock, busy, inFlight, changes, new OperatorsSchedule());
         ctx.getSelf().tell(new Wake()); // whatever the spool held at the last stop
     }

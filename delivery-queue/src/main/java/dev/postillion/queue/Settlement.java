@@ -36,10 +36,12 @@ final class Settlement {
 
     private final DeliverySchedule schedule;
     private final StatusReports reports;
+    private final DeliveryMetrics metrics;
 
-    Settlement(DeliverySchedule schedule, StatusReports reports) {
+    Settlement(DeliverySchedule schedule, StatusReports reports, DeliveryMetrics metrics) {
         this.schedule = schedule;
         this.reports = reports;
+        this.metrics = metrics;
     }
 
     /**
@@ -62,8 +64,10 @@ final class Settlement {
         List<RecipientOutcome> failed = new ArrayList<>();
         List<RecipientOutcome> deferred = new ArrayList<>();
         for (RecipientOutcome outcome : settled) {
-            RecipientOutcome last = outcome.status() == Status.DEFERRED && expired ? expire(outcome, now - arrival) : outcome;
+            boolean expires = outcome.status() == Status.DEFERRED && expired;
+            RecipientOutcome last = expires ? expire(outcome, now - arrival) : outcome;
             log(message, last, now);
+            metrics.settled(last, expires, Duration.ofMillis(now - arrival));
             (last.status() == Status.SENT ? sent : last.status() == Status.BOUNCED ? failed : deferred).add(last);
             change.recipient(id, last.recipient(), recipientState(message.recipient(last.recipient()), last, outcomes));
         }

@@ -20,6 +20,7 @@ import dev.postillion.queue.QueueManager.OperationResult;
 import dev.postillion.queue.RecipientOutcome.Status;
 import dev.postillion.queue.ScriptedTransport.Attempt;
 import dev.postillion.queue.SpoolStore.QueuedMessage;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class QueueManagerTest {
 
+    private static final DeliveryMetrics METRICS = new DeliveryMetrics(new SimpleMeterRegistry());
     private static final ActorTestKit testKit = ActorTestKit.create(ManualTime.config());
     private static final ManualTime time = ManualTime.get(testKit.system());
     private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
@@ -75,7 +77,7 @@ class QueueManagerTest {
         QueueIdGenerator ids = new QueueIdGenerator(clock);
         queueManager = testKit.spawn(QueueManager.create(spoolStore, transport,
                 new StatusReports("mx.test", ids, 50_000, schedule), clock,
-                new QueueManager.Settings(schedule, maxAttemptsInFlight, maxBytesInFlight)));
+                new QueueManager.Settings(schedule, maxAttemptsInFlight, maxBytesInFlight), METRICS));
         spool = new Spool(spoolStore, ids, CompletableFuture.completedFuture(queueManager));
     }
 

@@ -38,13 +38,15 @@ public final class MessageAuthenticator {
     private final Optional<DkimVerifier> dkim;
     private final Optional<DmarcEvaluator> dmarc;
     private final OnCheckError onError;
+    private final AuthChecks checks;
 
     public MessageAuthenticator(Optional<SpfChecker> spf, Optional<DkimVerifier> dkim,
-            Optional<DmarcEvaluator> dmarc, OnCheckError onError) {
+            Optional<DmarcEvaluator> dmarc, OnCheckError onError, AuthChecks checks) {
         this.spf = spf;
         this.dkim = dkim;
         this.dmarc = spf.isPresent() && dkim.isPresent() ? dmarc : Optional.empty();
         this.onError = onError;
+        this.checks = checks;
     }
 
     public OnCheckError onError() {
@@ -67,7 +69,10 @@ public final class MessageAuthenticator {
                 .map(verifier -> verifier.verify(message).thenApply(Optional::of).toCompletableFuture())
                 .orElse(CompletableFuture.completedFuture(Optional.empty()));
         return spfVerdict.thenCombine(signatures, (verdict, results) -> new Authentication(verdict, results,
-                Optional.empty())).thenCompose(found -> withDmarc(found, message));
+                Optional.empty())).thenCompose(found -> withDmarc(found, message)).thenApply(found -> {
+                    checks.found(found);
+                    return found;
+                });
     }
 
     /**

@@ -17,6 +17,7 @@ import dev.postillion.core.PrivateDirectory;
 import dev.postillion.core.QueueIdGenerator;
 import dev.postillion.core.SharedSecret;
 import dev.postillion.core.Store;
+import dev.postillion.core.TlsHandshakes;
 import dev.postillion.mailbox.Domain;
 import dev.postillion.mailbox.Directory;
 import dev.postillion.mailbox.DirectoryChanges;
@@ -35,6 +36,7 @@ import dev.postillion.auth.dmarc.DmarcEvaluator;
 import dev.postillion.auth.dmarc.DmarcSettings;
 import dev.postillion.mta.policy.greylist.Greylist;
 import dev.postillion.mta.policy.greylist.GreylistSettings;
+import dev.postillion.auth.AuthChecks;
 import dev.postillion.auth.MessageAuthenticator;
 import dev.postillion.auth.OnCheckError;
 import dev.postillion.mta.policy.content.ContentPolicy;
@@ -64,12 +66,21 @@ import dev.postillion.mta.smtp.auth.AuthThrottle;
 import dev.postillion.mta.smtp.auth.LoginSessions;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.postillion.mta.smtp.SmtpSessions;
 import dev.postillion.mta.smtp.SmtpSettings;
 import dev.postillion.mta.tls.ServerTls;
 import dev.postillion.mta.tls.TlsSettings;
+import dev.postillion.queue.DeliveryMetrics;
 import dev.postillion.queue.DeliverySchedule;
 import dev.postillion.queue.QueueAdmin;
 import dev.postillion.queue.QueueManager;
@@ -81,6 +92,7 @@ import dev.postillion.queue.outbound.OutboundClient;
 import dev.postillion.queue.outbound.RemoteTransport;
 import dev.postillion.queue.outbound.SmtpClientSettings;
 import dev.postillion.queue.routing.DnsRouteResolver;
+import dev.postillion.core.dns.DnsLookups;
 import dev.postillion.core.dns.DnsSettings;
 import dev.postillion.core.dns.DnssecSettings;
 import dev.postillion.core.dns.DnssecValidation;
@@ -200,23 +212,25 @@ public final class Node implements AutoCloseable {
         }
         ClusterMembership membership = ClusterMembership.from(config, node.hostname());
         createDataDirectory(node.dataDir());
-        ServerTls tls = ServerTls.start(TlsSettings.from(config, node.dataDir(), node.hostname()), clock);
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // In a cluster every series says which node it is from.
+        metrics.config().commonTags("node", membership.nodeName());
+        TlsHandshakes handshakes = new TlsHandshakes(metrics);
+        ServerTls tls = ServerTls.start(TlsSettings.from(config, node.dataDir(), node.hostname()), clock, handshakes);
         GreylistSettings greylistSettings = GreylistSettings.from(postillion.getConfig("greylist"));
         ContentPolicy contentPolicy = new ContentPolicy(ContentSettings.from(postillion));
         LimitSettings limitSettings = LimitSettings.from(postillion.getConfig("limits"));
         AuthThrottle.Settings authSettings = AuthThrottle.Settings.from(postillion.getConfig("smtp.auth"));
-        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        // In a cluster every series says which node it is from.
-        metrics.config().commonTags("node", membership.nodeName());
         SigningSettings signingSettings = SigningSettings.from(config, node.dataDir());
         MasterKey dkimMasterKey = MasterKey.load(signingSettings);
-        NodeStores stores = NodeStores.open(node.dataDir(), node.store(), storeFamilies());
+        NodeStores stores = NodeStores.open(node.dataDir(), node.store(), storeFamilies(), metrics);
         Store shared = stores.shared();
         EventLoopGroup io = ioGroup(postillion.getInt("smtp.io-threads"));
         EventLoopDispatchers sessionDispatchers = new EventLoopDispatchers(io);
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "postillion",
                 membership.namedRole(config).withFallback(sessionDispatchers.config()).withFallback(config));
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+        bindJvmMetrics(metrics, shutdown);
         shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-store", () -> {
             stores.close();
             sessionDispatchers.release();
@@ -249,10 +263,10 @@ public final class Node implements AutoCloseable {
         StatusReports reports = new StatusReports(node.hostname(), ids, delivery.getInt("report-return-limit"),
                 schedule);
         // One name service for the node: routing and the checks of mail coming in share one cache.
-        DnsjavaNameService dns = new DnsjavaNameService(DnsSettings.from(config));
+        DnsjavaNameService dns = new DnsjavaNameService(DnsSettings.from(config), new DnsLookups(metrics));
         DnsRouteResolver dnsRoutes = new DnsRouteResolver(dns, DnssecSettings.from(config));
         registerDnssecGauge(metrics, dnsRoutes);
-        RemoteTransport remote = remoteTransport(system, io, config, node.hostname(), dnsRoutes);
+        RemoteTransport remote = remoteTransport(system, io, config, node.hostname(), dnsRoutes, handshakes);
         // Mail leaving the node is DKIM-signed on the blocking dispatcher, off the queue manager's thread.
         Executor signing = system.dispatchers().lookup(DispatcherSelector.blocking());
         DomainKeyStore dkimKeys = new DomainKeyStore(shared, dkimMasterKey, signingSettings, clock, signing);
@@ -266,7 +280,7 @@ public final class Node implements AutoCloseable {
                 Behaviors.supervise(QueueManager.create(spoolStore, router, reports, clock,
                         new QueueManager.Settings(schedule,
                                 delivery.getInt("max-attempts-in-flight"),
-                                delivery.getBytes("max-bytes-in-flight"))))
+                                delivery.getBytes("max-bytes-in-flight")), new DeliveryMetrics(metrics)))
                         .onFailure(SupervisorStrategy.resume()),
                 "queue-manager", Props.empty());
         queueManagerStarted.complete(queueManager);
@@ -284,7 +298,7 @@ public final class Node implements AutoCloseable {
         SaslAuthenticator logins = new SaslAuthenticator(directory, AuthThrottle.start(system, authSettings, clock),
                 new AuthLockouts(shared, clock), LoginSessions.start(system, directory), clock, node.hostname(), metrics,
                 system.scheduler());
-        MessageAuthenticator messageAuthenticator = authenticator(config, dns, node.hostname(), clock, work);
+        MessageAuthenticator messageAuthenticator = authenticator(config, dns, node.hostname(), clock, work, metrics);
         Postmaster postmaster = Postmaster.from(postillion, node.hostname());
         Map<ListenerRole, SmtpListener> smtp = new EnumMap<>(ListenerRole.class);
         ContentMemory contentMemory = ContentMemory.forHeap(postillion.getBytes("smtp.content-memory"));
@@ -328,7 +342,7 @@ public final class Node implements AutoCloseable {
      * settings, signature checks on the blocking dispatcher, off the session threads.
      */
     private static MessageAuthenticator authenticator(Config config, NameService dns, String hostname, Clock clock,
-            Executor cryptography) {
+            Executor cryptography, MeterRegistry metrics) {
         SpfSettings spf = SpfSettings.from(config);
         DkimSettings dkim = DkimSettings.from(config);
         return new MessageAuthenticator(
@@ -339,7 +353,7 @@ public final class Node implements AutoCloseable {
                 DmarcSettings.from(config).enabled()
                         ? Optional.of(new DmarcEvaluator(dns))
                         : Optional.empty(),
-                OnCheckError.from(config));
+                OnCheckError.from(config), new AuthChecks(metrics));
     }
 
     /** The data directory, owner-only (issue 12, defect 20): it holds every mailbox and the node's secrets. */
@@ -363,11 +377,11 @@ public final class Node implements AutoCloseable {
      * node's I/O threads, next hops from the transport map and DNS, TLS and DANE per next hop.
      */
     private static RemoteTransport remoteTransport(ActorSystem<Void> system, EventLoopGroup io, Config config,
-            String hostname, DnsRouteResolver routes) {
+            String hostname, DnsRouteResolver routes, TlsHandshakes handshakes) {
         Config delivery = config.getConfig("postillion.delivery");
         OutboundClient client = new OutboundClient(io,
                 Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class, hostname,
-                SmtpClientSettings.from(delivery.getConfig("smtp")), TlsPolicy.from(config));
+                SmtpClientSettings.from(delivery.getConfig("smtp")), TlsPolicy.from(config), handshakes);
         ActorRef<DestinationQueues.Command> queues = system.systemActorOf(DestinationQueues.create(client, routes,
                 DestinationSettings.from(delivery.getConfig("destination"))),
                 "destination-queues", Props.empty());
@@ -412,6 +426,20 @@ public final class Node implements AutoCloseable {
         if (discarded > 0) {
             log.info("Deleted {} pieces of content of messages never spooled (a stop during DATA)", discarded);
         }
+    }
+
+    /** The JVM's and the process's own series (heap, GC, threads, CPU, open files, uptime). */
+    private static void bindJvmMetrics(MeterRegistry metrics, CoordinatedShutdown shutdown) {
+        JvmGcMetrics gc = new JvmGcMetrics();
+        for (MeterBinder binder : List.of(new ClassLoaderMetrics(), new JvmMemoryMetrics(), gc, new JvmThreadMetrics(),
+                new ProcessorMetrics(), new FileDescriptorMetrics(), new UptimeMetrics())) {
+            binder.bindTo(metrics);
+        }
+        // Its GC listeners would outlive the node in a JVM that starts another (the tests).
+        shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "unbind-gc-metrics", () -> {
+            gc.close();
+            return CompletableFuture.completedFuture(Done.getInstance());
+        });
     }
 
     private static void registerDnssecGauge(MeterRegistry metrics, DnsRouteResolver routes) {

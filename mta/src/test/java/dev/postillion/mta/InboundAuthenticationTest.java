@@ -72,6 +72,21 @@ class InboundAuthenticationTest {
     }
 
     @Test
+    void theChecksAndTheirDnsQuestionsAreCountedInTheMetrics() throws IOException {
+        PrometheusText before = PrometheusText.of(node);
+        deliver("bob@spf-fail.example", "Subject: counted\r\n\r\nhi\r\n");
+        PrometheusText after = PrometheusText.of(node);
+        for (Map<String, String> check : List.of(Map.of("method", "spf", "result", "fail"),
+                Map.of("method", "dkim", "result", "none"), Map.of("method", "dmarc", "result", "none"))) {
+            assertEquals(1.0, after.valueOrZero("postillion_auth_checks_total", check)
+                    - before.valueOrZero("postillion_auth_checks_total", check), check.toString());
+        }
+        Map<String, String> txtRecords = Map.of("type", "TXT", "result", "records");
+        assertTrue(after.valueOrZero("postillion_dns_lookups_total", txtRecords)
+                > before.valueOrZero("postillion_dns_lookups_total", txtRecords), "the SPF record was asked for");
+    }
+
+    @Test
     void anUnauthorisedClientGetsSpfFailAndADomainWithoutRecordNone() throws IOException {
         assertTrue(resultsOf(deliver("bob@spf-fail.example", "Subject: fail\r\n\r\nhi\r\n"))
                 .startsWith("\tspf=fail ("), "spf=fail");

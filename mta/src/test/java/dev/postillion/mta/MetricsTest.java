@@ -4,10 +4,13 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.postillion.mta.smtp.ListenerRole;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,8 +60,52 @@ class MetricsTest {
         assertEquals(1.0, increase(before, after, "postillion_smtp_rejections_total", rejected("unknown_recipient")));
         assertEquals(1.0, increase(before, after, "postillion_smtp_rejections_total", rejected("relay_denied")));
         assertEquals(0.0, increase(before, after, "postillion_smtp_rejections_total", rejected("greylisted")));
-        assertEquals(0.0, after.valueOrZero("postillion_smtp_connections_total",
+        assertEquals(0.0, increase(before, after, "postillion_smtp_connections_total",
                 Map.of("listener", "submission")), "the other listeners count their own");
+
+        // The message goes on to anna's mailbox: a delivery, timed from its arrival; its spooling
+        // and its delivery are store commits, each durable.
+        Map<String, String> mailboxSent = Map.of("transport", "mailbox", "status", "sent");
+        await().untilAsserted(() -> assertEquals(1.0,
+                increase(before, PrometheusText.of(node), "postillion_deliveries_total", mailboxSent)));
+        PrometheusText delivered = PrometheusText.of(node);
+        assertEquals(1.0, increase(before, delivered, "postillion_delivery_seconds_count", Map.of()));
+        assertEquals(0.0, increase(before, delivered, "postillion_deliveries_total",
+                Map.of("transport", "smtp", "status", "sent")));
+        Map<String, String> rocksdb = Map.of("backend", "rocksdb");
+        assertTrue(increase(before, delivered, "postillion_store_commit_seconds_count", rocksdb) >= 2);
+        assertTrue(increase(before, delivered, "postillion_store_commit_batch_count", rocksdb) >= 1);
+    }
+
+    @Test
+    void tlsHandshakesAreCountedByResult() throws IOException {
+        SSLContext trust = TlsTrust.trusting(TlsTrust.generatedCertificate(dataDir));
+        Map<String, String> succeeded = Map.of("direction", "inbound", "result", "success");
+        Map<String, String> failed = Map.of("direction", "inbound", "result", "failure");
+        PrometheusText before = PrometheusText.of(node);
+        try (SmtpClient smtp = new SmtpClient(node.smtpPort(ListenerRole.SUBMISSION))) {
+            smtp.reply();
+            smtp.command("EHLO client.test");
+            assertTrue(smtp.command("STARTTLS").startsWith("220 "));
+            smtp.startTls(trust);
+        }
+        try (SmtpClient smtp = new SmtpClient(node.smtpPort(ListenerRole.SUBMISSIONS))) {
+            smtp.send("this is no TLS handshake\r\n");
+        }
+        await().untilAsserted(() -> {
+            PrometheusText after = PrometheusText.of(node);
+            assertEquals(1.0, increase(before, after, "postillion_tls_handshakes_total", succeeded));
+            assertEquals(1.0, increase(before, after, "postillion_tls_handshakes_total", failed));
+        });
+    }
+
+    @Test
+    void theJvmAndTheProcessAreDescribed() {
+        PrometheusText now = PrometheusText.of(node);
+        for (String series : List.of("jvm_memory_used_bytes", "jvm_threads_live_threads", "process_cpu_usage",
+                "process_uptime_seconds", "jvm_classes_loaded_classes")) {
+            assertTrue(now.value(series, Map.of("node", "mx.test")).isPresent(), series);
+        }
     }
 
     private static Map<String, String> mx() {

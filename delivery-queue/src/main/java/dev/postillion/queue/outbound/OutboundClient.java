@@ -1,5 +1,6 @@
 package dev.postillion.queue.outbound;
 
+import dev.postillion.core.TlsHandshakes;
 import dev.postillion.queue.RecipientOutcome.Status;
 import dev.postillion.queue.TransportSecurity;
 import dev.postillion.queue.TransportSecurity.Dane;
@@ -67,6 +68,7 @@ public final class OutboundClient {
     private final SmtpClientSettings settings;
     private final TlsPolicy tlsPolicy;
     private final SslContext tls;
+    private final TlsHandshakes handshakes;
 
     /**
      * @param group the event loops the connections run on: the node's shared I/O group
@@ -75,7 +77,7 @@ public final class OutboundClient {
      * @param heloName the name this node gives in EHLO and HELO: its hostname
      */
     public OutboundClient(EventLoopGroup group, Class<? extends SocketChannel> channelType, String heloName,
-            SmtpClientSettings settings, TlsPolicy tlsPolicy) {
+            SmtpClientSettings settings, TlsPolicy tlsPolicy, TlsHandshakes handshakes) {
         this.bootstrap = new Bootstrap()
                 .group(group)
                 .channel(channelType)
@@ -85,6 +87,7 @@ public final class OutboundClient {
         this.settings = settings;
         this.tlsPolicy = tlsPolicy;
         this.tls = clientContext();
+        this.handshakes = handshakes;
     }
 
     public SmtpClientSettings settings() {
@@ -216,6 +219,7 @@ public final class OutboundClient {
         SslHandler handler = tls.newHandler(channel.alloc(), server.host().name(), server.host().port());
         handler.setHandshakeTimeoutMillis(settings.heloTimeout().toMillis());
         return conversation.startTls(handler).handle((session, failure) -> {
+            handshakes.outbound(failure == null);
             if (failure == null) {
                 return afterHandshake(channel, conversation, server, demand, session);
             }

@@ -64,7 +64,7 @@ public final class DnsRouteResolver implements RouteResolver {
     /** @param dns the node's one name service, shared with the checks of mail coming in */
     public DnsRouteResolver(DnsjavaNameService dns, DnssecSettings dnssec) {
         this.dns = dns;
-        this.secureDns = dnssec.enabled() ? Optional.of(new SecureNameService(dns.settings(), dnssec)) : Optional.empty();
+        this.secureDns = dnssec.enabled() ? Optional.of(new SecureNameService(dns.settings(), dnssec, dns.lookups())) : Optional.empty();
         this.validation = secureDns.map(DnssecValidation::new);
     }
 

@@ -13,6 +13,7 @@ import dev.postillion.queue.RecipientOutcome.Status;
 import dev.postillion.queue.TransportSecurity;
 import dev.postillion.queue.TransportSecurity.Dane;
 import dev.postillion.queue.routing.DnsRouteResolver;
+import dev.postillion.core.TlsHandshakes;
 import dev.postillion.core.dns.DnssecValidation;
 import dev.postillion.core.dns.DnssecSettings;
 import dev.postillion.queue.routing.NextHop;
@@ -20,6 +21,7 @@ import dev.postillion.queue.testing.FakeMx;
 import dev.postillion.core.testing.SignedZone;
 import dev.postillion.core.testing.TestDnsServer;
 import dev.postillion.queue.testing.TlsIdentity;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -96,10 +98,12 @@ class DaneTest {
         io.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
+    private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+
     /** Mail for every domain goes to its MX hosts, on the fake MX's port; TLS as {@code tls} says. */
     private void start(String tls) {
         OutboundClient client = new OutboundClient(io, NioSocketChannel.class, "postillion.test", TestMail.smtp(""),
-                TestMail.tls(tls));
+                TestMail.tls(tls), new TlsHandshakes(metrics));
         routes = new DnsRouteResolver(
                 dns.nameService(Duration.ofSeconds(5)),
                 new DnssecSettings(List.of(zone.trustAnchor())));
@@ -171,6 +175,8 @@ class DaneTest {
 
         assertSentOverTls(deliver(SIGNED), Dane.VERIFIED);
         assertTrue(mx.commands().contains("STARTTLS"));
+        assertEquals(1.0, metrics.counter("postillion.tls.handshakes", "direction", "outbound", "result", "success")
+                .count());
         assertEquals(2, mx.commands().stream().filter(line -> line.startsWith("EHLO")).count()); // RFC 3207 section 4.2
     }
 

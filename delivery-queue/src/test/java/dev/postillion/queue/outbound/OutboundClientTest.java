@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.Envelope;
+import dev.postillion.core.TlsHandshakes;
 import dev.postillion.queue.DeliveryRequest;
 import dev.postillion.queue.RecipientOutcome;
 import dev.postillion.queue.RecipientOutcome.RemoteAnswer;
@@ -56,7 +57,8 @@ class OutboundClientTest {
     }
 
     private static OutboundClient client(String settings) {
-        return new OutboundClient(io, NioSocketChannel.class, "postillion.test", TestMail.smtp(settings), TestMail.tls(""));
+        return new OutboundClient(io, NioSocketChannel.class, "postillion.test", TestMail.smtp(settings), TestMail.tls(""),
+                TlsHandshakes.uncounted());
     }
 
     private OutboundClient.Session session(MailHost host) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.postillion.core.TlsHandshakes;
 import dev.postillion.queue.DeliveryRequest;
 import dev.postillion.queue.RecipientOutcome;
 import dev.postillion.queue.RecipientOutcome.Status;
@@ -65,7 +66,7 @@ class RemoteTransportTest {
 
     private void start(String smtp, String destination) {
         OutboundClient client = new OutboundClient(io, NioSocketChannel.class, "postillion.test", TestMail.smtp(smtp),
-                TestMail.tls(""));
+                TestMail.tls(""), TlsHandshakes.uncounted());
         destinations = testKit.spawn(DestinationQueues.create(client,
                 nextHop -> CompletableFuture.completedFuture(dns.getOrDefault(nextHop.host(),
                         new Route.Unresolved("4.4.3", "Host or domain name not found: " + nextHop.host()))),

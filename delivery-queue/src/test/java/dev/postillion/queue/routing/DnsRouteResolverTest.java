@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.postillion.core.dns.DnsLookups;
 import dev.postillion.core.dns.DnsSettings;
 import dev.postillion.core.dns.DnssecSettings;
 import dev.postillion.core.dns.DnsjavaNameService;
@@ -267,7 +268,7 @@ class DnsRouteResolverTest {
         Config config = ConfigFactory.parseString("postillion.dns { servers = [\"" + dns.address() + "\"], timeout = "
                         + timeout + ", dnssec.trust-anchors = [] }")
                 .withFallback(ConfigFactory.defaultReference());
-        return new DnsRouteResolver(new DnsjavaNameService(DnsSettings.from(config)), DnssecSettings.from(config));
+        return new DnsRouteResolver(new DnsjavaNameService(DnsSettings.from(config), DnsLookups.uncounted()), DnssecSettings.from(config));
     }
 
     /** The route of mail to {@code domain}: MX lookup, port 25. */

@@ -34,15 +34,22 @@ public final class DnsjavaNameService implements NameService {
 
     private final LookupSession session;
     private final DnsSettings settings;
+    private final DnsLookups lookups;
 
-    public DnsjavaNameService(DnsSettings settings) {
+    public DnsjavaNameService(DnsSettings settings, DnsLookups lookups) {
         this.session = LookupSession.builder().resolver(resolver(settings)).cache(new Cache(DClass.IN)).build();
         this.settings = settings;
+        this.lookups = lookups;
     }
 
     /** The servers asked, for the validating {@link SecureNameService} to ask the same ones. */
     public DnsSettings settings() {
         return settings;
+    }
+
+    /** Where the questions are counted, for the validating {@link SecureNameService} to count its own. */
+    public DnsLookups lookups() {
+        return lookups;
     }
 
     /** The configured servers, each asked in turn, as both name services ask them. */
@@ -76,9 +83,12 @@ public final class DnsjavaNameService implements NameService {
         return session.lookupAsync(absolute.get(), type)
                 .toCompletableFuture()
                 .orTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
-                .handle((result, failure) -> failure == null
-                        ? DnsAnswer.of(name, type, result.getRecords())
-                        : DnsAnswer.failed(name, type, failure));
+                .handle((result, failure) -> {
+                    DnsAnswer answer = failure == null ? DnsAnswer.of(name, type, result.getRecords())
+                            : DnsAnswer.failed(name, type, failure);
+                    lookups.answered(answer);
+                    return answer;
+                });
     }
 
     /**

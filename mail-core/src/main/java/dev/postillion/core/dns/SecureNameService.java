@@ -72,9 +72,10 @@ public final class SecureNameService {
     private final String anchorZone;
     private final Duration timeout;
     private final ValidatedAnswers answers = new ValidatedAnswers();
+    private final DnsLookups lookups;
 
     /** @throws IllegalArgumentException when {@code dnssec} has no trust anchor */
-    public SecureNameService(DnsSettings settings, DnssecSettings dnssec) {
+    public SecureNameService(DnsSettings settings, DnssecSettings dnssec, DnsLookups lookups) {
         if (!dnssec.enabled()) {
             throw new IllegalArgumentException("DNSSEC needs a trust anchor");
         }
@@ -88,6 +89,7 @@ public final class SecureNameService {
         }
         this.anchorZone = dnssec.firstAnchorZone();
         this.timeout = settings.timeout();
+        this.lookups = lookups;
     }
 
     /**
@@ -132,15 +134,20 @@ public final class SecureNameService {
         }
         Optional<SecureAnswer> kept = answers.get(name, absolute.get(), type);
         if (kept.isPresent()) {
+            lookups.answered(kept.get().answer());
             return CompletableFuture.completedFuture(kept.get());
         }
         Message question = Message.newQuery(Record.newRecord(absolute.get(), type, DClass.IN));
         return resolver.sendAsync(question)
                 .toCompletableFuture()
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .handle((response, failure) -> failure == null
-                        ? keep(absolute.get(), type, classify(name, type, response), response)
-                        : new SecureAnswer(DnsAnswer.failed(name, type, failure), false));
+                .handle((response, failure) -> {
+                    SecureAnswer answer = failure == null
+                            ? keep(absolute.get(), type, classify(name, type, response), response)
+                            : new SecureAnswer(DnsAnswer.failed(name, type, failure), false);
+                    lookups.answered(answer.answer());
+                    return answer;
+                });
     }
 
     private SecureAnswer keep(Name name, int type, SecureAnswer answer, Message response) {

@@ -5,6 +5,8 @@ import dev.postillion.core.StoreBatch;
 import dev.postillion.core.StoreConflictException;
 import dev.postillion.core.StoreException;
 import dev.postillion.core.StoreFamily;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -55,6 +57,8 @@ abstract class GroupCommitStore implements Store {
     private final AtomicLong syncs = new AtomicLong();
     private final AtomicLong syncedBatches = new AtomicLong();
     private volatile boolean closed;
+    /** The series the commits are counted in; none until the node registers them. */
+    private volatile CommitMetrics metrics;
 
     GroupCommitStore(int readThreads) {
         this.committer = new Thread(this::commitLoop, "store-committer");
@@ -66,6 +70,11 @@ abstract class GroupCommitStore implements Store {
             thread.setDaemon(true);
             return thread;
         }, null, false);
+    }
+
+    /** Counts the commits in {@code registry}'s series, labelled with the backend's name. */
+    final void observe(MeterRegistry registry, String backend) {
+        metrics = new CommitMetrics(registry, backend);
     }
 
     /** Starts the committer; called by the backend once it is ready to write. */
@@ -244,7 +253,12 @@ abstract class GroupCommitStore implements Store {
         }
         long synced = group.stream().filter(p -> p.durability() == Durability.SYNC).count();
         try {
+            long start = System.nanoTime();
             BitSet refused = write(group.stream().map(Pending::batch).toList(), synced > 0);
+            CommitMetrics observed = metrics;
+            if (observed != null) {
+                observed.committed(Duration.ofNanos(System.nanoTime() - start), synced);
+            }
             if (synced > 0) {
                 syncs.incrementAndGet();
                 syncedBatches.addAndGet(synced);

@@ -4,6 +4,7 @@ import dev.postillion.core.Store;
 import dev.postillion.core.StoreFamily;
 import dev.postillion.core.StoreFamily.Placement;
 import dev.postillion.core.StoreSettings;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -25,17 +26,25 @@ public final class NodeStores implements AutoCloseable {
         this.shared = shared;
     }
 
-    /** Opens the stores for the {@code families} the node's modules declare. */
-    public static NodeStores open(Path dataDir, StoreSettings settings, Collection<StoreFamily> families) {
+    /**
+     * Opens the stores for the {@code families} the node's modules declare, their commits counted
+     * in {@code metrics}.
+     */
+    public static NodeStores open(Path dataDir, StoreSettings settings, Collection<StoreFamily> families,
+            MeterRegistry metrics) {
         Path directory = localDirectory(dataDir);
         if (settings.backend() == StoreSettings.Backend.ROCKSDB) {
             RocksDbStore store = RocksDbStore.open(directory, settings, families);
+            store.observe(metrics, "rocksdb");
             return new NodeStores(store, store);
         }
         RocksDbStore local = RocksDbStore.open(directory, settings, placed(families, Placement.NODE));
+        local.observe(metrics, "rocksdb");
         try {
-            return new NodeStores(local, PostgresStore.open(settings.postgresql(), settings.readThreads(),
-                    placed(families, Placement.SHARED)));
+            PostgresStore shared = PostgresStore.open(settings.postgresql(), settings.readThreads(),
+                    placed(families, Placement.SHARED));
+            shared.observe(metrics, "postgresql");
+            return new NodeStores(local, shared);
         } catch (RuntimeException e) {
             local.close();
             throw e;

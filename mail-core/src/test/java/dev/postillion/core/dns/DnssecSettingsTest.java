@@ -24,7 +24,8 @@ class DnssecSettingsTest {
         assertEquals(List.of(". IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D"),
                 settings.trustAnchors());
         assertTrue(settings.enabled());
-        new SecureNameService(new DnsSettings(List.of(), java.time.Duration.ofSeconds(1), 1), settings);
+        new SecureNameService(new DnsSettings(List.of(), java.time.Duration.ofSeconds(1), 1), settings,
+                DnsLookups.uncounted());
     }
 
     @Test

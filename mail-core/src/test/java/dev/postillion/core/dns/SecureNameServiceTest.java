@@ -35,7 +35,7 @@ class SecureNameServiceTest {
         dns.mx("signed.test", 10, "mx.signed.test").a("mx.signed.test", "192.0.2.1")
                 .mx("plain.test", 10, "mx.plain.test");
         secure = new SecureNameService(new DnsSettings(List.of(new InetSocketAddress("127.0.0.1", dns.port())),
-                Duration.ofSeconds(5), 1), new DnssecSettings(List.of(zone.trustAnchor())));
+                Duration.ofSeconds(5), 1), new DnssecSettings(List.of(zone.trustAnchor())), DnsLookups.uncounted());
     }
 
     @AfterEach
@@ -71,7 +71,8 @@ class SecureNameServiceTest {
     void theAnchorDoesNotValidateWhenTheServersStripDnssecRecords() {
         SecureNameService unsignedRoot = new SecureNameService(new DnsSettings(
                 List.of(new InetSocketAddress("127.0.0.1", dns.port())), Duration.ofSeconds(5), 1),
-                new DnssecSettings(List.of(". IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D")));
+                new DnssecSettings(List.of(". IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D")),
+                DnsLookups.uncounted());
         assertEquals(SecureNameService.Anchor.STRIPPED, unsignedRoot.checkAnchor().toCompletableFuture().join());
         assertEquals(".", unsignedRoot.anchorZone());
     }

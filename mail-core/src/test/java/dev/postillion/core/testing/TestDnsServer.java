@@ -26,6 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import dev.postillion.core.dns.DnsLookups;
 import dev.postillion.core.dns.DnsSettings;
 import dev.postillion.core.dns.DnsjavaNameService;
 import org.xbill.DNS.AAAARecord;
@@ -130,7 +131,8 @@ public final class TestDnsServer implements AutoCloseable {
 
     /** The node's name service, asking this server only, once per question, waiting {@code timeout}. */
     public DnsjavaNameService nameService(Duration timeout) {
-        return new DnsjavaNameService(new DnsSettings(List.of(new InetSocketAddress("127.0.0.1", port())), timeout, 1));
+        return new DnsjavaNameService(new DnsSettings(List.of(new InetSocketAddress("127.0.0.1", port())), timeout, 1),
+                DnsLookups.uncounted());
     }
 
     /** As {@code postillion.dns.servers} takes it: {@code 127.0.0.1:port}. */

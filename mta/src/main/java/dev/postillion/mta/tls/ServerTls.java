@@ -1,6 +1,7 @@
 package dev.postillion.mta.tls;
 
 import com.typesafe.config.ConfigException;
+import dev.postillion.core.TlsHandshakes;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -57,12 +58,15 @@ public final class ServerTls {
     }
 
     private final Optional<TlsSettings.PemFiles> files;
+    private final TlsHandshakes handshakes;
     private SslContext context;
     private X509Certificate certificate;
     private List<Optional<Stamp>> seen;
 
-    private ServerTls(Optional<TlsSettings.PemFiles> files, CertifiedKey initial, List<Optional<Stamp>> seen) {
+    private ServerTls(Optional<TlsSettings.PemFiles> files, CertifiedKey initial, List<Optional<Stamp>> seen,
+            TlsHandshakes handshakes) {
         this.files = files;
+        this.handshakes = handshakes;
         this.seen = seen;
         use(initial);
     }
@@ -73,23 +77,27 @@ public final class ServerTls {
      * @throws ConfigException.BadValue naming {@code postillion.tls.cert} or {@code .key} when
      *     their file cannot be used
      */
-    public static ServerTls start(TlsSettings settings, Clock clock) {
+    public static ServerTls start(TlsSettings settings, Clock clock, TlsHandshakes handshakes) {
         if (settings.files().isEmpty()) {
             return new ServerTls(Optional.empty(),
-                    GeneratedCertificate.loadOrCreate(settings.generatedDir(), settings.hostname(), clock), List.of());
+                    GeneratedCertificate.loadOrCreate(settings.generatedDir(), settings.hostname(), clock), List.of(),
+                    handshakes);
         }
         TlsSettings.PemFiles files = settings.files().get();
         List<Optional<Stamp>> stamps = stamps(files);
-        return new ServerTls(settings.files(), CertifiedKey.read(files), stamps);
+        return new ServerTls(settings.files(), CertifiedKey.read(files), stamps, handshakes);
     }
 
     /**
-     * A handler for a new connection.
+     * A handler for a new connection; its handshake is counted when it ends, a connection closed
+     * before it ends counting as a failure.
      *
      * @param startTls the first write (the 220 to STARTTLS) still goes out in plain text
      */
     public SslHandler newHandler(ByteBufAllocator allocator, boolean startTls) {
-        return new SslHandler(current().newEngine(allocator), startTls);
+        SslHandler handler = new SslHandler(current().newEngine(allocator), startTls);
+        handler.handshakeFuture().addListener(handshake -> handshakes.inbound(handshake.isSuccess()));
+        return handler;
     }
 
     private synchronized SslContext current() {

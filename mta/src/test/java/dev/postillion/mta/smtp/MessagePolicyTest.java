@@ -13,6 +13,7 @@ import dev.postillion.core.MutableClock;
 import dev.postillion.core.QueueIdGenerator;
 import dev.postillion.core.Store;
 import dev.postillion.core.TestStores;
+import dev.postillion.auth.AuthChecks;
 import dev.postillion.auth.MessageAuthenticator;
 import dev.postillion.auth.OnCheckError;
 import dev.postillion.mta.policy.content.ContentPolicy;
@@ -25,6 +26,7 @@ import dev.postillion.auth.spf.SpfSettings;
 import dev.postillion.queue.Spool;
 import dev.postillion.queue.SpoolStore;
 import dev.postillion.core.dns.DnsAnswer;
+import dev.postillion.core.dns.DnsLookups;
 import dev.postillion.core.dns.DnsSettings;
 import dev.postillion.core.dns.DnsjavaNameService;
 import dev.postillion.core.dns.NameService;
@@ -124,11 +126,11 @@ class MessagePolicyTest {
         Config config = overrides.withFallback(ConfigFactory.parseMap(Map.of("postillion.dns.servers",
                 List.of(dns.address())))).withFallback(ConfigFactory.defaultReference()).resolve();
         Config postillion = config.getConfig("postillion");
-        SpfChecker spf = new SpfChecker(new DnsjavaNameService(DnsSettings.from(config)),
+        SpfChecker spf = new SpfChecker(new DnsjavaNameService(DnsSettings.from(config), DnsLookups.uncounted()),
                 SpfSettings.from(config), "mx.test", clock);
         MessageAuthenticator authenticator = new MessageAuthenticator(Optional.of(spf),
                 Optional.of(new DkimVerifier(txt, DkimSettings.from(config), clock, verifying)),
-                Optional.of(new DmarcEvaluator(txt)), OnCheckError.from(config));
+                Optional.of(new DmarcEvaluator(txt)), OnCheckError.from(config), AuthChecks.uncounted());
         QueueIdGenerator ids = new QueueIdGenerator(clock);
         // The queue manager never comes: the test reads the spool itself.
         Spool spool = new Spool(spoolStore, ids, new CompletableFuture<>());

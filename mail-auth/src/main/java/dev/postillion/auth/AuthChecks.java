@@ -1,0 +1,47 @@
+package dev.postillion.auth;
+
+import dev.postillion.auth.MessageAuthenticator.Authentication;
+import dev.postillion.auth.dkim.DkimResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * The checks of incoming mail as a series, {@code postillion_auth_checks_total}, labelled with the
+ * method ({@code spf}, {@code dkim}, {@code dmarc}) and the result keyword of RFC 8601 section
+ * 2.7 ({@code pass}, {@code fail}, {@code softfail}, {@code temperror}, {@code none}...): one count
+ * per SPF check, per DKIM signature (or one {@code none} for a message without any), per DMARC
+ * evaluation. A spike of temperror points at DNS; of fail, at forged mail or a broken forwarder.
+ */
+public final class AuthChecks {
+
+    private final MeterRegistry registry;
+
+    public AuthChecks(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Counted nowhere: for checks run outside a node (tests, tools). */
+    public static AuthChecks uncounted() {
+        return new AuthChecks(new SimpleMeterRegistry());
+    }
+
+    /** Counts what a message's checks found. */
+    void found(Authentication authentication) {
+        authentication.spf().ifPresent(spf -> count("spf", spf.result().keyword()));
+        authentication.dkim().ifPresent(signatures -> {
+            if (signatures.isEmpty()) {
+                count("dkim", "none");
+            }
+            for (DkimResult signature : signatures) {
+                count("dkim", signature.status().keyword());
+            }
+        });
+        authentication.dmarc().ifPresent(dmarc -> count("dmarc", dmarc.result().keyword()));
+    }
+
+    private void count(String method, String result) {
+        Counter.builder("postillion.auth.checks").description("SPF, DKIM and DMARC checks of incoming mail by result")
+                .tag("method", method).tag("result", result).register(registry).increment();
+    }
+}
