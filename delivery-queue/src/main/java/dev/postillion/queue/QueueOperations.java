@@ -167,7 +167,7 @@ final class QueueOperations {
         if (!held) {
             change.schedule(message.id(), due);
         }
-        change.state(message.id(), message.state().toBuilder().setHeld(held)
+        change.state(message, message.state().toBuilder().setHeld(held)
                 .setDueEpochMillis(held ? message.due() : due).build());
         if (held) {
             queueLog.info("{}: placed on hold by the operator", message.id());

@@ -98,7 +98,7 @@ final class Settlement {
             state.setDueEpochMillis(nextDue);
             change.schedule(id, nextDue);
         }
-        change.state(id, state.build());
+        change.state(message, state.build());
         return new Result(false, nextDue, spooled);
     }
 

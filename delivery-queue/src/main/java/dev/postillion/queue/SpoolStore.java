@@ -9,6 +9,7 @@ import dev.postillion.core.Store;
 import dev.postillion.core.Store.Durability;
 import dev.postillion.core.StoreBatch;
 import dev.postillion.core.StoreException;
+import dev.postillion.queue.QueueCounts.State;
 import dev.postillion.queue.proto.EnvelopeRecord;
 import dev.postillion.queue.proto.MessageState;
 import dev.postillion.queue.proto.ParkedMessage;
@@ -88,11 +89,53 @@ public class SpoolStore {
     public static final int PIECE_BYTES = 256 * 1024;
     /** More pieces than a message can have (max-message-size is an int, and so is a piece's number). */
     private static final int PIECES_LIMIT = Integer.MAX_VALUE;
+    /** Keys read at once when the spool is counted at start. */
+    private static final int COUNT_PAGE = 10_000;
 
     private final Store store;
+    private final QueueCounts counts = new QueueCounts();
 
     public SpoolStore(Store store) {
         this.store = store;
+    }
+
+    /** How many messages are in each state: counted at {@link #countMessages}, then moved by each change. */
+    public QueueCounts counts() {
+        return counts;
+    }
+
+    /**
+     * Counts the spool's messages by state, once, when the node starts and before anything is
+     * written to it: every envelope is a message, and its state record, if it has one, says
+     * whether it was attempted or held. Read in pages of keys, so the count holds one page.
+     */
+    public CompletionStage<Void> countMessages() {
+        return countEnvelopes(EMPTY, 0).thenCompose(total -> countStates(EMPTY, new long[State.values().length])
+                .thenAccept(found -> {
+                    found[State.ACTIVE.ordinal()] = total - found[State.DEFERRED.ordinal()] - found[State.HOLD.ordinal()];
+                    counts.add(found);
+                }));
+    }
+
+    private CompletionStage<Long> countEnvelopes(byte[] from, long counted) {
+        return store.keys(SpoolFamilies.ENVELOPES, from, afterEveryId(), COUNT_PAGE).thenCompose(keys -> keys.size()
+                < COUNT_PAGE ? CompletableFuture.completedFuture(counted + keys.size())
+                : countEnvelopes(Keys.successor(keys.get(keys.size() - 1)), counted + keys.size()));
+    }
+
+    private CompletionStage<long[]> countStates(byte[] from, long[] found) {
+        return store.range(SpoolFamilies.STATE, from, afterEveryId(), COUNT_PAGE).thenCompose(states -> {
+            for (Store.KeyValue entry : states) {
+                try {
+                    found[State.of(MessageState.parseFrom(entry.value())).ordinal()]++;
+                } catch (InvalidProtocolBufferException e) {
+                    throw new StoreException(QueueId.fromBytes(entry.key(), 0) + ": corrupt spool record: "
+                            + e.getMessage(), e);
+                }
+            }
+            return states.size() < COUNT_PAGE ? CompletableFuture.completedFuture(found)
+                    : countStates(Keys.successor(states.get(states.size() - 1).key()), found);
+        });
     }
 
     /** Commits a new message with every recipient pending; completes once the WAL is fsynced. */
@@ -180,8 +223,9 @@ public class SpoolStore {
         return new Change(batch);
     }
 
+    /** Commits the change; once it is in the store, the counts move as it moved messages. */
     public CompletionStage<Void> commit(Change change, Durability durability) {
-        return store.commit(change.batch, durability);
+        return store.commit(change.batch, durability).thenRun(() -> counts.add(change.moved));
     }
 
     /**
@@ -342,6 +386,8 @@ public class SpoolStore {
     public static final class Change {
 
         private final StoreBatch batch;
+        /** Messages gained (or lost) in each state, by QueueCounts.State ordinal. */
+        private final long[] moved = new long[State.values().length];
 
         private Change(StoreBatch batch) {
             this.batch = batch;
@@ -365,6 +411,7 @@ public class SpoolStore {
         }
 
         private Change spool(QueueId id, EnvelopeRecord envelope, byte[] content) {
+            moved[State.ACTIVE.ordinal()]++;
             byte[] key = id.bytes();
             batch.put(SpoolFamilies.ENVELOPES, key, envelope.toByteArray())
                     .put(SpoolFamilies.MESSAGES, key, content)
@@ -397,9 +444,11 @@ public class SpoolStore {
             return this;
         }
 
-        /** The message's queue state; its schedule entry is moved with {@link #schedule}. */
-        public Change state(QueueId id, MessageState state) {
-            batch.put(SpoolFamilies.STATE, id.bytes(), state.toByteArray());
+        /** The message's new queue state; its schedule entry is moved with {@link #schedule}. */
+        public Change state(QueuedMessage message, MessageState state) {
+            moved[State.of(message.state()).ordinal()]--;
+            moved[State.of(state).ordinal()]++;
+            batch.put(SpoolFamilies.STATE, message.id().bytes(), state.toByteArray());
             return this;
         }
 
@@ -418,6 +467,7 @@ public class SpoolStore {
          * as a range: a range tombstone per message would pile up and slow every later read.
          */
         public Change remove(QueuedMessage message) {
+            moved[State.of(message.state()).ordinal()]--;
             QueueId id = message.id();
             byte[] key = id.bytes();
             batch.delete(SpoolFamilies.ENVELOPES, key)

@@ -88,7 +88,7 @@ class SpoolStoreTest {
         accept(ID);
         long later = ARRIVAL + 300_000;
         commit(spool.change().unschedule(ID, ARRIVAL).schedule(ID, later)
-                .state(ID, MessageState.newBuilder().setDueEpochMillis(later).setAttempts(1).build()));
+                .state(spool.message(ID).toCompletableFuture().join(), MessageState.newBuilder().setDueEpochMillis(later).setAttempts(1).build()));
         assertTrue(spool.due(null, true, later - 1, 10).toCompletableFuture().join().isEmpty());
         assertEquals(new Due(later, ID), spool.firstDueAfter(ARRIVAL).toCompletableFuture().join());
         assertEquals(List.of(new Due(later, ID)), spool.due(null, true, later, 10).toCompletableFuture().join());

@@ -249,6 +249,9 @@ public final class Node implements AutoCloseable {
                 postillion.getDuration("srs.max-age"), directory::hosts);
         SpoolStore spoolStore = new SpoolStore(stores.local());
         discardOrphanPieces(spoolStore);
+        // Counted before anything is written to the spool; every change moves the counts after.
+        spoolStore.countMessages().toCompletableFuture().join();
+        spoolStore.counts().register(metrics);
         QueueIdGenerator ids = new QueueIdGenerator(clock);
         // Mailboxes spool forwards and replies, and the queue manager delivers to mailboxes: the
         // spool learns of its queue manager once that is started.

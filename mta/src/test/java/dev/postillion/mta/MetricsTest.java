@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,7 +69,12 @@ class MetricsTest {
         Map<String, String> mailboxSent = Map.of("transport", "mailbox", "status", "sent");
         await().untilAsserted(() -> assertEquals(1.0,
                 increase(before, PrometheusText.of(node), "postillion_deliveries_total", mailboxSent)));
+        await().untilAsserted(() -> assertEquals(0.0, PrometheusText.of(node).valueOrZero("postillion_queue_messages",
+                Map.of("state", "active")), "delivered: out of the spool"));
         PrometheusText delivered = PrometheusText.of(node);
+        for (String state : List.of("deferred", "hold")) {
+            assertEquals(Optional.of(0.0), delivered.value("postillion_queue_messages", Map.of("state", state)));
+        }
         assertEquals(1.0, increase(before, delivered, "postillion_delivery_seconds_count", Map.of()));
         assertEquals(0.0, increase(before, delivered, "postillion_deliveries_total",
                 Map.of("transport", "smtp", "status", "sent")));
