@@ -2,9 +2,12 @@ package dev.postillion.auth;
 
 import dev.postillion.auth.MessageAuthenticator.Authentication;
 import dev.postillion.auth.dkim.DkimResult;
+import dev.postillion.auth.dmarc.DmarcVerdict;
+import dev.postillion.auth.spf.SpfResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Arrays;
 
 /**
  * The checks of incoming mail as a series, {@code postillion_auth_checks_total}, labelled with the
@@ -17,8 +20,13 @@ public final class AuthChecks {
 
     private final MeterRegistry registry;
 
+    /** Every method's series for every result it can have exist from the start, at 0. */
     public AuthChecks(MeterRegistry registry) {
         this.registry = registry;
+        Arrays.stream(SpfResult.values()).forEach(result -> counter("spf", result.keyword()));
+        Arrays.stream(DkimResult.Status.values()).forEach(status -> counter("dkim", status.keyword()));
+        counter("dkim", "none");
+        Arrays.stream(DmarcVerdict.Result.values()).forEach(result -> counter("dmarc", result.keyword()));
     }
 
     /** Counted nowhere: for checks run outside a node (tests, tools). */
@@ -41,7 +49,11 @@ public final class AuthChecks {
     }
 
     private void count(String method, String result) {
-        Counter.builder("postillion.auth.checks").description("SPF, DKIM and DMARC checks of incoming mail by result")
-                .tag("method", method).tag("result", result).register(registry).increment();
+        counter(method, result).increment();
+    }
+
+    private Counter counter(String method, String result) {
+        return Counter.builder("postillion.auth.checks").description("SPF, DKIM and DMARC checks of incoming mail by result")
+                .tag("method", method).tag("result", result).register(registry);
     }
 }

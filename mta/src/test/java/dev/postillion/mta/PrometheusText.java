@@ -33,6 +33,11 @@ public final class PrometheusText {
                 .map(sample -> Double.parseDouble(sample.group(4))).findFirst();
     }
 
+    /** Whether a sample named {@code name} has {@code labels} among its labels. */
+    public boolean has(String name, Map<String, String> labels) {
+        return value(name, labels).isPresent();
+    }
+
     /** As {@link #value}, 0 when there is no such sample. */
     public double valueOrZero(String name, Map<String, String> labels) {
         return value(name, labels).orElse(0.0);

@@ -15,10 +15,18 @@ import org.xbill.DNS.Type;
  */
 public final class DnsLookups {
 
+    /** The types mail asks for, whose series exist from the start; others appear when first asked. */
+    private static final int[] MAIL_TYPES = {Type.A, Type.AAAA, Type.MX, Type.TXT, Type.TLSA, Type.PTR};
+
     private final MeterRegistry registry;
 
     public DnsLookups(MeterRegistry registry) {
         this.registry = registry;
+        for (int type : MAIL_TYPES) {
+            for (DnsAnswer.Outcome outcome : DnsAnswer.Outcome.values()) {
+                counter(type, outcome);
+            }
+        }
     }
 
     /** Counted nowhere: for a name service used outside a node (tests, tools). */
@@ -28,8 +36,12 @@ public final class DnsLookups {
 
     /** Counts one question and the kind of answer it got. */
     void answered(DnsAnswer answer) {
-        Counter.builder("postillion.dns.lookups").description("DNS questions by record type and kind of answer")
-                .tag("type", Type.string(answer.type())).tag("result", answer.outcome().name().toLowerCase(Locale.ROOT))
-                .register(registry).increment();
+        counter(answer.type(), answer.outcome()).increment();
+    }
+
+    private Counter counter(int type, DnsAnswer.Outcome outcome) {
+        return Counter.builder("postillion.dns.lookups").description("DNS questions by record type and kind of answer")
+                .tag("type", Type.string(type)).tag("result", outcome.name().toLowerCase(Locale.ROOT))
+                .register(registry);
     }
 }
