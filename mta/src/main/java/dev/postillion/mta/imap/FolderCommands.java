@@ -17,8 +17,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The commands of the authenticated state about folders (RFC 9051 sections 6.3.3 to 6.3.12):
- * CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, STATUS, APPEND ({@link ListCommand} has LIST). Each answers with
- * its untagged lines and its tagged response; reads go to the store, changes to the mailbox actor.
+ * CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, STATUS, APPEND ({@link ListCommand} has LIST
+ * and LSUB, {@link SelectCommand} SELECT and EXAMINE). Each answers with its untagged lines and its
+ * tagged response; reads go to the store, changes to the mailbox actor.
  */
 final class FolderCommands {
 
