@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * What IMAP's FETCH answers about one stored message (RFC 9051 section 6.4.5 and 7.5.2): its
- * ENVELOPE, its BODY and BODYSTRUCTURE, and the octets of its sections. The message is an RFC 5322
+ * ENVELOPE, its BODY and BODYSTRUCTURE, the octets of its sections, and BINARY's decoded parts
+ * (RFC 3516). The message is an RFC 5322
  * message with CRLF line ends, as stored; it is parsed once, here, and never throws: MIME that
  * cannot be read is taken as text, as Dovecot takes it.
  *
