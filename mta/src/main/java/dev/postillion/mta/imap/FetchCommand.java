@@ -201,9 +201,22 @@ final class FetchCommand {
         if (bytes.isEmpty()) {
             write(out, "NIL");
         } else {
-            ImapStrings.literal(out, partial(item, bytes.get()));
+            ImapStrings.literal(out, withoutNul(partial(item, bytes.get())));
         }
         return true;
+    }
+
+    /**
+     * A literal holds no NUL (RFC 9051 section 4.3, {@code CHAR8}); a message stored with one
+     * (appended as a literal8, RFC 3516) has each given as 0x80 outside BINARY, as Dovecot does.
+     */
+    private static byte[] withoutNul(byte[] bytes) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == 0) {
+                bytes[i] = (byte) 0x80;
+            }
+        }
+        return bytes;
     }
 
     /**

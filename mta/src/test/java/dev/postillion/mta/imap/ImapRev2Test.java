@@ -205,8 +205,13 @@ class ImapRev2Test {
                     imap.command("e", "FETCH 1 BINARY.PEEK[4]"));
             assertEquals(List.of("f BAD not a section-part of BINARY.PEEK: [1.MIME]"),
                     imap.command("f", "FETCH 1 BINARY.PEEK[1.MIME]"));
-            imap.send("g APPEND Drafts ~{19+}\r\nSubject: 8\r\n\r\nbin\r\n\r\n");
+            imap.send("g APPEND Drafts ~{19+}\r\nSubject: 0\r\n\r\na\0b\r\n\r\n");
             assertTrue(imap.line().matches("g OK \\[APPENDUID \\d+ 1] APPEND completed"), "APPEND takes a literal8");
+            imap.command("h", "EXAMINE Drafts");
+            assertEquals(List.of("* 1 FETCH (BINARY[1] ~{5}", "a\0b", ")", "i OK FETCH completed"),
+                    imap.command("i", "FETCH 1 BINARY.PEEK[1]"));
+            assertEquals(List.of("* 1 FETCH (BODY[TEXT] {5}", "a\uFFFDb", ")", "j OK FETCH completed"),
+                    imap.command("j", "FETCH 1 BODY.PEEK[TEXT]"), "no NUL in a literal: 0x80 (not UTF-8) instead");
         }
     }
 
