@@ -262,7 +262,8 @@ final class MailboxState {
         FolderRecord.Builder folder = folders.get(name);
         long uid = folder.getUidNext();
         long modSeq = folder.getHighestModseq() + 1;
-        folder.setUidNext(uid + 1).setHighestModseq(modSeq).setMessages(folder.getMessages() + 1);
+        folder.setUidNext(uid + 1).setHighestModseq(modSeq).setMessages(folder.getMessages() + 1)
+                .setSize(folder.getSize() + message.getSize());
         MessageFlags flags = new MessageFlags(message.getFlags(), message.getKeywordsList());
         if (!flags.has(MessageFlags.SEEN)) {
             folder.setUnseen(folder.getUnseen() + 1);
@@ -284,7 +285,8 @@ final class MailboxState {
     /** Removes a message from the folder, its content left to whoever still refers to it. */
     void remove(StoreBatch batch, String name, MessageRecord message) {
         FolderRecord.Builder folder = folders.get(name);
-        folder.setMessages(folder.getMessages() - 1).setHighestModseq(folder.getHighestModseq() + 1);
+        folder.setMessages(folder.getMessages() - 1).setHighestModseq(folder.getHighestModseq() + 1)
+                .setSize(folder.getSize() - message.getSize());
         if ((message.getFlags() & MessageFlags.SEEN) == 0) {
             folder.setUnseen(folder.getUnseen() - 1);
         }

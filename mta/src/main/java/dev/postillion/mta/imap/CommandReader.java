@@ -35,6 +35,11 @@ final class CommandReader {
         return position < bytes.length && bytes[position] == c;
     }
 
+    /** Whether an ASCII letter is next: a word rather than a number, a list or a sequence set. */
+    boolean peekLetter() {
+        return position < bytes.length && ((bytes[position] | 0x20) >= 'a' && (bytes[position] | 0x20) <= 'z');
+    }
+
     /** Takes {@code c} if it is next. */
     boolean take(char c) {
         if (peek(c)) {

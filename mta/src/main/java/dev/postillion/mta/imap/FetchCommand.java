@@ -41,6 +41,8 @@ final class FetchCommand {
     private final MailStore store;
     private final String address;
     private final SelectedFolder selected;
+    /** A BINARY item met a Content-Transfer-Encoding it cannot undo (RFC 3516 section 4.3). */
+    private boolean unknownEncoding;
 
     FetchCommand(ImapSession session, MailStore store, String address, SelectedFolder selected) {
         this.session = session;
@@ -51,7 +53,7 @@ final class FetchCommand {
 
     void run(String tag, boolean byUid, CommandReader reader) {
         reader.space();
-        RoaringBitmap uids = SequenceSet.uids(reader.sequenceSet(), byUid, selected.uids);
+        RoaringBitmap uids = selected.uids(reader.sequenceSet(), byUid);
         reader.space();
         List<Item> items = items(reader);
         long changedSince = -1;
@@ -79,7 +81,8 @@ final class FetchCommand {
 
     private void batches(String tag, int[] uids, int from, List<Item> items, long changedSince) {
         if (from >= uids.length) {
-            session.catchUpThen(tag, "OK FETCH completed", false);
+            session.catchUpThen(tag, unknownEncoding ? "NO [UNKNOWN-CTE] a part's Content-Transfer-Encoding is"
+                    + " none this server can decode" : "OK FETCH completed", false);
             return;
         }
         RoaringBitmap batch = RoaringBitmap.bitmapOf(Arrays.copyOfRange(uids, from, Math.min(uids.length, from + BATCH)));
@@ -157,7 +160,10 @@ final class FetchCommand {
                 out.write(' ');
             }
             first = false;
-            item(out, item, message, structure);
+            if (!item(out, item, message, structure)) {
+                unknownEncoding = true;
+                return;
+            }
         }
         if (record.seenNow()) {
             // The client hears of the \Seen it caused here, not again from the next catch-up.
@@ -170,7 +176,8 @@ final class FetchCommand {
         session.out(out.toByteArray());
     }
 
-    private void item(ByteArrayOutputStream out, Item item, MailMessage message, MessageStructure structure) {
+    /** Writes {@code item}; false when it is a BINARY one whose encoding is unknown. */
+    private static boolean item(ByteArrayOutputStream out, Item item, MailMessage message, MessageStructure structure) {
         switch (item.name()) {
             case "UID" -> write(out, "UID " + message.uid());
             case "FLAGS" -> write(out, "FLAGS " + ImapFlags.list(message.flags()));
@@ -186,21 +193,75 @@ final class FetchCommand {
                 write(out, item.name() + " ");
                 structure.bodyStructure(out, item.name().equals("BODYSTRUCTURE"));
             }
-            default -> section(out, item, structure);
+            default -> {
+                return item.name().startsWith("BINARY") ? binary(out, item, structure) : section(out, item, structure);
+            }
         }
+        return true;
     }
 
-    private static void section(ByteArrayOutputStream out, Item item, MessageStructure structure) {
+    private static boolean section(ByteArrayOutputStream out, Item item, MessageStructure structure) {
         Optional<byte[]> bytes = structure.section(item.section());
-        write(out, item.name() + (item.origin() >= 0 ? "<" + item.origin() + ">" : "") + " ");
+        label(out, item);
         if (bytes.isEmpty()) {
             write(out, "NIL");
-            return;
+        } else {
+            ImapStrings.literal(out, withoutNul(partial(item, bytes.get())));
         }
-        byte[] whole = bytes.get();
+        return true;
+    }
+
+    /**
+     * A literal holds no NUL (RFC 9051 section 4.3, {@code CHAR8}); a message stored with one
+     * (appended as a literal8, RFC 3516) has each given as 0x80 outside BINARY, as Dovecot does.
+     */
+    private static byte[] withoutNul(byte[] bytes) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == 0) {
+                bytes[i] = (byte) 0x80;
+            }
+        }
+        return bytes;
+    }
+
+    /**
+     * BINARY[part]&lt;partial&gt; and BINARY.SIZE[part] (RFC 3516 section 4.2): the decoded body, as a
+     * literal8 ({@code ~{n}}) when it holds a NUL, else as a literal.
+     */
+    private static boolean binary(ByteArrayOutputStream out, Item item, MessageStructure structure) {
+        MessageStructure.Binary binary = structure.binary(item.section());
+        if (binary instanceof MessageStructure.UnknownEncoding) {
+            return false;
+        }
+        boolean size = item.name().startsWith("BINARY.SIZE");
+        label(out, item);
+        if (!(binary instanceof MessageStructure.Decoded decoded)) {
+            write(out, size ? "0" : "NIL");
+        } else if (size) {
+            write(out, String.valueOf(decoded.bytes().length));
+        } else {
+            byte[] bytes = partial(item, decoded.bytes());
+            for (byte b : bytes) {
+                if (b == 0) {
+                    out.write('~');
+                    break;
+                }
+            }
+            ImapStrings.literal(out, bytes);
+        }
+        return true;
+    }
+
+    /** The item's name in the response, with a partial fetch's origin: "BODY[TEXT]<0> ". */
+    private static void label(ByteArrayOutputStream out, Item item) {
+        write(out, item.name() + (item.origin() >= 0 ? "<" + item.origin() + ">" : "") + " ");
+    }
+
+    /** The octets a partial fetch ({@code <origin.length>}) asks for, or all of them. */
+    private static byte[] partial(Item item, byte[] whole) {
         int start = (int) Math.min(whole.length, Math.max(0, item.origin()));
         int end = item.length() < 0 ? whole.length : (int) Math.min(whole.length, start + item.length());
-        ImapStrings.literal(out, Arrays.copyOfRange(whole, start, end));
+        return Arrays.copyOfRange(whole, start, end);
     }
 
     /** The items asked for, with RFC 9051's macros ALL, FAST and FULL spelt out. */
@@ -258,18 +319,42 @@ final class FetchCommand {
                 if (SectionSpec.parse(section).isEmpty()) {
                     throw new CommandReader.BadSyntax("not a section of a message: [" + section + "]");
                 }
-                long origin = -1;
-                long length = -1;
-                if (reader.take('<')) {
-                    origin = reader.number();
-                    reader.expect('.');
-                    length = reader.number();
-                    reader.expect('>');
-                }
-                return new Item("BODY[" + section + "]", section, origin, length, name.equals("BODY"));
+                return withPartial("BODY[" + section + "]", section, name.equals("BODY"), reader);
+            }
+            case "BINARY", "BINARY.PEEK", "BINARY.SIZE" -> {
+                return binaryItem(name, reader);
             }
             default -> throw new CommandReader.BadSyntax("no such FETCH item: " + name);
         }
+    }
+
+    /** BINARY[part]&lt;partial&gt;, BINARY.PEEK[...] and BINARY.SIZE[part] (RFC 3516 section 4.1). */
+    private static Item binaryItem(String name, CommandReader reader) {
+        if (!reader.peek('[')) {
+            throw new CommandReader.BadSyntax(name + " needs a section: " + name + "[...]");
+        }
+        String bracketed = reader.bracketed();
+        String part = bracketed.substring(1, bracketed.length() - 1);
+        if (!part.isEmpty() && SectionSpec.parse(part).filter(spec -> spec.kind() == SectionSpec.Kind.BODY).isEmpty()) {
+            throw new CommandReader.BadSyntax("not a section-part of " + name + ": [" + part + "]");
+        }
+        if (name.equals("BINARY.SIZE")) {
+            return new Item("BINARY.SIZE[" + part + "]", part, -1, -1, false);
+        }
+        return withPartial("BINARY[" + part + "]", part, name.equals("BINARY"), reader);
+    }
+
+    /** An item of a section, with the partial fetch ({@code <origin.length>}) that may follow. */
+    private static Item withPartial(String name, String section, boolean setsSeen, CommandReader reader) {
+        long origin = -1;
+        long length = -1;
+        if (reader.take('<')) {
+            origin = reader.number();
+            reader.expect('.');
+            length = reader.number();
+            reader.expect('>');
+        }
+        return new Item(name, section, origin, length, setsSeen);
     }
 
     private static void write(ByteArrayOutputStream out, String text) {

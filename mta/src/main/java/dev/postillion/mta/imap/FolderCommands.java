@@ -11,18 +11,15 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
-import java.util.regex.Pattern;
 
 /**
  * The commands of the authenticated state about folders (RFC 9051 sections 6.3.3 to 6.3.12):
- * CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, LIST and LSUB, STATUS, APPEND. Each answers with
- * its untagged lines and its tagged response; reads go to the store, changes to the mailbox actor.
+ * CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, STATUS, APPEND ({@link ListCommand} has LIST
+ * and LSUB, {@link SelectCommand} SELECT and EXAMINE). Each answers with its untagged lines and its
+ * tagged response; reads go to the store, changes to the mailbox actor.
  */
 final class FolderCommands {
 
@@ -32,16 +29,21 @@ final class FolderCommands {
     private final ImapContext context;
     private final MailStore store;
     private final String address;
+    private final boolean rev2;
 
-    FolderCommands(ImapContext context, MailStore store, String address) {
+    FolderCommands(ImapContext context, MailStore store, String address, boolean rev2) {
         this.context = context;
         this.store = store;
         this.address = address;
+        this.rev2 = rev2;
     }
 
-    /** A folder name as a client sent it: modified UTF-7 decoded, INBOX in capitals, no trailing '/'. */
-    static String folderName(String wire) {
-        String name = ModifiedUtf7.decode(wire);
+    /**
+     * A folder name as a client sent it: INBOX in capitals, no trailing '/', and from an IMAP4rev1
+     * client modified UTF-7 decoded (an IMAP4rev2 one sends UTF-8, RFC 9051 section 5.1).
+     */
+    static String folderName(String wire, boolean rev2) {
+        String name = rev2 ? wire : ModifiedUtf7.decode(wire);
         while (name.length() > 1 && name.endsWith("/")) {
             name = name.substring(0, name.length() - 1);
         }
@@ -50,13 +52,13 @@ final class FolderCommands {
 
     CompletionStage<byte[]> edit(String tag, String command, CommandReader reader) {
         reader.space();
-        String name = folderName(reader.astring());
+        String name = folderName(reader.astring(), rev2);
         MailboxEdit edit = switch (command) {
             case "CREATE" -> new MailboxEdit.CreateFolder(name);
             case "DELETE" -> new MailboxEdit.DeleteFolder(name);
             case "RENAME" -> {
                 reader.space();
-                yield new MailboxEdit.RenameFolder(name, folderName(reader.astring()));
+                yield new MailboxEdit.RenameFolder(name, folderName(reader.astring(), rev2));
             }
             default -> new MailboxEdit.Subscribe(name, command.equals("SUBSCRIBE"));
         };
@@ -76,138 +78,75 @@ final class FolderCommands {
         return ImapSession.line(tag + " NO [" + edited.refusal().reason() + "] " + edited.refusal().text());
     }
 
-    /** LIST (with RFC 5258's selection options and RFC 6154's SPECIAL-USE) and LSUB. */
-    CompletionStage<byte[]> list(String tag, boolean lsub, CommandReader reader) {
+    /**
+     * A folder name as a response gives it: in modified UTF-7 to an IMAP4rev1 client (RFC 3501
+     * section 5.1.3), as UTF-8 to an IMAP4rev2 one (RFC 9051 section 5.1).
+     */
+    static String quotedName(String name, boolean rev2) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImapStrings.string(out, rev2 ? name : ModifiedUtf7.encode(name), rev2);
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** STATUS (RFC 9051 section 6.3.11). */
+    CompletionStage<byte[]> status(String tag, CommandReader reader) {
         reader.space();
-        Set<String> options = new LinkedHashSet<>();
-        if (reader.peek('(')) {
-            reader.atomList().forEach(option -> options.add(option.toUpperCase(Locale.ROOT)));
-            reader.space();
-        }
-        String reference = ModifiedUtf7.decode(reader.listMailbox());
+        String name = folderName(reader.astring(), rev2);
         reader.space();
-        List<String> patterns = new ArrayList<>();
-        if (reader.peek('(')) {
-            reader.expect('(');
-            do {
-                patterns.add(ModifiedUtf7.decode(reader.listMailbox()));
-            } while (reader.take(' '));
-            reader.expect(')');
-        } else {
-            patterns.add(ModifiedUtf7.decode(reader.listMailbox()));
-        }
-        if (reader.take(' ')) {
-            reader.atom(); // RETURN (...): children, special use and subscriptions are always said
-            reader.space();
-            reader.atomList();
-        }
+        List<String> items = statusItems(reader, rev2);
         reader.end();
-        String command = lsub ? "LSUB" : "LIST";
-        if (patterns.size() == 1 && patterns.get(0).isEmpty()) {
-            return done("* " + command + " (\\Noselect) \"/\" \"\"\r\n" + tag + " OK " + command + " completed");
-        }
-        boolean subscribedOnly = lsub || options.contains("SUBSCRIBED");
-        boolean specialUseOnly = options.contains("SPECIAL-USE");
-        return store.folders(address).thenApply(folders -> {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            TreeMap<String, Folder> byName = new TreeMap<>();
-            folders.forEach(folder -> byName.put(folder.name(), folder));
-            for (String name : withParents(byName.keySet())) {
-                Folder folder = byName.get(name);
-                boolean matches = patterns.stream().anyMatch(pattern -> matches(reference + pattern, name));
-                if (!matches || (subscribedOnly && (folder == null || !folder.subscribed()))
-                        || (specialUseOnly && (folder == null || folder.specialUse().isEmpty()))) {
-                    continue;
-                }
-                out.writeBytes(ImapSession.line("* " + command + " (" + attributes(name, folder, byName, lsub)
-                        + ") \"/\" " + quotedName(name)));
-            }
-            out.writeBytes(ImapSession.line(tag + " OK " + command + " completed"));
-            return out.toByteArray();
-        });
-    }
-
-    /** The names and the parents they imply, which need not exist (RFC 9051 section 6.3.9's \NonExistent). */
-    private static Set<String> withParents(Set<String> names) {
-        Set<String> all = new java.util.TreeSet<>(names);
-        for (String name : names) {
-            for (int slash = name.indexOf('/'); slash > 0; slash = name.indexOf('/', slash + 1)) {
-                all.add(name.substring(0, slash));
-            }
-        }
-        return all;
-    }
-
-    private static String attributes(String name, Folder folder, TreeMap<String, Folder> byName, boolean lsub) {
-        List<String> attributes = new ArrayList<>();
-        if (folder == null) {
-            attributes.add(lsub ? "\\Noselect" : "\\NonExistent \\Noselect");
-        } else if (!folder.specialUse().isEmpty()) {
-            attributes.add("\\" + folder.specialUse());
-        }
-        String child = byName.ceilingKey(name + "/");
-        boolean children = child != null && child.startsWith(name + "/");
-        attributes.add(children ? "\\HasChildren" : "\\HasNoChildren");
-        if (!lsub && folder != null && folder.subscribed()) {
-            attributes.add("\\Subscribed");
-        }
-        return String.join(" ", attributes);
+        return store.folder(address, name).thenApply(found -> found.isEmpty()
+                ? ImapSession.line(tag + " NO [NONEXISTENT] no folder " + name)
+                : ImapSession.line(statusResponse(found.get(), items, rev2) + "\r\n" + tag + " OK STATUS completed"));
     }
 
     /**
-     * RFC 9051 section 6.3.9: '*' matches anything, '%' anything but the hierarchy separator; a
-     * pattern's INBOX matches in any case, as the name does.
+     * The parenthesized STATUS items, in capitals: RFC 9051 section 6.3.11's (with SIZE, also RFC
+     * 8438's STATUS=SIZE, and DELETED), CONDSTORE's HIGHESTMODSEQ (RFC 7162 section 3.1.6), and
+     * for IMAP4rev1 clients RECENT, always 0 (RFC 9051 has no \Recent).
      */
-    static boolean matches(String pattern, String name) {
-        String canonical = pattern.regionMatches(true, 0, FolderName.INBOX, 0, 5)
-                && (pattern.length() == 5 || pattern.charAt(5) == '/') ? FolderName.INBOX + pattern.substring(5) : pattern;
-        StringBuilder regex = new StringBuilder();
-        for (char c : canonical.toCharArray()) {
-            regex.append(c == '*' ? ".*" : c == '%' ? "[^/]*" : Pattern.quote(String.valueOf(c)));
+    static List<String> statusItems(CommandReader reader, boolean rev2) {
+        List<String> items = new ArrayList<>();
+        for (String item : reader.atomList()) {
+            String upper = item.toUpperCase(Locale.ROOT);
+            switch (upper) {
+                case "MESSAGES", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "DELETED", "SIZE", "HIGHESTMODSEQ" ->
+                        items.add(upper);
+                case "RECENT" -> {
+                    if (rev2) {
+                        throw new CommandReader.BadSyntax("RECENT is no STATUS item of IMAP4rev2");
+                    }
+                    items.add(upper);
+                }
+                default -> throw new CommandReader.BadSyntax("no such STATUS item: " + item);
+            }
         }
-        return Pattern.compile(regex.toString()).matcher(name).matches();
+        return items;
     }
 
-    static String quotedName(String name) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImapStrings.string(out, ModifiedUtf7.encode(name));
-        return out.toString(java.nio.charset.StandardCharsets.US_ASCII);
-    }
-
-    CompletionStage<byte[]> status(String tag, CommandReader reader) {
-        reader.space();
-        String name = folderName(reader.astring());
-        reader.space();
-        List<String> items = reader.atomList();
-        reader.end();
-        return store.folder(address, name).thenApply(found -> {
-            if (found.isEmpty()) {
-                return ImapSession.line(tag + " NO [NONEXISTENT] no folder " + name);
-            }
-            Folder folder = found.get();
-            List<String> values = new ArrayList<>();
-            for (String item : items) {
-                String upper = item.toUpperCase(Locale.ROOT);
-                long value = switch (upper) {
-                    case "MESSAGES" -> folder.messages();
-                    case "RECENT" -> 0;
-                    case "UIDNEXT" -> folder.uidNext();
-                    case "UIDVALIDITY" -> folder.uidValidity();
-                    case "UNSEEN" -> folder.unseen();
-                    case "HIGHESTMODSEQ" -> folder.highestModSeq();
-                    default -> throw new CommandReader.BadSyntax("no such STATUS item: " + item);
-                };
-                values.add(upper + " " + value);
-            }
-            return ImapSession.line("* STATUS " + quotedName(name) + " (" + String.join(" ", values) + ")\r\n"
-                    + tag + " OK STATUS completed");
-        });
+    /** The STATUS response of {@code folder} with {@code items} (for STATUS and LIST-STATUS, RFC 5819). */
+    static String statusResponse(Folder folder, List<String> items, boolean rev2) {
+        List<String> values = new ArrayList<>();
+        for (String item : items) {
+            long value = switch (item) {
+                case "MESSAGES" -> folder.messages();
+                case "UIDNEXT" -> folder.uidNext();
+                case "UIDVALIDITY" -> folder.uidValidity();
+                case "UNSEEN" -> folder.unseen();
+                case "DELETED" -> folder.deleted();
+                case "SIZE" -> folder.size();
+                case "HIGHESTMODSEQ" -> folder.highestModSeq();
+                default -> 0; // RECENT
+            };
+            values.add(item + " " + value);
+        }
+        return "* STATUS " + quotedName(folder.name(), rev2) + " (" + String.join(" ", values) + ")";
     }
 
     /** APPEND (RFC 9051 section 6.3.12) with UIDPLUS's APPENDUID (RFC 4315). */
     CompletionStage<byte[]> append(String tag, CommandReader reader) {
         reader.space();
-        String name = folderName(reader.astring());
+        String name = folderName(reader.astring(), rev2);
         reader.space();
         MessageFlags flags = MessageFlags.NONE;
         if (reader.peek('(')) {
@@ -237,7 +176,7 @@ final class FolderCommands {
         }
     }
 
-    private static CompletionStage<byte[]> done(String lines) {
+    static CompletionStage<byte[]> done(String lines) {
         return java.util.concurrent.CompletableFuture.completedFuture(ImapSession.line(lines));
     }
 }

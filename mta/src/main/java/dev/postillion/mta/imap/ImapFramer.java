@@ -7,9 +7,10 @@ import java.util.Arrays;
 /**
  * Cuts a client's input into whole IMAP commands (RFC 9051 section 2.2): a command is lines, each
  * but the last ending in a literal's announcement {@code {n}} or, with LITERAL+ (RFC 7888),
- * {@code {n+}}, followed by the literal's n octets. A command is handed on whole, its literals
- * inline as on the wire, for {@link CommandReader} to read. A synchronizing literal is accepted
- * with a continuation request, or refused before the client sends it.
+ * {@code {n+}}, followed by the literal's n octets; {@code ~{n}} announces a literal8 (RFC 3516).
+ * A command is handed on whole, its literals inline as on the wire, for {@link CommandReader} to
+ * read. A synchronizing literal is accepted with a continuation request, or refused before the
+ * client sends it.
  */
 final class ImapFramer {
 
@@ -36,6 +37,11 @@ final class ImapFramer {
     record Refused(String tag, String response, boolean close) implements Result {}
 
     private static final int NEED_MORE = -1;
+    /**
+     * The largest non-synchronizing literal always taken, whatever the limit on literals (RFC 7888
+     * section 4, LITERAL-, which RFC 9051 section 4.3 makes part of IMAP4rev2).
+     */
+    static final int LITERAL_MINUS = 4096;
 
     private final int maxLineLength;
     private long maxLiteral;
@@ -88,7 +94,7 @@ final class ImapFramer {
                 return whole(lineEnd);
             }
             boolean synchronizing = bytes[lineEnd - 2] != '+';
-            if (literal > maxLiteral) {
+            if (literal > maxLiteral && (synchronizing || literal > LITERAL_MINUS)) {
                 return refuse("NO [TOOBIG] a literal may hold at most " + maxLiteral + " octets", !synchronizing);
             }
             size = lineEnd;

@@ -66,6 +66,7 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
     private String address;
     private SelectedFolder selected;
     private boolean condStore;
+    private boolean rev2;
     /** What the next received line is for, instead of a command: an AUTHENTICATE response, IDLE's DONE. */
     private Consumer<byte[]> continuation;
     private boolean idling;
@@ -140,8 +141,9 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
     }
 
     private String capabilities() {
-        StringBuilder capabilities = new StringBuilder("IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UNSELECT"
-                + " UIDPLUS MOVE SPECIAL-USE CHILDREN CONDSTORE");
+        StringBuilder capabilities = new StringBuilder("IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE"
+                + " UNSELECT UIDPLUS MOVE SPECIAL-USE CHILDREN CONDSTORE ESEARCH SEARCHRES LIST-EXTENDED LIST-STATUS"
+                + " STATUS=SIZE BINARY");
         if (address == null) {
             if (!tls && context.tls() != null) {
                 capabilities.append(" STARTTLS");
@@ -224,12 +226,13 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
     }
 
     private void authenticatedCommand(String tag, String name, CommandReader reader) {
-        FolderCommands folders = new FolderCommands(context, store, address);
+        FolderCommands folders = new FolderCommands(context, store, address, rev2);
         switch (name) {
             case "SELECT", "EXAMINE" -> select(tag, reader, name.equals("EXAMINE"));
             case "CREATE", "DELETE", "RENAME", "SUBSCRIBE", "UNSUBSCRIBE" ->
                     await(folders.edit(tag, name, reader), tag, answer -> finishAfterCatchUp(answer));
-            case "LIST", "LSUB" -> await(folders.list(tag, name.equals("LSUB"), reader), tag, this::finishWith);
+            case "LIST", "LSUB" -> await(new ListCommand(store, address, rev2).run(tag, name.equals("LSUB"), reader),
+                    tag, this::finishWith);
             case "STATUS" -> await(folders.status(tag, reader), tag, this::finishWith);
             case "APPEND" -> await(folders.append(tag, reader), tag, this::finishAfterCatchUp);
             case "NAMESPACE" -> {
@@ -484,6 +487,9 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
             if (capability.equals("CONDSTORE") && !condStore) {
                 condStore = true;
                 enabled.append(" CONDSTORE");
+            } else if (capability.equals("IMAP4REV2") && !rev2) {
+                rev2 = true; // RFC 9051 section 6.3.1
+                enabled.append(" IMAP4rev2");
             }
         }
         send("* ENABLED" + enabled);
@@ -510,38 +516,16 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
     }
 
     private void select(String tag, CommandReader reader, boolean readOnly) {
-        reader.space();
-        String name = FolderCommands.folderName(reader.astring());
-        boolean condStoreAsked = false;
-        if (reader.take(' ')) {
-            condStoreAsked = reader.atomList().stream().anyMatch(option -> option.equalsIgnoreCase("CONDSTORE"));
-        }
-        reader.end();
-        condStore |= condStoreAsked;
-        selected = null; // RFC 9051 section 6.3.2: a failed SELECT leaves none selected
-        await(store.folder(address, name), tag, folder -> {
-            if (folder.isEmpty()) {
-                finish(tag, "NO [NONEXISTENT] no folder " + name);
-                return;
-            }
-            await(store.uids(address, folder.get().id()), tag, uids -> {
-                SelectedFolder chosen = new SelectedFolder(folder.get(), uids, readOnly);
-                selected = chosen;
-                changed = false;
-                send("* " + chosen.count() + " EXISTS");
-                send("* 0 RECENT");
-                send("* FLAGS (" + chosen.flags() + ")");
-                send("* OK [PERMANENTFLAGS (" + chosen.flags() + " \\*)] flags kept");
-                send("* OK [UIDVALIDITY " + chosen.uidValidity + "] UIDs valid");
-                send("* OK [UIDNEXT " + folder.get().uidNext() + "] next uid");
-                send("* OK [HIGHESTMODSEQ " + folder.get().highestModSeq() + "] modseq");
-                finish(tag, "OK [" + (readOnly ? "READ-ONLY" : "READ-WRITE") + "] "
-                        + (readOnly ? "EXAMINE" : "SELECT") + " completed");
-            });
-        });
+        new SelectCommand(this, store, address).run(tag, reader, readOnly, selected != null);
     }
 
-    /** The selected folder is closed (CLOSE, UNSELECT): the session is authenticated only. */
+    /** {@code folder} is selected now (SELECT, EXAMINE). */
+    void select(SelectedFolder folder) {
+        selected = folder;
+        changed = false;
+    }
+
+    /** The selected folder is closed (CLOSE, UNSELECT, a SELECT of another): the session is authenticated only. */
     void unselect() {
         selected = null;
         changed = false;
@@ -549,6 +533,15 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
 
     boolean condStore() {
         return condStore;
+    }
+
+    void enableCondStore() {
+        condStore = true;
+    }
+
+    /** Whether the client enabled IMAP4rev2 (RFC 9051 section 6.3.1); until then it is served IMAP4rev1. */
+    boolean rev2() {
+        return rev2;
     }
 
     static byte[] line(String line) {

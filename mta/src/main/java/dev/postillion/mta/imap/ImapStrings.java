@@ -27,8 +27,16 @@ final class ImapStrings {
 
     /** {@code string}: quoted when it can be, a literal otherwise. */
     static void string(ByteArrayOutputStream out, String value) {
+        string(out, value, false);
+    }
+
+    /**
+     * {@code string} for an IMAP4rev2 client, whose quoted strings may hold UTF-8 (RFC 9051
+     * section 9, {@code QUOTED-CHAR}) when {@code utf8}.
+     */
+    static void string(ByteArrayOutputStream out, String value, boolean utf8) {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        if (quotable(bytes)) {
+        if (quotable(bytes, utf8)) {
             quoted(out, bytes);
         } else {
             literal(out, bytes);
@@ -92,9 +100,9 @@ final class ImapStrings {
         return text.toString();
     }
 
-    private static boolean quotable(byte[] bytes) {
+    private static boolean quotable(byte[] bytes, boolean utf8) {
         for (byte b : bytes) {
-            if (b == '\r' || b == '\n' || b == 0 || b < 0) {
+            if (b == '\r' || b == '\n' || b == 0 || (b < 0 && !utf8)) {
                 return false;
             }
         }

@@ -1,11 +1,15 @@
 package dev.postillion.mta.imap;
 
+import dev.postillion.mta.policy.content.TransferDecoding;
 import java.io.ByteArrayOutputStream;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What IMAP's FETCH answers about one stored message (RFC 9051 section 6.4.5 and 7.5.2): its
- * ENVELOPE, its BODY and BODYSTRUCTURE, and the octets of its sections. The message is an RFC 5322
+ * ENVELOPE, its BODY and BODYSTRUCTURE, the octets of its sections, and BINARY's decoded parts
+ * (RFC 3516). The message is an RFC 5322
  * message with CRLF line ends, as stored; it is parsed once, here, and never throws: MIME that
  * cannot be read is taken as text, as Dovecot takes it.
  *
@@ -63,6 +67,48 @@ public final class MessageStructure {
             case MIME -> Optional.of(part.header().bytes());
             default -> part.enclosed() == null ? Optional.empty() : ofMessage(part.enclosed(), spec);
         });
+    }
+
+    /** What BINARY[part] answers (RFC 3516 section 4.2). */
+    sealed interface Binary {}
+
+    /** The part's body with its Content-Transfer-Encoding undone. */
+    record Decoded(byte[] bytes) implements Binary {}
+
+    /** The message has no such part. */
+    record NoSuchPart() implements Binary {}
+
+    /** The part's Content-Transfer-Encoding is none this server knows: NO [UNKNOWN-CTE] (RFC 3516 section 4.3). */
+    record UnknownEncoding(String encoding) implements Binary {}
+
+    private static final Set<String> IDENTITY_ENCODINGS = Set.of("", "7bit", "8bit", "binary");
+
+    /**
+     * BINARY[parts] (RFC 3516 section 4.2): {@code parts} is a section-part ("1.2") or empty for the
+     * whole message, which is given as it is stored.
+     *
+     * @throws IllegalArgumentException when {@code parts} is not a section-part
+     */
+    public Binary binary(String parts) {
+        SectionSpec spec = SectionSpec.parse(parts).filter(parsed -> parsed.kind() == SectionSpec.Kind.BODY)
+                .orElseThrow(() -> new IllegalArgumentException("not a section-part: " + parts));
+        if (spec.parts().isEmpty()) {
+            return new Decoded(message.clone());
+        }
+        Optional<MimePart> found = part(spec);
+        if (found.isEmpty()) {
+            return new NoSuchPart();
+        }
+        MimePart part = found.get();
+        String field = part.isMime() ? part.header().last("Content-Transfer-Encoding") : null;
+        String encoding = field == null ? "" : ParameterizedValue.parse(field).value().toLowerCase(Locale.ROOT);
+        if (part.isMultipart() || IDENTITY_ENCODINGS.contains(encoding)) {
+            return new Decoded(part.body());
+        }
+        if (encoding.equals("base64") || encoding.equals("quoted-printable")) {
+            return new Decoded(TransferDecoding.decode(part.body(), encoding));
+        }
+        return new UnknownEncoding(encoding);
     }
 
     /** HEADER, HEADER.FIELDS, HEADER.FIELDS.NOT and TEXT of a message (top-level or enclosed). */

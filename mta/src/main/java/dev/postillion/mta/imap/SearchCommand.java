@@ -21,9 +21,10 @@ import org.roaringbitmap.RoaringBitmap;
 
 /**
  * SEARCH and UID SEARCH (RFC 9051 section 6.4.4) with CONDSTORE's MODSEQ key (RFC 7162 section
- * 3.1.5). A search reads the folder's records a batch at a time and, only when a key needs the
- * message itself (headers, body, sent date), its content, in runs that fit the node's content
- * memory.
+ * 3.1.5), ESEARCH's RETURN options (RFC 4731) and SEARCHRES's SAVE and "$" (RFC 5182); what is
+ * answered and saved is {@link SearchReturn}'s. A search reads the folder's records a batch at a
+ * time and, only when a key needs the message itself (headers, body, sent date), its content, in
+ * runs that fit the node's content memory.
  */
 final class SearchCommand {
 
@@ -32,8 +33,8 @@ final class SearchCommand {
     /** RFC 9051 {@code date}: "1-Feb-2026" or "01-Feb-2026". */
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d-MMM-yyyy", Locale.ROOT);
 
-    /** What a key tests: a message's record, its sequence number and, if read, its content. */
-    private record Candidate(MailMessage message, long sequence, byte[] content) {
+    /** What a key tests: a message's record and, if read, its content. */
+    private record Candidate(MailMessage message, byte[] content) {
         MessageHeaders headers() {
             return MessageHeaders.parse(content);
         }
@@ -98,20 +99,43 @@ final class SearchCommand {
 
     void run(String tag, boolean byUid, CommandReader reader) {
         reader.space();
-        if (reader.peek('C') || reader.peek('c')) {
-            // CHARSET: US-ASCII and UTF-8 only, as RFC 9051 section 6.4.4 requires of a server.
-            String word = reader.itemName();
-            if (!word.equalsIgnoreCase("CHARSET")) {
-                pendingWord = word; // the first key, CC
-            } else {
+        SearchReturn answer = SearchReturn.plain(session.rev2());
+        if (reader.peekLetter()) {
+            pendingWord = reader.itemName();
+            if (pendingWord.equalsIgnoreCase("RETURN")) {
                 reader.space();
-                String charset = reader.astring();
-                if (!charset.equalsIgnoreCase("UTF-8") && !charset.equalsIgnoreCase("US-ASCII")) {
-                    session.finish(tag, "NO [BADCHARSET (UTF-8 US-ASCII)] charset " + charset + " is not supported");
-                    return;
-                }
+                answer = SearchReturn.read(reader); // ESEARCH, RFC 4731 section 3.1
                 reader.space();
+                pendingWord = reader.peekLetter() ? reader.itemName() : null;
             }
+        }
+        try {
+            keys(tag, byUid, answer, reader);
+        } catch (CommandReader.BadSyntax e) {
+            forget(answer);
+            throw e;
+        }
+    }
+
+    /** RFC 5182 section 2.1: a SEARCH with SAVE that fails leaves the empty result saved. */
+    private void forget(SearchReturn answer) {
+        if (answer.save()) {
+            selected.saved = new RoaringBitmap();
+        }
+    }
+
+    private void keys(String tag, boolean byUid, SearchReturn answer, CommandReader reader) {
+        if (pendingWord != null && pendingWord.equalsIgnoreCase("CHARSET")) {
+            // CHARSET: US-ASCII and UTF-8 only, as RFC 9051 section 6.4.4 requires of a server.
+            pendingWord = null;
+            reader.space();
+            String charset = reader.astring();
+            if (!charset.equalsIgnoreCase("UTF-8") && !charset.equalsIgnoreCase("US-ASCII")) {
+                forget(answer);
+                session.finish(tag, "NO [BADCHARSET (UTF-8 US-ASCII)] charset " + charset + " is not supported");
+                return;
+            }
+            reader.space();
         }
         List<Key> keys = new ArrayList<>();
         keys.add(key(reader));
@@ -121,27 +145,55 @@ final class SearchCommand {
         reader.end();
         Key all = new Both(keys);
         int[] uids = selected.uids.toArray();
-        search(tag, byUid, all, uids, 0, new ArrayList<>(), new long[] {0});
+        search(tag, byUid, answer, all, uids, 0, new Found());
     }
 
+    /** The uids found so far, ascending, and their modseqs: the highest, the first's and the last's. */
+    private static final class Found {
+        final List<Long> uids = new ArrayList<>();
+        long modSeq;
+        long firstModSeq;
+        long lastModSeq;
 
-    private void search(String tag, boolean byUid, Key key, int[] uids, int from, List<Long> found, long[] modSeq) {
-        if (from >= uids.length) {
-            StringBuilder line = new StringBuilder("* SEARCH");
-            found.forEach(number -> line.append(' ').append(number));
-            if (modSeqAsked && !found.isEmpty()) {
-                line.append(" (MODSEQ ").append(modSeq[0]).append(')');
+        void add(MailMessage message) {
+            if (uids.isEmpty()) {
+                firstModSeq = message.modSeq();
             }
-            session.send(line.toString());
+            uids.add(message.uid());
+            modSeq = Math.max(modSeq, message.modSeq());
+            lastModSeq = message.modSeq();
+        }
+
+        /**
+         * RFC 7162 section 3.1.5: the highest modseq of the messages answered, which with MIN or
+         * MAX alone are only those.
+         */
+        long modSeq(SearchReturn answer) {
+            if (!answer.extremesOnly()) {
+                return modSeq;
+            }
+            return Math.max(answer.min() ? firstModSeq : 0, answer.max() ? lastModSeq : 0);
+        }
+    }
+
+    private void search(String tag, boolean byUid, SearchReturn answer, Key key, int[] uids, int from, Found found) {
+        if (from >= uids.length) {
+            List<Long> numbers = byUid ? found.uids : found.uids.stream().map(selected::sequence).toList();
+            String response = answer.response(tag, byUid, numbers, modSeqAsked ? found.modSeq(answer) : -1);
+            if (response != null) {
+                session.send(response);
+            }
+            if (answer.save()) {
+                selected.saved = answer.saved(found.uids);
+            }
             session.catchUpThen(tag, "OK SEARCH completed", false);
             return;
         }
         RoaringBitmap batch = RoaringBitmap.bitmapOf(Arrays.copyOfRange(uids, from, Math.min(uids.length, from + BATCH)));
-        Runnable next = () -> search(tag, byUid, key, uids, from + BATCH, found, modSeq);
+        Runnable next = () -> search(tag, byUid, answer, key, uids, from + BATCH, found);
         Consumer<Candidate> test = candidate -> {
             if (key.test(candidate)) {
-                found.add(byUid ? candidate.message().uid() : candidate.sequence());
-                modSeq[0] = Math.max(modSeq[0], candidate.message().modSeq());
+                found.add(candidate.message());
             }
         };
         session.await(store.messages(address, selected.id, batch), tag, messages -> {
@@ -170,8 +222,8 @@ final class SearchCommand {
         });
     }
 
-    private Candidate candidate(MailMessage message, byte[] content) {
-        return new Candidate(message, selected.sequence(message.uid()), content);
+    private static Candidate candidate(MailMessage message, byte[] content) {
+        return new Candidate(message, content);
     }
 
     private Key key(CommandReader reader) {
@@ -183,8 +235,8 @@ final class SearchCommand {
             reader.expect(')');
             return new Both(keys);
         }
-        if (pendingWord == null && (reader.peek('*') || Character.isDigit(peekChar(reader)))) {
-            RoaringBitmap uids = SequenceSet.uids(reader.sequenceSet(), false, selected.uids);
+        if (pendingWord == null && (reader.peek('*') || reader.peek('$') || !reader.peekLetter())) {
+            RoaringBitmap uids = selected.uids(reader.sequenceSet(), false);
             return candidate -> uids.contains((int) candidate.message().uid());
         }
         String name = (pendingWord != null ? pendingWord : reader.itemName()).toUpperCase(Locale.ROOT);
@@ -217,7 +269,7 @@ final class SearchCommand {
             case "TEXT" -> contains(text(reader), Candidate::text);
             case "UID" -> {
                 reader.space();
-                RoaringBitmap uids = SequenceSet.uids(reader.sequenceSet(), true, selected.uids);
+                RoaringBitmap uids = selected.uids(reader.sequenceSet(), true);
                 yield candidate -> uids.contains((int) candidate.message().uid());
             }
             case "NOT" -> {
@@ -242,15 +294,6 @@ final class SearchCommand {
             }
             default -> throw new CommandReader.BadSyntax("no such SEARCH key: " + name);
         };
-    }
-
-    private static char peekChar(CommandReader reader) {
-        for (char c = '0'; c <= '9'; c++) {
-            if (reader.peek(c)) {
-                return c;
-            }
-        }
-        return 'x';
     }
 
     private static Key flag(int flag, boolean set) {

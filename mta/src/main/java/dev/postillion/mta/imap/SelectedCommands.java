@@ -64,7 +64,7 @@ final class SelectedCommands {
         RoaringBitmap uids = null;
         if (byUid) {
             reader.space();
-            uids = SequenceSet.uids(reader.sequenceSet(), true, selected.uids);
+            uids = selected.uids(reader.sequenceSet(), true);
         }
         reader.end();
         if (selected.readOnly) {
@@ -94,7 +94,7 @@ final class SelectedCommands {
     /** STORE (RFC 9051 section 6.4.6) with CONDSTORE's UNCHANGEDSINCE (RFC 7162 section 3.1.3). */
     private void store(String tag, boolean byUid, CommandReader reader) {
         reader.space();
-        RoaringBitmap uids = SequenceSet.uids(reader.sequenceSet(), byUid, selected.uids);
+        RoaringBitmap uids = selected.uids(reader.sequenceSet(), byUid);
         reader.space();
         long unchangedSince = -1;
         if (reader.take('(')) {
@@ -152,9 +152,9 @@ final class SelectedCommands {
     /** COPY and MOVE with UIDPLUS's COPYUID (RFC 4315, RFC 6851 section 4.3). */
     private void copy(String tag, boolean byUid, String command, CommandReader reader) {
         reader.space();
-        RoaringBitmap uids = SequenceSet.uids(reader.sequenceSet(), byUid, selected.uids);
+        RoaringBitmap uids = selected.uids(reader.sequenceSet(), byUid);
         reader.space();
-        String target = FolderCommands.folderName(reader.astring());
+        String target = FolderCommands.folderName(reader.astring(), session.rev2());
         reader.end();
         boolean move = command.equals("MOVE");
         if (move && selected.readOnly) {

@@ -26,6 +26,8 @@ final class SelectedFolder {
     final RoaringBitmap uids;
     long modSeq;
     List<String> keywords;
+    /** The result SEARCH saved last (RFC 5182 section 2.1), as uids; empty until one is saved. */
+    RoaringBitmap saved = new RoaringBitmap();
     /**
      * Flag changes the client was told of in a command's own responses (STORE, a FETCH that set
      * \Seen), by uid, with their modseq: the next catch-up does not tell them again.
@@ -45,6 +47,14 @@ final class SelectedFolder {
     /** The client has been told that {@code uid} has its flags of {@code modSeq}. */
     void told(long uid, long modSeq) {
         told.merge(uid, modSeq, Math::max);
+    }
+
+    /**
+     * The uids a command's sequence set names (see {@link SequenceSet}), or for "$" the saved
+     * search result less the messages expunged since (RFC 5182 section 2.1).
+     */
+    RoaringBitmap uids(String set, boolean byUid) {
+        return set.equals("$") ? RoaringBitmap.and(saved, uids) : SequenceSet.uids(set, byUid, uids);
     }
 
     /** The sequence number of {@code uid}, which the client knows. */

@@ -16,9 +16,6 @@ final class SequenceSet {
      * refused (RFC 9051 section 6.4.4 makes them an error); uids that do not exist are ignored.
      */
     static RoaringBitmap uids(String set, boolean byUid, RoaringBitmap known) {
-        if (set.equals("$")) {
-            throw new CommandReader.BadSyntax("no search result is saved (SEARCHRES is not offered)");
-        }
         RoaringBitmap uids = new RoaringBitmap();
         for (String range : set.split(",", -1)) {
             if (!byUid && known.isEmpty() && range.contains("*")) {

@@ -139,6 +139,64 @@ final class DovecotServer implements AutoCloseable {
      * and returns, per message, the items of all of them.
      */
     List<FetchResponse> fetchAll(String mailUser, List<String> fetches) throws IOException {
+        java.util.SortedMap<Integer, Map<String, byte[]>> items = new java.util.TreeMap<>();
+        List<String> commands = new java.util.ArrayList<>();
+        fetches.forEach(fetch -> commands.add("FETCH 1:* (" + fetch + ")"));
+        session(mailUser, commands, (i, answer) -> merge(items, answer));
+        return responses(items);
+    }
+
+    /**
+     * FETCH {@code items} of each of the first {@code count} messages, one command each: a
+     * message Dovecot refuses has the tagged NO, or "disconnected" when Dovecot ends the session
+     * over it (a new one goes on with the next message), as its item "NO".
+     */
+    List<FetchResponse> fetchEach(String mailUser, int count, String items) throws IOException {
+        java.util.SortedMap<Integer, Map<String, byte[]>> fetched = new java.util.TreeMap<>();
+        int next = 1;
+        while (next <= count) {
+            List<String> commands = new java.util.ArrayList<>();
+            for (int i = next; i <= count; i++) {
+                commands.add("FETCH " + i + " (" + items + ")");
+            }
+            int first = next;
+            int[] answered = {0};
+            try {
+                session(mailUser, commands, (i, answer) -> {
+                    merge(fetched, answer);
+                    byte[] tagged = answer.get(answer.size() - 1);
+                    if (new String(tagged, StandardCharsets.US_ASCII).startsWith("f" + i + " NO ")) {
+                        fetched.computeIfAbsent(first + i, n -> new java.util.LinkedHashMap<>()).put("NO", tagged);
+                    }
+                    answered[0]++;
+                });
+                next = count + 1;
+            } catch (IOException e) {
+                int refused = next + answered[0];
+                fetched.put(refused, new java.util.LinkedHashMap<>(Map.of("NO",
+                        "disconnected".getBytes(StandardCharsets.US_ASCII))));
+                next = refused + 1;
+            }
+        }
+        return responses(fetched);
+    }
+
+    private static void merge(java.util.SortedMap<Integer, Map<String, byte[]>> items, List<byte[]> answer) {
+        for (byte[] response : answer) {
+            if (FetchResponse.isFetch(response)) {
+                FetchResponse fetched = FetchResponse.parse(response);
+                items.computeIfAbsent(fetched.number(), n -> new java.util.LinkedHashMap<>()).putAll(fetched.items());
+            }
+        }
+    }
+
+    private static List<FetchResponse> responses(java.util.SortedMap<Integer, Map<String, byte[]>> items) {
+        return items.entrySet().stream().map(e -> new FetchResponse(e.getKey(), e.getValue())).toList();
+    }
+
+    /** Logs in as {@code mailUser}, selects INBOX, and hands each command's responses (tagged "f" + index) on. */
+    private void session(String mailUser, List<String> commands,
+            java.util.function.BiConsumer<Integer, List<byte[]>> answers) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             socket.setSoTimeout(60_000);
@@ -147,19 +205,12 @@ final class DovecotServer implements AutoCloseable {
             responses.greeting();
             command(out, responses, "a LOGIN " + mailUser + " pass");
             command(out, responses, "b SELECT INBOX");
-            java.util.SortedMap<Integer, Map<String, byte[]>> items = new java.util.TreeMap<>();
-            for (int i = 0; i < fetches.size(); i++) {
+            for (int i = 0; i < commands.size(); i++) {
                 String tag = "f" + i;
-                send(out, tag + " FETCH 1:* (" + fetches.get(i) + ")");
-                for (byte[] response : responses.untilTagged(tag)) {
-                    if (FetchResponse.isFetch(response)) {
-                        FetchResponse fetched = FetchResponse.parse(response);
-                        items.computeIfAbsent(fetched.number(), n -> new java.util.LinkedHashMap<>()).putAll(fetched.items());
-                    }
-                }
+                send(out, tag + " " + commands.get(i));
+                answers.accept(i, responses.untilTagged(tag));
             }
             command(out, responses, "z LOGOUT");
-            return items.entrySet().stream().map(e -> new FetchResponse(e.getKey(), e.getValue())).toList();
         }
     }
 

@@ -136,12 +136,13 @@ record FetchResponse(int number, Map<String, byte[]> items) {
                     }
                     at++;
                 }
-                case '{' -> {
-                    int close = at;
+                case '{', '~' -> { // a literal, or RFC 3516's literal8
+                    int open = bytes[at] == '~' ? at + 1 : at;
+                    int close = open;
                     while (bytes[close] != '}') {
                         close++;
                     }
-                    int length = Integer.parseInt(new String(bytes, at + 1, close - at - 1, StandardCharsets.US_ASCII));
+                    int length = Integer.parseInt(new String(bytes, open + 1, close - open - 1, StandardCharsets.US_ASCII));
                     at = close + 3 + length;
                 }
                 default -> {

@@ -81,11 +81,12 @@ class ImapClientsTest {
                     print(e)
                 """, user);
         assertEquals(List.of(
-                "IMAP4REV1 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UNSELECT UIDPLUS MOVE SPECIAL-USE CHILDREN"
-                        + " CONDSTORE STARTTLS LOGINDISABLED",
+                "IMAP4REV1 IMAP4REV2 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UNSELECT UIDPLUS MOVE SPECIAL-USE"
+                        + " CHILDREN CONDSTORE ESEARCH SEARCHRES LIST-EXTENDED LIST-STATUS STATUS=SIZE BINARY STARTTLS"
+                        + " LOGINDISABLED",
                 "b'[PRIVACYREQUIRED] log in after STARTTLS, or on the TLS port'",
-                "IMAP4REV1 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UNSELECT UIDPLUS MOVE SPECIAL-USE CHILDREN"
-                        + " CONDSTORE AUTH=PLAIN",
+                "IMAP4REV1 IMAP4REV2 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UNSELECT UIDPLUS MOVE SPECIAL-USE"
+                        + " CHILDREN CONDSTORE ESEARCH SEARCHRES LIST-EXTENDED LIST-STATUS STATUS=SIZE BINARY AUTH=PLAIN",
                 "OK",
                 "OK",
                 "again: command LOGIN illegal in state AUTH, only allowed in states NONAUTH",
@@ -253,6 +254,34 @@ class ImapClientsTest {
         assertEquals("('OK', [(b'1 (FLAGS (\\\\Seen) INTERNALDATE \"01-Jan-2026 00:00:00 +0000\" BODY[] {49}', "
                 + "b'From: " + user + "\\r\\nSubject: sent\\r\\n\\r\\nHi.\\r\\n'), b')'])", out.get(1));
         assertEquals("('NO', [b'[TRYCREATE] no folder Nowhere'])", out.get(2));
+    }
+
+    /** ENABLE IMAP4rev2 and its extensions through imaplib: ESEARCH, SEARCHRES, LIST-STATUS, STATUS SIZE, BINARY. */
+    @Test
+    void imaplibSpeaksImap4rev2() {
+        String user = mailbox("rev2");
+        List<String> out = python("""
+                m = connect()
+                print(m.enable('IMAP4rev2'), m.response('ENABLED'))
+                m.create('Reports')
+                m.append('Reports', '(\\\\Flagged)', None, b'Subject: one\\r\\n\\r\\n1\\r\\n')
+                m.append('Reports', None, None,
+                         b'MIME-Version: 1.0\\r\\nContent-Transfer-Encoding: base64\\r\\n\\r\\naGVsbG8=\\r\\n')
+                print(m.select('Reports'), m.response('LIST'))
+                print(m._untagged_response(*m._simple_command('SEARCH', 'RETURN (MIN MAX COUNT SAVE) UNFLAGGED'),
+                                           'ESEARCH'))
+                print(m.fetch('$', '(UID BINARY.PEEK[1] BINARY.SIZE[1])'))
+                print(m.search(None, 'ALL'), m.response('ESEARCH'))
+                print(m.list('""', 'Reports RETURN (STATUS (MESSAGES SIZE DELETED))'), m.response('STATUS'))
+                """, user).stream().map(line -> line.replaceAll("TAG \"\\w+\"", "TAG \"t\"")).toList();
+        assertEquals(List.of(
+                "('OK', [b'ENABLE completed']) ('ENABLED', [b'IMAP4rev2'])",
+                "('OK', [b'2']) ('LIST', [b'(\\\\HasNoChildren \\\\Subscribed) \"/\" \"Reports\"'])",
+                "('OK', [b'(TAG \"t\") MIN 2 MAX 2 COUNT 1'])",
+                "('OK', [(b'2 (UID 2 BINARY[1] {5}', b'hello'), b' BINARY.SIZE[1] 5)'])",
+                "('OK', [None]) ('ESEARCH', [b'(TAG \"t\") ALL 1:2'])",
+                "('OK', [b'(\\\\HasNoChildren \\\\Subscribed) \"/\" \"Reports\"']) ('STATUS', [b'\"Reports\""
+                        + " (MESSAGES 2 SIZE 85 DELETED 0)'])"), out);
     }
 
     private static List<String> python(String script, String user) {

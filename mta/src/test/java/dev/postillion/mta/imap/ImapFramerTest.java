@@ -79,9 +79,13 @@ class ImapFramerTest {
         ByteBuf in = Unpooled.copiedBuffer("x7 APPEND INBOX {101}\r\n", StandardCharsets.US_ASCII);
         assertEquals(new ImapFramer.Refused("x7", "NO [TOOBIG] a literal may hold at most 100 octets", false),
                 framer.next(in));
-        in.writeBytes("x8 APPEND INBOX {101+}\r\n".getBytes(StandardCharsets.US_ASCII));
+        in.writeBytes("x8 APPEND INBOX {4097+}\r\n".getBytes(StandardCharsets.US_ASCII));
         assertEquals(new ImapFramer.Refused("x8", "NO [TOOBIG] a literal may hold at most 100 octets", true),
                 framer.next(in), "a non-synchronizing literal comes anyway: the connection cannot go on");
+        framer = new ImapFramer(1024, 100);
+        assertEquals(new ImapFramer.LiteralAnnounced(4096, false),
+                framer.next(Unpooled.copiedBuffer("x9 APPEND INBOX {4096+}\r\n", StandardCharsets.US_ASCII)),
+                "LITERAL- (RFC 7888 section 4): up to 4096 octets are taken over the limit");
     }
 
     @Test

@@ -67,6 +67,16 @@ class ImapOtherClientsTest {
         assertEquals(viaStartTls, viaTls);
     }
 
+    /** curl's custom requests: ESEARCH (RFC 4731) in the folder of the URL, STATUS=SIZE (RFC 8438). */
+    @Test
+    void curlSendsImap4rev2Commands() {
+        String imap = "imap://127.0.0.1:" + node.imapPort(false) + "/";
+        String search = curl("--ssl-reqd", imap + "INBOX", "-X", "SEARCH RETURN (MIN MAX COUNT) ALL");
+        assertTrue(search.matches("\\* ESEARCH \\(TAG \"\\w+\"\\) MIN 1 MAX 1 COUNT 1\r?\n"), search);
+        String status = curl("--ssl-reqd", imap, "-X", "STATUS INBOX (MESSAGES SIZE)");
+        assertTrue(status.matches("\\* STATUS \"INBOX\" \\(MESSAGES 1 SIZE \\d+\\)\r?\n"), status);
+    }
+
     @Test
     void curlListsTheFolders() {
         assertEquals(List.of("* LIST (\\Archive \\HasNoChildren \\Subscribed) \"/\" \"Archive\"",

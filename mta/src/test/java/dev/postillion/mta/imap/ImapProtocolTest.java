@@ -99,9 +99,14 @@ class ImapProtocolTest {
             imap.send("a APPEND INBOX {2048}\r\n");
             assertEquals("a NO [TOOBIG] a literal may hold at most 1024 octets", imap.line());
             assertEquals(List.of("b OK NOOP completed"), imap.command("b", "NOOP"), "the session goes on");
-            imap.send("c APPEND INBOX {2048+}\r\n");
+            String message = "Subject: long\r\n\r\n" + "x".repeat(2000 - 19) + "\r\n";
+            imap.send("n APPEND Drafts {2000+}\r\n" + message + "\r\n");
+            assertTrue(imap.line().matches("n OK \\[APPENDUID \\d+ \\d+] APPEND completed"),
+                    "LITERAL- (RFC 7888): a non-synchronizing literal of up to 4096 octets is taken over the limit");
+            imap.send("c APPEND INBOX {5000+}\r\n");
             assertEquals("c NO [TOOBIG] a literal may hold at most 1024 octets", imap.line());
-            assertTrue(imap.closedByServer(), "a literal it cannot refuse in time ends the connection");
+            assertTrue(imap.closedByServer(), "a literal it cannot refuse in time, over LITERAL-'s 4096, ends the"
+                    + " connection");
         }
     }
 

@@ -56,6 +56,18 @@ class ImapSyntaxTest {
     }
 
     @Test
+    void esearchAnswersGatherRunsIntoRangesAndSaveKeepsWhatItIsAskedFor() {
+        assertEquals("1:3,5,7:8", SearchReturn.sequenceSet(List.of(1L, 2L, 3L, 5L, 7L, 8L)));
+        assertEquals("", SearchReturn.sequenceSet(List.of()));
+        SearchReturn minMax = SearchReturn.read(new CommandReader("(MIN MAX SAVE)".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(RoaringBitmap.bitmapOf(2, 9), minMax.saved(List.of(2L, 4L, 9L)), "RFC 5182 section 2.4");
+        assertEquals("* ESEARCH (TAG \"a\") UID MIN 2 MAX 9 MODSEQ 7", minMax.response("a", true, List.of(2L, 4L, 9L), 7));
+        SearchReturn countSave = SearchReturn.read(new CommandReader("(COUNT SAVE)".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(RoaringBitmap.bitmapOf(2, 4, 9), countSave.saved(List.of(2L, 4L, 9L)));
+        assertEquals("* SEARCH 2 4 (MODSEQ 7)", SearchReturn.plain(false).response("a", false, List.of(2L, 4L), 7));
+    }
+
+    @Test
     void argumentsAreReadAsTheGrammarHasThem() {
         CommandReader reader = new CommandReader(("\"a \\\"quoted\\\" one\" {5}\r\nlit\r\n atom (\\Seen $Label1)")
                 .getBytes(StandardCharsets.UTF_8));

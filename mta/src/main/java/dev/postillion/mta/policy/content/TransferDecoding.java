@@ -7,7 +7,7 @@ import java.util.Locale;
  * Content-Transfer-Encoding (RFC 2045 section 6), decoded leniently as mail clients do: what the
  * recipient's client would make of a part is what is looked at.
  */
-final class TransferDecoding {
+public final class TransferDecoding {
 
     private static final int[] BASE64 = new int[128];
 
@@ -20,6 +20,12 @@ final class TransferDecoding {
     }
 
     private TransferDecoding() {}
+
+    /** {@code body} decoded by {@code encoding} as {@link #decode(Slice, String)} decodes it: for IMAP's BINARY. */
+    public static byte[] decode(byte[] body, String encoding) {
+        Slice decoded = decode(Slice.of(body), encoding);
+        return Arrays.copyOfRange(decoded.bytes(), decoded.from(), decoded.to());
+    }
 
     /** The body decoded by its Content-Transfer-Encoding; 7bit, 8bit, binary and unknown ones as they are. */
     static Slice decode(Slice body, String encoding) {
