@@ -132,6 +132,11 @@ final class MessageHeader {
         return last == null ? null : last.folded();
     }
 
+    /** Every field, in order. */
+    List<Field> fields() {
+        return fields;
+    }
+
     /** The unfolded values of all the fields of that name, in order. */
     List<String> all(String name) {
         return fields.stream().filter(f -> f.named(name)).map(Field::value).toList();

@@ -1,6 +1,6 @@
 package dev.postillion.mta.imap;
 
-import dev.postillion.mta.policy.content.TransferDecoding;
+import dev.postillion.mta.mime.TransferDecoding;
 import java.io.ByteArrayOutputStream;
 import java.util.Locale;
 import java.util.Optional;

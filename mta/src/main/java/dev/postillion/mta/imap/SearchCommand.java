@@ -33,20 +33,34 @@ final class SearchCommand {
     /** RFC 9051 {@code date}: "1-Feb-2026" or "01-Feb-2026". */
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d-MMM-yyyy", Locale.ROOT);
 
-    /** What a key tests: a message's record and, if read, its content. */
-    private record Candidate(MailMessage message, byte[] content) {
+    /** What a key tests: a message's record and, if read, its content, parsed once for the keys that ask. */
+    private static final class Candidate {
+        private final MailMessage message;
+        private final byte[] content;
+        private MessageHeaders headers;
+        private SearchableText text;
+
+        Candidate(MailMessage message, byte[] content) {
+            this.message = message;
+            this.content = content;
+        }
+
+        MailMessage message() {
+            return message;
+        }
+
         MessageHeaders headers() {
-            return MessageHeaders.parse(content);
+            if (headers == null) {
+                headers = MessageHeaders.parse(content);
+            }
+            return headers;
         }
 
-        String text() {
-            return new String(content, StandardCharsets.UTF_8);
-        }
-
-        String body() {
-            String text = text();
-            int end = text.indexOf("\r\n\r\n");
-            return end < 0 ? "" : text.substring(end + 4);
+        SearchableText text() {
+            if (text == null) {
+                text = SearchableText.of(content);
+            }
+            return text;
         }
     }
 
@@ -265,8 +279,14 @@ final class SearchCommand {
                 String field = reader.astring();
                 yield header(field, text(reader));
             }
-            case "BODY" -> contains(text(reader), Candidate::body);
-            case "TEXT" -> contains(text(reader), Candidate::text);
+            case "BODY" -> {
+                String wanted = text(reader);
+                yield new ContentKey(candidate -> candidate.text().bodyContains(wanted));
+            }
+            case "TEXT" -> {
+                String wanted = text(reader);
+                yield new ContentKey(candidate -> candidate.text().textContains(wanted));
+            }
             case "UID" -> {
                 reader.space();
                 RoaringBitmap uids = selected.uids(reader.sequenceSet(), true);
@@ -341,16 +361,9 @@ final class SearchCommand {
         }
     }
 
+    /** A field holding the value, encoded-words decoded; an empty value: the field is there. */
     private static Key header(String field, String value) {
-        String wanted = value.toLowerCase(Locale.ROOT);
-        return new ContentKey(candidate -> candidate.headers().fields().stream()
-                .filter(header -> header.name().equalsIgnoreCase(field))
-                .anyMatch(header -> header.value().toLowerCase(Locale.ROOT).contains(wanted)));
-    }
-
-    private static Key contains(String value, java.util.function.Function<Candidate, String> part) {
-        String wanted = value.toLowerCase(Locale.ROOT);
-        return new ContentKey(candidate -> part.apply(candidate).toLowerCase(Locale.ROOT).contains(wanted));
+        return new ContentKey(candidate -> candidate.text().fieldContains(field, value));
     }
 
     private static String text(CommandReader reader) {

@@ -146,6 +146,16 @@ final class DovecotServer implements AutoCloseable {
         return responses(items);
     }
 
+    /** Dovecot's untagged SEARCH line for each command (a whole SEARCH command, literals in it). */
+    List<String> searches(String mailUser, List<String> searches) throws IOException {
+        List<String> found = new java.util.ArrayList<>();
+        session(mailUser, searches, (i, answer) -> found.add(answer.stream()
+                .map(line -> new String(line, StandardCharsets.UTF_8).strip())
+                .filter(line -> line.startsWith("* SEARCH")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no SEARCH answer to " + searches.get(i)))));
+        return found;
+    }
+
     /**
      * FETCH {@code items} of each of the first {@code count} messages, one command each: a
      * message Dovecot refuses has the tagged NO, or "disconnected" when Dovecot ends the session

@@ -1,5 +1,7 @@
 package dev.postillion.mta.policy.content;
 
+import dev.postillion.mta.mime.Slice;
+import dev.postillion.mta.mime.TransferDecoding;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

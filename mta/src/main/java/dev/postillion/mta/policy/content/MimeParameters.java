@@ -1,5 +1,7 @@
 package dev.postillion.mta.policy.content;
 
+import dev.postillion.mta.mime.EncodedWords;
+import dev.postillion.mta.mime.TransferDecoding;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;

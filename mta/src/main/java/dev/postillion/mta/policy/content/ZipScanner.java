@@ -1,5 +1,6 @@
 package dev.postillion.mta.policy.content;
 
+import dev.postillion.mta.mime.Slice;
 import dev.postillion.mta.policy.content.ContentViolation.ForbiddenAttachment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

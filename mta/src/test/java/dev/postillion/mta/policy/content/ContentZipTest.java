@@ -6,6 +6,7 @@ import static dev.postillion.mta.policy.content.ContentPolicyTest.multipart;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.postillion.mta.mime.Slice;
 import dev.postillion.mta.policy.content.ContentViolation.ForbiddenAttachment;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.postillion.mta.policy.content;
+package dev.postillion.mta.mime;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -21,14 +21,14 @@ public final class TransferDecoding {
 
     private TransferDecoding() {}
 
-    /** {@code body} decoded by {@code encoding} as {@link #decode(Slice, String)} decodes it: for IMAP's BINARY. */
+    /** {@code body} decoded by {@code encoding} as {@link #decode(Slice, String)} decodes it: for IMAP's BINARY and SEARCH. */
     public static byte[] decode(byte[] body, String encoding) {
         Slice decoded = decode(Slice.of(body), encoding);
         return Arrays.copyOfRange(decoded.bytes(), decoded.from(), decoded.to());
     }
 
     /** The body decoded by its Content-Transfer-Encoding; 7bit, 8bit, binary and unknown ones as they are. */
-    static Slice decode(Slice body, String encoding) {
+    public static Slice decode(Slice body, String encoding) {
         String name = encoding == null ? "" : encoding.strip().toLowerCase(Locale.ROOT);
         if (name.equals("base64")) {
             return base64(body);
@@ -43,7 +43,7 @@ public final class TransferDecoding {
      * RFC 2045 section 6.8: characters outside the alphabet (line breaks) are skipped, decoding stops
      * at {@code =}; a last incomplete group yields the whole octets it holds.
      */
-    static Slice base64(Slice in) {
+    public static Slice base64(Slice in) {
         byte[] out = new byte[in.length() / 4 * 3 + 3];
         int length = 0;
         int bits = 0;
@@ -80,7 +80,7 @@ public final class TransferDecoding {
      * RFC 2045 section 6.7: {@code =XX} is an octet, {@code =} at the end of a line (after optional
      * white space) a soft line break, any other {@code =} itself.
      */
-    static Slice quotedPrintable(Slice in) {
+    public static Slice quotedPrintable(Slice in) {
         byte[] bytes = in.bytes();
         byte[] out = new byte[in.length()];
         int length = 0;
@@ -125,7 +125,7 @@ public final class TransferDecoding {
         return i == in.to() ? i : -1;
     }
 
-    static int hex(byte b) {
+    public static int hex(byte b) {
         if (b >= '0' && b <= '9') {
             return b - '0';
         }

@@ -1,4 +1,4 @@
-package dev.postillion.mta.policy.content;
+package dev.postillion.mta.mime;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
@@ -14,13 +14,13 @@ import java.util.regex.Pattern;
  * attachment names. Adjacent encoded-words are joined (section 6.2), so a character split between
  * two of them comes out whole.
  */
-final class EncodedWords {
+public final class EncodedWords {
 
     private static final Pattern WORD = Pattern.compile("=\\?([^?\\s]+)\\?([bBqQ])\\?([^?\\s]*)\\?=");
 
     private EncodedWords() {}
 
-    static String decode(String text) {
+    public static String decode(String text) {
         if (!text.contains("=?")) {
             return text;
         }
@@ -66,7 +66,7 @@ final class EncodedWords {
      * A charset by its MIME name, without an RFC 2231 language ({@code UTF-8*en}); an unknown one
      * reads as UTF-8, which keeps the ASCII characters an extension is made of.
      */
-    static Charset charset(String name) {
+    public static Charset charset(String name) {
         int star = name.indexOf('*');
         String bare = (star < 0 ? name : name.substring(0, star)).strip().toLowerCase(Locale.ROOT);
         try {

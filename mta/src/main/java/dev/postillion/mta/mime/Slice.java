@@ -1,32 +1,32 @@
-package dev.postillion.mta.policy.content;
+package dev.postillion.mta.mime;
 
 /**
  * A range of a byte array, {@code from} inclusive, {@code to} exclusive: parts of a message are
  * looked at where they are, not copied.
  */
-record Slice(byte[] bytes, int from, int to) {
+public record Slice(byte[] bytes, int from, int to) {
 
-    Slice {
+    public Slice {
         if (from < 0 || to < from || to > bytes.length) {
             throw new IndexOutOfBoundsException("[" + from + ", " + to + ") of " + bytes.length);
         }
     }
 
-    static Slice of(byte[] bytes) {
+    public static Slice of(byte[] bytes) {
         return new Slice(bytes, 0, bytes.length);
     }
 
-    int length() {
+    public int length() {
         return to - from;
     }
 
     /** The range {@code [start, end)} of the same array, in the array's positions. */
-    Slice range(int start, int end) {
+    public Slice range(int start, int end) {
         return new Slice(bytes, start, end);
     }
 
     /** The position after the LF that ends the line starting at {@code at}, or {@code to}. */
-    int nextLine(int at) {
+    public int nextLine(int at) {
         for (int i = at; i < to; i++) {
             if (bytes[i] == '\n') {
                 return i + 1;
@@ -36,7 +36,7 @@ record Slice(byte[] bytes, int from, int to) {
     }
 
     /** The end of the line's content: the line's LF, or the CR before it, is not part of it. */
-    int lineContentEnd(int lineStart, int nextLine) {
+    public int lineContentEnd(int lineStart, int nextLine) {
         int end = nextLine;
         if (end > lineStart && bytes[end - 1] == '\n') {
             end--;
