@@ -61,13 +61,17 @@ record ListCommand(MailStore store, String address, boolean rev2) {
             return FolderCommands.done("* " + command + " (\\Noselect) \"/\" \"\"\r\n" + tag + " OK " + command
                     + " completed");
         }
-        Options options = new Options(lsub ? Set.of("SUBSCRIBED") : selection, statusItems);
+        Options options = new Options(selection, statusItems);
         return store.folders(address).thenApply(folders -> {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             TreeMap<String, Folder> byName = byName(folders);
             for (String name : withParents(byName.keySet())) {
                 if (patterns.stream().anyMatch(pattern -> matches(reference + pattern, name))) {
-                    listed(out, command, name, byName, options);
+                    if (lsub) {
+                        subscribed(out, name, byName, patterns.stream().map(pattern -> reference + pattern).toList());
+                    } else {
+                        listed(out, name, byName, options);
+                    }
                 }
             }
             out.writeBytes(ImapSession.line(tag + " OK " + command + " completed"));
@@ -125,9 +129,8 @@ record ListCommand(MailStore store, String address, boolean rev2) {
         return statusItems;
     }
 
-    /** The LIST (or LSUB) response for {@code name} if the selection options keep it, and its STATUS. */
-    private void listed(ByteArrayOutputStream out, String command, String name, TreeMap<String, Folder> byName,
-            Options options) {
+    /** The LIST response for {@code name} if the selection options keep it, and its STATUS. */
+    private void listed(ByteArrayOutputStream out, String name, TreeMap<String, Folder> byName, Options options) {
         Folder folder = byName.get(name);
         boolean subscribed = folder != null && folder.subscribed();
         boolean childSubscribed = options.recursiveMatch() && byName.subMap(name + "/", name + "0").values().stream()
@@ -138,10 +141,27 @@ record ListCommand(MailStore store, String address, boolean rev2) {
         }
         // RFC 5258 section 3.5: a parent kept for its subscribed children says so.
         String childInfo = childSubscribed ? " (\"CHILDINFO\" (\"SUBSCRIBED\"))" : "";
-        out.writeBytes(ImapSession.line("* " + command + " (" + attributes(name, folder, byName, command.equals("LSUB"))
+        out.writeBytes(ImapSession.line("* LIST (" + attributes(name, folder, byName, false)
                 + ") \"/\" " + FolderCommands.quotedName(name, rev2) + childInfo));
         if (!options.statusItems().isEmpty() && folder != null) {
             out.writeBytes(ImapSession.line(FolderCommands.statusResponse(folder, options.statusItems(), rev2)));
+        }
+    }
+
+    /**
+     * IMAP4rev1's LSUB response for {@code name}: a subscribed folder as LIST gives it; a name that
+     * is not subscribed but stands for subscribed folders below it that the patterns do not reach
+     * (foo for a subscribed foo/bar and the pattern "%"), with \Noselect (RFC 3501 section 6.3.9).
+     */
+    private void subscribed(ByteArrayOutputStream out, String name, TreeMap<String, Folder> byName,
+            List<String> patterns) {
+        Folder folder = byName.get(name);
+        if (folder != null && folder.subscribed()) {
+            out.writeBytes(ImapSession.line("* LSUB (" + attributes(name, folder, byName, true) + ") \"/\" "
+                    + FolderCommands.quotedName(name, rev2)));
+        } else if (byName.subMap(name + "/", name + "0").values().stream().anyMatch(below -> below.subscribed()
+                && patterns.stream().noneMatch(pattern -> matches(pattern, below.name())))) {
+            out.writeBytes(ImapSession.line("* LSUB (\\Noselect) \"/\" " + FolderCommands.quotedName(name, rev2)));
         }
     }
 
@@ -168,10 +188,11 @@ record ListCommand(MailStore store, String address, boolean rev2) {
         return all;
     }
 
+    /** The name's attributes; {@code lsub} leaves \Subscribed out, which LSUB's answer says by itself. */
     private static String attributes(String name, Folder folder, TreeMap<String, Folder> byName, boolean lsub) {
         List<String> attributes = new ArrayList<>();
         if (folder == null) {
-            attributes.add(lsub ? "\\Noselect" : "\\NonExistent \\Noselect");
+            attributes.add("\\NonExistent \\Noselect");
         } else if (!folder.specialUse().isEmpty()) {
             attributes.add("\\" + folder.specialUse());
         }

@@ -135,6 +135,10 @@ class ImapRev2Test {
                     + " (\"SUBSCRIBED\"))", "d OK LIST completed"),
                     imap.command("d", "LIST (SUBSCRIBED RECURSIVEMATCH) \"\" \"P%\""), "RFC 5258 section 3.5");
             assertEquals(List.of("e OK LIST completed"), imap.command("e", "LIST (SUBSCRIBED) \"\" \"N*\""));
+            assertEquals(List.of("* LSUB (\\Noselect) \"/\" \"Projects\"", "l OK LSUB completed"),
+                    imap.command("l", "LSUB \"\" \"P%\""), "RFC 3501 section 6.3.9: the parent of a subscribed child");
+            assertEquals(List.of("* LSUB (\\HasNoChildren) \"/\" \"Projects/2026\"", "m OK LSUB completed"),
+                    imap.command("m", "LSUB \"\" \"P*\""), "the child itself when the pattern reaches it");
             assertEquals(List.of("* LIST (\\Junk \\HasNoChildren \\Subscribed) \"/\" \"Junk\"",
                     "* LIST (\\HasNoChildren) \"/\" \"Notes\"", "f OK LIST completed"),
                     imap.command("f", "LIST \"\" (\"N*\" \"J*\")"), "several patterns");
