@@ -46,24 +46,24 @@ import dev.postillion.auth.spf.SpfSettings;
 import dev.postillion.mta.policy.limits.ClientRates;
 import dev.postillion.mta.policy.limits.LimitSettings;
 import dev.postillion.mta.smtp.ConnectionLimits;
-import dev.postillion.mta.smtp.ContentMemory;
+import dev.postillion.mta.net.ContentMemory;
 import dev.postillion.mta.smtp.Postmaster;
-import dev.postillion.mta.smtp.ClientNetworks;
+import dev.postillion.mta.net.ClientNetworks;
 import dev.postillion.mta.access.AccessServer;
 import dev.postillion.mta.access.ContentReads;
 import dev.postillion.mta.imap.ImapServer;
 import dev.postillion.mta.imap.ImapSettings;
 import dev.postillion.mta.pop3.Pop3Server;
 import dev.postillion.mta.pop3.Pop3Settings;
-import dev.postillion.mta.smtp.EventLoopDispatchers;
+import dev.postillion.mta.net.EventLoopDispatchers;
 import dev.postillion.mta.smtp.ListenerRole;
 import dev.postillion.mta.smtp.SmtpListener;
 import dev.postillion.mta.smtp.SmtpMetrics;
 import dev.postillion.mta.smtp.ListenerContext;
-import dev.postillion.mta.smtp.SaslAuthenticator;
-import dev.postillion.mta.smtp.auth.AuthLockouts;
-import dev.postillion.mta.smtp.auth.AuthThrottle;
-import dev.postillion.mta.smtp.auth.LoginSessions;
+import dev.postillion.mta.login.SaslAuthenticator;
+import dev.postillion.mta.login.AuthLockouts;
+import dev.postillion.mta.login.AuthThrottle;
+import dev.postillion.mta.login.LoginSessions;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -299,7 +299,7 @@ public final class Node implements AutoCloseable {
         ActorRef<SmtpSessions.Command> sessions = system.systemActorOf(SmtpSessions.create(sessionDispatchers),
                 "smtp-sessions", Props.empty());
         SaslAuthenticator logins = new SaslAuthenticator(directory, AuthThrottle.start(system, authSettings, clock),
-                new AuthLockouts(shared, clock), LoginSessions.start(system, directory), clock, node.hostname(), metrics,
+                new AuthLockouts(shared, clock), LoginSessions.start(system, directory), clock, metrics,
                 system.scheduler());
         MessageAuthenticator messageAuthenticator = authenticator(config, dns, node.hostname(), clock, work, metrics);
         Postmaster postmaster = Postmaster.from(postillion, node.hostname());

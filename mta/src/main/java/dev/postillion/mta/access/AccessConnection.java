@@ -1,6 +1,6 @@
 package dev.postillion.mta.access;
 
-import dev.postillion.mta.smtp.ClientNetworks;
+import dev.postillion.mta.net.ClientNetworks;
 import dev.postillion.mta.tls.ServerTls;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

@@ -1,6 +1,6 @@
 package dev.postillion.mta.access;
 
-import dev.postillion.mta.smtp.EventLoopDispatchers;
+import dev.postillion.mta.net.EventLoopDispatchers;
 import dev.postillion.mta.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;

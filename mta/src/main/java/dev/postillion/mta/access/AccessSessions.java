@@ -1,6 +1,6 @@
 package dev.postillion.mta.access;
 
-import dev.postillion.mta.smtp.EventLoopDispatchers;
+import dev.postillion.mta.net.EventLoopDispatchers;
 import io.netty.channel.EventLoop;
 import java.util.HashMap;
 import java.util.Map;

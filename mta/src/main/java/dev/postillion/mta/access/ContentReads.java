@@ -1,7 +1,7 @@
 package dev.postillion.mta.access;
 
 import dev.postillion.mailbox.MailStore;
-import dev.postillion.mta.smtp.ContentMemory;
+import dev.postillion.mta.net.ContentMemory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,7 +1,7 @@
 package dev.postillion.mta.imap;
 
 import dev.postillion.mta.access.AccessConnection;
-import dev.postillion.mta.smtp.ContentMemory;
+import dev.postillion.mta.net.ContentMemory;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import org.apache.pekko.actor.typed.Behavior;

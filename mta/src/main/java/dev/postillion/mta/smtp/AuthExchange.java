@@ -1,7 +1,8 @@
 package dev.postillion.mta.smtp;
 
-import dev.postillion.mta.smtp.auth.SaslCredentials;
-import dev.postillion.mta.smtp.auth.SaslDecoding;
+import dev.postillion.mta.login.SaslAuthenticator;
+import dev.postillion.mta.login.SaslCredentials;
+import dev.postillion.mta.login.SaslDecoding;
 import java.util.Optional;
 
 /**

@@ -1,5 +1,6 @@
 package dev.postillion.mta.smtp;
 
+import dev.postillion.mta.login.SaslAuthenticator;
 import dev.postillion.mta.tls.TlsSession;
 import java.net.InetAddress;
 import java.util.Optional;

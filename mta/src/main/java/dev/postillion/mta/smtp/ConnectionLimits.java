@@ -1,5 +1,6 @@
 package dev.postillion.mta.smtp;
 
+import dev.postillion.mta.net.ClientNetworks;
 import dev.postillion.mta.policy.limits.LimitSettings;
 import java.net.InetAddress;
 import java.time.Clock;

@@ -2,6 +2,7 @@ package dev.postillion.mta.smtp;
 
 import dev.postillion.core.QueueId;
 import dev.postillion.core.StoreException;
+import dev.postillion.mta.net.ContentMemory;
 import dev.postillion.queue.Spool;
 import dev.postillion.queue.SpoolStore;
 import java.util.concurrent.CompletableFuture;

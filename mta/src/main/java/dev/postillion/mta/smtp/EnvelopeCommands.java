@@ -1,6 +1,7 @@
 package dev.postillion.mta.smtp;
 
 import dev.postillion.core.EmailAddress;
+import dev.postillion.mta.login.SaslAuthenticator;
 import dev.postillion.mta.smtp.SmtpSession.Awaiting;
 import dev.postillion.mta.smtp.SmtpSession.Command;
 import dev.postillion.mta.smtp.SmtpSession.GreylistChecked;

@@ -1,8 +1,9 @@
 package dev.postillion.mta.smtp;
 
+import dev.postillion.auth.MessageAuthenticator;
 import dev.postillion.mailbox.Directory;
 import dev.postillion.mailbox.srs.Srs;
-import dev.postillion.auth.MessageAuthenticator;
+import dev.postillion.mta.login.SaslAuthenticator;
 import dev.postillion.mta.policy.content.ContentPolicy;
 import dev.postillion.mta.policy.greylist.Greylist;
 import dev.postillion.mta.policy.limits.ClientRates;

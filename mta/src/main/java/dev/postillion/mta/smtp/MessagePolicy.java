@@ -1,16 +1,17 @@
 package dev.postillion.mta.smtp;
 
+import dev.postillion.auth.AuthenticationResults;
+import dev.postillion.auth.MessageAuthenticator.Authentication;
+import dev.postillion.auth.OnCheckError;
+import dev.postillion.auth.dkim.DkimResult;
+import dev.postillion.auth.dmarc.DmarcPolicy;
+import dev.postillion.auth.dmarc.DmarcVerdict;
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.Envelope;
 import dev.postillion.core.MessageHeaders;
 import dev.postillion.core.QueueId;
-import dev.postillion.auth.AuthenticationResults;
-import dev.postillion.auth.MessageAuthenticator.Authentication;
-import dev.postillion.auth.OnCheckError;
+import dev.postillion.mta.login.SaslAuthenticator;
 import dev.postillion.mta.policy.content.ContentViolation;
-import dev.postillion.auth.dkim.DkimResult;
-import dev.postillion.auth.dmarc.DmarcPolicy;
-import dev.postillion.auth.dmarc.DmarcVerdict;
 import dev.postillion.mta.policy.greylist.GreylistTriplet;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.postillion.mta.smtp;
 
+import dev.postillion.mta.net.ContentMemory;
 import java.net.InetAddress;
 
 /** What an {@link SmtpSession} needs of its connection; implemented on the I/O side ({@link SmtpConnection}). */

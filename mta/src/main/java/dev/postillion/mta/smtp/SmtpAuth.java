@@ -1,5 +1,6 @@
 package dev.postillion.mta.smtp;
 
+import dev.postillion.mta.login.SaslAuthenticator;
 import dev.postillion.mta.smtp.SmtpSession.AuthChecked;
 import dev.postillion.mta.smtp.SmtpSession.Awaiting;
 import dev.postillion.mta.smtp.SmtpSession.Command;
@@ -21,14 +22,16 @@ final class SmtpAuth {
 
     private final SmtpSession session;
     private final SaslAuthenticator logins;
+    private final String hostname;
     /** Empty until SMTP AUTH succeeds (RFC 4954). */
     private Optional<SaslAuthenticator.Accepted> user = Optional.empty();
     /** The AUTH exchange under way: the client's lines are its responses, not commands. */
     private AuthExchange exchange;
 
-    SmtpAuth(SmtpSession session, SaslAuthenticator logins) {
+    SmtpAuth(SmtpSession session, SaslAuthenticator logins, String hostname) {
         this.session = session;
         this.logins = logins;
+        this.hostname = hostname;
     }
 
     /** Who authenticated, once AUTH has succeeded. */
@@ -97,7 +100,11 @@ final class SmtpAuth {
             logins.loggedIn(accepted, session.revocations(), session.self());
             return session.conclude(Replies.AUTH_SUCCEEDED);
         }
-        SaslAuthenticator.Refused refused = (SaslAuthenticator.Refused) checked.verdict();
-        return refused.close() ? session.closeWith(refused.reply()) : session.conclude(refused.reply());
+        return switch (((SaslAuthenticator.Refused) checked.verdict()).reason()) {
+            case FAILED -> session.conclude(Replies.AUTH_FAILED);
+            case DISABLED -> session.conclude(Replies.AUTH_DISABLED);
+            case UNAVAILABLE -> session.conclude(Replies.AUTH_UNAVAILABLE);
+            case LOCKED_OUT -> session.closeWith(Replies.tooManyAuthFailures(hostname));
+        };
     }
 }

@@ -1,5 +1,7 @@
 package dev.postillion.mta.smtp;
 
+import dev.postillion.mta.net.ContentMemory;
+import dev.postillion.mta.net.EventLoopDispatchers;
 import dev.postillion.mta.tls.TlsSession;
 import dev.postillion.queue.SpoolStore;
 import io.netty.buffer.ByteBuf;

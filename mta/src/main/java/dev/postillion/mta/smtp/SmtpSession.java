@@ -1,6 +1,8 @@
 package dev.postillion.mta.smtp;
 
 import dev.postillion.core.EmailAddress;
+import dev.postillion.mta.login.LoginSessions;
+import dev.postillion.mta.login.SaslAuthenticator;
 import dev.postillion.mta.policy.greylist.GreylistTriplet;
 import dev.postillion.mta.smtp.SmtpCommand.Auth;
 import dev.postillion.mta.smtp.SmtpCommand.Data;
@@ -21,14 +23,13 @@ import dev.postillion.mta.smtp.SmtpFramer.CommandLine;
 import dev.postillion.mta.smtp.SmtpFramer.Content;
 import dev.postillion.mta.smtp.SmtpFramer.Frame;
 import dev.postillion.mta.smtp.SmtpFramer.LineTooLong;
-import dev.postillion.mta.smtp.auth.LoginSessions;
 import dev.postillion.mta.tls.TlsSession;
 import java.net.InetAddress;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionStage;
 import java.util.Queue;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -36,8 +37,8 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.japi.function.Function;
 import org.apache.pekko.japi.function.Function2;
+import org.apache.pekko.japi.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -148,7 +149,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         this.clientAddress = connection.clientAddress();
         this.mayRelay = context.settings().relayNetworks().contains(clientAddress);
         this.policy = new MessagePolicy(context, ctx.getExecutionContext());
-        this.auth = new SmtpAuth(this, context.logins());
+        this.auth = new SmtpAuth(this, context.logins(), context.hostname());
         this.envelope = new EnvelopeCommands(this, context);
         this.sessionLog = new SessionLog(clientAddress);
         connection.send(Replies.greeting(context.hostname()));

@@ -1,8 +1,9 @@
 package dev.postillion.mta.smtp;
 
+import dev.postillion.mta.net.EventLoopDispatchers;
+import io.netty.channel.EventLoop;
 import java.util.HashSet;
 import java.util.Set;
-import io.netty.channel.EventLoop;
 import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;

@@ -2,6 +2,7 @@ package dev.postillion.mta.smtp;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import dev.postillion.mta.net.ClientNetworks;
 import java.time.Duration;
 
 /** {@code postillion.smtp} settings for one listener; documented in mta's reference.conf. */

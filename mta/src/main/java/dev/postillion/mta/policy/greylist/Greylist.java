@@ -9,7 +9,7 @@ import dev.postillion.core.Store.Durability;
 import dev.postillion.core.StoreBatch;
 import dev.postillion.mta.policy.greylist.proto.NetworkRecord;
 import dev.postillion.mta.policy.greylist.proto.TripletRecord;
-import dev.postillion.mta.smtp.ClientNetworks;
+import dev.postillion.mta.net.ClientNetworks;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -2,7 +2,7 @@ package dev.postillion.mta.policy.greylist;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import dev.postillion.mta.smtp.ClientNetworks;
+import dev.postillion.mta.net.ClientNetworks;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;

@@ -1,6 +1,6 @@
 package dev.postillion.mta.policy.limits;
 
-import dev.postillion.mta.smtp.ClientNetworks;
+import dev.postillion.mta.net.ClientNetworks;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;

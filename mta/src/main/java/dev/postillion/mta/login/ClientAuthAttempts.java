@@ -1,4 +1,4 @@
-package dev.postillion.mta.smtp.auth;
+package dev.postillion.mta.login;
 
 import java.time.Clock;
 import java.time.Duration;

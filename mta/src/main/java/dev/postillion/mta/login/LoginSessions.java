@@ -1,4 +1,4 @@
-package dev.postillion.mta.smtp.auth;
+package dev.postillion.mta.login;
 
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;

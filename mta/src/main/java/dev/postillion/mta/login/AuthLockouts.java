@@ -1,4 +1,4 @@
-package dev.postillion.mta.smtp.auth;
+package dev.postillion.mta.login;
 
 import dev.postillion.core.Store;
 import dev.postillion.core.Store.Durability;

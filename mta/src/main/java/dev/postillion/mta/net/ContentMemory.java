@@ -1,4 +1,4 @@
-package dev.postillion.mta.smtp;
+package dev.postillion.mta.net;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -18,7 +18,7 @@ import java.util.List;
  * grow. The content held is then at most the bound plus one message (max-message-size) in each
  * of the two pools below.
  *
- * <p>A message written to the spool in pieces while it arrives ({@link ContentPieces}) holds one
+ * * <p>A message written to the spool in pieces while it arrives (smtp's ContentPieces) holds one
  * piece at a time here, and is read back whole for its checks once it is complete: that takes a
  * share of a second pool, {@link #checks()}, so that a message being checked, which is done in a
  * moment, never waits for a client that is slow to send its own. Each pool has half the bound.
@@ -44,12 +44,12 @@ public final class ContentMemory {
          * Gives back {@code bytes} of what this message holds, once they are written to the spool,
          * keeping its place among the holders: the message being read still counts as the older.
          */
-        void shrink(long bytes) {
+        public void shrink(long bytes) {
             ContentMemory.this.shrink(this, bytes);
         }
 
         /** Bytes this share holds now. */
-        long held() {
+        public long held() {
             synchronized (ContentMemory.this) {
                 return held;
             }
@@ -84,7 +84,7 @@ public final class ContentMemory {
     }
 
     /** The pool of the messages read back whole for their checks (see above). */
-    ContentMemory checks() {
+    public ContentMemory checks() {
         return checks;
     }
 

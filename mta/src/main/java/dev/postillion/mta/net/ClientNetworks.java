@@ -1,4 +1,4 @@
-package dev.postillion.mta.smtp;
+package dev.postillion.mta.net;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;

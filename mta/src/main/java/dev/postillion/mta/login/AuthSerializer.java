@@ -1,9 +1,9 @@
-package dev.postillion.mta.smtp.auth;
+package dev.postillion.mta.login;
 
 import dev.postillion.core.ProtocolSerializer;
-import dev.postillion.mta.smtp.auth.proto.AuthCountMessage;
-import dev.postillion.mta.smtp.auth.proto.AuthCountedMessage;
-import dev.postillion.mta.smtp.auth.proto.PasswordChangedMessage;
+import dev.postillion.mta.login.proto.AuthCountMessage;
+import dev.postillion.mta.login.proto.AuthCountedMessage;
+import dev.postillion.mta.login.proto.PasswordChangedMessage;
 import org.apache.pekko.actor.ExtendedActorSystem;
 
 /**

@@ -1,4 +1,4 @@
-package dev.postillion.mta.smtp.auth;
+package dev.postillion.mta.login;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;

@@ -1,13 +1,14 @@
-package dev.postillion.mta.smtp;
+package dev.postillion.mta.login;
 
 import dev.postillion.core.AddressSyntaxException;
 import dev.postillion.core.EmailAddress;
 import dev.postillion.mailbox.Address;
 import dev.postillion.mailbox.Directory;
-import dev.postillion.mta.smtp.auth.AuthLockouts;
-import dev.postillion.mta.smtp.auth.AuthThrottle;
-import dev.postillion.mta.smtp.auth.LoginSessions;
-import dev.postillion.mta.smtp.auth.SaslCredentials;
+import dev.postillion.mta.login.AuthLockouts;
+import dev.postillion.mta.login.AuthThrottle;
+import dev.postillion.mta.login.LoginSessions;
+import dev.postillion.mta.login.SaslCredentials;
+import dev.postillion.mta.net.ClientNetworks;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
@@ -45,9 +46,10 @@ public final class SaslAuthenticator {
      * Refused with {@code reply} (SMTP's answer; other protocols answer by {@code reason}); when
      * {@code close}, the session says it and closes.
      */
-    public record Refused(Reply reply, boolean close, Reason reason) implements Verdict {}
+    /** Refused for {@code reason}; each protocol answers it in its own words (SMTP, IMAP, POP3). */
+    public record Refused(Reason reason) implements Verdict {}
 
-    /** Why a login was refused. */
+    /** Why a login was refused; LOCKED_OUT also ends the connection. */
     public enum Reason { FAILED, DISABLED, LOCKED_OUT, UNAVAILABLE }
 
     private static final Logger log = LoggerFactory.getLogger(SaslAuthenticator.class);
@@ -60,7 +62,6 @@ public final class SaslAuthenticator {
     private final AuthThrottle throttle;
     private final AuthLockouts lockouts;
     private final Clock clock;
-    private final String hostname;
     private final Counter succeeded;
     private final Counter failed;
     private final Counter lockedOut;
@@ -71,14 +72,13 @@ public final class SaslAuthenticator {
      *     delayed executor would wait for its queue's lock on the session's event loop
      */
     public SaslAuthenticator(Directory directory, AuthThrottle throttle, AuthLockouts lockouts, LoginSessions sessions,
-            Clock clock, String hostname, MeterRegistry metrics, Scheduler scheduler) {
+            Clock clock, MeterRegistry metrics, Scheduler scheduler) {
         this.directory = directory;
         this.sessions = sessions;
         this.scheduler = scheduler;
         this.throttle = throttle;
         this.lockouts = lockouts;
         this.clock = clock;
-        this.hostname = hostname;
         this.succeeded = outcomes(metrics, "success");
         this.failed = outcomes(metrics, "failure");
         this.lockedOut = outcomes(metrics, "locked-out");
@@ -86,7 +86,7 @@ public final class SaslAuthenticator {
     }
 
     private static Counter outcomes(MeterRegistry metrics, String result) {
-        return Counter.builder("postillion.smtp.auth").description("SMTP AUTH attempts, by outcome")
+        return Counter.builder("postillion.smtp.auth").description("Logins (SMTP AUTH, IMAP, POP3), by outcome")
                 .tag("result", result).register(metrics);
     }
 
@@ -106,13 +106,13 @@ public final class SaslAuthenticator {
             if (error != null) {
                 unavailable.increment();
                 log.warn("auth of <{}> could not be checked: {}", shown, error.toString());
-                return CompletableFuture.<Verdict>completedFuture(new Refused(Replies.AUTH_UNAVAILABLE, false, Reason.UNAVAILABLE));
+                return CompletableFuture.<Verdict>completedFuture(new Refused(Reason.UNAVAILABLE));
             }
             if (admission.lockedOut()) {
                 lockedOut.increment();
                 log.info("auth refused: client=[{}], user=<{}>: locked out", clientAddress.getHostAddress(), shown);
                 return CompletableFuture.<Verdict>completedFuture(
-                        new Refused(Replies.tooManyAuthFailures(hostname), true, Reason.LOCKED_OUT));
+                        new Refused(Reason.LOCKED_OUT));
             }
             // An account with failures in a row is slowed, from every network, before the check.
             return after(admission.delay())
@@ -197,7 +197,7 @@ public final class SaslAuthenticator {
         throttle.notChecked(client, account);
         failed.increment();
         log.info("auth refused: client=[{}], user=<{}>: the address is disabled", clientAddress.getHostAddress(), shown);
-        return CompletableFuture.completedFuture(new Refused(Replies.AUTH_DISABLED, false, Reason.DISABLED));
+        return CompletableFuture.completedFuture(new Refused(Reason.DISABLED));
     }
 
     /** The directory failed: the attempt is no guess, and the client may try again (454). */
@@ -205,7 +205,7 @@ public final class SaslAuthenticator {
         throttle.notChecked(client, account);
         unavailable.increment();
         log.warn("auth of <{}> could not be checked: {}", shown, error.toString());
-        return new Refused(Replies.AUTH_UNAVAILABLE, false, Reason.UNAVAILABLE);
+        return new Refused(Reason.UNAVAILABLE);
     }
 
     /** The failure stays counted; the 535 comes after the throttle's delay, or a lockout's 421 at once. */
@@ -222,8 +222,8 @@ public final class SaslAuthenticator {
                             clientAddress.getHostAddress(), error.toString());
                 }
             });
-            return CompletableFuture.completedFuture(new Refused(Replies.tooManyAuthFailures(hostname), true, Reason.LOCKED_OUT));
+            return CompletableFuture.completedFuture(new Refused(Reason.LOCKED_OUT));
         }
-        return after(penalty.delay()).thenApply(ignored -> new Refused(Replies.AUTH_FAILED, false, Reason.FAILED));
+        return after(penalty.delay()).thenApply(ignored -> new Refused(Reason.FAILED));
     }
 }

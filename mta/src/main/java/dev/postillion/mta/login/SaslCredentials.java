@@ -1,4 +1,4 @@
-package dev.postillion.mta.smtp.auth;
+package dev.postillion.mta.login;
 
 /**
  * What a client offered to authenticate with: who it is ({@code username}, an address here), whom

@@ -1,4 +1,4 @@
-package dev.postillion.mta.smtp;
+package dev.postillion.mta.net;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -19,7 +19,7 @@ import org.apache.pekko.dispatch.ExecutorServiceConfigurator;
 import org.apache.pekko.dispatch.ExecutorServiceFactory;
 
 /**
- * One Pekko dispatcher per Netty event loop, so that an {@link SmtpSession} runs on the very thread
+ * One Pekko dispatcher per Netty event loop, so that a session (SMTP, IMAP, POP3) runs on the very thread
  * that does its connection's I/O. A frame then reaches the session, and the session's reply reaches
  * the socket, without waking another thread: on a busy node that removes two thread hand-offs
  * from every command. Sessions still never block (ARCHITECTURE rule 1 holds for them too).

@@ -1,4 +1,4 @@
-package dev.postillion.mta.smtp;
+package dev.postillion.mta.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
