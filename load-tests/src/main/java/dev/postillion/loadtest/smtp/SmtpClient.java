@@ -1,5 +1,6 @@
 package dev.postillion.loadtest.smtp;
 
+import dev.postillion.loadtest.wire.ReplyConnection;
 import io.netty.handler.ssl.SslContext;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,10 +15,10 @@ import java.util.function.BiFunction;
  */
 final class SmtpClient {
 
-    private final SmtpConnection connection;
+    private final ReplyConnection<SmtpReply> connection;
     private final SmtpDialogue dialogue = new SmtpDialogue();
 
-    SmtpClient(SmtpConnection connection) {
+    SmtpClient(ReplyConnection<SmtpReply> connection) {
         this.connection = connection;
     }
 
@@ -31,7 +32,7 @@ final class SmtpClient {
 
     /** The opening 220 (RFC 5321 §4.3.1). */
     CompletableFuture<SmtpReply> greeting() {
-        return connection.greeting();
+        return connection.nextReply();
     }
 
     /** EHLO, keeping the service extensions the server names (RFC 5321 §4.1.1.1). */
@@ -172,7 +173,7 @@ final class SmtpClient {
             }
             // with no recipient accepted, RFC 2920 §3.1 still wants the data ended: an empty message
             String message = dialogue.recipients().isEmpty() ? "" : content.apply(dialogue.sender(), dialogue.recipients());
-            return connection.content(DataContent.of(message, connection.allocator()));
+            return connection.write(DataContent.of(message, connection.allocator()));
         }).whenComplete((reply, failure) -> dialogue.transactionEnded());
     }
 
@@ -188,7 +189,7 @@ final class SmtpClient {
 
     /** For a user leaving the scenario: QUIT without waiting, then close. */
     void quitQuietly() {
-        connection.quitQuietly();
+        connection.leave("QUIT");
     }
 
     void close() {

@@ -1,5 +1,6 @@
 package dev.postillion.loadtest.smtp;
 
+import dev.postillion.loadtest.GatlingRuntime;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.postillion.loadtest.GatlingRuntime;
 import io.gatling.core.session.Session;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
