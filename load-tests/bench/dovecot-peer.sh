@@ -11,7 +11,9 @@
 #       then it checks a hash of it made by `doveadm pw -s SCHEME` (ARGON2ID: m=64 MiB, t=3, p=1).
 #       Waits until both ports listen.
 #   dovecot-peer.sh stop DIR
-#   dovecot-peer.sh rss DIR     the resident memory of all its processes together, in KiB
+#   dovecot-peer.sh memory DIR  the memory of all its processes together, in KiB: resident (RSS, the
+#                               pages they share counted in each) and proportional (PSS, shared
+#                               pages divided among their sharers: what the processes cost)
 #
 # What it takes to run Dovecot without the system's configuration (found on Debian 12): the
 # login processes refuse to run as root and mail is never read as root, so as root they run as
@@ -46,6 +48,8 @@ log_path = $dir/dovecot.log
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+# a refused login is answered at once (2 s by default): the tests refuse some on purpose
+auth_failure_delay = 0
 default_internal_user = $user
 default_login_user = $user
 default_internal_group = $group
@@ -102,11 +106,13 @@ stop)
   kill "$pid" 2>/dev/null || true
   for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || exit 0; sleep 0.1; done
   kill -9 "$pid" 2>/dev/null || true ;;
-rss)
+memory)
   pid=$(master_pid)
-  [ -n "$pid" ] || { echo 0; exit 0; }
+  [ -n "$pid" ] || { echo 0 0; exit 0; }
   # the master and everything it started (login, auth, imap and pop3 processes)
-  ps -o rss= -p "$pid" --ppid "$pid" | awk '{ sum += $1 } END { print sum + 0 }' ;;
+  for process in $(ps -o pid= -p "$pid" --ppid "$pid"); do
+    awk '/^Rss:/ { rss = $2 } /^Pss:/ { pss = $2 } END { print rss + 0, pss + 0 }' "/proc/$process/smaps_rollup" 2>/dev/null || true
+  done | awk '{ rss += $1; pss += $2 } END { print rss + 0, pss + 0 }' ;;
 *)
-  echo "usage: dovecot-peer.sh start DIR IMAP_PORT POP3_PORT [PASSWORD] | stop DIR | rss DIR" >&2; exit 2 ;;
+  echo "usage: dovecot-peer.sh start DIR IMAP_PORT POP3_PORT [PASSWORD] | stop DIR | memory DIR" >&2; exit 2 ;;
 esac

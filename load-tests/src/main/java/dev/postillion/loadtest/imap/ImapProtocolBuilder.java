@@ -20,16 +20,6 @@ public final class ImapProtocolBuilder extends EndpointBuilder<ImapProtocolBuild
         return new ImapProtocolBuilder(endpoint, login);
     }
 
-    /** LOGIN (RFC 3501 §6.2.3) with a user and password in Gatling EL, e.g. {@code "#{user}"}. */
-    public ImapProtocolBuilder login(String user, String password) {
-        return login(Login.Method.COMMAND, user, password);
-    }
-
-    /** AUTHENTICATE PLAIN with its initial response (RFC 4959), user and password in Gatling EL. */
-    public ImapProtocolBuilder authenticatePlain(String user, String password) {
-        return login(Login.Method.SASL_PLAIN, user, password);
-    }
-
     @Override
     public Protocol protocol() {
         return new ImapProtocol(endpoint(), login());

@@ -103,7 +103,7 @@ public final class ImapRequestBuilder {
 
     private static void requireLogin(ImapComponents components) {
         if (components.login() == null) {
-            throw new IllegalStateException("an IMAP login needs credentials: set login(...) or authenticatePlain(...) "
+            throw new IllegalStateException("an IMAP login needs credentials: set login(...) or authPlain(...) "
                     + "on the protocol");
         }
     }

@@ -12,7 +12,7 @@ import java.util.function.Function;
  * import static dev.postillion.loadtest.pop3.Pop3Dsl.*;
  *
  * Pop3ProtocolBuilder downloader = pop3.host("127.0.0.1").port(995).implicitTls().trustAll()
- *     .userPass("#{user}", "#{password}");
+ *     .login("#{user}", "#{password}");
  * ScenarioBuilder downloading = scenario("downloading").feed(users)
  *     .exec(pop3("login").login(), pop3("stat").stat().check(messageCount().saveAs("count")),
  *         pop3("retr").retr("1").check(octets().gt(0L)), pop3("quit").quit());

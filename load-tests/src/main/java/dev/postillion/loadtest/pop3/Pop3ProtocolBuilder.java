@@ -20,16 +20,6 @@ public final class Pop3ProtocolBuilder extends EndpointBuilder<Pop3ProtocolBuild
         return new Pop3ProtocolBuilder(endpoint, login);
     }
 
-    /** USER and PASS (RFC 1939 §7) with a user and password in Gatling EL, e.g. {@code "#{user}"}. */
-    public Pop3ProtocolBuilder userPass(String user, String password) {
-        return login(Login.Method.COMMAND, user, password);
-    }
-
-    /** AUTH PLAIN with its initial response (RFC 5034), user and password in Gatling EL. */
-    public Pop3ProtocolBuilder authPlain(String user, String password) {
-        return login(Login.Method.SASL_PLAIN, user, password);
-    }
-
     @Override
     public Protocol protocol() {
         return new Pop3Protocol(endpoint(), login());

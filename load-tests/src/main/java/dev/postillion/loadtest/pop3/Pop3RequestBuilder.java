@@ -29,7 +29,7 @@ public final class Pop3RequestBuilder {
     public ClientActionBuilder<Pop3Client, Pop3Reply, Pop3Components> login() {
         return action(new LoginStep<>(), components -> {
             if (components.login() == null) {
-                throw new IllegalStateException("a POP3 login needs credentials: set userPass(...) or authPlain(...) "
+                throw new IllegalStateException("a POP3 login needs credentials: set login(...) or authPlain(...) "
                         + "on the protocol");
             }
         });

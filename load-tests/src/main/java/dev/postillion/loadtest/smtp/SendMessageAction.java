@@ -52,7 +52,7 @@ final class SendMessageAction extends SmtpAction {
         Login login = credentials == null ? null
                 : new Login(credentials.mechanism(), credentials.user().resolve(user), credentials.password().resolve(user));
 
-        SmtpClient held = SmtpComponents.clientOf(user);
+        SmtpClient held = components().clientOf(user);
         CompletableFuture<SmtpClient> ready = held != null && held.isOpen()
                 ? CompletableFuture.completedFuture(held)
                 : open(reports, login);
@@ -105,7 +105,7 @@ final class SendMessageAction extends SmtpAction {
         }
         return ready.thenApply(ok -> {
             if (!ok) {
-                client.quitQuietly();
+                client.leave();
             }
             return ok ? client : null;
         });

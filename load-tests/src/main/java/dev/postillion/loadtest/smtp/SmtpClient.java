@@ -1,5 +1,6 @@
 package dev.postillion.loadtest.smtp;
 
+import dev.postillion.loadtest.wire.Client;
 import dev.postillion.loadtest.wire.ReplyConnection;
 import io.netty.handler.ssl.SslContext;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,7 @@ import java.util.function.BiFunction;
  * The client's half of each SMTP exchange on one connection, keeping its {@link SmtpDialogue}
  * up to date: what the server offers, and the envelope of the open transaction.
  */
-final class SmtpClient {
+final class SmtpClient implements Client {
 
     private final ReplyConnection<SmtpReply> connection;
     private final SmtpDialogue dialogue = new SmtpDialogue();
@@ -26,7 +27,8 @@ final class SmtpClient {
         return dialogue;
     }
 
-    boolean isOpen() {
+    @Override
+    public boolean isOpen() {
         return connection.isOpen();
     }
 
@@ -188,7 +190,8 @@ final class SmtpClient {
     }
 
     /** For a user leaving the scenario: QUIT without waiting, then close. */
-    void quitQuietly() {
+    @Override
+    public void leave() {
         connection.leave("QUIT");
     }
 

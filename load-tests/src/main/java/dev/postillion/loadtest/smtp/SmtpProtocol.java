@@ -2,6 +2,7 @@ package dev.postillion.loadtest.smtp;
 
 import io.gatling.core.protocol.Protocol;
 import io.gatling.core.protocol.ProtocolKey;
+import dev.postillion.loadtest.wire.Endpoint;
 import dev.postillion.loadtest.wire.ProtocolKeys;
 import dev.postillion.loadtest.wire.SessionValue;
 import dev.postillion.loadtest.wire.Tls;
@@ -38,6 +39,11 @@ record SmtpProtocol(
 
     /** Credentials as Gatling expressions, resolved for each virtual user (a feeder's columns). */
     record Credentials(Mechanism mechanism, SessionValue<String> user, SessionValue<String> password) {}
+
+    /** Where users connect, and how. */
+    Endpoint endpoint() {
+        return new Endpoint(host, port, tls, trust, connectTimeout, replyTimeout);
+    }
 
     /** Gatling finds the protocol's components through this key. */
     static final ProtocolKey<SmtpProtocol, SmtpComponents> KEY =

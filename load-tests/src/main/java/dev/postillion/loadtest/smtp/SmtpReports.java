@@ -19,6 +19,6 @@ final class SmtpReports extends RequestReports<SmtpReply> {
 
     /** Keeps the client in the session while its connection is open. */
     void holds(SmtpClient client) {
-        update(user -> SmtpComponents.holding(user, client != null && client.isOpen() ? client : null));
+        update(user -> components.holding(user, client));
     }
 }

@@ -31,7 +31,7 @@ sealed interface SmtpStep {
         @Override
         public CompletableFuture<SmtpClient> run(SmtpClient client, String request, ReplyChecks<SmtpReply> checks, SmtpReports reports) {
             if (client != null) {
-                client.quitQuietly();
+                client.leave();
             }
             long start = reports.now();
             CompletableFuture<SmtpClient> connected = reports.components().connect(reports.user());

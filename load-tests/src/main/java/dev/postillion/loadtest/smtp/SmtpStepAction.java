@@ -19,7 +19,7 @@ final class SmtpStepAction extends SmtpAction {
 
     @Override
     CompletableFuture<Session> perform(SmtpReports reports) {
-        SmtpClient client = SmtpComponents.clientOf(reports.user());
+        SmtpClient client = reports.components().clientOf(reports.user());
         if (step.needsConnection() && (client == null || !client.isOpen())) {
             long now = reports.now();
             reports.failed(name(), now, now, "no open connection: connect first");

@@ -10,9 +10,9 @@ import scala.Function1;
 import scala.runtime.BoxedUnit;
 
 /**
- * What the actions of a mailbox protocol (IMAP, POP3) share in a simulation: its endpoint and
- * login, Gatling's stats engine and clock, the connector, and the client each user holds between
- * actions.
+ * What the actions of a protocol that holds connections share in a simulation: its endpoint and
+ * (for IMAP and POP3) login, Gatling's stats engine and clock, the connector, and the client each
+ * user holds between actions.
  *
  * @param <C> the protocol's client
  */

@@ -77,8 +77,23 @@ public abstract class EndpointBuilder<B extends EndpointBuilder<B>> implements P
         return with(endpoint.withReplyTimeout(timeout), login);
     }
 
-    /** The login, user and password in Gatling EL, e.g. {@code "#{user}"}. */
-    protected final B login(Login.Method method, String user, String password) {
+    /**
+     * Logs in with the protocol's own command, IMAP's LOGIN (RFC 3501 §6.2.3) or POP3's USER and
+     * PASS (RFC 1939 §7), user and password in Gatling EL, e.g. {@code "#{user}"}.
+     */
+    public B login(String user, String password) {
+        return login(Login.Method.COMMAND, user, password);
+    }
+
+    /**
+     * Logs in with SASL PLAIN and its initial response: IMAP's AUTHENTICATE (RFC 4959), POP3's AUTH
+     * (RFC 5034); user and password in Gatling EL.
+     */
+    public B authPlain(String user, String password) {
+        return login(Login.Method.SASL_PLAIN, user, password);
+    }
+
+    private B login(Login.Method method, String user, String password) {
         return with(endpoint, new Login(method, SessionValue.el(user), SessionValue.el(password)));
     }
 }

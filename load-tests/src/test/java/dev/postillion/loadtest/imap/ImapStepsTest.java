@@ -10,27 +10,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.postillion.loadtest.AgainstDovecot;
 import dev.postillion.loadtest.DovecotPeer;
 import dev.postillion.loadtest.GatlingRuntime;
 import io.gatling.core.session.Session;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The IMAP steps run as a Gatling virtual user against Dovecot, an independent server: what each
  * reports, what the checks find in the replies, and how failures show in the report.
  */
-class ImapStepsTest {
+class ImapStepsTest extends AgainstDovecot {
 
     /** Five messages, two of them from alice; each header block ends with its blank line. */
     static final List<String> MESSAGES = IntStream.rangeClosed(1, 5).mapToObj(i -> """
@@ -41,40 +35,8 @@ class ImapStepsTest {
             Body of message %d.
             """.formatted(i % 2 == 0 ? "alice" : "bob", i, i)).toList();
 
-    @TempDir
-    static Path directory;
-    /** One server for the class; each test reads a mailbox of its own. */
-    private static DovecotPeer dovecot;
-    private static final AtomicInteger USERS = new AtomicInteger();
-
-    /** This test's user, whose INBOX holds the five messages. */
-    private final String user = "reader" + USERS.incrementAndGet() + "@example.test";
-    private GatlingRuntime gatling;
-
-    @BeforeAll
-    static void startDovecot() throws Exception {
-        dovecot = DovecotPeer.start(directory);
-    }
-
-    @AfterAll
-    static void stopDovecot() throws Exception {
-        if (dovecot != null) {
-            dovecot.close();
-        }
-    }
-
-    @AfterEach
-    void stop() {
-        if (gatling != null) {
-            gatling.close();
-        }
-    }
-
     private void start(ImapProtocolBuilder protocol) throws Exception {
-        for (String message : MESSAGES) {
-            dovecot.deliver(user, message);
-        }
-        gatling = new GatlingRuntime(protocol.host("127.0.0.1").port(dovecot.imapPort()));
+        start(MESSAGES, protocol.host("127.0.0.1").port(dovecot.imapPort()));
     }
 
     @Test
@@ -96,7 +58,7 @@ class ImapStepsTest {
         assertEquals(5, (Integer) reader.attributes().apply("headers"));
         assertEquals(MESSAGES.stream().mapToLong(m -> crlf(m.substring(0, m.indexOf("\n\n") + 2))).sum(),
                 (Long) reader.attributes().apply("headerBytes"), "every header block, blank line included, counted");
-        assertEquals(MESSAGES.stream().mapToLong(ImapStepsTest::crlf).sum(), (Long) reader.attributes().apply("bodyBytes"));
+        assertEquals(MESSAGES.stream().mapToLong(AgainstDovecot::crlf).sum(), (Long) reader.attributes().apply("bodyBytes"));
         assertEquals(2, (Integer) reader.attributes().apply("fromAlice"));
         assertFalse(reader.isFailed());
         assertFalse(reader.attributes().contains("gatling.imap.connection"), "LOGOUT closes the connection");
@@ -104,7 +66,7 @@ class ImapStepsTest {
 
     @Test
     void authenticatePlainLogsInToo() throws Exception {
-        start(ImapDsl.imap.authenticatePlain(user, DovecotPeer.PASSWORD));
+        start(ImapDsl.imap.authPlain(user, DovecotPeer.PASSWORD));
 
         gatling.run(imap("login").login(), imap("select").select("INBOX").check(exists().is(5)), imap("logout").logout());
 
@@ -174,16 +136,5 @@ class ImapStepsTest {
                 imap("appended").fetch("6:7", "BODY.PEEK[]").check(literalBytes().is(2 * crlf(MESSAGES.get(1)))));
 
         assertEquals(List.of("login OK", "append OK", "append OK", "select OK", "appended OK"), reported());
-    }
-
-    private List<String> reported() {
-        return gatling.requests().stream()
-                .map(request -> request.name() + " " + request.status() + (request.ok() ? "" : " " + request.message()))
-                .toList();
-    }
-
-    /** The message's size with CRLF line ends, as servers store and count it. */
-    private static long crlf(String message) {
-        return message.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8).length;
     }
 }

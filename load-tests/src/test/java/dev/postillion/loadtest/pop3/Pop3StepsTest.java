@@ -8,21 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.postillion.loadtest.AgainstDovecot;
 import dev.postillion.loadtest.DovecotPeer;
 import dev.postillion.loadtest.GatlingRuntime;
 import io.gatling.core.session.Session;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The POP3 steps run as a Gatling virtual user against Dovecot's POP3 server. */
-class Pop3StepsTest {
+class Pop3StepsTest extends AgainstDovecot {
 
     /** Two messages, the second with lines that start with a dot, which the server byte-stuffs. */
     private static final List<String> MESSAGES = List.of("""
@@ -40,45 +34,13 @@ class Pop3StepsTest {
             The end.
             """);
 
-    @TempDir
-    static Path directory;
-    /** One server for the class; each test downloads a maildrop of its own. */
-    private static DovecotPeer dovecot;
-    private static final AtomicInteger USERS = new AtomicInteger();
-
-    /** This test's user, whose maildrop holds the two messages. */
-    private final String user = "downloader" + USERS.incrementAndGet() + "@example.test";
-    private GatlingRuntime gatling;
-
-    @BeforeAll
-    static void startDovecot() throws Exception {
-        dovecot = DovecotPeer.start(directory);
-    }
-
-    @AfterAll
-    static void stopDovecot() throws Exception {
-        if (dovecot != null) {
-            dovecot.close();
-        }
-    }
-
-    @AfterEach
-    void stop() {
-        if (gatling != null) {
-            gatling.close();
-        }
-    }
-
     private void start(Pop3ProtocolBuilder protocol) throws Exception {
-        for (String message : MESSAGES) {
-            dovecot.deliver(user, message);
-        }
-        gatling = new GatlingRuntime(protocol.host("127.0.0.1").port(dovecot.pop3Port()));
+        start(MESSAGES, protocol.host("127.0.0.1").port(dovecot.pop3Port()));
     }
 
     @Test
     void aDownloadersStepsCountWhatTheServerSent() throws Exception {
-        start(Pop3Dsl.pop3.userPass(user, DovecotPeer.PASSWORD));
+        start(Pop3Dsl.pop3.login(user, DovecotPeer.PASSWORD));
 
         Session downloader = gatling.run(pop3("login").login(),
                 pop3("stat").stat().check(messageCount().saveAs("count"), maildropSize().saveAs("size")),
@@ -106,12 +68,12 @@ class Pop3StepsTest {
 
     @Test
     void aRefusedLoginAndAMissingMessageAreKosWithTheServersReply() throws Exception {
-        start(Pop3Dsl.pop3.userPass(user, "wrong"));
+        start(Pop3Dsl.pop3.login(user, "wrong"));
 
         Session refused = gatling.run(pop3("login").login(), pop3("stat").stat());
         List<String> refusals = reported();
         gatling.close();
-        gatling = new GatlingRuntime(Pop3Dsl.pop3.userPass(user, DovecotPeer.PASSWORD).host("127.0.0.1")
+        gatling = new GatlingRuntime(Pop3Dsl.pop3.login(user, DovecotPeer.PASSWORD).host("127.0.0.1")
                 .port(dovecot.pop3Port()));
         gatling.run(pop3("login").login(), pop3("missing").retr("3"), pop3("quit").quit());
 
@@ -121,13 +83,4 @@ class Pop3StepsTest {
         assertEquals(List.of("login OK", "missing KO -ERR There's no message 3.", "quit OK"), reported());
     }
 
-    private List<String> reported() {
-        return gatling.requests().stream()
-                .map(request -> request.name() + " " + request.status() + (request.ok() ? "" : " " + request.message()))
-                .toList();
-    }
-
-    private static long crlf(String message) {
-        return message.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8).length;
-    }
 }

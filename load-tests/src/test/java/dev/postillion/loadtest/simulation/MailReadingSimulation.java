@@ -68,7 +68,7 @@ public class MailReadingSimulation extends Simulation {
         if (pop3Share > 0) {
             String[] pop3Target = pop3.split(":");
             Pop3ProtocolBuilder pop3Protocol = secured(Pop3Dsl.pop3, tls).host(pop3Target[0])
-                    .port(Integer.parseInt(pop3Target[1])).userPass("#{user}", "#{password}");
+                    .port(Integer.parseInt(pop3Target[1])).login("#{user}", "#{password}");
             List<String> pop3Users = list(System.getProperty("reading.pop3-users", String.join(",", users)));
             readers.add(scenario("pop3 reader").feed(logins(pop3Users, password)).exec(pop3Download())
                     .injectOpen(load.share(pop3Share).openModel()).protocols(pop3Protocol));

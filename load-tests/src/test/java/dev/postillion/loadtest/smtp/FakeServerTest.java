@@ -1,6 +1,8 @@
 package dev.postillion.loadtest.smtp;
 
 import dev.postillion.loadtest.GatlingRuntime;
+import dev.postillion.loadtest.wire.HeldConnection;
+import io.gatling.core.session.Session;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 
@@ -24,6 +26,11 @@ abstract class FakeServerTest {
     GatlingRuntime gatling(SmtpProtocolBuilder protocol) {
         gatling = new GatlingRuntime(protocol.host("127.0.0.1").port(server.port()).ehloName("loadgen.test"));
         return gatling;
+    }
+
+    /** The SMTP client the user holds between actions, or null. */
+    static SmtpClient clientOf(Session user) {
+        return new HeldConnection<>("smtp", SmtpClient.class).of(user);
     }
 
     /** Each request as the report counts it: "name OK", or "name KO" and its message. */
