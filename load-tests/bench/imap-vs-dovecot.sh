@@ -5,10 +5,10 @@
 # other, with the same client:
 #
 #   - login rate: SESSIONS connections at once, each LOGIN then LOGOUT, LOGINS logins in all;
-#   - FETCH 1:1000 BODY.PEEK[HEADER]: the time, median of 5 rounds;
+#   - FETCH 1:1000 BODY.PEEK[HEADER]: the time, median of 7 rounds;
 #   - full messages: FETCH 1:BODIES BODY.PEEK[] (BODIES = MESSAGES up to 2,000), MB/s and
-#     messages/s, median of 5 rounds;
-#   - SEARCH FROM "alice", SEARCH TEXT "zebra" and SEARCH UNSEEN on the whole folder, median of 5
+#     messages/s, median of 7 rounds;
+#   - SEARCH FROM "alice", SEARCH TEXT "zebra" and SEARCH UNSEEN on the whole folder, median of 7
 #     (each checked against the counts the generator wrote: a tenth from alice, a hundredth with
 #     the word zebra, all unseen);
 #   - memory per idle connection: CONNECTIONS connections logged in with INBOX selected, what the

@@ -1,10 +1,11 @@
 package dev.postillion.loadtest;
 
-import io.gatling.javaapi.core.ProtocolBuilder;
+import dev.postillion.loadtest.wire.MailboxProtocolBuilder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +21,18 @@ public abstract class AgainstDovecot {
     static Path directory;
     protected static DovecotPeer dovecot;
     private static final AtomicInteger USERS = new AtomicInteger();
+
+    private final List<String> messages;
+    private final ToIntFunction<DovecotPeer> port;
+
+    /**
+     * @param messages what each test's user finds in its INBOX
+     * @param port the port of Dovecot's listener for the protocol under test
+     */
+    protected AgainstDovecot(List<String> messages, ToIntFunction<DovecotPeer> port) {
+        this.messages = messages;
+        this.port = port;
+    }
 
     /** This test's user. */
     protected final String user = "reader" + USERS.incrementAndGet() + "@example.test";
@@ -45,11 +58,11 @@ public abstract class AgainstDovecot {
     }
 
     /** Delivers the messages to this test's user, then runs Gatling with the protocol, pointed at Dovecot. */
-    protected void start(List<String> messages, ProtocolBuilder protocol) throws Exception {
+    protected void start(MailboxProtocolBuilder protocol) throws Exception {
         for (String message : messages) {
             dovecot.deliver(user, message);
         }
-        gatling = new GatlingRuntime(protocol);
+        gatling = new GatlingRuntime(protocol.host("127.0.0.1").port(port.applyAsInt(dovecot)));
     }
 
     /** Each request as the report counts it: "name OK", or "name KO" and its message. */

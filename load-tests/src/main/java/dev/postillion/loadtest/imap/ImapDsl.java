@@ -1,5 +1,6 @@
 package dev.postillion.loadtest.imap;
 
+import dev.postillion.loadtest.wire.MailboxProtocolBuilder;
 import dev.postillion.loadtest.wire.ReplyChecks;
 import io.gatling.javaapi.core.CheckBuilder;
 import java.util.Optional;
@@ -11,7 +12,7 @@ import java.util.function.Function;
  * <pre>{@code
  * import static dev.postillion.loadtest.imap.ImapDsl.*;
  *
- * ImapProtocolBuilder reader = imap.host("127.0.0.1").port(993).implicitTls().trustAll()
+ * MailboxProtocolBuilder reader = imap.host("127.0.0.1").port(993).implicitTls().trustAll()
  *     .login("#{user}", "#{password}");
  * ScenarioBuilder reading = scenario("reading").feed(users)
  *     .exec(imap("login").login(), imap("select").select("INBOX").check(exists().saveAs("count")),
@@ -26,8 +27,8 @@ public final class ImapDsl {
     private ImapDsl() {}
 
     /** The protocol, to configure: {@code imap.host(...).port(...)}. */
-    public static final ImapProtocolBuilder imap =
-            new ImapProtocolBuilder(ImapProtocol.DEFAULTS.endpoint(), ImapProtocol.DEFAULTS.login());
+    public static final MailboxProtocolBuilder imap =
+            new MailboxProtocolBuilder(ImapProtocol.DEFAULTS.endpoint(), ImapProtocol.DEFAULTS.login(), ImapProtocol::new);
 
     /** A request reported under {@code name}. */
     public static ImapRequestBuilder imap(String name) {

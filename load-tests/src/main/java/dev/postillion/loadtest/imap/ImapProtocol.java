@@ -6,7 +6,7 @@ import dev.postillion.loadtest.wire.ProtocolKeys;
 import io.gatling.core.protocol.Protocol;
 import io.gatling.core.protocol.ProtocolKey;
 
-/** Where and how virtual users read mail over IMAP. Built with {@link ImapProtocolBuilder}. */
+/** Where and how virtual users read mail over IMAP. Built with {@link ImapDsl#imap}. */
 record ImapProtocol(Endpoint endpoint, Login login) implements Protocol {
 
     /** localhost:143, no TLS, no credentials. */

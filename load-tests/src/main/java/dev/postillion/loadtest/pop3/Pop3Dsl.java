@@ -1,5 +1,6 @@
 package dev.postillion.loadtest.pop3;
 
+import dev.postillion.loadtest.wire.MailboxProtocolBuilder;
 import dev.postillion.loadtest.wire.ReplyChecks;
 import io.gatling.javaapi.core.CheckBuilder;
 import java.util.Optional;
@@ -11,7 +12,7 @@ import java.util.function.Function;
  * <pre>{@code
  * import static dev.postillion.loadtest.pop3.Pop3Dsl.*;
  *
- * Pop3ProtocolBuilder downloader = pop3.host("127.0.0.1").port(995).implicitTls().trustAll()
+ * MailboxProtocolBuilder downloader = pop3.host("127.0.0.1").port(995).implicitTls().trustAll()
  *     .login("#{user}", "#{password}");
  * ScenarioBuilder downloading = scenario("downloading").feed(users)
  *     .exec(pop3("login").login(), pop3("stat").stat().check(messageCount().saveAs("count")),
@@ -25,8 +26,8 @@ public final class Pop3Dsl {
     private Pop3Dsl() {}
 
     /** The protocol, to configure: {@code pop3.host(...).port(...)}. */
-    public static final Pop3ProtocolBuilder pop3 =
-            new Pop3ProtocolBuilder(Pop3Protocol.DEFAULTS.endpoint(), Pop3Protocol.DEFAULTS.login());
+    public static final MailboxProtocolBuilder pop3 =
+            new MailboxProtocolBuilder(Pop3Protocol.DEFAULTS.endpoint(), Pop3Protocol.DEFAULTS.login(), Pop3Protocol::new);
 
     /** A request reported under {@code name}. */
     public static Pop3RequestBuilder pop3(String name) {

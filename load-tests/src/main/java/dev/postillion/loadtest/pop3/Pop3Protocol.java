@@ -6,7 +6,7 @@ import dev.postillion.loadtest.wire.ProtocolKeys;
 import io.gatling.core.protocol.Protocol;
 import io.gatling.core.protocol.ProtocolKey;
 
-/** Where and how virtual users download mail over POP3. Built with {@link Pop3ProtocolBuilder}. */
+/** Where and how virtual users download mail over POP3. Built with {@link Pop3Dsl#pop3}. */
 record Pop3Protocol(Endpoint endpoint, Login login) implements Protocol {
 
     /** localhost:110, no TLS, no credentials. */

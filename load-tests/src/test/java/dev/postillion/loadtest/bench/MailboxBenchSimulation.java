@@ -135,7 +135,7 @@ public class MailboxBenchSimulation extends Simulation {
                 timed("search-unseen", imap("search unseen").search("UNSEEN")
                         .check(found().is(messages), found().saveAs("items"))));
         return scenario("operations").exec(imap("login").login(), imap("select").select("INBOX"))
-                .repeat(Integer.getInteger("bench.rounds", 5)).on(round).exec(imap("logout").logout())
+                .repeat(Integer.getInteger("bench.rounds", 7)).on(round).exec(imap("logout").logout())
                 .injectOpen(atOnceUsers(1));
     }
 

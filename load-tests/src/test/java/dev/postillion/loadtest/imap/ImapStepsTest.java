@@ -35,8 +35,8 @@ class ImapStepsTest extends AgainstDovecot {
             Body of message %d.
             """.formatted(i % 2 == 0 ? "alice" : "bob", i, i)).toList();
 
-    private void start(ImapProtocolBuilder protocol) throws Exception {
-        start(MESSAGES, protocol.host("127.0.0.1").port(dovecot.imapPort()));
+    ImapStepsTest() {
+        super(MESSAGES, DovecotPeer::imapPort);
     }
 
     @Test

@@ -34,8 +34,8 @@ class Pop3StepsTest extends AgainstDovecot {
             The end.
             """);
 
-    private void start(Pop3ProtocolBuilder protocol) throws Exception {
-        start(MESSAGES, protocol.host("127.0.0.1").port(dovecot.pop3Port()));
+    Pop3StepsTest() {
+        super(MESSAGES, DovecotPeer::pop3Port);
     }
 
     @Test

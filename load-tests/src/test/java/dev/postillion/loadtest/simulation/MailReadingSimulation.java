@@ -11,9 +11,8 @@ import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 import dev.postillion.loadtest.imap.ImapDsl;
-import dev.postillion.loadtest.imap.ImapProtocolBuilder;
 import dev.postillion.loadtest.pop3.Pop3Dsl;
-import dev.postillion.loadtest.pop3.Pop3ProtocolBuilder;
+import dev.postillion.loadtest.wire.MailboxProtocolBuilder;
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.Simulation;
@@ -57,7 +56,7 @@ public class MailReadingSimulation extends Simulation {
         Duration idle = Load.duration("reading.idle", System.getProperty("reading.idle", "2s"));
         String tls = System.getProperty("target.tls", "none");
         String[] imapTarget = required("target.imap").split(":");
-        ImapProtocolBuilder imapProtocol = secured(ImapDsl.imap, tls).host(imapTarget[0])
+        MailboxProtocolBuilder imapProtocol = secured(ImapDsl.imap, tls).host(imapTarget[0])
                 .port(Integer.parseInt(imapTarget[1])).login("#{user}", "#{password}");
         String pop3 = System.getProperty("target.pop3", "");
         double pop3Share = pop3.isBlank() ? 0 : Double.parseDouble(System.getProperty("reading.pop3-share", "0.2"));
@@ -67,7 +66,7 @@ public class MailReadingSimulation extends Simulation {
                 .injectOpen(load.share(1 - pop3Share).openModel()).protocols(imapProtocol));
         if (pop3Share > 0) {
             String[] pop3Target = pop3.split(":");
-            Pop3ProtocolBuilder pop3Protocol = secured(Pop3Dsl.pop3, tls).host(pop3Target[0])
+            MailboxProtocolBuilder pop3Protocol = secured(Pop3Dsl.pop3, tls).host(pop3Target[0])
                     .port(Integer.parseInt(pop3Target[1])).login("#{user}", "#{password}");
             List<String> pop3Users = list(System.getProperty("reading.pop3-users", String.join(",", users)));
             readers.add(scenario("pop3 reader").feed(logins(pop3Users, password)).exec(pop3Download())
@@ -95,7 +94,7 @@ public class MailReadingSimulation extends Simulation {
                 .exec(pop3("pop3: quit").quit());
     }
 
-    private static <B extends dev.postillion.loadtest.wire.EndpointBuilder<B>> B secured(B protocol, String tls) {
+    private static MailboxProtocolBuilder secured(MailboxProtocolBuilder protocol, String tls) {
         return switch (tls) {
             case "none" -> protocol;
             case "starttls" -> protocol.startTls().trustAll();
