@@ -9,6 +9,7 @@ import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.pause;
+import static io.gatling.javaapi.core.CoreDsl.rampUsers;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 import dev.postillion.loadtest.imap.ImapDsl;
@@ -41,7 +42,8 @@ import java.util.stream.Stream;
  *       {@code bench.bodies}, and searches FROM, TEXT and UNSEEN with the counts the generated folder
  *       must give ({@code bench.from-hits}, {@code bench.text-hits}). Prints {@code measured: <what>
  *       <milliseconds> <items> <octets>} for each.
- *   <li>{@code idle}: {@code bench.connections} users log in and select INBOX; once all are in, the
+ *   <li>{@code idle}: {@code bench.connections} users log in ({@code bench.idle-logins-per-second}
+ *       a second, 3) and select INBOX; once all are in, the
  *       file {@code bench.ready-file} is written, and they stay until {@code bench.go-file} exists
  *       (the script measures the server's memory in between), then log out.
  * </ul>
@@ -162,7 +164,10 @@ public class MailboxBenchSimulation extends Simulation {
         }).asLongAs(session -> !Files.exists(go) && System.nanoTime() < session.getLong("deadline"))
                 .on(pause(Duration.ofMillis(200)))
                 .exec(imap("logout").logout())
-                .injectOpen(atOnceUsers(connections));
+                // Dovecot hashes every login's password in its one auth process: connections that
+                // all log in at once wait there past its handshake timeout, so they arrive at a rate
+                .injectOpen(rampUsers(connections).during(Duration.ofMillis(
+                        Math.max(1, connections * 1000L / Integer.getInteger("bench.idle-logins-per-second", 3)))));
     }
 
     private static List<Path> files(Path directory) {
