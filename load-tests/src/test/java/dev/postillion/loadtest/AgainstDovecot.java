@@ -67,9 +67,7 @@ public abstract class AgainstDovecot {
 
     /** Each request as the report counts it: "name OK", or "name KO" and its message. */
     protected List<String> reported() {
-        return gatling.requests().stream()
-                .map(request -> request.name() + " " + request.status() + (request.ok() ? "" : " " + request.message()))
-                .toList();
+        return gatling.reported();
     }
 
     /** The message's size with CRLF line ends, as servers store and count it. */

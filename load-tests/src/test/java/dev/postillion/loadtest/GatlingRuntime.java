@@ -105,6 +105,13 @@ public final class GatlingRuntime implements AutoCloseable {
         return List.copyOf(requests);
     }
 
+    /** Each request as the report counts it: "name OK", or "name KO" and its message. */
+    public List<String> reported() {
+        return requests.stream()
+                .map(request -> request.name() + " " + request.status() + (request.ok() ? "" : " " + request.message()))
+                .toList();
+    }
+
     public List<String> crashes() {
         return List.copyOf(crashes);
     }

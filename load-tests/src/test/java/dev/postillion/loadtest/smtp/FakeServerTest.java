@@ -35,8 +35,6 @@ abstract class FakeServerTest {
 
     /** Each request as the report counts it: "name OK", or "name KO" and its message. */
     List<String> reported() {
-        return gatling.requests().stream()
-                .map(request -> request.name() + " " + request.status() + (request.ok() ? "" : " " + request.message()))
-                .toList();
+        return gatling.reported();
     }
 }
