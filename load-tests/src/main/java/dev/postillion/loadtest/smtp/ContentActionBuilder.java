@@ -1,5 +1,7 @@
 package dev.postillion.loadtest.smtp;
 
+import dev.postillion.loadtest.wire.SessionValue;
+import dev.postillion.loadtest.wire.ReplyChecks;
 import io.gatling.javaapi.core.ActionBuilder;
 import io.gatling.javaapi.core.CheckBuilder;
 import java.util.List;
@@ -16,15 +18,15 @@ public abstract sealed class ContentActionBuilder<B extends ContentActionBuilder
 
     final String name;
     final MessageContent content;
-    final SmtpChecks checks;
+    final ReplyChecks<SmtpReply> checks;
 
-    ContentActionBuilder(String name, MessageContent content, SmtpChecks checks) {
+    ContentActionBuilder(String name, MessageContent content, ReplyChecks<SmtpReply> checks) {
         this.name = name;
         this.content = content;
         this.checks = checks;
     }
 
-    abstract B with(MessageContent content, SmtpChecks checks);
+    abstract B with(MessageContent content, ReplyChecks<SmtpReply> checks);
 
     /** The Subject ("Load test" unless set); not ASCII, it travels as an RFC 2047 encoded-word. */
     public B subject(String subject) {
@@ -56,6 +58,6 @@ public abstract sealed class ContentActionBuilder<B extends ContentActionBuilder
 
     /** Checks on the reply to the end of DATA. */
     public B check(CheckBuilder... more) {
-        return with(content, checks.and(List.of(more)));
+        return with(content, checks.and(SmtpChecks.of(List.of(more))));
     }
 }

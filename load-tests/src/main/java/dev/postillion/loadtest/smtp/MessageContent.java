@@ -1,5 +1,6 @@
 package dev.postillion.loadtest.smtp;
 
+import dev.postillion.loadtest.wire.SessionValue;
 import io.gatling.core.session.Session;
 import java.util.List;
 import java.util.function.BiFunction;

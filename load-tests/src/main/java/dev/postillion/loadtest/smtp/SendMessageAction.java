@@ -1,5 +1,8 @@
 package dev.postillion.loadtest.smtp;
 
+import dev.postillion.loadtest.wire.SessionValue;
+import dev.postillion.loadtest.wire.Tls;
+import dev.postillion.loadtest.wire.ReplyChecks;
 import io.gatling.core.action.Action;
 import io.gatling.core.session.Session;
 import java.util.ArrayList;
@@ -25,10 +28,10 @@ final class SendMessageAction extends SmtpAction {
     private final SessionValue<String> sender;
     private final SessionValue<Object> recipients;
     private final MessageContent content;
-    private final SmtpChecks checks;
+    private final ReplyChecks<SmtpReply> checks;
 
     SendMessageAction(String request, SessionValue<String> sender, SessionValue<Object> recipients, MessageContent content,
-            SmtpChecks checks, SmtpComponents components, Action next) {
+            ReplyChecks<SmtpReply> checks, SmtpComponents components, Action next) {
         super(request, components, next);
         this.sender = sender;
         this.recipients = recipients;
@@ -40,7 +43,7 @@ final class SendMessageAction extends SmtpAction {
     private record Login(SmtpProtocol.Mechanism mechanism, String user, String password) {}
 
     @Override
-    CompletableFuture<Session> perform(RequestReports reports) {
+    CompletableFuture<Session> perform(SmtpReports reports) {
         Session user = reports.user();
         String reversePath = sender.resolve(user);
         List<String> forwardPaths = SmtpStep.addresses(recipients.resolve(user));
@@ -49,7 +52,7 @@ final class SendMessageAction extends SmtpAction {
         Login login = credentials == null ? null
                 : new Login(credentials.mechanism(), credentials.user().resolve(user), credentials.password().resolve(user));
 
-        SmtpClient held = SmtpComponents.clientOf(user);
+        SmtpClient held = components().clientOf(user);
         CompletableFuture<SmtpClient> ready = held != null && held.isOpen()
                 ? CompletableFuture.completedFuture(held)
                 : open(reports, login);
@@ -68,13 +71,13 @@ final class SendMessageAction extends SmtpAction {
     }
 
     /** Times one phase from now, when its command is written, to its reply. */
-    private CompletableFuture<Boolean> timed(RequestReports reports, String phase, Supplier<CompletableFuture<SmtpReply>> send) {
+    private CompletableFuture<Boolean> timed(SmtpReports reports, String phase, Supplier<CompletableFuture<SmtpReply>> send) {
         long start = reports.now();
         return reports.report(phase(phase), start, send.get(), SmtpChecks.NONE);
     }
 
     /** Connect, EHLO, and STARTTLS with a second EHLO, and AUTH, as the protocol says. */
-    private CompletableFuture<SmtpClient> open(RequestReports reports, Login login) {
+    private CompletableFuture<SmtpClient> open(SmtpReports reports, Login login) {
         long start = reports.now();
         CompletableFuture<SmtpClient> connecting = components().connect(reports.user());
         return reports.report(phase("connect"), start, connecting.thenCompose(SmtpClient::greeting), SmtpChecks.NONE)
@@ -87,11 +90,11 @@ final class SendMessageAction extends SmtpAction {
                 });
     }
 
-    private CompletableFuture<SmtpClient> introduce(SmtpClient client, RequestReports reports, Login login) {
+    private CompletableFuture<SmtpClient> introduce(SmtpClient client, SmtpReports reports, Login login) {
         SmtpProtocol protocol = components().protocol();
         Supplier<CompletableFuture<SmtpReply>> ehlo = () -> client.ehlo(protocol.ehloName());
         CompletableFuture<Boolean> ready = timed(reports, "EHLO", ehlo);
-        if (protocol.tls() == SmtpProtocol.Tls.STARTTLS) {
+        if (protocol.tls() == Tls.STARTTLS) {
             ready = ready.thenCompose(ok -> ok ? timed(reports, "STARTTLS", () -> client.startTls(components().tls())) : NOT_OK)
                     .thenCompose(ok -> ok ? timed(reports, "EHLO", ehlo) : NOT_OK);
         }
@@ -102,13 +105,13 @@ final class SendMessageAction extends SmtpAction {
         }
         return ready.thenApply(ok -> {
             if (!ok) {
-                client.quitQuietly();
+                client.leave();
             }
             return ok ? client : null;
         });
     }
 
-    private CompletableFuture<Boolean> transaction(SmtpClient client, RequestReports reports, String reversePath,
+    private CompletableFuture<Boolean> transaction(SmtpClient client, SmtpReports reports, String reversePath,
             List<String> forwardPaths, BiFunction<String, List<String>, String> message) {
         if (components().protocol().pipelining() && client.dialogue().offers("PIPELINING")) {
             return pipelinedTransaction(client, reports, reversePath, forwardPaths, message);
@@ -133,7 +136,7 @@ final class SendMessageAction extends SmtpAction {
      * MAIL, the RCPTs and DATA in one write (RFC 2920 §3.1); every phase is timed from that
      * write. The content follows DATA's 354.
      */
-    private CompletableFuture<Boolean> pipelinedTransaction(SmtpClient client, RequestReports reports,
+    private CompletableFuture<Boolean> pipelinedTransaction(SmtpClient client, SmtpReports reports,
             String reversePath, List<String> forwardPaths, BiFunction<String, List<String>, String> message) {
         long start = reports.now();
         List<CompletableFuture<SmtpReply>> replies = client.transaction(reversePath, forwardPaths, true);
@@ -149,7 +152,7 @@ final class SendMessageAction extends SmtpAction {
     }
 
     /** Counts the message on its connection; QUIT once the connection has carried its share. */
-    private CompletableFuture<SmtpClient> afterMessage(SmtpClient client, RequestReports reports) {
+    private CompletableFuture<SmtpClient> afterMessage(SmtpClient client, SmtpReports reports) {
         int sent = client.dialogue().messageSent();
         if (!client.isOpen()) {
             return CompletableFuture.completedFuture(null);

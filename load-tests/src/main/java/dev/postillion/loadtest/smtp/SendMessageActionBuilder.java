@@ -1,5 +1,7 @@
 package dev.postillion.loadtest.smtp;
 
+import dev.postillion.loadtest.wire.SessionValue;
+import dev.postillion.loadtest.wire.ReplyChecks;
 /**
  * A whole message: connect (or reuse the user's connection), EHLO, STARTTLS and AUTH as the
  * protocol says, MAIL, RCPT for each recipient, DATA, and QUIT once the connection has carried
@@ -12,7 +14,7 @@ public final class SendMessageActionBuilder extends ContentActionBuilder<SendMes
     private final SessionValue<Object> recipients;
 
     SendMessageActionBuilder(String name, SessionValue<String> sender, SessionValue<Object> recipients,
-            MessageContent content, SmtpChecks checks) {
+            MessageContent content, ReplyChecks<SmtpReply> checks) {
         super(name, content, checks);
         this.sender = sender;
         this.recipients = recipients;
@@ -29,7 +31,7 @@ public final class SendMessageActionBuilder extends ContentActionBuilder<SendMes
     }
 
     @Override
-    SendMessageActionBuilder with(MessageContent content, SmtpChecks checks) {
+    SendMessageActionBuilder with(MessageContent content, ReplyChecks<SmtpReply> checks) {
         return new SendMessageActionBuilder(name, sender, recipients, content, checks);
     }
 

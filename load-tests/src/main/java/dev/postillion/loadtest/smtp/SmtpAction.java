@@ -1,100 +1,29 @@
 package dev.postillion.loadtest.smtp;
 
+import dev.postillion.loadtest.wire.ProtocolAction;
 import io.gatling.core.action.Action;
-import io.gatling.core.action.BlockExit;
-import io.gatling.core.action.BlockExit$;
 import io.gatling.core.session.Session;
 import java.util.concurrent.CompletableFuture;
-import org.slf4j.LoggerFactory;
-import scala.Option;
 
-/**
- * A Gatling action of the SMTP protocol. Gatling runs {@link #execute} on the virtual user's
- * event loop; the action sends, and the user moves on to the next action when the replies are
- * in, on the same loop, without a thread waiting in between.
- */
-abstract class SmtpAction implements Action {
+/** A Gatling action of the SMTP protocol: its requests are reported through {@link SmtpReports}. */
+abstract class SmtpAction extends ProtocolAction {
 
-    private static final com.typesafe.scalalogging.Logger LOG =
-            com.typesafe.scalalogging.Logger.apply(LoggerFactory.getLogger(SmtpAction.class));
-
-    private final String name;
     private final SmtpComponents components;
-    private final Action next;
 
     SmtpAction(String name, SmtpComponents components, Action next) {
-        this.name = name;
+        super(name, components.statsEngine(), components.clock(), next);
         this.components = components;
-        this.next = next;
     }
 
-    /**
-     * Runs the action's requests for {@code reports.user()}.
-     *
-     * @return the user's session once all its requests are reported
-     * @throws SessionValue.Unresolved before sending anything, when a value cannot be resolved
-     */
-    abstract CompletableFuture<Session> perform(RequestReports reports);
+    /** Runs the action's requests for {@code reports.user()}; see {@link ProtocolAction#perform(Session)}. */
+    abstract CompletableFuture<Session> perform(SmtpReports reports);
 
     @Override
-    public String name() {
-        return name;
+    protected final CompletableFuture<Session> perform(Session user) {
+        return perform(new SmtpReports(components, user));
     }
 
     SmtpComponents components() {
         return components;
-    }
-
-    /**
-     * As Gatling's own request actions do: a user that must leave its block (a failed
-     * {@code tryMax} or {@code exitBlockOnFail}) leaves it instead of sending.
-     */
-    @Override
-    public void execute(Session user) {
-        Option<BlockExit> exit = BlockExit$.MODULE$.mustExit(user);
-        if (exit.isDefined()) {
-            exit.get().exitBlock(components.statsEngine(), components.clock().nowMillis());
-            return;
-        }
-        CompletableFuture<Session> done;
-        try {
-            done = perform(new RequestReports(components, user));
-        } catch (SessionValue.Unresolved unresolved) {
-            crashed(user, unresolved.getMessage());
-            return;
-        } catch (RuntimeException bug) {
-            clientError(user, bug);
-            return;
-        }
-        done.whenComplete((after, failure) -> {
-            if (failure == null) {
-                next.$bang(after);
-            } else {
-                clientError(user, failure);
-            }
-        });
-    }
-
-    /** A fault of this client, not of the server: logged, and the user goes on rather than hang. */
-    private void clientError(Session user, Throwable bug) {
-        LoggerFactory.getLogger(SmtpAction.class).error("'{}' failed", name, bug);
-        crashed(user, "client error");
-    }
-
-    /** The request could not be built or run: Gatling counts it as a crash, and the user goes on, failed. */
-    private void crashed(Session user, String reason) {
-        components.statsEngine().logRequestCrash(user.scenario(), user.groups(), name, reason);
-        next.$bang(user.markAsFailed());
-    }
-
-    @Override
-    public com.typesafe.scalalogging.Logger logger() {
-        return LOG;
-    }
-
-    /** Scala's trait initialiser would set the logger; this class has its own. */
-    @Override
-    public void com$typesafe$scalalogging$StrictLogging$_setter_$logger_$eq(com.typesafe.scalalogging.Logger logger) {
-        // the logger is LOG
     }
 }

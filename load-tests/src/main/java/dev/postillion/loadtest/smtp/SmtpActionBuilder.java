@@ -1,5 +1,6 @@
 package dev.postillion.loadtest.smtp;
 
+import dev.postillion.loadtest.wire.ReplyChecks;
 import io.gatling.core.structure.ScenarioContext;
 import io.gatling.javaapi.core.ActionBuilder;
 import io.gatling.javaapi.core.CheckBuilder;
@@ -10,9 +11,9 @@ public final class SmtpActionBuilder implements ActionBuilder {
 
     private final String name;
     private final SmtpStep step;
-    private final SmtpChecks checks;
+    private final ReplyChecks<SmtpReply> checks;
 
-    SmtpActionBuilder(String name, SmtpStep step, SmtpChecks checks) {
+    SmtpActionBuilder(String name, SmtpStep step, ReplyChecks<SmtpReply> checks) {
         this.name = name;
         this.step = step;
         this.checks = checks;
@@ -20,7 +21,7 @@ public final class SmtpActionBuilder implements ActionBuilder {
 
     /** Checks on the step's reply (each reply, for RCPT to several recipients). */
     public SmtpActionBuilder check(CheckBuilder... more) {
-        return new SmtpActionBuilder(name, step, checks.and(List.of(more)));
+        return new SmtpActionBuilder(name, step, checks.and(SmtpChecks.of(List.of(more))));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.postillion.loadtest.smtp;
 
+import dev.postillion.loadtest.wire.Client;
+import dev.postillion.loadtest.wire.ReplyConnection;
 import io.netty.handler.ssl.SslContext;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -12,12 +14,12 @@ import java.util.function.BiFunction;
  * The client's half of each SMTP exchange on one connection, keeping its {@link SmtpDialogue}
  * up to date: what the server offers, and the envelope of the open transaction.
  */
-final class SmtpClient {
+final class SmtpClient implements Client {
 
-    private final SmtpConnection connection;
+    private final ReplyConnection<SmtpReply> connection;
     private final SmtpDialogue dialogue = new SmtpDialogue();
 
-    SmtpClient(SmtpConnection connection) {
+    SmtpClient(ReplyConnection<SmtpReply> connection) {
         this.connection = connection;
     }
 
@@ -25,13 +27,14 @@ final class SmtpClient {
         return dialogue;
     }
 
-    boolean isOpen() {
+    @Override
+    public boolean isOpen() {
         return connection.isOpen();
     }
 
     /** The opening 220 (RFC 5321 §4.3.1). */
     CompletableFuture<SmtpReply> greeting() {
-        return connection.greeting();
+        return connection.nextReply();
     }
 
     /** EHLO, keeping the service extensions the server names (RFC 5321 §4.1.1.1). */
@@ -172,7 +175,7 @@ final class SmtpClient {
             }
             // with no recipient accepted, RFC 2920 §3.1 still wants the data ended: an empty message
             String message = dialogue.recipients().isEmpty() ? "" : content.apply(dialogue.sender(), dialogue.recipients());
-            return connection.content(DataContent.of(message, connection.allocator()));
+            return connection.write(DataContent.of(message, connection.allocator()));
         }).whenComplete((reply, failure) -> dialogue.transactionEnded());
     }
 
@@ -187,8 +190,9 @@ final class SmtpClient {
     }
 
     /** For a user leaving the scenario: QUIT without waiting, then close. */
-    void quitQuietly() {
-        connection.quitQuietly();
+    @Override
+    public void leave() {
+        connection.leave("QUIT");
     }
 
     void close() {

@@ -1,5 +1,8 @@
 package dev.postillion.loadtest.smtp;
 
+import dev.postillion.loadtest.wire.SessionValue;
+import dev.postillion.loadtest.wire.Tls;
+import dev.postillion.loadtest.wire.Trust;
 import io.gatling.core.protocol.Protocol;
 import io.gatling.javaapi.core.ProtocolBuilder;
 import java.nio.file.Path;
@@ -30,21 +33,21 @@ public final class SmtpProtocolBuilder implements ProtocolBuilder {
 
     /** Secures each connection with STARTTLS after the first EHLO, and says EHLO again (RFC 3207). */
     public SmtpProtocolBuilder startTls() {
-        return tls(SmtpProtocol.Tls.STARTTLS);
+        return tls(Tls.STARTTLS);
     }
 
     /** Speaks TLS from the first byte, as submission on port 465 does (RFC 8314 §3.3). */
     public SmtpProtocolBuilder implicitTls() {
-        return tls(SmtpProtocol.Tls.IMPLICIT);
+        return tls(Tls.IMPLICIT);
     }
 
-    private SmtpProtocolBuilder tls(SmtpProtocol.Tls tls) {
+    private SmtpProtocolBuilder tls(Tls tls) {
         return change(draft -> draft.tls = tls);
     }
 
     /** Accepts any server certificate: for test servers with self-signed ones. */
     public SmtpProtocolBuilder trustAll() {
-        return trust(new SmtpProtocol.Trust.All());
+        return trust(new Trust.All());
     }
 
     /**
@@ -53,10 +56,10 @@ public final class SmtpProtocolBuilder implements ProtocolBuilder {
      * address a node by its IP address.
      */
     public SmtpProtocolBuilder trustStore(Path keyStore, String password) {
-        return trust(new SmtpProtocol.Trust.Store(keyStore, password));
+        return trust(new Trust.Store(keyStore, password));
     }
 
-    private SmtpProtocolBuilder trust(SmtpProtocol.Trust trust) {
+    private SmtpProtocolBuilder trust(Trust trust) {
         return change(draft -> draft.trust = trust);
     }
 
@@ -122,8 +125,8 @@ public final class SmtpProtocolBuilder implements ProtocolBuilder {
     private static final class Draft {
         String host;
         int port;
-        SmtpProtocol.Tls tls;
-        SmtpProtocol.Trust trust;
+        Tls tls;
+        Trust trust;
         String ehloName;
         SmtpProtocol.Credentials credentials;
         boolean pipelining;

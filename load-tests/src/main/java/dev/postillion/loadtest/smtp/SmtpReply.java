@@ -1,5 +1,6 @@
 package dev.postillion.loadtest.smtp;
 
+import dev.postillion.loadtest.wire.Reply;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,7 +15,7 @@ import java.util.regex.Pattern;
  * @param enhancedStatus the enhanced status code of the first line, empty if the server gave none
  * @param lines the text of each line, without the code and its separator
  */
-record SmtpReply(int code, String enhancedStatus, List<String> lines) {
+record SmtpReply(int code, String enhancedStatus, List<String> lines) implements Reply {
 
     // RFC 3463 §2: class "." subject "." detail, where class is 2, 4 or 5
     private static final Pattern ENHANCED_STATUS = Pattern.compile("([245])\\.(\\d{1,3})\\.(\\d{1,3})(?: |$)");
@@ -46,6 +47,16 @@ record SmtpReply(int code, String enhancedStatus, List<String> lines) {
     /** 2xx: the command was accepted (RFC 5321 §4.2.1). */
     boolean isPositiveCompletion() {
         return code / 100 == 2;
+    }
+
+    @Override
+    public String status() {
+        return Integer.toString(code);
+    }
+
+    @Override
+    public boolean positive() {
+        return isPositiveCompletion();
     }
 
     /** The text of all lines, one per line, without codes. */

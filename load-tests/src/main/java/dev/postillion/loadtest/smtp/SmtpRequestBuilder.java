@@ -1,5 +1,6 @@
 package dev.postillion.loadtest.smtp;
 
+import dev.postillion.loadtest.wire.SessionValue;
 /**
  * What a request named with {@code smtp("name")} does: one step of the dialogue, each timed and
  * reported on its own, or a whole message with {@link #sendMessage()}. The steps act on the

@@ -1,5 +1,7 @@
 package dev.postillion.loadtest.smtp;
 
+import dev.postillion.loadtest.wire.SessionValue;
+import dev.postillion.loadtest.wire.ReplyChecks;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -17,7 +19,7 @@ sealed interface SmtpStep {
      * @param client the user's open connection; null only for {@link Connect}
      * @return the client the user holds afterwards
      */
-    CompletableFuture<SmtpClient> run(SmtpClient client, String request, SmtpChecks checks, RequestReports reports);
+    CompletableFuture<SmtpClient> run(SmtpClient client, String request, ReplyChecks<SmtpReply> checks, SmtpReports reports);
 
     /** Connect steps are the only ones that run without an open connection. */
     default boolean needsConnection() {
@@ -27,9 +29,9 @@ sealed interface SmtpStep {
     /** TCP connect (and the TLS handshake for implicit TLS) through the server's greeting. */
     record Connect() implements SmtpStep {
         @Override
-        public CompletableFuture<SmtpClient> run(SmtpClient client, String request, SmtpChecks checks, RequestReports reports) {
+        public CompletableFuture<SmtpClient> run(SmtpClient client, String request, ReplyChecks<SmtpReply> checks, SmtpReports reports) {
             if (client != null) {
-                client.quitQuietly();
+                client.leave();
             }
             long start = reports.now();
             CompletableFuture<SmtpClient> connected = reports.components().connect(reports.user());
@@ -47,7 +49,7 @@ sealed interface SmtpStep {
     /** EHLO with the protocol's EHLO name. */
     record Ehlo() implements SmtpStep {
         @Override
-        public CompletableFuture<SmtpClient> run(SmtpClient client, String request, SmtpChecks checks, RequestReports reports) {
+        public CompletableFuture<SmtpClient> run(SmtpClient client, String request, ReplyChecks<SmtpReply> checks, SmtpReports reports) {
             long start = reports.now();
             return reports.report(request, start, client.ehlo(reports.components().protocol().ehloName()), checks)
                     .thenApply(ok -> client);
@@ -57,7 +59,7 @@ sealed interface SmtpStep {
     /** STARTTLS through the end of the TLS handshake. */
     record StartTls() implements SmtpStep {
         @Override
-        public CompletableFuture<SmtpClient> run(SmtpClient client, String request, SmtpChecks checks, RequestReports reports) {
+        public CompletableFuture<SmtpClient> run(SmtpClient client, String request, ReplyChecks<SmtpReply> checks, SmtpReports reports) {
             long start = reports.now();
             return reports.report(request, start, client.startTls(reports.components().tls()), checks)
                     .thenApply(ok -> client);
@@ -67,7 +69,7 @@ sealed interface SmtpStep {
     /** AUTH with the protocol's mechanism and credentials, through the final reply. */
     record Auth() implements SmtpStep {
         @Override
-        public CompletableFuture<SmtpClient> run(SmtpClient client, String request, SmtpChecks checks, RequestReports reports) {
+        public CompletableFuture<SmtpClient> run(SmtpClient client, String request, ReplyChecks<SmtpReply> checks, SmtpReports reports) {
             SmtpProtocol.Credentials credentials = reports.components().protocol().credentials();
             String user = credentials.user().resolve(reports.user());
             String password = credentials.password().resolve(reports.user());
@@ -80,7 +82,7 @@ sealed interface SmtpStep {
     /** MAIL FROM. */
     record Mail(SessionValue<String> sender) implements SmtpStep {
         @Override
-        public CompletableFuture<SmtpClient> run(SmtpClient client, String request, SmtpChecks checks, RequestReports reports) {
+        public CompletableFuture<SmtpClient> run(SmtpClient client, String request, ReplyChecks<SmtpReply> checks, SmtpReports reports) {
             String reversePath = sender.resolve(reports.user());
             long start = reports.now();
             return reports.report(request, start, client.mail(reversePath), checks).thenApply(ok -> client);
@@ -93,7 +95,7 @@ sealed interface SmtpStep {
      */
     record Rcpt(SessionValue<Object> recipients) implements SmtpStep {
         @Override
-        public CompletableFuture<SmtpClient> run(SmtpClient client, String request, SmtpChecks checks, RequestReports reports) {
+        public CompletableFuture<SmtpClient> run(SmtpClient client, String request, ReplyChecks<SmtpReply> checks, SmtpReports reports) {
             List<String> forwardPaths = addresses(recipients.resolve(reports.user()));
             return reportRecipients(client, forwardPaths, request, checks, reports).thenApply(ok -> client);
         }
@@ -102,7 +104,7 @@ sealed interface SmtpStep {
     /** DATA through the reply to the end of the content, which is made of the open transaction. */
     record Data(MessageContent content) implements SmtpStep {
         @Override
-        public CompletableFuture<SmtpClient> run(SmtpClient client, String request, SmtpChecks checks, RequestReports reports) {
+        public CompletableFuture<SmtpClient> run(SmtpClient client, String request, ReplyChecks<SmtpReply> checks, SmtpReports reports) {
             var message = content.resolve(reports.user());
             long start = reports.now();
             return reports.report(request, start, client.data(message), checks).thenApply(ok -> client);
@@ -112,7 +114,7 @@ sealed interface SmtpStep {
     /** RSET. */
     record Rset() implements SmtpStep {
         @Override
-        public CompletableFuture<SmtpClient> run(SmtpClient client, String request, SmtpChecks checks, RequestReports reports) {
+        public CompletableFuture<SmtpClient> run(SmtpClient client, String request, ReplyChecks<SmtpReply> checks, SmtpReports reports) {
             long start = reports.now();
             return reports.report(request, start, client.rset(), checks).thenApply(ok -> client);
         }
@@ -121,7 +123,7 @@ sealed interface SmtpStep {
     /** QUIT; the connection is closed after the reply. */
     record Quit() implements SmtpStep {
         @Override
-        public CompletableFuture<SmtpClient> run(SmtpClient client, String request, SmtpChecks checks, RequestReports reports) {
+        public CompletableFuture<SmtpClient> run(SmtpClient client, String request, ReplyChecks<SmtpReply> checks, SmtpReports reports) {
             long start = reports.now();
             return reports.report(request, start, client.quit(), checks).thenApply(ok -> null);
         }
@@ -134,7 +136,7 @@ sealed interface SmtpStep {
      * @return whether at least one recipient was accepted
      */
     static CompletableFuture<Boolean> reportRecipients(SmtpClient client, List<String> recipients, String request,
-            SmtpChecks checks, RequestReports reports) {
+            ReplyChecks<SmtpReply> checks, SmtpReports reports) {
         boolean pipelining = reports.components().protocol().pipelining() && client.dialogue().offers("PIPELINING");
         CompletableFuture<Boolean> anyAccepted = CompletableFuture.completedFuture(false);
         if (pipelining) {

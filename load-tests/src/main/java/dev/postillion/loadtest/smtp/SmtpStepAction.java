@@ -1,5 +1,6 @@
 package dev.postillion.loadtest.smtp;
 
+import dev.postillion.loadtest.wire.ReplyChecks;
 import io.gatling.core.action.Action;
 import io.gatling.core.session.Session;
 import java.util.concurrent.CompletableFuture;
@@ -8,17 +9,17 @@ import java.util.concurrent.CompletableFuture;
 final class SmtpStepAction extends SmtpAction {
 
     private final SmtpStep step;
-    private final SmtpChecks checks;
+    private final ReplyChecks<SmtpReply> checks;
 
-    SmtpStepAction(String request, SmtpStep step, SmtpChecks checks, SmtpComponents components, Action next) {
+    SmtpStepAction(String request, SmtpStep step, ReplyChecks<SmtpReply> checks, SmtpComponents components, Action next) {
         super(request, components, next);
         this.step = step;
         this.checks = checks;
     }
 
     @Override
-    CompletableFuture<Session> perform(RequestReports reports) {
-        SmtpClient client = SmtpComponents.clientOf(reports.user());
+    CompletableFuture<Session> perform(SmtpReports reports) {
+        SmtpClient client = reports.components().clientOf(reports.user());
         if (step.needsConnection() && (client == null || !client.isOpen())) {
             long now = reports.now();
             reports.failed(name(), now, now, "no open connection: connect first");

@@ -46,8 +46,17 @@ public final class Target implements AutoCloseable {
     private final URI admin;
     private final String token;
     private final Node node;
+    private final MailboxPorts mailboxPorts;
+
+    /** Our own node's loopback ports for reading mail: IMAP with STARTTLS and with implicit TLS, POP3 likewise. */
+    public record MailboxPorts(int imap, int imaps, int pop3, int pop3s) {}
 
     private Target(String smtp, String submission, URI admin, String token, Node node) {
+        this(smtp, submission, admin, token, node, null);
+    }
+
+    private Target(String smtp, String submission, URI admin, String token, Node node, MailboxPorts mailboxPorts) {
+        this.mailboxPorts = mailboxPorts;
         this.smtp = smtp;
         this.submission = submission;
         this.admin = admin;
@@ -78,6 +87,7 @@ public final class Target implements AutoCloseable {
             int submission = freePort();
             int admin = freePort();
             String token = UUID.randomUUID().toString();
+            MailboxPorts mailboxPorts = new MailboxPorts(freePort(), freePort(), freePort(), freePort());
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Dpostillion.data-dir=" + data.resolve("data"),
@@ -85,10 +95,12 @@ public final class Target implements AutoCloseable {
                     "-Dpostillion.smtp.mx.bind=127.0.0.1", "-Dpostillion.smtp.mx.port=" + mx,
                     "-Dpostillion.smtp.submission.bind=127.0.0.1", "-Dpostillion.smtp.submission.port=" + submission,
                     "-Dpostillion.smtp.submissions.bind=127.0.0.1", "-Dpostillion.smtp.submissions.port=" + freePort(),
-                    "-Dpostillion.imap.plain.bind=127.0.0.1", "-Dpostillion.imap.plain.port=" + freePort(),
-                    "-Dpostillion.imap.implicit-tls.bind=127.0.0.1", "-Dpostillion.imap.implicit-tls.port=" + freePort(),
-                    "-Dpostillion.pop3.plain.bind=127.0.0.1", "-Dpostillion.pop3.plain.port=" + freePort(),
-                    "-Dpostillion.pop3.implicit-tls.bind=127.0.0.1", "-Dpostillion.pop3.implicit-tls.port=" + freePort(),
+                    "-Dpostillion.imap.plain.bind=127.0.0.1", "-Dpostillion.imap.plain.port=" + mailboxPorts.imap(),
+                    "-Dpostillion.imap.implicit-tls.bind=127.0.0.1",
+                    "-Dpostillion.imap.implicit-tls.port=" + mailboxPorts.imaps(),
+                    "-Dpostillion.pop3.plain.bind=127.0.0.1", "-Dpostillion.pop3.plain.port=" + mailboxPorts.pop3(),
+                    "-Dpostillion.pop3.implicit-tls.bind=127.0.0.1",
+                    "-Dpostillion.pop3.implicit-tls.port=" + mailboxPorts.pop3s(),
                     "-Dpostillion.admin.port=" + admin, "-Dpostillion.admin.token=" + token,
                     "-Dconfig.file=" + writeSettings(data),
                     "-jar", jar.toString()));
@@ -96,7 +108,8 @@ public final class Target implements AutoCloseable {
                     .redirectOutput(data.resolve("postillion.log").toFile()).start();
             Node node = new Node(process, data);
             Runtime.getRuntime().addShutdownHook(new Thread(node::stop, "postillion-node-stop"));
-            Target target = new Target("127.0.0.1:" + mx, "127.0.0.1:" + submission, URI.create("http://127.0.0.1:" + admin), token, node);
+            Target target = new Target("127.0.0.1:" + mx, "127.0.0.1:" + submission, URI.create("http://127.0.0.1:" + admin),
+                    token, node, mailboxPorts);
             target.awaitHealthy();
             return target;
         } catch (IOException e) {
@@ -140,6 +153,14 @@ public final class Target implements AutoCloseable {
         }
         String retry = System.getProperty("target.greylist-retry", "");
         return retry.isBlank() ? Optional.empty() : Optional.of(Load.duration("target.greylist-retry", retry));
+    }
+
+    /** Our own node's IMAP and POP3 ports; a running node's are not known here. */
+    public MailboxPorts mailboxPorts() {
+        if (mailboxPorts == null) {
+            throw new IllegalStateException("the target is a running node: name its IMAP and POP3 listeners yourself");
+        }
+        return mailboxPorts;
     }
 
     /** host:port of the MX listener. */

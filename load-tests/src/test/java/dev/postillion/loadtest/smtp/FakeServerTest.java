@@ -1,5 +1,8 @@
 package dev.postillion.loadtest.smtp;
 
+import dev.postillion.loadtest.GatlingRuntime;
+import dev.postillion.loadtest.wire.HeldConnection;
+import io.gatling.core.session.Session;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 
@@ -25,10 +28,13 @@ abstract class FakeServerTest {
         return gatling;
     }
 
+    /** The SMTP client the user holds between actions, or null. */
+    static SmtpClient clientOf(Session user) {
+        return new HeldConnection<>("smtp", SmtpClient.class).of(user);
+    }
+
     /** Each request as the report counts it: "name OK", or "name KO" and its message. */
     List<String> reported() {
-        return gatling.requests().stream()
-                .map(request -> request.name() + " " + request.status() + (request.ok() ? "" : " " + request.message()))
-                .toList();
+        return gatling.reported();
     }
 }

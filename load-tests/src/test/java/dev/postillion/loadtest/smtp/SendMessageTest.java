@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.postillion.loadtest.GatlingRuntime;
 import io.gatling.core.session.Session;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +52,7 @@ class SendMessageTest extends FakeServerTest {
                 "mx: MAIL OK", "mx: RCPT OK", "mx: DATA OK", "mx: QUIT OK",
                 "mx: connect OK", "mx: EHLO OK", "mx: MAIL OK", "mx: RCPT OK", "mx: DATA OK"), reported());
         assertEquals(2, server.connections());
-        assertNotNull(SmtpComponents.clientOf(user), "the third message's connection stays open for the next");
+        assertNotNull(clientOf(user), "the third message's connection stays open for the next");
 
         gatling.exit(user);
         await().atMost(Duration.ofSeconds(5)).until(() -> server.verbs().stream().filter("QUIT"::equals).count() == 2);
@@ -141,6 +142,6 @@ class SendMessageTest extends FakeServerTest {
         Session user = gatling.run(GatlingRuntime.set("recipients", "bob@example.test"), message());
 
         assertEquals(List.of("mx: connect KO connection refused"), reported());
-        assertNull(SmtpComponents.clientOf(user));
+        assertNull(clientOf(user));
     }
 }

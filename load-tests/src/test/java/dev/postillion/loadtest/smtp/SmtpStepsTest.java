@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.postillion.loadtest.GatlingRuntime;
 import io.gatling.core.session.Session;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +37,7 @@ class SmtpStepsTest extends FakeServerTest {
         assertEquals(List.of("EHLO loadgen.test", "MAIL FROM:<anna@sender.test>", "RCPT TO:<bob@example.test>", "DATA",
                 "RSET", "QUIT"), server.received().stream().map(FakeSmtpServer.Received::line).toList());
         assertFalse(user.isFailed());
-        assertNull(SmtpComponents.clientOf(user), "QUIT closes the connection");
+        assertNull(clientOf(user), "QUIT closes the connection");
     }
 
     @Test
@@ -134,7 +135,7 @@ class SmtpStepsTest extends FakeServerTest {
 
         assertEquals(List.of("connect OK", "EHLO KO no reply within 300 ms",
                 "MAIL KO no open connection: connect first"), reported());
-        assertNull(SmtpComponents.clientOf(user));
+        assertNull(clientOf(user));
     }
 
     @Test
@@ -173,7 +174,7 @@ class SmtpStepsTest extends FakeServerTest {
 
         assertEquals(List.of("connect OK", "EHLO OK", "MAIL OK", "RCPT OK", "DATA KO connection closed by the server"),
                 reported());
-        assertNull(SmtpComponents.clientOf(user));
+        assertNull(clientOf(user));
     }
 
     @Test
@@ -184,7 +185,7 @@ class SmtpStepsTest extends FakeServerTest {
         Session user = gatling.run(smtp("connect").connect(), smtp("EHLO").ehlo(), smtp("STARTTLS").startTls());
 
         assertEquals(List.of("connect OK", "EHLO OK", "STARTTLS KO TLS handshake failed"), reported());
-        assertNull(SmtpComponents.clientOf(user));
+        assertNull(clientOf(user));
     }
 
     @Test

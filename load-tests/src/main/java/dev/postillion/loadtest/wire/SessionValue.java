@@ -1,4 +1,4 @@
-package dev.postillion.loadtest.smtp;
+package dev.postillion.loadtest.wire;
 
 import io.gatling.commons.validation.Failure;
 import io.gatling.commons.validation.Success;
@@ -11,7 +11,7 @@ import scala.Function1;
  * A setting given as a Gatling Expression Language string, such as {@code "#{sender}"}, resolved
  * for each virtual user from its session (a feeder's columns, saved values).
  */
-final class SessionValue<T> {
+public final class SessionValue<T> {
 
     private final Function1<Session, Validation<T>> expression;
 
@@ -19,26 +19,26 @@ final class SessionValue<T> {
         this.expression = expression;
     }
 
-    static SessionValue<String> el(String expressionLanguage) {
+    public static SessionValue<String> el(String expressionLanguage) {
         return new SessionValue<>(Expressions.toStringExpression(expressionLanguage));
     }
 
     /** A value that may be a list (a JSON feeder's array) as well as a single one. */
-    static SessionValue<Object> elAny(String expressionLanguage) {
+    public static SessionValue<Object> elAny(String expressionLanguage) {
         return new SessionValue<>(Expressions.toAnyExpression(expressionLanguage));
     }
 
-    static SessionValue<Integer> elInt(String expressionLanguage) {
+    public static SessionValue<Integer> elInt(String expressionLanguage) {
         Function1<Session, Validation<Object>> any = Expressions.toAnyExpression(expressionLanguage);
         return new SessionValue<>(session -> any.apply(session).flatMap(SessionValue::toInteger));
     }
 
-    static <T> SessionValue<T> constant(T value) {
+    public static <T> SessionValue<T> constant(T value) {
         return new SessionValue<>(session -> Success.apply(value));
     }
 
     /** @throws Unresolved with Gatling's reason, e.g. that an attribute is missing */
-    T resolve(Session session) {
+    public T resolve(Session session) {
         Validation<T> value = expression.apply(session);
         if (value instanceof Failure failure) {
             throw new Unresolved(failure.message());
@@ -63,7 +63,7 @@ final class SessionValue<T> {
     }
 
     /** A value that could not be resolved for this user: the request cannot be built. */
-    static final class Unresolved extends RuntimeException {
+    public static final class Unresolved extends RuntimeException {
         Unresolved(String reason) {
             super(reason, null, false, false);
         }

@@ -1,4 +1,4 @@
-package dev.postillion.loadtest.smtp;
+package dev.postillion.loadtest.wire;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -22,31 +23,36 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One SMTP connection of one virtual user. The channel lives on the user's own event loop, so
- * every method here, and every completion of the futures it returns, runs on that one thread:
- * no locks, and no thread per user.
+ * One connection of one virtual user, whose decoder turns what the server writes into replies of
+ * type {@code R}. The channel lives on the user's own event loop, so every method here, and every
+ * completion of the futures it returns, runs on that one thread: no locks, and no thread per user.
  *
- * <p>Replies are matched to commands in the order the commands were written, which is what
- * RFC 2920 §3.1 promises for pipelined commands; a reply that comes with no command waiting (the
- * greeting, a 421 before closing) is kept for the next one who asks.
+ * <p>Replies are matched to commands in the order the commands were written, which is what SMTP
+ * promises for pipelined commands (RFC 2920 §3.1) and POP3 and IMAP for a client that waits for
+ * each command's completion (the IMAP decoder gathers a command's untagged responses into its
+ * tagged reply); a reply that comes with no command waiting (the greeting, a 421 before closing)
+ * is kept for the next one who asks.
+ *
+ * @param <R> the protocol's reply
  */
-final class SmtpConnection {
+public final class ReplyConnection<R> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SmtpConnection.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ReplyConnection.class);
     private static final String TLS_HANDLER = "tls";
     private static final String CLOSED_BY_SERVER = "connection closed by the server";
 
     private final String host;
     private final int port;
     private final Duration replyTimeout;
-    private final ArrayDeque<CompletableFuture<SmtpReply>> awaited = new ArrayDeque<>();
-    private final ArrayDeque<SmtpReply> unclaimed = new ArrayDeque<>();
+    private final ArrayDeque<CompletableFuture<R>> awaited = new ArrayDeque<>();
+    private final ArrayDeque<R> unclaimed = new ArrayDeque<>();
     private Channel channel;
     private String brokenBecause;
     /** Since when the oldest awaited reply has been due: its command's write, or the reply before it. */
@@ -54,7 +60,7 @@ final class SmtpConnection {
     /** The one timer of the connection, armed while a reply is awaited; not one per command. */
     private ScheduledFuture<?> replyTimer;
 
-    private SmtpConnection(String host, int port, Duration replyTimeout) {
+    private ReplyConnection(String host, int port, Duration replyTimeout) {
         this.host = host;
         this.port = port;
         this.replyTimeout = replyTimeout;
@@ -63,12 +69,12 @@ final class SmtpConnection {
     /**
      * Connects and, with {@code implicitTls}, makes the TLS handshake first (RFC 8314 §3.3). The
      * connection completes once the TCP (and TLS) connection stands; read its greeting with
-     * {@link #greeting()}.
+     * {@link #nextReply()}.
      */
-    static CompletableFuture<SmtpConnection> open(Bootstrap bootstrap, String host, int port,
-            SslContext implicitTls, Duration replyTimeout) {
-        SmtpConnection connection = new SmtpConnection(host, port, replyTimeout);
-        CompletableFuture<SmtpConnection> opened = new CompletableFuture<>();
+    static <R> CompletableFuture<ReplyConnection<R>> open(Bootstrap bootstrap, String host, int port,
+            SslContext implicitTls, Duration replyTimeout, Supplier<ChannelHandler> decoder) {
+        ReplyConnection<R> connection = new ReplyConnection<>(host, port, replyTimeout);
+        CompletableFuture<ReplyConnection<R>> opened = new CompletableFuture<>();
         bootstrap.handler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel channel) {
@@ -76,7 +82,7 @@ final class SmtpConnection {
                 if (implicitTls != null) {
                     channel.pipeline().addLast(TLS_HANDLER, connection.tlsHandler(implicitTls));
                 }
-                channel.pipeline().addLast(new SmtpReplyDecoder(), connection.new Replies());
+                channel.pipeline().addLast(decoder.get(), connection.new Replies());
             }
         });
         bootstrap.connect(host, port).addListener((ChannelFutureListener) connect -> {
@@ -97,24 +103,27 @@ final class SmtpConnection {
         return opened;
     }
 
-    private static SmtpFailure connectFailure(String host, int port, Throwable cause) {
+    private static RequestFailure connectFailure(String host, int port, Throwable cause) {
         LOG.debug("connect to {}:{} failed", host, port, cause);
         if (cause instanceof ConnectTimeoutException) {
-            return new SmtpFailure("connect timed out");
+            return new RequestFailure("connect timed out");
         }
         if (cause instanceof ConnectException) {
-            return new SmtpFailure("connection refused");
+            return new RequestFailure("connection refused");
         }
-        return new SmtpFailure("connect failed");
+        return new RequestFailure("connect failed");
     }
 
-    /** The server's opening reply (RFC 5321 §4.3.1); with implicit TLS, after the handshake. */
-    CompletableFuture<SmtpReply> greeting() {
+    /**
+     * The next reply that no command asks for: the server's greeting (with implicit TLS, after
+     * the handshake), or what it sends of its own accord, such as an IMAP server's news during IDLE.
+     */
+    public CompletableFuture<R> nextReply() {
         return awaitReply();
     }
 
     /** Writes one command line and completes with its reply. */
-    CompletableFuture<SmtpReply> command(String line) {
+    public CompletableFuture<R> command(String line) {
         return pipelined(List.of(line)).get(0);
     }
 
@@ -122,8 +131,8 @@ final class SmtpConnection {
      * Writes the lines in one flush and completes each future with its own reply, in order (RFC
      * 2920 §3.1). With one line this is an ordinary command.
      */
-    List<CompletableFuture<SmtpReply>> pipelined(List<String> lines) {
-        List<CompletableFuture<SmtpReply>> replies = new ArrayList<>(lines.size());
+    public List<CompletableFuture<R>> pipelined(List<String> lines) {
+        List<CompletableFuture<R>> replies = new ArrayList<>(lines.size());
         for (String line : lines) {
             if (isOpen()) {
                 channel.write(ByteBufUtil.writeUtf8(channel.alloc(), line + "\r\n"));
@@ -136,24 +145,42 @@ final class SmtpConnection {
         return replies;
     }
 
-    ByteBufAllocator allocator() {
+    public ByteBufAllocator allocator() {
         return channel.alloc();
     }
 
-    /** Writes the message content, already in its DATA form ({@link DataContent}), and completes with the final reply. */
-    CompletableFuture<SmtpReply> content(ByteBuf dataContent) {
+    /** Writes {@code bytes} as they are (an SMTP message's DATA form) and completes with the reply they end with. */
+    public CompletableFuture<R> write(ByteBuf bytes) {
         if (isOpen()) {
-            channel.writeAndFlush(dataContent);
+            channel.writeAndFlush(bytes);
         } else {
-            dataContent.release();
+            bytes.release();
         }
         return awaitReply();
     }
 
-    /** After the server's 220 to STARTTLS: the TLS handshake over this connection (RFC 3207 §4). */
-    CompletableFuture<Void> startTls(SslContext tls) {
+    /**
+     * Writes a line that has no reply of its own, as IMAP's DONE, which ends IDLE and is answered
+     * by the IDLE command's completion (RFC 2177 §3).
+     */
+    public void send(String line) {
+        if (isOpen()) {
+            channel.writeAndFlush(ByteBufUtil.writeUtf8(channel.alloc(), line + "\r\n"));
+        }
+    }
+
+    /** Runs {@code task} on the connection's event loop after {@code delay}, unless cancelled. */
+    public ScheduledFuture<?> after(Duration delay, Runnable task) {
+        return channel.eventLoop().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * After the server's yes to the upgrade command (SMTP's and IMAP's STARTTLS, POP3's STLS): the
+     * TLS handshake over this connection (RFC 3207 §4, RFC 2595 §3.1).
+     */
+    public CompletableFuture<Void> startTls(SslContext tls) {
         if (!isOpen()) {
-            return CompletableFuture.failedFuture(new SmtpFailure(brokenBecause()));
+            return CompletableFuture.failedFuture(new RequestFailure(brokenBecause()));
         }
         channel.pipeline().addFirst(TLS_HANDLER, tlsHandler(tls));
         return handshake();
@@ -174,32 +201,35 @@ final class SmtpConnection {
             } else {
                 LOG.debug("TLS handshake with {}:{} failed", host, port, handshake.cause());
                 breakOff("TLS handshake failed");
-                done.completeExceptionally(new SmtpFailure("TLS handshake failed"));
+                done.completeExceptionally(new RequestFailure("TLS handshake failed"));
             }
         });
         return done;
     }
 
-    /** Says QUIT without waiting for the answer and closes: for a user who leaves the scenario. */
-    void quitQuietly() {
+    /**
+     * Writes {@code farewell} (QUIT, LOGOUT) without waiting for the answer and closes: for a user
+     * who leaves the scenario.
+     */
+    public void leave(String farewell) {
         if (channel != null && !channel.eventLoop().inEventLoop()) {
-            channel.eventLoop().execute(this::quitQuietly);
+            channel.eventLoop().execute(() -> leave(farewell));
             return;
         }
         if (isOpen()) {
-            channel.writeAndFlush(ByteBufUtil.writeUtf8(channel.alloc(), "QUIT\r\n"))
+            channel.writeAndFlush(ByteBufUtil.writeUtf8(channel.alloc(), farewell + "\r\n"))
                     .addListener(ChannelFutureListener.CLOSE);
         }
         brokenBecause = "connection closed";
     }
 
     /** Closes the connection; anything still awaited fails. */
-    void close() {
+    public void close() {
         breakOff("connection closed");
     }
 
     /** Open, and no failure has made its replies unmatchable. */
-    boolean isOpen() {
+    public boolean isOpen() {
         return brokenBecause == null && channel != null && channel.isActive();
     }
 
@@ -207,12 +237,12 @@ final class SmtpConnection {
         return brokenBecause != null ? brokenBecause : CLOSED_BY_SERVER;
     }
 
-    private CompletableFuture<SmtpReply> awaitReply() {
-        CompletableFuture<SmtpReply> reply = new CompletableFuture<>();
+    private CompletableFuture<R> awaitReply() {
+        CompletableFuture<R> reply = new CompletableFuture<>();
         if (!unclaimed.isEmpty()) {
             reply.complete(unclaimed.poll());
         } else if (!isOpen()) {
-            reply.completeExceptionally(new SmtpFailure(brokenBecause()));
+            reply.completeExceptionally(new RequestFailure(brokenBecause()));
         } else {
             if (awaited.isEmpty()) {
                 waitingSince = System.nanoTime();
@@ -263,9 +293,9 @@ final class SmtpConnection {
     }
 
     private void failAwaited() {
-        CompletableFuture<SmtpReply> next;
+        CompletableFuture<R> next;
         while ((next = awaited.poll()) != null) {
-            next.completeExceptionally(new SmtpFailure(brokenBecause()));
+            next.completeExceptionally(new RequestFailure(brokenBecause()));
         }
     }
 
@@ -274,8 +304,9 @@ final class SmtpConnection {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
-            SmtpReply reply = (SmtpReply) message;
-            CompletableFuture<SmtpReply> waiting = awaited.poll();
+            @SuppressWarnings("unchecked")
+            R reply = (R) message;
+            CompletableFuture<R> waiting = awaited.poll();
             if (waiting != null) {
                 waitingSince = System.nanoTime();
                 waiting.complete(reply);

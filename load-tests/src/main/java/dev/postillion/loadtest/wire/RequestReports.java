@@ -1,11 +1,14 @@
-package dev.postillion.loadtest.smtp;
+package dev.postillion.loadtest.wire;
 
 import io.gatling.commons.stats.KO$;
 import io.gatling.commons.stats.OK$;
 import io.gatling.commons.stats.Status;
+import io.gatling.commons.util.Clock;
 import io.gatling.core.session.Session;
+import io.gatling.core.stats.StatsEngine;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Option;
@@ -16,29 +19,29 @@ import scala.Option;
  * reply. Holds the user's session as checks save values into it and failures mark it.
  *
  * <p>Everything here runs on the user's event loop, where its connection's replies arrive.
+ *
+ * @param <R> the protocol's reply
  */
-final class RequestReports {
+public class RequestReports<R extends Reply> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestReports.class);
 
-    private final SmtpComponents components;
+    private final StatsEngine statsEngine;
+    private final Clock clock;
     private Session user;
 
-    RequestReports(SmtpComponents components, Session user) {
-        this.components = components;
+    public RequestReports(StatsEngine statsEngine, Clock clock, Session user) {
+        this.statsEngine = statsEngine;
+        this.clock = clock;
         this.user = user;
     }
 
-    Session user() {
+    public final Session user() {
         return user;
     }
 
-    SmtpComponents components() {
-        return components;
-    }
-
-    long now() {
-        return components.clock().nowMillis();
+    public final long now() {
+        return clock.nowMillis();
     }
 
     /**
@@ -48,14 +51,15 @@ final class RequestReports {
      * @return whether the reply passed its checks; never completes exceptionally for a failed
      *         connection, which is a KO like any other
      */
-    CompletableFuture<Boolean> report(String request, long start, CompletableFuture<SmtpReply> reply, SmtpChecks checks) {
+    public final CompletableFuture<Boolean> report(String request, long start, CompletableFuture<R> reply,
+            ReplyChecks<R> checks) {
         return reply.handle((answer, failure) -> {
             long end = now();
             if (failure != null) {
                 failed(request, start, end, reasonOf(failure));
                 return false;
             }
-            SmtpChecks.Verdict verdict = checks.verdict(answer, user);
+            ReplyChecks.Verdict verdict = checks.verdict(answer, user);
             user = verdict.user();
             if (verdict.ok()) {
                 log(request, start, end, OK$.MODULE$, answer, null);
@@ -68,30 +72,27 @@ final class RequestReports {
     }
 
     /** A request that could not be made at all, e.g. with no connection open. */
-    void failed(String request, long start, long end, String reason) {
+    public final void failed(String request, long start, long end, String reason) {
         user = user.markAsFailed();
         log(request, start, end, KO$.MODULE$, null, reason);
     }
 
+    /** Changes the user's session, e.g. to keep its connection in it. */
+    protected final void update(UnaryOperator<Session> change) {
+        user = change.apply(user);
+    }
+
     private static String reasonOf(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        if (cause instanceof SmtpFailure smtp) {
-            return smtp.getMessage();
+        if (cause instanceof RequestFailure known) {
+            return known.getMessage();
         }
-        LOG.error("SMTP request failed unexpectedly", cause);
+        LOG.error("request failed unexpectedly", cause);
         return "client error";
     }
 
-    private void log(String request, long start, long end, Status status, SmtpReply reply, String message) {
-        Option<String> code = reply == null ? Option.empty() : Option.apply(Integer.toString(reply.code()));
-        components.statsEngine().logResponse(user.scenario(), user.groups(), request, start, end, status, code,
-                Option.apply(message));
-    }
-
-    /** Keeps the client in the session while its connection is open. */
-    void holds(SmtpClient client) {
-        user = client != null && client.isOpen()
-                ? SmtpComponents.withClient(user, client)
-                : SmtpComponents.withoutClient(user);
+    private void log(String request, long start, long end, Status status, R reply, String message) {
+        Option<String> code = reply == null ? Option.empty() : Option.apply(reply.status());
+        statsEngine.logResponse(user.scenario(), user.groups(), request, start, end, status, code, Option.apply(message));
     }
 }

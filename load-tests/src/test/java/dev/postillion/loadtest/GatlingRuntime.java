@@ -1,4 +1,4 @@
-package dev.postillion.loadtest.smtp;
+package dev.postillion.loadtest;
 
 import io.gatling.commons.stats.Status;
 import io.gatling.commons.util.DefaultClock;
@@ -16,6 +16,7 @@ import io.gatling.core.session.Session$;
 import io.gatling.core.stats.StatsEngine;
 import io.gatling.core.structure.ScenarioContext;
 import io.gatling.javaapi.core.ActionBuilder;
+import io.gatling.javaapi.core.ProtocolBuilder;
 import io.gatling.netty.util.Transports;
 import io.netty.channel.EventLoopGroup;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.slf4j.LoggerFactory;
 import scala.Option;
 import scala.Tuple2;
@@ -35,15 +37,15 @@ import scala.jdk.javaapi.CollectionConverters;
  * protocol's components, and a stats engine that remembers every request reported. Runs the
  * actions of the DSL as one user would, so tests see what a report would show.
  */
-final class GatlingRuntime implements AutoCloseable {
+public final class GatlingRuntime implements AutoCloseable {
 
     /** A request as the report would count it. */
-    record Request(String name, String status, String code, String message, long start, long end) {
-        long responseTime() {
+    public record Request(String name, String status, String code, String message, long start, long end) {
+        public long responseTime() {
             return end - start;
         }
 
-        boolean ok() {
+        public boolean ok() {
             return status.equals("OK");
         }
     }
@@ -55,26 +57,27 @@ final class GatlingRuntime implements AutoCloseable {
     private final ScenarioContext context;
     private final AtomicLong users = new AtomicLong();
 
-    GatlingRuntime(SmtpProtocolBuilder protocol) {
+    public GatlingRuntime(ProtocolBuilder... protocolBuilders) {
         var configuration = GatlingConfiguration$.MODULE$.loadForTest(
                 CollectionConverters.asScala(List.<Tuple2<String, ?>>of()).toSeq());
         // as Gatling makes its loops: native transport where the configuration asks for it
         loops = Transports.newEventLoopGroup(configuration.netty().useNativeTransport(),
-                configuration.netty().useIoUring(), 1, "smtp-user");
+                configuration.netty().useIoUring(), 1, "virtual-user");
         var core = new CoreComponents(null, loops, null, Option.empty(), new RecordingStats(), new DefaultClock(), null,
                 configuration);
-        var protocols = Protocol$.MODULE$.indexByType(CollectionConverters.asScala(List.<Protocol>of(protocol.protocol())));
+        List<Protocol> settings = Stream.of(protocolBuilders).map(ProtocolBuilder::protocol).toList();
+        var protocols = Protocol$.MODULE$.indexByType(CollectionConverters.asScala(settings));
         registry = new ProtocolComponentsRegistries(core, protocols).scenarioRegistry(Map$.MODULE$.empty());
         context = new ScenarioContext(core, registry, null, false);
     }
 
     /** A new virtual user runs the actions in order; returns its session after the last. */
-    Session run(ActionBuilder... actions) {
-        return run(Session$.MODULE$.apply("smtp", users.incrementAndGet(), loops.next()), actions);
+    public Session run(ActionBuilder... actions) {
+        return run(Session$.MODULE$.apply("user", users.incrementAndGet(), loops.next()), actions);
     }
 
     /** The user of {@code session} goes on with more actions. */
-    Session run(Session session, ActionBuilder... actions) {
+    public Session run(Session session, ActionBuilder... actions) {
         CompletableFuture<Session> done = new CompletableFuture<>();
         Action next = new Step("end", done::complete);
         for (int i = actions.length - 1; i >= 0; i--) {
@@ -89,20 +92,27 @@ final class GatlingRuntime implements AutoCloseable {
     }
 
     /** An action that sets a session attribute, as a feeder would. */
-    static ActionBuilder set(String attribute, Object value) {
+    public static ActionBuilder set(String attribute, Object value) {
         return () -> (context, next) -> new Step("set " + attribute, session -> next.$bang(session.set(attribute, value)));
     }
 
     /** The user leaves the scenario: the protocol's exit hook runs, as at the end of a scenario. */
-    void exit(Session session) {
+    public void exit(Session session) {
         session.eventLoop().execute(() -> registry.onExit().apply(session));
     }
 
-    List<Request> requests() {
+    public List<Request> requests() {
         return List.copyOf(requests);
     }
 
-    List<String> crashes() {
+    /** Each request as the report counts it: "name OK", or "name KO" and its message. */
+    public List<String> reported() {
+        return requests.stream()
+                .map(request -> request.name() + " " + request.status() + (request.ok() ? "" : " " + request.message()))
+                .toList();
+    }
+
+    public List<String> crashes() {
         return List.copyOf(crashes);
     }
 
