@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -181,7 +182,11 @@ class QueueAdminApiTest extends NodeInRemoteWorld {
     @Test
     void bounceReturnsTheMessageToItsSender() throws Exception {
         String sender = newMailbox(node);
+        PrometheusText before = PrometheusText.of(node);
         String id = deferred("<" + sender + ">", "wait@remote.test");
+        assertEquals(1.0, delivered(before, "smtp", "deferred"), "the deferral is counted");
+        assertEquals(Optional.of(1.0), PrometheusText.of(node).value("postillion_queue_messages",
+                Map.of("state", "deferred")));
         assertEquals(204, queue.operate(id, "bounce").statusCode());
 
         Report report = Report.awaitIn(mailboxes, sender, Report.FAILURE);
@@ -190,6 +195,17 @@ class QueueAdminApiTest extends NodeInRemoteWorld {
         assertEquals("failed", Report.field(report.onlyRecipient(), "Action"));
         assertEquals("5.0.0", Report.field(report.onlyRecipient(), "Status"));
         queue.awaitGone(id);
+        assertEquals(1.0, delivered(before, "smtp", "bounced"), "the operator's bounce is counted");
+        await().untilAsserted(() -> assertEquals(1.0, delivered(before, "mailbox", "sent"), "so is the report's delivery"));
+        assertEquals(Optional.of(0.0), PrometheusText.of(node).value("postillion_queue_messages",
+                Map.of("state", "deferred")));
+    }
+
+    /** How many more recipients' outcomes of this transport and status the node has counted since {@code before}. */
+    private static double delivered(PrometheusText before, String transport, String status) {
+        Map<String, String> labels = Map.of("transport", transport, "status", status);
+        return PrometheusText.of(node).valueOrZero("postillion_deliveries_total", labels)
+                - before.valueOrZero("postillion_deliveries_total", labels);
     }
 
     @Test
@@ -198,10 +214,12 @@ class QueueAdminApiTest extends NodeInRemoteWorld {
         String second = deferred("<b@two.test>", "wait@remote.test");
         String elsewhere = deferred("<a@one.test>", "wait@other.test");
 
+        PrometheusText before = PrometheusText.of(node);
         assertEquals(Map.of("retried", 2), retried(queue.flush("remote.test")));
         queue.awaitAttempts(first, 2);
         queue.awaitAttempts(second, 2);
         assertEquals(1, queue.message(elsewhere).get("attempts").asInt());
+        assertEquals(2.0, delivered(before, "smtp", "deferred"), "each retry's deferral is counted");
     }
 
     @Test

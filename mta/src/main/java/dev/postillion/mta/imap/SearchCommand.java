@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -273,7 +274,11 @@ final class SearchCommand {
             case "SMALLER" -> size(reader, false);
             case "BEFORE", "ON", "SINCE" -> internalDate(name, date(reader));
             case "SENTBEFORE", "SENTON", "SENTSINCE" -> sentDate(name.substring(4), date(reader));
-            case "FROM", "TO", "CC", "BCC", "SUBJECT" -> header(name, text(reader));
+            // The message's record keeps its From and Subject fields (RFC 5322 section 3.6 allows one
+            // each): searching them needs no content. TO, CC and BCC are read from it.
+            case "FROM" -> recordField(text(reader), MailMessage::from);
+            case "SUBJECT" -> recordField(text(reader), MailMessage::subject);
+            case "TO", "CC", "BCC" -> header(name, text(reader));
             case "HEADER" -> {
                 reader.space();
                 String field = reader.astring();
@@ -359,6 +364,11 @@ final class SearchCommand {
         } catch (DateTimeParseException e) {
             return Optional.empty();
         }
+    }
+
+    /** A field the record keeps, holding the value once its encoded-words are decoded. */
+    private static Key recordField(String value, Function<MailMessage, String> field) {
+        return candidate -> SearchableText.valueContains(field.apply(candidate.message()), value);
     }
 
     /** A field holding the value, encoded-words decoded; an empty value: the field is there. */

@@ -40,6 +40,15 @@ final class SearchableText {
         return root.header().all(field).stream().anyMatch(value -> lowerDecoded(value).contains(lower));
     }
 
+    /**
+     * Whether a field's value, as the message's record keeps it (unfolded, as written), holds
+     * {@code wanted} once its encoded-words are decoded: as {@link #fieldContains} for a message
+     * with one such field, without reading the message. An empty {@code wanted}: the field is there.
+     */
+    static boolean valueContains(String value, String wanted) {
+        return wanted.isEmpty() ? !value.isEmpty() : lowerDecoded(value).contains(wanted.toLowerCase(Locale.ROOT));
+    }
+
     /** BODY: the body's text. */
     boolean bodyContains(String wanted) {
         return body().contains(wanted.toLowerCase(Locale.ROOT));

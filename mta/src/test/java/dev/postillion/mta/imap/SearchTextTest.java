@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.postillion.core.MessageHeaders;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -89,10 +90,14 @@ class SearchTextTest {
             TreeSet<Integer> ours = new TreeSet<>();
             for (int i = 0; i < stored.size(); i++) {
                 SearchableText text = SearchableText.of(stored.get(i));
-                boolean match = switch (key.substring(0, key.indexOf(' '))) {
+                String field = key.substring(0, key.indexOf(' '));
+                boolean match = switch (field) {
                     case "TEXT" -> text.textContains(word);
                     case "BODY" -> text.bodyContains(word);
-                    default -> text.fieldContains(key.substring(0, key.indexOf(' ')), word);
+                    // FROM and SUBJECT are searched in the field the message's record keeps: the first.
+                    case "FROM", "SUBJECT" -> SearchableText.valueContains(
+                            MessageHeaders.parse(stored.get(i)).first(field).orElse(""), word);
+                    default -> text.fieldContains(field, word);
                 };
                 if (match) {
                     ours.add(i + 1);
