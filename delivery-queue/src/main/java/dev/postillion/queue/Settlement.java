@@ -144,8 +144,12 @@ final class Settlement {
         double delay = (now - message.envelope().arrival().toEpochMilli()) / 1000.0;
         // tls= and dane= follow the relay they describe, on remote attempts only.
         String relay = outcome.relay() + outcome.security().map(security -> ", " + security).orElse("");
-        queueLog.info("{}: to=<{}>, relay={}, delay={}, dsn={}, status={} ({})", message.id(),
-                message.envelope().recipients().get(outcome.recipient()).address(), relay,
+        String recipient = message.envelope().recipients().get(outcome.recipient()).address().toString();
+        // The fields a JSON log line carries (postillion.log.format); the text line says the same.
+        queueLog.atInfo().addKeyValue("queue_id", message.id().toString()).addKeyValue("recipient", recipient)
+                .addKeyValue("relay", outcome.relay()).addKeyValue("dsn", outcome.dsn())
+                .addKeyValue("outcome", outcome.status().logName())
+                .log("{}: to=<{}>, relay={}, delay={}, dsn={}, status={} ({})", message.id(), recipient, relay,
                 String.format(Locale.ROOT, "%.2f", Math.max(0, delay)), outcome.dsn(), outcome.status().logName(),
                 outcome.detail());
     }

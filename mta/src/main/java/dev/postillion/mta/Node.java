@@ -211,6 +211,7 @@ public final class Node implements AutoCloseable {
             listenerSettings.put(role, SmtpSettings.from(postillion.getConfig("smtp"), role.configName()));
         }
         ClusterMembership membership = ClusterMembership.from(config, node.hostname());
+        LogFormat.apply(postillion.getString("log.format"), membership.nodeName());
         createDataDirectory(node.dataDir());
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // In a cluster every series says which node it is from.

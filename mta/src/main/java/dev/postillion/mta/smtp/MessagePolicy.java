@@ -321,7 +321,7 @@ final class MessagePolicy {
                 log.error("{}: spool commit failed: {}", id, failure.getMessage());
                 return new Refused(Replies.QUEUE_WRITE_ERROR);
             }
-            SessionLog.queued(id, client, envelope, (long) head.length + content.length);
+            SessionLog.queued(id, client, envelope, (long) head.length + content.length, context.role().configName());
             return new Queued(id);
         }, session);
     }

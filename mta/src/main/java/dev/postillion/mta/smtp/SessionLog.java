@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * What one SMTP session tells the operator, on logger {@code postillion.smtpd}, one line per event
@@ -51,9 +52,23 @@ final class SessionLog {
     /** The path of a pending MAIL, for its reject line. */
     private String mailPath;
 
-    SessionLog(InetAddress address) {
+    private final String clientAddress;
+    private final String listener;
+
+    SessionLog(InetAddress address, String listener) {
         this.client = name(address);
-        log.info("connect from {}", client);
+        this.clientAddress = address.getHostAddress();
+        this.listener = listener;
+        event("connect").log("connect from {}", client);
+    }
+
+    /**
+     * A line about this session, carrying its client, listener and {@code outcome} as fields, which
+     * the JSON log format writes as such (postillion.log.format); the text format shows the message.
+     */
+    private LoggingEventBuilder event(String outcome) {
+        return log.atInfo().addKeyValue("client", clientAddress).addKeyValue("listener", listener)
+                .addKeyValue("outcome", outcome);
     }
 
     /** A client as Postfix names it without a reverse lookup: {@code unknown[192.0.2.1]}. */
@@ -110,7 +125,7 @@ final class SessionLog {
         if (helo != null) {
             line.append(" helo=<").append(helo).append('>');
         }
-        log.info(line.toString());
+        event("reject").log(line.toString());
     }
 
     /**
@@ -118,12 +133,12 @@ final class SessionLog {
      * unknown[ip]}, {@code too many errors after RCPT from unknown[ip]}.
      */
     void ended(String why) {
-        log.info("{} after {} from {}", why, last, client);
+        event(why).log("{} after {} from {}", why, last, client);
     }
 
     /** Postfix's line for a TLS session, whose client presents no certificate (we ask for none). */
     void tlsStarted(TlsSession tls) {
-        log.info("Anonymous TLS connection established from {}: {} with cipher {} ({}/{} bits)", client,
+        event("tls").log("Anonymous TLS connection established from {}: {} with cipher {} ({}/{} bits)", client,
                 tls.protocol(), tls.cipherSuite(), tls.cipherBits(), tls.cipherBits());
     }
 
@@ -132,15 +147,20 @@ final class SessionLog {
      * then {@code ID: from=<s>, size=N, nrcpt=N}, size counting the octets spooled, our trace
      * fields included, as Postfix's size counts its queue file's message.
      */
-    static void queued(QueueId id, Client client, Envelope envelope, long size) {
+    static void queued(QueueId id, Client client, Envelope envelope, long size, String listener) {
         StringBuilder line = new StringBuilder().append(id).append(": client=").append(name(client.address()))
                 .append(", proto=").append(ReceivedHeader.protocol(envelope, client))
                 .append(", helo=<").append(client.heloName()).append(">, tls=")
                 .append(client.tls().map(tls -> tls.protocol() + "/" + tls.cipherSuite()).orElse("none"));
         client.user().ifPresent(user -> line.append(", sasl_username=<").append(user.user()).append('>'));
-        log.info(line.toString());
-        log.info("{}: from=<{}>, size={}, nrcpt={}", id, envelope.sender().map(Object::toString).orElse(""), size,
-                envelope.recipients().size());
+        queuedEvent(id, client, listener).log(line.toString());
+        queuedEvent(id, client, listener).log("{}: from=<{}>, size={}, nrcpt={}", id,
+                envelope.sender().map(Object::toString).orElse(""), size, envelope.recipients().size());
+    }
+
+    private static LoggingEventBuilder queuedEvent(QueueId id, Client client, String listener) {
+        return log.atInfo().addKeyValue("queue_id", id.toString()).addKeyValue("client", client.address().getHostAddress())
+                .addKeyValue("listener", listener).addKeyValue("outcome", "queued");
     }
 
     /** {@code disconnect from unknown[ip] ehlo=1 mail=1 rcpt=0/1 quit=1 commands=3/4}: succeeded/given. */
@@ -155,7 +175,7 @@ final class SessionLog {
                 allGiven += given[i];
             }
         }
-        log.info(line.append(" commands=").append(count(allSucceeded, allGiven)).toString());
+        event("disconnect").log(line.append(" commands=").append(count(allSucceeded, allGiven)).toString());
     }
 
     private static String count(int succeeded, int given) {

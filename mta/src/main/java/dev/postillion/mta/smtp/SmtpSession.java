@@ -151,7 +151,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         this.policy = new MessagePolicy(context, ctx.getExecutionContext());
         this.auth = new SmtpAuth(this, context.logins(), context.hostname());
         this.envelope = new EnvelopeCommands(this, context);
-        this.sessionLog = new SessionLog(clientAddress);
+        this.sessionLog = new SessionLog(clientAddress, context.role().configName());
         connection.send(Replies.greeting(context.hostname()));
         if (!context.settings().sessionTimeLimit().isZero() && !context.settings().sessionTimeLimit().isNegative()) {
             ctx.scheduleOnce(context.settings().sessionTimeLimit(), ctx.getSelf(), new TimeLimitReached());
