@@ -53,30 +53,46 @@ public final class ContentReads {
         return runs;
     }
 
-    /**
-     * A new share of the memory, for one run: the caller keeps it so that a session that ends
-     * while it waits or reads can release it.
-     */
-    public ContentMemory.Share share() {
-        return memory.share();
+    /** A session's reads: each takes the room the one before it held. */
+    public Reader reader() {
+        return new Reader();
     }
 
     /**
-     * Takes {@code bytes} of room in {@code share} for the content of messages (waiting while
-     * there is none), then reads it, in the order of {@code contentIds}. Content that is gone
-     * (expunged and purged meanwhile) reads as empty. The caller releases the share once it has
-     * answered with the content.
+     * What one session reads, a run at a time: a read holds its room in the memory until the
+     * session reads again or releases it (its command or the session ends; a session that ends
+     * while a read waits for room releases it too).
      */
-    public CompletionStage<List<byte[]>> read(String address, List<Long> contentIds, long bytes,
-            ContentMemory.Share share) {
-        return room(share, bytes).thenCompose(taken -> {
-            List<CompletableFuture<byte[]>> reads = contentIds.stream()
-                    .map(contentId -> store.content(address, contentId).toCompletableFuture()
-                            .thenApply(content -> content.orElse(new byte[0])))
-                    .toList();
-            return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
-                    .thenApply(done -> reads.stream().map(CompletableFuture::join).toList());
-        });
+    public final class Reader {
+        private ContentMemory.Share held;
+
+        private Reader() {}
+
+        /**
+         * Takes {@code bytes} of room for the content of messages (waiting while there is none),
+         * then reads it, in the order of {@code contentIds}. Content that is gone (expunged and
+         * purged meanwhile) reads as empty.
+         */
+        public CompletionStage<List<byte[]>> read(String address, List<Long> contentIds, long bytes) {
+            release();
+            held = memory.share();
+            return room(held, bytes).thenCompose(taken -> {
+                List<CompletableFuture<byte[]>> reads = contentIds.stream()
+                        .map(contentId -> store.content(address, contentId).toCompletableFuture()
+                                .thenApply(content -> content.orElse(new byte[0])))
+                        .toList();
+                return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
+                        .thenApply(done -> reads.stream().map(CompletableFuture::join).toList());
+            });
+        }
+
+        /** Gives back the room the last read holds; idempotent. */
+        public void release() {
+            if (held != null) {
+                held.release();
+                held = null;
+            }
+        }
     }
 
     private static CompletableFuture<Void> room(ContentMemory.Share share, long bytes) {

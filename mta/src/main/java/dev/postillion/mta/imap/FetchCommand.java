@@ -4,7 +4,6 @@ import dev.postillion.mailbox.MailMessage;
 import dev.postillion.mailbox.MailStore;
 import dev.postillion.mailbox.MailboxEdit;
 import dev.postillion.mailbox.MessageFlags;
-import dev.postillion.mta.access.ContentReads;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
@@ -26,7 +25,7 @@ final class FetchCommand {
 
     /**
      * Messages whose records are read at once; of those, the ones whose content is asked for are
-     * read and answered in runs that fit the node's content memory ({@link ContentReads}).
+     * read and answered in runs that fit the node's content memory ({@link ImapSession#withContent}).
      */
     private static final int BATCH = 500;
 
@@ -89,26 +88,12 @@ final class FetchCommand {
         Runnable next = () -> batches(tag, uids, from + BATCH, items, changedSince);
         session.await(records(batch, items, changedSince), tag, records -> {
             if (items.stream().anyMatch(Item::needsContent)) {
-                runs(tag, ContentReads.runs(records, record -> record.message().size()), 0, items, next);
+                session.withContent(tag, records, Record::message, (record, content) -> respond(record, content, items),
+                        session::flush, next);
             } else {
                 records.forEach(record -> respond(record, null, items));
                 session.await(session.flush(), tag, written -> next.run());
             }
-        });
-    }
-
-    /** Answers a run of messages whose content is read, and written, before the next run is read. */
-    private void runs(String tag, List<List<Record>> runs, int index, List<Item> items, Runnable next) {
-        if (index == runs.size()) {
-            next.run();
-            return;
-        }
-        List<Record> run = runs.get(index);
-        session.await(session.readContent(run.stream().map(Record::message).toList()), tag, contents -> {
-            for (int i = 0; i < run.size(); i++) {
-                respond(run.get(i), contents.get(i), items);
-            }
-            session.await(session.flush(), tag, written -> runs(tag, runs, index + 1, items, next));
         });
     }
 

@@ -5,9 +5,9 @@ import dev.postillion.mailbox.MailMessage;
 import dev.postillion.mailbox.MailStore;
 import dev.postillion.mailbox.MailboxChanges;
 import dev.postillion.mailbox.MailboxEdit;
-import dev.postillion.mta.net.ContentMemory;
-import dev.postillion.mta.login.SaslAuthenticator;
+import dev.postillion.mta.access.ContentReads;
 import dev.postillion.mta.login.LoginSessions;
+import dev.postillion.mta.login.SaslAuthenticator;
 import dev.postillion.mta.login.SaslCredentials;
 import dev.postillion.mta.login.SaslDecoding;
 import java.io.ByteArrayOutputStream;
@@ -16,7 +16,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -73,8 +76,8 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
     /** The mailbox changed since the client last heard. */
     private boolean changed;
     private boolean closing;
-    /** The room the command in progress holds in the node's content memory for what it read; null if none. */
-    private ContentMemory.Share reading;
+    /** What the command in progress read, holding its room in the node's content memory. */
+    private final ContentReads.Reader reading;
 
     static Behavior<Command> create(ImapContext context, ImapConnection connection, boolean tls) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ImapSession(ctx, timers, context,
@@ -87,6 +90,7 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
         this.context = context;
         this.connection = connection;
         this.store = context.mailboxes().store();
+        this.reading = context.reads().reader();
         this.tls = tls;
         timers.startSingleTimer(new LoginTimeout(), context.settings().loginTimeout());
         connection.send(line("* OK [CAPABILITY " + capabilities() + "] " + context.hostname()
@@ -133,7 +137,7 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
     }
 
     private void release() {
-        releaseReading();
+        reading.release();
         if (address != null) {
             context.users().release(address);
             address = null;
@@ -301,33 +305,46 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
     void finish(String tag, String response) {
         SelectedFolder.line(pending, tag + " " + response);
         flush();
-        releaseReading();
+        reading.release();
         connection.next();
     }
 
     /**
-     * Reads messages' content for the command in progress, once it has room in the node's content
-     * memory; the room is held until the command reads more, or it or the session ends.
+     * Hands each of {@code items} with its message's content to {@code each}, reading the content
+     * in runs that fit the node's content memory ({@link ContentReads}): a run is read once it has
+     * room, which it holds until the next run is read or the command or the session ends; the
+     * next is read once {@code afterRun} completes (FETCH: the run's answers are written). Then
+     * {@code then} runs.
      */
-    CompletionStage<List<byte[]>> readContent(List<MailMessage> messages) {
-        releaseReading();
-        reading = context.reads().share();
-        return context.reads().read(address, messages.stream().map(MailMessage::contentId).toList(),
-                messages.stream().mapToLong(MailMessage::size).sum(), reading);
+    <T> void withContent(String tag, List<T> items, Function<T, MailMessage> message, BiConsumer<T, byte[]> each,
+            Supplier<CompletionStage<?>> afterRun, Runnable then) {
+        runs(tag, ContentReads.runs(items, item -> message.apply(item).size()), 0, message, each, afterRun, then);
     }
 
-    private void releaseReading() {
-        if (reading != null) {
-            reading.release();
-            reading = null;
+    private <T> void runs(String tag, List<List<T>> runs, int index, Function<T, MailMessage> message,
+            BiConsumer<T, byte[]> each, Supplier<CompletionStage<?>> afterRun, Runnable then) {
+        if (index == runs.size()) {
+            then.run();
+            return;
         }
+        List<T> run = runs.get(index);
+        List<MailMessage> messages = run.stream().map(message).toList();
+        CompletionStage<List<byte[]>> contents = reading.read(address,
+                messages.stream().map(MailMessage::contentId).toList(),
+                messages.stream().mapToLong(MailMessage::size).sum());
+        await(contents, tag, read -> {
+            for (int i = 0; i < run.size(); i++) {
+                each.accept(run.get(i), read.get(i));
+            }
+            await(afterRun.get(), tag, done -> runs(tag, runs, index + 1, message, each, afterRun, then));
+        });
     }
 
     /** {@code answer} holds the untagged lines and the tagged response together. */
     void finishWith(byte[] answer) {
         out(answer);
         flush();
-        releaseReading();
+        reading.release();
         connection.next();
     }
 

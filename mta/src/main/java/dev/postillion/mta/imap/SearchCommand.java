@@ -16,6 +16,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.roaringbitmap.RoaringBitmap;
@@ -213,7 +215,8 @@ final class SearchCommand {
         };
         session.await(store.messages(address, selected.id, batch), tag, messages -> {
             if (key.needsContent()) {
-                withContent(tag, ContentReads.runs(messages, MailMessage::size), 0, test, next);
+                session.withContent(tag, messages, Function.identity(),
+                        (message, content) -> test.accept(candidate(message, content)), SearchCommand::nothing, next);
             } else {
                 messages.forEach(message -> test.accept(candidate(message, null)));
                 next.run();
@@ -221,20 +224,9 @@ final class SearchCommand {
         });
     }
 
-    /** Tests a run of messages whose content is read before the next run is. */
-    private void withContent(String tag, List<List<MailMessage>> runs, int index, Consumer<Candidate> test,
-            Runnable next) {
-        if (index == runs.size()) {
-            next.run();
-            return;
-        }
-        List<MailMessage> run = runs.get(index);
-        session.await(session.readContent(run), tag, contents -> {
-            for (int i = 0; i < run.size(); i++) {
-                test.accept(candidate(run.get(i), contents.get(i)));
-            }
-            withContent(tag, runs, index + 1, test, next);
-        });
+    /** Nothing to wait for between runs: a search answers at its end. */
+    private static CompletionStage<?> nothing() {
+        return CompletableFuture.completedFuture(null);
     }
 
     private static Candidate candidate(MailMessage message, byte[] content) {

@@ -3,7 +3,7 @@ package dev.postillion.mta.pop3;
 import dev.postillion.mailbox.Domain;
 import dev.postillion.mailbox.MailStore;
 import dev.postillion.mailbox.MailboxEdit;
-import dev.postillion.mta.net.ContentMemory;
+import dev.postillion.mta.access.ContentReads;
 import dev.postillion.mta.login.SaslAuthenticator;
 import dev.postillion.mta.login.LoginSessions;
 import dev.postillion.mta.login.SaslCredentials;
@@ -71,8 +71,8 @@ public final class Pop3Session extends AbstractBehavior<Pop3Session.Command> {
     /** What the next line is for, instead of a command: AUTH's response. */
     private Consumer<String> continuation;
     private boolean closing;
-    /** The room the message being answered holds in the node's content memory; null if none. */
-    private ContentMemory.Share reading;
+    /** The message being answered, holding its room in the node's content memory. */
+    private final ContentReads.Reader reading;
 
     static Behavior<Command> create(Pop3Context context, Pop3Connection connection, boolean tls) {
         return Behaviors.setup(ctx -> new Pop3Session(ctx, context, connection, tls));
@@ -83,6 +83,7 @@ public final class Pop3Session extends AbstractBehavior<Pop3Session.Command> {
         this.context = context;
         this.connection = connection;
         this.store = context.mailboxes().store();
+        this.reading = context.reads().reader();
         this.tls = tls;
         reply("+OK " + context.hostname() + " POP3 ready");
     }
@@ -101,7 +102,7 @@ public final class Pop3Session extends AbstractBehavior<Pop3Session.Command> {
                 .onMessage(Disconnected.class, gone -> Behaviors.stopped())
                 .onSignal(PostStop.class, stopped -> {
                     unlock();
-                    releaseReading();
+                    reading.release();
                     return this;
                 })
                 .build();
@@ -348,22 +349,13 @@ public final class Pop3Session extends AbstractBehavior<Pop3Session.Command> {
      * until its answer is written.
      */
     CompletionStage<byte[]> readMessage(long contentId, long size) {
-        releaseReading();
-        reading = context.reads().share();
-        return context.reads().read(address, List.of(contentId), size, reading).thenApply(contents -> contents.get(0));
-    }
-
-    private void releaseReading() {
-        if (reading != null) {
-            reading.release();
-            reading = null;
-        }
+        return reading.read(address, List.of(contentId), size).thenApply(contents -> contents.get(0));
     }
 
     /** Answers with {@code response} and reads the next command once it is written: one message in memory at a time. */
     void replyMultiLine(byte[] response) {
         await(connection.send(response), written -> {
-            releaseReading();
+            reading.release();
             connection.next();
         });
     }
