@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The checks of incoming mail as a series, {@code postillion_auth_checks_total}, labelled with the
@@ -19,6 +21,8 @@ import java.util.Arrays;
 public final class AuthChecks {
 
     private final MeterRegistry registry;
+    /** The counters by method and result, found without building a meter id for every check. */
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     /** Every method's series for every result it can have exist from the start, at 0. */
     public AuthChecks(MeterRegistry registry) {
@@ -53,7 +57,8 @@ public final class AuthChecks {
     }
 
     private Counter counter(String method, String result) {
-        return Counter.builder("postillion.auth.checks").description("SPF, DKIM and DMARC checks of incoming mail by result")
-                .tag("method", method).tag("result", result).register(registry);
+        return counters.computeIfAbsent(method + "/" + result, key -> Counter.builder("postillion.auth.checks")
+                .description("SPF, DKIM and DMARC checks of incoming mail by result")
+                .tag("method", method).tag("result", result).register(registry));
     }
 }

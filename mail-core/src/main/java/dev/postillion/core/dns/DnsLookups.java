@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.xbill.DNS.Type;
 
 /**
@@ -19,6 +21,8 @@ public final class DnsLookups {
     private static final int[] MAIL_TYPES = {Type.A, Type.AAAA, Type.MX, Type.TXT, Type.TLSA, Type.PTR};
 
     private final MeterRegistry registry;
+    /** The counters by type and answer, found without building a meter id on every lookup. */
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     public DnsLookups(MeterRegistry registry) {
         this.registry = registry;
@@ -40,8 +44,9 @@ public final class DnsLookups {
     }
 
     private Counter counter(int type, DnsAnswer.Outcome outcome) {
-        return Counter.builder("postillion.dns.lookups").description("DNS questions by record type and kind of answer")
+        return counters.computeIfAbsent(type + "/" + outcome, key -> Counter.builder("postillion.dns.lookups")
+                .description("DNS questions by record type and kind of answer")
                 .tag("type", Type.string(type)).tag("result", outcome.name().toLowerCase(Locale.ROOT))
-                .register(registry);
+                .register(registry));
     }
 }
