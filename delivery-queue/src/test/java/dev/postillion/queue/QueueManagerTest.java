@@ -96,8 +96,7 @@ class QueueManagerTest {
     void acceptedMessageIsOfferedWithAllRecipientsAndContent() throws Exception {
         Envelope envelope = envelope();
         QueueId id = accept(envelope);
-        Attempt attempt = transport.nextAttempt();
-        assertEquals(id, attempt.request().id());
+        Attempt attempt = transport.nextAttempt(id);
         assertEquals(List.of(0, 1), attempt.request().recipients());
         assertEquals(envelope, attempt.request().envelope());
         assertArrayEquals(TestEnvelopes.CONTENT, attempt.request().content());
@@ -263,12 +262,10 @@ class QueueManagerTest {
     }
 
     private void assertAttemptedOneAfterTheOther(QueueId first, QueueId second) throws Exception {
-        Attempt attempt = transport.nextAttempt();
-        assertEquals(first, attempt.request().id());
+        Attempt attempt = transport.nextAttempt(first);
         assertTrue(transport.idle(), "a second attempt started while the first was under way");
         attempt.answer(Status.SENT, Status.SENT);
-        Attempt next = transport.nextAttempt();
-        assertEquals(second, next.request().id());
+        Attempt next = transport.nextAttempt(second);
         next.answer(Status.SENT, Status.SENT);
         awaitGone(second);
     }
@@ -303,14 +300,13 @@ class QueueManagerTest {
                         "mailbox did not answer")));
         assertEquals(clock.millis() + 10_000, awaitMessage(local, m -> m.state().getAttempts() == 1).due());
         QueueId remote = accept(envelope());
-        transport.nextAttempt().answer(Status.SENT, Status.DEFERRED);
+        transport.nextAttempt(remote).answer(Status.SENT, Status.DEFERRED);
         long remoteDue = awaitMessage(remote, m -> m.state().getAttempts() == 1).due();
         assertEquals(clock.millis() + Duration.ofMinutes(5).toMillis(), remoteDue);
 
         assertEquals(1, new QueueAdmin(spoolStore, queueManager, testKit.scheduler(), Duration.ofSeconds(10))
                 .retryLocalDeliveries().toCompletableFuture().get(10, TimeUnit.SECONDS));
-        Attempt retried = transport.nextAttempt();
-        assertEquals(local, retried.request().id());
+        Attempt retried = transport.nextAttempt(local);
         assertEquals(List.of(1), retried.request().recipients());
         retried.answer(Status.SENT);
         awaitGone(local);
@@ -351,8 +347,7 @@ class QueueManagerTest {
         QueueId last = accept(envelope());
         TestProbe<QueueManager.Drained> drain = testKit.createTestProbe();
         queueManager.tell(new QueueManager.Drain(Duration.ofMinutes(1), drain.ref()));
-        Attempt attempt = transport.nextAttempt();
-        assertEquals(last, attempt.request().id());
+        Attempt attempt = transport.nextAttempt(last);
         drain.expectNoMessage();
         attempt.answer(Status.SENT, Status.SENT);
         drain.expectMessage(new QueueManager.Drained(true));
@@ -515,11 +510,9 @@ class QueueManagerTest {
         CompletableFuture<Void> read = spoolStore.holdNextRead(first);
         command.accept(first);
         pass(Duration.ofMinutes(5));
-        Attempt other = transport.nextAttempt();
-        assertEquals(second, other.request().id(), "a busy message was handed out");
+        Attempt other = transport.nextAttempt(second);
         read.completeExceptionally(new StoreException("read failed: Input/output error"));
-        Attempt passedOver = transport.nextAttempt();
-        assertEquals(first, passedOver.request().id());
+        Attempt passedOver = transport.nextAttempt(first);
         passedOver.answer(Status.SENT, Status.SENT);
         other.answer(Status.SENT, Status.SENT);
         awaitGone(first);
@@ -556,8 +549,7 @@ class QueueManagerTest {
         while (true) {
             QueuedMessage message = awaitMessage(id, m -> m.due() > clock.millis());
             pass(Duration.ofMillis(message.due() - clock.millis()));
-            Attempt attempt = transport.nextAttempt();
-            assertEquals(id, attempt.request().id(), "a report came where the message's retry was due");
+            Attempt attempt = transport.nextAttempt(id);
             if (clock.millis() >= until) {
                 return attempt;
             }

@@ -1,7 +1,9 @@
 package dev.postillion.queue;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import dev.postillion.core.QueueId;
 import dev.postillion.queue.RecipientOutcome.Status;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -63,6 +65,13 @@ final class ScriptedTransport implements Transport {
     Attempt nextAttempt() throws InterruptedException {
         Attempt attempt = attempts.poll(10, TimeUnit.SECONDS);
         assertNotNull(attempt, "no delivery attempt within 10 seconds");
+        return attempt;
+    }
+
+    /** The next attempt, which must be of message {@code expected}. */
+    Attempt nextAttempt(QueueId expected) throws InterruptedException {
+        Attempt attempt = nextAttempt();
+        assertEquals(expected, attempt.request().id(), "an attempt of another message came first");
         return attempt;
     }
 
