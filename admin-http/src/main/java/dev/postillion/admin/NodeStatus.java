@@ -37,4 +37,10 @@ public interface NodeStatus {
 
     /** The cluster's members as this node sees them, itself included. */
     List<Member> members();
+
+    /**
+     * The messages in this node's spool by state (active, deferred, hold), as the queue keeps
+     * them counted: the spool is node-local, so each node answers for its own.
+     */
+    Map<String, Long> queueCounts();
 }

@@ -131,6 +131,11 @@ class AdminReadsTest {
                     public List<Member> members() {
                         return List.of();
                     }
+
+                    @Override
+                    public Map<String, Long> queueCounts() {
+                        return Map.of();
+                    }
                 });
         binding = AdminServer.start(system, "127.0.0.1", 0, routes).toCompletableFuture().join();
 

@@ -325,7 +325,7 @@ public final class Node implements AutoCloseable {
         AtomicBoolean accepting = new AtomicBoolean();
         AdminRoutes routes = new AdminRoutes(token, directory, mailboxes, queue, greylist, dkimKeys,
                 new NodeHealth(accepting, storeProbe(system, shared, postillion, queueAdmin), dnsRoutes, metrics,
-                        system, membership.nodeName()));
+                        system, membership.nodeName(), spoolStore.counts()));
         ServerBinding admin = AdminServer.start(system, postillion.getString("admin.bind"),
                 postillion.getInt("admin.port"), routes).toCompletableFuture().join();
 

@@ -2,8 +2,10 @@ package dev.postillion.mta;
 
 import dev.postillion.admin.NodeStatus;
 import dev.postillion.core.store.StoreProbe;
+import dev.postillion.queue.QueueCounts;
 import dev.postillion.queue.routing.DnsRouteResolver;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,7 +18,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.ClusterEvent.CurrentClusterState;
 import org.apache.pekko.cluster.typed.Cluster;
 
-/** The node and its cluster as the admin API shows them ({@code /health}, {@code /api/v1/cluster}). */
+/** The node and its cluster as the admin API shows them ({@code /health}, {@code /api/v1/cluster}, {@code /api/v1/status}). */
 final class NodeHealth implements NodeStatus {
 
     /** The cluster role that carries a node's name ({@code postillion.cluster.node-name}). */
@@ -28,10 +30,12 @@ final class NodeHealth implements NodeStatus {
     private final Cluster cluster;
     private final StoreProbe sharedStore;
     private final String name;
+    private final QueueCounts queue;
 
     NodeHealth(AtomicBoolean accepting, StoreProbe sharedStore, DnsRouteResolver routes,
-            PrometheusMeterRegistry metrics, ActorSystem<?> system, String name) {
+            PrometheusMeterRegistry metrics, ActorSystem<?> system, String name, QueueCounts queue) {
         this.accepting = accepting;
+        this.queue = queue;
         this.name = name;
         this.sharedStore = sharedStore;
         this.routes = routes;
@@ -71,6 +75,15 @@ final class NodeHealth implements NodeStatus {
                         member.status().toString().toLowerCase(Locale.ROOT),
                         !unreachable.contains(member.address()), member.address().equals(self)))
                 .toList();
+    }
+
+    @Override
+    public Map<String, Long> queueCounts() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (QueueCounts.State state : QueueCounts.State.values()) {
+            counts.put(state.label(), queue.count(state));
+        }
+        return counts;
     }
 
     /** The member's name, from its role; its address for a node that gives none. */

@@ -158,6 +158,10 @@ class QueueAdminApiTest extends NodeInRemoteWorld {
         String id = deferred("<a@one.test>", "once@remote.test");
 
         assertEquals(204, queue.operate(id, "hold").statusCode());
+        JsonNode status = QueueApi.json(node.get("/api/v1/status"));
+        assertEquals("{\"active\":0,\"deferred\":0,\"hold\":1}", status.get("queue").toString(), "the status's queue");
+        assertEquals("accepting", status.get("health").get("status").asText());
+        assertTrue(status.get("members").get(0).get("self").asBoolean(), status.toString());
         JsonNode held = queue.message(id);
         assertEquals("hold", held.get("state").asText());
         assertTrue(held.get("nextAttempt").isNull(), held.toString());
