@@ -50,6 +50,7 @@ public final class AdminRoutes extends AllDirectives {
     private final QueueRoutes queue;
     private final GreylistRoutes greylist;
     private final NodeStatus node;
+    private final ConsoleRoutes console = new ConsoleRoutes();
 
     public AdminRoutes(String token, Directory directory, Mailboxes mailboxes, ClusterQueue queue,
             GreylistAdmin greylist, DkimAdmin dkim, NodeStatus node) {
@@ -66,6 +67,7 @@ public final class AdminRoutes extends AllDirectives {
         return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> concat(
                 path("health", () -> get(this::health)),
                 path("metrics", () -> get(() -> authorized(this::metrics))),
+                pathPrefix("console", console::route),
                 pathPrefix(PathMatchers.segment("api").slash("v1"), () -> authorized(() -> concat(
                         pathPrefix("domains", domains::route),
                         pathPrefix("addresses", addresses::route),

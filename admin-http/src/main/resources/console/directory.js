@@ -1,0 +1,158 @@
+// Domains and addresses: what the directory holds, and every change the admin API allows on it.
+
+import { api, segment } from './api.js';
+import { h, table, field, choice, form, button, details, time, list } from './dom.js';
+
+export async function domainsView(shell) {
+  const domains = await api.get('/api/v1/domains');
+  return h('section', {},
+    h('h1', {}, 'Domains'),
+    form('add-domain', [field('Domain name', { name: 'name', required: true, placeholder: 'example.com' })], 'Add domain',
+      values => shell.change(() => api.post('/api/v1/domains', { name: values.name.trim() }),
+        'Domain ' + values.name.trim() + ' added.')),
+    table('Hosted domains', ['Domain', 'Catch-all', 'Maintenance', 'Created', ''],
+      domains.map(domain => [
+        h('a', { href: '#/domains/' + segment(domain.name) }, domain.name),
+        domain.catchAll || '—', domain.maintenance ? 'yes' : 'no', time(domain.createdAt),
+        button('Delete', () => confirm('Delete ' + domain.name + ' and every mailbox in it?')
+          && shell.change(() => api.delete('/api/v1/domains/' + segment(domain.name)), 'Domain ' + domain.name + ' deleted.'),
+        { class: 'danger', 'aria-label': 'Delete ' + domain.name })]), 'domains'));
+}
+
+export async function domainView(shell, name) {
+  const path = '/api/v1/domains/' + segment(name);
+  const [domain, addresses, aliases] = await Promise.all([
+    api.get(path), api.get(path + '/addresses'), api.get(path + '/aliases-domains')]);
+  return h('section', {},
+    h('h1', {}, name),
+    h('p', {}, h('a', { href: '#/domains' }, '← All domains')),
+    h('h2', {}, 'Addresses'),
+    form('add-address', [
+      field('Local part', { name: 'localPart', required: true, placeholder: 'anna' }),
+      field('Password', { name: 'password', type: 'password', required: true, autocomplete: 'new-password' }),
+      choice('Type', { name: 'type' }, [['mailbox', 'mailbox'], ['no-reply', 'no-reply']])], 'Add address',
+      values => shell.change(() => api.post(path + '/addresses', values),
+        'Address ' + values.localPart + '@' + name + ' added.')),
+    table('Addresses of ' + name, ['Address', 'Type', 'State', 'Aliases', ''],
+      addresses.map(address => [
+        h('a', { href: '#/addresses/' + segment(address.address) }, address.address), address.type,
+        address.disabled ? 'disabled' : 'enabled', address.aliases.join(', ') || '—',
+        button('Delete', () => confirm('Delete ' + address.address + ' and its mailbox?')
+          && shell.change(() => api.delete(path + '/addresses/' + segment(address.localPart)),
+            'Address ' + address.address + ' deleted.'),
+        { class: 'danger', 'aria-label': 'Delete ' + address.address })]), 'addresses'),
+    h('h2', {}, 'Settings'),
+    form('domain-settings', [
+      field('Catch-all local part (empty: none)', { name: 'catchAll', value: domain.catchAll || '' }),
+      h('label', {}, 'In maintenance', h('input', { type: 'checkbox', name: 'maintenance', checked: domain.maintenance }))],
+      'Save settings', values => shell.change(() => api.patch(path,
+        { catchAll: values.catchAll.trim() || null, maintenance: values.maintenance }), 'Settings of ' + name + ' saved.'),
+      false),
+    h('h2', {}, 'Alias domains'),
+    form('add-alias-domain', [field('Alias domain', { name: 'name', required: true })], 'Add alias domain',
+      values => shell.change(() => api.post(path + '/aliases-domains', { name: values.name.trim() }),
+        'Alias domain ' + values.name.trim() + ' added.')),
+    table('Domains that receive mail for ' + name, ['Domain', ''], aliases.map(alias => [alias.name,
+      button('Remove', () => shell.change(() => api.delete(path + '/aliases-domains/' + segment(alias.name)),
+        'Alias domain ' + alias.name + ' removed.'), { class: 'danger', 'aria-label': 'Remove ' + alias.name })])));
+}
+
+export async function addressView(shell, text) {
+  const path = '/api/v1/addresses/' + segment(text);
+  const [address, lists, responders] = await Promise.all([
+    api.get(path), api.get(path + '/lists'), api.get(path + '/responders')]);
+  return h('section', {},
+    h('h1', {}, address.address),
+    h('p', {}, h('a', { href: '#/domains/' + segment(address.domain) }, '← ' + address.domain)),
+    details([['Type', address.type], ['State', address.disabled ? 'disabled' : 'enabled'],
+      ['Time zone', address.timeZone], ['Created', time(address.createdAt)]]),
+    h('div', { class: 'actions' },
+      button(address.disabled ? 'Enable' : 'Disable', () => shell.change(
+        () => api.patch(path, { disabled: !address.disabled }),
+        address.address + (address.disabled ? ' enabled.' : ' disabled.')), { id: 'toggle-disabled' })),
+    h('h2', {}, 'Password'),
+    form('password', [field('New password', { name: 'password', type: 'password', required: true,
+      autocomplete: 'new-password' })], 'Change password',
+      values => shell.change(() => api.put(path + '/password', values),
+        'Password changed; the sessions that used the old one have ended.')),
+    aliasesPart(shell, path, address),
+    redirectPart(shell, path, address),
+    backupCopyPart(shell, path, address),
+    listsPart(shell, path, lists),
+    respondersPart(shell, path, responders));
+}
+
+function aliasesPart(shell, path, address) {
+  return h('div', {},
+    h('h2', {}, 'Aliases'),
+    form('add-alias', [field('Alias local part', { name: 'localPart', required: true })], 'Add alias',
+      values => shell.change(() => api.post(path + '/aliases', values), 'Alias ' + values.localPart + ' added.')),
+    table('Other local parts delivered here', ['Alias', ''], address.aliases.map(alias => [alias + '@' + address.domain,
+      button('Remove', () => shell.change(() => api.delete(path + '/aliases/' + segment(alias)), 'Alias ' + alias + ' removed.'),
+        { class: 'danger', 'aria-label': 'Remove alias ' + alias })])));
+}
+
+function redirectPart(shell, path, address) {
+  const redirect = address.redirect;
+  return h('div', {},
+    h('h2', {}, 'Redirect'),
+    h('p', {}, redirect ? 'To ' + redirect.targets.join(', ') + (redirect.keepCopy ? ', keeping a copy.' : ', keeping no copy.')
+      : 'None.'),
+    form('redirect', [
+      field('Targets (comma-separated)', { name: 'targets', required: true, value: redirect ? redirect.targets.join(', ') : '' }),
+      h('label', {}, 'Keep a copy', h('input', { type: 'checkbox', name: 'keepCopy', checked: redirect ? redirect.keepCopy : false }))],
+      'Save redirect', values => shell.change(() => api.put(path + '/redirect',
+        { targets: list(values.targets), keepCopy: values.keepCopy }), 'Redirect saved.'), false),
+    redirect && button('Remove redirect', () => shell.change(() => api.delete(path + '/redirect'), 'Redirect removed.'),
+      { class: 'danger' }));
+}
+
+function backupCopyPart(shell, path, address) {
+  return h('div', {},
+    h('h2', {}, 'Backup copy'),
+    h('p', {}, address.backupCopy ? 'Every message is copied to ' + address.backupCopy + '.' : 'None.'),
+    form('backup-copy', [field('Copy to', { name: 'address', required: true, value: address.backupCopy || '' })],
+      'Save backup copy', values => shell.change(() => api.put(path + '/backup-copy', { address: values.address.trim() }),
+        'Backup copy saved.'), false),
+    address.backupCopy && button('Remove backup copy', () => shell.change(() => api.delete(path + '/backup-copy'),
+      'Backup copy removed.'), { class: 'danger' }));
+}
+
+function listsPart(shell, path, lists) {
+  return h('div', {},
+    h('h2', {}, 'Sender lists'),
+    form('lists', [
+      h('label', {}, 'Allowed senders (addresses or @domains)', h('textarea', { name: 'allow' }, lists.allow.join('\n'))),
+      h('label', {}, 'Blocked senders', h('textarea', { name: 'block' }, lists.block.join('\n'))),
+      choice('Mail from blocked senders', { name: 'blocked' }, [['spam', 'goes to Junk'], ['reject', 'is refused']])],
+      'Save lists', values => shell.change(
+        () => api.put(path + '/lists', { allow: list(values.allow), block: list(values.block), blocked: values.blocked }),
+        saved => ['Sender lists saved.', ...saved.warnings].join(' ')), false));
+}
+
+function respondersPart(shell, path, responders) {
+  return h('div', {},
+    h('h2', {}, 'Responders'),
+    table('Automatic answers', ['Name', 'Subject', 'From', 'Until', 'Active', ''], responders.map(responder => [
+      responder.name, responder.subject || '—', responder.start || '—', responder.end || '—', responder.active ? 'yes' : 'no',
+      h('div', { class: 'actions' },
+        responder.active
+          ? button('Deactivate', () => shell.change(() => api.post(path + '/responders/' + segment(responder.id) + '/deactivate'),
+            'Responder ' + responder.name + ' deactivated.'))
+          : button('Activate', () => shell.change(() => api.post(path + '/responders/' + segment(responder.id) + '/activate'),
+            'Responder ' + responder.name + ' activated.')),
+        button('Delete', () => shell.change(() => api.delete(path + '/responders/' + segment(responder.id)),
+          'Responder ' + responder.name + ' deleted.'), { class: 'danger' }))]), 'responders'),
+    form('add-responder', [
+      field('Name', { name: 'name', required: true }),
+      field('Subject', { name: 'subject' }),
+      h('label', {}, 'Text', h('textarea', { name: 'text', required: true })),
+      field('From', { name: 'start', type: 'datetime-local' }),
+      field('Until', { name: 'end', type: 'datetime-local' })], 'Add responder',
+      values => shell.change(() => api.post(path + '/responders', withoutEmpty(values)), 'Responder ' + values.name + ' added.')));
+}
+
+/** The values of a form without the fields left empty, which the API reads as absent. */
+function withoutEmpty(values) {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== ''));
+}
