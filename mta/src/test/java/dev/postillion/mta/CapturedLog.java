@@ -7,7 +7,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.slf4j.LoggerFactory;
@@ -37,11 +39,22 @@ class CapturedLog implements AutoCloseable {
 
     /** Every line so far, in order. */
     List<String> lines() {
-        List<ILoggingEvent> events;
+        return events().stream().map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    private List<ILoggingEvent> events() {
         synchronized (appender) { // the appender adds under this lock
-            events = List.copyOf(appender.list);
+            return List.copyOf(appender.list);
         }
-        return events.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    /** The fields of the first line reading {@code line} (the JSON log format's kvpList), by name. */
+    Map<String, String> fields(String line) {
+        ILoggingEvent event = events().stream().filter(e -> e.getFormattedMessage().equals(line)).findFirst().orElseThrow();
+        Map<String, String> fields = new LinkedHashMap<>();
+        Optional.ofNullable(event.getKeyValuePairs()).orElse(List.of())
+                .forEach(pair -> fields.put(pair.key, String.valueOf(pair.value)));
+        return fields;
     }
 
     /** Waits for a line that passes {@code wanted}. */

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -54,7 +55,13 @@ class ContentRulesTest {
 
     @Test
     void aForbiddenAttachmentIsRefused() throws IOException {
-        assertRefused(FORBIDDEN, withAttachment("exe attached", "attachment; filename=\"setup.exe\"", "MZ".getBytes()));
+        try (CapturedLog log = new CapturedLog("dev.postillion.mta.smtp.MessagePolicy")) {
+            assertRefused(FORBIDDEN, withAttachment("exe attached", "attachment; filename=\"setup.exe\"", "MZ".getBytes()));
+            // The line the operator greps, with its client and reason as the JSON log format's fields.
+            String line = log.awaitLine(text -> text.contains("refused: "));
+            assertTrue(line.startsWith("client=[127.0.0.1], helo="), line);
+            assertEquals(Map.of("client", "127.0.0.1", "outcome", "content"), log.fields(line));
+        }
     }
 
     @Test

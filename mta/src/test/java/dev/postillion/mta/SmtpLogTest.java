@@ -174,8 +174,10 @@ class SmtpLogTest {
                 SmtpClient smtp = new SmtpClient(delayed.smtpPort(), "127.0.0.44")) {
             smtp.send("EHLO early.test\r\n");
             assertTrue(smtp.reply().startsWith("554 5.5.1 "));
+            String line = log.awaitLine(text -> text.contains("127.0.0.44"));
             assertEquals("NOQUEUE: reject: CONNECT from unknown[127.0.0.44]: 554 5.5.1 Error: SMTP protocol"
-                    + " violation (sent before the greeting)", log.awaitLine(line -> line.contains("127.0.0.44")));
+                    + " violation (sent before the greeting)", line);
+            assertEquals(Map.of("client", "127.0.0.44", "listener", "mx", "outcome", "reject"), log.fields(line));
         }
     }
 

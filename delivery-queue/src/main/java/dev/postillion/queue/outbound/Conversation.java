@@ -179,7 +179,9 @@ final class Conversation extends SimpleChannelInboundHandler<SmtpReply> {
     private void tlsFailed(CompletableFuture<SSLSession> secured, String why) {
         ConversationBroken failure = ConversationBroken.tlsFailed(server, why);
         // Postfix's smtp(8) line: a falling back to plain text leaves no other trace of the failure.
-        tlsLog.info("SSL_connect error to {}: {}", server.relay(), why);
+        // The relay and what happened as fields, for the JSON log format (postillion.log.format).
+        tlsLog.atInfo().addKeyValue("relay", server.relay()).addKeyValue("outcome", "tls_failed")
+                .log("SSL_connect error to {}: {}", server.relay(), why);
         breakOff(failure);
         secured.completeExceptionally(failure);
     }

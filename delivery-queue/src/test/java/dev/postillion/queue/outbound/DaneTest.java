@@ -368,13 +368,16 @@ class DaneTest {
 
             assertEquals(Status.SENT, deliver(PLAIN).status());
 
-            List<String> logged;
+            List<ILoggingEvent> logged;
             synchronized (lines) {
-                logged = lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+                logged = List.copyOf(lines.list);
             }
             assertEquals(1, logged.size(), logged::toString);
-            assertTrue(logged.get(0).startsWith("SSL_connect error to mx.plain.test[127.0.0.1]:" + mx.port() + ": "),
-                    logged.get(0));
+            String relay = "mx.plain.test[127.0.0.1]:" + mx.port();
+            assertTrue(logged.get(0).getFormattedMessage().startsWith("SSL_connect error to " + relay + ": "),
+                    logged.get(0).getFormattedMessage());
+            assertEquals(List.of("relay=\"" + relay + "\"", "outcome=\"tls_failed\""),
+                    logged.get(0).getKeyValuePairs().stream().map(Object::toString).toList());
         } finally {
             log.detachAppender(lines);
             log.setLevel(null);

@@ -67,8 +67,17 @@ final class SessionLog {
      * the JSON log format writes as such (postillion.log.format); the text format shows the message.
      */
     private LoggingEventBuilder event(String outcome) {
+        return event(clientAddress, listener, outcome);
+    }
+
+    private static LoggingEventBuilder event(String clientAddress, String listener, String outcome) {
         return log.atInfo().addKeyValue("client", clientAddress).addKeyValue("listener", listener)
                 .addKeyValue("outcome", outcome);
+    }
+
+    /** A connection refused before any session began: over a limit, or a client that spoke first. */
+    static void connectionRefused(InetAddress client, String listener, Reply reply) {
+        event(client.getHostAddress(), listener, "reject").log("NOQUEUE: reject: CONNECT from {}: {}", name(client), reply);
     }
 
     /** A client as Postfix names it without a reverse lookup: {@code unknown[192.0.2.1]}. */

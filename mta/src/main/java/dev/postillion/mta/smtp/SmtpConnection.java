@@ -103,7 +103,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements Sessi
         context.metrics().connected();
         Optional<Reply> refused = limits.admit(client);
         if (refused.isPresent()) {
-            SessionLog.log.info("NOQUEUE: reject: CONNECT from {}: {}", SessionLog.name(client), refused.get());
+            SessionLog.connectionRefused(client, context.role().configName(), refused.get());
             refuse(refused.get());
             return;
         }
@@ -169,7 +169,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter implements Sessi
             greetingWait.cancel(false);
             greetingWait = null;
             channel.config().setAutoRead(false);
-            SessionLog.log.info("NOQUEUE: reject: CONNECT from {}: {}", SessionLog.name(client), Replies.EARLY_TALKER);
+            SessionLog.connectionRefused(client, context.role().configName(), Replies.EARLY_TALKER);
             refuse(Replies.EARLY_TALKER);
             return;
         }
