@@ -294,7 +294,7 @@ class QueueManagerTest {
     void aMailboxThatDidNotAnswerIsRetriedSoonAndAtOnceWhenAskedWhileRemoteDestinationsKeepTheirBackoff()
             throws Exception {
         QueueId local = accept(envelope());
-        transport.nextAttempt().answer().complete(List.of(
+        transport.nextAttempt(local).answer().complete(List.of(
                 RecipientOutcome.local(0, Status.SENT, RecipientOutcome.LOCAL_RELAY, "2.0.0", "delivered to mailbox"),
                 RecipientOutcome.local(1, Status.DEFERRED, RecipientOutcome.LOCAL_RELAY, "4.3.0",
                         "mailbox did not answer")));
