@@ -28,6 +28,17 @@ const shell = {
     error.textContent = '';
     notice.textContent = text;
   },
+  /** Runs a change, then shows {@code hash} saying {@code text}: for a change that ends the page it was made on. */
+  async changeAndMove(action, text, hash) {
+    try {
+      await action();
+    } catch (failure) {
+      return shell.refused(failure);
+    }
+    noticeAfterMove = text;
+    location.hash = hash;
+    return true;
+  },
   /**
    * Runs a change and reports how it went: done with {@code text} (or what {@code text} makes of
    * the change's answer), or refused.
@@ -53,12 +64,10 @@ const views = [
   [/^#\/greylist$/, greylistView],
 ];
 
-/** A timer the current view runs (the overview's refresh); stopped when the view changes. */
-let refresh = null;
+/** What to say once the view a change moved to is shown (a deleted message's page is gone). */
+let noticeAfterMove = '';
 
 async function render() {
-  clearInterval(refresh);
-  refresh = null;
   if (!token.get()) {
     showLogin();
     return;
@@ -105,8 +114,8 @@ loginForm.addEventListener('submit', async event => {
   loginForm.reset();
   error.textContent = '';
   notice.textContent = '';
-  if (!location.hash) location.hash = '#/overview';
-  await render();
+  if (location.hash) await render();
+  else location.hash = '#/overview'; // shown by the hashchange
 });
 
 document.getElementById('logout').addEventListener('click', () => {
@@ -117,10 +126,12 @@ document.getElementById('logout').addEventListener('click', () => {
 });
 
 window.addEventListener('postillion-logout', () => showLogin());
-window.addEventListener('hashchange', () => {
+window.addEventListener('hashchange', async () => {
   error.textContent = '';
   notice.textContent = '';
-  render();
+  await render();
+  notice.textContent = noticeAfterMove;
+  noticeAfterMove = '';
 });
 
 // --- overview: the node, its cluster and a glance at the metrics ---
@@ -180,7 +191,11 @@ async function overviewView() {
       h('p', { class: 'muted' }, 'Refreshed every 5 seconds; last at ', time(new Date().toISOString()), '.'));
   };
   await fill();
-  refresh = setInterval(() => fill().catch(failure => shell.refused(failure)), 5000);
+  // Stops by itself once another view has replaced this one.
+  const timer = setInterval(() => {
+    if (section.isConnected) fill().catch(failure => shell.refused(failure));
+    else clearInterval(timer);
+  }, 5000);
   return section;
 }
 

@@ -59,9 +59,8 @@ export async function messageView(shell, id) {
       OPERATIONS.filter(([, , , held]) => held === (message.state === 'hold')).map(([operation, text, done]) => button(text,
         () => shell.change(() => api.post(path + '/' + operation), 'Message ' + id + ' ' + done + '.'), { id: operation })),
       button('Delete', () => confirm('Delete message ' + id + ' without telling its sender?')
-        && shell.change(() => api.delete(path), 'Message ' + id + ' deleted.').then(deleted => {
-          if (deleted) location.hash = '#/queue';
-        }), { id: 'delete', class: 'danger' })));
+        && shell.changeAndMove(() => api.delete(path), 'Message ' + id + ' deleted.', '#/queue'),
+      { id: 'delete', class: 'danger' })));
 }
 
 export async function greylistView(shell) {

@@ -126,7 +126,10 @@ class ConsoleTest extends NodeInRemoteWorld {
         assertShows(NOTICE, "Message " + id + " is released.");
         JsonNode released = queue.message(id);
         assertNotEquals("hold", released.get("state").asText(), released.toString());
-        assertEquals(204, queue.delete(id).statusCode());
+        browser.findElement(By.id("delete")).click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        assertShows(NOTICE, "Message " + id + " deleted.");
+        assertEquals(404, queue.get(id).statusCode());
     }
 
     @Test
