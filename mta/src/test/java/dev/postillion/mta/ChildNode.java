@@ -23,7 +23,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -42,6 +44,12 @@ final class ChildNode implements AfterEachCallback {
     private static final Duration STARTUP = Duration.ofSeconds(90);
     private static final Duration KILL = Duration.ofSeconds(10);
     private static final int PAGE = 1000;
+    /** Every port {@link #freePorts} has chosen in this JVM. */
+    private static final Set<Integer> HANDED_OUT = new HashSet<>();
+    /** The settings of the node's listening ports: the mx listener first, the admin API last. */
+    private static final List<String> LISTENERS = List.of("postillion.smtp.mx.port", "postillion.smtp.submission.port",
+            "postillion.smtp.submissions.port", "postillion.imap.plain.port", "postillion.imap.implicit-tls.port",
+            "postillion.pop3.plain.port", "postillion.pop3.implicit-tls.port", "postillion.admin.port");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
@@ -52,6 +60,8 @@ final class ChildNode implements AfterEachCallback {
     private long startOffset;
     private int smtpPort;
     private int adminPort;
+    /** The ports of {@link #LISTENERS}, in order, for the node's current start. */
+    private List<Integer> listenerPorts;
     private final List<String> settings = new ArrayList<>();
 
     /** @param settings extra {@code -Dkey=value} options for the node's JVM */
@@ -93,8 +103,11 @@ final class ChildNode implements AfterEachCallback {
 
     /** Starts the node (again) on the same data, on fresh ports, and returns at once. */
     void launch() throws IOException {
-        smtpPort = freePort();
-        adminPort = freePort();
+        // Every listener on a port of its own chosen here: a listener on port 0 could take the
+        // admin port between its choice and its bind, and the node would not start.
+        listenerPorts = freePorts(LISTENERS.size());
+        smtpPort = listenerPorts.get(0);
+        adminPort = listenerPorts.get(LISTENERS.size() - 1);
         starts++;
         Files.writeString(output, "--- start " + starts + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         startOffset = Files.size(output);
@@ -113,14 +126,12 @@ final class ChildNode implements AfterEachCallback {
                 "-Dpostillion.data-dir=" + dataDir,
                 "-Dpostillion.hostname=" + HOSTNAME,
                 "-Dpostillion.smtp.mx.bind=127.0.0.1",
-                "-Dpostillion.smtp.mx.port=" + smtpPort,
-                "-Dpostillion.smtp.submission.port=0", "-Dpostillion.smtp.submissions.port=0",
-                "-Dpostillion.imap.plain.port=0", "-Dpostillion.imap.implicit-tls.port=0",
-                "-Dpostillion.pop3.plain.port=0", "-Dpostillion.pop3.implicit-tls.port=0",
-                "-Dpostillion.admin.port=" + adminPort,
                 "-Dpostillion.admin.token=" + TOKEN,
                 "-Dpostillion.directory.password-hash.memory=64KiB", "-Dpostillion.directory.password-hash.iterations=1",
                 "-Dpostillion.spf.enabled=false", "-Dpostillion.dkim.enabled=false"));
+        for (int i = 0; i < LISTENERS.size(); i++) {
+            command.add("-D" + LISTENERS.get(i) + "=" + listenerPorts.get(i));
+        }
         TestSharedStore.settings(dataDir).entrySet().forEach(setting ->
                 command.add("-D" + setting.getKey() + "=" + setting.getValue().unwrapped()));
         command.addAll(settings);
@@ -130,8 +141,30 @@ final class ChildNode implements AfterEachCallback {
 
     /** A port nothing listens on at the moment. */
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+        return freePorts(1).get(0);
+    }
+
+    /**
+     * {@code count} different ports nothing listens on at the moment, held open together while
+     * chosen, and none handed out before in this JVM: a port chosen for a node not started yet (a
+     * cluster's seed port) is free until then, and must not go to another node meanwhile.
+     */
+    static synchronized List<Integer> freePorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            List<Integer> ports = new ArrayList<>();
+            while (ports.size() < count) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                sockets.add(socket);
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    ports.add(socket.getLocalPort());
+                }
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
         }
     }
 
