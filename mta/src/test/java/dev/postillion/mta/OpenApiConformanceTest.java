@@ -106,6 +106,58 @@ class OpenApiConformanceTest extends NodeInRemoteWorld {
         call("deleteGreylistEntry", 404, Map.of("key", "no-such-key"));
     }
 
+    /** The description's security holds for every operation: those that need the token refuse a call without it. */
+    @Test
+    void everyOperationThatNeedsTheTokenAnswers401WithoutIt() {
+        for (Operation operation : description.operations()) {
+            if (operation.tokenRequired()) {
+                HttpResponse<String> response = node.send(open(anyPath(operation.path()))
+                        .method(operation.method(), HttpRequest.BodyPublishers.noBody()));
+                assertAnswersAsDescribed(operation, 401, response);
+                assertEquals("Bearer realm=\"postillion\"",
+                        response.headers().firstValue("WWW-Authenticate").orElse(""), operation.operationId());
+            }
+        }
+    }
+
+    /**
+     * A method the description gives no path of is refused with 405, and Allow (RFC 9110 section
+     * 10.2.1) names the methods it does give for the paths that fit: the router has no operation
+     * the description lacks on any described path.
+     */
+    @Test
+    void aMethodNotDescribedForAPathIs405WithTheDescribedOnesInAllow() {
+        for (String template : description.operations().stream().map(Operation::path).distinct().toList()) {
+            String path = anyPath(template);
+            Set<String> described = description.operations().stream()
+                    .filter(operation -> fits(operation.path(), path))
+                    .map(Operation::method).collect(Collectors.toCollection(TreeSet::new));
+            String other = List.of("PUT", "PATCH", "DELETE", "POST", "GET").stream()
+                    .filter(method -> !described.contains(method)).findFirst().orElseThrow();
+            HttpResponse<String> response = node.send(open(path).header("Authorization", "Bearer " + TestNode.TOKEN)
+                    .method(other, HttpRequest.BodyPublishers.noBody()));
+
+            assertEquals(405, response.statusCode(), other + " " + path + ": " + response.body());
+            assertEquals(described, Set.of(response.headers().firstValue("Allow").orElse("").split(", ")).stream()
+                    .collect(Collectors.toCollection(TreeSet::new)), other + " " + path);
+        }
+    }
+
+    /** Whether the path fits the template: its literal segments, and any segment where a parameter is. */
+    private static boolean fits(String template, String path) {
+        String[] expected = template.split("/");
+        String[] actual = path.split("/");
+        if (expected.length != actual.length) {
+            return false;
+        }
+        for (int i = 0; i < expected.length; i++) {
+            if (!expected[i].startsWith("{") && !expected[i].equals(actual[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void node() {
         call("getHealth", 200, Map.of());
         call("getApiDescription", 200, Map.of());
@@ -260,13 +312,7 @@ class OpenApiConformanceTest extends NodeInRemoteWorld {
      */
     private HttpResponse<String> call(String operationId, int status, Map<String, String> parameters, String query) {
         Operation operation = operation(operationId);
-        String path = operation.path();
-        for (Map.Entry<String, String> parameter : parameters.entrySet()) {
-            path = path.replace("{" + parameter.getKey() + "}",
-                    URLEncoder.encode(parameter.getValue(), StandardCharsets.UTF_8));
-        }
-        assertFalse(path.contains("{"), path);
-        HttpRequest.Builder request = open(path + (query.isEmpty() ? "" : "?" + query));
+        HttpRequest.Builder request = open(path(operation.path(), parameters) + (query.isEmpty() ? "" : "?" + query));
         if (operation.tokenRequired()) {
             request.header("Authorization", "Bearer " + TestNode.TOKEN);
         }
@@ -302,6 +348,22 @@ class OpenApiConformanceTest extends NodeInRemoteWorld {
         assertNotNull(media, where + ": " + mediaType + " is not described");
         JsonNode body = mediaType.equals("application/json") ? json(response) : TextNode.valueOf(response.body());
         assertEquals(List.of(), description.violations(media.get("schema"), body), where);
+    }
+
+    /** The template with its parameters filled in, percent-encoded. */
+    private static String path(String template, Map<String, String> parameters) {
+        String path = template;
+        for (Map.Entry<String, String> parameter : parameters.entrySet()) {
+            path = path.replace("{" + parameter.getKey() + "}",
+                    URLEncoder.encode(parameter.getValue(), StandardCharsets.UTF_8));
+        }
+        assertFalse(path.contains("{"), path);
+        return path;
+    }
+
+    /** The template with a value for each parameter that fits its schema, such as uid 1. */
+    private static String anyPath(String template) {
+        return template.replaceAll("\\{uid}", "1").replaceAll("\\{[A-Za-z]+}", "x");
     }
 
     private static Operation operation(String operationId) {
