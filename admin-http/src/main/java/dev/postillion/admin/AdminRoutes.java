@@ -96,6 +96,7 @@ public final class AdminRoutes extends AllDirectives {
         return endpoints;
     }
 
+    /** The endpoints' routes, tried in turn; concat wants a first route, and reject() adds no rejection. */
     private Route routes(List<Endpoint> endpoints) {
         return concat(reject(), endpoints.stream().map(Endpoint::route).toArray(Route[]::new));
     }
