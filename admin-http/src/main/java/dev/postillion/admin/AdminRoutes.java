@@ -36,9 +36,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin API's routes: health, domains, addresses, mailbox reads and the queue. Everything but
- * {@code /health} needs {@code Authorization: Bearer <token>}; every error is JSON
- * {@code {"error": "..."}} naming the problem.
+ * The admin API's routes: health, domains, addresses, mailbox reads, the queue and greylisting,
+ * each an {@link Endpoint} of {@link #endpoints()}, which the API's OpenAPI description describes
+ * one for one. Everything but {@code /health} and the description needs
+ * {@code Authorization: Bearer <token>}; every error is JSON {@code {"error": "..."}} naming the
+ * problem.
  */
 public final class AdminRoutes extends AllDirectives {
 
