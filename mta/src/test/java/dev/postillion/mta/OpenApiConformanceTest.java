@@ -94,7 +94,7 @@ class OpenApiConformanceTest extends NodeInRemoteWorld {
         assertEquals(described, called);
     }
 
-    /** A documented error of each family, with the shared Error schema. */
+    /** A documented error of each family, and of query parameters, with the shared Error schema. */
     @Test
     void errorsAnswerAsDescribed() {
         assertAnswersAsDescribed(operation("getMetrics"), 401, node.send(open("/metrics").GET()));
@@ -103,6 +103,9 @@ class OpenApiConformanceTest extends NodeInRemoteWorld {
         call("getResponder", 404, Map.of("address", "nobody@unknown.test", "id", "1"));
         call("listFolders", 404, Map.of("address", "nobody@unknown.test"));
         call("getQueuedMessage", 400, Map.of("id", "not-a-queue-id"));
+        call("listQueue", 400, Map.of(), "state=bogus");
+        call("listMessages", 400, Map.of("address", ANNA), "after=1");
+        call("listGreylist", 400, Map.of(), "limit=0");
         call("deleteGreylistEntry", 404, Map.of("key", "no-such-key"));
     }
 
