@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -32,6 +31,14 @@ final class AddressRoutes extends JsonRoutes {
     private static final Set<String> RESPONDER = Set.of("name", "text", "subject", "start", "end", "weekdays", "from",
             "exclude");
 
+    private static final String ADDRESS = "/api/v1/addresses/{address}";
+    private static final String ALIASES = ADDRESS + "/aliases";
+    private static final String REDIRECT_PATH = ADDRESS + "/redirect";
+    private static final String BACKUP_COPY = ADDRESS + "/backup-copy";
+    private static final String LISTS_PATH = ADDRESS + "/lists";
+    private static final String RESPONDERS = ADDRESS + "/responders";
+    private static final String RESPONDER_PATH = RESPONDERS + "/{id}";
+
     private final Directory directory;
     private final Mailboxes mailboxes;
 
@@ -40,21 +47,61 @@ final class AddressRoutes extends JsonRoutes {
         this.mailboxes = mailboxes;
     }
 
-    Route route() {
-        return pathPrefix(PathMatchers.segment(), text -> {
-            EmailAddress address = address(text);
-            return concat(
-                    pathEnd(() -> concat(
-                            get(() -> respond(StatusCodes.OK,
-                                    directory.requireAddress(address).thenApply(AddressRoutes::addressJson))),
-                            patch(() -> withJson(body -> respond(StatusCodes.OK, patchAddress(address, body)))))),
-                    path("password", () -> put(() -> withJson(body -> respondEmpty(changePassword(address, body))))),
-                    pathPrefix("aliases", () -> aliasRoutes(address)),
-                    path("redirect", () -> redirectRoutes(address)),
-                    path("backup-copy", () -> backupCopyRoutes(address)),
-                    path("lists", () -> listRoutes(address)),
-                    pathPrefix("responders", () -> responderRoutes(address)));
-        });
+    List<Endpoint> endpoints() {
+        return List.of(
+                Endpoint.get(ADDRESS, "getAddress", p -> respond(StatusCodes.OK,
+                        directory.requireAddress(address(p)).thenApply(AddressRoutes::addressJson))),
+                Endpoint.patch(ADDRESS, "updateAddress", p -> withJson(body ->
+                        respond(StatusCodes.OK, patchAddress(address(p), body)))),
+                Endpoint.put(ADDRESS + "/password", "changePassword", p -> withJson(body ->
+                        respondEmpty(changePassword(address(p), body)))),
+                Endpoint.get(ALIASES, "listAliases", p -> respond(StatusCodes.OK,
+                        directory.requireAddress(address(p)).thenApply(AddressRoutes::aliasesJson))),
+                Endpoint.post(ALIASES, "createAlias", p -> withJson(body -> addAlias(address(p), body))),
+                Endpoint.delete(ALIASES + "/{alias}", "deleteAlias", p ->
+                        respondEmpty(directory.aliases().remove(address(p), p.get("alias")))),
+                Endpoint.get(REDIRECT_PATH, "getRedirect", p -> redirect(address(p))),
+                Endpoint.put(REDIRECT_PATH, "setRedirect", p -> withJson(body -> setRedirect(address(p), body))),
+                Endpoint.delete(REDIRECT_PATH, "deleteRedirect", p ->
+                        respondEmpty(directory.removeRedirect(address(p)))),
+                Endpoint.get(BACKUP_COPY, "getBackupCopy", p -> backupCopy(address(p))),
+                Endpoint.put(BACKUP_COPY, "setBackupCopy", p -> withJson(body -> setBackupCopy(address(p), body))),
+                Endpoint.delete(BACKUP_COPY, "deleteBackupCopy", p ->
+                        respondEmpty(directory.removeBackupCopy(address(p)))),
+                Endpoint.get(LISTS_PATH, "getSenderLists", p -> respond(StatusCodes.OK,
+                        directory.requireAddress(address(p)).thenApply(record -> listsJson(record, List.of())))),
+                Endpoint.put(LISTS_PATH, "setSenderLists", p -> withJson(body -> setLists(address(p), body))));
+    }
+
+    /** The responders' endpoints, apart as they are many. */
+    List<Endpoint> responderEndpoints() {
+        return List.of(
+                Endpoint.get(RESPONDERS, "listResponders", p -> respond(StatusCodes.OK,
+                        directory.requireAddress(address(p)).thenApply(AddressRoutes::respondersJson))),
+                Endpoint.post(RESPONDERS, "createResponder", p -> withJson(body -> respond(StatusCodes.CREATED,
+                        directory.responders().add(address(p), responder(body))
+                                .thenApply(stored -> responderJson(stored, false))))),
+                Endpoint.post(RESPONDERS + "/reset", "resetResponderAnswers", p -> {
+                    EmailAddress address = address(p);
+                    return respondEmpty(directory.requireAddress(address)
+                            .thenCompose(record -> mailboxes.forgetResponderAnswers(address.key())));
+                }),
+                Endpoint.get(RESPONDER_PATH, "getResponder", p -> respond(StatusCodes.OK,
+                        directory.requireAddress(address(p)).thenApply(record -> responderJson(record, p.get("id"))))),
+                Endpoint.put(RESPONDER_PATH, "replaceResponder", p -> withJson(body ->
+                        replaceResponder(address(p), p.get("id"), body))),
+                Endpoint.delete(RESPONDER_PATH, "deleteResponder", p ->
+                        respondEmpty(directory.responders().remove(address(p), p.get("id")))),
+                Endpoint.post(RESPONDER_PATH + "/activate", "activateResponder", p -> respond(StatusCodes.OK,
+                        directory.responders().activate(address(p), p.get("id"))
+                                .thenApply(a -> responderJson(a, p.get("id"))))),
+                Endpoint.post(RESPONDER_PATH + "/deactivate", "deactivateResponder", p -> respond(StatusCodes.OK,
+                        directory.responders().deactivate(address(p), p.get("id"))
+                                .thenApply(a -> responderJson(a, p.get("id"))))));
+    }
+
+    private static EmailAddress address(Map<String, String> parameters) {
+        return address(parameters.get("address"));
     }
 
     private static EmailAddress address(String text) {
@@ -98,19 +145,11 @@ final class AddressRoutes extends JsonRoutes {
 
     // --- aliases ---
 
-    private Route aliasRoutes(EmailAddress address) {
-        return concat(
-                pathEnd(() -> concat(
-                        get(() -> respond(StatusCodes.OK,
-                                directory.requireAddress(address).thenApply(AddressRoutes::aliasesJson))),
-                        post(() -> withJson(body -> {
-                            Json.onlyFields(body, Set.of("localPart"));
-                            String localPart = Json.requiredText(body, "localPart");
-                            return respond(StatusCodes.CREATED, directory.aliases().add(address, localPart)
-                                    .thenApply(record -> aliasJson(localPart, record)));
-                        })))),
-                path(PathMatchers.segment(), alias ->
-                        delete(() -> respondEmpty(directory.aliases().remove(address, alias)))));
+    private Route addAlias(EmailAddress address, JsonNode body) {
+        Json.onlyFields(body, Set.of("localPart"));
+        String localPart = Json.requiredText(body, "localPart");
+        return respond(StatusCodes.CREATED, directory.aliases().add(address, localPart)
+                .thenApply(record -> aliasJson(localPart, record)));
     }
 
     private static List<Map<String, Object>> aliasesJson(Address address) {
@@ -126,23 +165,22 @@ final class AddressRoutes extends JsonRoutes {
 
     // --- redirect, backup copy, lists ---
 
-    private Route redirectRoutes(EmailAddress address) {
-        return concat(
-                get(() -> respond(StatusCodes.OK, directory.requireAddress(address).thenApply(record -> record.redirect()
-                        .map(AddressRoutes::redirectJson)
-                        .orElseThrow(() -> ApiError.notFound(address + " has no redirect"))))),
-                put(() -> withJson(body -> {
-                    Json.onlyFields(body, REDIRECT);
-                    if (!body.has("targets")) {
-                        throw ApiError.badRequest("field 'targets' is required");
-                    }
-                    List<String> targets = Json.textList(body, "targets");
-                    // Required: a default would silently decide whether the address keeps its mail.
-                    boolean keepCopy = Json.requiredBoolean(body, "keepCopy");
-                    return respond(StatusCodes.OK, directory.setRedirect(address, targets, keepCopy)
-                            .thenApply(record -> redirectJson(record.redirect().orElseThrow())));
-                })),
-                delete(() -> respondEmpty(directory.removeRedirect(address))));
+    private Route redirect(EmailAddress address) {
+        return respond(StatusCodes.OK, directory.requireAddress(address).thenApply(record -> record.redirect()
+                .map(AddressRoutes::redirectJson)
+                .orElseThrow(() -> ApiError.notFound(address + " has no redirect"))));
+    }
+
+    private Route setRedirect(EmailAddress address, JsonNode body) {
+        Json.onlyFields(body, REDIRECT);
+        if (!body.has("targets")) {
+            throw ApiError.badRequest("field 'targets' is required");
+        }
+        List<String> targets = Json.textList(body, "targets");
+        // Required: a default would silently decide whether the address keeps its mail.
+        boolean keepCopy = Json.requiredBoolean(body, "keepCopy");
+        return respond(StatusCodes.OK, directory.setRedirect(address, targets, keepCopy)
+                .thenApply(record -> redirectJson(record.redirect().orElseThrow())));
     }
 
     private static Map<String, Object> redirectJson(Address.Redirect redirect) {
@@ -152,35 +190,29 @@ final class AddressRoutes extends JsonRoutes {
         return json;
     }
 
-    private Route backupCopyRoutes(EmailAddress address) {
-        return concat(
-                get(() -> respond(StatusCodes.OK, directory.requireAddress(address).thenApply(record -> record.backupCopy()
-                        .map(copy -> Map.of("address", copy))
-                        .orElseThrow(() -> ApiError.notFound(address + " has no backup copy"))))),
-                put(() -> withJson(body -> {
-                    Json.onlyFields(body, Set.of("address"));
-                    return respond(StatusCodes.OK, directory.setBackupCopy(address, Json.requiredText(body, "address"))
-                            .thenApply(record -> Map.of("address", record.backupCopy().orElseThrow())));
-                })),
-                delete(() -> respondEmpty(directory.removeBackupCopy(address))));
+    private Route backupCopy(EmailAddress address) {
+        return respond(StatusCodes.OK, directory.requireAddress(address).thenApply(record -> record.backupCopy()
+                .map(copy -> Map.of("address", copy))
+                .orElseThrow(() -> ApiError.notFound(address + " has no backup copy"))));
+    }
+
+    private Route setBackupCopy(EmailAddress address, JsonNode body) {
+        Json.onlyFields(body, Set.of("address"));
+        return respond(StatusCodes.OK, directory.setBackupCopy(address, Json.requiredText(body, "address"))
+                .thenApply(record -> Map.of("address", record.backupCopy().orElseThrow())));
     }
 
     /**
      * {@code {"allow": [...], "block": [...], "blocked": "spam" | "reject"}}: entries are addresses
      * or {@code @domain}s; a PUT replaces all three, and answers with {@code warnings}.
      */
-    private Route listRoutes(EmailAddress address) {
-        return concat(
-                get(() -> respond(StatusCodes.OK,
-                        directory.requireAddress(address).thenApply(record -> listsJson(record, List.of())))),
-                put(() -> withJson(body -> {
-                    Json.onlyFields(body, LISTS);
-                    boolean reject = Json.optionalText(body, "blocked").map(AddressRoutes::rejectBlocked).orElse(false);
-                    return respond(StatusCodes.OK, directory.setLists(address, Json.textList(body, "allow"),
-                                    Json.textList(body, "block"), reject)
-                            .thenCompose(warnings -> directory.requireAddress(address)
-                                    .thenApply(record -> listsJson(record, warnings))));
-                })));
+    private Route setLists(EmailAddress address, JsonNode body) {
+        Json.onlyFields(body, LISTS);
+        boolean reject = Json.optionalText(body, "blocked").map(AddressRoutes::rejectBlocked).orElse(false);
+        return respond(StatusCodes.OK, directory.setLists(address, Json.textList(body, "allow"),
+                        Json.textList(body, "block"), reject)
+                .thenCompose(warnings -> directory.requireAddress(address)
+                        .thenApply(record -> listsJson(record, warnings))));
     }
 
     private static boolean rejectBlocked(String blocked) {
@@ -203,29 +235,9 @@ final class AddressRoutes extends JsonRoutes {
 
     // --- responders ---
 
-    private Route responderRoutes(EmailAddress address) {
-        return concat(
-                pathEnd(() -> concat(
-                        get(() -> respond(StatusCodes.OK,
-                                directory.requireAddress(address).thenApply(AddressRoutes::respondersJson))),
-                        post(() -> withJson(body -> respond(StatusCodes.CREATED,
-                                directory.responders().add(address, responder(body))
-                                        .thenApply(stored -> responderJson(stored, false))))))),
-                path("reset", () -> post(() -> respondEmpty(directory.requireAddress(address)
-                        .thenCompose(record -> mailboxes.forgetResponderAnswers(address.key()))))),
-                pathPrefix(PathMatchers.segment(), id -> concat(
-                        pathEnd(() -> concat(
-                                get(() -> respond(StatusCodes.OK, directory.requireAddress(address)
-                                        .thenApply(record -> responderJson(record, id)))),
-                                put(() -> withJson(body -> respond(StatusCodes.OK,
-                                        directory.responders().replace(address, id, responder(body))
-                                                .thenCompose(stored -> isActive(address, id)
-                                                        .thenApply(active -> responderJson(stored, active)))))),
-                                delete(() -> respondEmpty(directory.responders().remove(address, id))))),
-                        path("activate", () -> post(() -> respond(StatusCodes.OK,
-                                directory.responders().activate(address, id).thenApply(a -> responderJson(a, id))))),
-                        path("deactivate", () -> post(() -> respond(StatusCodes.OK,
-                                directory.responders().deactivate(address, id).thenApply(a -> responderJson(a, id))))))));
+    private Route replaceResponder(EmailAddress address, String id, JsonNode body) {
+        return respond(StatusCodes.OK, directory.responders().replace(address, id, responder(body))
+                .thenCompose(stored -> isActive(address, id).thenApply(active -> responderJson(stored, active))));
     }
 
     /**
@@ -237,7 +249,7 @@ final class AddressRoutes extends JsonRoutes {
                 .thenApply(found -> found.map(record -> isActive(record, id)).orElse(false));
     }
 
-    /** The request's responder; the directory checks its dates, weekdays, From and exclusions. */
+    /** Whether the responder is the address's active one. */
     private static boolean isActive(Address address, String id) {
         return address.activeResponderId().equals(Optional.of(id));
     }

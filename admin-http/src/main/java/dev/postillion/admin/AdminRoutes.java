@@ -9,6 +9,7 @@ import dev.postillion.queue.cluster.ClusterQueue;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.DateTimeException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +36,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin API's routes: health, domains, addresses, mailbox reads and the queue. Everything but
- * {@code /health} needs {@code Authorization: Bearer <token>}; every error is JSON
- * {@code {"error": "..."}} naming the problem.
+ * The admin API's routes: health, domains, addresses, mailbox reads, the queue and greylisting,
+ * each an {@link Endpoint} of {@link #endpoints()}, which the API's OpenAPI description describes
+ * one for one. Everything but {@code /health} and the description needs
+ * {@code Authorization: Bearer <token>}; every error is JSON {@code {"error": "..."}} naming the
+ * problem.
  */
 public final class AdminRoutes extends AllDirectives {
 
@@ -50,6 +53,7 @@ public final class AdminRoutes extends AllDirectives {
     private final QueueRoutes queue;
     private final GreylistRoutes greylist;
     private final NodeStatus node;
+    private final ApiDescription description = new ApiDescription();
     private final ConsoleRoutes console = new ConsoleRoutes();
 
     public AdminRoutes(String token, Directory directory, Mailboxes mailboxes, ClusterQueue queue,
@@ -63,19 +67,43 @@ public final class AdminRoutes extends AllDirectives {
         this.node = node;
     }
 
+    /**
+     * The API, made of {@link #endpoints()} alone, {@code /api/docs}, and the web console's pages
+     * ({@code /console}, which hold no data and call the API with the token). {@code /metrics} and
+     * everything under {@code /api/v1} needs the token, but for the endpoints that are open; an
+     * unknown path there is answered 401 without it, so the token is checked before the path.
+     */
     public Route route() {
+        List<Endpoint> endpoints = endpoints();
+        Route guarded = routes(endpoints.stream().filter(Endpoint::tokenRequired).toList());
         return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> concat(
-                path("health", () -> get(this::health)),
-                path("metrics", () -> get(() -> authorized(this::metrics))),
+                routes(endpoints.stream().filter(endpoint -> !endpoint.tokenRequired()).toList()),
+                description.browser(),
                 pathPrefix("console", console::route),
-                pathPrefix(PathMatchers.segment("api").slash("v1"), () -> authorized(() -> concat(
-                        pathPrefix("domains", domains::route),
-                        pathPrefix("addresses", addresses::route),
-                        pathPrefix("mailboxes", mailboxes::route),
-                        pathPrefix("queue", queue::route),
-                        pathPrefix("greylist", greylist::route),
-                        path("cluster", () -> get(this::cluster)),
-                        path("status", () -> get(this::status))))))));
+                path("metrics", () -> authorized(() -> guarded)),
+                pathPrefix(PathMatchers.segment("api").slash("v1"), () -> authorized(() -> guarded)))));
+    }
+
+    /** Every operation of the API, each of which its description (openapi.yaml) describes. */
+    List<Endpoint> endpoints() {
+        List<Endpoint> endpoints = new ArrayList<>(List.of(
+                Endpoint.get("/health", "getHealth", p -> health()).open(),
+                description.endpoint(),
+                Endpoint.get("/metrics", "getMetrics", p -> metrics()),
+                Endpoint.get("/api/v1/status", "getStatus", p -> status()),
+                Endpoint.get("/api/v1/cluster", "getCluster", p -> cluster())));
+        endpoints.addAll(domains.endpoints());
+        endpoints.addAll(addresses.endpoints());
+        endpoints.addAll(addresses.responderEndpoints());
+        endpoints.addAll(mailboxes.endpoints());
+        endpoints.addAll(queue.endpoints());
+        endpoints.addAll(greylist.endpoints());
+        return endpoints;
+    }
+
+    /** The endpoints' routes, tried in turn; concat wants a first route, and reject() adds no rejection. */
+    private Route routes(List<Endpoint> endpoints) {
+        return concat(reject(), endpoints.stream().map(Endpoint::route).toArray(Route[]::new));
     }
 
     private Route health() {

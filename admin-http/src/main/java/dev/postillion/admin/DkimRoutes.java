@@ -25,6 +25,8 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 final class DkimRoutes extends JsonRoutes {
 
+    private static final String DKIM = "/api/v1/domains/{domain}/dkim";
+
     private final Directory directory;
     private final DkimAdmin dkim;
 
@@ -33,12 +35,12 @@ final class DkimRoutes extends JsonRoutes {
         this.dkim = dkim;
     }
 
-    Route route(String domain) {
-        return concat(
-                pathEnd(() -> concat(
-                        get(() -> records(domain)),
-                        post(() -> parameterOptional("rotate", rotate -> generate(domain, rotate))))),
-                path("activate", () -> post(() -> activate(domain))));
+    List<Endpoint> endpoints() {
+        return List.of(
+                Endpoint.get(DKIM, "getDkimRecords", p -> records(p.get("domain"))),
+                Endpoint.post(DKIM, "generateDkimKeys", p -> parameterOptional("rotate", rotate ->
+                        generate(p.get("domain"), rotate))),
+                Endpoint.post(DKIM + "/activate", "activateDkimKeys", p -> activate(p.get("domain"))));
     }
 
     private Route records(String name) {

@@ -26,7 +26,6 @@ import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
@@ -40,6 +39,10 @@ final class DomainRoutes extends JsonRoutes {
     private static final Set<String> NAME = Set.of("name");
     private static final Set<String> DOMAIN_PATCH = Set.of("catchAll", "maintenance");
     private static final Set<String> NEW_ADDRESS = Set.of("localPart", "password", "type");
+    private static final String DOMAINS = "/api/v1/domains";
+    private static final String DOMAIN = DOMAINS + "/{domain}";
+    private static final String ALIAS_DOMAINS = DOMAIN + "/aliases-domains";
+    private static final String ADDRESSES = DOMAIN + "/addresses";
     private static final Duration IMPORT_TIMEOUT = Duration.ofMinutes(5);
 
     private final Directory directory;
@@ -54,26 +57,33 @@ final class DomainRoutes extends JsonRoutes {
         this.dkimRoutes = new DkimRoutes(directory, dkim);
     }
 
-    Route route() {
-        return concat(
-                pathEnd(() -> concat(
-                        get(() -> respond(StatusCodes.OK, directory.domains()
-                                .thenApply(domains -> domains.stream().map(DomainRoutes::domainJson).toList()))),
-                        post(() -> withJson(body -> {
-                            Json.onlyFields(body, NAME);
-                            return respond(StatusCodes.CREATED, directory.createDomain(Json.requiredText(body, "name"))
-                                    .thenApply(DomainRoutes::domainJson));
-                        })))),
-                pathPrefix(PathMatchers.segment(), domain -> concat(
-                        pathEnd(() -> concat(
-                                get(() -> respond(StatusCodes.OK,
-                                        directory.requireDomain(domain).thenApply(DomainRoutes::domainJson))),
-                                patch(() -> withJson(body -> respond(StatusCodes.OK, patchDomain(domain, body)))),
-                                delete(() -> respondEmpty(directory.deleteDomain(domain)
-                                        .thenCompose(deleted -> dkim.forget(domain)))))),
-                        pathPrefix("aliases-domains", () -> aliasDomainRoutes(domain)),
-                        pathPrefix("dkim", () -> dkimRoutes.route(domain)),
-                        pathPrefix("addresses", () -> addressRoutes(domain)))));
+    List<Endpoint> endpoints() {
+        List<Endpoint> endpoints = new ArrayList<>(List.of(
+                Endpoint.get(DOMAINS, "listDomains", p -> respond(StatusCodes.OK, directory.domains()
+                        .thenApply(domains -> domains.stream().map(DomainRoutes::domainJson).toList()))),
+                Endpoint.post(DOMAINS, "createDomain", p -> withJson(body -> {
+                    Json.onlyFields(body, NAME);
+                    return respond(StatusCodes.CREATED, directory.createDomain(Json.requiredText(body, "name"))
+                            .thenApply(DomainRoutes::domainJson));
+                })),
+                Endpoint.get(DOMAIN, "getDomain", p -> respond(StatusCodes.OK,
+                        directory.requireDomain(p.get("domain")).thenApply(DomainRoutes::domainJson))),
+                Endpoint.patch(DOMAIN, "updateDomain", p -> withJson(body ->
+                        respond(StatusCodes.OK, patchDomain(p.get("domain"), body)))),
+                Endpoint.delete(DOMAIN, "deleteDomain", p -> respondEmpty(directory.deleteDomain(p.get("domain"))
+                        .thenCompose(deleted -> dkim.forget(p.get("domain"))))),
+                Endpoint.get(ALIAS_DOMAINS, "listAliasDomains", p -> respond(StatusCodes.OK,
+                        aliasDomains(p.get("domain")))),
+                Endpoint.post(ALIAS_DOMAINS, "createAliasDomain", p -> withJson(body -> {
+                    Json.onlyFields(body, NAME);
+                    return respond(StatusCodes.CREATED, directory.createAliasDomain(p.get("domain"),
+                            Json.requiredText(body, "name")).thenApply(DomainRoutes::domainJson));
+                })),
+                Endpoint.delete(ALIAS_DOMAINS + "/{alias}", "deleteAliasDomain", p ->
+                        respondEmpty(directory.deleteAliasDomain(p.get("domain"), p.get("alias"))))));
+        endpoints.addAll(dkimRoutes.endpoints());
+        endpoints.addAll(addressEndpoints());
+        return endpoints;
     }
 
     /**
@@ -99,19 +109,6 @@ final class DomainRoutes extends JsonRoutes {
         return changed.thenApply(DomainRoutes::domainJson);
     }
 
-    private Route aliasDomainRoutes(String domain) {
-        return concat(
-                pathEnd(() -> concat(
-                        get(() -> respond(StatusCodes.OK, aliasDomains(domain))),
-                        post(() -> withJson(body -> {
-                            Json.onlyFields(body, NAME);
-                            return respond(StatusCodes.CREATED, directory.createAliasDomain(domain,
-                                    Json.requiredText(body, "name")).thenApply(DomainRoutes::domainJson));
-                        })))),
-                path(PathMatchers.segment(), alias ->
-                        delete(() -> respondEmpty(directory.deleteAliasDomain(domain, alias)))));
-    }
-
     private CompletionStage<List<Map<String, Object>>> aliasDomains(String domain) {
         return directory.requireDomain(domain).thenCompose(record -> {
             if (record.aliasOf().isPresent()) {
@@ -123,18 +120,19 @@ final class DomainRoutes extends JsonRoutes {
 
     // --- addresses ---
 
-    private Route addressRoutes(String domain) {
-        return concat(
-                pathEnd(() -> concat(
-                        get(() -> respond(StatusCodes.OK, directory.addresses(domain)
-                                .thenApply(addresses -> addresses.stream().map(AddressRoutes::addressJson).toList()))),
-                        post(() -> withJson(body -> respond(StatusCodes.CREATED, createAddress(domain, body)))))),
+    private List<Endpoint> addressEndpoints() {
+        return List.of(
+                Endpoint.get(ADDRESSES, "listDomainAddresses", p -> respond(StatusCodes.OK,
+                        directory.addresses(p.get("domain")).thenApply(addresses ->
+                                addresses.stream().map(AddressRoutes::addressJson).toList()))),
+                Endpoint.post(ADDRESSES, "createAddress", p -> withJson(body ->
+                        respond(StatusCodes.CREATED, createAddress(p.get("domain"), body)))),
                 // Each line's password is hashed with Argon2id: a full import takes longer than the default timeout.
-                path("import", () -> post(() -> withRequestTimeout(IMPORT_TIMEOUT, () ->
-                        entity(Unmarshaller.entityToString(), csv -> importCsv(domain, csv))))),
-                path("export", () -> get(() -> exportCsv(domain))),
-                path(PathMatchers.segment(), localPart ->
-                        delete(() -> respondEmpty(deleteAddress(domain, localPart)))));
+                Endpoint.post(ADDRESSES + "/import", "importAddresses", p -> withRequestTimeout(IMPORT_TIMEOUT, () ->
+                        entity(Unmarshaller.entityToString(), csv -> importCsv(p.get("domain"), csv)))),
+                Endpoint.get(ADDRESSES + "/export", "exportAddresses", p -> exportCsv(p.get("domain"))),
+                Endpoint.delete(ADDRESSES + "/{localPart}", "deleteAddress", p ->
+                        respondEmpty(deleteAddress(p.get("domain"), p.get("localPart")))));
     }
 
     private CompletionStage<Map<String, Object>> createAddress(String domain, JsonNode body) {

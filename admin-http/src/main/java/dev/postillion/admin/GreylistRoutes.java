@@ -2,13 +2,13 @@ package dev.postillion.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -17,6 +17,7 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 final class GreylistRoutes extends JsonRoutes {
 
+    private static final String GREYLIST = "/api/v1/greylist";
     private static final int DEFAULT_PAGE = 100;
     private static final int MAX_PAGE = 1000;
 
@@ -26,17 +27,21 @@ final class GreylistRoutes extends JsonRoutes {
         this.greylist = greylist;
     }
 
-    Route route() {
-        return concat(
-                pathEnd(() -> get(() -> parameterMap(this::list))),
-                path("allow", () -> concat(
-                        get(() -> respond(StatusCodes.OK, greylist.allowed()
-                                .thenApply(allowed -> allowed.stream().map(GreylistRoutes::allowedJson).toList()))),
-                        post(() -> withJson(body -> respond(StatusCodes.CREATED, allow(body)))))),
-                path(PathMatchers.segment(), key -> delete(() -> completeWithFuture(greylist.delete(key)
-                        .handle((deleted, failure) -> failure != null ? AdminRoutes.errorResponse(failure)
-                                : deleted ? HttpResponse.create().withStatus(StatusCodes.NO_CONTENT)
-                                        : Json.error(StatusCodes.NOT_FOUND, "no greylist entry " + key))))));
+    List<Endpoint> endpoints() {
+        return List.of(
+                Endpoint.get(GREYLIST, "listGreylist", p -> parameterMap(this::list)),
+                Endpoint.get(GREYLIST + "/allow", "listGreylistAllowed", p -> respond(StatusCodes.OK, greylist.allowed()
+                        .thenApply(allowed -> allowed.stream().map(GreylistRoutes::allowedJson).toList()))),
+                Endpoint.post(GREYLIST + "/allow", "allowInGreylist", p -> withJson(body ->
+                        respond(StatusCodes.CREATED, allow(body)))),
+                Endpoint.delete(GREYLIST + "/{key}", "deleteGreylistEntry", p -> delete(p.get("key"))));
+    }
+
+    private Route delete(String key) {
+        return completeWithFuture(greylist.delete(key).handle((deleted, failure) -> failure != null
+                ? AdminRoutes.errorResponse(failure)
+                : deleted ? HttpResponse.create().withStatus(StatusCodes.NO_CONTENT)
+                        : Json.error(StatusCodes.NOT_FOUND, "no greylist entry " + key)));
     }
 
     /** {@code {"triplets":[...],"next":KEY}}: pages in key order; {@code next} is the last key shown. */

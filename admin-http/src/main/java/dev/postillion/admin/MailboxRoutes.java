@@ -8,7 +8,6 @@ import dev.postillion.mailbox.Domain;
 import dev.postillion.mailbox.Folder;
 import dev.postillion.mailbox.FolderName;
 import dev.postillion.mailbox.MailMessage;
-import dev.postillion.mailbox.MailStore;
 import dev.postillion.mailbox.MailboxEdit;
 import dev.postillion.mailbox.Mailboxes;
 import java.util.ArrayList;
@@ -17,13 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -36,30 +35,42 @@ final class MailboxRoutes extends JsonRoutes {
 
     private static final int DEFAULT_PAGE = 1000;
     private static final int MAX_PAGE = 10_000;
+    private static final String MAILBOX = "/api/v1/mailboxes/{address}";
     private static final ContentType RFC822 = ContentTypes.create(MediaTypes.MESSAGE_RFC822);
 
     private final Directory directory;
     private final Mailboxes mailboxes;
-    private final MailStore store;
 
     MailboxRoutes(Directory directory, Mailboxes mailboxes) {
         this.directory = directory;
         this.mailboxes = mailboxes;
-        this.store = mailboxes.store();
     }
 
-    Route route() {
-        return pathPrefix(PathMatchers.segment(), address -> concat(
-                path("folders", () -> get(() -> respond(StatusCodes.OK, mailboxKey(address)
-                        .thenCompose(this::openedFolders)
-                        .thenApply(folders -> folders.stream().map(MailboxRoutes::folderJson).toList())))),
-                pathPrefix("messages", () -> concat(
-                        pathEnd(() -> get(() -> parameterMap(parameters -> listMessages(address, parameters)))),
-                        path(PathMatchers.longSegment().slash("raw"), uid -> get(() -> parameterMap(parameters ->
-                                rawMessage(address, parameters.getOrDefault("folder", FolderName.INBOX), uid)))))),
-                pathPrefix("deleted", () -> concat(
-                        pathEnd(() -> get(() -> parameterMap(parameters -> listDeleted(address, parameters)))),
-                        path(PathMatchers.segment().slash("restore"), id -> post(() -> restore(address, id)))))));
+    List<Endpoint> endpoints() {
+        return List.of(
+                Endpoint.get(MAILBOX + "/folders", "listFolders", p -> respond(StatusCodes.OK,
+                        mailboxKey(p.get("address")).thenCompose(this::openedFolders)
+                                .thenApply(folders -> folders.stream().map(MailboxRoutes::folderJson).toList()))),
+                Endpoint.get(MAILBOX + "/messages", "listMessages", p -> parameterMap(parameters ->
+                        listMessages(p.get("address"), parameters))),
+                Endpoint.get(MAILBOX + "/messages/{uid}/raw", "getRawMessage", p -> uid(p.get("uid"), uid ->
+                        parameterMap(parameters -> rawMessage(p.get("address"),
+                                parameters.getOrDefault("folder", FolderName.INBOX), uid)))),
+                Endpoint.get(MAILBOX + "/deleted", "listDeletedMessages", p -> parameterMap(parameters ->
+                        listDeleted(p.get("address"), parameters))),
+                Endpoint.post(MAILBOX + "/deleted/{id}/restore", "restoreMessage", p ->
+                        restore(p.get("address"), p.get("id"))));
+    }
+
+    /** A uid is a whole number: any other segment is no path of the API (404), as with Pekko's longSegment. */
+    private Route uid(String text, Function<Long, Route> inner) {
+        long uid;
+        try {
+            uid = text.matches("[0-9]+") ? Long.parseLong(text) : -1;
+        } catch (NumberFormatException tooLarge) {
+            uid = -1;
+        }
+        return uid < 0 ? reject() : inner.apply(uid);
     }
 
     /**
@@ -88,7 +99,7 @@ final class MailboxRoutes extends JsonRoutes {
             return CompletableFuture.completedFuture(listed);
         }
         Folder folder = folders.get(0);
-        return store.messages(key, folder.id(), after + 1, Long.MAX_VALUE - 1, limit - listed.size())
+        return mailboxes.store().messages(key, folder.id(), after + 1, Long.MAX_VALUE - 1, limit - listed.size())
                 .thenCompose(messages -> {
                     messages.forEach(message -> listed.add(messageJson(folder.name(), message)));
                     return listFolders(key, folders.subList(1, folders.size()), after, limit, listed);
@@ -98,11 +109,11 @@ final class MailboxRoutes extends JsonRoutes {
     private Route rawMessage(String address, String folderName, long uid) {
         return completeWithFuture(mailboxKey(address)
                 .thenCompose(key -> openedFolder(key, address, folderName)
-                        .thenCompose(folder -> store.message(key, folder.id(), uid))
+                        .thenCompose(folder -> mailboxes.store().message(key, folder.id(), uid))
                         .thenCompose(message -> message.isEmpty()
                                 ? CompletableFuture.failedFuture(ApiError.notFound("no message with uid " + uid
                                         + " in " + folderName + " of " + address))
-                                : store.content(key, message.get().contentId())))
+                                : mailboxes.store().content(key, message.get().contentId())))
                 .handle((content, failure) -> {
                     if (failure != null) {
                         return AdminRoutes.errorResponse(failure);
@@ -117,7 +128,8 @@ final class MailboxRoutes extends JsonRoutes {
 
     private Route listDeleted(String address, Map<String, String> parameters) {
         int limit = (int) Math.min(AdminRoutes.longParameter(parameters, "limit", DEFAULT_PAGE), MAX_PAGE);
-        return respond(StatusCodes.OK, mailboxKey(address).thenCompose(key -> store.deleted(key, limit))
+        return respond(StatusCodes.OK, mailboxKey(address)
+                .thenCompose(key -> mailboxes.store().deleted(key, limit))
                 .thenApply(deleted -> deleted.stream().map(MailboxRoutes::deletedJson).toList()));
     }
 
@@ -139,8 +151,9 @@ final class MailboxRoutes extends JsonRoutes {
 
     /** The mailbox's folders; a mailbox never opened is opened first, which writes its default folders. */
     private CompletionStage<List<Folder>> openedFolders(String key) {
-        return store.folders(key).thenCompose(folders -> !folders.isEmpty() ? CompletableFuture.completedFuture(folders)
-                : mailboxes.edit(key, new MailboxEdit.Open()).thenCompose(opened -> store.folders(key)));
+        return mailboxes.store().folders(key).thenCompose(folders -> !folders.isEmpty()
+                ? CompletableFuture.completedFuture(folders)
+                : mailboxes.edit(key, new MailboxEdit.Open()).thenCompose(opened -> mailboxes.store().folders(key)));
     }
 
     private CompletionStage<Folder> openedFolder(String key, String address, String name) {

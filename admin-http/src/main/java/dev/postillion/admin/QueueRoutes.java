@@ -20,7 +20,6 @@ import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
-import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -31,6 +30,8 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 final class QueueRoutes extends AllDirectives {
 
+    private static final String QUEUE = "/api/v1/queue";
+    private static final String MESSAGE = QUEUE + "/{id}";
     private static final int DEFAULT_PAGE = 100;
     private static final int MAX_PAGE = 1000;
 
@@ -40,21 +41,16 @@ final class QueueRoutes extends AllDirectives {
         this.queue = queue;
     }
 
-    Route route() {
-        return concat(
-                pathEnd(() -> get(() -> parameterMap(this::list))),
-                path("flush", () -> post(() -> parameterOptional("domain", this::flush))),
-                pathPrefix(PathMatchers.segment(), text -> {
-                    QueueId id = queueId(text);
-                    return concat(
-                            pathEnd(() -> concat(
-                                    get(() -> show(id)),
-                                    delete(() -> operate(id, Operation.DELETE)))),
-                            path("retry", () -> post(() -> operate(id, Operation.RETRY))),
-                            path("hold", () -> post(() -> operate(id, Operation.HOLD))),
-                            path("release", () -> post(() -> operate(id, Operation.RELEASE))),
-                            path("bounce", () -> post(() -> operate(id, Operation.BOUNCE))));
-                }));
+    List<Endpoint> endpoints() {
+        return List.of(
+                Endpoint.get(QUEUE, "listQueue", p -> parameterMap(this::list)),
+                Endpoint.post(QUEUE + "/flush", "flushQueue", p -> parameterOptional("domain", this::flush)),
+                Endpoint.get(MESSAGE, "getQueuedMessage", p -> show(queueId(p.get("id")))),
+                Endpoint.delete(MESSAGE, "deleteQueuedMessage", p -> operate(p, Operation.DELETE)),
+                Endpoint.post(MESSAGE + "/retry", "retryQueuedMessage", p -> operate(p, Operation.RETRY)),
+                Endpoint.post(MESSAGE + "/hold", "holdQueuedMessage", p -> operate(p, Operation.HOLD)),
+                Endpoint.post(MESSAGE + "/release", "releaseQueuedMessage", p -> operate(p, Operation.RELEASE)),
+                Endpoint.post(MESSAGE + "/bounce", "bounceQueuedMessage", p -> operate(p, Operation.BOUNCE)));
     }
 
     private Route list(Map<String, String> parameters) {
@@ -90,7 +86,8 @@ final class QueueRoutes extends AllDirectives {
         }).exceptionally(AdminRoutes::errorResponse));
     }
 
-    private Route operate(QueueId id, Operation operation) {
+    private Route operate(Map<String, String> parameters, Operation operation) {
+        QueueId id = queueId(parameters.get("id"));
         return completeWithFuture(queue.operate(id, operation).thenApply(outcome ->
                 outcome.result() == OperationResult.NOT_FOUND ? notQueued(id, outcome.silent())
                         : operationResponse(id, outcome.result())).exceptionally(AdminRoutes::errorResponse));

@@ -307,7 +307,12 @@ public final class Greylist implements GreylistAdmin {
                                 return true;
                             }, blocking));
         }
-        Triplet.fromKey(key);
+        try {
+            Triplet.fromKey(key);
+        } catch (IllegalArgumentException notATripletKey) {
+            // Names no entry, as one unknown: 404 for the operator's typo, not a failure of ours.
+            return CompletableFuture.completedFuture(false);
+        }
         return store.read(PolicyFamilies.GREYLIST, GreylistTriplet.tripletStoreKey(key)).thenCompose(entry -> entry.isEmpty()
                 ? CompletableFuture.completedFuture(false)
                 : sharding.entityRefFor(GreylistTriplet.TYPE_KEY, key)
