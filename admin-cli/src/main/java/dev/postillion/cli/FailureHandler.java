@@ -1,0 +1,25 @@
+package dev.postillion.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Ends a failed command with one line on standard error and its exit status: the node's own
+ * reason where it gave one, never a stack trace.
+ */
+public final class FailureHandler implements IExecutionExceptionHandler {
+
+    @Override
+    public int handleExecutionException(Exception failure, CommandLine command, ParseResult parsed) {
+        String name = command.getCommandSpec().qualifiedName();
+        if (failure instanceof CommandFailure known) {
+            command.getErr().println(name + ": " + known.getMessage());
+            return known.exitCode();
+        }
+        // A fault of the command line itself: say so plainly rather than show its insides.
+        command.getErr().println(name + ": failed unexpectedly" + (failure.getMessage() == null ? ""
+                : ": " + failure.getMessage()));
+        return ExitCode.UNAVAILABLE;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.postillion.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code postillion queue}: the whole cluster's queue, as Postfix's mailq, postqueue and
+ * postsuper show and change it; each operation on one message goes to the node that has it.
+ */
+@Command(name = "queue", description = "List the cluster's queued messages, look at one, and retry, hold, release,"
+        + " delete or return it to its sender.", subcommands = QueueListCommand.class)
+public final class QueueCommand {
+
+    private static final String PATH = "/api/v1/queue";
+
+    @Command(name = "show", description = "One message: its envelope, attempts and each recipient's last reply.")
+    int show(@Mixin NodeOptions node, @Parameters(paramLabel = "ID", description = "the queue id") String id) {
+        JsonNode message = node.client().get(PATH + "/" + AdminClient.segment(id));
+        if (node.json()) {
+            node.print(message);
+            return ExitCode.OK;
+        }
+        PrintWriter out = node.out();
+        field(out, "Queue ID", message.get("id").asText());
+        field(out, "State", message.get("state").asText());
+        field(out, "Node", message.get("node").asText());
+        field(out, "Sender", sender(message));
+        field(out, "Arrival", message.get("arrival").asText());
+        field(out, "Size", message.get("size").asText() + " bytes");
+        field(out, "Attempts", message.get("attempts").asText());
+        field(out, "Next attempt", message.path("nextAttempt").isTextual() ? message.get("nextAttempt").asText() : "-");
+        out.println();
+        Table recipients = new Table("RECIPIENT", "STATE", "ATTEMPTS", "LAST RESULT");
+        for (JsonNode recipient : message.get("recipients")) {
+            recipients.row(recipient.get("address").asText(), recipient.get("state").asText(),
+                    recipient.get("attempts").asText(), text(recipient.path("lastResult")));
+        }
+        recipients.print(out);
+        return ExitCode.OK;
+    }
+
+    @Command(name = "retry", description = "Attempt the message now (postqueue -i).")
+    int retry(@Mixin NodeOptions node, @Parameters(paramLabel = "ID") String id) {
+        return operate(node, id, "/retry", "will be attempted now");
+    }
+
+    @Command(name = "hold", description = "No attempts until released (postsuper -h).")
+    int hold(@Mixin NodeOptions node, @Parameters(paramLabel = "ID") String id) {
+        return operate(node, id, "/hold", "is on hold");
+    }
+
+    @Command(name = "release", description = "Release a held message (postsuper -H).")
+    int release(@Mixin NodeOptions node, @Parameters(paramLabel = "ID") String id) {
+        return operate(node, id, "/release", "is released");
+    }
+
+    @Command(name = "bounce", description = "Return the message to its sender with a failure report.")
+    int bounce(@Mixin NodeOptions node, @Parameters(paramLabel = "ID") String id) {
+        return operate(node, id, "/bounce", "is returned to its sender");
+    }
+
+    @Command(name = "delete", description = "Remove the message silently (postsuper -d).")
+    int delete(@Mixin NodeOptions node, @Parameters(paramLabel = "ID") String id) {
+        return node.changed(node.client().delete(PATH + "/" + AdminClient.segment(id)), "message " + id + " is deleted");
+    }
+
+    @Command(name = "flush", description = "Attempt now every message not on hold, on every node (postqueue -f, -s).")
+    int flush(@Mixin NodeOptions node,
+            @Option(names = "--domain", paramLabel = "DOMAIN", description = "only messages with a recipient pending there")
+            String domain) {
+        JsonNode flushed = node.client().post(PATH + "/flush" + (domain == null ? "" : "?domain=" + AdminClient.segment(domain)));
+        warnAboutSilentNodes(node, flushed.get("nodes"));
+        long retried = flushed.get("retried").asLong();
+        return node.changed(flushed, retried + (retried == 1 ? " message" : " messages") + " will be attempted now");
+    }
+
+    private static int operate(NodeOptions node, String id, String operation, String done) {
+        return node.changed(node.client().post(PATH + "/" + AdminClient.segment(id) + operation), "message " + id + " " + done);
+    }
+
+    /** A node that did not answer may have messages the answer lacks: say so, whatever the format. */
+    static void warnAboutSilentNodes(NodeOptions node, JsonNode nodes) {
+        for (JsonNode answer : nodes) {
+            if (!answer.get("answered").asBoolean()) {
+                node.err().println("warning: node " + answer.get("node").asText() + " did not answer ("
+                        + answer.get("reason").asText() + "): its messages are not in this answer");
+            }
+        }
+    }
+
+    static String sender(JsonNode message) {
+        String sender = message.get("sender").asText();
+        return sender.isEmpty() ? "<>" : sender;
+    }
+
+    private static String text(JsonNode value) {
+        return value.isTextual() ? value.asText() : "-";
+    }
+
+    private static void field(PrintWriter out, String name, String value) {
+        out.printf("%-14s%s%n", name + ":", value);
+    }
+}
