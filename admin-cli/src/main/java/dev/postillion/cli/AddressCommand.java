@@ -20,7 +20,7 @@ public final class AddressCommand {
     /** Where a new password comes from: never only the command line, which others can read in ps. */
     static final class Password {
 
-        @Option(names = "--password", paramLabel = "PASSWORD", arity = "0..1", interactive = true,
+        @Option(names = "--password", paramLabel = "PASSWORD", arity = "0..1", interactive = true, prompt = "Password: ",
                 description = "the password; alone, it is asked for without echo")
         private char[] typed;
 
