@@ -1,11 +1,10 @@
 package dev.postillion.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.StringJoiner;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -28,24 +27,18 @@ public final class AddressCommand {
         private boolean stdin;
 
         String read() {
-            if (!stdin) {
-                return new String(typed);
-            }
-            try {
-                String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-                if (line == null || line.isEmpty()) {
-                    throw new CommandFailure(ExitCode.USAGE, "no password on standard input");
-                }
-                return line;
-            } catch (IOException e) {
-                throw new CommandFailure(ExitCode.USAGE, "cannot read the password from standard input");
-            }
+            return stdin ? StandardInput.lines("password").get(0) : new String(typed);
         }
     }
 
-    @Command(name = "list", description = "A domain's addresses.")
-    int list(@Mixin NodeOptions node, @Parameters(paramLabel = "DOMAIN") String domain) {
-        JsonNode addresses = node.client().get(addresses(domain));
+    @Command(name = "list", description = "A domain's addresses, or every hosted domain's.")
+    int list(@Mixin NodeOptions node, @Parameters(paramLabel = "DOMAIN", arity = "0..1",
+            description = "the domain; without it, every domain's (alias domains have none of their own)") String domain) {
+        AdminClient client = node.client();
+        ArrayNode addresses = AdminClient.JSON.createArrayNode();
+        for (String name : domain == null ? primaryDomains(client) : List.of(domain)) {
+            addresses.addAll((ArrayNode) client.get(addresses(name)));
+        }
         if (node.json()) {
             node.print(addresses);
             return ExitCode.OK;
@@ -104,6 +97,16 @@ public final class AddressCommand {
         Address.parse(address);
         JsonNode changed = node.client().patch(path(address), AdminClient.JSON.createObjectNode().put("disabled", disabled));
         return node.changed(changed, "address " + changed.get("address").asText() + (disabled ? " disabled" : " enabled"));
+    }
+
+    private static List<String> primaryDomains(AdminClient client) {
+        List<String> names = new ArrayList<>();
+        for (JsonNode domain : client.get(DomainCommand.PATH)) {
+            if (!domain.has("aliasOf")) {
+                names.add(domain.get("name").asText());
+            }
+        }
+        return names;
     }
 
     private static String path(String address) {

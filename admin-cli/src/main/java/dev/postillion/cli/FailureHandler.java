@@ -14,12 +14,17 @@ public final class FailureHandler implements IExecutionExceptionHandler {
     public int handleExecutionException(Exception failure, CommandLine command, ParseResult parsed) {
         String name = command.getCommandSpec().qualifiedName();
         if (failure instanceof CommandFailure known) {
-            command.getErr().println(name + ": " + known.getMessage());
+            command.getErr().println(line(name, known));
             return known.exitCode();
         }
         // A fault of the command line itself: say so plainly rather than show its insides.
         command.getErr().println(name + ": failed unexpectedly" + (failure.getMessage() == null ? ""
                 : ": " + failure.getMessage()));
         return ExitCode.UNAVAILABLE;
+    }
+
+    /** {@code postillion queue hold: no message ... in the queue}: the command, then the reason. */
+    static String line(String command, CommandFailure failure) {
+        return command + ": " + failure.getMessage();
     }
 }

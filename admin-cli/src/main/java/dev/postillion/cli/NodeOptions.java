@@ -73,6 +73,11 @@ final class NodeOptions {
         return ExitCode.OK;
     }
 
+    /** Reports a refusal on standard error as the command's failure would be, for a command that goes on. */
+    void refused(CommandFailure failure) {
+        err().println(FailureHandler.line(command.qualifiedName(), failure));
+    }
+
     /** Prints a JSON document for jq and scripts; nothing for an answer without a body. */
     void print(JsonNode document) {
         if (document.isMissingNode()) {

@@ -2,6 +2,8 @@ package dev.postillion.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.function.BiFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,10 +18,11 @@ import picocli.CommandLine.Parameters;
 public final class QueueCommand {
 
     private static final String PATH = "/api/v1/queue";
+    private static final String IDS = "queue ids; - reads them from standard input, one a line (as postsuper's -)";
 
     @Command(name = "show", description = "One message: its envelope, attempts and each recipient's last reply.")
     int show(@Mixin NodeOptions node, @Parameters(paramLabel = "ID", description = "the queue id") String id) {
-        JsonNode message = node.client().get(PATH + "/" + AdminClient.segment(id));
+        JsonNode message = node.client().get(message(id));
         if (node.json()) {
             node.print(message);
             return ExitCode.OK;
@@ -43,29 +46,29 @@ public final class QueueCommand {
         return ExitCode.OK;
     }
 
-    @Command(name = "retry", description = "Attempt the message now (postqueue -i).")
-    int retry(@Mixin NodeOptions node, @Parameters(paramLabel = "ID") String id) {
-        return operate(node, id, "/retry", "will be attempted now");
+    @Command(name = "retry", description = "Attempt the messages now (postqueue -i).")
+    int retry(@Mixin NodeOptions node, @Parameters(paramLabel = "ID", arity = "1..*", description = IDS) List<String> ids) {
+        return each(node, ids, (client, id) -> client.post(message(id) + "/retry"), "will be attempted now");
     }
 
     @Command(name = "hold", description = "No attempts until released (postsuper -h).")
-    int hold(@Mixin NodeOptions node, @Parameters(paramLabel = "ID") String id) {
-        return operate(node, id, "/hold", "is on hold");
+    int hold(@Mixin NodeOptions node, @Parameters(paramLabel = "ID", arity = "1..*", description = IDS) List<String> ids) {
+        return each(node, ids, (client, id) -> client.post(message(id) + "/hold"), "is on hold");
     }
 
-    @Command(name = "release", description = "Release a held message (postsuper -H).")
-    int release(@Mixin NodeOptions node, @Parameters(paramLabel = "ID") String id) {
-        return operate(node, id, "/release", "is released");
+    @Command(name = "release", description = "Release held messages (postsuper -H).")
+    int release(@Mixin NodeOptions node, @Parameters(paramLabel = "ID", arity = "1..*", description = IDS) List<String> ids) {
+        return each(node, ids, (client, id) -> client.post(message(id) + "/release"), "is released");
     }
 
-    @Command(name = "bounce", description = "Return the message to its sender with a failure report.")
-    int bounce(@Mixin NodeOptions node, @Parameters(paramLabel = "ID") String id) {
-        return operate(node, id, "/bounce", "is returned to its sender");
+    @Command(name = "bounce", description = "Return the messages to their senders with a failure report.")
+    int bounce(@Mixin NodeOptions node, @Parameters(paramLabel = "ID", arity = "1..*", description = IDS) List<String> ids) {
+        return each(node, ids, (client, id) -> client.post(message(id) + "/bounce"), "is returned to its sender");
     }
 
-    @Command(name = "delete", description = "Remove the message silently (postsuper -d).")
-    int delete(@Mixin NodeOptions node, @Parameters(paramLabel = "ID") String id) {
-        return node.changed(node.client().delete(PATH + "/" + AdminClient.segment(id)), "message " + id + " is deleted");
+    @Command(name = "delete", description = "Remove the messages silently (postsuper -d).")
+    int delete(@Mixin NodeOptions node, @Parameters(paramLabel = "ID", arity = "1..*", description = IDS) List<String> ids) {
+        return each(node, ids, (client, id) -> client.delete(message(id)), "is deleted");
     }
 
     @Command(name = "flush", description = "Attempt now every message not on hold, on every node (postqueue -f, -s).")
@@ -78,8 +81,36 @@ public final class QueueCommand {
         return node.changed(flushed, retried + (retried == 1 ? " message" : " messages") + " will be attempted now");
     }
 
-    private static int operate(NodeOptions node, String id, String operation, String done) {
-        return node.changed(node.client().post(PATH + "/" + AdminClient.segment(id) + operation), "message " + id + " " + done);
+    /**
+     * The operation on each message in turn. A message refused (not queued, on hold) is reported
+     * and the others are still done, as postsuper does, ending with {@link ExitCode#REFUSED}; a
+     * node that cannot be reached or a token refused ends the command at once.
+     */
+    private static int each(NodeOptions node, List<String> ids, BiFunction<AdminClient, String, JsonNode> operation,
+            String done) {
+        AdminClient client = node.client();
+        int status = ExitCode.OK;
+        for (String id : ids.equals(List.of("-")) ? standardInput() : ids) {
+            try {
+                node.changed(operation.apply(client, id), "message " + id + " " + done);
+            } catch (CommandFailure failure) {
+                if (failure.exitCode() != ExitCode.REFUSED) {
+                    throw failure;
+                }
+                node.refused(failure);
+                status = ExitCode.REFUSED;
+            }
+        }
+        return status;
+    }
+
+    /** The queue ids of standard input, one a line, such as what {@code queue list --json | jq} selects. */
+    private static List<String> standardInput() {
+        return StandardInput.lines("queue ids").stream().map(String::strip).filter(line -> !line.isEmpty()).toList();
+    }
+
+    private static String message(String id) {
+        return PATH + "/" + AdminClient.segment(id);
     }
 
     /** A node that did not answer may have messages the answer lacks: say so, whatever the format. */

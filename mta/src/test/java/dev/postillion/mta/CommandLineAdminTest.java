@@ -88,6 +88,8 @@ class CommandLineAdminTest {
         assertEquals(0, enabled.exit(), enabled.toString());
         assertEquals(false, enabled.json().get("disabled").asBoolean());
         assertEquals(anna, against(calls.node(), "address", "list", domain, "--json").json().get(0).get("address").asText());
+        assertTrue(against(calls.node(), "address", "list", "--json").json().findValuesAsText("address").contains(anna),
+                "every domain's addresses");
 
         assertEquals(new CommandLineRun(0, "password of " + anna + " changed\n", ""),
                 against(calls.node(), "address", "password", anna, "--password", "another good password"));

@@ -10,7 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.postillion.queue.testing.FakeMx;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -141,6 +144,32 @@ class CommandLineQueueTest extends NodeInRemoteWorld {
         CommandLineRun notAnId = against(node, "queue", "show", "xyz");
         assertEquals(1, notAnId.exit(), notAnId.toString());
         assertTrue(notAnId.err().startsWith("postillion queue show: 'xyz' is not a queue id"), notAnId.err());
+    }
+
+    @Test
+    void severalMessagesAreChangedAtOnceAndARefusalLeavesTheOthersDone() throws IOException {
+        String first = deferred("<a@one.test>");
+        String second = deferred("<b@two.test>");
+        String notQueued = "00000000000000000000000F";
+
+        assertEquals(new CommandLineRun(0, "message " + first + " is on hold\nmessage " + second + " is on hold\n", ""),
+                against(node, "queue", "hold", first, second));
+        assertEquals(new CommandLineRun(1, "", "postillion queue retry: message " + first + " is on hold; release it first\n"
+                + "postillion queue retry: message " + second + " is on hold; release it first\n"),
+                against(node, "queue", "retry", first, second));
+
+        InputStream stdin = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream((first + "\n\n " + second + "\n").getBytes(StandardCharsets.US_ASCII)));
+            assertEquals(new CommandLineRun(0, "message " + first + " is released\nmessage " + second + " is released\n", ""),
+                    against(node, "queue", "release", "-"));
+        } finally {
+            System.setIn(stdin);
+        }
+
+        assertEquals(new CommandLineRun(1, "message " + first + " is deleted\nmessage " + second + " is deleted\n",
+                "postillion queue delete: no message " + notQueued + " in the queue\n"),
+                against(node, "queue", "delete", first, notQueued, second));
     }
 
     @Test
