@@ -1,5 +1,6 @@
 package dev.postillion.cli;
 
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
@@ -16,7 +17,10 @@ public final class CompletionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        command.commandLine().getOut().print(AutoComplete.bash(command.root().name(), command.root().commandLine()));
+        PrintWriter out = command.commandLine().getOut();
+        out.print(AutoComplete.bash(command.root().name(), command.root().commandLine()));
+        // Only println flushes the console's writer by itself, and the process ends right after.
+        out.flush();
         return ExitCode.OK;
     }
 }

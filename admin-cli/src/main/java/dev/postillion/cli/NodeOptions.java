@@ -73,6 +73,12 @@ final class NodeOptions {
         return ExitCode.OK;
     }
 
+    /** Prints text that ends its own lines; flushed, as only println flushes the console's writer by itself. */
+    void printText(String text) {
+        out().print(text);
+        out().flush();
+    }
+
     /** Reports a refusal on standard error as the command's failure would be, for a command that goes on. */
     void refused(CommandFailure failure) {
         err().println(FailureHandler.line(command.qualifiedName(), failure));

@@ -58,7 +58,7 @@ final class QueueListCommand implements Callable<Integer> {
         if (node.json()) {
             node.print(listing);
         } else if (format == Format.MAILQ) {
-            node.out().print(new MailqFormat(ZoneId.systemDefault()).format(withSizes(client, listing.get("messages"))));
+            node.printText(new MailqFormat(ZoneId.systemDefault()).format(withSizes(client, listing.get("messages"))));
         } else {
             table(listing.get("messages"));
         }

@@ -51,6 +51,13 @@ class CommandLineScriptTest {
         assertEquals(0, status.exit(), status.toString());
         assertTrue(status.out().startsWith("Health:  accepting"), status.toString());
 
+        Result empty = script("queue", "list", "--format", "mailq", "--url", url, "--token", TestNode.TOKEN);
+        assertEquals(new Result(0, "Mail queue is empty\n", ""), empty);
+        Result completion = script("completion");
+        assertEquals(0, completion.exit(), completion.toString());
+        assertTrue(completion.out().startsWith("#!/usr/bin/env bash") && completion.out().endsWith(" postillion.bash\n"),
+                completion.toString());
+
         Result refused = script("domain", "list", "--url", url, "--token", "wrong");
         assertEquals(4, refused.exit(), refused.toString());
         assertTrue(refused.err().startsWith("postillion domain list: not authorized: invalid bearer token"),
