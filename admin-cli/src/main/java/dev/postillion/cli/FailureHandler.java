@@ -17,9 +17,10 @@ public final class FailureHandler implements IExecutionExceptionHandler {
             command.getErr().println(line(name, known));
             return known.exitCode();
         }
-        // A fault of the command line itself: say so plainly rather than show its insides.
-        command.getErr().println(name + ": failed unexpectedly" + (failure.getMessage() == null ? ""
-                : ": " + failure.getMessage()));
+        // A fault of ours, or an answer of a shape this command does not know (a node of another
+        // version): said plainly, without the insides an exception's text would show.
+        command.getErr().println(name + ": failed unexpectedly, a fault of Postillion's; with an admin command,"
+                + " a node of another version than this jar's may be the cause");
         return ExitCode.UNAVAILABLE;
     }
 
