@@ -9,6 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
@@ -24,8 +25,15 @@ import picocli.CommandLine.Option;
 @Command(name = "list", description = "The cluster's queued messages in arrival order.")
 final class QueueListCommand implements Callable<Integer> {
 
-    /** Read case-insensitively (the root command line allows it): {@code --format mailq}. */
-    enum Format { TABLE, MAILQ }
+    /** Read case-insensitively (the root command line allows it), and offered in lower case by completion. */
+    enum Format {
+        TABLE, MAILQ;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     @Mixin
     private NodeOptions node;

@@ -1,5 +1,6 @@
 package dev.postillion.mta;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
@@ -17,13 +19,14 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code bin/postillion}, the wrapper operators run, as a child process: it runs a jar with
- * {@code java -jar}. The shaded jar is made after the tests, so the jar here is one with the
- * same main class whose manifest names the test class path.
+ * {@code java -jar}, the commands and the node itself. The shaded jar is made after the tests, so
+ * the jar here is one with the same main class whose manifest names the test class path.
  */
 class CommandLineScriptTest {
 
@@ -64,19 +67,55 @@ class CommandLineScriptTest {
                 refused.toString());
     }
 
+    /**
+     * {@code postillion serve} starts a node, which makes its admin token in its data directory,
+     * where the admin commands find it; SIGTERM stops the node as systemd does.
+     */
+    @Test
+    @Tag("process")
+    void serveStartsANodeWhoseTokenTheCommandsReadFromItsDataDirectory(@TempDir Path served) throws Exception {
+        int admin = ChildNode.freePort();
+        Path dataDir = served.resolve("data");
+        ProcessBuilder builder = script(List.of("serve"));
+        builder.environment().put("JAVA_OPTS", String.join(" ", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Dpostillion.data-dir=" + dataDir, "-Dpostillion.hostname=mx.test", "-Dpostillion.admin.port=" + admin,
+                "-Dpostillion.smtp.mx.bind=127.0.0.1", "-Dpostillion.smtp.mx.port=0", "-Dpostillion.smtp.submission.port=0",
+                "-Dpostillion.smtp.submissions.port=0", "-Dpostillion.imap.plain.port=0",
+                "-Dpostillion.imap.implicit-tls.port=0", "-Dpostillion.pop3.plain.port=0",
+                "-Dpostillion.pop3.implicit-tls.port=0", "-Dpostillion.spf.enabled=false", "-Dpostillion.dkim.enabled=false"));
+        Process serve = builder.redirectErrorStream(true).redirectOutput(served.resolve("node.log").toFile()).start();
+        try {
+            await("the node accepts mail").atMost(Duration.ofSeconds(90))
+                    .failFast("the node exited", () -> !serve.isAlive())
+                    .until(() -> script("status", "--url", "http://127.0.0.1:" + admin, "--data-dir", dataDir.toString())
+                            .exit() == 0);
+        } finally {
+            serve.destroy();
+            assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "the node did not stop within 60 seconds of SIGTERM");
+        }
+        assertEquals(143, serve.exitValue(), Files.readString(served.resolve("node.log")));
+    }
+
     private record Result(int exit, String out, String err) {}
 
     private static Result script(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(SCRIPT.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("POSTILLION_JAR", jar.toString());
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        builder.environment().remove("POSTILLION_ADMIN_TOKEN");
+        ProcessBuilder builder = script(List.of(args));
         builder.redirectOutput(work.resolve("out").toFile()).redirectError(work.resolve("err").toFile());
         Process process = builder.start();
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "bin/postillion did not end within 60 seconds");
         return new Result(process.exitValue(), Files.readString(work.resolve("out")), Files.readString(work.resolve("err")));
+    }
+
+    private static ProcessBuilder script(List<String> args) {
+        List<String> command = new ArrayList<>(List.of(SCRIPT.toString()));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("POSTILLION_JAR", jar.toString());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().remove("POSTILLION_ADMIN_TOKEN");
+        builder.environment().remove("POSTILLION_URL");
+        builder.environment().remove("POSTILLION_DATA_DIR");
+        return builder;
     }
 
     /** A jar of nothing but a manifest: Main, and the test class path as its Class-Path. */
