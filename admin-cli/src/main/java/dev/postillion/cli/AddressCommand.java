@@ -45,7 +45,7 @@ public final class AddressCommand {
         }
         Table table = new Table("ADDRESS", "TYPE", "STATUS", "ALIASES", "CREATED");
         for (JsonNode address : addresses) {
-            StringJoiner aliases = new StringJoiner(",").setEmptyValue("-");
+            StringJoiner aliases = new StringJoiner(",").setEmptyValue(Table.NONE);
             address.get("aliases").forEach(alias -> aliases.add(alias.asText()));
             table.row(address.get("address").asText(), address.get("type").asText(),
                     address.get("disabled").asBoolean() ? "disabled" : "enabled",

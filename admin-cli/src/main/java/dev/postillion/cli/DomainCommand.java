@@ -20,8 +20,8 @@ public final class DomainCommand {
         }
         Table table = new Table("DOMAIN", "ALIAS OF", "CATCH-ALL", "MAINTENANCE", "CREATED");
         for (JsonNode domain : domains) {
-            table.row(domain.get("name").asText(), text(domain.path("aliasOf")), text(domain.path("catchAll")),
-                    domain.has("maintenance") ? (domain.get("maintenance").asBoolean() ? "yes" : "no") : "-",
+            table.row(domain.get("name").asText(), Table.cell(domain.path("aliasOf")), Table.cell(domain.path("catchAll")),
+                    domain.has("maintenance") ? (domain.get("maintenance").asBoolean() ? "yes" : "no") : Table.NONE,
                     domain.get("createdAt").asText());
         }
         table.print(node.out());
@@ -37,10 +37,5 @@ public final class DomainCommand {
     @Command(name = "remove", description = "Stop hosting a domain; it must have no addresses left.")
     int remove(@Mixin NodeOptions node, @Parameters(paramLabel = "DOMAIN") String name) {
         return node.changed(node.client().delete(PATH + "/" + AdminClient.segment(name)), "domain " + name + " removed");
-    }
-
-    /** A field the API may leave null, as a table shows it. */
-    static String text(JsonNode value) {
-        return value.isTextual() ? value.asText() : "-";
     }
 }

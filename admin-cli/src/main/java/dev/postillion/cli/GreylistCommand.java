@@ -80,8 +80,8 @@ public final class GreylistCommand {
         }
         Table table = new Table("KEY", "NETWORK", "DOMAIN");
         for (JsonNode entry : entries) {
-            table.row(entry.get("key").asText(), DomainCommand.text(entry.path("network")),
-                    DomainCommand.text(entry.path("domain")));
+            table.row(entry.get("key").asText(), Table.cell(entry.path("network")),
+                    Table.cell(entry.path("domain")));
         }
         table.print(node.out());
         return ExitCode.OK;

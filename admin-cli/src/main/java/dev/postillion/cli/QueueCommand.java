@@ -35,12 +35,12 @@ public final class QueueCommand {
         field(out, "Arrival", message.get("arrival").asText());
         field(out, "Size", message.get("size").asText() + " bytes");
         field(out, "Attempts", message.get("attempts").asText());
-        field(out, "Next attempt", message.path("nextAttempt").isTextual() ? message.get("nextAttempt").asText() : "-");
+        field(out, "Next attempt", Table.cell(message.path("nextAttempt")));
         out.println();
         Table recipients = new Table("RECIPIENT", "STATE", "ATTEMPTS", "LAST RESULT");
         for (JsonNode recipient : message.get("recipients")) {
             recipients.row(recipient.get("address").asText(), recipient.get("state").asText(),
-                    recipient.get("attempts").asText(), text(recipient.path("lastResult")));
+                    recipient.get("attempts").asText(), Table.cell(recipient.path("lastResult")));
         }
         recipients.print(out);
         return ExitCode.OK;
@@ -126,10 +126,6 @@ public final class QueueCommand {
     static String sender(JsonNode message) {
         String sender = message.get("sender").asText();
         return sender.isEmpty() ? "<>" : sender;
-    }
-
-    private static String text(JsonNode value) {
-        return value.isTextual() ? value.asText() : "-";
     }
 
     private static void field(PrintWriter out, String name, String value) {

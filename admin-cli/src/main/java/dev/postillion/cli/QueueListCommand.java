@@ -125,7 +125,7 @@ final class QueueListCommand implements Callable<Integer> {
     private void table(JsonNode messages) {
         Table table = new Table("ID", "STATE", "ARRIVAL", "ATTEMPTS", "NEXT ATTEMPT", "SENDER", "PENDING RECIPIENTS");
         for (JsonNode message : messages) {
-            StringJoiner pending = new StringJoiner(",").setEmptyValue("-");
+            StringJoiner pending = new StringJoiner(",").setEmptyValue(Table.NONE);
             for (JsonNode recipient : message.get("recipients")) {
                 if (recipient.get("state").asText().equals("pending")) {
                     pending.add(recipient.get("address").asText());
@@ -140,6 +140,6 @@ final class QueueListCommand implements Callable<Integer> {
 
     /** An instant of the API to the second, which is what an operator reads. */
     private static String seconds(JsonNode instant) {
-        return instant.isTextual() ? Instant.parse(instant.asText()).truncatedTo(ChronoUnit.SECONDS).toString() : "-";
+        return instant.isTextual() ? Instant.parse(instant.asText()).truncatedTo(ChronoUnit.SECONDS).toString() : Table.NONE;
     }
 }

@@ -1,5 +1,6 @@
 package dev.postillion.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,12 +9,20 @@ import java.util.List;
 /** Rows under a header, each column as wide as its widest cell, for listings read by eye. */
 final class Table {
 
+    /** What a cell shows for nothing: no alias, no next attempt... */
+    static final String NONE = "-";
+
     private static final String GAP = "  ";
 
     private final List<List<String>> rows = new ArrayList<>();
 
     Table(String... header) {
         rows.add(List.of(header));
+    }
+
+    /** A text field the API may leave null, as a table shows it: {@code -} for none. */
+    static String cell(JsonNode value) {
+        return value.isTextual() ? value.asText() : NONE;
     }
 
     Table row(String... cells) {
