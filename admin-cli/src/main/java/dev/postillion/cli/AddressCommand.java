@@ -74,7 +74,7 @@ public final class AddressCommand {
                 "address " + address + " removed");
     }
 
-    @Command(name = "disable", description = "Refuse mail for the address (RCPT answered 550) and its logins.")
+    @Command(name = "disable", description = "Refuse mail for the address (at RCPT) and its logins.")
     int disable(@Mixin NodeOptions node, @Parameters(paramLabel = "ADDRESS") String address) {
         return setDisabled(node, address, true);
     }
