@@ -3,12 +3,7 @@ package dev.postillion.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,23 +14,22 @@ import org.junit.jupiter.api.Test;
  */
 class AdminClientTest {
 
-    private HttpServer server;
+    private FakeAdminApi api;
     private AdminClient client;
 
     @BeforeEach
     void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        answer("/gateway", 502, "<html>Bad Gateway</html>");
-        answer("/missing", 404, "Not Found");
-        answer("/page", 200, "<html>a web page</html>");
-        answer("/refused", 409, "{\"error\":\"domain exists\"}");
-        server.start();
-        client = new AdminClient("http://127.0.0.1:" + server.getAddress().getPort(), "token");
+        api = new FakeAdminApi()
+                .answer("/gateway", 502, "<html>Bad Gateway</html>")
+                .answer("/missing", 404, "Not Found")
+                .answer("/page", 200, "<html>a web page</html>")
+                .answer("/refused", 409, "{\"error\":\"domain exists\"}");
+        client = new AdminClient(api.url(), "token");
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        api.close();
     }
 
     @Test
@@ -62,15 +56,5 @@ class AdminClientTest {
         CommandFailure refused = assertThrows(CommandFailure.class, () -> client.get("/refused"));
         assertEquals(ExitCode.REFUSED, refused.exitCode());
         assertEquals("domain exists", refused.getMessage());
-    }
-
-    private void answer(String path, int status, String body) {
-        server.createContext(path, exchange -> {
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(status, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        });
     }
 }
