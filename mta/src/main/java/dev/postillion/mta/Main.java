@@ -1,53 +1,50 @@
 package dev.postillion.mta;
 
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
-import java.time.Clock;
+import dev.postillion.cli.AddressCommand;
+import dev.postillion.cli.CompletionCommand;
+import dev.postillion.cli.DomainCommand;
+import dev.postillion.cli.ExitCode;
+import dev.postillion.cli.FailureHandler;
+import dev.postillion.cli.GreylistCommand;
+import dev.postillion.cli.QueueCommand;
+import dev.postillion.cli.StatusCommand;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
- * Starts a node: {@code java -jar postillion.jar}, configured by reference.conf, overridden with
- * {@code -Dconfig.file=FILE} and {@code -Dpostillion.KEY=VALUE}. SIGTERM stops it cleanly.
- *
- * <p>{@code java -jar postillion.jar migrate-store}, with the same configuration and the node
- * stopped, moves a single node's shared records into PostgreSQL instead ({@link StoreMigration}).
+ * {@code postillion}, the jar's one entry: {@code serve} (or nothing) starts a node,
+ * {@code migrate-store} moves a stopped single node's records into PostgreSQL, and the admin
+ * commands (status, queue, domain, address, greylist) talk to a running node's admin API.
  */
-public final class Main {
+@Command(name = "postillion",
+        description = "Postillion, a mail transfer agent. Without a command, starts a node (as serve does).",
+        subcommands = {ServeCommand.class, MigrateStoreCommand.class, StatusCommand.class, QueueCommand.class,
+                DomainCommand.class, AddressCommand.class, GreylistCommand.class, CompletionCommand.class},
+        exitCodeListHeading = ExitCode.HEADING,
+        exitCodeList = {ExitCode.OK_TEXT, ExitCode.REFUSED_TEXT, ExitCode.USAGE_TEXT, ExitCode.UNAVAILABLE_TEXT,
+                ExitCode.NOT_AUTHORIZED_TEXT})
+public final class Main implements Callable<Integer> {
 
-    private static final String MIGRATE_STORE = "migrate-store";
+    @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "show this help")
+    private boolean help;
 
-    private Main() {}
-
-    public static void main(String[] args) throws Exception {
-        if (args.length > 0) {
-            System.exit(command(args));
-        }
-        Node node;
-        try {
-            node = Node.start(Node.configuration(ConfigFactory.empty()), Clock.systemUTC());
-        } catch (Exception e) {
-            // Bind errors arrive as checked exceptions; whatever it was, exit so that a supervisor
-            // (systemd's Restart=on-failure) sees it. The exit runs the shutdown hooks, which close
-            // whatever had been opened.
-            System.err.println("postillion: cannot start: " + e);
-            System.exit(1);
-            return;
-        }
-        node.terminated().toCompletableFuture().join();
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
     }
 
-    /** Runs the command named by the arguments; returns the exit status. */
-    private static int command(String[] args) {
-        if (args.length == 1 && args[0].equals(MIGRATE_STORE)) {
-            try {
-                return StoreMigration.run(Node.configuration(ConfigFactory.empty()), System.out, System.err);
-            } catch (ConfigException e) {
-                // A setting missing or of the wrong kind: its origin and key, not a stack trace.
-                System.err.println("postillion " + MIGRATE_STORE + ": " + e.getMessage());
-                return 1;
-            }
-        }
-        System.err.println("postillion: unknown command '" + String.join(" ", args) + "'; without arguments the"
-                + " node starts, with " + MIGRATE_STORE + " it moves its shared records into PostgreSQL");
-        return 2;
+    /** The whole command line, as main runs it; tests run it in-process with their own output. */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main())
+                .setExecutionExceptionHandler(new FailureHandler())
+                .setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    /** No command: start the node, so that {@code java -jar postillion.jar} does what it always did. */
+    @Override
+    public Integer call() {
+        return new ServeCommand().call();
     }
 }

@@ -1,0 +1,41 @@
+package dev.postillion.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code postillion domain}: the domains the service hosts. */
+@Command(name = "domain", description = "List, add and remove hosted domains.")
+public final class DomainCommand {
+
+    static final String PATH = "/api/v1/domains";
+
+    @Command(name = "list", description = "The hosted domains, alias domains among them.")
+    int list(@Mixin NodeOptions node) {
+        JsonNode domains = node.client().get(PATH);
+        if (node.json()) {
+            node.print(domains);
+            return ExitCode.OK;
+        }
+        Table table = new Table("DOMAIN", "ALIAS OF", "CATCH-ALL", "MAINTENANCE", "CREATED");
+        for (JsonNode domain : domains) {
+            table.row(domain.get("name").asText(), Table.cell(domain.path("aliasOf")), Table.cell(domain.path("catchAll")),
+                    domain.has("maintenance") ? (domain.get("maintenance").asBoolean() ? "yes" : "no") : Table.NONE,
+                    domain.get("createdAt").asText());
+        }
+        table.print(node.out());
+        return ExitCode.OK;
+    }
+
+    @Command(name = "add", description = "Host a domain.")
+    int add(@Mixin NodeOptions node, @Parameters(paramLabel = "DOMAIN") String name) {
+        JsonNode created = node.client().post(PATH, AdminClient.JSON.createObjectNode().put("name", name));
+        return node.changed(created, "domain " + created.get("name").asText() + " added");
+    }
+
+    @Command(name = "remove", description = "Stop hosting a domain; it must have no addresses left.")
+    int remove(@Mixin NodeOptions node, @Parameters(paramLabel = "DOMAIN") String name) {
+        return node.changed(node.client().delete(PATH + "/" + AdminClient.segment(name)), "domain " + name + " removed");
+    }
+}

@@ -1,0 +1,214 @@
+package dev.postillion.mta;
+
+import static dev.postillion.mta.CommandLineRun.against;
+import static dev.postillion.mta.CommandLineRun.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code postillion status, domain, address, greylist, completion} against a real node, in-process:
+ * what each prints, as text and with {@code --json}, and the exit status scripts branch on.
+ */
+class CommandLineAdminTest {
+
+    @RegisterExtension static final AdminCalls calls = new AdminCalls("cli");
+
+    @Test
+    void statusShowsHealthQueueAndMembers() {
+        CommandLineRun text = against(calls.node(), "status");
+        assertEquals(0, text.exit(), text.toString());
+        List<String> lines = text.out().lines().toList();
+        assertTrue(lines.get(0).startsWith("Health:  accepting (sharedStore reachable, node mx.test"), text.out());
+        assertEquals("Queue:   0 active, 0 deferred, 0 hold", lines.get(1));
+        assertEquals("", lines.get(2));
+        assertTrue(lines.get(3).startsWith("MEMBER   ADDRESS"), text.out());
+        assertTrue(lines.get(4).matches("mx\\.test  pekko://\\S+ +up +yes +\\(this node\\)"), text.out());
+        assertEquals(5, lines.size(), text.out());
+
+        CommandLineRun json = against(calls.node(), "status", "--json");
+        assertEquals(0, json.exit(), json.toString());
+        assertEquals("accepting", json.json().get("health").get("status").asText());
+        assertEquals("{\"active\":0,\"deferred\":0,\"hold\":0}", json.json().get("queue").toString());
+        assertTrue(json.json().get("members").get(0).get("self").asBoolean());
+    }
+
+    @Test
+    void domainsAreAddedListedAndRemoved() {
+        CommandLineRun added = against(calls.node(), "domain", "add", "Added.CLI.test");
+        assertEquals(new CommandLineRun(0, "domain added.cli.test added\n", ""), added);
+
+        CommandLineRun list = against(calls.node(), "domain", "list");
+        assertEquals(0, list.exit(), list.toString());
+        assertEquals(List.of("DOMAIN", "ALIAS OF", "CATCH-ALL", "MAINTENANCE", "CREATED"),
+                List.of(list.out().lines().findFirst().orElseThrow().split(" {2,}")));
+        assertTrue(list.out().lines().anyMatch(line -> line.matches("added\\.cli\\.test +- +- +no +\\S+Z")), list.out());
+        JsonNode domains = against(calls.node(), "domain", "list", "--json").json();
+        assertTrue(domains.findValuesAsText("name").contains("added.cli.test"), domains.toString());
+
+        CommandLineRun again = against(calls.node(), "domain", "add", "added.cli.test");
+        assertEquals(1, again.exit(), again.toString());
+        assertEquals("", again.out());
+        assertTrue(again.err().startsWith("postillion domain add: ") && again.err().contains("added.cli.test"), again.err());
+
+        assertEquals(new CommandLineRun(0, "domain added.cli.test removed\n", ""),
+                against(calls.node(), "domain", "remove", "added.cli.test"));
+        CommandLineRun gone = against(calls.node(), "domain", "remove", "added.cli.test");
+        assertEquals(1, gone.exit(), gone.toString());
+        assertTrue(gone.err().startsWith("postillion domain remove: "), gone.err());
+    }
+
+    @Test
+    void addressesAreAddedDisabledEnabledGivenAPasswordAndRemoved() throws IOException {
+        String domain = calls.newDomain();
+        String anna = "anna@" + domain;
+        assertEquals(new CommandLineRun(0, "address " + anna + " added\n", ""),
+                against(calls.node(), "address", "add", anna, "--password", AdminCalls.PASSWORD));
+
+        CommandLineRun list = against(calls.node(), "address", "list", domain);
+        assertEquals(0, list.exit(), list.toString());
+        assertEquals(List.of("ADDRESS", "TYPE", "STATUS", "ALIASES", "CREATED"),
+                List.of(list.out().lines().findFirst().orElseThrow().split(" {2,}")));
+        assertTrue(list.out().lines().anyMatch(line -> line.matches(anna.replace(".", "\\.")
+                + " +mailbox +enabled +- +\\S+Z")), list.out());
+
+        assertEquals(new CommandLineRun(0, "address " + anna + " disabled\n", ""),
+                against(calls.node(), "address", "disable", anna));
+        assertTrue(AdminCalls.json(calls.node().get(AdminCalls.address(anna))).get("disabled").asBoolean());
+        CommandLineRun enabled = against(calls.node(), "address", "enable", anna, "--json");
+        assertEquals(0, enabled.exit(), enabled.toString());
+        assertEquals(false, enabled.json().get("disabled").asBoolean());
+        assertEquals(anna, against(calls.node(), "address", "list", domain, "--json").json().get(0).get("address").asText());
+        assertTrue(against(calls.node(), "address", "list", "--json").json().findValuesAsText("address").contains(anna),
+                "every domain's addresses");
+
+        assertEquals(new CommandLineRun(0, "password of " + anna + " changed\n", ""),
+                against(calls.node(), "address", "password", anna, "--password", "another good password"));
+        CommandLineRun weak = against(calls.node(), "address", "password", anna, "--password", "x");
+        assertEquals(1, weak.exit(), weak.toString());
+        assertTrue(weak.err().startsWith("postillion address password: "), weak.err());
+
+        CommandLineRun badLocalPart = against(calls.node(), "address", "add", "an na@" + domain, "--password",
+                AdminCalls.PASSWORD);
+        assertEquals(1, badLocalPart.exit(), badLocalPart.toString());
+        assertTrue(badLocalPart.err().startsWith("postillion address add: "), badLocalPart.err());
+        CommandLineRun noDomain = against(calls.node(), "address", "add", "anna", "--password", AdminCalls.PASSWORD);
+        assertEquals(new CommandLineRun(2, "", "postillion address add: 'anna' is not an address: give local-part@domain\n"),
+                noDomain);
+
+        assertEquals(new CommandLineRun(0, "address " + anna + " removed\n", ""),
+                against(calls.node(), "address", "remove", anna));
+        CommandLineRun gone = against(calls.node(), "address", "disable", anna);
+        assertEquals(1, gone.exit(), gone.toString());
+    }
+
+    @Test
+    void greylistAllowEntriesAreAddedListedAndForgotten() {
+        assertEquals(new CommandLineRun(0, "allowed: network:192.0.2.0/24\n", ""),
+                against(calls.node(), "greylist", "allow", "--network", "192.0.2.0/24"));
+        CommandLineRun allowed = against(calls.node(), "greylist", "list", "--allowed");
+        assertEquals(new CommandLineRun(0, """
+                KEY                   NETWORK       DOMAIN
+                network:192.0.2.0/24  192.0.2.0/24  -
+                """, ""), allowed);
+        assertEquals("[{\"key\":\"network:192.0.2.0/24\",\"network\":\"192.0.2.0/24\"}]",
+                against(calls.node(), "greylist", "list", "--allowed", "--json").json().toString());
+
+        CommandLineRun triplets = against(calls.node(), "greylist", "list", "--json");
+        assertEquals("{\"triplets\":[],\"next\":null}", triplets.json().toString(), triplets.toString());
+        assertEquals(new CommandLineRun(0, "KEY  STATE  NETWORK  SENDER  RECIPIENT  LAST SEEN\n", ""),
+                against(calls.node(), "greylist", "list"));
+
+        assertEquals(new CommandLineRun(0, "forgotten: network:192.0.2.0/24\n", ""),
+                against(calls.node(), "greylist", "forget", "network:192.0.2.0/24"));
+        assertEquals(new CommandLineRun(1, "", "postillion greylist forget: no greylist entry network:192.0.2.0/24\n"),
+                against(calls.node(), "greylist", "forget", "network:192.0.2.0/24"));
+        CommandLineRun both = against(calls.node(), "greylist", "allow", "--network", "192.0.2.0/24", "--domain", "a.test");
+        assertEquals(2, both.exit(), both.toString());
+    }
+
+    @Test
+    void aWrongTokenIsNotAuthorized() {
+        CommandLineRun run = run("domain", "list", "--url", "http://127.0.0.1:" + calls.node().node().adminPort(),
+                "--token", "wrong");
+        assertEquals(new CommandLineRun(4, "", "postillion domain list: not authorized: invalid bearer token (the token"
+                + " comes from --token, POSTILLION_ADMIN_TOKEN or the data directory's admin-token)\n"), run);
+    }
+
+    @Test
+    void theTokenIsReadFromTheDataDirectory(@TempDir Path dataDir) throws IOException {
+        String url = "http://127.0.0.1:" + calls.node().node().adminPort();
+        CommandLineRun none = run("status", "--url", url, "--data-dir", dataDir.toString());
+        assertEquals(new CommandLineRun(4, "", "postillion status: no admin token: give --token, set"
+                + " POSTILLION_ADMIN_TOKEN, or point --data-dir at the node's data directory (there is no "
+                + dataDir.resolve("admin-token") + ")\n"), none);
+
+        Files.writeString(dataDir.resolve("admin-token"), TestNode.TOKEN + "\n");
+        CommandLineRun read = run("status", "--url", url, "--data-dir", dataDir.toString());
+        assertEquals(0, read.exit(), read.toString());
+    }
+
+    @Test
+    void aNodeThatCannotBeReachedIsUnavailable() throws IOException {
+        int port;
+        try (ServerSocket closed = new ServerSocket(0)) {
+            port = closed.getLocalPort();
+        }
+        CommandLineRun run = run("queue", "list", "--url", "http://127.0.0.1:" + port, "--token", "t");
+        assertEquals(new CommandLineRun(3, "", "postillion queue list: cannot reach the node at http://127.0.0.1:"
+                + port + ": connection refused\n"), run);
+    }
+
+    @Test
+    void aCommandLineThatCannotBeReadIsAUsageError() {
+        CommandLineRun unknown = run("queue", "lists");
+        assertEquals(2, unknown.exit(), unknown.toString());
+        assertTrue(unknown.err().startsWith("Unmatched argument at index 1: 'lists'"), unknown.err());
+        CommandLineRun missingId = run("queue", "show");
+        assertEquals(2, missingId.exit(), missingId.toString());
+        assertTrue(missingId.err().startsWith("Missing required parameter: 'ID'"), missingId.err());
+        CommandLineRun badUrl = run("status", "--url", "localhost:8080");
+        assertEquals(2, badUrl.exit(), badUrl.toString());
+        assertTrue(badUrl.err().startsWith("--url must be the admin API's http:// or https:// URL, such as"
+                + " http://127.0.0.1:8080, not 'localhost:8080'"), badUrl.err());
+    }
+
+    @Test
+    void helpListsTheCommandsAndTheExitCodes() {
+        CommandLineRun help = run("--help");
+        assertEquals(0, help.exit(), help.toString());
+        for (String command : List.of("serve", "migrate-store", "status", "queue", "domain", "address", "greylist",
+                "completion")) {
+            assertTrue(help.out().contains("\n  " + command + " "), command + " in\n" + help.out());
+        }
+        assertTrue(help.out().endsWith("""
+                Exit codes:
+                  0   done
+                  1   the node refused: not found, conflict, invalid input
+                  2   invalid command line
+                  3   node unreachable, failed (5xx) or not accepting mail
+                  4   no admin token, or the node refused it
+                """), help.out());
+    }
+
+    @Test
+    void completionPrintsABashScriptForEveryCommand() {
+        CommandLineRun completion = run("completion");
+        assertEquals(0, completion.exit(), completion.toString());
+        assertTrue(completion.out().startsWith("#!/usr/bin/env bash"), completion.out());
+        assertTrue(completion.out().contains("complete -F _complete_postillion"), completion.out());
+        assertTrue(completion.out().contains(
+                "local commands=\"serve migrate-store status queue domain address greylist completion\""), completion.out());
+        assertTrue(completion.out().contains("local commands=\"list bounce delete flush hold release retry show\""),
+                completion.out());
+    }
+}
