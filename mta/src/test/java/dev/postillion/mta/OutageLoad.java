@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Concurrent SMTP senders that keep sending to hosted mailboxes through a cluster's nodes, one
- * message a session, until stopped: each session is sent to the nodes in turn, and each message to
- * the mailboxes in turn. Every message that gets the 250 of its DATA is recorded, and so is every
+ * message a session, until stopped: a sender's sessions go to the nodes in turn, and its messages
+ * to the mailboxes in turn. Every message that gets the 250 of its DATA is recorded, and so is every
  * reply that ends a session early, so that a test can hold the service to what it answered.
  *
  * <p>A message may begin only with a permit, and permits come at a steady rate, a session's worth
@@ -53,7 +53,10 @@ final class OutageLoad implements AutoCloseable {
         this.senders = Executors.newFixedThreadPool(sessions);
     }
 
-    /** Starts {@code sessions} senders, each with one session open at a time, together sending at most {@code perSecond}. */
+    /**
+     * Starts {@code sessions} senders, each with one session open at a time, that together begin
+     * at most {@code perSecond} messages a second.
+     */
     static OutageLoad start(List<TestNode> nodes, List<String> mailboxes, int sessions, int perSecond) {
         OutageLoad load = new OutageLoad(nodes, mailboxes, sessions);
         load.pace.scheduleAtFixedRate(() -> {
