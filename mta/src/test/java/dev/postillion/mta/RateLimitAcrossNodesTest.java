@@ -67,7 +67,8 @@ class RateLimitAcrossNodesTest {
             assertEquals(MESSAGE_RATE, smtp.command("MAIL FROM:<fifth@sender.test>"), "refused on the other node too");
         }
         try (SmtpClient smtp = greeted(nodeTwo, OTHER_CLIENT)) {
-            assertEquals(SENDER_OK, smtp.command("MAIL FROM:<other@sender.test>"), "another client has a count of its own");
+            assertEquals(SENDER_OK, smtp.command("MAIL FROM:<other@sender.test>"),
+                    "another client has a count of its own");
         }
 
         clock.advance(Duration.ofSeconds(61));
