@@ -30,7 +30,16 @@ public final class MailboxReader {
      * JSON object per message.
      */
     public List<JsonNode> messages(String address) {
-        HttpResponse<String> response = node.get("/api/v1/mailboxes/" + address + "/messages");
+        return listing("/api/v1/mailboxes/" + address + "/messages");
+    }
+
+    /** {@link #messages(String)}, up to {@code limit} of them rather than the API's page of 1000. */
+    public List<JsonNode> messages(String address, int limit) {
+        return listing("/api/v1/mailboxes/" + address + "/messages?limit=" + limit);
+    }
+
+    private List<JsonNode> listing(String path) {
+        HttpResponse<String> response = node.get(path);
         assertEquals(200, response.statusCode(), response.body());
         try {
             List<JsonNode> messages = new ArrayList<>();
