@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * attempts count together whichever node they reach, and once locked out it is refused on both,
  * even with a good password, until the lockout ends; other networks are not. A password changed
  * through one node ends the sessions logged in with the old one on both, and only those.
+ * Tagged "cluster": its nodes keep their shared store in PostgreSQL whatever the suite's store,
+ * so CI runs it once, in its first run, with the other tests of several nodes.
  */
+@Tag("cluster")
 class LoginsAcrossNodesTest {
 
     private static final String LOCKED_OUT =

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  * messages are counted by one sharded counter for the whole cluster, so the limit holds for the
  * messages it sends through either node together, not for each node's share. Both nodes run on
  * one injected clock that only the test moves, so no window can end between the messages.
+ * Tagged "cluster": its nodes keep their shared store in PostgreSQL whatever the suite's store,
+ * so CI runs it once, in its first run, with the other tests of several nodes.
  */
+@Tag("cluster")
 class RateLimitAcrossNodesTest {
 
     private static final int LIMIT = 3;

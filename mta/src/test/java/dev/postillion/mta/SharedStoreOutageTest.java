@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
  * knows (the spool is its own); once the store answers again, what it took is delivered without
  * waiting for the queue's backoff, once. Then the same for two nodes under load through a 10 s
  * outage (issue 13), driven by {@link OutageLoad}.
+ * Tagged "cluster": its nodes keep their shared store in PostgreSQL whatever the suite's store,
+ * so CI runs it once, in its first run, with the other tests of several nodes.
  */
+@Tag("cluster")
 class SharedStoreOutageTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);

@@ -117,7 +117,8 @@ public final class PostgresStore extends GroupCommitStore {
             try {
                 return writeOnce(batches, sync);
             } catch (SQLException e) {
-                if (attempt == ATTEMPTS || !RETRYABLE.contains(e.getSQLState())) {
+                // A connection lost has no SQL state: not retried here, and its own message is logged.
+                if (attempt == ATTEMPTS || e.getSQLState() == null || !RETRYABLE.contains(e.getSQLState())) {
                     throw e;
                 }
                 log.info("Store write lost to a concurrent transaction ({}), attempt {} of {}",

@@ -3,11 +3,15 @@ package dev.postillion.core.store;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.postillion.core.Store;
 import dev.postillion.core.Store.Durability;
 import dev.postillion.core.StoreBatch;
 import dev.postillion.core.StoreConflictException;
+import dev.postillion.core.StoreException;
 import dev.postillion.core.StoreFamily;
 import dev.postillion.core.TestPostgres;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +56,31 @@ class PostgresStoreTest {
             versions.next();
             assertEquals(1, versions.getInt(1));
             assertEquals(1, versions.getInt(2));
+        }
+    }
+
+    /**
+     * A write while the server is down fails with the driver's or the pool's reason, which the
+     * node logs: a lost connection and a pool that cannot connect have no SQL state to retry on.
+     */
+    @Test
+    void aWriteWhileTheServerIsDownFailsWithItsReason() throws Exception {
+        PostgresSettings database = TestPostgres.newDatabase();
+        try (PostgresStore store = PostgresStore.open(database, 1, List.of(RECORDS))) {
+            StoreBatch batch = new StoreBatch().put(RECORDS, "k".getBytes(StandardCharsets.UTF_8), new byte[1]);
+            store.commit(batch, Durability.SYNC).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            TestPostgres.stopServer();
+            try {
+                for (int write = 0; write < 2; write++) {
+                    ExecutionException failed = assertThrows(ExecutionException.class, () ->
+                            store.commit(batch, Durability.SYNC).toCompletableFuture().get(30, TimeUnit.SECONDS));
+                    assertInstanceOf(StoreException.class, failed.getCause());
+                    assertNotEquals("write failed: null", failed.getCause().getMessage());
+                    assertTrue(failed.getCause().getMessage().startsWith("write failed: "), failed.getCause().getMessage());
+                }
+            } finally {
+                TestPostgres.restartServer();
+            }
         }
     }
 
