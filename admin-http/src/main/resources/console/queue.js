@@ -30,10 +30,11 @@ export async function queueView(shell) {
     filters,
     silent.length > 0 && h('p', { role: 'note' }, 'Not shown: the messages of ',
       silent.map(node => node.node + ' (' + node.reason + ')').join(', '), ', whose queue cannot be read now.'),
-    table('Messages', ['Queue id', 'State', 'Sender', 'Recipients', 'Arrived', 'Attempts', 'Next attempt', 'Node'],
+    table('Messages', ['Queue id', 'State', 'Sender', 'Recipients', 'Size', 'Arrived', 'Attempts', 'Next attempt', 'Node'],
       page.messages.map(message => [
         h('a', { href: '#/queue/' + segment(message.id) }, message.id), message.state, message.sender || '<>',
-        message.recipients.map(recipient => recipient.address).join(', '), time(message.arrival), message.attempts,
+        message.recipients.map(recipient => recipient.address).join(', '),
+        message.size === null ? '—' : message.size.toLocaleString() + ' bytes', time(message.arrival), message.attempts,
         time(message.nextAttempt), message.node]), 'queue'),
     page.next && h('p', {}, h('a', { href: '#/queue?' + new URLSearchParams({ ...Object.fromEntries(filter), after: page.next }) },
       'Next page →')),

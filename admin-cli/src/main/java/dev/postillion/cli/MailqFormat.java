@@ -29,7 +29,7 @@ final class MailqFormat {
         this.zone = zone;
     }
 
-    /** @param messages the queue's messages as {@code GET /api/v1/queue/{id}} answers them, with their size */
+    /** @param messages the queue's messages as {@code GET /api/v1/queue} lists them, each with its size */
     String format(List<JsonNode> messages) {
         if (messages.isEmpty()) {
             return "Mail queue is empty\n";

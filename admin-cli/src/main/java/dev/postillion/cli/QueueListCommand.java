@@ -113,11 +113,18 @@ final class QueueListCommand implements Callable<Integer> {
         return listing;
     }
 
-    /** mailq shows sizes, which only a message's own answer has; one that left the queue meanwhile is left out. */
+    /**
+     * mailq shows sizes, which the listing has but for a message queued before the spool kept
+     * them: that one's own answer gives it, and if it left the queue meanwhile it is left out.
+     */
     private static List<JsonNode> withSizes(AdminClient client, JsonNode messages) {
         List<JsonNode> sized = new ArrayList<>();
         for (JsonNode message : messages) {
-            client.find("/api/v1/queue/" + AdminClient.segment(message.get("id").asText())).ifPresent(sized::add);
+            if (message.path("size").isNumber()) {
+                sized.add(message);
+            } else {
+                client.find("/api/v1/queue/" + AdminClient.segment(message.get("id").asText())).ifPresent(sized::add);
+            }
         }
         return sized;
     }

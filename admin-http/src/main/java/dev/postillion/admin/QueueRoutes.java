@@ -174,6 +174,8 @@ final class QueueRoutes extends AllDirectives {
         }
         json.put("recipients", recipients);
         json.put("node", located.node());
+        // Known from the record; a message's own answer reads the content of one queued before sizes.
+        json.put("size", message.size().isPresent() ? message.size().getAsLong() : null);
         return json;
     }
 

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A queued message as the operator sees it (Postfix's mailq line): what other modules are given
@@ -15,9 +16,12 @@ import java.util.Optional;
  *
  * @param sender empty for the null reverse-path
  * @param nextAttempt empty while the message is on hold
+ * @param size the octets queued, from the message's record; empty for a record written before the
+ *     spool kept sizes ({@link QueueAdmin#size} reads its content instead)
  */
 public record QueueEntry(QueueId id, QueueAdmin.State state, Optional<EmailAddress> sender, Instant arrival,
-        int attempts, Optional<Instant> nextAttempt, boolean delayWarningSent, List<Recipient> recipients) {
+        int attempts, Optional<Instant> nextAttempt, boolean delayWarningSent, List<Recipient> recipients,
+        OptionalLong size) {
 
     public QueueEntry {
         recipients = List.copyOf(recipients);
@@ -45,7 +49,8 @@ public record QueueEntry(QueueId id, QueueAdmin.State state, Optional<EmailAddre
         return new QueueEntry(message.id(), QueueAdmin.State.of(message), message.envelope().sender(),
                 message.envelope().arrival(), message.state().getAttempts(),
                 message.state().getHeld() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(message.due())),
-                message.state().getDelayWarned(), recipients);
+                message.state().getDelayWarned(), recipients,
+                message.contentSize() > 0 ? OptionalLong.of(message.contentSize()) : OptionalLong.empty());
     }
 
     private static Progress progress(RecipientState state) {

@@ -150,6 +150,9 @@ class QueueAdminApiTest extends NodeInRemoteWorld {
         FakeMx.Transaction received = awaitTransaction(mx, messageIdOf(id));
         assertEquals(describe(received.reply(), "end of DATA"), delivered.get("lastResult").asText());
         assertEquals(received.content().length, message.get("size").asInt(), "the size of the message as queued");
+        JsonNode listed = queue.list("").stream().filter(entry -> entry.get("id").asText().equals(id)).findFirst()
+                .orElseThrow();
+        assertEquals(message.get("size"), listed.get("size"), "the listing's size, from the message's record");
     }
 
     @Test

@@ -20,6 +20,7 @@ import dev.postillion.queue.proto.QueuedShownMessage;
 import dev.postillion.queue.proto.ShowQueuedMessage;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.pekko.actor.ExtendedActorSystem;
 
 /**
@@ -125,7 +126,8 @@ public final class QueueAdminSerializer extends ProtocolSerializer {
                 .setArrivalEpochMillis(entry.arrival().toEpochMilli())
                 .setAttempts(entry.attempts())
                 .setNextAttemptEpochMillis(entry.nextAttempt().map(Instant::toEpochMilli).orElse(0L))
-                .setDelayWarningSent(entry.delayWarningSent());
+                .setDelayWarningSent(entry.delayWarningSent())
+                .setSize(entry.size().orElse(0));
         for (QueueEntry.Recipient recipient : entry.recipients()) {
             message.addRecipients(QueueRecipientMessage.newBuilder()
                     .setAddress(recipient.address().toString())
@@ -147,7 +149,8 @@ public final class QueueAdminSerializer extends ProtocolSerializer {
                 message.getRecipientsList().stream().map(recipient -> new QueueEntry.Recipient(
                         EmailAddress.parse(recipient.getAddress(), true),
                         QueueEntry.Progress.valueOf(recipient.getProgress()), recipient.getAttempts(),
-                        present(recipient.getLastResult()))).toList());
+                        present(recipient.getLastResult()))).toList(),
+                message.getSize() > 0 ? OptionalLong.of(message.getSize()) : OptionalLong.empty());
     }
 
     /** Proto3 strings are never absent: empty stands for none. */

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -74,7 +75,7 @@ class ClusterPageTest {
     private static QueueEntry entry(long sequence) {
         return new QueueEntry(id(sequence), QueueAdmin.State.DEFERRED,
                 Optional.of(EmailAddress.parse("a@example.test", false)), Instant.EPOCH, 1,
-                Optional.of(Instant.EPOCH), false, List.of());
+                Optional.of(Instant.EPOCH), false, List.of(), OptionalLong.of(100));
     }
 
     private static QueueId id(long sequence) {

@@ -13,6 +13,7 @@ import dev.postillion.queue.QueueManager.OperationResult;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
@@ -50,10 +51,10 @@ class QueueAdminSerializerTest {
                         new QueueEntry.Recipient(EmailAddress.parse("anna@remote.test", false),
                                 QueueEntry.Progress.PENDING, 3, Optional.of("host mx.remote.test[192.0.2.1] said: 451")),
                         new QueueEntry.Recipient(EmailAddress.parse("bob@remote.test", false),
-                                QueueEntry.Progress.DELIVERED, 1, Optional.empty())));
+                                QueueEntry.Progress.DELIVERED, 1, Optional.empty())), OptionalLong.of(2048));
         QueueEntry fresh = new QueueEntry(new QueueId(2, 1), QueueAdmin.State.ACTIVE,
                 Optional.of(EmailAddress.parse("carl@example.test", false)), Instant.parse("2026-03-04T05:06:08Z"), 0,
-                Optional.of(Instant.parse("2026-03-04T05:06:08Z")), false, List.of());
+                Optional.of(Instant.parse("2026-03-04T05:06:08Z")), false, List.of(), OptionalLong.empty());
         assertRoundTrip(new QueueAdminService.Listed(new QueueAdmin.Page(List.of(held, fresh), Optional.of(ID))));
         assertRoundTrip(new QueueAdminService.Listed(new QueueAdmin.Page(List.of(), Optional.empty())));
         assertRoundTrip(new QueueAdminService.Shown(Optional.of(held), 1234));
