@@ -66,8 +66,11 @@ const views = [
 
 /** What to say once the view a change moved to is shown (a deleted message's page is gone). */
 let noticeAfterMove = '';
+/** How many renders have begun: a view whose data comes after a later render began is dropped. */
+let renders = 0;
 
 async function render() {
+  const current = ++renders;
   if (!token.get()) {
     showLogin();
     return;
@@ -88,8 +91,15 @@ async function render() {
   const [found, view] = match;
   try {
     const content = await view(shell, ...found.slice(1).map(decodeURIComponent));
-    main.replaceChildren(content);
+    if (current === renders) main.replaceChildren(content);
   } catch (failure) {
+    if (current !== renders) return;
+    if (!token.get()) {
+      // The token was refused (changed, or the node's is new): log in again, saying why.
+      showLogin();
+      shell.refused(failure);
+      return;
+    }
     main.replaceChildren(h('h1', {}, 'Cannot show this page'));
     shell.refused(failure);
   }
@@ -103,7 +113,7 @@ function showLogin() {
 
 loginForm.addEventListener('submit', async event => {
   event.preventDefault();
-  token.set(loginForm.elements.token.value);
+  token.set(document.getElementById('token').value);
   try {
     await api.get('/api/v1/status');
   } catch (failure) {

@@ -13,7 +13,8 @@ export async function domainsView(shell) {
     table('Hosted domains', ['Domain', 'Catch-all', 'Maintenance', 'Created', ''],
       domains.map(domain => [
         h('a', { href: '#/domains/' + segment(domain.name) }, domain.name),
-        domain.catchAll || '—', domain.maintenance ? 'yes' : 'no', time(domain.createdAt),
+        domain.aliasOf ? 'alias of ' + domain.aliasOf : domain.catchAll || '—',
+        domain.maintenance ? 'yes' : 'no', time(domain.createdAt),
         button('Delete', () => confirm('Delete ' + domain.name + ' and every mailbox in it?')
           && shell.change(() => api.delete('/api/v1/domains/' + segment(domain.name)), 'Domain ' + domain.name + ' deleted.'),
         { class: 'danger', 'aria-label': 'Delete ' + domain.name })]), 'domains'));
@@ -21,8 +22,9 @@ export async function domainsView(shell) {
 
 export async function domainView(shell, name) {
   const path = '/api/v1/domains/' + segment(name);
-  const [domain, addresses, aliases] = await Promise.all([
-    api.get(path), api.get(path + '/addresses'), api.get(path + '/aliases-domains')]);
+  const domain = await api.get(path);
+  if (domain.aliasOf) return aliasDomainView(shell, domain);
+  const [addresses, aliases] = await Promise.all([api.get(path + '/addresses'), api.get(path + '/aliases-domains')]);
   return h('section', {},
     h('h1', {}, name),
     h('p', {}, h('a', { href: '#/domains' }, '← All domains')),
@@ -55,6 +57,18 @@ export async function domainView(shell, name) {
     table('Domains that receive mail for ' + name, ['Domain', ''], aliases.map(alias => [alias.name,
       button('Remove', () => shell.change(() => api.delete(path + '/aliases-domains/' + segment(alias.name)),
         'Alias domain ' + alias.name + ' removed.'), { class: 'danger', 'aria-label': 'Remove ' + alias.name })])));
+}
+
+/** An alias domain has no addresses of its own: its page says whose mail it receives. */
+function aliasDomainView(shell, domain) {
+  const primary = '#/domains/' + segment(domain.aliasOf);
+  return h('section', {},
+    h('h1', {}, domain.name),
+    h('p', {}, 'An alias domain of ', h('a', { href: primary }, domain.aliasOf), ': mail to anyone@' + domain.name
+      + ' is delivered as anyone@' + domain.aliasOf + '.'),
+    button('Remove alias domain', () => shell.changeAndMove(() => api.delete('/api/v1/domains/' + segment(domain.aliasOf)
+      + '/aliases-domains/' + segment(domain.name)), 'Alias domain ' + domain.name + ' removed.', primary),
+    { class: 'danger' }));
 }
 
 export async function addressView(shell, text) {
@@ -124,7 +138,7 @@ function listsPart(shell, path, lists) {
     form('lists', [
       h('label', {}, 'Allowed senders (addresses or @domains)', h('textarea', { name: 'allow' }, lists.allow.join('\n'))),
       h('label', {}, 'Blocked senders', h('textarea', { name: 'block' }, lists.block.join('\n'))),
-      choice('Mail from blocked senders', { name: 'blocked' }, [['spam', 'goes to Junk'], ['reject', 'is refused']])],
+      blockedChoice(lists.blocked)],
       'Save lists', values => shell.change(
         () => api.put(path + '/lists', { allow: list(values.allow), block: list(values.block), blocked: values.blocked }),
         saved => ['Sender lists saved.', ...saved.warnings].join(' ')), false));
@@ -150,6 +164,13 @@ function respondersPart(shell, path, responders) {
       field('From', { name: 'start', type: 'datetime-local' }),
       field('Until', { name: 'end', type: 'datetime-local' })], 'Add responder',
       values => shell.change(() => api.post(path + '/responders', withoutEmpty(values)), 'Responder ' + values.name + ' added.')));
+}
+
+/** What becomes of mail from blocked senders, showing the address's setting. */
+function blockedChoice(blocked) {
+  const label = choice('Mail from blocked senders', { name: 'blocked' }, [['spam', 'goes to Junk'], ['reject', 'is refused']]);
+  label.querySelector('select').value = blocked;
+  return label;
 }
 
 /** The values of a form without the fields left empty, which the API reads as absent. */

@@ -17,8 +17,10 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.SSLException;
 
 /**
  * A node's admin API over HTTP: each call answers the JSON body of a 2xx, or ends the command with
@@ -83,11 +85,18 @@ final class AdminClient {
         List<JsonNode> pages = new ArrayList<>();
         JsonNode page = get(path + (filters.isEmpty() ? "" : "?" + filters));
         pages.add(page);
+        // The next pages start after the last shown, instead of after the operator's --after.
+        String following = withoutAfter(filters);
         while (limit.isEmpty() && page.path("next").isTextual()) {
-            page = get(path + "?" + join(filters, "after=" + segment(page.get("next").asText())));
+            page = get(path + "?" + join(following, "after=" + segment(page.get("next").asText())));
             pages.add(page);
         }
         return pages;
+    }
+
+    private static String withoutAfter(String query) {
+        return String.join("&", Arrays.stream(query.split("&"))
+                .filter(parameter -> !parameter.isEmpty() && !parameter.startsWith("after=")).toList());
     }
 
     private static String join(String query, String parameter) {
@@ -125,8 +134,11 @@ final class AdminClient {
             throw unavailable("no answer within " + REQUEST_TIMEOUT.toSeconds() + " seconds");
         } catch (ConnectException e) {
             throw unavailable("connection refused");
+        } catch (SSLException e) {
+            throw unavailable("the TLS handshake failed (does this JVM trust the node's certificate?)");
         } catch (IOException e) {
-            throw unavailable(e.getMessage() == null ? "the connection failed" : e.getMessage());
+            // The library's own words (a class, a socket's state) are not the operator's.
+            throw unavailable("the connection failed or was closed before the answer");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unavailable("interrupted");
@@ -137,7 +149,10 @@ final class AdminClient {
         return new CommandFailure(ExitCode.UNAVAILABLE, "cannot reach the node at " + base + ": " + reason);
     }
 
-    /** The body of a 2xx (nothing for a 204), else the failure the status and the node's error name. */
+    /**
+     * The body of a 2xx (nothing for a 204), else the failure the status and the node's error name;
+     * a failure the node answered with is {@link CommandFailure#answered}.
+     */
     private JsonNode answer(HttpResponse<String> response) {
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
@@ -149,9 +164,9 @@ final class AdminClient {
                     + " (the token comes from --token, POSTILLION_ADMIN_TOKEN or the data directory's admin-token)");
         }
         if (status >= 400 && status < 500) {
-            throw new CommandFailure(ExitCode.REFUSED, error);
+            throw new CommandFailure(ExitCode.REFUSED, error).answered();
         }
-        throw new CommandFailure(ExitCode.UNAVAILABLE, "the node failed: " + error);
+        throw new CommandFailure(ExitCode.UNAVAILABLE, "the node failed: " + error).answered();
     }
 
     private static String errorText(HttpResponse<String> response) {

@@ -4,6 +4,7 @@ package dev.postillion.cli;
 final class CommandFailure extends RuntimeException {
 
     private final int exitCode;
+    private boolean answered;
 
     CommandFailure(int exitCode, String message) {
         super(message, null, false, false);
@@ -12,5 +13,15 @@ final class CommandFailure extends RuntimeException {
 
     int exitCode() {
         return exitCode;
+    }
+
+    /** The node answered with it (an HTTP error): another request may still succeed. */
+    CommandFailure answered() {
+        answered = true;
+        return this;
+    }
+
+    boolean isAnswered() {
+        return answered;
     }
 }

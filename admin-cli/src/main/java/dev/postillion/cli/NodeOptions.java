@@ -130,7 +130,8 @@ final class NodeOptions {
             throw new CommandFailure(ExitCode.NOT_AUTHORIZED, "cannot read " + file
                     + ": permission denied; run as the node's user, or give the token with POSTILLION_ADMIN_TOKEN");
         } catch (IOException e) {
-            throw new CommandFailure(ExitCode.NOT_AUTHORIZED, "cannot read " + file + ": " + e.getMessage());
+            throw new CommandFailure(ExitCode.NOT_AUTHORIZED, "cannot read " + file
+                    + "; give the token with --token or POSTILLION_ADMIN_TOKEN");
         }
     }
 }

@@ -82,9 +82,11 @@ public final class QueueCommand {
     }
 
     /**
-     * The operation on each message in turn. A message refused (not queued, on hold) is reported
-     * and the others are still done, as postsuper does, ending with {@link ExitCode#REFUSED}; a
-     * node that cannot be reached or a token refused ends the command at once.
+     * The operation on each message in turn. A message refused (not queued, on hold), or one the
+     * node could not change (its node does not answer: 503), is reported and the others are still
+     * done, as postsuper does, ending with {@link ExitCode#REFUSED}, or {@link ExitCode#UNAVAILABLE}
+     * if any could not be changed; a node that cannot be reached or a token refused ends the
+     * command at once.
      */
     private static int each(NodeOptions node, List<String> ids, BiFunction<AdminClient, String, JsonNode> operation,
             String done) {
@@ -94,11 +96,11 @@ public final class QueueCommand {
             try {
                 node.changed(operation.apply(client, id), "message " + id + " " + done);
             } catch (CommandFailure failure) {
-                if (failure.exitCode() != ExitCode.REFUSED) {
+                if (!failure.isAnswered() || failure.exitCode() == ExitCode.NOT_AUTHORIZED) {
                     throw failure;
                 }
                 node.refused(failure);
-                status = ExitCode.REFUSED;
+                status = status == ExitCode.UNAVAILABLE ? status : failure.exitCode();
             }
         }
         return status;

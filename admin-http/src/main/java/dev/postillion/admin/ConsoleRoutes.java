@@ -4,7 +4,6 @@ import java.util.List;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.Uri;
-import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -20,13 +19,8 @@ final class ConsoleRoutes extends AllDirectives {
     /** The folder of the console's files among the jar's resources. */
     private static final String RESOURCES = "console";
 
-    private static final List<HttpHeader> HEADERS = List.of(
-            RawHeader.create("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; "
-                    + "img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
-            RawHeader.create("X-Content-Type-Options", "nosniff"),
-            RawHeader.create("Referrer-Policy", "no-referrer"),
-            // The pages change with the node's version; the browser asks again rather than run stale code.
-            RawHeader.create("Cache-Control", "no-cache"));
+    private static final List<HttpHeader> HEADERS = PageHeaders.with("default-src 'none'; script-src 'self'; "
+            + "style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'");
 
     Route route() {
         return concat(

@@ -2,13 +2,9 @@ package dev.postillion.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.networknt.schema.Error;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,13 +40,9 @@ public final class ApiDocument {
         this.document = document;
     }
 
-    /** The description as admin-http's jar holds it. */
+    /** The description as admin-http's jar holds it, its parts merged as the node serves it. */
     public static ApiDocument fromClassPath() {
-        try (InputStream yaml = ApiDocument.class.getClassLoader().getResourceAsStream("openapi/openapi.yaml")) {
-            return new ApiDocument(new YAMLMapper().readTree(yaml));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new ApiDocument(ApiDescription.document());
     }
 
     public JsonNode json() {

@@ -8,9 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.postillion.admin.ApiDocument.Operation;
 import io.swagger.parser.OpenAPIParser;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,12 +26,8 @@ class OpenApiDescriptionTest {
     private final ApiDocument description = ApiDocument.fromClassPath();
 
     @Test
-    void isValidOpenApi31() throws IOException {
-        String yaml;
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream("openapi/openapi.yaml")) {
-            yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        SwaggerParseResult parsed = new OpenAPIParser().readContents(yaml, null, null);
+    void isValidOpenApi31() {
+        SwaggerParseResult parsed = new OpenAPIParser().readContents(description.json().toString(), null, null);
 
         assertEquals(List.of(), parsed.getMessages());
         assertEquals("3.1.0", parsed.getOpenAPI().getOpenapi());

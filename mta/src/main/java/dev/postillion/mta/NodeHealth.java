@@ -55,7 +55,11 @@ final class NodeHealth implements NodeStatus {
 
     @Override
     public Map<String, String> healthDetails() {
-        return Map.of("node", name, "dnssec", routes.dnssec().apiName());
+        // In this order on /health and in the command line's status, whatever the JVM.
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("node", name);
+        details.put("dnssec", routes.dnssec().apiName());
+        return details;
     }
 
     @Override

@@ -27,6 +27,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -44,12 +46,10 @@ final class ChildNode implements AfterEachCallback {
     private static final Duration STARTUP = Duration.ofSeconds(90);
     private static final Duration KILL = Duration.ofSeconds(10);
     private static final int PAGE = 1000;
-    /** Every port {@link #freePorts} has chosen in this JVM. */
+    /** Every port {@link #freePort} has chosen in this JVM. */
     private static final Set<Integer> HANDED_OUT = new HashSet<>();
-    /** The settings of the node's listening ports: the mx listener first, the admin API last. */
-    private static final List<String> LISTENERS = List.of("postillion.smtp.mx.port", "postillion.smtp.submission.port",
-            "postillion.smtp.submissions.port", "postillion.imap.plain.port", "postillion.imap.implicit-tls.port",
-            "postillion.pop3.plain.port", "postillion.pop3.implicit-tls.port", "postillion.admin.port");
+    /** The node's line once it accepts mail, naming the ports its listeners got. */
+    private static final Pattern UP = Pattern.compile(" is up: SMTP MX on port (\\d+),.* admin API on port (\\d+)");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
@@ -60,8 +60,6 @@ final class ChildNode implements AfterEachCallback {
     private long startOffset;
     private int smtpPort;
     private int adminPort;
-    /** The ports of {@link #LISTENERS}, in order, for the node's current start. */
-    private List<Integer> listenerPorts;
     private final List<String> settings = new ArrayList<>();
 
     /** @param settings extra {@code -Dkey=value} options for the node's JVM */
@@ -94,20 +92,20 @@ final class ChildNode implements AfterEachCallback {
         awaitAccepting();
     }
 
-    /** Waits until the node just launched accepts mail. */
+    /** Waits until the node just launched accepts mail, and learns the ports it listens on. */
     void awaitAccepting() {
-        await("node start " + starts).atMost(STARTUP)
+        Matcher up = await("node start " + starts).atMost(STARTUP)
                 .failFast("the node exited while starting", () -> !process.isAlive())
-                .until(this::accepting);
+                .until(() -> UP.matcher(outputOfThisStart()), Matcher::find);
+        smtpPort = Integer.parseInt(up.group(1));
+        adminPort = Integer.parseInt(up.group(2));
+        await("node start " + starts).atMost(STARTUP).until(this::accepting);
     }
 
     /** Starts the node (again) on the same data, on fresh ports, and returns at once. */
     void launch() throws IOException {
-        // Every listener on a port of its own chosen here: a listener on port 0 could take the
-        // admin port between its choice and its bind, and the node would not start.
-        listenerPorts = freePorts(LISTENERS.size());
-        smtpPort = listenerPorts.get(0);
-        adminPort = listenerPorts.get(LISTENERS.size() - 1);
+        smtpPort = 0;
+        adminPort = 0;
         starts++;
         Files.writeString(output, "--- start " + starts + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         startOffset = Files.size(output);
@@ -126,12 +124,15 @@ final class ChildNode implements AfterEachCallback {
                 "-Dpostillion.data-dir=" + dataDir,
                 "-Dpostillion.hostname=" + HOSTNAME,
                 "-Dpostillion.smtp.mx.bind=127.0.0.1",
+                // Every listener on a port the system picks, read back from the node's "is up"
+                // line: ports chosen here beforehand could be taken by another listener meanwhile.
+                "-Dpostillion.smtp.mx.port=0", "-Dpostillion.smtp.submission.port=0",
+                "-Dpostillion.smtp.submissions.port=0", "-Dpostillion.imap.plain.port=0",
+                "-Dpostillion.imap.implicit-tls.port=0", "-Dpostillion.pop3.plain.port=0",
+                "-Dpostillion.pop3.implicit-tls.port=0", "-Dpostillion.admin.port=0",
                 "-Dpostillion.admin.token=" + TOKEN,
                 "-Dpostillion.directory.password-hash.memory=64KiB", "-Dpostillion.directory.password-hash.iterations=1",
                 "-Dpostillion.spf.enabled=false", "-Dpostillion.dkim.enabled=false"));
-        for (int i = 0; i < LISTENERS.size(); i++) {
-            command.add("-D" + LISTENERS.get(i) + "=" + listenerPorts.get(i));
-        }
         TestSharedStore.settings(dataDir).entrySet().forEach(setting ->
                 command.add("-D" + setting.getKey() + "=" + setting.getValue().unwrapped()));
         command.addAll(settings);
@@ -139,28 +140,21 @@ final class ChildNode implements AfterEachCallback {
         return command;
     }
 
-    /** A port nothing listens on at the moment. */
-    static int freePort() throws IOException {
-        return freePorts(1).get(0);
-    }
-
     /**
-     * {@code count} different ports nothing listens on at the moment, held open together while
-     * chosen, and none handed out before in this JVM: a port chosen for a node not started yet (a
-     * cluster's seed port) is free until then, and must not go to another node meanwhile.
+     * A port nothing listens on at the moment, for a setting that must be known before a node
+     * starts (a cluster's seed port), and none this method gave before in this JVM: the ports it
+     * gives for nodes not started yet are not given twice (a listener on port 0 may still take one).
      */
-    static synchronized List<Integer> freePorts(int count) throws IOException {
+    static synchronized int freePort() throws IOException {
         List<ServerSocket> sockets = new ArrayList<>();
         try {
-            List<Integer> ports = new ArrayList<>();
-            while (ports.size() < count) {
+            while (true) {
                 ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 sockets.add(socket);
                 if (HANDED_OUT.add(socket.getLocalPort())) {
-                    ports.add(socket.getLocalPort());
+                    return socket.getLocalPort();
                 }
             }
-            return ports;
         } finally {
             for (ServerSocket socket : sockets) {
                 socket.close();

@@ -3,6 +3,7 @@ package dev.postillion.mta;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.File;
 import java.io.IOException;
@@ -17,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -74,27 +77,39 @@ class CommandLineScriptTest {
     @Test
     @Tag("process")
     void serveStartsANodeWhoseTokenTheCommandsReadFromItsDataDirectory(@TempDir Path served) throws Exception {
-        int admin = ChildNode.freePort();
         Path dataDir = served.resolve("data");
+        Path log = served.resolve("node.log");
         ProcessBuilder builder = script(List.of("serve"));
+        // The node's INFO lines, its "is up" among them, as ChildNode's nodes log them.
         builder.environment().put("JAVA_OPTS", String.join(" ", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-Dpostillion.data-dir=" + dataDir, "-Dpostillion.hostname=mx.test", "-Dpostillion.admin.port=" + admin,
+                "-Dlogback.configurationFile=child-logback.xml",
+                "-Dpostillion.data-dir=" + dataDir, "-Dpostillion.hostname=mx.test", "-Dpostillion.admin.port=0",
                 "-Dpostillion.smtp.mx.bind=127.0.0.1", "-Dpostillion.smtp.mx.port=0", "-Dpostillion.smtp.submission.port=0",
                 "-Dpostillion.smtp.submissions.port=0", "-Dpostillion.imap.plain.port=0",
                 "-Dpostillion.imap.implicit-tls.port=0", "-Dpostillion.pop3.plain.port=0",
                 "-Dpostillion.pop3.implicit-tls.port=0", "-Dpostillion.spf.enabled=false", "-Dpostillion.dkim.enabled=false"));
-        Process serve = builder.redirectErrorStream(true).redirectOutput(served.resolve("node.log").toFile()).start();
+        Process serve = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean stopped = false;
         try {
-            await("the node accepts mail").atMost(Duration.ofSeconds(90))
+            // Its admin port, which the system picked, as the node's "is up" line names it.
+            Matcher up = await("the node is up").atMost(Duration.ofSeconds(90))
                     .failFast("the node exited", () -> !serve.isAlive())
-                    .until(() -> script("status", "--url", "http://127.0.0.1:" + admin, "--data-dir", dataDir.toString())
-                            .exit() == 0);
+                    .until(() -> ADMIN_PORT.matcher(Files.readString(log)), Matcher::find);
+            String url = "http://127.0.0.1:" + up.group(1);
+            await("the node accepts mail").atMost(Duration.ofSeconds(30))
+                    .until(() -> script("status", "--url", url, "--data-dir", dataDir.toString()).exit() == 0);
         } finally {
             serve.destroy();
-            assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "the node did not stop within 60 seconds of SIGTERM");
+            stopped = serve.waitFor(60, TimeUnit.SECONDS);
+            if (!stopped) {
+                serve.destroyForcibly(); // no node left running, holding its ports, after the test
+            }
         }
-        assertEquals(143, serve.exitValue(), Files.readString(served.resolve("node.log")));
+        assertTrue(stopped, "the node did not stop within 60 seconds of SIGTERM");
+        assertEquals(143, serve.exitValue(), Files.readString(log));
     }
+
+    private static final Pattern ADMIN_PORT = Pattern.compile(" is up: .* admin API on port (\\d+)");
 
     private record Result(int exit, String out, String err) {}
 
@@ -102,7 +117,10 @@ class CommandLineScriptTest {
         ProcessBuilder builder = script(List.of(args));
         builder.redirectOutput(work.resolve("out").toFile()).redirectError(work.resolve("err").toFile());
         Process process = builder.start();
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "bin/postillion did not end within 60 seconds");
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            fail("bin/postillion did not end within 60 seconds");
+        }
         return new Result(process.exitValue(), Files.readString(work.resolve("out")), Files.readString(work.resolve("err")));
     }
 

@@ -166,6 +166,15 @@ class ConsoleTest extends NodeInRemoteWorld {
                 QueueApi.json(node.get("/api/v1/greylist/allow")).get(0).get("network").asText());
     }
 
+    /** Swagger UI renders the description under its Content-Security-Policy, in a real browser. */
+    @Test
+    void theApiDescriptionIsBrowsable() {
+        browser.get("http://127.0.0.1:" + node.node().adminPort() + "/api/docs");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".swagger-ui .info .title"),
+                "Postillion admin API"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".opblock-summary-path[data-path='/api/v1/status']")));
+    }
+
     /** Opens a page of the console with the token already in the tab, as after a log-in. */
     private static void openLoggedIn(String fragment) {
         browser.get(consoleUrl() + "/");

@@ -70,11 +70,14 @@ class OpenApiConformanceTest extends NodeInRemoteWorld {
         HttpResponse<String> page = node.send(open("/api/docs").GET());
         assertEquals(200, page.statusCode());
         assertEquals("text/html; charset=UTF-8", page.headers().firstValue("Content-Type").orElse(""));
-        assertTrue(page.body().contains("url: \"/api/v1/openapi.json\""), page.body());
+        assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").startsWith("default-src 'none'"));
+        assertTrue(node.send(open("/api/docs/docs.js").GET()).body().contains("url: '/api/v1/openapi.json'"));
 
         HttpResponse<String> bundle = node.send(open("/api/docs/swagger-ui-bundle.js").GET());
         assertEquals(200, bundle.statusCode());
         assertTrue(bundle.body().contains("SwaggerUIBundle"));
+        // Only what the page loads: not the webjar's demo page, which would load another site's description.
+        assertEquals(404, node.send(open("/api/docs/index.html").GET()).statusCode());
     }
 
     /** One family after the other, as an operator would; every operation of the description is called. */

@@ -340,7 +340,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
 
     private Behavior<Command> onMessageDecided(MessageDecided decided) {
         if (decided.failure() != null) {
-            log.error("message policy failed: {}", decided.failure().toString());
+            log.error("message policy failed", decided.failure());
             return conclude(Replies.LOCAL_ERROR);
         }
         if (decided.outcome() instanceof MessagePolicy.Queued) {
