@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,7 +97,15 @@ public final class SmtpClient implements AutoCloseable {
 
     /** True once the server has closed the connection. */
     public boolean closedByServer() throws IOException {
-        return in.read() == -1;
+        try {
+            return in.read() == -1;
+        } catch (SocketException e) {
+            // Closed with a command of ours still unread on its side: TCP resets instead of ending.
+            if ("Connection reset".equals(e.getMessage())) {
+                return true;
+            }
+            throw e;
+        }
     }
 
     private String line() throws IOException {
