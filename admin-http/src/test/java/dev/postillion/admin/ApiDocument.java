@@ -26,6 +26,11 @@ public final class ApiDocument {
             return node.path("operationId").asText();
         }
 
+        /** Whether a request's path is this operation's, matched as the router matches it ({@link Endpoint}). */
+        public boolean matches(String requestPath) {
+            return Endpoint.get(path, operationId(), parameters -> null).parameters(requestPath).isPresent();
+        }
+
         /** Open operations say so with an empty security requirement (OpenAPI 3.1.0 section 4.8.10). */
         public boolean tokenRequired() {
             return !node.has("security") || !node.get("security").isEmpty();
