@@ -11,6 +11,7 @@ import dev.postillion.cli.StatusCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
@@ -21,6 +22,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "postillion",
         description = "Postillion, a mail transfer agent. Without a command, starts a node (as serve does).",
+        versionProvider = Main.Version.class,
         subcommands = {ServeCommand.class, MigrateStoreCommand.class, StatusCommand.class, QueueCommand.class,
                 DomainCommand.class, AddressCommand.class, GreylistCommand.class, CompletionCommand.class},
         exitCodeListHeading = ExitCode.HEADING,
@@ -30,6 +32,18 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "show this help")
     private boolean help;
+
+    @Option(names = {"-V", "--version"}, versionHelp = true, description = "show the version of the jar")
+    private boolean version;
+
+    /** The version the jar's manifest records (mta's pom); classes not run from the jar have none. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"postillion " + (version == null ? "(not run from its jar: no version)" : version)};
+        }
+    }
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

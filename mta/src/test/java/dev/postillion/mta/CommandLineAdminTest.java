@@ -182,6 +182,12 @@ class CommandLineAdminTest {
                 + " http://127.0.0.1:8080, not 'localhost:8080'"), badUrl.err());
     }
 
+    /** The manifest of the jar says the version; run from the classes, as here, there is none to say. */
+    @Test
+    void versionSaysWhereItComesFrom() {
+        assertEquals(new CommandLineRun(0, "postillion (not run from its jar: no version)\n", ""), run("--version"));
+    }
+
     @Test
     void helpListsTheCommandsAndTheExitCodes() {
         CommandLineRun help = run("--help");
