@@ -86,14 +86,22 @@ public final class Directory implements AutoCloseable {
 
     /** {@code postillion.directory} settings, documented in mailbox-actors' reference.conf. */
     public record Settings(int passwordMinLength, PasswordHash.Cost passwordCost, int maxAliases,
-            int maxRedirectTargets, int importLimit, Duration importWindow, int cacheSize) {
+            int maxRedirectTargets, int importLimit, Duration importWindow, int cacheSize,
+            String subaddressSeparator) {
+
+        /** With the default subaddress separator, '+'. */
+        public Settings(int passwordMinLength, PasswordHash.Cost passwordCost, int maxAliases,
+                int maxRedirectTargets, int importLimit, Duration importWindow, int cacheSize) {
+            this(passwordMinLength, passwordCost, maxAliases, maxRedirectTargets, importLimit, importWindow,
+                    cacheSize, "+");
+        }
 
         public static Settings from(Config directory) {
             return new Settings(directory.getInt("password-min-length"),
                     PasswordHash.Cost.from(directory.getConfig("password-hash")),
                     directory.getInt("max-aliases"), directory.getInt("max-redirect-targets"),
                     directory.getInt("import-limit"), directory.getDuration("import-window"),
-                    directory.getInt("cache-size"));
+                    directory.getInt("cache-size"), directory.getString("subaddress-separator"));
         }
     }
 
@@ -105,6 +113,7 @@ public final class Directory implements AutoCloseable {
     private final AddressResponders responders;
     private final AddressAliases aliases;
     private final ForwardTargets forwards;
+    private final RecipientResolver resolver;
 
     public Directory(Store store, Clock clock, Settings settings) {
         this(store, clock, settings, new Passwords(settings.passwordMinLength(), settings.passwordCost()));
@@ -119,6 +128,7 @@ public final class Directory implements AutoCloseable {
                 settings.importWindow());
         this.responders = new AddressResponders(records, this);
         this.aliases = new AddressAliases(records, this, settings.maxAliases());
+        this.resolver = new RecipientResolver(records, settings.subaddressSeparator());
     }
 
     /** Bulk creation of addresses from a CSV file. */
@@ -140,44 +150,23 @@ public final class Directory implements AutoCloseable {
 
     /**
      * Resolves a recipient as mail to it is delivered: an alias domain stands for its primary, then
-     * an address, an alias or the domain's catch-all, in that order, owns the mail. Completes at
-     * once from the cache, else on the store's reader thread; never blocks the caller.
+     * an address, an alias, the same for a subaddress's user (RFC 5233) or the domain's catch-all,
+     * in that order, owns the mail ({@link RecipientResolver}). Completes at once from the cache,
+     * else on the store's reader thread; never blocks the caller.
      */
     public CompletionStage<Resolution> resolve(EmailAddress recipient) {
         return primary(recipient.domain()).thenCompose(domain -> domain.isEmpty()
                 ? CompletableFuture.completedFuture(new Resolution(Lookup.NOT_HOSTED, null, false))
-                : resolveAt(domain.get(), recipient.localPart()));
+                : resolver.resolve(domain.get(), recipient.localPart()));
     }
 
-    private CompletionStage<Resolution> resolveAt(Domain domain, String localPart) {
-        String name = domain.name();
-        return named(name, localPart).thenCompose(named -> {
-            if (named.isPresent()) {
-                return CompletableFuture.completedFuture(resolution(named.get(), false));
-            }
-            if (domain.catchAll().isEmpty()) {
-                return CompletableFuture.completedFuture(UNKNOWN);
-            }
-            return records.address(name, domain.catchAll().get())
-                    .thenApply(catchAll -> catchAll.map(owner -> resolution(owner, true)).orElse(UNKNOWN));
-        });
-    }
-
-    private static final Resolution UNKNOWN = new Resolution(Lookup.UNKNOWN_ADDRESS, null, false);
-
-    /** The address by its own name, else the address an alias of that name stands for. */
-    private CompletionStage<Optional<AddressRecord>> named(String domain, String localPart) {
-        return records.address(domain, localPart).thenCompose(address -> address.isPresent()
-                ? CompletableFuture.completedFuture(address)
-                : records.alias(domain, localPart).thenCompose(alias -> alias.isEmpty()
-                        ? CompletableFuture.completedFuture(Optional.<AddressRecord>empty())
-                        : records.address(domain, alias.get().getTarget())));
-    }
-
-    private static Resolution resolution(AddressRecord owner, boolean throughCatchAll) {
-        Lookup lookup = owner.getType() == AddressType.NO_REPLY ? Lookup.NO_REPLY
-                : owner.getDisabled() ? Lookup.DISABLED : Lookup.MAILBOX;
-        return new Resolution(lookup, AddressRecords.address(owner), throughCatchAll);
+    /**
+     * The address a subaddress stands for: {@code anna@example.test} for {@code
+     * anna+news@example.test} (RFC 5233), whether or not it exists; empty when the recipient is no
+     * subaddress or subaddressing is off.
+     */
+    public Optional<EmailAddress> withoutDetail(EmailAddress recipient) {
+        return resolver.user(recipient.localPart()).map(user -> new EmailAddress(user, recipient.domain()));
     }
 
     /** Whether the domain (or an alias domain) is hosted here; never blocks the caller. */

@@ -69,7 +69,8 @@ final class ForwardTargets {
                 throw invalid(what + " " + target + " is not an address that receives mail here");
             }
             if (resolution.mailbox().key().equals(self.key())) {
-                throw invalid(what + " " + target + " leads back to the address itself (through the catch-all)");
+                throw invalid(what + " " + target + " leads back to the address itself (through "
+                        + (resolution.throughCatchAll() ? "the catch-all)" : "a subaddress)"));
             }
         }
         return parsed.key();

@@ -31,7 +31,7 @@ public final class MailboxContext {
         this.settings = settings;
         this.srs = srs;
         this.dispositionRules = new MailDisposition.Rules(settings.maxHops(), hostname, clock);
-        this.responders = new Responders(store, hostname, clock, settings.responderInterval());
+        this.responders = new Responders(store, hostname, clock, settings.responderInterval(), directory);
     }
 
     Store store() {

@@ -13,6 +13,7 @@ import dev.postillion.mailbox.responder.ResponderMemory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,14 +38,16 @@ final class Responders {
     private final String hostname;
     private final Clock clock;
     private final Duration interval;
+    private final Directory directory;
 
-    Responders(Store store, String hostname, Clock clock, Duration interval) {
+    Responders(Store store, String hostname, Clock clock, Duration interval, Directory directory) {
         this.memory = new ResponderMemory(store);
         this.policy = new AutoReplyPolicy(interval);
         this.replies = AutoReply.withRandomIds(hostname, clock);
         this.hostname = hostname;
         this.clock = clock;
         this.interval = interval;
+        this.directory = directory;
     }
 
     /**
@@ -67,8 +70,8 @@ final class Responders {
         Instant now = clock.instant();
         Optional<Instant> lastReply = answered.contains(senderKey) ? Optional.of(now) : reads.lastReply(senderKey);
         IncomingMessage incoming = new IncomingMessage(sender, headers, spam);
-        AutoReplyPolicy.Decision decision = policy.decide(responder, incoming, reads.ownAddresses(),
-                address.timeZone(), now, lastReply);
+        AutoReplyPolicy.Decision decision = policy.decide(responder, incoming,
+                addressedTo(reads.ownAddresses(), deliver), address.timeZone(), now, lastReply);
         if (decision instanceof AutoReplyPolicy.Skip skip) {
             log.debug("{}: to=<{}>, responder not answering: {}", deliver.queueId(), mailbox, skip.reason());
             return Optional.empty();
@@ -79,6 +82,20 @@ final class Responders {
                 List.of(new Envelope.Recipient(envelope.sender().orElseThrow(), Map.of())), hostname, "127.0.0.1",
                 now, envelope.smtputf8()).withOriginatedHere();
         return Optional.of(new OutgoingMessage(replyEnvelope, reply));
+    }
+
+    /**
+     * The address's own addresses, and the subaddress this delivery came to when it is one of
+     * theirs (RFC 5233): a message naming {@code anna+news@} in its To field is addressed to anna.
+     */
+    private Set<String> addressedTo(Set<String> own, MailboxActor.Deliver deliver) {
+        EmailAddress recipient = deliver.envelope().recipients().get(deliver.recipient()).address();
+        if (directory.withoutDetail(recipient).filter(user -> own.contains(user.key())).isEmpty()) {
+            return own;
+        }
+        Set<String> addressed = new HashSet<>(own);
+        addressed.add(recipient.key());
+        return addressed;
     }
 
     /** When the address last answered the sender (in lower case), if ever; read on the store's threads. */

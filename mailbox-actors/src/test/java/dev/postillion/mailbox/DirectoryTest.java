@@ -329,6 +329,26 @@ class DirectoryTest {
         assertEquals(Lookup.UNKNOWN_ADDRESS, lookup(address("nobody@example.com")));
     }
 
+    /**
+     * RFC 5233 with a separator operators' local parts may hold: an address of the exact name goes
+     * first, else the user before the first separator owns the mail.
+     */
+    @Test
+    void aSubaddressBelongsToItsUserUnlessAnAddressHasItsExactName() {
+        try (Directory dashed = new Directory(store, clock, new Directory.Settings(8, new PasswordHash.Cost(64, 1, 1),
+                50, 20, 50, Duration.ofHours(24), 1000, "-"))) {
+            join(dashed.createDomain("example.com"));
+            join(dashed.createAddress("example.com", "anna", PASSWORD, Address.Type.MAILBOX));
+            join(dashed.createAddress("example.com", "anna-news", PASSWORD, Address.Type.MAILBOX));
+            assertEquals("anna-news@example.com",
+                    join(dashed.resolve(address("Anna-News@example.com"))).mailbox().key());
+            assertEquals("anna@example.com", join(dashed.resolve(address("anna-shop-1@example.com"))).mailbox().key());
+            assertEquals(Lookup.UNKNOWN_ADDRESS, join(dashed.resolve(address("anna+shop@example.com"))).lookup());
+            assertEquals(Optional.of(address("anna@example.com")), dashed.withoutDetail(address("anna-@example.com")));
+            assertEquals(Optional.empty(), dashed.withoutDetail(address("-anna@example.com")));
+        }
+    }
+
     @Test
     void catchAllMustBeAnAddressThatReceives() {
         join(directory.createDomain("example.com"));

@@ -29,8 +29,8 @@ class AliasesAndCatchAllTest extends NodeInRemoteWorld {
 
     private static final String DOMAIN = "primary.example";
     private static final String ALIAS_DOMAIN = "alias.example";
-    private static final String SENDER = "<sender@sender.test>";
-    private static final String UNKNOWN = "Recipient address rejected: User unknown in virtual mailbox table";
+    static final String SENDER = "<sender@sender.test>";
+    static final String UNKNOWN = "Recipient address rejected: User unknown in virtual mailbox table";
 
     @BeforeAll
     static void start() throws IOException {
@@ -258,14 +258,14 @@ class AliasesAndCatchAllTest extends NodeInRemoteWorld {
     }
 
     /** Sends one message from {@value #SENDER} whose recipients are all accepted; returns its queue id. */
-    private static String sendTo(String subject, String... recipients) throws IOException {
+    static String sendTo(String subject, String... recipients) throws IOException {
         try (SmtpClient smtp = connect(node)) {
             return send(smtp, SENDER, message(subject), recipients);
         }
     }
 
     /** The reply to RCPT TO the recipient, in a transaction from {@value #SENDER}. */
-    private static String rcpt(String recipient) throws IOException {
+    static String rcpt(String recipient) throws IOException {
         try (SmtpClient smtp = connect(node)) {
             assertEquals(SENDER_OK, smtp.command("MAIL FROM:" + SENDER));
             return smtp.command("RCPT TO:<" + recipient + ">");

@@ -313,6 +313,22 @@ class ResponderIntegrationTest {
         assertEquals(Set.of(ccToAlias), answered(viaList, ccToAlias));
     }
 
+    /** RFC 5233: mail to {@code anna+news@} naming that subaddress in its To field is addressed to anna. */
+    @Test
+    void mailToASubaddressNamingItIsAnswered() throws Exception {
+        String address = newAddress("sub");
+        String subaddress = address.replace("@", "+news@");
+        activate(address, createResponder(address, "{\"name\":\"Away\",\"text\":\"Away.\"}"));
+
+        String messageId = newMessageId();
+        try (SmtpClient smtp = connect(node)) {
+            String id = send(smtp, "<" + newSender() + ">", message(subaddress, messageId, "to a subaddress"),
+                    subaddress);
+            mailboxes.awaitMessage(address, id);
+        }
+        assertEquals("Away.\r\n", body(awaitReply(messageId)));
+    }
+
     // --- when it is active ---
 
     @Test
