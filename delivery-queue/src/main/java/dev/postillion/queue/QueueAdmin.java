@@ -121,13 +121,12 @@ public final class QueueAdmin {
     }
 
     /**
-     * The size of the message as queued, or -1 when it is gone: from its record, or, for a record
-     * written before the spool kept sizes, by reading its content.
+     * The size of the message as queued, or -1 when it is gone: the one its entry has from its
+     * record, or, for a record written before the spool kept sizes, its content's.
      */
-    public CompletionStage<Long> size(QueueId id) {
-        return spool.message(id).thenCompose(message -> message == null || message.contentSize() > 0
-                ? CompletableFuture.completedFuture(message == null ? -1L : message.contentSize())
-                : spool.content(id).thenApply(content -> content == null ? -1L : content.length));
+    public CompletionStage<Long> size(QueueEntry entry) {
+        return entry.size().isPresent() ? CompletableFuture.completedFuture(entry.size().getAsLong())
+                : spool.content(entry.id()).thenApply(content -> content == null ? -1L : content.length);
     }
 
     public CompletionStage<QueueManager.OperationResult> operate(QueueId id, QueueManager.Operation operation) {

@@ -48,8 +48,8 @@ final class ChildNode implements AfterEachCallback {
     private static final int PAGE = 1000;
     /** Every port {@link #freePort} has chosen in this JVM. */
     private static final Set<Integer> HANDED_OUT = new HashSet<>();
-    /** The node's line once it accepts mail, naming the ports its listeners got. */
-    private static final Pattern UP = Pattern.compile(" is up: SMTP MX on port (\\d+),.* admin API on port (\\d+)");
+    /** The node's line once it accepts mail, naming the ports its listeners got: the MX's, then the admin API's. */
+    static final Pattern UP = Pattern.compile(" is up: SMTP MX on port (\\d+),.* admin API on port (\\d+)");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();

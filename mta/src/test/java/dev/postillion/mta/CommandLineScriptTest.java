@@ -19,7 +19,6 @@ import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -94,8 +93,8 @@ class CommandLineScriptTest {
             // Its admin port, which the system picked, as the node's "is up" line names it.
             Matcher up = await("the node is up").atMost(Duration.ofSeconds(90))
                     .failFast("the node exited", () -> !serve.isAlive())
-                    .until(() -> ADMIN_PORT.matcher(Files.readString(log)), Matcher::find);
-            String url = "http://127.0.0.1:" + up.group(1);
+                    .until(() -> ChildNode.UP.matcher(Files.readString(log)), Matcher::find);
+            String url = "http://127.0.0.1:" + up.group(2);
             await("the node accepts mail").atMost(Duration.ofSeconds(30))
                     .until(() -> script("status", "--url", url, "--data-dir", dataDir.toString()).exit() == 0);
         } finally {
@@ -108,8 +107,6 @@ class CommandLineScriptTest {
         assertTrue(stopped, "the node did not stop within 60 seconds of SIGTERM");
         assertEquals(143, serve.exitValue(), Files.readString(log));
     }
-
-    private static final Pattern ADMIN_PORT = Pattern.compile(" is up: .* admin API on port (\\d+)");
 
     private record Result(int exit, String out, String err) {}
 

@@ -5,6 +5,7 @@ import dev.postillion.queue.QueueAdmin;
 import dev.postillion.queue.QueueEntry;
 import dev.postillion.queue.QueueManager;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -66,7 +67,9 @@ public final class QueueAdminService {
                     .onMessage(ListQueue.class, list -> answer(list.replyTo(), "listing the queue",
                             queue.list(list.filter(), list.after(), list.limit()).thenApply(Listed::new)))
                     .onMessage(Show.class, show -> answer(show.replyTo(), "reading message " + show.id(),
-                            queue.message(show.id()).thenCombine(queue.size(show.id()), Shown::new)))
+                            queue.message(show.id()).thenCompose(message -> message.map(queue::size)
+                                    .orElse(CompletableFuture.completedFuture(-1L))
+                                    .thenApply(size -> new Shown(message, size)))))
                     .onMessage(Operate.class, operate -> answer(operate.replyTo(),
                             operate.operation() + " of message " + operate.id(),
                             queue.operate(operate.id(), operate.operation()).thenApply(Operated::new)))
