@@ -73,8 +73,8 @@ function aliasDomainView(shell, domain) {
 
 export async function addressView(shell, text) {
   const path = '/api/v1/addresses/' + segment(text);
-  const [address, lists, responders] = await Promise.all([
-    api.get(path), api.get(path + '/lists'), api.get(path + '/responders')]);
+  const [address, lists, responders, appPasswords] = await Promise.all([
+    api.get(path), api.get(path + '/lists'), api.get(path + '/responders'), api.get(path + '/app-passwords')]);
   return h('section', {},
     h('h1', {}, address.address),
     h('p', {}, h('a', { href: '#/domains/' + segment(address.domain) }, '← ' + address.domain)),
@@ -89,11 +89,26 @@ export async function addressView(shell, text) {
       autocomplete: 'new-password' })], 'Change password',
       values => shell.change(() => api.put(path + '/password', values),
         'Password changed; the sessions that used the old one have ended.')),
+    appPasswordsPart(shell, path, appPasswords),
     aliasesPart(shell, path, address),
     redirectPart(shell, path, address),
     backupCopyPart(shell, path, address),
     listsPart(shell, path, lists),
     respondersPart(shell, path, responders));
+}
+
+/** The generated password is in the notice only: the API shows it once and keeps a hash. */
+function appPasswordsPart(shell, path, appPasswords) {
+  return h('div', {},
+    h('h2', {}, 'App passwords'),
+    form('add-app-password', [field('Name', { name: 'name', required: true })], 'Make app password',
+      values => shell.change(() => api.post(path + '/app-passwords', values),
+        made => 'App password ' + made.name + ': ' + made.password + ' (shown this once).')),
+    table('For phones and sync tools', ['Name', 'Created', 'Last used', 'Over', ''], appPasswords.map(app => [
+      app.name, time(app.createdAt), app.lastUse ? time(app.lastUse.at) : '—', app.lastUse ? app.lastUse.protocol : '—',
+      button('Revoke', () => shell.change(() => api.delete(path + '/app-passwords/' + segment(app.name)),
+        'App password ' + app.name + ' revoked; its sessions have ended.'),
+        { class: 'danger', 'aria-label': 'Revoke app password ' + app.name })]), 'app-passwords'));
 }
 
 function aliasesPart(shell, path, address) {

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code postillion address}: a domain's addresses and their passwords. */
-@Command(name = "address", description = "List, add, remove, disable and enable addresses, and set their passwords.")
+@Command(name = "address", description = "List, add, remove, disable and enable addresses, and set their passwords.",
+        subcommands = AppPasswordCommand.class)
 public final class AddressCommand {
 
     /** Where a new password comes from: never only the command line, which others can read in ps. */

@@ -100,7 +100,7 @@ final class AddressRoutes extends JsonRoutes {
                                 .thenApply(a -> responderJson(a, p.get("id"))))));
     }
 
-    private static EmailAddress address(Map<String, String> parameters) {
+    static EmailAddress address(Map<String, String> parameters) {
         return address(parameters.get("address"));
     }
 

@@ -49,6 +49,7 @@ public final class AdminRoutes extends AllDirectives {
     private final byte[] token;
     private final DomainRoutes domains;
     private final AddressRoutes addresses;
+    private final AppPasswordRoutes appPasswords;
     private final MailboxRoutes mailboxes;
     private final QueueRoutes queue;
     private final GreylistRoutes greylist;
@@ -61,6 +62,7 @@ public final class AdminRoutes extends AllDirectives {
         this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.domains = new DomainRoutes(directory, mailboxes, dkim);
         this.addresses = new AddressRoutes(directory, mailboxes);
+        this.appPasswords = new AppPasswordRoutes(directory);
         this.mailboxes = new MailboxRoutes(directory, mailboxes);
         this.queue = new QueueRoutes(queue);
         this.greylist = new GreylistRoutes(greylist);
@@ -95,6 +97,7 @@ public final class AdminRoutes extends AllDirectives {
         endpoints.addAll(domains.endpoints());
         endpoints.addAll(addresses.endpoints());
         endpoints.addAll(addresses.responderEndpoints());
+        endpoints.addAll(appPasswords.endpoints());
         endpoints.addAll(mailboxes.endpoints());
         endpoints.addAll(queue.endpoints());
         endpoints.addAll(greylist.endpoints());

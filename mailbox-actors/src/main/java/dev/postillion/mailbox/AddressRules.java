@@ -84,6 +84,10 @@ final class AddressRules {
         if (characterClasses(password) < 2) {
             throw invalid("password is too weak: mix letters with digits, capitals or symbols");
         }
+        if (AppPasswords.hasTheirForm(password)) {
+            // A login with it would be taken for one of the address's app passwords.
+            throw invalid("password has the form of a generated app password; choose another");
+        }
         if (localPart.length() >= 3 && password.toLowerCase(Locale.ROOT).contains(localPart.toLowerCase(Locale.ROOT))) {
             throw invalid("password is too weak: it contains the local part " + localPart);
         }

@@ -87,13 +87,13 @@ public final class Directory implements AutoCloseable {
     /** {@code postillion.directory} settings, documented in mailbox-actors' reference.conf. */
     public record Settings(int passwordMinLength, PasswordHash.Cost passwordCost, int maxAliases,
             int maxRedirectTargets, int importLimit, Duration importWindow, int cacheSize,
-            String subaddressSeparator) {
+            String subaddressSeparator, int maxAppPasswords) {
 
-        /** With the default subaddress separator, '+'. */
+        /** With the default subaddress separator, '+', and 20 app passwords at most. */
         public Settings(int passwordMinLength, PasswordHash.Cost passwordCost, int maxAliases,
                 int maxRedirectTargets, int importLimit, Duration importWindow, int cacheSize) {
             this(passwordMinLength, passwordCost, maxAliases, maxRedirectTargets, importLimit, importWindow,
-                    cacheSize, "+");
+                    cacheSize, "+", 20);
         }
 
         public static Settings from(Config directory) {
@@ -101,7 +101,8 @@ public final class Directory implements AutoCloseable {
                     PasswordHash.Cost.from(directory.getConfig("password-hash")),
                     directory.getInt("max-aliases"), directory.getInt("max-redirect-targets"),
                     directory.getInt("import-limit"), directory.getDuration("import-window"),
-                    directory.getInt("cache-size"), directory.getString("subaddress-separator"));
+                    directory.getInt("cache-size"), directory.getString("subaddress-separator"),
+                    directory.getInt("max-app-passwords"));
         }
     }
 
@@ -112,6 +113,7 @@ public final class Directory implements AutoCloseable {
     private final AddressImport imports;
     private final AddressResponders responders;
     private final AddressAliases aliases;
+    private final AppPasswords appPasswords;
     private final ForwardTargets forwards;
     private final RecipientResolver resolver;
 
@@ -128,6 +130,7 @@ public final class Directory implements AutoCloseable {
                 settings.importWindow());
         this.responders = new AddressResponders(records, this);
         this.aliases = new AddressAliases(records, this, settings.maxAliases());
+        this.appPasswords = new AppPasswords(records, passwords, passwordChanges, settings.maxAppPasswords());
         this.resolver = new RecipientResolver(records, settings.subaddressSeparator());
     }
 
@@ -144,6 +147,11 @@ public final class Directory implements AutoCloseable {
     /** The addresses' aliases. */
     public AddressAliases aliases() {
         return aliases;
+    }
+
+    /** The addresses' app passwords. */
+    public AppPasswords appPasswords() {
+        return appPasswords;
     }
 
     // --- reads ---
@@ -404,15 +412,15 @@ public final class Directory implements AutoCloseable {
     }
 
     /**
-     * The address a client logs in as with this user name and password (SMTP AUTH, IMAP, POP3):
-     * the address exactly as created whose password it is, disabled or not: a disabled one is for
-     * the caller to refuse, naming why, which only the password's owner learns. Empty for anything
-     * else, whatever the reason, and after the same hashing work whatever the reason (a user name
-     * that is no address, an unknown address, a wrong password), so that neither the answer nor
-     * its timing tells a guesser which addresses exist. The hash is checked on the
-     * password-hashing threads.
+     * The address a client logs in as with this user name and password (SMTP AUTH, IMAP, POP3),
+     * exactly as created, and which credential the password is: its own or an app password ({@link
+     * AppPasswords#select}). Disabled or not: a disabled one is for the caller to refuse, naming
+     * why, which only the password's owner learns. Empty for anything else, after the same one
+     * hash whatever the reason (a user name that is no address, an unknown address, a wrong
+     * password), so that neither the answer nor its timing tells a guesser which addresses exist.
+     * The hash is checked on the password-hashing threads.
      */
-    public CompletionStage<Optional<Address>> authenticate(String username, String password) {
+    public CompletionStage<Optional<Login>> authenticate(String username, String password) {
         CompletionStage<Optional<AddressRecord>> record;
         try {
             EmailAddress address = EmailAddress.parse(username, true);
@@ -421,9 +429,12 @@ public final class Directory implements AutoCloseable {
             record = CompletableFuture.completedFuture(Optional.empty());
         }
         return record.thenCompose(found -> {
-            Optional<AddressRecord> candidate = found.filter(address -> !address.getPasswordHash().isEmpty());
-            return passwords.matches(password, candidate.map(AddressRecord::getPasswordHash))
-                    .thenApply(matches -> matches ? candidate.map(AddressRecords::address) : Optional.empty());
+            Optional<AppPasswords.Selected> selected = found.map(address -> AppPasswords.select(address, password));
+            return passwords.matches(selected.map(AppPasswords.Selected::password).orElse(password),
+                    selected.flatMap(AppPasswords.Selected::hash)).thenApply(matches -> matches
+                            ? found.map(address -> new Login(AddressRecords.address(address),
+                                    selected.get().credential()))
+                            : Optional.empty());
         });
     }
 
@@ -448,6 +459,7 @@ public final class Directory implements AutoCloseable {
                     .orElseThrow(() -> notFound("no address " + localPart + "@" + domain));
             StoreBatch batch = new StoreBatch().delete(MailboxFamilies.DIRECTORY, addressKey(domain, localPart));
             record.getAliasesList().forEach(alias -> batch.delete(MailboxFamilies.DIRECTORY, aliasKey(domain, alias)));
+            AppPasswords.deleteUses(record, batch);
             DomainRecord owner = await(records.requirePrimary(domain));
             if (owner.getCatchAll().equalsIgnoreCase(localPart)) {
                 batch.put(MailboxFamilies.DIRECTORY, domainKey(domain),
@@ -461,8 +473,9 @@ public final class Directory implements AutoCloseable {
     /**
      * Gives the address a new password (the same strength rules as at creation), hashed on the
      * hashing threads first, and counts the change in its password version; once it is written,
-     * the listeners of {@link #onPasswordChanged} hear of it, so that every login made with the old
-     * password ends.
+     * the listeners of {@link #onCredentialChanged} hear of it, so that every login made with the old
+     * password ends. The app passwords stay, and so do their sessions: only the admin API makes
+     * them, so whoever knew the old password cannot have made one.
      */
     public CompletionStage<Address> changePassword(EmailAddress address, String password) {
         return records.requireAddress(address)
@@ -470,13 +483,17 @@ public final class Directory implements AutoCloseable {
                 .thenCompose(hash -> changeAddress(address, record -> record.setPasswordHash(hash)
                         .setPasswordVersion(Math.max(record.getPasswordVersion() + 1, clock.millis()))))
                 .thenApply(changed -> {
-                    passwordChanges.announce(changed);
+                    passwordChanges.announce(new CredentialChange(changed.mailbox(),
+                            Credential.password(changed.passwordVersion())));
                     return changed;
                 });
     }
 
-    /** {@code listener} hears of every password changed through this node, once it is written. */
-    public void onPasswordChanged(Consumer<Address> listener) {
+    /**
+     * {@code listener} hears of every password changed and app password revoked through this node,
+     * once it is written.
+     */
+    public void onCredentialChanged(Consumer<CredentialChange> listener) {
         passwordChanges.add(listener);
     }
 

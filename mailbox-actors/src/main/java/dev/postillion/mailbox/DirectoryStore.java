@@ -194,6 +194,14 @@ final class DirectoryStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes what is no directory change (an app password's last use): not on the writer thread,
+     * not guarded, and no cache emptied, for records that no cache holds and only listings read.
+     */
+    CompletionStage<Void> writeApart(StoreBatch batch) {
+        return store.commit(batch, Durability.BUFFERED);
+    }
+
     // --- keys ---
 
     static byte[] domainKey(String domain) {

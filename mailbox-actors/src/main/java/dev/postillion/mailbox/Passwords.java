@@ -62,6 +62,14 @@ final class Passwords implements AutoCloseable {
         }, hashing);
     }
 
+    /**
+     * The hash of a password this node generated (an app password): strong by construction, so not
+     * checked against the rules for a person's.
+     */
+    CompletionStage<String> hashGenerated(String password) {
+        return CompletableFuture.supplyAsync(() -> PasswordHash.of(password, cost), hashing);
+    }
+
     /** Refuses a weak password (SPEC section 1) with the reason, on the caller's thread. */
     void checkStrength(String password, String localPart) {
         AddressRules.checkPassword(password, minimumLength, localPart);

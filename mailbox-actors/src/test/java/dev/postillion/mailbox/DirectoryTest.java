@@ -119,15 +119,16 @@ class DirectoryTest {
         join(directory.createDomain("example.com"));
         join(directory.createAddress("example.com", "Anna", PASSWORD, Address.Type.MAILBOX));
         join(directory.aliases().add(address("anna@example.com"), "jps"));
-        assertEquals("Anna", join(directory.authenticate("anna@example.com", PASSWORD))
-                .orElseThrow().localPart());
+        Login login = join(directory.authenticate("anna@example.com", PASSWORD)).orElseThrow();
+        assertEquals("Anna", login.address().localPart());
+        assertEquals(Credential.password(clock.millis()), login.credential());
         assertTrue(join(directory.authenticate("ANNA@example.com", PASSWORD + "x")).isEmpty());
         assertTrue(join(directory.authenticate("nobody@example.com", PASSWORD)).isEmpty());
         assertTrue(join(directory.authenticate("no address at all", PASSWORD)).isEmpty());
         // An alias is another name to receive mail at, not another login.
         assertTrue(join(directory.authenticate("jps@example.com", PASSWORD)).isEmpty());
         join(directory.setDisabled(address("anna@example.com"), true));
-        assertTrue(join(directory.authenticate("anna@example.com", PASSWORD)).orElseThrow().disabled(),
+        assertTrue(join(directory.authenticate("anna@example.com", PASSWORD)).orElseThrow().address().disabled(),
                 "the caller refuses it, saying why: the password was right");
         assertTrue(join(directory.authenticate("anna@example.com", PASSWORD + "x")).isEmpty());
     }
@@ -136,22 +137,24 @@ class DirectoryTest {
     void aChangedPasswordReplacesTheOldOneCountsItsVersionAndIsAnnounced() {
         join(directory.createDomain("example.com"));
         join(directory.createAddress("example.com", "Anna", PASSWORD, Address.Type.MAILBOX));
-        List<Address> announced = new CopyOnWriteArrayList<>();
-        directory.onPasswordChanged(announced::add);
-        directory.onPasswordChanged(changed -> {
+        List<CredentialChange> announced = new CopyOnWriteArrayList<>();
+        directory.onCredentialChanged(announced::add);
+        directory.onCredentialChanged(changed -> {
             throw new IllegalStateException("a listener that fails");
         });
         long created = clock.millis();
-        assertEquals(created, join(directory.authenticate("anna@example.com", PASSWORD)).orElseThrow().passwordVersion(),
+        assertEquals(created, join(directory.authenticate("anna@example.com", PASSWORD)).orElseThrow().address()
+                .passwordVersion(),
                 "a new address's version is its creation time");
 
         Address changed = join(directory.changePassword(address("anna@example.com"), "Another-Secret-9"));
 
         assertEquals(created + 1, changed.passwordVersion(), "a change in the same millisecond still counts");
-        assertEquals(List.of(changed), announced);
+        assertEquals(List.of(new CredentialChange(address("anna@example.com"), Credential.password(created + 1))),
+                announced);
         assertTrue(join(directory.authenticate("anna@example.com", PASSWORD)).isEmpty(), "the old password");
         assertEquals(created + 1, join(directory.authenticate("anna@example.com", "Another-Secret-9")).orElseThrow()
-                .passwordVersion());
+                .credential().version());
         clock.advance(Duration.ofMinutes(1));
         assertEquals(clock.millis(), join(directory.changePassword(address("anna@example.com"), PASSWORD))
                 .passwordVersion(), "later, the time of the change");
@@ -336,7 +339,7 @@ class DirectoryTest {
     @Test
     void aSubaddressBelongsToItsUserUnlessAnAddressHasItsExactName() {
         try (Directory dashed = new Directory(store, clock, new Directory.Settings(8, new PasswordHash.Cost(64, 1, 1),
-                50, 20, 50, Duration.ofHours(24), 1000, "-"))) {
+                50, 20, 50, Duration.ofHours(24), 1000, "-", 20))) {
             join(dashed.createDomain("example.com"));
             join(dashed.createAddress("example.com", "anna", PASSWORD, Address.Type.MAILBOX));
             join(dashed.createAddress("example.com", "anna-news", PASSWORD, Address.Type.MAILBOX));
@@ -557,11 +560,11 @@ class DirectoryTest {
         return join(directory.resolve(recipient)).lookup();
     }
 
-    private static <T> T join(CompletionStage<T> stage) {
+    static <T> T join(CompletionStage<T> stage) {
         return stage.toCompletableFuture().join();
     }
 
-    private static void assertFails(Kind kind, String message, CompletionStage<?> stage) {
+    static void assertFails(Kind kind, String message, CompletionStage<?> stage) {
         CompletionException failure = assertThrows(CompletionException.class, () -> join(stage));
         DirectoryException error = assertInstanceOf(DirectoryException.class, failure.getCause());
         assertEquals(kind, error.kind());

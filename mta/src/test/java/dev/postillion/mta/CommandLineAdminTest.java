@@ -182,6 +182,32 @@ class CommandLineAdminTest {
                 + " http://127.0.0.1:8080, not 'localhost:8080'"), badUrl.err());
     }
 
+    @Test
+    void appPasswordsAreCreatedListedAndRevoked() throws IOException {
+        String anna = calls.newAddress(calls.newDomain(), "apps");
+        CommandLineRun created = against(calls.node(), "address", "app-password", "create", anna, "phone");
+        assertEquals(0, created.exit(), created.toString());
+        assertTrue(created.out().matches("app password phone of " + anna + ": [a-z2-9]{4}(-[a-z2-9]{4}){4}\n"),
+                created.out());
+
+        CommandLineRun list = against(calls.node(), "address", "app-password", "list", anna);
+        assertEquals(0, list.exit(), list.toString());
+        assertEquals(List.of("NAME", "CREATED", "LAST USED", "PROTOCOL"),
+                List.of(list.out().lines().findFirst().orElseThrow().split(" {2,}")));
+        assertTrue(list.out().lines().skip(1).findFirst().orElseThrow().matches("phone +\\S+Z +- +-"), list.out());
+        assertEquals("phone", against(calls.node(), "address", "app-password", "list", anna, "--json").json()
+                .get(0).get("name").asText());
+        CommandLineRun again = against(calls.node(), "address", "app-password", "create", anna, "phone");
+        assertEquals(new CommandLineRun(1, "", "postillion address app-password create: " + anna
+                + " has an app password named 'phone' already\n"), again);
+
+        assertEquals(new CommandLineRun(0, "app password phone of " + anna + " revoked\n", ""),
+                against(calls.node(), "address", "app-password", "revoke", anna, "phone"));
+        CommandLineRun gone = against(calls.node(), "address", "app-password", "revoke", anna, "phone");
+        assertEquals(new CommandLineRun(1, "", "postillion address app-password revoke: " + anna
+                + " has no app password named 'phone'\n"), gone);
+    }
+
     /** The manifest of the jar says the version; run from the classes, as here, there is none to say. */
     @Test
     void versionSaysWhereItComesFrom() {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -146,6 +147,14 @@ class ConsoleTest extends NodeInRemoteWorld {
         assertShows(NOTICE, "Responder Away added.");
         browser.findElement(By.xpath("//table[@id='responders']//button[text()='Activate']")).click();
         assertShows(NOTICE, "Responder Away activated.");
+        submit("add-app-password", Map.of("name", "phone"));
+        wait.until(ExpectedConditions.textMatches(NOTICE,
+                Pattern.compile("App password phone: [a-z2-9]{4}(-[a-z2-9]{4}){4} \\(shown this once\\)\\.")));
+        assertEquals("phone", QueueApi.json(node.get("/api/v1/addresses/bob@pages.test/app-passwords")).get(0)
+                .get("name").asText());
+        browser.findElement(By.xpath("//table[@id='app-passwords']//button[text()='Revoke']")).click();
+        assertShows(NOTICE, "App password phone revoked; its sessions have ended.");
+        assertEquals("[]", node.get("/api/v1/addresses/bob@pages.test/app-passwords").body());
         browser.findElement(By.id("toggle-disabled")).click();
         assertShows(NOTICE, "bob@pages.test disabled.");
 

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Two nodes of one cluster over one PostgreSQL, and the logins on them: a client network's AUTH
  * attempts count together whichever node they reach, and once locked out it is refused on both,
  * even with a good password, until the lockout ends; other networks are not. A password changed
- * through one node ends the sessions logged in with the old one on both, and only those.
+ * through one node ends the sessions logged in with the old one on both, and only those; so does
+ * an app password revoked through one node.
  * Tagged "cluster": its nodes keep their shared store in PostgreSQL whatever the suite's store,
  * so CI runs it once, in its first run, with the other tests of several nodes.
  */
@@ -40,6 +41,8 @@ class LoginsAcrossNodesTest {
     private static final String CAROL = "carol@submit.test";
     private static final String NEW_PASSWORD = "Another-Secret-9";
     private static final String PASSWORD_CHANGED = "421 4.7.0 mx.test Error: the password was changed, log in again";
+    private static final String APP_PASSWORD_REVOKED =
+            "421 4.7.0 mx.test Error: the app password was revoked, log in again";
 
     @TempDir Path one;
     @TempDir Path two;
@@ -111,6 +114,33 @@ class LoginsAcrossNodesTest {
         }
         try (SmtpClient annaAgain = loggedIn(nodeTwo, two, ANNA, NEW_PASSWORD)) {
             assertEquals("250 2.0.0 Ok", annaAgain.command("NOOP"), "a login with the new password stays");
+        }
+    }
+
+    @Test
+    void anAppPasswordRevokedThroughOneNodeEndsItsSessionsOnBoth() throws IOException {
+        startCluster();
+        nodeOne.createMailbox(ANNA);
+        HttpResponse<String> created = nodeOne.post("/api/v1/addresses/" + ANNA + "/app-passwords",
+                "{\"name\":\"phone\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        String app = AdminCalls.object(created.body()).get("password").asText();
+        // Node two's directory hears of the app password with the later changes it waits for.
+        awaitChangesHeardOnNodeTwo();
+        try (SmtpClient appOnOne = loggedIn(nodeOne, one, ANNA, app);
+                SmtpClient appOnTwo = loggedIn(nodeTwo, two, ANNA, app);
+                SmtpClient passwordOnTwo = loggedIn(nodeTwo, two, ANNA, PASSWORD)) {
+            assertEquals(204, nodeOne.delete("/api/v1/addresses/" + ANNA + "/app-passwords/phone").statusCode());
+
+            assertEquals(APP_PASSWORD_REVOKED, appOnOne.reply(), "on the node that wrote the revocation");
+            assertTrue(appOnOne.closedByServer());
+            assertEquals(APP_PASSWORD_REVOKED, appOnTwo.reply(), "on the other node");
+            assertTrue(appOnTwo.closedByServer());
+            assertEquals("250 2.0.0 Ok", passwordOnTwo.command("NOOP"), "the password's session goes on");
+        }
+        try (SmtpClient smtp = startedTls(nodeTwo, two, "127.0.0.7")) {
+            assertEquals("535 5.7.8 Error: authentication failed", smtp.command("AUTH PLAIN " + plain(ANNA, app)),
+                    "the revoked app password");
         }
     }
 

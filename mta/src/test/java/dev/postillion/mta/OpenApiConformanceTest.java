@@ -88,6 +88,7 @@ class OpenApiConformanceTest extends NodeInRemoteWorld {
         domains();
         addresses();
         responders();
+        appPasswords();
         greylist();
         mailboxes();
         queue();
@@ -105,6 +106,7 @@ class OpenApiConformanceTest extends NodeInRemoteWorld {
         call("getDomain", 404, Map.of("domain", "unknown.test"));
         call("getAddress", 404, Map.of("address", "nobody@unknown.test"));
         call("getResponder", 404, Map.of("address", "nobody@unknown.test", "id", "1"));
+        call("revokeAppPassword", 404, Map.of("address", "nobody@unknown.test", "name", "phone"));
         call("listFolders", 404, Map.of("address", "nobody@unknown.test"));
         call("getQueuedMessage", 400, Map.of("id", "not-a-queue-id"));
         call("listQueue", 400, Map.of(), "state=bogus");
@@ -203,6 +205,15 @@ class OpenApiConformanceTest extends NodeInRemoteWorld {
         call("deactivateResponder", 200, responder);
         call("resetResponderAnswers", 204, anna);
         call("deleteResponder", 204, responder);
+    }
+
+    /** The example's app password is made (twice: the second time a conflict), listed and revoked. */
+    private void appPasswords() {
+        Map<String, String> anna = Map.of("address", ANNA);
+        call("createAppPassword", 201, anna);
+        call("createAppPassword", 409, anna);
+        call("listAppPasswords", 200, anna);
+        call("revokeAppPassword", 204, Map.of("address", ANNA, "name", "phone"));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.postillion.mta.imap;
 
+import dev.postillion.mailbox.AppPassword;
 import dev.postillion.mailbox.Domain;
 import dev.postillion.mailbox.MailMessage;
 import dev.postillion.mailbox.MailStore;
@@ -55,7 +56,7 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
 
     private record MailboxChanged(MailboxChanges.Changed changed) implements Command {}
 
-    private record PasswordChanged() implements Command {}
+    private record LoginRevoked(String why) implements Command {}
 
     private record LoginTimeout() implements Command {}
 
@@ -104,7 +105,7 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
                 .onMessage(Received.class, this::onReceived)
                 .onMessage(Resume.class, this::onResume)
                 .onMessage(MailboxChanged.class, this::onMailboxChanged)
-                .onMessage(PasswordChanged.class, revoked -> bye("the password was changed, log in again"))
+                .onMessage(LoginRevoked.class, revoked -> bye(revoked.why() + ", log in again"))
                 .onMessage(LoginTimeout.class, timeout -> address == null ? bye("login timed out") : this)
                 .onMessage(Idle.class, idle -> bye("autologout: idle for too long"))
                 .onMessage(Shutdown.class, shutdown -> bye("the server is shutting down"))
@@ -488,8 +489,8 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
         }
         address = key;
         connection.maxLiteral(context.settings().maxLiteralSize());
-        context.logins().loggedIn(accepted, getContext().messageAdapter(LoginSessions.Revoked.class,
-                revoked -> new PasswordChanged()), getContext().getSelf());
+        context.logins().loggedIn(accepted, AppPassword.Protocol.IMAP, getContext().messageAdapter(
+                LoginSessions.Revoked.class, revoked -> new LoginRevoked(revoked.why())), getContext().getSelf());
         MailboxChanges.get(getContext().getSystem()).watch(address,
                 getContext().messageAdapter(MailboxChanges.Changed.class, MailboxChanged::new), getContext().getSelf());
         // The first login writes the mailbox's default folders.

@@ -9,7 +9,7 @@ import org.apache.pekko.actor.ExtendedActorSystem;
 /**
  * Protobuf serialization of what the cluster's nodes tell each other about logins: the {@link
  * ClientAuthAttempts} protocol, for counts that live on another node, and {@link
- * LoginSessions.PasswordChanged}, published to every node. Bound in mta's reference.conf.
+ * LoginSessions.CredentialChanged}, published to every node. Bound in mta's reference.conf.
  */
 public final class AuthSerializer extends ProtocolSerializer {
 
@@ -32,12 +32,14 @@ public final class AuthSerializer extends ProtocolSerializer {
                 });
         bind("T", ClientAuthAttempts.TakeBack.class, ClientAuthAttempts.TakeBack::new);
         bind("P", ClientAuthAttempts.Passivate.class, ClientAuthAttempts.Passivate::new);
-        bind("W", LoginSessions.PasswordChanged.class,
+        bind("W", LoginSessions.CredentialChanged.class,
                 changed -> PasswordChangedMessage.newBuilder().setAddress(changed.address())
-                        .setPasswordVersion(changed.passwordVersion()).build().toByteArray(),
+                        .setCredential(changed.credential()).setPasswordVersion(changed.version()).build()
+                        .toByteArray(),
                 bytes -> {
                     PasswordChangedMessage changed = PasswordChangedMessage.parseFrom(bytes);
-                    return new LoginSessions.PasswordChanged(changed.getAddress(), changed.getPasswordVersion());
+                    return new LoginSessions.CredentialChanged(changed.getAddress(), changed.getCredential(),
+                            changed.getPasswordVersion());
                 });
     }
 }

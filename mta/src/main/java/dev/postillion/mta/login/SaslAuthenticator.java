@@ -2,8 +2,9 @@ package dev.postillion.mta.login;
 
 import dev.postillion.core.AddressSyntaxException;
 import dev.postillion.core.EmailAddress;
-import dev.postillion.mailbox.Address;
+import dev.postillion.mailbox.AppPassword;
 import dev.postillion.mailbox.Directory;
+import dev.postillion.mailbox.Login;
 import dev.postillion.mta.login.AuthLockouts;
 import dev.postillion.mta.login.AuthThrottle;
 import dev.postillion.mta.login.LoginSessions;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks the credentials an AUTH exchange offered (RFC 4954): the user name is an address of
- * ours, the password its own ({@link Directory#authenticate}), and the client network is not
+ * ours, the password its own or one of its app passwords ({@link Directory#authenticate}, which
+ * says which: a wrong app password fails and counts as a wrong password does), and the client network is not
  * locked out by the {@link AuthThrottle}, which counts the attempt before the check and may slow
  * the account down first. A failure is answered only after the throttle's delay. Outcomes are
  * counted in the {@code postillion.smtp.auth} metric by result.
@@ -37,10 +39,16 @@ public final class SaslAuthenticator {
     public sealed interface Verdict {}
 
     /**
-     * @param user the authenticated address
+     * @param login the address and the credential it logged in with: its password or which app password
      * @param ownAddresses every address the user may send as: itself and its aliases, in lower case
      */
-    public record Accepted(EmailAddress user, Set<String> ownAddresses, long passwordVersion) implements Verdict {}
+    public record Accepted(Login login, Set<String> ownAddresses) implements Verdict {
+
+        /** The authenticated address, in canonical form. */
+        public EmailAddress user() {
+            return login.address().mailbox();
+        }
+    }
 
     /**
      * Refused with {@code reply} (SMTP's answer; other protocols answer by {@code reason}); when
@@ -90,9 +98,15 @@ public final class SaslAuthenticator {
                 .tag("result", result).register(metrics);
     }
 
-    /** A session logged in as {@code accepted}: {@code revoke} hears when the address's password changes. */
-    public void loggedIn(Accepted accepted, ActorRef<LoginSessions.Revoked> revoke, ActorRef<?> session) {
-        sessions.loggedIn(accepted.user().key(), accepted.passwordVersion(), revoke, session);
+    /**
+     * A session logged in as {@code accepted} over {@code protocol}: {@code revoke} hears when the
+     * credential it used changes (the password) or is revoked (an app password), and an app
+     * password's use is recorded.
+     */
+    public void loggedIn(Accepted accepted, AppPassword.Protocol protocol, ActorRef<LoginSessions.Revoked> revoke,
+            ActorRef<?> session) {
+        sessions.loggedIn(accepted.user().key(), accepted.login().credential(), revoke, session);
+        directory.appPasswords().used(accepted.login(), protocol);
     }
 
     public CompletionStage<Verdict> check(InetAddress clientAddress, SaslCredentials credentials) {
@@ -130,12 +144,12 @@ public final class SaslAuthenticator {
             if (error != null) {
                 return CompletableFuture.<Verdict>completedFuture(notChecked(client, account, shown, error));
             }
-            // A password this node already heard was changed, checked on a directory cache that had
-            // not heard yet, fails as a wrong one does (LoginSessions).
-            return found.filter(address -> forItself)
-                    .filter(address -> !sessions.outdated(address.mailbox().key(), address.passwordVersion()))
-                    .map(address -> address.disabled() ? disabled(clientAddress, client, account, shown)
-                            : success(clientAddress, client, account, shown, address))
+            // A password this node already heard was changed (or an app password revoked), checked
+            // on a directory cache that had not heard yet, fails as a wrong one does (LoginSessions).
+            return found.filter(login -> forItself)
+                    .filter(login -> !sessions.outdated(login.address().mailbox().key(), login.credential()))
+                    .map(login -> login.address().disabled() ? disabled(clientAddress, client, account, shown)
+                            : success(clientAddress, client, account, shown, login))
                     .orElseGet(() -> failure(clientAddress, admission, client, shown));
         }).thenCompose(verdict -> verdict);
     }
@@ -175,16 +189,18 @@ public final class SaslAuthenticator {
      * read that fails leaves the attempt unchecked, as a directory failure does.
      */
     private CompletableFuture<Verdict> success(InetAddress clientAddress, String client, String account,
-            String shown, Address address) {
-        EmailAddress user = address.mailbox();
-        return directory.ownAddresses(address).<Verdict>handle((own, error) -> {
+            String shown, Login login) {
+        EmailAddress user = login.address().mailbox();
+        return directory.ownAddresses(login.address()).<Verdict>handle((own, error) -> {
             if (error != null) {
                 return notChecked(client, account, shown, error);
             }
             throttle.succeeded(client, user.key());
             succeeded.increment();
-            log.info("client=[{}], sasl_username=<{}>: authenticated", clientAddress.getHostAddress(), user);
-            return new Accepted(user, own, address.passwordVersion());
+            log.info("client=[{}], sasl_username=<{}>: authenticated{}", clientAddress.getHostAddress(), user,
+                    login.credential().isAppPassword() ? " with app password '" + login.credential().appPassword()
+                            + "'" : "");
+            return new Accepted(login, own);
         }).toCompletableFuture();
     }
 

@@ -1,5 +1,6 @@
 package dev.postillion.mta.pop3;
 
+import dev.postillion.mailbox.AppPassword;
 import dev.postillion.mailbox.Domain;
 import dev.postillion.mailbox.MailStore;
 import dev.postillion.mailbox.MailboxEdit;
@@ -50,7 +51,7 @@ public final class Pop3Session extends AbstractBehavior<Pop3Session.Command> {
     /** Work that waited for a future goes on, on the session's thread. */
     private record Resume(Runnable step) implements Command {}
 
-    private record PasswordChanged() implements Command {}
+    private record LoginRevoked(String why) implements Command {}
 
     /** TRANSACTION's commands, refused before login as such rather than as unknown. */
     private static final Set<String> TRANSACTION = Set.of("STAT", "LIST", "RETR", "DELE", "NOOP", "RSET", "TOP",
@@ -96,7 +97,7 @@ public final class Pop3Session extends AbstractBehavior<Pop3Session.Command> {
                     resume.step().run();
                     return closing ? Behaviors.stopped() : this;
                 })
-                .onMessage(PasswordChanged.class, changed -> close("the password was changed"))
+                .onMessage(LoginRevoked.class, revoked -> close(revoked.why()))
                 .onMessage(Idle.class, idle -> close("idle for too long"))
                 .onMessage(Shutdown.class, shutdown -> close("the server is shutting down"))
                 .onMessage(Disconnected.class, gone -> Behaviors.stopped())
@@ -310,8 +311,9 @@ public final class Pop3Session extends AbstractBehavior<Pop3Session.Command> {
                     await(store.messages(address, inbox.get().id(), uids), messages -> {
                         Maildrop maildrop = new Maildrop(inbox.get(), messages);
                         transaction = new Pop3Transaction(this, context.mailboxes(), address, maildrop);
-                        context.logins().loggedIn(accepted, getContext().messageAdapter(LoginSessions.Revoked.class,
-                                revoked -> new PasswordChanged()), getContext().getSelf());
+                        context.logins().loggedIn(accepted, AppPassword.Protocol.POP3, getContext().messageAdapter(
+                                LoginSessions.Revoked.class, revoked -> new LoginRevoked(revoked.why())),
+                                getContext().getSelf());
                         reply("+OK maildrop has " + maildrop.count() + " messages (" + maildrop.remainingSize()
                                 + " octets)");
                     }));

@@ -184,11 +184,12 @@ final class Replies {
     }
 
     /**
-     * The password the session logged in with was changed: the session ends, as every session of
-     * the address does (RFC 5321 section 3.8 lets a server close with 421 at any time).
+     * The password the session logged in with was changed, or its app password revoked ({@code
+     * why}): the session ends, as every session that used it does (RFC 5321 section 3.8 lets a
+     * server close with 421 at any time).
      */
-    static Reply passwordChanged(String hostname) {
-        return Reply.of(421, "4.7.0", hostname + " Error: the password was changed, log in again").because(Rejection.AUTH_FAILED);
+    static Reply loginRevoked(String hostname, String why) {
+        return Reply.of(421, "4.7.0", hostname + " Error: " + why + ", log in again").because(Rejection.AUTH_FAILED);
     }
 
     static Reply shuttingDown(String hostname) {

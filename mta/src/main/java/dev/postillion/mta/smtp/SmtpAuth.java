@@ -1,5 +1,6 @@
 package dev.postillion.mta.smtp;
 
+import dev.postillion.mailbox.AppPassword;
 import dev.postillion.mta.login.SaslAuthenticator;
 import dev.postillion.mta.smtp.SmtpSession.AuthChecked;
 import dev.postillion.mta.smtp.SmtpSession.Awaiting;
@@ -97,7 +98,7 @@ final class SmtpAuth {
         }
         if (checked.verdict() instanceof SaslAuthenticator.Accepted accepted) {
             user = Optional.of(accepted);
-            logins.loggedIn(accepted, session.revocations(), session.self());
+            logins.loggedIn(accepted, AppPassword.Protocol.SMTP, session.revocations(), session.self());
             return session.conclude(Replies.AUTH_SUCCEEDED);
         }
         return switch (((SaslAuthenticator.Refused) checked.verdict()).reason()) {

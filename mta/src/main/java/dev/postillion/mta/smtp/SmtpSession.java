@@ -72,7 +72,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     private record TimeLimitReached() implements Command {}
 
     /** The password the session logged in with was changed ({@link LoginSessions}). */
-    private record LoginRevoked() implements Command {}
+    private record LoginRevoked(String why) implements Command {}
 
     /** The TLS handshake is done: after STARTTLS, or before the greeting on an implicit-TLS port. */
     public record TlsStarted(TlsSession session) implements Command {}
@@ -173,7 +173,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
                 })
                 .onMessage(Drain.class, this::onDrain)
                 .onMessage(TimeLimitReached.class, this::onTimeLimitReached)
-                .onMessage(LoginRevoked.class, revoked -> endAfterMessage(Replies.passwordChanged(context.hostname())))
+                .onMessage(LoginRevoked.class, revoked -> endAfterMessage(Replies.loginRevoked(context.hostname(), revoked.why())))
                 .onMessage(TlsStarted.class, this::onTlsStarted)
                 .onMessage(Close.class, close -> closeWith(Replies.shuttingDown(context.hostname())))
                 .onMessage(Disconnected.class, gone -> Behaviors.stopped())
@@ -422,7 +422,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
 
     /** Where {@link LoginSessions} tells this session that its login is revoked. */
     ActorRef<LoginSessions.Revoked> revocations() {
-        return getContext().messageAdapter(LoginSessions.Revoked.class, revoked -> new LoginRevoked());
+        return getContext().messageAdapter(LoginSessions.Revoked.class, revoked -> new LoginRevoked(revoked.why()));
     }
 
     ActorRef<Command> self() {

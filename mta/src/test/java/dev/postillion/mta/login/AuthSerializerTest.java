@@ -40,9 +40,11 @@ class AuthSerializerTest {
     }
 
     @Test
-    void aPasswordChangeTravelsWhole() {
-        var changed = new LoginSessions.PasswordChanged("anna@example.test", 3);
+    void aPasswordChangeAndAnAppPasswordRevocationTravelWhole() {
+        var changed = new LoginSessions.CredentialChanged("anna@example.test", "", 3);
         assertEquals(changed, roundTrip(changed));
+        var revoked = new LoginSessions.CredentialChanged("anna@example.test", "k7mq", 1_780_000_000_001L);
+        assertEquals(revoked, roundTrip(revoked));
         assertInstanceOf(AuthSerializer.class, SerializedMessages.serializerOf(testKit.system(), changed));
     }
 
