@@ -52,8 +52,8 @@ import java.util.function.UnaryOperator;
  * another change; that thread alone waits for its reads. Passwords are hashed and checked on threads of their own
  * ({@link Passwords}), never on an actor, I/O or the writer's thread.
  *
- * <p>A mail service is a primary domain with its alias domains: limits "per service" (the CSV import
- * quota) are counted on the primary domain.
+ * <p>Each primary domain belongs to a mail service ({@link MailServices}), whose quota of addresses
+ * is counted in the change that creates or deletes one; alias domains belong to their primary's.
  */
 public final class Directory implements AutoCloseable {
 
@@ -114,6 +114,7 @@ public final class Directory implements AutoCloseable {
     private final AddressAliases aliases;
     private final ForwardTargets forwards;
     private final RecipientResolver resolver;
+    private final MailServices services;
 
     public Directory(Store store, Clock clock, Settings settings) {
         this(store, clock, settings, new Passwords(settings.passwordMinLength(), settings.passwordCost()));
@@ -124,7 +125,8 @@ public final class Directory implements AutoCloseable {
         this.clock = clock;
         this.passwords = passwords;
         this.forwards = new ForwardTargets(this, settings.maxRedirectTargets());
-        this.imports = new AddressImport(records, this, forwards, passwords, settings.importLimit(),
+        this.services = new MailServices(records);
+        this.imports = new AddressImport(records, this, services, forwards, passwords, settings.importLimit(),
                 settings.importWindow());
         this.responders = new AddressResponders(records, this);
         this.aliases = new AddressAliases(records, this, settings.maxAliases());
@@ -134,6 +136,11 @@ public final class Directory implements AutoCloseable {
     /** Bulk creation of addresses from a CSV file. */
     public AddressImport imports() {
         return imports;
+    }
+
+    /** The mail services owning the domains, and their quotas of addresses. */
+    public MailServices services() {
+        return services;
     }
 
     /** The addresses' out-of-office responders. */
@@ -267,15 +274,21 @@ public final class Directory implements AutoCloseable {
 
     // --- domains ---
 
+    /** A domain in the service named after it, created without a quota if there is none. */
     public CompletionStage<Domain> createDomain(String name) {
+        return createDomain(name, Optional.empty());
+    }
+
+    /** A domain of {@code service}, which must exist; empty: as {@link #createDomain(String)}. */
+    public CompletionStage<Domain> createDomain(String name, Optional<String> service) {
         return records.change(() -> {
             checkNewDomain(name);
-            DomainRecord record = DomainRecord.newBuilder()
-                    .setName(DomainName.key(name))
-                    .setCreatedEpochMillis(clock.millis())
-                    .build();
-            records.commit(new StoreBatch().put(MailboxFamilies.DIRECTORY, domainKey(name), record.toByteArray()));
-            return Domain.of(record);
+            DomainRecord record = DomainRecord.newBuilder().setName(DomainName.key(name))
+                    .setCreatedEpochMillis(clock.millis()).build();
+            StoreBatch batch = new StoreBatch();
+            Domain created = Domain.of(services.join(record, service, batch));
+            records.commit(batch);
+            return created;
         });
     }
 
@@ -329,7 +342,9 @@ public final class Directory implements AutoCloseable {
                     throw conflict("domain " + name + " still has addresses; delete them first");
                 }
             }
-            records.commit(removal(domain));
+            StoreBatch batch = removal(domain);
+            services.leave(domain, batch);
+            records.commit(batch);
             return null;
         });
     }
@@ -380,12 +395,14 @@ public final class Directory implements AutoCloseable {
         return CompletableFuture.runAsync(() -> AddressRules.checkLocalPart(localPart), Runnable::run)
                 .thenCompose(checked -> passwords.hash(password, localPart))
                 .thenCompose(hash -> records.change(() -> {
-                    DomainRecord primary = await(records.requirePrimary(domain));
+                    DomainRecord primary = services.adopted(await(records.requirePrimary(domain)));
                     checkLocalPartFree(primary.getName(), localPart);
                     AddressRecord record = newAddress(primary.getName(), localPart, hash,
                             AddressRecords.toRecord(type));
-                    records.commit(new StoreBatch().put(MailboxFamilies.DIRECTORY, addressKey(domain, localPart),
-                            record.toByteArray()));
+                    StoreBatch batch = new StoreBatch().put(MailboxFamilies.DIRECTORY, addressKey(domain, localPart),
+                            record.toByteArray());
+                    services.countAddresses(primary, 1, batch);
+                    records.commit(batch);
                     return AddressRecords.address(record);
                 }));
     }
@@ -443,12 +460,12 @@ public final class Directory implements AutoCloseable {
      */
     public CompletionStage<EmailAddress> deleteAddress(String domain, String localPart) {
         return records.change(() -> {
-            await(records.requirePrimary(domain));
+            DomainRecord owner = services.adopted(await(records.requirePrimary(domain)));
             AddressRecord record = await(records.address(domain, localPart))
                     .orElseThrow(() -> notFound("no address " + localPart + "@" + domain));
             StoreBatch batch = new StoreBatch().delete(MailboxFamilies.DIRECTORY, addressKey(domain, localPart));
             record.getAliasesList().forEach(alias -> batch.delete(MailboxFamilies.DIRECTORY, aliasKey(domain, alias)));
-            DomainRecord owner = await(records.requirePrimary(domain));
+            services.countAddresses(owner, -1, batch);
             if (owner.getCatchAll().equalsIgnoreCase(localPart)) {
                 batch.put(MailboxFamilies.DIRECTORY, domainKey(domain),
                         owner.toBuilder().clearCatchAll().build().toByteArray());

@@ -121,8 +121,8 @@ class DomainSettingsApiTest {
                 calls.node().patch(path, "{\"catchAll\":\"no-reply\"}"));
         assertError(400, "catch-all nobody@" + domain + " is not an address; create it first",
                 calls.node().patch(path, "{\"catchAll\":\"nobody\",\"maintenance\":true}"));
-        assertError(400, "nothing to change: give catchAll, maintenance or both", calls.node().patch(path, "{}"));
-        assertError(400, "unknown field 'catchall'; expected catchAll, maintenance",
+        assertError(400, "nothing to change: give catchAll, maintenance or both, or service", calls.node().patch(path, "{}"));
+        assertError(400, "unknown field 'catchall'; expected catchAll, maintenance, service",
                 calls.node().patch(path, "{\"catchall\":\"anna\"}"));
         assertError(400, "field 'maintenance' must be true or false", calls.node().patch(path, "{\"maintenance\":\"yes\"}"));
         assertError(400, "field 'catchAll' must be a string", calls.node().patch(path, "{\"catchAll\":5}"));
