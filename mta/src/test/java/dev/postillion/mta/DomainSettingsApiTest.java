@@ -77,7 +77,7 @@ class DomainSettingsApiTest {
         String anna = calls.newAddress(domain, "anna");
         String path = "/api/v1/domains/" + domain;
         JsonNode initial = json(calls.node().get(path));
-        assertEquals(List.of("name", "createdAt", "catchAll", "maintenance"), fieldNames(initial));
+        assertEquals(List.of("name", "createdAt", "service", "catchAll", "maintenance"), fieldNames(initial));
         assertTrue(initial.get("catchAll").isNull());
         assertEquals(false, initial.get("maintenance").asBoolean());
 
