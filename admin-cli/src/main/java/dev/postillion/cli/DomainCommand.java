@@ -15,20 +15,18 @@ public final class DomainCommand {
 
     @Command(name = "list", description = "The hosted domains, alias domains among them.")
     int list(@Mixin NodeOptions node) {
-        JsonNode domains = node.client().get(PATH);
-        if (node.json()) {
-            node.print(domains);
-            return ExitCode.OK;
-        }
+        return node.listed(node.client().get(PATH), DomainCommand::table);
+    }
+
+    private static Table table(JsonNode domains) {
         Table table = new Table("DOMAIN", "SERVICE", "ALIAS OF", "CATCH-ALL", "MAINTENANCE", "CREATED");
         for (JsonNode domain : domains) {
-            table.row(domain.get("name").asText(), Table.cell(domain.path("service")), Table.cell(domain.path("aliasOf")),
-                    Table.cell(domain.path("catchAll")),
+            table.row(domain.get("name").asText(), Table.cell(domain.path("service")),
+                    Table.cell(domain.path("aliasOf")), Table.cell(domain.path("catchAll")),
                     domain.has("maintenance") ? (domain.get("maintenance").asBoolean() ? "yes" : "no") : Table.NONE,
                     domain.get("createdAt").asText());
         }
-        table.print(node.out());
-        return ExitCode.OK;
+        return table;
     }
 
     @Command(name = "add", description = "Host a domain.")

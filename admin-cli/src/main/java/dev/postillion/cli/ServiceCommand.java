@@ -19,24 +19,12 @@ public final class ServiceCommand {
 
     @Command(name = "list", description = "The mail services with their quotas, addresses and domains.")
     int list(@Mixin NodeOptions node) {
-        JsonNode services = node.client().get(PATH);
-        if (node.json()) {
-            node.print(services);
-            return ExitCode.OK;
-        }
-        table(services).print(node.out());
-        return ExitCode.OK;
+        return node.listed(node.client().get(PATH), ServiceCommand::table);
     }
 
     @Command(name = "show", description = "One mail service.")
     int show(@Mixin NodeOptions node, @Parameters(paramLabel = "SERVICE") String name) {
-        JsonNode service = node.client().get(path(name));
-        if (node.json()) {
-            node.print(service);
-            return ExitCode.OK;
-        }
-        table(List.of(service)).print(node.out());
-        return ExitCode.OK;
+        return node.listed(node.client().get(path(name)), service -> table(List.of(service)));
     }
 
     @Command(name = "create", description = "Create a mail service; domains join it with domain add --service.")

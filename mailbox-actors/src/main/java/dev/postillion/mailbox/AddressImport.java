@@ -170,7 +170,8 @@ public final class AddressImport {
                 counted.addCreatedEpochMillis(now);
             }
         }
-        batch.put(MailboxFamilies.DIRECTORY, DirectoryStore.importKey(primary.getService()), counted.build().toByteArray());
+        batch.put(MailboxFamilies.DIRECTORY, DirectoryStore.importKey(primary.getService()),
+                counted.build().toByteArray());
         records.commit(batch);
         return checked.result(lines, false);
     }

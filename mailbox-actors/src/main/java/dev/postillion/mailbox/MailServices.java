@@ -122,11 +122,11 @@ public final class MailServices {
             int addresses = await(records.count(DirectoryStore.addressPrefix(primary.getName())));
             checkRoom(target, addresses);
             DomainRecord moved = primary.toBuilder().setService(target.getName()).build();
+            String name = moved.getName();
             StoreBatch batch = new StoreBatch()
-                    .put(MailboxFamilies.DIRECTORY, DirectoryStore.domainKey(moved.getName()), moved.toByteArray())
-                    .delete(MailboxFamilies.DIRECTORY, DirectoryStore.serviceDomainKey(source.getName(), moved.getName()))
-                    .put(MailboxFamilies.DIRECTORY, DirectoryStore.serviceDomainKey(target.getName(), moved.getName()),
-                            new byte[0]);
+                    .put(MailboxFamilies.DIRECTORY, DirectoryStore.domainKey(name), moved.toByteArray())
+                    .delete(MailboxFamilies.DIRECTORY, DirectoryStore.serviceDomainKey(source.getName(), name))
+                    .put(MailboxFamilies.DIRECTORY, DirectoryStore.serviceDomainKey(target.getName(), name), new byte[0]);
             put(batch, counted(source, -addresses, -1));
             put(batch, counted(target, addresses, 1));
             records.commit(batch);
@@ -198,15 +198,13 @@ public final class MailServices {
      * conflict naming the quota.
      *
      * @param primary the domain as {@link #adopted} answers it
-     * @return the service's name, whose creation window a CSV import counts in
      */
-    String countAddresses(DomainRecord primary, int addresses, StoreBatch batch) {
+    void countAddresses(DomainRecord primary, int addresses, StoreBatch batch) {
         ServiceRecord service = await(require(primary.getService()));
         if (addresses > 0) {
             checkRoom(service, addresses);
         }
         put(batch, counted(service, addresses, 0));
-        return service.getName();
     }
 
     /** Whether the domain's service has room for {@code addresses} more: a conflict naming its quota if not. */
