@@ -1,10 +1,10 @@
 package dev.postillion.mailbox;
 
+import static dev.postillion.mailbox.DirectoryAnswers.assertFails;
+import static dev.postillion.mailbox.DirectoryAnswers.join;
 import dev.postillion.queue.SpoolFamilies;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.postillion.core.EmailAddress;
@@ -22,8 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -555,16 +553,5 @@ class DirectoryTest {
 
     private Lookup lookup(EmailAddress recipient) {
         return join(directory.resolve(recipient)).lookup();
-    }
-
-    private static <T> T join(CompletionStage<T> stage) {
-        return stage.toCompletableFuture().join();
-    }
-
-    private static void assertFails(Kind kind, String message, CompletionStage<?> stage) {
-        CompletionException failure = assertThrows(CompletionException.class, () -> join(stage));
-        DirectoryException error = assertInstanceOf(DirectoryException.class, failure.getCause());
-        assertEquals(kind, error.kind());
-        assertTrue(error.getMessage().contains(message), () -> "'" + error.getMessage() + "' should say " + message);
     }
 }

@@ -1,9 +1,10 @@
 package dev.postillion.mailbox;
 
+import static dev.postillion.mailbox.DirectoryAnswers.assertFails;
+import static dev.postillion.mailbox.DirectoryAnswers.join;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.postillion.core.EmailAddress;
@@ -25,7 +26,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -286,16 +286,5 @@ class MailServicesTest {
 
     private static EmailAddress address(String text) {
         return EmailAddress.parse(text, false);
-    }
-
-    private static <T> T join(CompletionStage<T> stage) {
-        return stage.toCompletableFuture().join();
-    }
-
-    private static void assertFails(Kind kind, String message, CompletionStage<?> stage) {
-        CompletionException failure = assertThrows(CompletionException.class, () -> join(stage));
-        DirectoryException error = assertInstanceOf(DirectoryException.class, failure.getCause());
-        assertEquals(kind, error.kind());
-        assertTrue(error.getMessage().contains(message), () -> "'" + error.getMessage() + "' should say " + message);
     }
 }

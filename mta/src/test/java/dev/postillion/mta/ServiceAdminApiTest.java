@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -45,18 +46,18 @@ class ServiceAdminApiTest {
     @Test
     void badServiceRequestsAreRefusedNamingTheProblem() {
         calls.node().post("/api/v1/services", "{\"name\":\"taken\",\"addressQuota\":1}");
-        assertError(409, "service taken exists already",
-                calls.node().post("/api/v1/services", "{\"name\":\"Taken\",\"addressQuota\":1}"));
-        assertError(400, "field 'addressQuota' is required: a whole number, or null for no limit",
-                calls.node().post("/api/v1/services", "{\"name\":\"new\"}"));
-        assertError(400, "field 'addressQuota' must be a whole number from 0, or null for no limit",
-                calls.node().post("/api/v1/services", "{\"name\":\"new\",\"addressQuota\":-1}"));
+        Map.of("{\"name\":\"Taken\",\"addressQuota\":1}", "409 service taken exists already",
+                "{\"name\":\"new\"}", "400 field 'addressQuota' is required: a whole number, or null for no limit",
+                "{\"name\":\"new\",\"addressQuota\":-1}",
+                "400 field 'addressQuota' must be a whole number from 0, or null for no limit",
+                "{\"name\":\"a/b\",\"addressQuota\":1}",
+                "400 service name 'a/b' contains '/': only letters A-Z, digits, '-', '_' and '.' are allowed",
+                "{\"name\":\"new\",\"quota\":1}", "400 unknown field 'quota'; expected addressQuota, name")
+                .forEach((body, refusal) -> assertError(Integer.parseInt(refusal.substring(0, 3)), refusal.substring(4),
+                        calls.node().post("/api/v1/services", body)));
         assertError(400, "field 'addressQuota' must be a whole number from 0, or null for no limit",
                 calls.node().patch("/api/v1/services/taken", "{\"addressQuota\":\"10\"}"));
-        assertError(400, "service name 'a/b' contains '/': only letters A-Z, digits, '-', '_' and '.' are allowed",
-                calls.node().post("/api/v1/services", "{\"name\":\"a/b\",\"addressQuota\":1}"));
-        assertError(400, "unknown field 'quota'; expected addressQuota, name",
-                calls.node().post("/api/v1/services", "{\"name\":\"new\",\"quota\":1}"));
+        assertError(404, "no service new", calls.node().get("/api/v1/services/new"));
         assertError(400, "no service nope; create it first",
                 calls.node().post("/api/v1/domains", "{\"name\":\"nope.test\",\"service\":\"nope\"}"));
         assertError(404, "no domain nope.test", calls.node().get("/api/v1/domains/nope.test"));
