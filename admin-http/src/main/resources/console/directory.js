@@ -10,9 +10,10 @@ export async function domainsView(shell) {
     form('add-domain', [field('Domain name', { name: 'name', required: true, placeholder: 'example.com' })], 'Add domain',
       values => shell.change(() => api.post('/api/v1/domains', { name: values.name.trim() }),
         'Domain ' + values.name.trim() + ' added.')),
-    table('Hosted domains', ['Domain', 'Catch-all', 'Maintenance', 'Created', ''],
+    table('Hosted domains', ['Domain', 'Service', 'Catch-all', 'Maintenance', 'Created', ''],
       domains.map(domain => [
         h('a', { href: '#/domains/' + segment(domain.name) }, domain.name),
+        domain.service || '—',
         domain.aliasOf ? 'alias of ' + domain.aliasOf : domain.catchAll || '—',
         domain.maintenance ? 'yes' : 'no', time(domain.createdAt),
         button('Delete', () => confirm('Delete ' + domain.name + ' and every mailbox in it?')

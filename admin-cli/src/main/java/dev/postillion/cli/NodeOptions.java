@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -69,6 +70,16 @@ final class NodeOptions {
             print(answer);
         } else {
             out().println(confirmation);
+        }
+        return ExitCode.OK;
+    }
+
+    /** Prints a listing: with --json the API's answer as it is, else the table made of it. */
+    int listed(JsonNode answer, Function<JsonNode, Table> table) {
+        if (json) {
+            print(answer);
+        } else {
+            table.apply(answer).print(out());
         }
         return ExitCode.OK;
     }

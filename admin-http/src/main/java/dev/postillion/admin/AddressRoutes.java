@@ -63,11 +63,11 @@ final class AddressRoutes extends JsonRoutes {
                 Endpoint.get(REDIRECT_PATH, "getRedirect", p -> redirect(address(p))),
                 Endpoint.put(REDIRECT_PATH, "setRedirect", p -> withJson(body -> setRedirect(address(p), body))),
                 Endpoint.delete(REDIRECT_PATH, "deleteRedirect", p ->
-                        respondEmpty(directory.removeRedirect(address(p)))),
+                        respondEmpty(directory.delivery().removeRedirect(address(p)))),
                 Endpoint.get(BACKUP_COPY, "getBackupCopy", p -> backupCopy(address(p))),
                 Endpoint.put(BACKUP_COPY, "setBackupCopy", p -> withJson(body -> setBackupCopy(address(p), body))),
                 Endpoint.delete(BACKUP_COPY, "deleteBackupCopy", p ->
-                        respondEmpty(directory.removeBackupCopy(address(p)))),
+                        respondEmpty(directory.delivery().removeBackupCopy(address(p)))),
                 Endpoint.get(LISTS_PATH, "getSenderLists", p -> respond(StatusCodes.OK,
                         directory.requireAddress(address(p)).thenApply(record -> listsJson(record, List.of())))),
                 Endpoint.put(LISTS_PATH, "setSenderLists", p -> withJson(body -> setLists(address(p), body))));
@@ -179,7 +179,7 @@ final class AddressRoutes extends JsonRoutes {
         List<String> targets = Json.textList(body, "targets");
         // Required: a default would silently decide whether the address keeps its mail.
         boolean keepCopy = Json.requiredBoolean(body, "keepCopy");
-        return respond(StatusCodes.OK, directory.setRedirect(address, targets, keepCopy)
+        return respond(StatusCodes.OK, directory.delivery().setRedirect(address, targets, keepCopy)
                 .thenApply(record -> redirectJson(record.redirect().orElseThrow())));
     }
 
@@ -198,7 +198,7 @@ final class AddressRoutes extends JsonRoutes {
 
     private Route setBackupCopy(EmailAddress address, JsonNode body) {
         Json.onlyFields(body, Set.of("address"));
-        return respond(StatusCodes.OK, directory.setBackupCopy(address, Json.requiredText(body, "address"))
+        return respond(StatusCodes.OK, directory.delivery().setBackupCopy(address, Json.requiredText(body, "address"))
                 .thenApply(record -> Map.of("address", record.backupCopy().orElseThrow())));
     }
 
@@ -209,7 +209,7 @@ final class AddressRoutes extends JsonRoutes {
     private Route setLists(EmailAddress address, JsonNode body) {
         Json.onlyFields(body, LISTS);
         boolean reject = Json.optionalText(body, "blocked").map(AddressRoutes::rejectBlocked).orElse(false);
-        return respond(StatusCodes.OK, directory.setLists(address, Json.textList(body, "allow"),
+        return respond(StatusCodes.OK, directory.delivery().setLists(address, Json.textList(body, "allow"),
                         Json.textList(body, "block"), reject)
                 .thenCompose(warnings -> directory.requireAddress(address)
                         .thenApply(record -> listsJson(record, warnings))));

@@ -36,9 +36,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin API's routes: health, domains, addresses, mailbox reads, the queue and greylisting,
- * each an {@link Endpoint} of {@link #endpoints()}, which the API's OpenAPI description describes
- * one for one. Everything but {@code /health} and the description needs
+ * The admin API's routes: health, mail services, domains, addresses, mailbox reads, the queue and
+ * greylisting, each an {@link Endpoint} of {@link #endpoints()}, which the API's OpenAPI
+ * description describes one for one. Everything but {@code /health} and the description needs
  * {@code Authorization: Bearer <token>}; every error is JSON {@code {"error": "..."}} naming the
  * problem.
  */
@@ -48,6 +48,7 @@ public final class AdminRoutes extends AllDirectives {
 
     private final byte[] token;
     private final DomainRoutes domains;
+    private final ServiceRoutes services;
     private final AddressRoutes addresses;
     private final AppPasswordRoutes appPasswords;
     private final MailboxRoutes mailboxes;
@@ -61,6 +62,7 @@ public final class AdminRoutes extends AllDirectives {
             GreylistAdmin greylist, DkimAdmin dkim, NodeStatus node) {
         this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.domains = new DomainRoutes(directory, mailboxes, dkim);
+        this.services = new ServiceRoutes(directory);
         this.addresses = new AddressRoutes(directory, mailboxes);
         this.appPasswords = new AppPasswordRoutes(directory);
         this.mailboxes = new MailboxRoutes(directory, mailboxes);
@@ -94,6 +96,7 @@ public final class AdminRoutes extends AllDirectives {
                 Endpoint.get("/metrics", "getMetrics", p -> metrics()),
                 Endpoint.get("/api/v1/status", "getStatus", p -> status()),
                 Endpoint.get("/api/v1/cluster", "getCluster", p -> cluster())));
+        endpoints.addAll(services.endpoints());
         endpoints.addAll(domains.endpoints());
         endpoints.addAll(addresses.endpoints());
         endpoints.addAll(addresses.responderEndpoints());

@@ -37,7 +37,8 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 final class DomainRoutes extends JsonRoutes {
 
     private static final Set<String> NAME = Set.of("name");
-    private static final Set<String> DOMAIN_PATCH = Set.of("catchAll", "maintenance");
+    private static final Set<String> NEW_DOMAIN = Set.of("name", "service");
+    private static final Set<String> DOMAIN_PATCH = Set.of("catchAll", "maintenance", "service");
     private static final Set<String> NEW_ADDRESS = Set.of("localPart", "password", "type");
     private static final String DOMAINS = "/api/v1/domains";
     private static final String DOMAIN = DOMAINS + "/{domain}";
@@ -62,9 +63,9 @@ final class DomainRoutes extends JsonRoutes {
                 Endpoint.get(DOMAINS, "listDomains", p -> respond(StatusCodes.OK, directory.domains()
                         .thenApply(domains -> domains.stream().map(DomainRoutes::domainJson).toList()))),
                 Endpoint.post(DOMAINS, "createDomain", p -> withJson(body -> {
-                    Json.onlyFields(body, NAME);
-                    return respond(StatusCodes.CREATED, directory.createDomain(Json.requiredText(body, "name"))
-                            .thenApply(DomainRoutes::domainJson));
+                    Json.onlyFields(body, NEW_DOMAIN);
+                    return respond(StatusCodes.CREATED, directory.createDomain(Json.requiredText(body, "name"),
+                            Json.presentText(body, "service")).thenApply(DomainRoutes::domainJson));
                 })),
                 Endpoint.get(DOMAIN, "getDomain", p -> respond(StatusCodes.OK,
                         directory.requireDomain(p.get("domain")).thenApply(DomainRoutes::domainJson))),
@@ -90,14 +91,24 @@ final class DomainRoutes extends JsonRoutes {
      * {@code {"catchAll": "<local part>" | null, "maintenance": bool}}; absent fields stay as they
      * are, a null catch-all clears it. The whole body is read before anything changes, and the
      * catch-all, which the directory may refuse, changes first: a refused PATCH changes nothing.
+     * Or {@code {"service": "<name>"}} alone, which moves the domain to that service (refused if
+     * the service's quota has no room for its addresses).
      */
     private CompletionStage<Map<String, Object>> patchDomain(String domain, JsonNode body) {
         Json.onlyFields(body, DOMAIN_PATCH);
+        Optional<String> service = Json.presentText(body, "service");
+        if (service.isPresent()) {
+            if (body.size() > 1) {
+                throw ApiError.badRequest("field 'service' moves the domain and is given alone, without catchAll"
+                        + " or maintenance");
+            }
+            return directory.services().move(domain, service.get()).thenApply(DomainRoutes::domainJson);
+        }
         boolean changesCatchAll = body.has("catchAll");
         Optional<String> catchAll = Json.optionalText(body, "catchAll");
         Optional<Boolean> maintenance = Json.optionalBoolean(body, "maintenance");
         if (!changesCatchAll && maintenance.isEmpty()) {
-            throw ApiError.badRequest("nothing to change: give catchAll, maintenance or both");
+            throw ApiError.badRequest("nothing to change: give catchAll, maintenance or both, or service");
         }
         CompletionStage<Domain> changed = directory.requireDomain(domain);
         if (changesCatchAll) {
@@ -239,6 +250,7 @@ final class DomainRoutes extends JsonRoutes {
         if (domain.aliasOf().isPresent()) {
             json.put("aliasOf", domain.aliasOf().get());
         } else {
+            json.put("service", domain.service().orElseThrow());
             json.put("catchAll", domain.catchAll().orElse(null));
             json.put("maintenance", domain.maintenance());
         }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -136,6 +137,24 @@ final class Json {
             texts.add(element.asText());
         }
         return texts;
+    }
+
+    /**
+     * A required limit: a whole number from 0, or null for none. Absent is refused, as a default
+     * would decide for the caller.
+     */
+    static OptionalInt requiredLimit(JsonNode object, String field) {
+        JsonNode value = object.get(field);
+        if (value == null) {
+            throw ApiError.badRequest("field '" + field + "' is required: a whole number, or null for no limit");
+        }
+        if (value.isNull()) {
+            return OptionalInt.empty();
+        }
+        if (!value.canConvertToInt() || !value.isIntegralNumber() || value.asInt() < 0) {
+            throw ApiError.badRequest("field '" + field + "' must be a whole number from 0, or null for no limit");
+        }
+        return OptionalInt.of(value.asInt());
     }
 
     /** A required string field of a request object. */

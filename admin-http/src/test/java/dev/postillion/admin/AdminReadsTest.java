@@ -64,7 +64,7 @@ class AdminReadsTest {
     private static final String TOKEN = "test-token";
     private static final String CREATED = "2026-05-01T08:00:00Z";
     private static final String DOMAIN = "{\"name\":\"example.test\",\"createdAt\":\"" + CREATED
-            + "\",\"catchAll\":null,\"maintenance\":false}";
+            + "\",\"service\":\"example.test\",\"catchAll\":null,\"maintenance\":false}";
     private static final String ALIAS_DOMAIN = "{\"name\":\"example.net\",\"createdAt\":\"" + CREATED
             + "\",\"aliasOf\":\"example.test\"}";
     private static final String ANNA = "{\"address\":\"anna@example.test\",\"localPart\":\"anna\","

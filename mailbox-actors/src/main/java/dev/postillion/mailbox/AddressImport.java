@@ -21,9 +21,10 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Bulk creation of a domain's addresses from the lines of a CSV file ({@link AddressCsv}), each
- * created or refused with its reason (SPEC section 1). A mail service (a primary domain with its
- * alias domains) may create {@code import-limit} addresses per {@code import-window}; an import
- * that would go beyond creates nothing and says how many remain.
+ * created or refused with its reason (SPEC section 1). A mail service ({@link MailServices}), over
+ * all its domains, may create {@code import-limit} addresses per {@code import-window}; an import
+ * that would go beyond creates nothing and says how many remain. One that would go beyond the
+ * service's quota of addresses is a conflict naming the quota, and creates nothing either.
  */
 public final class AddressImport {
 
@@ -42,15 +43,17 @@ public final class AddressImport {
 
     private final DirectoryStore records;
     private final Directory directory;
+    private final MailServices services;
     private final ForwardTargets forwards;
     private final Passwords passwords;
     private final int limit;
     private final Duration window;
 
-    AddressImport(DirectoryStore records, Directory directory, ForwardTargets forwards, Passwords passwords,
-            int limit, Duration window) {
+    AddressImport(DirectoryStore records, Directory directory, MailServices services, ForwardTargets forwards,
+            Passwords passwords, int limit, Duration window) {
         this.records = records;
         this.directory = directory;
+        this.services = services;
         this.forwards = forwards;
         this.passwords = passwords;
         this.limit = limit;
@@ -58,20 +61,32 @@ public final class AddressImport {
     }
 
     /**
-     * Creates the addresses of an import. Every line and the quota are checked first, before any
+     * Creates the addresses of an import. Every line and the quotas are checked first, before any
      * password is hashed: an import refused for its size costs no hashing (issue 12, defect 18).
      * The accepted lines' passwords are then hashed on the import's own hashing threads, away from
      * the directory's writer and from SMTP AUTH's checks; the lines are checked again, since the
      * directory may have changed meanwhile, and written as one change.
      */
     public CompletionStage<Result> run(String domain, List<Line> lines) {
-        return records.change(() -> check(await(records.requirePrimary(domain)), lines)).thenCompose(checked -> {
+        return records.change(() -> {
+            DomainRecord primary = primary(domain);
+            Checked checked = check(primary, lines);
+            if (!checked.overQuota()) {
+                services.checkRoom(primary, (int) checked.accepted());
+            }
+            return checked;
+        }).thenCompose(checked -> {
             if (checked.overQuota()) {
                 return CompletableFuture.completedFuture(checked.result(lines, true));
             }
             return hashAccepted(lines, checked).thenCompose(hashes ->
-                    records.change(() -> create(await(records.requirePrimary(domain)), lines, checked, hashes)));
+                    records.change(() -> create(primary(domain), lines, checked, hashes)));
         });
+    }
+
+    /** On the writer thread: the domain, with its service. */
+    private DomainRecord primary(String domain) {
+        return services.adopted(await(records.requirePrimary(domain)));
     }
 
     /**
@@ -101,7 +116,7 @@ public final class AddressImport {
 
     private Checked check(DomainRecord primary, List<Line> lines) {
         long now = records.clock().millis();
-        List<Long> recent = importWindow(primary.getName()).getCreatedEpochMillisList().stream()
+        List<Long> recent = importWindow(primary.getService()).getCreatedEpochMillisList().stream()
                 .filter(created -> created > now - window.toMillis()).toList();
         List<Optional<String>> refusals = new ArrayList<>();
         // Taken by an earlier line of this file: a refused line takes nothing, so a corrected
@@ -143,6 +158,7 @@ public final class AddressImport {
         }
         long now = records.clock().millis();
         StoreBatch batch = new StoreBatch();
+        services.countAddresses(primary, (int) checked.accepted(), batch);
         ImportWindow.Builder counted = ImportWindow.newBuilder().addAllCreatedEpochMillis(checked.recent());
         Set<String> pending = new HashSet<>();
         for (int i = 0; i < lines.size(); i++) {
@@ -154,7 +170,8 @@ public final class AddressImport {
                 counted.addCreatedEpochMillis(now);
             }
         }
-        batch.put(MailboxFamilies.DIRECTORY, DirectoryStore.importKey(primary.getName()), counted.build().toByteArray());
+        batch.put(MailboxFamilies.DIRECTORY, DirectoryStore.importKey(primary.getService()),
+                counted.build().toByteArray());
         records.commit(batch);
         return checked.result(lines, false);
     }
@@ -187,8 +204,8 @@ public final class AddressImport {
         return record.build();
     }
 
-    private ImportWindow importWindow(String domain) {
-        return await(records.find(DirectoryStore.importKey(domain), ImportWindow::parseFrom))
+    private ImportWindow importWindow(String service) {
+        return await(records.find(DirectoryStore.importKey(service), ImportWindow::parseFrom))
                 .orElse(ImportWindow.getDefaultInstance());
     }
 }

@@ -52,8 +52,8 @@ import java.util.function.UnaryOperator;
  * another change; that thread alone waits for its reads. Passwords are hashed and checked on threads of their own
  * ({@link Passwords}), never on an actor, I/O or the writer's thread.
  *
- * <p>A mail service is a primary domain with its alias domains: limits "per service" (the CSV import
- * quota) are counted on the primary domain.
+ * <p>Each primary domain belongs to a mail service ({@link MailServices}), whose quota of addresses
+ * is counted in the change that creates or deletes one; alias domains belong to their primary's.
  */
 public final class Directory implements AutoCloseable {
 
@@ -114,8 +114,10 @@ public final class Directory implements AutoCloseable {
     private final AddressResponders responders;
     private final AddressAliases aliases;
     private final AppPasswords appPasswords;
+    private final AddressDelivery delivery;
     private final ForwardTargets forwards;
     private final RecipientResolver resolver;
+    private final MailServices services;
 
     public Directory(Store store, Clock clock, Settings settings) {
         this(store, clock, settings, new Passwords(settings.passwordMinLength(), settings.passwordCost()));
@@ -126,17 +128,24 @@ public final class Directory implements AutoCloseable {
         this.clock = clock;
         this.passwords = passwords;
         this.forwards = new ForwardTargets(this, settings.maxRedirectTargets());
-        this.imports = new AddressImport(records, this, forwards, passwords, settings.importLimit(),
+        this.services = new MailServices(records);
+        this.imports = new AddressImport(records, this, services, forwards, passwords, settings.importLimit(),
                 settings.importWindow());
         this.responders = new AddressResponders(records, this);
         this.aliases = new AddressAliases(records, this, settings.maxAliases());
         this.appPasswords = new AppPasswords(records, passwords, passwordChanges, settings.maxAppPasswords());
         this.resolver = new RecipientResolver(records, settings.subaddressSeparator());
+        this.delivery = new AddressDelivery(records, this, forwards);
     }
 
     /** Bulk creation of addresses from a CSV file. */
     public AddressImport imports() {
         return imports;
+    }
+
+    /** The mail services owning the domains, and their quotas of addresses. */
+    public MailServices services() {
+        return services;
     }
 
     /** The addresses' out-of-office responders. */
@@ -147,6 +156,11 @@ public final class Directory implements AutoCloseable {
     /** The addresses' aliases. */
     public AddressAliases aliases() {
         return aliases;
+    }
+
+    /** How mail to the addresses is delivered: redirects, backup copies, sender lists. */
+    public AddressDelivery delivery() {
+        return delivery;
     }
 
     /** The addresses' app passwords. */
@@ -275,15 +289,21 @@ public final class Directory implements AutoCloseable {
 
     // --- domains ---
 
+    /** A domain in the service named after it, created without a quota if there is none. */
     public CompletionStage<Domain> createDomain(String name) {
+        return createDomain(name, Optional.empty());
+    }
+
+    /** A domain of {@code service}, which must exist; empty: as {@link #createDomain(String)}. */
+    public CompletionStage<Domain> createDomain(String name, Optional<String> service) {
         return records.change(() -> {
             checkNewDomain(name);
-            DomainRecord record = DomainRecord.newBuilder()
-                    .setName(DomainName.key(name))
-                    .setCreatedEpochMillis(clock.millis())
-                    .build();
-            records.commit(new StoreBatch().put(MailboxFamilies.DIRECTORY, domainKey(name), record.toByteArray()));
-            return Domain.of(record);
+            DomainRecord record = DomainRecord.newBuilder().setName(DomainName.key(name))
+                    .setCreatedEpochMillis(clock.millis()).build();
+            StoreBatch batch = new StoreBatch();
+            Domain created = Domain.of(services.join(record, service, batch));
+            records.commit(batch);
+            return created;
         });
     }
 
@@ -337,7 +357,9 @@ public final class Directory implements AutoCloseable {
                     throw conflict("domain " + name + " still has addresses; delete them first");
                 }
             }
-            records.commit(removal(domain));
+            StoreBatch batch = removal(domain);
+            services.leave(domain, batch);
+            records.commit(batch);
             return null;
         });
     }
@@ -388,12 +410,14 @@ public final class Directory implements AutoCloseable {
         return CompletableFuture.runAsync(() -> AddressRules.checkLocalPart(localPart), Runnable::run)
                 .thenCompose(checked -> passwords.hash(password, localPart))
                 .thenCompose(hash -> records.change(() -> {
-                    DomainRecord primary = await(records.requirePrimary(domain));
+                    DomainRecord primary = services.adopted(await(records.requirePrimary(domain)));
                     checkLocalPartFree(primary.getName(), localPart);
                     AddressRecord record = newAddress(primary.getName(), localPart, hash,
                             AddressRecords.toRecord(type));
-                    records.commit(new StoreBatch().put(MailboxFamilies.DIRECTORY, addressKey(domain, localPart),
-                            record.toByteArray()));
+                    StoreBatch batch = new StoreBatch().put(MailboxFamilies.DIRECTORY, addressKey(domain, localPart),
+                            record.toByteArray());
+                    services.countAddresses(primary, 1, batch);
+                    records.commit(batch);
                     return AddressRecords.address(record);
                 }));
     }
@@ -454,13 +478,13 @@ public final class Directory implements AutoCloseable {
      */
     public CompletionStage<EmailAddress> deleteAddress(String domain, String localPart) {
         return records.change(() -> {
-            await(records.requirePrimary(domain));
+            DomainRecord owner = services.adopted(await(records.requirePrimary(domain)));
             AddressRecord record = await(records.address(domain, localPart))
                     .orElseThrow(() -> notFound("no address " + localPart + "@" + domain));
             StoreBatch batch = new StoreBatch().delete(MailboxFamilies.DIRECTORY, addressKey(domain, localPart));
             record.getAliasesList().forEach(alias -> batch.delete(MailboxFamilies.DIRECTORY, aliasKey(domain, alias)));
             AppPasswords.deleteUses(record, batch);
-            DomainRecord owner = await(records.requirePrimary(domain));
+            services.countAddresses(owner, -1, batch);
             if (owner.getCatchAll().equalsIgnoreCase(localPart)) {
                 batch.put(MailboxFamilies.DIRECTORY, domainKey(domain),
                         owner.toBuilder().clearCatchAll().build().toByteArray());
@@ -515,70 +539,6 @@ public final class Directory implements AutoCloseable {
 
     private CompletionStage<Address> changeAddress(EmailAddress address, UnaryOperator<AddressRecord.Builder> edit) {
         return records.changeAddress(address, edit).thenApply(AddressRecords::address);
-    }
-
-    // --- redirect and backup copy ---
-
-    /**
-     * Forwards the address's mail to {@code targets}, keeping a copy or not. Targets are checked
-     * now: local ones must exist, and none may be the address itself (a loop on the first hop).
-     */
-    public CompletionStage<Address> setRedirect(EmailAddress address, List<String> targets, boolean keepCopy) {
-        return changeAddress(address, record -> record.setRedirect(
-                forwards.redirect(address, await(ownAddresses(record.build())), targets, keepCopy, Set.of())));
-    }
-
-    public CompletionStage<Address> removeRedirect(EmailAddress address) {
-        return changeAddress(address, record -> {
-            if (!record.hasRedirect()) {
-                throw notFound(address + " has no redirect");
-            }
-            return record.clearRedirect();
-        });
-    }
-
-    /** Every future incoming message is also sent to {@code target} (SPEC section 2, backup copy). */
-    public CompletionStage<Address> setBackupCopy(EmailAddress address, String target) {
-        return changeAddress(address, record -> record.setBackupCopy(
-                forwards.target(address, await(ownAddresses(record.build())), target, "backup copy", Set.of())));
-    }
-
-    public CompletionStage<Address> removeBackupCopy(EmailAddress address) {
-        return changeAddress(address, record -> {
-            if (record.getBackupCopy().isEmpty()) {
-                throw notFound(address + " has no backup copy");
-            }
-            return record.clearBackupCopy();
-        });
-    }
-
-    // --- allow and block lists ---
-
-    /**
-     * Replaces the address's sender lists; each entry is {@code local@domain} or {@code @domain}.
-     *
-     * @return warnings for the operator: the address's own address on its allow list lets anyone
-     *     forging it skip the spam verdict
-     */
-    public CompletionStage<List<String>> setLists(EmailAddress address, List<String> allow, List<String> block,
-            boolean rejectBlocked) {
-        return records.change(() -> {
-            AddressRecord record = await(records.requireAddress(address));
-            List<String> allowed = SenderLists.canonical(allow, "allow");
-            List<String> blocked = SenderLists.canonical(block, "block");
-            AddressRecord changed = record.toBuilder()
-                    .clearAllow().addAllAllow(allowed)
-                    .clearBlock().addAllBlock(blocked)
-                    .setRejectBlocked(rejectBlocked)
-                    .build();
-            records.commit(new StoreBatch().put(MailboxFamilies.DIRECTORY,
-                    addressKey(record.getDomain(), record.getLocalPart()), changed.toByteArray()));
-            Set<String> own = await(ownAddresses(record));
-            return allowed.stream().filter(own::contains)
-                    .map(entry -> "the allow list contains " + entry + ", the address's own address:"
-                            + " mail forged with it would skip the spam verdict")
-                    .toList();
-        });
     }
 
     /** Calls {@code listener} after every change this node writes (see {@link DirectoryChanges}). */

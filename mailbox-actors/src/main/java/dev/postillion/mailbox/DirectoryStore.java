@@ -3,6 +3,7 @@ package dev.postillion.mailbox;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.postillion.core.DomainName;
 import dev.postillion.core.EmailAddress;
+import dev.postillion.core.Keys;
 import dev.postillion.core.Store;
 import dev.postillion.core.Store.Durability;
 import dev.postillion.core.StoreBatch;
@@ -11,6 +12,7 @@ import dev.postillion.core.StoreException;
 import dev.postillion.mailbox.proto.AddressRecord;
 import dev.postillion.mailbox.proto.AliasRecord;
 import dev.postillion.mailbox.proto.DomainRecord;
+import dev.postillion.mailbox.proto.ServiceRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -31,8 +33,9 @@ import java.util.function.UnaryOperator;
  * interleave with another change.
  *
  * <p>Keys: {@code domain/<name>}, {@code alias-domain/<primary>/<alias>} (the index of a domain's
- * alias domains), {@code address/<domain>/<local part>}, {@code alias/<domain>/<local part>} and
- * {@code import/<domain>}, all lower case, domains in A-labels ({@link DomainName#key}).
+ * alias domains), {@code address/<domain>/<local part>}, {@code alias/<domain>/<local part>},
+ * {@code service/<service>}, {@code service-domain/<service>/<domain>} (the index of a service's
+ * domains) and {@code import/<service>}, all lower case, domains in A-labels ({@link DomainName#key}).
  */
 final class DirectoryStore implements AutoCloseable {
 
@@ -71,6 +74,10 @@ final class DirectoryStore implements AutoCloseable {
         return find(addressKey(domain, localPart), AddressRecord::parseFrom);
     }
 
+    CompletionStage<Optional<ServiceRecord>> service(String name) {
+        return find(serviceKey(name), ServiceRecord::parseFrom);
+    }
+
     CompletionStage<Optional<AliasRecord>> alias(String domain, String localPart) {
         return find(aliasKey(domain, localPart), AliasRecord::parseFrom);
     }
@@ -98,6 +105,11 @@ final class DirectoryStore implements AutoCloseable {
     /** A listing, straight from the store (listings are the admin's, not a hot path). */
     CompletionStage<List<Store.KeyValue>> prefix(byte[] prefix, int limit) {
         return store.prefix(MailboxFamilies.DIRECTORY, prefix, limit);
+    }
+
+    /** How many keys start with {@code prefix}, their values unread. */
+    CompletionStage<Integer> count(byte[] prefix) {
+        return store.keys(MailboxFamilies.DIRECTORY, prefix, Keys.prefixEnd(prefix), LIST_LIMIT).thenApply(List::size);
     }
 
     /**
@@ -232,8 +244,29 @@ final class DirectoryStore implements AutoCloseable {
         return utf8("alias-domain/" + DomainName.key(primary) + "/" + DomainName.key(alias));
     }
 
-    static byte[] importKey(String domain) {
-        return utf8("import/" + DomainName.key(domain));
+    static byte[] serviceKey(String service) {
+        return utf8("service/" + lower(service));
+    }
+
+    static byte[] servicePrefix() {
+        return utf8("service/");
+    }
+
+    static byte[] serviceDomainKey(String service, String domain) {
+        return utf8("service-domain/" + lower(service) + "/" + DomainName.key(domain));
+    }
+
+    /** The index of every service's domains, or with a service's name, of that service's. */
+    static byte[] serviceDomainPrefix(String service) {
+        return utf8("service-domain/" + (service.isEmpty() ? "" : lower(service) + "/"));
+    }
+
+    /**
+     * A service's creations by CSV import. Before services, the key was the domain's; a domain then
+     * becomes the service named after it, so its window carries over.
+     */
+    static byte[] importKey(String service) {
+        return utf8("import/" + lower(service));
     }
 
     private static String lower(String text) {

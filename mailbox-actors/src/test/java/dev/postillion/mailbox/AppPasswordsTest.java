@@ -1,7 +1,7 @@
 package dev.postillion.mailbox;
 
-import static dev.postillion.mailbox.DirectoryTest.assertFails;
-import static dev.postillion.mailbox.DirectoryTest.join;
+import static dev.postillion.mailbox.DirectoryAnswers.assertFails;
+import static dev.postillion.mailbox.DirectoryAnswers.join;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,10 +1,9 @@
 package dev.postillion.mailbox;
 
-import dev.postillion.queue.SpoolFamilies;
+import static dev.postillion.mailbox.DirectoryAnswers.assertFails;
+import static dev.postillion.mailbox.DirectoryAnswers.join;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.postillion.core.EmailAddress;
@@ -12,6 +11,7 @@ import dev.postillion.core.MutableClock;
 import dev.postillion.core.Store;
 import dev.postillion.core.TestStores;
 import dev.postillion.mailbox.proto.AddressRecord;
+import dev.postillion.queue.SpoolFamilies;
 import dev.postillion.mailbox.responder.Responder;
 import dev.postillion.mailbox.Directory.Lookup;
 import dev.postillion.mailbox.DirectoryException.Kind;
@@ -22,8 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -384,26 +382,26 @@ class DirectoryTest {
     @Test
     void redirectTargetsAreCheckedAndCanonical() {
         anna();
-        Address redirected = join(directory.setRedirect(address("anna@example.com"),
+        Address redirected = join(directory.delivery().setRedirect(address("anna@example.com"),
                 List.of("Carl@Remote.Example", "carl@remote.example"), true));
         assertEquals(Optional.of(new Address.Redirect(List.of("carl@remote.example"), true)), redirected.redirect());
         assertFails(Kind.INVALID, "is the address itself",
-                directory.setRedirect(address("anna@example.com"), List.of("ANNA@example.com"), false));
+                directory.delivery().setRedirect(address("anna@example.com"), List.of("ANNA@example.com"), false));
         assertFails(Kind.INVALID, "not an address that receives mail here",
-                directory.setRedirect(address("anna@example.com"), List.of("nobody@example.com"), false));
+                directory.delivery().setRedirect(address("anna@example.com"), List.of("nobody@example.com"), false));
         assertFails(Kind.INVALID, "is not an address",
-                directory.setRedirect(address("anna@example.com"), List.of("not an address"), false));
+                directory.delivery().setRedirect(address("anna@example.com"), List.of("not an address"), false));
         assertFails(Kind.INVALID, "at least one target",
-                directory.setRedirect(address("anna@example.com"), List.of(), false));
-        join(directory.removeRedirect(address("anna@example.com")));
-        assertFails(Kind.NOT_FOUND, "has no redirect", directory.removeRedirect(address("anna@example.com")));
+                directory.delivery().setRedirect(address("anna@example.com"), List.of(), false));
+        join(directory.delivery().removeRedirect(address("anna@example.com")));
+        assertFails(Kind.NOT_FOUND, "has no redirect", directory.delivery().removeRedirect(address("anna@example.com")));
     }
 
     @Test
     void ownAddressOnTheAllowListIsWarnedAbout() {
         anna();
         join(directory.aliases().add(address("anna@example.com"), "jps"));
-        List<String> warnings = join(directory.setLists(address("anna@example.com"),
+        List<String> warnings = join(directory.delivery().setLists(address("anna@example.com"),
                 List.of("JPS@example.com", "@friends.example"), List.of("@Spam.Example"), true));
         assertEquals(1, warnings.size());
         assertTrue(warnings.get(0).contains("jps@example.com"), warnings.get(0));
@@ -413,7 +411,7 @@ class DirectoryTest {
         assertEquals(SenderLists.Verdict.ALLOWED, SenderLists.verdict(record, "bob@friends.example"));
         assertEquals(SenderLists.Verdict.NOT_LISTED, SenderLists.verdict(record, ""));
         assertFails(Kind.INVALID, "block list entry '@'",
-                directory.setLists(address("anna@example.com"), List.of(), List.of("@"), false));
+                directory.delivery().setLists(address("anna@example.com"), List.of(), List.of("@"), false));
     }
 
     @Test
@@ -453,7 +451,7 @@ class DirectoryTest {
         anna();
         join(directory.setCatchAll("example.com", "anna"));
         assertFails(Kind.INVALID, "leads back to the address itself",
-                directory.setRedirect(address("anna@example.com"), List.of("nobody@example.com"), false));
+                directory.delivery().setRedirect(address("anna@example.com"), List.of("nobody@example.com"), false));
     }
 
     @Test
@@ -558,16 +556,5 @@ class DirectoryTest {
 
     private Lookup lookup(EmailAddress recipient) {
         return join(directory.resolve(recipient)).lookup();
-    }
-
-    static <T> T join(CompletionStage<T> stage) {
-        return stage.toCompletableFuture().join();
-    }
-
-    static void assertFails(Kind kind, String message, CompletionStage<?> stage) {
-        CompletionException failure = assertThrows(CompletionException.class, () -> join(stage));
-        DirectoryException error = assertInstanceOf(DirectoryException.class, failure.getCause());
-        assertEquals(kind, error.kind());
-        assertTrue(error.getMessage().contains(message), () -> "'" + error.getMessage() + "' should say " + message);
     }
 }

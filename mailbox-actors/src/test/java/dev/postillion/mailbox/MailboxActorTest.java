@@ -365,7 +365,7 @@ class MailboxActorTest {
 
     @Test
     void redirectWithoutCopyKeepsNothingAndSpoolsAForwardFromAnSrsSender() {
-        join(directory.setRedirect(anna(), List.of("carl@remote.example"), false));
+        join(directory.delivery().setRedirect(anna(), List.of("carl@remote.example"), false));
         assertEquals(MailboxActor.NOT_KEPT, deliver(id(1), 0));
 
         assertEquals(List.of(), storedUids());
@@ -381,7 +381,7 @@ class MailboxActorTest {
     /** Our own users' mail (SMTP AUTH, relay networks) is still ours when a hosted address forwards it. */
     @Test
     void aForwardOfMailThatOriginatedHereOriginatedHereToo() {
-        join(directory.setRedirect(anna(), List.of("carl@remote.example"), false));
+        join(directory.delivery().setRedirect(anna(), List.of("carl@remote.example"), false));
         mailbox.tell(new MailboxActor.Deliver(id(1), 0, ENVELOPE.withOriginatedHere(),
                 MESSAGE.getBytes(StandardCharsets.UTF_8), replies.getRef()));
         assertTrue(replies.receiveMessage().stored());
@@ -390,7 +390,7 @@ class MailboxActorTest {
 
     @Test
     void redirectWithCopyKeepsOneAndForwards() {
-        join(directory.setRedirect(anna(), List.of("carl@remote.example"), true));
+        join(directory.delivery().setRedirect(anna(), List.of("carl@remote.example"), true));
         assertEquals(1, deliver(id(1), 0));
         assertEquals(List.of(1L), storedUids());
         assertEquals(List.of("carl@remote.example"), recipients(onlySpooled()));
@@ -399,14 +399,14 @@ class MailboxActorTest {
     @Test
     void redirectToAHostedAddressKeepsTheOriginalSender() {
         join(directory.createAddress("example.com", "carl", PASSWORD, Address.Type.MAILBOX));
-        join(directory.setRedirect(anna(), List.of("carl@example.com"), false));
+        join(directory.delivery().setRedirect(anna(), List.of("carl@example.com"), false));
         deliver(id(1), 0);
         assertEquals(Optional.of("bob@example.org"), onlySpooled().envelope().sender().map(EmailAddress::toString));
     }
 
     @Test
     void redeliveryOfAForwardedMessageSpoolsNothingAgain() {
-        join(directory.setRedirect(anna(), List.of("carl@remote.example"), false));
+        join(directory.delivery().setRedirect(anna(), List.of("carl@remote.example"), false));
         deliver(id(1), 0);
         deliver(id(1), 0);
         assertEquals(1, spooled().size());
@@ -414,7 +414,7 @@ class MailboxActorTest {
 
     @Test
     void messageThatAlreadyPassedThisAddressIsKeptNotForwarded() {
-        join(directory.setRedirect(anna(), List.of("carl@remote.example"), false));
+        join(directory.delivery().setRedirect(anna(), List.of("carl@remote.example"), false));
         String looped = "Delivered-To: Anna@Example.com\r\n" + MESSAGE;
         mailbox.tell(new MailboxActor.Deliver(id(1), 0, ENVELOPE, looped.getBytes(StandardCharsets.UTF_8),
                 replies.getRef()));
@@ -424,21 +424,21 @@ class MailboxActorTest {
 
     @Test
     void redirectTargetThatIsTheSenderIsSkippedForThatSender() {
-        join(directory.setRedirect(anna(), List.of("bob@example.org", "carl@remote.example"), false));
+        join(directory.delivery().setRedirect(anna(), List.of("bob@example.org", "carl@remote.example"), false));
         deliver(id(1), 0);
         assertEquals(List.of("carl@remote.example"), recipients(onlySpooled()));
     }
 
     @Test
     void messageFromTheOnlyRedirectTargetIsKeptRatherThanLost() {
-        join(directory.setRedirect(anna(), List.of("bob@example.org"), false));
+        join(directory.delivery().setRedirect(anna(), List.of("bob@example.org"), false));
         assertEquals(1, deliver(id(1), 0));
         assertEquals(List.of(), spooled());
     }
 
     @Test
     void backupCopyIsSpooledWithEveryMessageKeptHere() {
-        join(directory.setBackupCopy(anna(), "archive@remote.example"));
+        join(directory.delivery().setBackupCopy(anna(), "archive@remote.example"));
         assertEquals(1, deliver(id(1), 0));
         assertEquals(List.of("archive@remote.example"), recipients(onlySpooled()));
         assertFalse(onlySpooled().envelope().originatedHere(), "a copy of mail from elsewhere is not DKIM-signed");
@@ -446,8 +446,8 @@ class MailboxActorTest {
 
     @Test
     void blockedSenderGoesToJunkAndIsNotForwarded() {
-        join(directory.setRedirect(anna(), List.of("carl@remote.example"), false));
-        join(directory.setLists(anna(), List.of(), List.of("@example.org"), false));
+        join(directory.delivery().setRedirect(anna(), List.of("carl@remote.example"), false));
+        join(directory.delivery().setLists(anna(), List.of(), List.of("@example.org"), false));
         long uid = deliver(id(1), 0);
         assertEquals(1, messages(FolderName.JUNK).size());
         assertEquals(List.of(), messages(FolderName.INBOX));
@@ -457,7 +457,7 @@ class MailboxActorTest {
 
     @Test
     void allowListedSenderOfABlockedDomainReachesTheInbox() {
-        join(directory.setLists(anna(), List.of("bob@example.org"), List.of("@example.org"), false));
+        join(directory.delivery().setLists(anna(), List.of("bob@example.org"), List.of("@example.org"), false));
         deliver(id(1), 0);
         assertEquals(1, messages(FolderName.INBOX).size());
         assertEquals(List.of(), messages(FolderName.JUNK));

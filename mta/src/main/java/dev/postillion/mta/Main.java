@@ -7,6 +7,7 @@ import dev.postillion.cli.ExitCode;
 import dev.postillion.cli.FailureHandler;
 import dev.postillion.cli.GreylistCommand;
 import dev.postillion.cli.QueueCommand;
+import dev.postillion.cli.ServiceCommand;
 import dev.postillion.cli.StatusCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -18,13 +19,13 @@ import picocli.CommandLine.ScopeType;
 /**
  * {@code postillion}, the jar's one entry: {@code serve} (or nothing) starts a node,
  * {@code migrate-store} moves a stopped single node's records into PostgreSQL, and the admin
- * commands (status, queue, domain, address, greylist) talk to a running node's admin API.
+ * commands (status, queue, service, domain, address, greylist) talk to a running node's admin API.
  */
 @Command(name = "postillion",
         description = "Postillion, a mail transfer agent. Without a command, starts a node (as serve does).",
         versionProvider = Main.Version.class,
         subcommands = {ServeCommand.class, MigrateStoreCommand.class, StatusCommand.class, QueueCommand.class,
-                DomainCommand.class, AddressCommand.class, GreylistCommand.class, CompletionCommand.class},
+                ServiceCommand.class, DomainCommand.class, AddressCommand.class, GreylistCommand.class, CompletionCommand.class},
         exitCodeListHeading = ExitCode.HEADING,
         exitCodeList = {ExitCode.OK_TEXT, ExitCode.REFUSED_TEXT, ExitCode.USAGE_TEXT, ExitCode.UNAVAILABLE_TEXT,
                 ExitCode.NOT_AUTHORIZED_TEXT})

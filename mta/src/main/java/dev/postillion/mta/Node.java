@@ -241,6 +241,11 @@ public final class Node implements AutoCloseable {
 
         Directory directory = new Directory(shared, clock, Directory.Settings.from(postillion.getConfig("directory")));
         DirectoryChanges.start(system, directory);
+        // Domains stored before mail services become services of their own, once, before any request.
+        int adopted = directory.services().adoptDomains().toCompletableFuture().join();
+        if (adopted > 0) {
+            log.info("{} domain(s) stored before mail services now each belong to a service of their own", adopted);
+        }
         // Before the store closes (the phase after): no directory change is then half-way to it.
         shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "close-directory", () -> {
             directory.close();

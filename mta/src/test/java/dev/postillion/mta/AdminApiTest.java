@@ -128,7 +128,7 @@ class AdminApiTest {
         String domain = newDomainName();
         HttpResponse<String> response = node.post("/api/v1/domains", "{\"name\":\"" + domain + "\",\"alias\":true}");
         assertEquals(400, response.statusCode(), response.body());
-        assertEquals("{\"error\":\"unknown field 'alias'; expected name\"}", response.body());
+        assertEquals("{\"error\":\"unknown field 'alias'; expected name, service\"}", response.body());
         assertError(404, "no domain " + domain, node.get("/api/v1/domains/" + domain));
     }
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code postillion status, domain, address, greylist, completion} against a real node, in-process:
+ * {@code postillion status, service, domain, address, greylist, completion} against a real node, in-process:
  * what each prints, as text and with {@code --json}, and the exit status scripts branch on.
  */
 class CommandLineAdminTest {
@@ -45,13 +45,14 @@ class CommandLineAdminTest {
     @Test
     void domainsAreAddedListedAndRemoved() {
         CommandLineRun added = against(calls.node(), "domain", "add", "Added.CLI.test");
-        assertEquals(new CommandLineRun(0, "domain added.cli.test added\n", ""), added);
+        assertEquals(new CommandLineRun(0, "domain added.cli.test added to service added.cli.test\n", ""), added);
 
         CommandLineRun list = against(calls.node(), "domain", "list");
         assertEquals(0, list.exit(), list.toString());
-        assertEquals(List.of("DOMAIN", "ALIAS OF", "CATCH-ALL", "MAINTENANCE", "CREATED"),
+        assertEquals(List.of("DOMAIN", "SERVICE", "ALIAS OF", "CATCH-ALL", "MAINTENANCE", "CREATED"),
                 List.of(list.out().lines().findFirst().orElseThrow().split(" {2,}")));
-        assertTrue(list.out().lines().anyMatch(line -> line.matches("added\\.cli\\.test +- +- +no +\\S+Z")), list.out());
+        assertTrue(list.out().lines().anyMatch(line -> line.matches("added\\.cli\\.test +added\\.cli\\.test +- +- +no"
+                + " +\\S+Z")), list.out());
         JsonNode domains = against(calls.node(), "domain", "list", "--json").json();
         assertTrue(domains.findValuesAsText("name").contains("added.cli.test"), domains.toString());
 
@@ -65,6 +66,45 @@ class CommandLineAdminTest {
         CommandLineRun gone = against(calls.node(), "domain", "remove", "added.cli.test");
         assertEquals(1, gone.exit(), gone.toString());
         assertTrue(gone.err().startsWith("postillion domain remove: "), gone.err());
+    }
+
+    @Test
+    void servicesAreCreatedListedGivenAQuotaAndDeleted() {
+        assertEquals(new CommandLineRun(0, "service plan-cli created\n", ""),
+                against(calls.node(), "service", "create", "Plan-CLI", "--quota", "1"));
+        assertEquals(new CommandLineRun(0, "domain plan.cli.test added to service plan-cli\n", ""),
+                against(calls.node(), "domain", "add", "plan.cli.test", "--service", "plan-cli"));
+        assertEquals(0, against(calls.node(), "address", "add", "anna@plan.cli.test", "--password",
+                AdminCalls.PASSWORD).exit());
+        CommandLineRun full = against(calls.node(), "address", "add", "bob@plan.cli.test", "--password",
+                AdminCalls.PASSWORD);
+        assertEquals(new CommandLineRun(1, "", "postillion address add: service plan-cli has reached its quota of 1"
+                + " addresses; raise the quota to create more\n"), full);
+
+        CommandLineRun show = against(calls.node(), "service", "show", "plan-cli");
+        assertEquals(0, show.exit(), show.toString());
+        List<String> lines = show.out().lines().toList();
+        assertEquals(List.of("SERVICE", "QUOTA", "ADDRESSES", "DOMAINS", "CREATED"), List.of(lines.get(0).split(" {2,}")));
+        assertTrue(lines.get(1).matches("plan-cli +1 +1 +plan\\.cli\\.test +\\S+Z"), show.out());
+        assertEquals(2, lines.size(), show.out());
+
+        assertEquals(new CommandLineRun(0, "quota of service plan-cli set to unlimited\n", ""),
+                against(calls.node(), "service", "set-quota", "plan-cli", "unlimited"));
+        CommandLineRun list = against(calls.node(), "service", "list");
+        assertTrue(list.out().lines().anyMatch(line -> line.matches("plan-cli +unlimited +1 +plan\\.cli\\.test +\\S+Z")),
+                list.out());
+        CommandLineRun json = against(calls.node(), "service", "set-quota", "plan-cli", "2", "--json");
+        assertEquals(2, json.json().get("addressQuota").asInt(), json.toString());
+        assertEquals(new CommandLineRun(2, "", "postillion service set-quota: the quota must be a whole number or"
+                + " unlimited, not 'lots'\n"), against(calls.node(), "service", "set-quota", "plan-cli", "lots"));
+
+        CommandLineRun owning = against(calls.node(), "service", "delete", "plan-cli");
+        assertEquals(new CommandLineRun(1, "", "postillion service delete: service plan-cli still owns 1 domain(s):"
+                + " plan.cli.test; delete them or move them to another service first\n"), owning);
+        assertEquals(0, against(calls.node(), "address", "remove", "anna@plan.cli.test").exit());
+        assertEquals(0, against(calls.node(), "domain", "remove", "plan.cli.test").exit());
+        assertEquals(new CommandLineRun(0, "service plan-cli deleted\n", ""),
+                against(calls.node(), "service", "delete", "plan-cli"));
     }
 
     @Test
@@ -218,7 +258,8 @@ class CommandLineAdminTest {
     void helpListsTheCommandsAndTheExitCodes() {
         CommandLineRun help = run("--help");
         assertEquals(0, help.exit(), help.toString());
-        for (String command : List.of("serve", "migrate-store", "status", "queue", "domain", "address", "greylist",
+        for (String command : List.of("serve", "migrate-store", "status", "queue", "service", "domain", "address",
+                "greylist",
                 "completion")) {
             assertTrue(help.out().contains("\n  " + command + " "), command + " in\n" + help.out());
         }
@@ -239,7 +280,7 @@ class CommandLineAdminTest {
         assertTrue(completion.out().startsWith("#!/usr/bin/env bash"), completion.out());
         assertTrue(completion.out().contains("complete -F _complete_postillion"), completion.out());
         assertTrue(completion.out().contains(
-                "local commands=\"serve migrate-store status queue domain address greylist completion\""), completion.out());
+                "local commands=\"serve migrate-store status queue service domain address greylist completion\""), completion.out());
         assertTrue(completion.out().contains("local commands=\"list bounce delete flush hold release retry show\""),
                 completion.out());
     }

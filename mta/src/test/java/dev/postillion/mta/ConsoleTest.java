@@ -97,6 +97,8 @@ class ConsoleTest extends NodeInRemoteWorld {
         submit("add-domain", Map.of("name", "console.test"));
         assertShows(NOTICE, "Domain console.test added.");
         assertEquals(200, node.get("/api/v1/domains/console.test").statusCode());
+        wait.until(ExpectedConditions.textToBe(By.xpath("//table[@id='domains']//tr[td/a='console.test']/td[2]"),
+                "console.test")); // its service, of its own
 
         browser.findElement(By.linkText("console.test")).click();
         submit("add-address", Map.of("localPart", "anna smith", "password", "secret-password"));

@@ -77,7 +77,7 @@ class DomainSettingsApiTest {
         String anna = calls.newAddress(domain, "anna");
         String path = "/api/v1/domains/" + domain;
         JsonNode initial = json(calls.node().get(path));
-        assertEquals(List.of("name", "createdAt", "catchAll", "maintenance"), fieldNames(initial));
+        assertEquals(List.of("name", "createdAt", "service", "catchAll", "maintenance"), fieldNames(initial));
         assertTrue(initial.get("catchAll").isNull());
         assertEquals(false, initial.get("maintenance").asBoolean());
 
@@ -121,8 +121,8 @@ class DomainSettingsApiTest {
                 calls.node().patch(path, "{\"catchAll\":\"no-reply\"}"));
         assertError(400, "catch-all nobody@" + domain + " is not an address; create it first",
                 calls.node().patch(path, "{\"catchAll\":\"nobody\",\"maintenance\":true}"));
-        assertError(400, "nothing to change: give catchAll, maintenance or both", calls.node().patch(path, "{}"));
-        assertError(400, "unknown field 'catchall'; expected catchAll, maintenance",
+        assertError(400, "nothing to change: give catchAll, maintenance or both, or service", calls.node().patch(path, "{}"));
+        assertError(400, "unknown field 'catchall'; expected catchAll, maintenance, service",
                 calls.node().patch(path, "{\"catchall\":\"anna\"}"));
         assertError(400, "field 'maintenance' must be true or false", calls.node().patch(path, "{\"maintenance\":\"yes\"}"));
         assertError(400, "field 'catchAll' must be a string", calls.node().patch(path, "{\"catchAll\":5}"));

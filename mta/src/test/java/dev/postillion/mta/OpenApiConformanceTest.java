@@ -85,6 +85,7 @@ class OpenApiConformanceTest extends NodeInRemoteWorld {
     @Test
     void everyOperationAnswersAsDescribed() throws IOException {
         node();
+        services();
         domains();
         addresses();
         responders();
@@ -104,6 +105,7 @@ class OpenApiConformanceTest extends NodeInRemoteWorld {
     void errorsAnswerAsDescribed() {
         assertAnswersAsDescribed(operation("getMetrics"), 401, node.send(open("/metrics").GET()));
         call("getDomain", 404, Map.of("domain", "unknown.test"));
+        call("getService", 404, Map.of("service", "unknown"));
         call("getAddress", 404, Map.of("address", "nobody@unknown.test"));
         call("getResponder", 404, Map.of("address", "nobody@unknown.test", "id", "1"));
         call("revokeAppPassword", 404, Map.of("address", "nobody@unknown.test", "name", "phone"));
@@ -158,6 +160,14 @@ class OpenApiConformanceTest extends NodeInRemoteWorld {
         call("getMetrics", 200, Map.of());
         call("getStatus", 200, Map.of());
         call("getCluster", 200, Map.of());
+    }
+
+    private void services() {
+        Map<String, String> acme = Map.of("service", "acme");
+        call("createService", 201, Map.of());
+        call("listServices", 200, Map.of());
+        call("getService", 200, acme);
+        call("updateService", 200, acme);
     }
 
     private void domains() {
@@ -287,6 +297,7 @@ class OpenApiConformanceTest extends NodeInRemoteWorld {
         HttpResponse<String> gone = node.post("/api/v1/domains", "{\"name\":\"gone.test\"}");
         assertEquals(201, gone.statusCode(), gone.body());
         call("deleteDomain", 204, Map.of("domain", "gone.test"));
+        call("deleteService", 204, Map.of("service", "acme"));
     }
 
     /** Deletes every message of the INBOX over IMAP (RFC 9051 section 6.4.3), as a mail client does. */
