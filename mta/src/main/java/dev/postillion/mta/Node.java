@@ -44,6 +44,7 @@ import dev.postillion.mta.policy.content.ContentSettings;
 import dev.postillion.auth.spf.SpfChecker;
 import dev.postillion.auth.spf.SpfSettings;
 import dev.postillion.mta.policy.limits.ClientRates;
+import dev.postillion.mta.policy.limits.SenderRates;
 import dev.postillion.mta.policy.limits.LimitSettings;
 import dev.postillion.mta.smtp.ConnectionLimits;
 import dev.postillion.mta.net.ContentMemory;
@@ -297,6 +298,7 @@ public final class Node implements AutoCloseable {
         Executor work = system.dispatchers().lookup(DispatcherSelector.blocking());
         Greylist greylist = Greylist.start(system, shared, clock, greylistSettings);
         ClientRates rates = ClientRates.start(system, clock, limitSettings);
+        SenderRates senders = SenderRates.start(system, shared, clock, limitSettings);
         ActorRef<SmtpSessions.Command> sessions = system.systemActorOf(SmtpSessions.create(sessionDispatchers),
                 "smtp-sessions", Props.empty());
         SaslAuthenticator logins = new SaslAuthenticator(directory, AuthThrottle.start(system, authSettings, clock),
@@ -310,7 +312,8 @@ public final class Node implements AutoCloseable {
             ConnectionLimits limits = new ConnectionLimits(limitSettings, perClientExempt(postillion), clock,
                     node.hostname());
             ListenerContext context = new ListenerContext(role, listenerSettings.get(role), tls, node.hostname(),
-                    directory, srs, greylist, spool, clock, contentPolicy, messageAuthenticator, rates, logins,
+                    directory, srs, greylist, spool, clock, contentPolicy, messageAuthenticator, rates, senders,
+                    logins,
                     postmaster, work, new SmtpMetrics(metrics, role, limits));
             smtp.put(role, SmtpListener.start(context, io, limits, contentMemory, sessions));
         }
@@ -323,7 +326,7 @@ public final class Node implements AutoCloseable {
 
         String token = AdminToken.resolve(postillion.getString("admin.token"), shared, node.dataDir());
         AtomicBoolean accepting = new AtomicBoolean();
-        AdminRoutes routes = new AdminRoutes(token, directory, mailboxes, queue, greylist, dkimKeys,
+        AdminRoutes routes = new AdminRoutes(token, directory, mailboxes, queue, greylist, dkimKeys, senders,
                 new NodeHealth(accepting, storeProbe(system, shared, postillion, queueAdmin), dnsRoutes, metrics,
                         system, membership.nodeName(), spoolStore.counts()));
         ServerBinding admin = AdminServer.start(system, postillion.getString("admin.bind"),
