@@ -271,7 +271,7 @@ public final class Node implements AutoCloseable {
         DnsjavaNameService dns = new DnsjavaNameService(DnsSettings.from(config), new DnsLookups(metrics));
         DnsRouteResolver dnsRoutes = new DnsRouteResolver(dns, DnssecSettings.from(config));
         registerDnssecGauge(metrics, dnsRoutes);
-        RemoteTransport remote = remoteTransport(system, io, config, node.hostname(), dnsRoutes, handshakes);
+        RemoteTransport remote = remoteTransport(system, io, config, node.hostname(), dnsRoutes, handshakes, clock);
         // Mail leaving the node is DKIM-signed on the blocking dispatcher, off the queue manager's thread.
         Executor signing = system.dispatchers().lookup(DispatcherSelector.blocking());
         DomainKeyStore dkimKeys = new DomainKeyStore(shared, dkimMasterKey, signingSettings, clock, signing);
@@ -384,13 +384,13 @@ public final class Node implements AutoCloseable {
      * node's I/O threads, next hops from the transport map and DNS, TLS and DANE per next hop.
      */
     private static RemoteTransport remoteTransport(ActorSystem<Void> system, EventLoopGroup io, Config config,
-            String hostname, DnsRouteResolver routes, TlsHandshakes handshakes) {
+            String hostname, DnsRouteResolver routes, TlsHandshakes handshakes, Clock clock) {
         Config delivery = config.getConfig("postillion.delivery");
         OutboundClient client = new OutboundClient(io,
                 Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class, hostname,
                 SmtpClientSettings.from(delivery.getConfig("smtp")), TlsPolicy.from(config), handshakes);
         ActorRef<DestinationQueues.Command> queues = system.systemActorOf(DestinationQueues.create(client, routes,
-                DestinationSettings.from(delivery.getConfig("destination"))),
+                DestinationSettings.from(delivery.getConfig("destination")), clock),
                 "destination-queues", Props.empty());
         return new RemoteTransport(queues, TransportMap.from(config)::nextHop,
                 client.settings().maxRecipientsPerTransaction());
