@@ -90,6 +90,8 @@ class SendingLimitsTest {
     void theRecipientLimitRefusesTheRecipientThatWouldPassItAtRcpt() throws IOException {
         String bob = "bob@" + DOMAIN;
         sent(bob, "rcpt1@" + DOMAIN, "rcpt2@" + DOMAIN, "rcpt3@" + DOMAIN);
+        Map<String, String> refusals = Map.of("listener", "submissions", "reason", "rate_limit");
+        double refusedBefore = PrometheusText.of(node).valueOrZero("postillion_smtp_rejections_total", refusals);
         String refusal = "451 4.7.1 Rate limit exceeded: 4 recipients per hour, resets at " + nextHour();
         try (SmtpClient smtp = loggedIn(bob)) {
             assertEquals("250 2.1.0 Ok", smtp.command("MAIL FROM:<" + bob + ">"));
@@ -100,6 +102,8 @@ class SendingLimitsTest {
             assertEquals("250 2.1.0 Ok", smtp.command("MAIL FROM:<" + bob + ">"), "two messages of three");
             assertEquals(refusal, smtp.command("RCPT TO:<rcpt3@" + DOMAIN + ">"));
         }
+        assertEquals(refusedBefore + 2,
+                PrometheusText.of(node).valueOrZero("postillion_smtp_rejections_total", refusals), "refusals counted");
         awaitUsed(bob, "recipientsPerHour", 4);
         JsonNode standing = json(node.get("/api/v1/addresses/" + bob + "/sending-limits"));
         assertEquals(2, standing.get("used").get("messagesPerHour").asInt());
