@@ -35,6 +35,10 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * while one that takes mail well soon gets the full number. (Postfix grows by 1/window per
  * delivery; that refinement is not made here.)
  *
+ * <p><b>Rate delay</b>, Postfix's {@code default_destination_rate_delay}: with a
+ * {@code destination-rate-delay}, one delivery runs at a time, and the next starts only once that
+ * long has passed, by the node's clock, since the last one ended.
+ *
  * <p><b>Dead destination</b>, Postfix's {@code destination_concurrency_failed_cohort_limit}: after
  * that many failed attempts in a row at a window of one, the destination is suspended for
  * {@code dead-destination-backoff}: what waits, and what comes meanwhile, is deferred at once
@@ -66,7 +70,10 @@ final class DestinationQueue extends AbstractBehavior<DestinationQueue.Command> 
 
     private record Quitted() implements Command {}
 
+    private record RateDelayOver() implements Command {}
+
     private static final Object IDLE_TIMER = "idle";
+    private static final Object RATE_TIMER = "rate";
 
     private final NextHop nextHop;
     private final ActorRef<DestinationQueues.Command> parent;
@@ -81,6 +88,8 @@ final class DestinationQueue extends AbstractBehavior<DestinationQueue.Command> 
     private final Clock clock;
     private int window;
     private int running;
+    /** When the last delivery ended, for the rate delay. */
+    private Instant lastEnded;
     /** Failed attempts in a row at a window of one. */
     private int failedInARow;
     /** While suspended: until when, and why (the last failure). */
@@ -121,6 +130,10 @@ final class DestinationQueue extends AbstractBehavior<DestinationQueue.Command> 
                 .onMessage(IdleTimeout.class, this::onIdleTimeout)
                 .onMessage(Close.class, this::onClose)
                 .onMessage(Quitted.class, this::onQuitted)
+                .onMessage(RateDelayOver.class, over -> {
+                    startWaiting();
+                    return this;
+                })
                 .onSignal(PostStop.class, stop -> onPostStop())
                 .build();
     }
@@ -162,9 +175,26 @@ final class DestinationQueue extends AbstractBehavior<DestinationQueue.Command> 
     }
 
     private void startWaiting() {
-        while (running < window && !waiting.isEmpty()) {
+        int limit = settings.rateDelay().isZero() ? window : 1;
+        while (running < limit && !waiting.isEmpty() && rateAllows()) {
             start(waiting.poll());
         }
+    }
+
+    /**
+     * Whether the rate delay since the last delivery is over (always, without one); if it is not, a
+     * timer comes back when it will be. A delivery arriving meanwhile looks at the clock again.
+     */
+    private boolean rateAllows() {
+        if (settings.rateDelay().isZero() || lastEnded == null) {
+            return true;
+        }
+        Duration left = Duration.between(clock.instant(), lastEnded.plus(settings.rateDelay()));
+        if (left.isNegative() || left.isZero()) {
+            return true;
+        }
+        timers.startSingleTimer(RATE_TIMER, new RateDelayOver(), left);
+        return false;
     }
 
     private void start(Deliver deliver) {
@@ -180,6 +210,7 @@ final class DestinationQueue extends AbstractBehavior<DestinationQueue.Command> 
 
     private Behavior<Command> onAttempted(Attempted attempted) {
         running--;
+        lastEnded = clock.instant();
         DeliveryRequest request = attempted.deliver().request();
         if (attempted.failure() != null) {
             getContext().getLog().error("{}: delivery to {} failed", request.id(), nextHop, attempted.failure());

@@ -284,6 +284,26 @@ class RemoteTransportTest {
     }
 
     @Test
+    void aRateDelaySpacesTheDeliveriesToADestinationByTheClock() {
+        start("connection-cache-time = 1m", "destination-rate-delay = 1h");
+        route("remote.test", mx.host("mx.remote.test"));
+        assertStatuses(deliver(TestMail.request("anna@example.org", "r0@remote.test")), Status.SENT);
+
+        CompletableFuture<List<RecipientOutcome>> second = transport
+                .deliver(TestMail.request("anna@example.org", "r1@remote.test")).toCompletableFuture();
+        clock.advance(Duration.ofMinutes(59));
+        CompletableFuture<List<RecipientOutcome>> third = transport
+                .deliver(TestMail.request("anna@example.org", "r2@remote.test")).toCompletableFuture();
+        assertFalse(second.isDone(), "a minute of the delay left when the third came");
+
+        clock.advance(Duration.ofMinutes(1));
+        transport.deliver(TestMail.request("anna@example.org", "r3@remote.test"));
+        assertStatuses(second.join(), Status.SENT);
+        assertEquals(2, mx.transactions().size());
+        assertFalse(third.isDone(), "the delay starts again after the second");
+    }
+
+    @Test
     void aDestinationThatKeepsFailingIsSuspendedForTheBackoffThenTriedAfresh() throws IOException {
         start("connection-cache-time = 1m", "initial-destination-concurrency = 1, "
                 + "destination-concurrency-failed-cohort-limit = 2, dead-destination-backoff = 5m");
