@@ -146,7 +146,7 @@ class SendingLimitsTest {
         sent(dave, "rcpt1@" + DOMAIN);
         awaitUsed(dave, "messagesPerHour", 1);
         try (SmtpClient smtp = loggedIn(dave)) {
-            assertEquals("451 4.7.1 Rate limit exceeded: 1 messages per hour, resets at " + nextHour(),
+            assertEquals("451 4.7.1 Rate limit exceeded: 1 message per hour, resets at " + nextHour(),
                     smtp.command("MAIL FROM:<" + dave + ">"));
         }
 

@@ -231,7 +231,9 @@ final class DestinationQueue extends AbstractBehavior<DestinationQueue.Command> 
             failedInARow = 0;
             window = Math.min(settings.concurrencyLimit(), window + 1);
         } else if (result.contact() == DeliveryAttempt.Contact.FAILED) {
-            failedInARow = window == 1 ? failedInARow + 1 : 0;
+            if (window == 1) {
+                failedInARow++;
+            }
             window = Math.max(1, window - 1);
             if (settings.failedCohortLimit() > 0 && failedInARow >= settings.failedCohortLimit()
                     && suspendedUntil == null && !result.outcomes().isEmpty()) {

@@ -54,7 +54,9 @@ public record SenderStanding(Map<SendingLimit, Integer> limits, Map<SendingLimit
      * hour, resets at 2026-12-07T10:00:00Z}.
      */
     public String refusal(SendingLimit limit) {
-        return "Rate limit exceeded: " + limits.get(limit) + " " + limit.description() + ", resets at " + resets(limit);
+        int count = limits.get(limit);
+        String what = count == 1 ? limit.description().replaceFirst("s ", " ") : limit.description();
+        return "Rate limit exceeded: " + count + " " + what + ", resets at " + resets(limit);
     }
 
     /** The largest share of a limit used (1.0 at the limit), over the limits in force; 0 without any. */
