@@ -36,8 +36,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin API's routes: health, mail services, domains, addresses, mailbox reads, the queue and
- * greylisting, each an {@link Endpoint} of {@link #endpoints()}, which the API's OpenAPI
+ * The admin API's routes: health, mail services, domains, addresses, mailbox reads, the queue,
+ * greylisting and sending limits, each an {@link Endpoint} of {@link #endpoints()}, which the API's OpenAPI
  * description describes one for one. Everything but {@code /health} and the description needs
  * {@code Authorization: Bearer <token>}; every error is JSON {@code {"error": "..."}} naming the
  * problem.
@@ -54,12 +54,13 @@ public final class AdminRoutes extends AllDirectives {
     private final MailboxRoutes mailboxes;
     private final QueueRoutes queue;
     private final GreylistRoutes greylist;
+    private final SendingLimitRoutes sendingLimits;
     private final NodeStatus node;
     private final ApiDescription description = new ApiDescription();
     private final ConsoleRoutes console = new ConsoleRoutes();
 
     public AdminRoutes(String token, Directory directory, Mailboxes mailboxes, ClusterQueue queue,
-            GreylistAdmin greylist, DkimAdmin dkim, NodeStatus node) {
+            GreylistAdmin greylist, DkimAdmin dkim, SendingLimitsAdmin sendingLimits, NodeStatus node) {
         this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.domains = new DomainRoutes(directory, mailboxes, dkim);
         this.services = new ServiceRoutes(directory);
@@ -68,6 +69,7 @@ public final class AdminRoutes extends AllDirectives {
         this.mailboxes = new MailboxRoutes(directory, mailboxes);
         this.queue = new QueueRoutes(queue);
         this.greylist = new GreylistRoutes(greylist);
+        this.sendingLimits = new SendingLimitRoutes(directory, sendingLimits);
         this.node = node;
     }
 
@@ -104,6 +106,7 @@ public final class AdminRoutes extends AllDirectives {
         endpoints.addAll(mailboxes.endpoints());
         endpoints.addAll(queue.endpoints());
         endpoints.addAll(greylist.endpoints());
+        endpoints.addAll(sendingLimits.endpoints());
         return endpoints;
     }
 

@@ -44,6 +44,7 @@ import dev.postillion.mta.policy.content.ContentSettings;
 import dev.postillion.auth.spf.SpfChecker;
 import dev.postillion.auth.spf.SpfSettings;
 import dev.postillion.mta.policy.limits.ClientRates;
+import dev.postillion.mta.policy.limits.SenderRates;
 import dev.postillion.mta.policy.limits.LimitSettings;
 import dev.postillion.mta.smtp.ConnectionLimits;
 import dev.postillion.mta.net.ContentMemory;
@@ -275,7 +276,7 @@ public final class Node implements AutoCloseable {
         DnsjavaNameService dns = new DnsjavaNameService(DnsSettings.from(config), new DnsLookups(metrics));
         DnsRouteResolver dnsRoutes = new DnsRouteResolver(dns, DnssecSettings.from(config));
         registerDnssecGauge(metrics, dnsRoutes);
-        RemoteTransport remote = remoteTransport(system, io, config, node.hostname(), dnsRoutes, handshakes);
+        RemoteTransport remote = remoteTransport(system, io, config, node.hostname(), dnsRoutes, handshakes, clock);
         // Mail leaving the node is DKIM-signed on the blocking dispatcher, off the queue manager's thread.
         Executor signing = system.dispatchers().lookup(DispatcherSelector.blocking());
         DomainKeyStore dkimKeys = new DomainKeyStore(shared, dkimMasterKey, signingSettings, clock, signing);
@@ -302,6 +303,7 @@ public final class Node implements AutoCloseable {
         Executor work = system.dispatchers().lookup(DispatcherSelector.blocking());
         Greylist greylist = Greylist.start(system, shared, clock, greylistSettings);
         ClientRates rates = ClientRates.start(system, clock, limitSettings);
+        SenderRates senders = SenderRates.start(system, shared, clock, limitSettings);
         ActorRef<SmtpSessions.Command> sessions = system.systemActorOf(SmtpSessions.create(sessionDispatchers),
                 "smtp-sessions", Props.empty());
         SaslAuthenticator logins = new SaslAuthenticator(directory, AuthThrottle.start(system, authSettings, clock),
@@ -315,7 +317,8 @@ public final class Node implements AutoCloseable {
             ConnectionLimits limits = new ConnectionLimits(limitSettings, perClientExempt(postillion), clock,
                     node.hostname());
             ListenerContext context = new ListenerContext(role, listenerSettings.get(role), tls, node.hostname(),
-                    directory, srs, greylist, spool, clock, contentPolicy, messageAuthenticator, rates, logins,
+                    directory, srs, greylist, spool, clock, contentPolicy, messageAuthenticator, rates, senders,
+                    logins,
                     postmaster, work, new SmtpMetrics(metrics, role, limits));
             smtp.put(role, SmtpListener.start(context, io, limits, contentMemory, sessions));
         }
@@ -328,7 +331,7 @@ public final class Node implements AutoCloseable {
 
         String token = AdminToken.resolve(postillion.getString("admin.token"), shared, node.dataDir());
         AtomicBoolean accepting = new AtomicBoolean();
-        AdminRoutes routes = new AdminRoutes(token, directory, mailboxes, queue, greylist, dkimKeys,
+        AdminRoutes routes = new AdminRoutes(token, directory, mailboxes, queue, greylist, dkimKeys, senders,
                 new NodeHealth(accepting, storeProbe(system, shared, postillion, queueAdmin), dnsRoutes, metrics,
                         system, membership.nodeName(), spoolStore.counts()));
         ServerBinding admin = AdminServer.start(system, postillion.getString("admin.bind"),
@@ -386,13 +389,13 @@ public final class Node implements AutoCloseable {
      * node's I/O threads, next hops from the transport map and DNS, TLS and DANE per next hop.
      */
     private static RemoteTransport remoteTransport(ActorSystem<Void> system, EventLoopGroup io, Config config,
-            String hostname, DnsRouteResolver routes, TlsHandshakes handshakes) {
+            String hostname, DnsRouteResolver routes, TlsHandshakes handshakes, Clock clock) {
         Config delivery = config.getConfig("postillion.delivery");
         OutboundClient client = new OutboundClient(io,
                 Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class, hostname,
                 SmtpClientSettings.from(delivery.getConfig("smtp")), TlsPolicy.from(config), handshakes);
         ActorRef<DestinationQueues.Command> queues = system.systemActorOf(DestinationQueues.create(client, routes,
-                DestinationSettings.from(delivery.getConfig("destination"))),
+                DestinationSettings.from(delivery.getConfig("destination")), clock),
                 "destination-queues", Props.empty());
         return new RemoteTransport(queues, TransportMap.from(config)::nextHop,
                 client.settings().maxRecipientsPerTransaction());

@@ -91,6 +91,7 @@ class OpenApiConformanceTest extends NodeInRemoteWorld {
         responders();
         appPasswords();
         greylist();
+        sendingLimits();
         mailboxes();
         queue();
         removals();
@@ -115,6 +116,8 @@ class OpenApiConformanceTest extends NodeInRemoteWorld {
         call("listMessages", 400, Map.of("address", ANNA), "after=1");
         call("listGreylist", 400, Map.of(), "limit=0");
         call("deleteGreylistEntry", 404, Map.of("key", "no-such-key"));
+        call("getSendingLimits", 404, Map.of("address", "nobody@unknown.test"));
+        call("listSendersNearLimits", 400, Map.of(), "near=1.5");
     }
 
     /** The description's security holds for every operation: those that need the token refuse a call without it. */
@@ -224,6 +227,14 @@ class OpenApiConformanceTest extends NodeInRemoteWorld {
         call("createAppPassword", 409, anna);
         call("listAppPasswords", 200, anna);
         call("revokeAppPassword", 204, Map.of("address", ANNA, "name", "phone"));
+    }
+
+    /** Anna's override of her sending limits, her standing, and the senders near their limits. */
+    private void sendingLimits() {
+        call("setSendingLimits", 200, Map.of("address", ANNA));
+        call("getSendingLimits", 200, Map.of("address", ANNA));
+        call("listSendersNearLimits", 200, Map.of(), "near=0");
+        call("deleteSendingLimits", 204, Map.of("address", ANNA));
     }
 
     /**

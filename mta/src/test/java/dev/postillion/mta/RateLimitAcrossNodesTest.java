@@ -5,14 +5,18 @@ import static dev.postillion.mta.SmtpProtocolTest.GREETING;
 import static dev.postillion.mta.SmtpProtocolTest.RECIPIENT_OK;
 import static dev.postillion.mta.SmtpProtocolTest.SENDER_OK;
 import static dev.postillion.mta.SmtpProtocolTest.START_DATA;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.postillion.core.MutableClock;
+import dev.postillion.mta.smtp.ListenerRole;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -21,9 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code postillion.limits.message-rate-per-client} on two nodes of one cluster: a client's
- * messages are counted by one sharded counter for the whole cluster, so the limit holds for the
- * messages it sends through either node together, not for each node's share. Both nodes run on
+ * {@code postillion.limits.message-rate-per-client} and {@code postillion.limits.sending} on two
+ * nodes of one cluster: a client's (or a user's) messages are counted by one sharded counter for
+ * the whole cluster, so the limit holds for the messages it sends through either node together,
+ * not for each node's share. Both nodes run on
  * one injected clock that only the test moves, so no window can end between the messages.
  * Tagged "cluster": its nodes keep their shared store in PostgreSQL whatever the suite's store,
  * so CI runs it once, in its first run, with the other tests of several nodes.
@@ -84,6 +89,52 @@ class RateLimitAcrossNodesTest {
             mailbox.awaitMessage(ANNA, queueId);
         }
         assertEquals(4, mailbox.messages(ANNA).size());
+    }
+
+    /**
+     * {@code postillion.limits.sending}: an authenticated user's messages through either node count
+     * together, on one sharded counter whose record is in the shared store, so the second node
+     * refuses the message that the first node's count brought to the limit.
+     */
+    @Test
+    void aUsersMessagesThroughBothNodesCountTogetherAgainstItsSendingLimit() throws IOException {
+        cluster = TwoNodes.start(one, two, keys, clock, Map.of("postillion.limits.sending.messages-per-hour", 2));
+        TestNode nodeOne = cluster.one();
+        TestNode nodeTwo = cluster.two();
+        nodeOne.createMailbox(ANNA);
+        String standing = "/api/v1/addresses/" + ANNA + "/sending-limits";
+
+        submitted(nodeOne, one);
+        await("the first message counted, seen through the other node").atMost(Duration.ofSeconds(10))
+                .until(() -> nodeTwo.get(standing).body().contains("\"used\":{\"messagesPerHour\":1,"));
+        submitted(nodeTwo, two);
+        await("the second message counted").atMost(Duration.ofSeconds(10))
+                .until(() -> nodeOne.get(standing).body().contains("\"used\":{\"messagesPerHour\":2,"));
+        try (SmtpClient smtp = loggedIn(nodeOne, one)) {
+            assertEquals("451 4.7.1 Rate limit exceeded: 2 messages per hour, resets at 2026-12-07T10:00:00Z",
+                    smtp.command("MAIL FROM:<" + ANNA + ">"), "the third, though only the second through this node");
+        }
+    }
+
+    /** Sends a message as anna to herself through {@code node}'s submissions port. */
+    private static void submitted(TestNode node, Path dataDir) throws IOException {
+        try (SmtpClient smtp = loggedIn(node, dataDir)) {
+            assertEquals(SENDER_OK, smtp.command("MAIL FROM:<" + ANNA + ">"));
+            assertEquals(RECIPIENT_OK, smtp.command("RCPT TO:<" + ANNA + ">"));
+            assertEquals(START_DATA, smtp.command("DATA"));
+            String queued = smtp.command("From: " + ANNA + "\r\nSubject: limits\r\n\r\nHello.\r\n.");
+            assertTrue(queued.startsWith("250 2.0.0 Ok: queued as "), queued);
+        }
+    }
+
+    private static SmtpClient loggedIn(TestNode node, Path dataDir) throws IOException {
+        SmtpClient smtp = new SmtpClient(node.smtpPort(ListenerRole.SUBMISSIONS),
+                TlsTrust.trusting(TlsTrust.generatedCertificate(dataDir)));
+        assertEquals(GREETING, smtp.reply());
+        smtp.command("EHLO client.test");
+        assertEquals("235 2.7.0 Authentication successful", smtp.command("AUTH PLAIN " + Base64.getEncoder()
+                .encodeToString(("\0" + ANNA + "\0secret-password").getBytes(StandardCharsets.UTF_8))));
+        return smtp;
     }
 
     /** Sends a whole message to anna from {@code client} through {@code node}; returns its queue id. */

@@ -5,7 +5,9 @@ import dev.postillion.queue.RecipientOutcome;
 import dev.postillion.queue.RecipientOutcome.Status;
 import dev.postillion.queue.routing.NextHop;
 import dev.postillion.queue.routing.RouteResolver;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -31,8 +33,17 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * {@code destination-concurrency-limit}, and shrinks by one, never below one, with each attempt
  * whose connections failed. A destination that is down is then tried one connection at a time,
  * while one that takes mail well soon gets the full number. (Postfix grows by 1/window per
- * delivery, and after a whole window of failures at concurrency one stops trying for a while;
- * neither refinement is made here: the retry schedule spaces out attempts on a dead destination.)
+ * delivery; that refinement is not made here.)
+ *
+ * <p><b>Rate delay</b>, Postfix's {@code default_destination_rate_delay}: with a
+ * {@code destination-rate-delay}, one delivery runs at a time, and the next starts only once that
+ * long has passed, by the node's clock, since the last one ended.
+ *
+ * <p><b>Dead destination</b>, Postfix's {@code destination_concurrency_failed_cohort_limit}: after
+ * that many failed attempts in a row at a window of one, the destination is suspended for
+ * {@code dead-destination-backoff}: what waits, and what comes meanwhile, is deferred at once
+ * with the last failure and no connection, and the queue does not stop while it is suspended, so
+ * that it remembers. Then it starts again with a fresh window.
  *
  * <p><b>Connection cache</b>: a connection whose transaction completed is kept for
  * {@code connection-cache-time} and given to the next transaction, which then needs neither DNS,
@@ -59,7 +70,10 @@ final class DestinationQueue extends AbstractBehavior<DestinationQueue.Command> 
 
     private record Quitted() implements Command {}
 
+    private record RateDelayOver() implements Command {}
+
     private static final Object IDLE_TIMER = "idle";
+    private static final Object RATE_TIMER = "rate";
 
     private final NextHop nextHop;
     private final ActorRef<DestinationQueues.Command> parent;
@@ -71,22 +85,32 @@ final class DestinationQueue extends AbstractBehavior<DestinationQueue.Command> 
     private final Deque<Deliver> waiting = new ArrayDeque<>();
     /** Most recently used last: a busy destination keeps its warmest connections. */
     private final Deque<OutboundConnection> idle = new ArrayDeque<>();
+    private final Clock clock;
     private int window;
     private int running;
+    /** When the last delivery ended, for the rate delay. */
+    private Instant lastEnded;
+    /** Failed attempts in a row at a window of one. */
+    private int failedInARow;
+    /** While suspended: until when, and why (the last failure). */
+    private Instant suspendedUntil;
+    private String suspension;
     /** Deliveries received in all, for the parent to tell whether an offer to stop is current. */
     private long received;
     private boolean closing;
     private int quitting;
 
     static Behavior<Command> create(NextHop nextHop, ActorRef<DestinationQueues.Command> parent, OutboundClient client,
-            RouteResolver routes, DestinationSettings settings) {
+            RouteResolver routes, DestinationSettings settings, Clock clock) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-                new DestinationQueue(ctx, nextHop, parent, client, routes, settings, timers)));
+                new DestinationQueue(ctx, nextHop, parent, client, routes, settings, clock, timers)));
     }
 
     private DestinationQueue(ActorContext<Command> ctx, NextHop nextHop, ActorRef<DestinationQueues.Command> parent,
-            OutboundClient client, RouteResolver routes, DestinationSettings settings, TimerScheduler<Command> timers) {
+            OutboundClient client, RouteResolver routes, DestinationSettings settings, Clock clock,
+            TimerScheduler<Command> timers) {
         super(ctx);
+        this.clock = clock;
         this.nextHop = nextHop;
         this.parent = parent;
         this.client = client;
@@ -106,6 +130,10 @@ final class DestinationQueue extends AbstractBehavior<DestinationQueue.Command> 
                 .onMessage(IdleTimeout.class, this::onIdleTimeout)
                 .onMessage(Close.class, this::onClose)
                 .onMessage(Quitted.class, this::onQuitted)
+                .onMessage(RateDelayOver.class, over -> {
+                    startWaiting();
+                    return this;
+                })
                 .onSignal(PostStop.class, stop -> onPostStop())
                 .build();
     }
@@ -117,15 +145,56 @@ final class DestinationQueue extends AbstractBehavior<DestinationQueue.Command> 
             deliver.outcomes().complete(shuttingDown(deliver.request()));
             return this;
         }
+        if (suspended()) {
+            deliver.outcomes().complete(suspended(deliver.request()));
+            return idleWhenDone();
+        }
         waiting.add(deliver);
         startWaiting();
         return this;
     }
 
+    /** Whether the destination is suspended now; once the suspension is over, it starts afresh. */
+    private boolean suspended() {
+        if (suspendedUntil == null) {
+            return false;
+        }
+        if (clock.instant().isBefore(suspendedUntil)) {
+            return true;
+        }
+        getContext().getLog().info("{}: delivery resumed", nextHop);
+        suspendedUntil = null;
+        failedInARow = 0;
+        window = settings.initialConcurrency();
+        return false;
+    }
+
+    private List<RecipientOutcome> suspended(DeliveryRequest request) {
+        return Verdict.local(Status.DEFERRED, "none", "4.4.1", "delivery temporarily suspended: " + suspension)
+                .forRecipients(request.recipients());
+    }
+
     private void startWaiting() {
-        while (running < window && !waiting.isEmpty()) {
+        int limit = settings.rateDelay().isZero() ? window : 1;
+        while (running < limit && !waiting.isEmpty() && rateAllows()) {
             start(waiting.poll());
         }
+    }
+
+    /**
+     * Whether the rate delay since the last delivery is over (always, without one); if it is not, a
+     * timer comes back when it will be. A delivery arriving meanwhile looks at the clock again.
+     */
+    private boolean rateAllows() {
+        if (settings.rateDelay().isZero() || lastEnded == null) {
+            return true;
+        }
+        Duration left = Duration.between(clock.instant(), lastEnded.plus(settings.rateDelay()));
+        if (left.isNegative() || left.isZero()) {
+            return true;
+        }
+        timers.startSingleTimer(RATE_TIMER, new RateDelayOver(), left);
+        return false;
     }
 
     private void start(Deliver deliver) {
@@ -141,6 +210,7 @@ final class DestinationQueue extends AbstractBehavior<DestinationQueue.Command> 
 
     private Behavior<Command> onAttempted(Attempted attempted) {
         running--;
+        lastEnded = clock.instant();
         DeliveryRequest request = attempted.deliver().request();
         if (attempted.failure() != null) {
             getContext().getLog().error("{}: delivery to {} failed", request.id(), nextHop, attempted.failure());
@@ -149,18 +219,37 @@ final class DestinationQueue extends AbstractBehavior<DestinationQueue.Command> 
         } else {
             DeliveryAttempt.Result result = attempted.result();
             attempted.deliver().outcomes().complete(result.outcomes());
-            adjustWindow(result.contact());
+            adjustWindow(result);
             result.connection().ifPresent(this::release);
         }
         startWaiting();
         return closing ? stopWhenDone() : idleWhenDone();
     }
 
-    private void adjustWindow(DeliveryAttempt.Contact contact) {
-        if (contact == DeliveryAttempt.Contact.ANSWERED) {
+    private void adjustWindow(DeliveryAttempt.Result result) {
+        if (result.contact() == DeliveryAttempt.Contact.ANSWERED) {
+            failedInARow = 0;
             window = Math.min(settings.concurrencyLimit(), window + 1);
-        } else if (contact == DeliveryAttempt.Contact.FAILED) {
+        } else if (result.contact() == DeliveryAttempt.Contact.FAILED) {
+            if (window == 1) {
+                failedInARow++;
+            }
             window = Math.max(1, window - 1);
+            if (settings.failedCohortLimit() > 0 && failedInARow >= settings.failedCohortLimit()
+                    && suspendedUntil == null && !result.outcomes().isEmpty()) {
+                suspend(result.outcomes().get(0).detail());
+            }
+        }
+    }
+
+    /** The destination is dead: what waits is deferred now, and what comes until the backoff is over. */
+    private void suspend(String lastFailure) {
+        suspendedUntil = clock.instant().plus(settings.deadDestinationBackoff());
+        suspension = lastFailure;
+        getContext().getLog().warn("{}: delivery temporarily suspended until {}: {}", nextHop, suspendedUntil,
+                lastFailure);
+        for (Deliver deliver = waiting.poll(); deliver != null; deliver = waiting.poll()) {
+            deliver.outcomes().complete(suspended(deliver.request()));
         }
     }
 
@@ -212,7 +301,12 @@ final class DestinationQueue extends AbstractBehavior<DestinationQueue.Command> 
 
     private Behavior<Command> onIdleTimeout(IdleTimeout timeout) {
         if (running == 0 && waiting.isEmpty()) {
-            parent.tell(new DestinationQueues.Idle(getContext().getSelf(), nextHop, received));
+            if (suspended()) {
+                // A new queue would forget that the destination is dead.
+                timers.startSingleTimer(IDLE_TIMER, new IdleTimeout(), settings.idleTimeout());
+            } else {
+                parent.tell(new DestinationQueues.Idle(getContext().getSelf(), nextHop, received));
+            }
         }
         return this;
     }

@@ -6,6 +6,7 @@ import dev.postillion.queue.routing.NextHop;
 import dev.postillion.queue.routing.RouteResolver;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -69,21 +70,25 @@ public final class DestinationQueues extends AbstractBehavior<DestinationQueues.
     private final OutboundClient client;
     private final RouteResolver routes;
     private final DestinationSettings settings;
+    private final Clock clock;
     private final Map<NextHop, Queue> queues = new HashMap<>();
     private final Set<ActorRef<DestinationQueue.Command>> closingQueues = new HashSet<>();
     private long started;
     private CompletableFuture<Done> closed;
 
-    public static Behavior<Command> create(OutboundClient client, RouteResolver routes, DestinationSettings settings) {
-        return Behaviors.setup(ctx -> new DestinationQueues(ctx, client, routes, settings));
+    /** @param clock tells when a dead next hop's suspension ends */
+    public static Behavior<Command> create(OutboundClient client, RouteResolver routes, DestinationSettings settings,
+            Clock clock) {
+        return Behaviors.setup(ctx -> new DestinationQueues(ctx, client, routes, settings, clock));
     }
 
     private DestinationQueues(ActorContext<Command> ctx, OutboundClient client, RouteResolver routes,
-            DestinationSettings settings) {
+            DestinationSettings settings, Clock clock) {
         super(ctx);
         this.client = client;
         this.routes = routes;
         this.settings = settings;
+        this.clock = clock;
     }
 
     @Override
@@ -110,7 +115,7 @@ public final class DestinationQueues extends AbstractBehavior<DestinationQueues.
     private Queue startQueue(NextHop nextHop) {
         // Resume on a bug: the queue's state is the deliveries it runs and the futures they complete.
         Behavior<DestinationQueue.Command> queue = Behaviors.supervise(
-                DestinationQueue.create(nextHop, getContext().getSelf(), client, routes, settings))
+                DestinationQueue.create(nextHop, getContext().getSelf(), client, routes, settings, clock))
                 .onFailure(SupervisorStrategy.resume());
         // Numbered, as the name of a queue stopped a moment ago may not be free yet.
         String name = URLEncoder.encode(nextHop.toString(), StandardCharsets.UTF_8) + "-" + ++started;

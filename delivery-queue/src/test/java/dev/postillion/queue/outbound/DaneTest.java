@@ -30,6 +30,7 @@ import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -107,7 +108,7 @@ class DaneTest {
         routes = new DnsRouteResolver(
                 dns.nameService(Duration.ofSeconds(5)),
                 new DnssecSettings(List.of(zone.trustAnchor())));
-        destinations = testKit.spawn(DestinationQueues.create(client, routes, TestMail.destination("")));
+        destinations = testKit.spawn(DestinationQueues.create(client, routes, TestMail.destination(""), Clock.systemUTC()));
         transport = new RemoteTransport(destinations, domain -> new NextHop(domain, mx.port(), true), 50);
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.postillion.core.MutableClock;
 import dev.postillion.core.TlsHandshakes;
 import dev.postillion.queue.DeliveryRequest;
 import dev.postillion.queue.RecipientOutcome;
@@ -22,6 +23,8 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -41,6 +44,7 @@ class RemoteTransportTest {
     private static final EventLoopGroup io = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T09:00:00Z"));
     private final FakeMx mx = FakeMx.start();
     private final FakeMx otherMx = FakeMx.start();
     /** What DNS says, per next hop host; a next hop not listed is unresolved. */
@@ -70,7 +74,7 @@ class RemoteTransportTest {
         destinations = testKit.spawn(DestinationQueues.create(client,
                 nextHop -> CompletableFuture.completedFuture(dns.getOrDefault(nextHop.host(),
                         new Route.Unresolved("4.4.3", "Host or domain name not found: " + nextHop.host()))),
-                TestMail.destination(destination)));
+                TestMail.destination(destination), clock));
         transport = new RemoteTransport(destinations, domain -> new NextHop(domain, 25, true),
                 TestMail.smtp(smtp).maxRecipientsPerTransaction());
     }
@@ -238,7 +242,8 @@ class RemoteTransportTest {
     @Test
     void concurrencyWindowOpensSlowlyAndStaysWithinItsLimit() {
         start("connection-cache-time = 1m",
-                "initial-destination-concurrency = 2, destination-concurrency-limit = 3");
+                "initial-destination-concurrency = 2, destination-concurrency-limit = 3, "
+                        + "destination-concurrency-failed-cohort-limit = 2"); // shrunk, but not yet dead
         route("remote.test", mx.host("mx.remote.test"));
         mx.holdEndOfData();
         List<CompletableFuture<List<RecipientOutcome>>> deliveries = startDeliveries(6);
@@ -261,7 +266,8 @@ class RemoteTransportTest {
     @Test
     void failedConnectionsShrinkTheWindowToOne() throws IOException {
         start("connection-cache-time = 1m",
-                "initial-destination-concurrency = 2, destination-concurrency-limit = 3");
+                "initial-destination-concurrency = 2, destination-concurrency-limit = 3, "
+                        + "destination-concurrency-failed-cohort-limit = 2"); // shrunk, but not yet dead
         route("remote.test", new MailHost("mx.remote.test", List.of(LOOPBACK), closedPort(), Tlsa.OFF));
         for (int attempt = 0; attempt < 2; attempt++) {
             assertStatuses(deliver(TestMail.request("anna@example.org", "bob@remote.test")), Status.DEFERRED);
@@ -275,6 +281,55 @@ class RemoteTransportTest {
         assertEquals(1, mx.openConnections(), "one connection at a time after two failed attempts");
         mx.releaseEndOfData();
         deliveries.forEach(delivery -> assertStatuses(delivery.join(), Status.SENT));
+    }
+
+    @Test
+    void aRateDelaySpacesTheDeliveriesToADestinationByTheClock() {
+        start("connection-cache-time = 1m", "destination-rate-delay = 1h");
+        route("remote.test", mx.host("mx.remote.test"));
+        assertStatuses(deliver(TestMail.request("anna@example.org", "r0@remote.test")), Status.SENT);
+
+        CompletableFuture<List<RecipientOutcome>> second = transport
+                .deliver(TestMail.request("anna@example.org", "r1@remote.test")).toCompletableFuture();
+        clock.advance(Duration.ofMinutes(59));
+        CompletableFuture<List<RecipientOutcome>> third = transport
+                .deliver(TestMail.request("anna@example.org", "r2@remote.test")).toCompletableFuture();
+        assertFalse(second.isDone(), "a minute of the delay left when the third came");
+
+        clock.advance(Duration.ofMinutes(1));
+        transport.deliver(TestMail.request("anna@example.org", "r3@remote.test"));
+        assertStatuses(second.join(), Status.SENT);
+        assertEquals(2, mx.transactions().size());
+        assertFalse(third.isDone(), "the delay starts again after the second");
+    }
+
+    @Test
+    void aDestinationThatKeepsFailingIsSuspendedForTheBackoffThenTriedAfresh() throws IOException {
+        start("connection-cache-time = 1m", "initial-destination-concurrency = 1, "
+                + "destination-concurrency-failed-cohort-limit = 2, dead-destination-backoff = 5m");
+        int closed = closedPort();
+        route("remote.test", new MailHost("mx.remote.test", List.of(LOOPBACK), closed, Tlsa.OFF));
+        String refused = "connect to mx.remote.test[" + LOOPBACK.getHostAddress() + "]:" + closed
+                + ": Connection refused";
+        for (int attempt = 0; attempt < 2; attempt++) {
+            RecipientOutcome failed = deliver(TestMail.request("anna@example.org", "bob@remote.test")).get(0);
+            assertEquals(Status.DEFERRED, failed.status());
+            assertEquals(refused, failed.detail());
+        }
+
+        route("remote.test", mx.host("mx.remote.test")); // back, but not tried while suspended
+        RecipientOutcome suspended = deliver(TestMail.request("anna@example.org", "bob@remote.test")).get(0);
+        assertEquals(Status.DEFERRED, suspended.status());
+        assertEquals("4.4.1", suspended.dsn());
+        assertEquals("none", suspended.relay());
+        assertEquals("delivery temporarily suspended: " + refused, suspended.detail());
+        clock.advance(Duration.ofMinutes(5).minusSeconds(1));
+        assertEquals(Status.DEFERRED, deliver(TestMail.request("anna@example.org", "bob@remote.test")).get(0).status());
+        assertEquals(0, mx.connections(), "no connection while suspended");
+
+        clock.advance(Duration.ofSeconds(1));
+        assertStatuses(deliver(TestMail.request("anna@example.org", "bob@remote.test")), Status.SENT);
+        assertEquals(1, mx.connections());
     }
 
     @Test

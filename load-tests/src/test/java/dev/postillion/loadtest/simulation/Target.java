@@ -129,6 +129,14 @@ public final class Target implements AutoCloseable {
                 # every load user logs in from 127.0.0.1, and attempts in progress count towards the
                 # client network's lockout (README, "SMTP AUTH and the sender guard")
                 postillion.smtp.auth.lockout-after = %d
+                # the submission load's 20 users send thousands of messages an hour each, far past
+                # a user's sending limits (README, "Sending limits"), which are off for the run
+                postillion.limits.sending {
+                  messages-per-hour = 0
+                  messages-per-day = 0
+                  recipients-per-hour = 0
+                  recipients-per-day = 0
+                }
                 # Greylisting as on an MX facing the Internet, though the load comes from loopback:
                 # only the load's own sender domain is exempt, so that the greylisted users' senders
                 # are deferred once and pass on their retry; no network is ever allow-listed for its

@@ -24,7 +24,14 @@ public final class PolicyFamilies {
      */
     public static final StoreFamily AUTH_LOCKOUTS = new StoreFamily("auth-lockouts", false, Placement.SHARED);
 
-    public static final List<StoreFamily> ALL = List.of(GREYLIST, DKIM_KEYS, AUTH_LOCKOUTS);
+    /**
+     * Sending limits: per authenticated sender, the operator's override and the current hour's and
+     * day's counts ({@code a/} + address), copied per day for the near-limit listing ({@code d/} +
+     * day + address).
+     */
+    public static final StoreFamily SENDERS = new StoreFamily("sending-limits", false, Placement.SHARED);
+
+    public static final List<StoreFamily> ALL = List.of(GREYLIST, DKIM_KEYS, AUTH_LOCKOUTS, SENDERS);
 
     private PolicyFamilies() {}
 }

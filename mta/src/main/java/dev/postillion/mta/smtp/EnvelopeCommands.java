@@ -2,11 +2,14 @@ package dev.postillion.mta.smtp;
 
 import dev.postillion.core.EmailAddress;
 import dev.postillion.mta.login.SaslAuthenticator;
+import dev.postillion.mta.policy.limits.SenderStanding;
+import dev.postillion.mta.policy.limits.SendingLimit;
 import dev.postillion.mta.smtp.SmtpSession.Awaiting;
 import dev.postillion.mta.smtp.SmtpSession.Command;
 import dev.postillion.mta.smtp.SmtpSession.GreylistChecked;
 import dev.postillion.mta.smtp.SmtpSession.RateChecked;
 import dev.postillion.mta.smtp.SmtpSession.RecipientDecided;
+import dev.postillion.mta.smtp.SmtpSession.SenderChecked;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.Behavior;
@@ -15,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * MAIL and RCPT (RFC 5321 sections 4.1.1.2 and 4.1.1.3) in one {@link SmtpSession}: the commands
- * that give a mail transaction its envelope, with what they wait for (the client's message rate at
- * MAIL, the directory and greylisting at RCPT). Holds the {@link Transaction} under way until DATA
+ * that give a mail transaction its envelope, with what they wait for (the client's message rate and
+ * the user's sending limits at MAIL, the directory and greylisting at RCPT). Holds the {@link Transaction} under way until DATA
  * takes it. Runs on the session's thread and answers through it.
  */
 final class EnvelopeCommands {
@@ -119,8 +122,7 @@ final class EnvelopeCommands {
         if (context.rates().enabled() && !client.mayRelay()) {
             return checkRate(client, started);
         }
-        transaction = started;
-        return session.reply(Replies.SENDER_OK);
+        return checkSendingLimits(started);
     }
 
     /**
@@ -153,8 +155,45 @@ final class EnvelopeCommands {
                     checked.started().senderAddress());
             return session.conclude(Replies.RATE_LIMITED);
         }
+        return checkSendingLimits(checked.started());
+    }
+
+    /**
+     * The authenticated user's sending limits ({@code postillion.limits.sending}, SPEC section 5),
+     * after the client's rate: a user at a message limit is refused here with {@code 451 4.7.1},
+     * saying which limit and when it resets; the standing is kept for the recipient limits at
+     * RCPT. Nothing is counted until the spool has taken the message (see SenderRate).
+     */
+    private Behavior<Command> checkSendingLimits(Transaction started) {
+        Optional<SaslAuthenticator.Accepted> user = session.client().user();
+        if (user.isEmpty() || !context.senders().enabled()) {
+            transaction = started;
+            return session.reply(Replies.SENDER_OK);
+        }
+        return session.await(Awaiting.SENDING_LIMITS, context.senders().standingNow(user.get().user().key()),
+                (standing, failure) -> new SenderChecked(started, standing, failure));
+    }
+
+    Behavior<Command> senderChecked(SenderChecked checked) {
+        if (checked.failure() != null) {
+            // As for the client's rate: the counter's silence is our fault, not the user's.
+            log.warn("sending limits of <{}> not checked: {}", session.client().user().get().user(),
+                    checked.failure().getMessage());
+        } else {
+            Optional<SendingLimit> reached = checked.standing().messageLimitReached();
+            if (reached.isPresent()) {
+                return session.conclude(limitRefusal(checked.standing(), reached.get()));
+            }
+            checked.started().standing = checked.standing();
+        }
         transaction = checked.started();
         return session.reply(Replies.SENDER_OK);
+    }
+
+    private Reply limitRefusal(SenderStanding standing, SendingLimit limit) {
+        log.info("client=[{}], sasl_username=<{}>: sending limit reached: {}", session.client().addressText(),
+                session.client().user().get().user(), standing.refusal(limit));
+        return Replies.sendingLimited(standing.refusal(limit));
     }
 
     /**
@@ -179,6 +218,11 @@ final class EnvelopeCommands {
         }
         if (transaction.recipients.size() >= context.settings().maxRecipients()) {
             return session.reply(Replies.TOO_MANY_RECIPIENTS);
+        }
+        Optional<SendingLimit> reached = transaction.standing == null ? Optional.empty()
+                : transaction.standing.recipientLimitReached(transaction.recipients.size());
+        if (reached.isPresent()) {
+            return session.reply(limitRefusal(transaction.standing, reached.get()));
         }
         // The directory answers from its cache or the store's reader threads; later frames wait.
         return session.await(Awaiting.RECIPIENT, bare

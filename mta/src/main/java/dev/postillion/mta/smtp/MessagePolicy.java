@@ -335,6 +335,8 @@ final class MessagePolicy {
                 return new Refused(Replies.QUEUE_WRITE_ERROR);
             }
             SessionLog.queued(id, client, envelope, (long) head.length + content.length, context.role().configName());
+            // Counted once taken, whole: see SenderRate for why not at MAIL or RCPT.
+            client.user().ifPresent(user -> context.senders().count(user.user().key(), message.recipients().size()));
             return new Queued(id);
         }, session);
     }

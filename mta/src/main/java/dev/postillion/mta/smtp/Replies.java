@@ -214,6 +214,14 @@ final class Replies {
     /** Over {@code postillion.limits.message-rate-per-client}, at MAIL (the wording). */
     static final Reply RATE_LIMITED = Reply.of(451, "4.7.1", "Rate limit exceeded").because(Rejection.RATE_LIMIT);
 
+    /**
+     * An authenticated user over one of its sending limits: the same 451 4.7.1 as the client's
+     * rate, its text saying which limit and when it resets (SenderStanding.refusal).
+     */
+    static Reply sendingLimited(String text) {
+        return Reply.of(451, "4.7.1", text).because(Rejection.RATE_LIMIT);
+    }
+
     /** Input before the greeting when {@code postillion.limits.greeting-delay} is set (RFC 5321 section 3.1). */
     static final Reply EARLY_TALKER = Reply.of(554, "5.5.1",
             "Error: SMTP protocol violation (sent before the greeting)");

@@ -4,6 +4,7 @@ import dev.postillion.core.EmailAddress;
 import dev.postillion.mta.login.LoginSessions;
 import dev.postillion.mta.login.SaslAuthenticator;
 import dev.postillion.mta.policy.greylist.GreylistTriplet;
+import dev.postillion.mta.policy.limits.SenderStanding;
 import dev.postillion.mta.smtp.SmtpCommand.Auth;
 import dev.postillion.mta.smtp.SmtpCommand.Data;
 import dev.postillion.mta.smtp.SmtpCommand.Ehlo;
@@ -86,6 +87,9 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
     /** The client's message rate is counted at MAIL (EnvelopeCommands). */
     record RateChecked(Transaction started, Boolean allowed, Throwable failure) implements Command {}
 
+    /** The authenticated user's counter has said where the user stands (EnvelopeCommands). */
+    record SenderChecked(Transaction started, SenderStanding standing, Throwable failure) implements Command {}
+
     /** The directory has answered about a recipient at RCPT (EnvelopeCommands). */
     record RecipientDecided(RecipientCheck.Decision decision, Throwable failure) implements Command {}
 
@@ -101,6 +105,8 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
         NOTHING,
         /** The client's message rate, counted at MAIL. */
         RATE,
+        /** The authenticated user's standing against its sending limits, at MAIL. */
+        SENDING_LIMITS,
         /** The directory's answer about a recipient at RCPT. */
         RECIPIENT,
         /** A greylisting verdict at RCPT. */
@@ -166,6 +172,7 @@ public final class SmtpSession extends AbstractBehavior<SmtpSession.Command> {
                 .onMessage(RecipientDecided.class, answered(envelope::recipientDecided))
                 .onMessage(GreylistChecked.class, answered(envelope::greylistChecked))
                 .onMessage(RateChecked.class, answered(envelope::rateChecked))
+                .onMessage(SenderChecked.class, answered(envelope::senderChecked))
                 .onMessage(AuthChecked.class, answered(auth::checked))
                 .onMessage(IdleTimeout.class, timeout -> {
                     sessionLog.ended("timeout");

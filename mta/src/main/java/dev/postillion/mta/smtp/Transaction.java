@@ -2,6 +2,7 @@ package dev.postillion.mta.smtp;
 
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.Envelope;
+import dev.postillion.mta.policy.limits.SenderStanding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,8 @@ final class Transaction {
     final List<Envelope.Recipient> recipients = new ArrayList<>();
     /** An RCPT was given, accepted or not: DATA then has no valid recipients rather than none. */
     boolean rcptAttempted;
+    /** The authenticated user's standing against its sending limits at MAIL; null when not limited. */
+    SenderStanding standing;
 
     Transaction(Optional<EmailAddress> sender, Map<String, String> parameters, boolean smtputf8) {
         this.sender = sender;

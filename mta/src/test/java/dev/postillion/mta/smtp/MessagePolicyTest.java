@@ -138,7 +138,7 @@ class MessagePolicyTest {
         ListenerContext context = new ListenerContext(ListenerRole.MX,
                 SmtpSettings.from(postillion.getConfig("smtp"), ListenerRole.MX.configName()), null, "mx.test", null,
                 null, null, spool, clock, new ContentPolicy(ContentSettings.from(postillion)), authenticator, null,
-                null, null, Runnable::run, null);
+                null, null, null, Runnable::run, null);
         Client client = new Client(InetAddress.getByName("192.0.2.7"), "client.example", true, false,
                 Optional.empty(), Optional.empty());
         CompletedMessage message = new CompletedMessage(client,

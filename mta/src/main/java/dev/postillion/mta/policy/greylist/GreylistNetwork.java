@@ -1,6 +1,8 @@
 package dev.postillion.mta.policy.greylist;
 
 import dev.postillion.mta.policy.PolicyFamilies;
+import dev.postillion.mta.policy.RecordLoading;
+import dev.postillion.mta.policy.WritesUnderWay;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.postillion.core.Store;
 import dev.postillion.core.StoreBatch;
@@ -56,7 +58,7 @@ public final class GreylistNetwork extends AbstractBehavior<GreylistNetwork.Comm
     private final WritesUnderWay<Command> writes;
 
     public static Behavior<Command> create(String network, Store store, Clock clock, Duration maxAge) {
-        return RecordLoading.readThen(Command.class, Loaded.class, store, networkStoreKey(network), Loaded::new,
+        return RecordLoading.readThen(Command.class, Loaded.class, store, PolicyFamilies.GREYLIST, networkStoreKey(network), Loaded::new,
                 Loaded::value, Loaded::failure, (ctx, record) -> new GreylistNetwork(ctx, network, record.orElse(null), store, clock,
                         maxAge));
     }

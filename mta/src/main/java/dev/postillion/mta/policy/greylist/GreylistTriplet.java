@@ -1,6 +1,8 @@
 package dev.postillion.mta.policy.greylist;
 
 import dev.postillion.mta.policy.PolicyFamilies;
+import dev.postillion.mta.policy.RecordLoading;
+import dev.postillion.mta.policy.WritesUnderWay;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.postillion.core.Store;
 import dev.postillion.core.StoreBatch;
@@ -71,7 +73,7 @@ public final class GreylistTriplet extends AbstractBehavior<GreylistTriplet.Comm
 
     public static Behavior<Command> create(String tripletKey, Store store, Clock clock, GreylistSettings settings,
             RecipientRef<GreylistNetwork.Command> network) {
-        return RecordLoading.readThen(Command.class, Loaded.class, store, tripletStoreKey(tripletKey), Loaded::new,
+        return RecordLoading.readThen(Command.class, Loaded.class, store, PolicyFamilies.GREYLIST, tripletStoreKey(tripletKey), Loaded::new,
                 Loaded::value, Loaded::failure, (ctx, record) -> new GreylistTriplet(ctx, tripletKey, record.orElse(null), store, clock,
                         settings, network));
     }

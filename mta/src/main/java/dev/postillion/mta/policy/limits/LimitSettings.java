@@ -3,6 +3,9 @@ package dev.postillion.mta.policy.limits;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * {@code postillion.limits}: connection and rate limits, as Postfix's anvil(8) keeps them;
@@ -14,6 +17,8 @@ import java.time.Duration;
  * @param connectionRatePerClient new connections from one client IP address per minute
  * @param messageRatePerClient MAIL commands from one client IP address per minute
  * @param greetingDelay how long the greeting waits, to catch clients that talk before it
+ * @param sending the node's default limits on what one authenticated user sends
+ *     ({@code postillion.limits.sending}), every {@link SendingLimit} present
  */
 public record LimitSettings(
         int maxConnections,
@@ -21,10 +26,21 @@ public record LimitSettings(
         int maxConnectionsPerClient,
         int connectionRatePerClient,
         int messageRatePerClient,
-        Duration greetingDelay) {
+        Duration greetingDelay,
+        Map<SendingLimit, Integer> sending) {
+
+    public LimitSettings {
+        sending = Map.copyOf(sending);
+    }
 
     /** Everything off: for code that starts listeners without a configuration. */
-    public static final LimitSettings NONE = new LimitSettings(0, 0, 0, 0, 0, Duration.ZERO);
+    public static final LimitSettings NONE = new LimitSettings(0, 0, 0, 0, 0, Duration.ZERO,
+            Arrays.stream(SendingLimit.values()).collect(Collectors.toMap(limit -> limit, limit -> 0)));
+
+    /** Whether any limit on what users send is on; when none is, nothing is counted. */
+    public boolean limitsSending() {
+        return sending.values().stream().anyMatch(count -> count > 0);
+    }
 
     /**
      * @param limits the {@code postillion.limits} block
@@ -50,7 +66,9 @@ public record LimitSettings(
                 count(limits, "max-connections-per-client"),
                 count(limits, "connection-rate-per-client"),
                 count(limits, "message-rate-per-client"),
-                greetingDelay);
+                greetingDelay,
+                Arrays.stream(SendingLimit.values()).collect(Collectors.toMap(limit -> limit,
+                        limit -> count(limits, "sending." + limit.description().replace(' ', '-')))));
     }
 
     private static int count(Config limits, String key) {

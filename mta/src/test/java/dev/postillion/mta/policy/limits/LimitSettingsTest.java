@@ -1,6 +1,7 @@
 package dev.postillion.mta.policy.limits;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,6 +32,19 @@ class LimitSettingsTest {
     @Test
     void withoutAnOverallLimitNothingNeedsReserving() {
         assertEquals(50, LimitSettings.from(limits(Map.of("max-connections", 0))).reservedConnections());
+    }
+
+    @Test
+    void theSendingLimitsDefaultToAnIspsAndANegativeOneStopsTheStart() {
+        LimitSettings settings = LimitSettings.from(limits(Map.of()));
+        assertEquals(Map.of(SendingLimit.MESSAGES_PER_HOUR, 200, SendingLimit.MESSAGES_PER_DAY, 1000,
+                SendingLimit.RECIPIENTS_PER_HOUR, 1000, SendingLimit.RECIPIENTS_PER_DAY, 5000), settings.sending());
+        assertTrue(settings.limitsSending());
+        ConfigException.BadValue refused = assertThrows(ConfigException.BadValue.class, () -> LimitSettings.from(
+                limits(Map.of("sending.recipients-per-day", -1))));
+        assertTrue(refused.getMessage().contains("postillion.limits.sending.recipients-per-day"), refused.getMessage());
+        assertFalse(LimitSettings.from(limits(Map.of("sending", Map.of("messages-per-hour", 0, "messages-per-day", 0,
+                "recipients-per-hour", 0, "recipients-per-day", 0)))).limitsSending());
     }
 
     private static Config limits(Map<String, ?> overrides) {

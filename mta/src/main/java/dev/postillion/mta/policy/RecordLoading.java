@@ -1,7 +1,7 @@
-package dev.postillion.mta.policy.greylist;
+package dev.postillion.mta.policy;
 
-import dev.postillion.mta.policy.PolicyFamilies;
 import dev.postillion.core.Store;
+import dev.postillion.core.StoreFamily;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -12,14 +12,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The start of a greylisting entity: its record is read on the store's reader threads (ARCHITECTURE
+ * The start of a policy's sharded entity (greylisting, sending limits): its record is read on the store's reader threads (ARCHITECTURE
  * rule 2), and the commands arriving meanwhile wait in a stash, to be handled in order once it is
  * in. An entity whose record cannot be read stops; the sessions' checks then time out, which they
  * answer with a 451.
  */
-final class RecordLoading {
+public final class RecordLoading {
 
-    /** Commands arriving before the record: a burst of RCPTs of one triplet, never many more. */
+    /** Commands arriving before the record: a burst of one triplet's RCPTs or one sender's MAILs, never many more. */
     private static final int STASH_CAPACITY = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(RecordLoading.class);
 
@@ -30,16 +30,17 @@ final class RecordLoading {
      *     {@code failure} take it apart again
      * @param start the entity's behaviour with the record as read (empty when there is none)
      */
-    static <C, L extends C> Behavior<C> readThen(Class<C> commands, Class<L> loadedType, Store store, byte[] key,
+    public static <C, L extends C> Behavior<C> readThen(Class<C> commands, Class<L> loadedType, Store store,
+            StoreFamily family, byte[] key,
             BiFunction<Optional<byte[]>, Throwable, L> loaded, Function<L, Optional<byte[]>> value,
             Function<L, Throwable> failure, BiFunction<ActorContext<C>, Optional<byte[]>, Behavior<C>> start) {
         return Behaviors.withStash(STASH_CAPACITY, stash -> Behaviors.setup(context -> {
-            context.pipeToSelf(store.read(PolicyFamilies.GREYLIST, key), loaded::apply);
+            context.pipeToSelf(store.read(family, key), loaded::apply);
             return Behaviors.receive(commands)
                     .onMessage(loadedType, read -> {
                         Throwable failed = failure.apply(read);
                         if (failed != null) {
-                            LOG.warn("greylist record {} not read, entity stops: {}", context.getSelf().path().name(),
+                            LOG.warn("{} record {} not read, entity stops: {}", family.name(), context.getSelf().path().name(),
                                     failed.toString());
                             return Behaviors.stopped();
                         }
