@@ -15,9 +15,9 @@ enum Comparator {
         };
     }
 
-    /** A character as this comparator sees it: i;ascii-casemap folds only A-Z (RFC 4790 s9.2). */
+    /** A character as this comparator sees it: i;ascii-casemap maps a-z to A-Z, nothing else (RFC 4790 s9.2). */
     int fold(int codePoint) {
-        return this == ASCII_CASEMAP && codePoint >= 'A' && codePoint <= 'Z' ? codePoint + 32 : codePoint;
+        return this == ASCII_CASEMAP && codePoint >= 'a' && codePoint <= 'z' ? codePoint - 32 : codePoint;
     }
 
     boolean equal(String value, String key) {

@@ -216,8 +216,16 @@ final class ScriptRun {
         return values;
     }
 
-    /** RFC 5228 s2.7.4 and RFC 5233 s4: an address without a separator has no :detail to compare. */
+    /**
+     * RFC 5228 s2.7.4 and RFC 5233 s4: an address without a separator has no :detail to compare;
+     * but :count counts every address, whatever its parts (RFC 5231 s4).
+     */
     private Optional<String> addressPart(Node test, MailAddresses.Address address) {
+        Optional<String> part = part(test, address);
+        return part.isEmpty() && test.has(":count") ? Optional.of("") : part;
+    }
+
+    private Optional<String> part(Node test, MailAddresses.Address address) {
         String local = address.localPart();
         int split = separator.isEmpty() ? -1 : local.indexOf(separator);
         return switch (test.chosen(":all", ":all", ":localpart", ":domain", ":user", ":detail")) {
