@@ -116,7 +116,10 @@ final class ScriptChecker {
         switch (signature.tests()) {
             case NONE -> {
                 if (!tests.isEmpty()) {
-                    throw error(line, column, what + " \"" + name + "\" takes no test");
+                    Test next = tests.get(0);
+                    throw error(next.line(), next.column(), what.equals("command")
+                            ? "missing semicolon after command \"" + name + "\" (found \"" + next.name() + "\")"
+                            : "unexpected \"" + next.name() + "\" after test \"" + name + "\"");
                 }
             }
             case ONE -> {
@@ -220,7 +223,9 @@ final class ScriptChecker {
             case NUMBER -> argument instanceof ScriptTree.Number;
         };
         if (!fits) {
-            throw error(argument, what + " must be " + describe(type));
+            String found = argument instanceof ScriptTree.Number ? "a number"
+                    : argument instanceof Strings strings && strings.bracketed() ? "a string list" : "a string";
+            throw error(argument, what + " must be " + describe(type) + ", not " + found);
         }
     }
 
