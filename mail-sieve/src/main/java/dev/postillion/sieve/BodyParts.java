@@ -50,19 +50,18 @@ final class BodyParts {
     }
 
     /**
-     * The decoded leaf parts whose type one of {@code types} names (RFC 5173 s5.2): "" names every
+     * Those of {@code parts} whose type one of {@code types} names (RFC 5173 s5.2): "" names every
      * part, "type" every subtype of it, "type/subtype" exactly that; a name starting or ending with
-     * "/" names none. A multipart entity stands for its prologue and epilogue; message/rfc822 parts
-     * are opened.
+     * "/" names none.
      */
-    static List<Part> content(byte[] message, List<String> types) throws SieveRuntimeError {
-        List<Part> parts = new ArrayList<>();
-        for (Part part : leaves(message)) {
+    static List<Part> ofTypes(List<Part> parts, List<String> types) {
+        List<Part> named = new ArrayList<>();
+        for (Part part : parts) {
             if (types.stream().anyMatch(type -> names(type, part.mimeType()))) {
-                parts.add(part);
+                named.add(part);
             }
         }
-        return parts;
+        return named;
     }
 
     private static boolean names(String type, String mimeType) {
@@ -76,7 +75,11 @@ final class BodyParts {
         return wanted.contains("/") ? wanted.equals(mimeType) : mimeType.startsWith(wanted + "/");
     }
 
-    private static List<Part> leaves(byte[] message) throws SieveRuntimeError {
+    /**
+     * The message's parts, decoded: every leaf part, and each multipart entity standing for its
+     * prologue and epilogue (RFC 5173 s5.2); message/rfc822 parts are opened.
+     */
+    static List<Part> parse(byte[] message) throws SieveRuntimeError {
         List<Part> parts = new ArrayList<>();
         // the message is already in memory; mime4j's line and header limits would only refuse it
         MimeConfig config = MimeConfig.custom().setMaxLineLen(-1).setMaxHeaderLen(-1).setMaxHeaderCount(-1).build();

@@ -24,13 +24,12 @@ enum Comparator {
         return compare(value, key) == 0;
     }
 
+    /** Whether {@code key} is in {@code value}; char by char, as folding touches ASCII only. */
     boolean contains(String value, String key) {
-        int[] text = value.codePoints().map(this::fold).toArray();
-        int[] part = key.codePoints().map(this::fold).toArray();
         outer:
-        for (int start = 0; start + part.length <= text.length; start++) {
-            for (int i = 0; i < part.length; i++) {
-                if (text[start + i] != part[i]) {
+        for (int start = 0; start + key.length() <= value.length(); start++) {
+            for (int i = 0; i < key.length(); i++) {
+                if (fold(value.charAt(start + i)) != fold(key.charAt(i))) {
                     continue outer;
                 }
             }

@@ -46,11 +46,11 @@ import org.junit.jupiter.api.io.TempDir;
  *     them, not this engine; {@link RawMessage} does not.</li>
  * </ul>
  * The number of cases (one sieve-test process each, about 30 ms) is {@code sieve.differential.cases}
- * (default 600, of which one in four is a broken script), run on two threads.
+ * (default 500, of which one in four is a broken script), run on two threads.
  */
 class PigeonholeDifferentialTest {
 
-    private static final int CASES = Integer.getInteger("sieve.differential.cases", 600);
+    private static final int CASES = Integer.getInteger("sieve.differential.cases", 500);
     private static final long SEED = Long.getLong("sieve.differential.seed", 5228L);
 
     @TempDir
