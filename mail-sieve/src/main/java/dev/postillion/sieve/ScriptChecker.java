@@ -88,14 +88,20 @@ final class ScriptChecker {
         return List.copyOf(nodes);
     }
 
+    /** A command or test checked against its signature, {@code null} for an unknown name. */
+    private Node call(Signature signature, String what, String name, List<Argument> arguments, List<Test> tests,
+                      int line, int column) throws SieveSyntaxError {
+        if (signature == null) {
+            throw error(line, column, "unknown " + what + " \"" + name + "\"");
+        }
+        needs(signature.extension(), name, line, column);
+        return arguments(signature, what, arguments, line, column, tests(signature, what, tests, line, column));
+    }
+
     private Node node(Command command) throws SieveSyntaxError {
         Signature signature = SieveGrammar.command(command.name());
-        if (signature == null) {
-            throw error(command.line(), command.column(), "unknown command \"" + command.name() + "\"");
-        }
-        needs(signature.extension(), command.name(), command.line(), command.column());
-        Node node = arguments(signature, "command", command.arguments(), command.line(), command.column(),
-                tests(signature, "command", command.tests(), command.line(), command.column()));
+        Node node = call(signature, "command", command.name(), command.arguments(), command.tests(),
+                command.line(), command.column());
         if (signature.block() && command.block() == null) {
             throw error(command.line(), command.column(), command.name() + " needs a block in braces");
         }
@@ -138,13 +144,8 @@ final class ScriptChecker {
     }
 
     private Node test(Test test) throws SieveSyntaxError {
-        Signature signature = SieveGrammar.test(test.name());
-        if (signature == null) {
-            throw error(test.line(), test.column(), "unknown test \"" + test.name() + "\"");
-        }
-        needs(signature.extension(), test.name(), test.line(), test.column());
-        Node node = arguments(signature, "test", test.arguments(), test.line(), test.column(),
-                tests(signature, "test", test.tests(), test.line(), test.column()));
+        Node node = call(SieveGrammar.test(test.name()), "test", test.name(), test.arguments(), test.tests(),
+                test.line(), test.column());
         CommandValues.check(node, required);
         return node;
     }
