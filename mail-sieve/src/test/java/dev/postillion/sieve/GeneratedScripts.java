@@ -15,17 +15,22 @@ final class GeneratedScripts {
 
     private static final List<String> REQUIRE = List.of("fileinto", "envelope", "imap4flags", "body", "variables",
             "relational", "subaddress", "copy", "comparator-i;ascii-numeric");
-    private static final List<String> HEADERS = List.of("Subject", "From", "To", "Cc", "X-Spam-Score", "List-Id", "X-Missing");
+    private static final List<String> HEADERS = List.of("Subject", "From", "To", "Cc", "X-Spam-Score", "List-Id", "X-Missing",
+            "${field}", "X-${field}");
     private static final List<String> ADDRESS_HEADERS = List.of("From", "To", "Cc", "Bcc");
     private static final List<String> FOLDERS = List.of("Lists", "Spam", "INBOX", "Archive.${1}", "${folder}", "Work/Done");
     private static final List<String> FLAGS = List.of("\\\\Seen", "\\\\Flagged", "$Label1", "\\\\Seen \\\\Answered", "junk");
     private static final List<String> VARIABLES = List.of("folder", "who", "a");
     private static final List<String> KEYS = List.of("example.test", "anna", "news", "bob", "Bob Smith", "lists.example.net",
             "acme", "money", "12", "3", "007", "abc", "", "EXAMPLE.TEST", "meeting", "lottery", "invoice", "Hello",
-            "*", "?*", "*@example.*", "[*] *", "*+*@*", "an?a*", "a?na*", "*money*", "\\\\*", "${1}", "${who}", "caf\u00e9");
+            "*", "?*", "*@example.*", "[*] *", "*+*@*", "ann?*", "*.???", "*money*", "\\\\*", "${1}", "${who}", "caf\u00e9");
     private static final List<String> NUMBERS = List.of("0", "1", "2", "3", "12", "7", "99");
     private static final List<String> RELATIONS = List.of("gt", "ge", "lt", "le", "eq", "ne");
     private static final List<String> CONTENT_TYPES = List.of("text", "text/plain", "application", "", "text/calendar", "multipart");
+
+    private static final java.util.regex.Pattern KEYWORD = java.util.regex.Pattern.compile(
+            "\\b(if|elsif|else|header|address|envelope|exists|size|allof|anyof|not|keep|fileinto|redirect|setflag"
+            + "|addflag|removeflag|hasflag|body|string|set|discard|stop)\\b|:[a-z]+\\b");
 
     private final Random random;
     private boolean constantTests;
@@ -48,8 +53,19 @@ final class GeneratedScripts {
         if (random.nextBoolean()) {
             script.append("set \"folder\" \"Folder").append(random.nextInt(3)).append("\";\n");
         }
+        script.append("set \"field\" \"").append(pick(random, List.of("Subject", "Spam-Score", "list-id"))).append("\";\n");
         block(script, 0);
-        return script.toString();
+        return random.nextInt(5) == 0 ? mixedCase(script.toString()) : script.toString();
+    }
+
+    /**
+     * RFC 5228 s2.6: command, test and tag names are case-insensitive; some of them upper-cased
+     * (after the require line, whose extension names are strings).
+     */
+    private String mixedCase(String script) {
+        int body = script.indexOf('\n') + 1;
+        return script.substring(0, body) + KEYWORD.matcher(script.substring(body)).replaceAll(word -> random.nextBoolean()
+                ? word.group().toUpperCase(java.util.Locale.ROOT) : word.group());
     }
 
     private void block(StringBuilder script, int depth) {
