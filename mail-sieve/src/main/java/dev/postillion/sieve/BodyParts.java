@@ -20,12 +20,13 @@ import org.apache.james.mime4j.stream.Field;
 import org.apache.james.mime4j.stream.MimeConfig;
 
 /**
- * What the body test (RFC 5173 s5) compares: the raw body, or the leaf MIME parts whose content
- * type the :content list names, each decoded from its transfer encoding and, for text, its charset.
+ * What the body test (RFC 5173 s5) compares: the raw body, or the MIME parts whose content type the
+ * :content list names (leaf parts decoded from their transfer encoding and, for text, their
+ * charset; multipart entities' prologues and epilogues; nested messages' headers).
  */
 final class BodyParts {
 
-    /** One leaf part: its type/subtype, lower case, and its decoded content. */
+    /** One item compared: its part's type/subtype, lower case, and its decoded content. */
     record Part(String mimeType, String content) {}
 
     private BodyParts() {}
