@@ -564,6 +564,11 @@ public final class Directory implements AutoCloseable {
         });
     }
 
+    /** Turns the spam filter's verdict on or off for the address's mail (SPEC section 4). */
+    public CompletionStage<Address> setSpamFilter(EmailAddress address, boolean on) {
+        return changeAddress(address, record -> record.setSpamFilterOff(!on));
+    }
+
     /** Calls {@code listener} after every change this node writes (see {@link DirectoryChanges}). */
     public void onChangeWritten(Runnable listener) {
         records.onChangeWritten(listener);

@@ -7,6 +7,7 @@ import dev.postillion.mta.login.SaslAuthenticator;
 import dev.postillion.mta.policy.content.ContentPolicy;
 import dev.postillion.mta.policy.greylist.Greylist;
 import dev.postillion.mta.policy.limits.ClientRates;
+import dev.postillion.mta.policy.spam.SpamFilter;
 import dev.postillion.mta.tls.ServerTls;
 import dev.postillion.queue.Spool;
 import java.time.Clock;
@@ -16,4 +17,4 @@ import java.util.concurrent.Executor;
 public record ListenerContext(ListenerRole role, SmtpSettings settings, ServerTls tls, String hostname,
         Directory directory, Srs srs, Greylist greylist, Spool spool, Clock clock, ContentPolicy content,
         MessageAuthenticator authenticator, ClientRates rates, SaslAuthenticator logins, Postmaster postmaster,
-        Executor work, SmtpMetrics metrics) {}
+        Executor work, SmtpMetrics metrics, SpamFilter spam) {}
