@@ -13,12 +13,14 @@ import dev.postillion.mta.policy.spam.RspamdClient;
 import dev.postillion.mta.policy.spam.SpamFilter;
 import dev.postillion.mta.policy.spam.SpamSettings;
 import dev.postillion.mta.policy.spam.SpamVerdict;
+import dev.postillion.mta.smtp.ListenerRole;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -34,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (SPEC section 4): GTUBE goes to Junk and clean mail to the INBOX, unless the address turned its
  * filter off or allow-lists the sender; mode reject refuses it when every recipient would; the
  * X-Spam fields are written; reports teach Rspamd and move the message; large messages are not
- * sent; and with Rspamd stopped, mail is accepted unscanned (counted) or deferred when told to.
+ * sent; our users' mail is not scanned; and with Rspamd stopped, mail is accepted unscanned (counted) or deferred when told to.
  * Two nodes share the one Rspamd: one in mode junk, one in mode reject with on-failure tempfail.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -213,9 +215,29 @@ class SpamFilterTest {
         }
     }
 
-    /** Last: Rspamd stops. */
+    /** Authenticated submission: our users' mail is not scanned, GTUBE and all. */
     @Test
     @Order(7)
+    void ourUsersMailIsNotScanned() throws IOException {
+        String ivan = mailbox(junk, "ivan");
+        String jana = mailbox(junk, "jana");
+        String id;
+        try (SmtpClient smtp = new SmtpClient(junk.smtpPort(ListenerRole.SUBMISSIONS),
+                TlsTrust.trusting(TlsTrust.generatedCertificate(junkDir)))) {
+            smtp.reply();
+            smtp.command("EHLO client.test");
+            assertEquals("235 2.7.0 Authentication successful", smtp.command("AUTH PLAIN " + Base64.getEncoder()
+                    .encodeToString(("\0" + ivan + "\0secret-password").getBytes(StandardCharsets.UTF_8))));
+            id = send(smtp, "<" + ivan + ">", message("Test pattern", GTUBE).replace("sender@world.example", ivan), jana);
+        }
+        JsonNode delivered = new MailboxReader(junk).awaitMessage(jana, id);
+        assertEquals("INBOX", delivered.get("folder").asText());
+        assertFalse(new MailboxReader(junk).raw(jana, delivered).contains("X-Spam-Status"));
+    }
+
+    /** Last: Rspamd stops. */
+    @Test
+    @Order(8)
     void withRspamdStoppedMailIsAcceptedUnscannedOrDeferred() throws IOException {
         String hugo = mailbox(junk, "hugo");
         String ines = mailbox(reject, "ines");
