@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,8 +31,11 @@ import java.util.stream.Stream;
  *       machine; hyperscan off, which Rspamd otherwise compiles its regular expressions with;
  *   <li>modules that look things up on the network (DNS lists, SPF, DKIM, DMARC, fuzzy hashes,
  *       maps fetched from maps.rspamd.com) or need redis disabled, and DNS sent nowhere;
- *   <li>Bayes on sqlite3 files instead of redis, so that learning works without a redis server,
- *       learning from the first message ({@code min_learns = 1});
+ *   <li>Bayes on a redis (Debian's redis-server) of its own, in memory, given to the classifier
+ *       alone so that no other module wakes up; learning from the first message
+ *       ({@code min_learns = 1}). Rspamd's sqlite3 backend was tried first: its normal worker and
+ *       controller lock each other's files, and learning then fails now and then with
+ *       "database is locked";
  *   <li>{@code -i} (insecure): as root (as on CI) Rspamd otherwise wants a user to switch to.
  * </ul>
  */
@@ -46,30 +50,48 @@ final class RspamdServer implements AutoCloseable {
             "mime_types", "mid", "hfilter");
 
     private final Process process;
+    private final Process redis;
     private final int scannerPort;
     private final int controllerPort;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private RspamdServer(Process process, int scannerPort, int controllerPort) {
+    private RspamdServer(Process process, Process redis, int scannerPort, int controllerPort) {
         this.process = process;
+        this.redis = redis;
         this.scannerPort = scannerPort;
         this.controllerPort = controllerPort;
     }
 
-    /** The rspamd binary on PATH, if installed. */
-    static Optional<Path> binary() {
+    /** A program on PATH (or in /usr/bin, /usr/sbin), if installed. */
+    private static Optional<Path> binary(String name) {
         return Stream.of((System.getenv().getOrDefault("PATH", "") + ":/usr/bin:/usr/sbin").split(":"))
                 .filter(dir -> !dir.isEmpty())
-                .map(dir -> Path.of(dir, "rspamd"))
+                .map(dir -> Path.of(dir, name))
                 .filter(Files::isExecutable)
                 .findFirst();
     }
 
-    /** Starts Rspamd in {@code directory} and returns once both workers answer. */
-    static RspamdServer start(Path binary, Path directory) throws IOException {
+    /**
+     * Starts redis and Rspamd in {@code directory} and returns once both of Rspamd's workers
+     * answer; throws naming the package when either is not installed.
+     */
+    static RspamdServer start(Path directory) throws IOException {
+        Path rspamd = binary("rspamd").orElseThrow(() -> new IllegalStateException(
+                "no rspamd binary: install Debian's rspamd (.ci/run does)"));
+        Path redisServer = binary("redis-server").orElseThrow(() -> new IllegalStateException(
+                "no redis-server binary: install Debian's redis-server (.ci/run does)"));
         for (String sub : List.of("local.d", "override.d", "db", "run", "log")) {
             Files.createDirectories(directory.resolve(sub));
         }
+        int redisPort = freePort();
+        // In memory only: no snapshot, no append-only file.
+        Process redis = new ProcessBuilder(redisServer.toString(), "--bind", "127.0.0.1", "--port",
+                Integer.toString(redisPort), "--save", "", "--appendonly", "no", "--dir", directory.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(directory.resolve("redis.out").toFile())
+                .start();
+        await("redis listening on port " + redisPort).atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50)).until(() -> listening(redisPort));
         int scanner = freePort();
         int controller = freePort();
         Files.writeString(directory.resolve("rspamd.conf"), config(scanner, controller));
@@ -80,15 +102,14 @@ final class RspamdServer implements AutoCloseable {
                 dns { nameserver = ["127.0.0.1:1"]; timeout = 0.1s; retransmits = 1; }
                 """.formatted(directory.resolve("tld.dat")));
         Files.writeString(directory.resolve("override.d/classifier-bayes.conf"), """
-                backend = "sqlite3";
+                backend = "redis";
+                servers = "127.0.0.1:%d";
                 min_learns = 1;
-                statfile { symbol = "BAYES_HAM"; spam = false; path = "%1$s/bayes.ham.sqlite"; }
-                statfile { symbol = "BAYES_SPAM"; spam = true; path = "%1$s/bayes.spam.sqlite"; }
-                """.formatted(directory.resolve("db")));
+                """.formatted(redisPort));
         for (String module : DISABLED) {
             Files.writeString(directory.resolve("local.d").resolve(module + ".conf"), "enabled = false;\n");
         }
-        Process process = new ProcessBuilder(binary.toString(), "-f", "-i",
+        Process process = new ProcessBuilder(rspamd.toString(), "-f", "-i",
                 "-c", directory.resolve("rspamd.conf").toString(),
                 "--var", "LOCAL_CONFDIR=" + directory,
                 "--var", "DBDIR=" + directory.resolve("db"),
@@ -97,7 +118,7 @@ final class RspamdServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(directory.resolve("rspamd.out").toFile())
                 .start();
-        RspamdServer server = new RspamdServer(process, scanner, controller);
+        RspamdServer server = new RspamdServer(process, redis, scanner, controller);
         await("Rspamd answering on ports " + scanner + " and " + controller).atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> {
@@ -143,11 +164,14 @@ final class RspamdServer implements AutoCloseable {
         return "http://127.0.0.1:" + controllerPort;
     }
 
-    /** How many messages Rspamd's statistics learned ({@code /stat}'s {@code total_learns}). */
+    /**
+     * How many messages the controller learned since start ({@code /stat}'s {@code learned}; its
+     * {@code total_learns} stays 0 with redis).
+     */
     long learned() throws IOException, InterruptedException {
         HttpResponse<String> stat = http.send(HttpRequest.newBuilder(URI.create(controllerUrl() + "/stat"))
                 .header("Password", PASSWORD).build(), HttpResponse.BodyHandlers.ofString());
-        return QueueApi.json(stat).get("total_learns").asLong();
+        return QueueApi.json(stat).get("learned").asLong();
     }
 
     private boolean answers(int port) {
@@ -162,6 +186,15 @@ final class RspamdServer implements AutoCloseable {
         }
     }
 
+    private static boolean listening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket()) {
             socket.bind(new InetSocketAddress("127.0.0.1", 0));
@@ -169,12 +202,13 @@ final class RspamdServer implements AutoCloseable {
         }
     }
 
-    /** Stops Rspamd and its workers, and waits until both ports are closed. */
+    /** Stops Rspamd, its workers and its redis, and waits until they are gone. */
     @Override
     public void close() {
         List<ProcessHandle> workers = process.descendants().toList();
         process.destroy();
-        await("rspamd stopped").atMost(Duration.ofSeconds(30)).until(() -> !process.isAlive()
-                && workers.stream().noneMatch(ProcessHandle::isAlive));
+        redis.destroy();
+        await("rspamd and redis stopped").atMost(Duration.ofSeconds(30)).until(() -> !process.isAlive()
+                && !redis.isAlive() && workers.stream().noneMatch(ProcessHandle::isAlive));
     }
 }

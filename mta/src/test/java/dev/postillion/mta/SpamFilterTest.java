@@ -56,9 +56,7 @@ class SpamFilterTest {
 
     @BeforeAll
     static void start() throws IOException {
-        Path binary = RspamdServer.binary().orElseThrow(() -> new IllegalStateException(
-                "no rspamd binary: install Debian's rspamd (.ci/run does)"));
-        rspamd = RspamdServer.start(binary, rspamdDir);
+        rspamd = RspamdServer.start(rspamdDir);
         junk = TestNode.start(junkDir, Map.of("postillion.spam.rspamd.url", rspamd.scannerUrl(),
                 "postillion.spam.rspamd.controller-url", rspamd.controllerUrl(),
                 "postillion.spam.rspamd.password", RspamdServer.PASSWORD,
