@@ -168,6 +168,8 @@ class SpamFilterTest {
         HttpResponse<String> ham = junk.post(report(emil, answer.get("uid").asLong()),
                 "{\"verdict\":\"ham\",\"folder\":\"Junk\"}");
         assertEquals(200, ham.statusCode(), ham.body());
+        assertTrue(QueueApi.json(ham).get("learned").asBoolean(), "Rspamd learns it again, as ham: " + ham.body());
+        assertEquals(learnedBefore + 2, rspamd.learned());
         assertEquals("INBOX", QueueApi.json(ham).get("folder").asText());
         assertEquals("INBOX", new MailboxReader(junk).messages(emil).get(0).get("folder").asText());
 
