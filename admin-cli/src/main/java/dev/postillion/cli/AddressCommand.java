@@ -87,8 +87,8 @@ public final class AddressCommand {
 
     @Command(name = "spam-filter", description = "Turn the address's spam filter on (the default) or off.")
     int spamFilter(@Mixin NodeOptions node, @Parameters(paramLabel = "ADDRESS") String address,
-            @Parameters(paramLabel = "on|off", description = "on: Rspamd's verdict files spam in Junk; off: it does not")
-            String state) {
+            @Parameters(paramLabel = "on|off",
+                    description = "on: Rspamd's verdict files spam in Junk; off: it does not") String state) {
         Address.parse(address);
         if (!state.equals("on") && !state.equals("off")) {
             throw new CommandFailure(ExitCode.USAGE, "on or off, not '" + state + "'");

@@ -31,8 +31,9 @@ import org.roaringbitmap.RoaringBitmap;
 /**
  * {@code /api/v1/mailboxes/{address}/...}: a hosted address's folders, the messages of each listed
  * by uid and read as delivered, reported as spam or not spam, and the messages deleted within
- * the retention period, which can be restored. Reads run on the store's reader threads, a restore in the address's mailbox actor;
- * the route answers when they complete.
+ * the retention period, which can be restored. Reads run on the store's reader threads, a restore
+ * or a report's move in the address's mailbox actor, a report's teaching on the spam filter's
+ * client threads; the route answers when they complete.
  */
 final class MailboxRoutes extends JsonRoutes {
 
@@ -164,7 +165,8 @@ final class MailboxRoutes extends JsonRoutes {
                         ? CompletableFuture.failedFuture(ApiError.notFound("message uid " + uid
                                 + " was deleted meanwhile"))
                         : learn(isSpam, content.get()))
-                .thenCompose(learned -> moved(key, address, folderName, uid, isSpam ? FolderName.JUNK : FolderName.INBOX)
+                .thenCompose(learned -> moved(key, address, folderName, uid,
+                        isSpam ? FolderName.JUNK : FolderName.INBOX)
                         .thenApply(placed -> reportJson(verdict, learned, placed)))));
     }
 

@@ -36,14 +36,15 @@ import org.junit.jupiter.api.io.TempDir;
  * (SPEC section 4): GTUBE goes to Junk and clean mail to the INBOX, unless the address turned its
  * filter off or allow-lists the sender; mode reject refuses it when every recipient would; the
  * X-Spam fields are written; reports teach Rspamd and move the message; large messages are not
- * sent; our users' mail is not scanned; and with Rspamd stopped, mail is accepted unscanned (counted) or deferred when told to.
+ * sent; our users' mail is not scanned; and with Rspamd stopped, mail is accepted unscanned
+ * (counted) or deferred when told to, and reports are refused (503) moving nothing.
  * Two nodes share the one Rspamd: one in mode junk, one in mode reject with on-failure tempfail.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SpamFilterTest {
 
     /** The Generic Test for Unsolicited Bulk Email: every Rspamd scores it 15, action reject. */
-    static final String GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X";
+    private static final String GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X";
     private static final String DOMAIN = "filtered.example";
     private static final String SPAM_REJECTED = "554 5.7.1 Message rejected as spam by the recipient's spam filter";
 
@@ -248,6 +249,9 @@ class SpamFilterTest {
         assertFalse(new MailboxReader(junk).raw(hugo, unscanned).contains("X-Spam-Status"));
         assertEquals(1, PrometheusText.of(junk).valueOrZero("postillion_spam_checks_total",
                 Map.of("result", "failed")));
+        assertError(503, "the spam filter is unavailable, try again",
+                junk.post(report(hugo, unscanned.get("uid").asLong()), "{\"verdict\":\"spam\"}"));
+        assertEquals("INBOX", new MailboxReader(junk).messages(hugo).get(0).get("folder").asText(), "nothing moved");
 
         try (SmtpClient smtp = connect(reject)) {
             assertEquals("451 4.7.1 Error: temporary spam filter failure, try again later",
