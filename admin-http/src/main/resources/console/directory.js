@@ -80,11 +80,16 @@ export async function addressView(shell, text) {
     h('h1', {}, address.address),
     h('p', {}, h('a', { href: '#/domains/' + segment(address.domain) }, '← ' + address.domain)),
     details([['Type', address.type], ['State', address.disabled ? 'disabled' : 'enabled'],
+      ['Spam filter', address.spamFilter ? 'on' : 'off'],
       ['Time zone', address.timeZone], ['Created', time(address.createdAt)]]),
     h('div', { class: 'actions' },
       button(address.disabled ? 'Enable' : 'Disable', () => shell.change(
         () => api.patch(path, { disabled: !address.disabled }),
-        address.address + (address.disabled ? ' enabled.' : ' disabled.')), { id: 'toggle-disabled' })),
+        address.address + (address.disabled ? ' enabled.' : ' disabled.')), { id: 'toggle-disabled' }),
+      button(address.spamFilter ? 'Turn spam filter off' : 'Turn spam filter on', () => shell.change(
+        () => api.patch(path, { spamFilter: !address.spamFilter }),
+        'Spam filter of ' + address.address + (address.spamFilter ? ' turned off.' : ' turned on.')),
+        { id: 'toggle-spam-filter' })),
     h('h2', {}, 'Password'),
     form('password', [field('New password', { name: 'password', type: 'password', required: true,
       autocomplete: 'new-password' })], 'Change password',

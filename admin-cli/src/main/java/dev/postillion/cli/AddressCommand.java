@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code postillion address}: a domain's addresses and their passwords. */
-@Command(name = "address", description = "List, add, remove, disable and enable addresses, and set their passwords.",
-        subcommands = AppPasswordCommand.class)
+@Command(name = "address", description = "List, add, remove, disable and enable addresses, set their passwords and"
+        + " turn their spam filter on or off.", subcommands = AppPasswordCommand.class)
 public final class AddressCommand {
 
     /** Where a new password comes from: never only the command line, which others can read in ps. */
@@ -83,6 +83,19 @@ public final class AddressCommand {
     @Command(name = "enable", description = "Accept mail and logins for a disabled address again.")
     int enable(@Mixin NodeOptions node, @Parameters(paramLabel = "ADDRESS") String address) {
         return setDisabled(node, address, false);
+    }
+
+    @Command(name = "spam-filter", description = "Turn the address's spam filter on (the default) or off.")
+    int spamFilter(@Mixin NodeOptions node, @Parameters(paramLabel = "ADDRESS") String address,
+            @Parameters(paramLabel = "on|off",
+                    description = "on: Rspamd's verdict files spam in Junk; off: it does not") String state) {
+        Address.parse(address);
+        if (!state.equals("on") && !state.equals("off")) {
+            throw new CommandFailure(ExitCode.USAGE, "on or off, not '" + state + "'");
+        }
+        JsonNode changed = node.client().patch(path(address),
+                AdminClient.JSON.createObjectNode().put("spamFilter", state.equals("on")));
+        return node.changed(changed, "spam filter of " + changed.get("address").asText() + " turned " + state);
     }
 
     @Command(name = "password", description = "Set the address's password; its sessions logged in with the old one end.")

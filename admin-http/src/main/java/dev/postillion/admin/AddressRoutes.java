@@ -24,7 +24,7 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 final class AddressRoutes extends JsonRoutes {
 
-    private static final Set<String> ADDRESS_PATCH = Set.of("disabled", "timeZone");
+    private static final Set<String> ADDRESS_PATCH = Set.of("disabled", "timeZone", "spamFilter");
     private static final Set<String> PASSWORD = Set.of("password");
     private static final Set<String> REDIRECT = Set.of("targets", "keepCopy");
     private static final Set<String> LISTS = Set.of("allow", "block", "blocked");
@@ -122,15 +122,16 @@ final class AddressRoutes extends JsonRoutes {
     }
 
     /**
-     * {@code {"disabled": bool, "timeZone": "Europe/Paris"}}; absent fields stay as they are. The
-     * whole body is read before anything changes.
+     * {@code {"disabled": bool, "timeZone": "Europe/Paris", "spamFilter": bool}}; absent fields stay
+     * as they are. The whole body is read before anything changes.
      */
     private CompletionStage<Map<String, Object>> patchAddress(EmailAddress address, JsonNode body) {
         Json.onlyFields(body, ADDRESS_PATCH);
         Optional<Boolean> disabled = Json.optionalBoolean(body, "disabled");
         Optional<String> zone = Json.presentText(body, "timeZone");
-        if (disabled.isEmpty() && zone.isEmpty()) {
-            throw ApiError.badRequest("nothing to change: give disabled, timeZone or both");
+        Optional<Boolean> spamFilter = Json.optionalBoolean(body, "spamFilter");
+        if (disabled.isEmpty() && zone.isEmpty() && spamFilter.isEmpty()) {
+            throw ApiError.badRequest("nothing to change: give disabled, timeZone or spamFilter");
         }
         CompletionStage<Address> changed = directory.requireAddress(address);
         // The zone first: it is the change that can be refused, and a refused PATCH changes nothing.
@@ -139,6 +140,9 @@ final class AddressRoutes extends JsonRoutes {
         }
         if (disabled.isPresent()) {
             changed = changed.thenCompose(a -> directory.setDisabled(address, disabled.get()));
+        }
+        if (spamFilter.isPresent()) {
+            changed = changed.thenCompose(a -> directory.delivery().setSpamFilter(address, spamFilter.get()));
         }
         return changed.thenApply(AddressRoutes::addressJson);
     }
@@ -304,6 +308,7 @@ final class AddressRoutes extends JsonRoutes {
         json.put("aliases", address.aliases());
         json.put("redirect", address.redirect().map(AddressRoutes::redirectJson).orElse(null));
         json.put("backupCopy", address.backupCopy().orElse(null));
+        json.put("spamFilter", address.spamFilter());
         json.put("timeZone", address.timeZone().getId());
         json.put("activeResponder", address.activeResponderId().orElse(null));
         json.put("createdAt", address.created().toString());

@@ -60,13 +60,14 @@ public final class AdminRoutes extends AllDirectives {
     private final ConsoleRoutes console = new ConsoleRoutes();
 
     public AdminRoutes(String token, Directory directory, Mailboxes mailboxes, ClusterQueue queue,
-            GreylistAdmin greylist, DkimAdmin dkim, SendingLimitsAdmin sendingLimits, NodeStatus node) {
+            GreylistAdmin greylist, DkimAdmin dkim, SendingLimitsAdmin sendingLimits, SpamAdmin spam,
+            NodeStatus node) {
         this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.domains = new DomainRoutes(directory, mailboxes, dkim);
         this.services = new ServiceRoutes(directory);
         this.addresses = new AddressRoutes(directory, mailboxes);
         this.appPasswords = new AppPasswordRoutes(directory);
-        this.mailboxes = new MailboxRoutes(directory, mailboxes);
+        this.mailboxes = new MailboxRoutes(directory, mailboxes, spam);
         this.queue = new QueueRoutes(queue);
         this.greylist = new GreylistRoutes(greylist);
         this.sendingLimits = new SendingLimitRoutes(directory, sendingLimits);

@@ -1,5 +1,6 @@
 package dev.postillion.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.postillion.core.AddressSyntaxException;
 import dev.postillion.core.EmailAddress;
 import dev.postillion.mailbox.DeletedMessage;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -24,12 +26,14 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * {@code /api/v1/mailboxes/{address}/...}: a hosted address's folders, the messages of each listed
- * by uid and read as delivered, and the messages deleted within the retention period, which can
- * be restored. Reads run on the store's reader threads, a restore in the address's mailbox actor;
- * the route answers when they complete.
+ * by uid and read as delivered, reported as spam or not spam, and the messages deleted within
+ * the retention period, which can be restored. Reads run on the store's reader threads, a restore
+ * or a report's move in the address's mailbox actor, a report's teaching on the spam filter's
+ * client threads; the route answers when they complete.
  */
 final class MailboxRoutes extends JsonRoutes {
 
@@ -38,12 +42,16 @@ final class MailboxRoutes extends JsonRoutes {
     private static final String MAILBOX = "/api/v1/mailboxes/{address}";
     private static final ContentType RFC822 = ContentTypes.create(MediaTypes.MESSAGE_RFC822);
 
+    private static final Set<String> REPORT = Set.of("verdict", "folder");
+
     private final Directory directory;
     private final Mailboxes mailboxes;
+    private final SpamAdmin spam;
 
-    MailboxRoutes(Directory directory, Mailboxes mailboxes) {
+    MailboxRoutes(Directory directory, Mailboxes mailboxes, SpamAdmin spam) {
         this.directory = directory;
         this.mailboxes = mailboxes;
+        this.spam = spam;
     }
 
     List<Endpoint> endpoints() {
@@ -56,6 +64,8 @@ final class MailboxRoutes extends JsonRoutes {
                 Endpoint.get(MAILBOX + "/messages/{uid}/raw", "getRawMessage", p -> uid(p.get("uid"), uid ->
                         parameterMap(parameters -> rawMessage(p.get("address"),
                                 parameters.getOrDefault("folder", FolderName.INBOX), uid)))),
+                Endpoint.post(MAILBOX + "/messages/{uid}/report", "reportMessage", p -> uid(p.get("uid"), uid ->
+                        withJson(body -> report(p.get("address"), uid, body)))),
                 Endpoint.get(MAILBOX + "/deleted", "listDeletedMessages", p -> parameterMap(parameters ->
                         listDeleted(p.get("address"), parameters))),
                 Endpoint.post(MAILBOX + "/deleted/{id}/restore", "restoreMessage", p ->
@@ -124,6 +134,75 @@ final class MailboxRoutes extends JsonRoutes {
                     return HttpResponse.create().withStatus(StatusCodes.OK)
                             .withEntity(HttpEntities.create(RFC822, content.get()));
                 }));
+    }
+
+    /**
+     * "Report as spam / not spam" (SPEC section 4): {@code {"verdict": "spam" | "ham", "folder": "INBOX"}}
+     * teaches the spam filter the message, then moves it to Junk (spam) or INBOX (ham) as IMAP
+     * MOVE would. The filter declining to learn it (known already, too little text) is said in
+     * the answer and the message moved all the same; a filter that cannot be reached moves
+     * nothing (503, as for storage), so that the report can be repeated.
+     */
+    private Route report(String address, long uid, JsonNode body) {
+        Json.onlyFields(body, REPORT);
+        String verdict = Json.requiredText(body, "verdict");
+        if (!verdict.equals("spam") && !verdict.equals("ham")) {
+            throw ApiError.badRequest("verdict must be \"spam\" or \"ham\", not \"" + verdict + "\"");
+        }
+        boolean isSpam = verdict.equals("spam");
+        String folderName = Json.optionalText(body, "folder").orElse(FolderName.INBOX);
+        if (!spam.configured()) {
+            throw new ApiError(StatusCodes.CONFLICT, "no spam filter to teach on this node:"
+                    + " postillion.spam.rspamd.controller-url is not set");
+        }
+        return respond(StatusCodes.OK, mailboxKey(address).thenCompose(key -> openedFolder(key, address, folderName)
+                .thenCompose(folder -> mailboxes.store().message(key, folder.id(), uid))
+                .thenCompose(message -> message.isEmpty()
+                        ? CompletableFuture.failedFuture(ApiError.notFound("no message with uid " + uid + " in "
+                                + folderName + " of " + address))
+                        : mailboxes.store().content(key, message.get().contentId()))
+                .thenCompose(content -> content.isEmpty()
+                        ? CompletableFuture.failedFuture(ApiError.notFound("message uid " + uid
+                                + " was deleted meanwhile"))
+                        : learn(isSpam, content.get()))
+                .thenCompose(learned -> moved(key, address, folderName, uid,
+                        isSpam ? FolderName.JUNK : FolderName.INBOX)
+                        .thenApply(placed -> reportJson(verdict, learned, placed)))));
+    }
+
+    /** The filter's answer; unreachable is the filter's fault, not the caller's: 503, logged by the filter. */
+    private CompletionStage<SpamAdmin.Learned> learn(boolean isSpam, byte[] content) {
+        return spam.learn(isSpam, content).exceptionallyCompose(failure -> CompletableFuture.failedFuture(
+                new ApiError(StatusCodes.SERVICE_UNAVAILABLE, "the spam filter is unavailable, try again")));
+    }
+
+    /** Where the message is once moved to {@code target}: its folder and uid there. */
+    private CompletionStage<Map<String, Object>> moved(String key, String address, String folder, long uid,
+            String target) {
+        if (folder.equals(target)) {
+            return CompletableFuture.completedFuture(Map.of("folder", target, "uid", uid));
+        }
+        return mailboxes.edit(key, new MailboxEdit.Move(folder, RoaringBitmap.bitmapOf((int) uid), target))
+                .thenApply(edited -> {
+                    if (!edited.succeeded() || edited.uids().isEmpty()) {
+                        throw edited.succeeded() || edited.refusal().reason() == MailboxEdit.Refusal.Reason.NONEXISTENT
+                                ? ApiError.notFound("message uid " + uid + " was deleted meanwhile from " + folder
+                                        + " of " + address)
+                                : new ApiError(StatusCodes.SERVICE_UNAVAILABLE, edited.refusal().text());
+                    }
+                    return Map.of("folder", target, "uid", edited.uids().get(0));
+                });
+    }
+
+    private static Map<String, Object> reportJson(String verdict, SpamAdmin.Learned learned,
+            Map<String, Object> placed) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("verdict", verdict);
+        json.put("learned", learned.learned());
+        json.put("reason", learned.learned() ? null : learned.reason());
+        json.put("folder", placed.get("folder"));
+        json.put("uid", placed.get("uid"));
+        return json;
     }
 
     private Route listDeleted(String address, Map<String, String> parameters) {

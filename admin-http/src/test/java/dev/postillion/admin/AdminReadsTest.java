@@ -69,7 +69,7 @@ class AdminReadsTest {
             + "\",\"aliasOf\":\"example.test\"}";
     private static final String ANNA = "{\"address\":\"anna@example.test\",\"localPart\":\"anna\","
             + "\"domain\":\"example.test\",\"type\":\"mailbox\",\"disabled\":false,\"aliases\":[],\"redirect\":null,"
-            + "\"backupCopy\":null,\"timeZone\":\"UTC\",\"activeResponder\":null,\"createdAt\":\"" + CREATED + "\"}";
+            + "\"backupCopy\":null,\"spamFilter\":true,\"timeZone\":\"UTC\",\"activeResponder\":null,\"createdAt\":\"" + CREATED + "\"}";
 
     @TempDir static Path dataDir;
     private static ActorTestKit testKit;
@@ -105,7 +105,7 @@ class AdminReadsTest {
         ClusterQueue queue = ClusterQueue.start(system,
                 new QueueAdmin(spoolStore, queueManager, system.scheduler(), Duration.ofSeconds(5)),
                 cluster.selfMember().address().toString(), Duration.ofSeconds(5), Set::of);
-        AdminRoutes routes = new AdminRoutes(TOKEN, directory, mailboxes, queue, null, new NoDkimKeys(), null,
+        AdminRoutes routes = new AdminRoutes(TOKEN, directory, mailboxes, queue, null, new NoDkimKeys(), null, null,
                 new NodeStatus() {
                     @Override
                     public boolean accepting() {

@@ -25,7 +25,8 @@ public final class EnvelopeRecords {
                 .setArrivalEpochMillis(envelope.arrival().toEpochMilli())
                 .setSmtputf8(envelope.smtputf8())
                 .setQuarantined(envelope.quarantined())
-                .setOriginatedHere(envelope.originatedHere());
+                .setOriginatedHere(envelope.originatedHere())
+                .setSpam(envelope.spam());
         for (Envelope.Recipient recipient : envelope.recipients()) {
             builder.addRecipients(RecipientRecord.newBuilder()
                     .setAddress(recipient.address().toString())
@@ -44,6 +45,6 @@ public final class EnvelopeRecords {
                 .toList();
         return new Envelope(sender, record.getMailParametersMap(), recipients, record.getHeloName(),
                 record.getClientAddress(), Instant.ofEpochMilli(record.getArrivalEpochMillis()), record.getSmtputf8(),
-                record.getQuarantined(), record.getOriginatedHere());
+                record.getQuarantined(), record.getOriginatedHere(), record.getSpam());
     }
 }

@@ -18,6 +18,8 @@ import java.util.Optional;
  *     such mail. Only such mail is DKIM-signed on the way out; a forward of mail from elsewhere
  *     is not, for a signature would vouch for a From field anyone may have written (RFC 6376
  *     section 5.1)
+ * @param spam the spam filter (Rspamd) judged the message spam: filed in Junk at each recipient
+ *     whose address has the filter on and does not allow-list the sender (SPEC section 4)
  */
 public record Envelope(
         Optional<EmailAddress> sender,
@@ -28,11 +30,20 @@ public record Envelope(
         Instant arrival,
         boolean smtputf8,
         boolean quarantined,
-        boolean originatedHere) {
+        boolean originatedHere,
+        boolean spam) {
 
     public Envelope {
         mailParameters = Map.copyOf(mailParameters);
         recipients = List.copyOf(recipients);
+    }
+
+    /** An envelope of mail the spam filter did not judge spam. */
+    public Envelope(Optional<EmailAddress> sender, Map<String, String> mailParameters, List<Recipient> recipients,
+            String heloName, String clientAddress, Instant arrival, boolean smtputf8, boolean quarantined,
+            boolean originatedHere) {
+        this(sender, mailParameters, recipients, heloName, clientAddress, arrival, smtputf8, quarantined,
+                originatedHere, false);
     }
 
     /**
@@ -47,19 +58,19 @@ public record Envelope(
     /** The same envelope, quarantined by the sender domain's DMARC policy. */
     public Envelope quarantine() {
         return new Envelope(sender, mailParameters, recipients, heloName, clientAddress, arrival, smtputf8, true,
-                originatedHere);
+                originatedHere, spam);
     }
 
     /** The same envelope, of mail that originated here: the node wrote it. */
     public Envelope withOriginatedHere() {
         return new Envelope(sender, mailParameters, recipients, heloName, clientAddress, arrival, smtputf8, quarantined,
-                true);
+                true, spam);
     }
 
     /** The same envelope with other MAIL FROM parameters. */
     public Envelope withMailParameters(Map<String, String> parameters) {
         return new Envelope(sender, parameters, recipients, heloName, clientAddress, arrival, smtputf8, quarantined,
-                originatedHere);
+                originatedHere, spam);
     }
 
     /** One forward-path with its parameters (NOTIFY, ORCPT: RFC 3461 section 4). */

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param allow senders ({@code x@y} or {@code @domain}, lower case) that skip the spam verdict
  * @param block senders filed in Junk, or refused when {@code rejectBlocked}
  * @param rejectBlocked blocked senders are refused at RCPT instead of filed in Junk
+ * @param spamFilter the spam filter's verdict applies to its mail (on unless the user turned it off)
  * @param timeZone the zone responder dates and weekdays are read in
  * @param responders its out-of-office responders, at most one of them active
  * @param activeResponderId the id of the active responder
@@ -28,7 +29,7 @@ import java.util.Optional;
  */
 public record Address(String localPart, String domain, Type type, boolean disabled, List<String> aliases,
         Optional<Redirect> redirect, Optional<String> backupCopy, List<String> allow, List<String> block,
-        boolean rejectBlocked, ZoneId timeZone, List<Responder> responders, Optional<String> activeResponderId,
+        boolean rejectBlocked, boolean spamFilter, ZoneId timeZone, List<Responder> responders, Optional<String> activeResponderId,
         Instant created, long passwordVersion) {
 
     /** What an address does with mail sent to it. */

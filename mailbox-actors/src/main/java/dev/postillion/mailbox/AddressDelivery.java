@@ -13,8 +13,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * How mail to an address is delivered, as its owner set it: a redirect, a backup copy (SPEC
- * section 2) and the allow and block lists of senders (SPEC section 4). Each change is one write
- * of the address's record through the directory's writer.
+ * section 2), the allow and block lists of senders and the spam filter's switch (SPEC section 4).
+ * Each change is one write of the address's record through the directory's writer.
  */
 public final class AddressDelivery {
 
@@ -92,5 +92,11 @@ public final class AddressDelivery {
                             + " mail forged with it would skip the spam verdict")
                     .toList();
         });
+    }
+
+    /** Turns the spam filter's verdict on or off for the address's mail (SPEC section 4). */
+    public CompletionStage<Address> setSpamFilter(EmailAddress address, boolean on) {
+        return records.changeAddress(address, record -> record.setSpamFilterOff(!on))
+                .thenApply(AddressRecords::address);
     }
 }

@@ -31,7 +31,8 @@ final class AddressRecords {
                 : Optional.empty();
         return new Address(record.getLocalPart(), record.getDomain(), type(record.getType()), record.getDisabled(),
                 record.getAliasesList(), redirect, optional(record.getBackupCopy()), record.getAllowList(),
-                record.getBlockList(), record.getRejectBlocked(), timeZone(record.getTimeZone()),
+                record.getBlockList(), record.getRejectBlocked(), !record.getSpamFilterOff(),
+                timeZone(record.getTimeZone()),
                 record.getRespondersList().stream().map(AddressRecords::responder).toList(),
                 optional(record.getActiveResponder()), Instant.ofEpochMilli(record.getCreatedEpochMillis()),
                 record.getPasswordVersion());

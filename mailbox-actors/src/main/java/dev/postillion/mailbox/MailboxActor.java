@@ -361,10 +361,11 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         MessageHeaders headers = MessageHeaders.parse(deliver.content());
         String sender = deliver.envelope().sender().map(EmailAddress::toString).orElse("");
         SenderLists.Verdict listed = SenderLists.verdict(settings, sender);
-        // Blocked senders, and mail its sender's domain asked to quarantine (DMARC), are spam,
-        // unless the address allow-lists the sender (SPEC section 4).
-        boolean spam = listed == SenderLists.Verdict.BLOCKED
-                || deliver.envelope().quarantined() && listed != SenderLists.Verdict.ALLOWED;
+        // Blocked senders, mail its sender's domain asked to quarantine (DMARC) and mail the spam
+        // filter judged spam where the address has the filter on, are spam, unless the address
+        // allow-lists the sender (SPEC section 4).
+        boolean judged = deliver.envelope().quarantined() || deliver.envelope().spam() && settings.spamFilter();
+        boolean spam = listed == SenderLists.Verdict.BLOCKED || judged && listed != SenderLists.Verdict.ALLOWED;
         MailDisposition disposition = MailDisposition.decide(context.dispositionRules(), settings, mailbox,
                 deliver.envelope(), deliver.content(), headers, spam, write.reads);
         if (!disposition.note().isEmpty()) {

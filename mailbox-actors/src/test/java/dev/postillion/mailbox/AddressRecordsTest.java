@@ -2,6 +2,7 @@ package dev.postillion.mailbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.postillion.mailbox.proto.AddressRecord;
 import dev.postillion.mailbox.proto.AddressType;
@@ -32,6 +33,7 @@ class AddressRecordsTest {
             .addAllow("@friends.example")
             .addBlock("spam@remote.example")
             .setRejectBlocked(true)
+            .setSpamFilterOff(true)
             .setTimeZone("Europe/Paris")
             .addResponders(ResponderRecord.newBuilder().setId("1").setName("Summer").setText("Away.")
                     .addWeekdays("SATURDAY").setFrom("jps@example.com"))
@@ -47,7 +49,7 @@ class AddressRecordsTest {
         assertEquals(new Address("Anna", "example.com", Address.Type.NO_REPLY, true, List.of("jps"),
                 Optional.of(new Address.Redirect(List.of("carl@remote.example"), true)),
                 Optional.of("copy@remote.example"), List.of("@friends.example"), List.of("spam@remote.example"), true,
-                ZoneId.of("Europe/Paris"), List.of(summer), Optional.of("1"), Instant.parse("2026-01-01T00:00:00Z"), 3),
+                false, ZoneId.of("Europe/Paris"), List.of(summer), Optional.of("1"), Instant.parse("2026-01-01T00:00:00Z"), 3),
                 address);
         assertEquals(Optional.of(summer), address.activeResponder());
         assertEquals("anna@example.com", address.mailbox().key());
@@ -63,6 +65,7 @@ class AddressRecordsTest {
         assertEquals(Optional.empty(), address.backupCopy());
         assertEquals(Optional.empty(), address.activeResponder());
         assertEquals(ZoneId.of("UTC"), address.timeZone());
+        assertTrue(address.spamFilter(), "the spam filter is on unless turned off");
     }
 
     /** A zone the running JVM's time-zone data no longer has reads responder dates in UTC, not fails. */

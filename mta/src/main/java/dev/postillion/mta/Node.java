@@ -36,6 +36,9 @@ import dev.postillion.auth.dmarc.DmarcEvaluator;
 import dev.postillion.auth.dmarc.DmarcSettings;
 import dev.postillion.mta.policy.greylist.Greylist;
 import dev.postillion.mta.policy.greylist.GreylistSettings;
+import dev.postillion.mta.policy.spam.RspamdLearning;
+import dev.postillion.mta.policy.spam.SpamFilter;
+import dev.postillion.mta.policy.spam.SpamSettings;
 import dev.postillion.auth.AuthChecks;
 import dev.postillion.auth.MessageAuthenticator;
 import dev.postillion.auth.OnCheckError;
@@ -221,6 +224,7 @@ public final class Node implements AutoCloseable {
         ServerTls tls = ServerTls.start(TlsSettings.from(config, node.dataDir(), node.hostname()), clock, handshakes);
         GreylistSettings greylistSettings = GreylistSettings.from(postillion.getConfig("greylist"));
         ContentPolicy contentPolicy = new ContentPolicy(ContentSettings.from(postillion));
+        SpamSettings spamSettings = SpamSettings.from(postillion.getConfig("spam"));
         LimitSettings limitSettings = LimitSettings.from(postillion.getConfig("limits"));
         AuthThrottle.Settings authSettings = AuthThrottle.Settings.from(postillion.getConfig("smtp.auth"));
         SigningSettings signingSettings = SigningSettings.from(config, node.dataDir());
@@ -311,6 +315,11 @@ public final class Node implements AutoCloseable {
                 system.scheduler());
         MessageAuthenticator messageAuthenticator = authenticator(config, dns, node.hostname(), clock, work, metrics);
         Postmaster postmaster = Postmaster.from(postillion, node.hostname());
+        SpamFilter spam = new SpamFilter(spamSettings, metrics);
+        shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-spam-filter", () -> {
+            spam.close();
+            return CompletableFuture.completedFuture(Done.getInstance());
+        });
         Map<ListenerRole, SmtpListener> smtp = new EnumMap<>(ListenerRole.class);
         ContentMemory contentMemory = ContentMemory.forHeap(postillion.getBytes("smtp.content-memory"));
         for (ListenerRole role : ListenerRole.values()) {
@@ -318,8 +327,7 @@ public final class Node implements AutoCloseable {
                     node.hostname());
             ListenerContext context = new ListenerContext(role, listenerSettings.get(role), tls, node.hostname(),
                     directory, srs, greylist, spool, clock, contentPolicy, messageAuthenticator, rates, senders,
-                    logins,
-                    postmaster, work, new SmtpMetrics(metrics, role, limits));
+                    logins, postmaster, work, new SmtpMetrics(metrics, role, limits), spam);
             smtp.put(role, SmtpListener.start(context, io, limits, contentMemory, sessions));
         }
 
@@ -332,6 +340,7 @@ public final class Node implements AutoCloseable {
         String token = AdminToken.resolve(postillion.getString("admin.token"), shared, node.dataDir());
         AtomicBoolean accepting = new AtomicBoolean();
         AdminRoutes routes = new AdminRoutes(token, directory, mailboxes, queue, greylist, dkimKeys, senders,
+                new RspamdLearning(spamSettings, spam.rspamd()),
                 new NodeHealth(accepting, storeProbe(system, shared, postillion, queueAdmin), dnsRoutes, metrics,
                         system, membership.nodeName(), spoolStore.counts()));
         ServerBinding admin = AdminServer.start(system, postillion.getString("admin.bind"),

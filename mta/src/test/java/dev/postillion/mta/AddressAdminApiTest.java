@@ -42,7 +42,7 @@ class AddressAdminApiTest {
         assertEquals(201, created.statusCode(), created.body());
         JsonNode anna = json(created);
         assertEquals(List.of("address", "localPart", "domain", "type", "disabled", "aliases", "redirect", "backupCopy",
-                "timeZone", "activeResponder", "createdAt"), fieldNames(anna));
+                "spamFilter", "timeZone", "activeResponder", "createdAt"), fieldNames(anna));
         assertEquals("anna@" + domain, anna.get("address").asText());
         assertEquals("anna", anna.get("localPart").asText());
         assertEquals(domain, anna.get("domain").asText());
@@ -51,6 +51,7 @@ class AddressAdminApiTest {
         assertEquals(JSON.createArrayNode(), anna.get("aliases"));
         assertTrue(anna.get("redirect").isNull());
         assertTrue(anna.get("backupCopy").isNull());
+        assertEquals(true, anna.get("spamFilter").asBoolean(), "the spam filter is on by default (SPEC section 4)");
         assertEquals("UTC", anna.get("timeZone").asText());
         assertTrue(anna.get("activeResponder").isNull());
         Instant.parse(anna.get("createdAt").asText());
@@ -126,6 +127,10 @@ class AddressAdminApiTest {
         assertEquals("UTC", both.get("timeZone").asText());
         assertEquals(json(calls.node().get(address(anna))), both);
         assertEquals(RECIPIENT_OK, calls.rcpt(anna));
+
+        JsonNode unfiltered = calls.patched(anna, "{\"spamFilter\":false}");
+        assertEquals(false, unfiltered.get("spamFilter").asBoolean());
+        assertEquals(false, unfiltered.get("disabled").asBoolean(), "absent fields stay as they are");
     }
 
     @Test
@@ -133,14 +138,16 @@ class AddressAdminApiTest {
         String domain = calls.newDomain();
         String anna = calls.newAddress(domain, "anna");
 
-        assertError(400, "unknown field 'colour'; expected disabled, timeZone",
+        assertError(400, "unknown field 'colour'; expected disabled, spamFilter, timeZone",
                 calls.node().patch(address(anna), "{\"colour\":\"blue\"}"));
         assertError(400, "time zone 'Mars/Olympus' is not a zone id such as UTC or Europe/Paris",
                 calls.node().patch(address(anna), "{\"timeZone\":\"Mars/Olympus\"}"));
         assertError(400, "time zone 'Mars/Olympus' is not a zone id such as UTC or Europe/Paris",
                 calls.node().patch(address(anna), "{\"disabled\":true,\"timeZone\":\"Mars/Olympus\"}"));
-        assertError(400, "nothing to change: give disabled, timeZone or both", calls.node().patch(address(anna), "{}"));
+        assertError(400, "nothing to change: give disabled, timeZone or spamFilter", calls.node().patch(address(anna), "{}"));
         assertError(400, "field 'disabled' must be true or false", calls.node().patch(address(anna), "{\"disabled\":\"yes\"}"));
+        assertError(400, "field 'spamFilter' must be true or false",
+                calls.node().patch(address(anna), "{\"spamFilter\":\"no\"}"));
         assertError(400, "field 'timeZone' must be a string", calls.node().patch(address(anna), "{\"timeZone\":1}"));
         assertError(400, "field 'disabled' must be true or false", calls.node().patch(address(anna), "{\"disabled\":null}"));
         assertError(400, "field 'timeZone' must be a string", calls.node().patch(address(anna), "{\"timeZone\":null}"));

@@ -127,6 +127,9 @@ class CommandLineAdminTest {
         CommandLineRun enabled = against(calls.node(), "address", "enable", anna, "--json");
         assertEquals(0, enabled.exit(), enabled.toString());
         assertEquals(false, enabled.json().get("disabled").asBoolean());
+        assertEquals(new CommandLineRun(0, "spam filter of " + anna + " turned off\n", ""),
+                against(calls.node(), "address", "spam-filter", anna, "off"));
+        assertEquals(false, AdminCalls.json(calls.node().get(AdminCalls.address(anna))).get("spamFilter").asBoolean());
         assertEquals(anna, against(calls.node(), "address", "list", domain, "--json").json().get(0).get("address").asText());
         assertTrue(against(calls.node(), "address", "list", "--json").json().findValuesAsText("address").contains(anna),
                 "every domain's addresses");

@@ -159,11 +159,14 @@ class ConsoleTest extends NodeInRemoteWorld {
         assertEquals("[]", node.get("/api/v1/addresses/bob@pages.test/app-passwords").body());
         browser.findElement(By.id("toggle-disabled")).click();
         assertShows(NOTICE, "bob@pages.test disabled.");
+        browser.findElement(By.id("toggle-spam-filter")).click();
+        assertShows(NOTICE, "Spam filter of bob@pages.test turned off.");
 
         JsonNode bob = QueueApi.json(node.get("/api/v1/addresses/bob@pages.test"));
         assertEquals("[\"robert\"]", bob.get("aliases").toString());
         assertEquals("{\"targets\":[\"elsewhere@remote.test\"],\"keepCopy\":false}", bob.get("redirect").toString());
         assertEquals(true, bob.get("disabled").asBoolean());
+        assertEquals(false, bob.get("spamFilter").asBoolean());
         assertEquals("[\"@friends.test\"]",
                 QueueApi.json(node.get("/api/v1/addresses/bob@pages.test/lists")).get("allow").toString());
         JsonNode away = QueueApi.json(node.get("/api/v1/addresses/bob@pages.test/responders")).get(0);

@@ -8,6 +8,7 @@ import dev.postillion.mta.policy.content.ContentPolicy;
 import dev.postillion.mta.policy.greylist.Greylist;
 import dev.postillion.mta.policy.limits.ClientRates;
 import dev.postillion.mta.policy.limits.SenderRates;
+import dev.postillion.mta.policy.spam.SpamFilter;
 import dev.postillion.mta.tls.ServerTls;
 import dev.postillion.queue.Spool;
 import java.time.Clock;
@@ -18,4 +19,4 @@ public record ListenerContext(ListenerRole role, SmtpSettings settings, ServerTl
         Directory directory, Srs srs, Greylist greylist, Spool spool, Clock clock, ContentPolicy content,
         MessageAuthenticator authenticator, ClientRates rates, SenderRates senders,
         SaslAuthenticator logins, Postmaster postmaster,
-        Executor work, SmtpMetrics metrics) {}
+        Executor work, SmtpMetrics metrics, SpamFilter spam) {}

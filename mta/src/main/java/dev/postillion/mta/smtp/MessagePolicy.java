@@ -10,9 +10,14 @@ import dev.postillion.core.EmailAddress;
 import dev.postillion.core.Envelope;
 import dev.postillion.core.MessageHeaders;
 import dev.postillion.core.QueueId;
+import dev.postillion.mailbox.Directory;
+import dev.postillion.mailbox.SenderLists;
 import dev.postillion.mta.login.SaslAuthenticator;
 import dev.postillion.mta.policy.content.ContentViolation;
 import dev.postillion.mta.policy.greylist.GreylistTriplet;
+import dev.postillion.mta.policy.spam.RspamdClient;
+import dev.postillion.mta.policy.spam.SpamSettings;
+import dev.postillion.mta.policy.spam.SpamVerdict;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +33,8 @@ import org.slf4j.spi.LoggingEventBuilder;
 /**
  * What happens to a message once its content is complete, before the reply to it (the checks of
  * Postfix's smtpd(8) after DATA, and cleanup(8)): the content rules, the hop count, the sender
- * guard on From for authenticated users, greylisting of the null sender, SPF, DKIM and DMARC, then
- * the spool. Each step may refuse the message; the
+ * guard on From for authenticated users, greylisting of the null sender, SPF, DKIM and DMARC, the
+ * spam filter, then the spool. Each step may refuse the message; the
  * outcome is the reply the session sends.
  *
  * <p>The steps run on the session's own thread (the executor given), as the session's handlers
@@ -218,7 +223,7 @@ final class MessagePolicy {
     private CompletionStage<Outcome> authenticate(CompletedMessage message) {
         byte[] cleaned = AuthenticationResults.withoutForged(message.content(), context.hostname());
         if (!context.authenticator().enabled()) {
-            return spool(queueId(message, cleaned), message, cleaned, Optional.empty(), false);
+            return filterSpam(queueId(message, cleaned), message, cleaned, Optional.empty(), false);
         }
         Client client = message.client();
         CompletionStage<Authentication> checks;
@@ -273,7 +278,7 @@ final class MessagePolicy {
                 mailFrom, message.smtputf8());
         QueueId id = queueId(message, cleaned);
         found.dkim().ifPresent(signatures -> logUnverified(id, signatures));
-        return spool(id, message, cleaned, Optional.of(header),
+        return filterSpam(id, message, cleaned, Optional.of(header),
                 disposition.equals(Optional.of(DmarcPolicy.QUARANTINE)));
     }
 
@@ -300,6 +305,58 @@ final class MessagePolicy {
     }
 
     /**
+     * The spam filter (SPEC section 4), for mail from the world only: our users' mail is not
+     * scanned. What Rspamd judged is written in X-Spam fields and marks the envelope for Junk; a
+     * message over the reject score is refused when no recipient would take it; a filter that
+     * failed lets the message in unscanned, or defers it when told to.
+     */
+    private CompletionStage<Outcome> filterSpam(QueueId id, CompletedMessage message, byte[] content,
+            Optional<String> authenticationResults, boolean quarantined) {
+        Client client = message.client();
+        if (!context.spam().enabled() || client.trusted()) {
+            return spool(id, message, content, authenticationResults, quarantined, new SpamVerdict.Unscanned());
+        }
+        RspamdClient.Envelope envelope = new RspamdClient.Envelope(client.address().getHostAddress(),
+                client.heloName(), message.senderAddress(),
+                message.recipients().stream().map(recipient -> recipient.address().toString()).toList(),
+                id.toString(), context.hostname());
+        return context.spam().judge(envelope, content).thenComposeAsync(verdict -> {
+            if (verdict instanceof SpamVerdict.Failed
+                    && context.spam().settings().onFailure() == SpamSettings.OnFailure.TEMPFAIL) {
+                return done(new Refused(Replies.SPAM_CHECK_ERROR));
+            }
+            if (verdict instanceof SpamVerdict.Scanned scanned && scanned.reject()) {
+                return refusedBySpamFilter(message).thenComposeAsync(refuse -> refuse
+                        ? spamRefused(message, scanned)
+                        : spool(id, message, content, authenticationResults, quarantined, verdict), session);
+            }
+            return spool(id, message, content, authenticationResults, quarantined, verdict);
+        }, session);
+    }
+
+    /**
+     * Whether every recipient lets the spam filter refuse its mail: a hosted mailbox with the
+     * filter on that does not allow-list the sender. Otherwise the message is taken and filed per
+     * recipient, as refusing it would refuse it to those who want it.
+     */
+    private CompletionStage<Boolean> refusedBySpamFilter(CompletedMessage message) {
+        List<CompletableFuture<Directory.Resolution>> resolved = message.recipients().stream()
+                .map(recipient -> context.directory().resolve(recipient.address()).toCompletableFuture())
+                .toList();
+        return CompletableFuture.allOf(resolved.toArray(CompletableFuture[]::new)).handle((done, failure) ->
+                failure == null && resolved.stream().map(CompletableFuture::join).allMatch(resolution ->
+                        resolution.lookup() == Directory.Lookup.MAILBOX && resolution.address().spamFilter()
+                                && SenderLists.verdict(resolution.address(), message.senderAddress())
+                                        != SenderLists.Verdict.ALLOWED));
+    }
+
+    private CompletionStage<Outcome> spamRefused(CompletedMessage message, SpamVerdict.Scanned verdict) {
+        refusal(message.client(), "spam").log("rejected as spam: client=[{}], from=<{}>, score={}, action={}",
+                message.client().addressText(), message.senderAddress(), verdict.score(), verdict.action());
+        return done(new Refused(Replies.SPAM_REJECTED));
+    }
+
+    /**
      * The id the message is spooled under: its pieces' when they are its content's start as
      * spooled, else a new one. Only removing a forged Authentication-Results field changes that
      * start, which is rare enough for the message to be spooled whole then, its pieces deleted.
@@ -310,20 +367,22 @@ final class MessagePolicy {
     }
 
     /**
-     * Commits the message, our Received field and the Authentication-Results field in front of
-     * it, to the spool; the 250 follows once it is on disk (ARCHITECTURE rule 3). A message whose
-     * pieces are in the spool already gets the trace fields as its record, the rest of its
-     * content as its last piece.
+     * Commits the message, our Received field, the Authentication-Results field and the spam
+     * filter's fields in front of it, to the spool; the 250 follows once it is on disk
+     * (ARCHITECTURE rule 3). A message whose pieces are in the spool already gets the trace fields
+     * as its record, the rest of its content as its last piece.
      */
     private CompletionStage<Outcome> spool(QueueId id, CompletedMessage message, byte[] content,
-            Optional<String> authenticationResults, boolean quarantined) {
+            Optional<String> authenticationResults, boolean quarantined, SpamVerdict spam) {
         Client client = message.client();
+        Optional<SpamVerdict.Scanned> scanned = spam instanceof SpamVerdict.Scanned verdict
+                ? Optional.of(verdict) : Optional.empty();
         // Only our own users' mail originates here, and only it is DKIM-signed when it leaves.
         Envelope envelope = new Envelope(message.sender(), message.parameters(), message.recipients(),
                 client.heloName(), client.addressText(), context.clock().instant(), message.smtputf8(), quarantined,
-                client.trusted());
+                client.trusted(), scanned.map(SpamVerdict.Scanned::junk).orElse(false));
         String trace = ReceivedHeader.format(envelope, id, context.hostname(), client)
-                + authenticationResults.orElse("");
+                + authenticationResults.orElse("") + scanned.map(SpamVerdict.Scanned::headers).orElse("");
         byte[] head = trace.getBytes(StandardCharsets.UTF_8);
         boolean inPieces = id.equals(message.pieces().id());
         CompletionStage<Void> committed = inPieces

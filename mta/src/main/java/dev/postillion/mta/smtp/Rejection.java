@@ -26,6 +26,8 @@ public enum Rejection {
     SENDER_GUARD,
     /** The recipient's block list holds the sender (SPEC section 4). */
     BLOCKED_SENDER,
+    /** The spam filter scored the message over its reject score (SPEC section 4). */
+    SPAM,
     /** Commands out of order, bad syntax, unsupported options, unsafe line endings. */
     PROTOCOL,
     /** A fault of ours (a store, lookup or check that failed): always temporary. */

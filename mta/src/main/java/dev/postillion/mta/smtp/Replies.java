@@ -75,6 +75,12 @@ final class Replies {
     /** The SPF, DKIM and DMARC checks failed to run: 4.7.1, as Postfix's tempfail for a failed milter. */
     static final Reply AUTH_CHECK_ERROR = Reply.of(451, "4.7.1",
             "Error: temporary sender authentication failure, try again later").because(Rejection.LOCAL_ERROR);
+    /** The spam filter could not judge the message and on-failure is tempfail: as AUTH_CHECK_ERROR. */
+    static final Reply SPAM_CHECK_ERROR = Reply.of(451, "4.7.1",
+            "Error: temporary spam filter failure, try again later").because(Rejection.LOCAL_ERROR);
+    /** Over the spam filter's reject score (RFC 3463 5.7.1: delivery not authorized, message refused). */
+    static final Reply SPAM_REJECTED = Reply.of(554, "5.7.1",
+            "Message rejected as spam by the recipient's spam filter").because(Rejection.SPAM);
     /** RFC 5321 section 4.2.3's "local error in processing": a fault of ours no other reply names. */
     static final Reply LOCAL_ERROR = Reply.of(451, "4.3.0", "Error: local error in processing, try again later");
     static final Reply QUEUE_WRITE_ERROR = Reply.of(451, "4.3.0", "Error: queue file write error, try again later");

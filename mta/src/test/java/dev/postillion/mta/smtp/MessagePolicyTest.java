@@ -30,8 +30,11 @@ import dev.postillion.mta.Node;
 import dev.postillion.mta.net.ContentMemory;
 import dev.postillion.mta.policy.content.ContentPolicy;
 import dev.postillion.mta.policy.content.ContentSettings;
+import dev.postillion.mta.policy.spam.SpamFilter;
+import dev.postillion.mta.policy.spam.SpamSettings;
 import dev.postillion.queue.Spool;
 import dev.postillion.queue.SpoolStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -138,7 +141,8 @@ class MessagePolicyTest {
         ListenerContext context = new ListenerContext(ListenerRole.MX,
                 SmtpSettings.from(postillion.getConfig("smtp"), ListenerRole.MX.configName()), null, "mx.test", null,
                 null, null, spool, clock, new ContentPolicy(ContentSettings.from(postillion)), authenticator, null,
-                null, null, null, Runnable::run, null);
+                null, null, null, Runnable::run, null,
+                new SpamFilter(SpamSettings.from(postillion.getConfig("spam")), new SimpleMeterRegistry()));
         Client client = new Client(InetAddress.getByName("192.0.2.7"), "client.example", true, false,
                 Optional.empty(), Optional.empty());
         CompletedMessage message = new CompletedMessage(client,
