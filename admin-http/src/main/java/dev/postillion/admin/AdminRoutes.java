@@ -52,18 +52,20 @@ public final class AdminRoutes extends AllDirectives {
     private final MailboxRoutes mailboxes;
     private final QueueRoutes queue;
     private final GreylistRoutes greylist;
+    private final ImportRoutes imports;
     private final NodeStatus node;
     private final ApiDescription description = new ApiDescription();
     private final ConsoleRoutes console = new ConsoleRoutes();
 
     public AdminRoutes(String token, Directory directory, Mailboxes mailboxes, ClusterQueue queue,
-            GreylistAdmin greylist, DkimAdmin dkim, NodeStatus node) {
+            GreylistAdmin greylist, DkimAdmin dkim, MailImportAdmin imports, NodeStatus node) {
         this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.domains = new DomainRoutes(directory, mailboxes, dkim);
         this.addresses = new AddressRoutes(directory, mailboxes);
         this.mailboxes = new MailboxRoutes(directory, mailboxes);
         this.queue = new QueueRoutes(queue);
         this.greylist = new GreylistRoutes(greylist);
+        this.imports = new ImportRoutes(imports);
         this.node = node;
     }
 
@@ -98,6 +100,7 @@ public final class AdminRoutes extends AllDirectives {
         endpoints.addAll(mailboxes.endpoints());
         endpoints.addAll(queue.endpoints());
         endpoints.addAll(greylist.endpoints());
+        endpoints.addAll(imports.endpoints());
         return endpoints;
     }
 
