@@ -11,7 +11,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.postillion.mta.imap.DovecotServer;
 import dev.postillion.mta.imap.DovecotServer.Appended;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +25,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -42,6 +45,7 @@ class MailboxImportTest {
     private static final String DOMAIN = "imports.test";
     private static final String ANNA = "anna@" + DOMAIN;
     private static final Duration JOB = Duration.ofSeconds(30);
+    private static final Map<String, Object> SETTINGS = Map.of("postillion.smtp.max-message-size", "6MiB");
     /** Dovecot's namespace: '.' separates levels, and the special-use folders have other names than ours. */
     private static final String NAMESPACE = """
             auth_failure_delay = 0
@@ -85,7 +89,7 @@ class MailboxImportTest {
         assumeTrue(binary.isPresent(), "dovecot is not installed");
         dataDir = Files.createTempDirectory("postillion-import");
         dovecotDir = Files.createTempDirectory("dovecot-import");
-        node = TestNode.start(dataDir, Map.of("postillion.smtp.max-message-size", "6MiB"), Clock.systemUTC());
+        node = TestNode.start(dataDir, SETTINGS, Clock.systemUTC());
         dovecot = DovecotServer.start(binary.get(), dovecotDir, List.of("old"), List.of(), NAMESPACE);
         dovecot.append("old", List.of("Work.Projects.2026", "Old Mail.2019"), List.of(
                 new Appended("INBOX", "\\Seen", "01-Feb-2020 10:00:00 +0100", FIRST),
@@ -225,6 +229,99 @@ class MailboxImportTest {
                 node.postCsv("/api/v1/imports", many));
         assertError(400, "the first line must be the header row: " + header.strip(),
                 node.postCsv("/api/v1/imports", "bruno@" + DOMAIN + ",127.0.0.1,143,none,old,pass\n"));
+    }
+
+    /**
+     * A job under way when its node stops is resumed by the node's next start: the source first
+     * holds the connection silent, the node stops, and the restarted node's run of the job copies
+     * everything.
+     */
+    @Test
+    void aJobOfAStoppedNodeIsResumedAtItsNextStart() throws Exception {
+        String carl = "carl@" + DOMAIN;
+        HttpResponse<String> created = node.post("/api/v1/domains/" + DOMAIN + "/addresses",
+                "{\"localPart\":\"carl\",\"password\":\"correct horse battery\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        try (Gate gate = new Gate(dovecot.port())) {
+            String id = json(start(carl, "{\"host\":\"127.0.0.1\",\"port\":" + gate.port() + ",\"tls\":\"none\","
+                    + "\"username\":\"old\",\"password\":\"pass\"}"), 202).get("id").asText();
+            await("the job connected").atMost(JOB).until(gate::held, held -> held == 1);
+            node.close();
+            gate.open();
+            node = TestNode.start(dataDir, SETTINGS, Clock.systemUTC());
+            reader = new MailboxReader(node);
+            JsonNode done = awaitEnd(carl, id);
+            assertEquals(List.of("done", "8", "1"), List.of(done.get("state").asText(), done.get("copied").asText(),
+                    done.get("skipped").asText()), done.toString());
+            reader.awaitSubject(carl, "Mail import from 127.0.0.1 done: 8 messages copied", 1);
+        }
+    }
+
+    /**
+     * The source's port as the job sees it: holds each connection silent while closed; once
+     * opened, drops those it held and passes new ones on to Dovecot.
+     */
+    private static final class Gate implements AutoCloseable {
+        private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        private final List<Socket> held = new CopyOnWriteArrayList<>();
+        private final int target;
+        private volatile boolean open;
+
+        Gate(int target) throws IOException {
+            this.target = target;
+            Thread accepting = new Thread(this::accept, "gate");
+            accepting.setDaemon(true);
+            accepting.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        int held() {
+            return held.size();
+        }
+
+        void open() throws IOException {
+            open = true;
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+
+        private void accept() {
+            try {
+                while (true) {
+                    Socket client = server.accept();
+                    if (!open) {
+                        held.add(client);
+                        continue;
+                    }
+                    Socket upstream = new Socket("127.0.0.1", target);
+                    pass(client, upstream);
+                    pass(upstream, client);
+                }
+            } catch (IOException closed) {
+                // The test is over.
+            }
+        }
+
+        private static void pass(Socket from, Socket to) {
+            Thread copying = new Thread(() -> {
+                try (from; to) {
+                    from.getInputStream().transferTo(to.getOutputStream());
+                } catch (IOException ended) {
+                    // Either side closed.
+                }
+            }, "gate-copy");
+            copying.setDaemon(true);
+            copying.start();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
     }
 
     // --- helpers ---

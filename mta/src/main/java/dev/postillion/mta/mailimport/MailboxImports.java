@@ -18,8 +18,12 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.slf4j.Logger;
@@ -48,6 +52,8 @@ public final class MailboxImports implements MailImportAdmin {
     private final ImportSettings settings;
     private final ImportJobs jobs;
     private final Executor blocking;
+    /** Set when the node begins to stop: a job ending then was cut short by the stop, and is resumed. */
+    private final AtomicBoolean stopping = new AtomicBoolean();
 
     private MailboxImports(ActorSystem<?> system, Context context, ImportSettings settings) {
         this.system = system;
@@ -60,6 +66,11 @@ public final class MailboxImports implements MailImportAdmin {
     /** The imports of the node, resuming the jobs it was running when it stopped. */
     public static MailboxImports start(ActorSystem<?> system, Context context, Config postillion) {
         MailboxImports imports = new MailboxImports(system, context, ImportSettings.from(postillion));
+        CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "stop-mail-imports",
+                () -> {
+                    imports.stopping.set(true);
+                    return CompletableFuture.completedFuture(Done.getInstance());
+                });
         imports.jobs.running(context.nodeName()).whenComplete((running, failure) -> {
             if (failure != null) {
                 log.error("The mail imports this node was running could not be read; they resume at its next start",
@@ -130,6 +141,12 @@ public final class MailboxImports implements MailImportAdmin {
      * the mail exists exactly when the record says the job ended (see {@link Spool#spoolWith}).
      */
     private void end(ImportJobRecord ended) {
+        if (stopping.get()) {
+            // Its mailbox or its store went away under it: the job stays running for the next start.
+            log.info("Mail import {} for {} stopped with the node; it resumes at the node's next start", ended.getId(),
+                    ended.getAddress());
+            return;
+        }
         Instant now = context.clock().instant();
         ImportJobRecord job = ended.toBuilder().setFinishedMillis(now.toEpochMilli())
                 .setSealedPassword(ByteString.EMPTY).build();
