@@ -166,7 +166,7 @@ final class ImportRoutes extends JsonRoutes {
         return json;
     }
 
-    static Map<String, Object> jobJson(MailImportAdmin.Job job) {
+    private static Map<String, Object> jobJson(MailImportAdmin.Job job) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", job.id());
         json.put("address", job.address());

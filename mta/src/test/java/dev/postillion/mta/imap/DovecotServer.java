@@ -167,13 +167,7 @@ public final class DovecotServer implements AutoCloseable {
      * a non-synchronizing literal (RFC 7888 LITERAL+, which Dovecot offers).
      */
     public void append(String mailUser, List<String> folders, List<Appended> messages) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-            socket.setSoTimeout(60_000);
-            ImapResponses responses = new ImapResponses(socket.getInputStream());
-            OutputStream out = socket.getOutputStream();
-            responses.greeting();
-            command(out, responses, "a LOGIN " + mailUser + " pass");
+        loggedIn(mailUser, (out, responses) -> {
             for (String folder : folders) {
                 command(out, responses, "c CREATE \"" + folder + "\"");
             }
@@ -188,8 +182,7 @@ public final class DovecotServer implements AutoCloseable {
                     throw new IOException("Dovecot refused APPEND to " + message.folder() + ": " + last);
                 }
             }
-            command(out, responses, "z LOGOUT");
-        }
+        });
     }
 
     /** Dovecot's untagged SEARCH line for each command (a whole SEARCH command, literals in it). */
@@ -253,6 +246,22 @@ public final class DovecotServer implements AutoCloseable {
     /** Logs in as {@code mailUser}, selects INBOX, and hands each command's responses (tagged "f" + index) on. */
     private void session(String mailUser, List<String> commands,
             java.util.function.BiConsumer<Integer, List<byte[]>> answers) throws IOException {
+        loggedIn(mailUser, (out, responses) -> {
+            command(out, responses, "b SELECT INBOX");
+            for (int i = 0; i < commands.size(); i++) {
+                String tag = "f" + i;
+                send(out, tag + " " + commands.get(i));
+                answers.accept(i, responses.untilTagged(tag));
+            }
+        });
+    }
+
+    /** What a session does between LOGIN and LOGOUT. */
+    private interface Conversation {
+        void run(OutputStream out, ImapResponses responses) throws IOException;
+    }
+
+    private void loggedIn(String mailUser, Conversation conversation) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             socket.setSoTimeout(60_000);
@@ -260,12 +269,7 @@ public final class DovecotServer implements AutoCloseable {
             OutputStream out = socket.getOutputStream();
             responses.greeting();
             command(out, responses, "a LOGIN " + mailUser + " pass");
-            command(out, responses, "b SELECT INBOX");
-            for (int i = 0; i < commands.size(); i++) {
-                String tag = "f" + i;
-                send(out, tag + " " + commands.get(i));
-                answers.accept(i, responses.untilTagged(tag));
-            }
+            conversation.run(out, responses);
             command(out, responses, "z LOGOUT");
         }
     }
