@@ -205,6 +205,9 @@ public final class AdminRoutes extends AllDirectives {
                 case CONFLICT -> StatusCodes.CONFLICT;
             }, directoryError.getMessage());
         }
+        if (cause instanceof MailImportAdmin.AlreadyRunning running) {
+            return Json.error(StatusCodes.CONFLICT, running.getMessage());
+        }
         if (cause instanceof DateTimeException dateTime) {
             return Json.error(StatusCodes.BAD_REQUEST, dateTime.getMessage());
         }

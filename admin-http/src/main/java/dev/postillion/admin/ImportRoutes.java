@@ -142,12 +142,12 @@ final class ImportRoutes extends JsonRoutes {
         }
     }
 
-    /** The directory's refusal as it is; our own faults in general words, their cause in the log. */
+    /** The directory's refusal, or the running job's, as it is; our own faults in general words, their cause in the log. */
     private static String reason(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
-        if (cause instanceof DirectoryException directory) {
-            return directory.getMessage();
+        if (cause instanceof DirectoryException || cause instanceof MailImportAdmin.AlreadyRunning) {
+            return cause.getMessage();
         }
         log.error("A mail import of a CSV line could not start", cause);
         return "the import could not be started; the node's log has the cause";

@@ -28,9 +28,19 @@ public interface MailImportAdmin {
             long failed, List<String> failures, Optional<String> error) {}
 
     /**
+     * An import from the same account into the same address is running: a second one would race
+     * it for the same messages.
+     */
+    final class AlreadyRunning extends IllegalStateException {
+        public AlreadyRunning(String message) {
+            super(message);
+        }
+    }
+
+    /**
      * Starts importing into the address's mailbox in the background; completes once the job is
      * recorded (it then runs to its end, on this node, resumed if the node stops), failing with
-     * the directory's error when there is no such address.
+     * the directory's error when there is no such address, or with {@link AlreadyRunning}.
      *
      * @throws IllegalArgumentException naming what is wrong with the request
      */

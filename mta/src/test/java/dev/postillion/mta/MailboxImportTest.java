@@ -246,6 +246,9 @@ class MailboxImportTest {
             String id = json(start(carl, "{\"host\":\"127.0.0.1\",\"port\":" + gate.port() + ",\"tls\":\"none\","
                     + "\"username\":\"old\",\"password\":\"pass\"}"), 202).get("id").asText();
             await("the job connected").atMost(JOB).until(gate::held, held -> held == 1);
+            assertError(409, "import " + id + " from 127.0.0.1:" + gate.port() + " as old is running; wait for its end",
+                    start(carl, "{\"host\":\"127.0.0.1\",\"port\":" + gate.port() + ",\"tls\":\"none\","
+                            + "\"username\":\"old\",\"password\":\"other\"}"));
             node.close();
             gate.open();
             node = TestNode.start(dataDir, SETTINGS, Clock.systemUTC());

@@ -27,6 +27,12 @@ import java.util.concurrent.CompletionStage;
  */
 final class ImportJobs {
 
+    /**
+     * A message a job copied: its {@link #importedKey}, and where it came from (the job's id, the
+     * source folder and the uid there, separated by NUL).
+     */
+    record Imported(byte[] key, String origin) {}
+
     /** More jobs than anyone starts for one mailbox; a listing shows at most these. */
     private static final int MAX_LISTED = 1000;
 
@@ -67,10 +73,7 @@ final class ImportJobs {
         });
     }
 
-    /**
-     * Where the message with this {@link #importedKey} was copied from, if an import gave it to
-     * the address: the job's id, the source folder and the uid there, separated by NUL.
-     */
+    /** Where the message with this {@link #importedKey} was copied from, if an import gave it to the address. */
     CompletionStage<Optional<String>> importedBy(byte[] importedKey) {
         return store.read(IMPORTED, importedKey).thenApply(value -> value.map(v -> new String(v, StandardCharsets.UTF_8)));
     }
@@ -80,9 +83,10 @@ final class ImportJobs {
      * batch, so that a resumed job counts each message once. Not synced: a later synced write
      * makes it durable, and a message copied again after a crash is the worst a lost one costs.
      */
-    CompletionStage<Void> progress(ImportJobRecord job, Optional<byte[]> imported, Optional<String> origin) {
+    CompletionStage<Void> progress(ImportJobRecord job, Optional<Imported> copied) {
         StoreBatch batch = new StoreBatch().put(IMPORTS, jobKey(job), job.toByteArray());
-        imported.ifPresent(key -> batch.put(IMPORTED, key, origin.orElseThrow().getBytes(StandardCharsets.UTF_8)));
+        copied.ifPresent(imported -> batch.put(IMPORTED, imported.key(),
+                imported.origin().getBytes(StandardCharsets.UTF_8)));
         return store.commit(batch, Durability.BUFFERED);
     }
 

@@ -7,6 +7,7 @@ import dev.postillion.mta.mailimport.SourceMailbox.SourceFolder;
 import dev.postillion.mta.mailimport.SourceMailbox.Summary;
 import dev.postillion.mta.mailimport.proto.ImportJobRecord;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -32,11 +33,8 @@ final class MailboxImport {
     /** What became of one message, or of one folder. */
     private sealed interface Step {}
 
-    /**
-     * Copied now; {@code imported} records it for the next import of the same source, with
-     * {@code origin}, the job and the place on the source it was copied from.
-     */
-    private record Copied(byte[] imported, String origin) implements Step {}
+    /** Copied now; recorded for the next import of the same source. */
+    private record Copied(ImportJobs.Imported imported) implements Step {}
 
     /** Given to the address before: by another job, or by this one from another folder or uid. */
     private record Skipped() implements Step {}
@@ -136,7 +134,7 @@ final class MailboxImport {
                     ? CompletableFuture.completedFuture(by.get().equals(origin) ? new CountedBefore() : new Skipped())
                     : mailboxes.edit(address, new MailboxEdit.Append(ours, message, summary.flags(),
                             summary.internalDate())).thenApply(edited -> edited.succeeded()
-                                    ? new Copied(imported, origin) : new Failed(which + ": " + edited.refusal().text())));
+                                    ? new Copied(new ImportJobs.Imported(imported, origin)) : new Failed(which + ": " + edited.refusal().text())));
         });
     }
 
@@ -146,18 +144,18 @@ final class MailboxImport {
     }
 
     private static String megabytes(long bytes) {
-        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
     }
 
     /** Counts the step in the job's record and writes it, with the record of a copied message. */
     private CompletionStage<ImportJobRecord> record(ImportJobRecord current, Step step) {
         ImportJobRecord.Builder next = current.toBuilder();
-        Optional<Copied> imported = Optional.empty();
+        Optional<ImportJobs.Imported> imported = Optional.empty();
         if (step instanceof CountedBefore) {
             return CompletableFuture.completedFuture(current);
         } else if (step instanceof Copied copied) {
             next.setCopied(current.getCopied() + 1);
-            imported = Optional.of(copied);
+            imported = Optional.of(copied.imported());
         } else if (step instanceof Skipped) {
             next.setSkipped(current.getSkipped() + 1);
         } else if (step instanceof Failed failed) {
@@ -169,7 +167,7 @@ final class MailboxImport {
             next.addFoldersDone(done.name());
         }
         ImportJobRecord written = next.build();
-        return jobs.progress(written, imported.map(Copied::imported), imported.map(Copied::origin)).thenApply(ignored -> {
+        return jobs.progress(written, imported).thenApply(ignored -> {
             job = written;
             return written;
         });

@@ -85,22 +85,38 @@ public final class MailboxImports implements MailImportAdmin {
     @Override
     public CompletionStage<Job> start(EmailAddress address, Request request) {
         ImportSource source = ImportSource.of(request);
-        return context.directory().requireAddress(address).thenCompose(found -> {
-            Instant now = context.clock().instant();
-            String id = HexFormat.of().toHexDigits(now.toEpochMilli()).substring(4)
-                    + HexFormat.of().toHexDigits(RANDOM.nextInt());
-            ImportJobRecord job = ImportJobRecord.newBuilder().setId(id).setAddress(address.key())
-                    .setHost(source.host()).setPort(source.port()).setTls(source.tls().label())
-                    .setUsername(source.username()).setSealedPassword(ByteString.copyFrom(seal(id, address.key(),
-                            source.password())))
-                    .setState("running").setNode(context.nodeName()).setStartedMillis(now.toEpochMilli()).build();
-            return jobs.create(job).thenApply(created -> {
-                log.info("Mail import {} for {} from {} as {} started", id, address.key(), source.server(),
-                        source.username());
-                run(job, source);
-                return view(job);
-            });
-        });
+        return context.directory().requireAddress(address).thenCompose(found -> jobs.jobs(address.key()))
+                .thenCompose(existing -> {
+                    refuseIfRunning(existing, source);
+                    ImportJobRecord job = newJob(address.key(), source);
+                    return jobs.create(job).thenApply(created -> {
+                        log.info("Mail import {} for {} from {} as {} started", job.getId(), job.getAddress(),
+                                source.server(), source.username());
+                        run(job, source);
+                        return view(job);
+                    });
+                });
+    }
+
+    /** Two jobs from one account into one address would race each other for the same messages. */
+    private static void refuseIfRunning(List<ImportJobRecord> existing, ImportSource source) {
+        existing.stream().filter(job -> job.getState().equals("running") && job.getHost().equals(source.host())
+                && job.getPort() == source.port() && job.getUsername().equals(source.username())).findFirst()
+                .ifPresent(running -> {
+                    throw new AlreadyRunning("import " + running.getId() + " from " + source.server() + " as "
+                            + source.username() + " is running; wait for its end");
+                });
+    }
+
+    /** A running job of this node; its id begins with its start time, so that ids sort as jobs started. */
+    private ImportJobRecord newJob(String address, ImportSource source) {
+        Instant now = context.clock().instant();
+        String id = HexFormat.of().toHexDigits(now.toEpochMilli()).substring(4)
+                + HexFormat.of().toHexDigits(RANDOM.nextInt());
+        return ImportJobRecord.newBuilder().setId(id).setAddress(address).setHost(source.host())
+                .setPort(source.port()).setTls(source.tls().label()).setUsername(source.username())
+                .setSealedPassword(ByteString.copyFrom(seal(id, address, source.password()))).setState("running")
+                .setNode(context.nodeName()).setStartedMillis(now.toEpochMilli()).build();
     }
 
     @Override
