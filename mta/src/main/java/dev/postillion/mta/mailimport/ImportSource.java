@@ -68,6 +68,12 @@ record ImportSource(String host, int port, Tls tls, String username, String pass
         return new ImportSource(host, request.port(), Tls.of(request.tls()), request.username(), request.password());
     }
 
+    /** Without the password, so that no log line can carry it. */
+    @Override
+    public String toString() {
+        return username + " at " + server() + " (tls " + tls.label() + ")";
+    }
+
     /** host:port, as messages to people name the server. */
     String server() {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;

@@ -146,8 +146,11 @@ final class SourceMailbox implements AutoCloseable {
                 if (message.isExpunged()) {
                     continue;
                 }
-                summaries.add(new Summary(selected.getUID(message), flags(message.getFlags()),
-                        message.getReceivedDate().toInstant(), message.getSize()));
+                // A server that gives no INTERNALDATE gets what APPEND without one gets: now.
+                Instant internalDate = Optional.ofNullable(message.getReceivedDate()).map(java.util.Date::toInstant)
+                        .orElseGet(Instant::now);
+                summaries.add(new Summary(selected.getUID(message), flags(message.getFlags()), internalDate,
+                        message.getSize()));
             }
             return summaries;
         } catch (MessagingException e) {
