@@ -55,13 +55,14 @@ public final class AdminRoutes extends AllDirectives {
     private final QueueRoutes queue;
     private final GreylistRoutes greylist;
     private final SendingLimitRoutes sendingLimits;
+    private final ImportRoutes imports;
     private final NodeStatus node;
     private final ApiDescription description = new ApiDescription();
     private final ConsoleRoutes console = new ConsoleRoutes();
 
     public AdminRoutes(String token, Directory directory, Mailboxes mailboxes, ClusterQueue queue,
             GreylistAdmin greylist, DkimAdmin dkim, SendingLimitsAdmin sendingLimits, SpamAdmin spam,
-            NodeStatus node) {
+            MailImportAdmin imports, NodeStatus node) {
         this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.domains = new DomainRoutes(directory, mailboxes, dkim);
         this.services = new ServiceRoutes(directory);
@@ -71,6 +72,7 @@ public final class AdminRoutes extends AllDirectives {
         this.queue = new QueueRoutes(queue);
         this.greylist = new GreylistRoutes(greylist);
         this.sendingLimits = new SendingLimitRoutes(directory, sendingLimits);
+        this.imports = new ImportRoutes(imports);
         this.node = node;
     }
 
@@ -108,6 +110,7 @@ public final class AdminRoutes extends AllDirectives {
         endpoints.addAll(queue.endpoints());
         endpoints.addAll(greylist.endpoints());
         endpoints.addAll(sendingLimits.endpoints());
+        endpoints.addAll(imports.endpoints());
         return endpoints;
     }
 
@@ -211,6 +214,9 @@ public final class AdminRoutes extends AllDirectives {
                 case NOT_FOUND -> StatusCodes.NOT_FOUND;
                 case CONFLICT -> StatusCodes.CONFLICT;
             }, directoryError.getMessage());
+        }
+        if (cause instanceof MailImportAdmin.AlreadyRunning running) {
+            return Json.error(StatusCodes.CONFLICT, running.getMessage());
         }
         if (cause instanceof DateTimeException dateTime) {
             return Json.error(StatusCodes.BAD_REQUEST, dateTime.getMessage());

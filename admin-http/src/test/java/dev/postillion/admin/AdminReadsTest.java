@@ -105,7 +105,7 @@ class AdminReadsTest {
         ClusterQueue queue = ClusterQueue.start(system,
                 new QueueAdmin(spoolStore, queueManager, system.scheduler(), Duration.ofSeconds(5)),
                 cluster.selfMember().address().toString(), Duration.ofSeconds(5), Set::of);
-        AdminRoutes routes = new AdminRoutes(TOKEN, directory, mailboxes, queue, null, new NoDkimKeys(), null, null,
+        AdminRoutes routes = new AdminRoutes(TOKEN, directory, mailboxes, queue, null, new NoDkimKeys(), null, null, null,
                 new NodeStatus() {
                     @Override
                     public boolean accepting() {

@@ -36,7 +36,8 @@ class OpenApiDescriptionTest {
     /** Both ways: the same method and path pairs, each with the same operationId and token rule. */
     @Test
     void describesExactlyTheRoutersEndpoints() {
-        List<Endpoint> endpoints = new AdminRoutes("token", null, null, null, null, null, null, null, null).endpoints();
+        List<Endpoint> endpoints = new AdminRoutes("token", null, null, null, null, null, null, null, null, null)
+                .endpoints();
         Set<String> routed = endpoints.stream()
                 .map(e -> e.method().name() + " " + e.path() + " " + e.operationId() + " token=" + e.tokenRequired())
                 .collect(Collectors.toCollection(TreeSet::new));

@@ -4,6 +4,8 @@ import java.util.stream.Stream;
 import dev.postillion.core.StoreFamily;
 import dev.postillion.core.store.NodeStores;
 import dev.postillion.core.store.StoreProbe;
+import dev.postillion.mta.mailimport.MailImportFamilies;
+import dev.postillion.mta.mailimport.MailboxImports;
 import dev.postillion.mta.policy.PolicyFamilies;
 import dev.postillion.mailbox.MailboxFamilies;
 import dev.postillion.queue.SpoolFamilies;
@@ -339,8 +341,10 @@ public final class Node implements AutoCloseable {
 
         String token = AdminToken.resolve(postillion.getString("admin.token"), shared, node.dataDir());
         AtomicBoolean accepting = new AtomicBoolean();
+        MailboxImports imports = MailboxImports.start(system, new MailboxImports.Context(shared, directory, mailboxes,
+                spool, dkimMasterKey, clock, membership.nodeName(), node.hostname()), postillion);
         AdminRoutes routes = new AdminRoutes(token, directory, mailboxes, queue, greylist, dkimKeys, senders,
-                new RspamdLearning(spamSettings, spam.rspamd()),
+                new RspamdLearning(spamSettings, spam.rspamd()), imports,
                 new NodeHealth(accepting, storeProbe(system, shared, postillion, queueAdmin), dnsRoutes, metrics,
                         system, membership.nodeName(), spoolStore.counts()));
         ServerBinding admin = AdminServer.start(system, postillion.getString("admin.bind"),
@@ -541,7 +545,8 @@ public final class Node implements AutoCloseable {
 
     /** The column families of every module's records, which the node's store opens. */
     public static List<StoreFamily> storeFamilies() {
-        return Stream.of(SpoolFamilies.ALL, MailboxFamilies.ALL, PolicyFamilies.ALL, List.of(SharedSecret.FAMILY))
+        return Stream.of(SpoolFamilies.ALL, MailboxFamilies.ALL, PolicyFamilies.ALL, MailImportFamilies.ALL,
+                        List.of(SharedSecret.FAMILY))
                 .flatMap(List::stream).toList();
     }
 

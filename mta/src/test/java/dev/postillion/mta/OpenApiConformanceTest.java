@@ -93,6 +93,7 @@ class OpenApiConformanceTest extends NodeInRemoteWorld {
         greylist();
         sendingLimits();
         mailboxes();
+        imports();
         queue();
         removals();
 
@@ -271,6 +272,23 @@ class OpenApiConformanceTest extends NodeInRemoteWorld {
         assertEquals(1, deleted.size(), deleted.toString());
         call("restoreMessage", 200, Map.of("address", ANNA, "id", deleted.get(0).get("id").asText()));
         call("changePassword", 204, anna);
+    }
+
+    /**
+     * An import from the examples' host, which does not resolve (.test, RFC 6761): the job is
+     * started, then fails, as getMailImport's example shows. After the mailbox's calls, which
+     * count the messages the failure's confirmation would add.
+     */
+    private void imports() throws IOException {
+        Map<String, String> anna = Map.of("address", ANNA);
+        String id = json(call("startMailImport", 202, anna)).get("id").asText();
+        call("listMailImports", 200, anna);
+        Map<String, String> job = Map.of("address", ANNA, "id", id);
+        await("the import from an unknown host failed").atMost(Duration.ofSeconds(30))
+                .until(() -> json(call("getMailImport", 200, job)).get("state").asText().equals("failed"));
+        assertEquals("the host name imap.example.test was not found",
+                json(call("getMailImport", 200, job)).get("error").asText());
+        call("startMailImports", 202, Map.of());
     }
 
     /**

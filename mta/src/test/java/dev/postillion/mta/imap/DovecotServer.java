@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 
 /**
  * A throwaway Dovecot (Debian's dovecot-imapd, 2.3) on loopback, for comparing our FETCH answers
- * with an independent server's. It runs in the foreground under the test's control, with its
+ * with an independent server's, and as the other server mailbox imports read from. It runs in the foreground under the test's control, with its
  * configuration, state, sockets, logs and one user's maildir all inside a temporary directory.
  *
  * <p>What it takes to run it without the system's configuration, as found on Debian 12:
@@ -36,7 +36,10 @@ import java.util.stream.Stream;
  *       configuration as uid 65534 by hand).
  * </ul>
  */
-final class DovecotServer implements AutoCloseable {
+public final class DovecotServer implements AutoCloseable {
+
+    /** A message to APPEND: {@code flags} as IMAP writes them, {@code internalDate} as date-time (RFC 9051). */
+    public record Appended(String folder, String flags, String internalDate, byte[] content) {}
 
     private static final int NOBODY = 65534;
 
@@ -51,7 +54,7 @@ final class DovecotServer implements AutoCloseable {
     }
 
     /** The dovecot binary on PATH or in /usr/sbin, if installed. */
-    static Optional<Path> binary() {
+    public static Optional<Path> binary() {
         String path = System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/usr/local/sbin";
         return Stream.of(path.split(":"))
                 .filter(dir -> !dir.isEmpty())
@@ -62,6 +65,15 @@ final class DovecotServer implements AutoCloseable {
 
     /** Starts Dovecot with {@code users} (any password "pass"), each with INBOX holding {@code messages}. */
     static DovecotServer start(Path binary, Path directory, List<String> users, List<byte[]> messages) throws Exception {
+        return start(binary, directory, users, messages, "");
+    }
+
+    /**
+     * Starts Dovecot as {@link #start(Path, Path, List, List)} does, with {@code settings} added to
+     * its configuration (a namespace with special-use folders, say).
+     */
+    public static DovecotServer start(Path binary, Path directory, List<String> users, List<byte[]> messages,
+            String settings) throws Exception {
         Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
         for (String mailbox : users) {
             Path maildir = directory.resolve("mail").resolve(mailbox);
@@ -83,7 +95,7 @@ final class DovecotServer implements AutoCloseable {
         }
         int port = freePort();
         Path config = directory.resolve("dovecot.conf");
-        Files.writeString(config, config(directory, user, groupName(gid), uid, gid, port));
+        Files.writeString(config, config(directory, user, groupName(gid), uid, gid, port) + settings);
         Process process = new ProcessBuilder(binary.toString(), "-F", "-c", config.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(directory.resolve("dovecot.out").toFile())
@@ -144,6 +156,33 @@ final class DovecotServer implements AutoCloseable {
         fetches.forEach(fetch -> commands.add("FETCH 1:* (" + fetch + ")"));
         session(mailUser, commands, (i, answer) -> merge(items, answer));
         return responses(items);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /**
+     * Logs in as {@code mailUser}, creates {@code folders} and appends {@code messages}, each with
+     * a non-synchronizing literal (RFC 7888 LITERAL+, which Dovecot offers).
+     */
+    public void append(String mailUser, List<String> folders, List<Appended> messages) throws IOException {
+        loggedIn(mailUser, (out, responses) -> {
+            for (String folder : folders) {
+                command(out, responses, "c CREATE \"" + folder + "\"");
+            }
+            for (Appended message : messages) {
+                out.write(("p APPEND \"" + message.folder() + "\" (" + message.flags() + ") \"" + message.internalDate()
+                        + "\" {" + message.content().length + "+}\r\n").getBytes(StandardCharsets.UTF_8));
+                out.write(message.content());
+                send(out, "");
+                List<byte[]> answer = responses.untilTagged("p");
+                String last = new String(answer.get(answer.size() - 1), StandardCharsets.UTF_8);
+                if (!last.startsWith("p OK")) {
+                    throw new IOException("Dovecot refused APPEND to " + message.folder() + ": " + last);
+                }
+            }
+        });
     }
 
     /** Dovecot's untagged SEARCH line for each command (a whole SEARCH command, literals in it). */
@@ -207,6 +246,22 @@ final class DovecotServer implements AutoCloseable {
     /** Logs in as {@code mailUser}, selects INBOX, and hands each command's responses (tagged "f" + index) on. */
     private void session(String mailUser, List<String> commands,
             java.util.function.BiConsumer<Integer, List<byte[]>> answers) throws IOException {
+        loggedIn(mailUser, (out, responses) -> {
+            command(out, responses, "b SELECT INBOX");
+            for (int i = 0; i < commands.size(); i++) {
+                String tag = "f" + i;
+                send(out, tag + " " + commands.get(i));
+                answers.accept(i, responses.untilTagged(tag));
+            }
+        });
+    }
+
+    /** What a session does between LOGIN and LOGOUT. */
+    private interface Conversation {
+        void run(OutputStream out, ImapResponses responses) throws IOException;
+    }
+
+    private void loggedIn(String mailUser, Conversation conversation) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             socket.setSoTimeout(60_000);
@@ -214,17 +269,12 @@ final class DovecotServer implements AutoCloseable {
             OutputStream out = socket.getOutputStream();
             responses.greeting();
             command(out, responses, "a LOGIN " + mailUser + " pass");
-            command(out, responses, "b SELECT INBOX");
-            for (int i = 0; i < commands.size(); i++) {
-                String tag = "f" + i;
-                send(out, tag + " " + commands.get(i));
-                answers.accept(i, responses.untilTagged(tag));
-            }
+            conversation.run(out, responses);
             command(out, responses, "z LOGOUT");
         }
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.readString(directory.resolve("dovecot.log")) + Files.readString(directory.resolve("dovecot.out"));
         } catch (IOException e) {

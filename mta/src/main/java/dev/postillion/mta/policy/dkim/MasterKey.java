@@ -19,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The key-encryption key of the DKIM private keys at rest: 256 random bits, base64 on one line of
- * an owner-only file. Private keys are sealed with AES-256-GCM (NIST SP 800-38D), a fresh 96-bit
+ * The key-encryption key of the secrets the node keeps in the store (the DKIM private keys, the
+ * passwords of mailbox imports under way): 256 random bits, base64 on one line of an owner-only
+ * file. Private keys are sealed with AES-256-GCM (NIST SP 800-38D), a fresh 96-bit
  * nonce each time, and associated data that names what is sealed, so that a sealed key copied to
  * another domain's record does not open. Whoever reads the store without this file reads no key.
  */
@@ -59,7 +60,7 @@ public final class MasterKey {
     }
 
     /** Nonce, then ciphertext with its tag. */
-    byte[] seal(byte[] plaintext, byte[] associatedData) throws GeneralSecurityException {
+    public byte[] seal(byte[] plaintext, byte[] associatedData) throws GeneralSecurityException {
         byte[] nonce = new byte[NONCE_OCTETS];
         random.nextBytes(nonce);
         Cipher cipher = cipher(Cipher.ENCRYPT_MODE, nonce, associatedData);
@@ -68,7 +69,7 @@ public final class MasterKey {
     }
 
     /** @throws GeneralSecurityException when the sealed octets or their associated data were changed, or another key sealed them */
-    byte[] open(byte[] sealed, byte[] associatedData) throws GeneralSecurityException {
+    public byte[] open(byte[] sealed, byte[] associatedData) throws GeneralSecurityException {
         if (sealed.length < NONCE_OCTETS) {
             throw new GeneralSecurityException("sealed key of " + sealed.length + " octets");
         }
