@@ -87,13 +87,16 @@ public final class Directory implements AutoCloseable {
     /** {@code postillion.directory} settings, documented in mailbox-actors' reference.conf. */
     public record Settings(int passwordMinLength, PasswordHash.Cost passwordCost, int maxAliases,
             int maxRedirectTargets, int importLimit, Duration importWindow, int cacheSize,
-            String subaddressSeparator) {
+            String subaddressSeparator, AddressSieve.Limits sieveLimits) {
 
-        /** With the default subaddress separator, '+'. */
+        /** 16 scripts of at most 64 KiB per address. */
+        public static final AddressSieve.Limits SIEVE_LIMITS = new AddressSieve.Limits(16, 64 * 1024);
+
+        /** With the default subaddress separator, '+', and the default Sieve limits. */
         public Settings(int passwordMinLength, PasswordHash.Cost passwordCost, int maxAliases,
                 int maxRedirectTargets, int importLimit, Duration importWindow, int cacheSize) {
             this(passwordMinLength, passwordCost, maxAliases, maxRedirectTargets, importLimit, importWindow,
-                    cacheSize, "+");
+                    cacheSize, "+", SIEVE_LIMITS);
         }
 
         public static Settings from(Config directory) {
@@ -101,7 +104,9 @@ public final class Directory implements AutoCloseable {
                     PasswordHash.Cost.from(directory.getConfig("password-hash")),
                     directory.getInt("max-aliases"), directory.getInt("max-redirect-targets"),
                     directory.getInt("import-limit"), directory.getDuration("import-window"),
-                    directory.getInt("cache-size"), directory.getString("subaddress-separator"));
+                    directory.getInt("cache-size"), directory.getString("subaddress-separator"),
+                    new AddressSieve.Limits(directory.getInt("sieve.max-scripts"),
+                            Math.toIntExact(directory.getBytes("sieve.max-script-size"))));
         }
     }
 
@@ -114,6 +119,7 @@ public final class Directory implements AutoCloseable {
     private final AddressAliases aliases;
     private final ForwardTargets forwards;
     private final RecipientResolver resolver;
+    private final AddressSieve sieve;
 
     public Directory(Store store, Clock clock, Settings settings) {
         this(store, clock, settings, new Passwords(settings.passwordMinLength(), settings.passwordCost()));
@@ -129,6 +135,7 @@ public final class Directory implements AutoCloseable {
         this.responders = new AddressResponders(records, this);
         this.aliases = new AddressAliases(records, this, settings.maxAliases());
         this.resolver = new RecipientResolver(records, settings.subaddressSeparator());
+        this.sieve = new AddressSieve(records, store, settings.sieveLimits(), settings.subaddressSeparator());
     }
 
     /** Bulk creation of addresses from a CSV file. */
@@ -139,6 +146,11 @@ public final class Directory implements AutoCloseable {
     /** The addresses' out-of-office responders. */
     public AddressResponders responders() {
         return responders;
+    }
+
+    /** The addresses' Sieve scripts. */
+    public AddressSieve sieve() {
+        return sieve;
     }
 
     /** The addresses' aliases. */
@@ -438,7 +450,7 @@ public final class Directory implements AutoCloseable {
     }
 
     /**
-     * Removes the address, its aliases, and the domain's catch-all if it was this address; its
+     * Removes the address, its aliases, its Sieve scripts, and the domain's catch-all if it was this address; its
      * mailbox is purged by {@link Mailboxes#purge}.
      */
     public CompletionStage<EmailAddress> deleteAddress(String domain, String localPart) {
@@ -448,6 +460,7 @@ public final class Directory implements AutoCloseable {
                     .orElseThrow(() -> notFound("no address " + localPart + "@" + domain));
             StoreBatch batch = new StoreBatch().delete(MailboxFamilies.DIRECTORY, addressKey(domain, localPart));
             record.getAliasesList().forEach(alias -> batch.delete(MailboxFamilies.DIRECTORY, aliasKey(domain, alias)));
+            AddressSieve.deleteAll(batch, new EmailAddress(record.getLocalPart(), record.getDomain()));
             DomainRecord owner = await(records.requirePrimary(domain));
             if (owner.getCatchAll().equalsIgnoreCase(localPart)) {
                 batch.put(MailboxFamilies.DIRECTORY, domainKey(domain),

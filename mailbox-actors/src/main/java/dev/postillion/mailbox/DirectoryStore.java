@@ -31,8 +31,8 @@ import java.util.function.UnaryOperator;
  * interleave with another change.
  *
  * <p>Keys: {@code domain/<name>}, {@code alias-domain/<primary>/<alias>} (the index of a domain's
- * alias domains), {@code address/<domain>/<local part>}, {@code alias/<domain>/<local part>} and
- * {@code import/<domain>}, all lower case, domains in A-labels ({@link DomainName#key}).
+ * alias domains), {@code address/<domain>/<local part>}, {@code alias/<domain>/<local part>},
+ * {@code sieve/<domain>/<local part>} and {@code import/<domain>}, all lower case, domains in A-labels ({@link DomainName#key}).
  */
 final class DirectoryStore implements AutoCloseable {
 
@@ -222,6 +222,11 @@ final class DirectoryStore implements AutoCloseable {
 
     static byte[] aliasDomainKey(String primary, String alias) {
         return utf8("alias-domain/" + DomainName.key(primary) + "/" + DomainName.key(alias));
+    }
+
+    /** The index of an address's Sieve scripts ({@link AddressSieve}). */
+    static byte[] sieveKey(String domain, String localPart) {
+        return utf8("sieve/" + DomainName.key(domain) + "/" + lower(localPart));
     }
 
     static byte[] importKey(String domain) {
