@@ -104,7 +104,7 @@ final class AddressRoutes extends JsonRoutes {
         return address(parameters.get("address"));
     }
 
-    private static EmailAddress address(String text) {
+    static EmailAddress address(String text) {
         try {
             return EmailAddress.parse(text, true);
         } catch (AddressSyntaxException e) {
