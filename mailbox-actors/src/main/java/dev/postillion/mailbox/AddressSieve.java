@@ -87,19 +87,25 @@ public final class AddressSieve {
      * section 2.5): refused with QUOTA/MAXSIZE or QUOTA/MAXSCRIPTS if not.
      */
     public CompletionStage<Void> checkSpace(EmailAddress address, String name, long size) {
-        checkName(name);
-        checkSize(size);
         return records.requireAddress(address).thenCompose(record -> index(address)).thenAccept(index -> {
+            checkName(name);
+            checkSize(size);
             if (find(index, name) < 0) {
                 checkCount(index);
             }
         });
     }
 
-    /** Checks a script as storing it would (ManageSieve's CHECKSCRIPT), without storing it. */
-    public void check(String text) {
-        checkSize(text.getBytes(StandardCharsets.UTF_8).length);
-        compile(text);
+    /**
+     * Checks a script as storing it would (ManageSieve's CHECKSCRIPT), without storing it; like
+     * every check of a script, on the directory's writer, never on the caller's thread.
+     */
+    public CompletionStage<Void> check(String text) {
+        return records.change(() -> {
+            checkSize(text.getBytes(StandardCharsets.UTF_8).length);
+            compile(text);
+            return null;
+        });
     }
 
     // --- changes ---
@@ -111,11 +117,11 @@ public final class AddressSieve {
      * @return whether it is new (not a replacement)
      */
     public CompletionStage<Boolean> put(EmailAddress address, String name, String text) {
-        checkName(name);
-        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-        checkSize(utf8.length);
-        compile(text);
         return records.change(() -> {
+            checkName(name);
+            byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+            checkSize(utf8.length);
+            compile(text);
             await(records.requireAddress(address));
             SieveIndex index = await(index(address));
             int at = find(index, name);
@@ -176,8 +182,8 @@ public final class AddressSieve {
 
     /** Renames a script, keeping whether it is active (RFC 5804 section 2.11.1). */
     public CompletionStage<Void> rename(EmailAddress address, String from, String to) {
-        checkName(to);
         return changeIndex(address, index -> {
+            checkName(to);
             SieveEntry entry = entry(index.build(), from);
             if (find(index.build(), to) >= 0) {
                 throw new SieveScriptException(Kind.CONFLICT, Code.ALREADY_EXISTS, "a script named " + to

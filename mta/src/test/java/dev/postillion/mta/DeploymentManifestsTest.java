@@ -99,6 +99,7 @@ class DeploymentManifestsTest {
         assertEquals(node.getInt("postillion.imap.implicit-tls.port"), containerPort("imaps"));
         assertEquals(node.getInt("postillion.pop3.plain.port"), containerPort("pop3"));
         assertEquals(node.getInt("postillion.pop3.implicit-tls.port"), containerPort("pop3s"));
+        assertEquals(node.getInt("postillion.managesieve.port"), containerPort("managesieve"));
         assertEquals(node.getInt("postillion.admin.port"), containerPort("admin"));
         assertEquals(node.getInt("postillion.cluster.port"), containerPort("remoting"));
         assertEquals(node.getInt("pekko.remote.artery.canonical.port"), containerPort("remoting"));

@@ -88,6 +88,7 @@ class OpenApiConformanceTest extends NodeInRemoteWorld {
         domains();
         addresses();
         responders();
+        sieve();
         greylist();
         mailboxes();
         queue();
@@ -203,6 +204,18 @@ class OpenApiConformanceTest extends NodeInRemoteWorld {
         call("deactivateResponder", 200, responder);
         call("resetResponderAnswers", 204, anna);
         call("deleteResponder", 204, responder);
+    }
+
+    private void sieve() {
+        Map<String, String> anna = Map.of("address", ANNA);
+        Map<String, String> script = Map.of("address", ANNA, "name", "filters");
+        call("putSieveScript", 201, script);
+        call("putSieveScript", 200, script);
+        call("getSieveScript", 200, script);
+        call("activateSieveScript", 204, script);
+        call("listSieveScripts", 200, anna);
+        call("deactivateSieveScript", 204, anna);
+        call("deleteSieveScript", 204, script);
     }
 
     /**
