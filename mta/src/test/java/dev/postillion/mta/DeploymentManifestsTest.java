@@ -135,7 +135,7 @@ class DeploymentManifestsTest {
             }
         }
         assertEquals(Map.of(25, "smtp", 587, "submission", 465, "submissions", 143, "imap", 993, "imaps", 110, "pop3",
-                995, "pop3s"), smtp);
+                995, "pop3s", 4190, "managesieve"), smtp);
         assertNotEquals(null, headless);
         assertEquals(headless.at("/metadata/name").asText(), only("StatefulSet").at("/spec/serviceName").asText());
         assertTrue(headless.at("/spec/publishNotReadyAddresses").asBoolean());
