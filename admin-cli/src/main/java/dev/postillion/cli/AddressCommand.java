@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code postillion address}: a domain's addresses and their passwords. */
-@Command(name = "address", description = "List, add, remove, disable and enable addresses, and set their passwords.")
+@Command(name = "address", description = "List, add, remove, disable and enable addresses, and set their passwords.",
+        subcommands = SieveCommand.class)
 public final class AddressCommand {
 
     /** Where a new password comes from: never only the command line, which others can read in ps. */
@@ -109,7 +110,7 @@ public final class AddressCommand {
         return names;
     }
 
-    private static String path(String address) {
+    static String path(String address) {
         return "/api/v1/addresses/" + AdminClient.segment(address);
     }
 
