@@ -7,7 +7,9 @@ import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import org.apache.james.mime4j.MimeException;
@@ -48,18 +50,18 @@ final class BodyParts {
     }
 
     /**
-     * The decoded leaf parts whose type one of {@code types} names (RFC 5173 s5.2): "" names every
+     * Those of {@code parts} whose type one of {@code types} names (RFC 5173 s5.2): "" names every
      * part, "type" every subtype of it, "type/subtype" exactly that; a name starting or ending with
-     * "/" names none. Multipart containers are not compared; message/rfc822 parts are opened.
+     * "/" names none.
      */
-    static List<Part> content(byte[] message, List<String> types) throws SieveRuntimeError {
-        List<Part> parts = new ArrayList<>();
-        for (Part part : leaves(message)) {
+    static List<Part> ofTypes(List<Part> parts, List<String> types) {
+        List<Part> named = new ArrayList<>();
+        for (Part part : parts) {
             if (types.stream().anyMatch(type -> names(type, part.mimeType()))) {
-                parts.add(part);
+                named.add(part);
             }
         }
-        return parts;
+        return named;
     }
 
     private static boolean names(String type, String mimeType) {
@@ -73,7 +75,11 @@ final class BodyParts {
         return wanted.contains("/") ? wanted.equals(mimeType) : mimeType.startsWith(wanted + "/");
     }
 
-    private static List<Part> leaves(byte[] message) throws SieveRuntimeError {
+    /**
+     * The message's parts, decoded: every leaf part, and each multipart entity standing for its
+     * prologue and epilogue (RFC 5173 s5.2); message/rfc822 parts are opened.
+     */
+    static List<Part> parse(byte[] message) throws SieveRuntimeError {
         List<Part> parts = new ArrayList<>();
         // the message is already in memory; mime4j's line and header limits would only refuse it
         MimeConfig config = MimeConfig.custom().setMaxLineLen(-1).setMaxHeaderLen(-1).setMaxHeaderCount(-1).build();
@@ -81,10 +87,33 @@ final class BodyParts {
         parser.setContentDecoding(true);
         parser.setRecurse();
         parser.setContentHandler(new AbstractContentHandler() {
+            private final Deque<Part> multiparts = new ArrayDeque<>();
+
             @Override
             public void body(BodyDescriptor descriptor, InputStream content) throws IOException {
                 String type = descriptor.getMimeType().toLowerCase(Locale.ROOT);
                 parts.add(new Part(type, new String(content.readAllBytes(), charset(descriptor.getCharset()))));
+            }
+
+            // RFC 5173 s5.2: a multipart entity is compared by its prologue and epilogue
+            @Override
+            public void startMultipart(BodyDescriptor descriptor) {
+                multiparts.push(new Part(descriptor.getMimeType().toLowerCase(Locale.ROOT), ""));
+            }
+
+            @Override
+            public void preamble(InputStream content) throws IOException {
+                multiparts.push(extended(multiparts.pop(), content));
+            }
+
+            @Override
+            public void epilogue(InputStream content) throws IOException {
+                multiparts.push(extended(multiparts.pop(), content));
+            }
+
+            @Override
+            public void endMultipart() {
+                parts.add(multiparts.pop());
             }
         });
         try {
@@ -93,6 +122,10 @@ final class BodyParts {
             throw new SieveRuntimeError("the message's MIME structure cannot be read for the body test: " + e.getMessage());
         }
         return parts;
+    }
+
+    private static Part extended(Part multipart, InputStream text) throws IOException {
+        return new Part(multipart.mimeType(), multipart.content() + new String(text.readAllBytes(), StandardCharsets.UTF_8));
     }
 
     /** A part's charset; US-ASCII and unknown ones read as UTF-8, which holds ASCII. */

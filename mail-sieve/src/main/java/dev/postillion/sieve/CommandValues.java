@@ -19,6 +19,8 @@ final class CommandValues {
 
     private static final Set<String> ENVELOPE_PARTS = Set.of("from", "to");
 
+    private static final Set<String> RELATIONS = Set.of("gt", "ge", "lt", "le", "eq", "ne");
+
     private CommandValues() {}
 
     static void check(Node node, Set<String> required) throws SieveSyntaxError {
@@ -26,7 +28,7 @@ final class CommandValues {
         comparator(node, required);
         for (String relational : List.of(":count", ":value")) {
             if (node.has(relational)) {
-                ScriptChecker.relation(node, relational);
+                relation(node, relational);
             }
         }
         switch (node.name()) {
@@ -83,6 +85,14 @@ final class CommandValues {
                 }
             }
             default -> throw at(at, "unknown comparator \"" + name + "\"");
+        }
+    }
+
+    /** RFC 5231 s5: the relational operator of :count or :value. */
+    private static void relation(Node node, String tag) throws SieveSyntaxError {
+        String relation = node.tagStrings(tag).get(0).toLowerCase(Locale.ROOT);
+        if (!RELATIONS.contains(relation)) {
+            throw at(node.tags().get(tag), "unknown relational operator \"" + relation + "\" (gt, ge, lt, le, eq or ne)");
         }
     }
 

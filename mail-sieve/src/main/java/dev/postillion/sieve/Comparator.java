@@ -15,22 +15,21 @@ enum Comparator {
         };
     }
 
-    /** A character as this comparator sees it: i;ascii-casemap folds only A-Z (RFC 4790 s9.2). */
+    /** A character as this comparator sees it: i;ascii-casemap maps a-z to A-Z, nothing else (RFC 4790 s9.2). */
     int fold(int codePoint) {
-        return this == ASCII_CASEMAP && codePoint >= 'A' && codePoint <= 'Z' ? codePoint + 32 : codePoint;
+        return this == ASCII_CASEMAP && codePoint >= 'a' && codePoint <= 'z' ? codePoint - 32 : codePoint;
     }
 
     boolean equal(String value, String key) {
         return compare(value, key) == 0;
     }
 
+    /** Whether {@code key} is in {@code value}; char by char, as folding touches ASCII only. */
     boolean contains(String value, String key) {
-        int[] text = value.codePoints().map(this::fold).toArray();
-        int[] part = key.codePoints().map(this::fold).toArray();
         outer:
-        for (int start = 0; start + part.length <= text.length; start++) {
-            for (int i = 0; i < part.length; i++) {
-                if (text[start + i] != part[i]) {
+        for (int start = 0; start + key.length() <= value.length(); start++) {
+            for (int i = 0; i < key.length(); i++) {
+                if (fold(value.charAt(start + i)) != fold(key.charAt(i))) {
                     continue outer;
                 }
             }

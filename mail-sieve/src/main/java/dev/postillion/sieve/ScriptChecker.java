@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -24,8 +23,6 @@ final class ScriptChecker {
 
     /** Extensions that may be required but are always there (RFC 5228 s2.7.3). */
     private static final Set<String> BUILT_IN = Set.of("comparator-i;octet", "comparator-i;ascii-casemap");
-
-    private static final Set<String> RELATIONS = Set.of("gt", "ge", "lt", "le", "eq", "ne");
 
     private final Set<String> required = new HashSet<>();
 
@@ -91,14 +88,20 @@ final class ScriptChecker {
         return List.copyOf(nodes);
     }
 
+    /** A command or test checked against its signature, {@code null} for an unknown name. */
+    private Node call(Signature signature, String what, String name, List<Argument> arguments, List<Test> tests,
+                      int line, int column) throws SieveSyntaxError {
+        if (signature == null) {
+            throw error(line, column, "unknown " + what + " \"" + name + "\"");
+        }
+        needs(signature.extension(), name, line, column);
+        return arguments(signature, what, arguments, line, column, tests(signature, what, tests, line, column));
+    }
+
     private Node node(Command command) throws SieveSyntaxError {
         Signature signature = SieveGrammar.command(command.name());
-        if (signature == null) {
-            throw error(command.line(), command.column(), "unknown command \"" + command.name() + "\"");
-        }
-        needs(signature.extension(), command.name(), command.line(), command.column());
-        Node node = arguments(signature, "command", command.arguments(), command.line(), command.column(),
-                tests(signature, "command", command.tests(), command.line(), command.column()), null);
+        Node node = call(signature, "command", command.name(), command.arguments(), command.tests(),
+                command.line(), command.column());
         if (signature.block() && command.block() == null) {
             throw error(command.line(), command.column(), command.name() + " needs a block in braces");
         }
@@ -116,7 +119,10 @@ final class ScriptChecker {
         switch (signature.tests()) {
             case NONE -> {
                 if (!tests.isEmpty()) {
-                    throw error(line, column, what + " \"" + name + "\" takes no test");
+                    Test next = tests.get(0);
+                    throw error(next.line(), next.column(), what.equals("command")
+                            ? "missing semicolon after command \"" + name + "\" (found \"" + next.name() + "\")"
+                            : "unexpected \"" + next.name() + "\" after test \"" + name + "\"");
                 }
             }
             case ONE -> {
@@ -138,13 +144,8 @@ final class ScriptChecker {
     }
 
     private Node test(Test test) throws SieveSyntaxError {
-        Signature signature = SieveGrammar.test(test.name());
-        if (signature == null) {
-            throw error(test.line(), test.column(), "unknown test \"" + test.name() + "\"");
-        }
-        needs(signature.extension(), test.name(), test.line(), test.column());
-        Node node = arguments(signature, "test", test.arguments(), test.line(), test.column(),
-                tests(signature, "test", test.tests(), test.line(), test.column()), null);
+        Node node = call(SieveGrammar.test(test.name()), "test", test.name(), test.arguments(), test.tests(),
+                test.line(), test.column());
         CommandValues.check(node, required);
         return node;
     }
@@ -157,7 +158,7 @@ final class ScriptChecker {
 
     /** Sorts the arguments into tags and positional ones, checking them against the signature. */
     private Node arguments(Signature signature, String what, List<Argument> arguments, int line, int column,
-                           List<Node> tests, List<Node> block) throws SieveSyntaxError {
+                           List<Node> tests) throws SieveSyntaxError {
         Map<String, Argument> tags = new LinkedHashMap<>();
         Map<String, String> groups = new HashMap<>();
         List<Argument> positional = new ArrayList<>();
@@ -202,7 +203,7 @@ final class ScriptChecker {
         for (int i = 0; i < positional.size(); i++) {
             type(positional.get(i), types.get(i), "argument " + (i + 1) + " of " + signature.name());
         }
-        return new Node(signature.name(), Map.copyOf(tags), List.copyOf(positional), tests, block, line, column);
+        return new Node(signature.name(), Map.copyOf(tags), List.copyOf(positional), tests, null, line, column);
     }
 
     private static String describe(Type type) {
@@ -220,17 +221,9 @@ final class ScriptChecker {
             case NUMBER -> argument instanceof ScriptTree.Number;
         };
         if (!fits) {
-            throw error(argument, what + " must be " + describe(type));
+            String found = argument instanceof ScriptTree.Number ? "a number"
+                    : argument instanceof Strings strings && strings.bracketed() ? "a string list" : "a string";
+            throw error(argument, what + " must be " + describe(type) + ", not " + found);
         }
-    }
-
-    /** The relational operator of :count or :value (RFC 5231 s5), lower-cased. */
-    static String relation(Node node, String tag) throws SieveSyntaxError {
-        String relation = node.tagStrings(tag).get(0).toLowerCase(Locale.ROOT);
-        if (!RELATIONS.contains(relation)) {
-            Argument at = node.tags().get(tag);
-            throw error(at, "unknown relational operator \"" + relation + "\" (gt, ge, lt, le, eq or ne)");
-        }
-        return relation;
     }
 }

@@ -18,6 +18,7 @@ final class ScriptRun {
     private final Variables variables = new Variables();
     private final ImapFlags internalFlags = new ImapFlags();
     private final ActionList actions = new ActionList(MAX_REDIRECTS);
+    private List<BodyParts.Part> bodyParts;
     private boolean implicitKeep = true;
     private boolean stopped;
 
@@ -216,8 +217,16 @@ final class ScriptRun {
         return values;
     }
 
-    /** RFC 5228 s2.7.4 and RFC 5233 s4: an address without a separator has no :detail to compare. */
+    /**
+     * RFC 5228 s2.7.4 and RFC 5233 s4: an address without a separator has no :detail to compare;
+     * but :count counts every address, whatever its parts (RFC 5231 s4).
+     */
     private Optional<String> addressPart(Node test, MailAddresses.Address address) {
+        Optional<String> part = part(test, address);
+        return part.isEmpty() && test.has(":count") ? Optional.of("") : part;
+    }
+
+    private Optional<String> part(Node test, MailAddresses.Address address) {
         String local = address.localPart();
         int split = separator.isEmpty() ? -1 : local.indexOf(separator);
         return switch (test.chosen(":all", ":all", ":localpart", ":domain", ":user", ":detail")) {
@@ -252,41 +261,38 @@ final class ScriptRun {
             return List.of(BodyParts.raw(message.content()));
         }
         List<String> types = transform.equals(":text") ? List.of("text") : expand(test.tagStrings(":content"));
+        if (bodyParts == null) {
+            bodyParts = BodyParts.parse(message.content());
+        }
         List<String> values = new ArrayList<>();
-        for (BodyParts.Part part : BodyParts.content(message.content(), types)) {
+        for (BodyParts.Part part : BodyParts.ofTypes(bodyParts, types)) {
             values.add(part.content());
         }
         return values;
     }
 
     /** Compares the values with the keys (the positional argument at {@code keysAt}) by the test's match type. */
-    private boolean compare(Node test, List<String> values, int keysAt) throws SieveRuntimeError {
+    private boolean compare(Node test, List<String> values, int keysAt) {
         List<String> keys = expand(test.strings(keysAt));
         String comparatorName = test.has(":comparator") ? test.tagStrings(":comparator").get(0) : "i;ascii-casemap";
         Comparator comparator = Comparator.named(comparatorName);
         String matchType = test.chosen(":is", ":is", ":contains", ":matches", ":count", ":value");
         if (matchType.equals(":count")) {
-            return related(comparator, relation(test, ":count"), List.of(String.valueOf(values.size())), keys);
+            return related(comparator, test.tagStrings(":count").get(0), List.of(String.valueOf(values.size())), keys);
         }
         if (matchType.equals(":value")) {
-            return related(comparator, relation(test, ":value"), values, keys);
+            return related(comparator, test.tagStrings(":value").get(0), values, keys);
         }
         for (String value : values) {
             for (String key : keys) {
+                // the body test leaves the match variables alone, as Pigeonhole does: its values are
+                // whole MIME parts, and capturing would take a table of their size times the key's
                 if (matches(matchType, comparator, value, key, !test.name().equals("body"))) {
                     return true;
                 }
             }
         }
         return false;
-    }
-
-    private static String relation(Node test, String tag) throws SieveRuntimeError {
-        try {
-            return ScriptChecker.relation(test, tag);
-        } catch (SieveSyntaxError checkedAtCompile) {
-            throw new SieveRuntimeError(checkedAtCompile.getMessage());
-        }
     }
 
     private boolean matches(String matchType, Comparator comparator, String value, String key, boolean capturing) {

@@ -8,12 +8,16 @@ import dev.postillion.sieve.SieveTokens.Token;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /** Parses the tokens into commands and tests by the grammar of RFC 5228 s8.2. */
 final class SieveParser {
 
     /** Blocks and tests nested deeper than this are refused, so that a script cannot exhaust the stack. */
     static final int MAX_NESTING = 32;
+
+    /** The commands with a block (RFC 5228 s3.1). */
+    private static final Set<String> CONTROL = Set.of("if", "elsif", "else");
 
     private final List<Token> tokens;
     private int at;
@@ -69,7 +73,9 @@ final class SieveParser {
             }
             depth--;
         } else if (end.kind() != Kind.SEMICOLON) {
-            throw error(end, "missing semicolon after command \"" + name.text() + "\" (found " + end.describe() + ")");
+            throw error(end, tests.isEmpty() && !CONTROL.contains(name.text().toLowerCase(Locale.ROOT))
+                    ? "missing semicolon after command \"" + name.text() + "\" (found " + end.describe() + ")"
+                    : "\"" + name.text() + "\" needs a block in braces (found " + end.describe() + ")");
         }
         return new Command(name.text().toLowerCase(Locale.ROOT), arguments, tests, block, name.line(), name.column());
     }
