@@ -81,6 +81,7 @@ public final class ManageSieveSession extends AbstractBehavior<ManageSieveSessio
         return newReceiveBuilder()
                 .onMessage(Received.class, this::onReceived)
                 .onMessage(Oversized.class, oversized -> {
+                    continuation = null; // an AUTHENTICATE response that large is no response
                     reply("NO (QUOTA/MAXSIZE) \"a script is at most " + context.maxLiteral() + " bytes\"");
                     return this;
                 })
