@@ -16,15 +16,17 @@ import org.apache.james.mime4j.MimeException;
 import org.apache.james.mime4j.parser.AbstractContentHandler;
 import org.apache.james.mime4j.parser.MimeStreamParser;
 import org.apache.james.mime4j.stream.BodyDescriptor;
+import org.apache.james.mime4j.stream.Field;
 import org.apache.james.mime4j.stream.MimeConfig;
 
 /**
- * What the body test (RFC 5173 s5) compares: the raw body, or the leaf MIME parts whose content
- * type the :content list names, each decoded from its transfer encoding and, for text, its charset.
+ * What the body test (RFC 5173 s5) compares: the raw body, or the MIME parts whose content type the
+ * :content list names (leaf parts decoded from their transfer encoding and, for text, their
+ * charset; multipart entities' prologues and epilogues; nested messages' headers).
  */
 final class BodyParts {
 
-    /** One leaf part: its type/subtype, lower case, and its decoded content. */
+    /** One item compared: its part's type/subtype, lower case, and its decoded content. */
     record Part(String mimeType, String content) {}
 
     private BodyParts() {}
@@ -76,56 +78,104 @@ final class BodyParts {
     }
 
     /**
-     * The message's parts, decoded: every leaf part, and each multipart entity standing for its
-     * prologue and epilogue (RFC 5173 s5.2); message/rfc822 parts are opened.
+     * The message's parts, decoded: every leaf part; each multipart entity as its prologue and its
+     * epilogue, and each message/rfc822 part as the header of the message it holds (RFC 5173
+     * s5.2), the message's own parts following.
      */
     static List<Part> parse(byte[] message) throws SieveRuntimeError {
-        List<Part> parts = new ArrayList<>();
         // the message is already in memory; mime4j's line and header limits would only refuse it
         MimeConfig config = MimeConfig.custom().setMaxLineLen(-1).setMaxHeaderLen(-1).setMaxHeaderCount(-1).build();
         MimeStreamParser parser = new MimeStreamParser(config);
         parser.setContentDecoding(true);
         parser.setRecurse();
-        parser.setContentHandler(new AbstractContentHandler() {
-            private final Deque<Part> multiparts = new ArrayDeque<>();
-
-            @Override
-            public void body(BodyDescriptor descriptor, InputStream content) throws IOException {
-                String type = descriptor.getMimeType().toLowerCase(Locale.ROOT);
-                parts.add(new Part(type, new String(content.readAllBytes(), charset(descriptor.getCharset()))));
-            }
-
-            // RFC 5173 s5.2: a multipart entity is compared by its prologue and epilogue
-            @Override
-            public void startMultipart(BodyDescriptor descriptor) {
-                multiparts.push(new Part(descriptor.getMimeType().toLowerCase(Locale.ROOT), ""));
-            }
-
-            @Override
-            public void preamble(InputStream content) throws IOException {
-                multiparts.push(extended(multiparts.pop(), content));
-            }
-
-            @Override
-            public void epilogue(InputStream content) throws IOException {
-                multiparts.push(extended(multiparts.pop(), content));
-            }
-
-            @Override
-            public void endMultipart() {
-                parts.add(multiparts.pop());
-            }
-        });
+        PartCollector parts = new PartCollector();
+        parser.setContentHandler(parts);
         try {
             parser.parse(new ByteArrayInputStream(message));
         } catch (MimeException | IOException e) {
             throw new SieveRuntimeError("the message's MIME structure cannot be read for the body test: " + e.getMessage());
         }
-        return parts;
+        return parts.parts;
     }
 
-    private static Part extended(Part multipart, InputStream text) throws IOException {
-        return new Part(multipart.mimeType(), multipart.content() + new String(text.readAllBytes(), StandardCharsets.UTF_8));
+    /** Collects the parts from mime4j's events, in the message's order. */
+    private static final class PartCollector extends AbstractContentHandler {
+
+        private final List<Part> parts = new ArrayList<>();
+        private final Deque<Multipart> multiparts = new ArrayDeque<>();
+        private int messages;
+        private StringBuilder nestedHeader;
+
+        @Override
+        public void body(BodyDescriptor descriptor, InputStream content) throws IOException {
+            String type = descriptor.getMimeType().toLowerCase(Locale.ROOT);
+            parts.add(new Part(type, new String(content.readAllBytes(), charset(descriptor.getCharset()))));
+        }
+
+        @Override
+        public void startMessage() {
+            if (++messages > 1) {
+                nestedHeader = new StringBuilder();
+            }
+        }
+
+        @Override
+        public void endMessage() {
+            messages--;
+        }
+
+        @Override
+        public void field(Field field) {
+            if (nestedHeader != null) {
+                nestedHeader.append(field.getName()).append(": ").append(field.getBody()).append("\r\n");
+            }
+        }
+
+        @Override
+        public void endHeader() {
+            if (nestedHeader != null) {
+                parts.add(new Part("message/rfc822", nestedHeader.toString()));
+                nestedHeader = null;
+            }
+        }
+
+        @Override
+        public void startMultipart(BodyDescriptor descriptor) {
+            multiparts.push(new Multipart(descriptor.getMimeType().toLowerCase(Locale.ROOT)));
+        }
+
+        @Override
+        public void preamble(InputStream content) throws IOException {
+            multiparts.peek().prologue = new String(content.readAllBytes(), StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void epilogue(InputStream content) throws IOException {
+            multiparts.peek().epilogue = new String(content.readAllBytes(), StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void endMultipart() {
+            Multipart multipart = multiparts.pop();
+            // an entity without an epilogue has none to compare, as in Pigeonhole; its prologue,
+            // empty or not, is always compared
+            parts.add(new Part(multipart.type, multipart.prologue));
+            if (!multipart.epilogue.isEmpty()) {
+                parts.add(new Part(multipart.type, multipart.epilogue));
+            }
+        }
+    }
+
+    /** A multipart entity being read: its type, and its prologue and epilogue once they are. */
+    private static final class Multipart {
+
+        private final String type;
+        private String prologue = "";
+        private String epilogue = "";
+
+        Multipart(String type) {
+            this.type = type;
+        }
     }
 
     /** A part's charset; US-ASCII and unknown ones read as UTF-8, which holds ASCII. */

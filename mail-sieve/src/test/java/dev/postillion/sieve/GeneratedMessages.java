@@ -56,7 +56,7 @@ final class GeneratedMessages {
 
     private static String body(Random random) {
         String text = text(random);
-        return switch (random.nextInt(6)) {
+        return switch (random.nextInt(7)) {
             case 0 -> "\n" + text + "\n";
             case 1 -> "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n" + text + "\n";
             case 2 -> "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n"
@@ -67,6 +67,10 @@ final class GeneratedMessages {
                     + "Content-Type: text/plain; charset=utf-8\n\n" + text + "\n--b1\n"
                     + "Content-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n"
                     + base64(text(random)) + "\n--b1--\n";
+            case 5 -> "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b3\"\n\n--b3\n"
+                    + "Content-Type: text/plain\n\n" + text + "\n--b3\nContent-Type: message/rfc822\n\n"
+                    + "From: bob@example.org\nSubject: forwarded\nContent-Type: text/plain\n\n" + text(random)
+                    + "\n--b3--\nepilogue " + text(random) + "\n";
             default -> "MIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=\"b2\"\n\n--b2\n"
                     + "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n"
                     + quotedPrintable(text) + "\n--b2\nContent-Type: text/calendar; charset=utf-8\n\n"

@@ -19,14 +19,18 @@ final class GeneratedScripts {
             "${field}", "X-${field}");
     private static final List<String> ADDRESS_HEADERS = List.of("From", "To", "Cc", "Bcc");
     private static final List<String> FOLDERS = List.of("Lists", "Spam", "INBOX", "Archive.${1}", "${folder}", "Work/Done");
-    private static final List<String> FLAGS = List.of("\\\\Seen", "\\\\Flagged", "$Label1", "\\\\Seen \\\\Answered", "junk");
+    private static final List<String> FLAGS = List.of("\\\\Seen", "\\\\Flagged", "$Label1", "\\\\Seen \\\\Answered", "junk",
+            "\\\\deleted");
+    private static final List<String> FLAGS_AND_NON_FLAGS = List.of("\\\\Seen", "$Label1", "junk", "bad*flag",
+            "\\\\Foo \\\\deleted");
     private static final List<String> VARIABLES = List.of("folder", "who", "a");
     private static final List<String> KEYS = List.of("example.test", "anna", "news", "bob", "Bob Smith", "lists.example.net",
             "acme", "money", "12", "3", "007", "abc", "", "EXAMPLE.TEST", "meeting", "lottery", "invoice", "Hello",
             "*", "?*", "*@example.*", "[*] *", "*+*@*", "ann?*", "*.???", "*money*", "\\\\*", "${1}", "${who}", "caf\u00e9");
     private static final List<String> NUMBERS = List.of("0", "1", "2", "3", "12", "7", "99");
     private static final List<String> RELATIONS = List.of("gt", "ge", "lt", "le", "eq", "ne");
-    private static final List<String> CONTENT_TYPES = List.of("text", "text/plain", "application", "", "text/calendar", "multipart");
+    private static final List<String> CONTENT_TYPES = List.of("text", "text/plain", "application", "", "text/calendar", "multipart",
+            "message", "message/rfc822", "multipart/mixed");
 
     private static final java.util.regex.Pattern KEYWORD = java.util.regex.Pattern.compile(
             "\\b(if|elsif|else|header|address|envelope|exists|size|allof|anyof|not|keep|fileinto|redirect|setflag"
@@ -85,7 +89,7 @@ final class GeneratedScripts {
                     : ' ' + quote(pick(random, List.of("a@example.org", "b@example.org", "${who}@example.org")))).append(";\n");
             case 4 -> script.append(indent).append(random.nextInt(4) == 0 ? "stop" : "discard").append(";\n");
             case 5 -> script.append(indent).append(pick(random, List.of("setflag", "addflag", "removeflag")))
-                    .append(random.nextInt(4) == 0 ? " \"a\"" : "").append(' ').append(flagList()).append(";\n");
+                    .append(random.nextInt(4) == 0 ? " \"a\"" : "").append(' ').append(strings(FLAGS_AND_NON_FLAGS)).append(";\n");
             case 6 -> script.append(indent).append("set").append(modifiers()).append(' ')
                     .append(quote(pick(random, VARIABLES))).append(' ')
                     .append(quote(pick(random, List.of("Work", "${1}", "Mixed Case", "a*b?c", "${who}-x", "${0}", "")))).append(";\n");

@@ -40,6 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <li>mistakes in blocks that can never run: Pigeonhole does not check the block of {@code if false}
  *     (nor the {@code else} of {@code if true}), where RFC 5228 s8 makes no exception; the scripts
  *     to be broken have no constant tests;</li>
+ * <li>:flags naming what is no IMAP flag (RFC 3501 s9): Pigeonhole's sieve-test lists them as
+ *     given, this engine leaves them out as both leave them out of setflag and addflag (a mailbox
+ *     cannot store them); the generated :flags name flags only;</li>
  * <li>{@code :text} on text/html parts: RFC 5173 s5.2 lets an implementation turn HTML into text,
  *     which Pigeonhole does and this engine does not; the generated messages hold no HTML;</li>
  * <li>encoded words and non-ASCII header fields: the caller of {@link SieveMessage#headers} decodes

@@ -161,6 +161,9 @@ class SieveExtensionsTest {
                           hasflag :matches "$*", not hasflag "\\\\Seen") { fileinto "two"; }
                 """));
         assertEquals(List.of(new Keep(Set.of("\\Seen"))), run("require \"imap4flags\";\naddflag \"\\\\Seen\";"));
+        // what is no IMAP flag (RFC 3501 s9) is left out
+        assertEquals(List.of(new Keep(Set.of("ok", "\\Draft"))),
+                run("require \"imap4flags\";\naddflag [\"a*b ok\", \"\\\\Recent \\\\Foo\", \"x(y\", \"\\\\draft\", \"OK\"];"));
     }
 
     @Test
@@ -190,6 +193,10 @@ class SieveExtensionsTest {
         assertEquals(into("pdf"), run(require + "if body :content \"application/pdf\" :contains \"missile\" { fileinto \"pdf\"; }", mail));
         assertEquals(List.of(new Keep(Set.of())), run(require + "if body :text :contains \"missile\" { fileinto \"no\"; }", mail));
         assertEquals(into("prologue"), run(require + "if body :content \"multipart\" :contains \"prologue\" { fileinto \"prologue\"; }", mail));
+        // a message/rfc822 part is its message's header; its parts are parts of their own
+        String forwarded = "From: a@example.test\nContent-Type: message/rfc822\n\nFrom: b@example.test\nSubject: fw\n\ninner\n";
+        assertEquals(into("header"), run(require + "if body :content \"message/rfc822\" :contains \"Subject: fw\" { fileinto \"header\"; }", forwarded));
+        assertEquals(into("inner"), run(require + "if body :text :is \"inner\r\n\" { fileinto \"inner\"; }", forwarded));
         assertEquals(into("plain"), run(require + "if body :contains \"Hello\" { fileinto \"plain\"; }"));
     }
 
