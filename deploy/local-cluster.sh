@@ -72,6 +72,7 @@ postillion {
     plain { bind = "127.0.0.1", port = ${n}2110 }
     implicit-tls { bind = "127.0.0.1", port = ${n}2995 }
   }
+  managesieve { bind = "127.0.0.1", port = ${n}4190 }
   admin { bind = "127.0.0.1", port = $(admin_port "$n") }
   cluster {
     hostname = "127.0.0.1"
@@ -147,7 +148,7 @@ start() {
     for n in "${NODES[@]}"; do
         await_health "$n"
         echo "node $n: SMTP 127.0.0.1:$(mx_port "$n") (submission ${n}2587, ${n}2465)," \
-            "IMAP ${n}2143 (TLS ${n}2993), POP3 ${n}2110 (TLS ${n}2995)," \
+            "IMAP ${n}2143 (TLS ${n}2993), POP3 ${n}2110 (TLS ${n}2995), ManageSieve ${n}4190," \
             "admin http://127.0.0.1:$(admin_port "$n"), log $dir/node$n.log"
     done
     echo "admin token: $dir/secrets/admin-token (the same on every node)"

@@ -104,7 +104,7 @@ java -Dpostillion.data-dir="$work/data" -Dpostillion.hostname=postillion.bench \
      -Dpostillion.smtp.mx.bind=127.0.0.1 -Dpostillion.smtp.mx.port=0 \
      -Dpostillion.smtp.submission.port=0 -Dpostillion.smtp.submissions.port=0 \
      -Dpostillion.imap.plain.bind=127.0.0.1 -Dpostillion.imap.plain.port=$imap_port \
-     -Dpostillion.imap.implicit-tls.port=0 -Dpostillion.pop3.plain.port=0 -Dpostillion.pop3.implicit-tls.port=0 \
+     -Dpostillion.imap.implicit-tls.port=0 -Dpostillion.pop3.plain.port=0 -Dpostillion.pop3.implicit-tls.port=0 -Dpostillion.managesieve.port=0 \
      -Dpostillion.imap.max-connections-per-client=100000 -Dpostillion.imap.max-connections-per-user=100000 \
      -Dpostillion.directory.password-hash.memory=64MiB -Dpostillion.directory.password-hash.iterations=3 \
      -Dpostillion.smtp.auth.lockout-after=2147483647 \

@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code postillion address}: a domain's addresses and their passwords. */
 @Command(name = "address", description = "List, add, remove, disable and enable addresses, set their passwords and"
-        + " turn their spam filter on or off.", subcommands = AppPasswordCommand.class)
+        + " turn their spam filter on or off.", subcommands = {AppPasswordCommand.class, SieveCommand.class})
 public final class AddressCommand {
 
     /** Where a new password comes from: never only the command line, which others can read in ps. */
@@ -123,7 +123,7 @@ public final class AddressCommand {
         return names;
     }
 
-    private static String path(String address) {
+    static String path(String address) {
         return "/api/v1/addresses/" + AdminClient.segment(address);
     }
 

@@ -70,6 +70,23 @@ final class AdminClient {
         return send(withBody(path, "PATCH", body));
     }
 
+    /** PUT of a body that is no JSON but text of its own media type, such as a Sieve script's. */
+    JsonNode putText(String path, String mediaType, String text) {
+        return send(request(path).header("Content-Type", mediaType)
+                .PUT(HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8)));
+    }
+
+    /** GET of an answer that is text of {@code mediaType}, not JSON; an error is answered as JSON all the same. */
+    String getText(String path, String mediaType) {
+        HttpResponse<String> response = exchange(request(path).setHeader("Accept", mediaType + ", application/json")
+                .GET());
+        if (response.statusCode() >= 200 && response.statusCode() < 300) {
+            return response.body();
+        }
+        answer(response);
+        throw new IllegalStateException("answer() throws for every status outside 2xx");
+    }
+
     JsonNode delete(String path) {
         return send(request(path).DELETE());
     }

@@ -5,6 +5,7 @@ import dev.postillion.core.StoreException;
 import dev.postillion.mailbox.Directory;
 import dev.postillion.mailbox.DirectoryException;
 import dev.postillion.mailbox.Mailboxes;
+import dev.postillion.mailbox.SieveScriptException;
 import dev.postillion.queue.cluster.ClusterQueue;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -21,6 +22,7 @@ import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
 import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
@@ -56,6 +58,7 @@ public final class AdminRoutes extends AllDirectives {
     private final GreylistRoutes greylist;
     private final SendingLimitRoutes sendingLimits;
     private final ImportRoutes imports;
+    private final SieveRoutes sieve;
     private final NodeStatus node;
     private final ApiDescription description = new ApiDescription();
     private final ConsoleRoutes console = new ConsoleRoutes();
@@ -68,6 +71,7 @@ public final class AdminRoutes extends AllDirectives {
         this.services = new ServiceRoutes(directory);
         this.addresses = new AddressRoutes(directory, mailboxes);
         this.appPasswords = new AppPasswordRoutes(directory);
+        this.sieve = new SieveRoutes(directory);
         this.mailboxes = new MailboxRoutes(directory, mailboxes, spam);
         this.queue = new QueueRoutes(queue);
         this.greylist = new GreylistRoutes(greylist);
@@ -106,6 +110,7 @@ public final class AdminRoutes extends AllDirectives {
         endpoints.addAll(addresses.endpoints());
         endpoints.addAll(addresses.responderEndpoints());
         endpoints.addAll(appPasswords.endpoints());
+        endpoints.addAll(sieve.endpoints());
         endpoints.addAll(mailboxes.endpoints());
         endpoints.addAll(queue.endpoints());
         endpoints.addAll(greylist.endpoints());
@@ -209,11 +214,10 @@ public final class AdminRoutes extends AllDirectives {
             return Json.error(api.status(), api.getMessage());
         }
         if (cause instanceof DirectoryException directoryError) {
-            return Json.error(switch (directoryError.kind()) {
-                case INVALID -> StatusCodes.BAD_REQUEST;
-                case NOT_FOUND -> StatusCodes.NOT_FOUND;
-                case CONFLICT -> StatusCodes.CONFLICT;
-            }, directoryError.getMessage());
+            return Json.error(status(directoryError.kind()), directoryError.getMessage());
+        }
+        if (cause instanceof SieveScriptException sieveError) {
+            return Json.error(status(sieveError.kind()), sieveError.getMessage());
         }
         if (cause instanceof MailImportAdmin.AlreadyRunning running) {
             return Json.error(StatusCodes.CONFLICT, running.getMessage());
@@ -241,6 +245,14 @@ public final class AdminRoutes extends AllDirectives {
         }
         log.error("admin request failed", cause);
         return Json.error(StatusCodes.INTERNAL_SERVER_ERROR, "internal error; the node's log has the cause");
+    }
+
+    private static StatusCode status(DirectoryException.Kind kind) {
+        return switch (kind) {
+            case INVALID -> StatusCodes.BAD_REQUEST;
+            case NOT_FOUND -> StatusCodes.NOT_FOUND;
+            case CONFLICT -> StatusCodes.CONFLICT;
+        };
     }
 
     private static HttpResponse unreadableBody(MalformedRequestContentRejection rejection) {

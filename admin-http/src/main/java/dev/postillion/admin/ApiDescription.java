@@ -30,8 +30,8 @@ final class ApiDescription extends AllDirectives {
     private static final String DESCRIPTION = "openapi/openapi.yaml";
     /** The files with the rest of the description's paths and components, in the order they are merged. */
     private static final List<String> PARTS = List.of("openapi/services.yaml", "openapi/domains.yaml",
-            "openapi/addresses.yaml", "openapi/mail.yaml", "openapi/limits.yaml", "openapi/imports.yaml",
-            "openapi/schemas.yaml");
+            "openapi/addresses.yaml", "openapi/sieve.yaml", "openapi/mail.yaml", "openapi/limits.yaml",
+            "openapi/imports.yaml", "openapi/schemas.yaml");
     private static final String PAGE = "openapi/docs.html";
     private static final String PAGE_SCRIPT = "openapi/docs.js";
     /** What the page loads of the webjar; its other files (a demo page, its set-up) are not served. */

@@ -14,9 +14,9 @@ public record AppPassword(String name, Instant created, Optional<Use> lastUse) {
 
     /** The protocols an app password logs in with. */
     public enum Protocol {
-        SMTP, IMAP, POP3;
+        SMTP, IMAP, POP3, MANAGESIEVE;
 
-        /** As stored and shown: {@code smtp}, {@code imap}, {@code pop3}. */
+        /** As stored and shown: {@code smtp}, {@code imap}, {@code pop3}, {@code managesieve}. */
         public String label() {
             return name().toLowerCase(Locale.ROOT);
         }

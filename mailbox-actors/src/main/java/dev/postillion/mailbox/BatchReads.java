@@ -3,6 +3,7 @@ package dev.postillion.mailbox;
 import dev.postillion.core.AddressSyntaxException;
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.StoreException;
+import dev.postillion.sieve.SieveAction;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -44,10 +45,13 @@ final class BatchReads {
     private final Map<String, Optional<Instant>> lastReplies;
     /** Null when not read (no active responder) or when the read failed. */
     private final Set<String> ownAddresses;
+    /** What the active Sieve script made of each delivery; empty without one, null when not read. */
+    private final Map<MailboxActor.DeliveryKey, ActiveScripts.Verdict> sieveVerdicts;
 
     private BatchReads(Address address, String refusal, Map<MailboxActor.DeliveryKey, Long> deliveredContents,
             Map<String, Boolean> hostedDomains, Map<String, Optional<String>> srsSenders,
-            Map<String, Optional<Instant>> lastReplies, Set<String> ownAddresses) {
+            Map<String, Optional<Instant>> lastReplies, Set<String> ownAddresses,
+            Map<MailboxActor.DeliveryKey, ActiveScripts.Verdict> sieveVerdicts) {
         this.address = address;
         this.refusal = refusal;
         this.deliveredContents = deliveredContents;
@@ -55,6 +59,7 @@ final class BatchReads {
         this.srsSenders = srsSenders;
         this.lastReplies = lastReplies;
         this.ownAddresses = ownAddresses;
+        this.sieveVerdicts = sieveVerdicts;
     }
 
     /** Starts the reads of a batch; completes once all have answered, failed or not. */
@@ -89,20 +94,33 @@ final class BatchReads {
     }
 
     private static BatchReads refused(String why, Map<MailboxActor.DeliveryKey, Long> delivered) {
-        return new BatchReads(null, why, delivered, Map.of(), Map.of(), Map.of(), null);
+        return new BatchReads(null, why, delivered, Map.of(), Map.of(), Map.of(), null, null);
     }
 
-    /** The reads the address's settings call for: forwards (redirect, backup copy) and the responder. */
+    /**
+     * The reads the address's settings call for: its Sieve script's verdicts first, then what the
+     * forwards (redirect, backup copy, the script's redirects) and the responder need.
+     */
     private static CompletableFuture<BatchReads> settingsOf(MailboxContext context, EmailAddress mailbox,
             Address settings, List<MailboxActor.Deliver> deliveries,
             Map<MailboxActor.DeliveryKey, Long> delivered) {
+        AtomicReference<Map<MailboxActor.DeliveryKey, ActiveScripts.Verdict>> verdicts = new AtomicReference<>();
+        return remember(context.activeScripts().run(context.directory().sieve(), mailbox, deliveries), verdicts::set,
+                "Sieve script of " + mailbox)
+                .thenCompose(read -> forwardsAndResponder(context, mailbox, settings, deliveries, delivered,
+                        verdicts.get()));
+    }
+
+    private static CompletableFuture<BatchReads> forwardsAndResponder(MailboxContext context, EmailAddress mailbox,
+            Address settings, List<MailboxActor.Deliver> deliveries, Map<MailboxActor.DeliveryKey, Long> delivered,
+            Map<MailboxActor.DeliveryKey, ActiveScripts.Verdict> verdicts) {
         Map<String, Boolean> hosted = new ConcurrentHashMap<>();
         Map<String, Optional<String>> srsSenders = new ConcurrentHashMap<>();
         Map<String, Optional<Instant>> lastReplies = new ConcurrentHashMap<>();
         Set<String> senders = new LinkedHashSet<>();
         deliveries.forEach(deliver -> deliver.envelope().sender().ifPresent(sender -> senders.add(sender.toString())));
         List<CompletableFuture<?>> reads = new ArrayList<>();
-        List<String> forwardDomains = forwardDomains(settings);
+        List<String> forwardDomains = forwardDomains(settings, verdicts);
         if (!forwardDomains.isEmpty()) {
             for (String domain : forwardDomains) {
                 reads.add(remember(context.directory().hosts(domain), found -> hosted.put(domain, found),
@@ -123,13 +141,21 @@ final class BatchReads {
             }
         }
         return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(all -> new BatchReads(
-                settings, null, delivered, hosted, srsSenders, lastReplies, own.get()));
+                settings, null, delivered, hosted, srsSenders, lastReplies, own.get(), verdicts));
     }
 
-    /** The domains (lower case) of the address's redirect targets and backup copy. */
-    private static List<String> forwardDomains(Address settings) {
+    /** The domains (lower case) of the address's redirect targets, backup copy and its script's redirects. */
+    private static List<String> forwardDomains(Address settings,
+            Map<MailboxActor.DeliveryKey, ActiveScripts.Verdict> verdicts) {
         List<String> targets = new ArrayList<>(settings.redirect().map(Address.Redirect::targets).orElse(List.of()));
         settings.backupCopy().ifPresent(targets::add);
+        if (verdicts != null) {
+            verdicts.values().forEach(verdict -> verdict.actions().forEach(action -> {
+                if (action instanceof SieveAction.Redirect redirect) {
+                    targets.add(redirect.address());
+                }
+            }));
+        }
         Set<String> domains = new LinkedHashSet<>();
         for (String target : targets) {
             try {
@@ -168,6 +194,14 @@ final class BatchReads {
     /** The content id the delivery was stored under before ({@link MailboxActor#NOT_KEPT} if none was kept), or -1. */
     long deliveredContent(MailboxActor.Deliver deliver) {
         return known(deliveredContents.get(MailboxActor.DeliveryKey.of(deliver)), "the delivery record");
+    }
+
+    /**
+     * What the address's active Sieve script made of the delivery; empty when it has none, a
+     * failed read defers the delivery.
+     */
+    Optional<ActiveScripts.Verdict> sieveVerdict(MailboxActor.Deliver deliver) {
+        return Optional.ofNullable(known(sieveVerdicts, "the Sieve script").get(MailboxActor.DeliveryKey.of(deliver)));
     }
 
     /** Whether a forward target's domain is hosted here. */

@@ -87,13 +87,16 @@ public final class Directory implements AutoCloseable {
     /** {@code postillion.directory} settings, documented in mailbox-actors' reference.conf. */
     public record Settings(int passwordMinLength, PasswordHash.Cost passwordCost, int maxAliases,
             int maxRedirectTargets, int importLimit, Duration importWindow, int cacheSize,
-            String subaddressSeparator, int maxAppPasswords) {
+            String subaddressSeparator, int maxAppPasswords, AddressSieve.Limits sieveLimits) {
 
-        /** With the default subaddress separator, '+', and 20 app passwords at most. */
+        /** 16 scripts of at most 64 KiB per address. */
+        public static final AddressSieve.Limits SIEVE_LIMITS = new AddressSieve.Limits(16, 64 * 1024);
+
+        /** With the default subaddress separator, '+', 20 app passwords and the default Sieve limits. */
         public Settings(int passwordMinLength, PasswordHash.Cost passwordCost, int maxAliases,
                 int maxRedirectTargets, int importLimit, Duration importWindow, int cacheSize) {
             this(passwordMinLength, passwordCost, maxAliases, maxRedirectTargets, importLimit, importWindow,
-                    cacheSize, "+", 20);
+                    cacheSize, "+", 20, SIEVE_LIMITS);
         }
 
         public static Settings from(Config directory) {
@@ -102,7 +105,9 @@ public final class Directory implements AutoCloseable {
                     directory.getInt("max-aliases"), directory.getInt("max-redirect-targets"),
                     directory.getInt("import-limit"), directory.getDuration("import-window"),
                     directory.getInt("cache-size"), directory.getString("subaddress-separator"),
-                    directory.getInt("max-app-passwords"));
+                    directory.getInt("max-app-passwords"),
+                    new AddressSieve.Limits(directory.getInt("sieve.max-scripts"),
+                            Math.toIntExact(directory.getBytes("sieve.max-script-size"))));
         }
     }
 
@@ -118,6 +123,7 @@ public final class Directory implements AutoCloseable {
     private final ForwardTargets forwards;
     private final RecipientResolver resolver;
     private final MailServices services;
+    private final AddressSieve sieve;
 
     public Directory(Store store, Clock clock, Settings settings) {
         this(store, clock, settings, new Passwords(settings.passwordMinLength(), settings.passwordCost()));
@@ -136,6 +142,7 @@ public final class Directory implements AutoCloseable {
         this.appPasswords = new AppPasswords(records, passwords, passwordChanges, settings.maxAppPasswords());
         this.resolver = new RecipientResolver(records, settings.subaddressSeparator());
         this.delivery = new AddressDelivery(records, this, forwards);
+        this.sieve = new AddressSieve(records, store, settings.sieveLimits(), settings.subaddressSeparator());
     }
 
     /** Bulk creation of addresses from a CSV file. */
@@ -151,6 +158,11 @@ public final class Directory implements AutoCloseable {
     /** The addresses' out-of-office responders. */
     public AddressResponders responders() {
         return responders;
+    }
+
+    /** The addresses' Sieve scripts. */
+    public AddressSieve sieve() {
+        return sieve;
     }
 
     /** The addresses' aliases. */
@@ -473,7 +485,7 @@ public final class Directory implements AutoCloseable {
     }
 
     /**
-     * Removes the address, its aliases, and the domain's catch-all if it was this address; its
+     * Removes the address, its aliases, its Sieve scripts, and the domain's catch-all if it was this address; its
      * mailbox is purged by {@link Mailboxes#purge}.
      */
     public CompletionStage<EmailAddress> deleteAddress(String domain, String localPart) {
@@ -484,6 +496,7 @@ public final class Directory implements AutoCloseable {
             StoreBatch batch = new StoreBatch().delete(MailboxFamilies.DIRECTORY, addressKey(domain, localPart));
             record.getAliasesList().forEach(alias -> batch.delete(MailboxFamilies.DIRECTORY, aliasKey(domain, alias)));
             AppPasswords.deleteUses(record, batch);
+            AddressSieve.deleteAll(batch, new EmailAddress(record.getLocalPart(), record.getDomain()));
             services.countAddresses(owner, -1, batch);
             if (owner.getCatchAll().equalsIgnoreCase(localPart)) {
                 batch.put(MailboxFamilies.DIRECTORY, domainKey(domain),

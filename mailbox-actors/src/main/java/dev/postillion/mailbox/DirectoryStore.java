@@ -35,7 +35,8 @@ import java.util.function.UnaryOperator;
  * <p>Keys: {@code domain/<name>}, {@code alias-domain/<primary>/<alias>} (the index of a domain's
  * alias domains), {@code address/<domain>/<local part>}, {@code alias/<domain>/<local part>},
  * {@code service/<service>}, {@code service-domain/<service>/<domain>} (the index of a service's
- * domains) and {@code import/<service>}, all lower case, domains in A-labels ({@link DomainName#key}).
+ * domains), {@code sieve/<domain>/<local part>} and {@code import/<service>}, all lower case,
+ * domains in A-labels ({@link DomainName#key}).
  */
 final class DirectoryStore implements AutoCloseable {
 
@@ -259,6 +260,11 @@ final class DirectoryStore implements AutoCloseable {
     /** The index of every service's domains, or with a service's name, of that service's. */
     static byte[] serviceDomainPrefix(String service) {
         return utf8("service-domain/" + (service.isEmpty() ? "" : lower(service) + "/"));
+    }
+
+    /** The index of an address's Sieve scripts ({@link AddressSieve}). */
+    static byte[] sieveKey(String domain, String localPart) {
+        return utf8("sieve/" + DomainName.key(domain) + "/" + lower(localPart));
     }
 
     /**

@@ -61,6 +61,29 @@ record MailDisposition(Optional<String> folder, List<OutgoingMessage> forwards, 
     }
 
     /**
+     * The forwards of a Sieve script's redirects (RFC 5228 section 4.2), made as the address's own
+     * redirect's are: never back to the sender, not for a message in a loop, through SRS to
+     * remote targets.
+     *
+     * @param targets addresses in canonical form
+     * @return the forwards, and why there are none if the loop checks stopped them
+     */
+    static MailDisposition redirected(Rules rules, EmailAddress mailbox, Envelope envelope, byte[] content,
+            MessageHeaders headers, BatchReads reads, List<String> targets) {
+        String sender = envelope.sender().map(EmailAddress::key).orElse("");
+        List<String> redirect = targets.stream().filter(target -> !target.equals(sender)).toList();
+        if (redirect.isEmpty()) {
+            return new MailDisposition(Optional.empty(), List.of(), "the script's redirect to the sender skipped");
+        }
+        String stop = whyNotForwarded(rules, mailbox, headers);
+        if (!stop.isEmpty()) {
+            return new MailDisposition(Optional.empty(), List.of(), "the script's redirect: " + stop);
+        }
+        return new MailDisposition(Optional.empty(),
+                forwards(rules, reads, envelope, redirect, withDeliveredTo(mailbox, content)), "");
+    }
+
+    /**
      * Loops end here (SPEC section 2): a message that already passed this address carries its
      * {@code Delivered-To}, as Postfix's local(8) checks; one over the hop limit has circled
      * through other systems.

@@ -352,8 +352,9 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
     }
 
     /**
-     * Builds one delivery's writes: the forwards, the responder's answer, the copy kept. The copy
-     * comes last, so that a failure before it leaves the state as it was.
+     * Builds one delivery's writes: the forwards, the responder's answer, the copies kept, filed as
+     * the Sieve script says ({@link SieveFiling}). The copies come last, so that a failure before
+     * them leaves the state as it was.
      */
     private long accept(BatchWrite write, Deliver deliver, StoreBatch writes, List<Spool.Outgoing> outgoing) {
         Address settings = write.reads.address();
@@ -368,19 +369,28 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         boolean spam = listed == SenderLists.Verdict.BLOCKED || judged && listed != SenderLists.Verdict.ALLOWED;
         MailDisposition disposition = MailDisposition.decide(context.dispositionRules(), settings, mailbox,
                 deliver.envelope(), deliver.content(), headers, spam, write.reads);
-        if (!disposition.note().isEmpty()) {
-            log.info("{}: to=<{}>, {}", deliver.queueId(), address, disposition.note());
+        SieveFiling filing = SieveFiling.decide(context.dispositionRules(), disposition,
+                write.reads.sieveVerdict(deliver), spam, new SieveFiling.Delivery(mailbox, deliver.envelope(),
+                        deliver.content(), headers), write.reads);
+        if (!filing.note().isEmpty()) {
+            log.info("{}: to=<{}>, {}", deliver.queueId(), address, filing.note());
         }
-        for (OutgoingMessage forward : disposition.forwards()) {
+        for (OutgoingMessage forward : filing.forwards()) {
             outgoing.add(spooledWith(deliver, forward));
         }
-        context.responders().answer(settings, mailbox, deliver, headers, spam, write.reads, write.answered)
-                .ifPresent(reply -> {
-                    outgoing.add(spooledWith(deliver, reply));
-                    context.responders().remember(writes, address, sender, clock.instant());
-                    log.info("{}: to=<{}>, responder answered <{}>", deliver.queueId(), address, sender);
-                });
-        long contentId = disposition.folder().map(folder -> store(writes, deliver, folder, headers)).orElse(NOT_KEPT);
+        if (!filing.discarded()) {
+            context.responders().answer(settings, mailbox, deliver, headers, spam, write.reads, write.answered)
+                    .ifPresent(reply -> {
+                        outgoing.add(spooledWith(deliver, reply));
+                        context.responders().remember(writes, address, sender, clock.instant());
+                        log.info("{}: to=<{}>, responder answered <{}>", deliver.queueId(), address, sender);
+                    });
+        }
+        long contentId = NOT_KEPT;
+        for (SieveFiling.Filing copy : filing.filings()) {
+            long stored = store(writes, deliver, copy, headers);
+            contentId = contentId == NOT_KEPT ? stored : contentId;
+        }
         writes.put(MailboxFamilies.MAILBOX_DELIVERIES, MailStore.deliveryKey(address, deliver.queueId(),
                 deliver.recipient()), MailStore.longValue(contentId));
         return contentId;
@@ -399,8 +409,12 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         }
     }
 
-    /** Keeps the copy in {@code folder}, made again if the user deleted it; returns its content id. */
-    private long store(StoreBatch batch, Deliver deliver, String folder, MessageHeaders headers) {
+    /**
+     * Keeps a copy in its folder with its flags, the folder made if missing (again if the user
+     * deleted it); returns its content id.
+     */
+    private long store(StoreBatch batch, Deliver deliver, SieveFiling.Filing copy, MessageHeaders headers) {
+        String folder = copy.folder();
         if (state.folder(folder).isEmpty()) {
             state.createFolder(folder, folder.equals(FolderName.JUNK) ? "Junk" : "");
         }
@@ -409,6 +423,8 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         batch.put(MailboxFamilies.MAILBOX_CONTENT, MailStore.contentKey(address, contentId), content);
         state.add(batch, folder, MessageRecord.newBuilder()
                 .setContentId(contentId)
+                .setFlags(copy.flags().system())
+                .addAllKeywords(copy.flags().keywords())
                 .setFrom(headers.first("From").orElse(""))
                 .setSubject(headers.first("Subject").orElse(""))
                 .setMessageId(headers.first("Message-ID").orElse(""))

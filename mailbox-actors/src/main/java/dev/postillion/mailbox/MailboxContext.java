@@ -20,6 +20,7 @@ public final class MailboxContext {
     private final Mailboxes.Settings settings;
     private final MailDisposition.Rules dispositionRules;
     private final Responders responders;
+    private final ActiveScripts activeScripts = new ActiveScripts();
 
     /** @param hostname the node's name, in the envelopes and Message-IDs of what mailboxes send */
     public MailboxContext(Store store, Clock clock, Directory directory, Spool spool, Srs srs, String hostname,
@@ -64,5 +65,9 @@ public final class MailboxContext {
 
     Responders responders() {
         return responders;
+    }
+
+    ActiveScripts activeScripts() {
+        return activeScripts;
     }
 }

@@ -49,9 +49,15 @@ public final class MailboxFamilies {
      */
     public static final StoreFamily RESPONDER_MEMORY = new StoreFamily("responder-memory", false, Placement.SHARED);
 
+    /**
+     * The text of addresses' Sieve scripts, keyed by address and script id ({@link AddressSieve}):
+     * deleting an address deletes them with one range deletion.
+     */
+    public static final StoreFamily SIEVE_SCRIPTS = new StoreFamily("sieve-scripts", false, Placement.SHARED);
+
     public static final List<StoreFamily> ALL = List.of(DIRECTORY, MAIL_ACCOUNT, MAIL_FOLDERS, MAIL_MESSAGES,
             MAIL_UIDS, MAIL_CHANGES, MAIL_EXPUNGED, MAILBOX_CONTENT, MAIL_CONTENT_REFS, MAILBOX_DELIVERIES,
-            RESPONDER_MEMORY, LEGACY_INDEX, LEGACY_STATE);
+            RESPONDER_MEMORY, SIEVE_SCRIPTS, LEGACY_INDEX, LEGACY_STATE);
 
     private MailboxFamilies() {}
 }

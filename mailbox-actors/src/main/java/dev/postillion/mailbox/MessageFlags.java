@@ -29,6 +29,31 @@ public record MessageFlags(int system, List<String> keywords) {
     private static final List<String> SYSTEM_NAMES = List.of("\\Seen", "\\Answered", "\\Flagged", "\\Deleted",
             "\\Draft");
 
+    /**
+     * The flags a client or a Sieve script names (RFC 9051 section 2.3.2, RFC 5232): a name with a
+     * backslash is a system flag, any other a keyword. {@code \Recent} is the server's to set, not
+     * theirs (RFC 3501), so it is ignored.
+     *
+     * @throws IllegalArgumentException naming a system flag that does not exist
+     */
+    public static MessageFlags named(Collection<String> names) {
+        int system = 0;
+        List<String> keywords = new ArrayList<>();
+        for (String name : names) {
+            if (!name.startsWith("\\")) {
+                keywords.add(name);
+                continue;
+            }
+            int bit = SYSTEM_NAMES.stream().map(known -> known.toLowerCase(Locale.ROOT)).toList()
+                    .indexOf(name.toLowerCase(Locale.ROOT));
+            if (bit < 0 && !name.equalsIgnoreCase("\\Recent")) {
+                throw new IllegalArgumentException("no such system flag: " + name);
+            }
+            system |= bit < 0 ? 0 : 1 << bit;
+        }
+        return new MessageFlags(system, keywords);
+    }
+
     /** The flags as IMAP names them: the system flags set, then the keywords. */
     public List<String> names() {
         List<String> names = new ArrayList<>();

@@ -59,6 +59,8 @@ import dev.postillion.mta.access.AccessServer;
 import dev.postillion.mta.access.ContentReads;
 import dev.postillion.mta.imap.ImapServer;
 import dev.postillion.mta.imap.ImapSettings;
+import dev.postillion.mta.managesieve.ManageSieveServer;
+import dev.postillion.mta.managesieve.ManageSieveSettings;
 import dev.postillion.mta.pop3.Pop3Server;
 import dev.postillion.mta.pop3.Pop3Settings;
 import dev.postillion.mta.net.EventLoopDispatchers;
@@ -165,17 +167,19 @@ public final class Node implements AutoCloseable {
     private final Map<ListenerRole, SmtpListener> smtp;
     private final AccessServer imap;
     private final AccessServer pop3;
+    private final AccessServer manageSieve;
     private final ServerBinding admin;
     /** True from start-up until shutdown begins: what /health reports. */
     private final AtomicBoolean accepting;
     private final NodeStores stores;
 
     private Node(ActorSystem<Void> system, Map<ListenerRole, SmtpListener> smtp, AccessServer imap, AccessServer pop3,
-            ServerBinding admin, AtomicBoolean accepting, NodeStores stores) {
+            AccessServer manageSieve, ServerBinding admin, AtomicBoolean accepting, NodeStores stores) {
         this.system = system;
         this.smtp = smtp;
         this.imap = imap;
         this.pop3 = pop3;
+        this.manageSieve = manageSieve;
         this.admin = admin;
         this.accepting = accepting;
         this.stores = stores;
@@ -338,6 +342,9 @@ public final class Node implements AutoCloseable {
                 node.hostname(), directory, mailboxes, logins, clock, contentMemory, contentReads, io, sessionDispatchers);
         AccessServer pop3 = Pop3Server.start(system, Pop3Settings.from(postillion.getConfig("pop3")), tls,
                 node.hostname(), directory, mailboxes, logins, contentReads, io, sessionDispatchers);
+        AccessServer manageSieve = ManageSieveServer.start(system,
+                ManageSieveSettings.from(postillion.getConfig("managesieve")), tls, node.hostname(), directory, logins,
+                io, sessionDispatchers);
 
         String token = AdminToken.resolve(postillion.getString("admin.token"), shared, node.dataDir());
         AtomicBoolean accepting = new AtomicBoolean();
@@ -350,15 +357,15 @@ public final class Node implements AutoCloseable {
         ServerBinding admin = AdminServer.start(system, postillion.getString("admin.bind"),
                 postillion.getInt("admin.port"), routes).toCompletableFuture().join();
 
-        Node started = new Node(system, smtp, imap, pop3, admin, accepting, stores);
+        Node started = new Node(system, smtp, imap, pop3, manageSieve, admin, accepting, stores);
         started.addShutdownTasks(shutdown, sessions, queueManager, remote, io,
                 postillion.getDuration("smtp.shutdown-grace"));
         accepting.set(true);
         log.info("Postillion {} is up: SMTP MX on port {}, submission on {}, submissions on {}, IMAP on {} and {}"
-                + " (TLS), POP3 on {} and {} (TLS), admin API on port {}", membership.nodeName(), started.smtpPort(),
-                started.smtpPort(ListenerRole.SUBMISSION), started.smtpPort(ListenerRole.SUBMISSIONS),
-                started.imapPort(false), started.imapPort(true), started.pop3Port(false), started.pop3Port(true),
-                started.adminPort());
+                + " (TLS), POP3 on {} and {} (TLS), ManageSieve on {}, admin API on port {}", membership.nodeName(),
+                started.smtpPort(), started.smtpPort(ListenerRole.SUBMISSION),
+                started.smtpPort(ListenerRole.SUBMISSIONS), started.imapPort(false), started.imapPort(true),
+                started.pop3Port(false), started.pop3Port(true), started.manageSievePort(), started.adminPort());
         return started;
     }
 
@@ -491,6 +498,8 @@ public final class Node implements AutoCloseable {
             imap.closeAll();
             pop3.stopAccepting();
             pop3.closeAll();
+            manageSieve.stopAccepting();
+            manageSieve.closeAll();
             return admin.unbind().thenApply(unbound -> Done.getInstance());
         });
         // Sessions first, then the deliveries of what they accepted last, while sharding still runs.
@@ -537,6 +546,11 @@ public final class Node implements AutoCloseable {
     /** The POP3 listener's port: with STLS, or with implicit TLS. */
     public int pop3Port(boolean implicitTls) {
         return implicitTls ? pop3.implicitTlsPort() : pop3.plainPort();
+    }
+
+    /** The ManageSieve listener's port (STARTTLS on it, RFC 5804). */
+    public int manageSievePort() {
+        return manageSieve.plainPort();
     }
 
     public int adminPort() {

@@ -129,7 +129,7 @@ final class ChildNode implements AfterEachCallback {
                 "-Dpostillion.smtp.mx.port=0", "-Dpostillion.smtp.submission.port=0",
                 "-Dpostillion.smtp.submissions.port=0", "-Dpostillion.imap.plain.port=0",
                 "-Dpostillion.imap.implicit-tls.port=0", "-Dpostillion.pop3.plain.port=0",
-                "-Dpostillion.pop3.implicit-tls.port=0", "-Dpostillion.admin.port=0",
+                "-Dpostillion.pop3.implicit-tls.port=0", "-Dpostillion.managesieve.port=0", "-Dpostillion.admin.port=0",
                 "-Dpostillion.admin.token=" + TOKEN,
                 "-Dpostillion.directory.password-hash.memory=64KiB", "-Dpostillion.directory.password-hash.iterations=1",
                 "-Dpostillion.spf.enabled=false", "-Dpostillion.dkim.enabled=false"));

@@ -155,6 +155,38 @@ class CommandLineAdminTest {
     }
 
     @Test
+    void sieveScriptsAreStoredListedShownActivatedAndDeleted(@TempDir Path dir) throws IOException {
+        String domain = calls.newDomain();
+        String anna = "anna@" + domain;
+        assertEquals(0, against(calls.node(), "address", "add", anna, "--password", AdminCalls.PASSWORD).exit());
+        Path script = dir.resolve("filters.sieve");
+        Files.writeString(script, "require \"fileinto\";\nfileinto \"Lists\";\n");
+        Path broken = dir.resolve("broken.sieve");
+        Files.writeString(broken, "filein \"x\";\n");
+
+        assertEquals(new CommandLineRun(0, "script filters of " + anna + " stored\n", ""),
+                against(calls.node(), "address", "sieve", "put", anna, "filters", script.toString()));
+        assertEquals(new CommandLineRun(1, "", "postillion address sieve put: line 1, column 1: unknown command"
+                + " \"filein\"\n"), against(calls.node(), "address", "sieve", "put", anna, "bad", broken.toString()));
+        assertEquals(new CommandLineRun(0, "script filters of " + anna + " activated\n", ""),
+                against(calls.node(), "address", "sieve", "activate", anna, "filters"));
+        assertEquals(new CommandLineRun(0, """
+                NAME     SIZE  ACTIVE
+                filters  38    yes
+                """, ""), against(calls.node(), "address", "sieve", "list", anna));
+        assertEquals(new CommandLineRun(0, Files.readString(script), ""),
+                against(calls.node(), "address", "sieve", "get", anna, "filters"));
+        assertEquals(new CommandLineRun(0, "no script of " + anna + " is active\n", ""),
+                against(calls.node(), "address", "sieve", "deactivate", anna));
+        assertEquals(new CommandLineRun(0, "script filters of " + anna + " deleted\n", ""),
+                against(calls.node(), "address", "sieve", "delete", anna, "filters"));
+        assertEquals("{\"scripts\":[],\"active\":null}",
+                against(calls.node(), "address", "sieve", "list", anna, "--json").json().toString());
+        CommandLineRun gone = against(calls.node(), "address", "sieve", "get", anna, "filters");
+        assertEquals(new CommandLineRun(1, "", "postillion address sieve get: no script named filters\n"), gone);
+    }
+
+    @Test
     void greylistAllowEntriesAreAddedListedAndForgotten() {
         assertEquals(new CommandLineRun(0, "allowed: network:192.0.2.0/24\n", ""),
                 against(calls.node(), "greylist", "allow", "--network", "192.0.2.0/24"));

@@ -86,7 +86,8 @@ class CommandLineScriptTest {
                 "-Dpostillion.smtp.mx.bind=127.0.0.1", "-Dpostillion.smtp.mx.port=0", "-Dpostillion.smtp.submission.port=0",
                 "-Dpostillion.smtp.submissions.port=0", "-Dpostillion.imap.plain.port=0",
                 "-Dpostillion.imap.implicit-tls.port=0", "-Dpostillion.pop3.plain.port=0",
-                "-Dpostillion.pop3.implicit-tls.port=0", "-Dpostillion.spf.enabled=false", "-Dpostillion.dkim.enabled=false"));
+                "-Dpostillion.pop3.implicit-tls.port=0", "-Dpostillion.managesieve.port=0", "-Dpostillion.spf.enabled=false",
+                "-Dpostillion.dkim.enabled=false"));
         Process serve = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         boolean stopped = false;
         try {

@@ -99,6 +99,7 @@ class DeploymentManifestsTest {
         assertEquals(node.getInt("postillion.imap.implicit-tls.port"), containerPort("imaps"));
         assertEquals(node.getInt("postillion.pop3.plain.port"), containerPort("pop3"));
         assertEquals(node.getInt("postillion.pop3.implicit-tls.port"), containerPort("pop3s"));
+        assertEquals(node.getInt("postillion.managesieve.port"), containerPort("managesieve"));
         assertEquals(node.getInt("postillion.admin.port"), containerPort("admin"));
         assertEquals(node.getInt("postillion.cluster.port"), containerPort("remoting"));
         assertEquals(node.getInt("pekko.remote.artery.canonical.port"), containerPort("remoting"));
@@ -134,7 +135,7 @@ class DeploymentManifestsTest {
             }
         }
         assertEquals(Map.of(25, "smtp", 587, "submission", 465, "submissions", 143, "imap", 993, "imaps", 110, "pop3",
-                995, "pop3s"), smtp);
+                995, "pop3s", 4190, "managesieve"), smtp);
         assertNotEquals(null, headless);
         assertEquals(headless.at("/metadata/name").asText(), only("StatefulSet").at("/spec/serviceName").asText());
         assertTrue(headless.at("/spec/publishNotReadyAddresses").asBoolean());

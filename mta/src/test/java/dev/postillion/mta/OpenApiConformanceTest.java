@@ -90,6 +90,7 @@ class OpenApiConformanceTest extends NodeInRemoteWorld {
         addresses();
         responders();
         appPasswords();
+        sieve();
         greylist();
         sendingLimits();
         mailboxes();
@@ -236,6 +237,19 @@ class OpenApiConformanceTest extends NodeInRemoteWorld {
         call("getSendingLimits", 200, Map.of("address", ANNA));
         call("listSendersNearLimits", 200, Map.of(), "near=0");
         call("deleteSendingLimits", 204, Map.of("address", ANNA));
+    }
+
+    /** A script of Anna's stored, replaced, read, activated, listed, deactivated and deleted. */
+    private void sieve() {
+        Map<String, String> anna = Map.of("address", ANNA);
+        Map<String, String> script = Map.of("address", ANNA, "name", "filters");
+        call("putSieveScript", 201, script);
+        call("putSieveScript", 200, script);
+        call("getSieveScript", 200, script);
+        call("activateSieveScript", 204, script);
+        call("listSieveScripts", 200, anna);
+        call("deactivateSieveScript", 204, anna);
+        call("deleteSieveScript", 204, script);
     }
 
     /**

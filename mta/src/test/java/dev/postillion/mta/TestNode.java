@@ -53,6 +53,8 @@ public final class TestNode implements AutoCloseable {
                         Map.entry("postillion.pop3.plain.port", 0),
                         Map.entry("postillion.pop3.implicit-tls.bind", "127.0.0.1"),
                         Map.entry("postillion.pop3.implicit-tls.port", 0),
+                        Map.entry("postillion.managesieve.bind", "127.0.0.1"),
+                        Map.entry("postillion.managesieve.port", 0),
                         Map.entry("postillion.admin.port", 0),
                         Map.entry("postillion.admin.token", TOKEN),
                         Map.entry("postillion.directory.password-hash.memory", "64KiB"),
@@ -88,6 +90,10 @@ public final class TestNode implements AutoCloseable {
     }
 
     /** The POP3 port with STLS, or with implicit TLS. */
+    public int manageSievePort() {
+        return node.manageSievePort();
+    }
+
     public int pop3Port(boolean implicitTls) {
         return node.pop3Port(implicitTls);
     }

@@ -101,6 +101,7 @@ public final class Target implements AutoCloseable {
                     "-Dpostillion.pop3.plain.bind=127.0.0.1", "-Dpostillion.pop3.plain.port=" + mailboxPorts.pop3(),
                     "-Dpostillion.pop3.implicit-tls.bind=127.0.0.1",
                     "-Dpostillion.pop3.implicit-tls.port=" + mailboxPorts.pop3s(),
+                    "-Dpostillion.managesieve.bind=127.0.0.1", "-Dpostillion.managesieve.port=" + freePort(),
                     "-Dpostillion.admin.port=" + admin, "-Dpostillion.admin.token=" + token,
                     "-Dconfig.file=" + writeSettings(data),
                     "-jar", jar.toString()));

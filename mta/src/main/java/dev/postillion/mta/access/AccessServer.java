@@ -26,9 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One mail-access protocol's service (IMAP, POP3): its two Netty listeners, one plain where the
- * client starts TLS itself (STARTTLS, STLS) and one with TLS from the first byte (RFC 8314), and
- * the parent of their sessions.
+ * One mail-access protocol's service (IMAP, POP3, ManageSieve): its Netty listeners, one plain
+ * where the client starts TLS itself (STARTTLS, STLS) and, but for ManageSieve, which has none
+ * (RFC 5804 section 1.8), one with TLS from the first byte (RFC 8314), and the parent of their
+ * sessions.
  */
 public final class AccessServer {
 
@@ -53,8 +54,10 @@ public final class AccessServer {
     }
 
     /**
-     * Starts the sessions' parent, then both listeners; {@code connections} is given the parent,
+     * Starts the sessions' parent, then the listeners; {@code connections} is given the parent,
      * which the connections start their sessions with. Sessions run on the event loops of {@code io}.
+     *
+     * @param implicitTls null for a protocol without an implicit-TLS port
      */
     public static AccessServer start(ActorSystem<?> system, String protocol, Endpoint plain, Endpoint implicitTls,
             Duration idleTimeout, ServerTls tls, EventLoopGroup io, EventLoopDispatchers dispatchers,
@@ -63,7 +66,8 @@ public final class AccessServer {
                 protocol.toLowerCase(Locale.ROOT) + "-sessions", Props.empty());
         Connections handlers = connections.apply(sessions);
         Channel plainChannel = bind(protocol, plain, false, idleTimeout, tls, io, handlers);
-        Channel tlsChannel = bind(protocol, implicitTls, true, idleTimeout, tls, io, handlers);
+        Channel tlsChannel = implicitTls == null ? null : bind(protocol, implicitTls, true, idleTimeout, tls, io,
+                handlers);
         return new AccessServer(plainChannel, tlsChannel, sessions);
     }
 
@@ -101,8 +105,9 @@ public final class AccessServer {
         return port(plain);
     }
 
+    /** -1 when the protocol has no implicit-TLS listener. */
     public int implicitTlsPort() {
-        return port(implicitTls);
+        return implicitTls == null ? -1 : port(implicitTls);
     }
 
     private static int port(Channel channel) {
@@ -112,7 +117,9 @@ public final class AccessServer {
     /** Stops accepting connections; those already open go on. */
     public void stopAccepting() {
         plain.close().syncUninterruptibly();
-        implicitTls.close().syncUninterruptibly();
+        if (implicitTls != null) {
+            implicitTls.close().syncUninterruptibly();
+        }
     }
 
     /** Every session ends (IMAP says BYE; POP3 closes, a QUIT under way finishing its deletions). */
