@@ -49,6 +49,7 @@ public final class AdminRoutes extends AllDirectives {
     private final byte[] token;
     private final DomainRoutes domains;
     private final AddressRoutes addresses;
+    private final EncryptionRoutes encryption;
     private final MailboxRoutes mailboxes;
     private final QueueRoutes queue;
     private final GreylistRoutes greylist;
@@ -61,6 +62,7 @@ public final class AdminRoutes extends AllDirectives {
         this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.domains = new DomainRoutes(directory, mailboxes, dkim);
         this.addresses = new AddressRoutes(directory, mailboxes);
+        this.encryption = new EncryptionRoutes(directory);
         this.mailboxes = new MailboxRoutes(directory, mailboxes);
         this.queue = new QueueRoutes(queue);
         this.greylist = new GreylistRoutes(greylist);
@@ -95,6 +97,7 @@ public final class AdminRoutes extends AllDirectives {
         endpoints.addAll(domains.endpoints());
         endpoints.addAll(addresses.endpoints());
         endpoints.addAll(addresses.responderEndpoints());
+        endpoints.addAll(encryption.endpoints());
         endpoints.addAll(mailboxes.endpoints());
         endpoints.addAll(queue.endpoints());
         endpoints.addAll(greylist.endpoints());
@@ -200,6 +203,7 @@ public final class AdminRoutes extends AllDirectives {
                 case INVALID -> StatusCodes.BAD_REQUEST;
                 case NOT_FOUND -> StatusCodes.NOT_FOUND;
                 case CONFLICT -> StatusCodes.CONFLICT;
+                case FORBIDDEN -> StatusCodes.FORBIDDEN;
             }, directoryError.getMessage());
         }
         if (cause instanceof DateTimeException dateTime) {

@@ -34,7 +34,11 @@ final class AddressRecords {
                 record.getBlockList(), record.getRejectBlocked(), timeZone(record.getTimeZone()),
                 record.getRespondersList().stream().map(AddressRecords::responder).toList(),
                 optional(record.getActiveResponder()), Instant.ofEpochMilli(record.getCreatedEpochMillis()),
-                record.getPasswordVersion());
+                record.getPasswordVersion(), record.hasEncryption()
+                        ? Optional.of(new Address.Encryption(record.getEncryption().getPublicKey().toByteArray(),
+                                record.getEncryption().getFingerprint(),
+                                Instant.ofEpochMilli(record.getEncryption().getCreatedEpochMillis())))
+                        : Optional.empty());
     }
 
     static AddressType toRecord(Address.Type type) {

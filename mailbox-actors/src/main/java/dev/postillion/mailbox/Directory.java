@@ -19,6 +19,7 @@ import dev.postillion.core.DomainName;
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.Store;
 import dev.postillion.core.StoreBatch;
+import dev.postillion.mailbox.encryption.MailEncryption;
 import dev.postillion.mailbox.proto.AddressRecord;
 import dev.postillion.mailbox.proto.AddressType;
 import dev.postillion.mailbox.proto.DomainRecord;
@@ -35,6 +36,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -87,13 +89,13 @@ public final class Directory implements AutoCloseable {
     /** {@code postillion.directory} settings, documented in mailbox-actors' reference.conf. */
     public record Settings(int passwordMinLength, PasswordHash.Cost passwordCost, int maxAliases,
             int maxRedirectTargets, int importLimit, Duration importWindow, int cacheSize,
-            String subaddressSeparator) {
+            String subaddressSeparator, PasswordHash.Cost keyWrapCost) {
 
-        /** With the default subaddress separator, '+'. */
+        /** With the default subaddress separator, '+', and keys wrapped at the passwords' cost. */
         public Settings(int passwordMinLength, PasswordHash.Cost passwordCost, int maxAliases,
                 int maxRedirectTargets, int importLimit, Duration importWindow, int cacheSize) {
             this(passwordMinLength, passwordCost, maxAliases, maxRedirectTargets, importLimit, importWindow,
-                    cacheSize, "+");
+                    cacheSize, "+", passwordCost);
         }
 
         public static Settings from(Config directory) {
@@ -101,7 +103,8 @@ public final class Directory implements AutoCloseable {
                     PasswordHash.Cost.from(directory.getConfig("password-hash")),
                     directory.getInt("max-aliases"), directory.getInt("max-redirect-targets"),
                     directory.getInt("import-limit"), directory.getDuration("import-window"),
-                    directory.getInt("cache-size"), directory.getString("subaddress-separator"));
+                    directory.getInt("cache-size"), directory.getString("subaddress-separator"),
+                    PasswordHash.Cost.from(directory.getConfig("key-wrap")));
         }
     }
 
@@ -114,6 +117,9 @@ public final class Directory implements AutoCloseable {
     private final AddressAliases aliases;
     private final ForwardTargets forwards;
     private final RecipientResolver resolver;
+    private final ExecutorService encryptionThreads = Passwords.threads("mail-encryption",
+            Runtime.getRuntime().availableProcessors());
+    private final AddressEncryption encryption;
 
     public Directory(Store store, Clock clock, Settings settings) {
         this(store, clock, settings, new Passwords(settings.passwordMinLength(), settings.passwordCost()));
@@ -129,6 +135,8 @@ public final class Directory implements AutoCloseable {
         this.responders = new AddressResponders(records, this);
         this.aliases = new AddressAliases(records, this, settings.maxAliases());
         this.resolver = new RecipientResolver(records, settings.subaddressSeparator());
+        this.encryption = new AddressEncryption(records, passwords, passwordChanges,
+                new MailEncryption(settings.keyWrapCost(), encryptionThreads), clock);
     }
 
     /** Bulk creation of addresses from a CSV file. */
@@ -144,6 +152,11 @@ public final class Directory implements AutoCloseable {
     /** The addresses' aliases. */
     public AddressAliases aliases() {
         return aliases;
+    }
+
+    /** The addresses' encryption at rest. */
+    public AddressEncryption encryption() {
+        return encryption;
     }
 
     // --- reads ---
@@ -458,21 +471,18 @@ public final class Directory implements AutoCloseable {
         });
     }
 
-    /**
-     * Gives the address a new password (the same strength rules as at creation), hashed on the
-     * hashing threads first, and counts the change in its password version; once it is written,
-     * the listeners of {@link #onPasswordChanged} hear of it, so that every login made with the old
-     * password ends.
-     */
+    /** A new password for an address not encrypted at rest ({@link AddressEncryption#changePassword}). */
     public CompletionStage<Address> changePassword(EmailAddress address, String password) {
-        return records.requireAddress(address)
-                .thenCompose(record -> passwords.hash(password, record.getLocalPart()))
-                .thenCompose(hash -> changeAddress(address, record -> record.setPasswordHash(hash)
-                        .setPasswordVersion(Math.max(record.getPasswordVersion() + 1, clock.millis()))))
-                .thenApply(changed -> {
-                    passwordChanges.announce(changed);
-                    return changed;
-                });
+        return changePassword(address, password, Optional.empty(), false);
+    }
+
+    /**
+     * A new password, hashed on the hashing threads first; for an address encrypted at rest, its
+     * secret key wrapped again under it ({@link AddressEncryption#changePassword}).
+     */
+    public CompletionStage<Address> changePassword(EmailAddress address, String password, Optional<String> oldPassword,
+            boolean discardEncryptedMail) {
+        return encryption.changePassword(address, password, oldPassword, discardEncryptedMail);
     }
 
     /** {@code listener} hears of every password changed through this node, once it is written. */
@@ -578,5 +588,6 @@ public final class Directory implements AutoCloseable {
     public void close() {
         records.close();
         passwords.close();
+        encryptionThreads.shutdown();
     }
 }

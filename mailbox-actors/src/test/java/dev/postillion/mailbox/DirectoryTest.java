@@ -336,7 +336,7 @@ class DirectoryTest {
     @Test
     void aSubaddressBelongsToItsUserUnlessAnAddressHasItsExactName() {
         try (Directory dashed = new Directory(store, clock, new Directory.Settings(8, new PasswordHash.Cost(64, 1, 1),
-                50, 20, 50, Duration.ofHours(24), 1000, "-"))) {
+                50, 20, 50, Duration.ofHours(24), 1000, "-", new PasswordHash.Cost(64, 1, 1)))) {
             join(dashed.createDomain("example.com"));
             join(dashed.createAddress("example.com", "anna", PASSWORD, Address.Type.MAILBOX));
             join(dashed.createAddress("example.com", "anna-news", PASSWORD, Address.Type.MAILBOX));
