@@ -157,7 +157,7 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         this.context = context;
         this.store = context.store();
         this.mailStore = new MailStore(store);
-        this.editor = new MailboxEditor(address, mailStore);
+        this.editor = new MailboxEditor(address, mailStore, context.directory());
         this.clock = context.clock();
         this.writing = true; // until the state is read
         Duration deliveryMemory = context.settings().deliveryMemory();
@@ -379,7 +379,8 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
                     context.responders().remember(writes, address, sender, clock.instant());
                     log.info("{}: to=<{}>, responder answered <{}>", deliver.queueId(), address, sender);
                 });
-        long contentId = disposition.folder().map(folder -> store(writes, deliver, folder, headers)).orElse(NOT_KEPT);
+        long contentId = disposition.folder().map(folder -> store(writes, deliver, folder, headers, write.reads))
+                .orElse(NOT_KEPT);
         writes.put(MailboxFamilies.MAILBOX_DELIVERIES, MailStore.deliveryKey(address, deliver.queueId(),
                 deliver.recipient()), MailStore.longValue(contentId));
         return contentId;
@@ -399,13 +400,15 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
     }
 
     /** Keeps the copy in {@code folder}, made again if the user deleted it; returns its content id. */
-    private long store(StoreBatch batch, Deliver deliver, String folder, MessageHeaders headers) {
+    private long store(StoreBatch batch, Deliver deliver, String folder, MessageHeaders headers, BatchReads reads) {
         if (state.folder(folder).isEmpty()) {
             state.createFolder(folder, folder.equals(FolderName.JUNK) ? "Junk" : "");
         }
         long contentId = state.newContentId();
-        byte[] content = withDeliveryHeaders(deliver);
-        batch.put(MailboxFamilies.MAILBOX_CONTENT, MailStore.contentKey(address, contentId), content);
+        byte[] content = withDeliveryHeaders(address, deliver);
+        // An encrypted mailbox keeps the OpenPGP message; the record keeps the size a reader gets.
+        batch.put(MailboxFamilies.MAILBOX_CONTENT, MailStore.contentKey(address, contentId),
+                reads.encryptedCopy(deliver).orElse(content));
         state.add(batch, folder, MessageRecord.newBuilder()
                 .setContentId(contentId)
                 .setFrom(headers.first("From").orElse(""))
@@ -419,7 +422,7 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
     }
 
     /** RFC 5321 section 4.4: the final delivery adds Return-Path; Delivered-To records the mailbox. */
-    private byte[] withDeliveryHeaders(Deliver deliver) {
+    static byte[] withDeliveryHeaders(String address, Deliver deliver) {
         byte[] headers = ("Return-Path: " + deliver.envelope().returnPath() + "\r\nDelivered-To: " + address + "\r\n")
                 .getBytes(StandardCharsets.UTF_8);
         byte[] content = new byte[headers.length + deliver.content().length];

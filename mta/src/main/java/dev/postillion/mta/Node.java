@@ -315,7 +315,8 @@ public final class Node implements AutoCloseable {
             smtp.put(role, SmtpListener.start(context, io, limits, contentMemory, sessions));
         }
 
-        ContentReads contentReads = new ContentReads(mailboxes.store(), contentMemory);
+        ContentReads contentReads = new ContentReads(mailboxes.store(), contentMemory,
+                directory.encryption().crypto());
         AccessServer imap = ImapServer.start(system, ImapSettings.from(postillion.getConfig("imap")), tls,
                 node.hostname(), directory, mailboxes, logins, clock, contentMemory, contentReads, io, sessionDispatchers);
         AccessServer pop3 = Pop3Server.start(system, Pop3Settings.from(postillion.getConfig("pop3")), tls,
