@@ -43,7 +43,7 @@ class SpoolStoreTest {
     @BeforeEach
     void open() {
         store = TestStores.open(directory, SpoolFamilies.ALL);
-        spool = new SpoolStore(store);
+        spool = new SpoolStore(store, TestStores.SPOOL_KEY);
     }
 
     @AfterEach
@@ -67,7 +67,7 @@ class SpoolStoreTest {
         accept(ID);
         store.close();
         store = TestStores.open(directory, SpoolFamilies.ALL);
-        spool = new SpoolStore(store);
+        spool = new SpoolStore(store, TestStores.SPOOL_KEY);
         assertEquals(List.of(0, 1, 2), spool.message(ID).toCompletableFuture().join().pending());
         assertEquals(List.of(new Due(ARRIVAL, ID)), spool.due(null, true, ARRIVAL, 10).toCompletableFuture().join());
     }

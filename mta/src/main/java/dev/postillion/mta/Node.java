@@ -248,7 +248,7 @@ public final class Node implements AutoCloseable {
         });
         Srs srs = new Srs(SrsSecret.load(postillion.getString("srs.secret"), shared, node.dataDir()), clock,
                 postillion.getDuration("srs.max-age"), directory::hosts);
-        SpoolStore spoolStore = new SpoolStore(stores.local());
+        SpoolStore spoolStore = new SpoolStore(stores.local(), dkimMasterKey.spoolContentKey());
         discardOrphanPieces(spoolStore);
         // Counted before anything is written to the spool; every change moves the counts after.
         spoolStore.countMessages().toCompletableFuture().join();
