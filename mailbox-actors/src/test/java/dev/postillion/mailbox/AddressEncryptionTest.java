@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.postillion.mailbox.DirectoryTest.assertFails;
+import static dev.postillion.mailbox.DirectoryTest.join;
 
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.MutableClock;
@@ -23,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -126,16 +127,5 @@ class AddressEncryptionTest {
 
     private byte[] encrypted(Address.Encryption on) {
         return join(encryption.crypto().encrypt(on.publicKey(), List.of(MESSAGE))).get(0);
-    }
-
-    private static <T> T join(CompletionStage<T> stage) {
-        return stage.toCompletableFuture().join();
-    }
-
-    private static void assertFails(Kind kind, String message, CompletionStage<?> stage) {
-        CompletionException failure = assertThrows(CompletionException.class, () -> join(stage));
-        DirectoryException error = assertInstanceOf(DirectoryException.class, failure.getCause());
-        assertEquals(kind, error.kind());
-        assertTrue(error.getMessage().contains(message), () -> "'" + error.getMessage() + "' should say " + message);
     }
 }

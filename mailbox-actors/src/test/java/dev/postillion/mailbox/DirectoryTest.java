@@ -557,11 +557,12 @@ class DirectoryTest {
         return join(directory.resolve(recipient)).lookup();
     }
 
-    private static <T> T join(CompletionStage<T> stage) {
+    static <T> T join(CompletionStage<T> stage) {
         return stage.toCompletableFuture().join();
     }
 
-    private static void assertFails(Kind kind, String message, CompletionStage<?> stage) {
+    /** The stage fails with a directory error of {@code kind} whose message says {@code message}. */
+    static void assertFails(Kind kind, String message, CompletionStage<?> stage) {
         CompletionException failure = assertThrows(CompletionException.class, () -> join(stage));
         DirectoryException error = assertInstanceOf(DirectoryException.class, failure.getCause());
         assertEquals(kind, error.kind());

@@ -122,6 +122,47 @@ class EncryptionAtRestTest {
     }
 
     /**
+     * The operator's reset of an encrypted address's password is refused, saying what it would
+     * cost, a wrong old password too; with the old one the key is wrapped again, and the user
+     * reads their mail with the new password.
+     */
+    @Test
+    void aPasswordChangeWrapsTheKeyAgainWithTheOldPasswordOnly() throws IOException {
+        String dora = "dora@crypt.test";
+        node.createMailbox(dora);
+        assertEquals(201, node.post("/api/v1/addresses/" + dora + "/encryption", "{\"password\":\"secret-password\"}")
+                .statusCode());
+        String subject = "Kept " + marker();
+        String message = message(subject, marker(), marker());
+        send(dora, message);
+        mailboxes.awaitSubject(dora, subject, 1);
+        String path = "/api/v1/addresses/" + dora + "/password";
+
+        HttpResponse<String> reset = node.put(path, "{\"password\":\"staple battery horse\"}");
+        assertEquals(409, reset.statusCode());
+        assertEquals(dora + " is encrypted at rest: without its old password (\"oldPassword\") the mail stored so far"
+                + " can never be read again. Send \"oldPassword\" to keep it, or \"discardEncryptedMail\": true to"
+                + " change the password with a new key pair and lose it", JSON.readTree(reset.body()).get("error").asText());
+        HttpResponse<String> wrong = node.put(path,
+                "{\"password\":\"staple battery horse\",\"oldPassword\":\"wrong battery horse\"}");
+        assertEquals(403, wrong.statusCode());
+        assertEquals("{\"error\":\"oldPassword is not the password " + dora + "'s key is wrapped under\"}", wrong.body());
+        assertEquals(204, node.put(path, "{\"password\":\"staple battery horse\",\"oldPassword\":\"secret-password\"}")
+                .statusCode());
+
+        List<String> read = PythonClient.run("""
+                import imaplib, sys
+                m = imaplib.IMAP4('127.0.0.1', int(sys.argv[1]))
+                m.login(sys.argv[2], 'staple battery horse')
+                m.select('INBOX')
+                typ, data = m.fetch('1', '(BODY.PEEK[])')
+                m.logout()
+                print(data[0][1].decode().endswith(sys.argv[3]))
+                """, node.imapPort(false), dora, message.substring(message.indexOf("The word is")));
+        assertEquals(List.of("True"), read);
+    }
+
+    /**
      * The markers of the message's text and attachment are nowhere: not in the node's files
      * (every file under its data directory, raw, RocksDB's WAL, SST and blob files included), not
      * in any row of PostgreSQL. The same search finds the same message's subject, which is kept
@@ -228,14 +269,6 @@ class EncryptionAtRestTest {
     }
 
     static void send(String recipient, String message) throws IOException {
-        try (SmtpClient smtp = new SmtpClient(node.smtpPort())) {
-            assertTrue(smtp.reply().startsWith("220 "));
-            assertTrue(smtp.command("EHLO client.example.org").startsWith("250"));
-            assertEquals("250 2.1.0 Ok", smtp.command("MAIL FROM:<bob@example.org>"));
-            assertEquals("250 2.1.5 Ok", smtp.command("RCPT TO:<" + recipient + ">"));
-            assertTrue(smtp.command("DATA").startsWith("354"));
-            assertTrue(smtp.command(message + ".").startsWith("250 2.0.0 Ok: queued as "));
-            smtp.command("QUIT");
-        }
+        new Delivered(node).send(recipient, message);
     }
 }
