@@ -25,7 +25,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 final class AddressRoutes extends JsonRoutes {
 
     private static final Set<String> ADDRESS_PATCH = Set.of("disabled", "timeZone", "spamFilter");
-    private static final Set<String> PASSWORD = Set.of("password");
+    private static final Set<String> PASSWORD = Set.of("password", "oldPassword", "discardEncryptedMail");
     private static final Set<String> REDIRECT = Set.of("targets", "keepCopy");
     private static final Set<String> LISTS = Set.of("allow", "block", "blocked");
     private static final Set<String> RESPONDER = Set.of("name", "text", "subject", "start", "end", "weekdays", "from",
@@ -114,11 +114,14 @@ final class AddressRoutes extends JsonRoutes {
 
     /**
      * {@code {"password": "..."}}: the address's new password, under the strength rules of a new
-     * address's; every session that logged in with the old one ends.
+     * address's; every session that logged in with the old one ends. An address encrypted at rest
+     * needs {@code "oldPassword"} too, to wrap its key again; without it the change is refused
+     * (409, saying its mail would become unreadable) unless {@code "discardEncryptedMail": true}.
      */
     private CompletionStage<Address> changePassword(EmailAddress address, JsonNode body) {
         Json.onlyFields(body, PASSWORD);
-        return directory.changePassword(address, Json.requiredText(body, "password"));
+        return directory.changePassword(address, Json.requiredText(body, "password"),
+                Json.optionalText(body, "oldPassword"), Json.optionalBoolean(body, "discardEncryptedMail").orElse(false));
     }
 
     /**

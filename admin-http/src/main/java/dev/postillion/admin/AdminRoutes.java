@@ -53,6 +53,7 @@ public final class AdminRoutes extends AllDirectives {
     private final ServiceRoutes services;
     private final AddressRoutes addresses;
     private final AppPasswordRoutes appPasswords;
+    private final EncryptionRoutes encryption;
     private final MailboxRoutes mailboxes;
     private final QueueRoutes queue;
     private final GreylistRoutes greylist;
@@ -72,6 +73,7 @@ public final class AdminRoutes extends AllDirectives {
         this.addresses = new AddressRoutes(directory, mailboxes);
         this.appPasswords = new AppPasswordRoutes(directory);
         this.sieve = new SieveRoutes(directory);
+        this.encryption = new EncryptionRoutes(directory);
         this.mailboxes = new MailboxRoutes(directory, mailboxes, spam);
         this.queue = new QueueRoutes(queue);
         this.greylist = new GreylistRoutes(greylist);
@@ -111,6 +113,7 @@ public final class AdminRoutes extends AllDirectives {
         endpoints.addAll(addresses.responderEndpoints());
         endpoints.addAll(appPasswords.endpoints());
         endpoints.addAll(sieve.endpoints());
+        endpoints.addAll(encryption.endpoints());
         endpoints.addAll(mailboxes.endpoints());
         endpoints.addAll(queue.endpoints());
         endpoints.addAll(greylist.endpoints());
@@ -252,6 +255,7 @@ public final class AdminRoutes extends AllDirectives {
             case INVALID -> StatusCodes.BAD_REQUEST;
             case NOT_FOUND -> StatusCodes.NOT_FOUND;
             case CONFLICT -> StatusCodes.CONFLICT;
+            case FORBIDDEN -> StatusCodes.FORBIDDEN;
         };
     }
 

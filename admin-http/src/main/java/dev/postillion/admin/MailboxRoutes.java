@@ -3,6 +3,7 @@ package dev.postillion.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.postillion.core.AddressSyntaxException;
 import dev.postillion.core.EmailAddress;
+import dev.postillion.mailbox.encryption.OpenPgpMessages;
 import dev.postillion.mailbox.DeletedMessage;
 import dev.postillion.mailbox.Directory;
 import dev.postillion.mailbox.Domain;
@@ -130,6 +131,11 @@ final class MailboxRoutes extends JsonRoutes {
                     }
                     if (content.isEmpty()) {
                         return Json.error(StatusCodes.NOT_FOUND, "message uid " + uid + " was deleted meanwhile");
+                    }
+                    if (OpenPgpMessages.isEncrypted(content.get())) {
+                        // SPEC section 7: only the owner's password unwraps the key; ciphertext would read as garbage.
+                        return Json.error(StatusCodes.FORBIDDEN, "message uid " + uid + " of " + address
+                                + " is encrypted at rest; only its owner can read it, over IMAP or POP3");
                     }
                     return HttpResponse.create().withStatus(StatusCodes.OK)
                             .withEntity(HttpEntities.create(RFC822, content.get()));

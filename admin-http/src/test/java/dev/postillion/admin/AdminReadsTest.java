@@ -94,7 +94,7 @@ class AdminReadsTest {
         store = TestStores.open(dataDir, MailboxFamilies.ALL, SpoolFamilies.ALL);
         directory = new Directory(store, clock, new Directory.Settings(8, new PasswordHash.Cost(64, 1, 1), 50, 20,
                 50, Duration.ofHours(24), 1000));
-        SpoolStore spoolStore = new SpoolStore(store);
+        SpoolStore spoolStore = new SpoolStore(store, TestStores.SPOOL_KEY);
         ActorRef<QueueManager.Command> queueManager = testKit.<QueueManager.Command>createTestProbe().getRef();
         Spool spool = new Spool(spoolStore, new QueueIdGenerator(clock),
                 CompletableFuture.completedFuture(queueManager));

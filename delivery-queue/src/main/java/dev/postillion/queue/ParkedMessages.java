@@ -107,15 +107,16 @@ final class ParkedMessages {
         });
     }
 
-    private static Parked parsed(Store.KeyValue entry, Map<String, StoreFamily> families) {
+    private Parked parsed(Store.KeyValue entry, Map<String, StoreFamily> families) {
         try {
             ParkedMessage record = ParkedMessage.parseFrom(entry.value());
             StoreFamily family = families.get(record.getMarkFamily());
             if (family == null) {
                 throw new StoreException("parked message marked in an unknown family " + record.getMarkFamily());
             }
-            return new Parked(QueueId.fromBytes(entry.key(), 0), EnvelopeRecords.fromRecord(record.getEnvelope()),
-                    record.getContent().toByteArray(), family, record.getMarkKey().toByteArray());
+            QueueId id = QueueId.fromBytes(entry.key(), 0);
+            return new Parked(id, EnvelopeRecords.fromRecord(record.getEnvelope()), spool.parkedContent(id, record),
+                    family, record.getMarkKey().toByteArray());
         } catch (InvalidProtocolBufferException e) {
             throw new StoreException("unreadable parked message", e);
         }

@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.postillion.core.Envelope;
 import dev.postillion.core.Keys;
 import dev.postillion.core.QueueId;
+import dev.postillion.core.SealingKey;
 import dev.postillion.core.Store;
 import dev.postillion.core.Store.Durability;
 import dev.postillion.core.StoreBatch;
@@ -93,10 +94,13 @@ public class SpoolStore {
     private static final int COUNT_PAGE = 10_000;
 
     private final Store store;
+    private final SpoolSeal seal;
     private final QueueCounts counts = new QueueCounts();
 
-    public SpoolStore(Store store) {
+    /** @param contentKey the key content is sealed with at rest (the master key's, {@link SpoolSeal}) */
+    public SpoolStore(Store store, SealingKey contentKey) {
         this.store = store;
+        this.seal = new SpoolSeal(contentKey);
     }
 
     /** How many messages are in each state: counted at {@link #countMessages}, then moved by each change. */
@@ -158,13 +162,16 @@ public class SpoolStore {
      * message's commit will be (see above).
      */
     public CompletionStage<Void> writePiece(QueueId id, int index, byte[] piece) {
-        return store.commit(new StoreBatch().put(SpoolFamilies.CONTENT_PIECES, pieceKey(id, index), piece),
-                Durability.BUFFERED);
+        byte[] key = pieceKey(id, index);
+        return store.commit(new StoreBatch().put(SpoolFamilies.CONTENT_PIECES, key,
+                seal.seal(SpoolFamilies.CONTENT_PIECES, key, piece)), Durability.BUFFERED);
     }
 
     /** Piece {@code index} of a message's content, if the store has it. */
     public CompletionStage<Optional<byte[]>> piece(QueueId id, int index) {
-        return store.read(SpoolFamilies.CONTENT_PIECES, pieceKey(id, index));
+        byte[] key = pieceKey(id, index);
+        return store.read(SpoolFamilies.CONTENT_PIECES, key)
+                .thenApply(piece -> piece.map(sealed -> seal.open(SpoolFamilies.CONTENT_PIECES, key, sealed)));
     }
 
     /** Deletes the first {@code count} pieces of a message that is not spooled after all. */
@@ -215,12 +222,18 @@ public class SpoolStore {
     }
 
     public Change change() {
-        return new Change(new StoreBatch());
+        return new Change(new StoreBatch(), seal);
     }
 
     /** Changes written into a batch that also carries other records, committed by its owner. */
     public Change change(StoreBatch batch) {
-        return new Change(batch);
+        return new Change(batch, seal);
+    }
+
+    /** A parked message's content as written by {@link Change#park}. */
+    byte[] parkedContent(QueueId id, ParkedMessage record) {
+        byte[] content = record.getContent().toByteArray();
+        return record.getContentSealed() ? seal.open(SpoolFamilies.PARKED, id.bytes(), content) : content;
     }
 
     /** Commits the change; once it is in the store, the counts move as it moved messages. */
@@ -247,11 +260,16 @@ public class SpoolStore {
             if (parts == null || record.isEmpty()) {
                 return null;
             }
-            if (parts.pieces().size() != envelopeRecord(record.get()).getContentPieces()) {
+            EnvelopeRecord envelopeRecord = envelopeRecord(record.get());
+            if (parts.pieces().size() != envelopeRecord.getContentPieces()) {
                 throw new StoreException("content of " + id + " is incomplete: " + parts.pieces().size() + " of "
-                        + envelopeRecord(record.get()).getContentPieces() + " pieces");
+                        + envelopeRecord.getContentPieces() + " pieces");
             }
-            return parts.pieces().isEmpty() ? parts.head() : joined(parts.head(), parts.pieces());
+            if (!envelopeRecord.getContentSealed()) {
+                return joined(parts.head(), parts.pieces().stream().map(Store.KeyValue::value).toList());
+            }
+            return joined(seal.open(SpoolFamilies.MESSAGES, id.bytes(), parts.head()), parts.pieces().stream()
+                    .map(piece -> seal.open(SpoolFamilies.CONTENT_PIECES, piece.key(), piece.value())).toList());
         });
     }
 
@@ -266,16 +284,19 @@ public class SpoolStore {
         }
     }
 
-    private static byte[] joined(byte[] head, List<Store.KeyValue> pieces) {
+    private static byte[] joined(byte[] head, List<byte[]> pieces) {
+        if (pieces.isEmpty()) {
+            return head;
+        }
         long length = head.length;
-        for (Store.KeyValue piece : pieces) {
-            length += piece.value().length;
+        for (byte[] piece : pieces) {
+            length += piece.length;
         }
         byte[] content = Arrays.copyOf(head, Math.toIntExact(length));
         int at = head.length;
-        for (Store.KeyValue piece : pieces) {
-            System.arraycopy(piece.value(), 0, content, at, piece.value().length);
-            at += piece.value().length;
+        for (byte[] piece : pieces) {
+            System.arraycopy(piece, 0, content, at, piece.length);
+            at += piece.length;
         }
         return content;
     }
@@ -386,11 +407,13 @@ public class SpoolStore {
     public static final class Change {
 
         private final StoreBatch batch;
+        private final SpoolSeal seal;
         /** Messages gained (or lost) in each state, by QueueCounts.State ordinal. */
         private final long[] moved = new long[State.values().length];
 
-        private Change(StoreBatch batch) {
+        private Change(StoreBatch batch, SpoolSeal seal) {
             this.batch = batch;
+            this.seal = seal;
         }
 
         /** A new message, every recipient pending, due at its arrival. */
@@ -404,7 +427,8 @@ public class SpoolStore {
          * store, then {@code last}, written now.
          */
         Change spool(QueueId id, Envelope envelope, byte[] head, int written, byte[] last) {
-            batch.put(SpoolFamilies.CONTENT_PIECES, pieceKey(id, written), last);
+            byte[] lastKey = pieceKey(id, written);
+            batch.put(SpoolFamilies.CONTENT_PIECES, lastKey, seal.seal(SpoolFamilies.CONTENT_PIECES, lastKey, last));
             long size = head.length + (long) written * PIECE_BYTES + last.length;
             return spool(id, EnvelopeRecords.toRecord(envelope).toBuilder().setContentPieces(written + 1)
                     .setContentSize(size).build(), head);
@@ -413,8 +437,8 @@ public class SpoolStore {
         private Change spool(QueueId id, EnvelopeRecord envelope, byte[] content) {
             moved[State.ACTIVE.ordinal()]++;
             byte[] key = id.bytes();
-            batch.put(SpoolFamilies.ENVELOPES, key, envelope.toByteArray())
-                    .put(SpoolFamilies.MESSAGES, key, content)
+            batch.put(SpoolFamilies.ENVELOPES, key, envelope.toBuilder().setContentSealed(true).build().toByteArray())
+                    .put(SpoolFamilies.MESSAGES, key, seal.seal(SpoolFamilies.MESSAGES, key, content))
                     .put(SpoolFamilies.SCHEDULE, scheduleKey(envelope.getArrivalEpochMillis(), id), EMPTY);
             for (int i = 0; i < envelope.getRecipientsCount(); i++) {
                 batch.put(SpoolFamilies.RECIPIENTS, recipientKey(id, i), PENDING);
@@ -426,7 +450,9 @@ public class SpoolStore {
         Change park(ParkedMessages.Parked message) {
             batch.put(SpoolFamilies.PARKED, message.id().bytes(), ParkedMessage.newBuilder()
                     .setEnvelope(EnvelopeRecords.toRecord(message.envelope()))
-                    .setContent(ByteString.copyFrom(message.content()))
+                    .setContent(ByteString.copyFrom(seal.seal(SpoolFamilies.PARKED, message.id().bytes(),
+                            message.content())))
+                    .setContentSealed(true)
                     .setMarkFamily(message.markFamily().name())
                     .setMarkKey(ByteString.copyFrom(message.markKey()))
                     .build().toByteArray());

@@ -1,5 +1,6 @@
 package dev.postillion.queue;
 
+import dev.postillion.core.TestStores;
 import dev.postillion.core.QueueId;
 import dev.postillion.core.Store;
 import dev.postillion.core.Store.Durability;
@@ -19,7 +20,7 @@ final class FailingSpoolStore extends SpoolStore {
     private final Map<QueueId, CompletableFuture<Void>> heldReads = new ConcurrentHashMap<>();
 
     FailingSpoolStore(Store store) {
-        super(store);
+        super(store, TestStores.SPOOL_KEY);
     }
 
     void failCommits(boolean failing) {

@@ -30,7 +30,7 @@ class QueueCountsTest {
     @Test
     void countsKeptByTheChangesAgreeWithACountOfTheSpoolAndWithAModel() {
         try (Store store = TestStores.open(directory, SpoolFamilies.ALL)) {
-            SpoolStore spool = new SpoolStore(store);
+            SpoolStore spool = new SpoolStore(store, TestStores.SPOOL_KEY);
             join(spool.countMessages());
             Random random = new Random(16);
             List<QueueId> ids = new ArrayList<>();
@@ -64,7 +64,7 @@ class QueueCountsTest {
                         model.merge(after, 1L, Long::sum);
                     }
                 }
-                SpoolStore recount = new SpoolStore(store);
+                SpoolStore recount = new SpoolStore(store, TestStores.SPOOL_KEY);
                 join(recount.countMessages());
                 for (State state : State.values()) {
                     assertEquals(model.getOrDefault(state, 0L), spool.counts().count(state), "step " + step + ", " + state);

@@ -2,6 +2,8 @@ package dev.postillion.queue;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +13,7 @@ import dev.postillion.core.QueueId;
 import dev.postillion.core.Store;
 import dev.postillion.core.Store.Durability;
 import dev.postillion.core.StoreBatch;
+import dev.postillion.core.StoreException;
 import dev.postillion.core.TestStores;
 import dev.postillion.queue.proto.MessageState;
 import dev.postillion.queue.proto.RecipientState;
@@ -43,7 +46,7 @@ class SpoolStoreTest {
     @BeforeEach
     void open() {
         store = TestStores.open(directory, SpoolFamilies.ALL);
-        spool = new SpoolStore(store);
+        spool = new SpoolStore(store, TestStores.SPOOL_KEY);
     }
 
     @AfterEach
@@ -67,7 +70,7 @@ class SpoolStoreTest {
         accept(ID);
         store.close();
         store = TestStores.open(directory, SpoolFamilies.ALL);
-        spool = new SpoolStore(store);
+        spool = new SpoolStore(store, TestStores.SPOOL_KEY);
         assertEquals(List.of(0, 1, 2), spool.message(ID).toCompletableFuture().join().pending());
         assertEquals(List.of(new Due(ARRIVAL, ID)), spool.due(null, true, ARRIVAL, 10).toCompletableFuture().join());
     }
@@ -142,6 +145,30 @@ class SpoolStoreTest {
         assertEquals(List.of(), pieceKeys());
     }
 
+    /** SPEC section 7: content is sealed where it is stored, and a sealed value does not open under another key. */
+    @Test
+    void contentAndPiecesAreSealedAtRest() {
+        accept(ID);
+        byte[] piece = "Meet at noon, the word is 5c1f0e.".getBytes(StandardCharsets.US_ASCII);
+        QueueId arriving = new QueueId(1_000, 8);
+        join(spool.writePiece(arriving, 0, piece));
+        byte[] storedContent = join(store.read(SpoolFamilies.MESSAGES, ID.bytes())).orElseThrow();
+        byte[] storedPiece = join(store.read(SpoolFamilies.CONTENT_PIECES, pieceKeys().get(0))).orElseThrow();
+        assertFalse(contains(storedContent, TestEnvelopes.CONTENT));
+        assertFalse(new String(storedPiece, StandardCharsets.ISO_8859_1).contains("the word is"));
+        assertArrayEquals(piece, join(spool.piece(arriving, 0)).orElseThrow());
+
+        // The message's sealed content put in the piece's place: its associated data is not the piece's.
+        join(store.commit(new StoreBatch().put(SpoolFamilies.CONTENT_PIECES, pieceKeys().get(0), storedContent),
+                Durability.SYNC));
+        assertInstanceOf(StoreException.class, assertThrows(CompletionException.class,
+                () -> join(spool.piece(arriving, 0))).getCause());
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        return new String(haystack, StandardCharsets.ISO_8859_1).contains(new String(needle, StandardCharsets.ISO_8859_1));
+    }
+
     @Test
     void aMessageMissingAPieceIsNeverReadAsIfWhole() {
         byte[] piece = new byte[SpoolStore.PIECE_BYTES];
@@ -211,7 +238,7 @@ class SpoolStoreTest {
         join(spool.commit(change, Durability.SYNC));
     }
 
-    private static void join(CompletionStage<Void> stage) {
-        stage.toCompletableFuture().join();
+    private static <T> T join(CompletionStage<T> stage) {
+        return stage.toCompletableFuture().join();
     }
 }

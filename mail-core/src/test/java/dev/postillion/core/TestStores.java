@@ -10,6 +10,9 @@ import java.util.Collection;
 /** Opens a small real {@link Store}: RocksDB in a test's temporary directory, or PostgreSQL. */
 public final class TestStores {
 
+    /** The key tests' spools seal their content with: one for all, so that any spool a test opens reads it. */
+    public static final SealingKey SPOOL_KEY = new SealingKey(new byte[SealingKey.KEY_OCTETS]);
+
     private static final StoreSettings SMALL = new StoreSettings(StoreSettings.Backend.ROCKSDB, 8L << 20, 4096, 2, 2, null);
 
     private TestStores() {}

@@ -26,11 +26,21 @@ import java.util.Optional;
  * @param activeResponderId the id of the active responder
  * @param passwordVersion how many times its password was changed: a login remembers the version it
  *     was made with, and ends when the password changes ({@link Directory#changePassword})
+ * @param encryption its public key, while its mail is encrypted at rest ({@link AddressEncryption})
  */
 public record Address(String localPart, String domain, Type type, boolean disabled, List<String> aliases,
         Optional<Redirect> redirect, Optional<String> backupCopy, List<String> allow, List<String> block,
-        boolean rejectBlocked, boolean spamFilter, ZoneId timeZone, List<Responder> responders, Optional<String> activeResponderId,
-        Instant created, long passwordVersion) {
+        boolean rejectBlocked, boolean spamFilter, ZoneId timeZone, List<Responder> responders,
+        Optional<String> activeResponderId, Instant created, long passwordVersion, Optional<Encryption> encryption) {
+
+    /**
+     * The address's mail is encrypted at rest (SPEC section 7).
+     *
+     * @param publicKey its transferable OpenPGP public key, binary: messages are encrypted to it
+     * @param fingerprint the primary key's fingerprint, upper-case hex
+     * @param since when encryption was turned on (or its keys were last made new)
+     */
+    public record Encryption(byte[] publicKey, String fingerprint, Instant since) {}
 
     /** What an address does with mail sent to it. */
     public enum Type {

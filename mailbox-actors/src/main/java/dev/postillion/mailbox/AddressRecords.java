@@ -35,7 +35,11 @@ final class AddressRecords {
                 timeZone(record.getTimeZone()),
                 record.getRespondersList().stream().map(AddressRecords::responder).toList(),
                 optional(record.getActiveResponder()), Instant.ofEpochMilli(record.getCreatedEpochMillis()),
-                record.getPasswordVersion());
+                record.getPasswordVersion(), record.hasEncryption()
+                        ? Optional.of(new Address.Encryption(record.getEncryption().getPublicKey().toByteArray(),
+                                record.getEncryption().getFingerprint(),
+                                Instant.ofEpochMilli(record.getEncryption().getCreatedEpochMillis())))
+                        : Optional.empty());
     }
 
     static AddressType toRecord(Address.Type type) {

@@ -6,6 +6,7 @@ import dev.postillion.core.StoreException;
 import dev.postillion.sieve.SieveAction;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -47,11 +48,14 @@ final class BatchReads {
     private final Set<String> ownAddresses;
     /** What the active Sieve script made of each delivery; empty without one, null when not read. */
     private final Map<MailboxActor.DeliveryKey, ActiveScripts.Verdict> sieveVerdicts;
+    /** Each delivery's copy as an encrypted mailbox stores it; empty when the address is not encrypted. */
+    private final Map<MailboxActor.DeliveryKey, byte[]> encrypted;
 
     private BatchReads(Address address, String refusal, Map<MailboxActor.DeliveryKey, Long> deliveredContents,
             Map<String, Boolean> hostedDomains, Map<String, Optional<String>> srsSenders,
             Map<String, Optional<Instant>> lastReplies, Set<String> ownAddresses,
-            Map<MailboxActor.DeliveryKey, ActiveScripts.Verdict> sieveVerdicts) {
+            Map<MailboxActor.DeliveryKey, ActiveScripts.Verdict> sieveVerdicts,
+            Map<MailboxActor.DeliveryKey, byte[]> encrypted) {
         this.address = address;
         this.refusal = refusal;
         this.deliveredContents = deliveredContents;
@@ -60,6 +64,7 @@ final class BatchReads {
         this.lastReplies = lastReplies;
         this.ownAddresses = ownAddresses;
         this.sieveVerdicts = sieveVerdicts;
+        this.encrypted = encrypted;
     }
 
     /** Starts the reads of a batch; completes once all have answered, failed or not. */
@@ -94,7 +99,7 @@ final class BatchReads {
     }
 
     private static BatchReads refused(String why, Map<MailboxActor.DeliveryKey, Long> delivered) {
-        return new BatchReads(null, why, delivered, Map.of(), Map.of(), Map.of(), null, null);
+        return new BatchReads(null, why, delivered, Map.of(), Map.of(), Map.of(), null, null, Map.of());
     }
 
     /**
@@ -140,8 +145,29 @@ final class BatchReads {
                         last -> lastReplies.put(senderKey, last), "responder's memory of " + sender));
             }
         }
+        Map<MailboxActor.DeliveryKey, byte[]> encrypted = new ConcurrentHashMap<>();
+        settings.encryption().ifPresent(encryption -> reads.add(remember(encrypt(context, mailbox, encryption,
+                deliveries), encrypted::putAll, "the encrypted copies for " + mailbox)));
         return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(all -> new BatchReads(
-                settings, null, delivered, hosted, srsSenders, lastReplies, own.get(), verdicts));
+                settings, null, delivered, hosted, srsSenders, lastReplies, own.get(), verdicts, encrypted));
+    }
+
+    /**
+     * The copies an encrypted mailbox keeps, encrypted to its public key on the encryption threads
+     * before the batch is built (SPEC section 7: "encrypted as soon as they are stored"), so that
+     * the batch writes no content in the clear.
+     */
+    private static CompletionStage<Map<MailboxActor.DeliveryKey, byte[]>> encrypt(MailboxContext context,
+            EmailAddress mailbox, Address.Encryption encryption, List<MailboxActor.Deliver> deliveries) {
+        List<byte[]> copies = deliveries.stream()
+                .map(deliver -> MailboxActor.withDeliveryHeaders(mailbox.key(), deliver)).toList();
+        return context.directory().encryption().crypto().encrypt(encryption.publicKey(), copies).thenApply(sealed -> {
+            Map<MailboxActor.DeliveryKey, byte[]> byDelivery = new HashMap<>();
+            for (int i = 0; i < deliveries.size(); i++) {
+                byDelivery.put(MailboxActor.DeliveryKey.of(deliveries.get(i)), sealed.get(i));
+            }
+            return byDelivery;
+        });
     }
 
     /** The domains (lower case) of the address's redirect targets, backup copy and its script's redirects. */
@@ -225,6 +251,17 @@ final class BatchReads {
      */
     Optional<Instant> lastReply(String senderKey) {
         return senderKey.isEmpty() ? Optional.empty() : known(lastReplies.get(senderKey), "the responder's memory");
+    }
+
+    /**
+     * The delivery's copy as the mailbox stores it: encrypted when the address is, else empty. When
+     * the encryption failed, the delivery fails (it is deferred): the copy is never kept in the clear.
+     */
+    Optional<byte[]> encryptedCopy(MailboxActor.Deliver deliver) {
+        if (address.encryption().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(known(encrypted.get(MailboxActor.DeliveryKey.of(deliver)), "the encrypted copy"));
     }
 
     /** A read's answer; a read that failed fails the delivery that needs it, which is deferred. */

@@ -19,6 +19,7 @@ import dev.postillion.core.DomainName;
 import dev.postillion.core.EmailAddress;
 import dev.postillion.core.Store;
 import dev.postillion.core.StoreBatch;
+import dev.postillion.mailbox.encryption.MailEncryption;
 import dev.postillion.mailbox.proto.AddressRecord;
 import dev.postillion.mailbox.proto.AddressType;
 import dev.postillion.mailbox.proto.DomainRecord;
@@ -35,6 +36,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -87,16 +89,20 @@ public final class Directory implements AutoCloseable {
     /** {@code postillion.directory} settings, documented in mailbox-actors' reference.conf. */
     public record Settings(int passwordMinLength, PasswordHash.Cost passwordCost, int maxAliases,
             int maxRedirectTargets, int importLimit, Duration importWindow, int cacheSize,
-            String subaddressSeparator, int maxAppPasswords, AddressSieve.Limits sieveLimits) {
+            String subaddressSeparator, int maxAppPasswords, AddressSieve.Limits sieveLimits,
+            PasswordHash.Cost keyWrapCost) {
 
         /** 16 scripts of at most 64 KiB per address. */
         public static final AddressSieve.Limits SIEVE_LIMITS = new AddressSieve.Limits(16, 64 * 1024);
 
-        /** With the default subaddress separator, '+', 20 app passwords and the default Sieve limits. */
+        /**
+         * With the default subaddress separator, '+', 20 app passwords, the default Sieve limits and
+         * keys wrapped at the passwords' cost.
+         */
         public Settings(int passwordMinLength, PasswordHash.Cost passwordCost, int maxAliases,
                 int maxRedirectTargets, int importLimit, Duration importWindow, int cacheSize) {
             this(passwordMinLength, passwordCost, maxAliases, maxRedirectTargets, importLimit, importWindow,
-                    cacheSize, "+", 20, SIEVE_LIMITS);
+                    cacheSize, "+", 20, SIEVE_LIMITS, passwordCost);
         }
 
         public static Settings from(Config directory) {
@@ -107,7 +113,8 @@ public final class Directory implements AutoCloseable {
                     directory.getInt("cache-size"), directory.getString("subaddress-separator"),
                     directory.getInt("max-app-passwords"),
                     new AddressSieve.Limits(directory.getInt("sieve.max-scripts"),
-                            Math.toIntExact(directory.getBytes("sieve.max-script-size"))));
+                            Math.toIntExact(directory.getBytes("sieve.max-script-size"))),
+                    PasswordHash.Cost.from(directory.getConfig("key-wrap")));
         }
     }
 
@@ -124,6 +131,9 @@ public final class Directory implements AutoCloseable {
     private final RecipientResolver resolver;
     private final MailServices services;
     private final AddressSieve sieve;
+    private final ExecutorService encryptionThreads = Passwords.threads("mail-encryption",
+            Runtime.getRuntime().availableProcessors());
+    private final AddressEncryption encryption;
 
     public Directory(Store store, Clock clock, Settings settings) {
         this(store, clock, settings, new Passwords(settings.passwordMinLength(), settings.passwordCost()));
@@ -143,6 +153,8 @@ public final class Directory implements AutoCloseable {
         this.resolver = new RecipientResolver(records, settings.subaddressSeparator());
         this.delivery = new AddressDelivery(records, this, forwards);
         this.sieve = new AddressSieve(records, store, settings.sieveLimits(), settings.subaddressSeparator());
+        this.encryption = new AddressEncryption(records, passwords, passwordChanges,
+                new MailEncryption(settings.keyWrapCost(), encryptionThreads), clock);
     }
 
     /** Bulk creation of addresses from a CSV file. */
@@ -178,6 +190,11 @@ public final class Directory implements AutoCloseable {
     /** The addresses' app passwords. */
     public AppPasswords appPasswords() {
         return appPasswords;
+    }
+
+    /** The addresses' encryption at rest. */
+    public AddressEncryption encryption() {
+        return encryption;
     }
 
     // --- reads ---
@@ -508,22 +525,21 @@ public final class Directory implements AutoCloseable {
     }
 
     /**
-     * Gives the address a new password (the same strength rules as at creation), hashed on the
-     * hashing threads first, and counts the change in its password version; once it is written,
-     * the listeners of {@link #onCredentialChanged} hear of it, so that every login made with the old
-     * password ends. The app passwords stay, and so do their sessions: only the admin API makes
-     * them, so whoever knew the old password cannot have made one.
+     * A new password for an address not encrypted at rest ({@link AddressEncryption#changePassword}).
+     * The app passwords stay, and so do their sessions: only the admin API makes them, so whoever
+     * knew the old password cannot have made one.
      */
     public CompletionStage<Address> changePassword(EmailAddress address, String password) {
-        return records.requireAddress(address)
-                .thenCompose(record -> passwords.hash(password, record.getLocalPart()))
-                .thenCompose(hash -> changeAddress(address, record -> record.setPasswordHash(hash)
-                        .setPasswordVersion(Math.max(record.getPasswordVersion() + 1, clock.millis()))))
-                .thenApply(changed -> {
-                    passwordChanges.announce(new CredentialChange(changed.mailbox(),
-                            Credential.password(changed.passwordVersion())));
-                    return changed;
-                });
+        return changePassword(address, password, Optional.empty(), false);
+    }
+
+    /**
+     * A new password, hashed on the hashing threads first; for an address encrypted at rest, its
+     * secret key wrapped again under it ({@link AddressEncryption#changePassword}).
+     */
+    public CompletionStage<Address> changePassword(EmailAddress address, String password, Optional<String> oldPassword,
+            boolean discardEncryptedMail) {
+        return encryption.changePassword(address, password, oldPassword, discardEncryptedMail);
     }
 
     /**
@@ -568,5 +584,6 @@ public final class Directory implements AutoCloseable {
     public void close() {
         records.close();
         passwords.close();
+        encryptionThreads.shutdown();
     }
 }

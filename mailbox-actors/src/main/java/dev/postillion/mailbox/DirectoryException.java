@@ -9,7 +9,9 @@ public final class DirectoryException extends RuntimeException {
         /** The domain or address does not exist. */
         NOT_FOUND,
         /** It exists already, or something still depends on it. */
-        CONFLICT
+        CONFLICT,
+        /** A password that proves the user's consent is not theirs. */
+        FORBIDDEN
     }
 
     private final Kind kind;
@@ -33,5 +35,9 @@ public final class DirectoryException extends RuntimeException {
 
     static DirectoryException conflict(String message) {
         return new DirectoryException(Kind.CONFLICT, message);
+    }
+
+    static DirectoryException forbidden(String message) {
+        return new DirectoryException(Kind.FORBIDDEN, message);
     }
 }

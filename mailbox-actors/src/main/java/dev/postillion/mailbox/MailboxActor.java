@@ -157,7 +157,7 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         this.context = context;
         this.store = context.store();
         this.mailStore = new MailStore(store);
-        this.editor = new MailboxEditor(address, mailStore);
+        this.editor = new MailboxEditor(address, mailStore, context.directory());
         this.clock = context.clock();
         this.writing = true; // until the state is read
         Duration deliveryMemory = context.settings().deliveryMemory();
@@ -388,7 +388,7 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
         }
         long contentId = NOT_KEPT;
         for (SieveFiling.Filing copy : filing.filings()) {
-            long stored = store(writes, deliver, copy, headers);
+            long stored = store(writes, deliver, copy, headers, write.reads);
             contentId = contentId == NOT_KEPT ? stored : contentId;
         }
         writes.put(MailboxFamilies.MAILBOX_DELIVERIES, MailStore.deliveryKey(address, deliver.queueId(),
@@ -413,14 +413,17 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
      * Keeps a copy in its folder with its flags, the folder made if missing (again if the user
      * deleted it); returns its content id.
      */
-    private long store(StoreBatch batch, Deliver deliver, SieveFiling.Filing copy, MessageHeaders headers) {
+    private long store(StoreBatch batch, Deliver deliver, SieveFiling.Filing copy, MessageHeaders headers,
+            BatchReads reads) {
         String folder = copy.folder();
         if (state.folder(folder).isEmpty()) {
             state.createFolder(folder, folder.equals(FolderName.JUNK) ? "Junk" : "");
         }
         long contentId = state.newContentId();
-        byte[] content = withDeliveryHeaders(deliver);
-        batch.put(MailboxFamilies.MAILBOX_CONTENT, MailStore.contentKey(address, contentId), content);
+        byte[] content = withDeliveryHeaders(address, deliver);
+        // An encrypted mailbox keeps the OpenPGP message; the record keeps the size a reader gets.
+        batch.put(MailboxFamilies.MAILBOX_CONTENT, MailStore.contentKey(address, contentId),
+                reads.encryptedCopy(deliver).orElse(content));
         state.add(batch, folder, MessageRecord.newBuilder()
                 .setContentId(contentId)
                 .setFlags(copy.flags().system())
@@ -436,7 +439,7 @@ public final class MailboxActor extends AbstractBehavior<MailboxActor.Command> {
     }
 
     /** RFC 5321 section 4.4: the final delivery adds Return-Path; Delivered-To records the mailbox. */
-    private byte[] withDeliveryHeaders(Deliver deliver) {
+    static byte[] withDeliveryHeaders(String address, Deliver deliver) {
         byte[] headers = ("Return-Path: " + deliver.envelope().returnPath() + "\r\nDelivered-To: " + address + "\r\n")
                 .getBytes(StandardCharsets.UTF_8);
         byte[] content = new byte[headers.length + deliver.content().length];

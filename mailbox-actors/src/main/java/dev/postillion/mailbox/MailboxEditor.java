@@ -1,5 +1,6 @@
 package dev.postillion.mailbox;
 
+import dev.postillion.core.EmailAddress;
 import dev.postillion.core.MessageHeaders;
 import dev.postillion.core.Store;
 import dev.postillion.core.StoreBatch;
@@ -33,19 +34,32 @@ final class MailboxEditor {
 
     private final String address;
     private final MailStore mailStore;
+    private final Directory directory;
 
-    MailboxEditor(String address, MailStore mailStore) {
+    MailboxEditor(String address, MailStore mailStore, Directory directory) {
         this.address = address;
         this.mailStore = mailStore;
+        this.directory = directory;
     }
 
-    /** What an edit needs read before its batch is built. */
-    record Reads(List<MessageRecord> messages, Map<Long, Long> contentRefs, List<Store.KeyValue> expunged) {
+    /**
+     * What an edit needs read before its batch is built.
+     *
+     * @param encryptedContent an appended message as an encrypted mailbox keeps it
+     */
+    record Reads(List<MessageRecord> messages, Map<Long, Long> contentRefs, List<Store.KeyValue> expunged,
+            Optional<byte[]> encryptedContent) {
         static final Reads NONE = new Reads(List.of(), Map.of(), List.of());
+
+        Reads(List<MessageRecord> messages, Map<Long, Long> contentRefs, List<Store.KeyValue> expunged) {
+            this(messages, contentRefs, expunged, Optional.empty());
+        }
     }
 
     CompletionStage<Reads> read(MailboxState state, MailboxEdit edit) {
-        if (edit instanceof MailboxEdit.SetFlags set) {
+        if (edit instanceof MailboxEdit.Append append) {
+            return encrypted(append);
+        } else if (edit instanceof MailboxEdit.SetFlags set) {
             return messages(state, set.folder(), set.uids(), false);
         } else if (edit instanceof MailboxEdit.Copy copy) {
             return messages(state, copy.folder(), copy.uids(), true);
@@ -72,6 +86,19 @@ final class MailboxEditor {
                     .orElse(CompletableFuture.completedFuture(Reads.NONE));
         }
         return CompletableFuture.completedFuture(Reads.NONE);
+    }
+
+    /**
+     * A message appended to an encrypted mailbox (a client saving its Sent copy or a draft) is
+     * encrypted to the address's public key before the batch is built, as a delivered one is.
+     */
+    private CompletionStage<Reads> encrypted(MailboxEdit.Append append) {
+        return directory.address(EmailAddress.parse(address, true)).thenCompose(found -> found
+                .flatMap(Address::encryption)
+                .map(encryption -> directory.encryption().crypto().encrypt(encryption.publicKey(),
+                                List.of(append.content()))
+                        .thenApply(sealed -> new Reads(List.of(), Map.of(), List.of(), Optional.of(sealed.get(0)))))
+                .orElse(CompletableFuture.completedFuture(Reads.NONE)));
     }
 
     private CompletionStage<Reads> messages(MailboxState state, String name, RoaringBitmap uids, boolean refs) {
@@ -108,7 +135,7 @@ final class MailboxEditor {
         } else if (edit instanceof MailboxEdit.Subscribe subscribe) {
             return subscribe(state, subscribe.name(), subscribe.subscribed());
         } else if (edit instanceof MailboxEdit.Append append) {
-            return append(state, batch, append);
+            return append(state, batch, append, reads);
         } else if (edit instanceof MailboxEdit.SetFlags set) {
             return setFlags(state, batch, set, reads);
         } else if (edit instanceof MailboxEdit.Copy copy) {
@@ -189,13 +216,14 @@ final class MailboxEditor {
         return Edited.done();
     }
 
-    private Edited append(MailboxState state, StoreBatch batch, MailboxEdit.Append append) {
+    private Edited append(MailboxState state, StoreBatch batch, MailboxEdit.Append append, Reads reads) {
         Optional<FolderRecord.Builder> folder = state.folder(append.folder());
         if (folder.isEmpty()) {
             return Edited.refused(Reason.TRYCREATE, "no folder " + append.folder());
         }
         long contentId = state.newContentId();
-        batch.put(MailboxFamilies.MAILBOX_CONTENT, MailStore.contentKey(address, contentId), append.content());
+        batch.put(MailboxFamilies.MAILBOX_CONTENT, MailStore.contentKey(address, contentId),
+                reads.encryptedContent().orElse(append.content()));
         long uid = state.add(batch, append.folder(), summary(MessageRecord.newBuilder(), append.content())
                 .setContentId(contentId).setFlags(append.flags().system()).addAllKeywords(append.flags().keywords())
                 .setInternalDateMillis(append.internalDate().toEpochMilli()).setSize(append.content().length));

@@ -93,7 +93,11 @@ public final class PasswordHash {
         }
     }
 
-    private static byte[] derive(String password, byte[] salt, Cost cost, int length) {
+    /**
+     * Argon2id (version 1.3) of {@code password} with {@code salt} and {@code cost}, {@code length}
+     * bytes: the one derivation of password hashes and of the keys that wrap a mailbox's secret key.
+     */
+    public static byte[] derive(String password, byte[] salt, Cost cost, int length) {
         Argon2BytesGenerator argon2 = new Argon2BytesGenerator();
         argon2.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)

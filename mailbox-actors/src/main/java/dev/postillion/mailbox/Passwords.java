@@ -43,7 +43,7 @@ final class Passwords implements AutoCloseable {
      * contended lock would park the event loop or actor that asks for a hash), its threads
      * started at once, so that submitting never takes the pool's own lock to add one either.
      */
-    private static ExecutorService threads(String name, int count) {
+    static ExecutorService threads(String name, int count) {
         ThreadPoolExecutor pool = new ThreadPoolExecutor(count, count, 0, TimeUnit.MILLISECONDS,
                 new LinkedTransferQueue<>(), r -> {
                     Thread thread = new Thread(r, name);

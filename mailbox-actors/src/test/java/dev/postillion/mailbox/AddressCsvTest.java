@@ -118,6 +118,6 @@ class AddressCsvTest {
     private static Address address(String localPart, Optional<Address.Redirect> redirect) {
         return new Address(localPart, "example.com", Address.Type.MAILBOX, false, List.of(), redirect,
                 Optional.empty(), List.of(), List.of(), false, true, ZoneId.of("UTC"), List.of(), Optional.empty(),
-                Instant.EPOCH, 0);
+                Instant.EPOCH, 0, Optional.empty());
     }
 }

@@ -49,7 +49,8 @@ class AddressRecordsTest {
         assertEquals(new Address("Anna", "example.com", Address.Type.NO_REPLY, true, List.of("jps"),
                 Optional.of(new Address.Redirect(List.of("carl@remote.example"), true)),
                 Optional.of("copy@remote.example"), List.of("@friends.example"), List.of("spam@remote.example"), true,
-                false, ZoneId.of("Europe/Paris"), List.of(summer), Optional.of("1"), Instant.parse("2026-01-01T00:00:00Z"), 3),
+                false, ZoneId.of("Europe/Paris"), List.of(summer), Optional.of("1"), Instant.parse("2026-01-01T00:00:00Z"), 3,
+                Optional.empty()),
                 address);
         assertEquals(Optional.of(summer), address.activeResponder());
         assertEquals("anna@example.com", address.mailbox().key());

@@ -39,7 +39,8 @@ class AppPasswordsTest {
     void open() {
         store = TestStores.open(dir, MailboxFamilies.ALL, SpoolFamilies.ALL);
         directory = new Directory(store, clock, new Directory.Settings(8, new PasswordHash.Cost(64, 1, 1), 50, 20, 50,
-                Duration.ofHours(24), 1000, "+", 3, Directory.Settings.SIEVE_LIMITS));
+                Duration.ofHours(24), 1000, "+", 3, Directory.Settings.SIEVE_LIMITS,
+                new PasswordHash.Cost(64, 1, 1)));
         join(directory.createDomain("example.com"));
         join(directory.createAddress("example.com", "Anna", PASSWORD, Address.Type.MAILBOX));
     }

@@ -337,7 +337,8 @@ class DirectoryTest {
     @Test
     void aSubaddressBelongsToItsUserUnlessAnAddressHasItsExactName() {
         try (Directory dashed = new Directory(store, clock, new Directory.Settings(8, new PasswordHash.Cost(64, 1, 1),
-                50, 20, 50, Duration.ofHours(24), 1000, "-", 20, Directory.Settings.SIEVE_LIMITS))) {
+                50, 20, 50, Duration.ofHours(24), 1000, "-", 20, Directory.Settings.SIEVE_LIMITS,
+                new PasswordHash.Cost(64, 1, 1)))) {
             join(dashed.createDomain("example.com"));
             join(dashed.createAddress("example.com", "anna", PASSWORD, Address.Type.MAILBOX));
             join(dashed.createAddress("example.com", "anna-news", PASSWORD, Address.Type.MAILBOX));

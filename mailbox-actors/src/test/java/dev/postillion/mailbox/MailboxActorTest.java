@@ -85,7 +85,7 @@ class MailboxActorTest {
         mailStore = new MailStore(store);
         directory = new Directory(store, clock, new Directory.Settings(8, new PasswordHash.Cost(64, 1, 1), 50, 20, 50, Duration.ofHours(24), 1000));
         queue = testKit.createTestProbe(QueueManager.Command.class);
-        Spool spool = new Spool(new SpoolStore(store), new QueueIdGenerator(clock),
+        Spool spool = new Spool(new SpoolStore(store, TestStores.SPOOL_KEY), new QueueIdGenerator(clock),
                 CompletableFuture.completedFuture(queue.getRef()));
         Srs srs = new Srs(List.of("test-secret".getBytes(StandardCharsets.UTF_8)), clock, Duration.ofDays(21),
                 directory::hosts);
@@ -527,7 +527,7 @@ class MailboxActorTest {
     }
 
     private List<QueuedMessage> spooled() {
-        return new SpoolStore(store).messages(null, 100).toCompletableFuture().join();
+        return new SpoolStore(store, TestStores.SPOOL_KEY).messages(null, 100).toCompletableFuture().join();
     }
 
     private QueuedMessage onlySpooled() {
@@ -541,7 +541,7 @@ class MailboxActorTest {
     }
 
     private String spooledContent(QueuedMessage message) {
-        return new String(new SpoolStore(store).content(message.id()).toCompletableFuture().join(), StandardCharsets.UTF_8);
+        return new String(new SpoolStore(store, TestStores.SPOOL_KEY).content(message.id()).toCompletableFuture().join(), StandardCharsets.UTF_8);
     }
 
     private static EmailAddress anna() {

@@ -47,7 +47,7 @@ final class MailboxFixture implements AutoCloseable {
                 Duration.ofHours(24), 1000));
         join(directory.createDomain("example.com"));
         join(directory.createAddress("example.com", "anna", "secret-password", Address.Type.MAILBOX));
-        Spool spool = new Spool(new SpoolStore(store), new QueueIdGenerator(clock),
+        Spool spool = new Spool(new SpoolStore(store, TestStores.SPOOL_KEY), new QueueIdGenerator(clock),
                 CompletableFuture.completedFuture(testKit.createTestProbe(QueueManager.Command.class).getRef()));
         Srs srs = new Srs(List.of("test-secret".getBytes(StandardCharsets.UTF_8)), clock, Duration.ofDays(21),
                 directory::hosts);

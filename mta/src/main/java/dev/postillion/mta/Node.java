@@ -264,7 +264,7 @@ public final class Node implements AutoCloseable {
         });
         Srs srs = new Srs(SrsSecret.load(postillion.getString("srs.secret"), shared, node.dataDir()), clock,
                 postillion.getDuration("srs.max-age"), directory::hosts);
-        SpoolStore spoolStore = new SpoolStore(stores.local());
+        SpoolStore spoolStore = new SpoolStore(stores.local(), dkimMasterKey.spoolContentKey());
         discardOrphanPieces(spoolStore);
         // Counted before anything is written to the spool; every change moves the counts after.
         spoolStore.countMessages().toCompletableFuture().join();
@@ -337,7 +337,8 @@ public final class Node implements AutoCloseable {
             smtp.put(role, SmtpListener.start(context, io, limits, contentMemory, sessions));
         }
 
-        ContentReads contentReads = new ContentReads(mailboxes.store(), contentMemory);
+        ContentReads contentReads = new ContentReads(mailboxes.store(), contentMemory,
+                directory.encryption().crypto());
         AccessServer imap = ImapServer.start(system, ImapSettings.from(postillion.getConfig("imap")), tls,
                 node.hostname(), directory, mailboxes, logins, clock, contentMemory, contentReads, io, sessionDispatchers);
         AccessServer pop3 = Pop3Server.start(system, Pop3Settings.from(postillion.getConfig("pop3")), tls,

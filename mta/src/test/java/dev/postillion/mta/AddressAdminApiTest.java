@@ -176,7 +176,7 @@ class AddressAdminApiTest {
         String route = address(anna) + "/password";
 
         assertError(400, "field 'password' is required", calls.node().put(route, "{}"));
-        assertError(400, "unknown field 'passwd'; expected password",
+        assertError(400, "unknown field 'passwd'; expected discardEncryptedMail, oldPassword, password",
                 calls.node().put(route, "{\"passwd\":\"Another-Secret-9\"}"));
         assertTrue(error(calls.node().put(route, "{\"password\":\"short\"}")).contains("at least 8 characters"));
         assertError(404, "no address nobody@" + domain,

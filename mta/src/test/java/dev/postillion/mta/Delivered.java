@@ -25,17 +25,21 @@ public final class Delivered {
      * until the INBOX holds it; returns its listing entry.
      */
     public JsonNode deliver(String recipient, String subject, String body) throws IOException {
+        send(recipient, "From: bob@example.org\r\nTo: " + recipient + "\r\nSubject: " + subject + "\r\n\r\n" + body);
+        return mailboxes.awaitSubject(recipient, subject, 1).get(0);
+    }
+
+    /** Sends {@code message} (dot-stuffed, ending in CRLF) from bob@example.org over SMTP; it is queued. */
+    public void send(String recipient, String message) throws IOException {
         try (SmtpClient smtp = new SmtpClient(node.smtpPort())) {
             assertTrue(smtp.reply().startsWith("220 "));
             assertTrue(smtp.command("EHLO client.example.org").startsWith("250"));
             assertEquals("250 2.1.0 Ok", smtp.command("MAIL FROM:<bob@example.org>"));
             assertEquals("250 2.1.5 Ok", smtp.command("RCPT TO:<" + recipient + ">"));
             assertTrue(smtp.command("DATA").startsWith("354"));
-            assertTrue(smtp.command("From: bob@example.org\r\nTo: " + recipient + "\r\nSubject: " + subject
-                    + "\r\n\r\n" + body + ".").startsWith("250 2.0.0 Ok: queued as "));
+            assertTrue(smtp.command(message + ".").startsWith("250 2.0.0 Ok: queued as "));
             smtp.command("QUIT");
         }
-        return mailboxes.awaitSubject(recipient, subject, 1).get(0);
     }
 
     /** The message as stored, line by line, without its line ends: what RETR sends, unstuffed. */

@@ -194,7 +194,7 @@ class DsnParametersTest {
             idle.close();
         }
         try (Store store = TestStores.open(idleDir.resolve("store"), Node.storeFamilies())) {
-            Envelope envelope = new SpoolStore(store).message(QueueId.parse(id)).toCompletableFuture().join().envelope();
+            Envelope envelope = new SpoolStore(store, TestStores.SPOOL_KEY).message(QueueId.parse(id)).toCompletableFuture().join().envelope();
             assertEquals(Map.of("SIZE", "100", "RET", "HDRS", "ENVID", "QQ314159+2B1"), envelope.mailParameters());
             assertEquals(List.of(first, second),
                     envelope.recipients().stream().map(r -> r.address().toString()).toList());

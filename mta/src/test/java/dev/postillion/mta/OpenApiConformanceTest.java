@@ -88,6 +88,7 @@ class OpenApiConformanceTest extends NodeInRemoteWorld {
         services();
         domains();
         addresses();
+        encryption();
         responders();
         appPasswords();
         sieve();
@@ -207,6 +208,16 @@ class OpenApiConformanceTest extends NodeInRemoteWorld {
         call("deleteBackupCopy", 204, anna);
         call("setSenderLists", 200, anna);
         call("getSenderLists", 200, anna);
+    }
+
+    /** Dora (with the example's password) turns encryption at rest on: Anna's mailbox stays readable for the rest. */
+    private void encryption() {
+        HttpResponse<String> dora = node.post("/api/v1/domains/" + DOMAIN + "/addresses",
+                "{\"localPart\":\"dora\",\"password\":\"correct horse battery\"}");
+        assertEquals(201, dora.statusCode(), dora.body());
+        Map<String, String> address = Map.of("address", "dora@" + DOMAIN);
+        call("getEncryption", 200, address);
+        call("enableEncryption", 201, address);
     }
 
     private void responders() throws IOException {

@@ -1,5 +1,6 @@
 package dev.postillion.queue.cluster;
 
+import dev.postillion.core.TestStores;
 import dev.postillion.core.QueueId;
 import dev.postillion.core.Store;
 import dev.postillion.core.StoreException;
@@ -19,7 +20,7 @@ final class UnsteadySpool extends SpoolStore {
     private volatile Behaviour behaviour = Behaviour.ANSWERS;
 
     UnsteadySpool(Store store) {
-        super(store);
+        super(store, TestStores.SPOOL_KEY);
     }
 
     void behave(Behaviour behaviour) {

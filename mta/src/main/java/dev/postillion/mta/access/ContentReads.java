@@ -1,6 +1,8 @@
 package dev.postillion.mta.access;
 
 import dev.postillion.mailbox.MailStore;
+import dev.postillion.mailbox.encryption.MailEncryption;
+import dev.postillion.mailbox.encryption.MailboxKey;
 import dev.postillion.mta.net.ContentMemory;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +16,8 @@ import java.util.function.ToLongFunction;
  * of about {@link #RUN_BYTES} (one message alone if it is larger), and each run first takes its
  * room in the memory the SMTP listeners' messages and IMAP's literals share, waiting while there is
  * none. However large the messages and however many clients fetch them at once, the content held
- * stays within that bound plus one message; a client is made to wait, never refused.
+ * stays within that bound plus one message; a client is made to wait, never refused. A session
+ * that unlocked its owner's key reads an encrypted mailbox's messages decrypted.
  */
 public final class ContentReads {
 
@@ -23,10 +26,12 @@ public final class ContentReads {
 
     private final MailStore store;
     private final ContentMemory memory;
+    private final MailEncryption encryption;
 
-    public ContentReads(MailStore store, ContentMemory memory) {
+    public ContentReads(MailStore store, ContentMemory memory, MailEncryption encryption) {
         this.store = store;
         this.memory = memory;
+        this.encryption = encryption;
     }
 
     /**
@@ -65,8 +70,17 @@ public final class ContentReads {
      */
     public final class Reader {
         private ContentMemory.Share held;
+        private MailboxKey key;
 
         private Reader() {}
+
+        /**
+         * The session's owner unlocked their mailbox's key at login (SPEC section 7): messages it
+         * stored encrypted are read decrypted from now on, on the encryption threads.
+         */
+        public void unlock(MailboxKey key) {
+            this.key = key;
+        }
 
         /**
          * Takes {@code bytes} of room for the content of messages (waiting while there is none),
@@ -83,7 +97,8 @@ public final class ContentReads {
                         .toList();
                 return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
                         .thenApply(done -> reads.stream().map(CompletableFuture::join).toList());
-            });
+            }).thenCompose(contents -> key == null ? CompletableFuture.completedFuture(contents)
+                    : encryption.open(key, contents));
         }
 
         /** Gives back the room the last read holds; idempotent. */

@@ -449,7 +449,7 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
         }
         await(context.logins().check(connection.clientAddress(), credentials), tag, verdict -> {
             if (verdict instanceof SaslAuthenticator.Accepted accepted) {
-                loggedIn(tag, accepted);
+                loggedIn(tag, accepted, credentials.password());
             } else if (verdict instanceof SaslAuthenticator.Refused refused) {
                 refused(tag, refused);
             }
@@ -470,14 +470,25 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
     }
 
     /** SPEC section 1: a domain in maintenance receives mail, but its mailboxes cannot be read. */
-    private void loggedIn(String tag, SaslAuthenticator.Accepted accepted) {
+    private void loggedIn(String tag, SaslAuthenticator.Accepted accepted, String password) {
         await(context.directory().domain(accepted.user().domain()), tag, domain -> {
             if (domain.map(Domain::maintenance).orElse(false)) {
                 finish(tag, "NO [UNAVAILABLE] " + accepted.user().domain() + " is in maintenance: its mailboxes"
                         + " cannot be read until it ends");
             } else {
-                admitted(tag, accepted);
+                unlockKey(tag, accepted, password);
             }
+        });
+    }
+
+    /**
+     * SPEC section 7: the password unwraps an encrypted mailbox's key (Argon2id, on the encryption
+     * threads), which the session keeps in memory to read the mailbox's messages.
+     */
+    private void unlockKey(String tag, SaslAuthenticator.Accepted accepted, String password) {
+        await(context.directory().encryption().unlock(accepted.user(), password), tag, key -> {
+            key.ifPresent(reading::unlock);
+            admitted(tag, accepted);
         });
     }
 

@@ -182,11 +182,7 @@ public final class MailboxImports implements MailImportAdmin {
     }
 
     private byte[] seal(String id, String address, String password) {
-        try {
-            return context.masterKey().seal(password.getBytes(StandardCharsets.UTF_8), associatedData(id, address));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM is part of every Java platform", e);
-        }
+        return context.masterKey().seal(password.getBytes(StandardCharsets.UTF_8), associatedData(id, address));
     }
 
     /** Names what is sealed, so that a sealed password copied to another job's record does not open. */

@@ -259,7 +259,7 @@ public final class Pop3Session extends AbstractBehavior<Pop3Session.Command> {
         }
         await(context.logins().check(connection.clientAddress(), credentials), verdict -> {
             if (verdict instanceof SaslAuthenticator.Accepted accepted) {
-                checkDomain(accepted);
+                checkDomain(accepted, credentials.password());
             } else if (verdict instanceof SaslAuthenticator.Refused refused) {
                 refused(refused);
             }
@@ -276,14 +276,22 @@ public final class Pop3Session extends AbstractBehavior<Pop3Session.Command> {
     }
 
     /** SPEC section 1: a domain in maintenance receives mail, but its mailboxes cannot be read. */
-    private void checkDomain(SaslAuthenticator.Accepted accepted) {
+    private void checkDomain(SaslAuthenticator.Accepted accepted, String password) {
         await(context.directory().domain(accepted.user().domain()), domain -> {
             if (domain.map(Domain::maintenance).orElse(false)) {
                 reply("-ERR [SYS/TEMP] " + accepted.user().domain() + " is in maintenance: its mailboxes cannot be"
                         + " read until it ends");
             } else {
-                lock(accepted);
+                unlockKey(accepted, password);
             }
+        });
+    }
+
+    /** SPEC section 7: the password unwraps an encrypted mailbox's key, kept by the session to read it. */
+    private void unlockKey(SaslAuthenticator.Accepted accepted, String password) {
+        await(context.directory().encryption().unlock(accepted.user(), password), key -> {
+            key.ifPresent(reading::unlock);
+            lock(accepted);
         });
     }
 

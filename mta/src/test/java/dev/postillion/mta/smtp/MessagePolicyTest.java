@@ -89,7 +89,7 @@ class MessagePolicyTest {
     @BeforeEach
     void open() {
         store = TestStores.open(directory, Node.storeFamilies());
-        spoolStore = new SpoolStore(store);
+        spoolStore = new SpoolStore(store, TestStores.SPOOL_KEY);
     }
 
     @AfterEach

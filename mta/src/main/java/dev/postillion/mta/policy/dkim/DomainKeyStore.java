@@ -273,12 +273,8 @@ public final class DomainKeyStore implements DkimAdmin {
                     .setAlgorithm(algorithm(key.algorithm()))
                     .setSelector(key.selector())
                     .setPublicKey(ByteString.copyFrom(key.publicKeyInfo()));
-            try {
-                sealed.setSealedPrivateKey(ByteString.copyFrom(
-                        masterKey.seal(key.privateKey().getEncoded(), associatedData(domain, sealed))));
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("every Java 17 has AES-GCM", e);
-            }
+            sealed.setSealedPrivateKey(ByteString.copyFrom(
+                    masterKey.seal(key.privateKey().getEncoded(), associatedData(domain, sealed))));
             record.addKeys(sealed);
         }
         return record.build();

@@ -1,44 +1,36 @@
 package dev.postillion.mta.policy.dkim;
 
+import dev.postillion.core.SealingKey;
 import dev.postillion.core.SecretFile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.Base64;
-import javax.crypto.Cipher;
-import javax.crypto.SecretKey;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The key-encryption key of the secrets the node keeps in the store (the DKIM private keys, the
- * passwords of mailbox imports under way): 256 random bits, base64 on one line of an owner-only
- * file. Private keys are sealed with AES-256-GCM (NIST SP 800-38D), a fresh 96-bit
- * nonce each time, and associated data that names what is sealed, so that a sealed key copied to
- * another domain's record does not open. Whoever reads the store without this file reads no key.
+ * The node's master key, the key-encryption key of the secrets the node keeps in the store: 256
+ * random bits, base64 on one line of an owner-only file. The DKIM private keys and the passwords
+ * of mailbox imports under way are sealed with it ({@link SealingKey}: AES-256-GCM, associated
+ * data naming what is sealed, so that a sealed key copied to another domain's record does not
+ * open), and the spool's content with a key derived from it. Whoever reads the store without this
+ * file reads none of them.
  */
 public final class MasterKey {
 
     private static final Logger log = LoggerFactory.getLogger(MasterKey.class);
-    private static final int KEY_OCTETS = 32;
-    private static final int NONCE_OCTETS = 12;
-    private static final int TAG_BITS = 128;
-    private static final String CIPHER = "AES/GCM/NoPadding";
+    /** The spool's content key is derived under this name (RFC 5869's info). */
+    private static final String SPOOL_CONTENT = "postillion spool content v1";
 
-    private final SecretKey key;
-    private final SecureRandom random;
+    private final SealingKey key;
 
-    private MasterKey(byte[] key, SecureRandom random) {
-        this.key = new SecretKeySpec(key, "AES");
-        this.random = random;
+    private MasterKey(byte[] key) {
+        this.key = new SealingKey(key);
     }
 
     /**
@@ -53,35 +45,28 @@ public final class MasterKey {
             if (generate && !Files.exists(file)) {
                 create(file);
             }
-            return new MasterKey(decode(Files.readString(file, StandardCharsets.US_ASCII), file), new SecureRandom());
+            return new MasterKey(decode(Files.readString(file, StandardCharsets.US_ASCII), file));
         } catch (IOException e) {
             throw new IllegalStateException("cannot read or create the DKIM master key at " + file + ": " + e, e);
         }
     }
 
+    /**
+     * The key the node's spool seals message content with (SPEC section 7: a message to an
+     * address encrypted at rest never reaches the disk in the clear, the spool included).
+     */
+    public SealingKey spoolContentKey() {
+        return key.derive(SPOOL_CONTENT);
+    }
+
     /** Nonce, then ciphertext with its tag. */
-    public byte[] seal(byte[] plaintext, byte[] associatedData) throws GeneralSecurityException {
-        byte[] nonce = new byte[NONCE_OCTETS];
-        random.nextBytes(nonce);
-        Cipher cipher = cipher(Cipher.ENCRYPT_MODE, nonce, associatedData);
-        return ByteBuffer.allocate(NONCE_OCTETS + cipher.getOutputSize(plaintext.length))
-                .put(nonce).put(cipher.doFinal(plaintext)).array();
+    public byte[] seal(byte[] plaintext, byte[] associatedData) {
+        return key.seal(plaintext, associatedData);
     }
 
     /** @throws GeneralSecurityException when the sealed octets or their associated data were changed, or another key sealed them */
     public byte[] open(byte[] sealed, byte[] associatedData) throws GeneralSecurityException {
-        if (sealed.length < NONCE_OCTETS) {
-            throw new GeneralSecurityException("sealed key of " + sealed.length + " octets");
-        }
-        Cipher cipher = cipher(Cipher.DECRYPT_MODE, Arrays.copyOf(sealed, NONCE_OCTETS), associatedData);
-        return cipher.doFinal(sealed, NONCE_OCTETS, sealed.length - NONCE_OCTETS);
-    }
-
-    private Cipher cipher(int mode, byte[] nonce, byte[] associatedData) throws GeneralSecurityException {
-        Cipher cipher = Cipher.getInstance(CIPHER);
-        cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, nonce));
-        cipher.updateAAD(associatedData);
-        return cipher;
+        return key.open(sealed, associatedData);
     }
 
     private static byte[] decode(String text, Path file) {
@@ -91,16 +76,16 @@ public final class MasterKey {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("the DKIM master key in " + file + " is not base64");
         }
-        if (key.length != KEY_OCTETS) {
+        if (key.length != SealingKey.KEY_OCTETS) {
             throw new IllegalStateException("the DKIM master key in " + file + " has " + key.length
-                    + " octets; AES-256 needs " + KEY_OCTETS);
+                    + " octets; AES-256 needs " + SealingKey.KEY_OCTETS);
         }
         return key;
     }
 
     /** Another process creating the file at the same moment wins; its key is read. */
     private static void create(Path file) throws IOException {
-        byte[] key = new byte[KEY_OCTETS];
+        byte[] key = new byte[SealingKey.KEY_OCTETS];
         new SecureRandom().nextBytes(key);
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());
