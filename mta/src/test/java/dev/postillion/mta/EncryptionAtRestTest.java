@@ -163,6 +163,34 @@ class EncryptionAtRestTest {
     }
 
     /**
+     * An app password logs in as the address but does not unwrap its key: IMAP and POP3 refuse it,
+     * saying why, instead of serving the stored OpenPGP messages as if they were mail.
+     */
+    @Test
+    void anAppPasswordDoesNotReadAnEncryptedMailbox() throws IOException {
+        HttpResponse<String> created = node.post("/api/v1/addresses/" + SECRET + "/app-passwords",
+                "{\"name\":\"phone\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        String appPassword = JSON.readTree(created.body()).get("password").asText();
+        List<String> refusals = PythonClient.run("""
+                import imaplib, poplib, sys
+                m = imaplib.IMAP4('127.0.0.1', int(sys.argv[1]))
+                try:
+                    m.login(sys.argv[3], sys.argv[4])
+                except imaplib.IMAP4.error as e:
+                    print(e.args[0].decode() if isinstance(e.args[0], bytes) else e.args[0])
+                p = poplib.POP3('127.0.0.1', int(sys.argv[2]))
+                p.user(sys.argv[3])
+                try:
+                    p.pass_(sys.argv[4])
+                except poplib.error_proto as e:
+                    print(e.args[0].decode())
+                """, node.imapPort(false), node.pop3Port(false), SECRET, appPassword);
+        String why = "the mailbox is encrypted at rest: only the address's password reads it, not an app password";
+        assertEquals(List.of("[AUTHORIZATIONFAILED] " + why, "-ERR [AUTH] " + why), refusals);
+    }
+
+    /**
      * The markers of the message's text and attachment are nowhere: not in the node's files
      * (every file under its data directory, raw, RocksDB's WAL, SST and blob files included), not
      * in any row of PostgreSQL. The same search finds the same message's subject, which is kept

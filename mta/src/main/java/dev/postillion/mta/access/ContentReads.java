@@ -24,6 +24,13 @@ public final class ContentReads {
     /** Bytes of content a run reads at once, unless one message alone is larger. */
     public static final long RUN_BYTES = 1 << 20;
 
+    /**
+     * Why IMAP and POP3 refuse a login whose credential, an app password, does not unwrap the
+     * key of a mailbox encrypted at rest: only the address's password does (SPEC section 7).
+     */
+    public static final String ENCRYPTED_NEEDS_PASSWORD = "the mailbox is encrypted at rest: only the address's"
+            + " password reads it, not an app password";
+
     private final MailStore store;
     private final ContentMemory memory;
     private final MailEncryption encryption;

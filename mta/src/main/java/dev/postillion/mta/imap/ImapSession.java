@@ -483,11 +483,20 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
 
     /**
      * SPEC section 7: the password unwraps an encrypted mailbox's key (Argon2id, on the encryption
-     * threads), which the session keeps in memory to read the mailbox's messages.
+     * threads), which the session keeps in memory to read the mailbox's messages. An app password
+     * does not unwrap it: such a login is refused rather than shown ciphertext.
      */
     private void unlockKey(String tag, SaslAuthenticator.Accepted accepted, String password) {
+        if (accepted.login().address().encryption().isEmpty()) {
+            admitted(tag, accepted);
+            return;
+        }
         await(context.directory().encryption().unlock(accepted.user(), password), tag, key -> {
-            key.ifPresent(reading::unlock);
+            if (key.isEmpty()) {
+                finish(tag, "NO [AUTHORIZATIONFAILED] " + ContentReads.ENCRYPTED_NEEDS_PASSWORD);
+                return;
+            }
+            reading.unlock(key.get());
             admitted(tag, accepted);
         });
     }

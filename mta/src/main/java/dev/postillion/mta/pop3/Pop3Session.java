@@ -287,10 +287,21 @@ public final class Pop3Session extends AbstractBehavior<Pop3Session.Command> {
         });
     }
 
-    /** SPEC section 7: the password unwraps an encrypted mailbox's key, kept by the session to read it. */
+    /**
+     * SPEC section 7: the password unwraps an encrypted mailbox's key, kept by the session to read
+     * it. An app password does not unwrap it: such a login is refused rather than shown ciphertext.
+     */
     private void unlockKey(SaslAuthenticator.Accepted accepted, String password) {
+        if (accepted.login().address().encryption().isEmpty()) {
+            lock(accepted);
+            return;
+        }
         await(context.directory().encryption().unlock(accepted.user(), password), key -> {
-            key.ifPresent(reading::unlock);
+            if (key.isEmpty()) {
+                reply("-ERR [AUTH] " + ContentReads.ENCRYPTED_NEEDS_PASSWORD);
+                return;
+            }
+            reading.unlock(key.get());
             lock(accepted);
         });
     }
