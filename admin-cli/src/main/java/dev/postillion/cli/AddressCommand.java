@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code postillion address}: a domain's addresses and their passwords. */
 @Command(name = "address", description = "List, add, remove, disable and enable addresses, and set their passwords.",
-        subcommands = AppPasswordCommand.class)
+        subcommands = {AppPasswordCommand.class, SendingLimitCommand.class})
 public final class AddressCommand {
 
     /** Where a new password comes from: never only the command line, which others can read in ps. */

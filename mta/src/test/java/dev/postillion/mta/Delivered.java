@@ -25,6 +25,12 @@ public final class Delivered {
      * until the INBOX holds it; returns its listing entry.
      */
     public JsonNode deliver(String recipient, String subject, String body) throws IOException {
+        send(recipient, subject, body);
+        return mailboxes.awaitSubject(recipient, subject, 1).get(0);
+    }
+
+    /** Sends the message over SMTP until the node has queued it, without waiting for its delivery. */
+    public void send(String recipient, String subject, String body) throws IOException {
         try (SmtpClient smtp = new SmtpClient(node.smtpPort())) {
             assertTrue(smtp.reply().startsWith("220 "));
             assertTrue(smtp.command("EHLO client.example.org").startsWith("250"));
@@ -35,7 +41,6 @@ public final class Delivered {
                     + "\r\n\r\n" + body + ".").startsWith("250 2.0.0 Ok: queued as "));
             smtp.command("QUIT");
         }
-        return mailboxes.awaitSubject(recipient, subject, 1).get(0);
     }
 
     /** The message as stored, line by line, without its line ends: what RETR sends, unstuffed. */
