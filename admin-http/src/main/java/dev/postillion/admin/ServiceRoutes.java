@@ -60,6 +60,9 @@ final class ServiceRoutes extends JsonRoutes {
      */
     private MailServices.Change change(JsonNode body) {
         Json.onlyFields(body, SERVICE_PATCH);
+        if (body.isEmpty()) {
+            throw ApiError.badRequest("nothing to change: give addressQuota, maintenance or sendingLimits");
+        }
         Optional<OptionalInt> quota = body.has("addressQuota")
                 ? Optional.of(Json.requiredLimit(body, "addressQuota")) : Optional.empty();
         return new MailServices.Change(quota, Json.optionalBoolean(body, "maintenance"), sendingLimits(body));

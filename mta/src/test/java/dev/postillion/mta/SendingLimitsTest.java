@@ -205,7 +205,8 @@ class SendingLimitsTest {
                         + " expected messagesPerDay, messagesPerHour, recipientsPerDay, recipientsPerHour\"}",
                 "{\"sendingLimits\":5}",
                         "{\"error\":\"field 'sendingLimits' must be an object of limits, or null to remove them all\"}",
-                "{\"maintenance\":\"yes\"}", "{\"error\":\"field 'maintenance' must be true or false\"}")
+                "{\"maintenance\":\"yes\"}", "{\"error\":\"field 'maintenance' must be true or false\"}",
+                "{}", "{\"error\":\"nothing to change: give addressQuota, maintenance or sendingLimits\"}")
                 .forEach((body, error) -> {
                     HttpResponse<String> refused = node.patch("/api/v1/services/strict", body);
                     assertEquals(400, refused.statusCode(), body);
