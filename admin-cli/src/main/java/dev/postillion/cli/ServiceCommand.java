@@ -9,9 +9,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code postillion service}: the mail services, which own domains and a quota of addresses. */
-@Command(name = "service", description = "List, show, create and delete mail services, and set their quotas of"
-        + " addresses.")
+/**
+ * {@code postillion service}: the mail services, which own domains and a quota of addresses, can
+ * be put in maintenance, and give their addresses default sending limits.
+ */
+@Command(name = "service", description = "List, show, create and delete mail services, set their quotas of"
+        + " addresses and default sending limits, and put them in maintenance.")
 public final class ServiceCommand {
 
     static final String PATH = "/api/v1/services";
@@ -44,21 +47,55 @@ public final class ServiceCommand {
         return node.changed(changed, "quota of service " + changed.get("name").asText() + " set to " + quota);
     }
 
+    @Command(name = "set-limits", description = "Set the defaults of the service's addresses' sending limits (0: no"
+            + " limit; inherit: the node's); an address's override comes first.")
+    int setLimits(@Mixin NodeOptions node, @Parameters(paramLabel = "SERVICE") String name,
+            @Mixin SendingLimitOptions limits) {
+        JsonNode changed = node.client().patch(path(name), AdminClient.JSON.createObjectNode()
+                .set("sendingLimits", limits.body(true)));
+        return node.changed(changed, "sending limits of service " + changed.get("name").asText() + ": "
+                + limitsCell(changed));
+    }
+
+    @Command(name = "maintenance", description = "Put all the service's domains in maintenance (mail is received, its"
+            + " mailboxes cannot be read over IMAP or POP3) or end it.")
+    int maintenance(@Mixin NodeOptions node, @Parameters(index = "0", paramLabel = "SERVICE") String name,
+            @Parameters(index = "1", paramLabel = "on|off") String state) {
+        if (!state.equals("on") && !state.equals("off")) {
+            throw new CommandFailure(ExitCode.USAGE, "maintenance is on or off, not '" + state + "'");
+        }
+        JsonNode changed = node.client().patch(path(name), AdminClient.JSON.createObjectNode()
+                .put("maintenance", state.equals("on")));
+        return node.changed(changed, "service " + changed.get("name").asText()
+                + (state.equals("on") ? " in maintenance" : " out of maintenance"));
+    }
+
     @Command(name = "delete", description = "Delete a mail service; it must own no domain any more.")
     int delete(@Mixin NodeOptions node, @Parameters(paramLabel = "SERVICE") String name) {
         return node.changed(node.client().delete(path(name)), "service " + name + " deleted");
     }
 
     private static Table table(Iterable<JsonNode> services) {
-        Table table = new Table("SERVICE", "QUOTA", "ADDRESSES", "DOMAINS", "CREATED");
+        Table table = new Table("SERVICE", "QUOTA", "ADDRESSES", "DOMAINS", "MAINTENANCE", "SENDING LIMITS",
+                "CREATED");
         for (JsonNode service : services) {
             StringJoiner domains = new StringJoiner(",").setEmptyValue(Table.NONE);
             service.get("domains").forEach(domain -> domains.add(domain.asText()));
             JsonNode quota = service.get("addressQuota");
             table.row(service.get("name").asText(), quota.isNull() ? UNLIMITED : quota.asText(),
-                    service.get("addresses").asText(), domains.toString(), service.get("createdAt").asText());
+                    service.get("addresses").asText(), domains.toString(),
+                    service.get("maintenance").asBoolean() ? "yes" : "no", limitsCell(service),
+                    service.get("createdAt").asText());
         }
         return table;
+    }
+
+    /** {@code messagesPerHour=100,recipientsPerDay=2000}, or none. */
+    private static String limitsCell(JsonNode service) {
+        StringJoiner limits = new StringJoiner(",").setEmptyValue(Table.NONE);
+        service.get("sendingLimits").fields().forEachRemaining(limit ->
+                limits.add(limit.getKey() + "=" + limit.getValue().asText()));
+        return limits.toString();
     }
 
     /** The quota as the API takes it: a whole number, or null for "unlimited". */

@@ -69,7 +69,7 @@ public final class AdminRoutes extends AllDirectives {
             MailImportAdmin imports, NodeStatus node) {
         this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.domains = new DomainRoutes(directory, mailboxes, dkim);
-        this.services = new ServiceRoutes(directory);
+        this.services = new ServiceRoutes(directory, sendingLimits);
         this.addresses = new AddressRoutes(directory, mailboxes);
         this.appPasswords = new AppPasswordRoutes(directory);
         this.sieve = new SieveRoutes(directory);

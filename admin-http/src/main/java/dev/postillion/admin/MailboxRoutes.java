@@ -6,7 +6,6 @@ import dev.postillion.core.EmailAddress;
 import dev.postillion.mailbox.encryption.OpenPgpMessages;
 import dev.postillion.mailbox.DeletedMessage;
 import dev.postillion.mailbox.Directory;
-import dev.postillion.mailbox.Domain;
 import dev.postillion.mailbox.Folder;
 import dev.postillion.mailbox.FolderName;
 import dev.postillion.mailbox.MailMessage;
@@ -254,11 +253,12 @@ final class MailboxRoutes extends JsonRoutes {
         } catch (AddressSyntaxException e) {
             throw ApiError.badRequest("'" + address + "' is not an address: " + e.getMessage());
         }
-        return directory.address(parsed).thenCombine(directory.domain(parsed.domain()), (mailbox, domain) -> {
+        return directory.address(parsed).thenCombine(directory.services().inMaintenance(parsed.domain()),
+                (mailbox, maintenance) -> {
             if (mailbox.isEmpty()) {
                 throw ApiError.notFound("no mailbox " + address);
             }
-            if (domain.map(Domain::maintenance).orElse(false)) {
+            if (maintenance) {
                 // SPEC section 1: a service in maintenance receives mail, but its mailboxes cannot be read.
                 throw new ApiError(StatusCodes.LOCKED, parsed.domain() + " is in maintenance; its mailboxes cannot"
                         + " be read until maintenance ends");

@@ -59,15 +59,19 @@ final class SendingLimitRoutes extends JsonRoutes {
         Map<String, Integer> override = new LinkedHashMap<>();
         for (String name : limits.limitNames()) {
             JsonNode value = body.get(name);
-            if (value == null) {
-                continue;
+            if (value != null) {
+                override.put(name, count(name, value));
             }
-            if (!value.isInt() || value.intValue() < 0) {
-                throw ApiError.badRequest("'" + name + "' must be a whole number of 0 (no limit) or more");
-            }
-            override.put(name, value.intValue());
         }
         return override;
+    }
+
+    /** A limit's count as a request gives it: a whole number from 0 (no limit). */
+    static int count(String name, JsonNode value) {
+        if (!value.isInt() || value.intValue() < 0) {
+            throw ApiError.badRequest("'" + name + "' must be a whole number of 0 (no limit) or more");
+        }
+        return value.intValue();
     }
 
     /** {@code ?near=0.8&limit=100}: the senders of the day at 80 % or more of a limit, nearest first. */

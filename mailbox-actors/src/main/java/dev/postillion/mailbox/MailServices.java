@@ -77,17 +77,75 @@ public final class MailServices {
     }
 
     /**
-     * Raises or lowers the quota; empty: no limit. A quota below the addresses the service has is
-     * taken: nothing is deleted, but no address can be created until it has fewer than the quota
-     * (an operator downgrading a customer's plan decides which addresses go).
+     * What {@code PATCH /api/v1/services/{name}} changes; each part present is changed, the others
+     * kept.
+     *
+     * @param addressQuota the new quota, empty: no limit. A quota below the addresses the service
+     *     has is taken: nothing is deleted, but no address can be created until it has fewer than
+     *     the quota (an operator downgrading a customer's plan decides which addresses go).
+     * @param maintenance whether its domains' mailboxes can no longer be read (SPEC section 1)
+     * @param sendingLimits its defaults for the limits on what its users send, by limit name (the
+     *     caller knows the names): a count (0: no limit) sets one, empty removes it, so that the
+     *     node's limit applies again; limits not named are kept
      */
-    public CompletionStage<MailService> setQuota(String name, OptionalInt addressQuota) {
+    public record Change(Optional<OptionalInt> addressQuota, Optional<Boolean> maintenance,
+            Map<String, OptionalInt> sendingLimits) {
+
+        public Change {
+            sendingLimits = Map.copyOf(sendingLimits);
+        }
+
+        /** Only the quota. */
+        public static Change quota(OptionalInt addressQuota) {
+            return new Change(Optional.of(addressQuota), Optional.empty(), Map.of());
+        }
+    }
+
+    /** Applies the change to the service, in one write; answers the service as changed. */
+    public CompletionStage<MailService> update(String name, Change change) {
         return records.change(() -> {
-            checkQuota(addressQuota);
+            change.addressQuota().ifPresent(MailServices::checkQuota);
+            change.sendingLimits().forEach(MailServices::checkSendingLimit);
             ServiceRecord.Builder record = await(require(name)).toBuilder();
-            addressQuota.ifPresentOrElse(record::setAddressQuota, record::clearAddressQuota);
+            change.addressQuota().ifPresent(quota -> quota.ifPresentOrElse(record::setAddressQuota,
+                    record::clearAddressQuota));
+            change.maintenance().ifPresent(record::setMaintenance);
+            change.sendingLimits().forEach((limit, count) -> count.ifPresentOrElse(
+                    value -> record.putSendingLimits(limit, value), () -> record.removeSendingLimits(limit)));
             return save(record.build(), new StoreBatch());
         });
+    }
+
+    // --- what sessions and counters ask of a domain's service: from the cache, never blocking ---
+
+    /**
+     * Whether the domain's mailboxes cannot be read (SPEC section 1): the domain itself, or the
+     * service owning it (its primary's, for an alias domain), is in maintenance. False for a
+     * domain not hosted.
+     */
+    public CompletionStage<Boolean> inMaintenance(String domain) {
+        return records.domain(domain).thenCompose(found -> found.isEmpty() || found.get().getMaintenance()
+                ? CompletableFuture.completedFuture(found.isPresent())
+                : owner(found.get()).thenApply(service -> service.map(ServiceRecord::getMaintenance).orElse(false)));
+    }
+
+    /**
+     * The sending-limit defaults of the service owning the domain, by limit name; empty when it has
+     * none, or the domain is not hosted.
+     */
+    public CompletionStage<Map<String, Integer>> sendingLimits(String domain) {
+        return records.domain(domain).thenCompose(found -> found.isEmpty()
+                ? CompletableFuture.completedFuture(Optional.<ServiceRecord>empty()) : owner(found.get()))
+                .thenApply(service -> service.map(ServiceRecord::getSendingLimitsMap).orElse(Map.of()));
+    }
+
+    /** The service owning a domain: its primary's for an alias domain; the one named after it before adoption. */
+    private CompletionStage<Optional<ServiceRecord>> owner(DomainRecord domain) {
+        CompletionStage<Optional<DomainRecord>> primary = domain.getAliasOf().isEmpty()
+                ? CompletableFuture.completedFuture(Optional.of(domain)) : records.domain(domain.getAliasOf());
+        return primary.thenCompose(found -> found.isEmpty() ? CompletableFuture.completedFuture(Optional.empty())
+                : records.service(found.get().getService().isEmpty() ? found.get().getName()
+                        : found.get().getService()));
     }
 
     /** Deletes a service that owns no domain any more; one that does is a conflict, never a cascade. */
@@ -317,6 +375,12 @@ public final class MailServices {
     private static void checkQuota(OptionalInt addressQuota) {
         if (addressQuota.isPresent() && addressQuota.getAsInt() < 0) {
             throw invalid("addressQuota must not be negative");
+        }
+    }
+
+    private static void checkSendingLimit(String limit, OptionalInt count) {
+        if (count.isPresent() && count.getAsInt() < 0) {
+            throw invalid("sending limit " + limit + " must be 0 (no limit) or more");
         }
     }
 }

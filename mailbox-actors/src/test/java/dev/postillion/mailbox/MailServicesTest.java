@@ -2,6 +2,7 @@ package dev.postillion.mailbox;
 
 import static dev.postillion.mailbox.DirectoryAnswers.assertFails;
 import static dev.postillion.mailbox.DirectoryAnswers.join;
+import static dev.postillion.mailbox.MailServices.Change.quota;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -34,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Mail services and their quotas of addresses (SPEC section 1): counted as addresses are created
  * and deleted, singly and by CSV import, by two nodes racing for the last one, as domains move,
- * and for domains stored before services.
+ * and for domains stored before services; a service's maintenance and sending-limit defaults.
  */
 class MailServicesTest {
 
@@ -75,7 +77,8 @@ class MailServicesTest {
         assertEquals(Optional.empty(), join(directory.domain("example.net")).orElseThrow().service());
 
         MailService service = join(services.get("EXAMPLE.com"));
-        assertEquals(new MailService("example.com", clock.instant(), OptionalInt.empty(), 1, List.of("example.com")),
+        assertEquals(new MailService("example.com", clock.instant(), OptionalInt.empty(), 1, List.of("example.com"),
+                false, Map.of()),
                 service);
         assertEquals(List.of(service), join(services.list()));
     }
@@ -92,19 +95,48 @@ class MailServicesTest {
                 directory.createAddress("acme-mail.test", "carl", PASSWORD, Address.Type.NO_REPLY));
         assertTrue(join(directory.address(address("carl@acme-mail.test"))).isEmpty());
 
-        assertEquals(OptionalInt.of(3), join(services.setQuota("acme", OptionalInt.of(3))).addressQuota());
+        assertEquals(OptionalInt.of(3), join(services.update("acme", quota(OptionalInt.of(3)))).addressQuota());
         create("acme-mail.test", "carl");
         assertEquals(new MailService("acme", clock.instant(), OptionalInt.of(3), 3,
-                List.of("acme-mail.test", "acme.test")), join(services.get("acme")));
+                List.of("acme-mail.test", "acme.test"), false, Map.of()), join(services.get("acme")));
 
         // Lowered below what it has: nothing goes, but nothing more is created until it has fewer.
-        assertEquals(3, join(services.setQuota("acme", OptionalInt.of(1))).addresses());
+        assertEquals(3, join(services.update("acme", quota(OptionalInt.of(1)))).addresses());
         join(directory.deleteAddress("acme.test", "anna"));
         assertEquals(2, join(services.get("acme")).addresses());
         assertFails(Kind.CONFLICT, "service acme has reached its quota of 1 addresses",
                 directory.createAddress("acme.test", "anna", PASSWORD, Address.Type.MAILBOX));
-        join(services.setQuota("acme", OptionalInt.empty()));
+        join(services.update("acme", quota(OptionalInt.empty())));
         create("acme.test", "anna");
+    }
+
+    @Test
+    void aServiceInMaintenanceOrWithSendingLimitsAppliesToEachOfItsDomainsAndTheirAliasDomains() {
+        join(services.create("acme", OptionalInt.empty()));
+        join(directory.createDomain("acme.test", Optional.of("acme")));
+        join(directory.createAliasDomain("acme.test", "acme.example"));
+        join(directory.createDomain("other.test"));
+        assertFalse(join(services.inMaintenance("acme.example")));
+
+        MailService changed = join(services.update("acme", new MailServices.Change(Optional.empty(),
+                Optional.of(true), Map.of("messagesPerHour", OptionalInt.of(10), "recipientsPerDay", OptionalInt.of(0)))));
+        assertEquals(new MailService("acme", clock.instant(), OptionalInt.empty(), 0, List.of("acme.test"), true,
+                Map.of("messagesPerHour", 10, "recipientsPerDay", 0)), changed);
+        assertTrue(join(services.inMaintenance("acme.test")));
+        assertTrue(join(services.inMaintenance("acme.example")), "an alias domain belongs to its primary's service");
+        assertFalse(join(services.inMaintenance("other.test")));
+        assertFalse(join(services.inMaintenance("unknown.test")));
+        assertEquals(Map.of("messagesPerHour", 10, "recipientsPerDay", 0), join(services.sendingLimits("acme.example")));
+        assertEquals(Map.of(), join(services.sendingLimits("other.test")));
+
+        join(services.update("acme", new MailServices.Change(Optional.empty(), Optional.of(false),
+                Map.of("messagesPerHour", OptionalInt.empty()))));
+        assertFalse(join(services.inMaintenance("acme.test")));
+        assertEquals(Map.of("recipientsPerDay", 0), join(services.sendingLimits("acme.test")));
+        join(directory.setMaintenance("other.test", true));
+        assertTrue(join(services.inMaintenance("other.test")), "a domain's own maintenance still counts");
+        assertFails(Kind.INVALID, "sending limit messagesPerDay must be 0 (no limit) or more", services.update("acme",
+                new MailServices.Change(Optional.empty(), Optional.empty(), Map.of("messagesPerDay", OptionalInt.of(-1)))));
     }
 
     @Test
@@ -182,9 +214,9 @@ class MailServicesTest {
                 directory.createDomain("new.test", Optional.of("nope")));
         assertEquals(Optional.of("big"), join(services.move("acme.test", "big")).service());
 
-        assertEquals(new MailService("big", clock.instant(), OptionalInt.of(10), 2, List.of("acme.test")),
+        assertEquals(new MailService("big", clock.instant(), OptionalInt.of(10), 2, List.of("acme.test"), false, Map.of()),
                 join(services.get("big")));
-        assertEquals(new MailService("acme.test", clock.instant(), OptionalInt.empty(), 0, List.of()),
+        assertEquals(new MailService("acme.test", clock.instant(), OptionalInt.empty(), 0, List.of(), false, Map.of()),
                 join(services.get("acme.test")));
         join(directory.deleteAddress("acme.test", "anna"));
         assertEquals(1, join(services.get("big")).addresses());
@@ -210,7 +242,7 @@ class MailServicesTest {
                 + " allowed", services.create("ac me", OptionalInt.empty()));
         assertFails(Kind.INVALID, "service name is empty", services.create("", OptionalInt.empty()));
         assertFails(Kind.INVALID, "addressQuota must not be negative", services.create("b", OptionalInt.of(-1)));
-        assertFails(Kind.INVALID, "addressQuota must not be negative", services.setQuota("acme", OptionalInt.of(-1)));
+        assertFails(Kind.INVALID, "addressQuota must not be negative", services.update("acme", quota(OptionalInt.of(-1))));
     }
 
     // --- domains stored before services ---
@@ -230,8 +262,8 @@ class MailServicesTest {
         }
         assertEquals(0, join(services.adoptDomains()));
         assertEquals(List.of(
-                new MailService("example.com", clock.instant(), OptionalInt.empty(), 2, List.of("example.com")),
-                new MailService("example.org", clock.instant(), OptionalInt.empty(), 1, List.of("example.org"))),
+                new MailService("example.com", clock.instant(), OptionalInt.empty(), 2, List.of("example.com"), false, Map.of()),
+                new MailService("example.org", clock.instant(), OptionalInt.empty(), 1, List.of("example.org"), false, Map.of())),
                 join(services.list()));
         assertEquals(Optional.of("example.com"), join(directory.domain("example.com")).orElseThrow().service());
         assertEquals(48, join(directory.imports().run("example.com", List.of(line(2, "dora")))).remaining(),
@@ -247,7 +279,7 @@ class MailServicesTest {
         legacyDomain("example.com", "anna");
         assertEquals(Optional.of("example.com"), join(directory.domain("example.com")).orElseThrow().service());
         create("example.com", "bob");
-        assertEquals(new MailService("example.com", clock.instant(), OptionalInt.empty(), 2, List.of("example.com")),
+        assertEquals(new MailService("example.com", clock.instant(), OptionalInt.empty(), 2, List.of("example.com"), false, Map.of()),
                 join(services.get("example.com")));
         assertEquals(0, join(services.adoptDomains()));
     }

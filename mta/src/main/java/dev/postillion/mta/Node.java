@@ -313,7 +313,7 @@ public final class Node implements AutoCloseable {
         Executor work = system.dispatchers().lookup(DispatcherSelector.blocking());
         Greylist greylist = Greylist.start(system, shared, clock, greylistSettings);
         ClientRates rates = ClientRates.start(system, clock, limitSettings);
-        SenderRates senders = SenderRates.start(system, shared, clock, limitSettings);
+        SenderRates senders = SenderRates.start(system, shared, clock, limitSettings, directory.services());
         ActorRef<SmtpSessions.Command> sessions = system.systemActorOf(SmtpSessions.create(sessionDispatchers),
                 "smtp-sessions", Props.empty());
         SaslAuthenticator logins = new SaslAuthenticator(directory, AuthThrottle.start(system, authSettings, clock),

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code postillion status, service, domain, address, greylist, completion} against a real node, in-process:
+ * {@code postillion status, service, domain, address (with limits), greylist, completion} against a real node, in-process:
  * what each prints, as text and with {@code --json}, and the exit status scripts branch on.
  */
 class CommandLineAdminTest {
@@ -69,6 +69,54 @@ class CommandLineAdminTest {
     }
 
     @Test
+    void aServiceGetsDefaultSendingLimitsAndMaintenanceAndAnAddressAnOverride() {
+        assertEquals(0, against(calls.node(), "service", "create", "limits-cli", "--quota", "unlimited").exit());
+        assertEquals(0, against(calls.node(), "domain", "add", "limits.cli.test", "--service", "limits-cli").exit());
+        assertEquals(0, against(calls.node(), "address", "add", "anna@limits.cli.test", "--password",
+                AdminCalls.PASSWORD).exit());
+
+        assertEquals(new CommandLineRun(0, "sending limits of service limits-cli: messagesPerHour=50,recipientsPerDay=0\n",
+                ""), against(calls.node(), "service", "set-limits", "limits-cli", "--messages-per-hour", "50",
+                        "--recipients-per-day", "0"));
+        assertEquals(new CommandLineRun(0, "sending limits of service limits-cli: messagesPerHour=50\n", ""),
+                against(calls.node(), "service", "set-limits", "limits-cli", "--recipients-per-day", "inherit"));
+        assertEquals(new CommandLineRun(2, "", "postillion service set-limits: give at least one of"
+                + " --messages-per-hour, --messages-per-day, --recipients-per-hour, --recipients-per-day\n"),
+                against(calls.node(), "service", "set-limits", "limits-cli"));
+        assertEquals(new CommandLineRun(2, "", "postillion service set-limits: a limit is a whole number, 0 for no"
+                + " limit, or inherit, not '-1'\n"),
+                against(calls.node(), "service", "set-limits", "limits-cli", "--messages-per-day", "-1"));
+
+        assertEquals(new CommandLineRun(0, "service limits-cli in maintenance\n", ""),
+                against(calls.node(), "service", "maintenance", "limits-cli", "on"));
+        CommandLineRun show = against(calls.node(), "service", "show", "limits-cli");
+        assertTrue(show.out().lines().toList().get(1).matches(
+                "limits-cli +unlimited +1 +limits\\.cli\\.test +yes +messagesPerHour=50 +\\S+Z"), show.out());
+        assertEquals(new CommandLineRun(0, "service limits-cli out of maintenance\n", ""),
+                against(calls.node(), "service", "maintenance", "limits-cli", "off"));
+        assertEquals(new CommandLineRun(2, "", "postillion service maintenance: maintenance is on or off, not 'yes'\n"),
+                against(calls.node(), "service", "maintenance", "limits-cli", "yes"));
+
+        String anna = "anna@limits.cli.test";
+        assertEquals(new CommandLineRun(0, "sending limits of " + anna + " overridden: {\"messagesPerDay\":20}\n", ""),
+                against(calls.node(), "address", "limits", "set", anna, "--messages-per-day", "20"));
+        CommandLineRun limits = against(calls.node(), "address", "limits", "show", anna);
+        List<String> lines = limits.out().lines().toList();
+        assertEquals(List.of("LIMIT", "IN FORCE", "USED", "OVERRIDE", "COUNT ENDS"), List.of(lines.get(0).split(" {2,}")));
+        assertTrue(lines.get(1).matches("messagesPerHour +50 +0 +- +\\S+Z"), limits.out());
+        assertTrue(lines.get(2).matches("messagesPerDay +20 +0 +20 +\\S+Z"), limits.out());
+        assertTrue(lines.get(3).matches("recipientsPerHour +1000 +0 +- +\\S+Z"), limits.out());
+        assertEquals(5, lines.size(), limits.out());
+        assertEquals(new CommandLineRun(2, "", "postillion address limits set: a limit is a whole number, 0 for no"
+                + " limit, not 'inherit'\n"),
+                against(calls.node(), "address", "limits", "set", anna, "--messages-per-day", "inherit"));
+        assertEquals(new CommandLineRun(0, "sending limits of " + anna + " inherited\n", ""),
+                against(calls.node(), "address", "limits", "clear", anna));
+        assertEquals("{}", against(calls.node(), "address", "limits", "show", anna, "--json").json().get("override")
+                .toString());
+    }
+
+    @Test
     void servicesAreCreatedListedGivenAQuotaAndDeleted() {
         assertEquals(new CommandLineRun(0, "service plan-cli created\n", ""),
                 against(calls.node(), "service", "create", "Plan-CLI", "--quota", "1"));
@@ -84,14 +132,15 @@ class CommandLineAdminTest {
         CommandLineRun show = against(calls.node(), "service", "show", "plan-cli");
         assertEquals(0, show.exit(), show.toString());
         List<String> lines = show.out().lines().toList();
-        assertEquals(List.of("SERVICE", "QUOTA", "ADDRESSES", "DOMAINS", "CREATED"), List.of(lines.get(0).split(" {2,}")));
-        assertTrue(lines.get(1).matches("plan-cli +1 +1 +plan\\.cli\\.test +\\S+Z"), show.out());
+        assertEquals(List.of("SERVICE", "QUOTA", "ADDRESSES", "DOMAINS", "MAINTENANCE", "SENDING LIMITS", "CREATED"),
+                List.of(lines.get(0).split(" {2,}")));
+        assertTrue(lines.get(1).matches("plan-cli +1 +1 +plan\\.cli\\.test +no +- +\\S+Z"), show.out());
         assertEquals(2, lines.size(), show.out());
 
         assertEquals(new CommandLineRun(0, "quota of service plan-cli set to unlimited\n", ""),
                 against(calls.node(), "service", "set-quota", "plan-cli", "unlimited"));
         CommandLineRun list = against(calls.node(), "service", "list");
-        assertTrue(list.out().lines().anyMatch(line -> line.matches("plan-cli +unlimited +1 +plan\\.cli\\.test +\\S+Z")),
+        assertTrue(list.out().lines().anyMatch(line -> line.matches("plan-cli +unlimited +1 +plan\\.cli\\.test +no +- +\\S+Z")),
                 list.out());
         CommandLineRun json = against(calls.node(), "service", "set-quota", "plan-cli", "2", "--json");
         assertEquals(2, json.json().get("addressQuota").asInt(), json.toString());

@@ -25,8 +25,13 @@ public final class Delivered {
      * until the INBOX holds it; returns its listing entry.
      */
     public JsonNode deliver(String recipient, String subject, String body) throws IOException {
-        send(recipient, "From: bob@example.org\r\nTo: " + recipient + "\r\nSubject: " + subject + "\r\n\r\n" + body);
+        send(recipient, subject, body);
         return mailboxes.awaitSubject(recipient, subject, 1).get(0);
+    }
+
+    /** Sends the message over SMTP until the node has queued it, without waiting for its delivery. */
+    public void send(String recipient, String subject, String body) throws IOException {
+        send(recipient, "From: bob@example.org\r\nTo: " + recipient + "\r\nSubject: " + subject + "\r\n\r\n" + body);
     }
 
     /** Sends {@code message} (dot-stuffed, ending in CRLF) from bob@example.org over SMTP; it is queued. */

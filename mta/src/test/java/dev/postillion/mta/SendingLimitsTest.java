@@ -29,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * 5) over real sockets and TLS, on a real store, under an injected clock that only the test moves:
  * the exact 451 at MAIL for a message limit and at RCPT for a recipient limit, the hour's and the
  * day's windows rolling over, counting only what the spool took, the per-address override through
- * the admin API, and the listing of senders near their limits. Each test has users of its own, and
- * computes the windows' ends from the clock, since the tests share the node and its clock.
+ * the admin API, a mail service's defaults between the two, and the listing of senders near their
+ * limits. Each test has users of its own, and computes the windows' ends from the clock, since the
+ * tests share the node and its clock.
  */
 class SendingLimitsTest {
 
@@ -156,6 +157,64 @@ class SendingLimitsTest {
     }
 
     @Test
+    void aServicesDefaultsComeBetweenAnAddresssOverrideAndTheNodesLimits() throws IOException {
+        String frank = "frank@plan.test";
+        String gina = "gina@plan.test";
+        node.createMailboxInService(frank, "plan");
+        node.createMailbox(gina);
+        HttpResponse<String> set = node.patch("/api/v1/services/plan",
+                "{\"sendingLimits\":{\"recipientsPerDay\":7,\"messagesPerHour\":1}}");
+        assertEquals(200, set.statusCode(), set.body());
+        assertEquals("{\"messagesPerHour\":1,\"recipientsPerDay\":7}", json(set).get("sendingLimits").toString());
+        assertEquals("{\"messagesPerHour\":1,\"recipientsPerDay\":7}",
+                json(node.get("/api/v1/services/plan")).get("sendingLimits").toString());
+        JsonNode standing = json(node.get("/api/v1/addresses/" + frank + "/sending-limits"));
+        assertEquals("{\"messagesPerHour\":1,\"messagesPerDay\":5,\"recipientsPerHour\":4,\"recipientsPerDay\":7}",
+                standing.get("limits").toString(), "the service's where it has one, else the node's");
+        assertEquals("{}", standing.get("override").toString());
+
+        sent(frank, "rcpt1@" + DOMAIN);
+        awaitUsed(frank, "messagesPerHour", 1);
+        assertRefusedAtMail(frank, "451 4.7.1 Rate limit exceeded: 1 message per hour, resets at " + nextHour());
+
+        assertEquals(200, node.put("/api/v1/addresses/" + gina + "/sending-limits", "{\"messagesPerHour\":2}")
+                .statusCode());
+        sent(gina, "rcpt1@" + DOMAIN);
+        sent(gina, "rcpt1@" + DOMAIN);
+        awaitUsed(gina, "messagesPerHour", 2);
+        assertRefusedAtMail(gina, "451 4.7.1 Rate limit exceeded: 2 messages per hour, resets at " + nextHour());
+
+        HttpResponse<String> removed = node.patch("/api/v1/services/plan", "{\"sendingLimits\":{\"messagesPerHour\":null}}");
+        assertEquals("{\"recipientsPerDay\":7}", json(removed).get("sendingLimits").toString());
+        sent(frank, "rcpt1@" + DOMAIN);
+        sent(frank, "rcpt1@" + DOMAIN);
+        awaitUsed(frank, "messagesPerHour", 3);
+        assertRefusedAtMail(frank, "451 4.7.1 Rate limit exceeded: 3 messages per hour, resets at " + nextHour());
+        assertEquals("{}", json(node.patch("/api/v1/services/plan", "{\"sendingLimits\":null}"))
+                .get("sendingLimits").toString());
+        assertEquals("{\"messagesPerHour\":3,\"messagesPerDay\":5,\"recipientsPerHour\":4,\"recipientsPerDay\":20}",
+                json(node.get("/api/v1/addresses/" + frank + "/sending-limits")).get("limits").toString());
+    }
+
+    @Test
+    void theAdminApiRefusesBadServiceDefaults() {
+        assertEquals(201, node.post("/api/v1/services", "{\"name\":\"strict\",\"addressQuota\":null}").statusCode());
+        Map.of("{\"sendingLimits\":{\"messagesPerHour\":-1}}",
+                        "{\"error\":\"'messagesPerHour' must be a whole number of 0 (no limit) or more\"}",
+                "{\"sendingLimits\":{\"messagesPerMinute\":5}}", "{\"error\":\"unknown field 'messagesPerMinute';"
+                        + " expected messagesPerDay, messagesPerHour, recipientsPerDay, recipientsPerHour\"}",
+                "{\"sendingLimits\":5}",
+                        "{\"error\":\"field 'sendingLimits' must be an object of limits, or null to remove them all\"}",
+                "{\"maintenance\":\"yes\"}", "{\"error\":\"field 'maintenance' must be true or false\"}",
+                "{}", "{\"error\":\"nothing to change: give addressQuota, maintenance or sendingLimits\"}")
+                .forEach((body, error) -> {
+                    HttpResponse<String> refused = node.patch("/api/v1/services/strict", body);
+                    assertEquals(400, refused.statusCode(), body);
+                    assertEquals(error, refused.body(), body);
+                });
+    }
+
+    @Test
     void theAdminApiRefusesBadOverridesAndUnknownAddresses() {
         String path = "/api/v1/addresses/erin@" + DOMAIN + "/sending-limits";
         HttpResponse<String> unknown = node.put(path, "{\"messagesPerMinute\":5}");
@@ -205,6 +264,12 @@ class SendingLimitsTest {
             }
         }
         throw new AssertionError(address + " not listed in " + senders);
+    }
+
+    private static void assertRefusedAtMail(String user, String refusal) throws IOException {
+        try (SmtpClient smtp = loggedIn(user)) {
+            assertEquals(refusal, smtp.command("MAIL FROM:<" + user + ">"));
+        }
     }
 
     /** The counts reach the sender's counter after the 250; later steps wait for them. */

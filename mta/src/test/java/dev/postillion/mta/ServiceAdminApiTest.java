@@ -4,6 +4,7 @@ import static dev.postillion.mta.AdminCalls.assertError;
 import static dev.postillion.mta.AdminCalls.json;
 import static dev.postillion.mta.AdminCalls.object;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
@@ -29,7 +30,8 @@ class ServiceAdminApiTest {
         HttpResponse<String> created = calls.node().post("/api/v1/services", "{\"name\":\"Plan-A\",\"addressQuota\":2}");
         assertEquals(201, created.statusCode(), created.body());
         JsonNode service = json(created);
-        assertEquals(object("{\"name\":\"plan-a\",\"addressQuota\":2,\"addresses\":0,\"domains\":[],\"createdAt\":\""
+        assertEquals(object("{\"name\":\"plan-a\",\"addressQuota\":2,\"addresses\":0,\"domains\":[],\"maintenance\":false,"
+                + "\"sendingLimits\":{},\"createdAt\":\""
                 + service.get("createdAt").asText() + "\"}"), service);
         assertEquals(service, json(calls.node().get("/api/v1/services/PLAN-A")));
         assertEquals(List.of(service), listed("plan-a"));
@@ -37,6 +39,14 @@ class ServiceAdminApiTest {
         HttpResponse<String> unlimited = calls.node().patch("/api/v1/services/plan-a", "{\"addressQuota\":null}");
         assertEquals(200, unlimited.statusCode(), unlimited.body());
         assertEquals("null", json(unlimited).get("addressQuota").toString());
+        HttpResponse<String> changed = calls.node().patch("/api/v1/services/plan-a",
+                "{\"maintenance\":true,\"sendingLimits\":{\"recipientsPerDay\":300,\"messagesPerHour\":20}}");
+        assertEquals(200, changed.statusCode(), changed.body());
+        JsonNode shown = json(calls.node().get("/api/v1/services/plan-a"));
+        assertEquals(json(changed), shown);
+        assertEquals("null", shown.get("addressQuota").toString(), "a field left out stays as it is");
+        assertTrue(shown.get("maintenance").asBoolean());
+        assertEquals("{\"messagesPerHour\":20,\"recipientsPerDay\":300}", shown.get("sendingLimits").toString());
 
         assertEquals(204, calls.node().delete("/api/v1/services/plan-a").statusCode());
         assertError(404, "no service plan-a", calls.node().get("/api/v1/services/plan-a"));

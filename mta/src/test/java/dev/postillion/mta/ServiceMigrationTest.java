@@ -44,8 +44,10 @@ class ServiceMigrationTest {
 
         try (TestNode node = TestNode.start(dataDir)) {
             assertEquals(object("[{\"name\":\"old.test\",\"addressQuota\":null,\"addresses\":2,\"domains\":[\"old.test\"],"
+                    + "\"maintenance\":false,\"sendingLimits\":{},"
                     + "\"createdAt\":\"" + json(node.get("/api/v1/services")).get(0).get("createdAt").asText() + "\"},"
                     + "{\"name\":\"older.test\",\"addressQuota\":null,\"addresses\":0,\"domains\":[\"older.test\"],"
+                    + "\"maintenance\":false,\"sendingLimits\":{},"
                     + "\"createdAt\":\"" + json(node.get("/api/v1/services")).get(1).get("createdAt").asText() + "\"}]"),
                     json(node.get("/api/v1/services")));
             JsonNode domain = json(node.get("/api/v1/domains/old.test"));

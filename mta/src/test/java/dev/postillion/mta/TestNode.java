@@ -99,6 +99,16 @@ public final class TestNode implements AutoCloseable {
     }
 
     /** Creates a domain and an address (password "secret-password") through the admin API. */
+    /** Creates the mail service, without a quota, its domain (the address's) and the address. */
+    public void createMailboxInService(String address, String service) {
+        HttpResponse<String> created = post("/api/v1/services", "{\"name\":\"" + service + "\",\"addressQuota\":null}");
+        assertEquals(201, created.statusCode(), created.body());
+        String domain = address.substring(address.indexOf('@') + 1);
+        created = post("/api/v1/domains", "{\"name\":\"" + domain + "\",\"service\":\"" + service + "\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        createMailbox(address);
+    }
+
     public void createMailbox(String address) {
         String[] parts = address.split("@");
         HttpResponse<String> domain = post("/api/v1/domains", "{\"name\":\"" + parts[1] + "\"}");

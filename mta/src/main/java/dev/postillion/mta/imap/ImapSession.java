@@ -1,7 +1,6 @@
 package dev.postillion.mta.imap;
 
 import dev.postillion.mailbox.AppPassword;
-import dev.postillion.mailbox.Domain;
 import dev.postillion.mailbox.MailMessage;
 import dev.postillion.mailbox.MailStore;
 import dev.postillion.mailbox.MailboxChanges;
@@ -469,10 +468,13 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
         }
     }
 
-    /** SPEC section 1: a domain in maintenance receives mail, but its mailboxes cannot be read. */
+    /**
+     * SPEC section 1: a domain in maintenance, or one whose mail service is, receives mail, but its
+     * mailboxes cannot be read.
+     */
     private void loggedIn(String tag, SaslAuthenticator.Accepted accepted, String password) {
-        await(context.directory().domain(accepted.user().domain()), tag, domain -> {
-            if (domain.map(Domain::maintenance).orElse(false)) {
+        await(context.directory().services().inMaintenance(accepted.user().domain()), tag, maintenance -> {
+            if (maintenance) {
                 finish(tag, "NO [UNAVAILABLE] " + accepted.user().domain() + " is in maintenance: its mailboxes"
                         + " cannot be read until it ends");
             } else {

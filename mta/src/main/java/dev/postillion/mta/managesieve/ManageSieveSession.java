@@ -2,7 +2,6 @@ package dev.postillion.mta.managesieve;
 
 import dev.postillion.core.EmailAddress;
 import dev.postillion.mailbox.AppPassword;
-import dev.postillion.mailbox.Domain;
 import dev.postillion.mta.login.LoginSessions;
 import dev.postillion.mta.login.SaslAuthenticator;
 import dev.postillion.mta.login.SaslCredentials;
@@ -234,10 +233,13 @@ public final class ManageSieveSession extends AbstractBehavior<ManageSieveSessio
         }
     }
 
-    /** SPEC section 1: a domain in maintenance receives mail, but its users cannot log in. */
+    /**
+     * SPEC section 1: a domain in maintenance, or one whose mail service is, receives mail, but its
+     * users cannot log in.
+     */
     private void checkDomain(SaslAuthenticator.Accepted accepted) {
-        await(context.directory().domain(accepted.user().domain()), domain -> {
-            if (domain.map(Domain::maintenance).orElse(false)) {
+        await(context.directory().services().inMaintenance(accepted.user().domain()), maintenance -> {
+            if (maintenance) {
                 reply("NO (TRYLATER) \"" + accepted.user().domain() + " is in maintenance until it ends\"");
                 return;
             }

@@ -1,7 +1,6 @@
 package dev.postillion.mta.pop3;
 
 import dev.postillion.mailbox.AppPassword;
-import dev.postillion.mailbox.Domain;
 import dev.postillion.mailbox.MailStore;
 import dev.postillion.mailbox.MailboxEdit;
 import dev.postillion.mta.access.ContentReads;
@@ -275,10 +274,13 @@ public final class Pop3Session extends AbstractBehavior<Pop3Session.Command> {
         }
     }
 
-    /** SPEC section 1: a domain in maintenance receives mail, but its mailboxes cannot be read. */
+    /**
+     * SPEC section 1: a domain in maintenance, or one whose mail service is, receives mail, but its
+     * mailboxes cannot be read.
+     */
     private void checkDomain(SaslAuthenticator.Accepted accepted, String password) {
-        await(context.directory().domain(accepted.user().domain()), domain -> {
-            if (domain.map(Domain::maintenance).orElse(false)) {
+        await(context.directory().services().inMaintenance(accepted.user().domain()), maintenance -> {
+            if (maintenance) {
                 reply("-ERR [SYS/TEMP] " + accepted.user().domain() + " is in maintenance: its mailboxes cannot be"
                         + " read until it ends");
             } else {

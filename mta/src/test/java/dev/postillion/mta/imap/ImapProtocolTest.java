@@ -3,9 +3,12 @@ package dev.postillion.mta.imap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.postillion.mta.Delivered;
+import dev.postillion.mta.MailboxReader;
 import dev.postillion.mta.TestNode;
 import dev.postillion.mta.TlsTrust;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The IMAP protocol at the byte level (RFC 9051 section 2.2, RFC 7888): literals synchronizing and
  * not, SASL-IR and AUTHENTICATE's continuation, commands injected before STARTTLS, a client that
- * disconnects in the middle of a literal, limits and bad input answered with BAD and a reason.
+ * disconnects in the middle of a literal, limits and bad input answered with BAD and a reason;
+ * logins refused for a disabled address, a domain or a mail service in maintenance.
  */
 class ImapProtocolTest {
 
@@ -184,6 +188,26 @@ class ImapProtocolTest {
                     imap.command("b", "LOGIN eve@disabled.test secret-password"));
             assertEquals(List.of("c NO [UNAVAILABLE] maintained.test is in maintenance: its mailboxes cannot be read"
                     + " until it ends"), imap.command("c", "LOGIN max@maintained.test secret-password"));
+        }
+    }
+
+    @Test
+    void aServiceInMaintenanceKeepsReceivingMailButItsMailboxesCannotBeReadUntilItEnds() throws IOException {
+        String user = "ida@upkeep.test";
+        node.createMailboxInService(user, "upkeep");
+        HttpResponse<String> on = node.patch("/api/v1/services/upkeep", "{\"maintenance\":true}");
+        assertEquals(200, on.statusCode(), on.body());
+        new Delivered(node).send(user, "while maintained", "Kept.\r\n");
+        try (ImapWire imap = secure()) {
+            assertEquals(List.of("a NO [UNAVAILABLE] upkeep.test is in maintenance: its mailboxes cannot be read"
+                    + " until it ends"), imap.command("a", "LOGIN " + user + " secret-password"));
+        }
+
+        assertEquals(200, node.patch("/api/v1/services/upkeep", "{\"maintenance\":false}").statusCode());
+        new MailboxReader(node).awaitSubject(user, "while maintained", 1);
+        try (ImapWire imap = secure()) {
+            assertTrue(imap.command("a", "LOGIN " + user + " secret-password").get(0).startsWith("a OK "));
+            assertTrue(imap.command("b", "SELECT INBOX").contains("* 1 EXISTS"));
         }
     }
 

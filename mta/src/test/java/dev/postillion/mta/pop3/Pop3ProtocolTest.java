@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.postillion.mta.MailboxReader;
 import dev.postillion.mta.TestNode;
 import dev.postillion.mta.TlsTrust;
 import java.io.IOException;
@@ -190,6 +191,25 @@ class Pop3ProtocolTest {
             pop3.command("USER max@maintained.test");
             assertEquals("-ERR [SYS/TEMP] maintained.test is in maintenance: its mailboxes cannot be read until it"
                     + " ends", pop3.command("PASS secret-password"));
+        }
+    }
+
+    @Test
+    void aServiceInMaintenanceKeepsReceivingMailButItsMailboxesCannotBeReadUntilItEnds() throws IOException {
+        String user = "ida@upkeep.test";
+        node.createMailboxInService(user, "upkeep");
+        assertEquals(200, node.patch("/api/v1/services/upkeep", "{\"maintenance\":true}").statusCode());
+        new Delivered(node).send(user, "while maintained", "Kept.\r\n");
+        try (Pop3Wire pop3 = secure()) {
+            pop3.command("USER " + user);
+            assertEquals("-ERR [SYS/TEMP] upkeep.test is in maintenance: its mailboxes cannot be read until it ends",
+                    pop3.command("PASS secret-password"));
+        }
+
+        assertEquals(200, node.patch("/api/v1/services/upkeep", "{\"maintenance\":false}").statusCode());
+        new MailboxReader(node).awaitSubject(user, "while maintained", 1);
+        try (Pop3Wire pop3 = loggedIn(user)) {
+            assertTrue(pop3.command("STAT").startsWith("+OK 1 "));
         }
     }
 

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.postillion.core.Store;
 import dev.postillion.core.StoreBatch;
 import dev.postillion.core.StoreException;
+import dev.postillion.mailbox.MailServices;
 import dev.postillion.mta.policy.PolicyFamilies;
 import dev.postillion.mta.policy.RecordLoading;
 import dev.postillion.mta.policy.WritesUnderWay;
@@ -24,6 +25,8 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What one authenticated user has sent in the current UTC hour and day, against its
@@ -38,6 +41,11 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
  * user nothing, and a message is never counted in part. The price is that a user's concurrent
  * transactions are all checked against the counts before any of them is counted, so a user can
  * exceed a limit by the messages in flight at once, which the per-client connection limits bound.
+ *
+ * <p>The limits in force are, per limit, the address's override, else the defaults of the mail
+ * service owning its domain, else the node's. The service's are read from the directory's cache
+ * each time a standing is asked for, so that an operator's change applies at the user's next MAIL;
+ * the answer comes back as a message, never blocking the counter.
  */
 public final class SenderRate extends AbstractBehavior<SenderRate.Command> {
 
@@ -61,6 +69,12 @@ public final class SenderRate extends AbstractBehavior<SenderRate.Command> {
 
     private record Loaded(Optional<byte[]> value, Throwable failure) implements Command {}
 
+    /** The service's defaults as the directory answered, to answer {@code replyTo} with. */
+    private record ServiceDefaults(Map<String, Integer> limits, Throwable failure, ActorRef<SenderStanding> replyTo)
+            implements Command {}
+
+    private static final Logger LOG = LoggerFactory.getLogger(SenderRate.class);
+
     /** Store keys of senders' records: this, then the address. */
     static final String RECORD_PREFIX = "a/";
     /** Store keys of the per-day copies: this, then the ISO date, "/" and the address. */
@@ -69,22 +83,29 @@ public final class SenderRate extends AbstractBehavior<SenderRate.Command> {
     private final String address;
     private final Clock clock;
     private final Map<SendingLimit, Integer> nodeDefaults;
+    private final MailServices services;
     private final WritesUnderWay<Command> writes;
     private SenderRecord record;
+    /** The service's defaults as last read: none until then. */
+    private Map<SendingLimit, Integer> serviceDefaults = Map.of();
 
+    /**
+     * @param services where the defaults of the service owning the address's domain are read
+     */
     public static Behavior<Command> create(String address, Store store, Clock clock,
-            Map<SendingLimit, Integer> nodeDefaults) {
+            Map<SendingLimit, Integer> nodeDefaults, MailServices services) {
         return RecordLoading.readThen(Command.class, Loaded.class, store, PolicyFamilies.SENDERS, recordKey(address),
                 Loaded::new, Loaded::value, Loaded::failure,
-                (ctx, stored) -> new SenderRate(ctx, address, stored, store, clock, nodeDefaults));
+                (ctx, stored) -> new SenderRate(ctx, address, stored, store, clock, nodeDefaults, services));
     }
 
     private SenderRate(ActorContext<Command> ctx, String address, Optional<byte[]> stored, Store store, Clock clock,
-            Map<SendingLimit, Integer> nodeDefaults) {
+            Map<SendingLimit, Integer> nodeDefaults, MailServices services) {
         super(ctx);
         this.address = address;
         this.clock = clock;
         this.nodeDefaults = nodeDefaults;
+        this.services = services;
         this.record = stored.map(SenderRate::parse).orElse(SenderRecord.getDefaultInstance());
         this.writes = new WritesUnderWay<>(ctx, store, Written::new);
     }
@@ -112,13 +133,32 @@ public final class SenderRate extends AbstractBehavior<SenderRate.Command> {
                 .onMessage(Standing.class, this::onStanding)
                 .onMessage(Count.class, this::onCount)
                 .onMessage(SetOverride.class, this::onOverride)
+                .onMessage(ServiceDefaults.class, this::onServiceDefaults)
                 .onMessage(Written.class, written -> writes.landedAndMayStop() ? Behaviors.stopped() : this)
                 .onMessage(Passivate.class, passivate -> writes.passivateAndMayStop() ? Behaviors.stopped() : this)
                 .build();
     }
 
     private Behavior<Command> onStanding(Standing standing) {
-        standing.replyTo().tell(standing(current(record, clock.instant())));
+        answerWithServiceDefaults(standing.replyTo());
+        return this;
+    }
+
+    /** Reads the service's defaults, then answers the standing with them ({@link #onServiceDefaults}). */
+    private void answerWithServiceDefaults(ActorRef<SenderStanding> replyTo) {
+        getContext().pipeToSelf(services.sendingLimits(address.substring(address.lastIndexOf('@') + 1)),
+                (limits, failure) -> new ServiceDefaults(limits, failure, replyTo));
+    }
+
+    /** A directory that cannot be read now leaves the defaults last read in force, rather than none. */
+    private Behavior<Command> onServiceDefaults(ServiceDefaults read) {
+        if (read.failure() == null) {
+            serviceDefaults = SendingLimit.byKeys(read.limits());
+        } else {
+            LOG.warn("service sending limits of {} not read, the last ones read apply: {}", address,
+                    read.failure().toString());
+        }
+        read.replyTo().tell(standing(current(record, clock.instant())));
         return this;
     }
 
@@ -135,7 +175,7 @@ public final class SenderRate extends AbstractBehavior<SenderRate.Command> {
     private Behavior<Command> onOverride(SetOverride override) {
         SenderRecord now = current(record, clock.instant());
         save(now.toBuilder().clearOverride().putAllOverride(SendingLimit.keyed(override.limits())));
-        override.replyTo().tell(standing(record));
+        answerWithServiceDefaults(override.replyTo());
         return this;
     }
 
@@ -185,13 +225,12 @@ public final class SenderRate extends AbstractBehavior<SenderRate.Command> {
     }
 
     /**
-     * The limits in force: the operator's override of a limit for this address, else the inherited
-     * one. The inherited limits are the node's ({@code postillion.limits.sending}); this is the one
-     * place where the limits of the address's mail service (issue 17) belong, between the two,
-     * once services exist.
+     * The limits in force, per limit: the operator's override for this address, else its mail
+     * service's default, else the node's ({@code postillion.limits.sending}).
      */
     private Map<SendingLimit, Integer> limits(Map<String, Integer> override) {
         Map<SendingLimit, Integer> limits = new EnumMap<>(nodeDefaults);
+        limits.putAll(serviceDefaults);
         limits.putAll(SendingLimit.byKeys(override));
         return limits;
     }

@@ -4,6 +4,7 @@ import dev.postillion.admin.SendingLimitsAdmin;
 import dev.postillion.core.Keys;
 import dev.postillion.core.Store;
 import dev.postillion.core.Store.KeyValue;
+import dev.postillion.mailbox.MailServices;
 import dev.postillion.mta.policy.PolicyFamilies;
 import dev.postillion.mta.policy.limits.proto.SenderRecord;
 import java.nio.charset.StandardCharsets;
@@ -47,11 +48,15 @@ public final class SenderRates implements SendingLimitsAdmin {
         this.enabled = enabled;
     }
 
-    /** Starts the counters' sharding region on this node, as {@link ClientRates#start} does for clients. */
-    public static SenderRates start(ActorSystem<?> system, Store store, Clock clock, LimitSettings settings) {
+    /**
+     * Starts the counters' sharding region on this node, as {@link ClientRates#start} does for
+     * clients; {@code services} has the defaults of each address's mail service.
+     */
+    public static SenderRates start(ActorSystem<?> system, Store store, Clock clock, LimitSettings settings,
+            MailServices services) {
         ClusterSharding sharding = ClusterSharding.get(system);
         sharding.init(Entity.of(SenderRate.TYPE_KEY,
-                        ctx -> SenderRate.create(ctx.getEntityId(), store, clock, settings.sending()))
+                        ctx -> SenderRate.create(ctx.getEntityId(), store, clock, settings.sending(), services))
                 .withStopMessage(new SenderRate.Passivate()));
         return new SenderRates(sharding, store, clock, settings.limitsSending());
     }
