@@ -5,6 +5,7 @@ import { api, ApiError, token } from './api.js';
 import { h, table, time } from './dom.js';
 import { domainsView, domainView, addressView } from './directory.js';
 import { queueView, messageView, greylistView } from './queue.js';
+import { servicesView } from './services.js';
 
 const main = document.getElementById('main');
 const menu = document.getElementById('menu');
@@ -59,6 +60,7 @@ const views = [
   [/^#\/domains$/, domainsView],
   [/^#\/domains\/([^/]+)$/, domainView],
   [/^#\/addresses\/([^/]+)$/, addressView],
+  [/^#\/services$/, servicesView],
   [/^#\/queue$/, queueView],
   [/^#\/queue\/([^/]+)$/, messageView],
   [/^#\/greylist$/, greylistView],
