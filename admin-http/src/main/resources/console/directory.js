@@ -1,7 +1,7 @@
 // Domains and addresses: what the directory holds, and every change the admin API allows on it.
 
 import { api, segment } from './api.js';
-import { h, table, field, choice, form, button, details, time, list } from './dom.js';
+import { h, table, field, choice, form, button, details, time, list, every } from './dom.js';
 
 export async function domainsView(shell) {
   const domains = await api.get('/api/v1/domains');
@@ -272,8 +272,16 @@ function sendingLimitsPart(shell, path, standing) {
       { class: 'danger', id: 'clear-sending-limits' }));
 }
 
-/** A job runs in the background on the node: the page shows where each stood when it was loaded. */
+/** A job runs in the background on the node: while one runs, the page follows it. */
 function importsPart(shell, path, imports) {
+  const jobs = h('div', {}, importsTable(imports));
+  if (imports.some(running)) {
+    every(5, jobs, async () => {
+      const now = await api.get(path + '/imports');
+      jobs.replaceChildren(importsTable(now));
+      return now.some(running);
+    }, shell.refused);
+  }
   return h('div', {},
     h('h2', {}, 'Imports'),
     form('start-import', [
@@ -289,10 +297,18 @@ function importsPart(shell, path, imports) {
         return shell.change(() => api.post(path + '/imports', request),
           job => 'Import ' + job.id + ' from ' + job.host + ':' + job.port + ' started.');
       }),
-    table('Mailboxes copied from other IMAP servers', ['Started', 'From', 'State', 'Copied', 'Skipped', 'Failed',
-      'Problems'], imports.map(job => [time(job.started),
-      job.username + ' at ' + job.host + ':' + job.port + ' (TLS ' + job.tls + ')', job.state, job.copied,
-      job.skipped, job.failed, job.error || job.failures.join('; ') || '—']), 'imports'));
+    jobs);
+}
+
+function importsTable(imports) {
+  return table('Mailboxes copied from other IMAP servers', ['Started', 'From', 'State', 'Copied', 'Skipped', 'Failed',
+    'Problems'], imports.map(job => [time(job.started),
+    job.username + ' at ' + job.host + ':' + job.port + ' (TLS ' + job.tls + ')', job.state, job.copied,
+    job.skipped, job.failed, job.error || job.failures.join('; ') || '—']), 'imports');
+}
+
+function running(job) {
+  return job.state === 'running';
 }
 
 /** What becomes of mail from blocked senders, showing the address's setting. */
