@@ -16,7 +16,12 @@ public final class EncryptionCommand {
     @Command(name = "show", description = "Whether it is on, since when, and the key's fingerprint.")
     int show(@Mixin NodeOptions node, @Parameters(paramLabel = "ADDRESS") String address) {
         JsonNode encryption = node.client().get(path(address));
-        return node.changed(encryption, "encryption at rest of " + address + ": " + state(encryption));
+        if (node.json()) {
+            node.print(encryption);
+        } else {
+            node.out().println("encryption at rest of " + address + ": " + state(encryption));
+        }
+        return ExitCode.OK;
     }
 
     @Command(name = "enable", description = "Encrypt the mail stored from now on; it cannot be turned off. Give the"
