@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -196,8 +199,14 @@ class CommandLineAdminTest {
         assertEquals(new CommandLineRun(1, "", "postillion address encryption enable: password is not the password of "
                 + anna + "\n"), against(calls.node(), "address", "encryption", "enable", anna, "--password", "not-hers"));
 
-        CommandLineRun enabled = against(calls.node(), "address", "encryption", "enable", anna, "--password",
-                AdminCalls.PASSWORD);
+        CommandLineRun enabled;
+        InputStream stdin = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream((AdminCalls.PASSWORD + "\n").getBytes(StandardCharsets.UTF_8)));
+            enabled = against(calls.node(), "address", "encryption", "enable", anna, "--password-stdin");
+        } finally {
+            System.setIn(stdin);
+        }
         JsonNode encryption = AdminCalls.json(calls.node().get(AdminCalls.address(anna) + "/encryption"));
         String fingerprint = encryption.get("fingerprint").asText();
         assertEquals(new CommandLineRun(0, "encryption at rest of " + anna + " turned on; key fingerprint " + fingerprint
