@@ -18,17 +18,23 @@ export const token = {
   clear: () => sessionStorage.removeItem(TOKEN),
 };
 
-async function call(method, path, body) {
+/** A JSON body, or none. */
+function call(method, path, body) {
+  return body === undefined ? exchange(method, path) : exchange(method, path, 'application/json', JSON.stringify(body));
+}
+
+/** A request with a body of {@code text} in the media type {@code type}, or none; its answer as JSON or text. */
+async function exchange(method, path, type, text) {
   const headers = { Authorization: 'Bearer ' + token.get() };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (type !== undefined) headers['Content-Type'] = type;
   let response;
   try {
-    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    response = await fetch(path, { method, headers, body: text });
   } catch (failure) {
     throw new ApiError(0, 'the node does not answer; is it running?');
   }
-  const text = await response.text();
-  const json = (response.headers.get('Content-Type') || '').startsWith('application/json') && text ? JSON.parse(text) : text;
+  const answer = await response.text();
+  const json = (response.headers.get('Content-Type') || '').startsWith('application/json') && answer ? JSON.parse(answer) : answer;
   if (response.status === 401) {
     token.clear();
     window.dispatchEvent(new Event('postillion-logout'));
@@ -43,6 +49,8 @@ export const api = {
   get: path => call('GET', path),
   post: (path, body) => call('POST', path, body),
   put: (path, body) => call('PUT', path, body),
+  /** PUT of text of its own media type, such as a Sieve script (application/sieve). */
+  putText: (path, type, text) => exchange('PUT', path, type, text),
   patch: (path, body) => call('PATCH', path, body),
   delete: path => call('DELETE', path),
 };

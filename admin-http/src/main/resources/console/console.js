@@ -2,9 +2,10 @@
 // (so the browser's back button and bookmarks work), and show what the API refused in one alert.
 
 import { api, ApiError, token } from './api.js';
-import { h, table, time } from './dom.js';
+import { h, table, time, every } from './dom.js';
 import { domainsView, domainView, addressView } from './directory.js';
 import { queueView, messageView, greylistView } from './queue.js';
+import { servicesView } from './services.js';
 
 const main = document.getElementById('main');
 const menu = document.getElementById('menu');
@@ -59,6 +60,7 @@ const views = [
   [/^#\/domains$/, domainsView],
   [/^#\/domains\/([^/]+)$/, domainView],
   [/^#\/addresses\/([^/]+)$/, addressView],
+  [/^#\/services$/, servicesView],
   [/^#\/queue$/, queueView],
   [/^#\/queue\/([^/]+)$/, messageView],
   [/^#\/greylist$/, greylistView],
@@ -202,10 +204,7 @@ async function overviewView() {
   };
   await fill();
   // Stops by itself once another view has replaced this one.
-  const timer = setInterval(() => {
-    if (section.isConnected) fill().catch(failure => shell.refused(failure));
-    else clearInterval(timer);
-  }, 5000);
+  every(5, section, fill, shell.refused);
   return section;
 }
 

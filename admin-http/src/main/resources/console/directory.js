@@ -1,7 +1,7 @@
 // Domains and addresses: what the directory holds, and every change the admin API allows on it.
 
 import { api, segment } from './api.js';
-import { h, table, field, choice, form, button, details, time, list } from './dom.js';
+import { h, table, field, choice, form, button, details, time, list, every } from './dom.js';
 
 export async function domainsView(shell) {
   const domains = await api.get('/api/v1/domains');
@@ -74,8 +74,10 @@ function aliasDomainView(shell, domain) {
 
 export async function addressView(shell, text) {
   const path = '/api/v1/addresses/' + segment(text);
-  const [address, lists, responders, appPasswords] = await Promise.all([
-    api.get(path), api.get(path + '/lists'), api.get(path + '/responders'), api.get(path + '/app-passwords')]);
+  const [address, lists, responders, appPasswords, sieve, encryption, standing, imports] = await Promise.all([
+    api.get(path), api.get(path + '/lists'), api.get(path + '/responders'), api.get(path + '/app-passwords'),
+    api.get(path + '/sieve'), api.get(path + '/encryption'), api.get(path + '/sending-limits'),
+    api.get(path + '/imports')]);
   return h('section', {},
     h('h1', {}, address.address),
     h('p', {}, h('a', { href: '#/domains/' + segment(address.domain) }, '← ' + address.domain)),
@@ -100,7 +102,11 @@ export async function addressView(shell, text) {
     redirectPart(shell, path, address),
     backupCopyPart(shell, path, address),
     listsPart(shell, path, lists),
-    respondersPart(shell, path, responders));
+    respondersPart(shell, path, responders),
+    sievePart(shell, path, sieve),
+    encryptionPart(shell, path, address.address, encryption),
+    sendingLimitsPart(shell, path, standing),
+    importsPart(shell, path, imports));
 }
 
 /** The generated password is in the notice only: the API shows it once and keeps a hash. */
@@ -185,6 +191,124 @@ function respondersPart(shell, path, responders) {
       field('From', { name: 'start', type: 'datetime-local' }),
       field('Until', { name: 'end', type: 'datetime-local' })], 'Add responder',
       values => shell.change(() => api.post(path + '/responders', withoutEmpty(values)), 'Responder ' + values.name + ' added.')));
+}
+
+/**
+ * The scripts its user manages over ManageSieve too. A script is checked as it is stored: the
+ * API's refusal names line, column and problem, and the form keeps the text to correct.
+ */
+function sievePart(shell, path, sieve) {
+  const shown = h('div', { id: 'sieve-script' });
+  const show = async name => {
+    try {
+      shown.replaceChildren(h('h3', {}, 'Script ' + name), h('pre', {}, await api.get(script(path, name))));
+    } catch (failure) {
+      shell.refused(failure);
+    }
+  };
+  return h('div', {},
+    h('h2', {}, 'Sieve scripts'),
+    table('Filters run on arrival (at most one active)', ['Name', 'Size', 'Active', ''], sieve.scripts.map(one => [
+      one.name, one.size + ' octets', one.active ? 'yes' : 'no',
+      h('div', { class: 'actions' },
+        button('View', () => show(one.name), { 'aria-label': 'View script ' + one.name }),
+        one.active
+          ? button('Deactivate', () => shell.change(() => api.post(path + '/sieve/deactivate'),
+            'Sieve script ' + one.name + ' deactivated; none is active.'))
+          : button('Activate', () => shell.change(() => api.post(script(path, one.name) + '/activate'),
+            'Sieve script ' + one.name + ' activated.')),
+        button('Delete', () => shell.change(() => api.delete(script(path, one.name)), 'Sieve script ' + one.name
+          + ' deleted.'), { class: 'danger', 'aria-label': 'Delete script ' + one.name }))]), 'sieve-scripts'),
+    shown,
+    form('put-sieve', [
+      field('Name', { name: 'name', required: true, placeholder: 'filters' }),
+      h('label', {}, 'Script (RFC 5228)', h('textarea', { name: 'script', required: true }))], 'Store script',
+      values => shell.change(() => api.putText(script(path, values.name.trim()), 'application/sieve', values.script),
+        'Sieve script ' + values.name.trim() + ' stored.')));
+}
+
+function script(path, name) {
+  return path + '/sieve/' + segment(name);
+}
+
+/**
+ * Turned on with the user's own password, which wraps the secret key (the provider's account
+ * page sends the one its user types); it cannot be turned off.
+ */
+function encryptionPart(shell, path, address, encryption) {
+  return h('div', {},
+    h('h2', {}, 'Encryption at rest'),
+    encryption.enabled
+      ? h('p', { id: 'encryption-state' }, 'On since ', time(encryption.since), '; key fingerprint ',
+        encryption.fingerprint, '.')
+      : [h('p', { id: 'encryption-state' }, 'Off: messages are stored as they arrive.'),
+        h('p', { class: 'muted' }, 'Once on, the mail stored from then on is encrypted to a key only the user\'s'
+          + ' password opens, read only by the user\'s IMAP and POP3 logins; it cannot be turned off.'),
+        form('encryption', [field('The user\'s password', { name: 'password', type: 'password', required: true,
+          autocomplete: 'off' })], 'Turn encryption on',
+          values => shell.change(() => api.post(path + '/encryption', values),
+            on => 'Encryption at rest of ' + address + ' turned on; key fingerprint ' + on.fingerprint + '.'))]);
+}
+
+const SENDING_LIMITS = [['messagesPerHour', 'Messages per hour'], ['messagesPerDay', 'Messages per day'],
+  ['recipientsPerHour', 'Recipients per hour'], ['recipientsPerDay', 'Recipients per day']];
+
+/** The address's own limits where it has them, else the node's; 0 is no limit. */
+function sendingLimitsPart(shell, path, standing) {
+  const shown = value => value === 0 ? 'no limit' : value;
+  const override = standing.override;
+  return h('div', {},
+    h('h2', {}, 'Sending limits'),
+    table('Mail sent after SMTP AUTH in this UTC hour and day', ['Limit', 'In force', 'Used', 'Set for this address'],
+      SENDING_LIMITS.map(([name, text]) => [text, shown(standing.limits[name]), standing.used[name],
+        name in override ? shown(override[name]) : 'no: the node\'s']), 'sending-limits'),
+    form('set-sending-limits', SENDING_LIMITS.map(([name, text]) => field(text + ' (empty: the node\'s)',
+      { name, type: 'number', min: 0, value: override[name] })), 'Save limits',
+      values => shell.change(() => api.put(path + '/sending-limits', Object.fromEntries(
+        Object.entries(withoutEmpty(values)).map(([name, value]) => [name, Number(value)]))),
+        'Sending limits of ' + standing.address + ' saved.'), false),
+    Object.keys(override).length > 0 && button('Use the node\'s limits', () => shell.change(
+      () => api.delete(path + '/sending-limits'), standing.address + ' has the node\'s sending limits again.'),
+      { class: 'danger', id: 'clear-sending-limits' }));
+}
+
+/** A job runs in the background on the node: while one runs, the page follows it. */
+function importsPart(shell, path, imports) {
+  const jobs = h('div', {}, importsTable(imports));
+  if (imports.some(running)) {
+    every(5, jobs, async () => {
+      const now = await api.get(path + '/imports');
+      jobs.replaceChildren(importsTable(now));
+      return now.some(running);
+    }, shell.refused);
+  }
+  return h('div', {},
+    h('h2', {}, 'Imports'),
+    form('start-import', [
+      field('IMAP server', { name: 'host', required: true, placeholder: 'imap.example.com' }),
+      field('Port (empty: 993, or 143)', { name: 'port', type: 'number', min: 1, max: 65535 }),
+      choice('TLS', { name: 'tls' }, [['implicit', 'implicit'], ['starttls', 'STARTTLS'],
+        ['none', 'none (private networks only)']]),
+      field('User name there', { name: 'username', required: true }),
+      field('Password there', { name: 'password', type: 'password', required: true, autocomplete: 'off' })],
+      'Start import', values => {
+        const request = withoutEmpty(values);
+        if (request.port) request.port = Number(request.port);
+        return shell.change(() => api.post(path + '/imports', request),
+          job => 'Import ' + job.id + ' from ' + job.host + ':' + job.port + ' started.');
+      }),
+    jobs);
+}
+
+function importsTable(imports) {
+  return table('Mailboxes copied from other IMAP servers', ['Started', 'From', 'State', 'Copied', 'Skipped', 'Failed',
+    'Problems'], imports.map(job => [time(job.started),
+    job.username + ' at ' + job.host + ':' + job.port + ' (TLS ' + job.tls + ')', job.state, job.copied,
+    job.skipped, job.failed, job.error || job.failures.join('; ') || '—']), 'imports');
+}
+
+function running(job) {
+  return job.state === 'running';
 }
 
 /** What becomes of mail from blocked senders, showing the address's setting. */

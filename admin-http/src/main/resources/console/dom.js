@@ -76,3 +76,21 @@ export function time(instant) {
 export function list(text) {
   return text.split(/[,\s]+/).map(value => value.trim()).filter(value => value.length > 0);
 }
+
+/**
+ * Runs {@code refresh} every {@code seconds} while {@code element} is on the page, until it
+ * answers false; a failure goes to {@code refused} and the next round tries again.
+ */
+export function every(seconds, element, refresh, refused) {
+  const timer = setInterval(async () => {
+    if (!element.isConnected) {
+      clearInterval(timer);
+      return;
+    }
+    try {
+      if (await refresh() === false) clearInterval(timer);
+    } catch (failure) {
+      refused(failure);
+    }
+  }, seconds * 1000);
+}

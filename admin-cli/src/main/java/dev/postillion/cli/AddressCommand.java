@@ -14,8 +14,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code postillion address}: a domain's addresses and their passwords. */
 @Command(name = "address", description = "List, add, remove, disable and enable addresses, set their passwords and"
-        + " turn their spam filter on or off.",
-        subcommands = {AppPasswordCommand.class, SieveCommand.class, SendingLimitCommand.class})
+        + " turn their spam filter on or off; their Sieve scripts, app passwords, sending limits, encryption"
+        + " at rest and imports.",
+        subcommands = {AppPasswordCommand.class, SieveCommand.class, SendingLimitCommand.class,
+                EncryptionCommand.class, ImportCommand.class})
 public final class AddressCommand {
 
     /** Where a new password comes from: never only the command line, which others can read in ps. */

@@ -130,7 +130,8 @@ public final class QueueCommand {
         return sender.isEmpty() ? "<>" : sender;
     }
 
-    private static void field(PrintWriter out, String name, String value) {
+    /** One line of a record shown by eye: its name, aligned, and its value. */
+    static void field(PrintWriter out, String name, String value) {
         out.printf("%-14s%s%n", name + ":", value);
     }
 }

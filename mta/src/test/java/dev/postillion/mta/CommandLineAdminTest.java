@@ -2,14 +2,19 @@ package dev.postillion.mta;
 
 import static dev.postillion.mta.CommandLineRun.against;
 import static dev.postillion.mta.CommandLineRun.run;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -233,6 +238,78 @@ class CommandLineAdminTest {
                 against(calls.node(), "address", "sieve", "list", anna, "--json").json().toString());
         CommandLineRun gone = against(calls.node(), "address", "sieve", "get", anna, "filters");
         assertEquals(new CommandLineRun(1, "", "postillion address sieve get: no script named filters\n"), gone);
+    }
+
+    @Test
+    void encryptionAtRestIsShownAndTurnedOnWithTheUsersPassword() {
+        String anna = calls.newAddress(calls.newDomain(), "sealed");
+        assertEquals(new CommandLineRun(0, "encryption at rest of " + anna + ": off\n", ""),
+                against(calls.node(), "address", "encryption", "show", anna));
+        assertEquals(new CommandLineRun(1, "", "postillion address encryption enable: password is not the password of "
+                + anna + "\n"), against(calls.node(), "address", "encryption", "enable", anna, "--password", "not-hers"));
+
+        CommandLineRun enabled;
+        InputStream stdin = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream((AdminCalls.PASSWORD + "\n").getBytes(StandardCharsets.UTF_8)));
+            enabled = against(calls.node(), "address", "encryption", "enable", anna, "--password-stdin");
+        } finally {
+            System.setIn(stdin);
+        }
+        JsonNode encryption = AdminCalls.json(calls.node().get(AdminCalls.address(anna) + "/encryption"));
+        String fingerprint = encryption.get("fingerprint").asText();
+        assertEquals(new CommandLineRun(0, "encryption at rest of " + anna + " turned on; key fingerprint " + fingerprint
+                + "\n", ""), enabled);
+        assertEquals(new CommandLineRun(0, "encryption at rest of " + anna + ": on since "
+                + encryption.get("since").asText() + ", key fingerprint " + fingerprint + "\n", ""),
+                against(calls.node(), "address", "encryption", "show", anna));
+        assertEquals(encryption, against(calls.node(), "address", "encryption", "show", anna, "--json").json());
+        assertEquals(new CommandLineRun(1, "", "postillion address encryption enable: " + anna
+                + " is encrypted at rest already\n"), against(calls.node(), "address", "encryption", "enable", anna,
+                "--password", AdminCalls.PASSWORD));
+    }
+
+    /** An import from a port where nothing answers: it starts, fails, and says why. */
+    @Test
+    void importsAreStartedListedAndShown() throws IOException {
+        String anna = calls.newAddress(calls.newDomain(), "moving");
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        CommandLineRun started = against(calls.node(), "address", "import", "start", anna, "--host", "127.0.0.1",
+                "--port", String.valueOf(closed), "--tls", "none", "--username", "old", "--password", "old-password");
+        String imports = AdminCalls.address(anna) + "/imports";
+        String id = AdminCalls.json(calls.node().get(imports)).get(0).get("id").asText();
+        String source = "127.0.0.1:" + closed + " (tls none)";
+        assertEquals(new CommandLineRun(0, "import " + id + " into " + anna + " from " + source + " started\n", ""),
+                started);
+        await("the import failed").atMost(Duration.ofSeconds(30)).until(() -> AdminCalls.json(
+                calls.node().get(imports + "/" + id)).get("state").asText().equals("failed"));
+        JsonNode job = AdminCalls.json(calls.node().get(imports + "/" + id));
+
+        CommandLineRun list = against(calls.node(), "address", "import", "list", anna);
+        assertEquals(0, list.exit(), list.toString());
+        assertEquals(List.of(List.of("ID", "FROM", "USER", "STATE", "STARTED", "COPIED", "SKIPPED", "FAILED"),
+                List.of(id, source, "old", "failed", job.get("started").asText(), "0", "0", "0")),
+                list.out().lines().map(line -> List.of(line.split(" {2,}"))).toList());
+        assertEquals(job, against(calls.node(), "address", "import", "list", anna, "--json").json().get(0));
+        assertEquals(new CommandLineRun(0, "Import:       " + id + "\n"
+                + "Address:      " + anna + "\n"
+                + "From:         " + source + " as old\n"
+                + "State:        failed\n"
+                + "Started:      " + job.get("started").asText() + "\n"
+                + "Finished:     " + job.get("finished").asText() + "\n"
+                + "Folders done: -\n"
+                + "Messages:     0 copied, 0 skipped, 0 failed\n"
+                + "Error:        connecting to 127.0.0.1:" + closed + " failed: nothing answers at 127.0.0.1:" + closed
+                + "\n", ""), against(calls.node(), "address", "import", "show", anna, id));
+        assertEquals(new CommandLineRun(1, "", "postillion address import show: no import nosuchjob for " + anna + "\n"),
+                against(calls.node(), "address", "import", "show", anna, "nosuchjob"));
+        CommandLineRun noUser = against(calls.node(), "address", "import", "start", anna, "--host", "127.0.0.1",
+                "--password", "old-password");
+        assertEquals(2, noUser.exit(), noUser.toString());
+        assertTrue(noUser.err().startsWith("Missing required option: '--username=USER'"), noUser.err());
     }
 
     @Test

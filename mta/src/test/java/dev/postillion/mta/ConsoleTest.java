@@ -3,12 +3,14 @@ package dev.postillion.mta;
 import static dev.postillion.mta.SmtpProtocolTest.connect;
 import static dev.postillion.mta.SmtpProtocolTest.message;
 import static dev.postillion.mta.SmtpProtocolTest.send;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -31,12 +33,14 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The web console in a real browser, Debian's headless Chromium driven through chromium-driver,
  * against a real node: an operator logs in, creates a domain and an address, sees a deferred
- * message in the queue, holds and releases it, and sees the API's refusal of a bad local part.
+ * message in the queue, holds and releases it, and sees the API's refusal of a bad local part;
+ * an address's Sieve scripts, encryption at rest, sending limits and imports, and the services.
  * The pages are photographed into {@code target/console/} (the README's screenshots).
  */
 @Tag("browser")
@@ -180,6 +184,92 @@ class ConsoleTest extends NodeInRemoteWorld {
                 QueueApi.json(node.get("/api/v1/greylist/allow")).get(0).get("network").asText());
     }
 
+    @Test
+    void anAddressPageKeepsSieveScriptsTurnsEncryptionOnSetsSendingLimitsAndStartsImports() throws IOException {
+        String carol = "carol@pages.test";
+        String path = "/api/v1/addresses/" + carol;
+        node.createMailbox(carol);
+        openLoggedIn("#/addresses/" + carol);
+
+        submit("put-sieve", Map.of("name", "filters", "script", "filein \"x\";"));
+        assertShows(ALERT, "Refused (400): line 1, column 1: unknown command \"filein\"");
+        String script = "require \"fileinto\";\nfileinto \"Lists\";";
+        submit("put-sieve", Map.of("name", "filters", "script", script));
+        assertShows(NOTICE, "Sieve script filters stored.");
+        click("//table[@id='sieve-scripts']//button[text()='Activate']");
+        assertShows(NOTICE, "Sieve script filters activated.");
+        assertShows(By.xpath("//table[@id='sieve-scripts']//tr[td='filters']/td[3]"), "yes");
+        assertEquals("filters", QueueApi.json(node.get(path + "/sieve")).get("active").asText());
+        click("//table[@id='sieve-scripts']//button[text()='View']");
+        assertShows(By.cssSelector("#sieve-script pre"), script);
+        click("//table[@id='sieve-scripts']//button[text()='Deactivate']");
+        assertShows(NOTICE, "Sieve script filters deactivated; none is active.");
+        click("//table[@id='sieve-scripts']//button[text()='Delete']");
+        assertShows(NOTICE, "Sieve script filters deleted.");
+        assertEquals("{\"scripts\":[],\"active\":null}", node.get(path + "/sieve").body());
+
+        assertShows(By.id("encryption-state"), "Off: messages are stored as they arrive.");
+        submit("encryption", Map.of("password", "not-hers"));
+        assertShows(ALERT, "Refused (403): password is not the password of " + carol);
+        submit("encryption", Map.of("password", "secret-password"));
+        wait.until(ExpectedConditions.textMatches(NOTICE, Pattern.compile("Encryption at rest of .* turned on; .*")));
+        String fingerprint = QueueApi.json(node.get(path + "/encryption")).get("fingerprint").asText();
+        assertShows(NOTICE, "Encryption at rest of " + carol + " turned on; key fingerprint " + fingerprint + ".");
+        wait.until(ExpectedConditions.textMatches(By.id("encryption-state"),
+                Pattern.compile("On since .+; key fingerprint " + fingerprint + "\\.")));
+
+        submit("set-sending-limits", Map.of("messagesPerHour", "50"));
+        assertShows(NOTICE, "Sending limits of " + carol + " saved.");
+        assertShows(By.xpath("//table[@id='sending-limits']//tr[td='Messages per hour']/td[2]"), "50");
+        assertShows(By.xpath("//table[@id='sending-limits']//tr[td='Messages per hour']/td[4]"), "50");
+        assertEquals("{\"messagesPerHour\":50}",
+                QueueApi.json(node.get(path + "/sending-limits")).get("override").toString());
+        browser.findElement(By.id("clear-sending-limits")).click();
+        assertShows(NOTICE, carol + " has the node's sending limits again.");
+        assertEquals("{}", QueueApi.json(node.get(path + "/sending-limits")).get("override").toString());
+
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        new Select(browser.findElement(By.cssSelector("#start-import select[name=tls]"))).selectByValue("none");
+        submit("start-import", Map.of("host", "127.0.0.1", "port", String.valueOf(closed), "username", "old",
+                "password", "old-password"));
+        wait.until(ExpectedConditions.textMatches(NOTICE, Pattern.compile("Import \\S+ from .* started\\.")));
+        String id = QueueApi.json(node.get(path + "/imports")).get(0).get("id").asText();
+        assertShows(NOTICE, "Import " + id + " from 127.0.0.1:" + closed + " started.");
+        // No reload: the page reads the jobs again while one it shows runs.
+        await("the import failed").atMost(Duration.ofSeconds(30))
+                .until(() -> QueueApi.json(node.get(path + "/imports/" + id)).get("state").asText().equals("failed"));
+        assertShows(By.xpath("//table[@id='imports']/tbody/tr/td[2]"), "old at 127.0.0.1:" + closed + " (TLS none)");
+        assertShows(By.xpath("//table[@id='imports']/tbody/tr/td[3]"), "failed");
+        assertShows(By.xpath("//table[@id='imports']/tbody/tr/td[7]"), "connecting to 127.0.0.1:" + closed
+                + " failed: nothing answers at 127.0.0.1:" + closed);
+    }
+
+    @Test
+    void theServicesPageCreatesAServiceChangesItsQuotaAndDeletesIt() {
+        openLoggedIn("#/services");
+        submit("add-service", Map.of("name", "Plan-Console", "addressQuota", "2"));
+        assertShows(NOTICE, "Service plan-console created.");
+        assertShows(By.xpath("//table[@id='services']//tr[td[1]='plan-console']/td[2]"), "2");
+        assertEquals(201, node.post("/api/v1/domains", "{\"name\":\"plan.console.test\",\"service\":\"plan-console\"}")
+                .statusCode());
+
+        submit("quota-plan-console", Map.of("addressQuota", ""));
+        assertShows(NOTICE, "Quota of service plan-console set to no limit.");
+        assertShows(By.xpath("//table[@id='services']//tr[td[1]='plan-console']/td[4]"), "plan.console.test");
+        assertEquals(true, QueueApi.json(node.get("/api/v1/services/plan-console")).get("addressQuota").isNull());
+
+        String refusal = QueueApi.json(node.delete("/api/v1/services/plan-console")).get("error").asText();
+        click("//button[@aria-label='Delete service plan-console']");
+        assertShows(ALERT, "Refused (409): " + refusal);
+        assertEquals(204, node.delete("/api/v1/domains/plan.console.test").statusCode());
+        click("//button[@aria-label='Delete service plan-console']");
+        assertShows(NOTICE, "Service plan-console deleted.");
+        assertEquals(404, node.get("/api/v1/services/plan-console").statusCode());
+    }
+
     /** Swagger UI renders the description under its Content-Security-Policy, in a real browser. */
     @Test
     void theApiDescriptionIsBrowsable() {
@@ -206,6 +296,10 @@ class ConsoleTest extends NodeInRemoteWorld {
         field.clear();
         field.sendKeys(token);
         browser.findElement(By.cssSelector("#login button[type=submit]")).click();
+    }
+
+    private static void click(String xpath) {
+        wait.until(ExpectedConditions.elementToBeClickable(By.xpath(xpath))).click();
     }
 
     /** Fills the form's fields by name and submits it, once the page shows it. */
