@@ -47,7 +47,8 @@ public final class ManageSieveSession extends AbstractBehavior<ManageSieveSessio
 
     private record Resume(Runnable step) implements Command {}
 
-    private record PasswordChanged() implements Command {}
+    /** The credential the session logged in with was changed or revoked ({@link LoginSessions}). */
+    private record LoginRevoked(String why) implements Command {}
 
     private static final Logger log = LoggerFactory.getLogger(ManageSieveSession.class);
     private static final List<String> SCRIPT_COMMANDS = List.of("HAVESPACE", "PUTSCRIPT", "CHECKSCRIPT",
@@ -90,7 +91,7 @@ public final class ManageSieveSession extends AbstractBehavior<ManageSieveSessio
                     resume.step().run();
                     return closing ? Behaviors.stopped() : this;
                 })
-                .onMessage(PasswordChanged.class, changed -> bye("the password was changed"))
+                .onMessage(LoginRevoked.class, revoked -> bye(revoked.why()))
                 .onMessage(Idle.class, idle -> bye("idle for too long"))
                 .onMessage(Shutdown.class, shutdown -> bye("the server is shutting down"))
                 .onMessage(Disconnected.class, gone -> Behaviors.stopped())
@@ -245,7 +246,7 @@ public final class ManageSieveSession extends AbstractBehavior<ManageSieveSessio
             scripts = new ScriptCommands(this, context.directory().sieve(), user);
             context.logins().loggedIn(accepted, AppPassword.Protocol.MANAGESIEVE,
                     getContext().messageAdapter(LoginSessions.Revoked.class,
-                    revoked -> new PasswordChanged()), getContext().getSelf());
+                    revoked -> new LoginRevoked(revoked.why())), getContext().getSelf());
             reply("OK \"Logged in\"");
         });
     }

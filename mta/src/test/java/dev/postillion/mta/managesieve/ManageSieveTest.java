@@ -4,11 +4,13 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.postillion.mta.LineWire;
 import dev.postillion.mta.TestNode;
 import dev.postillion.mta.TlsTrust;
 import java.io.IOException;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * byte level: the capabilities before and after STARTTLS, commands injected before the handshake
  * dropped, logins refused without TLS, literals both ways, the response codes of section 1.3, a
  * script with an error refused naming line and column, a literal over the limit refused unread,
- * and a password change ending the session. The scripts are the admin API's.
+ * and a password change or an app password's revocation ending the session, saying which. The
+ * scripts are the admin API's.
  */
 class ManageSieveTest {
 
@@ -143,6 +146,22 @@ class ManageSieveTest {
                     .header("Content-Type", "application/json")
                     .PUT(HttpRequest.BodyPublishers.ofString("{\"password\":\"another-password\"}"))).statusCode());
             assertEquals("BYE \"the password was changed\"", sieve.line());
+        }
+    }
+
+    /** A revoked app password ends the ManageSieve session it logged in, saying so. */
+    @Test
+    void anAppPasswordsRevocationEndsItsSession() throws IOException {
+        String dirk = "dirk@example.test";
+        node.createMailbox(dirk);
+        HttpResponse<String> created = node.post("/api/v1/addresses/" + dirk + "/app-passwords",
+                "{\"name\":\"laptop\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        String app = new ObjectMapper().readTree(created.body()).get("password").asText();
+        try (LineWire sieve = secure()) {
+            assertEquals("OK \"Logged in\"", command(sieve, "AUTHENTICATE \"PLAIN\" \"" + plain(dirk, app) + "\""));
+            assertEquals(204, node.delete("/api/v1/addresses/" + dirk + "/app-passwords/laptop").statusCode());
+            assertEquals("BYE \"the app password was revoked\"", sieve.line());
         }
     }
 
