@@ -36,8 +36,11 @@ public final class ManageSieveSession extends AbstractBehavior<ManageSieveSessio
     /** A whole command, its literals included, or the client's response in AUTHENTICATE. */
     record Received(byte[] command) implements Command {}
 
-    /** A command whose literal was larger than the largest script: it was dropped, unread. */
-    record Oversized() implements Command {}
+    /**
+     * A command whose literal was larger than the largest script, or that had more literals than
+     * any command takes ({@code tooManyLiterals}): it was dropped, unread.
+     */
+    record Oversized(boolean tooManyLiterals) implements Command {}
 
     record Idle() implements Command {}
 
@@ -84,7 +87,8 @@ public final class ManageSieveSession extends AbstractBehavior<ManageSieveSessio
                 .onMessage(Received.class, this::onReceived)
                 .onMessage(Oversized.class, oversized -> {
                     continuation = null; // an AUTHENTICATE response that large is no response
-                    reply("NO (QUOTA/MAXSIZE) \"a script is at most " + context.maxLiteral() + " bytes\"");
+                    reply(oversized.tooManyLiterals() ? "NO \"a command has at most two literals\""
+                            : "NO (QUOTA/MAXSIZE) \"a script is at most " + context.maxLiteral() + " bytes\"");
                     return this;
                 })
                 .onMessage(Resume.class, resume -> {

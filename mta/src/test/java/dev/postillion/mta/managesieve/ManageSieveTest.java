@@ -31,9 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * ManageSieve (RFC 5804) against an independent client, Debian's {@code sieve-connect}, and at the
  * byte level: the capabilities before and after STARTTLS, commands injected before the handshake
  * dropped, logins refused without TLS, literals both ways, the response codes of section 1.3, a
- * script with an error refused naming line and column, a literal over the limit refused unread,
- * and a password change or an app password's revocation ending the session, saying which. The
- * scripts are the admin API's.
+ * script with an error refused naming line and column, a literal over the limit or a third
+ * literal refused unread, and a password change or an app password's revocation ending the
+ * session, saying which. The scripts are the admin API's.
  */
 class ManageSieveTest {
 
@@ -135,6 +135,23 @@ class ManageSieveTest {
         }
         assertEquals("{\"scripts\":[{\"name\":\"other\",\"size\":5,\"active\":false}],\"active\":null}",
                 node.get("/api/v1/addresses/" + bert + "/sieve").body(), "the admin API sees the same scripts");
+    }
+
+    /**
+     * No command takes more than two strings: one with a third literal is dropped unread, as an
+     * oversized one is, so that a client cannot make the server hold one command of any size.
+     */
+    @Test
+    void aCommandWithMoreThanTwoLiteralsIsDroppedUnread() throws IOException {
+        String emma = "emma@example.test";
+        node.createMailbox(emma);
+        try (LineWire sieve = loggedIn(emma)) {
+            sieve.send("PUTSCRIPT {1+}\r\na {5+}\r\nkeep; {5+}\r\nkeep;\r\n");
+            assertEquals("NO \"a command has at most two literals\"", sieve.line());
+            assertEquals("OK", command(sieve, "PUTSCRIPT {1+}\r\na {5+}\r\nkeep;"));
+            sieve.send("LISTSCRIPTS\r\n");
+            assertEquals(List.of("\"a\"", "OK"), response(sieve));
+        }
     }
 
     @Test
