@@ -261,6 +261,7 @@ public final class ManageSieveSession extends AbstractBehavior<ManageSieveSessio
             reply("NO \"not logged in\"");
             return;
         }
+        context.logins().loggedOut(user, getContext().getSelf());
         user = null;
         scripts = null;
         reply("OK");

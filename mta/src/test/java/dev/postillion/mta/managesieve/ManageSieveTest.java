@@ -166,6 +166,33 @@ class ManageSieveTest {
         }
     }
 
+    /**
+     * After UNAUTHENTICATE (RFC 5804 section 2.14) the session may log in as another address: a
+     * password change of the first then leaves it, and one of the second ends it.
+     */
+    @Test
+    void afterUnauthenticateOnlyTheNewLoginsPasswordChangeEndsTheSession() throws IOException {
+        String fred = "fred@example.test";
+        String gina = "gina@example.test";
+        node.createMailbox(fred);
+        node.createMailbox(gina);
+        try (LineWire control = loggedIn(fred); LineWire sieve = loggedIn(fred)) {
+            assertEquals("OK", command(sieve, "UNAUTHENTICATE"));
+            assertEquals("OK \"Logged in\"", command(sieve, "AUTHENTICATE \"PLAIN\" \"" + plain(gina, PASSWORD) + "\""));
+            assertEquals(204, changePassword(fred));
+            assertEquals("BYE \"the password was changed\"", control.line());
+            assertEquals("OK \"Done\"", command(sieve, "NOOP"));
+            assertEquals(204, changePassword(gina));
+            assertEquals("BYE \"the password was changed\"", sieve.line());
+        }
+    }
+
+    private static int changePassword(String address) {
+        return node.send(node.request("/api/v1/addresses/" + address + "/password")
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"password\":\"another-password\"}"))).statusCode();
+    }
+
     /** A revoked app password ends the ManageSieve session it logged in, saying so. */
     @Test
     void anAppPasswordsRevocationEndsItsSession() throws IOException {
