@@ -14,7 +14,8 @@ import java.util.Set;
 
 /**
  * Where a delivery's copies go once the address's Sieve script has spoken (RFC 5228 section 4):
- * the script runs after the sender lists (a blocked sender's mail goes to Junk unfiltered) and
+ * the script runs after the sender lists (a blocked sender's mail goes to Junk unfiltered, as
+ * does DMARC-quarantined mail and spam: SPEC section 4 files spam in Junk, whatever the rules) and
  * decides what becomes of the copy the address keeps. {@code keep} files into INBOX,
  * {@code fileinto} into its folder, made if missing (as Dovecot's {@code :create}; RFC 5228
  * section 4.1 lets an implementation create it), several into the same folder one copy; flags
