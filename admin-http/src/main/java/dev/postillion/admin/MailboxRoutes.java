@@ -43,6 +43,12 @@ final class MailboxRoutes extends JsonRoutes {
     private static final ContentType RFC822 = ContentTypes.create(MediaTypes.MESSAGE_RFC822);
 
     private static final Set<String> REPORT = Set.of("verdict", "folder");
+    /**
+     * A message kept encrypted at rest (SPEC section 7) is ciphertext to the filter: teaching it
+     * that would only blur what it learned, so it is moved untaught, and the answer says why.
+     */
+    private static final SpamAdmin.Learned UNREADABLE = new SpamAdmin.Learned(false,
+            "the message is encrypted at rest: the spam filter cannot read it");
 
     private final Directory directory;
     private final Mailboxes mailboxes;
@@ -145,8 +151,9 @@ final class MailboxRoutes extends JsonRoutes {
      * "Report as spam / not spam" (SPEC section 4): {@code {"verdict": "spam" | "ham", "folder": "INBOX"}}
      * teaches the spam filter the message, then moves it to Junk (spam) or INBOX (ham) as IMAP
      * MOVE would. The filter declining to learn it (known already, too little text) is said in
-     * the answer and the message moved all the same; a filter that cannot be reached moves
-     * nothing (503, as for storage), so that the report can be repeated.
+     * the answer and the message moved all the same, as is a message encrypted at rest, which it
+     * is not shown; a filter that cannot be reached moves nothing (503, as for storage), so that
+     * the report can be repeated.
      */
     private Route report(String address, long uid, JsonNode body) {
         Json.onlyFields(body, REPORT);
@@ -169,6 +176,7 @@ final class MailboxRoutes extends JsonRoutes {
                 .thenCompose(content -> content.isEmpty()
                         ? CompletableFuture.failedFuture(ApiError.notFound("message uid " + uid
                                 + " was deleted meanwhile"))
+                        : OpenPgpMessages.isEncrypted(content.get()) ? CompletableFuture.completedFuture(UNREADABLE)
                         : learn(isSpam, content.get()))
                 .thenCompose(learned -> moved(key, address, folderName, uid,
                         isSpam ? FolderName.JUNK : FolderName.INBOX)

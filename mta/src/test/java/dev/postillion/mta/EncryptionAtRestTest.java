@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import java.io.IOException;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -213,6 +214,40 @@ class EncryptionAtRestTest {
         await("the spool emptied").atMost(Duration.ofSeconds(15)).until(() -> queue.ids("").isEmpty());
 
         assertEquals(List.of(subject, controlBody), found(List.of(subject, body, attachment, controlBody)));
+    }
+
+    /**
+     * The Sieve script of an encrypted address files a copy into two folders and keeps one: every
+     * copy the mailbox keeps is the OpenPGP message, refused raw to the operator, and none of the
+     * message's markers is on disk.
+     */
+    @Test
+    void everyCopyItsSieveScriptFilesIsEncrypted() throws Exception {
+        String eric = "eric@crypt.test";
+        node.createMailbox(eric);
+        assertEquals(201, node.post("/api/v1/addresses/" + eric + "/encryption", "{\"password\":\"secret-password\"}")
+                .statusCode());
+        String script = "require [\"fileinto\", \"copy\"];\r\nfileinto :copy \"Lists\";\r\nfileinto \"Archive\";\r\n"
+                + "keep;\r\n";
+        assertEquals(201, node.send(node.request("/api/v1/addresses/" + eric + "/sieve/sort")
+                .header("Content-Type", "application/sieve").PUT(HttpRequest.BodyPublishers.ofString(script)))
+                .statusCode());
+        assertEquals(204, node.post("/api/v1/addresses/" + eric + "/sieve/sort/activate", "").statusCode());
+        String subject = "Sorted " + marker();
+        String body = marker();
+        String attachment = marker();
+        send(eric, message(subject, body, attachment));
+
+        List<JsonNode> copies = mailboxes.awaitSubject(eric, subject, 3);
+        assertEquals(List.of("Archive", "INBOX", "Lists"),
+                copies.stream().map(copy -> copy.get("folder").asText()).sorted().toList());
+        for (JsonNode copy : copies) {
+            assertEquals(403, node.get("/api/v1/mailboxes/" + eric + "/messages/" + copy.get("uid").asLong()
+                    + "/raw?folder=" + copy.get("folder").asText()).statusCode(), copy.toString());
+        }
+        QueueApi queue = new QueueApi(node);
+        await("the spool emptied").atMost(Duration.ofSeconds(15)).until(() -> queue.ids("").isEmpty());
+        assertEquals(List.of(subject), found(List.of(subject, body, attachment)));
     }
 
     /** Which of {@code markers} the node's files, or in PostgreSQL mode its database's rows, contain. */

@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * filter off or allow-lists the sender; mode reject refuses it when every recipient would; the
  * X-Spam fields are written; reports teach Rspamd and move the message; large messages are not
  * sent; our users' mail is not scanned; and with Rspamd stopped, mail is accepted unscanned
- * (counted) or deferred when told to, and reports are refused (503) moving nothing.
+ * (counted) or deferred when told to, and reports are refused (503) moving nothing; a report of
+ * a message encrypted at rest moves it untaught.
  * Two nodes share the one Rspamd: one in mode junk, one in mode reject with on-failure tempfail.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -178,6 +179,29 @@ class SpamFilterTest {
                 junk.post(report(emil, 999), "{\"verdict\":\"spam\"}"));
         assertError(400, "verdict must be \"spam\" or \"ham\", not \"maybe\"",
                 junk.post(report(emil, 1), "{\"verdict\":\"maybe\"}"));
+    }
+
+    /**
+     * A message kept encrypted at rest is OpenPGP ciphertext: reported, it is moved but not shown
+     * to Rspamd, and the answer says why.
+     */
+    @Test
+    @Order(4)
+    void aReportOfAnEncryptedMessageMovesItUntaught() throws IOException, InterruptedException {
+        String vera = mailbox(junk, "vera");
+        assertEquals(201, junk.post("/api/v1/addresses/" + vera + "/encryption", "{\"password\":\"secret-password\"}")
+                .statusCode());
+        JsonNode kept = delivered(junk, vera, "promo@world.example", message("Sealed deals",
+                "Our sealed deals on garden furniture and barbecue grills are here: order before Friday."));
+        assertEquals("INBOX", kept.get("folder").asText());
+        long learnedBefore = rspamd.learned();
+
+        HttpResponse<String> reported = junk.post(report(vera, kept.get("uid").asLong()), "{\"verdict\":\"spam\"}");
+        assertEquals(200, reported.statusCode(), reported.body());
+        assertEquals("{\"verdict\":\"spam\",\"learned\":false,\"reason\":\"the message is encrypted at rest: the"
+                + " spam filter cannot read it\",\"folder\":\"Junk\",\"uid\":1}", reported.body());
+        assertEquals(learnedBefore, rspamd.learned(), "Rspamd was not taught the ciphertext");
+        assertEquals("Junk", new MailboxReader(junk).messages(vera).get(0).get("folder").asText());
     }
 
     @Test

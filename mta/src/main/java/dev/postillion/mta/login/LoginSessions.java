@@ -52,6 +52,12 @@ public final class LoginSessions {
      */
     public record CredentialChanged(String address, String credential, long version) implements Command {}
 
+    /**
+     * {@code session} logged out of {@code address} and goes on (ManageSieve's UNAUTHENTICATE, RFC
+     * 5804 section 2.14): no change ends it any more, and it may log in again, as another address.
+     */
+    public record LoggedOut(String address, ActorRef<?> session) implements Command {}
+
     private record Ended(String address, ActorRef<?> session) implements Command {}
 
     /** A login the registry holds: where to tell it, and the credential it was made with. */
@@ -109,6 +115,11 @@ public final class LoginSessions {
         registry.tell(new LoggedIn(address, credential, revoke, session));
     }
 
+    /** {@code session}, logged in as {@code address} (canonical form), logged out and goes on. */
+    public void loggedOut(String address, ActorRef<?> session) {
+        registry.tell(new LoggedOut(address, session));
+    }
+
     /** The key of an address's credential in {@link #latest}: the credential's key has no space. */
     private static String credentialOf(String address, String credential) {
         return address + " " + credential;
@@ -153,16 +164,26 @@ public final class LoginSessions {
                     }
                     return Behaviors.same();
                 })
+                .onMessage(LoggedOut.class, out -> {
+                    // Unwatched, so that a next login of the same session watches it afresh.
+                    context.unwatch(out.session());
+                    forget(sessions, out.address(), out.session());
+                    return Behaviors.same();
+                })
                 .onMessage(Ended.class, ended -> {
-                    Map<ActorRef<?>, Login> logins = sessions.get(ended.address());
-                    if (logins != null) {
-                        logins.remove(ended.session());
-                        if (logins.isEmpty()) {
-                            sessions.remove(ended.address());
-                        }
-                    }
+                    forget(sessions, ended.address(), ended.session());
                     return Behaviors.same();
                 })
                 .build();
+    }
+
+    private static void forget(Map<String, Map<ActorRef<?>, Login>> sessions, String address, ActorRef<?> session) {
+        Map<ActorRef<?>, Login> logins = sessions.get(address);
+        if (logins != null) {
+            logins.remove(session);
+            if (logins.isEmpty()) {
+                sessions.remove(address);
+            }
+        }
     }
 }

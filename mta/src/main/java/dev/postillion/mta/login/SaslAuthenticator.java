@@ -109,6 +109,11 @@ public final class SaslAuthenticator {
         directory.appPasswords().used(accepted.login(), protocol);
     }
 
+    /** {@code session}, logged in as {@code user}, logged out and goes on (ManageSieve's UNAUTHENTICATE). */
+    public void loggedOut(EmailAddress user, ActorRef<?> session) {
+        sessions.loggedOut(user.key(), session);
+    }
+
     public CompletionStage<Verdict> check(InetAddress clientAddress, SaslCredentials credentials) {
         String client = ClientNetworks.clientKey(clientAddress);
         String account = account(credentials.username());

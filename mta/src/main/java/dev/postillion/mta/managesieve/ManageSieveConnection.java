@@ -18,6 +18,12 @@ final class ManageSieveConnection extends AccessConnection<ManageSieveSession.Co
     private static final byte[] TOO_LONG = "BYE \"line too long\"\r\n".getBytes(StandardCharsets.US_ASCII);
     /** Digits of a literal's length beyond which it is too large whatever the limit. */
     private static final int MAX_DIGITS = 10;
+    /**
+     * Literals a command may have: no command of RFC 5804 section 2 takes more than two strings
+     * (PUTSCRIPT, RENAMESCRIPT, AUTHENTICATE), so that a command held whole stays within two
+     * literals and its lines, however many literals a client sends.
+     */
+    private static final int MAX_LITERALS = 2;
 
     private final ManageSieveContext context;
     private boolean wantsCommand;
@@ -27,6 +33,10 @@ final class ManageSieveConnection extends AccessConnection<ManageSieveSession.Co
     private long dropping;
     /** The command being framed has an oversized literal: it is dropped, not handed on. */
     private boolean oversized;
+    /** Literals of the command being framed taken so far. */
+    private int literals;
+    /** The command being framed is dropped for a literal beyond {@link #MAX_LITERALS}. */
+    private boolean tooManyLiterals;
 
     ManageSieveConnection(ManageSieveContext context) {
         super(context.tls(), context.sessions(), context.clients(), false);
@@ -92,7 +102,8 @@ final class ManageSieveConnection extends AccessConnection<ManageSieveSession.Co
                 commandEnds(end);
                 return;
             }
-            if (oversized || literal > context.maxLiteral()) {
+            if (oversized || literal > context.maxLiteral() || literals == MAX_LITERALS) {
+                tooManyLiterals |= !oversized && literal <= context.maxLiteral();
                 oversized = true;
                 pending.readerIndex(end + 1);
                 pending.discardReadBytes();
@@ -103,6 +114,7 @@ final class ManageSieveConnection extends AccessConnection<ManageSieveSession.Co
             if (pending.writerIndex() < end + 1 + literal) {
                 return; // the literal is within bounds: wait for all of it
             }
+            literals++;
             scanned = end + 1 + (int) literal - pending.readerIndex();
         }
     }
@@ -110,10 +122,13 @@ final class ManageSieveConnection extends AccessConnection<ManageSieveSession.Co
     private void commandEnds(int end) {
         wantsCommand = false;
         scanned = 0;
+        boolean tooMany = tooManyLiterals;
+        literals = 0;
+        tooManyLiterals = false;
         if (oversized) {
             oversized = false;
             pending.readerIndex(end + 1);
-            session.tell(new ManageSieveSession.Oversized());
+            session.tell(new ManageSieveSession.Oversized(tooMany));
         } else {
             byte[] command = new byte[end + 1 - pending.readerIndex()];
             pending.readBytes(command);
@@ -148,6 +163,8 @@ final class ManageSieveConnection extends AccessConnection<ManageSieveSession.Co
     private void tooLong() {
         pending.clear();
         wantsCommand = false;
+        literals = 0;
+        tooManyLiterals = false;
         send(TOO_LONG).whenComplete((written, failure) -> close());
     }
 

@@ -35,8 +35,11 @@ public final class ManageSieveSession extends AbstractBehavior<ManageSieveSessio
     /** A whole command, its literals included, or the client's response in AUTHENTICATE. */
     record Received(byte[] command) implements Command {}
 
-    /** A command whose literal was larger than the largest script: it was dropped, unread. */
-    record Oversized() implements Command {}
+    /**
+     * A command whose literal was larger than the largest script, or that had more literals than
+     * any command takes ({@code tooManyLiterals}): it was dropped, unread.
+     */
+    record Oversized(boolean tooManyLiterals) implements Command {}
 
     record Idle() implements Command {}
 
@@ -46,7 +49,8 @@ public final class ManageSieveSession extends AbstractBehavior<ManageSieveSessio
 
     private record Resume(Runnable step) implements Command {}
 
-    private record PasswordChanged() implements Command {}
+    /** The credential the session logged in with was changed or revoked ({@link LoginSessions}). */
+    private record LoginRevoked(String why) implements Command {}
 
     private static final Logger log = LoggerFactory.getLogger(ManageSieveSession.class);
     private static final List<String> SCRIPT_COMMANDS = List.of("HAVESPACE", "PUTSCRIPT", "CHECKSCRIPT",
@@ -82,14 +86,15 @@ public final class ManageSieveSession extends AbstractBehavior<ManageSieveSessio
                 .onMessage(Received.class, this::onReceived)
                 .onMessage(Oversized.class, oversized -> {
                     continuation = null; // an AUTHENTICATE response that large is no response
-                    reply("NO (QUOTA/MAXSIZE) \"a script is at most " + context.maxLiteral() + " bytes\"");
+                    reply(oversized.tooManyLiterals() ? "NO \"a command has at most two literals\""
+                            : "NO (QUOTA/MAXSIZE) \"a script is at most " + context.maxLiteral() + " bytes\"");
                     return this;
                 })
                 .onMessage(Resume.class, resume -> {
                     resume.step().run();
                     return closing ? Behaviors.stopped() : this;
                 })
-                .onMessage(PasswordChanged.class, changed -> bye("the password was changed"))
+                .onMessage(LoginRevoked.class, revoked -> bye(revoked.why()))
                 .onMessage(Idle.class, idle -> bye("idle for too long"))
                 .onMessage(Shutdown.class, shutdown -> bye("the server is shutting down"))
                 .onMessage(Disconnected.class, gone -> Behaviors.stopped())
@@ -247,7 +252,7 @@ public final class ManageSieveSession extends AbstractBehavior<ManageSieveSessio
             scripts = new ScriptCommands(this, context.directory().sieve(), user);
             context.logins().loggedIn(accepted, AppPassword.Protocol.MANAGESIEVE,
                     getContext().messageAdapter(LoginSessions.Revoked.class,
-                    revoked -> new PasswordChanged()), getContext().getSelf());
+                    revoked -> new LoginRevoked(revoked.why())), getContext().getSelf());
             reply("OK \"Logged in\"");
         });
     }
@@ -258,6 +263,7 @@ public final class ManageSieveSession extends AbstractBehavior<ManageSieveSessio
             reply("NO \"not logged in\"");
             return;
         }
+        context.logins().loggedOut(user, getContext().getSelf());
         user = null;
         scripts = null;
         reply("OK");

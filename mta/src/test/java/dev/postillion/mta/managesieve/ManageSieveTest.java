@@ -4,11 +4,13 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.postillion.mta.LineWire;
 import dev.postillion.mta.TestNode;
 import dev.postillion.mta.TlsTrust;
 import java.io.IOException;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * ManageSieve (RFC 5804) against an independent client, Debian's {@code sieve-connect}, and at the
  * byte level: the capabilities before and after STARTTLS, commands injected before the handshake
  * dropped, logins refused without TLS, literals both ways, the response codes of section 1.3, a
- * script with an error refused naming line and column, a literal over the limit refused unread,
- * and a password change ending the session. The scripts are the admin API's.
+ * script with an error refused naming line and column, a literal over the limit or a third
+ * literal refused unread, and a password change or an app password's revocation ending the
+ * session, saying which. The scripts are the admin API's.
  */
 class ManageSieveTest {
 
@@ -134,6 +137,23 @@ class ManageSieveTest {
                 node.get("/api/v1/addresses/" + bert + "/sieve").body(), "the admin API sees the same scripts");
     }
 
+    /**
+     * No command takes more than two strings: one with a third literal is dropped unread, as an
+     * oversized one is, so that a client cannot make the server hold one command of any size.
+     */
+    @Test
+    void aCommandWithMoreThanTwoLiteralsIsDroppedUnread() throws IOException {
+        String emma = "emma@example.test";
+        node.createMailbox(emma);
+        try (LineWire sieve = loggedIn(emma)) {
+            sieve.send("PUTSCRIPT {1+}\r\na {5+}\r\nkeep; {5+}\r\nkeep;\r\n");
+            assertEquals("NO \"a command has at most two literals\"", sieve.line());
+            assertEquals("OK", command(sieve, "PUTSCRIPT {1+}\r\na {5+}\r\nkeep;"));
+            sieve.send("LISTSCRIPTS\r\n");
+            assertEquals(List.of("\"a\"", "OK"), response(sieve));
+        }
+    }
+
     @Test
     void aPasswordChangeEndsTheSession() throws IOException {
         String cleo = "cleo@example.test";
@@ -143,6 +163,49 @@ class ManageSieveTest {
                     .header("Content-Type", "application/json")
                     .PUT(HttpRequest.BodyPublishers.ofString("{\"password\":\"another-password\"}"))).statusCode());
             assertEquals("BYE \"the password was changed\"", sieve.line());
+        }
+    }
+
+    /**
+     * After UNAUTHENTICATE (RFC 5804 section 2.14) the session may log in as another address: a
+     * password change of the first then leaves it, and one of the second ends it.
+     */
+    @Test
+    void afterUnauthenticateOnlyTheNewLoginsPasswordChangeEndsTheSession() throws IOException {
+        String fred = "fred@example.test";
+        String gina = "gina@example.test";
+        node.createMailbox(fred);
+        node.createMailbox(gina);
+        try (LineWire control = loggedIn(fred); LineWire sieve = loggedIn(fred)) {
+            assertEquals("OK", command(sieve, "UNAUTHENTICATE"));
+            assertEquals("OK \"Logged in\"", command(sieve, "AUTHENTICATE \"PLAIN\" \"" + plain(gina, PASSWORD) + "\""));
+            assertEquals(204, changePassword(fred));
+            assertEquals("BYE \"the password was changed\"", control.line());
+            assertEquals("OK \"Done\"", command(sieve, "NOOP"));
+            assertEquals(204, changePassword(gina));
+            assertEquals("BYE \"the password was changed\"", sieve.line());
+        }
+    }
+
+    private static int changePassword(String address) {
+        return node.send(node.request("/api/v1/addresses/" + address + "/password")
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"password\":\"another-password\"}"))).statusCode();
+    }
+
+    /** A revoked app password ends the ManageSieve session it logged in, saying so. */
+    @Test
+    void anAppPasswordsRevocationEndsItsSession() throws IOException {
+        String dirk = "dirk@example.test";
+        node.createMailbox(dirk);
+        HttpResponse<String> created = node.post("/api/v1/addresses/" + dirk + "/app-passwords",
+                "{\"name\":\"laptop\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        String app = new ObjectMapper().readTree(created.body()).get("password").asText();
+        try (LineWire sieve = secure()) {
+            assertEquals("OK \"Logged in\"", command(sieve, "AUTHENTICATE \"PLAIN\" \"" + plain(dirk, app) + "\""));
+            assertEquals(204, node.delete("/api/v1/addresses/" + dirk + "/app-passwords/laptop").statusCode());
+            assertEquals("BYE \"the app password was revoked\"", sieve.line());
         }
     }
 
