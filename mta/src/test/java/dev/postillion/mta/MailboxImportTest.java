@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.postillion.mta.imap.DovecotServer;
 import dev.postillion.mta.imap.DovecotServer.Appended;
+import dev.postillion.queue.testing.TlsIdentity;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -18,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * folders with their hierarchy and special uses, flags, keywords, internal dates and content octet
  * for octet, a 5 MB message, one over the node's size limit, a message without Message-ID, two
  * with one Message-ID and different contents (both copied) and one copied twice (once); the second
- * import skipping everything; the confirmation mail; the failures in plain words; the CSV route.
+ * import skipping everything; the confirmation mail; the failures in plain words; the CSV route;
+ * implicit TLS and STARTTLS with the source's certificate verified against the node's trusted CA.
  */
 class MailboxImportTest {
 
@@ -45,7 +48,6 @@ class MailboxImportTest {
     private static final String DOMAIN = "imports.test";
     private static final String ANNA = "anna@" + DOMAIN;
     private static final Duration JOB = Duration.ofSeconds(30);
-    private static final Map<String, Object> SETTINGS = Map.of("postillion.smtp.max-message-size", "6MiB");
     /** Dovecot's namespace: '.' separates levels, and the special-use folders have other names than ours. */
     private static final String NAMESPACE = """
             auth_failure_delay = 0
@@ -69,6 +71,9 @@ class MailboxImportTest {
 
     private static Path dataDir;
     private static Path dovecotDir;
+    /** The node's settings: the 6 MiB size limit, and the test CA as the only trusted one. */
+    private static Map<String, Object> settings;
+    private static int imapsPort;
     private static TestNode node;
     private static DovecotServer dovecot;
     private static MailboxReader reader;
@@ -89,8 +94,15 @@ class MailboxImportTest {
         assumeTrue(binary.isPresent(), "dovecot is not installed");
         dataDir = Files.createTempDirectory("postillion-import");
         dovecotDir = Files.createTempDirectory("dovecot-import");
-        node = TestNode.start(dataDir, SETTINGS, Clock.systemUTC());
-        dovecot = DovecotServer.start(binary.get(), dovecotDir, List.of("old"), List.of(), NAMESPACE);
+        TlsIdentity authority = TlsIdentity.authority("Postillion test CA");
+        Path trusted = dataDir.resolve("trusted-ca.pem");
+        authority.writeChain(trusted);
+        settings = Map.of("postillion.smtp.max-message-size", "6MiB",
+                "postillion.mail-import.trusted-certificates", trusted.toString());
+        node = TestNode.start(dataDir, settings, Clock.systemUTC());
+        imapsPort = closedPort();
+        dovecot = DovecotServer.start(binary.get(), dovecotDir, List.of("old"), List.of(),
+                NAMESPACE + tls(dovecotDir, authority.issue("localhost", "localhost"), imapsPort));
         dovecot.append("old", List.of("Work.Projects.2026", "Old Mail.2019"), List.of(
                 new Appended("INBOX", "\\Seen", "01-Feb-2020 10:00:00 +0100", FIRST),
                 new Appended("INBOX", "\\Flagged $Work", "02-Mar-2021 11:30:00 +0000", NO_ID),
@@ -104,11 +116,8 @@ class MailboxImportTest {
                 new Appended("Old Mail.2019", "\\Seen", "10-Nov-2019 10:00:00 +0000", OLD)));
         reader = new MailboxReader(node);
         assertEquals(201, node.post("/api/v1/domains", "{\"name\":\"" + DOMAIN + "\"}").statusCode());
-        for (String localPart : List.of("anna", "bruno")) {
-            HttpResponse<String> created = node.post("/api/v1/domains/" + DOMAIN + "/addresses",
-                    "{\"localPart\":\"" + localPart + "\",\"password\":\"correct horse battery\"}");
-            assertEquals(201, created.statusCode(), created.body());
-        }
+        created("anna");
+        created("bruno");
     }
 
     @AfterAll
@@ -231,6 +240,51 @@ class MailboxImportTest {
                 node.postCsv("/api/v1/imports", "bruno@" + DOMAIN + ",127.0.0.1,143,none,old,pass\n"));
     }
 
+    @Test
+    void implicitTlsAndStarttlsCopyFromASourceWhoseCertificateIsTrusted() {
+        for (String[] run : new String[][] {{"dora", "implicit", Integer.toString(imapsPort)},
+                {"emil", "starttls", Integer.toString(dovecot.port())}}) {
+            String address = created(run[0]);
+            JsonNode done = awaitEnd(address, json(start(address, "{\"host\":\"localhost\",\"port\":" + run[2]
+                    + ",\"tls\":\"" + run[1] + "\",\"username\":\"old\",\"password\":\"pass\"}"), 202)
+                    .get("id").asText());
+            assertEquals(List.of("done", "8", "1", "1"), List.of(done.get("state").asText(),
+                    done.get("copied").asText(), done.get("skipped").asText(), done.get("failed").asText()),
+                    run[1] + ": " + done);
+            JsonNode work = reader.messages(address).stream()
+                    .filter(m -> m.get("folder").asText().equals("Work/Projects/2026")).findFirst().orElseThrow();
+            assertArrayEquals(WORK, reader.bytes(address, work), run[1]);
+        }
+    }
+
+    /**
+     * A source whose certificate is self-signed fails the job before LOGIN: with STARTTLS required,
+     * the client gives up after the handshake and Dovecot logs the session without a login.
+     */
+    @Test
+    void aSourceWithAnUntrustedCertificateFailsTheJobBeforeThePasswordIsSent() throws Exception {
+        Path directory = Files.createTempDirectory("dovecot-untrusted");
+        String address = created("fritz");
+        try (DovecotServer untrusted = DovecotServer.start(DovecotServer.binary().orElseThrow(), directory,
+                List.of("old"), List.of(), tls(directory, TlsIdentity.selfSigned("localhost"), closedPort()))) {
+            JsonNode failed = awaitEnd(address, json(start(address, "{\"host\":\"localhost\",\"port\":"
+                    + untrusted.port() + ",\"tls\":\"starttls\",\"username\":\"old\",\"password\":\"pass\"}"),
+                    202).get("id").asText());
+            assertEquals("failed", failed.get("state").asText());
+            assertEquals("connecting to localhost:" + untrusted.port() + " failed: the certificate of localhost:"
+                    + untrusted.port() + " is not issued by a certificate authority this server trusts (self-signed,"
+                    + " or from a private CA), so the password was not sent", failed.get("error").asText());
+            assertEquals(0, failed.get("copied").asLong());
+            String log = await("Dovecot logged the session's end").atMost(JOB).until(untrusted::log,
+                    text -> text.contains("Disconnected"));
+            assertTrue(log.contains("no auth attempts") && !log.contains("user=<old>"), log);
+        } finally {
+            try (Stream<Path> files = Files.walk(directory)) {
+                files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+            }
+        }
+    }
+
     /**
      * A job under way when its node stops is resumed by the node's next start: the source first
      * holds the connection silent, the node stops, and the restarted node's run of the job copies
@@ -238,10 +292,7 @@ class MailboxImportTest {
      */
     @Test
     void aJobOfAStoppedNodeIsResumedAtItsNextStart() throws Exception {
-        String carl = "carl@" + DOMAIN;
-        HttpResponse<String> created = node.post("/api/v1/domains/" + DOMAIN + "/addresses",
-                "{\"localPart\":\"carl\",\"password\":\"correct horse battery\"}");
-        assertEquals(201, created.statusCode(), created.body());
+        String carl = created("carl");
         try (Gate gate = new Gate(dovecot.port())) {
             String id = json(start(carl, "{\"host\":\"127.0.0.1\",\"port\":" + gate.port() + ",\"tls\":\"none\","
                     + "\"username\":\"old\",\"password\":\"pass\"}"), 202).get("id").asText();
@@ -251,7 +302,7 @@ class MailboxImportTest {
                             + "\"username\":\"old\",\"password\":\"other\"}"));
             node.close();
             gate.open();
-            node = TestNode.start(dataDir, SETTINGS, Clock.systemUTC());
+            node = TestNode.start(dataDir, settings, Clock.systemUTC());
             reader = new MailboxReader(node);
             JsonNode done = awaitEnd(carl, id);
             assertEquals(List.of("done", "8", "1"), List.of(done.get("state").asText(), done.get("copied").asText(),
@@ -328,6 +379,36 @@ class MailboxImportTest {
     }
 
     // --- helpers ---
+
+    /**
+     * Dovecot's TLS: {@code identity}'s certificate and key, STARTTLS offered on the plain port
+     * ({@code ssl = yes}: the other tests log in there without it) and implicit TLS on {@code imapsPort}.
+     */
+    private static String tls(Path directory, TlsIdentity identity, int imapsPort) throws IOException {
+        Path certificate = directory.resolve("server-chain.pem");
+        Path key = directory.resolve("server-key.pem");
+        identity.writeChain(certificate);
+        identity.writeKey(key);
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        return """
+                ssl = yes
+                ssl_cert = <%s
+                ssl_key = <%s
+                service imap-login {
+                  inet_listener imaps {
+                    address = 127.0.0.1
+                    port = %d
+                  }
+                }
+                """.formatted(certificate, key, imapsPort);
+    }
+
+    private static String created(String localPart) {
+        HttpResponse<String> created = node.post("/api/v1/domains/" + DOMAIN + "/addresses",
+                "{\"localPart\":\"" + localPart + "\",\"password\":\"correct horse battery\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        return localPart + "@" + DOMAIN;
+    }
 
     private static String source(String username, String password) {
         return "{\"host\":\"127.0.0.1\",\"port\":" + dovecot.port() + ",\"tls\":\"none\",\"username\":\"" + username

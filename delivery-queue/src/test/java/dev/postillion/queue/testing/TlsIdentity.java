@@ -2,6 +2,8 @@ package dev.postillion.queue.testing;
 
 import dev.postillion.core.testing.TestKeys;
 import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyStore;
@@ -9,6 +11,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -89,6 +92,34 @@ public final class TlsIdentity {
     /** The last certificate of the chain: the CA's, or the server's own when self-signed. */
     public X509Certificate anchor() {
         return chain.get(chain.size() - 1);
+    }
+
+    /** Writes the chain, the server's certificate first, as PEM (RFC 7468): for Dovecot, or as a client's trusted CA. */
+    public void writeChain(Path file) {
+        try {
+            StringBuilder certificates = new StringBuilder();
+            for (X509Certificate certificate : chain) {
+                certificates.append(pem("CERTIFICATE", certificate.getEncoded()));
+            }
+            Files.writeString(file, certificates);
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes the private key as PKCS #8 PEM (RFC 7468 section 10), for a server outside the JVM such as Dovecot. */
+    public void writeKey(Path file) {
+        try {
+            Files.writeString(file, pem("PRIVATE KEY", key.getPrivate().getEncoded()));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String pem(String label, byte[] der) {
+        return "-----BEGIN " + label + "-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END " + label + "-----\n";
     }
 
     /** A TLS 1.2 and 1.3 server context presenting this chain. */

@@ -13,6 +13,7 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.security.cert.CertificateException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -85,7 +86,10 @@ final class SourceMailbox implements AutoCloseable {
         properties.setProperty(prefix + "timeout", Long.toString(settings.readTimeout().toMillis()));
         // BODY.PEEK: reading must not mark the source's messages \Seen (RFC 9051 section 6.4.5).
         properties.setProperty(prefix + "peek", "true");
-        // The certificate must name the host, as for any client of the user's (RFC 9525).
+        // The certificate must chain to a trusted CA and name the host, as for any client of the
+        // user's (RFC 9525): the password goes only to the server the user named. Angus Mail uses
+        // this factory for implicit TLS and for STARTTLS alike.
+        properties.put(prefix + "ssl.socketFactory", settings.tlsSockets());
         properties.setProperty(prefix + "ssl.checkserveridentity", "true");
         if (source.tls() == ImportSource.Tls.STARTTLS) {
             properties.setProperty(prefix + "starttls.enable", "true");
@@ -200,6 +204,16 @@ final class SourceMailbox implements AutoCloseable {
         }
     }
 
+    /** The handshake failed on the certificate path (PKIX), not on the connection or the protocol. */
+    private static boolean untrustedCertificate(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof CertificateException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * The failure in words for the operator and the user: what we were doing and why it failed,
      * never an exception's class or text, which go to the log.
@@ -218,6 +232,9 @@ final class SourceMailbox implements AutoCloseable {
             why = source.server() + " did not answer in time";
         } else if (cause instanceof UnknownHostException) {
             why = "the host name " + source.host() + " was not found";
+        } else if (untrustedCertificate(cause)) {
+            why = "the certificate of " + source.server() + " is not issued by a certificate authority this server"
+                    + " trusts (self-signed, or from a private CA), so the password was not sent";
         } else if (cause instanceof SSLException) {
             why = "TLS with " + source.server() + " failed: its certificate is not trusted, does not name "
                     + source.host() + ", or the server does not speak TLS there";
