@@ -42,6 +42,11 @@ public final class BlockingCallDetector implements BlockHoundIntegration {
         // queue under the pool's run-state lock, which on Java 25 sleeps a few nanoseconds at a
         // time when contended: a spin lock held for an instant, once per thread.
         builder.allowBlockingCallsInside("java.util.concurrent.ForkJoinPool", "spinLockRunState");
+        // Handing a task to a thread pool (the password hashers, the import dispatcher's
+        // thread-pool-executor) offers it to the pool's queue under a lock the queue holds for a
+        // few instructions; execute never waits for room (a full pool rejects), so its only park
+        // is that lock, contended for an instant by another producer or a worker's take.
+        builder.allowBlockingCallsInside("java.util.concurrent.ThreadPoolExecutor", "execute");
         // A test probe's actor hands each message to the test's thread through a blocking deque,
         // whose lock the test's poll holds for an instant: the test kit's, not an actor's wait.
         builder.allowBlockingCallsInside("org.apache.pekko.actor.testkit.typed.internal.TestProbeImpl$",
