@@ -1,5 +1,7 @@
 package dev.postillion.mta.access;
 
+import dev.postillion.mailbox.Address;
+import dev.postillion.mailbox.AddressEncryption;
 import dev.postillion.mailbox.MailStore;
 import dev.postillion.mailbox.encryption.MailEncryption;
 import dev.postillion.mailbox.encryption.MailboxKey;
@@ -77,16 +79,25 @@ public final class ContentReads {
      */
     public final class Reader {
         private ContentMemory.Share held;
-        private MailboxKey key;
+        private volatile MailboxKey key;
 
         private Reader() {}
 
         /**
-         * The session's owner unlocked their mailbox's key at login (SPEC section 7): messages it
-         * stored encrypted are read decrypted from now on, on the encryption threads.
+         * SPEC section 7: the credential of a login unwraps the key of a mailbox encrypted at rest
+         * (Argon2id, on the encryption threads), and messages it stored encrypted are read
+         * decrypted from then on. Completes true when the session may read the mailbox: it is not
+         * encrypted, or its key is now held; false when the credential does not unwrap it (an app
+         * password), and the login is to be refused with {@link #ENCRYPTED_NEEDS_PASSWORD}.
          */
-        public void unlock(MailboxKey key) {
-            this.key = key;
+        public CompletionStage<Boolean> unlock(AddressEncryption encryption, Address owner, String password) {
+            if (owner.encryption().isEmpty()) {
+                return CompletableFuture.completedFuture(true);
+            }
+            return encryption.unlock(owner.mailbox(), password).thenApply(unwrapped -> {
+                unwrapped.ifPresent(found -> key = found);
+                return unwrapped.isPresent();
+            });
         }
 
         /**

@@ -483,24 +483,16 @@ public final class ImapSession extends AbstractBehavior<ImapSession.Command> {
         });
     }
 
-    /**
-     * SPEC section 7: the password unwraps an encrypted mailbox's key (Argon2id, on the encryption
-     * threads), which the session keeps in memory to read the mailbox's messages. An app password
-     * does not unwrap it: such a login is refused rather than shown ciphertext.
-     */
+    /** SPEC section 7: a mailbox encrypted at rest is read only by a login whose password unwraps its key. */
     private void unlockKey(String tag, SaslAuthenticator.Accepted accepted, String password) {
-        if (accepted.login().address().encryption().isEmpty()) {
-            admitted(tag, accepted);
-            return;
-        }
-        await(context.directory().encryption().unlock(accepted.user(), password), tag, key -> {
-            if (key.isEmpty()) {
-                finish(tag, "NO [AUTHORIZATIONFAILED] " + ContentReads.ENCRYPTED_NEEDS_PASSWORD);
-                return;
-            }
-            reading.unlock(key.get());
-            admitted(tag, accepted);
-        });
+        await(reading.unlock(context.directory().encryption(), accepted.login().address(), password), tag,
+                readable -> {
+                    if (readable) {
+                        admitted(tag, accepted);
+                    } else {
+                        finish(tag, "NO [AUTHORIZATIONFAILED] " + ContentReads.ENCRYPTED_NEEDS_PASSWORD);
+                    }
+                });
     }
 
     private void admitted(String tag, SaslAuthenticator.Accepted accepted) {

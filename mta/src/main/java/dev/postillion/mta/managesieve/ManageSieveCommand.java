@@ -17,10 +17,18 @@ import java.util.Locale;
  */
 record ManageSieveCommand(String name, List<String> arguments) {
 
-    /** The command cannot be read; the message says why, for the NO response. */
+    /** The command cannot be read; {@link #problem()} says why, composed for the NO response. */
     static final class BadSyntax extends Exception {
+        private final String problem;
+
         BadSyntax(String problem) {
-            super(problem);
+            super(problem, null, false, false);
+            this.problem = problem;
+        }
+
+        /** What is wrong with the command, in the client's terms. */
+        String problem() {
+            return problem;
         }
     }
 

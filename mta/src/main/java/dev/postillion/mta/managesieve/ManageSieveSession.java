@@ -127,7 +127,7 @@ public final class ManageSieveSession extends AbstractBehavior<ManageSieveSessio
         try {
             run(ManageSieveCommand.parse(received.command()));
         } catch (ManageSieveCommand.BadSyntax e) {
-            reply("NO " + ManageSieveStrings.string(e.getMessage()));
+            reply("NO " + ManageSieveStrings.string(e.problem()));
         }
         return closing ? Behaviors.stopped() : this;
     }

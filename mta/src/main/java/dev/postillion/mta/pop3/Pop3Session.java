@@ -289,22 +289,14 @@ public final class Pop3Session extends AbstractBehavior<Pop3Session.Command> {
         });
     }
 
-    /**
-     * SPEC section 7: the password unwraps an encrypted mailbox's key, kept by the session to read
-     * it. An app password does not unwrap it: such a login is refused rather than shown ciphertext.
-     */
+    /** SPEC section 7: a mailbox encrypted at rest is read only by a login whose password unwraps its key. */
     private void unlockKey(SaslAuthenticator.Accepted accepted, String password) {
-        if (accepted.login().address().encryption().isEmpty()) {
-            lock(accepted);
-            return;
-        }
-        await(context.directory().encryption().unlock(accepted.user(), password), key -> {
-            if (key.isEmpty()) {
+        await(reading.unlock(context.directory().encryption(), accepted.login().address(), password), readable -> {
+            if (readable) {
+                lock(accepted);
+            } else {
                 reply("-ERR [AUTH] " + ContentReads.ENCRYPTED_NEEDS_PASSWORD);
-                return;
             }
-            reading.unlock(key.get());
-            lock(accepted);
         });
     }
 
